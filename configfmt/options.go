@@ -1,0 +1,141 @@
+package configfmt
+
+import "time"
+
+// ClientOptions is the one typed option set of the ssh client, whatever
+// record format and dialect the files came in. Field names are OpenSSH's
+// keywords; defaults are OpenSSH's (see DefaultClientOptions). Algorithm
+// lists are kept as written ("+aes128-cbc", "^x,y") and resolved by
+// sshcore/algo, which owns the table.
+type ClientOptions struct {
+	Host          string // the destination as given on the command line (%n)
+	HostName      string
+	Port          int
+	User          string
+	AddressFamily string // any, inet, inet6
+	BindAddress   string
+
+	IdentityFiles                []string // ~ and % tokens expanded
+	IdentitiesOnly               bool
+	CertificateFiles             []string
+	IdentityAgent                string // "" = SSH_AUTH_SOCK, "none" disables
+	PreferredAuthentications     []string
+	PubkeyAuthentication         bool
+	PasswordAuthentication       bool
+	KbdInteractiveAuthentication bool
+	NumberOfPasswordPrompts      int
+	BatchMode                    bool
+
+	StrictHostKeyChecking string // "yes", "no", "ask", "accept-new"
+	UserKnownHostsFiles   []string
+	GlobalKnownHostsFiles []string
+	HashKnownHosts        bool
+	HostKeyAlias          string
+	CheckHostIP           bool
+
+	ConnectTimeout      time.Duration // 0 = none
+	ConnectionAttempts  int
+	ProxyCommand        string // "" or "none" = direct
+	ProxyJump           string
+	ServerAliveInterval time.Duration
+	ServerAliveCountMax int
+	TCPKeepAlive        bool
+
+	RequestTTY    string // "auto", "no", "yes", "force"
+	RemoteCommand string
+	SendEnv       []string
+	SetEnv        []string
+	EscapeChar    string // a single character, "^X" form, or "none"
+	LogLevel      string // QUIET, FATAL, ERROR, INFO, VERBOSE, DEBUG, DEBUG1..3
+	Compression   bool
+
+	Ciphers                  string
+	MACs                     string
+	KexAlgorithms            string
+	HostKeyAlgorithms        string
+	PubkeyAcceptedAlgorithms string
+
+	LocalForward         []string // "[bind:]port host:hostport" as written
+	RemoteForward        []string
+	DynamicForward       []string
+	ForwardAgent         bool
+	ExitOnForwardFailure bool
+	ClearAllForwardings  bool
+	GatewayPorts         bool
+}
+
+// ServerOptions is the one typed option set of sshd for one connection,
+// after Match blocks were applied. Field names are OpenSSH's keywords;
+// defaults are OpenSSH's (see DefaultServerOptions).
+type ServerOptions struct {
+	Port             []int
+	ListenAddress    []string // "host" or "host:port" / "[v6]:port" as written
+	AddressFamily    string
+	HostKeys         []string
+	HostCertificates []string
+	PidFile          string
+	LogLevel         string
+	SyslogFacility   string
+
+	LoginGraceTime  time.Duration
+	MaxAuthTries    int
+	MaxSessions     int
+	MaxStartups     string // "start:rate:full" or "n"
+	PermitRootLogin string // yes, no, prohibit-password, forced-commands-only
+	StrictModes     bool
+
+	PubkeyAuthentication         bool
+	AuthorizedKeysFile           []string // tokens unexpanded (%h %u %%)
+	AuthorizedPrincipalsFile     string   // "none" or a path
+	TrustedUserCAKeys            string   // "none" or a path
+	RevokedKeys                  string   // "none" or a path
+	PasswordAuthentication       bool
+	PermitEmptyPasswords         bool
+	KbdInteractiveAuthentication bool
+	AuthenticationMethods        []string // "any" or lists like "publickey,password"
+	UsePAM                       bool
+
+	AllowUsers  []string
+	DenyUsers   []string
+	AllowGroups []string
+	DenyGroups  []string
+
+	AcceptEnv             []string
+	PermitUserEnvironment bool
+	SetEnv                []string
+	PermitTTY             bool
+	PrintMotd             bool
+	PrintLastLog          bool
+	Banner                string // "none" or a path
+	ForceCommand          string // "" = none
+	ChrootDirectory       string
+	Subsystems            map[string]string // name -> command ("internal-sftp" allowed)
+
+	ClientAliveInterval time.Duration
+	ClientAliveCountMax int
+	TCPKeepAlive        bool
+
+	AllowTcpForwarding         string // yes, no, local, remote, all
+	AllowAgentForwarding       bool
+	AllowStreamLocalForwarding string
+	GatewayPorts               string // no, yes, clientspecified
+	PermitOpen                 []string
+	PermitListen               []string
+	X11Forwarding              bool
+
+	Ciphers                  string
+	MACs                     string
+	KexAlgorithms            string
+	HostKeyAlgorithms        string
+	PubkeyAcceptedAlgorithms string
+}
+
+// MatchConn describes the connection that sshd Match blocks are evaluated
+// against (sshd -T -C user=U,host=H,addr=A,laddr=L,lport=P).
+type MatchConn struct {
+	User      string
+	Host      string
+	Addr      string
+	LocalAddr string
+	LocalPort int
+}

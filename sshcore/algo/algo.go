@@ -1,0 +1,216 @@
+// Package algo is sshbox's one algorithm table, shared by client and server:
+// what the transport supports, what it offers by default, how an OpenSSH-style
+// list ("+x", "-x*", "^x", "a,b") is resolved against it, and what `ssh -Q`
+// prints.
+//
+// The defaults follow design.md §8: strict KEX (x/crypto always offers it), no
+// SHA-1, no CBC, no small DH groups, no NIST curves in key exchange (ssh-audit
+// fails them), while OpenSSH 7.4+, Dropbear 2020+ and PuTTY 0.78 still find a
+// common algorithm in every category.
+package algo
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Kind names one category of algorithms, as `ssh -Q` spells it.
+type Kind string
+
+const (
+	Cipher   Kind = "cipher"
+	MAC      Kind = "mac"
+	KEX      Kind = "kex"
+	HostKey  Kind = "key"       // host key and signature algorithms, certificates included
+	KeyPlain Kind = "key-plain" // key types without certificates
+	Sig      Kind = "sig"       // signature algorithms
+)
+
+// entry is one row of the table.
+type entry struct {
+	name     string
+	kind     Kind
+	deflt    bool // offered unless the configuration says otherwise
+	insecure bool // supported only when asked for by name
+}
+
+var table = []entry{
+	// Key exchange, in preference order.
+	{ssh.KeyExchangeMLKEM768X25519, KEX, true, false},
+	{ssh.KeyExchangeCurve25519, KEX, true, false},
+	{"curve25519-sha256@libssh.org", KEX, true, false},
+	{ssh.KeyExchangeDH16SHA512, KEX, true, false},
+	{ssh.KeyExchangeDH14SHA256, KEX, false, false},
+	{ssh.KeyExchangeECDHP256, KEX, false, false},
+	{ssh.KeyExchangeECDHP384, KEX, false, false},
+	{ssh.KeyExchangeECDHP521, KEX, false, false},
+	{ssh.KeyExchangeDHGEXSHA256, KEX, false, false},
+	{ssh.InsecureKeyExchangeDH14SHA1, KEX, false, true},
+	{ssh.InsecureKeyExchangeDH1SHA1, KEX, false, true},
+
+	// Ciphers.
+	{ssh.CipherChaCha20Poly1305, Cipher, true, false},
+	{ssh.CipherAES256GCM, Cipher, true, false},
+	{ssh.CipherAES128GCM, Cipher, true, false},
+	{ssh.CipherAES256CTR, Cipher, true, false},
+	{ssh.CipherAES192CTR, Cipher, true, false},
+	{ssh.CipherAES128CTR, Cipher, true, false},
+	{ssh.InsecureCipherAES128CBC, Cipher, false, true},
+	{ssh.InsecureCipherTripleDESCBC, Cipher, false, true},
+
+	// MACs: only encrypt-then-MAC by default; the AEAD ciphers need none.
+	{ssh.HMACSHA256ETM, MAC, true, false},
+	{ssh.HMACSHA512ETM, MAC, true, false},
+	{ssh.HMACSHA256, MAC, false, false},
+	{ssh.HMACSHA512, MAC, false, false},
+	{ssh.HMACSHA1, MAC, false, true},
+	{ssh.InsecureHMACSHA196, MAC, false, true},
+
+	// Host key / signature algorithms.
+	{ssh.CertAlgoED25519v01, HostKey, true, false},
+	{ssh.CertAlgoRSASHA512v01, HostKey, true, false},
+	{ssh.CertAlgoRSASHA256v01, HostKey, true, false},
+	{ssh.KeyAlgoED25519, HostKey, true, false},
+	{ssh.KeyAlgoRSASHA512, HostKey, true, false},
+	{ssh.KeyAlgoRSASHA256, HostKey, true, false},
+	{ssh.CertAlgoECDSA256v01, HostKey, true, false},
+	{ssh.CertAlgoECDSA384v01, HostKey, true, false},
+	{ssh.CertAlgoECDSA521v01, HostKey, true, false},
+	{ssh.KeyAlgoECDSA256, HostKey, true, false},
+	{ssh.KeyAlgoECDSA384, HostKey, true, false},
+	{ssh.KeyAlgoECDSA521, HostKey, true, false},
+	{ssh.KeyAlgoSKED25519, HostKey, true, false},
+	{ssh.KeyAlgoSKECDSA256, HostKey, true, false},
+	{ssh.CertAlgoRSAv01, HostKey, false, true},
+	{ssh.KeyAlgoRSA, HostKey, false, true},
+}
+
+// Supported lists every algorithm of kind k that sshbox can use, insecure
+// ones included, in table order. It is what `ssh -Q k` prints.
+func Supported(k Kind) []string {
+	switch k {
+	case KeyPlain:
+		var out []string
+		for _, e := range table {
+			if e.kind == HostKey && !strings.Contains(e.name, "-cert-") && !isSigOnly(e.name) {
+				out = append(out, e.name)
+			}
+		}
+		return append(out, ssh.KeyAlgoRSA)
+	case Sig:
+		var out []string
+		for _, e := range table {
+			if e.kind == HostKey && !strings.Contains(e.name, "-cert-") {
+				out = append(out, e.name)
+			}
+		}
+		return out
+	}
+	var out []string
+	for _, e := range table {
+		if e.kind == k {
+			out = append(out, e.name)
+		}
+	}
+	return out
+}
+
+// isSigOnly reports names that are signature algorithms but not key types.
+func isSigOnly(name string) bool {
+	return name == ssh.KeyAlgoRSASHA256 || name == ssh.KeyAlgoRSASHA512 || name == ssh.KeyAlgoRSA
+}
+
+// Default lists what sshbox offers for kind k when the configuration is
+// silent.
+func Default(k Kind) []string {
+	var out []string
+	for _, e := range table {
+		if e.kind == k && e.deflt {
+			out = append(out, e.name)
+		}
+	}
+	return out
+}
+
+// Kinds lists the names `ssh -Q` accepts.
+func Kinds() []string {
+	return []string{string(Cipher), string(MAC), string(KEX), string(HostKey), string(KeyPlain), string(Sig)}
+}
+
+// Resolve turns an OpenSSH algorithm list into the list to offer. An empty
+// spec gives the defaults. "+a,b" appends to the defaults, "-a,b" removes from
+// them, "^a,b" puts them first; otherwise the list replaces the defaults.
+// Entries may be wildcard patterns (with * and ?). An entry that matches no
+// supported algorithm is an error naming it.
+func Resolve(k Kind, spec string) ([]string, error) {
+	spec = strings.TrimSpace(spec)
+	defaults := Default(k)
+	if spec == "" {
+		return defaults, nil
+	}
+	op := spec[0]
+	if op == '+' || op == '-' || op == '^' {
+		spec = spec[1:]
+	} else {
+		op = 0
+	}
+	var named []string
+	for _, pat := range strings.Split(spec, ",") {
+		pat = strings.TrimSpace(pat)
+		if pat == "" {
+			continue
+		}
+		matched := false
+		for _, name := range Supported(k) {
+			if ok, _ := path.Match(pat, name); ok {
+				named = appendUnique(named, name)
+				matched = true
+			}
+		}
+		if !matched && op != '-' {
+			return nil, fmt.Errorf("unsupported %s algorithm %q", k, pat)
+		}
+	}
+	switch op {
+	case '+':
+		out := append([]string(nil), defaults...)
+		for _, n := range named {
+			out = appendUnique(out, n)
+		}
+		return out, nil
+	case '-':
+		var out []string
+		for _, d := range defaults {
+			if !contains(named, d) {
+				out = append(out, d)
+			}
+		}
+		return out, nil
+	case '^':
+		out := append([]string(nil), named...)
+		for _, d := range defaults {
+			out = appendUnique(out, d)
+		}
+		return out, nil
+	}
+	return named, nil
+}
+
+func appendUnique(list []string, s string) []string {
+	if contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
