@@ -272,8 +272,10 @@ func openLog(f *flags, o *configfmt.ServerOptions) (*server.Logger, error) {
 	}
 	l, err := server.NewSyslogLogger(o.SyslogFacility, level)
 	if err != nil {
-		// No syslog daemon (a container): stderr is better than nothing.
-		return server.NewLogger(os.Stderr, level), nil
+		// No syslog daemon (a container): the lines are lost, as they are
+		// for OpenSSH. Writing them to stderr instead would put them in
+		// front of the user of sshd -i under a ProxyCommand.
+		return server.NewLogger(io.Discard, level), nil
 	}
 	return l, nil
 }

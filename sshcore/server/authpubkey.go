@@ -74,7 +74,12 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 			break
 		}
 	}
-	if found == nil || a.why != "" || a.acct == nil {
+	if a.why != "" || a.acct == nil {
+		return nil, errDenied
+	}
+	if found == nil {
+		c.srv.log().Infof(msgFailed, "publickey", name, c.remoteIP, c.remotePort,
+			fmt.Sprintf(": %s %s (key not in authorized keys)", keyTypeName(key), ssh.FingerprintSHA256(key)))
 		return nil, errDenied
 	}
 	if a.acct.UID == 0 && strings.EqualFold(opts.PermitRootLogin, "forced-commands-only") && !found.HasCommand {

@@ -11,7 +11,7 @@ const (
 	msgReceivedSignal   = "Received signal %d; terminating."
 	msgConnectionFrom   = "Connection from %s port %d on %s port %d"
 	msgAccepted         = "Accepted %s for %s from %s port %d ssh2%s"
-	msgFailed           = "Failed %s for %s%s from %s port %d ssh2"
+	msgFailed           = "Failed %s for %s from %s port %d ssh2%s"
 	msgInvalidUser      = "Invalid user %s from %s port %d"
 	msgNotAllowed       = "User %s from %s not allowed because %s"
 	msgClosedAuthUser   = "Connection closed by authenticating user %s %s port %d [preauth]"

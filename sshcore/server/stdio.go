@@ -4,6 +4,8 @@ import (
 	"net"
 	"os"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // StdioConn is the connection of sshd -i. When stdin is a socket (inetd,
@@ -14,7 +16,23 @@ func StdioConn(in, out *os.File) net.Conn {
 	if c, err := net.FileConn(in); err == nil {
 		return c
 	}
-	return &stdioConn{in: in, out: out}
+	return &stdioConn{in: pollable(in), out: pollable(out)}
+}
+
+// pollable returns a non-blocking duplicate of f that Go's poller serves,
+// so that reads do not fail with EAGAIN when the other side made the pipe
+// non-blocking, and deadlines (LoginGraceTime) work.
+func pollable(f *os.File) *os.File {
+	fd, err := unix.Dup(int(f.Fd()))
+	if err != nil {
+		return f
+	}
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return f
+	}
+	return os.NewFile(uintptr(fd), f.Name())
 }
 
 type stdioConn struct {
