@@ -82,7 +82,9 @@ func TestSshdHangupLeavesNoProcess(t *testing.T) {
 	} {
 		args := append(append(c.flags, testenv.SSHArgs(key, d.Port, u.Name)...), c.command)
 		p := testenv.Start(t, testenv.NeedCmd(t, "ssh"), args...)
-		waitFor(t, 10*time.Second, func() bool { return len(userProcs(u)) >= 1 && strings.Contains(strings.Join(userProcs(u), " "), "sleep") })
+		waitFor(t, 10*time.Second, func() bool {
+			return len(userProcs(u)) >= 1 && strings.Contains(strings.Join(userProcs(u), " "), "sleep")
+		})
 		p.Kill()
 		waitFor(t, 10*time.Second, func() bool { return len(userProcs(u)) == 0 })
 	}
