@@ -28,15 +28,7 @@ const (
 	VFC                    // VAR with a fixed control area before the data
 )
 
-// ReadFile reads path through the record reader and returns its records
-// (lines, without terminators).
-func ReadFile(path string) ([]string, error) { return nil, errNotReady }
-
-// Decode detects the record format of data and returns its records.
-func Decode(data []byte) ([]string, Format, error) { return nil, 0, errNotReady }
-
-// Encode writes records in format f (the inverse of Decode).
-func Encode(records []string, f Format) []byte { return nil }
+// ReadFile, Decode and Encode (records.go) are the record layer.
 
 // DefaultClientOptions returns OpenSSH's client defaults.
 func DefaultClientOptions() *ClientOptions { return &ClientOptions{} }
