@@ -74,7 +74,7 @@ func TestDecodeBlockSkip(t *testing.T) {
 	var b []byte
 	first := strings.Repeat("a", 300)
 	b = append(b, Encode([]string{first}, VAR)...) // 302 bytes
-	b = append(b, 0xFF, 0xFF)                       // rest of block 0 unused
+	b = append(b, 0xFF, 0xFF)                      // rest of block 0 unused
 	for len(b) < 512 {
 		b = append(b, 0xEE) // garbage the reader must not look at
 	}
