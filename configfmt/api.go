@@ -30,20 +30,8 @@ const (
 
 // ReadFile, Decode and Encode (records.go) are the record layer.
 
-// DefaultClientOptions returns OpenSSH's client defaults.
-func DefaultClientOptions() *ClientOptions { return &ClientOptions{} }
-
-// LoadClient reads the client configuration files in order (the first one
-// obtained wins in the OpenSSH dialect), after the -o overrides, for the
-// destination host and the remote user given on the command line ("" if
-// none). Missing files among the defaults are skipped by the caller.
-func LoadClient(files []string, overrides []string, host, user string) (*ClientOptions, error) {
-	return nil, errNotReady
-}
-
-// WriteG prints the options as `ssh -G` does: lowercase keyword, space,
-// value, one per line.
-func (o *ClientOptions) WriteG(w io.Writer) error { return errNotReady }
+// DefaultClientOptions, LoadClient and ClientOptions.WriteG are in
+// loadclient.go.
 
 // DefaultServerOptions returns OpenSSH's server defaults.
 func DefaultServerOptions() *ServerOptions { return &ServerOptions{} }
