@@ -21,14 +21,14 @@ const optstring = "ABHLceFhiklpqRsyb:C:E:f:I:m:N:n:O:P:t:V:vz:"
 type opts struct {
 	genHostKeys, hash, printCert, changeComment, export, find bool
 	hostCert, importKey, list, changePass, quiet, remove      bool
-	sign, printPublic                                        bool
-	verbose                                                  int
-	bits                                                     int
-	comment, hashAlg, file, keyID, format, newPass           string
-	principals, oldPass, keyType, validity, serial           string
-	hasComment, hasNewPass, hasOldPass, hasFile              bool
-	options                                                  []string
-	args                                                     []string
+	sign, printPublic                                         bool
+	verbose                                                   int
+	bits                                                      int
+	comment, hashAlg, file, keyID, format, newPass            string
+	principals, oldPass, keyType, validity, serial            string
+	hasComment, hasNewPass, hasOldPass, hasFile               bool
+	options                                                   []string
+	args                                                      []string
 
 	stdin          io.Reader
 	lineReader     *bufio.Reader
