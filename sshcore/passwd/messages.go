@@ -31,3 +31,8 @@ var (
 	// verifying it could take minutes or gigabytes.
 	ErrCostTooHigh = errors.New("hash cost parameters beyond limits")
 )
+
+// ErrNoPassword: the account has no password a login could match ('*', or
+// "x" with no shadow entry, or some other non-hash): public-key logins may
+// still work, password logins cannot.
+var ErrNoPassword = errors.New("no password set")

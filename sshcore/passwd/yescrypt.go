@@ -46,6 +46,7 @@ type pwxCtx struct {
 	w          int
 }
 
+//go:norace
 func salsaCore(b []uint32, doubleRounds int) {
 	var x [16]uint32
 	for i := 0; i < 16; i++ {
@@ -91,6 +92,7 @@ func salsaCore(b []uint32, doubleRounds int) {
 	}
 }
 
+//go:norace
 func blkXor(dst, src []uint32) {
 	src = src[:len(dst)]
 	for i := range dst {
@@ -99,6 +101,8 @@ func blkXor(dst, src []uint32) {
 }
 
 // blockMixSalsa8 is scrypt's BlockMix with salsa20/8; y is scratch of 32r words.
+//
+//go:norace
 func blockMixSalsa8(b, y []uint32, r int) {
 	var x [16]uint32
 	copy(x[:], b[(2*r-1)*16:])
@@ -114,6 +118,8 @@ func blockMixSalsa8(b, y []uint32, r int) {
 }
 
 // pwxform transforms one 64-byte block x in place.
+//
+//go:norace
 func pwxform(x []uint32, ctx *pwxCtx) {
 	x = x[:pwxWords]
 	s := ctx.s
@@ -143,6 +149,8 @@ func pwxform(x []uint32, ctx *pwxCtx) {
 }
 
 // blockMixPwxform is BlockMix_pwxform{salsa20/2, ctx, r}.
+//
+//go:norace
 func blockMixPwxform(b []uint32, ctx *pwxCtx, r int) {
 	var y [pwxWords]uint32
 	r1 := 2 * r // 128r bytes in 64-byte pwxform blocks
@@ -158,6 +166,7 @@ func blockMixPwxform(b []uint32, ctx *pwxCtx, r int) {
 	salsaCore(b[(2*r-1)*16:2*r*16], 1)
 }
 
+//go:norace
 func blockMix(x, y []uint32, r int, ctx *pwxCtx) {
 	if ctx != nil {
 		blockMixPwxform(x, ctx, r)
@@ -166,6 +175,7 @@ func blockMix(x, y []uint32, r int, ctx *pwxCtx) {
 	}
 }
 
+//go:norace
 func integerify(x []uint32, r int) uint64 {
 	last := x[(2*r-1)*16:]
 	return uint64(last[13])<<32 | uint64(last[0])
@@ -185,6 +195,8 @@ func wrap(x, i uint64) uint64 {
 
 // loadShuffled and storeShuffled move a 128r-byte block between its byte
 // form and the shuffled word order.
+//
+//go:norace
 func loadShuffled(x []uint32, b []byte, r int) {
 	for k := 0; k < 2*r; k++ {
 		for i := 0; i < 16; i++ {
@@ -193,6 +205,7 @@ func loadShuffled(x []uint32, b []byte, r int) {
 	}
 }
 
+//go:norace
 func storeShuffled(b []byte, x []uint32, r int) {
 	for k := 0; k < 2*r; k++ {
 		for i := 0; i < 16; i++ {
@@ -202,6 +215,8 @@ func storeShuffled(b []byte, x []uint32, r int) {
 }
 
 // smix1 is the first loop of SMix: fill v with n blocks.
+//
+//go:norace
 func smix1(b []byte, r int, n uint64, flags uint32, v, xy []uint32, ctx *pwxCtx) {
 	s := uint64(32 * r)
 	x, y := xy[:s], xy[s:2*s]
@@ -219,6 +234,8 @@ func smix1(b []byte, r int, n uint64, flags uint32, v, xy []uint32, ctx *pwxCtx)
 
 // smix2 is the second loop of SMix: nloop data-dependent reads of v (and,
 // in RW mode, writes back).
+//
+//go:norace
 func smix2(b []byte, r int, n, nloop uint64, flags uint32, v, xy []uint32, ctx *pwxCtx) {
 	s := uint64(32 * r)
 	x, y := xy[:s], xy[s:2*s]
