@@ -55,10 +55,10 @@ func TestLookupAccount(t *testing.T) {
 func TestExpandAuthKeysPath(t *testing.T) {
 	a := &account{Name: "alice", UID: 1001, Home: "/home/alice"}
 	for in, want := range map[string]string{
-		".ssh/authorized_keys":     "/home/alice/.ssh/authorized_keys",
-		"%h/.ssh/keys":             "/home/alice/.ssh/keys",
-		"/etc/ssh/keys/%u":         "/etc/ssh/keys/alice",
-		"/etc/ssh/keys/%U.%%":      "/etc/ssh/keys/1001.%",
+		".ssh/authorized_keys":    "/home/alice/.ssh/authorized_keys",
+		"%h/.ssh/keys":            "/home/alice/.ssh/keys",
+		"/etc/ssh/keys/%u":        "/etc/ssh/keys/alice",
+		"/etc/ssh/keys/%U.%%":     "/etc/ssh/keys/1001.%",
 		"~/.ssh/authorized_keys2": "/home/alice/.ssh/authorized_keys2",
 	} {
 		if got, err := expandAuthKeysPath(in, a); err != nil || got != want {

@@ -16,7 +16,9 @@ func TestParseAuthorizedKey(t *testing.T) {
 	}{
 		{testPub, func(o keyOptions) bool { return !o.NoPty && !o.HasCommand }},
 		{`command="echo \"hi\" there",no-pty ` + testPub, func(o keyOptions) bool { return o.HasCommand && o.Command == `echo "hi" there` && o.NoPty }},
-		{`restrict ` + testPub, func(o keyOptions) bool { return o.NoPty && o.NoPortForwarding && o.NoAgentForwarding && o.NoX11Forwarding && o.NoUserRC }},
+		{`restrict ` + testPub, func(o keyOptions) bool {
+			return o.NoPty && o.NoPortForwarding && o.NoAgentForwarding && o.NoX11Forwarding && o.NoUserRC
+		}},
 		{`restrict,pty,port-forwarding ` + testPub, func(o keyOptions) bool { return !o.NoPty && !o.NoPortForwarding && o.NoAgentForwarding }},
 		{`from="10.0.0.0/8,!10.1.*",environment="A=b c" ` + testPub, func(o keyOptions) bool {
 			return len(o.From) == 2 && o.From[1] == "!10.1.*" && o.Environment[0] == "A=b c"
