@@ -124,3 +124,55 @@ func TestSshdLocalForwarding(t *testing.T) {
 		}
 	}
 }
+
+// TestSshdRemoteForwarding: ssh -R makes sshd listen on loopback and carry
+// connections back to a service on the client's side.
+func TestSshdRemoteForwarding(t *testing.T) {
+	echo, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer echo.Close()
+	go func() {
+		for {
+			c, err := echo.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 64)
+				n, _ := c.Read(buf)
+				c.Write([]byte("back:" + string(buf[:n])))
+			}()
+		}
+	}()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "")
+	rport := testenv.FreePort(t)
+	args := append([]string{"-N", "-o", "ExitOnForwardFailure=yes", "-R", fmt.Sprintf("%d:%s", rport, echo.Addr())},
+		testenv.SSHArgs(key, d.Port, u.Name)...)
+	p := testenv.Start(t, testenv.NeedCmd(t, "ssh"), args...)
+	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", rport), 10*time.Second)
+	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", rport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Write([]byte("hi"))
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 64)
+	n, _ := conn.Read(buf)
+	conn.Close()
+	if string(buf[:n]) != "back:hi" {
+		t.Fatalf("through ssh -R: %q", buf[:n])
+	}
+	p.Kill()
+	waitFor(t, 5*time.Second, func() bool {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", rport))
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+}
