@@ -23,6 +23,7 @@ func fileArgs(key string, port int) []string {
 }
 
 func TestSshdOpenSSHSftp(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -47,6 +48,7 @@ func TestSshdOpenSSHSftp(t *testing.T) {
 }
 
 func TestSshdOpenSSHScp(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -75,6 +77,7 @@ func assertOwnedBy(t *testing.T, path string, u *testenv.User, data []byte) {
 }
 
 func TestSshdDropbearClient(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -94,6 +97,7 @@ func TestSshdDropbearClient(t *testing.T) {
 }
 
 func TestSshdPuttyPlink(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -132,6 +136,7 @@ c.close()
 `
 
 func TestSshdParamiko(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -142,6 +147,7 @@ func TestSshdParamiko(t *testing.T) {
 }
 
 func TestSshdInetdProxyCommand(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	cfg, _, _ := testenv.SshboxConfig(t, "")

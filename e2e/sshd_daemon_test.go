@@ -18,6 +18,7 @@ import (
 // makes new connections see the edited configuration, SIGTERM ends the
 // daemon with status 0 and removes the pid file.
 func TestSshdSignalsAndPidFile(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	pidFile := filepath.Join(t.TempDir(), "sshd.pid")
@@ -49,6 +50,7 @@ func TestSshdSignalsAndPidFile(t *testing.T) {
 
 // TestSshdListensOnSeveralAddresses: two ports from -p, IPv4 and IPv6.
 func TestSshdListensOnSeveralAddresses(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	p1, p2 := testenv.FreePort(t), testenv.FreePort(t)
@@ -79,6 +81,7 @@ func TestSshdListensOnSeveralAddresses(t *testing.T) {
 // TestSshdLocalForwarding: ssh -L through sshd reaches a local TCP
 // service; no-port-forwarding in authorized_keys forbids it.
 func TestSshdLocalForwarding(t *testing.T) {
+	t.Parallel()
 	echo, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +131,7 @@ func TestSshdLocalForwarding(t *testing.T) {
 // TestSshdRemoteForwarding: ssh -R makes sshd listen on loopback and carry
 // connections back to a service on the client's side.
 func TestSshdRemoteForwarding(t *testing.T) {
+	t.Parallel()
 	echo, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 // user's state directory, skip the pid file it cannot write, let only that
 // user in, and pass ssh-audit with nothing worse than "unknown algorithm".
 func TestSshdUnprivilegedDefaultAudit(t *testing.T) {
+	t.Parallel()
 	owner := testenv.NewUser(t, "")
 	key := owner.AuthorizeKey(t, "")
 	other := testenv.NewUser(t, "")
@@ -69,6 +70,7 @@ func TestSshdUnprivilegedDefaultAudit(t *testing.T) {
 // with and without a terminal, one of them ignoring SIGHUP: nothing of the
 // user's may survive.
 func TestSshdHangupLeavesNoProcess(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -146,6 +148,7 @@ func status(t *testing.T, d *testenv.Sshbox) (goroutines, fds int) {
 // running a command, and checks that the daemon's goroutines and
 // descriptors are back where they were.
 func TestSshdThousandConnections(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	keyPath := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")

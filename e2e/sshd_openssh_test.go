@@ -34,6 +34,7 @@ func sshRun(t *testing.T, d *testenv.Sshbox, key, user string, stdin []byte, ext
 }
 
 func TestSshdOpenSSHCommands(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "AcceptEnv LC_* SBX_OK")
@@ -67,6 +68,7 @@ func TestSshdOpenSSHCommands(t *testing.T) {
 }
 
 func TestSshdOpenSSHSendEnv(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "AcceptEnv LC_* SBX_OK")
@@ -80,6 +82,7 @@ func TestSshdOpenSSHSendEnv(t *testing.T) {
 }
 
 func TestSshdOpenSSHBulkData(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -98,6 +101,7 @@ func TestSshdOpenSSHBulkData(t *testing.T) {
 }
 
 func TestSshdOpenSSHPty(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -119,6 +123,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // TestSshdLoginShell: without a command the user's shell runs as a login
 // shell (argv[0] "-sh") on a terminal, and its exit status comes back.
 func TestSshdLoginShell(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestSshdRefusesUnauthorizedKey(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	u.AuthorizeKey(t, "")
 	other := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
@@ -38,6 +39,7 @@ func keysDir(t *testing.T) string {
 }
 
 func TestSshdRefusesMissingHome(t *testing.T) {
+	t.Parallel()
 	dir := keysDir(t)
 	gone := testenv.NewUser(t, "")
 	gone.UnlockForKeys(t)
@@ -64,6 +66,7 @@ func TestSshdRefusesMissingHome(t *testing.T) {
 }
 
 func TestSshdRefusesAccounts(t *testing.T) {
+	t.Parallel()
 	d := testenv.StartSshbox(t, "")
 	notExec := filepath.Join(keysDir(t), "not-a-shell")
 	os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o644)
@@ -106,6 +109,7 @@ func run(t *testing.T, name string, args ...string) {
 }
 
 func TestSshdAuthorizedKeysOptions(t *testing.T) {
+	t.Parallel()
 	d := testenv.StartSshbox(t, "PermitUserEnvironment yes")
 	login := func(options string, extra []string, command ...string) (string, string, int) {
 		u := testenv.NewUser(t, "")
@@ -140,6 +144,7 @@ func TestSshdAuthorizedKeysOptions(t *testing.T) {
 }
 
 func TestSshdForceCommand(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, `command="echo key"`)
 	d := testenv.StartSshbox(t, "ForceCommand echo config:$SSH_ORIGINAL_COMMAND")
