@@ -6,10 +6,7 @@
 // reads goes through ReadFile.
 package configfmt
 
-import (
-	"errors"
-	"io"
-)
+import "errors"
 
 // This file is the package's contract with the rest of sshbox. The bodies
 // below are placeholders until the record reader and dialects land; callers
@@ -33,22 +30,5 @@ const (
 // DefaultClientOptions, LoadClient and ClientOptions.WriteG are in
 // loadclient.go.
 
-// DefaultServerOptions returns OpenSSH's server defaults.
-func DefaultServerOptions() *ServerOptions { return &ServerOptions{} }
-
-// ServerConfig is a parsed sshd configuration, Match blocks kept, ready to be
-// evaluated per connection.
-type ServerConfig struct {
-	Path string
-}
-
-// LoadServer parses the sshd configuration at path with the -o overrides
-// applied first.
-func LoadServer(path string, overrides []string) (*ServerConfig, error) { return nil, errNotReady }
-
-// For returns the effective options for one connection, Match blocks
-// applied. A zero MatchConn gives the global options.
-func (c *ServerConfig) For(m MatchConn) (*ServerOptions, error) { return nil, errNotReady }
-
-// WriteT prints the options as `sshd -T` does.
-func (o *ServerOptions) WriteT(w io.Writer) error { return errNotReady }
+// DefaultServerOptions, LoadServer, ServerConfig.For and
+// ServerOptions.WriteT are in loadserver.go.
