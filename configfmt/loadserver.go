@@ -108,6 +108,22 @@ func LoadServer(path string, overrides []string) (*ServerConfig, error) {
 	return c, nil
 }
 
+// forSSH2 evaluates an ssh2-dialect file for one connection from the
+// defaults: the overrides first (they win), then the file's lines whose
+// headings match, the last value winning.
+func (c *ServerConfig) forSSH2(m MatchConn) (*ServerOptions, error) {
+	e := newServerEval(DefaultServerOptions(), &m)
+	for _, f := range c.files {
+		if err := e.run(f, true, false, false); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.ssh2.applyServer(e, m); err != nil {
+		return nil, err
+	}
+	return e.o, nil
+}
+
 // For returns the effective options for one connection, Match blocks
 // applied. A zero MatchConn gives the global options. As sshd -T -C does,
 // a Match criterion whose attribute is not given does not match.
@@ -117,9 +133,7 @@ func (c *ServerConfig) For(m MatchConn) (*ServerOptions, error) {
 		return o, nil
 	}
 	if c.ssh2 != nil {
-		e := newServerEval(o, &m)
-		e.matchOnly = true
-		return o, c.ssh2.applyServer(e, m)
+		return c.forSSH2(m)
 	}
 	e := newServerEval(o, &m)
 	e.matchOnly = true
@@ -147,6 +161,11 @@ type serverEval struct {
 	warnings  []string
 	ci        *MatchConn // nil: the global pass
 	matchOnly bool       // the per-connection pass: only Match blocks apply
+
+	// The ssh2 dialect: the last value wins, except over keywords locked
+	// by the -o overrides; accum makes a line add to a list.
+	lastWins, accum bool
+	locked          map[string]bool
 }
 
 func newServerEval(o *ServerOptions, ci *MatchConn) *serverEval {
@@ -217,17 +236,23 @@ func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, 
 		if err != nil {
 			return wrap(err)
 		}
-		if active && !e.seen[name] {
+		if active && (!e.seen[name] || e.lastWins && !e.locked[name]) {
 			e.o.extra[name] = v
 			e.seen[name] = true
 		}
 		return nil
 	}
-	target := e.o
-	if !active || e.seen[name] && !kw.acc {
+	target, first := e.o, !e.seen[name]
+	if e.lastWins {
+		if e.locked[name] {
+			active = false
+		}
+		first = first || !e.accum
+	}
+	if !active || !e.lastWins && e.seen[name] && !kw.acc {
 		target = &ServerOptions{extra: map[string]string{}}
 	}
-	if err := kw.set(target, args, !e.seen[name]); err != nil {
+	if err := kw.set(target, args, first); err != nil {
 		return wrap(err)
 	}
 	if active {

@@ -181,3 +181,46 @@ func TestDebianStockServerConfig(t *testing.T) {
 	key := hostKey(t, dir)
 	diffLines(t, "stock sshd_config", opensshT(t, stock, key, ""), ourT(t, stock, key, MatchConn{}))
 }
+
+// The same sshd_config in all five record formats gives identical sshd -T
+// output, equal to OpenSSH's for the stream form.
+func TestWriteTSameInAllFormats(t *testing.T) {
+	dir := t.TempDir()
+	key := hostKey(t, dir)
+	recs, _, err := Decode([]byte(tConfigs["many"] + tConfigs["match"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs = append(recs, "", "# an odd-length comment line", "Match User nobody", "  PermitTTY no")
+	var first string
+	for _, f := range []Format{StreamLF, StreamCR, Stream, VAR, VFC} {
+		p := writeRecords(t, dir, "sshd_config."+f.String(), recs, f)
+		if _, gf, err := Decode(Encode(recs, f)); err != nil || gf != f {
+			t.Fatalf("%v detected as %v (%v)", f, gf, err)
+		}
+		got := ourT(t, p, key, MatchConn{User: "alice", Host: "a.example.com", Addr: "10.1.2.3", LocalAddr: "127.0.0.1", LocalPort: 2022})
+		if f == StreamLF {
+			first = got
+			diffLines(t, "stream file", opensshT(t, p, key, "user=alice,host=a.example.com,addr=10.1.2.3,laddr=127.0.0.1,lport=2022"), got)
+			continue
+		}
+		if got != first {
+			diffLines(t, f.String()+" vs STREAM_LF", first, got)
+		}
+	}
+}
+
+// A VAR sshd_config cut short is refused, naming the byte offset.
+func TestLoadServerVARCutShort(t *testing.T) {
+	dir := t.TempDir()
+	data := Encode([]string{"Port 22", "PermitRootLogin no", "PasswordAuthentication no"}, VAR)
+	p := filepath.Join(dir, "sshd_config")
+	if err := os.WriteFile(p, data[:len(data)-5], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadServer(p, nil)
+	want := p + ": VAR record at byte offset 30: count 25 runs past end of file (size 53)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error %v\nwant %s", err, want)
+	}
+}
