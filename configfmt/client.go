@@ -345,7 +345,8 @@ var clientTable = []clientKW{
 	cw("SmartcardDevice", "", nFirst),
 	cdep("Protocol"), cdep("Cipher"), cdep("FallBackToRsh"), cdep("UseRsh"), cdep("UsePrivilegedPort"),
 	cdep("RhostsRSAAuthentication"), cdep("RSAAuthentication"), cdep("CompressionLevel"), cdep("UseRoaming"),
-	cdep("UseBlacklistedKeys"), cdep("ChallengeResponseAuthenticationLegacy"),
+	cdep("UseBlacklistedKeys"), cdep("AFSTokenPassing"), cdep("GlobalKnownHostsFile2"), cdep("UserKnownHostsFile2"),
+	cdep("KerberosAuthentication"), cdep("KerberosTGTPassing"), cdep("ProtocolKeepAlives"), cdep("RhostsAuthentication"),
 }
 
 // clientAliases are OpenSSH's other spellings of the same keywords.
@@ -356,6 +357,8 @@ var clientAliases = map[string]string{
 	"skeyauthentication":              "kbdinteractiveauthentication",
 	"tisauthentication":               "kbdinteractiveauthentication",
 	"dsaauthentication":               "pubkeyauthentication",
+	"identityfile2":                   "identityfile",
+	"setuptimeout":                    "connecttimeout", // Debian
 }
 
 var clientIndex = func() map[string]*clientKW {

@@ -383,8 +383,10 @@ var serverTable = []serverKW{
 	sw("DebianBanner", "", false, nFlag),
 	sw("KerberosGetAFSToken", "", false, nFlag),
 	sdep("Protocol"), sdep("UsePrivilegeSeparation"), sdep("KeyRegenerationInterval"), sdep("ServerKeyBits"),
-	sdep("RSAAuthentication"), sdep("RhostsRSAAuthentication"), sdep("UseLogin"), sdep("PermitDSAUser"),
-	sdep("ShowPatchLevel"), sdep("UseRoaming"), sdep("VerifyReverseMapping"), sdep("ReverseMappingCheck"),
+	sdep("RSAAuthentication"), sdep("RhostsRSAAuthentication"), sdep("UseLogin"),
+	sdep("VerifyReverseMapping"), sdep("ReverseMappingCheck"), sdep("AFSTokenPassing"), sdep("CheckMail"),
+	sdep("GSSAPIUseSessionCredCache"), sdep("GSSUseSessionCCache"), sdep("KerberosTGTPassing"),
+	sdep("PAMAuthenticationViaKbdInt"), sdep("PermitBlacklistedKeys"), sdep("RhostsAuthentication"),
 }
 
 var serverAliases = map[string]string{
@@ -395,6 +397,7 @@ var serverAliases = map[string]string{
 	"skeyauthentication":              "kbdinteractiveauthentication",
 	"dsaauthentication":               "pubkeyauthentication",
 	"authorizedkeysfile2":             "authorizedkeysfile",
+	"gssapicleanupcreds":              "gssapicleanupcredentials",
 }
 
 var serverIndex = func() map[string]*serverKW {

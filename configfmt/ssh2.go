@@ -181,7 +181,7 @@ var ssh2Table = []ssh2KW{
 	{name: "BannerMessageFile", side: "server", note: "Banner", to: to("Banner")},
 	{name: "SyslogFacility", side: "server", note: "SyslogFacility", to: to("SyslogFacility")},
 	{name: "PidFile", side: "server", note: "PidFile", to: to("PidFile")},
-	{name: "AuthorizationFile", side: "server", note: "AuthorizedKeysFile", to: to("AuthorizedKeysFile")},
+	{name: "AuthorizationFile", side: "server", note: "accepted: an ssh2 authorization file lists key files, not keys; use AuthorizedKeysFile", warned: true},
 	{name: "UserKnownHosts", side: "server", note: "accepted: host-based authentication is not offered", warned: true},
 
 	{name: "Host", side: "client", note: "HostName", to: to("HostName")},
