@@ -65,7 +65,10 @@ type clientEval struct {
 // value obtained wins), after the -o overrides, for the destination host
 // and the remote user given on the command line ("" if none). The caller
 // passes only the files that exist (-F FILE, or ~/.ssh/config and
-// /etc/ssh/ssh_config).
+// /etc/ssh/ssh_config). Command-line flags that set options (-p 2222, -i
+// FILE, -J, -L, -R, -D, -A, -C...) go into overrides in command-line order
+// as OpenSSH applies them ("Port=2222", "IdentityFile=FILE"); user (-l)
+// counts after the overrides.
 //
 // In the returned options, IdentityFiles, CertificateFiles,
 // UserKnownHostsFiles, IdentityAgent, ProxyCommand, RemoteCommand have their

@@ -380,3 +380,35 @@ func (o *ServerOptions) WriteT(w io.Writer) error {
 	}
 	return bw.Flush()
 }
+
+// ParseMatchConn parses sshd -C's connection specification:
+// "user=U,host=H,addr=A,laddr=L,lport=P" (any subset, rdomain accepted).
+func ParseMatchConn(spec string) (MatchConn, error) {
+	var m MatchConn
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || v == "" {
+			return m, fmt.Errorf("invalid test mode specification %q", kv)
+		}
+		switch strings.ToLower(k) {
+		case "user":
+			m.User = v
+		case "host":
+			m.Host = v
+		case "addr":
+			m.Addr = v
+		case "laddr":
+			m.LocalAddr = v
+		case "lport":
+			p, err := parsePort(v)
+			if err != nil {
+				return m, fmt.Errorf("invalid test mode specification %q: %v", kv, err)
+			}
+			m.LocalPort = p
+		case "rdomain":
+		default:
+			return m, fmt.Errorf("invalid test mode specification %q", kv)
+		}
+	}
+	return m, nil
+}

@@ -126,6 +126,9 @@ Match Host *.example.com LocalPort 2022
   ForceCommand /bin/restricted
 Match LocalAddress 127.0.0.1
   AllowTcpForwarding no
+Match Group root,!nogroup
+  MaxSessions 7
+  DenyUsers nobody
 Match all
   ClientAliveInterval 15
 `,
@@ -145,6 +148,21 @@ var tConns = []struct {
 	{"user=alice,host=a.example.com,addr=10.1.2.3,laddr=127.0.0.1,lport=2022", MatchConn{User: "alice", Host: "a.example.com", Addr: "10.1.2.3", LocalAddr: "127.0.0.1", LocalPort: 2022}},
 	{"user=bob,host=b.other,addr=192.168.1.7,laddr=127.0.0.2,lport=22", MatchConn{User: "bob", Host: "b.other", Addr: "192.168.1.7", LocalAddr: "127.0.0.2", LocalPort: 22}},
 	{"user=carol,host=c.example.com,addr=8.8.8.8,laddr=127.0.0.1,lport=22", MatchConn{User: "carol", Host: "c.example.com", Addr: "8.8.8.8", LocalAddr: "127.0.0.1", LocalPort: 22}},
+	{"user=root,host=r.example.com,addr=::1,laddr=::1,lport=2022", MatchConn{User: "root", Host: "r.example.com", Addr: "::1", LocalAddr: "::1", LocalPort: 2022}},
+}
+
+func TestParseMatchConn(t *testing.T) {
+	for _, c := range tConns[1:] {
+		m, err := ParseMatchConn(c.conn)
+		if err != nil || m != c.m {
+			t.Errorf("%s: %+v %v", c.conn, m, err)
+		}
+	}
+	for _, bad := range []string{"user", "lport=x", "who=me", "user=a,,host=b"} {
+		if _, err := ParseMatchConn(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
 }
 
 func TestWriteTMatchesOpenSSH(t *testing.T) {
