@@ -15,7 +15,7 @@ import (
 // optstring is OpenSSH ssh-keygen's getopt string: letters followed by ':'
 // take a value. It drives the expansion of combined short flags (-lvf x)
 // before urfave/cli sees the command line.
-const optstring = "ABHLceFhiklpqRsyb:C:E:f:I:m:N:n:O:P:t:V:vz:"
+const optstring = "ABHLcehiklpqsyb:C:E:F:f:I:m:N:n:O:P:R:t:V:vz:"
 
 // opts is the parsed command line.
 type opts struct {
@@ -23,6 +23,7 @@ type opts struct {
 	hostCert, importKey, list, changePass, quiet, remove      bool
 	sign, printPublic                                         bool
 	verbose                                                   int
+	host                                                      string
 	bits                                                      int
 	comment, hashAlg, file, keyID, format, newPass            string
 	principals, oldPass, keyType, validity, serial            string
@@ -146,8 +147,12 @@ func (o *opts) fill(c *cli.Context) error {
 	b := c.Bool
 	s := c.String
 	o.genHostKeys, o.hash, o.printCert, o.changeComment = b("A"), b("H"), b("L"), b("c")
-	o.export, o.find, o.hostCert, o.importKey = b("e"), b("F"), b("h"), b("i")
-	o.list, o.changePass, o.quiet, o.remove = b("l"), b("p"), b("q"), b("R")
+	o.export, o.find, o.hostCert, o.importKey = b("e"), c.IsSet("F"), b("h"), b("i")
+	o.list, o.changePass, o.quiet, o.remove = b("l"), b("p"), b("q"), c.IsSet("R")
+	o.host = s("F")
+	if o.remove {
+		o.host = s("R")
+	}
 	o.sign, o.printPublic = b("s"), b("y")
 	o.verbose = c.Count("v")
 	o.comment, o.hasComment = s("C"), c.IsSet("C")
