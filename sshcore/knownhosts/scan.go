@@ -52,6 +52,7 @@ func Scan(host string, port int, types []string, timeout time.Duration) []ScanRe
 			continue
 		}
 		conn.SetDeadline(time.Now().Add(timeout))
+		rec := &versionConn{Conn: conn}
 		cfg := &ssh.ClientConfig{
 			User:              "known-hosts-scan",
 			HostKeyAlgorithms: algos,
@@ -62,11 +63,11 @@ func Scan(host string, port int, types []string, timeout time.Duration) []ScanRe
 			},
 			BannerCallback: func(string) error { return nil },
 		}
-		c, _, _, err := ssh.NewClientConn(conn, addr, cfg)
+		c, _, _, err := ssh.NewClientConn(rec, addr, cfg)
 		if c != nil {
-			r.Version = string(c.ServerVersion())
 			c.Close()
 		}
+		r.Version = rec.version()
 		conn.Close()
 		if r.Key == nil {
 			r.Err = err
@@ -74,4 +75,29 @@ func Scan(host string, port int, types []string, timeout time.Duration) []ScanRe
 		out = append(out, r)
 	}
 	return out
+}
+
+// versionConn keeps the first bytes the server sends, where its
+// identification string is: the aborted handshake leaves no ssh.Conn to
+// ask.
+type versionConn struct {
+	net.Conn
+	head []byte
+}
+
+func (c *versionConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if room := 1024 - len(c.head); room > 0 {
+		c.head = append(c.head, p[:min(n, room)]...)
+	}
+	return n, err
+}
+
+func (c *versionConn) version() string {
+	for _, line := range strings.Split(string(c.head), "\n") {
+		if strings.HasPrefix(line, "SSH-") {
+			return strings.TrimRight(line, "\r")
+		}
+	}
+	return ""
 }
