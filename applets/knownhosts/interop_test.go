@@ -259,8 +259,8 @@ func TestSSH2DirectoryRoundTrip(t *testing.T) {
 	exp := must(t, keygen(t, "-e", "-f", s.HostKey+".pub"), "ssh-keygen -e").out
 	files := map[string]string{
 		fmt.Sprintf("key_%d_127.0.0.1.pub", s.Port): exp,
-		"key_22_alpha_137vms.example.pub":            exp, // alpha_vms.example
-		"key_2022_node_072x.pub":                     exp, // node:x
+		"key_22_alpha_137vms.example.pub":           exp, // alpha_vms.example
+		"key_2022_node_072x.pub":                    exp, // node:x
 	}
 	for n, c := range files {
 		os.WriteFile(filepath.Join(dir, n), []byte(c), 0o644)
