@@ -169,6 +169,16 @@ func TestCheckNoShadowFile(t *testing.T) {
 	if err := Check(db, "old", "correct", false); !errors.Is(err, ErrWrongPassword) {
 		t.Errorf("wrong password: %v", err)
 	}
+	// An unreadable shadow file (here: a directory) still gives the
+	// account, but no password login.
+	db.ShadowFile = t.TempDir()
+	a, err := db.Lookup("old")
+	if err != nil || a.ShadowErr == nil {
+		t.Errorf("Lookup with an unreadable shadow file: %+v, %v", a, err)
+	}
+	if err := Check(db, "old", "correct horse", false); err == nil || !strings.Contains(err.Error(), db.ShadowFile) {
+		t.Errorf("Check with an unreadable shadow file: %v", err)
+	}
 	db.PasswdFile += ".missing"
 	if err := Check(db, "old", "correct horse", false); err == nil || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing passwd file: %v", err)
