@@ -123,4 +123,3 @@ func fingerprint(t *testing.T, pub string) string {
 	}
 	return strings.Fields(string(out))[1]
 }
-

@@ -34,11 +34,11 @@ Host key for %s has changed and you have requested strict checking.
 `
 
 	// User authentication.
-	msgPassphrase      = "Enter passphrase for key '%s': "
-	msgPassword        = "%s@%s's password: "
-	msgPasswordAgain   = "Permission denied, please try again."
+	msgPassphrase       = "Enter passphrase for key '%s': "
+	msgPassword         = "%s@%s's password: "
+	msgPasswordAgain    = "Permission denied, please try again."
 	msgPermissionDenied = "%s@%s: Permission denied (%s)."
-	msgKeyTooOpen      = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+	msgKeyTooOpen       = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
 @         WARNING: UNPROTECTED PRIVATE KEY FILE!          @
 @@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
 Permissions 0%o for '%s' are too open.
