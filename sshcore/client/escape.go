@@ -50,6 +50,7 @@ type escapeFilter struct {
 	// forwards lists the forwarded connections (~#).
 	disconnect func()
 	suspend    func()
+	w          io.Writer // where escapes are echoed; nil = stderr
 }
 
 // filter returns what to send for one chunk of input.
@@ -94,7 +95,11 @@ func (e *escapeFilter) filter(in []byte) []byte {
 }
 
 func (e *escapeFilter) echo(s string) {
-	io.WriteString(os.Stderr, escapeName(int(e.ch))+s)
+	w := e.w
+	if w == nil {
+		w = os.Stderr
+	}
+	io.WriteString(w, escapeName(int(e.ch))+s)
 }
 
 // suspendSelf stops ssh as ~^Z does, with the terminal restored while
