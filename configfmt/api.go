@@ -28,30 +28,10 @@ const (
 	VFC                    // VAR with a fixed control area before the data
 )
 
-// ReadFile reads path through the record reader and returns its records
-// (lines, without terminators).
-func ReadFile(path string) ([]string, error) { return nil, errNotReady }
+// ReadFile, Decode and Encode (records.go) are the record layer.
 
-// Decode detects the record format of data and returns its records.
-func Decode(data []byte) ([]string, Format, error) { return nil, 0, errNotReady }
-
-// Encode writes records in format f (the inverse of Decode).
-func Encode(records []string, f Format) []byte { return nil }
-
-// DefaultClientOptions returns OpenSSH's client defaults.
-func DefaultClientOptions() *ClientOptions { return &ClientOptions{} }
-
-// LoadClient reads the client configuration files in order (the first one
-// obtained wins in the OpenSSH dialect), after the -o overrides, for the
-// destination host and the remote user given on the command line ("" if
-// none). Missing files among the defaults are skipped by the caller.
-func LoadClient(files []string, overrides []string, host, user string) (*ClientOptions, error) {
-	return nil, errNotReady
-}
-
-// WriteG prints the options as `ssh -G` does: lowercase keyword, space,
-// value, one per line.
-func (o *ClientOptions) WriteG(w io.Writer) error { return errNotReady }
+// DefaultClientOptions, LoadClient and ClientOptions.WriteG are in
+// loadclient.go.
 
 // DefaultServerOptions returns OpenSSH's server defaults.
 func DefaultServerOptions() *ServerOptions { return &ServerOptions{} }

@@ -62,6 +62,13 @@ type ClientOptions struct {
 	ExitOnForwardFailure bool
 	ClearAllForwardings  bool
 	GatewayPorts         bool
+
+	// Warnings lists one line per keyword that OpenSSH knows but sshbox
+	// does not act on ("FILE:LINE: ..."), for ssh -v to show.
+	Warnings []string
+
+	raw   map[string][]string // values as written, where ssh -G prints them unexpanded
+	extra map[string]string   // keywords not acted on, as ssh -G prints them
 }
 
 // ServerOptions is the one typed option set of sshd for one connection,

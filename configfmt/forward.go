@@ -1,0 +1,106 @@
+package configfmt
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Forwarding specifications (LocalForward, RemoteForward, DynamicForward):
+// checked as OpenSSH's parse_forward does, kept as written ("8080
+// localhost:80") in the options, printed in ssh -G's normal form.
+
+type fwdEnd struct {
+	host string // "" when not given
+	port int    // 0 for a path
+	path string // Unix socket
+}
+
+func (e fwdEnd) String() string {
+	switch {
+	case e.path != "":
+		return e.path
+	case e.host == "":
+		return strconv.Itoa(e.port)
+	}
+	return "[" + e.host + "]:" + strconv.Itoa(e.port)
+}
+
+// parseFwdEnd parses "[bind:]port", "[v6]:port", "host:port" or a path.
+// needHost: the connect side, where the host is mandatory.
+func parseFwdEnd(s string, needHost bool) (fwdEnd, error) {
+	if strings.Contains(s, "/") && !strings.HasPrefix(s, "[") {
+		return fwdEnd{path: s}, nil
+	}
+	var host, port string
+	switch {
+	case strings.HasPrefix(s, "["):
+		i := strings.Index(s, "]")
+		if i < 0 || !strings.HasPrefix(s[i+1:], ":") {
+			return fwdEnd{}, fmt.Errorf("bad forwarding specification %q", s)
+		}
+		host, port = s[1:i], s[i+2:]
+	case strings.Contains(s, ":"):
+		i := strings.LastIndex(s, ":")
+		host, port = s[:i], s[i+1:]
+	default:
+		port = s
+	}
+	if needHost && host == "" {
+		return fwdEnd{}, fmt.Errorf("bad forwarding specification %q", s)
+	}
+	p, err := parseInt(port)
+	if err != nil || p > 65535 || needHost && p == 0 {
+		return fwdEnd{}, fmt.Errorf("bad forwarding port %q", port)
+	}
+	return fwdEnd{host: host, port: p}, nil
+}
+
+// parseForward checks one forwarding line's arguments.
+func parseForward(a []string, dynamic bool) (listen, connect fwdEnd, err error) {
+	if dynamic {
+		if len(a) != 1 {
+			return listen, connect, fmt.Errorf("bad forwarding specification %q", strings.Join(a, " "))
+		}
+		listen, err = parseFwdEnd(a[0], false)
+		return listen, connect, err
+	}
+	if len(a) != 2 {
+		return listen, connect, fmt.Errorf("missing target argument in forwarding specification %q", strings.Join(a, " "))
+	}
+	if listen, err = parseFwdEnd(a[0], false); err != nil {
+		return listen, connect, err
+	}
+	connect, err = parseFwdEnd(a[1], true)
+	return listen, connect, err
+}
+
+func setForward(f func(*ClientOptions) *[]string, dynamic bool) func(*ClientOptions, []string, bool) error {
+	return func(o *ClientOptions, a []string, _ bool) error {
+		if _, _, err := parseForward(a, dynamic); err != nil {
+			return err
+		}
+		// Forwardings always accumulate, and the defaults are empty.
+		*f(o) = append(*f(o), strings.Join(a, " "))
+		return nil
+	}
+}
+
+func gForwards(f func(*ClientOptions) []string, dynamic bool) func(*ClientOptions) []string {
+	return func(o *ClientOptions) []string {
+		var out []string
+		for _, spec := range f(o) {
+			l, c, err := parseForward(strings.Fields(spec), dynamic)
+			if err != nil {
+				out = append(out, spec)
+				continue
+			}
+			if dynamic {
+				out = append(out, l.String())
+			} else {
+				out = append(out, l.String()+" "+c.String())
+			}
+		}
+		return out
+	}
+}

@@ -1,0 +1,107 @@
+package configfmt
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Keyword tables: one row per keyword, so that adding one is one line. The
+// rows of each side are in the order OpenSSH prints them (`ssh -G`,
+// `sshd -T`); rows it does not print come last.
+
+// status says what sshbox does with a keyword.
+type status int
+
+const (
+	acted      status = iota // parsed into the typed options and used
+	warned                   // known to OpenSSH, accepted, one warning: sshbox does not act on it
+	deprecated               // OpenSSH itself ignores it (deprecated or unsupported)
+	structural               // Host, Match, Include, IgnoreUnknown
+)
+
+func (s status) String() string {
+	switch s {
+	case acted:
+		return "acted on"
+	case warned:
+		return "accepted with a warning (not acted on)"
+	case deprecated:
+		return "accepted with a warning (deprecated in OpenSSH)"
+	}
+	return "acted on (structure)"
+}
+
+// extraVal is how a keyword sshbox does not act on is checked and printed:
+// its value is kept as OpenSSH would print it.
+type extraVal struct {
+	def    string                         // printed when unset; "" = not printed
+	norm   func([]string) (string, error) // nil: the arguments as written
+	single bool                           // exactly one argument
+}
+
+// Normalizers for keywords kept only to be printed.
+
+func nFlag(a []string) (string, error) {
+	b, err := parseYesNo(a[0])
+	return yesno(b), err
+}
+
+// nMulti accepts the listed words (case-insensitively) and prints each as
+// OpenSSH prints it: nMulti("yes=true", "no=false", "ask").
+func nMulti(choices ...string) func([]string) (string, error) {
+	return func(a []string) (string, error) {
+		l := strings.ToLower(a[0])
+		var names []string
+		for _, c := range choices {
+			in, out, ok := strings.Cut(c, "=")
+			if !ok {
+				out = in
+			}
+			if l == in {
+				return out, nil
+			}
+			names = append(names, in)
+		}
+		return "", fmt.Errorf("unsupported option %q (one of %s)", a[0], strings.Join(names, ", "))
+	}
+}
+
+func nInt(a []string) (string, error) {
+	n, err := parseInt(a[0])
+	return strconv.Itoa(n), err
+}
+
+func nTime(a []string) (string, error) {
+	n, err := parseTime(a[0])
+	return strconv.Itoa(n), err
+}
+
+func nLower(a []string) (string, error) { return strings.ToLower(strings.Join(a, " ")), nil }
+
+func nUpper(a []string) (string, error) { return strings.ToUpper(a[0]), nil }
+
+func nFirst(a []string) (string, error) { return a[0], nil }
+
+func nAlgos(a []string) (string, error) { return a[0], checkAlgoList(a[0]) }
+
+// oneArg: OpenSSH refuses extra arguments after a single value.
+func oneArg(a []string) error {
+	if len(a) > 1 {
+		return fmt.Errorf("garbage at end of line: %q", strings.Join(a[1:], " "))
+	}
+	return nil
+}
+
+// single marks the normalizers that take exactly one argument.
+func (x extraVal) parse(a []string) (string, error) {
+	if x.single {
+		if err := oneArg(a); err != nil {
+			return "", err
+		}
+	}
+	if x.norm == nil {
+		return strings.Join(a, " "), nil
+	}
+	return x.norm(a)
+}

@@ -1,0 +1,444 @@
+package configfmt
+
+import (
+	"bufio"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SystemClientConfig is the system-wide ssh_config. Relative Include paths
+// in it are looked up in /etc/ssh; in every other file, in ~/.ssh.
+const SystemClientConfig = "/etc/ssh/ssh_config"
+
+const fullLine = "\x00" // a -G printer value that carries its own keyword
+
+// DefaultClientOptions returns OpenSSH's client defaults, before the
+// destination is known (no Host, HostName, User; the files not expanded).
+func DefaultClientOptions() *ClientOptions {
+	return &ClientOptions{
+		Port:                         22,
+		AddressFamily:                "any",
+		IdentityFiles:                []string{"~/.ssh/id_rsa", "~/.ssh/id_ecdsa", "~/.ssh/id_ecdsa_sk", "~/.ssh/id_ed25519", "~/.ssh/id_ed25519_sk", "~/.ssh/id_xmss", "~/.ssh/id_dsa"},
+		PubkeyAuthentication:         true,
+		PasswordAuthentication:       true,
+		KbdInteractiveAuthentication: true,
+		NumberOfPasswordPrompts:      3,
+		StrictHostKeyChecking:        "ask",
+		UserKnownHostsFiles:          []string{"~/.ssh/known_hosts", "~/.ssh/known_hosts2"},
+		GlobalKnownHostsFiles:        []string{"/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"},
+		ConnectionAttempts:           1,
+		ServerAliveCountMax:          3,
+		TCPKeepAlive:                 true,
+		RequestTTY:                   "auto",
+		EscapeChar:                   "~",
+		LogLevel:                     "INFO",
+		raw:                          map[string][]string{},
+		extra:                        map[string]string{},
+	}
+}
+
+// clientEval applies the files to one set of options for one destination.
+type clientEval struct {
+	o         *ClientOptions
+	seen      map[string]bool // keywords already obtained: first wins
+	warned    map[string]bool
+	ignore    string // IgnoreUnknown patterns
+	host      string // what Host patterns match: the argument, then the final host name
+	orig      string
+	local     localIdentity
+	final     bool
+	wantFinal bool
+}
+
+// LoadClient reads the client configuration files in order (the first
+// value obtained wins), after the -o overrides, for the destination host
+// and the remote user given on the command line ("" if none). The caller
+// passes only the files that exist (-F FILE, or ~/.ssh/config and
+// /etc/ssh/ssh_config).
+//
+// In the returned options, IdentityFiles, CertificateFiles,
+// UserKnownHostsFiles, IdentityAgent, ProxyCommand, RemoteCommand have their
+// ~ and % tokens expanded; HostName is lowercased with %h expanded;
+// Warnings lists keywords accepted but not acted on. WriteG prints the
+// values the way OpenSSH's ssh -G does (some unexpanded).
+func LoadClient(files []string, overrides []string, host, user string) (*ClientOptions, error) {
+	e := &clientEval{
+		o: DefaultClientOptions(), seen: map[string]bool{}, warned: map[string]bool{},
+		host: host, orig: host, local: currentLocal(),
+	}
+	e.o.Host = host
+	for i, ov := range overrides {
+		ld := &loader{incDir: filepath.Join(e.local.home, ".ssh"), home: e.local.home}
+		f, err := ld.parse("command-line", []string{ov}, 0)
+		if err != nil {
+			return nil, err
+		}
+		for j := range f.lines {
+			f.lines[j].num = i + 1
+		}
+		if err := e.run(f, true, false); err != nil {
+			return nil, err
+		}
+	}
+	// -l comes after the -o options: an -o User given before it wins.
+	if user != "" && !e.seen["user"] {
+		e.o.User = user
+		e.seen["user"] = true
+	}
+	var parsed []*cfile
+	for _, path := range files {
+		ld := &loader{incDir: filepath.Join(e.local.home, ".ssh"), home: e.local.home}
+		if filepath.Clean(path) == SystemClientConfig {
+			ld.incDir = "/etc/ssh"
+		}
+		f, err := ld.readFile(path, 0)
+		if err != nil {
+			return nil, err
+		}
+		parsed = append(parsed, f)
+	}
+	for _, f := range parsed {
+		if err := e.run(f, true, false); err != nil {
+			return nil, err
+		}
+	}
+	if e.wantFinal {
+		// OpenSSH parses the files again with the final host name, for
+		// Match final and Match canonical; values obtained stay first.
+		e.final = true
+		e.host = e.hostname()
+		for _, f := range parsed {
+			if err := e.run(f, true, false); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := e.finish(); err != nil {
+		return nil, err
+	}
+	return e.o, nil
+}
+
+// run applies one file's lines; active says whether the enclosing block
+// applies, never that an enclosing Include sat in a block that did not.
+func (e *clientEval) run(f *cfile, active, never bool) error {
+	for i := range f.lines {
+		l := &f.lines[i]
+		switch l.kw {
+		case "host":
+			active = !never && e.matchHost(l.args)
+			continue
+		case "match":
+			m, err := e.matchLine(l)
+			if err != nil {
+				return err
+			}
+			active = !never && m
+			continue
+		case "include":
+			for _, sub := range l.inc {
+				if err := e.run(sub, active, never || !active); err != nil {
+					return err
+				}
+			}
+			continue
+		case "ignoreunknown":
+			if err := oneArg(l.args); err != nil {
+				return l.errorf("IgnoreUnknown: %v", err)
+			}
+			if active && !e.seen["ignoreunknown"] {
+				e.ignore = l.args[0]
+				e.o.extra["ignoreunknown"] = l.args[0]
+				e.seen["ignoreunknown"] = true
+			}
+			continue
+		}
+		if err := e.apply(l, active); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *clientEval) apply(l *cline, active bool) error {
+	name := l.kw
+	if a, ok := clientAliases[name]; ok {
+		name = a
+	}
+	kw, ok := clientIndex[name]
+	if !ok {
+		if e.ignore != "" && matchList(l.kw, e.ignore, true) == 1 {
+			return nil
+		}
+		return l.errorf("unknown keyword %q", l.word)
+	}
+	switch kw.status {
+	case deprecated:
+		e.warn(name, l.errorf("Deprecated option %q", l.word).Error())
+		return nil
+	case warned:
+		e.warn(name, l.errorf("%s is accepted but not acted on by sshbox", kw.name).Error())
+		v, err := kw.x.parse(l.args)
+		if err != nil {
+			return l.errorf("%s: %v", kw.name, err)
+		}
+		if active && !e.seen[name] {
+			e.o.extra[name] = v
+			e.seen[name] = true
+		}
+		return nil
+	}
+	// Values are checked even in blocks that do not apply, as OpenSSH
+	// does; they land in a scratch copy then.
+	target := e.o
+	if !active || e.seen[name] && !kw.acc {
+		target = &ClientOptions{raw: map[string][]string{}, extra: map[string]string{}}
+	}
+	if err := kw.set(target, l.args, !e.seen[name]); err != nil {
+		return l.errorf("%s: %v", kw.name, err)
+	}
+	if active {
+		e.seen[name] = true
+	}
+	return nil
+}
+
+func (e *clientEval) warn(name, msg string) {
+	if !e.warned[name] {
+		e.warned[name] = true
+		e.o.Warnings = append(e.o.Warnings, msg)
+	}
+}
+
+// matchHost: a Host line applies when a pattern matches and no negated
+// one does (case-sensitive, as OpenSSH's match_pattern).
+func (e *clientEval) matchHost(pats []string) bool {
+	hit := false
+	for _, p := range pats {
+		neg := strings.HasPrefix(p, "!")
+		if neg {
+			p = p[1:]
+		}
+		if matchPattern(e.host, p) {
+			if neg {
+				return false
+			}
+			hit = true
+		}
+	}
+	return hit
+}
+
+// matchLine evaluates a client Match line: every criterion must hold.
+func (e *clientEval) matchLine(l *cline) (bool, error) {
+	result := true
+	a := l.args
+	for i := 0; i < len(a); i++ {
+		crit := strings.ToLower(a[i])
+		neg := strings.HasPrefix(crit, "!")
+		crit = strings.TrimPrefix(crit, "!")
+		var m bool
+		switch crit {
+		case "all":
+			m = true
+		case "canonical", "final":
+			e.wantFinal = true
+			m = e.final
+		case "host", "originalhost", "user", "localuser", "exec", "localnetwork":
+			if i+1 >= len(a) {
+				return false, l.errorf("Match keyword %q requires an argument", crit)
+			}
+			i++
+			arg := a[i]
+			switch crit {
+			case "host":
+				m = matchList(e.hostname(), arg, true) == 1
+			case "originalhost":
+				m = matchList(e.orig, arg, true) == 1
+			case "user":
+				u := e.o.User
+				if u == "" {
+					u = e.local.name
+				}
+				m = matchList(u, arg, false) == 1
+			case "localuser":
+				m = matchList(e.local.name, arg, false) == 1
+			default:
+				// Running commands or probing interfaces from a config
+				// file is not something sshbox does: never matches.
+				e.warn("match "+crit, l.errorf("Match %s is not supported by sshbox and never matches", crit).Error())
+			}
+		default:
+			return false, l.errorf("unsupported Match attribute %q", a[i])
+		}
+		if neg {
+			m = !m
+		}
+		result = result && m
+	}
+	return result, nil
+}
+
+// hostname is the HostName option with %h expanded, or the destination.
+func (e *clientEval) hostname() string {
+	if e.o.HostName == "" {
+		return e.orig
+	}
+	h, err := expandTokens(e.o.HostName, map[byte]string{'h': e.orig})
+	if err != nil {
+		return e.o.HostName
+	}
+	return h
+}
+
+// finish fills the defaults that depend on the destination and expands
+// tokens, in the order ssh.c does.
+func (e *clientEval) finish() error {
+	o := e.o
+	host, err := expandTokens(o.HostName, map[byte]string{'h': e.orig})
+	if err != nil {
+		return fmt.Errorf("HostName: %v", err)
+	}
+	if o.HostName == "" {
+		host = e.orig
+	}
+	o.HostName = strings.ToLower(host)
+	if o.User == "" {
+		o.User = e.local.name
+	}
+	if o.BatchMode && !e.seen["serveraliveinterval"] {
+		o.ServerAliveInterval = 300 * time.Second
+	}
+	if o.ClearAllForwardings {
+		o.LocalForward, o.RemoteForward, o.DynamicForward = nil, nil, nil
+		delete(o.extra, "tunnel")
+	}
+	if _, ok := o.extra["updatehostkeys"]; !ok {
+		// OpenSSH learns new host keys only into its default files.
+		u := o.UserKnownHostsFiles
+		if len(u) == 1 || len(u) == 2 && u[1] == "~/.ssh/known_hosts2" {
+			o.extra["updatehostkeys"] = "true"
+		} else {
+			o.extra["updatehostkeys"] = "false"
+		}
+	}
+	if o.extra["updatehostkeys"] == "ask" {
+		// ssh.c: asking is pointless where the user cannot answer.
+		cp, persist := o.extra["controlpath"], o.extra["controlpersist"]
+		if persist != "" && persist != "no" && cp != "" && cp != "none" ||
+			o.RemoteCommand != "" || o.RequestTTY == "no" ||
+			o.LogLevel == "QUIET" || o.LogLevel == "FATAL" || o.LogLevel == "ERROR" {
+			o.extra["updatehostkeys"] = "false"
+		}
+	}
+	port := strconv.Itoa(o.Port)
+	shortHost, _, _ := strings.Cut(e.local.host, ".")
+	sum := sha1.Sum([]byte(e.local.host + o.HostName + port + o.User))
+	alias := o.HostKeyAlias
+	if alias == "" {
+		alias = o.HostName
+	}
+	tok := map[byte]string{
+		'C': hex.EncodeToString(sum[:]), 'd': e.local.home, 'h': o.HostName, 'i': e.local.uid,
+		'k': alias, 'L': shortHost, 'l': e.local.host, 'n': e.orig, 'p': port, 'r': o.User,
+		'u': e.local.name, 'j': o.ProxyJump,
+	}
+	expand := func(what, s string, tilde bool) (string, error) {
+		if tilde {
+			var err error
+			if s, err = expandTilde(s, e.local.home); err != nil {
+				return "", fmt.Errorf("%s: %v", what, err)
+			}
+		}
+		v, err := expandTokens(s, tok)
+		if err != nil {
+			return "", fmt.Errorf("%s: %v", what, err)
+		}
+		return v, nil
+	}
+	expandAll := func(what, key string, l []string) ([]string, error) {
+		if key != "" {
+			o.raw[key] = append([]string(nil), l...)
+		}
+		out := make([]string, len(l))
+		for i, s := range l {
+			if out[i], err = expand(what, s, true); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	if o.IdentityFiles, err = expandAll("IdentityFile", "identityfile", o.IdentityFiles); err != nil {
+		return err
+	}
+	if o.CertificateFiles, err = expandAll("CertificateFile", "certificatefile", o.CertificateFiles); err != nil {
+		return err
+	}
+	if o.UserKnownHostsFiles, err = expandAll("UserKnownHostsFile", "", o.UserKnownHostsFiles); err != nil {
+		return err
+	}
+	if o.IdentityAgent != "" && o.IdentityAgent != "none" && o.IdentityAgent != "SSH_AUTH_SOCK" {
+		if o.IdentityAgent, err = expand("IdentityAgent", o.IdentityAgent, true); err != nil {
+			return err
+		}
+	}
+	if o.RemoteCommand != "" {
+		if o.RemoteCommand, err = expand("RemoteCommand", o.RemoteCommand, false); err != nil {
+			return err
+		}
+	}
+	if cp := o.extra["controlpath"]; cp != "" && cp != "none" {
+		if o.extra["controlpath"], err = expand("ControlPath", cp, true); err != nil {
+			return err
+		}
+	}
+	if o.ProxyCommand != "" && o.ProxyCommand != "none" {
+		o.raw["proxycommand"] = []string{o.ProxyCommand}
+		// ProxyCommand knows only %h %p %r %n and %%.
+		if o.ProxyCommand, err = expandTokens(o.ProxyCommand, map[byte]string{'h': o.HostName, 'p': port, 'r': o.User, 'n': e.orig}); err != nil {
+			return fmt.Errorf("ProxyCommand: %v", err)
+		}
+	}
+	return nil
+}
+
+// WriteG prints the options as `ssh -G` does: lowercase keyword, space,
+// value, one per line, in OpenSSH's order, defaults included. Algorithm
+// lists print as OpenSSH would resolve them against its own defaults.
+func (o *ClientOptions) WriteG(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	for i := range clientTable {
+		kw := &clientTable[i]
+		name := strings.ToLower(kw.name)
+		var vals []string
+		switch {
+		case kw.g != nil:
+			vals = kw.g(o)
+		case kw.x != nil:
+			v, ok := o.extra[name]
+			if !ok {
+				v = kw.x.def
+			}
+			if v != "" {
+				vals = []string{v}
+			}
+		}
+		if name == "canonicalizepermittedcnames" {
+			name = "canonicalizePermittedcnames" // OpenSSH's own spelling in -G
+		}
+		for _, v := range vals {
+			if strings.HasPrefix(v, fullLine) {
+				fmt.Fprintln(bw, v[1:])
+				continue
+			}
+			fmt.Fprintf(bw, "%s %s\n", name, v)
+		}
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,303 @@
+package configfmt
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// The OpenSSH dialect, shared by ssh_config and sshd_config: how a line
+// splits into keyword and arguments (readconf.c strdelim + argv_split), and
+// how Include pulls in other files. Which keywords exist and what Host and
+// Match mean differ per side (client.go, server.go).
+
+// maxIncludeDepth is OpenSSH's READCONF_MAX_DEPTH: it stops Include loops.
+const maxIncludeDepth = 16
+
+// cline is one configuration line, or an Include with the files it
+// pulled in.
+type cline struct {
+	file string
+	num  int
+	kw   string // lowercased
+	word string // keyword as written, for messages
+	args []string
+	inc  []*cfile // Include: the files matched, in glob order
+}
+
+type cfile struct {
+	path  string
+	lines []cline
+}
+
+func (l *cline) errorf(format string, a ...any) error {
+	return fmt.Errorf("%s:%d: %s", l.file, l.num, fmt.Sprintf(format, a...))
+}
+
+// splitLine splits one line into its keyword and arguments. kw is "" for
+// blank lines and comments.
+func splitLine(s string) (kw string, args []string, err error) {
+	s = strings.TrimRight(s, " \t\r\n\f")
+	s = strings.TrimLeft(s, " \t\r\n")
+	if s == "" || s[0] == '#' {
+		return "", nil, nil
+	}
+	// The keyword ends at whitespace or at one '=' (with optional blanks
+	// around it): "Port 22", "Port=22", "Port = 22".
+	i := strings.IndexAny(s, " \t\r\n=\"")
+	if i < 0 {
+		return s, nil, nil
+	}
+	if s[i] == '"' {
+		return "", nil, errors.New("invalid quotes")
+	}
+	kw, rest := s[:i], s[i:]
+	rest = strings.TrimLeft(rest, " \t\r\n")
+	if strings.HasPrefix(rest, "=") {
+		rest = rest[1:]
+		rest = strings.TrimLeft(rest, " \t\r\n")
+	}
+	args, err = splitArgs(rest)
+	return kw, args, err
+}
+
+// splitArgs is OpenSSH's argv_split: blanks separate arguments, single or
+// double quotes group, backslash escapes quotes, backslash and (outside
+// quotes) a blank, and an unquoted '#' at the start of an argument begins
+// a comment.
+func splitArgs(s string) ([]string, error) {
+	var args []string
+	i := 0
+	for i < len(s) {
+		if s[i] == ' ' || s[i] == '\t' {
+			i++
+			continue
+		}
+		if s[i] == '#' {
+			break
+		}
+		var b strings.Builder
+		var quote byte
+	token:
+		for ; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c == '\\' && i+1 < len(s) && (s[i+1] == '\'' || s[i+1] == '"' || s[i+1] == '\\' || quote == 0 && s[i+1] == ' '):
+				i++
+				b.WriteByte(s[i])
+			case quote == 0 && (c == ' ' || c == '\t'):
+				break token
+			case quote == 0 && (c == '"' || c == '\''):
+				quote = c
+			case quote != 0 && c == quote:
+				quote = 0
+			default:
+				b.WriteByte(c)
+			}
+		}
+		if quote != 0 {
+			return nil, errors.New("invalid quotes")
+		}
+		args = append(args, b.String())
+	}
+	return args, nil
+}
+
+// loader reads files through the record reader and resolves Include.
+type loader struct {
+	incDir string // where relative Include paths are looked up
+	home   string // for ~ in Include paths
+}
+
+func (ld *loader) readFile(path string, depth int) (*cfile, error) {
+	if depth > maxIncludeDepth {
+		return nil, fmt.Errorf("%s: Include nested too deeply (more than %d levels)", path, maxIncludeDepth)
+	}
+	recs, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ld.parse(path, recs, depth)
+}
+
+func (ld *loader) parse(path string, recs []string, depth int) (*cfile, error) {
+	f := &cfile{path: path}
+	for i, r := range recs {
+		l := cline{file: path, num: i + 1}
+		word, args, err := splitLine(r)
+		if err != nil {
+			return nil, l.errorf("%v", err)
+		}
+		if word == "" {
+			continue
+		}
+		l.word, l.kw, l.args = word, strings.ToLower(word), args
+		if len(args) == 0 {
+			return nil, l.errorf("no argument after keyword %q", word)
+		}
+		if l.kw == "include" {
+			if l.inc, err = ld.include(&l, depth); err != nil {
+				return nil, err
+			}
+		}
+		f.lines = append(f.lines, l)
+	}
+	return f, nil
+}
+
+// include resolves one Include line's globs, sorted as glob(3) sorts.
+func (ld *loader) include(l *cline, depth int) ([]*cfile, error) {
+	var out []*cfile
+	for _, a := range l.args {
+		p := a
+		if strings.HasPrefix(p, "~/") || p == "~" {
+			p = ld.home + p[1:]
+		} else if !filepath.IsAbs(p) {
+			p = filepath.Join(ld.incDir, p)
+		}
+		matches, err := filepath.Glob(p)
+		if err != nil {
+			return nil, l.errorf("Include %q: %v", a, err)
+		}
+		sort.Strings(matches)
+		for _, m := range matches {
+			if st, err := os.Stat(m); err != nil || st.IsDir() {
+				continue
+			}
+			f, err := ld.readFile(m, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// Argument parsers shared by both sides. They return messages without the
+// file:line, which the caller adds.
+
+func parseYesNo(a string) (bool, error) {
+	switch strings.ToLower(a) {
+	case "yes", "true":
+		return true, nil
+	case "no", "false":
+		return false, nil
+	}
+	return false, fmt.Errorf("unsupported option %q (yes or no)", a)
+}
+
+func parseChoice(a string, choices ...string) (string, error) {
+	l := strings.ToLower(a)
+	for _, c := range choices {
+		if l == c {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("unsupported option %q (one of %s)", a, strings.Join(choices, ", "))
+}
+
+func parseInt(a string) (int, error) {
+	n := 0
+	if a == "" {
+		return 0, fmt.Errorf("invalid number %q", a)
+	}
+	for _, c := range a {
+		if c < '0' || c > '9' || n > 1<<30 {
+			return 0, fmt.Errorf("invalid number %q", a)
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, nil
+}
+
+func parsePort(a string) (int, error) {
+	n, err := parseInt(a)
+	if err != nil || n <= 0 || n > 65535 {
+		return 0, fmt.Errorf("Bad port %q", a)
+	}
+	return n, nil
+}
+
+// parseTime is OpenSSH's convtime: "90", "1m30s", "2h", units s m h d w.
+func parseTime(a string) (int, error) {
+	if a == "" {
+		return 0, fmt.Errorf("invalid time value %q", a)
+	}
+	total, cur, digits := 0, 0, false
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if c >= '0' && c <= '9' {
+			cur = cur*10 + int(c-'0')
+			digits = true
+			if cur > 1<<30 {
+				return 0, fmt.Errorf("invalid time value %q", a)
+			}
+			continue
+		}
+		if !digits {
+			return 0, fmt.Errorf("invalid time value %q", a)
+		}
+		mul := 0
+		switch c {
+		case 's', 'S':
+			mul = 1
+		case 'm', 'M':
+			mul = 60
+		case 'h', 'H':
+			mul = 3600
+		case 'd', 'D':
+			mul = 86400
+		case 'w', 'W':
+			mul = 604800
+		default:
+			return 0, fmt.Errorf("invalid time value %q", a)
+		}
+		total += cur * mul
+		cur, digits = 0, false
+		if total > 1<<30 {
+			return 0, fmt.Errorf("invalid time value %q", a)
+		}
+	}
+	return total + cur, nil
+}
+
+var logLevels = []string{"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3"}
+
+func parseLogLevel(a string) (string, error) {
+	u := strings.ToUpper(a)
+	for _, l := range logLevels {
+		if u == l {
+			return l, nil
+		}
+	}
+	return "", fmt.Errorf("unsupported log level %q", a)
+}
+
+// logLevelName prints a level as OpenSSH does (DEBUG1 is DEBUG).
+func logLevelName(l string) string {
+	if l == "DEBUG1" {
+		return "DEBUG"
+	}
+	return l
+}
+
+// checkAlgoList checks the syntax of an algorithm list; names are checked
+// by sshcore/algo when the list is resolved.
+func checkAlgoList(a string) error {
+	s := strings.TrimLeft(a, "+-^")
+	if s == "" || strings.Contains(s, ",,") || strings.HasSuffix(s, ",") || strings.HasPrefix(s, ",") {
+		return fmt.Errorf("bad algorithm list %q", a)
+	}
+	return nil
+}
+
+func yesno(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
