@@ -123,27 +123,34 @@ func (inv *invocation) app() *cli.App {
 
 // overrides turns the flags into configuration lines; they come before -o
 // (flags win over -o in OpenSSH) and before the files (first value wins).
-func (inv *invocation) overrides(ctx *cli.Context) []string {
+func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	var lines []string
 	add := func(flag, kw string) {
 		if ctx.IsSet(flag) {
-			lines = append(lines, kw+" "+ctx.String(flag))
+			lines = append(lines, kw+" "+quoteValue(ctx.String(flag)))
 		}
 	}
 	add("p", "Port")
-	add("l", "User")
 	add("J", "ProxyJump")
 	add("c", "Ciphers")
 	add("m", "MACs")
 	add("b", "BindAddress")
 	add("e", "EscapeChar")
 	for _, f := range ctx.StringSlice("i") {
-		lines = append(lines, "IdentityFile "+f)
+		lines = append(lines, "IdentityFile "+quoteValue(f))
 	}
-	for flag, kw := range map[string]string{"L": "LocalForward", "R": "RemoteForward", "D": "DynamicForward"} {
+	for _, flag := range []string{"L", "R"} {
+		kw := map[string]string{"L": "LocalForward", "R": "RemoteForward"}[flag]
 		for _, f := range ctx.StringSlice(flag) {
-			lines = append(lines, kw+" "+f)
+			line, err := forwardLine(f)
+			if err != nil {
+				return nil, err
+			}
+			lines = append(lines, kw+" "+line)
 		}
+	}
+	for _, f := range ctx.StringSlice("D") {
+		lines = append(lines, "DynamicForward "+f)
 	}
 	switch {
 	case ctx.Bool("4"):
@@ -172,7 +179,7 @@ func (inv *invocation) overrides(ctx *cli.Context) []string {
 	case inv.quietCount > 0:
 		lines = append(lines, "LogLevel QUIET")
 	}
-	return append(lines, ctx.StringSlice("o")...)
+	return append(lines, ctx.StringSlice("o")...), nil
 }
 
 func (inv *invocation) run(ctx *cli.Context) int {
@@ -198,12 +205,18 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n", err)
 		return 255
 	}
-	overrides := inv.overrides(ctx)
+	overrides, err := inv.overrides(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 255
+	}
 	if d.Port != 0 && !ctx.IsSet("p") {
 		overrides = append([]string{"Port " + strconv.Itoa(d.Port)}, overrides...)
 	}
+	// -l is given before the destination by habit, and OpenSSH takes the
+	// first user it is told.
 	user := d.User
-	if ctx.IsSet("l") && user == "" {
+	if ctx.IsSet("l") {
 		user = ctx.String("l")
 	}
 	logw, closeLog, err := logWriter(ctx.String("E"))

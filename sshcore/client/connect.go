@@ -16,7 +16,6 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"sshbox/configfmt"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
 )
@@ -116,43 +115,11 @@ func (c *Client) dialTCP(host string, port int) (net.Conn, error) {
 	return nil, fatalf(msgConnectRefused, host, port, dialErrorText(lastErr))
 }
 
-// expandProxyCommand replaces OpenSSH's tokens in a ProxyCommand.
-func expandProxyCommand(cmd string, o *configfmt.ClientOptions) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(cmd); i++ {
-		if cmd[i] != '%' {
-			b.WriteByte(cmd[i])
-			continue
-		}
-		i++
-		if i == len(cmd) {
-			return "", fmt.Errorf("ProxyCommand %q: %% at the end", cmd)
-		}
-		switch cmd[i] {
-		case '%':
-			b.WriteByte('%')
-		case 'h':
-			b.WriteString(o.HostName)
-		case 'p':
-			b.WriteString(strconv.Itoa(o.Port))
-		case 'r':
-			b.WriteString(o.User)
-		case 'n':
-			b.WriteString(o.Host)
-		default:
-			return "", fmt.Errorf("ProxyCommand %q: unknown token %%%c", cmd, cmd[i])
-		}
-	}
-	return b.String(), nil
-}
-
 // dialProxyCommand runs the ProxyCommand through the shell and speaks SSH
 // over its standard input and output; its stderr stays ours.
 func (c *Client) dialProxyCommand() (net.Conn, error) {
-	line, err := expandProxyCommand(c.Opts.ProxyCommand, c.Opts)
-	if err != nil {
-		return nil, fatalf("ssh: %v", err)
-	}
+	// configfmt has expanded the tokens (%h %p %r %n %%).
+	line := c.Opts.ProxyCommand
 	c.Log.Debug1("Executing proxy command: exec %s", line)
 	shell := os.Getenv("SHELL")
 	if shell == "" {

@@ -8,10 +8,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"sshbox/configfmt"
 )
 
 // identity is one key the client may offer.
@@ -27,14 +30,32 @@ func DefaultIdentityFiles() []string {
 	return []string{filepath.Join(d, "id_ed25519"), filepath.Join(d, "id_ecdsa"), filepath.Join(d, "id_rsa")}
 }
 
+// isDefaultList reports whether the identity files are OpenSSH's defaults
+// rather than ones the user named (which -v marks "explicit").
+func isDefaultList(files []string) bool {
+	def := configfmt.DefaultClientOptions().IdentityFiles
+	if len(files) != len(def) {
+		return false
+	}
+	for i, f := range def {
+		if strings.HasPrefix(f, "~/") {
+			f = filepath.Join(HomeDir(), f[2:])
+		}
+		if files[i] != f {
+			return false
+		}
+	}
+	return true
+}
+
 // loadIdentities gathers agent keys, identity files and certificates, in the
 // order OpenSSH offers them: agent keys first, then files.
 func (c *Client) loadIdentities() []*identity {
 	o, log := c.Opts, c.Log
 	var files []*identity
-	explicit := len(o.IdentityFiles) > 0
+	explicit := len(o.IdentityFiles) > 0 && !isDefaultList(o.IdentityFiles)
 	paths := o.IdentityFiles
-	if !explicit {
+	if len(paths) == 0 {
 		paths = DefaultIdentityFiles()
 	}
 	for _, p := range paths {

@@ -4,8 +4,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-
-	"sshbox/configfmt"
 )
 
 func TestParseDestination(t *testing.T) {
@@ -77,19 +75,6 @@ func TestEscapeFilter(t *testing.T) {
 	f.filter([]byte("\r~"))
 	if got := string(f.filter([]byte(".rest"))); got != "" || !disconnected {
 		t.Errorf("~. across reads: sent %q, disconnected %v", got, disconnected)
-	}
-}
-
-func TestExpandProxyCommand(t *testing.T) {
-	o := &configfmt.ClientOptions{Host: "alias", HostName: "h.example", Port: 2222, User: "bob"}
-	got, err := expandProxyCommand("nc %h %p # %r %n %%", o)
-	if err != nil || got != "nc h.example 2222 # bob alias %" {
-		t.Errorf("%q %v", got, err)
-	}
-	for _, bad := range []string{"nc %", "nc %x"} {
-		if _, err := expandProxyCommand(bad, o); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
 	}
 }
 
