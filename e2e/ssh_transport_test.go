@@ -179,3 +179,33 @@ func TestSSHVerbose(t *testing.T) {
 		}
 	}
 }
+
+// TestSSHConnectTimeout: a server that accepts but never speaks is given
+// up after ConnectTimeout.
+func TestSSHConnectTimeout(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	e := &sshEnv{t: t, home: t.TempDir()}
+	testenv.Bin(t, "ssh") // built before the clock starts
+	start := time.Now()
+	_, stderr, status := e.run(nil, "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=1",
+		"-p", fmt.Sprint(l.Addr().(*net.TCPAddr).Port), "127.0.0.1", "true")
+	if status != 255 || !strings.Contains(stderr, "Connection timed out during banner exchange") {
+		t.Errorf("status %d, stderr %q", status, stderr)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("gave up after %v, ConnectTimeout is 1s", el)
+	}
+}
