@@ -174,3 +174,19 @@ func TestSSHHostCertificate(t *testing.T) {
 		t.Errorf("status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
 }
+
+// TestSSHKnownHostsDevNull: the common "-o UserKnownHostsFile=/dev/null -o
+// StrictHostKeyChecking=no" must connect and leave /dev/null a device.
+func TestSSHKnownHostsDevNull(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	args := []string{"-F", "/dev/null", "-i", e.key, "-o", "UserKnownHostsFile=/dev/null",
+		"-o", "StrictHostKeyChecking=no", "-o", "BatchMode=yes", "-p", fmt.Sprint(e.port), e.dest(), "echo", "ok"}
+	stdout, stderr, status := e.run(nil, args...)
+	if status != 0 || stdout != "ok\n" {
+		t.Errorf("status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	st, err := os.Stat("/dev/null")
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("/dev/null is no longer a device: %v %v", st.Mode(), err)
+	}
+}

@@ -182,6 +182,9 @@ func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientCon
 	if cfg.HostKeyAlgorithms, err = algo.Resolve(algo.HostKey, o.HostKeyAlgorithms); err != nil {
 		return nil, fatalf("ssh: HostKeyAlgorithms: %v", err)
 	}
+	if o.HostKeyAlgorithms == "" {
+		cfg.HostKeyAlgorithms = preferKnown(cfg.HostKeyAlgorithms, hk.knownEntries())
+	}
 	return cfg, nil
 }
 

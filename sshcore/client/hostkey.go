@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -162,6 +163,12 @@ func (h *hostKeyCheck) add(key ssh.PublicKey) error {
 		return nil
 	}
 	file := o.UserKnownHostsFiles[0]
+	if st, err := os.Stat(file); err == nil && !st.Mode().IsRegular() {
+		// /dev/null and the like: OpenSSH's append goes nowhere; an
+		// atomic rewrite must not replace the device.
+		log.Info(msgHostKeyAdded, h.pattern(), keyTypeName(key))
+		return nil
+	}
 	if err := knownhosts.Append(file, h.name, h.port, key, o.HashKnownHosts); err != nil {
 		log.Error(msgHostKeyWriteError, file, err)
 		return nil
@@ -206,4 +213,48 @@ func removeCommand(file, pattern string) string {
 		return fmt.Sprintf("ssh-keygen -R '%s'", pattern)
 	}
 	return fmt.Sprintf("ssh-keygen -f '%s' -R '%s'", file, pattern)
+}
+
+// plainKeyType maps a host key algorithm to the key type known_hosts
+// stores for it.
+func plainKeyType(alg string) string {
+	alg = strings.Replace(alg, "-cert-v01@openssh.com", "", 1)
+	if strings.HasPrefix(alg, "rsa-sha2-") {
+		return ssh.KeyAlgoRSA
+	}
+	return alg
+}
+
+// preferKnown puts first the algorithms whose key type is already known
+// for the host, keeping the order otherwise, as OpenSSH does when
+// HostKeyAlgorithms is not set: a server with several host keys then shows
+// the one we know rather than triggering the first-connection question.
+func preferKnown(algs []string, known []*knownhosts.Entry) []string {
+	types := map[string]bool{}
+	for _, e := range known {
+		if e.Key != nil && e.Marker == knownhosts.MarkerNone {
+			types[e.Key.Type()] = true
+		}
+	}
+	if len(types) == 0 {
+		return algs
+	}
+	var first, rest []string
+	for _, a := range algs {
+		if types[plainKeyType(a)] {
+			first = append(first, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	return append(first, rest...)
+}
+
+// knownEntries lists the entries for the host, for preferKnown.
+func (h *hostKeyCheck) knownEntries() []*knownhosts.Entry {
+	db, err := knownhosts.Open(h.knownHostsFiles()...)
+	if err != nil {
+		return nil
+	}
+	return db.Lookup(h.name, h.port)
 }

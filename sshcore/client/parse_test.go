@@ -1,9 +1,15 @@
 package client
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"io"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/knownhosts"
 )
 
 func TestParseDestination(t *testing.T) {
@@ -128,4 +134,24 @@ func FuzzEscapeFilter(f *testing.F) {
 			t.Fatalf("%q without escape char changed to %q", in, out)
 		}
 	})
+}
+
+func TestPreferKnown(t *testing.T) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaPub, err := ssh.NewPublicKey(&priv.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	algs := []string{"ssh-ed25519-cert-v01@openssh.com", "ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256", "ecdsa-sha2-nistp256"}
+	got := preferKnown(algs, []*knownhosts.Entry{{Key: rsaPub}})
+	want := "rsa-sha2-512,rsa-sha2-256,ssh-ed25519-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256"
+	if strings.Join(got, ",") != want {
+		t.Errorf("got %v, want %s", got, want)
+	}
+	if got := preferKnown(algs, nil); strings.Join(got, ",") != strings.Join(algs, ",") {
+		t.Errorf("nothing known: %v", got)
+	}
 }
