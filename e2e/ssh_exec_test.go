@@ -105,3 +105,12 @@ func TestSSHQuery(t *testing.T) {
 		t.Errorf("-V: status %d, stderr %q", status, stderr)
 	}
 }
+
+func TestSSHNoCommonAlgorithm(t *testing.T) {
+	e, _ := openSSHEnv(t, "Ciphers aes128-ctr")
+	_, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-c", "aes256-gcm@openssh.com", e.dest(), "true")...)
+	want := fmt.Sprintf("Unable to negotiate with 127.0.0.1 port %d: no matching cipher found. Their offer: aes128-ctr", e.port)
+	if status != 255 || strings.TrimSpace(stderr) != want {
+		t.Errorf("status %d, stderr %q; want %q", status, stderr, want)
+	}
+}

@@ -245,6 +245,7 @@ func hostOf(a net.Addr) string {
 func (c *Client) handshakeError(err error, auth *authState) error {
 	o := c.Opts
 	var fe *fatalError
+	var negErr *ssh.AlgorithmNegotiationError
 	switch {
 	case errors.Is(err, errHostKey):
 		return fatalf("%s", msgHostKeyFailed)
@@ -252,8 +253,19 @@ func (c *Client) handshakeError(err error, auth *authState) error {
 		return fe
 	case auth.denied != nil:
 		return auth.denied
-	case strings.Contains(err.Error(), "no common algorithm"):
-		return fatalf(msgKexFailed, o.HostName, o.Port, strings.TrimPrefix(err.Error(), "ssh: handshake failed: "))
+	case errors.As(err, &negErr):
+		what := "no matching " + negErr.What + " found"
+		switch {
+		case strings.Contains(negErr.What, "key exchange"):
+			what = "no matching key exchange method found"
+		case strings.Contains(negErr.What, "host key"):
+			what = "no matching host key type found"
+		case strings.Contains(negErr.What, "cipher"):
+			what = "no matching cipher found"
+		case strings.Contains(negErr.What, "MAC"), strings.Contains(negErr.What, "mac"):
+			what = "no matching MAC found"
+		}
+		return fatalf(msgKexFailed, o.HostName, o.Port, what+". Their offer: "+strings.Join(negErr.RequestedAlgorithms, ","))
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return fatalf("Connection timed out during banner exchange")
 	}

@@ -54,7 +54,7 @@ Load key "%s": bad permissions`
 	msgServerTimeout    = "Timeout, server %s not responding."
 	msgNoPtyStdin       = "Pseudo-terminal will not be allocated because stdin is not a terminal."
 	msgNoCompression    = "sshbox's transport offers no compression; -C / Compression yes is ignored"
-	msgKexFailed        = "Unable to negotiate with %s port %d: %v"
+	msgKexFailed        = "Unable to negotiate with %s port %d: %s"
 	msgForwardFailed    = "channel_setup_fwd_listener_tcpip: cannot listen to port: %s"
 	msgRemoteFwdFailed  = "Warning: remote port forwarding failed for listen port %s"
 	msgStdioFwdFailed   = "stdio forwarding failed"
