@@ -1,0 +1,62 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sshbox/configfmt"
+	"sshbox/internal/testenv"
+)
+
+// TestSshdCheckAndDumpConfig: -t accepts a good file and refuses a bad
+// one with its file:line; -T -C applies Match blocks for the connection
+// described; -o comes before the file.
+func TestSshdCheckAndDumpConfig(t *testing.T) {
+	t.Parallel()
+	cfg, _, _ := testenv.SshboxConfig(t, "Match User alice\n\tForceCommand /bin/alice-only\n")
+	sshd := testenv.Bin(t, "sshd")
+	if out, err := exec.Command(sshd, "-t", "-f", cfg).CombinedOutput(); err != nil {
+		t.Fatalf("-t on a good file: %v\n%s", err, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad_config")
+	os.WriteFile(bad, []byte("Port 22\nFrobnicate yes\n"), 0o644)
+	out, err := exec.Command(sshd, "-t", "-f", bad).CombinedOutput()
+	if testenv.ExitCode(err) != 255 || !strings.Contains(string(out), bad+":2") {
+		t.Fatalf("-t on a bad file: %v\n%s", err, out)
+	}
+	out, err = exec.Command(sshd, "-T", "-f", cfg, "-C", "user=alice,host=h,addr=127.0.0.1", "-o", "LoginGraceTime=7").Output()
+	if err != nil || !strings.Contains(string(out), "forcecommand /bin/alice-only\n") || !strings.Contains(string(out), "logingracetime 7\n") {
+		t.Fatalf("-T -C user=alice: %v\n%s", err, out)
+	}
+	out, err = exec.Command(sshd, "-T", "-f", cfg, "-C", "user=bob,host=h,addr=127.0.0.1").Output()
+	if err != nil || strings.Contains(string(out), "alice-only") {
+		t.Fatalf("-T -C user=bob: %v\n%s", err, out)
+	}
+}
+
+// TestSshdMatchUserAndVARKeys: Match User blocks apply per login, and an
+// authorized_keys file in OpenVMS VAR record format works like a text one.
+func TestSshdMatchUserAndVARKeys(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	text, err := os.ReadFile(filepath.Join(u.Home, ".ssh/authorized_keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := strings.Split(strings.TrimSpace(string(text)), "\n")
+	recs = append([]string{"# copied from OpenVMS"}, recs...)
+	u.WriteFile(t, ".ssh/authorized_keys", configfmt.Encode(recs, configfmt.VAR), 0o600)
+	other := testenv.NewUser(t, "")
+	otherKey := other.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "Match User "+u.Name+"\n\tForceCommand echo matched\n")
+	if out, _, code := sshRun(t, d, key, u.Name, nil, nil, "echo plain"); code != 0 || out != "matched\n" {
+		t.Fatalf("matched user with VAR authorized_keys: status %d, %q\n%s", code, out, d.Proc.Stderr.String())
+	}
+	if out, _, code := sshRun(t, d, otherKey, other.Name, nil, nil, "echo plain"); code != 0 || out != "plain\n" {
+		t.Fatalf("other user: status %d, %q", code, out)
+	}
+}
