@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -179,4 +180,36 @@ func TestSshdRemoteForwarding(t *testing.T) {
 		}
 		return err != nil
 	})
+}
+
+// TestSshdDetachesWithoutD: without -D, sshd returns at once and keeps
+// serving in the background, logging to the -E file; the pid file names
+// the background process, which SIGTERM ends.
+func TestSshdDetachesWithoutD(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	dir := t.TempDir()
+	pidFile, logFile := filepath.Join(dir, "sshd.pid"), filepath.Join(dir, "sshd.log")
+	cfg, _, port := testenv.SshboxConfig(t, "PidFile "+pidFile)
+	if out, err := exec.Command(testenv.Bin(t, "sshd"), "-f", cfg, "-E", logFile).CombinedOutput(); err != nil {
+		t.Fatalf("sshd: %v\n%s", err, out)
+	}
+	var pid int
+	waitFor(t, 10*time.Second, func() bool {
+		data, _ := os.ReadFile(pidFile)
+		pid, _ = strconv.Atoi(strings.TrimSpace(string(data)))
+		return pid > 0
+	})
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+	d := &testenv.Sshbox{Port: port}
+	if out, _, code := sshRun(t, d, key, u.Name, nil, nil, "id -un"); code != 0 || strings.TrimSpace(out) != u.Name {
+		t.Fatalf("background sshd: status %d, %q", code, out)
+	}
+	syscall.Kill(pid, syscall.SIGTERM)
+	waitFor(t, 10*time.Second, func() bool { return syscall.Kill(pid, 0) != nil })
+	log, _ := os.ReadFile(logFile)
+	if !strings.Contains(string(log), "Accepted publickey for "+u.Name) || !strings.Contains(string(log), "Received signal 15; terminating.") {
+		t.Fatalf("log file:\n%s", log)
+	}
 }
