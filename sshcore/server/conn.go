@@ -49,12 +49,17 @@ func (s *Server) ServeConn(nc net.Conn) {
 	s.track(c, true)
 	defer s.track(c, false)
 	defer nc.Close()
-	defer func() {
-		if r := recover(); r != nil {
-			s.log().Errorf(msgPanic, c.remoteIP, c.remotePort, r, debug.Stack())
-		}
-	}()
+	defer c.recoverPanic()
 	c.serve()
+}
+
+// recoverPanic is deferred in every goroutine of a connection: a panic
+// becomes a log line and the end of this connection only, never of sshd.
+func (c *conn) recoverPanic() {
+	if r := recover(); r != nil {
+		c.srv.log().Errorf(msgPanic, c.remoteIP, c.remotePort, r, debug.Stack())
+		c.nc.Close()
+	}
 }
 
 // splitAddr gives the address and port sshd logs; what is not a TCP

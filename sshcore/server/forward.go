@@ -55,6 +55,7 @@ func (c *conn) directTCPIP(nch ssh.NewChannel) {
 	c.sessions.Add(1)
 	go func() {
 		defer c.sessions.Done()
+		defer c.recoverPanic()
 		target := net.JoinHostPort(m.Host, strconv.Itoa(int(m.Port)))
 		tc, err := net.DialTimeout("tcp", target, 10*time.Second)
 		if err != nil {
@@ -139,6 +140,7 @@ type forwardedTCPIPMsg struct {
 // forwardings (ssh -R) are opened and cancelled here; anything else (an
 // OpenSSH keepalive, hostkey rotation) gets a refusal, which is an answer.
 func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
+	defer c.recoverPanic()
 	forwards := map[string]net.Listener{}
 	defer func() {
 		for _, l := range forwards {
@@ -174,6 +176,7 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 			c.sessions.Add(1)
 			go func() {
 				defer c.sessions.Done()
+				defer c.recoverPanic()
 				c.serveForward(l, m.BindAddr, port)
 			}()
 		case "cancel-tcpip-forward":
@@ -240,6 +243,7 @@ func (c *conn) serveForward(l net.Listener, addr string, port uint32) {
 		c.sessions.Add(1)
 		go func() {
 			defer c.sessions.Done()
+			defer c.recoverPanic()
 			pipe(ch, tc, c.gone)
 		}()
 	}

@@ -50,6 +50,7 @@ func (c *conn) handleChannel(nch ssh.NewChannel) {
 		c.sessions.Add(1)
 		go func() {
 			defer c.sessions.Done()
+			defer c.recoverPanic()
 			s.serve(reqs)
 		}()
 	case "direct-tcpip":
@@ -256,6 +257,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 // then reports its end in the documented order.
 func (s *session) run(stdin io.WriteCloser) {
 	defer close(s.done)
+	defer s.c.recoverPanic()
 	go func() {
 		io.Copy(stdin, s.ch)
 		if s.pty == nil {
