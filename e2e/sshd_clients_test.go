@@ -24,27 +24,47 @@ func fileArgs(key string, port int) []string {
 
 func TestSshdOpenSSHSftp(t *testing.T) {
 	t.Parallel()
-	u := testenv.NewUser(t, "")
-	key := u.AuthorizeKey(t, "")
-	d := testenv.StartSshbox(t, "")
-	dir := t.TempDir()
-	data := make([]byte, 3<<20+17)
-	rand.Read(data)
-	local := filepath.Join(dir, "up.bin")
-	os.WriteFile(local, data, 0o644)
-	batch := filepath.Join(dir, "batch")
-	back := filepath.Join(dir, "back.bin")
-	os.WriteFile(batch, []byte(fmt.Sprintf("put %s up.bin\nget up.bin %s\nls -l up.bin\n", local, back)), 0o644)
-	args := append(fileArgs(key, d.Port), "-b", batch, u.Name+"@127.0.0.1")
-	out, err := exec.Command(testenv.NeedCmd(t, "sftp"), args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("sftp: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
+	// A Subsystem program of one's own: a wrapper that leaves a mark, then
+	// runs OpenSSH's sftp-server.
+	dir := keysDir(t)
+	mark := filepath.Join(dir, "mark")
+	wrapper := filepath.Join(dir, "sftp-wrapper")
+	os.WriteFile(wrapper, []byte("#!/bin/sh\nid -un > "+mark+"\nexec /usr/lib/openssh/sftp-server \"$@\"\n"), 0o755)
+	os.WriteFile(mark, nil, 0o666)
+	os.Chmod(mark, 0o666)
+	for _, c := range []struct{ name, config string }{
+		{"built-in", ""},
+		{"internal-sftp", "Subsystem sftp internal-sftp"},
+		{"program", "Subsystem sftp " + wrapper + " -l INFO"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			u := testenv.NewUser(t, "")
+			key := u.AuthorizeKey(t, "")
+			d := testenv.StartSshbox(t, c.config)
+			tmp := t.TempDir()
+			data := make([]byte, 3<<20+17)
+			rand.Read(data)
+			local := filepath.Join(tmp, "up.bin")
+			os.WriteFile(local, data, 0o644)
+			batch := filepath.Join(tmp, "batch")
+			back := filepath.Join(tmp, "back.bin")
+			os.WriteFile(batch, []byte(fmt.Sprintf("put %s up.bin\nget up.bin %s\nls -l up.bin\n", local, back)), 0o644)
+			args := append(fileArgs(key, d.Port), "-b", batch, u.Name+"@127.0.0.1")
+			out, err := exec.Command(testenv.NeedCmd(t, "sftp"), args...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("sftp: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
+			}
+			got, err := os.ReadFile(back)
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("sftp get returned %d bytes, not the %d put (%v)", len(got), len(data), err)
+			}
+			assertOwnedBy(t, filepath.Join(u.Home, "up.bin"), u, data)
+			marked, _ := os.ReadFile(mark)
+			if ran := strings.TrimSpace(string(marked)) == u.Name; ran != (c.name == "program") {
+				t.Fatalf("Subsystem program ran: %v (mark %q)", ran, marked)
+			}
+		})
 	}
-	got, err := os.ReadFile(back)
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("sftp get returned %d bytes, not the %d put (%v)", len(got), len(data), err)
-	}
-	assertOwnedBy(t, filepath.Join(u.Home, "up.bin"), u, data)
 }
 
 func TestSshdOpenSSHScp(t *testing.T) {
