@@ -99,7 +99,7 @@ func (c *conn) serve() {
 		return
 	}
 	c.opts = opts
-	log.Debugf(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
+	log.Verbosef(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
 	cfg, err := c.sshConfig(opts)
 	if err != nil {
 		log.Errorf("%v", err)
