@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/rand"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -180,5 +182,48 @@ func TestSshdInetdProxyCommand(t *testing.T) {
 	err := cmd.Run()
 	if testenv.ExitCode(err) != 44 || strings.TrimSpace(out.String()) != u.Name || errb.Len() != 0 {
 		t.Fatalf("ssh through sshd -i: %v, stdout %q, stderr %q", err, out.String(), errb.String())
+	}
+}
+
+// TestSshdInetdSocket plays inetd: it accepts the TCP connection itself
+// and starts `sshd -i` with the socket as standard input and output; sshd
+// logs the client's real address.
+func TestSshdInetdSocket(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	cfg, _, _ := testenv.SshboxConfig(t, "")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	sshd := testenv.Bin(t, "sshd")
+	logs := make(chan string, 1)
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			logs <- err.Error()
+			return
+		}
+		f, _ := c.(*net.TCPConn).File()
+		c.Close()
+		cmd := exec.Command(sshd, "-i", "-e", "-f", cfg)
+		cmd.Stdin, cmd.Stdout = f, f
+		out, _ := cmd.StderrPipe()
+		cmd.Start()
+		f.Close()
+		data, _ := io.ReadAll(out)
+		cmd.Wait()
+		logs <- string(data)
+	}()
+	port := l.Addr().(*net.TCPAddr).Port
+	out, _, code := sshRun(t, &testenv.Sshbox{Port: port}, key, u.Name, nil, nil, "id -un; exit 44")
+	log := <-logs
+	if code != 44 || strings.TrimSpace(out) != u.Name {
+		t.Fatalf("ssh to sshd -i on a socket: status %d, %q\nlog:\n%s", code, out, log)
+	}
+	if !strings.Contains(log, "Accepted publickey for "+u.Name+" from 127.0.0.1 port ") {
+		t.Fatalf("log:\n%s", log)
 	}
 }
