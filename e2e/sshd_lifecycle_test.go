@@ -55,6 +55,13 @@ func TestSshdUnprivilegedDefaultAudit(t *testing.T) {
 	}
 	d.WaitLog(t, "User "+other.Name+" from 127.0.0.1 not allowed because sshd runs as "+owner.Name, 5*time.Second)
 
+	audit(t, port)
+}
+
+// audit runs ssh-audit against port: no [fail], and no [warn] other than
+// "unknown algorithm" for names newer than the tool.
+func audit(t *testing.T, port int) {
+	t.Helper()
 	out, err := exec.Command(testenv.NeedCmd(t, "ssh-audit"), "-n", "-p", fmt.Sprint(port), "127.0.0.1").CombinedOutput()
 	if !strings.Contains(string(out), "(kex) curve25519-sha256") || !strings.Contains(string(out), "(key) ssh-ed25519") {
 		t.Fatalf("ssh-audit did not audit (%v):\n%s", err, out)
@@ -64,6 +71,21 @@ func TestSshdUnprivilegedDefaultAudit(t *testing.T) {
 			t.Errorf("ssh-audit: %s", line)
 		}
 	}
+}
+
+// TestSshdRootDefaultAudit: sshd as root with the built-in defaults uses
+// the system's host keys (OpenSSH's, ECDSA one included) and still passes
+// ssh-audit, because an unset HostKeyAlgorithms does not offer NIST curves.
+func TestSshdRootDefaultAudit(t *testing.T) {
+	t.Parallel()
+	empty := filepath.Join(t.TempDir(), "sshd_config")
+	os.WriteFile(empty, nil, 0o644)
+	port := testenv.FreePort(t)
+	p := testenv.Start(t, testenv.Bin(t, ""), "sshd", "-De", "-f", empty, "-p", fmt.Sprint(port),
+		"-o", "ListenAddress=127.0.0.1", "-o", "PidFile=none")
+	d := &testenv.Sshbox{Port: port, Proc: p}
+	d.WaitLog(t, fmt.Sprintf("Server listening on 127.0.0.1 port %d.", port), 20*time.Second)
+	audit(t, port)
 }
 
 // TestSshdHangupLeavesNoProcess kills clients in the middle of commands,

@@ -176,7 +176,15 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 	if cfg.KeyExchanges, err = algo.Resolve(algo.KEX, opts.KexAlgorithms); err != nil {
 		return nil, fmt.Errorf("KexAlgorithms: %v", err)
 	}
-	hostAlgos, err := algo.Resolve(algo.HostKey, opts.HostKeyAlgorithms)
+	spec := opts.HostKeyAlgorithms
+	if spec == "" {
+		// OpenSSH's default host keys include an ECDSA (NIST P-256) one,
+		// which ssh-audit fails; sshd keeps it loaded but offers it only
+		// when HostKeyAlgorithms names it (design.md §8). The client side
+		// of the table still accepts such keys from other servers.
+		spec = serverHostKeyDefault
+	}
+	hostAlgos, err := algo.Resolve(algo.HostKey, spec)
 	if err != nil {
 		return nil, fmt.Errorf("HostKeyAlgorithms: %v", err)
 	}
@@ -205,6 +213,9 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 	}
 	return cfg, nil
 }
+
+// serverHostKeyDefault is what an unset HostKeyAlgorithms means for sshd.
+const serverHostKeyDefault = "-*ecdsa-sha2-nistp*"
 
 // restrictHostKey limits a host key to the signature algorithms the
 // configuration allows; nil when it allows none.
