@@ -60,3 +60,28 @@ func TestSshdMatchUserAndVARKeys(t *testing.T) {
 		t.Fatalf("other user: status %d, %q", code, out)
 	}
 }
+
+// TestSshdCommandLine: -V, an unknown flag, a bad port, an extra argument.
+func TestSshdCommandLine(t *testing.T) {
+	t.Parallel()
+	sshd := testenv.Bin(t, "sshd")
+	out, err := exec.Command(sshd, "-V").CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "sshbox_") {
+		t.Errorf("-V: %v %q", err, out)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-x"}, "usage: sshd"},
+		{[]string{"-p", "0", "-t"}, "Bad port number."},
+		{[]string{"-p", "http", "-t"}, "usage: sshd"},
+		{[]string{"-t", "extra"}, "extra argument extra"},
+		{[]string{"-t", "-f", "/nonexistent/sshd_config"}, "/nonexistent/sshd_config"},
+	} {
+		out, err := exec.Command(sshd, c.args...).CombinedOutput()
+		if testenv.ExitCode(err) == 0 || !strings.Contains(string(out), c.want) {
+			t.Errorf("sshd %v: %v %q, want %q", c.args, err, out, c.want)
+		}
+	}
+}
