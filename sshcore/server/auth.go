@@ -22,6 +22,15 @@ type authMethod func(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptio
 
 var authMethods []authMethod
 
+// admissionCheck is one more rule an account must pass before any method
+// may log it in (AllowUsers, DenyGroups and the like, each in its own
+// file, appended to admissionChecks in an init function). It returns why
+// the account is refused, completing "User U from A not allowed because
+// ...", or "".
+type admissionCheck func(c *conn, a *admission) string
+
+var admissionChecks []admissionCheck
+
 // admission is what sshd decided about one user name on one connection:
 // the account, its options (Match User applied), and whether it may log in
 // at all. It is decided once per name, so the refusal is logged once.
@@ -81,6 +90,12 @@ func (c *conn) admit(name string) *admission {
 		return a
 	} else {
 		a.why = refusal(acct, shadow, time.Now())
+	}
+	for _, check := range admissionChecks {
+		if a.why != "" {
+			break
+		}
+		a.why = check(c, a)
 	}
 	if a.why != "" {
 		log.Infof(msgNotAllowed, name, c.remoteIP, a.why)
