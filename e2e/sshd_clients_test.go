@@ -16,9 +16,9 @@ import (
 	"sshbox/internal/testenv"
 )
 
-// fileArgs are the OpenSSH options sftp and scp share with ssh (-P, not -p,
+// sshdFileArgs are the OpenSSH options sftp and scp share with ssh (-P, not -p,
 // names the port for them).
-func fileArgs(key string, port int) []string {
+func sshdFileArgs(key string, port int) []string {
 	return []string{"-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
 		"-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
 		"-i", key, "-P", fmt.Sprint(port)}
@@ -28,7 +28,7 @@ func TestSshdOpenSSHSftp(t *testing.T) {
 	t.Parallel()
 	// A Subsystem program of one's own: a wrapper that leaves a mark, then
 	// runs OpenSSH's sftp-server.
-	dir := keysDir(t)
+	dir := sshdKeysDir(t)
 	mark := filepath.Join(dir, "mark")
 	wrapper := filepath.Join(dir, "sftp-wrapper")
 	os.WriteFile(wrapper, []byte("#!/bin/sh\nid -un > "+mark+"\nexec /usr/lib/openssh/sftp-server \"$@\"\n"), 0o755)
@@ -51,7 +51,7 @@ func TestSshdOpenSSHSftp(t *testing.T) {
 			batch := filepath.Join(tmp, "batch")
 			back := filepath.Join(tmp, "back.bin")
 			os.WriteFile(batch, []byte(fmt.Sprintf("put %s up.bin\nget up.bin %s\nls -l up.bin\n", local, back)), 0o644)
-			args := append(fileArgs(key, d.Port), "-b", batch, u.Name+"@127.0.0.1")
+			args := append(sshdFileArgs(key, d.Port), "-b", batch, u.Name+"@127.0.0.1")
 			out, err := exec.Command(testenv.NeedCmd(t, "sftp"), args...).CombinedOutput()
 			if err != nil {
 				t.Fatalf("sftp: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
@@ -60,7 +60,7 @@ func TestSshdOpenSSHSftp(t *testing.T) {
 			if err != nil || !bytes.Equal(got, data) {
 				t.Fatalf("sftp get returned %d bytes, not the %d put (%v)", len(got), len(data), err)
 			}
-			assertOwnedBy(t, filepath.Join(u.Home, "up.bin"), u, data)
+			sshdOwnedBy(t, filepath.Join(u.Home, "up.bin"), u, data)
 			marked, _ := os.ReadFile(mark)
 			if ran := strings.TrimSpace(string(marked)) == u.Name; ran != (c.name == "program") {
 				t.Fatalf("Subsystem program ran: %v (mark %q)", ran, marked)
@@ -78,14 +78,14 @@ func TestSshdOpenSSHScp(t *testing.T) {
 	rand.Read(data)
 	local := filepath.Join(t.TempDir(), "scp.bin")
 	os.WriteFile(local, data, 0o644)
-	args := append(fileArgs(key, d.Port), local, u.Name+"@127.0.0.1:copied.bin")
+	args := append(sshdFileArgs(key, d.Port), local, u.Name+"@127.0.0.1:copied.bin")
 	if out, err := exec.Command(testenv.NeedCmd(t, "scp"), args...).CombinedOutput(); err != nil {
 		t.Fatalf("scp: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
 	}
-	assertOwnedBy(t, filepath.Join(u.Home, "copied.bin"), u, data)
+	sshdOwnedBy(t, filepath.Join(u.Home, "copied.bin"), u, data)
 }
 
-func assertOwnedBy(t *testing.T, path string, u *testenv.User, data []byte) {
+func sshdOwnedBy(t *testing.T, path string, u *testenv.User, data []byte) {
 	t.Helper()
 	got, err := os.ReadFile(path)
 	if err != nil || !bytes.Equal(got, data) {
@@ -143,7 +143,7 @@ func TestSshdPuttyPlink(t *testing.T) {
 	}
 }
 
-const paramikoScript = `
+const sshdParamikoScript = `
 import sys, paramiko
 c = paramiko.SSHClient()
 c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
@@ -162,7 +162,7 @@ func TestSshdParamiko(t *testing.T) {
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
-	out, err := exec.Command("/usr/bin/python3", "-c", paramikoScript, fmt.Sprint(d.Port), u.Name, key).CombinedOutput()
+	out, err := exec.Command("/usr/bin/python3", "-c", sshdParamikoScript, fmt.Sprint(d.Port), u.Name, key).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != u.Name+"|oops|44" {
 		t.Fatalf("paramiko: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
 	}
@@ -218,7 +218,7 @@ func TestSshdInetdSocket(t *testing.T) {
 		logs <- string(data)
 	}()
 	port := l.Addr().(*net.TCPAddr).Port
-	out, _, code := sshRun(t, &testenv.Sshbox{Port: port}, key, u.Name, nil, nil, "id -un; exit 44")
+	out, _, code := sshdLogin(t, &testenv.Sshbox{Port: port}, key, u.Name, nil, nil, "id -un; exit 44")
 	log := <-logs
 	if code != 44 || strings.TrimSpace(out) != u.Name {
 		t.Fatalf("ssh to sshd -i on a socket: status %d, %q\nlog:\n%s", code, out, log)

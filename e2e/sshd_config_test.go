@@ -53,10 +53,10 @@ func TestSshdMatchUserAndVARKeys(t *testing.T) {
 	other := testenv.NewUser(t, "")
 	otherKey := other.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "Match User "+u.Name+"\n\tForceCommand echo matched\n")
-	if out, _, code := sshRun(t, d, key, u.Name, nil, nil, "echo plain"); code != 0 || out != "matched\n" {
+	if out, _, code := sshdLogin(t, d, key, u.Name, nil, nil, "echo plain"); code != 0 || out != "matched\n" {
 		t.Fatalf("matched user with VAR authorized_keys: status %d, %q\n%s", code, out, d.Proc.Stderr.String())
 	}
-	if out, _, code := sshRun(t, d, otherKey, other.Name, nil, nil, "echo plain"); code != 0 || out != "plain\n" {
+	if out, _, code := sshdLogin(t, d, otherKey, other.Name, nil, nil, "echo plain"); code != 0 || out != "plain\n" {
 		t.Fatalf("other user: status %d, %q", code, out)
 	}
 }

@@ -24,18 +24,18 @@ func TestSshdSignalsAndPidFile(t *testing.T) {
 	key := u.AuthorizeKey(t, "")
 	pidFile := filepath.Join(t.TempDir(), "sshd.pid")
 	d := testenv.StartSshbox(t, "PidFile "+pidFile+"\nForceCommand echo before")
-	waitFor(t, 5*time.Second, func() bool {
+	sshdWaitFor(t, 5*time.Second, func() bool {
 		data, _ := os.ReadFile(pidFile)
 		return strings.TrimSpace(string(data)) == fmt.Sprint(d.Proc.Cmd.Process.Pid)
 	})
-	if out, _, _ := sshRun(t, d, key, u.Name, nil, nil, "true"); out != "before\n" {
+	if out, _, _ := sshdLogin(t, d, key, u.Name, nil, nil, "true"); out != "before\n" {
 		t.Fatalf("before SIGHUP: %q", out)
 	}
 	cfg, _ := os.ReadFile(d.ConfigPath)
 	os.WriteFile(d.ConfigPath, []byte(strings.Replace(string(cfg), "echo before", "echo after", 1)), 0o644)
 	d.Proc.Cmd.Process.Signal(syscall.SIGHUP)
 	d.WaitLog(t, "Received SIGHUP; re-reading configuration.", 5*time.Second)
-	if out, _, _ := sshRun(t, d, key, u.Name, nil, nil, "true"); out != "after\n" {
+	if out, _, _ := sshdLogin(t, d, key, u.Name, nil, nil, "true"); out != "after\n" {
 		t.Fatalf("after SIGHUP: %q", out)
 	}
 	d.Proc.Cmd.Process.Signal(syscall.SIGTERM)
@@ -63,7 +63,7 @@ func TestSshdListensOnSeveralAddresses(t *testing.T) {
 	d.WaitLog(t, fmt.Sprintf("Server listening on 127.0.0.1 port %d.", p2), 20*time.Second)
 	for _, port := range []int{p1, p2} {
 		d.Port = port
-		if out, _, code := sshRun(t, d, key, u.Name, nil, nil, "echo $SSH_CONNECTION"); code != 0 || !strings.HasSuffix(strings.TrimSpace(out), fmt.Sprintf("127.0.0.1 %d", port)) {
+		if out, _, code := sshdLogin(t, d, key, u.Name, nil, nil, "echo $SSH_CONNECTION"); code != 0 || !strings.HasSuffix(strings.TrimSpace(out), fmt.Sprintf("127.0.0.1 %d", port)) {
 			t.Errorf("port %d: %d %q", port, code, out)
 		}
 	}
@@ -173,7 +173,7 @@ func TestSshdRemoteForwarding(t *testing.T) {
 		t.Fatalf("through ssh -R: %q", buf[:n])
 	}
 	p.Kill()
-	waitFor(t, 5*time.Second, func() bool {
+	sshdWaitFor(t, 5*time.Second, func() bool {
 		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", rport))
 		if err == nil {
 			c.Close()
@@ -196,18 +196,18 @@ func TestSshdDetachesWithoutD(t *testing.T) {
 		t.Fatalf("sshd: %v\n%s", err, out)
 	}
 	var pid int
-	waitFor(t, 10*time.Second, func() bool {
+	sshdWaitFor(t, 10*time.Second, func() bool {
 		data, _ := os.ReadFile(pidFile)
 		pid, _ = strconv.Atoi(strings.TrimSpace(string(data)))
 		return pid > 0
 	})
 	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
 	d := &testenv.Sshbox{Port: port}
-	if out, _, code := sshRun(t, d, key, u.Name, nil, nil, "id -un"); code != 0 || strings.TrimSpace(out) != u.Name {
+	if out, _, code := sshdLogin(t, d, key, u.Name, nil, nil, "id -un"); code != 0 || strings.TrimSpace(out) != u.Name {
 		t.Fatalf("background sshd: status %d, %q", code, out)
 	}
 	syscall.Kill(pid, syscall.SIGTERM)
-	waitFor(t, 10*time.Second, func() bool { return syscall.Kill(pid, 0) != nil })
+	sshdWaitFor(t, 10*time.Second, func() bool { return syscall.Kill(pid, 0) != nil })
 	log, _ := os.ReadFile(logFile)
 	if !strings.Contains(string(log), "Accepted publickey for "+u.Name) || !strings.Contains(string(log), "Received signal 15; terminating.") {
 		t.Fatalf("log file:\n%s", log)
