@@ -213,3 +213,30 @@ func TestSshdDetachesWithoutD(t *testing.T) {
 		t.Fatalf("log file:\n%s", log)
 	}
 }
+
+// TestSshdAgentForwarding: with ssh -A the remote command sees the
+// client's agent through SSH_AUTH_SOCK; no-agent-forwarding refuses it.
+func TestSshdAgentForwarding(t *testing.T) {
+	t.Parallel()
+	d := testenv.StartSshbox(t, "")
+	for _, c := range []struct {
+		options string
+		want    bool
+	}{{"", true}, {"no-agent-forwarding", false}} {
+		u := testenv.NewUser(t, "")
+		key := u.AuthorizeKey(t, c.options)
+		fp, err := exec.Command(testenv.NeedCmd(t, "ssh-keygen"), "-l", "-f", key+".pub").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		script := "ssh-add -q \"$1\" && shift && exec ssh -A \"$@\""
+		args := append([]string{"sh", "-c", script, "sh", key}, testenv.SSHArgs(key, d.Port, u.Name)...)
+		args = append(args, "ssh-add -l; ls -ld \"$(dirname \"$SSH_AUTH_SOCK\")\" | cut -d' ' -f3")
+		out, _ := exec.Command(testenv.NeedCmd(t, "ssh-agent"), args...).Output()
+		fields := strings.Fields(string(fp))
+		got := strings.Contains(string(out), fields[1]) && strings.Contains(string(out), "\n"+u.Name+"\n")
+		if got != c.want {
+			t.Errorf("options %q: remote ssh-add -l and socket owner: %q", c.options, out)
+		}
+	}
+}

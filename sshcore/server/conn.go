@@ -37,6 +37,7 @@ type conn struct {
 	sshConn    *ssh.ServerConn
 	sessions   sync.WaitGroup
 	gone       chan struct{} // closed when the client has left
+	agent      agentForward
 }
 
 // ServeConn runs the SSH protocol on one connection until the client

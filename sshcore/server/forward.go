@@ -106,7 +106,7 @@ func pipe(ch ssh.Channel, tc net.Conn, gone <-chan struct{}) {
 	go func() {
 		defer wg.Done()
 		io.Copy(tc, ch)
-		if t, ok := tc.(*net.TCPConn); ok {
+		if t, ok := tc.(interface{ CloseWrite() error }); ok {
 			t.CloseWrite()
 		}
 	}()

@@ -33,6 +33,8 @@ type session struct {
 	ch  ssh.Channel
 	env []string // NAME=value the client sent and AcceptEnv allows
 	pty *sessionPty
+	// agentSock is SSH_AUTH_SOCK when the client forwards its agent.
+	agentSock string
 
 	cmd     *exec.Cmd
 	outputs []*os.File    // read ends sshd drains: pipes or the pty master
@@ -126,6 +128,19 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 			return false, nil
 		}
 		return syscall.Kill(-s.cmd.Process.Pid, sig) == nil, nil
+	case "auth-agent-req@openssh.com":
+		if s.cmd != nil {
+			return false, nil
+		}
+		sock, err := s.c.agentSocket()
+		if err != nil {
+			if err != errDenied {
+				log.Errorf("agent forwarding: %v", err)
+			}
+			return false, nil
+		}
+		s.agentSock = sock
+		return true, nil
 	case "shell", "exec", "subsystem":
 		if s.cmd != nil {
 			return false, nil
