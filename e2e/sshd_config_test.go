@@ -85,3 +85,21 @@ func TestSshdCommandLine(t *testing.T) {
 		}
 	}
 }
+
+// TestSshdHostKeyFlag: -h puts a host key before the configured ones, and
+// a host key file others can read is refused.
+func TestSshdHostKeyFlag(t *testing.T) {
+	t.Parallel()
+	cfg, hostKey, _ := testenv.SshboxConfig(t, "")
+	extra := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	sshd := testenv.Bin(t, "sshd")
+	out, err := exec.Command(sshd, "-T", "-f", cfg, "-h", extra).Output()
+	if err != nil || !strings.Contains(string(out), "hostkey "+extra+"\nhostkey "+hostKey+"\n") {
+		t.Fatalf("-T -h: %v\n%s", err, out)
+	}
+	os.Chmod(extra, 0o644)
+	out, _ = exec.Command(sshd, "-t", "-e", "-f", cfg, "-h", extra).CombinedOutput()
+	if !strings.Contains(string(out), "Unable to load host key: "+extra+": permissions 0644") {
+		t.Fatalf("-t with an unprotected host key: %s", out)
+	}
+}

@@ -152,3 +152,27 @@ func TestSshdForceCommand(t *testing.T) {
 		t.Fatalf("ForceCommand: status %d, %q", code, out)
 	}
 }
+
+// TestSshdStrictModesAndSecondFile: a group-writable authorized_keys is
+// not trusted (StrictModes), while the default second file,
+// authorized_keys2, is read like the first.
+func TestSshdStrictModesAndSecondFile(t *testing.T) {
+	t.Parallel()
+	d := testenv.StartSshbox(t, "")
+	loose := testenv.NewUser(t, "")
+	key := loose.AuthorizeKey(t, "")
+	os.Chmod(filepath.Join(loose.Home, ".ssh/authorized_keys"), 0o664)
+	if _, _, code := sshdLogin(t, d, key, loose.Name, nil, nil, "true"); code != 255 {
+		t.Fatalf("group-writable authorized_keys was trusted")
+	}
+	d.WaitLog(t, "Authentication refused: bad ownership or modes file "+filepath.Join(loose.Home, ".ssh/authorized_keys"), 5*time.Second)
+
+	second := testenv.NewUser(t, "")
+	key = second.AuthorizeKey(t, "")
+	if err := os.Rename(filepath.Join(second.Home, ".ssh/authorized_keys"), filepath.Join(second.Home, ".ssh/authorized_keys2")); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, code := sshdLogin(t, d, key, second.Name, nil, nil, "id -un"); code != 0 || strings.TrimSpace(out) != second.Name {
+		t.Fatalf("authorized_keys2: status %d, %q", code, out)
+	}
+}
