@@ -212,6 +212,18 @@ func TestSshdDetachesWithoutD(t *testing.T) {
 	if !strings.Contains(string(log), "Accepted publickey for "+u.Name) || !strings.Contains(string(log), "Received signal 15; terminating.") {
 		t.Fatalf("log file:\n%s", log)
 	}
+
+	// A port that cannot be bound is reported before going to the
+	// background.
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	out, err := exec.Command(testenv.Bin(t, "sshd"), "-f", cfg, "-E", logFile, "-p", fmt.Sprint(busy.Addr().(*net.TCPAddr).Port)).CombinedOutput()
+	if testenv.ExitCode(err) != 255 || !strings.Contains(string(out), "Cannot bind any address.") {
+		t.Fatalf("sshd on a busy port: %v %q", err, out)
+	}
 }
 
 // TestSshdAgentForwarding: with ssh -A the remote command sees the
