@@ -112,8 +112,9 @@ func checkPathModes(path string, a *account) error {
 }
 
 // readAuthorizedKeys opens one authorized_keys file as OpenSSH's
-// auth_openkeyfile does (no following a symlink at the end, regular files
-// only, StrictModes checks on the file and the path), reads at most
+// auth_openkeyfile does (links resolved first, then the real file opened
+// without following one so that it cannot be swapped under us; regular
+// files only; StrictModes checks on the file and its directories), reads at most
 // maxAuthKeysFile bytes and returns its records in whatever record format
 // they came. A file that does not exist gives no records and no error.
 func readAuthorizedKeys(path string, a *account, strict bool) ([]string, error) {
