@@ -125,7 +125,13 @@ func (c *conn) serve() {
 		sconn.Close()
 		panic("authenticated connection without a user")
 	}
-	go c.handleGlobalRequests(reqs)
+	// The global request handler counts as a session: what it starts
+	// (remote forwardings) is then always waited for.
+	c.sessions.Add(1)
+	go func() {
+		defer c.sessions.Done()
+		c.handleGlobalRequests(reqs)
+	}()
 	for nch := range chans {
 		c.handleChannel(nch)
 	}
