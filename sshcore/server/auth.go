@@ -110,7 +110,7 @@ func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
 	c.authUser = meta.User()
 	c.mu.Unlock()
 	if err != nil && method != "none" {
-		c.srv.log().Debugf("%s authentication for %s failed: %v", method, meta.User(), err)
+		c.srv.log().Debugf(msgAuthFailedDebug, method, meta.User(), err)
 	}
 }
 

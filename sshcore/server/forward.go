@@ -44,7 +44,7 @@ func (c *conn) directTCPIP(nch ssh.NewChannel) {
 		return
 	}
 	if !c.forwardingAllowed("local") {
-		c.srv.log().Verbosef("refused local port forward: originator %s port %d, target %s port %d", m.OriginHost, m.OriginPort, m.Host, m.Port)
+		c.srv.log().Verbosef(msgRefusedLocalFwd, m.OriginHost, m.OriginPort, m.Host, m.Port)
 		nch.Reject(ssh.Prohibited, "administratively prohibited")
 		return
 	}
@@ -59,7 +59,7 @@ func (c *conn) directTCPIP(nch ssh.NewChannel) {
 		target := net.JoinHostPort(m.Host, strconv.Itoa(int(m.Port)))
 		tc, err := net.DialTimeout("tcp", target, 10*time.Second)
 		if err != nil {
-			c.srv.log().Verbosef("connect to %s port %d failed: %v", m.Host, m.Port, err)
+			c.srv.log().Verbosef(msgConnectFailed, m.Host, m.Port, err)
 			nch.Reject(ssh.ConnectionFailed, "connect failed")
 			return
 		}
@@ -158,7 +158,7 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 			}
 			l, err := net.Listen("tcp", net.JoinHostPort(c.bindHost(m.BindAddr), strconv.Itoa(int(m.BindPort))))
 			if err != nil {
-				c.srv.log().Verbosef("remote forward %s port %d failed: %v", m.BindAddr, m.BindPort, err)
+				c.srv.log().Verbosef(msgRemoteFwdFailed, m.BindAddr, m.BindPort, err)
 				req.Reply(false, nil)
 				continue
 			}

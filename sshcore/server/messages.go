@@ -29,6 +29,14 @@ const (
 	msgHostKeyGen       = "Generating %s host key %s"
 	msgNoHostKeys       = "sshd: no hostkeys available -- exiting."
 	msgRootRefused      = "ROOT LOGIN REFUSED FROM %s port %d"
+	msgRefusedLocalFwd  = "refused local port forward: originator %s port %d, target %s port %d"
+	msgConnectFailed    = "connect to %s port %d failed: %v"
+	msgRemoteFwdFailed  = "remote forward %s port %d failed: %v"
+	msgAcceptFailed     = "accept: %v"
+	msgPtyFailed        = "session: pty: %v"
+	msgEnvIgnored       = "Ignoring env request %s: disallowed name"
+	msgAgentFailed      = "agent forwarding: %v"
+	msgAuthFailedDebug  = "%s authentication for %s failed: %v"
 )
 
 // Reasons completing msgNotAllowed ("User U from A not allowed because ...").

@@ -97,7 +97,7 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 		}
 		p, err := openPty(m, s.c.user.acct)
 		if err != nil {
-			log.Errorf("session: pty: %v", err)
+			log.Errorf(msgPtyFailed, err)
 			return false, nil
 		}
 		s.pty = p
@@ -113,7 +113,7 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 			return false, nil
 		}
 		if m.Name == "" || strings.ContainsAny(m.Name, "=\x00") || !matchList(opts.AcceptEnv, m.Name, false) {
-			log.Debugf("Ignoring env request %s: disallowed name", m.Name)
+			log.Debugf(msgEnvIgnored, m.Name)
 			return false, nil
 		}
 		s.env = append(s.env, m.Name+"="+m.Value)
@@ -135,7 +135,7 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 		sock, err := s.c.agentSocket()
 		if err != nil {
 			if err != errDenied {
-				log.Errorf("agent forwarding: %v", err)
+				log.Errorf(msgAgentFailed, err)
 			}
 			return false, nil
 		}
