@@ -232,6 +232,14 @@ func TestDummy(t *testing.T) {
 	if _, dummy, _ := db.lookup("zed"); dummy != defaultDummy {
 		t.Errorf("no hashes: dummy %q, want the default", dummy)
 	}
+	db.DummyHash = sha
+	if _, dummy, _ := db.lookup("zed"); dummy != sha {
+		t.Errorf("DummyHash set: dummy %q, want %q", dummy, sha)
+	}
+	db.DummyHash = "*"
+	if _, dummy, _ := db.lookup("zed"); dummy != defaultDummy {
+		t.Errorf("DummyHash unusable: dummy %q, want the default", dummy)
+	}
 }
 
 // TestUnknownUserTiming: an unknown user's Check, and a locked user's, cost
