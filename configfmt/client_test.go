@@ -170,6 +170,12 @@ Match canonical
 Host *
   Port 2299
 `,
+	"include-in-block": `Host inc* web*
+  Include conf.d/*.conf
+  ForwardAgent yes
+Host *
+  Port 2299
+`,
 }
 
 func TestWriteGMatchesOpenSSH(t *testing.T) {
@@ -223,6 +229,9 @@ func TestClientErrors(t *testing.T) {
 		"Include " + dir + "/loop\n":          "Include nested too deeply",
 		"ConnectTimeout 10 20\n":              ":1: ConnectTimeout: garbage at end of line",
 		"IgnoreUnknown Foo*\nFooX 1\nBar 2\n": ":3: unknown keyword \"Bar\"",
+		"Host *\n IdentityFile /a\n IdentityFile ~nosuchuser9/k\n": ":3: IdentityFile: no such user \"nosuchuser9\"",
+		"Host *\n ControlPath /tmp/%Z\n":                           ":2: ControlPath: unknown key %Z",
+		"HostName %q.x\n":                                          ":1: HostName: unknown key %q",
 	}
 	writeFile(t, dir, "loop", "Include "+dir+"/loop\n")
 	i := 0
