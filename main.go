@@ -35,7 +35,7 @@ func main() {
 
 func run(args []string) int {
 	if fn, ok := applets[filepath.Base(args[0])]; ok {
-		return fn(args)
+		return runApplet(fn, args)
 	}
 	if len(args) < 2 {
 		usage()
@@ -57,11 +57,21 @@ func run(args []string) int {
 		return 0
 	}
 	if fn, ok := applets[args[1]]; ok {
-		return fn(args[1:])
+		return runApplet(fn, args[1:])
 	}
 	fmt.Fprintf(os.Stderr, "sshbox: unknown applet %q\n", args[1])
 	usage()
 	return 1
+}
+
+// runApplet answers a lone -V for every applet alike, on stderr as OpenSSH's
+// programs do, and hands everything else to the applet.
+func runApplet(fn func([]string) int, args []string) int {
+	if len(args) == 2 && args[1] == "-V" {
+		fmt.Fprintln(os.Stderr, sshcore.VersionLine())
+		return 0
+	}
+	return fn(args)
 }
 
 func names() []string {

@@ -1,15 +1,281 @@
-// Package sshd is the sshd applet: it parses the command line and calls into
-// sshcore.
+// Package sshd is the sshd applet: OpenSSH's command line (-f -D -d -e -E
+// -i -t -T -C -p -h -o -V) on top of sshcore/server.
 package sshd
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"sshbox/configfmt"
+	"sshbox/sshcore"
+	"sshbox/sshcore/server"
 )
 
-// Main runs the sshd applet with args[0] the applet name; it returns the exit
-// status.
+const defaultConfigFile = "/etc/ssh/sshd_config"
+
+// flags is the parsed command line.
+type flags struct {
+	configFile  string
+	configGiven bool
+	foreground  bool
+	stderr      bool
+	logFile     string
+	debug       int
+	ports       []int
+	options     []string
+	test        bool
+	testDump    bool
+	connSpec    string
+	inetd       bool
+	quiet       bool
+}
+
+// Main runs the sshd applet with args[0] the applet name; it returns the
+// exit status.
 func Main(args []string) int {
-	fmt.Fprintln(os.Stderr, "sshd: not implemented yet")
-	return 1
+	var f flags
+	var version bool
+	app := &cli.App{
+		Name:                      "sshd",
+		HideHelp:                  true,
+		HideVersion:               true,
+		UseShortOptionHandling:    true,
+		DisableSliceFlagSeparator: true,
+		Writer:                    os.Stderr,
+		ErrWriter:                 os.Stderr,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "f", Destination: &f.configFile, Value: defaultConfigFile},
+			&cli.BoolFlag{Name: "D", Destination: &f.foreground},
+			&cli.BoolFlag{Name: "e", Destination: &f.stderr},
+			&cli.StringFlag{Name: "E", Destination: &f.logFile},
+			&cli.BoolFlag{Name: "d", Count: &f.debug},
+			&cli.IntSliceFlag{Name: "p"},
+			&cli.StringSliceFlag{Name: "h"},
+			&cli.StringSliceFlag{Name: "o"},
+			&cli.BoolFlag{Name: "t", Destination: &f.test},
+			&cli.BoolFlag{Name: "T", Destination: &f.testDump},
+			&cli.StringFlag{Name: "C", Destination: &f.connSpec},
+			&cli.BoolFlag{Name: "i", Destination: &f.inetd},
+			&cli.BoolFlag{Name: "q", Destination: &f.quiet},
+			&cli.BoolFlag{Name: "4"},
+			&cli.BoolFlag{Name: "6"},
+			&cli.BoolFlag{Name: "V", Destination: &version},
+		},
+		Action: func(ctx *cli.Context) error {
+			if ctx.NArg() > 0 {
+				return fmt.Errorf("extra argument %s", ctx.Args().First())
+			}
+			f.configGiven = ctx.IsSet("f")
+			f.ports = ctx.IntSlice("p")
+			f.options = ctx.StringSlice("o")
+			// -h is a HostKey line that comes before the file's, which
+			// also replaces the default keys (OpenSSH's servconf does the
+			// same).
+			for _, k := range ctx.StringSlice("h") {
+				f.options = append(f.options, "HostKey="+k)
+			}
+			if ctx.Bool("4") {
+				f.options = append(f.options, "AddressFamily=inet")
+			}
+			if ctx.Bool("6") {
+				f.options = append(f.options, "AddressFamily=inet6")
+			}
+			return nil
+		},
+		OnUsageError: func(ctx *cli.Context, err error, _ bool) error { return err },
+	}
+	cli.OsExiter = func(int) {}
+	if err := app.Run(args); err != nil {
+		fmt.Fprintf(os.Stderr, "sshd: %v\n%s\n", err, usageText)
+		return 1
+	}
+	if version {
+		fmt.Fprintln(os.Stderr, sshcore.VersionLine())
+		return 0
+	}
+	for _, p := range f.ports {
+		if p <= 0 || p > 65535 {
+			fmt.Fprintln(os.Stderr, msgBadPort)
+			return 1
+		}
+	}
+	if f.debug > 0 {
+		f.foreground, f.stderr = true, true
+	}
+	return run(&f)
+}
+
+func run(f *flags) int {
+	cfg, err := loadConfig(f)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%v\n", err)
+		return 255
+	}
+	global, err := cfg.For(configfmt.MatchConn{})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%v\n", err)
+		return 255
+	}
+	if f.testDump {
+		return dumpConfig(cfg, f, os.Stdout)
+	}
+	log, err := openLog(f, global)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
+		return 255
+	}
+	keys, err := server.HostKeys(global.HostKeys, log.Errorf)
+	if err != nil {
+		log.Errorf("%v", err)
+		if !f.stderr {
+			fmt.Fprintln(os.Stderr, err)
+		}
+		return 1
+	}
+	if f.test {
+		return 0
+	}
+	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log}
+	if f.inetd {
+		srv.ServeConn(server.StdioConn(os.Stdin, os.Stdout))
+		return 0
+	}
+	return daemon(f, srv, global)
+}
+
+// configSource is what a loaded configuration offers: options per
+// connection.
+type configSource interface {
+	For(m configfmt.MatchConn) (*configfmt.ServerOptions, error)
+}
+
+// cmdlineConfig lays the -p flags over a configuration: they replace the
+// configured ports, as in OpenSSH.
+type cmdlineConfig struct {
+	src   configSource
+	ports []int
+}
+
+func (c *cmdlineConfig) For(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
+	o, err := c.src.For(m)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.ports) > 0 {
+		o.Port = append([]int(nil), c.ports...)
+	}
+	return o, nil
+}
+
+// loadConfig reads the configuration file; a missing default file means
+// the built-in defaults, a missing file named with -f is an error.
+func loadConfig(f *flags) (*cmdlineConfig, error) {
+	path := f.configFile
+	if _, err := os.Stat(path); os.IsNotExist(err) && !f.configGiven {
+		path = os.DevNull
+	}
+	var src configSource
+	sc, err := configfmt.LoadServer(path, f.options)
+	switch {
+	case err != nil && err.Error() == "configfmt: not implemented yet":
+		fc, ferr := fallbackLoad(path, f.options)
+		if ferr != nil {
+			return nil, ferr
+		}
+		src = fc
+	case err != nil:
+		return nil, err
+	default:
+		src = sc
+	}
+	return &cmdlineConfig{src: src, ports: f.ports}, nil
+}
+
+// dumpConfig is sshd -T: the effective options, for the connection -C
+// describes if given.
+func dumpConfig(cfg *cmdlineConfig, f *flags, w io.Writer) int {
+	m, err := parseConnSpec(f.connSpec)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	o, err := cfg.For(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 255
+	}
+	if err := o.WriteT(w); err != nil {
+		fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
+		return 255
+	}
+	return 0
+}
+
+// parseConnSpec reads -C user=U,host=H,addr=A,laddr=L,lport=P.
+func parseConnSpec(spec string) (configfmt.MatchConn, error) {
+	var m configfmt.MatchConn
+	if spec == "" {
+		return m, nil
+	}
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return m, fmt.Errorf(msgBadConnSpec, kv)
+		}
+		switch strings.ToLower(k) {
+		case "user":
+			m.User = v
+		case "host":
+			m.Host = v
+		case "addr":
+			m.Addr = v
+		case "laddr":
+			m.LocalAddr = v
+		case "lport":
+			if _, err := fmt.Sscanf(v, "%d", &m.LocalPort); err != nil {
+				return m, fmt.Errorf(msgBadConnSpec, kv)
+			}
+		case "rdomain":
+		default:
+			return m, fmt.Errorf(msgBadConnSpec, kv)
+		}
+	}
+	return m, nil
+}
+
+// openLog picks where the log goes: stderr with -e (and -d), the file of
+// -E, otherwise syslog, as OpenSSH does.
+func openLog(f *flags, o *configfmt.ServerOptions) (*server.Logger, error) {
+	level, err := server.ParseLevel(o.LogLevel)
+	if err != nil {
+		return nil, err
+	}
+	if f.debug > 0 {
+		level = server.LevelDebug1 + server.Level(min(f.debug, 3)-1)
+	}
+	if f.quiet {
+		level = server.LevelQuiet
+	}
+	switch {
+	case f.logFile != "":
+		lf, err := os.OpenFile(f.logFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf(msgLogFile, f.logFile, err)
+		}
+		return server.NewLogger(lf, level), nil
+	case f.stderr:
+		return server.NewLogger(os.Stderr, level), nil
+	}
+	l, err := server.NewSyslogLogger(o.SyslogFacility, level)
+	if err != nil {
+		// No syslog daemon (a container): the lines are lost, as they are
+		// for OpenSSH. Writing them to stderr instead would put them in
+		// front of the user of sshd -i under a ProxyCommand.
+		return server.NewLogger(io.Discard, level), nil
+	}
+	return l, nil
 }

@@ -5,15 +5,19 @@
 package knownhosts
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/internal/atomicfile"
 )
-
-// This file is the package's contract with the client and the applets; the
-// bodies are placeholders until the implementation lands.
-
-var errNotReady = errors.New("knownhosts: not implemented yet")
 
 // Status is the outcome of looking a host key up.
 type Status int
@@ -25,12 +29,26 @@ const (
 	Revoked               // the key is marked @revoked
 )
 
+// Markers that may start a line.
+const (
+	MarkerNone          = ""
+	MarkerCertAuthority = "@cert-authority"
+	MarkerRevoked       = "@revoked"
+)
+
 // Entry locates one line of a known_hosts file.
 type Entry struct {
 	File string
 	Line int
 	Key  ssh.PublicKey
+
+	Marker  string // "", "@cert-authority" or "@revoked"
+	Hosts   string // the host field as written: patterns or a |1| hash
+	Comment string
 }
+
+// Hashed reports whether the entry's host field is a |1|salt|hash name.
+func (e *Entry) Hashed() bool { return strings.HasPrefix(e.Hosts, hashMagic) }
 
 // Result is what Check found. For Changed, Entry is the old key's line.
 type Result struct {
@@ -43,23 +61,152 @@ type DB struct {
 	// Warnings lists lines that could not be parsed (file:line: reason);
 	// they are skipped as OpenSSH skips them.
 	Warnings []string
+	// Entries holds every parsed line of every file, in file order.
+	Entries []*Entry
 }
 
 // Open reads the given files; missing ones count as empty.
-func Open(files ...string) (*DB, error) { return nil, errNotReady }
+func Open(files ...string) (*DB, error) {
+	db := &DB{}
+	for _, f := range files {
+		lines, err := readLines(f)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for i, l := range lines {
+			e, err := ParseLine(l)
+			if err != nil {
+				db.Warnings = append(db.Warnings, fmt.Sprintf("%s:%d: %v", f, i+1, err))
+				continue
+			}
+			if e == nil {
+				continue
+			}
+			e.File, e.Line = f, i+1
+			db.Entries = append(db.Entries, e)
+		}
+	}
+	return db, nil
+}
 
 // Check looks up host (a name or an address) on port (22 matches plain
 // entries; others match [host]:port) with the key the server presented.
-func (db *DB) Check(host string, port int, key ssh.PublicKey) Result { return Result{} }
+func (db *DB) Check(host string, port int, key ssh.PublicKey) Result {
+	name := HostPattern(host, port)
+	blob := key.Marshal()
+	var changed *Entry
+	for _, e := range db.Entries {
+		if e.Marker == MarkerRevoked && bytes.Equal(e.Key.Marshal(), blob) && e.Matches(name) {
+			return Result{Status: Revoked, Entry: e}
+		}
+	}
+	for _, e := range db.Entries {
+		if e.Marker != MarkerNone || !e.Matches(name) {
+			continue
+		}
+		if bytes.Equal(e.Key.Marshal(), blob) {
+			return Result{Status: Known, Entry: e}
+		}
+		if changed == nil && e.Key.Type() == key.Type() {
+			changed = e
+		}
+	}
+	if changed != nil {
+		return Result{Status: Changed, Entry: changed}
+	}
+	return Result{Status: Unknown}
+}
 
 // IsHostAuthority reports whether auth is a @cert-authority key for host.
-func (db *DB) IsHostAuthority(auth ssh.PublicKey, host string, port int) bool { return false }
+func (db *DB) IsHostAuthority(auth ssh.PublicKey, host string, port int) bool {
+	name := HostPattern(host, port)
+	blob := auth.Marshal()
+	for _, e := range db.Entries {
+		if e.Marker == MarkerRevoked && bytes.Equal(e.Key.Marshal(), blob) && e.Matches(name) {
+			return false
+		}
+	}
+	for _, e := range db.Entries {
+		if e.Marker == MarkerCertAuthority && bytes.Equal(e.Key.Marshal(), blob) && e.Matches(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsRevoked reports whether key is listed @revoked for host (or for every
+// host through a matching pattern).
+func (db *DB) IsRevoked(key ssh.PublicKey, host string, port int) bool {
+	name := HostPattern(host, port)
+	blob := key.Marshal()
+	for _, e := range db.Entries {
+		if e.Marker == MarkerRevoked && bytes.Equal(e.Key.Marshal(), blob) && e.Matches(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// Lookup returns the plain (unmarked) entries for host and port, in order.
+func (db *DB) Lookup(host string, port int) []*Entry {
+	name := HostPattern(host, port)
+	var out []*Entry
+	for _, e := range db.Entries {
+		if e.Matches(name) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
 
 // HostPattern returns the known_hosts name for host and port: "host" for 22,
-// "[host]:port" otherwise.
-func HostPattern(host string, port int) string { return "" }
+// "[host]:port" otherwise. Names are lowercased as OpenSSH does.
+func HostPattern(host string, port int) string {
+	host = strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
+	if port == 22 || port == 0 {
+		return host
+	}
+	return "[" + host + "]:" + strconv.Itoa(port)
+}
+
+// SplitHostPort undoes HostPattern: "[h]:p" gives h and p, anything else the
+// name itself and port 22.
+func SplitHostPort(s string) (string, int) {
+	if strings.HasPrefix(s, "[") {
+		if i := strings.LastIndex(s, "]:"); i > 0 {
+			if p, err := strconv.Atoi(s[i+2:]); err == nil && p > 0 && p < 65536 {
+				return s[1:i], p
+			}
+		}
+		if strings.HasSuffix(s, "]") {
+			return s[1 : len(s)-1], 22
+		}
+	}
+	return s, 22
+}
+
+// FormatLine renders one known_hosts line for host:port and key, hashing the
+// name when hash is set.
+func FormatLine(host string, port int, key ssh.PublicKey, hash bool) string {
+	name := HostPattern(host, port)
+	if hash {
+		name = HashName(name)
+	}
+	return name + " " + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(key)))
+}
 
 // Append adds a line for host:port with key to file, hashing the name when
 // hash is set; it creates the file 0600 (and its directory 0700) and writes
 // atomically.
-func Append(file, host string, port int, key ssh.PublicKey, hash bool) error { return errNotReady }
+func Append(file, host string, port int, key ssh.PublicKey, hash bool) error {
+	if net.ParseIP(host) == nil && strings.ContainsAny(host, " \t,") {
+		return fmt.Errorf("%s: invalid host name %q", file, host)
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return err
+	}
+	return atomicfile.Append(file, []byte(FormatLine(host, port, key, hash)+"\n"), 0o600)
+}

@@ -1,0 +1,15 @@
+package sshd
+
+// Texts the sshd applet prints itself; the daemon's log lines live in
+// sshcore/server/messages.go.
+const (
+	usageText = `usage: sshd [-46DdeiqTtV] [-C connection_spec] [-E log_file] [-f config_file]
+            [-h host_key_file] [-o option] [-p port]`
+	msgBadConnSpec  = "Invalid test mode specification %s"
+	msgBadPort      = "Bad port number."
+	msgPidFile      = "Couldn't create pid file \"%s\": %v"
+	msgLogFile      = "Couldn't open logfile %s: %v"
+	msgConfigReload = "Received SIGHUP; re-reading configuration."
+	msgReloadFailed = "Configuration reload failed, keeping the old one: %v"
+	msgTerminating  = "Received signal %d; terminating."
+)

@@ -1,0 +1,263 @@
+package sshkeygen
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/keys"
+	"sshbox/sshcore/knownhosts"
+)
+
+// keyFile is -f, or asked for on stdin with ~/.ssh/id_<type> as default.
+func (o *opts) keyFile(question string) (string, bool) {
+	if o.hasFile {
+		return o.file, true
+	}
+	def := filepath.Join(homeDir(), ".ssh", "id_"+o.typeOrDefault())
+	fmt.Fprintf(o.stdout, "%s (%s): ", question, def)
+	line, err := o.readLine()
+	if err != nil {
+		return "", false
+	}
+	if line == "" {
+		return def, true
+	}
+	return line, true
+}
+
+// loadPrivate loads a private key, printing OpenSSH's messages on failure.
+// failFmt words the failure ("Load key \"%s\": %v" or "Failed to load key
+// %s: %v"). It returns the passphrase that opened the key.
+func (o *opts) loadPrivate(path, prompt, failFmt string) (*keys.PrivateKey, []byte, bool) {
+	var used []byte
+	ask := o.oldPassphrase(prompt)
+	k, err := keys.LoadPrivateFile(path, func() ([]byte, error) {
+		p, err := ask()
+		used = p
+		return p, err
+	})
+	var perm *keys.PermissionError
+	switch {
+	case err == nil:
+		return k, used, true
+	case errors.As(err, &perm):
+		fmt.Fprintln(o.stderr, perm.Error())
+		fmt.Fprintf(o.stderr, msgLoadKey, path, msgBadPerms)
+	case keys.IsNotExist(err):
+		fmt.Fprintf(o.stderr, msgNoFile, path)
+	default:
+		fmt.Fprintf(o.stderr, failFmt, path, err)
+	}
+	return nil, nil, false
+}
+
+// fingerprint is -l: one line per key in the file (a private key, a public
+// key, authorized_keys or known_hosts), randomart under -v.
+func (o *opts) fingerprint() int {
+	if !keys.ValidHash(o.hashAlg) {
+		fmt.Fprintf(o.stderr, msgBadHash, o.hashAlg)
+		return 255
+	}
+	path, ok := o.keyFile("Enter file in which the key is")
+	if !ok {
+		return 1
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(o.stderr, "ssh-keygen: "+msgNoFile, path)
+		return 255
+	}
+	type found struct {
+		key     ssh.PublicKey
+		comment string
+	}
+	var list []found
+	if strings.Contains(string(data), "PRIVATE KEY-----") || strings.Contains(string(data), "---- BEGIN SSH2") {
+		if k, c, err := keys.LoadPublicFile(path); err == nil {
+			list = append(list, found{k, c})
+		}
+	} else {
+		for _, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || line[0] == '#' {
+				continue
+			}
+			if k, c, _, _, err := ssh.ParseAuthorizedKey([]byte(line)); err == nil {
+				list = append(list, found{k, c})
+				continue
+			}
+			if e, err := knownhosts.ParseLine(line); err == nil && e != nil {
+				list = append(list, found{e.Key, e.Hosts})
+			}
+		}
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(o.stderr, msgNotPublic, path)
+		return 255
+	}
+	for _, f := range list {
+		fmt.Fprintln(o.stdout, keys.FingerprintLine(f.key, o.hashAlg, f.comment))
+		if o.verbose > 0 {
+			fmt.Fprintln(o.stdout, keys.Randomart(f.key, o.hashAlg))
+		}
+	}
+	return 0
+}
+
+// showPublic is -y: the public key line of a private key.
+func (o *opts) showPublic() int {
+	path, ok := o.keyFile("Enter file in which the key is")
+	if !ok {
+		return 1
+	}
+	k, _, ok := o.loadPrivate(path, msgPass, msgLoadKey)
+	if !ok {
+		return 255
+	}
+	fmt.Fprintln(o.stdout, keys.AuthorizedLine(k.PublicKey(), k.Comment))
+	return 0
+}
+
+func (o *opts) formatOrDefault() (string, bool) {
+	switch f := strings.ToUpper(o.format); f {
+	case "", "RFC4716", "SSH2":
+		return "RFC4716", true
+	case "PKCS8", "PEM":
+		return f, true
+	}
+	fmt.Fprintf(o.stderr, msgBadFormat, o.format)
+	return "", false
+}
+
+// exportKey is -e: the public key in RFC 4716, PKCS8 or PEM form.
+func (o *opts) exportKey() int {
+	format, ok := o.formatOrDefault()
+	if !ok {
+		return 255
+	}
+	path, ok := o.keyFile("Enter file in which the key is")
+	if !ok {
+		return 1
+	}
+	k, _, err := keys.LoadPublicFile(path)
+	if err != nil && !keys.IsNotExist(err) {
+		// An encrypted PEM key has no public half outside; load it.
+		pk, _, ok := o.loadPrivate(path, msgPass, msgLoadKey)
+		if !ok {
+			return 255
+		}
+		k, err = pk.PublicKey(), nil
+	}
+	if err != nil {
+		fmt.Fprintf(o.stderr, msgNoFile, path)
+		return 255
+	}
+	switch format {
+	case "RFC4716":
+		o.stdout.Write(keys.MarshalRFC4716(k, keys.ConvertedComment(k, defaultComment())))
+	default:
+		out, err := keys.MarshalPublicPEM(k, format)
+		if err != nil {
+			fmt.Fprintf(o.stderr, "do_convert_to_%s: %v\n", strings.ToLower(format), err)
+			return 255
+		}
+		o.stdout.Write(out)
+	}
+	return 0
+}
+
+// importPublic is -i: an RFC 4716, PKCS8 or PEM public key printed in
+// OpenSSH's form.
+func (o *opts) importPublic() int {
+	format, ok := o.formatOrDefault()
+	if !ok {
+		return 255
+	}
+	path, ok := o.keyFile("Enter file in which the key is")
+	if !ok {
+		return 1
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(o.stderr, msgNoFile, path)
+		return 255
+	}
+	var k ssh.PublicKey
+	if format == "RFC4716" {
+		k, _, err = keys.ParseRFC4716(data)
+	} else {
+		k, err = keys.ParsePEMPublic(data)
+	}
+	if err != nil {
+		fmt.Fprintf(o.stderr, msgConvertFailed, path, err)
+		return 255
+	}
+	fmt.Fprintln(o.stdout, keys.AuthorizedLine(k, ""))
+	return 0
+}
+
+// changePassphrase is -p: re-encrypt with -N (or the asked) passphrase.
+func (o *opts) changePassphrase() int {
+	path, ok := o.keyFile("Enter file in which the key is")
+	if !ok {
+		return 1
+	}
+	k, _, ok := o.loadPrivate(path, msgOldPass, msgLoadFailed)
+	if !ok {
+		return 255
+	}
+	fmt.Fprintf(o.stdout, msgKeyComment, k.Comment)
+	pass, err := o.newPassphrase(msgNewPassP)
+	if err != nil {
+		return 1
+	}
+	if err := keys.SavePrivate(path, k, pass); err != nil {
+		fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+		return 255
+	}
+	fmt.Fprint(o.stdout, msgSavedNewPass)
+	return 0
+}
+
+// changeKeyComment is -c: the new comment goes into the private key (same
+// passphrase) and its .pub.
+func (o *opts) changeKeyComment() int {
+	path, ok := o.keyFile("Enter file in which the key is")
+	if !ok {
+		return 1
+	}
+	k, pass, ok := o.loadPrivate(path, msgPass, msgLoadFailed)
+	if !ok {
+		return 255
+	}
+	if k.Comment == "" {
+		fmt.Fprint(o.stdout, msgNoComment)
+	} else {
+		fmt.Fprintf(o.stdout, msgOldComment, k.Comment)
+	}
+	comment := o.comment
+	if !o.hasComment {
+		fmt.Fprint(o.stdout, msgNewComment)
+		line, err := o.readLine()
+		if err != nil {
+			return 1
+		}
+		comment = line
+	}
+	k.Comment = comment
+	if err := keys.SavePrivate(path, k, pass); err != nil {
+		fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+		return 255
+	}
+	if err := keys.SavePublic(path+".pub", k.PublicKey(), comment); err != nil {
+		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", err)
+		return 255
+	}
+	fmt.Fprintf(o.stdout, msgCommentApplied, comment)
+	return 0
+}

@@ -1,0 +1,171 @@
+package sshkeygen
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"sshbox/sshcore/keys"
+)
+
+func parseBits(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 || n > keys.MaxRSABits {
+		return 0, fmt.Errorf("Bits has bad value %s (%s)", s, "invalid")
+	}
+	return n, nil
+}
+
+// defaultComment is user@host, as OpenSSH writes in new keys.
+func defaultComment() string {
+	name := "root"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}
+
+func homeDir() string {
+	if h := os.Getenv("HOME"); h != "" {
+		return h
+	}
+	if u, err := user.Current(); err == nil {
+		return u.HomeDir
+	}
+	return "/"
+}
+
+func (o *opts) typeOrDefault() string {
+	t := strings.ToLower(o.keyType)
+	if t == "" {
+		t = "ed25519"
+	}
+	return t
+}
+
+func (o *opts) generate() int {
+	keyType := o.typeOrDefault()
+	if keyType != "ed25519" && keyType != "ecdsa" && keyType != "rsa" {
+		fmt.Fprintf(o.stderr, msgUnknownType, o.keyType)
+		return 255
+	}
+	if !o.quiet {
+		fmt.Fprintf(o.stdout, msgGenerating, keyType)
+	}
+	k, err := keys.Generate(keyType, o.bits)
+	if err != nil {
+		fmt.Fprintln(o.stderr, err)
+		return 255
+	}
+	path := o.file
+	if !o.hasFile {
+		def := filepath.Join(homeDir(), ".ssh", "id_"+keyType)
+		fmt.Fprintf(o.stdout, msgEnterFile, def)
+		line, err := o.readLine()
+		if err != nil {
+			return 1
+		}
+		path = def
+		if line != "" {
+			path = line
+		}
+		dir := filepath.Dir(def)
+		if _, err := os.Stat(dir); os.IsNotExist(err) && strings.HasPrefix(path, dir+"/") {
+			if err := os.Mkdir(dir, 0o700); err == nil && !o.quiet {
+				fmt.Fprintf(o.stdout, msgCreatedDir, dir)
+			}
+		}
+	}
+	if !o.confirmOverwrite(path) {
+		return 1
+	}
+	pass, err := o.newPassphrase(msgNewPass)
+	if err != nil {
+		return 1
+	}
+	comment := o.comment
+	if !o.hasComment {
+		comment = defaultComment()
+	}
+	pk := &keys.PrivateKey{Key: k, Comment: comment}
+	if err := keys.SavePrivate(path, pk, pass); err != nil {
+		fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+		return 255
+	}
+	if !o.quiet {
+		fmt.Fprintf(o.stdout, msgSavedPriv, path)
+	}
+	pub := pk.PublicKey()
+	if err := keys.SavePublic(path+".pub", pub, comment); err != nil {
+		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", err)
+		return 255
+	}
+	if !o.quiet {
+		fmt.Fprintf(o.stdout, msgSavedPub, path)
+		fmt.Fprint(o.stdout, msgFingerprintIs)
+		fmt.Fprintf(o.stdout, "%s %s\n", keys.Fingerprint(pub, o.hashAlg), comment)
+		fmt.Fprint(o.stdout, msgRandomartIs)
+		fmt.Fprintln(o.stdout, keys.Randomart(pub, o.hashAlg))
+	}
+	return 0
+}
+
+// confirmOverwrite asks before replacing an existing file, reading the
+// answer from stdin as OpenSSH does.
+func (o *opts) confirmOverwrite(path string) bool {
+	if _, err := os.Stat(path); err != nil {
+		return true
+	}
+	fmt.Fprintf(o.stdout, msgExists, path)
+	fmt.Fprint(o.stdout, msgOverwrite)
+	line, err := o.readLine()
+	if err != nil || line == "" {
+		return false
+	}
+	return line[0] == 'y' || line[0] == 'Y'
+}
+
+// generateHostKeys is -A: every missing default host key under the -f
+// prefix, without passphrase.
+func (o *opts) generateHostKeys() int {
+	prefix := ""
+	if o.hasFile {
+		prefix = o.file
+	}
+	announced := false
+	for _, t := range []string{"rsa", "ecdsa", "ed25519"} {
+		path := filepath.Join(prefix, "/etc/ssh", "ssh_host_"+t+"_key")
+		_, errPriv := os.Stat(path)
+		_, errPub := os.Stat(path + ".pub")
+		if errPriv == nil && errPub == nil {
+			continue
+		}
+		if !announced {
+			fmt.Fprint(o.stdout, msgHostKeysGen)
+			announced = true
+		}
+		fmt.Fprintf(o.stdout, "%s ", strings.ToUpper(t))
+		k, err := keys.Generate(t, 0)
+		if err != nil {
+			fmt.Fprintf(o.stderr, "\n%v\n", err)
+			return 1
+		}
+		pk := &keys.PrivateKey{Key: k, Comment: defaultComment()}
+		if err := keys.SavePrivate(path, pk, nil); err != nil {
+			fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+			return 1
+		}
+		if err := keys.SavePublic(path+".pub", pk.PublicKey(), pk.Comment); err != nil {
+			fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", err)
+			return 1
+		}
+	}
+	if announced {
+		fmt.Fprintln(o.stdout)
+	}
+	return 0
+}

@@ -1,0 +1,130 @@
+package sshkeygen
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"sshbox/sshcore/keys"
+	"sshbox/sshcore/knownhosts"
+)
+
+// knownHosts is -F, -R and -H on a known_hosts file (-f, default
+// ~/.ssh/known_hosts), with OpenSSH's output.
+func (o *opts) knownHosts() int {
+	path := o.file
+	if !o.hasFile {
+		path = filepath.Join(homeDir(), ".ssh", "known_hosts")
+	}
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(o.stderr, msgCannotStat, path, "No such file or directory")
+		return 255
+	}
+	lines, err := knownhosts.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(o.stderr, "%s: %v\n", path, err)
+		return 255
+	}
+	if len(o.args) != 0 {
+		fmt.Fprint(o.stderr, usageText)
+		return 1
+	}
+	switch {
+	case o.find:
+		return o.findHost(lines, o.host)
+	case o.remove:
+		return o.removeHost(path, lines, o.host)
+	}
+	return o.hashFile(path, lines)
+}
+
+func (o *opts) findHost(lines []knownhosts.Line, host string) int {
+	found := knownhosts.Find(lines, host)
+	for _, l := range found {
+		if !o.quiet {
+			marker := ""
+			switch l.Entry.Marker {
+			case knownhosts.MarkerCertAuthority:
+				marker = "CA"
+			case knownhosts.MarkerRevoked:
+				marker = "REVOKED"
+			}
+			fmt.Fprintf(o.stdout, msgHostFound, host, l.Num, marker)
+		}
+		switch {
+		case o.hash:
+			out, _ := knownhosts.HashLine(l)
+			for _, s := range out {
+				fmt.Fprintln(o.stdout, s)
+			}
+		case o.list:
+			comment := ""
+			if l.Entry.Comment != "" {
+				comment = " " + l.Entry.Comment
+			}
+			fmt.Fprintf(o.stdout, "%s %s %s%s\n", host, keys.TypeLabel(l.Entry.Key),
+				keys.Fingerprint(l.Entry.Key, o.hashAlg), comment)
+			if o.verbose > 0 {
+				fmt.Fprintln(o.stdout, keys.Randomart(l.Entry.Key, o.hashAlg))
+			}
+		default:
+			fmt.Fprintln(o.stdout, l.Text)
+		}
+	}
+	if len(found) == 0 {
+		return 1
+	}
+	return 0
+}
+
+func (o *opts) removeHost(path string, lines []knownhosts.Line, host string) int {
+	for _, l := range lines {
+		if l.Err != nil {
+			fmt.Fprintf(o.stderr, msgInvalidLine, path, l.Num)
+		}
+	}
+	kept, removed := knownhosts.Remove(lines, host)
+	if len(removed) == 0 {
+		fmt.Fprintf(o.stderr, msgHostNotFound, host, path)
+		return 0
+	}
+	if !o.quiet {
+		for _, l := range removed {
+			fmt.Fprintf(o.stdout, msgHostFoundR, host, l.Num)
+		}
+	}
+	if err := knownhosts.WriteLines(path, knownhosts.Texts(kept), true); err != nil {
+		fmt.Fprintln(o.stderr, err)
+		return 255
+	}
+	fmt.Fprintf(o.stdout, msgUpdated, path)
+	fmt.Fprintf(o.stdout, msgRetained, path+".old")
+	return 0
+}
+
+func (o *opts) hashFile(path string, lines []knownhosts.Line) int {
+	var out []string
+	hashedAny := false
+	for _, l := range lines {
+		if l.Err != nil {
+			fmt.Fprintf(o.stderr, msgInvalidLine, path, l.Num)
+		}
+		if l.Entry != nil && !l.Entry.Hashed() && knownhosts.HasWildcard(l.Entry.Hosts) {
+			fmt.Fprintf(o.stderr, msgWildcard, path, l.Num, l.Entry.Hosts)
+		}
+		h, did := knownhosts.HashLine(l)
+		hashedAny = hashedAny || did
+		out = append(out, h...)
+	}
+	if err := knownhosts.WriteLines(path, out, true); err != nil {
+		fmt.Fprintln(o.stderr, err)
+		return 255
+	}
+	fmt.Fprintf(o.stdout, msgUpdated, path)
+	fmt.Fprintf(o.stdout, msgRetained, path+".old")
+	if hashedAny {
+		fmt.Fprintf(o.stderr, msgUnhashed1, path+".old")
+		fmt.Fprint(o.stderr, msgUnhashed2)
+	}
+	return 0
+}

@@ -1,0 +1,69 @@
+package sshkeygen
+
+// Texts users see, worded as OpenSSH's ssh-keygen words them.
+const (
+	usageText = `usage: ssh-keygen [-q] [-b bits] [-C comment] [-f output_keyfile] [-m format]
+                  [-N new_passphrase] [-t ecdsa | ed25519 | rsa]
+       ssh-keygen -p [-f keyfile] [-m format] [-N new_passphrase]
+                   [-P old_passphrase]
+       ssh-keygen -i [-f input_keyfile] [-m key_format]
+       ssh-keygen -e [-f input_keyfile] [-m key_format]
+       ssh-keygen -y [-f input_keyfile]
+       ssh-keygen -c [-C comment] [-f keyfile] [-P passphrase]
+       ssh-keygen -l [-v] [-E fingerprint_hash] [-f input_keyfile]
+       ssh-keygen -F hostname [-lv] [-f known_hosts_file]
+       ssh-keygen -H [-f known_hosts_file]
+       ssh-keygen -R hostname [-f known_hosts_file]
+       ssh-keygen -A [-f prefix_path]
+       ssh-keygen -s ca_key -I certificate_identity [-h] [-n principals]
+                  [-O option] [-V validity_interval] [-z serial_number] file ...
+       ssh-keygen -L [-f input_keyfile]
+`
+	msgUnknownOption  = "unknown option -- %s"
+	msgNeedsArgument  = "option requires an argument -- %s"
+	msgGenerating     = "Generating public/private %s key pair.\n"
+	msgEnterFile      = "Enter file in which to save the key (%s): "
+	msgCreatedDir     = "Created directory '%s'.\n"
+	msgExists         = "%s already exists.\n"
+	msgOverwrite      = "Overwrite (y/n)? "
+	msgNewPass        = "Enter passphrase (empty for no passphrase): "
+	msgNewPassP       = "Enter new passphrase (empty for no passphrase): "
+	msgSamePass       = "Enter same passphrase again: "
+	msgPassMismatch   = "Passphrases do not match.  Try again.\n"
+	msgOldPass        = "Enter old passphrase: "
+	msgPass           = "Enter passphrase: "
+	msgSavedPriv      = "Your identification has been saved in %s\n"
+	msgSavedPub       = "Your public key has been saved in %s.pub\n"
+	msgFingerprintIs  = "The key fingerprint is:\n"
+	msgRandomartIs    = "The key's randomart image is:\n"
+	msgSaveFailed     = "Saving key \"%s\" failed: %v\n"
+	msgLoadFailed     = "Failed to load key %s: %v\n"
+	msgLoadKey        = "Load key \"%s\": %v\n"
+	msgBadPerms       = "bad permissions"
+	msgNotPublic      = "%s is not a public key file.\n"
+	msgNoFile         = "%s: No such file or directory\n"
+	msgKeyComment     = "Key has comment '%s'\n"
+	msgSavedNewPass   = "Your identification has been saved with the new passphrase.\n"
+	msgOldComment     = "Old comment: %s\n"
+	msgNewComment     = "New comment: "
+	msgNoComment      = "No existing comment\n"
+	msgCommentApplied = "Comment '%s' applied\n"
+	msgBadHash        = "Invalid hash algorithm \"%s\"\n"
+	msgBadFormat      = "unsupported key format \"%s\"\n"
+	msgUnknownType    = "unknown key type %s\n"
+	msgHostKeysGen    = "ssh-keygen: generating new host keys: "
+	msgCannotStat     = "Cannot stat %s: %v\n"
+	msgHostFound      = "# Host %s found: line %d %s\n"
+	msgHostFoundR     = "# Host %s found: line %d\n"
+	msgHostNotFound   = "Host %s not found in %s\n"
+	msgUpdated        = "%s updated.\n"
+	msgRetained       = "Original contents retained as %s\n"
+	msgWildcard       = "%s:%d: ignoring host name with wildcard: %s\n"
+	msgUnhashed1      = "WARNING: %s contains unhashed entries\n"
+	msgUnhashed2      = "Delete this file to ensure privacy of hostnames\n"
+	msgInvalidLine    = "%s:%d: invalid line\n"
+	msgNeedKeyID      = "Must specify key id (-I) when certifying\n"
+	msgSigned         = "Signed %s key %s: id \"%s\" serial %d%s valid %s\n"
+	msgNotCert        = "%s is not a certificate\n"
+	msgConvertFailed  = "%s: %v\n"
+)

@@ -1,0 +1,158 @@
+package e2e
+
+import (
+	"bytes"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"sshbox/internal/testenv"
+)
+
+// fileArgs are the OpenSSH options sftp and scp share with ssh (-P, not -p,
+// names the port for them).
+func fileArgs(key string, port int) []string {
+	return []string{"-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+		"-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
+		"-i", key, "-P", fmt.Sprint(port)}
+}
+
+func TestSshdOpenSSHSftp(t *testing.T) {
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "")
+	dir := t.TempDir()
+	data := make([]byte, 3<<20+17)
+	rand.Read(data)
+	local := filepath.Join(dir, "up.bin")
+	os.WriteFile(local, data, 0o644)
+	batch := filepath.Join(dir, "batch")
+	back := filepath.Join(dir, "back.bin")
+	os.WriteFile(batch, []byte(fmt.Sprintf("put %s up.bin\nget up.bin %s\nls -l up.bin\n", local, back)), 0o644)
+	args := append(fileArgs(key, d.Port), "-b", batch, u.Name+"@127.0.0.1")
+	out, err := exec.Command(testenv.NeedCmd(t, "sftp"), args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("sftp: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
+	}
+	got, err := os.ReadFile(back)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("sftp get returned %d bytes, not the %d put (%v)", len(got), len(data), err)
+	}
+	assertOwnedBy(t, filepath.Join(u.Home, "up.bin"), u, data)
+}
+
+func TestSshdOpenSSHScp(t *testing.T) {
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "")
+	data := make([]byte, 1<<20+3)
+	rand.Read(data)
+	local := filepath.Join(t.TempDir(), "scp.bin")
+	os.WriteFile(local, data, 0o644)
+	args := append(fileArgs(key, d.Port), local, u.Name+"@127.0.0.1:copied.bin")
+	if out, err := exec.Command(testenv.NeedCmd(t, "scp"), args...).CombinedOutput(); err != nil {
+		t.Fatalf("scp: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
+	}
+	assertOwnedBy(t, filepath.Join(u.Home, "copied.bin"), u, data)
+}
+
+func assertOwnedBy(t *testing.T, path string, u *testenv.User, data []byte) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("%s: %d bytes, want the %d sent (%v)", path, len(got), len(data), err)
+	}
+	st, _ := os.Stat(path)
+	sys := st.Sys().(*syscall.Stat_t)
+	if int(sys.Uid) != u.UID || int(sys.Gid) != u.GID {
+		t.Fatalf("%s is owned by %d:%d, want the user %d:%d", path, sys.Uid, sys.Gid, u.UID, u.GID)
+	}
+}
+
+func TestSshdDropbearClient(t *testing.T) {
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "")
+	dbKey := key + ".dropbear"
+	if out, err := exec.Command(testenv.NeedCmd(t, "dropbearconvert"), "openssh", "dropbear", key, dbKey).CombinedOutput(); err != nil {
+		t.Fatalf("dropbearconvert: %v\n%s", err, out)
+	}
+	cmd := exec.Command(testenv.NeedCmd(t, "dbclient"), "-y", "-y", "-i", dbKey, "-p", fmt.Sprint(d.Port),
+		"-l", u.Name, "127.0.0.1", "id -un; exit 44")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if testenv.ExitCode(err) != 44 || strings.TrimSpace(out.String()) != u.Name {
+		t.Fatalf("dbclient: %v, stdout %q, stderr %q\nlog:\n%s", err, out.String(), errb.String(), d.Proc.Stderr.String())
+	}
+}
+
+func TestSshdPuttyPlink(t *testing.T) {
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "")
+	ppk := key + ".ppk"
+	if out, err := exec.Command(testenv.NeedCmd(t, "puttygen"), key, "-O", "private", "-o", ppk).CombinedOutput(); err != nil {
+		t.Fatalf("puttygen: %v\n%s", err, out)
+	}
+	fp, err := exec.Command(testenv.NeedCmd(t, "ssh-keygen"), "-l", "-E", "sha256", "-f", d.HostKey+".pub").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostFP := strings.Fields(string(fp))[1]
+	cmd := exec.Command(testenv.NeedCmd(t, "plink"), "-batch", "-hostkey", hostFP, "-i", ppk,
+		"-P", fmt.Sprint(d.Port), "-l", u.Name, "127.0.0.1", "id -un; exit 44")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err = cmd.Run()
+	if testenv.ExitCode(err) != 44 || strings.TrimSpace(out.String()) != u.Name {
+		t.Fatalf("plink: %v, stdout %q, stderr %q\nlog:\n%s", err, out.String(), errb.String(), d.Proc.Stderr.String())
+	}
+}
+
+const paramikoScript = `
+import sys, paramiko
+c = paramiko.SSHClient()
+c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+c.connect("127.0.0.1", port=int(sys.argv[1]), username=sys.argv[2], key_filename=sys.argv[3],
+          look_for_keys=False, allow_agent=False)
+stdin, stdout, stderr = c.exec_command("id -un; echo oops >&2; exit 44")
+out = stdout.read().decode()
+err = stderr.read().decode()
+status = stdout.channel.recv_exit_status()
+print("%s|%s|%d" % (out.strip(), err.strip(), status))
+c.close()
+`
+
+func TestSshdParamiko(t *testing.T) {
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "")
+	out, err := exec.Command("/usr/bin/python3", "-c", paramikoScript, fmt.Sprint(d.Port), u.Name, key).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != u.Name+"|oops|44" {
+		t.Fatalf("paramiko: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
+	}
+}
+
+func TestSshdInetdProxyCommand(t *testing.T) {
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	cfg, _, _ := testenv.SshboxConfig(t, "")
+	proxy := fmt.Sprintf("%s sshd -i -f %s", testenv.Bin(t, ""), cfg)
+	args := append([]string{"-o", "ProxyCommand=" + proxy}, testenv.SSHArgs(key, 22, u.Name)...)
+	args = append(args, "id -un; exit 44")
+	cmd := exec.Command(testenv.NeedCmd(t, "ssh"), args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if testenv.ExitCode(err) != 44 || strings.TrimSpace(out.String()) != u.Name || errb.Len() != 0 {
+		t.Fatalf("ssh through sshd -i: %v, stdout %q, stderr %q", err, out.String(), errb.String())
+	}
+}

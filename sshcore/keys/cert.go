@@ -1,0 +1,295 @@
+package keys
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// CertRequest is what ssh-keygen -s is told on its command line.
+type CertRequest struct {
+	Key        ssh.PublicKey
+	KeyID      string   // -I
+	Host       bool     // -h
+	Principals []string // -n
+	Serial     uint64   // -z
+	Validity   string   // -V, "" for forever
+	Options    []string // -O, in order
+	Now        time.Time
+}
+
+// defaultExtensions are what OpenSSH grants a user certificate unless -O
+// clear or no-* says otherwise.
+var defaultExtensions = []string{
+	"permit-X11-forwarding", "permit-agent-forwarding", "permit-port-forwarding",
+	"permit-pty", "permit-user-rc",
+}
+
+// SignCert makes a certificate for r.Key signed by ca.
+func SignCert(ca ssh.Signer, r CertRequest) (*ssh.Certificate, error) {
+	after, before, err := ParseValidity(r.Validity, r.Now)
+	if err != nil {
+		return nil, err
+	}
+	c := &ssh.Certificate{
+		Key:             r.Key,
+		Serial:          r.Serial,
+		CertType:        ssh.UserCert,
+		KeyId:           r.KeyID,
+		ValidPrincipals: r.Principals,
+		ValidAfter:      after,
+		ValidBefore:     before,
+	}
+	if r.Host {
+		c.CertType = ssh.HostCert
+	} else {
+		crit, ext, err := certOptions(r.Options)
+		if err != nil {
+			return nil, err
+		}
+		c.CriticalOptions, c.Extensions = crit, ext
+	}
+	if as, ok := ca.(ssh.AlgorithmSigner); ok && ca.PublicKey().Type() == ssh.KeyAlgoRSA {
+		// OpenSSH signs with rsa-sha2-512 by default.
+		if ms, err := ssh.NewSignerWithAlgorithms(as, []string{ssh.KeyAlgoRSASHA512}); err == nil {
+			ca = ms
+		}
+	}
+	if err := c.SignCert(rand.Reader, ca); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func certOptions(opts []string) (crit, ext map[string]string, err error) {
+	crit = map[string]string{}
+	ext = map[string]string{}
+	for _, e := range defaultExtensions {
+		ext[e] = ""
+	}
+	for _, o := range opts {
+		name, value, hasValue := strings.Cut(o, "=")
+		switch lower := strings.ToLower(name); {
+		case lower == "clear":
+			crit, ext = map[string]string{}, map[string]string{}
+		case lower == "force-command" && hasValue:
+			crit["force-command"] = value
+		case lower == "source-address" && hasValue:
+			crit["source-address"] = value
+		case lower == "verify-required":
+			crit["verify-required"] = ""
+		case lower == "no-touch-required":
+			ext["no-touch-required"] = ""
+		case strings.HasPrefix(lower, "no-") && !hasValue:
+			what := "permit-" + name[3:]
+			if strings.EqualFold(what, "permit-x11-forwarding") {
+				what = "permit-X11-forwarding"
+			}
+			if _, known := indexOf(defaultExtensions, what); !known {
+				return nil, nil, fmt.Errorf("Unsupported certificate option \"%s\"", o)
+			}
+			delete(ext, what)
+		case strings.HasPrefix(lower, "permit-") && !hasValue:
+			what := name
+			if strings.EqualFold(what, "permit-x11-forwarding") {
+				what = "permit-X11-forwarding"
+			}
+			if _, known := indexOf(defaultExtensions, what); !known {
+				return nil, nil, fmt.Errorf("Unsupported certificate option \"%s\"", o)
+			}
+			ext[what] = ""
+		case strings.HasPrefix(lower, "critical:"):
+			crit[name[len("critical:"):]] = value
+		case strings.HasPrefix(lower, "extension:"):
+			ext[name[len("extension:"):]] = value
+		default:
+			return nil, nil, fmt.Errorf("Unsupported certificate option \"%s\"", o)
+		}
+	}
+	return crit, ext, nil
+}
+
+func indexOf(list []string, s string) (int, bool) {
+	for i, v := range list {
+		if v == s {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// ParseValidity reads ssh-keygen -V: "start:end" or just "end", each
+// "always"/"forever", an absolute YYYYMMDD[HHMM[SS]] or a relative
+// [+-]N[smhdw]... time. "" means forever.
+func ParseValidity(spec string, now time.Time) (after, before uint64, err error) {
+	if spec == "" {
+		return 0, ssh.CertTimeInfinity, nil
+	}
+	from, to, hasFrom := strings.Cut(spec, ":")
+	if !hasFrom {
+		from, to = "", spec
+	}
+	bad := fmt.Errorf("Invalid certificate life %s", spec)
+	if hasFrom {
+		if after, err = parseTime(from, now, true); err != nil {
+			return 0, 0, bad
+		}
+	} else {
+		// A bare relative end starts the certificate a minute ago, on the
+		// minute, as OpenSSH does to allow for clock skew.
+		after = uint64(now.Add(-time.Minute).Truncate(time.Minute).Unix())
+	}
+	if before, err = parseTime(to, now, false); err != nil {
+		return 0, 0, bad
+	}
+	if before <= after {
+		return 0, 0, fmt.Errorf("Empty certificate validity interval")
+	}
+	return after, before, nil
+}
+
+func parseTime(s string, now time.Time, start bool) (uint64, error) {
+	switch {
+	case strings.EqualFold(s, "always") && start:
+		return 0, nil
+	case strings.EqualFold(s, "forever") && !start:
+		return ssh.CertTimeInfinity, nil
+	case strings.HasPrefix(s, "+") || strings.HasPrefix(s, "-"):
+		d, err := parseInterval(s[1:])
+		if err != nil {
+			return 0, err
+		}
+		if s[0] == '-' {
+			d = -d
+		}
+		return uint64(now.Add(d).Unix()), nil
+	case strings.HasPrefix(s, "0x"):
+		return strconv.ParseUint(s[2:], 16, 64)
+	}
+	layouts := map[int]string{8: "20060102", 12: "200601021504", 14: "20060102150405"}
+	utc := strings.HasSuffix(s, "Z")
+	s = strings.TrimSuffix(s, "Z")
+	layout, ok := layouts[len(s)]
+	if !ok {
+		return 0, fmt.Errorf("bad time %q", s)
+	}
+	loc := time.Local
+	if utc {
+		loc = time.UTC
+	}
+	t, err := time.ParseInLocation(layout, s, loc)
+	if err != nil {
+		return 0, err
+	}
+	return uint64(t.Unix()), nil
+}
+
+// parseInterval reads OpenSSH's time format: 90, 1h30m, 2w, 5d.
+func parseInterval(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, fmt.Errorf("empty interval")
+	}
+	units := map[byte]time.Duration{'s': time.Second, 'S': time.Second, 'm': time.Minute, 'M': time.Minute,
+		'h': time.Hour, 'H': time.Hour, 'd': 24 * time.Hour, 'D': 24 * time.Hour, 'w': 7 * 24 * time.Hour, 'W': 7 * 24 * time.Hour}
+	var total time.Duration
+	num := ""
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			num += string(c)
+			continue
+		}
+		u, ok := units[c]
+		if !ok || num == "" {
+			return 0, fmt.Errorf("bad interval %q", s)
+		}
+		n, err := strconv.ParseInt(num, 10, 64)
+		if err != nil || n > math.MaxInt32 {
+			return 0, fmt.Errorf("bad interval %q", s)
+		}
+		total += time.Duration(n) * u
+		num = ""
+	}
+	if num != "" {
+		n, err := strconv.ParseInt(num, 10, 64)
+		if err != nil || n > math.MaxInt32 {
+			return 0, fmt.Errorf("bad interval %q", s)
+		}
+		total += time.Duration(n) * time.Second
+	}
+	return total, nil
+}
+
+func certTime(t uint64) string {
+	if t > math.MaxInt64 {
+		return "forever"
+	}
+	return time.Unix(int64(t), 0).Format("2006-01-02T15:04:05")
+}
+
+// ValidityText is OpenSSH's wording of a certificate's validity.
+func ValidityText(c *ssh.Certificate) string {
+	switch {
+	case c.ValidAfter == 0 && c.ValidBefore == ssh.CertTimeInfinity:
+		return "forever"
+	case c.ValidAfter == 0:
+		return "before " + certTime(c.ValidBefore)
+	case c.ValidBefore == ssh.CertTimeInfinity:
+		return "after " + certTime(c.ValidAfter)
+	}
+	return "from " + certTime(c.ValidAfter) + " to " + certTime(c.ValidBefore)
+}
+
+// DescribeCert renders ssh-keygen -L's description of a certificate.
+func DescribeCert(name string, c *ssh.Certificate) string {
+	var b strings.Builder
+	kind := "user"
+	if c.CertType == ssh.HostCert {
+		kind = "host"
+	}
+	const ind = "        "
+	fmt.Fprintf(&b, "%s:\n", name)
+	fmt.Fprintf(&b, "%sType: %s %s certificate\n", ind, c.Type(), kind)
+	fmt.Fprintf(&b, "%sPublic key: %s %s\n", ind, TypeLabel(c), Fingerprint(c.Key, "sha256"))
+	alg := c.SignatureKey.Type()
+	if c.Signature != nil {
+		alg = c.Signature.Format
+	}
+	fmt.Fprintf(&b, "%sSigning CA: %s %s (using %s)\n", ind, TypeLabel(c.SignatureKey), Fingerprint(c.SignatureKey, "sha256"), alg)
+	fmt.Fprintf(&b, "%sKey ID: \"%s\"\n", ind, c.KeyId)
+	fmt.Fprintf(&b, "%sSerial: %d\n", ind, c.Serial)
+	fmt.Fprintf(&b, "%sValid: %s\n", ind, ValidityText(c))
+	list := func(title string, items []string) {
+		if len(items) == 0 {
+			fmt.Fprintf(&b, "%s%s: (none)\n", ind, title)
+			return
+		}
+		fmt.Fprintf(&b, "%s%s: \n", ind, title)
+		for _, it := range items {
+			fmt.Fprintf(&b, "%s%s%s\n", ind, ind, it)
+		}
+	}
+	list("Principals", c.ValidPrincipals)
+	list("Critical Options", tuples(c.CriticalOptions))
+	list("Extensions", tuples(c.Extensions))
+	return b.String()
+}
+
+func tuples(m map[string]string) []string {
+	var out []string
+	for k, v := range m {
+		if v != "" {
+			out = append(out, k+" "+v)
+		} else {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,135 @@
+package knownhosts
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// ParseLine parses one known_hosts line. Blank lines and comments give a nil
+// entry and no error.
+func ParseLine(line string) (*Entry, error) {
+	s := strings.TrimSpace(line)
+	if s == "" || s[0] == '#' {
+		return nil, nil
+	}
+	e := &Entry{}
+	field, rest := nextField(s)
+	if strings.HasPrefix(field, "@") {
+		switch field {
+		case MarkerCertAuthority, MarkerRevoked:
+			e.Marker = field
+		default:
+			return nil, fmt.Errorf("unknown marker %q", field)
+		}
+		field, rest = nextField(rest)
+	}
+	if field == "" {
+		return nil, errors.New("missing host names")
+	}
+	e.Hosts = field
+	if strings.HasPrefix(field, hashMagic) {
+		if _, _, err := decodeHash(field); err != nil {
+			return nil, err
+		}
+	}
+	if rest == "" {
+		return nil, errors.New("missing key")
+	}
+	key, comment, _, _, err := ssh.ParseAuthorizedKey([]byte(rest))
+	if err != nil {
+		return nil, fmt.Errorf("invalid key: %v", err)
+	}
+	e.Key, e.Comment = key, comment
+	return e, nil
+}
+
+func nextField(s string) (field, rest string) {
+	s = strings.TrimLeft(s, " \t")
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimLeft(s[i:], " \t")
+}
+
+// String renders the entry as a known_hosts line.
+func (e *Entry) String() string {
+	var b strings.Builder
+	if e.Marker != "" {
+		b.WriteString(e.Marker + " ")
+	}
+	b.WriteString(e.Hosts + " ")
+	b.WriteString(strings.TrimSpace(string(ssh.MarshalAuthorizedKey(e.Key))))
+	if e.Comment != "" {
+		b.WriteString(" " + e.Comment)
+	}
+	return b.String()
+}
+
+// Matches reports whether the entry's host field accepts name (as produced
+// by HostPattern).
+func (e *Entry) Matches(name string) bool {
+	name = strings.ToLower(name)
+	if e.Hashed() {
+		return hashMatches(e.Hosts, name)
+	}
+	return MatchHostList(name, e.Hosts)
+}
+
+// MatchHostList applies a comma-separated list of patterns to name as
+// OpenSSH's match_hostname does: a matching negated pattern (!pat) rejects
+// the name whatever else matches; otherwise any positive match accepts it.
+// Comparison ignores case.
+func MatchHostList(name, list string) bool {
+	name = strings.ToLower(name)
+	matched := false
+	for _, p := range strings.Split(list, ",") {
+		p = strings.ToLower(strings.TrimSpace(p))
+		neg := strings.HasPrefix(p, "!")
+		if neg {
+			p = p[1:]
+		}
+		if p == "" {
+			continue
+		}
+		if MatchPattern(name, p) {
+			if neg {
+				return false
+			}
+			matched = true
+		}
+	}
+	return matched
+}
+
+// MatchPattern matches s against a pattern of * (any run) and ? (one
+// character), as OpenSSH's match_pattern.
+func MatchPattern(s, p string) bool {
+	// Iterative glob with single backtrack point: linear enough for the
+	// short names involved and immune to pathological patterns.
+	si, pi := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
+			si++
+			pi++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}

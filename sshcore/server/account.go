@@ -1,0 +1,130 @@
+package server
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/user"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// account is what sshd knows about a local user: the passwd entry and the
+// supplementary groups children get.
+type account struct {
+	Name   string
+	UID    uint32
+	GID    uint32
+	Home   string
+	Shell  string
+	Groups []uint32
+}
+
+// lookupAccount reads the passwd entry of name (os/user without cgo reads
+// /etc/passwd and /etc/group itself).
+func lookupAccount(name string) (*account, error) {
+	if name == "" || strings.ContainsAny(name, "/:\n\x00") {
+		return nil, fmt.Errorf("invalid user name %q", name)
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
+	gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
+	if err1 != nil || err2 != nil {
+		return nil, fmt.Errorf("user %s: bad uid/gid %s/%s", name, u.Uid, u.Gid)
+	}
+	a := &account{Name: u.Username, UID: uint32(uid), GID: uint32(gid), Home: u.HomeDir, Shell: loginShell(u.Username)}
+	if a.Shell == "" {
+		a.Shell = "/bin/sh" // as login(1) and OpenSSH do for an empty field
+	}
+	if ids, err := u.GroupIds(); err == nil {
+		for _, s := range ids {
+			if g, err := strconv.ParseUint(s, 10, 32); err == nil {
+				a.Groups = append(a.Groups, uint32(g))
+			}
+		}
+	}
+	return a, nil
+}
+
+// loginShell returns the shell field of name's passwd entry; os/user does
+// not expose it.
+func loginShell(name string) string {
+	f, err := os.Open("/etc/passwd")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), ":")
+		if len(fields) == 7 && fields[0] == name {
+			return fields[6]
+		}
+	}
+	return ""
+}
+
+// shadowEntry is the part of /etc/shadow that decides whether an account
+// may log in at all.
+type shadowEntry struct {
+	Hash   string
+	Expire int64 // days since 1970-01-01, -1 when unset
+}
+
+// readShadow returns name's shadow entry; ok is false when there is none or
+// the file cannot be read (an unprivileged sshd cannot read it, and a system
+// without shadow passwords has no such file).
+func readShadow(path, name string) (shadowEntry, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return shadowEntry{}, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), ":")
+		if len(fields) < 8 || fields[0] != name {
+			continue
+		}
+		e := shadowEntry{Hash: fields[1], Expire: -1}
+		if fields[7] != "" {
+			if n, err := strconv.ParseInt(fields[7], 10, 64); err == nil {
+				e.Expire = n
+			}
+		}
+		return e, true
+	}
+	return shadowEntry{}, false
+}
+
+// refusal says why an existing account may not log in, in the words that
+// complete "User U from A not allowed because ...", or "" when it may. It
+// follows OpenSSH's allowed_users() without PAM: a password starting with
+// "!" locks the account for every method, an expired account is refused, a
+// shell that is missing or not executable is refused; and, as design.md §5
+// demands beyond OpenSSH, so is a missing home directory.
+func refusal(a *account, shadowPath string, now time.Time) string {
+	if sh, ok := readShadow(shadowPath, a.Name); ok {
+		if strings.HasPrefix(sh.Hash, "!") {
+			return whyLocked
+		}
+		if sh.Expire >= 0 && now.Unix()/86400 >= sh.Expire {
+			return whyExpired
+		}
+	}
+	st, err := os.Stat(a.Shell)
+	if err != nil {
+		return fmt.Sprintf(whyNoShell, a.Shell)
+	}
+	if !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {
+		return fmt.Sprintf(whyShellNoX, a.Shell)
+	}
+	if st, err := os.Stat(a.Home); err != nil || !st.IsDir() {
+		return fmt.Sprintf(whyNoHome, a.Home)
+	}
+	return ""
+}

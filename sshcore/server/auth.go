@@ -1,0 +1,121 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"os/user"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/configfmt"
+)
+
+// authMethod installs the callbacks of one authentication method on a
+// connection's x/crypto configuration. Each method lives in its own file
+// (authpubkey.go; password and keyboard-interactive in theirs) and appends
+// itself to authMethods in an init function.
+type authMethod func(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions)
+
+var authMethods []authMethod
+
+// admission is what sshd decided about one user name on one connection:
+// the account, its options (Match User applied), and whether it may log in
+// at all. It is decided once per name, so the refusal is logged once.
+type admission struct {
+	name string
+	acct *account // nil: no such user
+	opts *configfmt.ServerOptions
+	why  string // non-empty: refused, and why
+}
+
+// errDenied is what every refusal looks like to the client: nothing about
+// why, which is only for the log.
+var errDenied = errors.New("permission denied")
+
+// admit returns the admission of user, deciding it on first use.
+func (c *conn) admit(name string) *admission {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.authUser = name
+	if a, ok := c.admissions[name]; ok {
+		return a
+	}
+	if c.admissions == nil {
+		c.admissions = map[string]*admission{}
+	}
+	a := &admission{name: name}
+	c.admissions[name] = a
+	log := c.srv.log()
+	opts, err := c.config(c.matchConn(name))
+	if err != nil {
+		log.Errorf("%v", err)
+		a.why = err.Error()
+		a.opts = c.opts
+		return a
+	}
+	a.opts = opts
+	acct, err := lookupAccount(name)
+	if err != nil {
+		log.Infof(msgInvalidUser, name, c.remoteIP, c.remotePort)
+		a.why = "invalid user"
+		return a
+	}
+	a.acct = acct
+	shadow := c.srv.ShadowFile
+	if shadow == "" {
+		shadow = "/etc/shadow"
+	}
+	if euid := os.Geteuid(); euid != 0 && acct.UID != uint32(euid) {
+		self := fmt.Sprint(euid)
+		if u, err := user.LookupId(self); err == nil {
+			self = u.Username
+		}
+		a.why = fmt.Sprintf(whyNotOwnUser, self)
+	} else if acct.UID == 0 && strings.EqualFold(opts.PermitRootLogin, "no") {
+		log.Infof(msgRootRefused, c.remoteIP, c.remotePort)
+		a.why = "root login is not permitted"
+		return a
+	} else {
+		a.why = refusal(acct, shadow, time.Now())
+	}
+	if a.why != "" {
+		log.Infof(msgNotAllowed, name, c.remoteIP, a.why)
+	}
+	return a
+}
+
+// authLog remembers the last user name tried, for the log line when the
+// client gives up.
+func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
+	c.mu.Lock()
+	c.authUser = meta.User()
+	c.mu.Unlock()
+	if err != nil && method != "none" {
+		c.srv.log().Debugf("%s authentication for %s failed: %v", method, meta.User(), err)
+	}
+}
+
+// padFailure makes a failed attempt take as long as the slowest ordinary
+// one, and the same for a given user name whether the account exists or
+// not, so that timing does not tell which names exist (OpenSSH's
+// user_specific_delay does the same).
+func padFailure(start time.Time, user string) {
+	h := fnv.New32a()
+	h.Write([]byte(user))
+	target := 20*time.Millisecond + time.Duration(h.Sum32()%5000)*time.Microsecond
+	if d := target - time.Since(start); d > 0 {
+		time.Sleep(d)
+	}
+}
+
+// accepted records a successful authentication and logs it.
+func (c *conn) accepted(a *admission, method, detail string, opts *keyOptions) {
+	c.mu.Lock()
+	c.user, c.auth = a, opts
+	c.mu.Unlock()
+	c.srv.log().Infof(msgAccepted, method, a.name, c.remoteIP, c.remotePort, detail)
+}

@@ -1,0 +1,202 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// keyOptions are the options of one authorized_keys line (sshd(8)
+// "AUTHORIZED_KEYS FILE FORMAT"), after restrict and its re-enabling
+// options were applied in order.
+type keyOptions struct {
+	Command           string
+	HasCommand        bool
+	From              []string
+	Environment       []string // NAME=value
+	NoPty             bool
+	NoPortForwarding  bool
+	NoAgentForwarding bool
+	NoX11Forwarding   bool
+	NoUserRC          bool
+	ExpiryTime        time.Time // zero: never
+	PermitOpen        []string
+	PermitListen      []string
+	Principals        []string
+	CertAuthority     bool
+}
+
+// authorizedKey is one parsed authorized_keys line.
+type authorizedKey struct {
+	Key     ssh.PublicKey
+	Comment string
+	Options keyOptions
+}
+
+// maxAuthKeysLine bounds one line; OpenSSH's limit is 8 KiB per line too.
+const maxAuthKeysLine = 8192
+
+// parseAuthorizedKey parses one authorized_keys record. Blank lines and
+// comments give (nil, nil).
+func parseAuthorizedKey(line string, now time.Time) (*authorizedKey, error) {
+	line = strings.TrimSpace(line)
+	if line == "" || line[0] == '#' {
+		return nil, nil
+	}
+	if len(line) > maxAuthKeysLine {
+		return nil, fmt.Errorf("line longer than %d bytes", maxAuthKeysLine)
+	}
+	key, comment, opts, rest, err := ssh.ParseAuthorizedKey([]byte(line))
+	if err != nil {
+		return nil, fmt.Errorf("no valid key: %v", err)
+	}
+	if len(bytes.TrimSpace(rest)) > 0 {
+		return nil, fmt.Errorf("more than one key on the line")
+	}
+	ko, err := parseKeyOptions(opts, now)
+	if err != nil {
+		return nil, err
+	}
+	return &authorizedKey{Key: key, Comment: comment, Options: ko}, nil
+}
+
+// parseKeyOptions applies the options in the order written.
+func parseKeyOptions(opts []string, now time.Time) (keyOptions, error) {
+	var ko keyOptions
+	for _, o := range opts {
+		name, value, hasValue := strings.Cut(o, "=")
+		name = strings.ToLower(name)
+		if hasValue {
+			v, err := unquoteOption(value)
+			if err != nil {
+				return ko, fmt.Errorf("bad key option %s: %v", name, err)
+			}
+			value = v
+		}
+		flag := func(p *bool, to bool) error {
+			if hasValue {
+				return fmt.Errorf("key option %s takes no value", name)
+			}
+			*p = to
+			return nil
+		}
+		need := func() error {
+			if !hasValue {
+				return fmt.Errorf("key option %s needs a value", name)
+			}
+			return nil
+		}
+		var err error
+		switch name {
+		case "restrict":
+			if err = flag(&ko.NoPty, true); err == nil {
+				ko.NoPortForwarding, ko.NoAgentForwarding, ko.NoX11Forwarding, ko.NoUserRC = true, true, true, true
+			}
+		case "pty":
+			err = flag(&ko.NoPty, false)
+		case "no-pty":
+			err = flag(&ko.NoPty, true)
+		case "port-forwarding":
+			err = flag(&ko.NoPortForwarding, false)
+		case "no-port-forwarding":
+			err = flag(&ko.NoPortForwarding, true)
+		case "agent-forwarding":
+			err = flag(&ko.NoAgentForwarding, false)
+		case "no-agent-forwarding":
+			err = flag(&ko.NoAgentForwarding, true)
+		case "x11-forwarding":
+			err = flag(&ko.NoX11Forwarding, false)
+		case "no-x11-forwarding":
+			err = flag(&ko.NoX11Forwarding, true)
+		case "user-rc":
+			err = flag(&ko.NoUserRC, false)
+		case "no-user-rc":
+			err = flag(&ko.NoUserRC, true)
+		case "cert-authority":
+			err = flag(&ko.CertAuthority, true)
+		case "no-touch-required", "verify-required":
+			// Only meaningful for security-key algorithms, which x/crypto
+			// checks itself; accepted so such lines still parse.
+		case "command":
+			if err = need(); err == nil {
+				ko.Command, ko.HasCommand = value, true
+			}
+		case "from":
+			if err = need(); err == nil {
+				ko.From = append(ko.From, splitList(value)...)
+			}
+		case "environment":
+			if err = need(); err == nil {
+				if k, _, ok := strings.Cut(value, "="); !ok || k == "" {
+					err = fmt.Errorf("environment=%q is not NAME=value", value)
+				} else {
+					ko.Environment = append(ko.Environment, value)
+				}
+			}
+		case "expiry-time":
+			if err = need(); err == nil {
+				ko.ExpiryTime, err = parseExpiry(value, now.Location())
+			}
+		case "permitopen":
+			if err = need(); err == nil {
+				ko.PermitOpen = append(ko.PermitOpen, value)
+			}
+		case "permitlisten":
+			if err = need(); err == nil {
+				ko.PermitListen = append(ko.PermitListen, value)
+			}
+		case "principals":
+			if err = need(); err == nil {
+				ko.Principals = append(ko.Principals, splitList(value)...)
+			}
+		default:
+			err = fmt.Errorf("unknown key option %q", name)
+		}
+		if err != nil {
+			return ko, err
+		}
+	}
+	return ko, nil
+}
+
+// unquoteOption takes the value of name="value" apart: the quotes go, and
+// \" inside stands for a quote, as in OpenSSH.
+func unquoteOption(v string) (string, error) {
+	if !strings.HasPrefix(v, `"`) {
+		return v, nil
+	}
+	if len(v) < 2 || !strings.HasSuffix(v, `"`) {
+		return "", fmt.Errorf("unterminated quote")
+	}
+	return strings.ReplaceAll(v[1:len(v)-1], `\"`, `"`), nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parseExpiry reads YYYYMMDD[HHMM[SS]], in local time unless it ends in Z.
+func parseExpiry(v string, loc *time.Location) (time.Time, error) {
+	if strings.HasSuffix(v, "Z") || strings.HasSuffix(v, "z") {
+		v, loc = v[:len(v)-1], time.UTC
+	}
+	layouts := map[int]string{8: "20060102", 12: "200601021504", 14: "20060102150405"}
+	layout, ok := layouts[len(v)]
+	if !ok {
+		return time.Time{}, fmt.Errorf("expiry-time %q is not YYYYMMDD[HHMM[SS]][Z]", v)
+	}
+	t, err := time.ParseInLocation(layout, v, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("expiry-time %q: %v", v, err)
+	}
+	return t, nil
+}

@@ -1,0 +1,137 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/configfmt"
+)
+
+func init() { authMethods = append(authMethods, setupPublicKey) }
+
+// defaultAuthorizedKeysFiles is OpenSSH's default AuthorizedKeysFile.
+var defaultAuthorizedKeysFiles = []string{".ssh/authorized_keys", ".ssh/authorized_keys2"}
+
+func setupPublicKey(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions) {
+	if !opts.PubkeyAuthentication {
+		return
+	}
+	cfg.PublicKeyCallback = c.publicKey
+	cfg.VerifiedPublicKeyCallback = c.verifiedPublicKey
+}
+
+// publicKey decides whether key may log in as the user; x/crypto asks it
+// both for a query and before checking a signature, caching the answer.
+func (c *conn) publicKey(meta ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+	start := time.Now()
+	perms, err := c.checkPublicKey(meta.User(), key)
+	if err != nil {
+		padFailure(start, meta.User())
+	}
+	return perms, err
+}
+
+func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions, error) {
+	a := c.admit(name)
+	acct := a.acct
+	if acct == nil || a.why != "" {
+		// Look for the key all the same, in a place that cannot exist,
+		// so that the answer takes the time a real lookup takes.
+		acct = &account{Name: name, Home: "/nonexistent/sshbox", UID: ^uint32(0)}
+	}
+	opts := a.opts
+	if !opts.PubkeyAuthentication {
+		return nil, errDenied
+	}
+	files := opts.AuthorizedKeysFile
+	if len(files) == 0 {
+		files = defaultAuthorizedKeysFiles
+	}
+	now := time.Now()
+	keyBytes := key.Marshal()
+	var found *keyOptions
+	for _, pattern := range files {
+		if strings.EqualFold(pattern, "none") {
+			continue
+		}
+		path, err := expandAuthKeysPath(pattern, acct)
+		if err != nil {
+			c.srv.log().Errorf("%v", err)
+			continue
+		}
+		ko, err := c.lookupKeyFile(path, acct, opts.StrictModes, keyBytes, now)
+		if err != nil {
+			if a.why == "" {
+				c.srv.log().Infof(msgAuthKeysBad, err)
+			}
+			continue
+		}
+		if ko != nil {
+			found = ko
+			break
+		}
+	}
+	if a.why != "" || a.acct == nil {
+		return nil, errDenied
+	}
+	if found == nil {
+		c.srv.log().Infof(msgFailed, "publickey", name, c.remoteIP, c.remotePort,
+			fmt.Sprintf(": %s %s (key not in authorized keys)", keyTypeName(key), ssh.FingerprintSHA256(key)))
+		return nil, errDenied
+	}
+	if a.acct.UID == 0 && strings.EqualFold(opts.PermitRootLogin, "forced-commands-only") && !found.HasCommand {
+		c.srv.log().Infof(msgRootRefused, c.remoteIP, c.remotePort)
+		return nil, errDenied
+	}
+	fp := ssh.FingerprintSHA256(key)
+	c.mu.Lock()
+	if c.keyOpts == nil {
+		c.keyOpts = map[string]*keyOptions{}
+	}
+	c.keyOpts[name+" "+fp] = found
+	c.mu.Unlock()
+	return &ssh.Permissions{Extensions: map[string]string{"pubkey-fp": fp}}, nil
+}
+
+// verifiedPublicKey runs once the client proved it holds the key.
+func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms *ssh.Permissions, sigAlgo string) (*ssh.Permissions, error) {
+	fp := ssh.FingerprintSHA256(key)
+	c.mu.Lock()
+	ko := c.keyOpts[meta.User()+" "+fp]
+	a := c.admissions[meta.User()]
+	c.mu.Unlock()
+	if ko == nil || a == nil || a.acct == nil || a.why != "" {
+		return nil, errDenied
+	}
+	c.accepted(a, "publickey", fmt.Sprintf(": %s %s", keyTypeName(key), fp), ko)
+	return perms, nil
+}
+
+// keyTypeName is the key type as OpenSSH logs it ("ED25519", "RSA").
+func keyTypeName(k ssh.PublicKey) string {
+	t := k.Type()
+	cert := strings.Contains(t, "-cert-v01@openssh.com")
+	t = strings.TrimSuffix(t, "-cert-v01@openssh.com")
+	var n string
+	switch {
+	case t == ssh.KeyAlgoED25519:
+		n = "ED25519"
+	case t == ssh.KeyAlgoRSA:
+		n = "RSA"
+	case strings.HasPrefix(t, "ecdsa-sha2-"):
+		n = "ECDSA"
+	case t == ssh.KeyAlgoSKED25519:
+		n = "ED25519-SK"
+	case t == ssh.KeyAlgoSKECDSA256:
+		n = "ECDSA-SK"
+	default:
+		n = strings.ToUpper(t)
+	}
+	if cert {
+		n += "-CERT"
+	}
+	return n
+}

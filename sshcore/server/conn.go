@@ -1,0 +1,234 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/configfmt"
+	"sshbox/sshcore"
+	"sshbox/sshcore/algo"
+)
+
+// conn is the state of one client connection, from the version exchange
+// until the client leaves.
+type conn struct {
+	srv    *Server
+	nc     net.Conn
+	config ConfigFunc
+	opts   *configfmt.ServerOptions // before the user is known
+
+	remoteIP, localIP     string
+	remotePort, localPort int
+
+	mu         sync.Mutex
+	admissions map[string]*admission // by user name, see auth.go
+	authUser   string                // last user name a client tried
+	keyOpts    map[string]*keyOptions
+	user       *admission  // set once authenticated
+	auth       *keyOptions // the authorized_keys options that let it in
+	sshConn    *ssh.ServerConn
+	sessions   sync.WaitGroup
+	gone       chan struct{} // closed when the client has left
+}
+
+// ServeConn runs the SSH protocol on one connection until the client
+// leaves; it is what the listener runs per connection and what sshd -i runs
+// on stdin/stdout. It closes nc.
+func (s *Server) ServeConn(nc net.Conn) {
+	c := &conn{srv: s, nc: nc, config: s.currentConfig(), gone: make(chan struct{})}
+	c.remoteIP, c.remotePort = splitAddr(nc.RemoteAddr())
+	c.localIP, c.localPort = splitAddr(nc.LocalAddr())
+	s.track(c, true)
+	defer s.track(c, false)
+	defer nc.Close()
+	defer func() {
+		if r := recover(); r != nil {
+			s.log().Errorf(msgPanic, c.remoteIP, c.remotePort, r, debug.Stack())
+		}
+	}()
+	c.serve()
+}
+
+// splitAddr gives the address and port sshd logs; what is not a TCP
+// connection (a pipe under a ProxyCommand) is "UNKNOWN" port 65535, as in
+// OpenSSH.
+func splitAddr(a net.Addr) (string, int) {
+	if a == nil {
+		return "UNKNOWN", 65535
+	}
+	if t, ok := a.(*net.TCPAddr); ok {
+		ip := t.IP
+		if v4 := ip.To4(); v4 != nil {
+			ip = v4
+		}
+		return ip.String(), t.Port
+	}
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "UNKNOWN", 65535
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil {
+		return "UNKNOWN", 65535
+	}
+	return host, p
+}
+
+func (c *conn) matchConn(user string) configfmt.MatchConn {
+	return configfmt.MatchConn{User: user, Host: c.remoteIP, Addr: c.remoteIP, LocalAddr: c.localIP, LocalPort: c.localPort}
+}
+
+func (c *conn) serve() {
+	log := c.srv.log()
+	opts, err := c.config(c.matchConn(""))
+	if err != nil {
+		log.Errorf("%v", err)
+		return
+	}
+	c.opts = opts
+	log.Debugf(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
+	cfg, err := c.sshConfig(opts)
+	if err != nil {
+		log.Errorf("%v", err)
+		return
+	}
+	if opts.LoginGraceTime > 0 {
+		c.nc.SetDeadline(time.Now().Add(opts.LoginGraceTime))
+	}
+	sconn, chans, reqs, err := ssh.NewServerConn(c.nc, cfg)
+	if err != nil {
+		c.logPreauthEnd(err)
+		return
+	}
+	c.nc.SetDeadline(time.Time{})
+	c.mu.Lock()
+	c.sshConn = sconn
+	u := c.user
+	c.mu.Unlock()
+	if u == nil {
+		// x/crypto only lets a client in through our callbacks, which
+		// always set c.user; anything else is a bug, not a login.
+		sconn.Close()
+		panic("authenticated connection without a user")
+	}
+	go c.handleGlobalRequests(reqs)
+	for nch := range chans {
+		c.handleChannel(nch)
+	}
+	close(c.gone)
+	// The client has gone: every session now sees its channel closed,
+	// hangs up its processes and reaps them.
+	c.sessions.Wait()
+	log.Infof(msgDisconnected, u.acct.Name, c.remoteIP, c.remotePort)
+}
+
+// logPreauthEnd logs why a connection ended before authentication, in
+// OpenSSH's words.
+func (c *conn) logPreauthEnd(err error) {
+	log := c.srv.log()
+	c.mu.Lock()
+	user := c.authUser
+	adm := c.admissions[user]
+	c.mu.Unlock()
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		log.Infof(msgTimeoutPreauth, c.remoteIP, c.remotePort)
+	case strings.Contains(err.Error(), "no common algorithm"):
+		log.Infof(msgNegotiateFailed, c.remoteIP, c.remotePort, err)
+	case user != "" && adm != nil && adm.acct == nil:
+		log.Infof(msgClosedInvalid, user, c.remoteIP, c.remotePort)
+	case user != "":
+		log.Infof(msgClosedAuthUser, user, c.remoteIP, c.remotePort)
+	default:
+		log.Infof(msgClosedPreauth, c.remoteIP, c.remotePort)
+	}
+	log.Debugf("%v", err)
+}
+
+// sshConfig builds the x/crypto configuration for this connection from
+// the algorithm table, the host keys and the authentication methods.
+func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, error) {
+	cfg := &ssh.ServerConfig{
+		ServerVersion: sshcore.ProtocolVersion,
+		MaxAuthTries:  opts.MaxAuthTries,
+	}
+	var err error
+	if cfg.Ciphers, err = algo.Resolve(algo.Cipher, opts.Ciphers); err != nil {
+		return nil, fmt.Errorf("Ciphers: %v", err)
+	}
+	if cfg.MACs, err = algo.Resolve(algo.MAC, opts.MACs); err != nil {
+		return nil, fmt.Errorf("MACs: %v", err)
+	}
+	if cfg.KeyExchanges, err = algo.Resolve(algo.KEX, opts.KexAlgorithms); err != nil {
+		return nil, fmt.Errorf("KexAlgorithms: %v", err)
+	}
+	hostAlgos, err := algo.Resolve(algo.HostKey, opts.HostKeyAlgorithms)
+	if err != nil {
+		return nil, fmt.Errorf("HostKeyAlgorithms: %v", err)
+	}
+	n := 0
+	for _, k := range c.srv.HostKeys {
+		if s := restrictHostKey(k, hostAlgos); s != nil {
+			cfg.AddHostKey(s)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, errors.New("no host key matches HostKeyAlgorithms")
+	}
+	pkAlgos, err := algo.Resolve(algo.HostKey, opts.PubkeyAcceptedAlgorithms)
+	if err != nil {
+		return nil, fmt.Errorf("PubkeyAcceptedAlgorithms: %v", err)
+	}
+	for _, a := range pkAlgos {
+		if !strings.Contains(a, "-cert-") {
+			cfg.PublicKeyAuthAlgorithms = append(cfg.PublicKeyAuthAlgorithms, a)
+		}
+	}
+	cfg.AuthLogCallback = c.authLog
+	for _, m := range authMethods {
+		m(c, cfg, opts)
+	}
+	return cfg, nil
+}
+
+// restrictHostKey limits a host key to the signature algorithms the
+// configuration allows; nil when it allows none.
+func restrictHostKey(k ssh.Signer, allowed []string) ssh.Signer {
+	as, ok := k.(ssh.AlgorithmSigner)
+	if !ok {
+		return k
+	}
+	var algos []string
+	switch k.PublicKey().Type() {
+	case ssh.KeyAlgoRSA:
+		algos = []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA}
+	default:
+		algos = []string{k.PublicKey().Type()}
+	}
+	var keep []string
+	for _, a := range algos {
+		for _, b := range allowed {
+			if a == b {
+				keep = append(keep, a)
+			}
+		}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	s, err := ssh.NewSignerWithAlgorithms(as, keep)
+	if err != nil {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,167 @@
+package server
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/internal/atomicfile"
+)
+
+// DefaultHostKeyFiles are OpenSSH's default HostKey files.
+var DefaultHostKeyFiles = []string{
+	"/etc/ssh/ssh_host_rsa_key",
+	"/etc/ssh/ssh_host_ecdsa_key",
+	"/etc/ssh/ssh_host_ed25519_key",
+}
+
+// StateDir is where an unprivileged sshd keeps host keys it generated:
+// $XDG_STATE_HOME/sshbox, or ~/.local/state/sshbox.
+func StateDir() (string, error) {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "sshbox"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "state", "sshbox"), nil
+}
+
+// LoadHostKey reads one private host key, refusing a file others may read
+// as OpenSSH does.
+func LoadHostKey(path string) (ssh.Signer, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Mode().Perm()&0o077 != 0 && os.Geteuid() == 0 {
+		return nil, fmt.Errorf("permissions %04o for '%s' are too open", st.Mode().Perm(), path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := ssh.ParsePrivateKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return s, nil
+}
+
+// GenerateHostKey writes a new ed25519 host key to path (0600, written
+// atomically) and its public half to path.pub, and returns the signer.
+func GenerateHostKey(path string) (ssh.Signer, error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	block, err := ssh.MarshalPrivateKey(priv, "root@"+host)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		return nil, err
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		return nil, err
+	}
+	line := append(ssh.MarshalAuthorizedKey(sshPub)[:len(ssh.MarshalAuthorizedKey(sshPub))-1], []byte(" root@"+host+"\n")...)
+	if err := atomicfile.WriteFile(path+".pub", line, 0o644); err != nil {
+		return nil, err
+	}
+	return ssh.NewSignerFromKey(priv)
+}
+
+// HostKeys loads the configured host keys. When none is configured the
+// defaults are used, and a missing ed25519 key is generated: in /etc/ssh
+// when sshd may write there, otherwise (an unprivileged sshd) in StateDir.
+// Keys that cannot be loaded are reported through logf and skipped, as
+// OpenSSH does; no key at all is an error.
+func HostKeys(configured []string, logf func(format string, args ...any)) ([]ssh.Signer, error) {
+	if isDefaultHostKeys(configured) {
+		configured = nil
+	}
+	var keys []ssh.Signer
+	load := func(p string) bool {
+		k, err := LoadHostKey(p)
+		if err != nil {
+			if !os.IsNotExist(err) || len(configured) > 0 {
+				logf(msgHostKeyLoad, p, err)
+			}
+			return false
+		}
+		keys = append(keys, k)
+		return true
+	}
+	if len(configured) > 0 {
+		for _, p := range configured {
+			load(p)
+		}
+	} else {
+		haveEd := false
+		for _, p := range DefaultHostKeyFiles {
+			if load(p) && filepath.Base(p) == "ssh_host_ed25519_key" {
+				haveEd = true
+			}
+		}
+		if !haveEd {
+			k, err := generateDefault(logf)
+			if err != nil {
+				logf(msgHostKeyLoad, "ed25519", err)
+			} else {
+				keys = append(keys, k)
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%s", msgNoHostKeys)
+	}
+	return keys, nil
+}
+
+// isDefaultHostKeys reports whether the list is OpenSSH's default list, as
+// the configuration fills it in when no HostKey line is given.
+func isDefaultHostKeys(list []string) bool {
+	if len(list) != len(DefaultHostKeyFiles) {
+		return false
+	}
+	for i := range list {
+		if list[i] != DefaultHostKeyFiles[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func generateDefault(logf func(string, ...any)) (ssh.Signer, error) {
+	p := "/etc/ssh/ssh_host_ed25519_key"
+	if os.Geteuid() == 0 {
+		if _, err := os.Stat(p); os.IsNotExist(err) {
+			logf(msgHostKeyGen, "ED25519", p)
+			if k, err := GenerateHostKey(p); err == nil {
+				return k, nil
+			}
+		}
+	}
+	dir, err := StateDir()
+	if err != nil {
+		return nil, err
+	}
+	p = filepath.Join(dir, "ssh_host_ed25519_key")
+	if k, err := LoadHostKey(p); err == nil {
+		return k, nil
+	}
+	logf(msgHostKeyGen, "ED25519", p)
+	return GenerateHostKey(p)
+}

@@ -1,0 +1,45 @@
+package server
+
+// The log texts of sshd, in OpenSSH's words so that log watchers (fail2ban,
+// logcheck) that know OpenSSH understand sshbox too. Every line sshd logs
+// is built from one of these formats.
+const (
+	msgListening        = "Server listening on %s port %d."
+	msgBindFailed       = "Bind to port %d on %s failed: %v."
+	msgCannotBind       = "Cannot bind any address."
+	msgReceivedSIGHUP   = "Received SIGHUP; restarting."
+	msgReceivedSignal   = "Received signal %d; terminating."
+	msgConnectionFrom   = "Connection from %s port %d on %s port %d"
+	msgAccepted         = "Accepted %s for %s from %s port %d ssh2%s"
+	msgFailed           = "Failed %s for %s from %s port %d ssh2%s"
+	msgInvalidUser      = "Invalid user %s from %s port %d"
+	msgNotAllowed       = "User %s from %s not allowed because %s"
+	msgClosedAuthUser   = "Connection closed by authenticating user %s %s port %d [preauth]"
+	msgClosedInvalid    = "Connection closed by invalid user %s %s port %d [preauth]"
+	msgClosedPreauth    = "Connection closed by %s port %d [preauth]"
+	msgNegotiateFailed  = "Unable to negotiate with %s port %d: %v [preauth]"
+	msgTimeoutPreauth   = "Timeout before authentication for %s port %d"
+	msgDisconnected     = "Disconnected from user %s %s port %d"
+	msgSessionOpened    = "pam_unix(sshd:session): session opened for user %s"
+	msgPanic            = "fatal: panic serving %s port %d: %v\n%s"
+	msgStatus           = "Status: %d goroutines, %d connections"
+	msgAuthKeysBad      = "Authentication refused: %v"
+	msgAuthKeysLine     = "%s:%d: %v"
+	msgKeyFromRefused   = "Authentication tried for %s with correct key but not from a permitted host (host=%s, ip=%s)."
+	msgKeyExpired       = "%s:%d: key expired at %s"
+	msgChildStartFailed = "session: cannot start %s for %s: %v"
+	msgHostKeyLoad      = "Unable to load host key: %s: %v"
+	msgHostKeyGen       = "Generating %s host key %s"
+	msgNoHostKeys       = "sshd: no hostkeys available -- exiting."
+	msgRootRefused      = "ROOT LOGIN REFUSED FROM %s port %d"
+)
+
+// Reasons completing msgNotAllowed ("User U from A not allowed because ...").
+const (
+	whyLocked     = "account is locked"
+	whyExpired    = "account has expired"
+	whyNoShell    = "shell %s does not exist"
+	whyShellNoX   = "shell %s is not executable"
+	whyNoHome     = "home directory %s does not exist"
+	whyNotOwnUser = "sshd runs as %s and only that user can log in"
+)

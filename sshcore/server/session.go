@@ -1,0 +1,345 @@
+package server
+
+import (
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// hangupGrace is how long the processes of a session whose client went
+// away get between SIGHUP and SIGKILL.
+const hangupGrace = 2 * time.Second
+
+// ptyDrainGrace is how long output is still read from a terminal after
+// its shell exited, for a background job that still holds it.
+const ptyDrainGrace = time.Second
+
+// session is one "session" channel: at most one shell, command or
+// subsystem, with an optional terminal.
+//
+// Teardown order, whatever ends the session: the child exits and is
+// reaped; its stdout and stderr are drained to the client; exit-status (or
+// exit-signal) is sent; then EOF, then close. When the client closes first
+// (or the connection drops) the child's process group gets SIGHUP, then
+// SIGKILL after hangupGrace, and is reaped all the same.
+type session struct {
+	c   *conn
+	ch  ssh.Channel
+	env []string // NAME=value the client sent and AcceptEnv allows
+	pty *sessionPty
+
+	cmd     *exec.Cmd
+	outputs []*os.File    // read ends sshd drains: pipes or the pty master
+	done    chan struct{} // closed when the child is reaped and reported
+}
+
+func (c *conn) handleChannel(nch ssh.NewChannel) {
+	switch nch.ChannelType() {
+	case "session":
+		ch, reqs, err := nch.Accept()
+		if err != nil {
+			return
+		}
+		s := &session{c: c, ch: ch}
+		c.sessions.Add(1)
+		go func() {
+			defer c.sessions.Done()
+			s.serve(reqs)
+		}()
+	case "direct-tcpip":
+		c.directTCPIP(nch)
+	default:
+		nch.Reject(ssh.UnknownChannelType, "unknown channel type")
+	}
+}
+
+func (s *session) serve(reqs <-chan *ssh.Request) {
+	for req := range reqs {
+		ok, then := s.handle(req)
+		if req.WantReply {
+			req.Reply(ok, nil)
+		}
+		if then != nil {
+			then()
+		}
+	}
+	// The channel is closed: by us after the exit status, or by a client
+	// that left early.
+	s.hangup()
+	if s.pty != nil {
+		s.pty.close()
+	}
+	s.ch.Close()
+}
+
+// handle answers one channel request; then, if not nil, runs after the
+// reply, so that output never overtakes the success message.
+func (s *session) handle(req *ssh.Request) (bool, func()) {
+	log := s.c.srv.log()
+	opts := s.c.user.opts
+	switch req.Type {
+	case "pty-req":
+		if s.pty != nil || s.cmd != nil || !opts.PermitTTY || s.c.auth != nil && s.c.auth.NoPty {
+			return false, nil
+		}
+		var m ptyRequestMsg
+		if err := ssh.Unmarshal(req.Payload, &m); err != nil {
+			return false, nil
+		}
+		p, err := openPty(m, s.c.user.acct)
+		if err != nil {
+			log.Errorf("session: pty: %v", err)
+			return false, nil
+		}
+		s.pty = p
+		return true, nil
+	case "window-change":
+		if s.pty == nil {
+			return false, nil
+		}
+		return s.pty.windowChange(req.Payload) == nil, nil
+	case "env":
+		var m struct{ Name, Value string }
+		if err := ssh.Unmarshal(req.Payload, &m); err != nil || s.cmd != nil {
+			return false, nil
+		}
+		if m.Name == "" || strings.ContainsAny(m.Name, "=\x00") || !matchList(opts.AcceptEnv, m.Name, false) {
+			log.Debugf("Ignoring env request %s: disallowed name", m.Name)
+			return false, nil
+		}
+		s.env = append(s.env, m.Name+"="+m.Value)
+		return true, nil
+	case "signal":
+		var m struct{ Signal string }
+		if err := ssh.Unmarshal(req.Payload, &m); err != nil || s.cmd == nil {
+			return false, nil
+		}
+		sig, ok := signals[strings.TrimPrefix(m.Signal, "SIG")]
+		if !ok {
+			return false, nil
+		}
+		return syscall.Kill(-s.cmd.Process.Pid, sig) == nil, nil
+	case "shell", "exec", "subsystem":
+		if s.cmd != nil {
+			return false, nil
+		}
+		then, err := s.start(req)
+		if err != nil {
+			log.Errorf(msgChildStartFailed, req.Type, s.c.user.name, err)
+			return false, nil
+		}
+		return true, then
+	}
+	return false, nil
+}
+
+// command works out what a shell, exec or subsystem request runs:
+// ForceCommand first, then an authorized_keys command=, then what the
+// client asked for; original is SSH_ORIGINAL_COMMAND when forced.
+func (s *session) command(req *ssh.Request) (path string, argv []string, original *string, err error) {
+	a := s.c.user.acct
+	opts := s.c.user.opts
+	var asked *string
+	subsystem := ""
+	switch req.Type {
+	case "exec":
+		var m struct{ Command string }
+		if err := ssh.Unmarshal(req.Payload, &m); err != nil {
+			return "", nil, nil, err
+		}
+		asked = &m.Command
+	case "subsystem":
+		var m struct{ Name string }
+		if err := ssh.Unmarshal(req.Payload, &m); err != nil {
+			return "", nil, nil, err
+		}
+		subsystem = m.Name
+		asked = &m.Name
+	}
+	forced, isForced := opts.ForceCommand, opts.ForceCommand != ""
+	if !isForced && s.c.auth != nil && s.c.auth.HasCommand {
+		forced, isForced = s.c.auth.Command, true
+	}
+	if isForced {
+		if strings.TrimSpace(forced) == "internal-sftp" {
+			path, argv, err = s.c.srv.sftpCommand()
+			return path, argv, asked, err
+		}
+		return a.Shell, shellArgv(a.Shell, &forced), asked, nil
+	}
+	if req.Type == "subsystem" {
+		prog, ok := opts.Subsystems[subsystem]
+		if !ok && subsystem == "sftp" {
+			prog, ok = "internal-sftp", true
+		}
+		if !ok {
+			return "", nil, nil, errUnknownSubsystem(subsystem)
+		}
+		if strings.TrimSpace(prog) == "internal-sftp" {
+			path, argv, err = s.c.srv.sftpCommand()
+			return path, argv, nil, err
+		}
+		return a.Shell, shellArgv(a.Shell, &prog), nil, nil
+	}
+	return a.Shell, shellArgv(a.Shell, asked), nil, nil
+}
+
+type errUnknownSubsystem string
+
+func (e errUnknownSubsystem) Error() string {
+	return "subsystem request for " + string(e) + " failed, subsystem not found"
+}
+
+// start starts the child and returns what begins the copying once the
+// request has been answered.
+func (s *session) start(req *ssh.Request) (func(), error) {
+	path, argv, original, err := s.command(req)
+	if err != nil {
+		return nil, err
+	}
+	cmd := childCmd(s.c.user.acct, path, argv, s.environ(original))
+	var stdin io.WriteCloser
+	var closeAfterStart []*os.File
+	if s.pty != nil {
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = s.pty.tty, s.pty.tty, s.pty.tty
+		cmd.SysProcAttr.Setctty = true
+		cmd.SysProcAttr.Ctty = 0
+		stdin = s.pty.master
+		s.outputs = []*os.File{s.pty.master}
+		closeAfterStart = []*os.File{s.pty.tty}
+	} else {
+		var files [6]*os.File
+		for i := 0; i < 6; i += 2 {
+			if files[i], files[i+1], err = os.Pipe(); err != nil {
+				for _, f := range files {
+					if f != nil {
+						f.Close()
+					}
+				}
+				return nil, err
+			}
+		}
+		cmd.Stdin, stdin = files[0], files[1]
+		cmd.Stdout, cmd.Stderr = files[3], files[5]
+		s.outputs = []*os.File{files[2], files[4]}
+		closeAfterStart = []*os.File{files[0], files[3], files[5]}
+	}
+	err = cmd.Start()
+	for _, f := range closeAfterStart {
+		f.Close()
+	}
+	if s.pty != nil {
+		s.pty.tty = nil
+	}
+	if err != nil {
+		stdin.Close()
+		for _, f := range s.outputs {
+			f.Close()
+		}
+		if s.pty != nil {
+			s.pty.master = nil
+		}
+		return nil, err
+	}
+	s.cmd = cmd
+	s.done = make(chan struct{})
+	return func() { go s.run(stdin) }, nil
+}
+
+// run copies between the channel and the child until the child is reaped,
+// then reports its end in the documented order.
+func (s *session) run(stdin io.WriteCloser) {
+	defer close(s.done)
+	go func() {
+		io.Copy(stdin, s.ch)
+		if s.pty == nil {
+			stdin.Close() // EOF from the client is EOF on the child's stdin
+		}
+	}()
+	var drained sync.WaitGroup
+	sinks := []io.Writer{s.ch, s.ch.Stderr()}
+	for i, f := range s.outputs {
+		drained.Add(1)
+		go func() {
+			defer drained.Done()
+			io.Copy(sinks[i], f)
+		}()
+	}
+	err := s.cmd.Wait()
+	if s.pty != nil {
+		// The terminal gives EIO once nothing holds its other side; a
+		// background job that still does gets a moment, then is cut off.
+		wait := make(chan struct{})
+		go func() { drained.Wait(); close(wait) }()
+		select {
+		case <-wait:
+		case <-time.After(ptyDrainGrace):
+			s.pty.master.Close()
+			<-wait
+		}
+	} else {
+		drained.Wait()
+		for _, f := range s.outputs {
+			f.Close()
+		}
+		stdin.Close()
+	}
+	s.sendExit(err)
+	s.ch.CloseWrite()
+	s.ch.Close()
+}
+
+// sendExit sends exit-status, or exit-signal for a child killed by a
+// signal (RFC 4254 6.10).
+func (s *session) sendExit(err error) {
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		ws, _ := ee.Sys().(syscall.WaitStatus)
+		if ws.Signaled() {
+			s.ch.SendRequest("exit-signal", false, ssh.Marshal(struct {
+				Signal     string
+				CoreDumped bool
+				Error      string
+				Lang       string
+			}{signalName(ws.Signal()), ws.CoreDump(), "", ""}))
+			return
+		}
+		code = ws.ExitStatus()
+	} else if err != nil {
+		code = 255
+	}
+	s.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{uint32(code)}))
+}
+
+// hangup ends a child whose client went away: SIGHUP to its process
+// group, SIGKILL if it is still there after hangupGrace; then closing the
+// read ends frees copiers held by anything that escaped the group.
+func (s *session) hangup() {
+	if s.cmd == nil {
+		return
+	}
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	pgid := s.cmd.Process.Pid
+	syscall.Kill(-pgid, syscall.SIGHUP)
+	syscall.Kill(-pgid, syscall.SIGCONT)
+	select {
+	case <-s.done:
+		return
+	case <-time.After(hangupGrace):
+	}
+	syscall.Kill(-pgid, syscall.SIGKILL)
+	for _, f := range s.outputs {
+		f.Close()
+	}
+	<-s.done
+}
