@@ -145,11 +145,26 @@ func (c *ServerConfig) For(m MatchConn) (*ServerOptions, error) {
 	return o, nil
 }
 
+// clone copies the options deeply: callers may change what For returns.
 func (o *ServerOptions) clone() *ServerOptions {
 	n := *o
 	n.extra = map[string]string{}
 	for k, v := range o.extra {
 		n.extra[k] = v
+	}
+	n.Port = append([]int(nil), o.Port...)
+	for _, l := range []*[]string{&n.ListenAddress, &n.HostKeys, &n.HostCertificates, &n.AuthorizedKeysFile,
+		&n.AuthenticationMethods, &n.AllowUsers, &n.DenyUsers, &n.AllowGroups, &n.DenyGroups, &n.AcceptEnv,
+		&n.SetEnv, &n.PermitOpen, &n.PermitListen, &n.subsysOrder} {
+		if *l != nil {
+			*l = append([]string(nil), (*l)...)
+		}
+	}
+	if o.Subsystems != nil {
+		n.Subsystems = make(map[string]string, len(o.Subsystems))
+		for k, v := range o.Subsystems {
+			n.Subsystems[k] = v
+		}
 	}
 	return &n
 }

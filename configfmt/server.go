@@ -2,6 +2,7 @@ package configfmt
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -325,15 +326,7 @@ var serverTable = []serverKW{
 		t: tJoined(func(o *ServerOptions) []string { return o.AuthenticationMethods }, "any")},
 	sw("LogVerbose", "", true, nil),
 	sw("ChannelTimeout", "", true, nil),
-	{name: "Subsystem", acc: true, set: setSubsystem, t: func(o *ServerOptions) []string {
-		var out []string
-		for _, n := range o.subsysOrder {
-			if c, ok := o.Subsystems[n]; ok {
-				out = append(out, n+" "+c)
-			}
-		}
-		return out
-	}},
+	{name: "Subsystem", acc: true, set: setSubsystem, t: subsystemLines},
 	{name: "MaxStartups", set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {
 			return err
@@ -463,6 +456,30 @@ func listenAddrLines(o *ServerOptions) []string {
 		for _, port := range o.Port {
 			out = append(out, h+":"+strconv.Itoa(port))
 		}
+	}
+	return out
+}
+
+// subsystemLines prints the subsystems in the order the file defined them
+// (then any added in code, sorted).
+func subsystemLines(o *ServerOptions) []string {
+	var out []string
+	done := map[string]bool{}
+	for _, n := range o.subsysOrder {
+		if c, ok := o.Subsystems[n]; ok && !done[n] {
+			out = append(out, n+" "+c)
+			done[n] = true
+		}
+	}
+	var rest []string
+	for n := range o.Subsystems {
+		if !done[n] {
+			rest = append(rest, n)
+		}
+	}
+	sort.Strings(rest)
+	for _, n := range rest {
+		out = append(out, n+" "+o.Subsystems[n])
 	}
 	return out
 }

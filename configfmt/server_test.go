@@ -242,3 +242,26 @@ func TestLoadServerVARCutShort(t *testing.T) {
 		t.Fatalf("error %v\nwant %s", err, want)
 	}
 }
+
+// What For returns belongs to the caller: changing it leaves the
+// configuration alone.
+func TestForReturnsCopies(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "c", "AllowUsers a b\nSubsystem sftp internal-sftp\nMatch User x\n  AllowUsers c\n")
+	c, err := LoadServer(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := c.For(MatchConn{})
+	o.AllowUsers[0] = "changed"
+	o.Port[0] = 1
+	o.Subsystems["sftp"] = "changed"
+	again, _ := c.For(MatchConn{})
+	if again.AllowUsers[0] != "a" || again.Port[0] != 22 || again.Subsystems["sftp"] != "internal-sftp" {
+		t.Errorf("configuration changed through For's result: %v %v %v", again.AllowUsers, again.Port, again.Subsystems)
+	}
+	x, _ := c.For(MatchConn{User: "x"})
+	if len(x.AllowUsers) != 1 || x.AllowUsers[0] != "c" {
+		t.Errorf("Match User x AllowUsers %v", x.AllowUsers)
+	}
+}
