@@ -265,3 +265,22 @@ func TestForReturnsCopies(t *testing.T) {
 		t.Errorf("Match User x AllowUsers %v", x.AllowUsers)
 	}
 }
+
+func TestExpandUserPath(t *testing.T) {
+	cases := map[string]string{
+		".ssh/authorized_keys": "/home/al/.ssh/authorized_keys",
+		"%h/.ssh/k_%u_%U":      "/home/al/.ssh/k_al_1001",
+		"/etc/keys/%u":         "/etc/keys/al",
+		"~/x":                  "/home/al/x",
+		"/weird/100%%":         "/weird/100%",
+	}
+	for in, want := range cases {
+		got, err := ExpandUserPath(in, "al", "/home/al", "1001")
+		if err != nil || got != want {
+			t.Errorf("%q: %q %v, want %q", in, got, err, want)
+		}
+	}
+	if _, err := ExpandUserPath("%Q", "al", "/home/al", "1"); err == nil {
+		t.Error("unknown token accepted")
+	}
+}
