@@ -474,7 +474,7 @@ func (o *ClientOptions) WriteG(w io.Writer) error {
 		switch {
 		case kw.g != nil:
 			vals = kw.g(o)
-		case kw.x != nil:
+		case kw.x != nil && !kw.x.hidden:
 			v, ok := o.extra[name]
 			if !ok {
 				v = kw.x.def

@@ -380,7 +380,7 @@ func (o *ServerOptions) WriteT(w io.Writer) error {
 		switch {
 		case kw.t != nil:
 			vals = kw.t(o)
-		case kw.x != nil:
+		case kw.x != nil && !kw.x.hidden:
 			v, ok := o.extra[name]
 			if !ok {
 				v = kw.x.def

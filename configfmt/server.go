@@ -33,6 +33,13 @@ func swn(name, def string, inMatch bool, norm func([]string) (string, error)) se
 	return k
 }
 
+// swHidden: a keyword sshd -T does not print.
+func swHidden(name string, inMatch bool, norm func([]string) (string, error)) serverKW {
+	k := sw(name, "", inMatch, norm)
+	k.x.hidden = true
+	return k
+}
+
 func sdep(name string) serverKW { return serverKW{name: name, status: deprecated, match: true} }
 
 func sBool(f func(*ServerOptions) *bool) func(*ServerOptions, []string, bool) error {
@@ -201,8 +208,8 @@ var serverTable = []serverKW{
 	{name: "ClientAliveCountMax", match: true, set: sInt(func(o *ServerOptions) *int { return &o.ClientAliveCountMax }),
 		t: tInt(func(o *ServerOptions) *int { return &o.ClientAliveCountMax })},
 	sw("RequiredRSASize", "1024", true, nInt),
-	sw("StreamLocalBindMask", "0177", true, nFirst),
-	sw("UnusedConnectionTimeout", "none", true, nFirst),
+	sw("StreamLocalBindMask", "0177", true, nOctalMask),
+	sw("UnusedConnectionTimeout", "none", true, nTimeOrNone),
 	{name: "PermitRootLogin", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {
 			return err
@@ -372,9 +379,9 @@ var serverTable = []serverKW{
 	// Not printed by sshd -T.
 	{name: "Match", status: structural, match: true},
 	{name: "Include", status: structural, match: true},
-	sw("RDomain", "", true, nFirst),
-	sw("DebianBanner", "", false, nFlag),
-	sw("KerberosGetAFSToken", "", false, nFlag),
+	swHidden("RDomain", true, nFirst),
+	swHidden("DebianBanner", false, nFlag),
+	swHidden("KerberosGetAFSToken", false, nFlag),
 	sdep("Protocol"), sdep("UsePrivilegeSeparation"), sdep("KeyRegenerationInterval"), sdep("ServerKeyBits"),
 	sdep("RSAAuthentication"), sdep("RhostsRSAAuthentication"), sdep("UseLogin"),
 	sdep("VerifyReverseMapping"), sdep("ReverseMappingCheck"), sdep("AFSTokenPassing"), sdep("CheckMail"),

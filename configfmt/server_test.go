@@ -132,6 +132,50 @@ Match Group root,!nogroup
 Match all
   ClientAliveInterval 15
 `,
+	"warned": `X11DisplayOffset 12
+RequiredRSASize 2048
+StreamLocalBindMask 0077
+UnusedConnectionTimeout 5m
+IgnoreRhosts shosts-only
+IgnoreUserKnownHosts yes
+HostbasedAuthentication yes
+HostbasedUsesNameFromPacketOnly yes
+KerberosAuthentication yes
+KerberosOrLocalPasswd no
+KerberosTicketCleanup no
+GSSAPIAuthentication yes
+GSSAPICleanupCredentials no
+GSSAPIStrictAcceptorCheck no
+X11UseLocalhost no
+PermitUserRC no
+Compression no
+UseDNS yes
+DisableForwarding yes
+StreamLocalBindUnlink yes
+FingerprintHash md5
+ExposeAuthInfo yes
+ModuliFile /etc/moduli2
+XAuthLocation /opt/xauth
+SecurityKeyProvider /lib/sk.so
+VersionAddendum hello world
+AuthorizedKeysCommand /bin/akc %u %f
+AuthorizedKeysCommandUser nobody
+AuthorizedPrincipalsCommandUser nobody
+HostKeyAgent /run/agent.sock
+CASignatureAlgorithms -ssh-ed25519
+HostbasedAcceptedAlgorithms ssh-ed25519,rsa-sha2-256
+LogVerbose kex.c:*:1000
+ChannelTimeout session=5m global=1h
+PerSourceMaxStartups 5
+PerSourceNetBlockSize 24:64
+PermitTunnel point-to-point
+IPQoS lowdelay
+RekeyLimit 512M
+PubkeyAuthOptions verify-required
+Protocol 2
+UsePrivilegeSeparation sandbox
+DebianBanner no
+`,
 	"quotes": `# comments and quoting
    Banner "/path with spaces/banner"   
 AuthorizedKeysFile   ".ssh/authorized keys"   /etc/keys/%u # trailing comment
