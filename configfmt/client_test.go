@@ -303,3 +303,10 @@ func TestClientWarningsAndExpansion(t *testing.T) {
 		t.Errorf("ProxyCommand %q", o.ProxyCommand)
 	}
 }
+
+func TestClientOverrideErrorsNameTheOption(t *testing.T) {
+	_, err := LoadClient(nil, []string{"Port=22", "Compression=maybe"}, "h", "")
+	if err == nil || err.Error() != `command-line:2: Compression: unsupported option "maybe" (yes or no)` {
+		t.Fatalf("error %v", err)
+	}
+}

@@ -85,18 +85,15 @@ func LoadClient(files []string, overrides []string, host, user string) (*ClientO
 		host: host, orig: host, local: currentLocal(), src: map[string][]string{},
 	}
 	e.o.Host = host
-	for i, ov := range overrides {
-		ld := &loader{incDir: filepath.Join(e.local.home, ".ssh"), home: e.local.home}
-		f, err := ld.parse("command-line", []string{ov}, 0)
-		if err != nil {
-			return nil, err
-		}
-		for j := range f.lines {
-			f.lines[j].num = i + 1
-		}
-		if err := e.run(f, true, false); err != nil {
-			return nil, err
-		}
+	// The -o options read as one file named "command-line", line N being
+	// the Nth option.
+	ld := &loader{incDir: filepath.Join(e.local.home, ".ssh"), home: e.local.home}
+	ov, err := ld.parse("command-line", overrides, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.run(ov, true, false); err != nil {
+		return nil, err
 	}
 	// -l comes after the -o options: an -o User given before it wins.
 	if user != "" && !e.seen["user"] {
