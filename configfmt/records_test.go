@@ -56,6 +56,7 @@ func TestDecodeHandMade(t *testing.T) {
 		{"lf with stray cr", []byte("a\r\nb\n"), []string{"a", "b"}, StreamLF},
 		{"empty", nil, nil, StreamLF},
 		{"text with escape byte", []byte("Banner \x1b[1m\n"), []string{"Banner \x1b[1m"}, StreamLF},
+		{"text with a zero-filled tail", []byte("Port 22\nHost x\n\x00\x00\x00\x00"), []string{"Port 22", "Host x"}, StreamLF},
 	}
 	for _, c := range cases {
 		got, f, err := Decode(c.data)
@@ -118,6 +119,13 @@ func TestVARCutShort(t *testing.T) {
 	_, _, err = Decode(full[:11])
 	if err == nil || !strings.Contains(err.Error(), "byte offset 10") {
 		t.Fatalf("cut count word: %v", err)
+	}
+	// Cut inside the first record, and a one-line file whose count is
+	// 10 (0A 00: a line feed, then a NUL).
+	for _, data := range [][]byte{full[:5], Encode([]string{"0123456789"}, VAR)[:8]} {
+		if _, _, err := Decode(data); err == nil || !strings.Contains(err.Error(), "byte offset 0") {
+			t.Errorf("% x: %v", data, err)
+		}
 	}
 }
 
