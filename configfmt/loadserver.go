@@ -209,8 +209,10 @@ func (e *serverEval) run(f *cfile, active, never, inMatch bool) error {
 			active, inMatch = !never && m, true
 			continue
 		case "include":
+			// Only an Include inside a Match block that does not apply
+			// silences the included file's own Match blocks.
 			for _, sub := range l.inc {
-				if err := e.run(sub, active, never || !active, inMatch); err != nil {
+				if err := e.run(sub, active, never || inMatch && !active, inMatch); err != nil {
 					return err
 				}
 			}
