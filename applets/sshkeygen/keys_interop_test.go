@@ -232,3 +232,22 @@ func TestGenerateHostKeys(t *testing.T) {
 		t.Errorf("second -A printed %q", r.out)
 	}
 }
+
+// -l on a private key takes the comment from the .pub (its name when the
+// comment is empty), else from the key itself, as OpenSSH.
+func TestFingerprintCommentSources(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []string{"", "has comment"} {
+		f := filepath.Join(dir, "id"+strings.ReplaceAll(c, " ", ""))
+		must(t, ossh(t, genArgs("ed25519", "", f, "", c)...), "keygen")
+		for _, removePub := range []bool{false, true} {
+			if removePub {
+				os.Remove(f + ".pub")
+			}
+			got, want := sb(t, "-l", "-f", f), ossh(t, "-l", "-f", f)
+			if got.out != want.out || got.rc != want.rc {
+				t.Errorf("comment %q, .pub removed %v: %q vs OpenSSH %q", c, removePub, got.out, want.out)
+			}
+		}
+	}
+}

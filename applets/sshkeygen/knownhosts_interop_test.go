@@ -49,6 +49,19 @@ var lookups = []string{"alpha.example", "192.0.2.1", "[alpha.example]:2222", "[1
 
 func TestFindAgreesWithOpenSSH(t *testing.T) {
 	plain, hashed := knownHostsFixture(t)
+	// -l on whole files: known_hosts (plain, hashed) and authorized_keys.
+	ak := filepath.Join(t.TempDir(), "authorized_keys")
+	k := pubBody(strings.Fields(readFile(t, plain))[4] + " " + strings.Fields(readFile(t, plain))[5])
+	// (A key without comment comes first: OpenSSH prints a stale comment
+	// for one that follows a commented line.)
+	os.WriteFile(ak, []byte("# keys\n"+k+"\ncommand=\"echo hi\",no-pty "+k+" with options\n"+k+" bare\n"), 0o600)
+	for _, f := range []string{plain, hashed, ak} {
+		for _, args := range [][]string{{"-l", "-f", f}, {"-lv", "-E", "md5", "-f", f}} {
+			if got, want := sb(t, args...), ossh(t, args...); got.out != want.out || got.rc != want.rc {
+				t.Errorf("%v:\nsshbox %d\n%s\nOpenSSH %d\n%s", args, got.rc, got.out, want.rc, want.out)
+			}
+		}
+	}
 	for _, f := range []string{plain, hashed} {
 		for _, h := range lookups {
 			for _, extra := range [][]string{nil, {"-l"}, {"-l", "-E", "md5"}, {"-q"}} {
