@@ -117,6 +117,16 @@ func (db *DB) Check(host string, port int, key ssh.PublicKey) Result {
 	if changed != nil {
 		return Result{Status: Changed, Entry: changed}
 	}
+	if plain := HostPattern(host, 22); plain != name {
+		// As OpenSSH ("found matching key w/out port"): the same key listed
+		// for the host without a port is trusted on any port; a different
+		// one there says nothing about this port.
+		for _, e := range db.Entries {
+			if e.Marker == MarkerNone && e.Matches(plain) && bytes.Equal(e.Key.Marshal(), blob) {
+				return Result{Status: Known, Entry: e}
+			}
+		}
+	}
 	return Result{Status: Unknown}
 }
 
