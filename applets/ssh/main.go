@@ -1,15 +1,313 @@
-// Package ssh is the ssh applet: it parses the command line and calls into
-// sshcore.
+// Package ssh is the ssh applet: it reads OpenSSH's command line (through
+// urfave/cli after a pass for OpenSSH's argv conventions), computes the
+// effective options and hands them to sshcore/client.
 package ssh
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"sshbox/sshcore"
+	"sshbox/sshcore/algo"
+	"sshbox/sshcore/client"
 )
+
+const usage = `usage: ssh [-46ACfGNnqTtVv] [-b bind_address] [-c cipher_spec]
+           [-D [bind_address:]port] [-E log_file] [-e escape_char]
+           [-F configfile] [-i identity_file] [-J destination] [-L address]
+           [-l login_name] [-m mac_spec] [-o option] [-p port] [-R address]
+           [-W host:port] destination [command [argument ...]]
+       ssh [-Q query_option]`
+
+// Flags OpenSSH has that sshbox does not implement: refused with a reason
+// rather than ignored.
+var unsupported = map[string]string{
+	"-X": "X11 forwarding is not supported by sshbox",
+	"-Y": "X11 forwarding is not supported by sshbox",
+	"-M": "connection multiplexing (-M/-S/-O) is not supported by sshbox",
+	"-S": "connection multiplexing (-M/-S/-O) is not supported by sshbox",
+	"-O": "connection multiplexing (-M/-S/-O) is not supported by sshbox",
+	"-I": "PKCS#11 tokens (-I) are not supported by sshbox",
+	"-w": "tunnel devices (-w) are not supported by sshbox",
+	"-B": "binding to an interface (-B) is not supported by sshbox; use -b address",
+	"-P": "tags (-P) are not supported by sshbox",
+}
 
 // Main runs the ssh applet with args[0] the applet name; it returns the exit
 // status.
 func Main(args []string) int {
-	fmt.Fprintln(os.Stderr, "ssh: not implemented yet")
-	return 1
+	optArgs, dest, command, err := splitArgs(args[1:])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)
+		return 255
+	}
+	for _, a := range optArgs {
+		if why, ok := unsupported[a]; ok {
+			fmt.Fprintf(os.Stderr, "ssh: %s\n", why)
+			return 255
+		}
+	}
+	inv := &invocation{dest: dest, command: command}
+	app := inv.app()
+	argv := append([]string{"ssh"}, optArgs...)
+	if err := app.Run(argv); err != nil {
+		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)
+		return 255
+	}
+	return inv.status
+}
+
+// invocation holds what the command line said.
+type invocation struct {
+	dest    string
+	command []string
+	status  int
+
+	verbose, tty, quietCount int
+}
+
+func (inv *invocation) app() *cli.App {
+	flags := []cli.Flag{
+		&cli.BoolFlag{Name: "4", Usage: "IPv4 only"},
+		&cli.BoolFlag{Name: "6", Usage: "IPv6 only"},
+		&cli.BoolFlag{Name: "1"}, &cli.BoolFlag{Name: "2"},
+		&cli.BoolFlag{Name: "A", Usage: "forward the agent"},
+		&cli.BoolFlag{Name: "a", Usage: "do not forward the agent"},
+		&cli.BoolFlag{Name: "C", Usage: "compression (not offered by sshbox)"},
+		&cli.BoolFlag{Name: "f", Usage: "go to the background after authentication"},
+		&cli.BoolFlag{Name: "G", Usage: "print the effective configuration"},
+		&cli.BoolFlag{Name: "g", Usage: "allow remote hosts to use local forwardings"},
+		&cli.BoolFlag{Name: "K"}, &cli.BoolFlag{Name: "k"},
+		&cli.BoolFlag{Name: "N", Usage: "no remote command"},
+		&cli.BoolFlag{Name: "n", Usage: "stdin from /dev/null"},
+		&cli.BoolFlag{Name: "q", Usage: "quiet", Count: &inv.quietCount},
+		&cli.BoolFlag{Name: "s", Usage: "the command is a subsystem"},
+		&cli.BoolFlag{Name: "T", Usage: "no pty"},
+		&cli.BoolFlag{Name: "t", Usage: "request a pty", Count: &inv.tty},
+		&cli.BoolFlag{Name: "V", Usage: "print the version"},
+		&cli.BoolFlag{Name: "v", Usage: "verbose", Count: &inv.verbose},
+		&cli.BoolFlag{Name: "x"}, &cli.BoolFlag{Name: "y"},
+		&cli.StringFlag{Name: "b", Usage: "bind address"},
+		&cli.StringFlag{Name: "c", Usage: "ciphers"},
+		&cli.StringSliceFlag{Name: "D", Usage: "dynamic forwarding"},
+		&cli.StringFlag{Name: "E", Usage: "log file"},
+		&cli.StringFlag{Name: "e", Usage: "escape character"},
+		&cli.StringFlag{Name: "F", Usage: "configuration file"},
+		&cli.StringSliceFlag{Name: "i", Usage: "identity file"},
+		&cli.StringFlag{Name: "J", Usage: "jump hosts"},
+		&cli.StringSliceFlag{Name: "L", Usage: "local forwarding"},
+		&cli.StringFlag{Name: "l", Usage: "login name"},
+		&cli.StringFlag{Name: "m", Usage: "MACs"},
+		&cli.StringSliceFlag{Name: "o", Usage: "option"},
+		&cli.StringFlag{Name: "p", Usage: "port"},
+		&cli.StringFlag{Name: "Q", Usage: "query"},
+		&cli.StringSliceFlag{Name: "R", Usage: "remote forwarding"},
+		&cli.StringFlag{Name: "W", Usage: "stdio forwarding"},
+	}
+	return &cli.App{
+		Name:                      "ssh",
+		HideHelp:                  true,
+		HideVersion:               true,
+		DisableSliceFlagSeparator: true,
+		Writer:                    io.Discard,
+		ErrWriter:                 os.Stderr,
+		Flags:                     flags,
+		Action:                    func(ctx *cli.Context) error { inv.status = inv.run(ctx); return nil },
+	}
+}
+
+// overrides turns the flags into configuration lines; they come before -o
+// (flags win over -o in OpenSSH) and before the files (first value wins).
+func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
+	var lines []string
+	add := func(flag, kw string) {
+		if ctx.IsSet(flag) {
+			lines = append(lines, kw+" "+quoteValue(ctx.String(flag)))
+		}
+	}
+	add("p", "Port")
+	add("J", "ProxyJump")
+	add("c", "Ciphers")
+	add("m", "MACs")
+	add("b", "BindAddress")
+	add("e", "EscapeChar")
+	for _, f := range ctx.StringSlice("i") {
+		lines = append(lines, "IdentityFile "+quoteValue(f))
+	}
+	for _, flag := range []string{"L", "R"} {
+		kw := map[string]string{"L": "LocalForward", "R": "RemoteForward"}[flag]
+		for _, f := range ctx.StringSlice(flag) {
+			line, err := forwardLine(f)
+			if err != nil {
+				return nil, err
+			}
+			lines = append(lines, kw+" "+line)
+		}
+	}
+	for _, f := range ctx.StringSlice("D") {
+		lines = append(lines, "DynamicForward "+f)
+	}
+	switch {
+	case ctx.Bool("4"):
+		lines = append(lines, "AddressFamily inet")
+	case ctx.Bool("6"):
+		lines = append(lines, "AddressFamily inet6")
+	}
+	if ctx.Bool("A") {
+		lines = append(lines, "ForwardAgent yes")
+	} else if ctx.Bool("a") {
+		lines = append(lines, "ForwardAgent no")
+	}
+	if ctx.Bool("C") {
+		lines = append(lines, "Compression yes")
+	}
+	if ctx.Bool("g") {
+		lines = append(lines, "GatewayPorts yes")
+	}
+	switch {
+	case inv.verbose >= 3:
+		lines = append(lines, "LogLevel DEBUG3")
+	case inv.verbose == 2:
+		lines = append(lines, "LogLevel DEBUG2")
+	case inv.verbose == 1:
+		lines = append(lines, "LogLevel DEBUG1")
+	case inv.quietCount > 0:
+		lines = append(lines, "LogLevel QUIET")
+	}
+	return append(lines, ctx.StringSlice("o")...), nil
+}
+
+func (inv *invocation) run(ctx *cli.Context) int {
+	if ctx.Bool("V") {
+		fmt.Fprintln(os.Stderr, sshcore.VersionLine())
+		return 0
+	}
+	if ctx.IsSet("Q") {
+		return query(ctx.String("Q"))
+	}
+	if inv.dest == "" {
+		fmt.Fprintln(os.Stderr, usage)
+		return 255
+	}
+	if ctx.IsSet("p") {
+		if n, err := strconv.Atoi(ctx.String("p")); err != nil || n < 1 || n > 65535 {
+			fmt.Fprintf(os.Stderr, "Bad port '%s'\n", ctx.String("p"))
+			return 255
+		}
+	}
+	d, err := client.ParseDestination(inv.dest)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ssh: %v\n", err)
+		return 255
+	}
+	overrides, err := inv.overrides(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 255
+	}
+	if d.Port != 0 && !ctx.IsSet("p") {
+		overrides = append([]string{"Port " + strconv.Itoa(d.Port)}, overrides...)
+	}
+	// -l is given before the destination by habit, and OpenSSH takes the
+	// first user it is told.
+	user := d.User
+	if ctx.IsSet("l") {
+		user = ctx.String("l")
+	}
+	logw, closeLog, err := logWriter(ctx.String("E"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ssh: %v\n", err)
+		return 255
+	}
+	defer closeLog()
+	pre := client.NewLogger(logw, client.LevelInfo)
+	if inv.verbose > 0 {
+		pre = client.NewLogger(logw, client.Level(int(client.LevelDebug1)+min(inv.verbose, 3)-1))
+		fmt.Fprintln(logw, sshcore.VersionLine())
+	}
+	o, err := loadConfig(pre, ctx.String("F"), ctx.IsSet("F"), overrides, d.Host, user)
+	if err != nil {
+		pre.Fatal("%v", err)
+		return 255
+	}
+	if ctx.Bool("G") {
+		if err := o.WriteG(os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "ssh: -G: %v\n", err)
+			return 255
+		}
+		return 0
+	}
+	level, _ := client.ParseLevel(o.LogLevel)
+	c := &client.Client{
+		Opts:         o,
+		Log:          client.NewLogger(logw, level),
+		Prompt:       &client.Prompter{Batch: o.BatchMode},
+		Command:      strings.Join(inv.command, " "),
+		TTYFlag:      inv.tty,
+		NoShell:      ctx.Bool("N"),
+		StdinNull:    ctx.Bool("n") || ctx.Bool("f"),
+		StdioForward: ctx.String("W"),
+		HopOptions:   hopOptions(ctx.String("F"), ctx.IsSet("F"), overrides),
+	}
+	if ctx.Bool("T") {
+		c.TTYFlag = -1
+	}
+	if ctx.Bool("s") {
+		c.Subsystem = true
+	}
+	if c.StdioForward != "" && (c.Command != "" || c.NoShell || c.TTYFlag > 0) {
+		fmt.Fprintln(os.Stderr, "Cannot specify stdio forward with -N, -t or a command")
+		return 255
+	}
+	if ctx.Bool("f") {
+		if c.Command == "" && o.RemoteCommand == "" && !c.NoShell && c.StdioForward == "" {
+			fmt.Fprintln(os.Stderr, "Cannot fork into background without a command to execute.")
+			return 255
+		}
+		bg, status, done := background(args0())
+		if done {
+			return status
+		}
+		c.Background = bg
+	}
+	return c.Run()
+}
+
+func args0() []string { return os.Args }
+
+// logWriter opens the -E file (appended to, as OpenSSH does) or stderr.
+func logWriter(path string) (io.Writer, func(), error) {
+	if path == "" {
+		return os.Stderr, func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("couldn't open logfile %s: %v", path, err)
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// query is -Q: the algorithms sshbox supports, one per line.
+func query(kind string) int {
+	for _, k := range algo.Kinds() {
+		if k == kind {
+			for _, name := range algo.Supported(algo.Kind(k)) {
+				fmt.Println(name)
+			}
+			return 0
+		}
+	}
+	if kind == "help" {
+		for _, k := range algo.Kinds() {
+			fmt.Println(k)
+		}
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "Unsupported query \"%s\"\n", kind)
+	return 255
 }

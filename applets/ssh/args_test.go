@@ -1,0 +1,76 @@
+package ssh
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestSplitArgs(t *testing.T) {
+	cases := []struct {
+		in              string
+		opts, dest, cmd string
+	}{
+		{"host", "", "host", ""},
+		{"-vvv host", "-v -v -v", "host", ""},
+		{"-NT -p2222 u@h", "-N -T -p 2222", "u@h", ""},
+		{"host -p 2222 ls -l", "-p 2222", "host", "ls -l"},
+		{"-tt host -- -x", "-t -t", "host", "-x"},
+		{"-o Port=1 -ik host echo a b", "-o Port=1 -i k", "host", "echo a b"},
+		{"-Q cipher", "-Q cipher", "", ""},
+		{"host ls -p 2", "", "host", "ls -p 2"},
+	}
+	for _, c := range cases {
+		opts, dest, cmd, err := splitArgs(strings.Fields(c.in))
+		if err != nil {
+			t.Fatalf("%q: %v", c.in, err)
+		}
+		if got := strings.Join(opts, " "); got != c.opts {
+			t.Errorf("%q: options %q, want %q", c.in, got, c.opts)
+		}
+		if dest != c.dest {
+			t.Errorf("%q: destination %q, want %q", c.in, dest, c.dest)
+		}
+		if got := strings.Join(cmd, " "); got != c.cmd {
+			t.Errorf("%q: command %q, want %q", c.in, got, c.cmd)
+		}
+	}
+}
+
+func TestSplitArgsErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		"-z host":  "unknown option -- z",
+		"host -p":  "option requires an argument -- p",
+		"-vZ host": "unknown option -- Z",
+	} {
+		_, _, _, err := splitArgs(strings.Fields(in))
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: error %v, want %q", in, err, want)
+		}
+	}
+}
+
+func FuzzSplitArgs(f *testing.F) {
+	f.Add("-vvv\x00host\x00ls\x00-l")
+	f.Add("-p\x002222\x00u@h\x00-NT")
+	f.Add("-o\x00Port=1\x00--\x00host")
+	f.Fuzz(func(t *testing.T, s string) {
+		args := strings.Split(s, "\x00")
+		opts, dest, cmd, err := splitArgs(args)
+		if err != nil {
+			return
+		}
+		// Nothing is lost: every word is an option, the destination or
+		// part of the command (separators aside).
+		n := len(opts) + len(cmd)
+		if dest != "" {
+			n++
+		}
+		if n == 0 && len(args) > 0 && args[0] != "" && args[0] != "--" && !strings.HasPrefix(args[0], "-") {
+			t.Fatalf("%q: lost the destination", args)
+		}
+		if len(cmd) > 0 && !reflect.DeepEqual(cmd, args[len(args)-len(cmd):]) {
+			t.Fatalf("%q: command %q is not the tail of argv", args, cmd)
+		}
+	})
+}

@@ -1,0 +1,112 @@
+package ssh
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"sshbox/configfmt"
+	"sshbox/sshcore/client"
+)
+
+// configFiles are the files read for every host: -F alone when given,
+// otherwise ~/.ssh/config then /etc/ssh/ssh_config, as OpenSSH. Missing
+// default files are skipped; a missing -F file is an error.
+func configFiles(f string, fSet bool) ([]string, error) {
+	if fSet {
+		if f == "none" {
+			return nil, nil
+		}
+		if _, err := os.Stat(f); err != nil {
+			return nil, fmt.Errorf("Can't open user config file %s: No such file or directory", f)
+		}
+		return []string{f}, nil
+	}
+	var files []string
+	for _, p := range []string{filepath.Join(client.HomeDir(), ".ssh", "config"), configfmt.SystemClientConfig} {
+		if _, err := os.Stat(p); err == nil {
+			files = append(files, p)
+		}
+	}
+	return files, nil
+}
+
+// loadConfig computes the effective options for the destination through
+// configfmt (any record format, either dialect).
+func loadConfig(log *client.Logger, f string, fSet bool, overrides []string, host, user string) (*configfmt.ClientOptions, error) {
+	files, err := configFiles(f, fSet)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range files {
+		log.Debug1("Reading configuration data %s", p)
+	}
+	o, err := configfmt.LoadClient(files, overrides, host, user)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range o.Warnings {
+		log.Debug1("%s", w)
+	}
+	return o, nil
+}
+
+// hopOptions gives each ProxyJump hop its own options from the same files,
+// with the command line's identity and known hosts settings. The hops are
+// chained by the client itself, so a hop's own ProxyJump is not followed.
+func hopOptions(f string, fSet bool, overrides []string) func(client.Hop) (*configfmt.ClientOptions, error) {
+	return func(h client.Hop) (*configfmt.ClientOptions, error) {
+		var keep []string
+		if h.Port != 0 {
+			keep = append(keep, fmt.Sprintf("Port %d", h.Port))
+		}
+		for _, line := range overrides {
+			if isHopNeutral(line) {
+				keep = append(keep, line)
+			}
+		}
+		keep = append(keep, "ProxyJump none")
+		o, err := loadConfig(client.NewLogger(nil, client.LevelQuiet), f, fSet, keep, h.Host, h.User)
+		if err != nil {
+			return nil, fmt.Errorf("ProxyJump host %s: %v", h.Host, err)
+		}
+		o.LocalForward, o.RemoteForward, o.DynamicForward, o.RemoteCommand = nil, nil, nil, ""
+		return o, nil
+	}
+}
+
+// quoteValue quotes a flag's value for a configuration line when it holds
+// blanks or quotes.
+func quoteValue(v string) string {
+	if !strings.ContainsAny(v, " \t\"") {
+		return v
+	}
+	return `"` + strings.ReplaceAll(v, `"`, `\"`) + `"`
+}
+
+// forwardLine turns -L/-R's "[bind:]port:host:hostport" into the
+// configuration form "[bind:]port host:hostport".
+func forwardLine(spec string) (string, error) {
+	var parts []string
+	start, depth := 0, 0
+	for i := 0; i < len(spec); i++ {
+		switch spec[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case ':':
+			if depth == 0 {
+				parts = append(parts, spec[start:i])
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, spec[start:])
+	if len(parts) < 3 || len(parts) > 4 {
+		return "", fmt.Errorf("Bad forwarding specification '%s'", spec)
+	}
+	n := len(parts)
+	return strings.Join(parts[:n-2], ":") + " " + parts[n-2] + ":" + parts[n-1], nil
+}

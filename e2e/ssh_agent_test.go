@@ -1,0 +1,75 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+// TestSSHAgent: keys come from OpenSSH's ssh-agent, and -A lets the remote
+// side list them.
+func TestSSHAgent(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	sock := filepath.Join(e.home, "agent.sock")
+	agent := testenv.Start(t, testenv.NeedCmd(t, "ssh-agent"), "-D", "-a", sock)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ssh-agent did not start: %s", agent.Stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	add := exec.Command(testenv.NeedCmd(t, "ssh-add"), e.key)
+	add.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("ssh-add: %v\n%s", err, out)
+	}
+	// No -i: the only key is the agent's. The remote ssh-add talks to the
+	// socket sshd makes for the forwarded agent.
+	args := []string{"-F", "/dev/null", "-v", "-A", "-o", "UserKnownHostsFile=" + e.kh, "-o", "BatchMode=yes",
+		"-p", fmt.Sprint(e.port), e.dest(), "ssh-add -l"}
+	cmd := exec.Command(testenv.Bin(t, "ssh"), args...)
+	cmd.Env = append(e.env(), "SSH_AUTH_SOCK="+sock)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v; stderr:\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "Offering public key: ") || !strings.Contains(stderr.String(), " agent") {
+		t.Errorf("the key was not offered from the agent:\n%s", stderr.String())
+	}
+	if fp := fingerprint(t, e.key+".pub"); !strings.Contains(string(out), fp) {
+		t.Errorf("remote ssh-add -l through -A: %q, want %s", out, fp)
+	}
+}
+
+// TestSSHLogFileAndQuiet: -E sends the diagnostics to a file; -q hides the
+// notices.
+func TestSSHLogFileAndQuiet(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	logf := filepath.Join(e.home, "ssh.log")
+	_, stderr, status := e.run(nil, append(e.base(), "-v", "-E", logf, "-o", "BatchMode=yes", e.dest(), "true")...)
+	if status != 0 || stderr != "" {
+		t.Errorf("-E: status %d, stderr %q", status, stderr)
+	}
+	if b := readFile(t, logf); !strings.Contains(string(b), "debug1: Connection established.") {
+		t.Errorf("log file lacks the debug lines:\n%s", b)
+	}
+	os.WriteFile(e.kh, nil, 0o600)
+	_, stderr, status = e.run(nil, append(e.base(), "-q", "-o", "StrictHostKeyChecking=accept-new", e.dest(), "true")...)
+	if status != 0 || stderr != "" {
+		t.Errorf("-q: status %d, stderr %q", status, stderr)
+	}
+}

@@ -1,0 +1,105 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sshbox/configfmt"
+	"sshbox/internal/testenv"
+)
+
+// hostBlock is an ssh_config naming the test server "target".
+func (e *sshEnv) hostBlock() []string {
+	return []string{
+		"Host target",
+		"  HostName 127.0.0.1",
+		fmt.Sprintf("  Port %d", e.port),
+		"  User " + e.user.Name,
+		"  IdentityFile " + e.key,
+		"  UserKnownHostsFile " + e.kh,
+		"  GlobalKnownHostsFile /dev/null",
+		"  BatchMode yes",
+	}
+}
+
+func TestSSHConfigFile(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	cfg := filepath.Join(e.home, "config")
+	os.WriteFile(cfg, []byte(strings.Join(e.hostBlock(), "\n")+"\n"), 0o600)
+	stdout, stderr, status := e.run(nil, "-F", cfg, "-v", "target", "echo", "from-config")
+	if status != 0 || stdout != "from-config\n" {
+		t.Fatalf("status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "debug1: Reading configuration data "+cfg) {
+		t.Errorf("-v does not say which file it read:\n%s", stderr)
+	}
+	// -G prints the effective options; the command line beats the file.
+	stdout, _, status = e.run(nil, "-F", cfg, "-G", "-p", "2222", "target")
+	for _, want := range []string{"hostname 127.0.0.1\n", "port 2222\n", "user " + e.user.Name + "\n", "batchmode yes\n"} {
+		if status != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("-G (status %d) lacks %q:\n%s", status, want, stdout)
+		}
+	}
+}
+
+// TestSSHConfigFileVAR: a configuration copied in binary from OpenVMS
+// (variable-length records) is read like a Unix one.
+func TestSSHConfigFileVAR(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	cfg := filepath.Join(e.home, "SSH2_CONFIG.")
+	os.WriteFile(cfg, configfmt.Encode(e.hostBlock(), configfmt.VAR), 0o600)
+	stdout, stderr, status := e.run(nil, "-F", cfg, "target", "echo", "from-vms")
+	if status != 0 || stdout != "from-vms\n" {
+		t.Fatalf("status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
+	}
+}
+
+func TestSSHConfigErrors(t *testing.T) {
+	e := &sshEnv{t: t, home: t.TempDir()}
+	bad := filepath.Join(e.home, "config")
+	os.WriteFile(bad, []byte("Host x\n  NoSuchKeyword 1\n"), 0o600)
+	_, stderr, status := e.run(nil, "-F", bad, "x", "true")
+	if status != 255 || !strings.Contains(stderr, bad+":2") {
+		t.Errorf("status %d, stderr %q; want 255 naming %s:2", status, stderr, bad)
+	}
+	_, stderr, status = e.run(nil, "-F", filepath.Join(e.home, "missing"), "x", "true")
+	if status != 255 || !strings.Contains(stderr, "Can't open user config file") {
+		t.Errorf("status %d, stderr %q", status, stderr)
+	}
+}
+
+// TestSSHAgainstSshbox: the client against sshbox's own server, and
+// ProxyJump through it to OpenSSH's.
+func TestSSHAgainstSshbox(t *testing.T) {
+	box := testenv.StartSshbox(t, "")
+	e := newEnv(t, box.Port, box.HostKey+".pub")
+	checkCommands(t, e)
+
+	target := testenv.StartOpenSSHD(t, "")
+	tpub := strings.Fields(string(readFile(t, target.HostKey+".pub")))
+	kh := string(readFile(t, e.kh)) + fmt.Sprintf("[127.0.0.1]:%d %s %s\n", target.Port, tpub[0], tpub[1])
+	os.WriteFile(e.kh, []byte(kh), 0o600)
+	args := []string{"-F", "/dev/null", "-i", e.key, "-o", "UserKnownHostsFile=" + e.kh, "-o", "BatchMode=yes",
+		"-J", fmt.Sprintf("%s@127.0.0.1:%d", e.user.Name, box.Port),
+		"-p", fmt.Sprint(target.Port), e.dest(), "echo", "through-sshbox"}
+	stdout, stderr, status := e.run(nil, args...)
+	if status != 0 || stdout != "through-sshbox\n" {
+		t.Errorf("ProxyJump through sshbox: status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
+	}
+}
+
+func TestSSHProxyJumpTwoHops(t *testing.T) {
+	e, jump, _ := twoServers(t)
+	jump2 := testenv.StartOpenSSHD(t, "")
+	pub := strings.Fields(string(readFile(t, jump2.HostKey+".pub")))
+	kh := string(readFile(t, e.kh)) + fmt.Sprintf("[127.0.0.1]:%d %s %s\n", jump2.Port, pub[0], pub[1])
+	os.WriteFile(e.kh, []byte(kh), 0o600)
+	hops := fmt.Sprintf("%s@127.0.0.1:%d,ssh://%s@127.0.0.1:%d", e.user.Name, jump.Port, e.user.Name, jump2.Port)
+	stdout, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-J", hops, e.dest(), "echo", "two-hops")...)
+	if status != 0 || stdout != "two-hops\n" {
+		t.Errorf("status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
+	}
+}

@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"testing"
+
+	"sshbox/internal/testenv"
+)
+
+// checkCommands runs the exit status, stderr and 32 MiB checks against one
+// server.
+func checkCommands(t *testing.T, e *sshEnv) {
+	for _, c := range []struct {
+		cmd  string
+		want int
+	}{{"exit 0", 0}, {"false", 1}, {"exit 44", 44}} {
+		_, stderr, status := e.runCmd(nil, c.cmd)
+		if status != c.want {
+			t.Errorf("%q: exit status %d, want %d; stderr:\n%s", c.cmd, status, c.want, stderr)
+		}
+	}
+
+	stdout, stderr, status := e.runCmd(nil, "echo", "out;", "echo", "err", ">&2")
+	if status != 0 || stdout != "out\n" || strings.TrimSpace(stderr) != "err" {
+		t.Errorf("stdout %q, stderr %q, status %d; want \"out\\n\", \"err\", 0", stdout, stderr, status)
+	}
+
+	data := make([]byte, 32<<20)
+	rand.Read(data)
+	stdout, stderr, status = e.runCmd(bytes.NewReader(data), "cat")
+	if status != 0 {
+		t.Fatalf("cat: status %d, stderr:\n%s", status, stderr)
+	}
+	if len(stdout) != len(data) || sha256.Sum256([]byte(stdout)) != sha256.Sum256(data) {
+		t.Errorf("32 MiB through cat came back changed (%d bytes)", len(stdout))
+	}
+}
+
+func TestSSHCommandsOpenSSH(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	checkCommands(t, e)
+}
+
+func TestSSHCommandsDropbear(t *testing.T) {
+	d := testenv.StartDropbear(t)
+	e := newEnv(t, d.Port, d.PubKey)
+	checkCommands(t, e)
+}
+
+func TestSSHConnectionRefused(t *testing.T) {
+	e := &sshEnv{t: t, home: t.TempDir(), port: testenv.FreePort(t)}
+	_, stderr, status := e.run(nil, "-F", "/dev/null", "-o", "BatchMode=yes", "-p", fmt.Sprint(e.port), "127.0.0.1", "true")
+	if status != 255 {
+		t.Errorf("status %d, want 255", status)
+	}
+	want := fmt.Sprintf("ssh: connect to host 127.0.0.1 port %d: Connection refused", e.port)
+	if strings.TrimSpace(stderr) != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+}
+
+func TestSSHOptionsAfterDestination(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	// ssh host -p PORT cmd args: -p is ssh's, "-l" after the command word
+	// belongs to the command.
+	args := []string{"-F", "/dev/null", "-i", e.key, "-oUserKnownHostsFile=" + e.kh, "-oBatchMode=yes",
+		"ssh://" + e.user.Name + "@127.0.0.1", "-p", fmt.Sprint(e.port), "echo", "-l", "x"}
+	stdout, stderr, status := e.run(nil, args...)
+	if status != 0 || stdout != "-l x\n" {
+		t.Errorf("stdout %q status %d; stderr:\n%s", stdout, status, stderr)
+	}
+}
+
+func TestSSHBadArguments(t *testing.T) {
+	e := &sshEnv{t: t, home: t.TempDir()}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-Z", "host"}, "unknown option -- Z"},
+		{[]string{"host", "-p"}, "option requires an argument -- p"},
+		{[]string{"-p", "99999", "host"}, "Bad port '99999'"},
+		{[]string{"-Q", "nonsense"}, `Unsupported query "nonsense"`},
+		{[]string{"-X", "host"}, "X11 forwarding is not supported by sshbox"},
+	} {
+		_, stderr, status := e.run(nil, c.args...)
+		if status != 255 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: status %d, stderr %q; want 255 and %q", c.args, status, stderr, c.want)
+		}
+	}
+}
+
+func TestSSHQuery(t *testing.T) {
+	e := &sshEnv{t: t, home: t.TempDir()}
+	stdout, _, status := e.run(nil, "-Q", "cipher")
+	if status != 0 || !strings.Contains(stdout, "chacha20-poly1305@openssh.com\n") || !strings.Contains(stdout, "aes256-ctr\n") {
+		t.Errorf("-Q cipher: status %d, output:\n%s", status, stdout)
+	}
+	_, stderr, status := e.run(nil, "-V")
+	if status != 0 || !strings.HasPrefix(stderr, "sshbox_") {
+		t.Errorf("-V: status %d, stderr %q", status, stderr)
+	}
+}
+
+func TestSSHNoCommonAlgorithm(t *testing.T) {
+	e, _ := openSSHEnv(t, "Ciphers aes128-ctr")
+	_, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-c", "aes256-gcm@openssh.com", e.dest(), "true")...)
+	want := fmt.Sprintf("Unable to negotiate with 127.0.0.1 port %d: no matching cipher found. Their offer: aes128-ctr", e.port)
+	if status != 255 || strings.TrimSpace(stderr) != want {
+		t.Errorf("status %d, stderr %q; want %q", status, stderr, want)
+	}
+}

@@ -1,0 +1,143 @@
+package e2e
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+// TestSSHRemoteForward: -R makes the server listen and carries its
+// connections back to a local listener.
+func TestSSHRemoteForward(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			io.WriteString(c, "hello from the client side\n")
+			c.Close()
+		}
+	}()
+	rport := testenv.FreePort(t)
+	args := append(e.base(), "-o", "BatchMode=yes", "-N", "-R",
+		fmt.Sprintf("%d:127.0.0.1:%d", rport, l.Addr().(*net.TCPAddr).Port), e.dest())
+	p := testenv.Start(t, testenv.Bin(t, "ssh"), args...)
+	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", rport), 15*time.Second)
+	// x/crypto registers a remote forwarding only after the server has
+	// confirmed it, so a connection arriving in that instant is refused;
+	// later ones must get through.
+	var line string
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", rport))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		line, _ = bufio.NewReader(c).ReadString('\n')
+		c.Close()
+		if line != "" {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if line != "hello from the client side\n" {
+		t.Errorf("through -R: %q; ssh stderr:\n%s", line, p.Stderr.String())
+	}
+}
+
+// TestSSHDynamicForward: -D is a SOCKS5 proxy whose connections leave from
+// the server.
+func TestSSHDynamicForward(t *testing.T) {
+	e, d := openSSHEnv(t, "")
+	dport := testenv.FreePort(t)
+	args := append(e.base(), "-o", "BatchMode=yes", "-N", "-D", fmt.Sprint(dport), e.dest())
+	p := testenv.Start(t, testenv.Bin(t, "ssh"), args...)
+	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", dport), 15*time.Second)
+	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", dport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c.Write([]byte{5, 1, 0})
+	var auth [2]byte
+	if _, err := io.ReadFull(c, auth[:]); err != nil || auth != [2]byte{5, 0} {
+		t.Fatalf("SOCKS5 method reply %v, %v; ssh stderr:\n%s", auth, err, p.Stderr.String())
+	}
+	req := []byte{5, 1, 0, 1, 127, 0, 0, 1, 0, 0}
+	binary.BigEndian.PutUint16(req[8:], uint16(d.Port))
+	c.Write(req)
+	var rep [10]byte
+	if _, err := io.ReadFull(c, rep[:]); err != nil || rep[1] != 0 {
+		t.Fatalf("SOCKS5 reply %v, %v", rep, err)
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if !strings.HasPrefix(line, "SSH-2.0-OpenSSH") {
+		t.Errorf("through -D: %q, %v", line, err)
+	}
+}
+
+// TestSSHBackground: -f returns once authenticated while the command goes
+// on in the background.
+func TestSSHBackground(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	outPath := e.home + "/bg.out"
+	out, err := os.Create(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	args := append(e.base(), "-o", "BatchMode=yes", "-f", e.dest(), "sleep 1; echo background-done")
+	cmd := exec.Command(testenv.Bin(t, "ssh"), args...)
+	cmd.Env = e.env()
+	cmd.Stdout = out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("ssh -f: %v", err)
+	}
+	if time.Since(start) > 900*time.Millisecond+5*time.Second {
+		t.Errorf("ssh -f waited for the command")
+	}
+	if b := readFile(t, outPath); len(b) != 0 {
+		t.Fatalf("output before the command ran: %q", b)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for string(readFile(t, outPath)) != "background-done\n" {
+		if time.Now().After(deadline) {
+			t.Fatalf("background command output: %q", readFile(t, outPath))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestSSHEnvironmentAndRemoteCommand(t *testing.T) {
+	e, _ := openSSHEnv(t, "AcceptEnv SBX_*")
+	args := append(e.base(), "-o", "BatchMode=yes", "-o", "SendEnv=SBX_A", "-o", "SetEnv=SBX_B=two",
+		"-o", "RemoteCommand=echo $SBX_A $SBX_B", e.dest())
+	cmd := exec.Command(testenv.Bin(t, "ssh"), args...)
+	cmd.Env = append(e.env(), "SBX_A=one")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	got, err := cmd.Output()
+	if err != nil || string(got) != "one two\n" {
+		t.Errorf("got %q, %v", got, err)
+	}
+}

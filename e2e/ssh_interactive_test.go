@@ -1,0 +1,145 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+func TestSSHInteractiveShell(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	tm := e.term(30, 100, append(e.base(), e.dest())...)
+	// The prompt string is built on the remote side so that the echo of
+	// what is typed does not match it.
+	tm.Type("PS1='rdy''> '; stty size\r")
+	at := tm.Expect(0, "30 100", 15*time.Second)
+	tm.Resize(40, 120)
+	time.Sleep(300 * time.Millisecond)
+	tm.Type("stty size\r")
+	at = tm.Expect(at, "40 120", 10*time.Second)
+	at = tm.Expect(at, "rdy> ", 5*time.Second)
+	// The remote side sees a terminal.
+	tm.Type("tty\r")
+	at = tm.Expect(at, "/dev/pts/", 5*time.Second)
+	at = tm.Expect(at, "rdy> ", 5*time.Second)
+	// ~. after a newline ends the connection.
+	tm.Type("\r~.")
+	tm.Expect(at, "Connection to 127.0.0.1 closed.", 5*time.Second)
+	if status := tm.Wait(10 * time.Second); status != 255 {
+		t.Errorf("status after ~. is %d, want 255", status)
+	}
+}
+
+func TestSSHInteractiveExitStatus(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	tm := e.term(24, 80, append(e.base(), e.dest())...)
+	tm.Type("PS1='rdy''> '\r")
+	at := tm.Expect(0, "rdy> ", 15*time.Second)
+	// ~? prints the help, ~~ sends one tilde.
+	tm.Type("~?")
+	at = tm.Expect(at, "Supported escape sequences:", 5*time.Second)
+	tm.Type("cat\r")
+	at = tm.Expect(at, "cat\r\n", 5*time.Second)
+	tm.Type("~~x\r")
+	at = tm.Expect(at, "~x\r\n~x\r\n", 5*time.Second)
+	tm.Type("\x04")
+	at = tm.Expect(at, "rdy> ", 5*time.Second)
+	tm.Type("exit 7\r")
+	tm.Expect(at, "Connection to 127.0.0.1 closed.", 5*time.Second)
+	if status := tm.Wait(10 * time.Second); status != 7 {
+		t.Errorf("status %d, want 7", status)
+	}
+}
+
+func TestSSHEscapeDisabled(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	tm := e.term(24, 80, append(e.base(), "-e", "none", e.dest())...)
+	tm.Type("PS1='rdy''> '\r")
+	at := tm.Expect(0, "rdy> ", 15*time.Second)
+	tm.Type("\r~.\r")
+	at = tm.Expect(at, "~.: not found", 5*time.Second)
+	tm.Type("exit 3\r")
+	if status := tm.Wait(10 * time.Second); status != 3 {
+		t.Errorf("status %d, want 3; terminal:\n%s", status, tm.Output())
+	}
+}
+
+func TestSSHForcedTTY(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	// A command gets no pty; -t asks for one; -tt forces it without a
+	// local terminal.
+	stdout, _, _ := e.runCmd(nil, "tty")
+	if !strings.Contains(stdout, "not a tty") {
+		t.Errorf("command without -t: tty says %q", stdout)
+	}
+	args := append(e.base(), "-tt", "-o", "BatchMode=yes", e.dest(), "tty")
+	stdout, stderr, status := e.run(nil, args...)
+	if status != 0 || !strings.Contains(stdout, "/dev/pts/") {
+		t.Errorf("-tt: status %d stdout %q stderr %q", status, stdout, stderr)
+	}
+}
+
+func TestSSHPasswordLogin(t *testing.T) {
+	e, _ := openSSHEnv(t, "PasswordAuthentication yes\nKbdInteractiveAuthentication no")
+	e.user.SetPassword(t, "s3cret pass", "")
+	args := append(e.base(), "-o", "PubkeyAuthentication=no", e.dest(), "echo", "logged-in")
+	tm := e.term(24, 80, args...)
+	prompt := fmt.Sprintf("%s@127.0.0.1's password: ", e.user.Name)
+	at := tm.Expect(0, prompt, 15*time.Second)
+	tm.Type("wrong\r")
+	at = tm.Expect(at, "Permission denied, please try again.", 10*time.Second)
+	at = tm.Expect(at, prompt, 5*time.Second)
+	tm.Type("s3cret pass\r")
+	tm.Expect(at, "logged-in", 10*time.Second)
+	if status := tm.Wait(10 * time.Second); status != 0 {
+		t.Errorf("status %d; terminal:\n%s", status, tm.Output())
+	}
+	if strings.Contains(tm.Output(), "s3cret") {
+		t.Error("the password was echoed")
+	}
+}
+
+func TestSSHPermissionDenied(t *testing.T) {
+	e, _ := openSSHEnv(t, "PasswordAuthentication yes\nKbdInteractiveAuthentication no")
+	other := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	args := []string{"-F", "/dev/null", "-i", other, "-o", "UserKnownHostsFile=" + e.kh,
+		"-o", "BatchMode=yes", "-p", fmt.Sprint(e.port), e.dest(), "true"}
+	_, stderr, status := e.run(nil, args...)
+	want := fmt.Sprintf("%s@127.0.0.1: Permission denied (publickey,password).", e.user.Name)
+	if status != 255 || strings.TrimSpace(stderr) != want {
+		t.Errorf("status %d, stderr %q; want 255 and %q", status, stderr, want)
+	}
+}
+
+func TestSSHEncryptedKeyPassphrase(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	key := e.home + "/id_enc"
+	if out, err := runCmd("ssh-keygen", "-q", "-t", "ed25519", "-N", "open sesame", "-f", key); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+	e.user.Authorize(t, key+".pub")
+	args := []string{"-F", "/dev/null", "-i", key, "-o", "UserKnownHostsFile=" + e.kh,
+		"-o", "PasswordAuthentication=no", "-p", fmt.Sprint(e.port), e.dest(), "echo", "unlocked"}
+	tm := e.term(24, 80, args...)
+	at := tm.Expect(0, fmt.Sprintf("Enter passphrase for key '%s': ", key), 15*time.Second)
+	tm.Type("open sesame\r")
+	tm.Expect(at, "unlocked", 10*time.Second)
+	if status := tm.Wait(10 * time.Second); status != 0 {
+		t.Errorf("status %d; terminal:\n%s", status, tm.Output())
+	}
+}
+
+func TestSSHKeyPermissionsTooOpen(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	if out, err := runCmd("chmod", "0644", e.key); err != nil {
+		t.Fatal(err, out)
+	}
+	_, stderr, status := e.runCmd(nil, "true")
+	want := fmt.Sprintf("Permissions 0644 for '%s' are too open.", e.key)
+	if status != 255 || !strings.Contains(stderr, want) {
+		t.Errorf("status %d, stderr %q; want 255 and %q", status, stderr, want)
+	}
+}

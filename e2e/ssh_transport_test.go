@@ -1,0 +1,211 @@
+package e2e
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+func runCmd(name string, args ...string) (string, error) {
+	out, err := exec.Command(name, args...).CombinedOutput()
+	return string(out), err
+}
+
+// twoServers starts a jump host and a target, both knowing the same user
+// key, and a known_hosts file listing both.
+func twoServers(t *testing.T) (e *sshEnv, jump, target *testenv.OpenSSHD) {
+	jump = testenv.StartOpenSSHD(t, "")
+	target = testenv.StartOpenSSHD(t, "")
+	e = newEnv(t, target.Port, target.HostKey+".pub")
+	kh := string(readFile(t, e.kh))
+	jpub := strings.Fields(string(readFile(t, jump.HostKey+".pub")))
+	kh += fmt.Sprintf("[127.0.0.1]:%d %s %s\n", jump.Port, jpub[0], jpub[1])
+	os.WriteFile(e.kh, []byte(kh), 0o600)
+	return e, jump, target
+}
+
+func TestSSHProxyJump(t *testing.T) {
+	e, jump, _ := twoServers(t)
+	// The target refuses direct logins from this key's user? No: it is
+	// reached only through the jump host's direct-tcpip channel, which
+	// the jump host's log shows.
+	args := append(e.base(), "-o", "BatchMode=yes", "-J", fmt.Sprintf("%s@127.0.0.1:%d", e.user.Name, jump.Port), e.dest(), "echo", "via-jump")
+	stdout, stderr, status := e.run(nil, args...)
+	if status != 0 || stdout != "via-jump\n" {
+		t.Fatalf("status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(jump.Proc.Stderr.String(), "Accepted publickey for "+e.user.Name) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the jump host saw no login:\n%s", jump.Proc.Stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestSSHProxyCommandStdioForward(t *testing.T) {
+	e, jump, _ := twoServers(t)
+	ssh := testenv.Bin(t, "ssh")
+	proxy := fmt.Sprintf("%s -F /dev/null -i %s -o UserKnownHostsFile=%s -o BatchMode=yes -p %d -W %%h:%%p %s@127.0.0.1",
+		ssh, e.key, e.kh, jump.Port, e.user.Name)
+	args := append(e.base(), "-o", "BatchMode=yes", "-o", "ProxyCommand="+proxy, e.dest(), "echo", "via-proxy")
+	stdout, stderr, status := e.run(nil, args...)
+	if status != 0 || stdout != "via-proxy\n" {
+		t.Fatalf("status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+}
+
+// TestSSHLocalForward: -L carries a local port to the server's sshd,
+// whose banner comes back through the tunnel.
+func TestSSHLocalForward(t *testing.T) {
+	e, d := openSSHEnv(t, "")
+	lport := testenv.FreePort(t)
+	args := append(e.base(), "-o", "BatchMode=yes", "-N", "-L", fmt.Sprintf("%d:127.0.0.1:%d", lport, d.Port), e.dest())
+	p := testenv.Start(t, testenv.Bin(t, "ssh"), args...)
+	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", lport), 15*time.Second)
+	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", lport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "SSH-2.0-OpenSSH") {
+		t.Errorf("through -L: %q, %v; ssh stderr:\n%s", line, err, p.Stderr.String())
+	}
+}
+
+// TestSSHServerAlive: a server that stops answering is dropped after
+// ServerAliveCountMax unanswered keepalives.
+func TestSSHServerAlive(t *testing.T) {
+	e, d := openSSHEnv(t, "")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var frozen atomic.Bool
+	go func() {
+		for {
+			in, err := l.Accept()
+			if err != nil {
+				return
+			}
+			out, err := net.Dial("tcp", d.Addr)
+			if err != nil {
+				in.Close()
+				return
+			}
+			cp := func(dst, src net.Conn) {
+				buf := make([]byte, 32*1024)
+				for {
+					n, err := src.Read(buf)
+					if err != nil {
+						return
+					}
+					if frozen.Load() {
+						continue // the server's packets vanish
+					}
+					dst.Write(buf[:n])
+				}
+			}
+			go cp(in, out)
+			go cp(out, in)
+		}
+	}()
+	pport := l.Addr().(*net.TCPAddr).Port
+	// The known_hosts entry is for the real port; HostKeyAlias names it.
+	args := []string{"-F", "/dev/null", "-i", e.key, "-o", "UserKnownHostsFile=" + e.kh,
+		"-o", fmt.Sprintf("HostKeyAlias=[127.0.0.1]:%d", d.Port), "-o", "BatchMode=yes",
+		"-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=2",
+		"-p", fmt.Sprint(pport), e.dest(), "echo up; sleep 60"}
+	cmd := exec.Command(testenv.Bin(t, "ssh"), args...)
+	cmd.Env = e.env()
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	if line != "up\n" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("session did not start: %q %s", line, stderr.String())
+	}
+	frozen.Store(true)
+	start := time.Now()
+	go io.Copy(io.Discard, stdout)
+	err = cmd.Wait()
+	if status := testenv.ExitCode(err); status != 255 {
+		t.Errorf("status %d, want 255", status)
+	}
+	if el := time.Since(start); el > 10*time.Second {
+		t.Errorf("took %v to notice the dead server", el)
+	}
+	if want := "Timeout, server 127.0.0.1 not responding."; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q lacks %q", stderr.String(), want)
+	}
+}
+
+func TestSSHVerbose(t *testing.T) {
+	e, d := openSSHEnv(t, "")
+	args := append(e.base(), "-v", "-o", "BatchMode=yes", e.dest(), "true")
+	_, stderr, status := e.run(nil, args...)
+	if status != 0 {
+		t.Fatalf("status %d, stderr:\n%s", status, stderr)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("debug1: Connecting to 127.0.0.1 [127.0.0.1] port %d.", e.port),
+		"debug1: Connection established.",
+		"debug1: kex: algorithm: ",
+		"debug1: Server host key: ssh-ed25519 " + fingerprint(t, d.HostKey+".pub"),
+		"debug1: Authentications that can continue: publickey",
+		"debug1: Next authentication method: publickey",
+		"debug1: Offering public key: " + e.key,
+		fmt.Sprintf("debug1: Authenticated to 127.0.0.1 ([127.0.0.1]:%d) using \"publickey\".", e.port),
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("-v output lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// TestSSHConnectTimeout: a server that accepts but never speaks is given
+// up after ConnectTimeout.
+func TestSSHConnectTimeout(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	e := &sshEnv{t: t, home: t.TempDir()}
+	testenv.Bin(t, "ssh") // built before the clock starts
+	start := time.Now()
+	_, stderr, status := e.run(nil, "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=1",
+		"-p", fmt.Sprint(l.Addr().(*net.TCPAddr).Port), "127.0.0.1", "true")
+	if status != 255 || !strings.Contains(stderr, "Connection timed out during banner exchange") {
+		t.Errorf("status %d, stderr %q", status, stderr)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("gave up after %v, ConnectTimeout is 1s", el)
+	}
+}

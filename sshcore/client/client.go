@@ -1,0 +1,148 @@
+// Package client is sshbox's ssh client: it dials the server (directly,
+// through a ProxyCommand or through ProxyJump hops), proves the server's
+// identity against the known hosts files with the seed's dialogue,
+// authenticates the user, and carries the session, its escapes and its
+// forwardings, behaving as OpenSSH's ssh does.
+package client
+
+import (
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+
+	"sshbox/configfmt"
+)
+
+// Client is one invocation of ssh: the effective options plus what only
+// the command line says.
+type Client struct {
+	Opts   *configfmt.ClientOptions
+	Log    *Logger
+	Prompt *Prompter
+
+	Command      string // remote command; "" = RemoteCommand or a shell
+	TTYFlag      int    // -t count, or -1 for -T
+	NoShell      bool   // -N
+	StdinNull    bool   // -n
+	StdioForward string // -W host:port
+	Subsystem    bool   // -s: Command names a subsystem
+	// Background (-f) is called once the user is authenticated and the
+	// forwardings are up; the caller puts ssh in the background there.
+	Background func()
+	// HopOptions gives the options of a ProxyJump hop; nil copies the
+	// command line's identities and known hosts files.
+	HopOptions func(Hop) (*configfmt.ClientOptions, error)
+
+	jumps       []*ssh.Client
+	agentConn   net.Conn
+	agent       agent.ExtendedAgent
+	aliveFailed atomic.Bool
+
+	fwdMu sync.Mutex
+	fwds  []string // descriptions for ~#
+}
+
+// Run connects and runs the session; it returns ssh's exit status.
+func (c *Client) Run() int {
+	if c.Opts.Compression {
+		c.Log.Debug1("%s", msgNoCompression)
+	}
+	conn, err := c.Connect()
+	if err != nil {
+		c.Log.Fatal("%s", err.Error())
+		return 255
+	}
+	defer conn.Close()
+	go c.keepAlive(conn)
+
+	if c.StdioForward != "" {
+		return c.stdioForward(conn)
+	}
+	if err := c.startForwards(conn); err != nil {
+		c.Log.Fatal("%v", err)
+		return 255
+	}
+	command := c.Command
+	if command == "" {
+		command = c.Opts.RemoteCommand
+	}
+	if c.Background != nil {
+		c.Background()
+	}
+	if c.NoShell {
+		conn.Wait()
+		if c.aliveFailed.Load() {
+			return 255
+		}
+		return 0
+	}
+	return c.runSession(conn, command)
+}
+
+// keepAlive sends keepalive@openssh.com every ServerAliveInterval and
+// drops the connection when ServerAliveCountMax of them go unanswered.
+func (c *Client) keepAlive(conn *ssh.Client) {
+	interval := c.Opts.ServerAliveInterval
+	if interval <= 0 {
+		return
+	}
+	max := c.Opts.ServerAliveCountMax
+	if max <= 0 {
+		max = 3
+	}
+	var outstanding atomic.Int32
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for range t.C {
+		if int(outstanding.Load()) >= max {
+			c.aliveFailed.Store(true)
+			c.Log.Fatal(msgServerTimeout, c.Opts.HostName)
+			conn.Close()
+			return
+		}
+		outstanding.Add(1)
+		c.Log.Debug3("send packet: type 80 (keepalive@openssh.com)")
+		go func() {
+			if _, _, err := conn.SendRequest("keepalive@openssh.com", true, nil); err == nil {
+				outstanding.Add(-1)
+			}
+		}()
+	}
+}
+
+// stdioForward is -W: the standard input and output become a direct-tcpip
+// channel to host:port, which is how a ProxyCommand of another ssh uses us.
+func (c *Client) stdioForward(conn *ssh.Client) int {
+	h, err := ParseDestination(c.StdioForward)
+	if err != nil || h.Port == 0 || h.User != "" {
+		c.Log.Fatal("Bad stdio forwarding specification '%s'", c.StdioForward)
+		return 255
+	}
+	ch, err := conn.Dial("tcp", net.JoinHostPort(h.Host, itoa(h.Port)))
+	if err != nil {
+		c.Log.Fatal("%s: %v", msgStdioFwdFailed, err)
+		return 255
+	}
+	if c.Background != nil {
+		c.Background()
+	}
+	done := make(chan struct{}, 2)
+	go func() {
+		io.Copy(ch, os.Stdin)
+		if cw, ok := ch.(interface{ CloseWrite() error }); ok {
+			cw.CloseWrite()
+		}
+	}()
+	go func() {
+		io.Copy(os.Stdout, ch)
+		done <- struct{}{}
+	}()
+	<-done
+	return 0
+}

@@ -1,0 +1,286 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode"
+
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore"
+	"sshbox/sshcore/algo"
+)
+
+// HomeDir is the directory ~ stands for: the user's passwd entry, as
+// OpenSSH takes it, or $HOME when there is none.
+func HomeDir() string {
+	if u, err := user.Current(); err == nil && u.HomeDir != "" {
+		return u.HomeDir
+	}
+	h, _ := os.UserHomeDir()
+	return h
+}
+
+// fatalError is an error that has already been shown to the user (or needs
+// only its text shown); ssh exits 255 on it.
+type fatalError struct{ msg string }
+
+func (e *fatalError) Error() string { return e.msg }
+
+func fatalf(format string, args ...any) error { return &fatalError{fmt.Sprintf(format, args...)} }
+
+// capitalize turns Go's "connection refused" into strerror's "Connection
+// refused", which is what users and scripts grep for.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
+}
+
+// dialErrorText reduces a dial error to the system's message.
+func dialErrorText(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return capitalize(errno.Error())
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "Connection timed out"
+	}
+	return err.Error()
+}
+
+// dialTCP connects to host:port directly, honouring AddressFamily,
+// BindAddress, ConnectTimeout and ConnectionAttempts.
+func (c *Client) dialTCP(host string, port int) (net.Conn, error) {
+	o, log := c.Opts, c.Log
+	network := "ip"
+	switch o.AddressFamily {
+	case "inet":
+		network = "ip4"
+	case "inet6":
+		network = "ip6"
+	}
+	ctx := context.Background()
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, network, host)
+	if err != nil || len(addrs) == 0 {
+		msg := "Name or service not known"
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && !dnsErr.IsNotFound {
+			msg = dnsErr.Err
+		}
+		return nil, fatalf("ssh: Could not resolve hostname %s: %s", host, msg)
+	}
+	d := net.Dialer{Timeout: o.ConnectTimeout}
+	if o.BindAddress != "" {
+		ip := net.ParseIP(o.BindAddress)
+		if ip == nil {
+			return nil, fatalf("ssh: bind address %q is not an IP address", o.BindAddress)
+		}
+		d.LocalAddr = &net.TCPAddr{IP: ip}
+	}
+	attempts := o.ConnectionAttempts
+	if attempts < 1 {
+		attempts = 1
+	}
+	var lastErr error
+	for try := 0; try < attempts; try++ {
+		if try > 0 {
+			log.Debug1("Trying again...")
+			time.Sleep(time.Second)
+		}
+		for _, a := range addrs {
+			log.Debug1("Connecting to %s [%s] port %d.", host, a.Unmap(), port)
+			conn, err := d.Dial("tcp", net.JoinHostPort(a.Unmap().String(), strconv.Itoa(port)))
+			if err == nil {
+				log.Debug1("Connection established.")
+				return conn, nil
+			}
+			log.Debug1("connect to address %s port %d: %s", a.Unmap(), port, dialErrorText(err))
+			lastErr = err
+		}
+	}
+	return nil, fatalf(msgConnectRefused, host, port, dialErrorText(lastErr))
+}
+
+// dialProxyCommand runs the ProxyCommand through the shell and speaks SSH
+// over its standard input and output; its stderr stays ours.
+func (c *Client) dialProxyCommand() (net.Conn, error) {
+	// configfmt has expanded the tokens (%h %p %r %n %%).
+	line := c.Opts.ProxyCommand
+	c.Log.Debug1("Executing proxy command: exec %s", line)
+	shell := os.Getenv("SHELL")
+	if shell == "" {
+		shell = "/bin/sh"
+	}
+	cmd := exec.Command(shell, "-c", "exec "+line)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fatalf(msgProxyCmdFailed, line, err)
+	}
+	return &cmdConn{cmd: cmd, r: stdout, w: stdin}, nil
+}
+
+// dialTarget returns the byte stream to the server: through the ProxyJump
+// hops, the ProxyCommand, or a direct TCP connection.
+func (c *Client) dialTarget() (net.Conn, error) {
+	o := c.Opts
+	if o.ProxyJump != "" && o.ProxyJump != "none" {
+		return c.dialJump()
+	}
+	if o.ProxyCommand != "" && o.ProxyCommand != "none" {
+		return c.dialProxyCommand()
+	}
+	return c.dialTCP(o.HostName, o.Port)
+}
+
+// clientConfig builds x/crypto's configuration from the options.
+func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientConfig, error) {
+	o := c.Opts
+	cfg := &ssh.ClientConfig{
+		User:            o.User,
+		ClientVersion:   sshcore.ProtocolVersion,
+		HostKeyCallback: hk.callback,
+		BannerCallback: func(msg string) error {
+			if c.Log.Level() >= LevelInfo {
+				fmt.Fprint(os.Stderr, msg)
+			}
+			return nil
+		},
+		AuthCallback: auth.next,
+	}
+	var err error
+	if cfg.Ciphers, err = algo.Resolve(algo.Cipher, o.Ciphers); err != nil {
+		return nil, fatalf("ssh: Ciphers: %v", err)
+	}
+	if cfg.MACs, err = algo.Resolve(algo.MAC, o.MACs); err != nil {
+		return nil, fatalf("ssh: MACs: %v", err)
+	}
+	if cfg.KeyExchanges, err = algo.Resolve(algo.KEX, o.KexAlgorithms); err != nil {
+		return nil, fatalf("ssh: KexAlgorithms: %v", err)
+	}
+	if cfg.HostKeyAlgorithms, err = algo.Resolve(algo.HostKey, o.HostKeyAlgorithms); err != nil {
+		return nil, fatalf("ssh: HostKeyAlgorithms: %v", err)
+	}
+	if o.HostKeyAlgorithms == "" {
+		cfg.HostKeyAlgorithms = preferKnown(cfg.HostKeyAlgorithms, hk.knownEntries())
+	}
+	return cfg, nil
+}
+
+// handshake runs the SSH handshake and user authentication over conn.
+func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
+	o := c.Opts
+	name, port := o.HostName, o.Port
+	if o.HostKeyAlias != "" {
+		// The alias is taken as written, except that "[host]:port" names
+		// a non-standard port as in known_hosts itself.
+		name, port = o.HostKeyAlias, 22
+		if h, p, err := net.SplitHostPort(o.HostKeyAlias); err == nil && strings.HasPrefix(o.HostKeyAlias, "[") {
+			if n, err := strconv.Atoi(p); err == nil {
+				name, port = h, n
+			}
+		}
+	}
+	hk := &hostKeyCheck{c: c, name: name, port: port}
+	if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		hk.ip = ta.IP.String()
+	}
+	auth := newAuthState(c, hk)
+	cfg, err := c.clientConfig(hk, auth)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	c.Log.Debug1("Local version string %s", sshcore.ProtocolVersion)
+	if o.ConnectTimeout > 0 {
+		// ConnectTimeout covers the version exchange too, as in OpenSSH;
+		// not the user's time at a prompt, so the deadline is lifted once
+		// the server has spoken.
+		conn.SetDeadline(time.Now().Add(o.ConnectTimeout))
+		hk.onFirst = func() { conn.SetDeadline(time.Time{}) }
+	}
+	addr := net.JoinHostPort(o.HostName, strconv.Itoa(o.Port))
+	sc, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
+	if err != nil {
+		conn.Close()
+		return nil, c.handshakeError(err, auth)
+	}
+	conn.SetDeadline(time.Time{})
+	c.Log.Debug1("Authenticated to %s ([%s]:%d) using \"%s\".", o.HostName, hostOf(conn.RemoteAddr()), o.Port, auth.last)
+	return ssh.NewClient(sc, chans, reqs), nil
+}
+
+func hostOf(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return ta.IP.String()
+	}
+	if h, _, err := net.SplitHostPort(a.String()); err == nil {
+		return h
+	}
+	return a.String()
+}
+
+// handshakeError turns x/crypto's error into OpenSSH's message.
+func (c *Client) handshakeError(err error, auth *authState) error {
+	o := c.Opts
+	var fe *fatalError
+	var negErr *ssh.AlgorithmNegotiationError
+	switch {
+	case errors.Is(err, errHostKey):
+		return fatalf("%s", msgHostKeyFailed)
+	case errors.As(err, &fe):
+		return fe
+	case auth.denied != nil:
+		return auth.denied
+	case errors.As(err, &negErr):
+		what := "no matching " + negErr.What + " found"
+		switch {
+		case strings.Contains(negErr.What, "key exchange"):
+			what = "no matching key exchange method found"
+		case strings.Contains(negErr.What, "host key"):
+			what = "no matching host key type found"
+		case strings.Contains(negErr.What, "cipher"):
+			what = "no matching cipher found"
+		case strings.Contains(negErr.What, "MAC"), strings.Contains(negErr.What, "mac"):
+			what = "no matching MAC found"
+		}
+		return fatalf(msgKexFailed, o.HostName, o.Port, what+". Their offer: "+strings.Join(negErr.RequestedAlgorithms, ","))
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return fatalf("Connection timed out during banner exchange")
+	}
+	msg := strings.TrimPrefix(err.Error(), "ssh: handshake failed: ")
+	if strings.Contains(msg, "EOF") {
+		return fatalf("Connection closed by %s port %d", o.HostName, o.Port)
+	}
+	return fatalf("ssh: %s", msg)
+}
+
+// Connect dials, proves the server's identity and authenticates the user.
+func (c *Client) Connect() (*ssh.Client, error) {
+	conn, err := c.dialTarget()
+	if err != nil {
+		return nil, err
+	}
+	return c.handshake(conn)
+}

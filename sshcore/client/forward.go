@@ -1,0 +1,284 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// fwdSpec is one -L/-R/-D forwarding.
+type fwdSpec struct {
+	bindHost string
+	bindPort int
+	host     string
+	hostPort int
+}
+
+// splitFwd splits on colons outside brackets; the config form "port
+// host:hostport" is accepted by turning its space into a colon.
+func splitFwd(spec string) []string {
+	spec = strings.Join(strings.Fields(spec), ":")
+	var parts []string
+	var cur strings.Builder
+	depth := 0
+	for _, r := range spec {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case r == ':' && depth == 0:
+			parts = append(parts, cur.String())
+			cur.Reset()
+			continue
+		}
+		cur.WriteRune(r)
+	}
+	return append(parts, cur.String())
+}
+
+func unbracket(s string) string { return strings.TrimSuffix(strings.TrimPrefix(s, "["), "]") }
+
+func parsePort(s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 0 && n <= 65535
+}
+
+// ParseForward reads "[bind:]port:host:hostport" (dynamic: "[bind:]port").
+func ParseForward(spec string, dynamic bool) (fwdSpec, error) {
+	var f fwdSpec
+	parts := splitFwd(spec)
+	bad := fmt.Errorf("Bad forwarding specification '%s'", spec)
+	if dynamic {
+		switch len(parts) {
+		case 1:
+		case 2:
+			f.bindHost, parts = unbracket(parts[0]), parts[1:]
+		default:
+			return f, bad
+		}
+		p, ok := parsePort(parts[0])
+		if !ok {
+			return f, bad
+		}
+		f.bindPort = p
+		return f, nil
+	}
+	switch len(parts) {
+	case 3:
+	case 4:
+		f.bindHost, parts = unbracket(parts[0]), parts[1:]
+	default:
+		return f, bad
+	}
+	var ok1, ok2 bool
+	f.bindPort, ok1 = parsePort(parts[0])
+	f.host = unbracket(parts[1])
+	f.hostPort, ok2 = parsePort(parts[2])
+	if !ok1 || !ok2 || f.host == "" {
+		return f, bad
+	}
+	return f, nil
+}
+
+func localBind(host string) string {
+	switch host {
+	case "", "localhost":
+		return "127.0.0.1"
+	case "*":
+		return ""
+	}
+	return host
+}
+
+func (c *Client) noteForward(s string) {
+	c.fwdMu.Lock()
+	c.fwds = append(c.fwds, s)
+	c.fwdMu.Unlock()
+}
+
+// forwardList is what ~# prints.
+func (c *Client) forwardList() string {
+	c.fwdMu.Lock()
+	defer c.fwdMu.Unlock()
+	var b strings.Builder
+	b.WriteString("The following connections are open:\n")
+	for i, f := range c.fwds {
+		fmt.Fprintf(&b, "  #%d %s\n", i, f)
+	}
+	return b.String()
+}
+
+// fwdFailure reports a forwarding that could not be set up; it is fatal
+// only with ExitOnForwardFailure, as in OpenSSH.
+func (c *Client) fwdFailure(err error) error {
+	if c.Opts.ExitOnForwardFailure {
+		return err
+	}
+	c.Log.Error("%v", err)
+	return nil
+}
+
+// startForwards sets up -L, -R and -D.
+func (c *Client) startForwards(conn *ssh.Client) error {
+	o := c.Opts
+	if o.ClearAllForwardings {
+		return nil
+	}
+	for _, spec := range o.LocalForward {
+		f, err := ParseForward(spec, false)
+		if err != nil {
+			return err
+		}
+		addr := net.JoinHostPort(localBind(f.bindHost), itoa(f.bindPort))
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			if err := c.fwdFailure(fmt.Errorf("bind %s: %s\n"+msgForwardFailed+"\nCould not request local forwarding.", addr, dialErrorText(err), itoa(f.bindPort))); err != nil {
+				return err
+			}
+			continue
+		}
+		target := net.JoinHostPort(f.host, itoa(f.hostPort))
+		c.Log.Debug1("Local connections to %s forwarded to remote address %s", addr, target)
+		c.noteForward("local " + addr + " -> " + target)
+		go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn)
+	}
+	for _, spec := range o.DynamicForward {
+		f, err := ParseForward(spec, true)
+		if err != nil {
+			return err
+		}
+		addr := net.JoinHostPort(localBind(f.bindHost), itoa(f.bindPort))
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			if err := c.fwdFailure(fmt.Errorf("bind %s: %s\n"+msgForwardFailed+"\nCould not request dynamic forwarding.", addr, dialErrorText(err), itoa(f.bindPort))); err != nil {
+				return err
+			}
+			continue
+		}
+		c.Log.Debug1("Local connections to %s forwarded to remote address socks:0", addr)
+		c.noteForward("dynamic " + addr)
+		go c.serveLocal(l, socksHandshake, conn)
+	}
+	for _, spec := range o.RemoteForward {
+		f, err := ParseForward(spec, false)
+		if err != nil {
+			return err
+		}
+		bind := f.bindHost
+		if bind == "" || bind == "localhost" {
+			bind = "127.0.0.1"
+		} else if bind == "*" {
+			bind = "0.0.0.0"
+		}
+		l, err := conn.Listen("tcp", net.JoinHostPort(bind, itoa(f.bindPort)))
+		if err != nil {
+			if err := c.fwdFailure(fmt.Errorf(msgRemoteFwdFailed, itoa(f.bindPort))); err != nil {
+				return err
+			}
+			continue
+		}
+		target := net.JoinHostPort(f.host, itoa(f.hostPort))
+		if f.bindPort == 0 {
+			c.Log.Info("Allocated port %d for remote forward to %s", l.Addr().(*net.TCPAddr).Port, target)
+		}
+		c.noteForward("remote " + l.Addr().String() + " -> " + target)
+		go func() {
+			for {
+				in, err := l.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					out, err := net.Dial("tcp", target)
+					if err != nil {
+						c.Log.Debug1("connect_to %s: %v", target, err)
+						in.Close()
+						return
+					}
+					pipe(in, out)
+				}()
+			}
+		}()
+	}
+	return nil
+}
+
+// serveLocal accepts local connections and carries each through a
+// direct-tcpip channel to the target the handshake names.
+func (c *Client) serveLocal(l net.Listener, target func(net.Conn) (string, error), conn *ssh.Client) {
+	for {
+		in, err := l.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			dest, err := target(in)
+			if err != nil {
+				c.Log.Debug1("%v", err)
+				in.Close()
+				return
+			}
+			out, err := conn.Dial("tcp", dest)
+			if err != nil {
+				c.Log.Error("channel open failed: %s: %v", dest, err)
+				socksReply(in, false)
+				in.Close()
+				return
+			}
+			socksReply(in, true)
+			pipe(in, out)
+		}()
+	}
+}
+
+// pipe copies both ways, passing each side's EOF on.
+func pipe(a, b net.Conn) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	half := func(dst, src net.Conn) {
+		defer wg.Done()
+		io.Copy(dst, src)
+		if cw, ok := dst.(interface{ CloseWrite() error }); ok {
+			cw.CloseWrite()
+		} else {
+			dst.Close()
+		}
+	}
+	go half(a, b)
+	go half(b, a)
+	wg.Wait()
+	a.Close()
+	b.Close()
+}
+
+// forwardAgent lets the remote side use the local agent (-A).
+func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
+	sock := c.Opts.IdentityAgent
+	if sock == "" || sock == "SSH_AUTH_SOCK" {
+		sock = os.Getenv("SSH_AUTH_SOCK")
+	}
+	if sock == "" || sock == "none" {
+		c.Log.Debug1("Agent forwarding requested but no agent is running")
+		return
+	}
+	if err := agent.ForwardToRemote(conn, sock); err != nil {
+		c.Log.Error("Agent forwarding failed: %v", err)
+		return
+	}
+	if err := agent.RequestAgentForwarding(s); err != nil {
+		c.Log.Debug1("Agent forwarding request refused: %v", err)
+	}
+}
+
+var errSocks = errors.New("SOCKS: unsupported request")

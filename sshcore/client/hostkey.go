@@ -1,0 +1,260 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/knownhosts"
+)
+
+// errHostKey is returned through the handshake when the host key was refused;
+// the reason has already been shown, the caller adds "Host key verification
+// failed." and exits 255.
+var errHostKey = errors.New("host key verification failed")
+
+// hostKeyCheck proves the server's identity against the known hosts files,
+// asking the user the first time (design.md §4).
+type hostKeyCheck struct {
+	c        *Client
+	name     string // the name looked up in known_hosts (HostKeyAlias or HostName)
+	port     int    // 22 when HostKeyAlias is used: the alias is taken as written
+	ip       string // the address connected to, for CheckHostIP
+	insecure bool   // StrictHostKeyChecking=no accepted a changed key
+	onFirst  func() // called once the server has shown its key
+}
+
+// keyTypeName is the key type as OpenSSH names it in its messages.
+func keyTypeName(k ssh.PublicKey) string {
+	t := k.Type()
+	if c, ok := k.(*ssh.Certificate); ok {
+		return keyTypeName(c.Key) + "-CERT"
+	}
+	switch t {
+	case ssh.KeyAlgoED25519:
+		return "ED25519"
+	case ssh.KeyAlgoRSA:
+		return "RSA"
+	case ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521:
+		return "ECDSA"
+	case ssh.KeyAlgoSKED25519:
+		return "ED25519-SK"
+	case ssh.KeyAlgoSKECDSA256:
+		return "ECDSA-SK"
+	}
+	return strings.ToUpper(t)
+}
+
+func (h *hostKeyCheck) knownHostsFiles() []string {
+	o := h.c.Opts
+	files := append([]string(nil), o.UserKnownHostsFiles...)
+	return append(files, o.GlobalKnownHostsFiles...)
+}
+
+// callback is the ssh.HostKeyCallback.
+func (h *hostKeyCheck) callback(_ string, remote net.Addr, key ssh.PublicKey) error {
+	log := h.c.Log
+	if h.onFirst != nil {
+		h.onFirst()
+	}
+	log.Debug1("Server host key: %s %s", key.Type(), ssh.FingerprintSHA256(key))
+	db, err := knownhosts.Open(h.knownHostsFiles()...)
+	if err != nil {
+		log.Error("%v", err)
+		return errHostKey
+	}
+	for _, w := range db.Warnings {
+		log.Debug1("%s", w)
+	}
+	if cert, ok := key.(*ssh.Certificate); ok {
+		if db.IsHostAuthority(cert.SignatureKey, h.name, h.port) {
+			checker := &ssh.CertChecker{
+				IsHostAuthority: func(auth ssh.PublicKey, _ string) bool {
+					return db.IsHostAuthority(auth, h.name, h.port)
+				},
+			}
+			if err := checker.CheckHostKey(net.JoinHostPort(h.name, fmt.Sprint(h.port)), remote, key); err != nil {
+				log.Error("Certificate invalid: %v", err)
+				return errHostKey
+			}
+			log.Debug1("Host '%s' is known and matches the %s host certificate.", h.name, keyTypeName(cert.Key))
+			return nil
+		}
+		// As OpenSSH: a certificate from an unknown authority is judged
+		// by its plain key.
+		log.Debug1("No matching CA found. Retry with plain key")
+		key = cert.Key
+	}
+	res := db.Check(h.name, h.port, key)
+	switch res.Status {
+	case knownhosts.Known:
+		log.Debug1("Host '%s' is known and matches the %s host key.", h.name, keyTypeName(key))
+		if res.Entry != nil {
+			log.Debug1("Found key in %s:%d", res.Entry.File, res.Entry.Line)
+		}
+		h.checkIP(db, key)
+		return nil
+	case knownhosts.Revoked:
+		file, line := "", 0
+		if res.Entry != nil {
+			file, line = res.Entry.File, res.Entry.Line
+		}
+		log.Error(msgHostKeyRevoked, keyTypeName(key), ssh.FingerprintSHA256(key), file, line)
+		return errHostKey
+	case knownhosts.Changed:
+		return h.changed(key, res.Entry)
+	}
+	return h.unknown(key)
+}
+
+// checkIP warns, as OpenSSH does with CheckHostIP, when the address's entry
+// holds a different key than the name's.
+func (h *hostKeyCheck) checkIP(db *knownhosts.DB, key ssh.PublicKey) {
+	if !h.c.Opts.CheckHostIP || h.ip == "" || h.ip == h.name || h.c.Opts.HostKeyAlias != "" {
+		return
+	}
+	if db.Check(h.ip, h.port, key).Status == knownhosts.Changed {
+		h.c.Log.Error("Warning: the %s host key for '%s' differs from the key for the IP address '%s'",
+			keyTypeName(key), h.name, h.ip)
+	}
+}
+
+func (h *hostKeyCheck) pattern() string { return knownhosts.HostPattern(h.name, h.port) }
+
+func (h *hostKeyCheck) unknown(key ssh.PublicKey) error {
+	o, log := h.c.Opts, h.c.Log
+	switch o.StrictHostKeyChecking {
+	case "yes":
+		log.Error(msgHostKeyStrictNew, keyTypeName(key), h.pattern())
+		return errHostKey
+	case "no", "accept-new", "off":
+		return h.add(key)
+	}
+	prompt := msgHostKeyNotFound +
+		fmt.Sprintf(msgHostKeyFinger, keyTypeName(key), ssh.FingerprintSHA256(key)) +
+		msgHostKeyAsk
+	for {
+		answer, err := h.c.Prompt.Line(prompt)
+		if err != nil {
+			if errors.Is(err, errNoTTY) {
+				log.Debug1("read_passphrase: can't open /dev/tty: No such device or address")
+			}
+			return errHostKey
+		}
+		switch answer {
+		case "yes":
+			return h.add(key)
+		case "no":
+			return errHostKey
+		}
+		prompt = msgHostKeyAskAgain
+	}
+}
+
+// add stores the key in the first user known_hosts file, as OpenSSH does.
+func (h *hostKeyCheck) add(key ssh.PublicKey) error {
+	o, log := h.c.Opts, h.c.Log
+	if len(o.UserKnownHostsFiles) == 0 || o.UserKnownHostsFiles[0] == "none" {
+		return nil
+	}
+	file := o.UserKnownHostsFiles[0]
+	if st, err := os.Stat(file); err == nil && !st.Mode().IsRegular() {
+		// /dev/null and the like: OpenSSH's append goes nowhere; an
+		// atomic rewrite must not replace the device.
+		log.Info(msgHostKeyAdded, h.pattern(), keyTypeName(key))
+		return nil
+	}
+	if err := knownhosts.Append(file, h.name, h.port, key, o.HashKnownHosts); err != nil {
+		log.Error(msgHostKeyWriteError, file, err)
+		return nil
+	}
+	log.Info(msgHostKeyAdded, h.pattern(), keyTypeName(key))
+	return nil
+}
+
+// changed prints the banner and refuses, unless StrictHostKeyChecking=no,
+// where OpenSSH proceeds but keeps passwords away from the impostor.
+func (h *hostKeyCheck) changed(key ssh.PublicKey, old *knownhosts.Entry) error {
+	o := h.c.Opts
+	file, line, oldType := "", 0, keyTypeName(key)
+	if old != nil {
+		file, line = old.File, old.Line
+		if old.Key != nil {
+			oldType = keyTypeName(old.Key)
+		}
+	}
+	addTo := file
+	if len(o.UserKnownHostsFiles) > 0 {
+		addTo = o.UserKnownHostsFiles[0]
+	}
+	banner := fmt.Sprintf(msgHostKeyChangedBanner, keyTypeName(key), ssh.FingerprintSHA256(key),
+		addTo, oldType, file, line, removeCommand(file, h.pattern()), h.pattern())
+	if o.StrictHostKeyChecking == "no" || o.StrictHostKeyChecking == "off" {
+		banner = strings.TrimSuffix(banner, "Host key for "+h.pattern()+" has changed and you have requested strict checking.\n")
+		h.c.Log.Error("%s", strings.TrimSuffix(banner, "\n"))
+		h.c.Log.Error("Password authentication is disabled to avoid man-in-the-middle attacks.")
+		h.c.Log.Error("Keyboard-interactive authentication is disabled to avoid man-in-the-middle attacks.")
+		h.insecure = true
+		return nil
+	}
+	h.c.Log.Error("%s", strings.TrimSuffix(banner, "\n"))
+	return errHostKey
+}
+
+// removeCommand is the exact command that removes the old entry; -f is only
+// needed when the file is not the default one.
+func removeCommand(file, pattern string) string {
+	if file == filepath.Join(HomeDir(), ".ssh", "known_hosts") {
+		return fmt.Sprintf("ssh-keygen -R '%s'", pattern)
+	}
+	return fmt.Sprintf("ssh-keygen -f '%s' -R '%s'", file, pattern)
+}
+
+// plainKeyType maps a host key algorithm to the key type known_hosts
+// stores for it.
+func plainKeyType(alg string) string {
+	alg = strings.Replace(alg, "-cert-v01@openssh.com", "", 1)
+	if strings.HasPrefix(alg, "rsa-sha2-") {
+		return ssh.KeyAlgoRSA
+	}
+	return alg
+}
+
+// preferKnown puts first the algorithms whose key type is already known
+// for the host, keeping the order otherwise, as OpenSSH does when
+// HostKeyAlgorithms is not set: a server with several host keys then shows
+// the one we know rather than triggering the first-connection question.
+func preferKnown(algs []string, known []*knownhosts.Entry) []string {
+	types := map[string]bool{}
+	for _, e := range known {
+		if e.Key != nil && e.Marker == knownhosts.MarkerNone {
+			types[e.Key.Type()] = true
+		}
+	}
+	if len(types) == 0 {
+		return algs
+	}
+	var first, rest []string
+	for _, a := range algs {
+		if types[plainKeyType(a)] {
+			first = append(first, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	return append(first, rest...)
+}
+
+// knownEntries lists the entries for the host, for preferKnown.
+func (h *hostKeyCheck) knownEntries() []*knownhosts.Entry {
+	db, err := knownhosts.Open(h.knownHostsFiles()...)
+	if err != nil {
+		return nil
+	}
+	return db.Lookup(h.name, h.port)
+}

@@ -1,0 +1,300 @@
+package client
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+
+	"sshbox/configfmt"
+)
+
+// identity is one key the client may offer.
+type identity struct {
+	name   string // path or agent comment, for the debug lines
+	origin string // " agent", " explicit" as OpenSSH annotates
+	signer ssh.Signer
+}
+
+// DefaultIdentityFiles are tried when no IdentityFile is configured.
+func DefaultIdentityFiles() []string {
+	d := filepath.Join(HomeDir(), ".ssh")
+	return []string{filepath.Join(d, "id_ed25519"), filepath.Join(d, "id_ecdsa"), filepath.Join(d, "id_rsa")}
+}
+
+// isDefaultList reports whether the identity files are OpenSSH's defaults
+// rather than ones the user named (which -v marks "explicit").
+func isDefaultList(files []string) bool {
+	def := configfmt.DefaultClientOptions().IdentityFiles
+	if len(files) != len(def) {
+		return false
+	}
+	for i, f := range def {
+		if strings.HasPrefix(f, "~/") {
+			f = filepath.Join(HomeDir(), f[2:])
+		}
+		if files[i] != f {
+			return false
+		}
+	}
+	return true
+}
+
+// loadIdentities gathers agent keys, identity files and certificates, in the
+// order OpenSSH offers them: agent keys first, then files.
+func (c *Client) loadIdentities() []*identity {
+	o, log := c.Opts, c.Log
+	var files []*identity
+	explicit := len(o.IdentityFiles) > 0 && !isDefaultList(o.IdentityFiles)
+	paths := o.IdentityFiles
+	if len(paths) == 0 {
+		paths = DefaultIdentityFiles()
+	}
+	for _, p := range paths {
+		files = append(files, c.loadIdentityFile(p, explicit)...)
+	}
+	for _, p := range o.CertificateFiles {
+		files = append(files, c.loadCertificateFile(p, files)...)
+	}
+	agentIDs := c.agentIdentities()
+	if o.IdentitiesOnly {
+		// Only agent keys that match a configured file may be offered.
+		var keep []*identity
+		for _, a := range agentIDs {
+			for _, f := range files {
+				if bytes.Equal(a.signer.PublicKey().Marshal(), f.signer.PublicKey().Marshal()) {
+					keep = append(keep, a)
+					break
+				}
+			}
+		}
+		agentIDs = keep
+	}
+	var out []*identity
+	seen := map[string]bool{}
+	for _, id := range append(agentIDs, files...) {
+		k := string(id.signer.PublicKey().Marshal())
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, id)
+	}
+	if len(out) == 0 {
+		log.Debug1("No more authentication methods to try.")
+	}
+	return out
+}
+
+// agentIdentities asks the agent at IdentityAgent (or SSH_AUTH_SOCK).
+func (c *Client) agentIdentities() []*identity {
+	sock := c.Opts.IdentityAgent
+	if sock == "none" {
+		return nil
+	}
+	if sock == "" || sock == "SSH_AUTH_SOCK" {
+		sock = os.Getenv("SSH_AUTH_SOCK")
+	}
+	if sock == "" {
+		return nil
+	}
+	conn, err := net.Dial("unix", sock)
+	if err != nil {
+		c.Log.Debug1("get_agent_identities: ssh_get_authentication_socket: %v", err)
+		return nil
+	}
+	c.agentConn = conn
+	ag := agent.NewClient(conn)
+	c.agent = ag
+	signers, err := ag.Signers()
+	if err != nil {
+		c.Log.Debug1("get_agent_identities: %v", err)
+		return nil
+	}
+	keys, _ := ag.List()
+	var out []*identity
+	for i, s := range signers {
+		name := "agent key"
+		if i < len(keys) && keys[i].Comment != "" {
+			name = keys[i].Comment
+		}
+		out = append(out, &identity{name: name, origin: " agent", signer: s})
+	}
+	c.Log.Debug1("get_agent_identities: agent returned %d keys", len(out))
+	return out
+}
+
+// checkKeyPerms refuses private keys others can read, as OpenSSH does.
+func (c *Client) checkKeyPerms(path string, st os.FileInfo) bool {
+	if st.Mode().Perm()&0o077 == 0 || os.Getuid() != ownerOf(st) {
+		return true
+	}
+	c.Log.Error(msgKeyTooOpen, st.Mode().Perm(), path, path)
+	return false
+}
+
+// loadIdentityFile loads a private key and its certificate (path-cert.pub)
+// when present. An encrypted key is offered by its public half; the
+// passphrase is asked only when the server would accept it.
+func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
+	log := c.Log
+	origin := ""
+	if explicit {
+		origin = " explicit"
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		log.Debug1("identity file %s type -1", path)
+		if explicit {
+			log.Debug1("no such identity: %s: No such file or directory", path)
+		}
+		return nil
+	}
+	if !c.checkKeyPerms(path, st) {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		log.Error("Load key \"%s\": %v", path, err)
+		return nil
+	}
+	var signer ssh.Signer
+	s, err := ssh.ParsePrivateKey(data)
+	var missing *ssh.PassphraseMissingError
+	switch {
+	case err == nil:
+		signer = s
+	case errors.As(err, &missing):
+		pub := missing.PublicKey
+		if pub == nil {
+			pub = readPublicKey(path + ".pub")
+		}
+		if pub == nil {
+			log.Error("Load key \"%s\": the key is encrypted and %s.pub is missing", path, path)
+			return nil
+		}
+		signer = &lazySigner{c: c, path: path, data: data, pub: pub}
+	default:
+		log.Error("Load key \"%s\": invalid format", path)
+		return nil
+	}
+	log.Debug1("identity file %s type %s", path, signer.PublicKey().Type())
+	var out []*identity
+	if cert := readCertificate(path + "-cert.pub"); cert != nil {
+		if cs, err := ssh.NewCertSigner(cert, signer); err == nil {
+			log.Debug1("identity file %s-cert type %s", path, cert.Type())
+			out = append(out, &identity{name: path, origin: origin, signer: cs})
+		}
+	}
+	return append(out, &identity{name: path, origin: origin, signer: signer})
+}
+
+// loadCertificateFile pairs a CertificateFile with the identity holding its
+// private key.
+func (c *Client) loadCertificateFile(path string, ids []*identity) []*identity {
+	cert := readCertificate(path)
+	if cert == nil {
+		c.Log.Debug1("certificate file %s: not found or not a certificate", path)
+		return nil
+	}
+	for _, id := range ids {
+		if _, isCert := id.signer.PublicKey().(*ssh.Certificate); isCert {
+			continue
+		}
+		if bytes.Equal(id.signer.PublicKey().Marshal(), cert.Key.Marshal()) {
+			if cs, err := ssh.NewCertSigner(cert, id.signer); err == nil {
+				return []*identity{{name: path, origin: " explicit", signer: cs}}
+			}
+		}
+	}
+	c.Log.Debug1("certificate file %s: no identity holds its private key", path)
+	return nil
+}
+
+func readPublicKey(path string) ssh.PublicKey {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	k, _, _, _, err := ssh.ParseAuthorizedKey(data)
+	if err != nil {
+		return nil
+	}
+	return k
+}
+
+func readCertificate(path string) *ssh.Certificate {
+	if cert, ok := readPublicKey(path).(*ssh.Certificate); ok {
+		return cert
+	}
+	return nil
+}
+
+// lazySigner holds an encrypted private key and asks for its passphrase
+// the first time a signature is needed.
+type lazySigner struct {
+	c    *Client
+	path string
+	data []byte
+	pub  ssh.PublicKey
+
+	mu     sync.Mutex
+	signer ssh.AlgorithmSigner
+	failed bool
+}
+
+func (l *lazySigner) PublicKey() ssh.PublicKey { return l.pub }
+
+func (l *lazySigner) unlock() (ssh.AlgorithmSigner, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.signer != nil {
+		return l.signer, nil
+	}
+	if l.failed {
+		return nil, fmt.Errorf("no passphrase for %s", l.path)
+	}
+	prompt := fmt.Sprintf(msgPassphrase, l.path)
+	for i := 0; i < 3; i++ {
+		pass, err := l.c.Prompt.Secret(prompt)
+		if err != nil || pass == "" {
+			break
+		}
+		s, err := ssh.ParsePrivateKeyWithPassphrase(l.data, []byte(pass))
+		if err == nil {
+			as, ok := s.(ssh.AlgorithmSigner)
+			if !ok {
+				break
+			}
+			l.signer = as
+			return as, nil
+		}
+		prompt = fmt.Sprintf("Bad passphrase, try again for %s: ", l.path)
+	}
+	l.failed = true
+	return nil, fmt.Errorf("no passphrase for %s", l.path)
+}
+
+func (l *lazySigner) Sign(rand io.Reader, data []byte) (*ssh.Signature, error) {
+	s, err := l.unlock()
+	if err != nil {
+		return nil, err
+	}
+	return s.Sign(rand, data)
+}
+
+func (l *lazySigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm string) (*ssh.Signature, error) {
+	s, err := l.unlock()
+	if err != nil {
+		return nil, err
+	}
+	return s.SignWithAlgorithm(rand, data, algorithm)
+}

@@ -1,0 +1,106 @@
+package client
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+)
+
+// Level is a LogLevel as OpenSSH orders them.
+type Level int
+
+const (
+	LevelQuiet Level = iota
+	LevelFatal
+	LevelError
+	LevelInfo
+	LevelVerbose
+	LevelDebug1
+	LevelDebug2
+	LevelDebug3
+)
+
+// ParseLevel maps a LogLevel keyword (any case) to a Level.
+func ParseLevel(s string) (Level, error) {
+	switch strings.ToUpper(s) {
+	case "QUIET":
+		return LevelQuiet, nil
+	case "FATAL":
+		return LevelFatal, nil
+	case "ERROR":
+		return LevelError, nil
+	case "", "INFO":
+		return LevelInfo, nil
+	case "VERBOSE":
+		return LevelVerbose, nil
+	case "DEBUG", "DEBUG1":
+		return LevelDebug1, nil
+	case "DEBUG2":
+		return LevelDebug2, nil
+	case "DEBUG3":
+		return LevelDebug3, nil
+	}
+	return 0, fmt.Errorf("unsupported log level %q", s)
+}
+
+// Logger prints the client's diagnostics on stderr (or the -E file), one
+// line each, the way OpenSSH formats them. While the terminal is in raw mode
+// a bare LF would not return the cursor, so lines end in CR LF then.
+type Logger struct {
+	mu    sync.Mutex
+	w     io.Writer
+	level Level
+	raw   bool
+}
+
+// NewLogger writes lines at or below level to w.
+func NewLogger(w io.Writer, level Level) *Logger {
+	if w == nil {
+		w = os.Stderr
+	}
+	return &Logger{w: w, level: level}
+}
+
+// SetRaw tells the logger whether the terminal is in raw mode.
+func (l *Logger) SetRaw(raw bool) {
+	l.mu.Lock()
+	l.raw = raw
+	l.mu.Unlock()
+}
+
+// Level returns the configured level.
+func (l *Logger) Level() Level { return l.level }
+
+func (l *Logger) out(level Level, prefix, format string, args ...any) {
+	if l == nil || level > l.level {
+		return
+	}
+	msg := prefix + fmt.Sprintf(format, args...)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.raw {
+		msg = strings.ReplaceAll(msg, "\n", "\r\n") + "\r\n"
+	} else {
+		msg += "\n"
+	}
+	io.WriteString(l.w, msg)
+}
+
+// Error is for failures; shown unless LogLevel is QUIET or FATAL.
+func (l *Logger) Error(format string, args ...any) { l.out(LevelError, "", format, args...) }
+
+// Fatal is for the failure that ends ssh; shown unless LogLevel is QUIET.
+func (l *Logger) Fatal(format string, args ...any) { l.out(LevelFatal, "", format, args...) }
+
+// Info is for notices such as "Warning: Permanently added ..." (hidden by -q).
+func (l *Logger) Info(format string, args ...any) { l.out(LevelInfo, "", format, args...) }
+
+// Verbose is LogLevel VERBOSE.
+func (l *Logger) Verbose(format string, args ...any) { l.out(LevelVerbose, "", format, args...) }
+
+// Debug1, Debug2 and Debug3 are -v, -vv and -vvv.
+func (l *Logger) Debug1(format string, args ...any) { l.out(LevelDebug1, "debug1: ", format, args...) }
+func (l *Logger) Debug2(format string, args ...any) { l.out(LevelDebug2, "debug2: ", format, args...) }
+func (l *Logger) Debug3(format string, args ...any) { l.out(LevelDebug3, "debug3: ", format, args...) }

@@ -1,0 +1,157 @@
+package client
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"io"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/knownhosts"
+)
+
+func TestParseDestination(t *testing.T) {
+	for in, want := range map[string]Hop{
+		"host":                  {Host: "host"},
+		"u@host":                {User: "u", Host: "host"},
+		"u@host:2222":           {User: "u", Host: "host", Port: 2222},
+		"ssh://u@host:2222":     {User: "u", Host: "host", Port: 2222},
+		"ssh://host":            {Host: "host"},
+		"[::1]:22":              {Host: "::1", Port: 22},
+		"::1":                   {Host: "::1"},
+		"a@b@host":              {User: "a@b", Host: "host"},
+		"ssh://[fe80::1]:10022": {Host: "fe80::1", Port: 10022},
+	} {
+		got, err := ParseDestination(in)
+		if err != nil || got != want {
+			t.Errorf("%q: %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "@host", "host:0", "host:99999", "host:x", "[::1", "ssh://", "ssh://h/path", "a b"} {
+		if h, err := ParseDestination(bad); err == nil {
+			t.Errorf("%q: accepted as %+v", bad, h)
+		}
+	}
+}
+
+func TestParseForward(t *testing.T) {
+	for in, want := range map[string]fwdSpec{
+		"8080:localhost:80":        {bindPort: 8080, host: "localhost", hostPort: 80},
+		"*:8080:10.0.0.1:80":       {bindHost: "*", bindPort: 8080, host: "10.0.0.1", hostPort: 80},
+		"8080 localhost:80":        {bindPort: 8080, host: "localhost", hostPort: 80},
+		"[::1]:8080:[fe80::1]:443": {bindHost: "::1", bindPort: 8080, host: "fe80::1", hostPort: 443},
+	} {
+		got, err := ParseForward(in, false)
+		if err != nil || got != want {
+			t.Errorf("%q: %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	if got, err := ParseForward("127.0.0.1:1080", true); err != nil || got.bindPort != 1080 || got.bindHost != "127.0.0.1" {
+		t.Errorf("dynamic: %+v %v", got, err)
+	}
+	for _, bad := range []string{"", "80", "a:b:c", "1:h:99999", "1:2:3:4:5"} {
+		if _, err := ParseForward(bad, false); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestParseEscapeChar(t *testing.T) {
+	for in, want := range map[string]int{"~": '~', "none": EscapeNone, "^]": 0x1d, "^a": 1, "%": '%'} {
+		if got, err := ParseEscapeChar(in); err != nil || got != want {
+			t.Errorf("%q: %d %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "ab", "^1", "^~x"} {
+		if _, err := ParseEscapeChar(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestEscapeFilter(t *testing.T) {
+	var disconnected bool
+	f := &escapeFilter{c: &Client{}, ch: '~', lineHead: true, disconnect: func() { disconnected = true }}
+	if got := string(f.filter([]byte("a~b\r~~c\n~x"))); got != "a~b\r~c\n~x" {
+		t.Errorf("filtered %q", got)
+	}
+	// An escape split across two reads still counts.
+	f.filter([]byte("\r~"))
+	if got := string(f.filter([]byte(".rest"))); got != "" || !disconnected {
+		t.Errorf("~. across reads: sent %q, disconnected %v", got, disconnected)
+	}
+}
+
+func FuzzParseDestination(f *testing.F) {
+	for _, s := range []string{"u@h:22", "ssh://u@[::1]:2", "[h]:x", "a@@b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := ParseDestination(s)
+		if err != nil {
+			return
+		}
+		if h.Host == "" || h.Port < 0 || h.Port > 65535 {
+			t.Fatalf("%q gave %+v", s, h)
+		}
+	})
+}
+
+func FuzzParseForward(f *testing.F) {
+	for _, s := range []string{"1:h:2", "[::1]:1:[::2]:2", "a:1:b:2", "1 h:2"} {
+		f.Add(s, false)
+	}
+	f.Add("1080", true)
+	f.Fuzz(func(t *testing.T, s string, dynamic bool) {
+		fw, err := ParseForward(s, dynamic)
+		if err != nil {
+			return
+		}
+		if fw.bindPort < 0 || fw.bindPort > 65535 || fw.hostPort < 0 || fw.hostPort > 65535 {
+			t.Fatalf("%q gave %+v", s, fw)
+		}
+		if !dynamic && fw.host == "" {
+			t.Fatalf("%q: empty host", s)
+		}
+	})
+}
+
+func FuzzEscapeFilter(f *testing.F) {
+	f.Add([]byte("ls\r~.\n"), byte('~'))
+	f.Add([]byte("~~~?~#"), byte('~'))
+	f.Fuzz(func(t *testing.T, in []byte, ch byte) {
+		e := &escapeFilter{c: &Client{}, ch: ch, lineHead: true, disconnect: func() {}, suspend: func() {}, w: io.Discard}
+		if ch == '.' || ch == '?' || ch == '#' || ch == 0x1a {
+			return
+		}
+		out := e.filter(in)
+		if len(out) > len(in)+1 {
+			t.Fatalf("%q became %q", in, out)
+		}
+		if !strings.ContainsRune(string(in), rune(ch)) && string(out) != string(in) {
+			t.Fatalf("%q without escape char changed to %q", in, out)
+		}
+	})
+}
+
+func TestPreferKnown(t *testing.T) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaPub, err := ssh.NewPublicKey(&priv.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	algs := []string{"ssh-ed25519-cert-v01@openssh.com", "ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256", "ecdsa-sha2-nistp256"}
+	got := preferKnown(algs, []*knownhosts.Entry{{Key: rsaPub}})
+	want := "rsa-sha2-512,rsa-sha2-256,ssh-ed25519-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256"
+	if strings.Join(got, ",") != want {
+		t.Errorf("got %v, want %s", got, want)
+	}
+	if got := preferKnown(algs, nil); strings.Join(got, ",") != strings.Join(algs, ",") {
+		t.Errorf("nothing known: %v", got)
+	}
+}

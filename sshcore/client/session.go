@@ -1,0 +1,293 @@
+package client
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/sys/unix"
+	"golang.org/x/term"
+)
+
+// wantTTY decides whether to request a pty, as OpenSSH does from
+// RequestTTY, -t/-T and whether stdin is a terminal.
+func (c *Client) wantTTY(command string) bool {
+	mode := c.Opts.RequestTTY
+	switch {
+	case c.TTYFlag < 0:
+		mode = "no"
+	case c.TTYFlag == 1:
+		mode = "yes"
+	case c.TTYFlag >= 2:
+		mode = "force"
+	}
+	stdinTTY := term.IsTerminal(int(os.Stdin.Fd()))
+	switch mode {
+	case "no":
+		return false
+	case "force":
+		return true
+	case "yes":
+		if !stdinTTY {
+			c.Log.Info("%s", msgNoPtyStdin)
+			return false
+		}
+		return true
+	}
+	return command == "" && stdinTTY && !c.StdinNull
+}
+
+// terminalModes passes the local terminal's settings on, so the remote
+// line discipline treats ^C, ^H and the rest as this terminal does.
+func terminalModes(fd int) ssh.TerminalModes {
+	m := ssh.TerminalModes{ssh.TTY_OP_ISPEED: 38400, ssh.TTY_OP_OSPEED: 38400}
+	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		m[ssh.ECHO] = 1
+		return m
+	}
+	cc := map[uint8]int{ssh.VINTR: unix.VINTR, ssh.VQUIT: unix.VQUIT, ssh.VERASE: unix.VERASE,
+		ssh.VKILL: unix.VKILL, ssh.VEOF: unix.VEOF, ssh.VSTART: unix.VSTART, ssh.VSTOP: unix.VSTOP,
+		ssh.VSUSP: unix.VSUSP, ssh.VWERASE: unix.VWERASE, ssh.VLNEXT: unix.VLNEXT}
+	for op, i := range cc {
+		m[op] = uint32(t.Cc[i])
+	}
+	flag := func(op uint8, set uint32, bit uint32) {
+		if set&bit != 0 {
+			m[op] = 1
+		} else {
+			m[op] = 0
+		}
+	}
+	flag(ssh.ICRNL, t.Iflag, unix.ICRNL)
+	flag(ssh.IXON, t.Iflag, unix.IXON)
+	flag(ssh.ISIG, t.Lflag, unix.ISIG)
+	flag(ssh.ICANON, t.Lflag, unix.ICANON)
+	flag(ssh.ECHO, t.Lflag, unix.ECHO)
+	flag(ssh.ECHOE, t.Lflag, unix.ECHOE)
+	flag(ssh.ECHOK, t.Lflag, unix.ECHOK)
+	flag(ssh.OPOST, t.Oflag, unix.OPOST)
+	flag(ssh.ONLCR, t.Oflag, unix.ONLCR)
+	return m
+}
+
+// sendEnv passes SendEnv-matched variables and SetEnv pairs.
+func (c *Client) sendEnv(s *ssh.Session) {
+	for _, kv := range os.Environ() {
+		name, value, _ := strings.Cut(kv, "=")
+		for _, pat := range c.Opts.SendEnv {
+			if ok, _ := filepath.Match(pat, name); ok {
+				c.Log.Debug1("channel 0: setenv %s", name)
+				if err := s.Setenv(name, value); err != nil {
+					c.Log.Debug1("Sending env %s refused", name)
+				}
+				break
+			}
+		}
+	}
+	for _, kv := range c.Opts.SetEnv {
+		name, value, _ := strings.Cut(kv, "=")
+		c.Log.Debug1("channel 0: setenv %s", name)
+		s.Setenv(name, value)
+	}
+}
+
+// runSession runs the command (or a shell) and returns ssh's exit status.
+func (c *Client) runSession(conn *ssh.Client, command string) int {
+	log := c.Log
+	s, err := conn.NewSession()
+	if err != nil {
+		log.Fatal("channel 0: open failed: %v", err)
+		return 255
+	}
+	defer s.Close()
+	if c.Opts.ForwardAgent {
+		c.forwardAgent(conn, s)
+	}
+	c.sendEnv(s)
+
+	stdinFd := int(os.Stdin.Fd())
+	tty := c.wantTTY(command)
+	var restore func()
+	var mu sync.Mutex
+	restoreOnce := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if restore != nil {
+			restore()
+			restore = nil
+			log.SetRaw(false)
+		}
+	}
+	makeRaw := func() {
+		if !term.IsTerminal(stdinFd) {
+			return
+		}
+		old, err := term.MakeRaw(stdinFd)
+		if err != nil {
+			return
+		}
+		mu.Lock()
+		restore = func() { term.Restore(stdinFd, old) }
+		mu.Unlock()
+		log.SetRaw(true)
+	}
+	defer restoreOnce()
+
+	if tty {
+		termName := os.Getenv("TERM")
+		if termName == "" {
+			termName = "vt100"
+		}
+		w, h := 80, 24
+		if cw, ch, err := term.GetSize(stdinFd); err == nil {
+			w, h = cw, ch
+		}
+		if err := s.RequestPty(termName, h, w, terminalModes(stdinFd)); err != nil {
+			log.Error("PTY allocation request failed on channel 0")
+			tty = false
+		}
+	}
+
+	// Signals end ssh with the terminal restored; SIGWINCH follows the
+	// window size.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGWINCH)
+	defer signal.Stop(sigs)
+	go func() {
+		for sig := range sigs {
+			if sig == syscall.SIGWINCH {
+				if tty {
+					if w, h, err := term.GetSize(stdinFd); err == nil {
+						s.WindowChange(h, w)
+					}
+				}
+				continue
+			}
+			restoreOnce()
+			log.Fatal("Killed by signal %d.", sig.(syscall.Signal))
+			os.Exit(255)
+		}
+	}()
+
+	stdin, err := s.StdinPipe()
+	if err != nil {
+		log.Fatal("%v", err)
+		return 255
+	}
+	s.Stdout = os.Stdout
+	s.Stderr = os.Stderr
+
+	switch {
+	case c.Subsystem:
+		log.Debug1("Sending subsystem: %s", command)
+		err = s.RequestSubsystem(command)
+	case command == "":
+		err = s.Shell()
+	default:
+		log.Debug1("Sending command: %s", command)
+		err = s.Start(command)
+	}
+	if err != nil {
+		log.Fatal("channel 0: %v", err)
+		return 255
+	}
+	if tty {
+		makeRaw()
+	}
+
+	disconnected := make(chan struct{})
+	var once sync.Once
+	go func() {
+		var in io.Reader = os.Stdin
+		if c.StdinNull {
+			in = strings.NewReader("")
+		}
+		esc := c.escapeChar()
+		if !tty || esc == EscapeNone {
+			io.Copy(stdin, in)
+			stdin.Close()
+			return
+		}
+		f := &escapeFilter{c: c, ch: byte(esc), lineHead: true,
+			disconnect: func() {
+				once.Do(func() { close(disconnected) })
+				conn.Close()
+			},
+			suspend: func() { suspendSelf(restoreOnce, makeRaw) },
+		}
+		buf := make([]byte, 32*1024)
+		for {
+			n, err := in.Read(buf)
+			if n > 0 {
+				if out := f.filter(buf[:n]); len(out) > 0 {
+					if _, werr := stdin.Write(out); werr != nil {
+						return
+					}
+				}
+			}
+			if err != nil {
+				stdin.Close()
+				return
+			}
+		}
+	}()
+
+	err = s.Wait()
+	restoreOnce()
+	select {
+	case <-disconnected:
+		log.Info("\r\n"+msgConnClosed, c.Opts.HostName)
+		return 255
+	default:
+	}
+	return c.exitStatus(err, tty)
+}
+
+// exitStatus maps the session's end onto ssh's exit status as OpenSSH
+// does: the command's status, 255 for a signal or a lost connection.
+func (c *Client) exitStatus(err error, tty bool) int {
+	var ee *ssh.ExitError
+	var missing *ssh.ExitMissingError
+	switch {
+	case err == nil:
+		if tty {
+			c.Log.Info(msgConnClosed, c.Opts.HostName)
+		}
+		return 0
+	case errors.As(err, &ee):
+		if ee.Signal() != "" {
+			c.Log.Debug1("remote command killed by signal %s", ee.Signal())
+			return 255
+		}
+		if tty {
+			c.Log.Info(msgConnClosed, c.Opts.HostName)
+		}
+		return ee.ExitStatus()
+	case errors.As(err, &missing):
+		return 255
+	}
+	if c.aliveFailed.Load() {
+		return 255
+	}
+	c.Log.Error(msgConnClosedRemote, c.Opts.HostName)
+	return 255
+}
+
+func (c *Client) escapeChar() int {
+	e := c.Opts.EscapeChar
+	if e == "" {
+		e = "~"
+	}
+	ch, err := ParseEscapeChar(e)
+	if err != nil {
+		return '~'
+	}
+	return ch
+}
