@@ -2,6 +2,7 @@ package sshkeygen
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -255,4 +256,28 @@ func TestFingerprintCommentSources(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Without -f the file is asked for on stdin, ~/.ssh made 0700 if missing.
+func TestAskForFileName(t *testing.T) {
+	home := t.TempDir()
+	cmd := exec.Command(binKeygen(t), "-t", "ecdsa", "-N", "", "-C", "asked")
+	cmd.Env = append(os.Environ(), "HOME="+home)
+	cmd.Stdin = strings.NewReader("\n")
+	cmd.SysProcAttr = noTTY()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	def := filepath.Join(home, ".ssh", "id_ecdsa")
+	for _, want := range []string{"Enter file in which to save the key (" + def + "): ",
+		"Created directory '" + filepath.Join(home, ".ssh") + "'.", "Your identification has been saved in " + def} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if mode(t, filepath.Join(home, ".ssh")) != 0o700 || mode(t, def) != 0o600 {
+		t.Errorf("modes %v %v", mode(t, filepath.Join(home, ".ssh")), mode(t, def))
+	}
+	must(t, ossh(t, "-y", "-f", def), "OpenSSH reads it")
 }

@@ -160,7 +160,8 @@ func (db *DB) IsRevoked(key ssh.PublicKey, host string, port int) bool {
 	return false
 }
 
-// Lookup returns the plain (unmarked) entries for host and port, in order.
+// Lookup returns every entry that applies to host and port (markers
+// included), in file order.
 func (db *DB) Lookup(host string, port int) []*Entry {
 	name := HostPattern(host, port)
 	var out []*Entry
