@@ -202,6 +202,9 @@ func TestBadArguments(t *testing.T) {
 		if r.rc == 0 || strings.Count(strings.TrimSpace(r.err), "\n") > 20 || r.err == "" {
 			t.Errorf("%v: exit %d stderr %q", c, r.rc, r.err)
 		}
+		if r.out != "" {
+			t.Errorf("%v: stdout %q", c, r.out)
+		}
 		if strings.Contains(r.err, "panic") {
 			t.Errorf("%v panicked: %s", c, r.err)
 		}
