@@ -44,7 +44,7 @@ func knownHostsFixture(t *testing.T) (plain, hashed string) {
 	return plain, hashed
 }
 
-var lookups = []string{"alpha.example", "192.0.2.1", "[alpha.example]:2222", "[192.0.2.1]:2222",
+var lookups = []string{"alpha.example", "ALPHA.example", "192.0.2.1", "[alpha.example]:2222", "[192.0.2.1]:2222",
 	"beta.example", "[beta.example]:22", "x.wild.example", "no.wild.example", "ca.example", "nowhere"}
 
 func TestFindAgreesWithOpenSSH(t *testing.T) {
