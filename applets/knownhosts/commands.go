@@ -273,8 +273,9 @@ func (a *app) scan(c *cli.Context) int {
 			status = 1
 			continue
 		}
+		port := port
 		if strings.HasPrefix(arg, "[") {
-			port = p
+			port = p // [host]:port overrides -p for that host
 		}
 		got := 0
 		announced := false
