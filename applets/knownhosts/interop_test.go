@@ -164,6 +164,15 @@ func TestScanListFindHashRemove(t *testing.T) {
 		t.Errorf("scan -t ed25519: %q", r.out)
 	}
 
+	// [host]:port names the port for that host.
+	r = must(t, khRun(t, "scan", "-t", "ed25519", name), "scan [host]:port")
+	if got := sortedLines(r.out); len(got) != 1 || got[0] != name+" "+s.pubs["ed25519"] {
+		t.Errorf("scan %s: %q", name, r.out)
+	}
+	if r := khRun(t, "scan", "-T", "2", "-p", "1", "127.0.0.1"); r.rc != 1 || !strings.Contains(r.err, "127.0.0.1:1") {
+		t.Errorf("scan of a closed port: %+v", r)
+	}
+
 	// Other entries that remove must leave alone.
 	// (With keys the server does not have: OpenSSH's ssh also trusts a
 	// host's port 22 entries on other ports.)
