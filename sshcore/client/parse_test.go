@@ -74,7 +74,7 @@ func TestParseEscapeChar(t *testing.T) {
 
 func TestEscapeFilter(t *testing.T) {
 	var disconnected bool
-	f := &escapeFilter{c: &Client{}, ch: '~', lineHead: true, disconnect: func() { disconnected = true }}
+	f := &escapeFilter{c: &Client{}, ch: '~', lineHead: true, disconnect: func() { disconnected = true }, w: io.Discard}
 	if got := string(f.filter([]byte("a~b\r~~c\n~x"))); got != "a~b\r~c\n~x" {
 		t.Errorf("filtered %q", got)
 	}
