@@ -6,16 +6,25 @@
 // reads goes through ReadFile.
 package configfmt
 
-import (
-	"errors"
-	"io"
-)
-
-// This file is the package's contract with the rest of sshbox. The bodies
-// below are placeholders until the record reader and dialects land; callers
-// code against the signatures.
-
-var errNotReady = errors.New("configfmt: not implemented yet")
+// This file is the package's contract with the rest of sshbox; the code
+// lives in files named by concern:
+//
+//	records.go    ReadFile, Decode, Encode: the record layer
+//	openssh.go    the OpenSSH dialect's lines, quoting and Include
+//	loadclient.go DefaultClientOptions, LoadClient, (*ClientOptions).WriteG
+//	client.go     the ssh_config keyword table
+//	loadserver.go DefaultServerOptions, LoadServer, (*ServerConfig).For,
+//	              (*ServerOptions).WriteT
+//	server.go     the sshd_config keyword table
+//	ssh2.go       the ssh2 dialect and its keyword mapping
+//	patterns.go   OpenSSH's pattern lists and CIDR matching
+//	tokens.go     % tokens and ~
+//
+// Warnings: keywords OpenSSH knows but sshbox does not act on are
+// accepted; one line per keyword ("FILE:LINE: X is accepted but not acted
+// on by sshbox") lands in ClientOptions.Warnings or ServerConfig.Warnings
+// for the applet to show (ssh -v, sshd's log). Errors are one line naming
+// FILE:LINE or the byte offset.
 
 // Format is a record format.
 type Format int
@@ -27,28 +36,3 @@ const (
 	VAR                    // 2-byte LE count, data, pad to even
 	VFC                    // VAR with a fixed control area before the data
 )
-
-// ReadFile, Decode and Encode (records.go) are the record layer.
-
-// DefaultClientOptions, LoadClient and ClientOptions.WriteG are in
-// loadclient.go.
-
-// DefaultServerOptions returns OpenSSH's server defaults.
-func DefaultServerOptions() *ServerOptions { return &ServerOptions{} }
-
-// ServerConfig is a parsed sshd configuration, Match blocks kept, ready to be
-// evaluated per connection.
-type ServerConfig struct {
-	Path string
-}
-
-// LoadServer parses the sshd configuration at path with the -o overrides
-// applied first.
-func LoadServer(path string, overrides []string) (*ServerConfig, error) { return nil, errNotReady }
-
-// For returns the effective options for one connection, Match blocks
-// applied. A zero MatchConn gives the global options.
-func (c *ServerConfig) For(m MatchConn) (*ServerOptions, error) { return nil, errNotReady }
-
-// WriteT prints the options as `sshd -T` does.
-func (o *ServerOptions) WriteT(w io.Writer) error { return errNotReady }

@@ -23,6 +23,13 @@ func cw(name, def string, norm func([]string) (string, error)) clientKW {
 	return clientKW{name: name, status: warned, x: &extraVal{def: def, norm: norm, single: norm != nil}}
 }
 
+// cwn: like cw, for a keyword taking several arguments.
+func cwn(name, def string, norm func([]string) (string, error)) clientKW {
+	k := cw(name, def, norm)
+	k.x.single = false
+	return k
+}
+
 func cdep(name string) clientKW { return clientKW{name: name, status: deprecated} }
 
 // Typed setters and printers.
@@ -308,8 +315,8 @@ var clientTable = []clientKW{
 		o.EscapeChar = v
 		return nil
 	}, g: func(o *ClientOptions) []string { return []string{visEscape(o.EscapeChar)} }},
-	cw("IPQoS", "lowdelay throughput", nil),
-	cw("RekeyLimit", "0 0", nil),
+	cwn("IPQoS", "lowdelay throughput", nIPQoS),
+	cwn("RekeyLimit", "0 0", nRekeyLimit),
 	cw("StreamLocalBindMask", "0177", nil),
 	cw("SyslogFacility", "USER", nUpper),
 	{name: "ProxyCommand", set: func(o *ClientOptions, a []string, _ bool) error {
@@ -338,7 +345,8 @@ var clientTable = []clientKW{
 	cw("SmartcardDevice", "", nFirst),
 	cdep("Protocol"), cdep("Cipher"), cdep("FallBackToRsh"), cdep("UseRsh"), cdep("UsePrivilegedPort"),
 	cdep("RhostsRSAAuthentication"), cdep("RSAAuthentication"), cdep("CompressionLevel"), cdep("UseRoaming"),
-	cdep("UseBlacklistedKeys"), cdep("ChallengeResponseAuthenticationLegacy"),
+	cdep("UseBlacklistedKeys"), cdep("AFSTokenPassing"), cdep("GlobalKnownHostsFile2"), cdep("UserKnownHostsFile2"),
+	cdep("KerberosAuthentication"), cdep("KerberosTGTPassing"), cdep("ProtocolKeepAlives"), cdep("RhostsAuthentication"),
 }
 
 // clientAliases are OpenSSH's other spellings of the same keywords.
@@ -349,6 +357,8 @@ var clientAliases = map[string]string{
 	"skeyauthentication":              "kbdinteractiveauthentication",
 	"tisauthentication":               "kbdinteractiveauthentication",
 	"dsaauthentication":               "pubkeyauthentication",
+	"identityfile2":                   "identityfile",
+	"setuptimeout":                    "connecttimeout", // Debian
 }
 
 var clientIndex = func() map[string]*clientKW {

@@ -1,6 +1,10 @@
 package configfmt
 
 import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -27,6 +31,106 @@ func FuzzDecode(f *testing.F) {
 			if len(again) != len(recs) {
 				t.Fatalf("re-encoded %v: %d records, want %d", fm, len(again), len(recs))
 			}
+		}
+	})
+}
+
+var fuzzClientSeeds = []string{
+	gConfigs["hosts"], gConfigs["match"], gConfigs["final"], gConfigs["misc"], gConfigs["jump"],
+	"Include /nonexistent/*.conf\nHost *\n Port 1\n",
+	"Host \"quoted name\" !neg\n  User=x\n",
+	"Match !all\nMatch exec \"true\"\n",
+	"IdentityFile ~nosuchuser/x\n",
+	"HostName %z\n",
+}
+
+var fuzzServerSeeds = []string{
+	tConfigs["many"], tConfigs["match"], tConfigs["quotes"],
+	"Match Address 10.0.0.0/33\n",
+	"Subsystem sftp a\nSubsystem sftp b\n",
+	"Match User a\n  Port 22\n",
+	"Match all extra\n",
+}
+
+// fuzzFile writes data where the loaders can read it.
+func fuzzFile(t *testing.T, dir string, data []byte) string {
+	p := filepath.Join(dir, "cfg")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func FuzzOpenSSHClient(f *testing.F) {
+	for _, s := range fuzzClientSeeds {
+		f.Add([]byte(s), "web1")
+		f.Add(Encode(strings.Split(s, "\n"), VAR), "x.example.com")
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte, host string) {
+		p := fuzzFile(t, dir, data)
+		o, err := LoadClient([]string{p}, nil, host, "")
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error is not one line: %q", err)
+			}
+			return
+		}
+		if err := o.WriteG(io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func FuzzOpenSSHServer(f *testing.F) {
+	for _, s := range fuzzServerSeeds {
+		f.Add([]byte(s))
+		f.Add(Encode(strings.Split(s, "\n"), VFC))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := fuzzFile(t, dir, data)
+		c, err := LoadServer(p, nil)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error is not one line: %q", err)
+			}
+			return
+		}
+		for _, m := range []MatchConn{{}, {User: "root", Host: "a.example.com", Addr: "10.1.2.3", LocalAddr: "127.0.0.1", LocalPort: 22}} {
+			o, err := c.For(m)
+			if err != nil {
+				continue
+			}
+			if err := o.WriteT(io.Discard); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+func FuzzSSH2(f *testing.F) {
+	f.Add([]byte(strings.Join(sshd2Config, "\n")), true)
+	f.Add([]byte(strings.Join(ssh2ClientConfig, "\n")), false)
+	f.Add(Encode(sshd2Config, VAR), true)
+	f.Add([]byte("*:\n\"a b\":\nPort \"1\n"), true)
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte, server bool) {
+		p := fuzzFile(t, dir, data)
+		if server {
+			c, err := LoadServer(p, nil)
+			if err != nil {
+				return
+			}
+			o, err := c.For(MatchConn{User: "u", Host: "alpha1", Addr: "10.0.0.1"})
+			if err == nil {
+				_ = o.WriteT(io.Discard)
+			}
+			return
+		}
+		o, err := LoadClient([]string{p}, nil, "alpha1", "")
+		if err == nil {
+			_ = o.WriteG(io.Discard)
 		}
 	})
 }

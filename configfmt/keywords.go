@@ -105,3 +105,48 @@ func (x extraVal) parse(a []string) (string, error) {
 	}
 	return x.norm(a)
 }
+
+// nIPQoS: one value stands for both interactive and bulk traffic.
+func nIPQoS(a []string) (string, error) {
+	if len(a) > 2 {
+		return "", oneArg(a[1:])
+	}
+	if len(a) == 1 {
+		a = []string{a[0], a[0]}
+	}
+	return strings.ToLower(a[0] + " " + a[1]), nil
+}
+
+// nRekeyLimit prints "SIZE [TIME]" in bytes and seconds.
+func nRekeyLimit(a []string) (string, error) {
+	if len(a) > 2 {
+		return "", oneArg(a[1:])
+	}
+	size := "0"
+	if !strings.EqualFold(a[0], "default") && a[0] != "none" {
+		s := a[0]
+		mul := int64(1)
+		switch strings.ToUpper(s[len(s)-1:]) {
+		case "K":
+			mul, s = 1<<10, s[:len(s)-1]
+		case "M":
+			mul, s = 1<<20, s[:len(s)-1]
+		case "G":
+			mul, s = 1<<30, s[:len(s)-1]
+		}
+		n, err := parseInt(s)
+		if err != nil {
+			return "", fmt.Errorf("invalid RekeyLimit size %q", a[0])
+		}
+		size = strconv.FormatInt(int64(n)*mul, 10)
+	}
+	secs := "0"
+	if len(a) == 2 && !strings.EqualFold(a[1], "none") && !strings.EqualFold(a[1], "default") {
+		t, err := parseTime(a[1])
+		if err != nil {
+			return "", err
+		}
+		secs = strconv.Itoa(t)
+	}
+	return size + " " + secs, nil
+}

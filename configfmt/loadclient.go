@@ -54,13 +54,21 @@ type clientEval struct {
 	local     localIdentity
 	final     bool
 	wantFinal bool
+
+	// The ssh2 dialect: the last value wins, except over keywords locked
+	// by -o and -l; accum makes a line add to a list.
+	lastWins, accum bool
+	locked          map[string]bool
 }
 
 // LoadClient reads the client configuration files in order (the first
 // value obtained wins), after the -o overrides, for the destination host
 // and the remote user given on the command line ("" if none). The caller
 // passes only the files that exist (-F FILE, or ~/.ssh/config and
-// /etc/ssh/ssh_config).
+// /etc/ssh/ssh_config). Command-line flags that set options (-p 2222, -i
+// FILE, -J, -L, -R, -D, -A, -C...) go into overrides in command-line order
+// as OpenSSH applies them ("Port=2222", "IdentityFile=FILE"); user (-l)
+// counts after the overrides.
 //
 // In the returned options, IdentityFiles, CertificateFiles,
 // UserKnownHostsFiles, IdentityAgent, ProxyCommand, RemoteCommand have their
@@ -97,13 +105,27 @@ func LoadClient(files []string, overrides []string, host, user string) (*ClientO
 		if filepath.Clean(path) == SystemClientConfig {
 			ld.incDir = "/etc/ssh"
 		}
-		f, err := ld.readFile(path, 0)
+		recs, err := ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		if isSSH2(recs) {
+			s2, err := parseSSH2(path, recs)
+			if err != nil {
+				return nil, err
+			}
+			// The ssh2 dialect has no second pass: its values are
+			// applied once, here, in file order.
+			if err := s2.applyClient(e); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		f, err := ld.parse(path, recs, 0)
 		if err != nil {
 			return nil, err
 		}
 		parsed = append(parsed, f)
-	}
-	for _, f := range parsed {
 		if err := e.run(f, true, false); err != nil {
 			return nil, err
 		}
@@ -188,7 +210,7 @@ func (e *clientEval) apply(l *cline, active bool) error {
 		if err != nil {
 			return l.errorf("%s: %v", kw.name, err)
 		}
-		if active && !e.seen[name] {
+		if active && (!e.seen[name] || e.lastWins && !e.locked[name]) {
 			e.o.extra[name] = v
 			e.seen[name] = true
 		}
@@ -196,11 +218,17 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	}
 	// Values are checked even in blocks that do not apply, as OpenSSH
 	// does; they land in a scratch copy then.
-	target := e.o
-	if !active || e.seen[name] && !kw.acc {
+	target, first := e.o, !e.seen[name]
+	if e.lastWins {
+		if e.locked[name] {
+			active = false
+		}
+		first = first || !e.accum
+	}
+	if !active || !e.lastWins && e.seen[name] && !kw.acc {
 		target = &ClientOptions{raw: map[string][]string{}, extra: map[string]string{}}
 	}
-	if err := kw.set(target, l.args, !e.seen[name]); err != nil {
+	if err := kw.set(target, l.args, first); err != nil {
 		return l.errorf("%s: %v", kw.name, err)
 	}
 	if active {

@@ -106,10 +106,18 @@ func splitArgs(s string) ([]string, error) {
 	return args, nil
 }
 
+// Limits on what Include may pull in: a glob can match the file itself or
+// whole directory trees, and device files never end.
+const (
+	maxIncludedFiles = 256
+	maxConfigSize    = 4 << 20
+)
+
 // loader reads files through the record reader and resolves Include.
 type loader struct {
 	incDir string // where relative Include paths are looked up
 	home   string // for ~ in Include paths
+	count  int    // files included so far
 }
 
 func (ld *loader) readFile(path string, depth int) (*cfile, error) {
@@ -164,8 +172,15 @@ func (ld *loader) include(l *cline, depth int) ([]*cfile, error) {
 		}
 		sort.Strings(matches)
 		for _, m := range matches {
-			if st, err := os.Stat(m); err != nil || st.IsDir() {
-				continue
+			st, err := os.Stat(m)
+			if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
+				continue // directories, devices, FIFOs; /proc files claim size 0
+			}
+			if st.Size() > maxConfigSize {
+				return nil, l.errorf("Include %s: file larger than %d bytes", m, maxConfigSize)
+			}
+			if ld.count++; ld.count > maxIncludedFiles {
+				return nil, l.errorf("Include: more than %d files included", maxIncludedFiles)
 			}
 			f, err := ld.readFile(m, depth+1)
 			if err != nil {

@@ -135,6 +135,9 @@ type ServerOptions struct {
 	KexAlgorithms            string
 	HostKeyAlgorithms        string
 	PubkeyAcceptedAlgorithms string
+
+	subsysOrder []string          // Subsystem names in definition order, for sshd -T
+	extra       map[string]string // keywords not acted on, as sshd -T prints them
 }
 
 // MatchConn describes the connection that sshd Match blocks are evaluated

@@ -115,3 +115,15 @@ func TestSshdOpenSSHPty(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestSshdLoginShell: without a command the user's shell runs as a login
+// shell (argv[0] "-sh") on a terminal, and its exit status comes back.
+func TestSshdLoginShell(t *testing.T) {
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "")
+	out, _, code := sshRun(t, d, key, u.Name, []byte("echo \"zero=$0 tty=$SSH_TTY\"; exit 5\n"), []string{"-tt"})
+	if code != 5 || !strings.Contains(out, "zero=-sh tty=/dev/pts/") {
+		t.Fatalf("login shell: status %d, output %q", code, out)
+	}
+}

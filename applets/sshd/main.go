@@ -26,7 +26,6 @@ type flags struct {
 	logFile     string
 	debug       int
 	ports       []int
-	hostKeys    []string
 	options     []string
 	test        bool
 	testDump    bool
@@ -72,8 +71,13 @@ func Main(args []string) int {
 			}
 			f.configGiven = ctx.IsSet("f")
 			f.ports = ctx.IntSlice("p")
-			f.hostKeys = ctx.StringSlice("h")
 			f.options = ctx.StringSlice("o")
+			// -h is a HostKey line that comes before the file's, which
+			// also replaces the default keys (OpenSSH's servconf does the
+			// same).
+			for _, k := range ctx.StringSlice("h") {
+				f.options = append(f.options, "HostKey="+k)
+			}
 			if ctx.Bool("4") {
 				f.options = append(f.options, "AddressFamily=inet")
 			}
@@ -149,12 +153,11 @@ type configSource interface {
 	For(m configfmt.MatchConn) (*configfmt.ServerOptions, error)
 }
 
-// cmdlineConfig lays the -p and -h flags over a configuration: -p replaces
-// the configured ports and -h adds host keys in front, as in OpenSSH.
+// cmdlineConfig lays the -p flags over a configuration: they replace the
+// configured ports, as in OpenSSH.
 type cmdlineConfig struct {
-	src      configSource
-	ports    []int
-	hostKeys []string
+	src   configSource
+	ports []int
 }
 
 func (c *cmdlineConfig) For(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
@@ -164,9 +167,6 @@ func (c *cmdlineConfig) For(m configfmt.MatchConn) (*configfmt.ServerOptions, er
 	}
 	if len(c.ports) > 0 {
 		o.Port = append([]int(nil), c.ports...)
-	}
-	if len(c.hostKeys) > 0 {
-		o.HostKeys = append(append([]string(nil), c.hostKeys...), o.HostKeys...)
 	}
 	return o, nil
 }
@@ -192,7 +192,7 @@ func loadConfig(f *flags) (*cmdlineConfig, error) {
 	default:
 		src = sc
 	}
-	return &cmdlineConfig{src: src, ports: f.ports, hostKeys: f.hostKeys}, nil
+	return &cmdlineConfig{src: src, ports: f.ports}, nil
 }
 
 // dumpConfig is sshd -T: the effective options, for the connection -C

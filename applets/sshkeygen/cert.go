@@ -23,11 +23,7 @@ func (o *opts) signCerts() int {
 		fmt.Fprint(o.stderr, usageText)
 		return 1
 	}
-	caPath := o.file
-	if !o.hasFile {
-		fmt.Fprint(o.stderr, usageText)
-		return 1
-	}
+	caPath := o.caKey
 	ca, _, ok := o.loadPrivate(caPath, msgPass, msgLoadKey)
 	if !ok {
 		return 255

@@ -235,7 +235,11 @@ func (o *opts) changeKeyComment() int {
 	if !ok {
 		return 255
 	}
-	fmt.Fprintf(o.stdout, msgOldComment, k.Comment)
+	if k.Comment == "" {
+		fmt.Fprint(o.stdout, msgNoComment)
+	} else {
+		fmt.Fprintf(o.stdout, msgOldComment, k.Comment)
+	}
 	comment := o.comment
 	if !o.hasComment {
 		fmt.Fprint(o.stdout, msgNewComment)

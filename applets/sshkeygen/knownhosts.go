@@ -25,15 +25,15 @@ func (o *opts) knownHosts() int {
 		fmt.Fprintf(o.stderr, "%s: %v\n", path, err)
 		return 255
 	}
-	if (o.find || o.remove) && len(o.args) != 1 {
+	if len(o.args) != 0 {
 		fmt.Fprint(o.stderr, usageText)
 		return 1
 	}
 	switch {
 	case o.find:
-		return o.findHost(lines, o.args[0])
+		return o.findHost(lines, o.host)
 	case o.remove:
-		return o.removeHost(path, lines, o.args[0])
+		return o.removeHost(path, lines, o.host)
 	}
 	return o.hashFile(path, lines)
 }

@@ -15,7 +15,9 @@ import (
 // optstring is OpenSSH ssh-keygen's getopt string: letters followed by ':'
 // take a value. It drives the expansion of combined short flags (-lvf x)
 // before urfave/cli sees the command line.
-const optstring = "ABHLceFhiklpqRsyb:C:E:f:I:m:N:n:O:P:t:V:vz:"
+const hostCertFlag = "host-certificate"
+
+const optstring = "ABHLcehiklpqyb:C:E:F:f:I:m:N:n:O:P:R:s:t:V:vz:"
 
 // opts is the parsed command line.
 type opts struct {
@@ -23,6 +25,8 @@ type opts struct {
 	hostCert, importKey, list, changePass, quiet, remove      bool
 	sign, printPublic                                         bool
 	verbose                                                   int
+	host                                                      string
+	caKey                                                     string
 	bits                                                      int
 	comment, hashAlg, file, keyID, format, newPass            string
 	principals, oldPass, keyType, validity, serial            string
@@ -68,6 +72,11 @@ func expand(args []string) ([]string, error) {
 				out = append(out, "-"+string(c)+"="+v)
 				break
 			}
+			if c == 'h' {
+				// urfave/cli treats a set "h" as its help flag.
+				out = append(out, "-"+hostCertFlag)
+				continue
+			}
 			out = append(out, "-"+string(c))
 		}
 	}
@@ -87,6 +96,9 @@ func flags() []cli.Flag {
 			}
 			i++
 			continue
+		}
+		if name == "h" {
+			name = hostCertFlag
 		}
 		if name == "v" {
 			f = append(f, &cli.BoolFlag{Name: name, Count: new(int)})
@@ -146,9 +158,14 @@ func (o *opts) fill(c *cli.Context) error {
 	b := c.Bool
 	s := c.String
 	o.genHostKeys, o.hash, o.printCert, o.changeComment = b("A"), b("H"), b("L"), b("c")
-	o.export, o.find, o.hostCert, o.importKey = b("e"), b("F"), b("h"), b("i")
-	o.list, o.changePass, o.quiet, o.remove = b("l"), b("p"), b("q"), b("R")
-	o.sign, o.printPublic = b("s"), b("y")
+	o.export, o.find, o.hostCert, o.importKey = b("e"), c.IsSet("F"), b(hostCertFlag), b("i")
+	o.list, o.changePass, o.quiet, o.remove = b("l"), b("p"), b("q"), c.IsSet("R")
+	o.host = s("F")
+	if o.remove {
+		o.host = s("R")
+	}
+	o.sign, o.printPublic = c.IsSet("s"), b("y")
+	o.caKey = s("s")
 	o.verbose = c.Count("v")
 	o.comment, o.hasComment = s("C"), c.IsSet("C")
 	o.hashAlg = s("E")

@@ -46,6 +46,7 @@ const (
 	msgSavedNewPass   = "Your identification has been saved with the new passphrase.\n"
 	msgOldComment     = "Old comment: %s\n"
 	msgNewComment     = "New comment: "
+	msgNoComment      = "No existing comment\n"
 	msgCommentApplied = "Comment '%s' applied\n"
 	msgBadHash        = "Invalid hash algorithm \"%s\"\n"
 	msgBadFormat      = "unsupported key format \"%s\"\n"

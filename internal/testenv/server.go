@@ -21,7 +21,7 @@ type Sshbox struct {
 
 // SshboxConfig writes an sshd_config for sshbox's sshd in a fresh directory:
 // a free port on 127.0.0.1, a new ed25519 host key made by OpenSSH's
-// ssh-keygen, no pid file, and extra appended. It returns the config path,
+// ssh-keygen, no pid file unless extra names one, and extra appended. It returns the config path,
 // the host key and the port.
 func SshboxConfig(t testing.TB, extra string) (cfgPath, hostKey string, port int) {
 	t.Helper()
@@ -32,7 +32,11 @@ func SshboxConfig(t testing.TB, extra string) (cfgPath, hostKey string, port int
 		t.Fatalf("ssh-keygen: %v\n%s", err, out)
 	}
 	port = FreePort(t)
-	cfg := fmt.Sprintf("Port %d\nListenAddress 127.0.0.1\nHostKey %s\nPidFile none\n%s\n", port, hostKey, extra)
+	cfg := fmt.Sprintf("Port %d\nListenAddress 127.0.0.1\nHostKey %s\n", port, hostKey)
+	if !strings.Contains(strings.ToLower(extra), "pidfile") {
+		cfg += "PidFile none\n"
+	}
+	cfg += extra + "\n"
 	cfgPath = filepath.Join(dir, "sshd_config")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)

@@ -55,6 +55,12 @@ func SignCert(ca ssh.Signer, r CertRequest) (*ssh.Certificate, error) {
 		}
 		c.CriticalOptions, c.Extensions = crit, ext
 	}
+	if as, ok := ca.(ssh.AlgorithmSigner); ok && ca.PublicKey().Type() == ssh.KeyAlgoRSA {
+		// OpenSSH signs with rsa-sha2-512 by default.
+		if ms, err := ssh.NewSignerWithAlgorithms(as, []string{ssh.KeyAlgoRSASHA512}); err == nil {
+			ca = ms
+		}
+	}
 	if err := c.SignCert(rand.Reader, ca); err != nil {
 		return nil, err
 	}

@@ -52,17 +52,7 @@ func LoadPrivateFile(path string, pass PassphraseFunc) (*PrivateKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := ParsePrivate(data, pass)
-	if err != nil {
-		return nil, err
-	}
-	if k.Comment == "" {
-		// PEM and PKCS#8 keys carry no comment; OpenSSH takes the .pub's.
-		if _, c, err := readPublicFile(path + ".pub"); err == nil {
-			k.Comment = c
-		}
-	}
-	return k, nil
+	return ParsePrivate(data, pass)
 }
 
 // LoadSigner is what the ssh client and sshd call: the permission check,

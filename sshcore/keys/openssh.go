@@ -26,7 +26,7 @@ type opensshFile struct {
 
 // maxKDFRounds bounds the bcrypt cost a file may ask for, so a hostile
 // file cannot keep us busy for hours (OpenSSH's default is 16).
-const maxKDFRounds = 1 << 12
+var maxKDFRounds uint32 = 1 << 12
 
 type opensshCipher struct {
 	keyLen, ivLen int

@@ -6,6 +6,7 @@ package knownhosts
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -69,7 +70,7 @@ func Open(files ...string) (*DB, error) {
 	db := &DB{}
 	for _, f := range files {
 		lines, err := readLines(f)
-		if os.IsNotExist(err) {
+		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
 		if err != nil {

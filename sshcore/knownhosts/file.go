@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"sshbox/configfmt"
 	"sshbox/internal/atomicfile"
 )
 
@@ -83,14 +84,17 @@ func HashLine(l Line) (out []string, hashed bool) {
 	return out, true
 }
 
-// WriteLines replaces path with lines, atomically and keeping its mode.
-// With backup set, the previous file stays as path.old (as ssh-keygen -R
-// and -H leave it).
+// WriteLines replaces path with lines, atomically and keeping its mode and
+// record format (a VAR file stays VAR). With backup set, the previous file
+// stays as path.old (as ssh-keygen -R and -H leave it).
 func WriteLines(path string, lines []string, backup bool) error {
-	data := ""
-	if len(lines) > 0 {
-		data = strings.Join(lines, "\n") + "\n"
+	format := configfmt.StreamLF
+	if old, err := os.ReadFile(path); err == nil {
+		if _, f, err := configfmt.Decode(old); err == nil {
+			format = f
+		}
 	}
+	data := configfmt.Encode(lines, format)
 	if backup {
 		old := path + ".old"
 		if err := os.Remove(old); err != nil && !os.IsNotExist(err) {
@@ -100,7 +104,7 @@ func WriteLines(path string, lines []string, backup bool) error {
 			return fmt.Errorf("link %s to %s: %w", path, old, err)
 		}
 	}
-	return atomicfile.WriteFile(path, []byte(data), 0o600)
+	return atomicfile.WriteFile(path, data, 0o600)
 }
 
 // Texts returns the text of each line.

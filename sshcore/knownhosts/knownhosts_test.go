@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/configfmt"
 	"sshbox/internal/testenv"
 )
 
@@ -237,5 +238,42 @@ func TestOpenSSHFindsAppended(t *testing.T) {
 	}
 	if r := db.Check("plain.example", 2222, k); r.Status != Unknown {
 		t.Errorf("wrong port matched: %v", r.Status)
+	}
+}
+
+// Files copied from OpenVMS keep their record format; every one reads.
+func TestRecordFormats(t *testing.T) {
+	k := newKey(t)
+	lines := []string{"# from VMS", "vms.example " + authLine(k), "[vms.example]:2200 " + authLine(k)}
+	for _, f := range []configfmt.Format{configfmt.StreamLF, configfmt.StreamCR, configfmt.Stream, configfmt.VAR, configfmt.VFC} {
+		p := filepath.Join(t.TempDir(), "known_hosts")
+		if err := os.WriteFile(p, configfmt.Encode(lines, f), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err := Open(p)
+		if err != nil {
+			t.Fatalf("format %v: %v", f, err)
+		}
+		if r := db.Check("vms.example", 2200, k); r.Status != Known || r.Entry.Line != 3 {
+			t.Errorf("format %v: %+v", f, r)
+		}
+	}
+}
+
+func TestWriteLinesKeepsRecordFormat(t *testing.T) {
+	k := newKey(t)
+	p := filepath.Join(t.TempDir(), "known_hosts")
+	lines := []string{"a.example " + authLine(k), "b.example " + authLine(k)}
+	os.WriteFile(p, configfmt.Encode(lines, configfmt.VAR), 0o640)
+	if err := WriteLines(p, lines[1:], false); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(p)
+	recs, f, err := configfmt.Decode(data)
+	if err != nil || f != configfmt.VAR || len(recs) != 1 || recs[0] != lines[1] {
+		t.Fatalf("after rewrite: %v %v %q", err, f, recs)
+	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != 0o640 {
+		t.Fatalf("mode %v", st.Mode().Perm())
 	}
 }

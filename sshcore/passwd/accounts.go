@@ -37,6 +37,10 @@ type Shadow struct {
 type Account struct {
 	User
 	Shadow *Shadow // nil when the shadow file has no line for the user
+	// ShadowErr is why the shadow file could not be read (an unprivileged
+	// process, for example), or nil. Lookup still returns the account, so
+	// a caller can use it for public-key logins; Check refuses passwords.
+	ShadowErr error
 }
 
 // ParsePasswdLine parses one passwd(5) line (without its newline).

@@ -46,7 +46,8 @@ func (db *DB) now() time.Time {
 
 // Lookup finds a user and their shadow entry. It returns an error wrapping
 // ErrNoSuchUser when passwd has no such name, and a "file:line: ..." error
-// when the user's own line is malformed. Malformed lines of other users are
+// when the user's own line is malformed. An unreadable shadow file is not an
+// error here but recorded in Account.ShadowErr. Malformed lines of other users are
 // passed over, as the C library does, so that one bad line does not lock
 // everybody out.
 func (db *DB) Lookup(name string) (*Account, error) {
@@ -112,14 +113,14 @@ func (db *DB) lookup(name string) (*Account, string, error) {
 		}
 	}
 	dummy := db.dummy(&best)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, dummy, err
+	if acct == nil {
+		return nil, dummy, fmt.Errorf("%w: %q", ErrNoSuchUser, name)
 	}
 	if lineErr != nil {
 		return nil, dummy, lineErr
 	}
-	if acct == nil {
-		return nil, dummy, fmt.Errorf("%w: %q", ErrNoSuchUser, name)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		acct.ShadowErr = err
 	}
 	return acct, dummy, nil
 }
@@ -138,6 +139,10 @@ func Check(db *DB, user, password string, allowEmpty bool) error {
 	if err != nil {
 		burn(dummy, password)
 		return err
+	}
+	if acct.ShadowErr != nil {
+		burn(dummy, password)
+		return acct.ShadowErr
 	}
 	pw := []byte(password)
 	h := acct.Hash()

@@ -179,6 +179,9 @@ func TestRefusedHashes(t *testing.T) {
 		{"$y$.9T/.$abcd$def", ErrMalformedHash},     // scrypt with t
 		{"$y$j9T$a$def", ErrMalformedHash},          // salt of 6 bits
 		{"$y$j9T$!!$def", ErrMalformedHash},
+		{"$y$/9T.nu$abcd$def", ErrCostTooHigh},   // WORM, p=300 passes over 16 MiB
+		{"$y$jJ..xzzz$abcd$def", ErrCostTooHigh}, // RW with a huge p: S-boxes
+		{"$y$/FT/6$abcd$def", ErrCostTooHigh},    // 1 GiB, 10 passes
 		{"$y$j9T", ErrMalformedHash},
 		{"$y$", ErrMalformedHash},
 		{"$y$j....$abcd$def", ErrMalformedHash}, // RW needs N/p > 1: N=2, p=2

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"math/bits"
+	"sync"
 
 	"golang.org/x/crypto/pbkdf2"
 )
@@ -329,7 +330,8 @@ func yescryptBody(passwd, salt []byte, flags uint32, n uint64, r int, p, t uint3
 	if flags != 0 {
 		copy(sha[:], b[:32])
 	}
-	v := make([]uint32, uint64(32*r)*n)
+	v := getWords(uint64(32*r) * n)
+	defer putWords(v)
 	xy := make([]uint32, 64*r)
 	if flags&yescryptRW != 0 {
 		s := make([]uint32, sWords*int(p))
@@ -363,4 +365,20 @@ func yescryptKDF(passwd, salt []byte, p *yescryptParams) []byte {
 		passwd = yescryptBody(passwd, salt, p.flags, n>>6, r, p.p, 0, true)
 	}
 	return yescryptBody(passwd, salt, p.flags, n, r, p.p, p.t, false)
+}
+
+// vPool keeps yescrypt's big V arrays between calls: 16 MiB per login at
+// Debian's default is worth reusing rather than leaving to the collector.
+// No zeroing is needed: SMix1 writes every block of V before any read of it.
+var vPool sync.Pool
+
+func getWords(n uint64) []uint32 {
+	if p, ok := vPool.Get().(*[]uint32); ok && uint64(cap(*p)) >= n {
+		return (*p)[:n]
+	}
+	return make([]uint32, n)
+}
+
+func putWords(v []uint32) {
+	vPool.Put(&v)
 }

@@ -18,7 +18,9 @@ const (
 	yescryptRWDefaults = 0xb6
 	yescryptRWFlavor   = 0x3fc
 	yescryptSaltMax    = 64
-	yescryptHashLen    = 32
+	// yescryptMaxWork bounds 128*N*r times the passes over V (p without
+	// RW mode, and t+1): four times the memory limit, a few seconds.
+	yescryptMaxWork = 4 * MaxYescryptMemory
 )
 
 type yescryptParams struct {
@@ -217,12 +219,25 @@ func (p *yescryptParams) check() error {
 	case p.flags&yescryptRW != 0 && (uint64(1)<<p.logN)/uint64(p.p) <= 1:
 		return yescryptBad("N/p too small")
 	}
-	if p.logN > 30 || 128*uint64(p.r)*(uint64(1)<<p.logN) > MaxYescryptMemory ||
-		128*uint64(p.r)*uint64(p.p) > MaxYescryptMemory {
-		return fmt.Errorf("%w: $y$ needs more than %d MiB", ErrCostTooHigh, MaxYescryptMemory>>20)
-	}
 	if p.t > MaxYescryptT {
 		return fmt.Errorf("%w: $y$ t=%d above %d", ErrCostTooHigh, p.t, MaxYescryptT)
+	}
+	if p.logN > 30 {
+		return fmt.Errorf("%w: $y$ N=2^%d", ErrCostTooHigh, p.logN)
+	}
+	// r*p < 2^30 and N <= 2^30 keep these products within 64 bits.
+	v := 128 * uint64(p.r) << p.logN
+	mem := v + 128*uint64(p.r)*uint64(p.p)
+	lanes := uint64(p.p) // without RW, each of the p lanes runs over all of V
+	if p.flags&yescryptRW != 0 {
+		mem += sBytes * uint64(p.p)
+		lanes = 1
+	}
+	if mem > MaxYescryptMemory {
+		return fmt.Errorf("%w: $y$ needs more than %d MiB", ErrCostTooHigh, MaxYescryptMemory>>20)
+	}
+	if v*lanes*uint64(p.t+1) > yescryptMaxWork {
+		return fmt.Errorf("%w: $y$ with p=%d, t=%d does too much work", ErrCostTooHigh, p.p, p.t)
 	}
 	return nil
 }

@@ -132,19 +132,13 @@ func readAuthorizedKeys(path string, a *account, strict bool) ([]string, error) 
 	if len(data) > maxAuthKeysFile {
 		return nil, fmt.Errorf("%s is larger than %d bytes", real, maxAuthKeysFile)
 	}
-	return decodeRecords(data)
-}
-
-// decodeRecords splits file contents into records through configfmt, which
-// knows the OpenVMS record formats.
-func decodeRecords(data []byte) ([]string, error) {
+	// Whatever record format the file came in (a VAR file copied from
+	// OpenVMS included), configfmt gives its lines.
 	recs, _, err := configfmt.Decode(data)
-	if err != nil && err.Error() == "configfmt: not implemented yet" {
-		// The record reader is being written on another branch; until it
-		// lands, plain text is all there is.
-		return strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n"), nil
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", real, err)
 	}
-	return recs, err
+	return recs, nil
 }
 
 // lookupKeyFile returns the options of the line of one file that

@@ -68,18 +68,7 @@ func (c *conn) directTCPIP(nch ssh.NewChannel) {
 			return
 		}
 		go ssh.DiscardRequests(reqs)
-		stop := make(chan struct{})
-		go func() {
-			// A client that vanishes leaves the target connection open
-			// otherwise.
-			select {
-			case <-c.gone:
-				tc.Close()
-			case <-stop:
-			}
-		}()
-		pipe(ch, tc)
-		close(stop)
+		pipe(ch, tc, c.gone)
 	}()
 }
 
@@ -99,7 +88,18 @@ func permitted(list []string, host string, port uint32) bool {
 }
 
 // pipe copies both ways until both directions are done, passing EOF on.
-func pipe(ch ssh.Channel, tc net.Conn) {
+// When gone closes (the client left) the TCP side is closed too, which a
+// target that keeps its connection open would otherwise never see.
+func pipe(ch ssh.Channel, tc net.Conn, gone <-chan struct{}) {
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		select {
+		case <-gone:
+			tc.Close()
+		case <-stop:
+		}
+	}()
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
@@ -119,12 +119,128 @@ func pipe(ch ssh.Channel, tc net.Conn) {
 	tc.Close()
 }
 
-// handleGlobalRequests answers connection-level requests. Remote
-// forwarding is not offered; keepalives from clients get their answer.
+// tcpipForwardMsg is the payload of "tcpip-forward" and
+// "cancel-tcpip-forward" (RFC 4254 7.1): what ssh -R asks sshd to listen on.
+type tcpipForwardMsg struct {
+	BindAddr string
+	BindPort uint32
+}
+
+// forwardedTCPIPMsg opens a "forwarded-tcpip" channel for one connection
+// accepted on a remote forwarding.
+type forwardedTCPIPMsg struct {
+	Addr       string
+	Port       uint32
+	OriginAddr string
+	OriginPort uint32
+}
+
+// handleGlobalRequests answers connection-level requests: remote
+// forwardings (ssh -R) are opened and cancelled here; anything else (an
+// OpenSSH keepalive, hostkey rotation) gets a refusal, which is an answer.
 func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
-	for req := range reqs {
-		if req.WantReply {
-			req.Reply(false, nil)
+	forwards := map[string]net.Listener{}
+	defer func() {
+		for _, l := range forwards {
+			l.Close()
 		}
+	}()
+	for req := range reqs {
+		switch req.Type {
+		case "tcpip-forward":
+			var m tcpipForwardMsg
+			if err := ssh.Unmarshal(req.Payload, &m); err != nil || !c.forwardingAllowed("remote") ||
+				m.BindPort != 0 && m.BindPort < 1024 && c.user.acct.UID != 0 || m.BindPort > 65535 {
+				req.Reply(false, nil)
+				continue
+			}
+			l, err := net.Listen("tcp", net.JoinHostPort(c.bindHost(m.BindAddr), strconv.Itoa(int(m.BindPort))))
+			if err != nil {
+				c.srv.log().Verbosef("remote forward %s port %d failed: %v", m.BindAddr, m.BindPort, err)
+				req.Reply(false, nil)
+				continue
+			}
+			port := uint32(l.Addr().(*net.TCPAddr).Port)
+			key := net.JoinHostPort(m.BindAddr, strconv.Itoa(int(port)))
+			if old, ok := forwards[key]; ok {
+				old.Close()
+			}
+			forwards[key] = l
+			var reply []byte
+			if m.BindPort == 0 {
+				reply = ssh.Marshal(struct{ Port uint32 }{port})
+			}
+			req.Reply(true, reply)
+			c.sessions.Add(1)
+			go func() {
+				defer c.sessions.Done()
+				c.serveForward(l, m.BindAddr, port)
+			}()
+		case "cancel-tcpip-forward":
+			var m tcpipForwardMsg
+			key := ""
+			if ssh.Unmarshal(req.Payload, &m) == nil {
+				key = net.JoinHostPort(m.BindAddr, strconv.Itoa(int(m.BindPort)))
+			}
+			l, ok := forwards[key]
+			if ok {
+				l.Close()
+				delete(forwards, key)
+			}
+			req.Reply(ok, nil)
+		default:
+			if req.WantReply {
+				req.Reply(false, nil)
+			}
+		}
+	}
+}
+
+// bindHost applies GatewayPorts to the address a client asked to listen
+// on: unless the administrator allows otherwise, only loopback.
+func (c *conn) bindHost(requested string) string {
+	switch strings.ToLower(c.user.opts.GatewayPorts) {
+	case "yes":
+		return ""
+	case "clientspecified":
+		if requested == "" || requested == "*" {
+			return ""
+		}
+		if requested == "localhost" {
+			return "127.0.0.1"
+		}
+		return requested
+	}
+	if requested == "::1" || requested == "[::1]" {
+		return "::1"
+	}
+	return "127.0.0.1"
+}
+
+// serveForward accepts connections on a remote forwarding and hands each
+// to the client in a forwarded-tcpip channel, until the forwarding is
+// cancelled or the client leaves.
+func (c *conn) serveForward(l net.Listener, addr string, port uint32) {
+	go func() {
+		<-c.gone
+		l.Close()
+	}()
+	for {
+		tc, err := l.Accept()
+		if err != nil {
+			return
+		}
+		oip, oport := splitAddr(tc.RemoteAddr())
+		ch, reqs, err := c.sshConn.OpenChannel("forwarded-tcpip", ssh.Marshal(forwardedTCPIPMsg{addr, port, oip, uint32(oport)}))
+		if err != nil {
+			tc.Close()
+			continue
+		}
+		go ssh.DiscardRequests(reqs)
+		c.sessions.Add(1)
+		go func() {
+			defer c.sessions.Done()
+			pipe(ch, tc, c.gone)
+		}()
 	}
 }

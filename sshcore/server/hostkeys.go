@@ -89,6 +89,9 @@ func GenerateHostKey(path string) (ssh.Signer, error) {
 // Keys that cannot be loaded are reported through logf and skipped, as
 // OpenSSH does; no key at all is an error.
 func HostKeys(configured []string, logf func(format string, args ...any)) ([]ssh.Signer, error) {
+	if isDefaultHostKeys(configured) {
+		configured = nil
+	}
 	var keys []ssh.Signer
 	load := func(p string) bool {
 		k, err := LoadHostKey(p)
@@ -125,6 +128,20 @@ func HostKeys(configured []string, logf func(format string, args ...any)) ([]ssh
 		return nil, fmt.Errorf("%s", msgNoHostKeys)
 	}
 	return keys, nil
+}
+
+// isDefaultHostKeys reports whether the list is OpenSSH's default list, as
+// the configuration fills it in when no HostKey line is given.
+func isDefaultHostKeys(list []string) bool {
+	if len(list) != len(DefaultHostKeyFiles) {
+		return false
+	}
+	for i := range list {
+		if list[i] != DefaultHostKeyFiles[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func generateDefault(logf func(string, ...any)) (ssh.Signer, error) {

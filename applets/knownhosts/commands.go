@@ -1,0 +1,381 @@
+package knownhosts
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/keys"
+	kh "sshbox/sshcore/knownhosts"
+)
+
+func (a *app) usage(c *cli.Context, n int) bool {
+	if c.NArg() != n {
+		fmt.Fprintf(a.stderr, msgArgs, c.Command.Name, c.Command.Name+" "+c.Command.ArgsUsage)
+		return false
+	}
+	return true
+}
+
+// readFile reads the known_hosts file; a missing one is empty. Lines that
+// do not parse are reported once.
+func (a *app) readFile() ([]kh.Line, bool) {
+	lines, err := kh.ReadFile(a.file)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, true
+	}
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgWarning, err)
+		return nil, false
+	}
+	for _, l := range lines {
+		if l.Err != nil {
+			fmt.Fprintf(a.stderr, "known-hosts: %s:%d: %v\n", a.file, l.Num, l.Err)
+		}
+	}
+	return lines, true
+}
+
+// hostArg turns HOST or [HOST]:PORT into host and port.
+func (a *app) hostArg(s string) (string, int, bool) {
+	host, port := kh.SplitHostPort(s)
+	if host == "" || strings.ContainsAny(host, " \t,") {
+		fmt.Fprintf(a.stderr, msgBadHost, s)
+		return "", 0, false
+	}
+	return host, port, true
+}
+
+func (a *app) printEntry(e *kh.Entry) {
+	marker := ""
+	if e.Marker != "" {
+		marker = e.Marker + " "
+	}
+	hosts := e.Hosts
+	if e.Hashed() {
+		hosts = msgHashedName
+	}
+	fmt.Fprintf(a.stdout, msgListLine, a.file, e.Line, marker, hosts, keys.TypeLabel(e.Key), keys.Fingerprint(e.Key, "sha256"))
+}
+
+func (a *app) list(c *cli.Context) int {
+	if !a.usage(c, 0) {
+		return 1
+	}
+	lines, ok := a.readFile()
+	if !ok {
+		return 1
+	}
+	for _, l := range lines {
+		if l.Entry != nil {
+			a.printEntry(l.Entry)
+		}
+	}
+	return 0
+}
+
+func (a *app) find(c *cli.Context) int {
+	if !a.usage(c, 1) {
+		return 1
+	}
+	host, port, ok := a.hostArg(c.Args().First())
+	if !ok {
+		return 1
+	}
+	lines, ok := a.readFile()
+	if !ok {
+		return 1
+	}
+	found := kh.Find(lines, kh.HostPattern(host, port))
+	for _, l := range found {
+		a.printEntry(l.Entry)
+	}
+	if len(found) == 0 {
+		fmt.Fprintf(a.stderr, msgNotFound, kh.HostPattern(host, port), a.file)
+		return 1
+	}
+	return 0
+}
+
+// readKey reads a public key from a file (.pub line, RFC 4716, or the
+// public half of a private key) or from stdin for "-".
+func (a *app) readKey(arg string) (ssh.PublicKey, bool) {
+	var k ssh.PublicKey
+	var err error
+	if arg == "-" {
+		var data []byte
+		data, err = io.ReadAll(a.stdin)
+		if err == nil {
+			k, _, err = keys.ParsePublic(data)
+		}
+	} else {
+		k, _, err = keys.LoadPublicFile(arg)
+	}
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgBadKeyFile, arg, err)
+		return nil, false
+	}
+	return k, true
+}
+
+// addKey appends host:port with key unless it is known; a different key of
+// the same type is refused, with the command that removes it.
+func (a *app) addKey(db *kh.DB, host string, port int, key ssh.PublicKey, hash, quiet bool) (added, ok bool) {
+	name := kh.HostPattern(host, port)
+	switch r := db.Check(host, port, key); r.Status {
+	case kh.Known:
+		if !quiet {
+			fmt.Fprintf(a.stderr, msgAlreadyKnown, name, keys.TypeLabel(key), r.Entry.File, r.Entry.Line)
+		}
+		return false, true
+	case kh.Changed, kh.Revoked:
+		fmt.Fprintf(a.stderr, msgKeyDiffers, name, keys.TypeLabel(key), r.Entry.File, r.Entry.Line, a.file, name)
+		return false, false
+	}
+	if err := kh.Append(a.file, host, port, key, hash); err != nil {
+		fmt.Fprintf(a.stderr, msgWarning, err)
+		return false, false
+	}
+	db.Entries = append(db.Entries, &kh.Entry{File: a.file, Line: -1, Key: key, Hosts: name})
+	return true, true
+}
+
+func (a *app) openDB() (*kh.DB, bool) {
+	db, err := kh.Open(a.file)
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgWarning, err)
+		return nil, false
+	}
+	return db, true
+}
+
+func (a *app) add(c *cli.Context) int {
+	if !a.usage(c, 2) {
+		return 1
+	}
+	host, port, ok := a.hostArg(c.Args().Get(0))
+	if !ok {
+		return 1
+	}
+	key, ok := a.readKey(c.Args().Get(1))
+	if !ok {
+		return 1
+	}
+	db, ok := a.openDB()
+	if !ok {
+		return 1
+	}
+	added, ok := a.addKey(db, host, port, key, c.Bool("hash"), false)
+	if !ok {
+		return 1
+	}
+	if added {
+		fmt.Fprintf(a.stdout, msgAdded, kh.HostPattern(host, port), keys.TypeLabel(key), keys.Fingerprint(key, "sha256"), a.file)
+	}
+	return 0
+}
+
+func (a *app) remove(c *cli.Context) int {
+	if !a.usage(c, 1) {
+		return 1
+	}
+	host, port, ok := a.hostArg(c.Args().First())
+	if !ok {
+		return 1
+	}
+	lines, ok := a.readFile()
+	if !ok {
+		return 1
+	}
+	name := kh.HostPattern(host, port)
+	texts, changed := kh.RemoveName(lines, name)
+	if len(changed) == 0 {
+		fmt.Fprintf(a.stderr, msgNotFound, name, a.file)
+		return 1
+	}
+	if err := kh.WriteLines(a.file, texts, false); err != nil {
+		fmt.Fprintf(a.stderr, msgWarning, err)
+		return 1
+	}
+	nums := make([]string, len(changed))
+	for i, n := range changed {
+		nums[i] = strconv.Itoa(n)
+	}
+	fmt.Fprintf(a.stdout, msgRemoved, name, a.file, strings.Join(nums, ", "))
+	return 0
+}
+
+func (a *app) hash(c *cli.Context) int {
+	if !a.usage(c, 0) {
+		return 1
+	}
+	lines, ok := a.readFile()
+	if !ok {
+		return 1
+	}
+	var out []string
+	n := 0
+	for _, l := range lines {
+		h, did := kh.HashLine(l)
+		if did {
+			n += len(h)
+		}
+		out = append(out, h...)
+	}
+	if n > 0 {
+		if err := kh.WriteLines(a.file, out, false); err != nil {
+			fmt.Fprintf(a.stderr, msgWarning, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(a.stdout, msgHashed, n, a.file)
+	return 0
+}
+
+func (a *app) scan(c *cli.Context) int {
+	if c.NArg() == 0 {
+		fmt.Fprintf(a.stderr, msgArgs, "scan", "scan "+c.Command.ArgsUsage)
+		return 1
+	}
+	types := kh.DefaultScanTypes
+	if t := c.String("t"); t != "" {
+		types = strings.Split(t, ",")
+		for _, typ := range types {
+			if _, ok := kh.ScanTypes[typ]; !ok {
+				fmt.Fprintf(a.stderr, "known-hosts scan: unknown key type %q\n", typ)
+				return 1
+			}
+		}
+	}
+	port := c.Int("p")
+	if port < 1 || port > 65535 {
+		fmt.Fprintf(a.stderr, "known-hosts scan: bad port %d\n", port)
+		return 1
+	}
+	var db *kh.DB
+	if c.Bool("add") {
+		var ok bool
+		if db, ok = a.openDB(); !ok {
+			return 1
+		}
+	}
+	status := 0
+	for _, arg := range c.Args().Slice() {
+		host, p, ok := a.hostArg(arg)
+		if !ok {
+			status = 1
+			continue
+		}
+		if strings.HasPrefix(arg, "[") {
+			port = p
+		}
+		got := 0
+		announced := false
+		for _, r := range kh.Scan(host, port, types, time.Duration(c.Int("T"))*time.Second) {
+			if r.Err != nil {
+				fmt.Fprintf(a.stderr, msgScanFailed, host, port, r.Type, r.Err)
+				continue
+			}
+			if !announced {
+				fmt.Fprintf(a.stderr, msgScanComment, host, port, r.Version)
+				announced = true
+			}
+			got++
+			fmt.Fprintln(a.stdout, kh.FormatLine(host, port, r.Key, c.Bool("hash")))
+			if db != nil {
+				if _, ok := a.addKey(db, host, port, r.Key, c.Bool("hash"), true); !ok {
+					status = 1
+				}
+			}
+		}
+		if got == 0 {
+			status = 1
+		}
+	}
+	return status
+}
+
+func (a *app) importSSH2(c *cli.Context) int {
+	if !a.usage(c, 1) {
+		return 1
+	}
+	dir := c.Args().First()
+	list, bad, err := kh.ReadSSH2Dir(dir)
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgWarning, err)
+		return 1
+	}
+	status := 0
+	for _, e := range bad {
+		fmt.Fprintf(a.stderr, msgWarning, e)
+		status = 1
+	}
+	db, ok := a.openDB()
+	if !ok {
+		return 1
+	}
+	added, known := 0, 0
+	for _, k := range list {
+		did, ok := a.addKey(db, k.Host, k.Port, k.Key, c.Bool("hash"), true)
+		switch {
+		case !ok:
+			status = 1
+		case did:
+			added++
+		default:
+			known++
+		}
+	}
+	fmt.Fprintf(a.stdout, msgImported, added, dir, a.file, known)
+	return status
+}
+
+func (a *app) exportSSH2(c *cli.Context) int {
+	if !a.usage(c, 1) {
+		return 1
+	}
+	dir := c.Args().First()
+	lines, ok := a.readFile()
+	if !ok {
+		return 1
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintf(a.stderr, msgWarning, err)
+		return 1
+	}
+	written := map[string]int{}
+	n := 0
+	for _, l := range lines {
+		if l.Entry == nil {
+			continue
+		}
+		names, err := kh.ExportNames(l.Entry)
+		if err != nil {
+			fmt.Fprintf(a.stderr, msgSkipEntry, a.file, l.Num, err)
+			continue
+		}
+		for _, name := range names {
+			host, port := kh.SplitHostPort(name)
+			file := kh.SSH2FileName(host, port)
+			if first, dup := written[file]; dup {
+				fmt.Fprintf(a.stderr, msgSkipDuplicate, a.file, l.Num, name, first)
+				continue
+			}
+			if _, err := kh.WriteSSH2Key(dir, host, port, l.Entry.Key); err != nil {
+				fmt.Fprintf(a.stderr, msgWarning, err)
+				return 1
+			}
+			written[file] = l.Num
+			n++
+		}
+	}
+	fmt.Fprintf(a.stdout, msgExported, n, a.file, dir)
+	return 0
+}

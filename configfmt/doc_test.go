@@ -1,0 +1,100 @@
+package configfmt
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// docs/configuration.md carries the keyword tables generated from the code's
+// tables; this test fails when they drift apart. UPDATE_DOCS=1 rewrites
+// them.
+
+const (
+	docBegin = "<!-- keyword tables: generated from configfmt by TestKeywordTablesInDocs; UPDATE_DOCS=1 go test ./configfmt -run TestKeywordTablesInDocs -->"
+	docEnd   = "<!-- end of keyword tables -->"
+)
+
+func keywordTables() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### ssh_config (client)\n\n| Keyword | Status | Other spellings |\n|---|---|---|\n")
+	alias := func(m map[string]string, name string) string {
+		var out []string
+		for a, to := range m {
+			if to == strings.ToLower(name) {
+				out = append(out, a)
+			}
+		}
+		sort.Strings(out)
+		return strings.Join(out, ", ")
+	}
+	byName := func(names []string) []string { sort.Strings(names); return names }
+	var cn []string
+	cs := map[string]status{}
+	for _, k := range clientTable {
+		cn = append(cn, k.name)
+		cs[k.name] = k.status
+	}
+	for _, n := range byName(cn) {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", n, cs[n], alias(clientAliases, n))
+	}
+	fmt.Fprintf(&b, "\n### sshd_config (server)\n\n| Keyword | Status | In Match | Other spellings |\n|---|---|---|---|\n")
+	var sn []string
+	ss := map[string]*serverKW{}
+	for i, k := range serverTable {
+		sn = append(sn, k.name)
+		ss[k.name] = &serverTable[i]
+	}
+	for _, n := range byName(sn) {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", n, ss[n].status, yesno(ss[n].match), alias(serverAliases, n))
+	}
+	fmt.Fprintf(&b, "\n### ssh2 dialect (SSH2_CONFIG, SSHD2_CONFIG)\n\n| Keyword | Side | Maps onto |\n|---|---|---|\n")
+	rows := append([]ssh2KW(nil), ssh2Table...)
+	sort.SliceStable(rows, func(i, j int) bool { return strings.ToLower(rows[i].name) < strings.ToLower(rows[j].name) })
+	for _, r := range rows {
+		note := r.note
+		if r.warned && note == "" {
+			note = "accepted with a warning (not acted on)"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.name, r.side, note)
+	}
+	fmt.Fprintf(&b, "| `subsystem-NAME` | server | Subsystem NAME |\n")
+	fmt.Fprintf(&b, "| any OpenSSH keyword | both | as in the OpenSSH dialect, the last value winning |\n")
+	return b.String()
+}
+
+func TestKeywordTablesInDocs(t *testing.T) {
+	path := filepath.Join("..", "docs", "configuration.md")
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	i, j := strings.Index(text, docBegin), strings.Index(text, docEnd)
+	if i < 0 || j < i {
+		t.Fatalf("%s: keyword table markers missing", path)
+	}
+	want := text[:i] + docBegin + "\n\n" + keywordTables() + "\n" + text[j:]
+	if os.Getenv("UPDATE_DOCS") == "1" {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if want != text {
+		t.Errorf("%s: keyword tables out of date; run UPDATE_DOCS=1 go test ./configfmt -run TestKeywordTablesInDocs", path)
+	}
+	for _, k := range clientTable {
+		if !strings.Contains(text, "| `"+k.name+"` |") {
+			t.Errorf("%s lacks client keyword %s", path, k.name)
+		}
+	}
+	for _, k := range serverTable {
+		if !strings.Contains(text, "| `"+k.name+"` |") {
+			t.Errorf("%s lacks server keyword %s", path, k.name)
+		}
+	}
+}

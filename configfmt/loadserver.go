@@ -1,0 +1,414 @@
+package configfmt
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os/user"
+	"strings"
+	"time"
+)
+
+// SystemServerDir is where relative Include paths of sshd_config point.
+const SystemServerDir = "/etc/ssh"
+
+// DefaultServerOptions returns OpenSSH's server defaults (Debian's pid
+// file).
+func DefaultServerOptions() *ServerOptions {
+	return &ServerOptions{
+		Port:                         []int{22},
+		AddressFamily:                "any",
+		HostKeys:                     []string{"/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_ecdsa_key", "/etc/ssh/ssh_host_ed25519_key"},
+		PidFile:                      "/run/sshd.pid",
+		LogLevel:                     "INFO",
+		SyslogFacility:               "AUTH",
+		LoginGraceTime:               120 * time.Second,
+		MaxAuthTries:                 6,
+		MaxSessions:                  10,
+		MaxStartups:                  "10:30:100",
+		PermitRootLogin:              "prohibit-password",
+		StrictModes:                  true,
+		PubkeyAuthentication:         true,
+		AuthorizedKeysFile:           []string{".ssh/authorized_keys", ".ssh/authorized_keys2"},
+		AuthorizedPrincipalsFile:     "none",
+		TrustedUserCAKeys:            "none",
+		RevokedKeys:                  "none",
+		PasswordAuthentication:       true,
+		KbdInteractiveAuthentication: true,
+		AuthenticationMethods:        []string{"any"},
+		PermitTTY:                    true,
+		PrintMotd:                    true,
+		PrintLastLog:                 true,
+		Banner:                       "none",
+		ClientAliveCountMax:          3,
+		TCPKeepAlive:                 true,
+		AllowTcpForwarding:           "yes",
+		AllowAgentForwarding:         true,
+		AllowStreamLocalForwarding:   "yes",
+		GatewayPorts:                 "no",
+		extra:                        map[string]string{},
+	}
+}
+
+// ServerConfig is a parsed sshd configuration, Match blocks kept, ready to
+// be evaluated per connection.
+type ServerConfig struct {
+	Path string
+	// Warnings lists one line per keyword that OpenSSH knows but sshbox
+	// does not act on ("FILE:LINE: ..."), for sshd to log at start.
+	Warnings []string
+
+	files  []*cfile // the -o overrides, then the file
+	global *ServerOptions
+	ssh2   *ssh2Config // set when the file is in the ssh2 dialect
+}
+
+// LoadServer parses the sshd configuration at path (OpenSSH or ssh2
+// dialect, any record format) with the -o overrides applied first. sshd's
+// -h KEY is the override "HostKey KEY": as in OpenSSH, keys given that way
+// replace the default host keys and come before the file's.
+func LoadServer(path string, overrides []string) (*ServerConfig, error) {
+	ld := &loader{incDir: SystemServerDir, home: currentLocal().home}
+	c := &ServerConfig{Path: path}
+	ov, err := ld.parse("command-line", overrides, 0)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if isSSH2(recs) {
+		s2, err := parseSSH2(path, recs)
+		if err != nil {
+			return nil, err
+		}
+		c.ssh2 = s2
+		c.files = []*cfile{ov}
+	} else {
+		f, err := ld.parse(path, recs, 0)
+		if err != nil {
+			return nil, err
+		}
+		c.files = []*cfile{ov, f}
+	}
+	e := newServerEval(DefaultServerOptions(), nil)
+	for _, f := range c.files {
+		if err := e.run(f, true, false, false); err != nil {
+			return nil, err
+		}
+	}
+	if c.ssh2 != nil {
+		if err := c.ssh2.applyServer(e, MatchConn{}); err != nil {
+			return nil, err
+		}
+	}
+	c.Warnings = e.warnings
+	c.global = e.o
+	return c, nil
+}
+
+// forSSH2 evaluates an ssh2-dialect file for one connection from the
+// defaults: the overrides first (they win), then the file's lines whose
+// headings match, the last value winning.
+func (c *ServerConfig) forSSH2(m MatchConn) (*ServerOptions, error) {
+	e := newServerEval(DefaultServerOptions(), &m)
+	for _, f := range c.files {
+		if err := e.run(f, true, false, false); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.ssh2.applyServer(e, m); err != nil {
+		return nil, err
+	}
+	return e.o, nil
+}
+
+// For returns the effective options for one connection, Match blocks
+// applied. A zero MatchConn gives the global options. As sshd -T -C does,
+// a Match criterion whose attribute is not given does not match.
+func (c *ServerConfig) For(m MatchConn) (*ServerOptions, error) {
+	o := c.global.clone()
+	if m == (MatchConn{}) {
+		return o, nil
+	}
+	if c.ssh2 != nil {
+		return c.forSSH2(m)
+	}
+	e := newServerEval(o, &m)
+	e.matchOnly = true
+	for _, f := range c.files {
+		if err := e.run(f, false, false, false); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+func (o *ServerOptions) clone() *ServerOptions {
+	n := *o
+	n.extra = map[string]string{}
+	for k, v := range o.extra {
+		n.extra[k] = v
+	}
+	return &n
+}
+
+type serverEval struct {
+	o         *ServerOptions
+	seen      map[string]bool
+	warned    map[string]bool
+	warnings  []string
+	ci        *MatchConn // nil: the global pass
+	matchOnly bool       // the per-connection pass: only Match blocks apply
+
+	// The ssh2 dialect: the last value wins, except over keywords locked
+	// by the -o overrides; accum makes a line add to a list.
+	lastWins, accum bool
+	locked          map[string]bool
+}
+
+func newServerEval(o *ServerOptions, ci *MatchConn) *serverEval {
+	if o.extra == nil {
+		o.extra = map[string]string{}
+	}
+	return &serverEval{o: o, seen: map[string]bool{}, warned: map[string]bool{}, ci: ci}
+}
+
+// run applies one file. In the global pass lines outside Match apply, and
+// Match all; in the per-connection pass only the Match blocks that match,
+// their first values replacing the global ones (sshd's
+// copy_set_server_options).
+func (e *serverEval) run(f *cfile, active, never, inMatch bool) error {
+	if e.matchOnly && !inMatch {
+		active = false
+	}
+	for i := range f.lines {
+		l := &f.lines[i]
+		switch l.kw {
+		case "match":
+			m, err := e.matchLine(l)
+			if err != nil {
+				return err
+			}
+			active, inMatch = !never && m, true
+			continue
+		case "include":
+			for _, sub := range l.inc {
+				if err := e.run(sub, active, never || !active, inMatch); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if err := e.apply(l, active, inMatch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *serverEval) apply(l *cline, active, inMatch bool) error {
+	name := l.kw
+	if a, ok := serverAliases[name]; ok {
+		name = a
+	}
+	kw, ok := serverIndex[name]
+	if !ok {
+		return l.errorf("unknown keyword %q", l.word)
+	}
+	if inMatch && !kw.match {
+		return l.errorf("Directive %q is not allowed within a Match block", l.word)
+	}
+	return e.set(kw, name, l.args, active, func(err error) error { return l.errorf("%s: %v", kw.name, err) },
+		func(msg string) string { return l.errorf("%s", msg).Error() })
+}
+
+// set applies one keyword's arguments; the dialects share it.
+func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, wrap func(error) error, where func(string) string) error {
+	switch kw.status {
+	case deprecated:
+		e.warn(name, where(fmt.Sprintf("Deprecated option %q", kw.name)))
+		return nil
+	case warned:
+		e.warn(name, where(kw.name+" is accepted but not acted on by sshbox"))
+		v, err := kw.x.parse(args)
+		if err != nil {
+			return wrap(err)
+		}
+		if active && (!e.seen[name] || e.lastWins && !e.locked[name]) {
+			e.o.extra[name] = v
+			e.seen[name] = true
+		}
+		return nil
+	}
+	target, first := e.o, !e.seen[name]
+	if e.lastWins {
+		if e.locked[name] {
+			active = false
+		}
+		first = first || !e.accum
+	}
+	if !active || !e.lastWins && e.seen[name] && !kw.acc {
+		target = &ServerOptions{extra: map[string]string{}}
+	}
+	if err := kw.set(target, args, first); err != nil {
+		return wrap(err)
+	}
+	if active {
+		e.seen[name] = true
+	}
+	return nil
+}
+
+func (e *serverEval) warn(name, msg string) {
+	if !e.warned[name] {
+		e.warned[name] = true
+		e.warnings = append(e.warnings, msg)
+	}
+}
+
+// matchLine evaluates an sshd Match line. In the global pass only
+// "Match all" applies; the syntax is checked either way.
+func (e *serverEval) matchLine(l *cline) (bool, error) {
+	a := l.args
+	if strings.EqualFold(a[0], "all") {
+		if len(a) > 1 {
+			return false, l.errorf("'all' cannot be combined with other Match attributes")
+		}
+		return true, nil
+	}
+	result := true
+	for i := 0; i < len(a); i += 2 {
+		crit := strings.ToLower(a[i])
+		if i+1 >= len(a) {
+			return false, l.errorf("Match %s: missing argument", a[i])
+		}
+		arg := a[i+1]
+		ci := e.ci
+		if ci == nil {
+			ci = &MatchConn{}
+		}
+		var m bool
+		switch crit {
+		case "user":
+			m = ci.User != "" && matchList(ci.User, arg, false) == 1
+		case "group":
+			m = ci.User != "" && userInGroups(ci.User, arg)
+		case "host":
+			m = ci.Host != "" && matchList(ci.Host, arg, true) == 1
+		case "address", "localaddress":
+			addr := ci.Addr
+			if crit == "localaddress" {
+				addr = ci.LocalAddr
+			}
+			r := matchAddrList(addr, arg)
+			if r == -2 {
+				return false, l.errorf("Match %s: invalid address list %q", a[i], arg)
+			}
+			m = addr != "" && r == 1
+		case "localport":
+			p, err := parsePort(arg)
+			if err != nil {
+				return false, l.errorf("Match LocalPort: %v", err)
+			}
+			m = ci.LocalPort == p
+		case "rdomain":
+			m = false // sshbox has no routing domains
+		default:
+			return false, l.errorf("Unsupported Match attribute %s", a[i])
+		}
+		result = result && m
+	}
+	if e.ci == nil {
+		return false, nil
+	}
+	return result, nil
+}
+
+// userInGroups: one of the user's groups matches the pattern list, and no
+// negated pattern does.
+func userInGroups(name, list string) bool {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return false
+	}
+	ids, err := u.GroupIds()
+	if err != nil {
+		return false
+	}
+	hit := false
+	for _, id := range ids {
+		g, err := user.LookupGroupId(id)
+		if err != nil {
+			continue
+		}
+		switch matchList(g.Name, list, false) {
+		case -1:
+			return false
+		case 1:
+			hit = true
+		}
+	}
+	return hit
+}
+
+// WriteT prints the options as `sshd -T` does: lowercase keyword, space,
+// value, one per line, in OpenSSH's order. Algorithm lists print as OpenSSH
+// would resolve them against its own defaults.
+func (o *ServerOptions) WriteT(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	for i := range serverTable {
+		kw := &serverTable[i]
+		name := strings.ToLower(kw.name)
+		var vals []string
+		switch {
+		case kw.t != nil:
+			vals = kw.t(o)
+		case kw.x != nil:
+			v, ok := o.extra[name]
+			if !ok {
+				v = kw.x.def
+			}
+			if v != "" {
+				vals = []string{v}
+			}
+		}
+		for _, v := range vals {
+			fmt.Fprintf(bw, "%s %s\n", name, v)
+		}
+	}
+	return bw.Flush()
+}
+
+// ParseMatchConn parses sshd -C's connection specification:
+// "user=U,host=H,addr=A,laddr=L,lport=P" (any subset, rdomain accepted).
+func ParseMatchConn(spec string) (MatchConn, error) {
+	var m MatchConn
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || v == "" {
+			return m, fmt.Errorf("invalid test mode specification %q", kv)
+		}
+		switch strings.ToLower(k) {
+		case "user":
+			m.User = v
+		case "host":
+			m.Host = v
+		case "addr":
+			m.Addr = v
+		case "laddr":
+			m.LocalAddr = v
+		case "lport":
+			p, err := parsePort(v)
+			if err != nil {
+				return m, fmt.Errorf("invalid test mode specification %q: %v", kv, err)
+			}
+			m.LocalPort = p
+		case "rdomain":
+		default:
+			return m, fmt.Errorf("invalid test mode specification %q", kv)
+		}
+	}
+	return m, nil
+}

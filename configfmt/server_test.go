@@ -1,0 +1,244 @@
+package configfmt
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// hostKey makes a throwaway host key for the real sshd -T.
+func hostKey(t *testing.T, dir string) string {
+	t.Helper()
+	k := filepath.Join(dir, "hostkey")
+	if _, err := os.Stat(k); err == nil {
+		return k
+	}
+	out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", k).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh-keygen: %v %s", err, out)
+	}
+	return k
+}
+
+// opensshT runs the real sshd -T (as root, which it needs).
+func opensshT(t *testing.T, file, key, conn string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Fatal("sshd -T needs root")
+	}
+	// sshd -T insists on its privilege separation directory.
+	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-T", "-f", file, "-h", key}
+	if conn != "" {
+		args = append(args, "-C", conn)
+	}
+	out, err := exec.Command("/usr/sbin/sshd", args...).Output()
+	if err != nil {
+		t.Fatalf("sshd %s: %v", strings.Join(args, " "), err)
+	}
+	return string(out)
+}
+
+func ourT(t *testing.T, file, key string, m MatchConn) string {
+	t.Helper()
+	c, err := LoadServer(file, []string{"HostKey " + key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.For(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := o.WriteT(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+var tConfigs = map[string]string{
+	"empty": "",
+	"many": `Port 2222
+Port 2223
+ListenAddress 127.0.0.1
+ListenAddress 127.0.0.2:2300
+AllowUsers alice bob
+AllowUsers carol
+DenyUsers dave
+AllowGroups g1
+DenyGroups g2
+AcceptEnv LANG
+AcceptEnv LC_*
+SetEnv A=1 B=2
+PermitOpen localhost:80 any:22
+PermitListen 8080 localhost:90
+Subsystem sftp internal-sftp
+Subsystem other /bin/other -x
+ChrootDirectory /srv/%u
+ForceCommand echo hi there
+Banner /etc/issue.net
+AuthorizedKeysFile .ssh/ak %h/.ssh/ak2
+AuthenticationMethods publickey,password publickey
+PermitRootLogin prohibit-password
+LoginGraceTime 1m
+ClientAliveInterval 30
+MaxStartups 5
+LogLevel DEBUG1
+SyslogFacility local0
+Ciphers +aes128-cbc
+MACs -hmac-sha1*
+TrustedUserCAKeys /etc/ssh/ca.pub
+RevokedKeys /etc/ssh/revoked
+AuthorizedPrincipalsFile /etc/ssh/princ/%u
+AllowTcpForwarding local
+GatewayPorts clientspecified
+AllowStreamLocalForwarding no
+PermitUserEnvironment yes
+X11Forwarding yes
+UsePAM yes
+PidFile /tmp/x.pid
+AddressFamily inet
+IPQoS af21
+RekeyLimit 1G 1h
+MaxSessions 3
+Compression delayed
+PasswordAuthentication no
+PermitRootLogin yes
+`,
+	"match": `PasswordAuthentication no
+PermitOpen none
+Port=2022
+Match User alice,!bob
+  PasswordAuthentication yes
+  AcceptEnv X
+  MaxAuthTries 2
+Match Address 10.0.0.0/8,192.168.1.*
+  PermitOpen any
+  Banner /etc/banner10
+  MaxAuthTries 4
+Match Host *.example.com LocalPort 2022
+  X11Forwarding yes
+  ForceCommand /bin/restricted
+Match LocalAddress 127.0.0.1
+  AllowTcpForwarding no
+Match Group root,!nogroup
+  MaxSessions 7
+  DenyUsers nobody
+Match all
+  ClientAliveInterval 15
+`,
+	"quotes": `# comments and quoting
+   Banner "/path with spaces/banner"   
+AuthorizedKeysFile   ".ssh/authorized keys"   /etc/keys/%u # trailing comment
+PermitRootLogin=no
+LogLevel = VERBOSE
+`,
+}
+
+var tConns = []struct {
+	conn string
+	m    MatchConn
+}{
+	{"", MatchConn{}},
+	{"user=alice,host=a.example.com,addr=10.1.2.3,laddr=127.0.0.1,lport=2022", MatchConn{User: "alice", Host: "a.example.com", Addr: "10.1.2.3", LocalAddr: "127.0.0.1", LocalPort: 2022}},
+	{"user=bob,host=b.other,addr=192.168.1.7,laddr=127.0.0.2,lport=22", MatchConn{User: "bob", Host: "b.other", Addr: "192.168.1.7", LocalAddr: "127.0.0.2", LocalPort: 22}},
+	{"user=carol,host=c.example.com,addr=8.8.8.8,laddr=127.0.0.1,lport=22", MatchConn{User: "carol", Host: "c.example.com", Addr: "8.8.8.8", LocalAddr: "127.0.0.1", LocalPort: 22}},
+	{"user=root,host=r.example.com,addr=::1,laddr=::1,lport=2022", MatchConn{User: "root", Host: "r.example.com", Addr: "::1", LocalAddr: "::1", LocalPort: 2022}},
+}
+
+func TestParseMatchConn(t *testing.T) {
+	for _, c := range tConns[1:] {
+		m, err := ParseMatchConn(c.conn)
+		if err != nil || m != c.m {
+			t.Errorf("%s: %+v %v", c.conn, m, err)
+		}
+	}
+	for _, bad := range []string{"user", "lport=x", "who=me", "user=a,,host=b"} {
+		if _, err := ParseMatchConn(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestWriteTMatchesOpenSSH(t *testing.T) {
+	dir := t.TempDir()
+	key := hostKey(t, dir)
+	for name, text := range tConfigs {
+		file := writeFile(t, dir, name+".conf", text)
+		for _, c := range tConns {
+			if c.conn == "" && strings.Contains(text, "LocalPort") {
+				continue // OpenSSH's sshd -T then insists on -C with lport
+			}
+			diffLines(t, name+" -C "+c.conn, opensshT(t, file, key, c.conn), ourT(t, file, key, c.m))
+		}
+	}
+}
+
+func TestDebianStockServerConfig(t *testing.T) {
+	const stock = "/etc/ssh/sshd_config"
+	if _, err := os.Stat(stock); err != nil {
+		t.Fatalf("Debian's %s is needed: %v", stock, err)
+	}
+	c, err := LoadServer(stock, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.For(MatchConn{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.UsePAM || o.KbdInteractiveAuthentication || o.Subsystems["sftp"] != "/usr/lib/openssh/sftp-server" {
+		t.Errorf("stock options not read: UsePAM %v Kbd %v sftp %q", o.UsePAM, o.KbdInteractiveAuthentication, o.Subsystems["sftp"])
+	}
+	dir := t.TempDir()
+	key := hostKey(t, dir)
+	diffLines(t, "stock sshd_config", opensshT(t, stock, key, ""), ourT(t, stock, key, MatchConn{}))
+}
+
+// The same sshd_config in all five record formats gives identical sshd -T
+// output, equal to OpenSSH's for the stream form.
+func TestWriteTSameInAllFormats(t *testing.T) {
+	dir := t.TempDir()
+	key := hostKey(t, dir)
+	recs, _, err := Decode([]byte(tConfigs["many"] + tConfigs["match"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs = append(recs, "", "# an odd-length comment line", "Match User nobody", "  PermitTTY no")
+	var first string
+	for _, f := range []Format{StreamLF, StreamCR, Stream, VAR, VFC} {
+		p := writeRecords(t, dir, "sshd_config."+f.String(), recs, f)
+		if _, gf, err := Decode(Encode(recs, f)); err != nil || gf != f {
+			t.Fatalf("%v detected as %v (%v)", f, gf, err)
+		}
+		got := ourT(t, p, key, MatchConn{User: "alice", Host: "a.example.com", Addr: "10.1.2.3", LocalAddr: "127.0.0.1", LocalPort: 2022})
+		if f == StreamLF {
+			first = got
+			diffLines(t, "stream file", opensshT(t, p, key, "user=alice,host=a.example.com,addr=10.1.2.3,laddr=127.0.0.1,lport=2022"), got)
+			continue
+		}
+		if got != first {
+			diffLines(t, f.String()+" vs STREAM_LF", first, got)
+		}
+	}
+}
+
+// A VAR sshd_config cut short is refused, naming the byte offset.
+func TestLoadServerVARCutShort(t *testing.T) {
+	dir := t.TempDir()
+	data := Encode([]string{"Port 22", "PermitRootLogin no", "PasswordAuthentication no"}, VAR)
+	p := filepath.Join(dir, "sshd_config")
+	if err := os.WriteFile(p, data[:len(data)-5], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadServer(p, nil)
+	want := p + ": VAR record at byte offset 30: count 25 runs past end of file (size 53)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error %v\nwant %s", err, want)
+	}
+}

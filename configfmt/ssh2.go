@@ -1,0 +1,416 @@
+package configfmt
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// The ssh2 dialect (SSH Communications Security's ssh2_config and
+// sshd2_config, as OpenVMS installations keep them in SSH2_CONFIG. and
+// SSHD2_CONFIG.): "pattern:" headings select hosts, lines before the first
+// heading always apply, "Keyword value-to-end-of-line", the last value
+// wins, booleans start with y, t or k when true. Its keywords map onto the
+// same typed options as OpenSSH's; OpenSSH keywords are accepted too.
+
+type ssh2Line struct {
+	file    string
+	num     int
+	pattern string // the heading the line sits under; "" before the first
+	kw      string // lowercased
+	word    string
+	value   string
+}
+
+func (l *ssh2Line) errorf(format string, a ...any) error {
+	return fmt.Errorf("%s:%d: %s", l.file, l.num, fmt.Sprintf(format, a...))
+}
+
+type ssh2Config struct {
+	lines []ssh2Line
+}
+
+// ssh2KW maps one ssh2 keyword onto OpenSSH keyword lines.
+type ssh2KW struct {
+	name   string
+	side   string // "client", "server" or "both"
+	note   string // how it maps, for docs/configuration.md
+	to     func(v string) ([][]string, error)
+	accum  bool // each line adds to the list instead of replacing it
+	warned bool // accepted, not acted on
+}
+
+// ssh2Bool: yes/no, and any value starting with y, t or k (kyllä) is true.
+func ssh2Bool(v string) string {
+	if v != "" && strings.ContainsRune("yYtTkK", rune(v[0])) {
+		return "yes"
+	}
+	return "no"
+}
+
+func to(kw string) func(string) ([][]string, error) {
+	return func(v string) ([][]string, error) { return [][]string{{kw, v}}, nil }
+}
+
+func toBool(kw string) func(string) ([][]string, error) {
+	return func(v string) ([][]string, error) { return [][]string{{kw, ssh2Bool(v)}}, nil }
+}
+
+// toList: ssh2 writes lists with commas where OpenSSH uses blanks.
+func toList(kw string) func(string) ([][]string, error) {
+	return func(v string) ([][]string, error) {
+		return [][]string{append([]string{kw}, strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })...)}, nil
+	}
+}
+
+// toAlgos: "AnyStd", "AnyCipher", "AnyMac"... mean the defaults.
+func toAlgos(kw string) func(string) ([][]string, error) {
+	return func(v string) ([][]string, error) {
+		var keep []string
+		for _, a := range strings.Split(v, ",") {
+			a = strings.TrimSpace(a)
+			if a == "" || strings.HasPrefix(strings.ToLower(a), "any") || strings.EqualFold(a, "none") {
+				continue
+			}
+			keep = append(keep, strings.ToLower(a))
+		}
+		if len(keep) == 0 {
+			return nil, nil
+		}
+		return [][]string{{kw, strings.Join(keep, ",")}}, nil
+	}
+}
+
+// toForward turns "110:host:110" or "bind:110:host:110" into OpenSSH's
+// "110 host:110".
+func toForward(kw string) func(string) ([][]string, error) {
+	return func(v string) ([][]string, error) {
+		f := strings.Split(v, ":")
+		switch len(f) {
+		case 3:
+			return [][]string{{kw, f[0], f[1] + ":" + f[2]}}, nil
+		case 4:
+			return [][]string{{kw, f[0] + ":" + f[1], f[2] + ":" + f[3]}}, nil
+		}
+		return nil, fmt.Errorf("bad forwarding %q (want port:host:hostport)", v)
+	}
+}
+
+// authMethods maps ssh2's method names onto OpenSSH's.
+var ssh2Methods = map[string]string{
+	"publickey": "publickey", "password": "password", "keyboard-interactive": "keyboard-interactive",
+	"hostbased": "hostbased", "gssapi-with-mic": "gssapi-with-mic",
+}
+
+func allowedAuth(client bool) func(string) ([][]string, error) {
+	return func(v string) ([][]string, error) {
+		var methods []string
+		on := map[string]bool{}
+		for _, m := range strings.Split(v, ",") {
+			m = strings.ToLower(strings.TrimSpace(m))
+			if m == "" {
+				continue
+			}
+			name, ok := ssh2Methods[m]
+			if !ok {
+				return nil, fmt.Errorf("unknown authentication method %q", m)
+			}
+			methods = append(methods, name)
+			on[name] = true
+		}
+		lines := [][]string{
+			{"PubkeyAuthentication", yesno(on["publickey"])},
+			{"PasswordAuthentication", yesno(on["password"])},
+			{"KbdInteractiveAuthentication", yesno(on["keyboard-interactive"])},
+		}
+		if client && len(methods) > 0 {
+			lines = append(lines, []string{"PreferredAuthentications", strings.Join(methods, ",")})
+		}
+		return lines, nil
+	}
+}
+
+func warned2(name, side string) ssh2KW { return ssh2KW{name: name, side: side, warned: true} }
+
+var ssh2Table = []ssh2KW{
+	{name: "AllowedAuthentications", side: "server", note: "PubkeyAuthentication, PasswordAuthentication, KbdInteractiveAuthentication: only the listed methods are on", to: allowedAuth(false)},
+	{name: "AllowedAuthentications", side: "client", note: "the same, plus PreferredAuthentications in the listed order", to: allowedAuth(true)},
+	{name: "HostKeyFile", side: "server", note: "HostKey (each line adds a key)", to: to("HostKey"), accum: true},
+	{name: "PublicHostKeyFile", side: "server", note: "accepted: sshbox derives the public key from HostKeyFile", to: func(string) ([][]string, error) { return nil, nil }},
+	{name: "PasswordGuesses", side: "server", note: "MaxAuthTries", to: to("MaxAuthTries")},
+	{name: "PermitRootLogin", side: "server", note: "PermitRootLogin; nopwd is prohibit-password", to: func(v string) ([][]string, error) {
+		switch strings.ToLower(v) {
+		case "nopwd":
+			v = "prohibit-password"
+		case "yes", "no":
+		default:
+			v = ssh2Bool(v)
+		}
+		return [][]string{{"PermitRootLogin", v}}, nil
+	}},
+	{name: "LoginGraceTime", side: "server", note: "LoginGraceTime", to: to("LoginGraceTime")},
+	{name: "PrintMotd", side: "server", note: "PrintMotd", to: toBool("PrintMotd")},
+	{name: "Port", side: "both", note: "Port (the last one wins)", to: to("Port")},
+	{name: "ListenAddress", side: "server", note: "ListenAddress (the last one wins)", to: to("ListenAddress")},
+	{name: "Ciphers", side: "both", note: "Ciphers; AnyStd, AnyCipher, AnyStdCipher mean the defaults", to: toAlgos("Ciphers")},
+	{name: "MACs", side: "both", note: "MACs; AnyMAC, AnyStdMAC mean the defaults", to: toAlgos("MACs")},
+	{name: "KeepAlive", side: "both", note: "TCPKeepAlive", to: toBool("TCPKeepAlive")},
+	{name: "QuietMode", side: "both", note: "LogLevel QUIET when true", to: func(v string) ([][]string, error) {
+		if ssh2Bool(v) == "yes" {
+			return [][]string{{"LogLevel", "QUIET"}}, nil
+		}
+		return nil, nil
+	}},
+	{name: "VerboseMode", side: "both", note: "LogLevel DEBUG when true", to: func(v string) ([][]string, error) {
+		if ssh2Bool(v) == "yes" {
+			return [][]string{{"LogLevel", "DEBUG"}}, nil
+		}
+		return nil, nil
+	}},
+	{name: "PermitEmptyPasswords", side: "server", note: "PermitEmptyPasswords", to: toBool("PermitEmptyPasswords")},
+	{name: "StrictModes", side: "server", note: "StrictModes", to: toBool("StrictModes")},
+	{name: "AllowUsers", side: "server", note: "AllowUsers (comma list)", to: toList("AllowUsers")},
+	{name: "DenyUsers", side: "server", note: "DenyUsers (comma list)", to: toList("DenyUsers")},
+	{name: "AllowGroups", side: "server", note: "AllowGroups (comma list)", to: toList("AllowGroups")},
+	{name: "DenyGroups", side: "server", note: "DenyGroups (comma list)", to: toList("DenyGroups")},
+	{name: "ForwardX11", side: "server", note: "X11Forwarding", to: toBool("X11Forwarding")},
+	{name: "X11Forwarding", side: "server", note: "X11Forwarding", to: toBool("X11Forwarding")},
+	{name: "ForwardAgent", side: "server", note: "AllowAgentForwarding", to: toBool("AllowAgentForwarding")},
+	{name: "AllowAgentForwarding", side: "server", note: "AllowAgentForwarding", to: toBool("AllowAgentForwarding")},
+	{name: "AllowTcpForwarding", side: "server", note: "AllowTcpForwarding", to: toBool("AllowTcpForwarding")},
+	{name: "BannerMessageFile", side: "server", note: "Banner", to: to("Banner")},
+	{name: "SyslogFacility", side: "server", note: "SyslogFacility", to: to("SyslogFacility")},
+	{name: "PidFile", side: "server", note: "PidFile", to: to("PidFile")},
+	{name: "AuthorizationFile", side: "server", note: "accepted: an ssh2 authorization file lists key files, not keys; use AuthorizedKeysFile", warned: true},
+	{name: "UserKnownHosts", side: "server", note: "accepted: host-based authentication is not offered", warned: true},
+
+	{name: "Host", side: "client", note: "HostName", to: to("HostName")},
+	{name: "User", side: "client", note: "User", to: to("User")},
+	{name: "Compression", side: "client", note: "Compression", to: toBool("Compression")},
+	{name: "ForwardAgent", side: "client", note: "ForwardAgent", to: toBool("ForwardAgent")},
+	{name: "ForwardX11", side: "client", note: "accepted: X11 forwarding is not offered", warned: true},
+	{name: "StrictHostKeyChecking", side: "client", note: "StrictHostKeyChecking yes|no|ask (default ask)", to: func(v string) ([][]string, error) {
+		if strings.EqualFold(v, "ask") {
+			return [][]string{{"StrictHostKeyChecking", "ask"}}, nil
+		}
+		return [][]string{{"StrictHostKeyChecking", ssh2Bool(v)}}, nil
+	}},
+	{name: "BatchMode", side: "client", note: "BatchMode", to: toBool("BatchMode")},
+	{name: "IdentityFile", side: "client", note: "IdentityFile (a private key file)", to: to("IdentityFile")},
+	{name: "UserKnownHosts", side: "client", note: "UserKnownHostsFile when a path; yes/no accepted", to: func(v string) ([][]string, error) {
+		switch strings.ToLower(v) {
+		case "yes", "no":
+			return nil, nil
+		}
+		return [][]string{{"UserKnownHostsFile", v}}, nil
+	}},
+	{name: "LocalForward", side: "client", note: `LocalForward; "110:host:110" becomes 110 host:110`, to: toForward("LocalForward"), accum: true},
+	{name: "RemoteForward", side: "client", note: `RemoteForward; "110:host:110" becomes 110 host:110`, to: toForward("RemoteForward"), accum: true},
+	{name: "NumberOfPasswordPrompts", side: "client", note: "NumberOfPasswordPrompts", to: to("NumberOfPasswordPrompts")},
+	{name: "EscapeChar", side: "client", note: "EscapeChar", to: to("EscapeChar")},
+	{name: "GatewayPorts", side: "client", note: "GatewayPorts", to: toBool("GatewayPorts")},
+	{name: "ClearAllForwardings", side: "client", note: "ClearAllForwardings", to: toBool("ClearAllForwardings")},
+	{name: "ExitOnForwardFailure", side: "client", note: "ExitOnForwardFailure", to: toBool("ExitOnForwardFailure")},
+
+	warned2("RequireReverseMapping", "server"), warned2("ResolveClientHostName", "server"),
+	warned2("MaxConnections", "server"), warned2("IdleTimeout", "both"), warned2("UserConfigDirectory", "both"),
+	warned2("AllowHosts", "server"), warned2("DenyHosts", "server"), warned2("AllowSHosts", "server"),
+	warned2("DenySHosts", "server"), warned2("IgnoreRhosts", "server"), warned2("IgnoreRootRhosts", "server"),
+	warned2("RandomSeedFile", "both"), warned2("Ssh1Compatibility", "both"), warned2("Sshd1Path", "server"),
+	warned2("Ssh1Path", "client"), warned2("Ssh1AgentCompatibility", "client"), warned2("ProtocolVersionString", "server"),
+	warned2("CheckMail", "server"), warned2("UserSpecificConfig", "server"), warned2("SecurePath", "server"),
+	warned2("PasswordPrompt", "client"), warned2("GoBackground", "client"), warned2("DontReadStdin", "client"),
+	warned2("AuthenticationSuccessMsg", "client"), warned2("TrustX11Applications", "client"), warned2("SocksServer", "client"),
+	warned2("DefaultDomain", "client"), warned2("SshSignerPath", "client"), warned2("RekeyIntervalSeconds", "both"),
+	warned2("ForcePTTYAllocation", "client"), warned2("NoDelay", "both"), warned2("HostCA", "server"),
+	warned2("HostCANoCRLs", "server"), warned2("PKI", "server"), warned2("PKIDisableCRLs", "server"),
+	warned2("SftpSysLogFacility", "server"), warned2("ChRootUsers", "server"), warned2("ChRootGroups", "server"),
+	warned2("AuthPublicKey.MaxSize", "server"), warned2("AuthPublicKey.MinSize", "server"),
+	warned2("AuthKbdInt.Optional", "server"), warned2("AuthKbdInt.Required", "server"), warned2("AuthKbdInt.Retries", "server"),
+	warned2("FascistLogging", "server"), warned2("RequiredAuthentications", "both"), warned2("SetRemoteEnv", "client"),
+	warned2("TerminalProvisioning", "server"), warned2("EventLogFilter", "server"), warned2("MaxBroadcastsPerSecond", "server"),
+}
+
+// ssh2Index finds the row for a keyword on one side.
+func ssh2Lookup(kw string, client bool) *ssh2KW {
+	for i := range ssh2Table {
+		r := &ssh2Table[i]
+		if strings.EqualFold(r.name, kw) && (r.side == "both" || (r.side == "client") == client) {
+			return r
+		}
+	}
+	return nil
+}
+
+var headingRE = regexp.MustCompile(`^\s*("[^"]*"|[^\s":#]+)\s*:\s*(#.*)?$`)
+
+// isSSH2 recognizes the ssh2 dialect by its headings, or, in a file
+// without any, by a keyword only the ssh2 dialect has.
+func isSSH2(recs []string) bool {
+	for _, r := range recs {
+		t := strings.TrimSpace(r)
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		if headingRE.MatchString(t) {
+			return true
+		}
+		word := strings.ToLower(strings.Fields(t)[0])
+		if strings.HasPrefix(word, "subsystem-") {
+			return true
+		}
+		switch word {
+		case "allowedauthentications", "passwordguesses", "hostkeyfile", "publichostkeyfile", "userknownhosts", "quietmode", "verbosemode", "bannermessagefile":
+			return true
+		}
+	}
+	return false
+}
+
+// parseSSH2 splits an ssh2 file into headed lines; values are checked when
+// the lines are applied.
+func parseSSH2(path string, recs []string) (*ssh2Config, error) {
+	c := &ssh2Config{}
+	pattern := ""
+	for i, r := range recs {
+		l := ssh2Line{file: path, num: i + 1}
+		t := strings.TrimSpace(r)
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		if m := headingRE.FindStringSubmatch(t); m != nil {
+			pattern = strings.Trim(m[1], `"`)
+			if pattern == "" {
+				return nil, l.errorf("empty heading")
+			}
+			continue
+		}
+		word, value, _ := strings.Cut(t, " ")
+		if w, v, ok := strings.Cut(t, "\t"); ok && len(w) < len(word) {
+			word, value = w, v
+		}
+		value = strings.TrimSpace(value)
+		if strings.Contains(word, ":") {
+			return nil, l.errorf("heading %q: a heading is one host pattern followed by ':'", strings.TrimSpace(t))
+		}
+		if strings.HasPrefix(value, `"`) {
+			if len(value) < 2 || !strings.HasSuffix(value, `"`) {
+				return nil, l.errorf("invalid quotes")
+			}
+			value = value[1 : len(value)-1]
+		} else if strings.Contains(value, ":") {
+			return nil, l.errorf("value %q of %s contains ':' and must be quoted", value, word)
+		}
+		if value == "" {
+			return nil, l.errorf("no argument after keyword %q", word)
+		}
+		l.pattern, l.kw, l.word, l.value = pattern, strings.ToLower(word), word, value
+		c.lines = append(c.lines, l)
+	}
+	return c, nil
+}
+
+// ssh2Lines turns one ssh2 line into OpenSSH keyword lines for a side.
+func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn string, err error) {
+	if strings.HasPrefix(l.kw, "subsystem-") && !client {
+		f := strings.Fields(l.value)
+		return [][]string{append([]string{"Subsystem", l.word[len("subsystem-"):]}, f...)}, true, "", nil
+	}
+	if r := ssh2Lookup(l.kw, client); r != nil {
+		if r.warned {
+			return nil, false, l.errorf("%s is accepted but not acted on by sshbox", r.name).Error(), nil
+		}
+		rows, err = r.to(l.value)
+		if err != nil {
+			return nil, false, "", l.errorf("%s: %v", r.name, err)
+		}
+		return rows, r.accum, "", nil
+	}
+	// An OpenSSH keyword in an ssh2 file means what it means there.
+	args, err := splitArgs(l.value)
+	if err != nil || len(args) == 0 {
+		return nil, false, "", l.errorf("invalid quotes")
+	}
+	return [][]string{append([]string{l.word}, args...)}, false, "", nil
+}
+
+// applyServer applies the lines whose heading matches the connection (host
+// name or address; the global options see "" for both, so "*:" applies),
+// the last value winning.
+func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
+	e.lastWins = true
+	e.locked = copySet(e.seen)
+	for i := range c.lines {
+		l := &c.lines[i]
+		active := l.pattern == "" || matchHostAndAddr(m.Host, m.Addr, l.pattern)
+		rows, accum, warn, err := ssh2Lines(l, false)
+		if err != nil {
+			return err
+		}
+		if warn != "" {
+			e.warn("ssh2 "+l.kw, warn)
+		}
+		for _, row := range rows {
+			name := strings.ToLower(row[0])
+			if a, ok := serverAliases[name]; ok {
+				name = a
+			}
+			kw, ok := serverIndex[name]
+			if !ok {
+				return l.errorf("unknown keyword %q", l.word)
+			}
+			if len(row) < 2 {
+				return l.errorf("no argument after keyword %q", l.word)
+			}
+			e.accum = accum
+			err := e.set(kw, name, row[1:], active, func(err error) error { return l.errorf("%s: %v", l.word, err) },
+				func(msg string) string { return l.errorf("%s", msg).Error() })
+			if err != nil {
+				return err
+			}
+		}
+	}
+	e.lastWins, e.accum = false, false
+	return nil
+}
+
+// applyClient applies the lines whose heading matches the destination as
+// given on the command line, the last value winning.
+func (c *ssh2Config) applyClient(e *clientEval) error {
+	e.lastWins = true
+	e.locked = copySet(e.seen)
+	defer func() { e.lastWins, e.accum = false, false }()
+	for i := range c.lines {
+		l := &c.lines[i]
+		active := l.pattern == "" || matchList(e.orig, l.pattern, true) == 1
+		rows, accum, warn, err := ssh2Lines(l, true)
+		if err != nil {
+			return err
+		}
+		if warn != "" {
+			e.warn("ssh2 "+l.kw, warn)
+		}
+		for _, row := range rows {
+			if len(row) < 2 {
+				return l.errorf("no argument after keyword %q", l.word)
+			}
+			cl := cline{file: l.file, num: l.num, kw: strings.ToLower(row[0]), word: row[0], args: row[1:]}
+			if cl.kw == "host" || cl.kw == "match" || cl.kw == "include" {
+				return l.errorf("%s is not allowed in an ssh2 file", row[0])
+			}
+			e.accum = accum
+			if err := e.apply(&cl, active); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func copySet(m map[string]bool) map[string]bool {
+	n := make(map[string]bool, len(m))
+	for k, v := range m {
+		n[k] = v
+	}
+	return n
+}

@@ -1,0 +1,207 @@
+package configfmt
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+var sshd2Config = []string{
+	"# SSHD2_CONFIG as an OpenVMS installation keeps it",
+	"Port 2222",
+	"PasswordGuesses 5",
+	"PermitRootLogin nopwd",
+	"AllowedAuthentications publickey,password",
+	"HostKeyFile /etc/ssh2/hostkey",
+	"PublicHostKeyFile /etc/ssh2/hostkey.pub",
+	"LoginGraceTime 60",
+	"PrintMotd no",
+	"subsystem-sftp internal-sftp",
+	"Ciphers AnyStdCipher",
+	"ListenAddress 0.0.0.0",
+	"Port 2022",
+	"KeepAlive kylla",
+	"AllowUsers alice,bob",
+	"IdleTimeout 5m",
+	"",
+	"*:",
+	"  PasswordGuesses 4",
+	"alpha*:",
+	"  PermitRootLogin no",
+	"  AllowedAuthentications publickey",
+	"  BannerMessageFile \"SYS$MANAGER:BANNER.TXT\"",
+	"10.0.0.*:",
+	"  PasswordGuesses 2",
+	"  AllowUsers carol",
+}
+
+var ssh2ClientConfig = []string{
+	"StrictHostKeyChecking ask",
+	"QuietMode no",
+	"*:",
+	"  Port 22",
+	"  User default",
+	"  Compression yes",
+	"alpha*:",
+	"  Host alpha.example.com",
+	"  User alice",
+	"  Port 2200",
+	"  LocalForward \"110:mail:110\"",
+	"  LocalForward \"127.0.0.1:2525:mail:25\"",
+	"  AllowedAuthentications publickey,keyboard-interactive",
+	"  StrictHostKeyChecking yes",
+	"  ForwardAgent kylla",
+	"  Compression no",
+	"  IdentityFile ~/.ssh2/id_alpha",
+	"  PasswordPrompt \"%U@%H's password: \"",
+}
+
+func writeRecords(t *testing.T, dir, name string, recs []string, f Format) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, Encode(recs, f), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestSSHD2Config(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []Format{StreamLF, VAR, VFC} {
+		p := writeRecords(t, dir, "SSHD2_CONFIG."+f.String(), sshd2Config, f)
+		c, err := LoadServer(p, nil)
+		if err != nil {
+			t.Fatalf("%v: %v", f, err)
+		}
+		g, err := c.For(MatchConn{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := func(what string, got, want any) {
+			t.Helper()
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%v %s: %v, want %v", f, what, got, want)
+			}
+		}
+		check("Port (last wins)", g.Port, []int{2022})
+		check("MaxAuthTries (*: heading, last wins)", g.MaxAuthTries, 4)
+		check("PermitRootLogin nopwd", g.PermitRootLogin, "prohibit-password")
+		check("PubkeyAuthentication", g.PubkeyAuthentication, true)
+		check("PasswordAuthentication", g.PasswordAuthentication, true)
+		check("KbdInteractiveAuthentication", g.KbdInteractiveAuthentication, false)
+		check("HostKeys", g.HostKeys, []string{"/etc/ssh2/hostkey"})
+		check("LoginGraceTime", g.LoginGraceTime, 60*time.Second)
+		check("PrintMotd", g.PrintMotd, false)
+		check("Subsystems", g.Subsystems, map[string]string{"sftp": "internal-sftp"})
+		check("Ciphers", g.Ciphers, "")
+		check("ListenAddress", g.ListenAddress, []string{"0.0.0.0"})
+		check("TCPKeepAlive", g.TCPKeepAlive, true)
+		check("AllowUsers", g.AllowUsers, []string{"alice", "bob"})
+		check("Banner", g.Banner, "none")
+
+		a, err := c.For(MatchConn{User: "u", Host: "alpha7.example.com", Addr: "192.0.2.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("alpha PermitRootLogin", a.PermitRootLogin, "no")
+		check("alpha PasswordAuthentication", a.PasswordAuthentication, false)
+		check("alpha Banner", a.Banner, "SYS$MANAGER:BANNER.TXT")
+		check("alpha MaxAuthTries", a.MaxAuthTries, 4)
+
+		n, err := c.For(MatchConn{User: "u", Host: "beta", Addr: "10.0.0.9"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("10.0.0.* MaxAuthTries", n.MaxAuthTries, 2)
+		check("10.0.0.* AllowUsers", n.AllowUsers, []string{"carol"})
+		check("10.0.0.* PermitRootLogin", n.PermitRootLogin, "prohibit-password")
+
+		if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], ":16: IdleTimeout is accepted but not acted on") {
+			t.Errorf("warnings %q", c.Warnings)
+		}
+		var b bytes.Buffer
+		if err := g.WriteT(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range []string{"port 2022\n", "maxauthtries 4\n", "permitrootlogin without-password\n", "subsystem sftp internal-sftp\n", "listenaddress 0.0.0.0:2022\n"} {
+			if !strings.Contains(b.String(), line) {
+				t.Errorf("%v: sshd -T lacks %q", f, line)
+			}
+		}
+	}
+}
+
+func TestSSH2Config(t *testing.T) {
+	dir := t.TempDir()
+	home := currentLocal().home
+	for _, f := range []Format{StreamCR, VAR} {
+		p := writeRecords(t, dir, "SSH2_CONFIG."+f.String(), ssh2ClientConfig, f)
+		a, err := LoadClient([]string{p}, nil, "alpha1", "")
+		if err != nil {
+			t.Fatalf("%v: %v", f, err)
+		}
+		check := func(what string, got, want any) {
+			t.Helper()
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%v %s: %v, want %v", f, what, got, want)
+			}
+		}
+		check("HostName", a.HostName, "alpha.example.com")
+		check("User (last wins)", a.User, "alice")
+		check("Port", a.Port, 2200)
+		check("LocalForward", a.LocalForward, []string{"110 mail:110", "127.0.0.1:2525 mail:25"})
+		check("PreferredAuthentications", a.PreferredAuthentications, []string{"publickey", "keyboard-interactive"})
+		check("PasswordAuthentication", a.PasswordAuthentication, false)
+		check("StrictHostKeyChecking", a.StrictHostKeyChecking, "yes")
+		check("ForwardAgent", a.ForwardAgent, true)
+		check("Compression", a.Compression, false)
+		check("IdentityFiles", a.IdentityFiles, []string{home + "/.ssh2/id_alpha"})
+		if len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0], "PasswordPrompt") {
+			t.Errorf("warnings %q", a.Warnings)
+		}
+
+		b, err := LoadClient([]string{p}, []string{"Port=2999"}, "beta", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("beta HostName", b.HostName, "beta")
+		check("beta User", b.User, "default")
+		check("beta Port (-o wins)", b.Port, 2999)
+		check("beta Compression", b.Compression, true)
+		check("beta StrictHostKeyChecking", b.StrictHostKeyChecking, "ask")
+		check("beta LocalForward", len(b.LocalForward), 0)
+
+		c, err := LoadClient([]string{p}, nil, "alpha1", "cmdline")
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("-l wins", c.User, "cmdline")
+	}
+}
+
+func TestSSH2Errors(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string]string{
+		"*:\nLocalForward 110:host:110\n":            ":2: value \"110:host:110\" of LocalForward contains ':' and must be quoted",
+		"*:\nPort 22\nNoSuchKeyword 1\n":             ":3: unknown keyword \"NoSuchKeyword\"",
+		"alpha*:\nPasswordGuesses lots\n":            ":2: PasswordGuesses: invalid number",
+		"*:\nAllowedAuthentications publickey,foo\n": ":2: AllowedAuthentications: unknown authentication method",
+		"*:\nBannerMessageFile \"unterminated\n":     ":2: invalid quotes",
+	}
+	i := 0
+	for text, want := range cases {
+		i++
+		p := filepath.Join(dir, "SSHD2_CONFIG"+strings.Repeat("x", i))
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadServer(p, nil)
+		if err == nil || !strings.Contains(err.Error(), p+want) {
+			t.Errorf("%q: %v, want %q", text, err, want)
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package keys
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"testing"
+
+	"golang.org/x/crypto/ssh"
+)
+
+func seedKeys(f *testing.F) (priv, privEnc, pub []byte) {
+	_, k, _ := ed25519.GenerateKey(bytes.NewReader(make([]byte, 64)))
+	priv, _ = MarshalOpenSSH(k, "seed", nil)
+	privEnc, _ = MarshalOpenSSH(k, "seed", []byte("pw"))
+	p, _ := ssh.NewPublicKey(k.Public())
+	return priv, privEnc, ssh.MarshalAuthorizedKey(p)
+}
+
+func FuzzParsePrivate(f *testing.F) {
+	priv, privEnc, _ := seedKeys(f)
+	f.Add(priv)
+	f.Add(privEnc)
+	f.Add([]byte("-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n"))
+	f.Add([]byte("-----BEGIN PRIVATE KEY-----\n\n-----END PRIVATE KEY-----\n"))
+	f.Add([]byte("junk"))
+	// Keep hostile KDF costs from turning the fuzzer into a benchmark.
+	saved := maxKDFRounds
+	maxKDFRounds = 32
+	defer func() { maxKDFRounds = saved }()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, err := ParsePrivate(data, func() ([]byte, error) { return []byte("pw"), nil })
+		if err == nil && k.Key == nil {
+			t.Fatal("nil key without error")
+		}
+		if err == nil {
+			_ = k.PublicKey()
+		}
+	})
+}
+
+func FuzzParsePublic(f *testing.F) {
+	_, _, pub := seedKeys(f)
+	f.Add(pub)
+	f.Add([]byte("# comment\n" + string(pub)))
+	f.Add([]byte("ssh-rsa AAAA"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, _, err := ParsePublic(data)
+		if err == nil {
+			// What parsed must print and parse back to the same key.
+			k2, _, _, _, err := ssh.ParseAuthorizedKey(ssh.MarshalAuthorizedKey(k))
+			if err != nil || !bytes.Equal(k2.Marshal(), k.Marshal()) {
+				t.Fatalf("round trip: %v", err)
+			}
+			_ = FingerprintLine(k, "md5", "")
+			_ = Randomart(k, "sha256")
+		}
+		_, _ = ParsePEMPublic(data)
+	})
+}
+
+func FuzzParseRFC4716(f *testing.F) {
+	_, _, pub := seedKeys(f)
+	k, _, _, _, _ := ssh.ParseAuthorizedKey(pub)
+	f.Add(MarshalRFC4716(k, "a comment"))
+	f.Add([]byte(rfc4716Begin + "\nComment: \"x\\\ny\"\nAAAA\n" + rfc4716End + "\n"))
+	f.Add([]byte(rfc4716Begin + "\r\nx-tag: 1\r\n" + rfc4716End + "\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, h, err := ParseRFC4716(data)
+		if err != nil {
+			return
+		}
+		k2, h2, err := ParseRFC4716(MarshalRFC4716(k, h["Comment"]))
+		if err != nil || !bytes.Equal(k.Marshal(), k2.Marshal()) {
+			t.Fatalf("re-parse: %v", err)
+		}
+		_ = h2
+	})
+}

@@ -1,0 +1,122 @@
+package keys
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+func testSigner(t testing.TB) (ed25519.PrivateKey, ssh.PublicKey) {
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := ssh.NewPublicKey(k.Public())
+	return k, p
+}
+
+// x/crypto encrypts with its bcrypt_pbkdf; ours must decrypt it (and the
+// comment must come out of the encrypted block).
+func TestEncryptedRoundTrip(t *testing.T) {
+	for _, typ := range []string{"ed25519", "ecdsa", "rsa"} {
+		bits := 0
+		if typ == "rsa" {
+			bits = 2048
+		}
+		k, err := Generate(typ, bits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := MarshalOpenSSH(k, "comment "+typ, []byte("pass phrase"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pk, err := ParsePrivate(data, func() ([]byte, error) { return []byte("pass phrase"), nil })
+		if err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+		if pk.Comment != "comment "+typ || !pk.Encrypted || pk.Format != FormatOpenSSH {
+			t.Errorf("%s: %+v", typ, pk)
+		}
+		want, _ := ssh.NewPublicKey(k.Public())
+		if !bytes.Equal(pk.PublicKey().Marshal(), want.Marshal()) {
+			t.Errorf("%s: key differs", typ)
+		}
+		_, err = ParsePrivate(data, func() ([]byte, error) { return []byte("wrong"), nil })
+		if !errors.Is(err, ErrBadPassphrase) {
+			t.Errorf("%s: wrong passphrase gave %v", typ, err)
+		}
+		if _, err := ParsePrivate(data, nil); !errors.Is(err, ErrPassphraseNeeded) {
+			t.Errorf("%s: no callback gave %v", typ, err)
+		}
+	}
+}
+
+func TestRFC4716RoundTrip(t *testing.T) {
+	_, pub := testSigner(t)
+	long := strings.Repeat("a long comment ", 10)
+	data := MarshalRFC4716(pub, long)
+	for _, line := range strings.Split(string(data), "\n") {
+		if len(line) > 72 {
+			t.Errorf("line longer than 72 bytes: %q", line)
+		}
+	}
+	k, h, err := ParseRFC4716(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(k.Marshal(), pub.Marshal()) || h["Comment"] != long {
+		t.Errorf("got %q", h["Comment"])
+	}
+	if _, _, err := ParseRFC4716([]byte(rfc4716Begin + "\nAAAA\n")); err == nil || !strings.Contains(err.Error(), "line") {
+		t.Errorf("unterminated: %v", err)
+	}
+}
+
+func TestValidity(t *testing.T) {
+	now := time.Date(2026, 5, 1, 12, 30, 45, 0, time.UTC)
+	cases := []struct {
+		spec          string
+		after, before int64
+	}{
+		{"+1h", now.Add(-time.Minute).Truncate(time.Minute).Unix(), now.Add(time.Hour).Unix()},
+		{"-1d:+1w2d", now.Add(-24 * time.Hour).Unix(), now.Add(9 * 24 * time.Hour).Unix()},
+		{"20260101Z:20270101Z", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).Unix()},
+	}
+	for _, c := range cases {
+		a, b, err := ParseValidity(c.spec, now)
+		if err != nil || int64(a) != c.after || int64(b) != c.before {
+			t.Errorf("%s: %d %d %v", c.spec, a, b, err)
+		}
+	}
+	if a, b, err := ParseValidity("always:forever", now); err != nil || a != 0 || b != ssh.CertTimeInfinity {
+		t.Errorf("always:forever: %d %d %v", a, b, err)
+	}
+	for _, bad := range []string{"+", "+1x", "2026:2027", "+1d:-1d", "forever:always"} {
+		if _, _, err := ParseValidity(bad, now); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestFingerprintOfCertificateIsItsKey(t *testing.T) {
+	caKey, _ := testSigner(t)
+	_, pub := testSigner(t)
+	ca, _ := ssh.NewSignerFromKey(caKey)
+	c, err := SignCert(ca, CertRequest{Key: pub, KeyID: "x", Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Fingerprint(c, "sha256") != Fingerprint(pub, "sha256") || TypeLabel(c) != "ED25519-CERT" {
+		t.Errorf("%s %s", Fingerprint(c, "sha256"), TypeLabel(c))
+	}
+	if _, ok := c.Extensions["permit-pty"]; !ok {
+		t.Errorf("default extensions missing: %v", c.Extensions)
+	}
+}

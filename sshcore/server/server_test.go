@@ -1,0 +1,121 @@
+package server
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"net"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/configfmt"
+	"sshbox/internal/testenv"
+)
+
+func testOptions() *configfmt.ServerOptions {
+	return &configfmt.ServerOptions{
+		MaxAuthTries: 6, PermitRootLogin: "prohibit-password", StrictModes: true,
+		PubkeyAuthentication: true, PermitTTY: true, AllowTcpForwarding: "yes",
+	}
+}
+
+// startServer serves on a loopback port with a fresh host key and returns
+// the address, the host key and the log.
+func startServer(t *testing.T, config ConfigFunc) (string, ssh.PublicKey, *testenv.SyncBuffer) {
+	t.Helper()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	hk, _ := ssh.NewSignerFromKey(priv)
+	var log testenv.SyncBuffer
+	srv := &Server{Config: config, HostKeys: []ssh.Signer{hk}, Log: NewLogger(&log, LevelDebug1)}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- srv.Serve(l) }()
+	t.Cleanup(func() {
+		srv.Shutdown()
+		if err := <-done; !errors.Is(err, ErrServerClosed) {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return l.Addr().String(), hk.PublicKey(), &log
+}
+
+func TestPanicInOneConnectionKeepsListening(t *testing.T) {
+	var calls atomic.Int32
+	addr, hk, log := startServer(t, func(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
+		if calls.Add(1) == 1 {
+			panic("boom")
+		}
+		return testOptions(), nil
+	})
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	signer, _ := ssh.NewSignerFromKey(priv)
+	cfg := &ssh.ClientConfig{User: "sbx-no-such-user", Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		HostKeyCallback: ssh.FixedHostKey(hk), Timeout: 5 * time.Second}
+	if _, err := ssh.Dial("tcp", addr, cfg); err == nil {
+		t.Fatal("first connection succeeded")
+	}
+	_, err := ssh.Dial("tcp", addr, cfg)
+	if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
+		t.Fatalf("second connection: %v", err)
+	}
+	if !strings.Contains(log.String(), "fatal: panic serving 127.0.0.1 port ") || !strings.Contains(log.String(), "Invalid user sbx-no-such-user") {
+		t.Fatalf("log:\n%s", log.String())
+	}
+}
+
+// TestSessionSignalsAndExitSignal runs sessions in-process: a signal
+// request reaches the command, and a command killed by a signal is
+// reported with exit-signal.
+func TestSessionSignalsAndExitSignal(t *testing.T) {
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	addr, hk, log := startServer(t, func(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
+		return testOptions(), nil
+	})
+	data, _ := os.ReadFile(key)
+	signer, err := ssh.ParsePrivateKey(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{User: u.Name, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		HostKeyCallback: ssh.FixedHostKey(hk), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	defer c.Close()
+
+	s, _ := c.NewSession()
+	err = s.Run("kill -TERM $$")
+	var ee *ssh.ExitError
+	if !errors.As(err, &ee) || ee.Signal() != "TERM" {
+		t.Errorf("kill -TERM $$: %v", err)
+	}
+
+	s, _ = c.NewSession()
+	var out testenv.SyncBuffer
+	s.Stdout = &out
+	s.Start("trap 'echo got-usr1; exit 9' USR1; echo ready; while :; do sleep 0.05; done")
+	for !strings.Contains(out.String(), "ready") {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := s.Signal(ssh.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Wait()
+	if !errors.As(err, &ee) || ee.ExitStatus() != 9 || !strings.Contains(out.String(), "got-usr1") {
+		t.Errorf("signal USR1: %v, %q", err, out.String())
+	}
+
+	s, _ = c.NewSession()
+	if err := s.RequestSubsystem("nosuch"); err == nil {
+		t.Error("unknown subsystem accepted")
+	}
+}
