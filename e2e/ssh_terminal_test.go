@@ -1,7 +1,11 @@
 package e2e
 
 import (
+	"fmt"
+	"os"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,6 +37,34 @@ func TestSSHSuspendAndTerminalRestored(t *testing.T) {
 	at = tm.Expect(at, "local$ ", 5*time.Second)
 	tm.Type("stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ,; echo\r")
 	tm.Expect(at, "icanon,echo,", 5*time.Second)
+	tm.Type("exit\r")
+	tm.Wait(10 * time.Second)
+}
+
+// TestSSHSignalRestoresTerminal: SIGTERM ends ssh with status 255 and the
+// terminal back in cooked mode.
+func TestSSHSignalRestoresTerminal(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	tm := testenv.StartTerm(t, 24, 80, []string{"HOME=" + e.home, "TERM=xterm", "SSH_AUTH_SOCK=", "PS1=local$ "},
+		testenv.NeedCmd(t, "bash"), "--norc", "--noprofile", "-i")
+	at := tm.Expect(0, "local$ ", 10*time.Second)
+	tm.Type(testenv.Bin(t, "ssh") + " " + strings.Join(e.base(), " ") + " " + e.dest() + "\r")
+	tm.Type("PS1='rem''> '\r")
+	at = tm.Expect(at, "rem> ", 15*time.Second)
+	// ssh is the shell's only child.
+	pid := tm.Cmd.Process.Pid
+	kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	if err != nil || len(strings.Fields(string(kids))) != 1 {
+		t.Fatalf("children of the shell: %q, %v", kids, err)
+	}
+	sshPid, _ := strconv.Atoi(strings.Fields(string(kids))[0])
+	if err := syscall.Kill(sshPid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	at = tm.Expect(at, "Killed by signal 15.", 5*time.Second)
+	at = tm.Expect(at, "local$ ", 5*time.Second)
+	tm.Type("echo status=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ,; echo\r")
+	tm.Expect(at, "status=255\r\nicanon,echo,", 5*time.Second)
 	tm.Type("exit\r")
 	tm.Wait(10 * time.Second)
 }
