@@ -48,7 +48,7 @@ func TestSSHSignalRestoresTerminal(t *testing.T) {
 	tm := testenv.StartTerm(t, 24, 80, []string{"HOME=" + e.home, "TERM=xterm", "SSH_AUTH_SOCK=", "PS1=local$ "},
 		testenv.NeedCmd(t, "bash"), "--norc", "--noprofile", "-i")
 	at := tm.Expect(0, "local$ ", 10*time.Second)
-	tm.Type(testenv.Bin(t, "ssh") + " " + strings.Join(e.base(), " ") + " " + e.dest() + "\r")
+	tm.Type(testenv.Bin(t, "ssh") + " " + strings.Join(e.base(), " ") + " -o LogLevel=VERBOSE " + e.dest() + "\r")
 	tm.Type("PS1='rem''> '\r")
 	at = tm.Expect(at, "rem> ", 15*time.Second)
 	// ssh is the shell's only child.

@@ -171,7 +171,8 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 				continue
 			}
 			restoreOnce()
-			log.Fatal("Killed by signal %d.", sig.(syscall.Signal))
+			// OpenSSH says this only at LogLevel VERBOSE.
+			log.Verbose("Killed by signal %d.", sig.(syscall.Signal))
 			os.Exit(255)
 		}
 	}()
