@@ -169,23 +169,43 @@ func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientCon
 		},
 		AuthCallback: auth.next,
 	}
-	var err error
-	if cfg.Ciphers, err = algo.Resolve(algo.Cipher, o.Ciphers); err != nil {
-		return nil, fatalf("ssh: Ciphers: %v", err)
+	algs, err := c.algorithms()
+	if err != nil {
+		return nil, err
 	}
-	if cfg.MACs, err = algo.Resolve(algo.MAC, o.MACs); err != nil {
-		return nil, fatalf("ssh: MACs: %v", err)
-	}
-	if cfg.KeyExchanges, err = algo.Resolve(algo.KEX, o.KexAlgorithms); err != nil {
-		return nil, fatalf("ssh: KexAlgorithms: %v", err)
-	}
-	if cfg.HostKeyAlgorithms, err = algo.Resolve(algo.HostKey, o.HostKeyAlgorithms); err != nil {
-		return nil, fatalf("ssh: HostKeyAlgorithms: %v", err)
-	}
+	cfg.Ciphers, cfg.MACs, cfg.KeyExchanges, cfg.HostKeyAlgorithms = algs[0], algs[1], algs[2], algs[3]
 	if o.HostKeyAlgorithms == "" {
 		cfg.HostKeyAlgorithms = preferKnown(cfg.HostKeyAlgorithms, hk.knownEntries())
 	}
 	return cfg, nil
+}
+
+// algorithms resolves Ciphers, MACs, KexAlgorithms and HostKeyAlgorithms
+// against sshbox's table, with OpenSSH's messages for a bad list.
+func (c *Client) algorithms() ([4][]string, error) {
+	o := c.Opts
+	var out [4][]string
+	specs := []struct {
+		kind algo.Kind
+		spec string
+		msg  string
+	}{
+		{algo.Cipher, o.Ciphers, "Bad SSH2 cipher spec '%s': %v"},
+		{algo.MAC, o.MACs, "Bad SSH2 MAC spec '%s': %v"},
+		{algo.KEX, o.KexAlgorithms, "Bad SSH2 KexAlgorithms '%s': %v"},
+		{algo.HostKey, o.HostKeyAlgorithms, "Bad protocol 2 host key algorithms '%s': %v"},
+	}
+	for i, s := range specs {
+		l, err := algo.Resolve(s.kind, s.spec)
+		if err != nil {
+			return out, fatalf(s.msg, s.spec, err)
+		}
+		if len(l) == 0 {
+			return out, fatalf(s.msg, s.spec, "nothing left")
+		}
+		out[i] = l
+	}
+	return out, nil
 }
 
 // handshake runs the SSH handshake and user authentication over conn.
@@ -278,6 +298,10 @@ func (c *Client) handshakeError(err error, auth *authState) error {
 
 // Connect dials, proves the server's identity and authenticates the user.
 func (c *Client) Connect() (*ssh.Client, error) {
+	// A bad algorithm list is the user's mistake: say so before dialing.
+	if _, err := c.algorithms(); err != nil {
+		return nil, err
+	}
 	conn, err := c.dialTarget()
 	if err != nil {
 		return nil, err
