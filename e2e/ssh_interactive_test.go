@@ -11,6 +11,17 @@ import (
 
 func TestSSHInteractiveShell(t *testing.T) {
 	e, _ := openSSHEnv(t, "")
+	interactiveShell(t, e)
+}
+
+func TestSSHInteractiveShellDropbear(t *testing.T) {
+	d := testenv.StartDropbear(t)
+	interactiveShell(t, newEnv(t, d.Port, d.PubKey))
+}
+
+// interactiveShell checks the terminal size, a resize, the remote pty and
+// ~. against one server.
+func interactiveShell(t *testing.T, e *sshEnv) {
 	tm := e.term(30, 100, append(e.base(), e.dest())...)
 	// The prompt string is built on the remote side so that the echo of
 	// what is typed does not match it.
