@@ -141,3 +141,23 @@ func TestSSHEnvironmentAndRemoteCommand(t *testing.T) {
 		t.Errorf("got %q, %v", got, err)
 	}
 }
+
+// TestSSHForwardFailure: a local port already taken is a warning, or fatal
+// with ExitOnForwardFailure.
+func TestSSHForwardFailure(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	spec := fmt.Sprintf("%d:127.0.0.1:22", busy.Addr().(*net.TCPAddr).Port)
+	stdout, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-L", spec, e.dest(), "echo", "still-ran")...)
+	if status != 0 || stdout != "still-ran\n" || !strings.Contains(stderr, "Address already in use") {
+		t.Errorf("without ExitOnForwardFailure: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	stdout, stderr, status = e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-L", spec, e.dest(), "echo", "still-ran")...)
+	if status != 255 || stdout != "" || !strings.Contains(stderr, "Could not request local forwarding.") {
+		t.Errorf("with ExitOnForwardFailure: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+}
