@@ -144,6 +144,21 @@ func TestSSHChangedHostKey(t *testing.T) {
 	if got := string(readFile(t, e.kh)); got != content {
 		t.Errorf("known_hosts changed:\n%q\nwant\n%q", got, content)
 	}
+	// The command shown does what it says, with sshbox's ssh-keygen.
+	var removal string
+	for _, line := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "ssh-keygen ") {
+			removal = strings.TrimSpace(line)
+		}
+	}
+	rm := exec.Command("sh", "-c", removal)
+	rm.Env = append(os.Environ(), "PATH="+testenv.BinDir(t)+":"+os.Getenv("PATH"))
+	if out, err := rm.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", removal, err, out)
+	}
+	if got := string(readFile(t, e.kh)); strings.Contains(got, otherPub[1]) || !strings.Contains(got, "# a comment") {
+		t.Errorf("after %s, known_hosts is %q", removal, got)
+	}
 }
 
 func TestSSHRevokedHostKey(t *testing.T) {
