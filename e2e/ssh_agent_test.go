@@ -90,7 +90,7 @@ func TestSSHUserCertificate(t *testing.T) {
 	if status != 0 || stdout != "cert-ok\n" {
 		t.Fatalf("cert beside the key: status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
 	}
-	if !strings.Contains(stderr, "ssh-ed25519-cert-v01@openssh.com") {
+	if !strings.Contains(stderr, "Offering public key: "+e.key+" ED25519-CERT SHA256:") {
 		t.Errorf("-v does not show the certificate offered:\n%s", stderr)
 	}
 	moved := filepath.Join(e.home, "elsewhere-cert.pub")

@@ -241,6 +241,7 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		hk.onFirst = func() { conn.SetDeadline(time.Time{}) }
 	}
 	addr := net.JoinHostPort(o.HostName, strconv.Itoa(o.Port))
+	c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User)
 	sc, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
 	if err != nil {
 		conn.Close()

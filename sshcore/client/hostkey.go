@@ -82,7 +82,7 @@ func (h *hostKeyCheck) callback(_ string, remote net.Addr, key ssh.PublicKey) er
 				log.Error("Certificate invalid: %v", err)
 				return errHostKey
 			}
-			log.Debug1("Host '%s' is known and matches the %s host certificate.", h.name, keyTypeName(cert.Key))
+			log.Debug1("Host '%s' is known and matches the %s host certificate.", h.pattern(), keyTypeName(cert.Key))
 			return nil
 		}
 		// As OpenSSH: a certificate from an unknown authority is judged
@@ -93,7 +93,7 @@ func (h *hostKeyCheck) callback(_ string, remote net.Addr, key ssh.PublicKey) er
 	res := db.Check(h.name, h.port, key)
 	switch res.Status {
 	case knownhosts.Known:
-		log.Debug1("Host '%s' is known and matches the %s host key.", h.name, keyTypeName(key))
+		log.Debug1("Host '%s' is known and matches the %s host key.", h.pattern(), keyTypeName(key))
 		if res.Entry != nil {
 			log.Debug1("Found key in %s:%d", res.Entry.File, res.Entry.Line)
 		}
