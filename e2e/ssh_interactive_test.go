@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"fmt"
+	"os"
+	"strconv"
+	"syscall"
 	"strings"
 	"testing"
 	"time"
@@ -153,4 +156,23 @@ func TestSSHKeyPermissionsTooOpen(t *testing.T) {
 	if status != 255 || !strings.Contains(stderr, want) {
 		t.Errorf("status %d, stderr %q; want 255 and %q", status, stderr, want)
 	}
+}
+
+// TestSSHSignalAtPasswordPrompt: a signal at the password prompt ends ssh
+// with the terminal's echo back on. The shell around ssh is not
+// interactive, so nothing else repairs the terminal.
+func TestSSHSignalAtPasswordPrompt(t *testing.T) {
+	e, _ := openSSHEnv(t, "PasswordAuthentication yes\nKbdInteractiveAuthentication no")
+	line := testenv.Bin(t, "ssh") + " " + strings.Join(e.base(), " ") + " -o PubkeyAuthentication=no " + e.dest() +
+		"; echo status=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -echo | tr '\\n' ,; echo; sleep 5"
+	tm2 := testenv.StartTerm(t, 24, 80, e.env(), "/bin/sh", "-c", line)
+	at := tm2.Expect(0, "'s password: ", 15*time.Second)
+	pid := tm2.Cmd.Process.Pid
+	kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	if err != nil || len(strings.Fields(string(kids))) != 1 {
+		t.Fatalf("children of the shell: %q, %v", kids, err)
+	}
+	sshPid, _ := strconv.Atoi(strings.Fields(string(kids))[0])
+	syscall.Kill(sshPid, syscall.SIGTERM)
+	tm2.Expect(at, "status=143\r\nicanon,echo,", 5*time.Second)
 }
