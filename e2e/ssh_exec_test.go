@@ -5,7 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"io"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 
 	"sshbox/internal/testenv"
@@ -116,5 +119,34 @@ func TestSSHNoCommonAlgorithm(t *testing.T) {
 	want := fmt.Sprintf("Unable to negotiate with 127.0.0.1 port %d: no matching cipher found. Their offer: aes128-ctr", e.port)
 	if status != 255 || strings.TrimSpace(stderr) != want {
 		t.Errorf("status %d, stderr %q; want %q", status, stderr, want)
+	}
+}
+
+// TestSSHSubsystem: -s runs a subsystem; sftp answers its INIT packet.
+// stdin stays open until the answer is in, since sftp-server may exit at
+// EOF before writing.
+func TestSSHSubsystem(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-s", e.dest(), "sftp")...)
+	cmd.Env = e.env()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stdin.Write([]byte{0, 0, 0, 5, 1, 0, 0, 0, 3}) // SSH_FXP_INIT, version 3
+	reply := make([]byte, 9)
+	_, err := io.ReadFull(stdout, reply)
+	stdin.Close()
+	io.Copy(io.Discard, stdout)
+	werr := cmd.Wait()
+	if err != nil || reply[4] != 2 || reply[8] != 3 {
+		t.Errorf("sftp subsystem answered %x, %v; want SSH_FXP_VERSION 3; stderr %q", reply, err, stderr.String())
+	}
+	if werr != nil {
+		t.Errorf("ssh -s: %v; stderr %q", werr, stderr.String())
 	}
 }

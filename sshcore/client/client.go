@@ -82,6 +82,9 @@ func (c *Client) Run() int {
 		}
 		return 0
 	}
+	if c.Subsystem {
+		return c.runSubsystem(conn, command)
+	}
 	return c.runSession(conn, command)
 }
 

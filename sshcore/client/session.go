@@ -186,9 +186,6 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 	s.Stderr = os.Stderr
 
 	switch {
-	case c.Subsystem:
-		log.Debug1("Sending subsystem: %s", command)
-		err = s.RequestSubsystem(command)
 	case command == "":
 		err = s.Shell()
 	default:
