@@ -48,10 +48,15 @@ func interactiveShell(t *testing.T, e *sshEnv) {
 }
 
 func TestSSHInteractiveExitStatus(t *testing.T) {
-	e, _ := openSSHEnv(t, "")
-	tm := e.term(24, 80, append(e.base(), e.dest())...)
+	e, d := openSSHEnv(t, "")
+	lport := testenv.FreePort(t)
+	tm := e.term(24, 80, append(e.base(), "-L", fmt.Sprintf("%d:127.0.0.1:%d", lport, d.Port), e.dest())...)
 	tm.Type("PS1='rdy''> '\r")
 	at := tm.Expect(0, "rdy> ", 15*time.Second)
+	// ~# lists the forwardings.
+	tm.Type("~#")
+	at = tm.Expect(at, "The following connections are open:", 5*time.Second)
+	at = tm.Expect(at, fmt.Sprintf("local 127.0.0.1:%d -> 127.0.0.1:%d", lport, d.Port), 5*time.Second)
 	// ~? prints the help, ~~ sends one tilde.
 	tm.Type("~?")
 	at = tm.Expect(at, "Supported escape sequences:", 5*time.Second)
