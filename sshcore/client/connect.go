@@ -81,13 +81,13 @@ func (c *Client) dialTCP(host string, port int) (net.Conn, error) {
 		if errors.As(err, &dnsErr) && !dnsErr.IsNotFound {
 			msg = dnsErr.Err
 		}
-		return nil, fatalf("ssh: Could not resolve hostname %s: %s", host, msg)
+		return nil, fatalf(msgResolve, host, msg)
 	}
 	d := net.Dialer{Timeout: o.ConnectTimeout}
 	if o.BindAddress != "" {
 		ip := net.ParseIP(o.BindAddress)
 		if ip == nil {
-			return nil, fatalf("ssh: bind address %q is not an IP address", o.BindAddress)
+			return nil, fatalf(msgBadBind, o.BindAddress)
 		}
 		d.LocalAddr = &net.TCPAddr{IP: ip}
 	}
@@ -190,10 +190,10 @@ func (c *Client) algorithms() ([4][]string, error) {
 		spec string
 		msg  string
 	}{
-		{algo.Cipher, o.Ciphers, "Bad SSH2 cipher spec '%s': %v"},
-		{algo.MAC, o.MACs, "Bad SSH2 MAC spec '%s': %v"},
-		{algo.KEX, o.KexAlgorithms, "Bad SSH2 KexAlgorithms '%s': %v"},
-		{algo.HostKey, o.HostKeyAlgorithms, "Bad protocol 2 host key algorithms '%s': %v"},
+		{algo.Cipher, o.Ciphers, msgBadCiphers},
+		{algo.MAC, o.MACs, msgBadMACs},
+		{algo.KEX, o.KexAlgorithms, msgBadKex},
+		{algo.HostKey, o.HostKeyAlgorithms, msgBadHostKeyAlgs},
 	}
 	for i, s := range specs {
 		l, err := algo.Resolve(s.kind, s.spec)
@@ -288,11 +288,11 @@ func (c *Client) handshakeError(err error, auth *authState) error {
 		}
 		return fatalf(msgKexFailed, o.HostName, o.Port, what+". Their offer: "+strings.Join(negErr.RequestedAlgorithms, ","))
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return fatalf("Connection timed out during banner exchange")
+		return fatalf("%s", msgBannerTimeout)
 	}
 	msg := strings.TrimPrefix(err.Error(), "ssh: handshake failed: ")
 	if strings.Contains(msg, "EOF") {
-		return fatalf("Connection closed by %s port %d", o.HostName, o.Port)
+		return fatalf(msgClosedBy, o.HostName, o.Port)
 	}
 	return fatalf("ssh: %s", msg)
 }

@@ -79,7 +79,7 @@ func (h *hostKeyCheck) callback(_ string, remote net.Addr, key ssh.PublicKey) er
 				},
 			}
 			if err := checker.CheckHostKey(net.JoinHostPort(h.name, fmt.Sprint(h.port)), remote, key); err != nil {
-				log.Error("Certificate invalid: %v", err)
+				log.Error(msgCertInvalid, err)
 				return errHostKey
 			}
 			log.Debug1("Host '%s' is known and matches the %s host certificate.", h.pattern(), keyTypeName(cert.Key))
@@ -119,7 +119,7 @@ func (h *hostKeyCheck) checkIP(db *knownhosts.DB, key ssh.PublicKey) {
 		return
 	}
 	if db.Check(h.ip, h.port, key).Status == knownhosts.Changed {
-		h.c.Log.Error("Warning: the %s host key for '%s' differs from the key for the IP address '%s'",
+		h.c.Log.Error(msgIPKeyDiffers,
 			keyTypeName(key), h.name, h.ip)
 	}
 }
@@ -197,8 +197,8 @@ func (h *hostKeyCheck) changed(key ssh.PublicKey, old *knownhosts.Entry) error {
 	if o.StrictHostKeyChecking == "no" || o.StrictHostKeyChecking == "off" {
 		banner = strings.TrimSuffix(banner, "Host key for "+h.pattern()+" has changed and you have requested strict checking.\n")
 		h.c.Log.Error("%s", strings.TrimSuffix(banner, "\n"))
-		h.c.Log.Error("Password authentication is disabled to avoid man-in-the-middle attacks.")
-		h.c.Log.Error("Keyboard-interactive authentication is disabled to avoid man-in-the-middle attacks.")
+		h.c.Log.Error("%s", msgPasswordDisabled)
+		h.c.Log.Error("%s", msgKbdDisabled)
 		h.insecure = true
 		return nil
 	}

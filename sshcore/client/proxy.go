@@ -58,7 +58,7 @@ type Hop struct {
 func ParseDestination(s string) (Hop, error) {
 	h, err := parseDestination(s)
 	if err != nil {
-		return h, fmt.Errorf("invalid destination '%s': %v", s, err)
+		return h, fmt.Errorf(msgBadDestination, s, err)
 	}
 	return h, nil
 }
@@ -181,7 +181,7 @@ func (c *Client) dialJump() (net.Conn, error) {
 			c.Log.Debug1("Connecting to %s port %d through the previous jump host.", ho.HostName, ho.Port)
 			conn, err = prev.Dial("tcp", net.JoinHostPort(ho.HostName, strconv.Itoa(ho.Port)))
 			if err != nil {
-				err = fatalf("channel 0: open failed: %v", err)
+				err = fatalf(msgJumpOpenFailed, err)
 			}
 		}
 		if err != nil {
@@ -195,7 +195,7 @@ func (c *Client) dialJump() (net.Conn, error) {
 	o := c.Opts
 	conn, err := prev.Dial("tcp", net.JoinHostPort(o.HostName, strconv.Itoa(o.Port)))
 	if err != nil {
-		return nil, fatalf("channel 0: open failed: connect to %s port %d: %v", o.HostName, o.Port, err)
+		return nil, fatalf(msgJumpTargetFailed, o.HostName, o.Port, err)
 	}
 	return conn, nil
 }

@@ -103,7 +103,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 	log := c.Log
 	s, err := conn.NewSession()
 	if err != nil {
-		log.Fatal("channel 0: open failed: %v", err)
+		log.Fatal(msgSessionOpenFailed, err)
 		return 255
 	}
 	defer s.Close()
@@ -150,7 +150,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 			w, h = cw, ch
 		}
 		if err := s.RequestPty(termName, h, w, terminalModes(stdinFd)); err != nil {
-			log.Error("PTY allocation request failed on channel 0")
+			log.Error("%s", msgPtyFailed)
 			tty = false
 		}
 	}
@@ -172,7 +172,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 			}
 			restoreOnce()
 			// OpenSSH says this only at LogLevel VERBOSE.
-			log.Verbose("Killed by signal %d.", sig.(syscall.Signal))
+			log.Verbose(msgKilledBySignal, sig.(syscall.Signal))
 			os.Exit(255)
 		}
 	}()

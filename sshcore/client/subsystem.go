@@ -16,7 +16,7 @@ func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 	log := c.Log
 	ch, reqs, err := conn.OpenChannel("session", nil)
 	if err != nil {
-		log.Fatal("channel 0: open failed: %v", err)
+		log.Fatal(msgSessionOpenFailed, err)
 		return 255
 	}
 	defer ch.Close()
@@ -41,7 +41,7 @@ func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 	log.Debug1("Sending subsystem: %s", name)
 	ok, err := ch.SendRequest("subsystem", true, ssh.Marshal(struct{ Name string }{name}))
 	if err != nil || !ok {
-		log.Fatal("subsystem request failed on channel 0")
+		log.Fatal("%s", msgSubsystemFailed)
 		return 255
 	}
 	go func() {
