@@ -20,7 +20,7 @@ func checkCommands(t *testing.T, e *sshEnv) {
 	for _, c := range []struct {
 		cmd  string
 		want int
-	}{{"exit 0", 0}, {"false", 1}, {"exit 44", 44}} {
+	}{{"exit 0", 0}, {"false", 1}, {"exit 44", 44}, {"kill -TERM $$", 255}} {
 		_, stderr, status := e.runCmd(nil, c.cmd)
 		if status != c.want {
 			t.Errorf("%q: exit status %d, want %d; stderr:\n%s", c.cmd, status, c.want, stderr)
