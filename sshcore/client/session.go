@@ -218,7 +218,13 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 				once.Do(func() { close(disconnected) })
 				conn.Close()
 			},
-			suspend: func() { suspendSelf(restoreOnce, makeRaw) },
+			suspend: func() {
+				suspendSelf(restoreOnce, makeRaw)
+				// The window may have changed while ssh was stopped.
+				if w, h, err := term.GetSize(stdinFd); err == nil {
+					s.WindowChange(h, w)
+				}
+			},
 		}
 		buf := make([]byte, 32*1024)
 		for {
