@@ -156,3 +156,21 @@ func TestPreferKnown(t *testing.T) {
 		t.Errorf("nothing known: %v", got)
 	}
 }
+
+func FuzzParseEscapeChar(f *testing.F) {
+	for _, s := range []string{"~", "none", "^]", "^a", "^", "^^", "ab"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ch, err := ParseEscapeChar(s)
+		if err != nil {
+			return
+		}
+		if ch != EscapeNone && (ch < 0 || ch > 255) {
+			t.Fatalf("%q gave %d", s, ch)
+		}
+		if ch != EscapeNone && len(s) == 2 && ch >= 0x20 {
+			t.Fatalf("%q: a ^X form gave the printable %q", s, rune(ch))
+		}
+	})
+}
