@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -27,6 +28,7 @@ type hostKeyCheck struct {
 	ip       string // the address connected to, for CheckHostIP
 	insecure bool   // StrictHostKeyChecking=no accepted a changed key
 	onFirst  func() // called once the server has shown its key
+	accepted []byte // the key accepted, for re-keys
 }
 
 // keyTypeName is the key type as OpenSSH names it in its messages.
@@ -56,8 +58,22 @@ func (h *hostKeyCheck) knownHostsFiles() []string {
 	return append(files, o.GlobalKnownHostsFiles...)
 }
 
-// callback is the ssh.HostKeyCallback.
-func (h *hostKeyCheck) callback(_ string, remote net.Addr, key ssh.PublicKey) error {
+// callback is the ssh.HostKeyCallback. x/crypto calls it again at every
+// re-key; the key accepted at the start is accepted again without a
+// question, even when it was not stored (UserKnownHostsFile /dev/null).
+func (h *hostKeyCheck) callback(hostname string, remote net.Addr, key ssh.PublicKey) error {
+	if h.accepted != nil && bytes.Equal(h.accepted, key.Marshal()) {
+		return nil
+	}
+	err := h.check(hostname, remote, key)
+	if err == nil {
+		h.accepted = key.Marshal()
+	}
+	return err
+}
+
+// check judges a key the first time it is seen.
+func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error {
 	log := h.c.Log
 	if h.onFirst != nil {
 		h.onFirst()
