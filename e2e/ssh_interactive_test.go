@@ -104,7 +104,8 @@ func TestSSHForcedTTY(t *testing.T) {
 func TestSSHPasswordLogin(t *testing.T) {
 	e, _ := openSSHEnv(t, "PasswordAuthentication yes\nKbdInteractiveAuthentication no")
 	e.user.SetPassword(t, "s3cret pass", "")
-	args := append(e.base(), "-o", "PubkeyAuthentication=no", e.dest(), "echo", "logged-in")
+	// The key would be accepted; PreferredAuthentications keeps it out.
+	args := append(e.base(), "-o", "PreferredAuthentications=password", e.dest(), "echo", "logged-in")
 	tm := e.term(24, 80, args...)
 	prompt := fmt.Sprintf("%s@127.0.0.1's password: ", e.user.Name)
 	at := tm.Expect(0, prompt, 15*time.Second)
