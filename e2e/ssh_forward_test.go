@@ -161,3 +161,24 @@ func TestSSHForwardFailure(t *testing.T) {
 		t.Errorf("with ExitOnForwardFailure: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
 }
+
+// TestSSHBackgroundAfterPassword: under -f the password is still asked on
+// the terminal, before ssh goes to the background.
+func TestSSHBackgroundAfterPassword(t *testing.T) {
+	e, _ := openSSHEnv(t, "PasswordAuthentication yes\nKbdInteractiveAuthentication no")
+	e.user.SetPassword(t, "bg pass", "")
+	outPath := e.home + "/bg.out"
+	line := testenv.Bin(t, "ssh") + " " + strings.Join(e.base(), " ") + " -o PubkeyAuthentication=no -f " + e.dest() +
+		" 'sleep 1; echo bg-after-password' > " + outPath + "; echo parent=$?; sleep 10"
+	tm := testenv.StartTerm(t, 24, 80, e.env(), "/bin/sh", "-c", line)
+	at := tm.Expect(0, "'s password: ", 15*time.Second)
+	tm.Type("bg pass\r")
+	tm.Expect(at, "parent=0", 10*time.Second)
+	deadline := time.Now().Add(15 * time.Second)
+	for string(readFile(t, outPath)) != "bg-after-password\n" {
+		if time.Now().After(deadline) {
+			t.Fatalf("background output %q; terminal:\n%s", readFile(t, outPath), tm.Output())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
