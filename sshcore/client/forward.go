@@ -158,6 +158,26 @@ func (c *Client) startForwards(conn *ssh.Client) error {
 	return nil
 }
 
+// commandLine runs one ~C line: -L, -R or -D with a specification, as
+// OpenSSH's command line accepts them.
+func (c *Client) commandLine(conn *ssh.Client) func(string) string {
+	return func(line string) string {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "":
+			return ""
+		case line == "?" || line == "-h" || line == "help":
+			return msgCmdHelp
+		case len(line) > 2 && line[0] == '-' && strings.IndexByte("LRD", line[1]) >= 0:
+			if err := c.addForward(conn, line[1], strings.TrimSpace(line[2:])); err != nil {
+				return err.Error()
+			}
+			return msgCmdForwarding
+		}
+		return msgCmdInvalid + "\n" + msgCmdHelp
+	}
+}
+
 // addForward sets up one forwarding: 'L' local, 'D' dynamic (SOCKS), 'R'
 // remote.
 func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {

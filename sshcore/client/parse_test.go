@@ -174,3 +174,21 @@ func FuzzParseEscapeChar(f *testing.F) {
 		}
 	})
 }
+
+func TestEscapeCommandLine(t *testing.T) {
+	var got []string
+	var shown bytes.Buffer
+	f := &escapeFilter{c: &Client{}, ch: '~', lineHead: true, w: &shown,
+		command: func(l string) string { got = append(got, l); return "done" }}
+	sent := string(f.filter([]byte("ls\r~C-L 1:h:2\x7f3\rpwd\r~Cabc\x03~?")))
+	if sent != "ls\rpwd\r" {
+		t.Errorf("sent %q", sent)
+	}
+	if len(got) != 1 || got[0] != "-L 1:h:3" {
+		t.Errorf("commands %q", got)
+	}
+	if !strings.Contains(shown.String(), "ssh> ") || !strings.Contains(shown.String(), "done\r\n") ||
+		!strings.Contains(shown.String(), "Supported escape sequences:") {
+		t.Errorf("shown %q", shown.String())
+	}
+}
