@@ -123,7 +123,13 @@ func FuzzEscapeFilter(f *testing.F) {
 	f.Add([]byte("ls\r~.\n"), byte('~'))
 	f.Add([]byte("~~~?~#"), byte('~'))
 	f.Fuzz(func(t *testing.T, in []byte, ch byte) {
-		e := &escapeFilter{c: &Client{}, ch: ch, lineHead: true, disconnect: func() {}, suspend: func() {}, w: io.Discard}
+		e := &escapeFilter{c: &Client{}, ch: ch, lineHead: true, disconnect: func() {}, suspend: func() {}, w: io.Discard,
+			command: func(l string) string {
+				if len(l) > 1024 {
+					t.Fatalf("command line of %d bytes", len(l))
+				}
+				return "ok\n"
+			}}
 		if ch == '.' || ch == '?' || ch == '#' || ch == 0x1a {
 			return
 		}
