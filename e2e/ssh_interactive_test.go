@@ -33,9 +33,17 @@ func interactiveShell(t *testing.T, e *sshEnv) {
 	tm.Type("PS1='rdy''> '; stty size\r")
 	at := tm.Expect(0, "30 100", 15*time.Second)
 	tm.Resize(40, 120)
-	time.Sleep(300 * time.Millisecond)
-	tm.Type("stty size\r")
-	at = tm.Expect(at, "40 120", 10*time.Second)
+	// The new size travels SIGWINCH -> ssh -> server -> pty; ask until it
+	// has arrived.
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(tm.Output()[at:], "40 120") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the resize never arrived; terminal:\n%s", tm.Output())
+		}
+		tm.Type("stty size\r")
+		time.Sleep(300 * time.Millisecond)
+	}
+	at = tm.Expect(at, "40 120", time.Second)
 	at = tm.Expect(at, "rdy> ", 5*time.Second)
 	// The remote side sees a terminal.
 	tm.Type("tty\r")
