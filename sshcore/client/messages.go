@@ -92,9 +92,18 @@ Load key "%s": bad permissions`
 	msgKilledBySignal    = "Killed by signal %d."
 	msgSubsystemFailed   = "subsystem request failed on channel 0"
 
+	// The ~C command line.
+	msgCmdHelp = `Commands:
+      -L[bind_address:]port:host:hostport    Request local forward
+      -R[bind_address:]port:host:hostport    Request remote forward
+      -D[bind_address:]port                  Request dynamic forward`
+	msgCmdForwarding = "Forwarding port."
+	msgCmdInvalid    = "Invalid command."
+
 	// The escape character help (~?), as OpenSSH prints it.
 	msgEscapeHelp = `Supported escape sequences:
  %[1]s.   - terminate connection (and any multiplexed sessions)
+ %[1]sC   - open a command line
  %[1]s#   - list forwarded connections
  %[1]s?   - this message
  %[1]s^Z  - suspend ssh
