@@ -215,9 +215,13 @@ func TestWriteTMatchesOpenSSH(t *testing.T) {
 	writeFile(t, dir, "sshd_config.d/10-match.conf", "PermitTTY no\nMatch User alice\n  X11Forwarding yes\n  MaxSessions 2\n")
 	writeFile(t, dir, "sshd_config.d/20-more.conf", "Banner /etc/first-banner\nMatch Address 192.168.0.0/16\n  Include "+dir+"/inner.conf\n")
 	writeFile(t, dir, "inner.conf", "MaxAuthTries 9\nMatch User bob\n  PermitTTY yes\n")
-	tConfigs["include"] = "Include " + dir + "/sshd_config.d/*.conf\nBanner /etc/second\nMatch User carol\n  Include " + dir + "/inner.conf\n"
-	defer delete(tConfigs, "include")
+	configs := map[string]string{
+		"include": "Include " + dir + "/sshd_config.d/*.conf\nBanner /etc/second\nMatch User carol\n  Include " + dir + "/inner.conf\n",
+	}
 	for name, text := range tConfigs {
+		configs[name] = text
+	}
+	for name, text := range configs {
 		file := writeFile(t, dir, name+".conf", text)
 		for _, c := range tConns {
 			if c.conn == "" && strings.Contains(text, "LocalPort") {
