@@ -129,7 +129,7 @@ func (a *app) readKey(arg string) (ssh.PublicKey, bool) {
 // the same type is refused, with the command that removes it.
 func (a *app) addKey(db *kh.DB, host string, port int, key ssh.PublicKey, hash, quiet bool) (added, ok bool) {
 	name := kh.HostPattern(host, port)
-	switch r := db.Check(host, port, key); r.Status {
+	switch r := db.CheckExact(host, port, key); r.Status {
 	case kh.Known:
 		if !quiet {
 			fmt.Fprintf(a.stderr, msgAlreadyKnown, name, keys.TypeLabel(key), r.Entry.File, r.Entry.Line)
@@ -273,8 +273,9 @@ func (a *app) scan(c *cli.Context) int {
 			status = 1
 			continue
 		}
+		port := port
 		if strings.HasPrefix(arg, "[") {
-			port = p
+			port = p // [host]:port overrides -p for that host
 		}
 		got := 0
 		announced := false

@@ -164,6 +164,15 @@ func TestScanListFindHashRemove(t *testing.T) {
 		t.Errorf("scan -t ed25519: %q", r.out)
 	}
 
+	// [host]:port names the port for that host.
+	r = must(t, khRun(t, "scan", "-t", "ed25519", name), "scan [host]:port")
+	if got := sortedLines(r.out); len(got) != 1 || got[0] != name+" "+s.pubs["ed25519"] {
+		t.Errorf("scan %s: %q", name, r.out)
+	}
+	if r := khRun(t, "scan", "-T", "2", "-p", "1", "127.0.0.1"); r.rc != 1 || !strings.Contains(r.err, "127.0.0.1:1") {
+		t.Errorf("scan of a closed port: %+v", r)
+	}
+
 	// Other entries that remove must leave alone.
 	// (With keys the server does not have: OpenSSH's ssh also trusts a
 	// host's port 22 entries on other ports.)
@@ -307,5 +316,44 @@ func TestSSH2DirectoryRoundTrip(t *testing.T) {
 	r = khRun(t, "-f", file, "import-ssh2", dir)
 	if r.rc != 1 || !strings.Contains(r.err, "key_22_broken.pub") {
 		t.Errorf("broken file: %+v", r)
+	}
+}
+
+// Every rewrite is atomic: when the write fails (file size limit), the old
+// file stays whole and no temporary file is left.
+func TestFailedRewriteLeavesOldFile(t *testing.T) {
+	dir := t.TempDir()
+	must(t, keygen(t, "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(dir, "k")), "keygen")
+	key := body(readFile(t, filepath.Join(dir, "k.pub")))
+	file := filepath.Join(dir, "known_hosts")
+	var lines []string
+	for i := 0; i < 20; i++ {
+		lines = append(lines, fmt.Sprintf("host%d.example %s", i, key))
+	}
+	before := strings.Join(lines, "\n") + "\n"
+	os.WriteFile(file, []byte(before), 0o640)
+	for _, args := range [][]string{{"remove", "host3.example"}, {"hash"}, {"add", "new.example", filepath.Join(dir, "k.pub")}} {
+		argv := append([]string{"-c", `ulimit -f 1; exec "$0" "$@"`, testenv.Bin(t, "known-hosts"), "-f", file}, args...)
+		r := run(t, "", "/bin/sh", argv...)
+		if r.rc == 0 {
+			t.Fatalf("%v succeeded under ulimit -f 1", args)
+		}
+		if readFile(t, file) != before {
+			t.Fatalf("%v damaged the file", args)
+		}
+		if st, _ := os.Stat(file); st.Mode().Perm() != 0o640 {
+			t.Fatalf("%v changed the mode", args)
+		}
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if strings.Contains(e.Name(), ".tmp") {
+				t.Fatalf("%v left %s", args, e.Name())
+			}
+		}
+	}
+	// Without the limit the same commands work and keep the mode.
+	must(t, khRun(t, "-f", file, "remove", "host3.example"), "remove")
+	if st, _ := os.Stat(file); st.Mode().Perm() != 0o640 || strings.Contains(readFile(t, file), "host3.example ") {
+		t.Fatalf("remove: mode %v", st.Mode().Perm())
 	}
 }

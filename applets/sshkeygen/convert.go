@@ -1,6 +1,7 @@
 package sshkeygen
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -77,22 +78,26 @@ func (o *opts) fingerprint() int {
 		comment string
 	}
 	var list []found
-	if strings.Contains(string(data), "PRIVATE KEY-----") || strings.Contains(string(data), "---- BEGIN SSH2") {
-		if k, c, err := keys.LoadPublicFile(path); err == nil {
+	first, _, _ := strings.Cut(strings.TrimSpace(string(data)), "\n")
+	if strings.Contains(first, "PRIVATE KEY") || strings.Contains(first, "---- BEGIN SSH2") {
+		k, c, err := keys.LoadPublicFile(path)
+		if pk, pc, perr := keys.ParsePublic(readOrEmpty(path + ".pub")); perr == nil {
+			// OpenSSH takes the .pub's comment, or the .pub's name.
+			k, c, err = pk, pc, nil
+			if c == "" {
+				c = path + ".pub"
+			}
+		}
+		if err == nil {
 			list = append(list, found{k, c})
 		}
 	} else {
 		for _, line := range strings.Split(string(data), "\n") {
-			line = strings.TrimSpace(line)
-			if line == "" || line[0] == '#' {
-				continue
-			}
-			if k, c, _, _, err := ssh.ParseAuthorizedKey([]byte(line)); err == nil {
+			if k, c, ok := keyFromLine(strings.TrimSpace(line)); ok {
+				if c == "" {
+					c = "no comment"
+				}
 				list = append(list, found{k, c})
-				continue
-			}
-			if e, err := knownhosts.ParseLine(line); err == nil && e != nil {
-				list = append(list, found{e.Key, e.Hosts})
 			}
 		}
 	}
@@ -260,4 +265,41 @@ func (o *opts) changeKeyComment() int {
 	}
 	fmt.Fprintf(o.stdout, msgCommentApplied, comment)
 	return 0
+}
+
+// keyFromLine reads one line of a public key, authorized_keys or
+// known_hosts file as ssh-keygen -l does: a bare key, else a key after a
+// host list (the hosts stand in for a missing comment), else a key after
+// authorized_keys options. Marker lines are skipped, as OpenSSH skips them.
+func keyFromLine(line string) (ssh.PublicKey, string, bool) {
+	if line == "" || line[0] == '#' || line[0] == '@' {
+		return nil, "", false
+	}
+	if f := strings.Fields(line); len(f) >= 2 {
+		if blob, err := base64.StdEncoding.DecodeString(f[1]); err == nil {
+			if k, err := ssh.ParsePublicKey(blob); err == nil && k.Type() == f[0] {
+				_, c, _ := strings.Cut(line, f[1])
+				return k, strings.TrimSpace(c), true
+			}
+		}
+	}
+	if e, err := knownhosts.ParseLine(line); err == nil && e != nil {
+		c := e.Comment
+		if c == "" {
+			c = e.Hosts
+		}
+		return e.Key, c, true
+	}
+	if k, c, opts, _, err := ssh.ParseAuthorizedKey([]byte(line)); err == nil {
+		if c == "" {
+			c = strings.Join(opts, ",")
+		}
+		return k, c, true
+	}
+	return nil, "", false
+}
+
+func readOrEmpty(path string) []byte {
+	b, _ := os.ReadFile(path)
+	return b
 }

@@ -53,6 +53,10 @@ func (o *opts) generate() int {
 		fmt.Fprintf(o.stderr, msgUnknownType, o.keyType)
 		return 255
 	}
+	if err := keys.CheckBits(keyType, o.bits); err != nil {
+		fmt.Fprintln(o.stderr, err)
+		return 255
+	}
 	if !o.quiet {
 		fmt.Fprintf(o.stdout, msgGenerating, keyType)
 	}

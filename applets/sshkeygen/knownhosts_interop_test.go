@@ -44,11 +44,24 @@ func knownHostsFixture(t *testing.T) (plain, hashed string) {
 	return plain, hashed
 }
 
-var lookups = []string{"alpha.example", "192.0.2.1", "[alpha.example]:2222", "[192.0.2.1]:2222",
+var lookups = []string{"alpha.example", "ALPHA.example", "192.0.2.1", "[alpha.example]:2222", "[192.0.2.1]:2222",
 	"beta.example", "[beta.example]:22", "x.wild.example", "no.wild.example", "ca.example", "nowhere"}
 
 func TestFindAgreesWithOpenSSH(t *testing.T) {
 	plain, hashed := knownHostsFixture(t)
+	// -l on whole files: known_hosts (plain, hashed) and authorized_keys.
+	ak := filepath.Join(t.TempDir(), "authorized_keys")
+	k := pubBody(strings.Fields(readFile(t, plain))[4] + " " + strings.Fields(readFile(t, plain))[5])
+	// (A key without comment comes first: OpenSSH prints a stale comment
+	// for one that follows a commented line.)
+	os.WriteFile(ak, []byte("# keys\n"+k+"\ncommand=\"echo hi\",no-pty "+k+" with options\n"+k+" bare\n"), 0o600)
+	for _, f := range []string{plain, hashed, ak} {
+		for _, args := range [][]string{{"-l", "-f", f}, {"-lv", "-E", "md5", "-f", f}} {
+			if got, want := sb(t, args...), ossh(t, args...); got.out != want.out || got.rc != want.rc {
+				t.Errorf("%v:\nsshbox %d\n%s\nOpenSSH %d\n%s", args, got.rc, got.out, want.rc, want.out)
+			}
+		}
+	}
 	for _, f := range []string{plain, hashed} {
 		for _, h := range lookups {
 			for _, extra := range [][]string{nil, {"-l"}, {"-l", "-E", "md5"}, {"-q"}} {

@@ -12,11 +12,12 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// hostCertFlag is -h's name for urfave/cli, which keeps "h" for help.
+const hostCertFlag = "host-certificate"
+
 // optstring is OpenSSH ssh-keygen's getopt string: letters followed by ':'
 // take a value. It drives the expansion of combined short flags (-lvf x)
 // before urfave/cli sees the command line.
-const hostCertFlag = "host-certificate"
-
 const optstring = "ABHLcehiklpqyb:C:E:F:f:I:m:N:n:O:P:R:s:t:V:vz:"
 
 // opts is the parsed command line.

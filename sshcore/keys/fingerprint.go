@@ -76,9 +76,6 @@ func TypeLabel(key ssh.PublicKey) string {
 
 // FingerprintLine is ssh-keygen -l's line: "256 SHA256:... comment (ED25519)".
 func FingerprintLine(key ssh.PublicKey, hash, comment string) string {
-	if comment == "" {
-		comment = "no comment"
-	}
 	return fmt.Sprintf("%d %s %s (%s)", Bits(key), Fingerprint(key, hash), comment, TypeLabel(key))
 }
 

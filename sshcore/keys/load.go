@@ -112,13 +112,14 @@ func LoadPublicFile(path string) (ssh.PublicKey, string, error) {
 		return k, c, nil
 	}
 	if block, _ := pem.Decode(data); block != nil {
+		if pk, err := ParsePrivate(data, nil); err == nil {
+			return pk.PublicKey(), pk.Comment, nil
+		}
+		// Encrypted: the public key is stored in clear, the comment not.
 		if block.Type == "OPENSSH PRIVATE KEY" {
 			if k, err := opensshPublic(block.Bytes); err == nil {
 				return k, "", nil
 			}
-		}
-		if pk, err := ParsePrivate(data, nil); err == nil {
-			return pk.PublicKey(), pk.Comment, nil
 		}
 	}
 	return nil, "", ErrInvalidFormat

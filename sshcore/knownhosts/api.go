@@ -95,6 +95,28 @@ func Open(files ...string) (*DB, error) {
 // Check looks up host (a name or an address) on port (22 matches plain
 // entries; others match [host]:port) with the key the server presented.
 func (db *DB) Check(host string, port int, key ssh.PublicKey) Result {
+	r := db.CheckExact(host, port, key)
+	if r.Status != Unknown {
+		return r
+	}
+	name, plain := HostPattern(host, port), HostPattern(host, 22)
+	if plain != name {
+		// As OpenSSH ("found matching key w/out port"): the same key listed
+		// for the host without a port is trusted on any port; a different
+		// one there says nothing about this port.
+		blob := key.Marshal()
+		for _, e := range db.Entries {
+			if e.Marker == MarkerNone && e.Matches(plain) && bytes.Equal(e.Key.Marshal(), blob) {
+				return Result{Status: Known, Entry: e}
+			}
+		}
+	}
+	return r
+}
+
+// CheckExact is Check without the port-less fallback: only entries for
+// exactly this host and port count (what adding an entry needs to know).
+func (db *DB) CheckExact(host string, port int, key ssh.PublicKey) Result {
 	name := HostPattern(host, port)
 	blob := key.Marshal()
 	var changed *Entry
@@ -150,7 +172,8 @@ func (db *DB) IsRevoked(key ssh.PublicKey, host string, port int) bool {
 	return false
 }
 
-// Lookup returns the plain (unmarked) entries for host and port, in order.
+// Lookup returns every entry that applies to host and port (markers
+// included), in file order.
 func (db *DB) Lookup(host string, port int) []*Entry {
 	name := HostPattern(host, port)
 	var out []*Entry

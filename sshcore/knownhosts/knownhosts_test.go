@@ -104,7 +104,11 @@ func TestCheckForms(t *testing.T) {
 	check("alpha.example.com", 22, b, Changed, 3)
 	check("alpha.example.com", 2222, c, Known, 5)
 	check("alpha.example.com", 2222, a, Changed, 5)
-	check("alpha.example.com", 2223, a, Unknown, 0)
+	check("alpha.example.com", 2223, a, Known, 3) // same key without port, as OpenSSH
+	check("alpha.example.com", 2223, b, Unknown, 0)
+	if r := db.CheckExact("alpha.example.com", 2223, a); r.Status != Unknown {
+		t.Errorf("CheckExact used the port-less entry: %+v", r)
+	}
 	check("x.wild.example.com", 22, b, Known, 4)
 	check("bad.wild.example.com", 22, b, Unknown, 0)
 	check("host1.example.net", 22, b, Known, 6)
@@ -236,7 +240,7 @@ func TestOpenSSHFindsAppended(t *testing.T) {
 			t.Errorf("after OpenSSH -H: %s:%d status %v", h.host, h.port, r.Status)
 		}
 	}
-	if r := db.Check("plain.example", 2222, k); r.Status != Unknown {
+	if r := db.Check("plain.example", 2222, newKey(t)); r.Status != Unknown {
 		t.Errorf("wrong port matched: %v", r.Status)
 	}
 }

@@ -72,7 +72,9 @@ func (e *Entry) String() string {
 // Matches reports whether the entry's host field accepts name (as produced
 // by HostPattern).
 func (e *Entry) Matches(name string) bool {
-	name = strings.ToLower(name)
+	// Patterns ignore case; a hash is of the name exactly as given (ssh
+	// lowercases before it looks up, ssh-keygen -F does not: both agree
+	// with OpenSSH this way).
 	if e.Hashed() {
 		return hashMatches(e.Hosts, name)
 	}
