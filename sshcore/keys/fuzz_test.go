@@ -3,6 +3,10 @@ package keys
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/binary"
+	"math/big"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
@@ -74,5 +78,44 @@ func FuzzParseRFC4716(f *testing.F) {
 			t.Fatalf("re-parse: %v", err)
 		}
 		_ = h2
+	})
+}
+
+// sshcomSeed builds a valid ssh.com RSA private key for the corpus.
+func sshcomSeed(f *testing.F) []byte {
+	k, err := Generate("rsa", 2048)
+	if err != nil {
+		f.Fatal(err)
+	}
+	rk := k.(*rsa.PrivateKey)
+	var inner []byte
+	for _, v := range []*big.Int{big.NewInt(int64(rk.E)), rk.D, rk.N, rk.Precomputed.Qinv, rk.Primes[1], rk.Primes[0]} {
+		inner = binary.BigEndian.AppendUint32(inner, uint32(v.BitLen()))
+		inner = append(inner, v.Bytes()...)
+	}
+	inner = append(binary.BigEndian.AppendUint32(nil, uint32(len(inner))), inner...)
+	str := func(b []byte, s []byte) []byte { return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...) }
+	body := str(nil, []byte("if-modn{sign{rsa-pkcs1-sha1},encrypt{rsa-pkcs1v2-oaep}}"))
+	body = str(body, []byte("none"))
+	body = str(body, inner)
+	blob := binary.BigEndian.AppendUint32(nil, sshcomMagic)
+	blob = binary.BigEndian.AppendUint32(blob, uint32(len(body)+8))
+	blob = append(blob, body...)
+	return []byte(sshcomBegin + "\nComment: \"seed\"\n" + base64.StdEncoding.EncodeToString(blob) + "\n" + sshcomEnd + "\n")
+}
+
+func FuzzParseSSHComPrivate(f *testing.F) {
+	seed := sshcomSeed(f)
+	if _, c, err := ParseSSHComPrivate(seed); err != nil || c != "seed" {
+		f.Fatalf("seed does not parse: %v", err)
+	}
+	f.Add(seed)
+	f.Add([]byte(sshcomBegin + "\nComment: \"x\"\nP2/56wAAAAg=\n" + sshcomEnd + "\n"))
+	f.Add([]byte(sshcomBegin + "\n" + sshcomEnd + "\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, _, err := ParseSSHComPrivate(data)
+		if err == nil && k.Validate() != nil {
+			t.Fatal("invalid key accepted")
+		}
 	})
 }
