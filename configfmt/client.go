@@ -30,6 +30,13 @@ func cwn(name, def string, norm func([]string) (string, error)) clientKW {
 	return k
 }
 
+// cwHidden: a keyword ssh -G does not print.
+func cwHidden(name string) clientKW {
+	k := cw(name, "", nFirst)
+	k.x.hidden = true
+	return k
+}
+
 func cdep(name string) clientKW { return clientKW{name: name, status: deprecated} }
 
 // Typed setters and printers.
@@ -293,7 +300,7 @@ var clientTable = []clientKW{
 		o.SetEnv = append([]string(nil), a...)
 		return nil
 	}, g: gLines(func(o *ClientOptions) []string { return o.SetEnv })},
-	cw("LogVerbose", "none", nil),
+	cwn("LogVerbose", "none", nFirst), // OpenSSH keeps the first argument
 
 	cw("PermitRemoteOpen", "any", nil),
 	cw("AddKeysToAgent", "false", nMulti("yes=true", "no=false", "true", "false", "ask", "confirm")),
@@ -306,7 +313,7 @@ var clientTable = []clientKW{
 	}},
 	cw("TunnelDevice", "any:any", nil),
 	cw("CanonicalizePermittedCNAMEs", "none", nil),
-	cw("ControlPersist", "no", nil),
+	cw("ControlPersist", "no", nControlPersist),
 	{name: "EscapeChar", set: func(o *ClientOptions, a []string, _ bool) error {
 		v := a[0]
 		if !(strings.EqualFold(v, "none") || len(v) == 1 || len(v) == 2 && v[0] == '^' && v[1] >= '@' && v[1] <= '_' || len(v) == 2 && v[0] == '^' && v[1] >= 'a' && v[1] <= 'z') {
@@ -317,7 +324,7 @@ var clientTable = []clientKW{
 	}, g: func(o *ClientOptions) []string { return []string{visEscape(o.EscapeChar)} }},
 	cwn("IPQoS", "lowdelay throughput", nIPQoS),
 	cwn("RekeyLimit", "0 0", nRekeyLimit),
-	cw("StreamLocalBindMask", "0177", nil),
+	cw("StreamLocalBindMask", "0177", nOctalMask),
 	cw("SyslogFacility", "USER", nUpper),
 	{name: "ProxyCommand", set: func(o *ClientOptions, a []string, _ bool) error {
 		if o.ProxyJump == "" {
@@ -340,9 +347,8 @@ var clientTable = []clientKW{
 		}
 		return nil
 	}},
-	cw("GSSAPIClientIdentity", "", nFirst),
-	cw("GSSAPIServerIdentity", "", nFirst),
-	cw("SmartcardDevice", "", nFirst),
+	cwHidden("GSSAPIClientIdentity"),
+	cwHidden("GSSAPIServerIdentity"),
 	cdep("Protocol"), cdep("Cipher"), cdep("FallBackToRsh"), cdep("UseRsh"), cdep("UsePrivilegedPort"),
 	cdep("RhostsRSAAuthentication"), cdep("RSAAuthentication"), cdep("CompressionLevel"), cdep("UseRoaming"),
 	cdep("UseBlacklistedKeys"), cdep("AFSTokenPassing"), cdep("GlobalKnownHostsFile2"), cdep("UserKnownHostsFile2"),
@@ -359,6 +365,7 @@ var clientAliases = map[string]string{
 	"dsaauthentication":               "pubkeyauthentication",
 	"identityfile2":                   "identityfile",
 	"setuptimeout":                    "connecttimeout", // Debian
+	"smartcarddevice":                 "pkcs11provider",
 }
 
 var clientIndex = func() map[string]*clientKW {

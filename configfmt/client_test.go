@@ -44,7 +44,8 @@ func diffLines(t *testing.T, what, want, got string) {
 		return
 	}
 	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
+	bad := 0
+	for i := 0; (i < len(wl) || i < len(gl)) && bad < 5; i++ {
 		var w, g string
 		if i < len(wl) {
 			w = wl[i]
@@ -54,7 +55,7 @@ func diffLines(t *testing.T, what, want, got string) {
 		}
 		if w != g {
 			t.Errorf("%s: line %d:\n openssh: %q\n  sshbox: %q", what, i+1, w, g)
-			return
+			bad++
 		}
 	}
 }
@@ -161,12 +162,57 @@ Match canonical
   PasswordAuthentication no
   PubkeyAuthentication no
 `,
+	"warned": `Host *
+  ControlPersist 10m
+  CanonicalDomains a.example b.example
+  CanonicalizeMaxDots 2
+  CanonicalizeFallbackLocal no
+  LogVerbose kex.c:*:1000 sshconnect.c:*
+  PermitRemoteOpen localhost:80 [::1]:22
+  TunnelDevice 1:2
+  StreamLocalBindMask 0077
+  SyslogFacility local3
+  IPQoS ef
+  RekeyLimit 2G 30m
+  ForwardX11Timeout 5m
+  RequiredRSASize 2048
+  FingerprintHash md5
+  SessionType none
+  XAuthLocation /opt/xauth
+  KbdInteractiveDevices pam
+  BindInterface eth0
+  LocalCommand echo %h
+  KnownHostsCommand /bin/kh %H
+  RevokedHostKeys /etc/revoked
+  SecurityKeyProvider /lib/sk.so
+  PKCS11Provider /lib/p11.so
+  CASignatureAlgorithms -ssh-ed25519
+  HostbasedAcceptedAlgorithms ssh-ed25519
+  VisualHostKey yes
+  ForwardX11Trusted no
+  EnableEscapeCommandline yes
+  StdinNull yes
+  ForkAfterAuthentication yes
+  StreamLocalBindUnlink yes
+  NoHostAuthenticationForLocalhost yes
+  PermitLocalCommand yes
+  ProxyUseFdpass yes
+  EnableSSHKeysign yes
+  HostbasedAuthentication yes
+  AddKeysToAgent confirm
+`,
 	"jump": `Host *
   ProxyJump alice@10.0.0.1:2222,bob@192.168.1.1
   Port=2200
   User = "quoted user"
 `,
 	"include": `Include conf.d/*.conf
+Host *
+  Port 2299
+`,
+	"include-in-block": `Host inc* web*
+  Include conf.d/*.conf
+  ForwardAgent yes
 Host *
   Port 2299
 `,
@@ -223,6 +269,9 @@ func TestClientErrors(t *testing.T) {
 		"Include " + dir + "/loop\n":          "Include nested too deeply",
 		"ConnectTimeout 10 20\n":              ":1: ConnectTimeout: garbage at end of line",
 		"IgnoreUnknown Foo*\nFooX 1\nBar 2\n": ":3: unknown keyword \"Bar\"",
+		"Host *\n IdentityFile /a\n IdentityFile ~nosuchuser9/k\n": ":3: IdentityFile: no such user \"nosuchuser9\"",
+		"Host *\n ControlPath /tmp/%Z\n":                           ":2: ControlPath: unknown key %Z",
+		"HostName %q.x\n":                                          ":1: HostName: unknown key %q",
 	}
 	writeFile(t, dir, "loop", "Include "+dir+"/loop\n")
 	i := 0
@@ -252,5 +301,12 @@ func TestClientWarningsAndExpansion(t *testing.T) {
 	}
 	if o.ProxyCommand != "nc srv 22 %" {
 		t.Errorf("ProxyCommand %q", o.ProxyCommand)
+	}
+}
+
+func TestClientOverrideErrorsNameTheOption(t *testing.T) {
+	_, err := LoadClient(nil, []string{"Port=22", "Compression=maybe"}, "h", "")
+	if err == nil || err.Error() != `command-line:2: Compression: unsupported option "maybe" (yes or no)` {
+		t.Fatalf("error %v", err)
 	}
 }

@@ -38,6 +38,7 @@ type extraVal struct {
 	def    string                         // printed when unset; "" = not printed
 	norm   func([]string) (string, error) // nil: the arguments as written
 	single bool                           // exactly one argument
+	hidden bool                           // checked and kept, but not printed by -G / -T
 }
 
 // Normalizers for keywords kept only to be printed.
@@ -149,4 +150,32 @@ func nRekeyLimit(a []string) (string, error) {
 		secs = strconv.Itoa(t)
 	}
 	return size + " " + secs, nil
+}
+
+// nTimeOrNone: a time in seconds, or none.
+func nTimeOrNone(a []string) (string, error) {
+	if strings.EqualFold(a[0], "none") {
+		return "none", nil
+	}
+	return nTime(a)
+}
+
+// nControlPersist: yes, no, or a time printed in seconds.
+func nControlPersist(a []string) (string, error) {
+	switch strings.ToLower(a[0]) {
+	case "yes", "true":
+		return "yes", nil
+	case "no", "false":
+		return "no", nil
+	}
+	return nTime(a)
+}
+
+// nOctalMask prints a umask as OpenSSH's printf("0%o").
+func nOctalMask(a []string) (string, error) {
+	v, err := strconv.ParseUint(a[0], 8, 32)
+	if err != nil || v > 0o777 {
+		return "", fmt.Errorf("invalid mask %q", a[0])
+	}
+	return "0" + strconv.FormatUint(v, 8), nil
 }

@@ -59,6 +59,10 @@ type clientEval struct {
 	// by -o and -l; accum makes a line add to a list.
 	lastWins, accum bool
 	locked          map[string]bool
+
+	// where each value came from ("FILE:LINE"), per list entry, so that
+	// errors found while expanding name the line.
+	src map[string][]string
 }
 
 // LoadClient reads the client configuration files in order (the first
@@ -78,21 +82,18 @@ type clientEval struct {
 func LoadClient(files []string, overrides []string, host, user string) (*ClientOptions, error) {
 	e := &clientEval{
 		o: DefaultClientOptions(), seen: map[string]bool{}, warned: map[string]bool{},
-		host: host, orig: host, local: currentLocal(),
+		host: host, orig: host, local: currentLocal(), src: map[string][]string{},
 	}
 	e.o.Host = host
-	for i, ov := range overrides {
-		ld := &loader{incDir: filepath.Join(e.local.home, ".ssh"), home: e.local.home}
-		f, err := ld.parse("command-line", []string{ov}, 0)
-		if err != nil {
-			return nil, err
-		}
-		for j := range f.lines {
-			f.lines[j].num = i + 1
-		}
-		if err := e.run(f, true, false); err != nil {
-			return nil, err
-		}
+	// The -o options read as one file named "command-line", line N being
+	// the Nth option.
+	ld := &loader{incDir: filepath.Join(e.local.home, ".ssh"), home: e.local.home}
+	ov, err := ld.parse("command-line", overrides, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.run(ov, true, false); err != nil {
+		return nil, err
 	}
 	// -l comes after the -o options: an -o User given before it wins.
 	if user != "" && !e.seen["user"] {
@@ -213,6 +214,7 @@ func (e *clientEval) apply(l *cline, active bool) error {
 		if active && (!e.seen[name] || e.lastWins && !e.locked[name]) {
 			e.o.extra[name] = v
 			e.seen[name] = true
+			e.src[name] = []string{fmt.Sprintf("%s:%d", l.file, l.num)}
 		}
 		return nil
 	}
@@ -231,10 +233,24 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	if err := kw.set(target, l.args, first); err != nil {
 		return l.errorf("%s: %v", kw.name, err)
 	}
+	if target == e.o {
+		if first {
+			e.src[name] = nil
+		}
+		e.src[name] = append(e.src[name], fmt.Sprintf("%s:%d", l.file, l.num))
+	}
 	if active {
 		e.seen[name] = true
 	}
 	return nil
+}
+
+// where names the line a value came from, for errors found after parsing.
+func (e *clientEval) where(name string, i int) string {
+	if l := e.src[name]; i < len(l) {
+		return l[i] + ": "
+	}
+	return ""
 }
 
 func (e *clientEval) warn(name, msg string) {
@@ -331,7 +347,7 @@ func (e *clientEval) finish() error {
 	o := e.o
 	host, err := expandTokens(o.HostName, map[byte]string{'h': e.orig})
 	if err != nil {
-		return fmt.Errorf("HostName: %v", err)
+		return fmt.Errorf("%sHostName: %v", e.where("hostname", 0), err)
 	}
 	if o.HostName == "" {
 		host = e.orig
@@ -377,38 +393,45 @@ func (e *clientEval) finish() error {
 		'k': alias, 'L': shortHost, 'l': e.local.host, 'n': e.orig, 'p': port, 'r': o.User,
 		'u': e.local.name, 'j': o.ProxyJump,
 	}
-	expand := func(what, s string, tilde bool) (string, error) {
+	expandAt := func(what string, i int, s string, tilde bool) (string, error) {
+		at := e.where(strings.ToLower(what), i)
 		if tilde {
 			var err error
 			if s, err = expandTilde(s, e.local.home); err != nil {
-				return "", fmt.Errorf("%s: %v", what, err)
+				return "", fmt.Errorf("%s%s: %v", at, what, err)
 			}
 		}
 		v, err := expandTokens(s, tok)
 		if err != nil {
-			return "", fmt.Errorf("%s: %v", what, err)
+			return "", fmt.Errorf("%s%s: %v", at, what, err)
 		}
 		return v, nil
 	}
-	expandAll := func(what, key string, l []string) ([]string, error) {
-		if key != "" {
-			o.raw[key] = append([]string(nil), l...)
+	expand := func(what, s string, tilde bool) (string, error) { return expandAt(what, 0, s, tilde) }
+	expandAll := func(what string, raw bool, l []string) ([]string, error) {
+		if raw {
+			o.raw[strings.ToLower(what)] = append([]string(nil), l...)
 		}
 		out := make([]string, len(l))
 		for i, s := range l {
-			if out[i], err = expand(what, s, true); err != nil {
+			// UserKnownHostsFile takes all its files on one line.
+			at := i
+			if !raw {
+				at = 0
+			}
+			if out[i], err = expandAt(what, at, s, true); err != nil {
 				return nil, err
 			}
 		}
 		return out, nil
 	}
-	if o.IdentityFiles, err = expandAll("IdentityFile", "identityfile", o.IdentityFiles); err != nil {
+	if o.IdentityFiles, err = expandAll("IdentityFile", true, o.IdentityFiles); err != nil {
 		return err
 	}
-	if o.CertificateFiles, err = expandAll("CertificateFile", "certificatefile", o.CertificateFiles); err != nil {
+	if o.CertificateFiles, err = expandAll("CertificateFile", true, o.CertificateFiles); err != nil {
 		return err
 	}
-	if o.UserKnownHostsFiles, err = expandAll("UserKnownHostsFile", "", o.UserKnownHostsFiles); err != nil {
+	if o.UserKnownHostsFiles, err = expandAll("UserKnownHostsFile", false, o.UserKnownHostsFiles); err != nil {
 		return err
 	}
 	if o.IdentityAgent != "" && o.IdentityAgent != "none" && o.IdentityAgent != "SSH_AUTH_SOCK" {
@@ -430,7 +453,7 @@ func (e *clientEval) finish() error {
 		o.raw["proxycommand"] = []string{o.ProxyCommand}
 		// ProxyCommand knows only %h %p %r %n and %%.
 		if o.ProxyCommand, err = expandTokens(o.ProxyCommand, map[byte]string{'h': o.HostName, 'p': port, 'r': o.User, 'n': e.orig}); err != nil {
-			return fmt.Errorf("ProxyCommand: %v", err)
+			return fmt.Errorf("%sProxyCommand: %v", e.where("proxycommand", 0), err)
 		}
 	}
 	return nil
@@ -448,7 +471,7 @@ func (o *ClientOptions) WriteG(w io.Writer) error {
 		switch {
 		case kw.g != nil:
 			vals = kw.g(o)
-		case kw.x != nil:
+		case kw.x != nil && !kw.x.hidden:
 			v, ok := o.extra[name]
 			if !ok {
 				v = kw.x.def

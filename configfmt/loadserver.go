@@ -145,11 +145,26 @@ func (c *ServerConfig) For(m MatchConn) (*ServerOptions, error) {
 	return o, nil
 }
 
+// clone copies the options deeply: callers may change what For returns.
 func (o *ServerOptions) clone() *ServerOptions {
 	n := *o
 	n.extra = map[string]string{}
 	for k, v := range o.extra {
 		n.extra[k] = v
+	}
+	n.Port = append([]int(nil), o.Port...)
+	for _, l := range []*[]string{&n.ListenAddress, &n.HostKeys, &n.HostCertificates, &n.AuthorizedKeysFile,
+		&n.AuthenticationMethods, &n.AllowUsers, &n.DenyUsers, &n.AllowGroups, &n.DenyGroups, &n.AcceptEnv,
+		&n.SetEnv, &n.PermitOpen, &n.PermitListen, &n.subsysOrder} {
+		if *l != nil {
+			*l = append([]string(nil), (*l)...)
+		}
+	}
+	if o.Subsystems != nil {
+		n.Subsystems = make(map[string]string, len(o.Subsystems))
+		for k, v := range o.Subsystems {
+			n.Subsystems[k] = v
+		}
 	}
 	return &n
 }
@@ -194,8 +209,10 @@ func (e *serverEval) run(f *cfile, active, never, inMatch bool) error {
 			active, inMatch = !never && m, true
 			continue
 		case "include":
+			// Only an Include inside a Match block that does not apply
+			// silences the included file's own Match blocks.
 			for _, sub := range l.inc {
-				if err := e.run(sub, active, never || !active, inMatch); err != nil {
+				if err := e.run(sub, active, never || inMatch && !active, inMatch); err != nil {
 					return err
 				}
 			}
@@ -365,7 +382,7 @@ func (o *ServerOptions) WriteT(w io.Writer) error {
 		switch {
 		case kw.t != nil:
 			vals = kw.t(o)
-		case kw.x != nil:
+		case kw.x != nil && !kw.x.hidden:
 			v, ok := o.extra[name]
 			if !ok {
 				v = kw.x.def

@@ -79,11 +79,15 @@ func Decode(data []byte) ([]string, Format, error) {
 			return recs, VAR, nil
 		}
 	}
-	if bytes.IndexByte(data, 0) >= 0 || startsLikeVAR(data) {
+	// A record file shows it in its first bytes: a plausible count before
+	// printable data, or a NUL (the high byte of a short count) before any
+	// line end. A text file whose tail was zero-filled by a crash, or that
+	// holds a stray control byte (an ESC, a ^Z), is still text.
+	nul, eol := bytes.IndexByte(data, 0), bytes.IndexAny(data, "\r\n")
+	if startsLikeVAR(data) || nul >= 0 && (eol < 0 || nul < eol) {
 		return nil, VAR, err
 	}
-	// Text with a stray control byte (an ESC, a ^Z): still text.
-	recs, f := decodeStream(data)
+	recs, f := decodeStream(bytes.TrimRight(data, "\x00"))
 	return recs, f, nil
 }
 
@@ -226,10 +230,11 @@ func startsLikeVAR(data []byte) bool {
 	if n == skipBlock {
 		return true
 	}
-	if n == 0 || n > maxVARCount || 2+n > len(data) {
+	if n == 0 || n > maxVARCount {
 		return false
 	}
-	return printable(data[2 : 2+n])
+	// A file cut inside its first record still starts like one.
+	return printable(data[2:min(2+n, len(data))])
 }
 
 // Encode writes records in format f (the inverse of Decode). VAR and VFC

@@ -49,6 +49,9 @@ func TestDecodeHandMade(t *testing.T) {
 		{"var empty line", []byte{0, 0, 1, 0, 'x', 0}, []string{"", "x"}, VAR},
 		{"var last pad missing", []byte{2, 0, 'h', 'i', 1, 0, 'z'}, []string{"hi", "z"}, VAR},
 		{"vfc 01 8d", []byte{5, 0, 0x01, 0x8D, 'P', 'o', 'r', 0, 4, 0, 0x01, 0x8D, 'a', 'b'}, []string{"Por", "ab"}, VFC},
+		{"docs/configuration.md example", []byte{0x07, 0, 'P', 'o', 'r', 't', ' ', '2', '2', 0, 0x12, 0,
+			'P', 'e', 'r', 'm', 'i', 't', 'R', 'o', 'o', 't', 'L', 'o', 'g', 'i', 'n', ' ', 'n', 'o'},
+			[]string{"Port 22", "PermitRootLogin no"}, VAR},
 		{"vfc 00 00 control", []byte{4, 0, 0, 0, 'o', 'k'}, []string{"ok"}, VFC},
 		{"stream crlf", []byte("a\r\nb\r\n"), []string{"a", "b"}, Stream},
 		{"stream cr", []byte("a\rb\r"), []string{"a", "b"}, StreamCR},
@@ -56,6 +59,7 @@ func TestDecodeHandMade(t *testing.T) {
 		{"lf with stray cr", []byte("a\r\nb\n"), []string{"a", "b"}, StreamLF},
 		{"empty", nil, nil, StreamLF},
 		{"text with escape byte", []byte("Banner \x1b[1m\n"), []string{"Banner \x1b[1m"}, StreamLF},
+		{"text with a zero-filled tail", []byte("Port 22\nHost x\n\x00\x00\x00\x00"), []string{"Port 22", "Host x"}, StreamLF},
 	}
 	for _, c := range cases {
 		got, f, err := Decode(c.data)
@@ -118,6 +122,13 @@ func TestVARCutShort(t *testing.T) {
 	_, _, err = Decode(full[:11])
 	if err == nil || !strings.Contains(err.Error(), "byte offset 10") {
 		t.Fatalf("cut count word: %v", err)
+	}
+	// Cut inside the first record, and a one-line file whose count is
+	// 10 (0A 00: a line feed, then a NUL).
+	for _, data := range [][]byte{full[:5], Encode([]string{"0123456789"}, VAR)[:8]} {
+		if _, _, err := Decode(data); err == nil || !strings.Contains(err.Error(), "byte offset 0") {
+			t.Errorf("% x: %v", data, err)
+		}
 	}
 }
 

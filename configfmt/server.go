@@ -2,6 +2,7 @@ package configfmt
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,13 @@ func sw(name, def string, inMatch bool, norm func([]string) (string, error)) ser
 func swn(name, def string, inMatch bool, norm func([]string) (string, error)) serverKW {
 	k := sw(name, def, inMatch, norm)
 	k.x.single = false
+	return k
+}
+
+// swHidden: a keyword sshd -T does not print.
+func swHidden(name string, inMatch bool, norm func([]string) (string, error)) serverKW {
+	k := sw(name, "", inMatch, norm)
+	k.x.hidden = true
 	return k
 }
 
@@ -200,8 +208,8 @@ var serverTable = []serverKW{
 	{name: "ClientAliveCountMax", match: true, set: sInt(func(o *ServerOptions) *int { return &o.ClientAliveCountMax }),
 		t: tInt(func(o *ServerOptions) *int { return &o.ClientAliveCountMax })},
 	sw("RequiredRSASize", "1024", true, nInt),
-	sw("StreamLocalBindMask", "0177", true, nFirst),
-	sw("UnusedConnectionTimeout", "none", true, nFirst),
+	sw("StreamLocalBindMask", "0177", true, nOctalMask),
+	sw("UnusedConnectionTimeout", "none", true, nTimeOrNone),
 	{name: "PermitRootLogin", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {
 			return err
@@ -325,15 +333,7 @@ var serverTable = []serverKW{
 		t: tJoined(func(o *ServerOptions) []string { return o.AuthenticationMethods }, "any")},
 	sw("LogVerbose", "", true, nil),
 	sw("ChannelTimeout", "", true, nil),
-	{name: "Subsystem", acc: true, set: setSubsystem, t: func(o *ServerOptions) []string {
-		var out []string
-		for _, n := range o.subsysOrder {
-			if c, ok := o.Subsystems[n]; ok {
-				out = append(out, n+" "+c)
-			}
-		}
-		return out
-	}},
+	{name: "Subsystem", acc: true, set: setSubsystem, t: subsystemLines},
 	{name: "MaxStartups", set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {
 			return err
@@ -379,9 +379,9 @@ var serverTable = []serverKW{
 	// Not printed by sshd -T.
 	{name: "Match", status: structural, match: true},
 	{name: "Include", status: structural, match: true},
-	sw("RDomain", "", true, nFirst),
-	sw("DebianBanner", "", false, nFlag),
-	sw("KerberosGetAFSToken", "", false, nFlag),
+	swHidden("RDomain", true, nFirst),
+	swHidden("DebianBanner", false, nFlag),
+	swHidden("KerberosGetAFSToken", false, nFlag),
 	sdep("Protocol"), sdep("UsePrivilegeSeparation"), sdep("KeyRegenerationInterval"), sdep("ServerKeyBits"),
 	sdep("RSAAuthentication"), sdep("RhostsRSAAuthentication"), sdep("UseLogin"),
 	sdep("VerifyReverseMapping"), sdep("ReverseMappingCheck"), sdep("AFSTokenPassing"), sdep("CheckMail"),
@@ -463,6 +463,30 @@ func listenAddrLines(o *ServerOptions) []string {
 		for _, port := range o.Port {
 			out = append(out, h+":"+strconv.Itoa(port))
 		}
+	}
+	return out
+}
+
+// subsystemLines prints the subsystems in the order the file defined them
+// (then any added in code, sorted).
+func subsystemLines(o *ServerOptions) []string {
+	var out []string
+	done := map[string]bool{}
+	for _, n := range o.subsysOrder {
+		if c, ok := o.Subsystems[n]; ok && !done[n] {
+			out = append(out, n+" "+c)
+			done[n] = true
+		}
+	}
+	var rest []string
+	for n := range o.Subsystems {
+		if !done[n] {
+			rest = append(rest, n)
+		}
+	}
+	sort.Strings(rest)
+	for _, n := range rest {
+		out = append(out, n+" "+o.Subsystems[n])
 	}
 	return out
 }

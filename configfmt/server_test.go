@@ -132,6 +132,50 @@ Match Group root,!nogroup
 Match all
   ClientAliveInterval 15
 `,
+	"warned": `X11DisplayOffset 12
+RequiredRSASize 2048
+StreamLocalBindMask 0077
+UnusedConnectionTimeout 5m
+IgnoreRhosts shosts-only
+IgnoreUserKnownHosts yes
+HostbasedAuthentication yes
+HostbasedUsesNameFromPacketOnly yes
+KerberosAuthentication yes
+KerberosOrLocalPasswd no
+KerberosTicketCleanup no
+GSSAPIAuthentication yes
+GSSAPICleanupCredentials no
+GSSAPIStrictAcceptorCheck no
+X11UseLocalhost no
+PermitUserRC no
+Compression no
+UseDNS yes
+DisableForwarding yes
+StreamLocalBindUnlink yes
+FingerprintHash md5
+ExposeAuthInfo yes
+ModuliFile /etc/moduli2
+XAuthLocation /opt/xauth
+SecurityKeyProvider /lib/sk.so
+VersionAddendum hello world
+AuthorizedKeysCommand /bin/akc %u %f
+AuthorizedKeysCommandUser nobody
+AuthorizedPrincipalsCommandUser nobody
+HostKeyAgent /run/agent.sock
+CASignatureAlgorithms -ssh-ed25519
+HostbasedAcceptedAlgorithms ssh-ed25519,rsa-sha2-256
+LogVerbose kex.c:*:1000
+ChannelTimeout session=5m global=1h
+PerSourceMaxStartups 5
+PerSourceNetBlockSize 24:64
+PermitTunnel point-to-point
+IPQoS lowdelay
+RekeyLimit 512M
+PubkeyAuthOptions verify-required
+Protocol 2
+UsePrivilegeSeparation sandbox
+DebianBanner no
+`,
 	"quotes": `# comments and quoting
    Banner "/path with spaces/banner"   
 AuthorizedKeysFile   ".ssh/authorized keys"   /etc/keys/%u # trailing comment
@@ -168,6 +212,11 @@ func TestParseMatchConn(t *testing.T) {
 func TestWriteTMatchesOpenSSH(t *testing.T) {
 	dir := t.TempDir()
 	key := hostKey(t, dir)
+	writeFile(t, dir, "sshd_config.d/10-match.conf", "PermitTTY no\nMatch User alice\n  X11Forwarding yes\n  MaxSessions 2\n")
+	writeFile(t, dir, "sshd_config.d/20-more.conf", "Banner /etc/first-banner\nMatch Address 192.168.0.0/16\n  Include "+dir+"/inner.conf\n")
+	writeFile(t, dir, "inner.conf", "MaxAuthTries 9\nMatch User bob\n  PermitTTY yes\n")
+	tConfigs["include"] = "Include " + dir + "/sshd_config.d/*.conf\nBanner /etc/second\nMatch User carol\n  Include " + dir + "/inner.conf\n"
+	defer delete(tConfigs, "include")
 	for name, text := range tConfigs {
 		file := writeFile(t, dir, name+".conf", text)
 		for _, c := range tConns {
@@ -240,5 +289,47 @@ func TestLoadServerVARCutShort(t *testing.T) {
 	want := p + ": VAR record at byte offset 30: count 25 runs past end of file (size 53)"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error %v\nwant %s", err, want)
+	}
+}
+
+// What For returns belongs to the caller: changing it leaves the
+// configuration alone.
+func TestForReturnsCopies(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "c", "AllowUsers a b\nSubsystem sftp internal-sftp\nMatch User x\n  AllowUsers c\n")
+	c, err := LoadServer(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := c.For(MatchConn{})
+	o.AllowUsers[0] = "changed"
+	o.Port[0] = 1
+	o.Subsystems["sftp"] = "changed"
+	again, _ := c.For(MatchConn{})
+	if again.AllowUsers[0] != "a" || again.Port[0] != 22 || again.Subsystems["sftp"] != "internal-sftp" {
+		t.Errorf("configuration changed through For's result: %v %v %v", again.AllowUsers, again.Port, again.Subsystems)
+	}
+	x, _ := c.For(MatchConn{User: "x"})
+	if len(x.AllowUsers) != 1 || x.AllowUsers[0] != "c" {
+		t.Errorf("Match User x AllowUsers %v", x.AllowUsers)
+	}
+}
+
+func TestExpandUserPath(t *testing.T) {
+	cases := map[string]string{
+		".ssh/authorized_keys": "/home/al/.ssh/authorized_keys",
+		"%h/.ssh/k_%u_%U":      "/home/al/.ssh/k_al_1001",
+		"/etc/keys/%u":         "/etc/keys/al",
+		"~/x":                  "/home/al/x",
+		"/weird/100%%":         "/weird/100%",
+	}
+	for in, want := range cases {
+		got, err := ExpandUserPath(in, "al", "/home/al", "1001")
+		if err != nil || got != want {
+			t.Errorf("%q: %q %v, want %q", in, got, err, want)
+		}
+	}
+	if _, err := ExpandUserPath("%Q", "al", "/home/al", "1"); err == nil {
+		t.Error("unknown token accepted")
 	}
 }

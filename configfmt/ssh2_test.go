@@ -205,3 +205,32 @@ func TestSSH2Errors(t *testing.T) {
 		}
 	}
 }
+
+// An ssh2 file and the OpenSSH file that says the same give the same
+// sshd -T and ssh -G output, OpenSSH's own for the latter.
+func TestSSH2EquivalentToOpenSSH(t *testing.T) {
+	dir := t.TempDir()
+	key := hostKey(t, dir)
+	s2 := writeRecords(t, dir, "SSHD2_CONFIG", []string{
+		"Port 2200", "PasswordGuesses 3", "PermitRootLogin nopwd", "AllowedAuthentications publickey",
+		"LoginGraceTime 30", "PrintMotd no", "subsystem-sftp internal-sftp", "ListenAddress 127.0.0.1",
+		"*:", "PasswordGuesses 5", "Port 2201", "beta*:", "PermitRootLogin yes",
+	}, VAR)
+	eq := writeFile(t, dir, "sshd_config", "Port 2201\nMaxAuthTries 5\nPermitRootLogin prohibit-password\n"+
+		"PubkeyAuthentication yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"+
+		"LoginGraceTime 30\nPrintMotd no\nSubsystem sftp internal-sftp\nListenAddress 127.0.0.1\n")
+	diffLines(t, "SSHD2_CONFIG vs sshd_config", opensshT(t, eq, key, ""), ourT(t, s2, key, MatchConn{}))
+
+	c2 := writeRecords(t, dir, "SSH2_CONFIG", []string{
+		"StrictHostKeyChecking no", "Compression yes",
+		"alpha*:", "Host alpha.example.com", "User alice", "Port 2200", "LocalForward \"8110:mail:110\"",
+		"AllowedAuthentications publickey,password", "ForwardAgent yes", "Compression no",
+	}, VFC)
+	ceq := writeFile(t, dir, "ssh_config", "StrictHostKeyChecking no\nHost alpha*\n  HostName alpha.example.com\n  User alice\n"+
+		"  Port 2200\n  LocalForward 8110 mail:110\n  PubkeyAuthentication yes\n  PasswordAuthentication yes\n"+
+		"  KbdInteractiveAuthentication no\n  PreferredAuthentications publickey,password\n  ForwardAgent yes\n"+
+		"  Compression no\nHost *\n  Compression yes\n")
+	for _, h := range []string{"alpha1", "other"} {
+		diffLines(t, "SSH2_CONFIG vs ssh_config "+h, opensshG(t, ceq, h), ourG(t, c2, h, nil, ""))
+	}
+}

@@ -72,3 +72,21 @@ func currentLocal() localIdentity {
 	l.host, _ = os.Hostname()
 	return l
 }
+
+// ExpandUserPath expands an sshd per-user path (AuthorizedKeysFile,
+// AuthorizedPrincipalsFile, ChrootDirectory...) for one user: %% %h %u %U
+// and ~, and a relative result is taken from the home directory, as sshd
+// does for AuthorizedKeysFile.
+func ExpandUserPath(pattern, userName, home, uid string) (string, error) {
+	s, err := expandTokens(pattern, map[byte]string{'h': home, 'u': userName, 'U': uid})
+	if err != nil {
+		return "", err
+	}
+	if s, err = expandTilde(s, home); err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(s, "/") {
+		s = strings.TrimSuffix(home, "/") + "/" + s
+	}
+	return s, nil
+}

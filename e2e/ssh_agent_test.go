@@ -73,3 +73,32 @@ func TestSSHLogFileAndQuiet(t *testing.T) {
 		t.Errorf("-q: status %d, stderr %q", status, stderr)
 	}
 }
+
+// TestSSHUserCertificate: the server trusts a CA, not the key; the client
+// offers the certificate found beside the key, or named by CertificateFile.
+func TestSSHUserCertificate(t *testing.T) {
+	caDir := t.TempDir()
+	os.Chmod(caDir, 0o755)
+	ca := testenv.OpenSSHKey(t, caDir, "ed25519")
+	d := testenv.StartOpenSSHD(t, "TrustedUserCAKeys "+ca+".pub\nAuthorizedKeysFile none")
+	e := newEnv(t, d.Port, d.HostKey+".pub")
+	out, err := exec.Command("ssh-keygen", "-q", "-s", ca, "-I", "test", "-n", e.user.Name, e.key+".pub").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh-keygen -s: %v\n%s", err, out)
+	}
+	stdout, stderr, status := e.run(nil, append(e.base(), "-v", "-o", "BatchMode=yes", e.dest(), "echo", "cert-ok")...)
+	if status != 0 || stdout != "cert-ok\n" {
+		t.Fatalf("cert beside the key: status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "Offering public key: "+e.key+" ED25519-CERT SHA256:") {
+		t.Errorf("-v does not show the certificate offered:\n%s", stderr)
+	}
+	moved := filepath.Join(e.home, "elsewhere-cert.pub")
+	if err := os.Rename(e.key+"-cert.pub", moved); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, status = e.run(nil, append(e.base(), "-o", "CertificateFile="+moved, "-o", "BatchMode=yes", e.dest(), "echo", "cert-ok")...)
+	if status != 0 || stdout != "cert-ok\n" {
+		t.Errorf("CertificateFile: status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"sshbox/configfmt"
 	"sshbox/internal/testenv"
@@ -101,5 +102,38 @@ func TestSSHProxyJumpTwoHops(t *testing.T) {
 	stdout, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-J", hops, e.dest(), "echo", "two-hops")...)
 	if status != 0 || stdout != "two-hops\n" {
 		t.Errorf("status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
+	}
+}
+
+// TestSSHProxyJumpFromConfig: ProxyJump names a Host block; the hop gets
+// that block's HostName, Port and User from the same file.
+func TestSSHProxyJumpFromConfig(t *testing.T) {
+	e, jump, target := twoServers(t)
+	cfg := filepath.Join(e.home, "config")
+	text := fmt.Sprintf(`Host hop
+  HostName 127.0.0.1
+  Port %d
+  User %s
+Host target
+  HostName 127.0.0.1
+  Port %d
+  User %s
+  ProxyJump hop
+Host *
+  IdentityFile %s
+  UserKnownHostsFile %s
+  GlobalKnownHostsFile /dev/null
+  BatchMode yes
+`, jump.Port, e.user.Name, target.Port, e.user.Name, e.key, e.kh)
+	os.WriteFile(cfg, []byte(text), 0o600)
+	stdout, stderr, status := e.run(nil, "-F", cfg, "target", "echo", "configured-jump")
+	if status != 0 || stdout != "configured-jump\n" {
+		t.Fatalf("status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
+	}
+	if !strings.Contains(jump.Proc.Stderr.String(), "Accepted publickey for "+e.user.Name) {
+		time.Sleep(500 * time.Millisecond)
+		if !strings.Contains(jump.Proc.Stderr.String(), "Accepted publickey for "+e.user.Name) {
+			t.Errorf("the hop saw no login:\n%s", jump.Proc.Stderr.String())
+		}
 	}
 }

@@ -5,7 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"io"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 
 	"sshbox/internal/testenv"
@@ -17,7 +20,7 @@ func checkCommands(t *testing.T, e *sshEnv) {
 	for _, c := range []struct {
 		cmd  string
 		want int
-	}{{"exit 0", 0}, {"false", 1}, {"exit 44", 44}} {
+	}{{"exit 0", 0}, {"false", 1}, {"exit 44", 44}, {"kill -TERM $$", 255}} {
 		_, stderr, status := e.runCmd(nil, c.cmd)
 		if status != c.want {
 			t.Errorf("%q: exit status %d, want %d; stderr:\n%s", c.cmd, status, c.want, stderr)
@@ -86,6 +89,10 @@ func TestSSHBadArguments(t *testing.T) {
 		{[]string{"-p", "99999", "host"}, "Bad port '99999'"},
 		{[]string{"-Q", "nonsense"}, `Unsupported query "nonsense"`},
 		{[]string{"-X", "host"}, "X11 forwarding is not supported by sshbox"},
+		{[]string{"-F", "/dev/null", "-c", "nosuch", "127.0.0.1"}, "Bad SSH2 cipher spec 'nosuch'"},
+		{[]string{"-F", "/dev/null", "-L", "bad", "127.0.0.1"}, "Bad forwarding specification 'bad'"},
+		{[]string{"-F", "/dev/null", "-o", "NoSuchOption=1", "127.0.0.1"}, "NoSuchOption"},
+		{[]string{"-F", "/dev/null", "-J", "u@", "127.0.0.1"}, "invalid destination 'u@'"},
 	} {
 		_, stderr, status := e.run(nil, c.args...)
 		if status != 255 || !strings.Contains(stderr, c.want) {
@@ -112,5 +119,34 @@ func TestSSHNoCommonAlgorithm(t *testing.T) {
 	want := fmt.Sprintf("Unable to negotiate with 127.0.0.1 port %d: no matching cipher found. Their offer: aes128-ctr", e.port)
 	if status != 255 || strings.TrimSpace(stderr) != want {
 		t.Errorf("status %d, stderr %q; want %q", status, stderr, want)
+	}
+}
+
+// TestSSHSubsystem: -s runs a subsystem; sftp answers its INIT packet.
+// stdin stays open until the answer is in, since sftp-server may exit at
+// EOF before writing.
+func TestSSHSubsystem(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-s", e.dest(), "sftp")...)
+	cmd.Env = e.env()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stdin.Write([]byte{0, 0, 0, 5, 1, 0, 0, 0, 3}) // SSH_FXP_INIT, version 3
+	reply := make([]byte, 9)
+	_, err := io.ReadFull(stdout, reply)
+	stdin.Close()
+	io.Copy(io.Discard, stdout)
+	werr := cmd.Wait()
+	if err != nil || reply[4] != 2 || reply[8] != 3 {
+		t.Errorf("sftp subsystem answered %x, %v; want SSH_FXP_VERSION 3; stderr %q", reply, err, stderr.String())
+	}
+	if werr != nil {
+		t.Errorf("ssh -s: %v; stderr %q", werr, stderr.String())
 	}
 }

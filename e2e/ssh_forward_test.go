@@ -141,3 +141,44 @@ func TestSSHEnvironmentAndRemoteCommand(t *testing.T) {
 		t.Errorf("got %q, %v", got, err)
 	}
 }
+
+// TestSSHForwardFailure: a local port already taken is a warning, or fatal
+// with ExitOnForwardFailure.
+func TestSSHForwardFailure(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	spec := fmt.Sprintf("%d:127.0.0.1:22", busy.Addr().(*net.TCPAddr).Port)
+	stdout, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-L", spec, e.dest(), "echo", "still-ran")...)
+	if status != 0 || stdout != "still-ran\n" || !strings.Contains(stderr, "Address already in use") {
+		t.Errorf("without ExitOnForwardFailure: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	stdout, stderr, status = e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-L", spec, e.dest(), "echo", "still-ran")...)
+	if status != 255 || stdout != "" || !strings.Contains(stderr, "Could not request local forwarding.") {
+		t.Errorf("with ExitOnForwardFailure: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+}
+
+// TestSSHBackgroundAfterPassword: under -f the password is still asked on
+// the terminal, before ssh goes to the background.
+func TestSSHBackgroundAfterPassword(t *testing.T) {
+	e, _ := openSSHEnv(t, "PasswordAuthentication yes\nKbdInteractiveAuthentication no")
+	e.user.SetPassword(t, "bg pass", "")
+	outPath := e.home + "/bg.out"
+	line := testenv.Bin(t, "ssh") + " " + strings.Join(e.base(), " ") + " -o PubkeyAuthentication=no -f " + e.dest() +
+		" 'sleep 1; echo bg-after-password' > " + outPath + "; echo parent=$?; sleep 10"
+	tm := testenv.StartTerm(t, 24, 80, e.env(), "/bin/sh", "-c", line)
+	at := tm.Expect(0, "'s password: ", 15*time.Second)
+	tm.Type("bg pass\r")
+	tm.Expect(at, "parent=0", 10*time.Second)
+	deadline := time.Now().Add(15 * time.Second)
+	for string(readFile(t, outPath)) != "bg-after-password\n" {
+		if time.Now().After(deadline) {
+			t.Fatalf("background output %q; terminal:\n%s", readFile(t, outPath), tm.Output())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

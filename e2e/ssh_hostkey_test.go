@@ -144,6 +144,21 @@ func TestSSHChangedHostKey(t *testing.T) {
 	if got := string(readFile(t, e.kh)); got != content {
 		t.Errorf("known_hosts changed:\n%q\nwant\n%q", got, content)
 	}
+	// The command shown does what it says, with sshbox's ssh-keygen.
+	var removal string
+	for _, line := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "ssh-keygen ") {
+			removal = strings.TrimSpace(line)
+		}
+	}
+	rm := exec.Command("sh", "-c", removal)
+	rm.Env = append(os.Environ(), "PATH="+testenv.BinDir(t)+":"+os.Getenv("PATH"))
+	if out, err := rm.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", removal, err, out)
+	}
+	if got := string(readFile(t, e.kh)); strings.Contains(got, otherPub[1]) || !strings.Contains(got, "# a comment") {
+		t.Errorf("after %s, known_hosts is %q", removal, got)
+	}
 }
 
 func TestSSHRevokedHostKey(t *testing.T) {
@@ -188,5 +203,27 @@ func TestSSHKnownHostsDevNull(t *testing.T) {
 	st, err := os.Stat("/dev/null")
 	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
 		t.Fatalf("/dev/null is no longer a device: %v %v", st.Mode(), err)
+	}
+}
+
+// TestSSHChangedHostKeyStrictNo: with StrictHostKeyChecking=no a changed
+// key is reported but the connection proceeds, without passwords.
+func TestSSHChangedHostKeyStrictNo(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	other := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	otherPub := strings.Fields(string(readFile(t, other+".pub")))
+	content := fmt.Sprintf("[127.0.0.1]:%d %s %s\n", e.port, otherPub[0], otherPub[1])
+	os.WriteFile(e.kh, []byte(content), 0o600)
+	stdout, stderr, status := e.run(nil, append(e.base(), "-o", "StrictHostKeyChecking=no", "-o", "BatchMode=yes", e.dest(), "echo", "went-on")...)
+	if status != 0 || stdout != "went-on\n" {
+		t.Errorf("status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
+	}
+	for _, want := range []string{"WARNING: HOST IDENTIFICATION HAS CHANGED!", "Password authentication is disabled"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if got := string(readFile(t, e.kh)); got != content {
+		t.Errorf("known_hosts changed: %q", got)
 	}
 }

@@ -2,7 +2,10 @@ package e2e
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -11,6 +14,17 @@ import (
 
 func TestSSHInteractiveShell(t *testing.T) {
 	e, _ := openSSHEnv(t, "")
+	interactiveShell(t, e)
+}
+
+func TestSSHInteractiveShellDropbear(t *testing.T) {
+	d := testenv.StartDropbear(t)
+	interactiveShell(t, newEnv(t, d.Port, d.PubKey))
+}
+
+// interactiveShell checks the terminal size, a resize, the remote pty and
+// ~. against one server.
+func interactiveShell(t *testing.T, e *sshEnv) {
 	tm := e.term(30, 100, append(e.base(), e.dest())...)
 	// The prompt string is built on the remote side so that the echo of
 	// what is typed does not match it.
@@ -34,10 +48,15 @@ func TestSSHInteractiveShell(t *testing.T) {
 }
 
 func TestSSHInteractiveExitStatus(t *testing.T) {
-	e, _ := openSSHEnv(t, "")
-	tm := e.term(24, 80, append(e.base(), e.dest())...)
+	e, d := openSSHEnv(t, "")
+	lport := testenv.FreePort(t)
+	tm := e.term(24, 80, append(e.base(), "-L", fmt.Sprintf("%d:127.0.0.1:%d", lport, d.Port), e.dest())...)
 	tm.Type("PS1='rdy''> '\r")
 	at := tm.Expect(0, "rdy> ", 15*time.Second)
+	// ~# lists the forwardings.
+	tm.Type("~#")
+	at = tm.Expect(at, "The following connections are open:", 5*time.Second)
+	at = tm.Expect(at, fmt.Sprintf("local 127.0.0.1:%d -> 127.0.0.1:%d", lport, d.Port), 5*time.Second)
 	// ~? prints the help, ~~ sends one tilde.
 	tm.Type("~?")
 	at = tm.Expect(at, "Supported escape sequences:", 5*time.Second)
@@ -85,7 +104,8 @@ func TestSSHForcedTTY(t *testing.T) {
 func TestSSHPasswordLogin(t *testing.T) {
 	e, _ := openSSHEnv(t, "PasswordAuthentication yes\nKbdInteractiveAuthentication no")
 	e.user.SetPassword(t, "s3cret pass", "")
-	args := append(e.base(), "-o", "PubkeyAuthentication=no", e.dest(), "echo", "logged-in")
+	// The key would be accepted; PreferredAuthentications keeps it out.
+	args := append(e.base(), "-o", "PreferredAuthentications=password", e.dest(), "echo", "logged-in")
 	tm := e.term(24, 80, args...)
 	prompt := fmt.Sprintf("%s@127.0.0.1's password: ", e.user.Name)
 	at := tm.Expect(0, prompt, 15*time.Second)
@@ -142,4 +162,23 @@ func TestSSHKeyPermissionsTooOpen(t *testing.T) {
 	if status != 255 || !strings.Contains(stderr, want) {
 		t.Errorf("status %d, stderr %q; want 255 and %q", status, stderr, want)
 	}
+}
+
+// TestSSHSignalAtPasswordPrompt: a signal at the password prompt ends ssh
+// with the terminal's echo back on. The shell around ssh is not
+// interactive, so nothing else repairs the terminal.
+func TestSSHSignalAtPasswordPrompt(t *testing.T) {
+	e, _ := openSSHEnv(t, "PasswordAuthentication yes\nKbdInteractiveAuthentication no")
+	line := testenv.Bin(t, "ssh") + " " + strings.Join(e.base(), " ") + " -o PubkeyAuthentication=no " + e.dest() +
+		"; echo status=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -echo | tr '\\n' ,; echo; sleep 5"
+	tm2 := testenv.StartTerm(t, 24, 80, e.env(), "/bin/sh", "-c", line)
+	at := tm2.Expect(0, "'s password: ", 15*time.Second)
+	pid := tm2.Cmd.Process.Pid
+	kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	if err != nil || len(strings.Fields(string(kids))) != 1 {
+		t.Fatalf("children of the shell: %q, %v", kids, err)
+	}
+	sshPid, _ := strconv.Atoi(strings.Fields(string(kids))[0])
+	syscall.Kill(sshPid, syscall.SIGTERM)
+	tm2.Expect(at, "status=143\r\nicanon,echo,", 5*time.Second)
 }

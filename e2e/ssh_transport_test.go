@@ -209,3 +209,29 @@ func TestSSHConnectTimeout(t *testing.T) {
 		t.Errorf("gave up after %v, ConnectTimeout is 1s", el)
 	}
 }
+
+// TestSSHBindAddressAndAttempts: -b picks the source address the server
+// sees; ConnectionAttempts retries a refused connection once a second.
+func TestSSHBindAddressAndAttempts(t *testing.T) {
+	e, d := openSSHEnv(t, "")
+	if _, stderr, status := e.run(nil, append(e.base(), "-b", "127.0.0.2", "-o", "BatchMode=yes", e.dest(), "true")...); status != 0 {
+		t.Fatalf("-b: status %d, stderr %q", status, stderr)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(d.Proc.Stderr.String(), "from 127.0.0.2 port") {
+		if time.Now().After(deadline) {
+			t.Fatalf("sshd did not see 127.0.0.2:\n%s", d.Proc.Stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	port := testenv.FreePort(t)
+	testenv.Bin(t, "ssh")
+	start := time.Now()
+	_, stderr, status := e.run(nil, "-F", "/dev/null", "-v", "-o", "ConnectionAttempts=2", "-p", fmt.Sprint(port), "127.0.0.1", "true")
+	if status != 255 || strings.Count(stderr, fmt.Sprintf("debug1: Connecting to 127.0.0.1 [127.0.0.1] port %d.", port)) != 2 {
+		t.Errorf("status %d, stderr:\n%s", status, stderr)
+	}
+	if el := time.Since(start); el < time.Second {
+		t.Errorf("two attempts took only %v", el)
+	}
+}

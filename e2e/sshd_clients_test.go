@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/rand"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,39 +16,61 @@ import (
 	"sshbox/internal/testenv"
 )
 
-// fileArgs are the OpenSSH options sftp and scp share with ssh (-P, not -p,
+// sshdFileArgs are the OpenSSH options sftp and scp share with ssh (-P, not -p,
 // names the port for them).
-func fileArgs(key string, port int) []string {
+func sshdFileArgs(key string, port int) []string {
 	return []string{"-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
 		"-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
 		"-i", key, "-P", fmt.Sprint(port)}
 }
 
 func TestSshdOpenSSHSftp(t *testing.T) {
-	u := testenv.NewUser(t, "")
-	key := u.AuthorizeKey(t, "")
-	d := testenv.StartSshbox(t, "")
-	dir := t.TempDir()
-	data := make([]byte, 3<<20+17)
-	rand.Read(data)
-	local := filepath.Join(dir, "up.bin")
-	os.WriteFile(local, data, 0o644)
-	batch := filepath.Join(dir, "batch")
-	back := filepath.Join(dir, "back.bin")
-	os.WriteFile(batch, []byte(fmt.Sprintf("put %s up.bin\nget up.bin %s\nls -l up.bin\n", local, back)), 0o644)
-	args := append(fileArgs(key, d.Port), "-b", batch, u.Name+"@127.0.0.1")
-	out, err := exec.Command(testenv.NeedCmd(t, "sftp"), args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("sftp: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
+	t.Parallel()
+	// A Subsystem program of one's own: a wrapper that leaves a mark, then
+	// runs OpenSSH's sftp-server.
+	dir := sshdKeysDir(t)
+	mark := filepath.Join(dir, "mark")
+	wrapper := filepath.Join(dir, "sftp-wrapper")
+	os.WriteFile(wrapper, []byte("#!/bin/sh\nid -un > "+mark+"\nexec /usr/lib/openssh/sftp-server \"$@\"\n"), 0o755)
+	os.WriteFile(mark, nil, 0o666)
+	os.Chmod(mark, 0o666)
+	for _, c := range []struct{ name, config string }{
+		{"built-in", ""},
+		{"internal-sftp", "Subsystem sftp internal-sftp"},
+		{"program", "Subsystem sftp " + wrapper + " -l INFO"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			u := testenv.NewUser(t, "")
+			key := u.AuthorizeKey(t, "")
+			d := testenv.StartSshbox(t, c.config)
+			tmp := t.TempDir()
+			data := make([]byte, 3<<20+17)
+			rand.Read(data)
+			local := filepath.Join(tmp, "up.bin")
+			os.WriteFile(local, data, 0o644)
+			batch := filepath.Join(tmp, "batch")
+			back := filepath.Join(tmp, "back.bin")
+			os.WriteFile(batch, []byte(fmt.Sprintf("put %s up.bin\nget up.bin %s\nls -l up.bin\n", local, back)), 0o644)
+			args := append(sshdFileArgs(key, d.Port), "-b", batch, u.Name+"@127.0.0.1")
+			out, err := exec.Command(testenv.NeedCmd(t, "sftp"), args...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("sftp: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
+			}
+			got, err := os.ReadFile(back)
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("sftp get returned %d bytes, not the %d put (%v)", len(got), len(data), err)
+			}
+			sshdOwnedBy(t, filepath.Join(u.Home, "up.bin"), u, data)
+			marked, _ := os.ReadFile(mark)
+			if ran := strings.TrimSpace(string(marked)) == u.Name; ran != (c.name == "program") {
+				t.Fatalf("Subsystem program ran: %v (mark %q)", ran, marked)
+			}
+		})
 	}
-	got, err := os.ReadFile(back)
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("sftp get returned %d bytes, not the %d put (%v)", len(got), len(data), err)
-	}
-	assertOwnedBy(t, filepath.Join(u.Home, "up.bin"), u, data)
 }
 
 func TestSshdOpenSSHScp(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -54,14 +78,14 @@ func TestSshdOpenSSHScp(t *testing.T) {
 	rand.Read(data)
 	local := filepath.Join(t.TempDir(), "scp.bin")
 	os.WriteFile(local, data, 0o644)
-	args := append(fileArgs(key, d.Port), local, u.Name+"@127.0.0.1:copied.bin")
+	args := append(sshdFileArgs(key, d.Port), local, u.Name+"@127.0.0.1:copied.bin")
 	if out, err := exec.Command(testenv.NeedCmd(t, "scp"), args...).CombinedOutput(); err != nil {
 		t.Fatalf("scp: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
 	}
-	assertOwnedBy(t, filepath.Join(u.Home, "copied.bin"), u, data)
+	sshdOwnedBy(t, filepath.Join(u.Home, "copied.bin"), u, data)
 }
 
-func assertOwnedBy(t *testing.T, path string, u *testenv.User, data []byte) {
+func sshdOwnedBy(t *testing.T, path string, u *testenv.User, data []byte) {
 	t.Helper()
 	got, err := os.ReadFile(path)
 	if err != nil || !bytes.Equal(got, data) {
@@ -75,6 +99,7 @@ func assertOwnedBy(t *testing.T, path string, u *testenv.User, data []byte) {
 }
 
 func TestSshdDropbearClient(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -94,6 +119,7 @@ func TestSshdDropbearClient(t *testing.T) {
 }
 
 func TestSshdPuttyPlink(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -117,7 +143,7 @@ func TestSshdPuttyPlink(t *testing.T) {
 	}
 }
 
-const paramikoScript = `
+const sshdParamikoScript = `
 import sys, paramiko
 c = paramiko.SSHClient()
 c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
@@ -132,16 +158,18 @@ c.close()
 `
 
 func TestSshdParamiko(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
-	out, err := exec.Command("/usr/bin/python3", "-c", paramikoScript, fmt.Sprint(d.Port), u.Name, key).CombinedOutput()
+	out, err := exec.Command("/usr/bin/python3", "-c", sshdParamikoScript, fmt.Sprint(d.Port), u.Name, key).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != u.Name+"|oops|44" {
 		t.Fatalf("paramiko: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
 	}
 }
 
 func TestSshdInetdProxyCommand(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	cfg, _, _ := testenv.SshboxConfig(t, "")
@@ -154,5 +182,48 @@ func TestSshdInetdProxyCommand(t *testing.T) {
 	err := cmd.Run()
 	if testenv.ExitCode(err) != 44 || strings.TrimSpace(out.String()) != u.Name || errb.Len() != 0 {
 		t.Fatalf("ssh through sshd -i: %v, stdout %q, stderr %q", err, out.String(), errb.String())
+	}
+}
+
+// TestSshdInetdSocket plays inetd: it accepts the TCP connection itself
+// and starts `sshd -i` with the socket as standard input and output; sshd
+// logs the client's real address.
+func TestSshdInetdSocket(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	cfg, _, _ := testenv.SshboxConfig(t, "")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	sshd := testenv.Bin(t, "sshd")
+	logs := make(chan string, 1)
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			logs <- err.Error()
+			return
+		}
+		f, _ := c.(*net.TCPConn).File()
+		c.Close()
+		cmd := exec.Command(sshd, "-i", "-e", "-f", cfg)
+		cmd.Stdin, cmd.Stdout = f, f
+		out, _ := cmd.StderrPipe()
+		cmd.Start()
+		f.Close()
+		data, _ := io.ReadAll(out)
+		cmd.Wait()
+		logs <- string(data)
+	}()
+	port := l.Addr().(*net.TCPAddr).Port
+	out, _, code := sshdLogin(t, &testenv.Sshbox{Port: port}, key, u.Name, nil, nil, "id -un; exit 44")
+	log := <-logs
+	if code != 44 || strings.TrimSpace(out) != u.Name {
+		t.Fatalf("ssh to sshd -i on a socket: status %d, %q\nlog:\n%s", code, out, log)
+	}
+	if !strings.Contains(log, "Accepted publickey for "+u.Name+" from 127.0.0.1 port ") {
+		t.Fatalf("log:\n%s", log)
 	}
 }

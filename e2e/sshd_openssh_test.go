@@ -14,9 +14,9 @@ import (
 	"sshbox/internal/testenv"
 )
 
-// sshRun runs OpenSSH's ssh against a sshbox sshd and returns stdout,
+// sshdLogin runs OpenSSH's ssh against a sshbox sshd and returns stdout,
 // stderr and the exit status.
-func sshRun(t *testing.T, d *testenv.Sshbox, key, user string, stdin []byte, extra []string, command ...string) (string, string, int) {
+func sshdLogin(t *testing.T, d *testenv.Sshbox, key, user string, stdin []byte, extra []string, command ...string) (string, string, int) {
 	t.Helper()
 	args := append(append(extra, testenv.SSHArgs(key, d.Port, user)...), command...)
 	cmd := exec.Command(testenv.NeedCmd(t, "ssh"), args...)
@@ -34,11 +34,12 @@ func sshRun(t *testing.T, d *testenv.Sshbox, key, user string, stdin []byte, ext
 }
 
 func TestSshdOpenSSHCommands(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "AcceptEnv LC_* SBX_OK")
 
-	out, errOut, code := sshRun(t, d, key, u.Name, nil, nil, "id", "-un")
+	out, errOut, code := sshdLogin(t, d, key, u.Name, nil, nil, "id", "-un")
 	if code != 0 || strings.TrimSpace(out) != u.Name {
 		t.Fatalf("id -un: status %d, stdout %q, stderr %q\nlog:\n%s", code, out, errOut, d.Proc.Stderr.String())
 	}
@@ -46,27 +47,28 @@ func TestSshdOpenSSHCommands(t *testing.T) {
 	d.WaitLog(t, "ssh2: ED25519 SHA256:", 5*time.Second)
 
 	for _, want := range []int{0, 1, 44} {
-		_, _, code := sshRun(t, d, key, u.Name, nil, nil, "exit", itoa(want))
+		_, _, code := sshdLogin(t, d, key, u.Name, nil, nil, "exit", strconv.Itoa(want))
 		if code != want {
 			t.Errorf("exit %d: ssh returned %d", want, code)
 		}
 	}
 
-	out, errOut, code = sshRun(t, d, key, u.Name, nil, nil, "echo to-stdout; echo to-stderr >&2; exit 3")
+	out, errOut, code = sshdLogin(t, d, key, u.Name, nil, nil, "echo to-stdout; echo to-stderr >&2; exit 3")
 	if out != "to-stdout\n" || errOut != "to-stderr\n" || code != 3 {
 		t.Errorf("stdout %q, stderr %q, status %d; want to-stdout, to-stderr, 3", out, errOut, code)
 	}
 
-	out, _, _ = sshRun(t, d, key, u.Name, nil, nil, "pwd; echo $HOME $USER $LOGNAME $SHELL; echo $SSH_CONNECTION; echo \"$SSH_CLIENT\"")
+	out, _, _ = sshdLogin(t, d, key, u.Name, nil, nil, "pwd; echo $HOME $USER $LOGNAME $SHELL; echo $SSH_CONNECTION; echo \"$SSH_CLIENT\"")
 	lines := strings.Split(out, "\n")
 	if len(lines) < 4 || lines[0] != u.Home || lines[1] != u.Home+" "+u.Name+" "+u.Name+" /bin/sh" ||
-		!strings.HasPrefix(lines[2], "127.0.0.1 ") || !strings.HasSuffix(lines[2], " 127.0.0.1 "+itoa(d.Port)) ||
-		!strings.HasSuffix(lines[3], " "+itoa(d.Port)) {
+		!strings.HasPrefix(lines[2], "127.0.0.1 ") || !strings.HasSuffix(lines[2], " 127.0.0.1 "+strconv.Itoa(d.Port)) ||
+		!strings.HasSuffix(lines[3], " "+strconv.Itoa(d.Port)) {
 		t.Errorf("environment of the command:\n%s", out)
 	}
 }
 
 func TestSshdOpenSSHSendEnv(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "AcceptEnv LC_* SBX_OK")
@@ -80,6 +82,7 @@ func TestSshdOpenSSHSendEnv(t *testing.T) {
 }
 
 func TestSshdOpenSSHBulkData(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -98,6 +101,7 @@ func TestSshdOpenSSHBulkData(t *testing.T) {
 }
 
 func TestSshdOpenSSHPty(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -114,15 +118,14 @@ func TestSshdOpenSSHPty(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
 // TestSshdLoginShell: without a command the user's shell runs as a login
 // shell (argv[0] "-sh") on a terminal, and its exit status comes back.
 func TestSshdLoginShell(t *testing.T) {
+	t.Parallel()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
-	out, _, code := sshRun(t, d, key, u.Name, []byte("echo \"zero=$0 tty=$SSH_TTY\"; exit 5\n"), []string{"-tt"})
+	out, _, code := sshdLogin(t, d, key, u.Name, []byte("echo \"zero=$0 tty=$SSH_TTY\"; exit 5\n"), []string{"-tt"})
 	if code != 5 || !strings.Contains(out, "zero=-sh tty=/dev/pts/") {
 		t.Fatalf("login shell: status %d, output %q", code, out)
 	}

@@ -45,7 +45,7 @@ func splitArgs(args []string) (opts []string, dest string, command []string, err
 				ch := a[j]
 				known, takes := argKind(ch)
 				if !known {
-					return &argError{fmt.Sprintf("unknown option -- %c", ch)}
+					return &argError{fmt.Sprintf(msgUnknownOption, ch)}
 				}
 				if !takes {
 					opts = append(opts, "-"+string(ch))
@@ -55,7 +55,7 @@ func splitArgs(args []string) (opts []string, dest string, command []string, err
 				if val == "" {
 					i++
 					if i >= len(args) {
-						return &argError{fmt.Sprintf("option requires an argument -- %c", ch)}
+						return &argError{fmt.Sprintf(msgNeedsArgument, ch)}
 					}
 					val = args[i]
 				}

@@ -74,3 +74,35 @@ func FuzzSplitArgs(f *testing.F) {
 		}
 	})
 }
+
+func TestForwardLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"8080:localhost:80":          "8080 localhost:80",
+		"*:8080:h:80":                "*:8080 h:80",
+		"[::1]:8080:[fe80::1]:443":   "[::1]:8080 [fe80::1]:443",
+		"127.0.0.1:1:10.0.0.1:65535": "127.0.0.1:1 10.0.0.1:65535",
+	} {
+		if got, err := forwardLine(in); err != nil || got != want {
+			t.Errorf("%q: %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"8080", "a:b", "1:2:3:4:5"} {
+		if _, err := forwardLine(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func FuzzForwardLine(f *testing.F) {
+	f.Add("8080:localhost:80")
+	f.Add("[::1]:1:[::2]:2")
+	f.Fuzz(func(t *testing.T, s string) {
+		line, err := forwardLine(s)
+		if err != nil {
+			return
+		}
+		if strings.Count(line, " ") < 1 {
+			t.Fatalf("%q became %q", s, line)
+		}
+	})
+}

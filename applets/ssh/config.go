@@ -19,7 +19,7 @@ func configFiles(f string, fSet bool) ([]string, error) {
 			return nil, nil
 		}
 		if _, err := os.Stat(f); err != nil {
-			return nil, fmt.Errorf("Can't open user config file %s: No such file or directory", f)
+			return nil, fmt.Errorf(msgNoConfigFile, f)
 		}
 		return []string{f}, nil
 	}
@@ -69,7 +69,7 @@ func hopOptions(f string, fSet bool, overrides []string) func(client.Hop) (*conf
 		keep = append(keep, "ProxyJump none")
 		o, err := loadConfig(client.NewLogger(nil, client.LevelQuiet), f, fSet, keep, h.Host, h.User)
 		if err != nil {
-			return nil, fmt.Errorf("ProxyJump host %s: %v", h.Host, err)
+			return nil, fmt.Errorf(msgHopConfig, h.Host, err)
 		}
 		o.LocalForward, o.RemoteForward, o.DynamicForward, o.RemoteCommand = nil, nil, nil, ""
 		return o, nil
@@ -105,7 +105,7 @@ func forwardLine(spec string) (string, error) {
 	}
 	parts = append(parts, spec[start:])
 	if len(parts) < 3 || len(parts) > 4 {
-		return "", fmt.Errorf("Bad forwarding specification '%s'", spec)
+		return "", fmt.Errorf(msgBadForward, spec)
 	}
 	n := len(parts)
 	return strings.Join(parts[:n-2], ":") + " " + parts[n-2] + ":" + parts[n-1], nil

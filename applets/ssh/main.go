@@ -17,27 +17,6 @@ import (
 	"sshbox/sshcore/client"
 )
 
-const usage = `usage: ssh [-46ACfGNnqTtVv] [-b bind_address] [-c cipher_spec]
-           [-D [bind_address:]port] [-E log_file] [-e escape_char]
-           [-F configfile] [-i identity_file] [-J destination] [-L address]
-           [-l login_name] [-m mac_spec] [-o option] [-p port] [-R address]
-           [-W host:port] destination [command [argument ...]]
-       ssh [-Q query_option]`
-
-// Flags OpenSSH has that sshbox does not implement: refused with a reason
-// rather than ignored.
-var unsupported = map[string]string{
-	"-X": "X11 forwarding is not supported by sshbox",
-	"-Y": "X11 forwarding is not supported by sshbox",
-	"-M": "connection multiplexing (-M/-S/-O) is not supported by sshbox",
-	"-S": "connection multiplexing (-M/-S/-O) is not supported by sshbox",
-	"-O": "connection multiplexing (-M/-S/-O) is not supported by sshbox",
-	"-I": "PKCS#11 tokens (-I) are not supported by sshbox",
-	"-w": "tunnel devices (-w) are not supported by sshbox",
-	"-B": "binding to an interface (-B) is not supported by sshbox; use -b address",
-	"-P": "tags (-P) are not supported by sshbox",
-}
-
 // Main runs the ssh applet with args[0] the applet name; it returns the exit
 // status.
 func Main(args []string) int {
@@ -196,7 +175,7 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	}
 	if ctx.IsSet("p") {
 		if n, err := strconv.Atoi(ctx.String("p")); err != nil || n < 1 || n > 65535 {
-			fmt.Fprintf(os.Stderr, "Bad port '%s'\n", ctx.String("p"))
+			fmt.Fprintf(os.Stderr, msgBadPort+"\n", ctx.String("p"))
 			return 255
 		}
 	}
@@ -237,7 +216,7 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	}
 	if ctx.Bool("G") {
 		if err := o.WriteG(os.Stdout); err != nil {
-			fmt.Fprintf(os.Stderr, "ssh: -G: %v\n", err)
+			fmt.Fprintf(os.Stderr, msgWriteG+"\n", err)
 			return 255
 		}
 		return 0
@@ -261,12 +240,12 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		c.Subsystem = true
 	}
 	if c.StdioForward != "" && (c.Command != "" || c.NoShell || c.TTYFlag > 0) {
-		fmt.Fprintln(os.Stderr, "Cannot specify stdio forward with -N, -t or a command")
+		fmt.Fprintln(os.Stderr, msgStdioConflict)
 		return 255
 	}
 	if ctx.Bool("f") {
 		if c.Command == "" && o.RemoteCommand == "" && !c.NoShell && c.StdioForward == "" {
-			fmt.Fprintln(os.Stderr, "Cannot fork into background without a command to execute.")
+			fmt.Fprintln(os.Stderr, msgForkNoCommand)
 			return 255
 		}
 		bg, status, done := background(args0())
@@ -287,7 +266,7 @@ func logWriter(path string) (io.Writer, func(), error) {
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return nil, nil, fmt.Errorf("couldn't open logfile %s: %v", path, err)
+		return nil, nil, fmt.Errorf(msgLogFile, path, err)
 	}
 	return f, func() { f.Close() }, nil
 }
@@ -308,6 +287,6 @@ func query(kind string) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(os.Stderr, "Unsupported query \"%s\"\n", kind)
+	fmt.Fprintf(os.Stderr, msgBadQuery+"\n", kind)
 	return 255
 }

@@ -2,6 +2,7 @@ package sshd
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -14,23 +15,37 @@ import (
 	"sshbox/sshcore/server"
 )
 
+// listenFDsEnv tells the background sshd how many listening sockets it
+// inherited, from descriptor 3 on.
+const listenFDsEnv = "SSHBOX_SSHD_LISTEN_FDS"
+
 // daemon is standalone mode: listen, serve, and answer signals. Without -D
-// it first detaches: Go cannot fork, so it starts itself again with -D in
-// a new session and returns.
+// it listens, then detaches: Go cannot fork, so it starts itself again
+// with -D in a new session, hands over the sockets, and returns; a port
+// that cannot be bound is thus reported before sshd goes to the background.
 func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 	log := srv.Log
+	ls, err := inheritedListeners()
+	if err != nil {
+		log.Errorf("%v", err)
+		return 255
+	}
+	if ls == nil {
+		addrs, err := server.ListenAddrs(global)
+		if err != nil {
+			log.Errorf("%v", err)
+			return 255
+		}
+		if ls, err = server.Listen(addrs, log); err != nil {
+			log.Errorf("%v", err)
+			if !f.stderr {
+				fmt.Fprintln(os.Stderr, err)
+			}
+			return 255
+		}
+	}
 	if !f.foreground {
-		return detach()
-	}
-	addrs, err := server.ListenAddrs(global)
-	if err != nil {
-		log.Errorf("%v", err)
-		return 255
-	}
-	ls, err := server.Listen(addrs, log)
-	if err != nil {
-		log.Errorf("%v", err)
-		return 255
+		return detach(ls)
 	}
 	pidFile := global.PidFile
 	if pidFile != "" && !strings.EqualFold(pidFile, "none") {
@@ -87,9 +102,35 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 	}
 }
 
+// inheritedListeners returns the sockets a detaching parent handed over,
+// or nil when sshd was not started that way.
+func inheritedListeners() ([]net.Listener, error) {
+	v := os.Getenv(listenFDsEnv)
+	if v == "" {
+		return nil, nil
+	}
+	os.Unsetenv(listenFDsEnv)
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 || n > 1000 {
+		return nil, fmt.Errorf("%s=%q is not a count of sockets", listenFDsEnv, v)
+	}
+	var ls []net.Listener
+	for i := 0; i < n; i++ {
+		f := os.NewFile(uintptr(3+i), "listener")
+		l, err := net.FileListener(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("inherited socket %d: %v", 3+i, err)
+		}
+		ls = append(ls, l)
+	}
+	return ls, nil
+}
+
 // detach starts sshd again with -D added, in its own session with its
-// standard descriptors on /dev/null, and leaves.
-func detach() int {
+// standard descriptors on /dev/null and the listening sockets from
+// descriptor 3 on, and leaves.
+func detach(ls []net.Listener) int {
 	exe, err := os.Executable()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
@@ -106,7 +147,17 @@ func detach() int {
 		args = append([]string{"sshd", "-D"}, os.Args[2:]...)
 	}
 	cmd := &exec.Cmd{Path: exe, Args: args, Stdin: null, Stdout: null, Stderr: null,
-		SysProcAttr: &syscall.SysProcAttr{Setsid: true}}
+		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+		Env:         append(os.Environ(), fmt.Sprintf("%s=%d", listenFDsEnv, len(ls)))}
+	for _, l := range ls {
+		f, err := l.(*net.TCPListener).File()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
+			return 255
+		}
+		defer f.Close()
+		cmd.ExtraFiles = append(cmd.ExtraFiles, f)
+	}
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
 		return 255

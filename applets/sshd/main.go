@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -128,6 +127,9 @@ func run(f *flags) int {
 		fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
 		return 255
 	}
+	for _, w := range cfg.src.Warnings {
+		log.Infof("%s", w)
+	}
 	keys, err := server.HostKeys(global.HostKeys, log.Errorf)
 	if err != nil {
 		log.Errorf("%v", err)
@@ -147,16 +149,10 @@ func run(f *flags) int {
 	return daemon(f, srv, global)
 }
 
-// configSource is what a loaded configuration offers: options per
-// connection.
-type configSource interface {
-	For(m configfmt.MatchConn) (*configfmt.ServerOptions, error)
-}
-
 // cmdlineConfig lays the -p flags over a configuration: they replace the
 // configured ports, as in OpenSSH.
 type cmdlineConfig struct {
-	src   configSource
+	src   *configfmt.ServerConfig
 	ports []int
 }
 
@@ -178,30 +174,23 @@ func loadConfig(f *flags) (*cmdlineConfig, error) {
 	if _, err := os.Stat(path); os.IsNotExist(err) && !f.configGiven {
 		path = os.DevNull
 	}
-	var src configSource
 	sc, err := configfmt.LoadServer(path, f.options)
-	switch {
-	case err != nil && err.Error() == "configfmt: not implemented yet":
-		fc, ferr := fallbackLoad(path, f.options)
-		if ferr != nil {
-			return nil, ferr
-		}
-		src = fc
-	case err != nil:
+	if err != nil {
 		return nil, err
-	default:
-		src = sc
 	}
-	return &cmdlineConfig{src: src, ports: f.ports}, nil
+	return &cmdlineConfig{src: sc, ports: f.ports}, nil
 }
 
 // dumpConfig is sshd -T: the effective options, for the connection -C
 // describes if given.
 func dumpConfig(cfg *cmdlineConfig, f *flags, w io.Writer) int {
-	m, err := parseConnSpec(f.connSpec)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+	var m configfmt.MatchConn
+	if f.connSpec != "" {
+		var err error
+		if m, err = configfmt.ParseMatchConn(f.connSpec); err != nil {
+			fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
+			return 1
+		}
 	}
 	o, err := cfg.For(m)
 	if err != nil {
@@ -213,38 +202,6 @@ func dumpConfig(cfg *cmdlineConfig, f *flags, w io.Writer) int {
 		return 255
 	}
 	return 0
-}
-
-// parseConnSpec reads -C user=U,host=H,addr=A,laddr=L,lport=P.
-func parseConnSpec(spec string) (configfmt.MatchConn, error) {
-	var m configfmt.MatchConn
-	if spec == "" {
-		return m, nil
-	}
-	for _, kv := range strings.Split(spec, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return m, fmt.Errorf(msgBadConnSpec, kv)
-		}
-		switch strings.ToLower(k) {
-		case "user":
-			m.User = v
-		case "host":
-			m.Host = v
-		case "addr":
-			m.Addr = v
-		case "laddr":
-			m.LocalAddr = v
-		case "lport":
-			if _, err := fmt.Sscanf(v, "%d", &m.LocalPort); err != nil {
-				return m, fmt.Errorf(msgBadConnSpec, kv)
-			}
-		case "rdomain":
-		default:
-			return m, fmt.Errorf(msgBadConnSpec, kv)
-		}
-	}
-	return m, nil
 }
 
 // openLog picks where the log goes: stderr with -e (and -d), the file of

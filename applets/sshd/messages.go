@@ -5,7 +5,6 @@ package sshd
 const (
 	usageText = `usage: sshd [-46DdeiqTtV] [-C connection_spec] [-E log_file] [-f config_file]
             [-h host_key_file] [-o option] [-p port]`
-	msgBadConnSpec  = "Invalid test mode specification %s"
 	msgBadPort      = "Bad port number."
 	msgPidFile      = "Couldn't create pid file \"%s\": %v"
 	msgLogFile      = "Couldn't open logfile %s: %v"

@@ -63,6 +63,8 @@ func (a *authState) next(ctx *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 	}
 	a.methodSeen = false
 	if a.last == "" {
+		log.Debug1("Remote protocol version 2.0, remote software version %s",
+			strings.TrimPrefix(string(ctx.Metadata.ServerVersion()), "SSH-2.0-"))
 		algs := ctx.Algorithms
 		log.Debug1("kex: algorithm: %s", algs.KeyExchange)
 		log.Debug1("kex: host key algorithm: %s", algs.HostKey)
@@ -73,6 +75,10 @@ func (a *authState) next(ctx *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 	for _, m := range a.order {
 		if !slices.Contains(ctx.AllowedMethods, m) || !a.enabled(m) {
 			continue
+		}
+		if a.current != m {
+			a.current = m
+			log.Debug1("Next authentication method: %s", m)
 		}
 		var am ssh.AuthMethod
 		switch m {
@@ -85,10 +91,6 @@ func (a *authState) next(ctx *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 		}
 		if am == nil {
 			continue
-		}
-		if a.current != m {
-			a.current = m
-			log.Debug1("Next authentication method: %s", m)
 		}
 		a.last = m
 		a.methodSeen = true
@@ -115,7 +117,7 @@ func (a *authState) nextKey() ssh.AuthMethod {
 	for a.nextID < len(a.ids) {
 		id := a.ids[a.nextID]
 		a.nextID++
-		a.c.Log.Debug1("Offering public key: %s %s %s%s", id.name, id.signer.PublicKey().Type(),
+		a.c.Log.Debug1("Offering public key: %s %s %s%s", id.name, keyTypeName(id.signer.PublicKey()),
 			ssh.FingerprintSHA256(id.signer.PublicKey()), id.origin)
 		return ssh.PublicKeys(id.signer)
 	}

@@ -82,6 +82,9 @@ func (c *Client) Run() int {
 		}
 		return 0
 	}
+	if c.Subsystem {
+		return c.runSubsystem(conn, command)
+	}
 	return c.runSession(conn, command)
 }
 
@@ -121,7 +124,7 @@ func (c *Client) keepAlive(conn *ssh.Client) {
 func (c *Client) stdioForward(conn *ssh.Client) int {
 	h, err := ParseDestination(c.StdioForward)
 	if err != nil || h.Port == 0 || h.User != "" {
-		c.Log.Fatal("Bad stdio forwarding specification '%s'", c.StdioForward)
+		c.Log.Fatal(msgBadStdioSpec, c.StdioForward)
 		return 255
 	}
 	ch, err := conn.Dial("tcp", net.JoinHostPort(h.Host, itoa(h.Port)))

@@ -81,13 +81,13 @@ func (c *Client) dialTCP(host string, port int) (net.Conn, error) {
 		if errors.As(err, &dnsErr) && !dnsErr.IsNotFound {
 			msg = dnsErr.Err
 		}
-		return nil, fatalf("ssh: Could not resolve hostname %s: %s", host, msg)
+		return nil, fatalf(msgResolve, host, msg)
 	}
 	d := net.Dialer{Timeout: o.ConnectTimeout}
 	if o.BindAddress != "" {
 		ip := net.ParseIP(o.BindAddress)
 		if ip == nil {
-			return nil, fatalf("ssh: bind address %q is not an IP address", o.BindAddress)
+			return nil, fatalf(msgBadBind, o.BindAddress)
 		}
 		d.LocalAddr = &net.TCPAddr{IP: ip}
 	}
@@ -169,23 +169,43 @@ func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientCon
 		},
 		AuthCallback: auth.next,
 	}
-	var err error
-	if cfg.Ciphers, err = algo.Resolve(algo.Cipher, o.Ciphers); err != nil {
-		return nil, fatalf("ssh: Ciphers: %v", err)
+	algs, err := c.algorithms()
+	if err != nil {
+		return nil, err
 	}
-	if cfg.MACs, err = algo.Resolve(algo.MAC, o.MACs); err != nil {
-		return nil, fatalf("ssh: MACs: %v", err)
-	}
-	if cfg.KeyExchanges, err = algo.Resolve(algo.KEX, o.KexAlgorithms); err != nil {
-		return nil, fatalf("ssh: KexAlgorithms: %v", err)
-	}
-	if cfg.HostKeyAlgorithms, err = algo.Resolve(algo.HostKey, o.HostKeyAlgorithms); err != nil {
-		return nil, fatalf("ssh: HostKeyAlgorithms: %v", err)
-	}
+	cfg.Ciphers, cfg.MACs, cfg.KeyExchanges, cfg.HostKeyAlgorithms = algs[0], algs[1], algs[2], algs[3]
 	if o.HostKeyAlgorithms == "" {
 		cfg.HostKeyAlgorithms = preferKnown(cfg.HostKeyAlgorithms, hk.knownEntries())
 	}
 	return cfg, nil
+}
+
+// algorithms resolves Ciphers, MACs, KexAlgorithms and HostKeyAlgorithms
+// against sshbox's table, with OpenSSH's messages for a bad list.
+func (c *Client) algorithms() ([4][]string, error) {
+	o := c.Opts
+	var out [4][]string
+	specs := []struct {
+		kind algo.Kind
+		spec string
+		msg  string
+	}{
+		{algo.Cipher, o.Ciphers, msgBadCiphers},
+		{algo.MAC, o.MACs, msgBadMACs},
+		{algo.KEX, o.KexAlgorithms, msgBadKex},
+		{algo.HostKey, o.HostKeyAlgorithms, msgBadHostKeyAlgs},
+	}
+	for i, s := range specs {
+		l, err := algo.Resolve(s.kind, s.spec)
+		if err != nil {
+			return out, fatalf(s.msg, s.spec, err)
+		}
+		if len(l) == 0 {
+			return out, fatalf(s.msg, s.spec, "nothing left")
+		}
+		out[i] = l
+	}
+	return out, nil
 }
 
 // handshake runs the SSH handshake and user authentication over conn.
@@ -221,6 +241,7 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		hk.onFirst = func() { conn.SetDeadline(time.Time{}) }
 	}
 	addr := net.JoinHostPort(o.HostName, strconv.Itoa(o.Port))
+	c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User)
 	sc, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
 	if err != nil {
 		conn.Close()
@@ -267,17 +288,21 @@ func (c *Client) handshakeError(err error, auth *authState) error {
 		}
 		return fatalf(msgKexFailed, o.HostName, o.Port, what+". Their offer: "+strings.Join(negErr.RequestedAlgorithms, ","))
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return fatalf("Connection timed out during banner exchange")
+		return fatalf("%s", msgBannerTimeout)
 	}
 	msg := strings.TrimPrefix(err.Error(), "ssh: handshake failed: ")
 	if strings.Contains(msg, "EOF") {
-		return fatalf("Connection closed by %s port %d", o.HostName, o.Port)
+		return fatalf(msgClosedBy, o.HostName, o.Port)
 	}
 	return fatalf("ssh: %s", msg)
 }
 
 // Connect dials, proves the server's identity and authenticates the user.
 func (c *Client) Connect() (*ssh.Client, error) {
+	// A bad algorithm list is the user's mistake: say so before dialing.
+	if _, err := c.algorithms(); err != nil {
+		return nil, err
+	}
 	conn, err := c.dialTarget()
 	if err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ func ParseEscapeChar(s string) (int, error) {
 		}
 		return int(c & 0x1f), nil
 	}
-	return 0, fmt.Errorf("bad escape character '%s'", s)
+	return 0, fmt.Errorf(msgBadEscape, s)
 }
 
 func escapeName(ch int) string {

@@ -58,7 +58,7 @@ func parsePort(s string) (int, bool) {
 func ParseForward(spec string, dynamic bool) (fwdSpec, error) {
 	var f fwdSpec
 	parts := splitFwd(spec)
-	bad := fmt.Errorf("Bad forwarding specification '%s'", spec)
+	bad := fmt.Errorf(msgBadForward, spec)
 	if dynamic {
 		switch len(parts) {
 		case 1:
@@ -143,7 +143,7 @@ func (c *Client) startForwards(conn *ssh.Client) error {
 		addr := net.JoinHostPort(localBind(f.bindHost), itoa(f.bindPort))
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
-			if err := c.fwdFailure(fmt.Errorf("bind %s: %s\n"+msgForwardFailed+"\nCould not request local forwarding.", addr, dialErrorText(err), itoa(f.bindPort))); err != nil {
+			if err := c.fwdFailure(fmt.Errorf(msgLocalFwdFailed, addr, dialErrorText(err), itoa(f.bindPort))); err != nil {
 				return err
 			}
 			continue
@@ -161,7 +161,7 @@ func (c *Client) startForwards(conn *ssh.Client) error {
 		addr := net.JoinHostPort(localBind(f.bindHost), itoa(f.bindPort))
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
-			if err := c.fwdFailure(fmt.Errorf("bind %s: %s\n"+msgForwardFailed+"\nCould not request dynamic forwarding.", addr, dialErrorText(err), itoa(f.bindPort))); err != nil {
+			if err := c.fwdFailure(fmt.Errorf(msgDynamicFwdFailed, addr, dialErrorText(err), itoa(f.bindPort))); err != nil {
 				return err
 			}
 			continue
@@ -190,7 +190,7 @@ func (c *Client) startForwards(conn *ssh.Client) error {
 		}
 		target := net.JoinHostPort(f.host, itoa(f.hostPort))
 		if f.bindPort == 0 {
-			c.Log.Info("Allocated port %d for remote forward to %s", l.Addr().(*net.TCPAddr).Port, target)
+			c.Log.Info(msgAllocatedPort, l.Addr().(*net.TCPAddr).Port, target)
 		}
 		c.noteForward("remote " + l.Addr().String() + " -> " + target)
 		go func() {
@@ -231,7 +231,7 @@ func (c *Client) serveLocal(l net.Listener, target func(net.Conn) (string, error
 			}
 			out, err := conn.Dial("tcp", dest)
 			if err != nil {
-				c.Log.Error("channel open failed: %s: %v", dest, err)
+				c.Log.Error(msgChannelOpenFailed, dest, err)
 				socksReply(in, false)
 				in.Close()
 				return
@@ -273,7 +273,7 @@ func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
 		return
 	}
 	if err := agent.ForwardToRemote(conn, sock); err != nil {
-		c.Log.Error("Agent forwarding failed: %v", err)
+		c.Log.Error(msgAgentFwdFailed, err)
 		return
 	}
 	if err := agent.RequestAgentForwarding(s); err != nil {

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -27,6 +28,7 @@ type hostKeyCheck struct {
 	ip       string // the address connected to, for CheckHostIP
 	insecure bool   // StrictHostKeyChecking=no accepted a changed key
 	onFirst  func() // called once the server has shown its key
+	accepted []byte // the key accepted, for re-keys
 }
 
 // keyTypeName is the key type as OpenSSH names it in its messages.
@@ -56,8 +58,22 @@ func (h *hostKeyCheck) knownHostsFiles() []string {
 	return append(files, o.GlobalKnownHostsFiles...)
 }
 
-// callback is the ssh.HostKeyCallback.
-func (h *hostKeyCheck) callback(_ string, remote net.Addr, key ssh.PublicKey) error {
+// callback is the ssh.HostKeyCallback. x/crypto calls it again at every
+// re-key; the key accepted at the start is accepted again without a
+// question, even when it was not stored (UserKnownHostsFile /dev/null).
+func (h *hostKeyCheck) callback(hostname string, remote net.Addr, key ssh.PublicKey) error {
+	if h.accepted != nil && bytes.Equal(h.accepted, key.Marshal()) {
+		return nil
+	}
+	err := h.check(hostname, remote, key)
+	if err == nil {
+		h.accepted = key.Marshal()
+	}
+	return err
+}
+
+// check judges a key the first time it is seen.
+func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error {
 	log := h.c.Log
 	if h.onFirst != nil {
 		h.onFirst()
@@ -79,10 +95,10 @@ func (h *hostKeyCheck) callback(_ string, remote net.Addr, key ssh.PublicKey) er
 				},
 			}
 			if err := checker.CheckHostKey(net.JoinHostPort(h.name, fmt.Sprint(h.port)), remote, key); err != nil {
-				log.Error("Certificate invalid: %v", err)
+				log.Error(msgCertInvalid, err)
 				return errHostKey
 			}
-			log.Debug1("Host '%s' is known and matches the %s host certificate.", h.name, keyTypeName(cert.Key))
+			log.Debug1("Host '%s' is known and matches the %s host certificate.", h.pattern(), keyTypeName(cert.Key))
 			return nil
 		}
 		// As OpenSSH: a certificate from an unknown authority is judged
@@ -93,7 +109,7 @@ func (h *hostKeyCheck) callback(_ string, remote net.Addr, key ssh.PublicKey) er
 	res := db.Check(h.name, h.port, key)
 	switch res.Status {
 	case knownhosts.Known:
-		log.Debug1("Host '%s' is known and matches the %s host key.", h.name, keyTypeName(key))
+		log.Debug1("Host '%s' is known and matches the %s host key.", h.pattern(), keyTypeName(key))
 		if res.Entry != nil {
 			log.Debug1("Found key in %s:%d", res.Entry.File, res.Entry.Line)
 		}
@@ -119,7 +135,7 @@ func (h *hostKeyCheck) checkIP(db *knownhosts.DB, key ssh.PublicKey) {
 		return
 	}
 	if db.Check(h.ip, h.port, key).Status == knownhosts.Changed {
-		h.c.Log.Error("Warning: the %s host key for '%s' differs from the key for the IP address '%s'",
+		h.c.Log.Error(msgIPKeyDiffers,
 			keyTypeName(key), h.name, h.ip)
 	}
 }
@@ -197,8 +213,8 @@ func (h *hostKeyCheck) changed(key ssh.PublicKey, old *knownhosts.Entry) error {
 	if o.StrictHostKeyChecking == "no" || o.StrictHostKeyChecking == "off" {
 		banner = strings.TrimSuffix(banner, "Host key for "+h.pattern()+" has changed and you have requested strict checking.\n")
 		h.c.Log.Error("%s", strings.TrimSuffix(banner, "\n"))
-		h.c.Log.Error("Password authentication is disabled to avoid man-in-the-middle attacks.")
-		h.c.Log.Error("Keyboard-interactive authentication is disabled to avoid man-in-the-middle attacks.")
+		h.c.Log.Error("%s", msgPasswordDisabled)
+		h.c.Log.Error("%s", msgKbdDisabled)
 		h.insecure = true
 		return nil
 	}

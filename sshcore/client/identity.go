@@ -163,7 +163,7 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		log.Error("Load key \"%s\": %v", path, err)
+		log.Error(msgLoadKey, path, err)
 		return nil
 	}
 	var signer ssh.Signer
@@ -178,12 +178,12 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 			pub = readPublicKey(path + ".pub")
 		}
 		if pub == nil {
-			log.Error("Load key \"%s\": the key is encrypted and %s.pub is missing", path, path)
+			log.Error(msgLoadKeyNoPub, path, path)
 			return nil
 		}
 		signer = &lazySigner{c: c, path: path, data: data, pub: pub}
 	default:
-		log.Error("Load key \"%s\": invalid format", path)
+		log.Error(msgLoadKeyFormat, path)
 		return nil
 	}
 	log.Debug1("identity file %s type %s", path, signer.PublicKey().Type())
@@ -277,7 +277,7 @@ func (l *lazySigner) unlock() (ssh.AlgorithmSigner, error) {
 			l.signer = as
 			return as, nil
 		}
-		prompt = fmt.Sprintf("Bad passphrase, try again for %s: ", l.path)
+		prompt = fmt.Sprintf(msgBadPassphrase, l.path)
 	}
 	l.failed = true
 	return nil, fmt.Errorf("no passphrase for %s", l.path)

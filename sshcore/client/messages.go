@@ -48,7 +48,7 @@ Load key "%s": bad permissions`
 
 	// Connection and session.
 	msgConnectRefused   = "ssh: connect to host %s port %d: %v"
-	msgResolve          = "ssh: Could not resolve hostname %s: %v"
+	msgResolve          = "ssh: Could not resolve hostname %s: %s"
 	msgConnClosed       = "Connection to %s closed."
 	msgConnClosedRemote = "Connection to %s closed by remote host."
 	msgServerTimeout    = "Timeout, server %s not responding."
@@ -59,6 +59,38 @@ Load key "%s": bad permissions`
 	msgRemoteFwdFailed  = "Warning: remote port forwarding failed for listen port %s"
 	msgStdioFwdFailed   = "stdio forwarding failed"
 	msgProxyCmdFailed   = "ssh: ProxyCommand %q: %v"
+
+	// Errors and notices beyond the dialogue, worded as OpenSSH words them.
+	msgBadStdioSpec      = "Bad stdio forwarding specification '%s'"
+	msgBadBind           = "ssh: bind address %q is not an IP address"
+	msgBannerTimeout     = "Connection timed out during banner exchange"
+	msgClosedBy          = "Connection closed by %s port %d"
+	msgBadCiphers        = "Bad SSH2 cipher spec '%s': %v"
+	msgBadMACs           = "Bad SSH2 MAC spec '%s': %v"
+	msgBadKex            = "Bad SSH2 KexAlgorithms '%s': %v"
+	msgBadHostKeyAlgs    = "Bad protocol 2 host key algorithms '%s': %v"
+	msgBadEscape         = "Bad escape character '%s'"
+	msgBadForward        = "Bad forwarding specification '%s'"
+	msgAllocatedPort     = "Allocated port %d for remote forward to %s"
+	msgChannelOpenFailed = "channel open failed: %s: %v"
+	msgAgentFwdFailed    = "Agent forwarding failed: %v"
+	msgLocalFwdFailed    = "bind %s: %s\n" + msgForwardFailed + "\nCould not request local forwarding."
+	msgDynamicFwdFailed  = "bind %s: %s\n" + msgForwardFailed + "\nCould not request dynamic forwarding."
+	msgCertInvalid       = "Certificate invalid: %v"
+	msgIPKeyDiffers      = "Warning: the %s host key for '%s' differs from the key for the IP address '%s'"
+	msgPasswordDisabled  = "Password authentication is disabled to avoid man-in-the-middle attacks."
+	msgKbdDisabled       = "Keyboard-interactive authentication is disabled to avoid man-in-the-middle attacks."
+	msgLoadKey           = "Load key \"%s\": %v"
+	msgLoadKeyNoPub      = "Load key \"%s\": the key is encrypted and %s.pub is missing"
+	msgLoadKeyFormat     = "Load key \"%s\": invalid format"
+	msgBadPassphrase     = "Bad passphrase, try again for %s: "
+	msgBadDestination    = "invalid destination '%s': %v"
+	msgJumpOpenFailed    = "channel 0: open failed: %v"
+	msgJumpTargetFailed  = "channel 0: open failed: connect to %s port %d: %v"
+	msgSessionOpenFailed = "channel 0: open failed: %v"
+	msgPtyFailed         = "PTY allocation request failed on channel 0"
+	msgKilledBySignal    = "Killed by signal %d."
+	msgSubsystemFailed   = "subsystem request failed on channel 0"
 
 	// The escape character help (~?), as OpenSSH prints it.
 	msgEscapeHelp = `Supported escape sequences:

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"io"
@@ -73,7 +74,7 @@ func TestParseEscapeChar(t *testing.T) {
 
 func TestEscapeFilter(t *testing.T) {
 	var disconnected bool
-	f := &escapeFilter{c: &Client{}, ch: '~', lineHead: true, disconnect: func() { disconnected = true }}
+	f := &escapeFilter{c: &Client{}, ch: '~', lineHead: true, disconnect: func() { disconnected = true }, w: io.Discard}
 	if got := string(f.filter([]byte("a~b\r~~c\n~x"))); got != "a~b\r~c\n~x" {
 		t.Errorf("filtered %q", got)
 	}
@@ -130,7 +131,7 @@ func FuzzEscapeFilter(f *testing.F) {
 		if len(out) > len(in)+1 {
 			t.Fatalf("%q became %q", in, out)
 		}
-		if !strings.ContainsRune(string(in), rune(ch)) && string(out) != string(in) {
+		if bytes.IndexByte(in, ch) < 0 && string(out) != string(in) {
 			t.Fatalf("%q without escape char changed to %q", in, out)
 		}
 	})
@@ -154,4 +155,22 @@ func TestPreferKnown(t *testing.T) {
 	if got := preferKnown(algs, nil); strings.Join(got, ",") != strings.Join(algs, ",") {
 		t.Errorf("nothing known: %v", got)
 	}
+}
+
+func FuzzParseEscapeChar(f *testing.F) {
+	for _, s := range []string{"~", "none", "^]", "^a", "^", "^^", "ab"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ch, err := ParseEscapeChar(s)
+		if err != nil {
+			return
+		}
+		if ch != EscapeNone && (ch < 0 || ch > 255) {
+			t.Fatalf("%q gave %d", s, ch)
+		}
+		if ch != EscapeNone && len(s) == 2 && ch >= 0x20 {
+			t.Fatalf("%q: a ^X form gave the printable %q", s, rune(ch))
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -55,11 +56,19 @@ type Hop struct {
 // ParseDestination reads "[user@]host[:port]" or "ssh://[user@]host[:port]".
 // A bare IPv6 address may be written in brackets.
 func ParseDestination(s string) (Hop, error) {
+	h, err := parseDestination(s)
+	if err != nil {
+		return h, fmt.Errorf(msgBadDestination, s, err)
+	}
+	return h, nil
+}
+
+func parseDestination(s string) (Hop, error) {
 	var h Hop
 	if strings.HasPrefix(s, "ssh://") {
 		u, err := url.Parse(s)
 		if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-			return h, fmt.Errorf("invalid URI %q", s)
+			return h, errors.New("bad URI")
 		}
 		if u.User != nil {
 			h.User = u.User.Username()
@@ -68,36 +77,36 @@ func ParseDestination(s string) (Hop, error) {
 		if p := u.Port(); p != "" {
 			n, err := strconv.Atoi(p)
 			if err != nil || n < 1 || n > 65535 {
-				return h, fmt.Errorf("invalid port in %q", s)
+				return h, errors.New("bad port")
 			}
 			h.Port = n
 		}
 		if h.Host == "" {
-			return h, fmt.Errorf("invalid URI %q", s)
+			return h, errors.New("bad URI")
 		}
 		return h, nil
 	}
 	if i := strings.LastIndex(s, "@"); i >= 0 {
 		h.User, s = s[:i], s[i+1:]
 		if h.User == "" {
-			return h, fmt.Errorf("empty user name in %q", s)
+			return h, errors.New("empty user name")
 		}
 	}
 	h.Host = s
 	if strings.HasPrefix(s, "[") {
 		end := strings.Index(s, "]")
 		if end < 0 {
-			return h, fmt.Errorf("unterminated [ in %q", s)
+			return h, errors.New("unterminated [")
 		}
 		h.Host = s[1:end]
 		rest := s[end+1:]
 		if rest != "" {
 			if !strings.HasPrefix(rest, ":") {
-				return h, fmt.Errorf("invalid destination %q", s)
+				return h, errors.New("junk after ]")
 			}
 			n, err := strconv.Atoi(rest[1:])
 			if err != nil || n < 1 || n > 65535 {
-				return h, fmt.Errorf("invalid port in %q", s)
+				return h, errors.New("bad port")
 			}
 			h.Port = n
 		}
@@ -105,12 +114,12 @@ func ParseDestination(s string) (Hop, error) {
 		i := strings.Index(s, ":")
 		n, err := strconv.Atoi(s[i+1:])
 		if err != nil || n < 1 || n > 65535 {
-			return h, fmt.Errorf("invalid port in %q", s)
+			return h, errors.New("bad port")
 		}
 		h.Host, h.Port = s[:i], n
 	}
 	if h.Host == "" || strings.ContainsAny(h.Host, " \t/'\"") {
-		return h, fmt.Errorf("invalid host name in %q", s)
+		return h, errors.New("bad host name")
 	}
 	return h, nil
 }
@@ -172,7 +181,7 @@ func (c *Client) dialJump() (net.Conn, error) {
 			c.Log.Debug1("Connecting to %s port %d through the previous jump host.", ho.HostName, ho.Port)
 			conn, err = prev.Dial("tcp", net.JoinHostPort(ho.HostName, strconv.Itoa(ho.Port)))
 			if err != nil {
-				err = fatalf("channel 0: open failed: %v", err)
+				err = fatalf(msgJumpOpenFailed, err)
 			}
 		}
 		if err != nil {
@@ -186,7 +195,7 @@ func (c *Client) dialJump() (net.Conn, error) {
 	o := c.Opts
 	conn, err := prev.Dial("tcp", net.JoinHostPort(o.HostName, strconv.Itoa(o.Port)))
 	if err != nil {
-		return nil, fatalf("channel 0: open failed: connect to %s port %d: %v", o.HostName, o.Port, err)
+		return nil, fatalf(msgJumpTargetFailed, o.HostName, o.Port, err)
 	}
 	return conn, nil
 }

@@ -103,7 +103,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 	log := c.Log
 	s, err := conn.NewSession()
 	if err != nil {
-		log.Fatal("channel 0: open failed: %v", err)
+		log.Fatal(msgSessionOpenFailed, err)
 		return 255
 	}
 	defer s.Close()
@@ -150,7 +150,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 			w, h = cw, ch
 		}
 		if err := s.RequestPty(termName, h, w, terminalModes(stdinFd)); err != nil {
-			log.Error("PTY allocation request failed on channel 0")
+			log.Error("%s", msgPtyFailed)
 			tty = false
 		}
 	}
@@ -171,7 +171,8 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 				continue
 			}
 			restoreOnce()
-			log.Fatal("Killed by signal %d.", sig.(syscall.Signal))
+			// OpenSSH says this only at LogLevel VERBOSE.
+			log.Verbose(msgKilledBySignal, sig.(syscall.Signal))
 			os.Exit(255)
 		}
 	}()
@@ -185,9 +186,6 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 	s.Stderr = os.Stderr
 
 	switch {
-	case c.Subsystem:
-		log.Debug1("Sending subsystem: %s", command)
-		err = s.RequestSubsystem(command)
 	case command == "":
 		err = s.Shell()
 	default:
@@ -220,7 +218,13 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 				once.Do(func() { close(disconnected) })
 				conn.Close()
 			},
-			suspend: func() { suspendSelf(restoreOnce, makeRaw) },
+			suspend: func() {
+				suspendSelf(restoreOnce, makeRaw)
+				// The window may have changed while ssh was stopped.
+				if w, h, err := term.GetSize(stdinFd); err == nil {
+					s.WindowChange(h, w)
+				}
+			},
 		}
 		buf := make([]byte, 32*1024)
 		for {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -57,6 +58,9 @@ func socksHandshake(c net.Conn) (string, error) {
 			if err != nil {
 				return "", err
 			}
+			if !saneHost(h) {
+				return "", errSocks
+			}
 			host = h
 		}
 		socksVersion.Store(c, 4)
@@ -99,6 +103,9 @@ func socksHandshake(c net.Conn) (string, error) {
 				return "", err
 			}
 			host = string(b)
+			if !saneHost(host) {
+				return "", errSocks
+			}
 		default:
 			return "", errSocks
 		}
@@ -125,4 +132,10 @@ func readCString(r io.Reader) (string, error) {
 		b = append(b, one[0])
 	}
 	return "", errSocks
+}
+
+// saneHost rejects names that could not be a host: empty, or holding
+// brackets, slashes, blanks or NULs.
+func saneHost(h string) bool {
+	return h != "" && !strings.ContainsAny(h, "[]/ \t\x00")
 }

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 
 	"golang.org/x/term"
 )
@@ -79,7 +81,25 @@ func (p *Prompter) Secret(prompt string) (string, error) {
 	}
 	defer f.Close()
 	fmt.Fprint(f, prompt)
-	b, err := term.ReadPassword(int(f.Fd()))
+	fd := int(f.Fd())
+	// ^C at the prompt must not leave the terminal without echo: restore
+	// it before dying of the signal, as OpenSSH's read_passphrase does.
+	if old, err := term.GetState(fd); err == nil {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+		done := make(chan struct{})
+		defer func() { signal.Stop(sigs); close(done) }()
+		go func() {
+			select {
+			case sig := <-sigs:
+				term.Restore(fd, old)
+				fmt.Fprint(f, "\n")
+				os.Exit(128 + int(sig.(syscall.Signal)))
+			case <-done:
+			}
+		}()
+	}
+	b, err := term.ReadPassword(fd)
 	fmt.Fprint(f, "\n")
 	if err != nil {
 		return "", fmt.Errorf("reading from the terminal: %w", err)

@@ -18,7 +18,8 @@ type DB struct {
 	// DummyHash is hashed, and the result thrown away, when the user is
 	// unknown or has no usable hash, so that such a login costs the same
 	// time as a real one. Empty: a hash with the most common scheme and cost
-	// among the shadow file's hashes (Debian's default yescrypt if none).
+	// among the shadow file's hashes (Debian's default yescrypt if none);
+	// so is a DummyHash this package cannot run.
 	DummyHash string
 	// Now is the clock for expiry dates; nil means time.Now.
 	Now func() time.Time
@@ -86,7 +87,7 @@ func (db *DB) lookup(name string) (*Account, string, error) {
 	sf := db.shadowFile()
 	err = scanFile(sf, func(n int, line string) bool {
 		user, rest, _ := strings.Cut(line, ":")
-		if db.DummyHash == "" {
+		if db.DummyHash == "" || costClass(db.DummyHash) == "" {
 			h, _, _ := strings.Cut(rest, ":")
 			if c := costClass(h); c != "" {
 				if classes[c] == 0 {
@@ -208,7 +209,7 @@ func burn(dummy, password string) {
 const defaultDummy = "$y$j9T$DummySaltForUnknownU$" + "0000000000000000000000000000000000000000000"
 
 func (db *DB) dummy(class *string) string {
-	if db.DummyHash != "" {
+	if db.DummyHash != "" && costClass(db.DummyHash) != "" {
 		return db.DummyHash
 	}
 	if class == nil || *class == "" {

@@ -15,7 +15,8 @@ const (
 	MaxShaCryptRounds = 20_000_000
 	// MaxBcryptCost bounds the bcrypt cost (2^cost rounds).
 	MaxBcryptCost = 16
-	// MaxYescryptMemory bounds yescrypt's 128*N*r*p bytes of working memory.
+	// MaxYescryptMemory bounds yescrypt's working memory: V (128*N*r
+	// bytes), the p blocks and the S-boxes.
 	MaxYescryptMemory = 1 << 30
 	// MaxYescryptT bounds yescrypt's time parameter t.
 	MaxYescryptT = 8

@@ -26,6 +26,10 @@ import (
 // order (word i of a 64-byte block holds unshuffled word i*5 mod 16); pwxform
 // and the S-box layout are defined on that order, so it is part of the
 // algorithm, not an optimisation.
+//
+// The inner functions are marked go:norace: they touch only buffers private
+// to one call, and the race detector's instrumentation of every word access
+// made a -race test run ten times slower.
 
 const (
 	pwxSimple = 2
@@ -118,30 +122,35 @@ func blockMixSalsa8(b, y []uint32, r int) {
 	}
 }
 
-// pwxform transforms one 64-byte block x in place.
+// pwxform transforms one 64-byte block x in place. The block is four
+// gathers of two 64-bit lanes (PWXgather=4, PWXsimple=2), each lane stored as
+// low and high 32-bit words; the loops over them are unrolled.
 //
 //go:norace
-func pwxform(x []uint32, ctx *pwxCtx) {
-	x = x[:pwxWords]
-	s := ctx.s
-	s0, s1, s2 := s[ctx.s0:ctx.s0+sPart], s[ctx.s1:ctx.s1+sPart], s[ctx.s2:ctx.s2+sPart]
+func pwxform(x *[pwxWords]uint32, ctx *pwxCtx) {
+	s0 := (*[sPart]uint32)(ctx.s[ctx.s0:])
+	s1 := (*[sPart]uint32)(ctx.s[ctx.s1:])
+	s2 := (*[sPart]uint32)(ctx.s[ctx.s2:])
 	w := ctx.w
 	for i := 0; i < pwxRounds; i++ {
-		for j := 0; j < pwxGather; j++ {
-			xj := x[j*pwxSimple*2 : (j+1)*pwxSimple*2]
-			p0 := s0[(xj[0]&sMask)/4:]
-			p1 := s1[(xj[1]&sMask)/4:]
-			for k := 0; k < pwxSimple; k++ {
-				v := uint64(xj[2*k+1]) * uint64(xj[2*k])
-				v += uint64(p0[2*k+1])<<32 | uint64(p0[2*k])
-				v ^= uint64(p1[2*k+1])<<32 | uint64(p1[2*k])
-				xj[2*k] = uint32(v)
-				xj[2*k+1] = uint32(v >> 32)
-				if i != 0 && i != pwxRounds-1 {
-					s2[2*w] = uint32(v)
-					s2[2*w+1] = uint32(v >> 32)
-					w++
-				}
+		for j := 0; j < pwxGather*4; j += 4 {
+			x0, x1, x2, x3 := x[j], x[j+1], x[j+2], x[j+3]
+			// Both lanes' S-box entries are picked by lane 0: low word
+			// into S0, high word into S1.
+			o0, o1 := (x0&sMask)>>2, (x1&sMask)>>2
+			p0 := (*[4]uint32)(s0[o0 : o0+4])
+			p1 := (*[4]uint32)(s1[o1 : o1+4])
+			v0 := uint64(x1)*uint64(x0) + (uint64(p0[1])<<32 | uint64(p0[0]))
+			v0 ^= uint64(p1[1])<<32 | uint64(p1[0])
+			v1 := uint64(x3)*uint64(x2) + (uint64(p0[3])<<32 | uint64(p0[2]))
+			v1 ^= uint64(p1[3])<<32 | uint64(p1[2])
+			x[j], x[j+1], x[j+2], x[j+3] = uint32(v0), uint32(v0>>32), uint32(v1), uint32(v1>>32)
+			if i != 0 && i != pwxRounds-1 {
+				// w is a multiple of 32 at entry and grows by 32 per
+				// call, so these writes stay inside S2.
+				d := (*[4]uint32)(s2[2*w : 2*w+4])
+				d[0], d[1], d[2], d[3] = uint32(v0), uint32(v0>>32), uint32(v1), uint32(v1>>32)
+				w += 2
 			}
 		}
 	}
@@ -160,7 +169,7 @@ func blockMixPwxform(b []uint32, ctx *pwxCtx, r int) {
 		if r1 > 1 {
 			blkXor(y[:], b[i*pwxWords:(i+1)*pwxWords])
 		}
-		pwxform(y[:], ctx)
+		pwxform(&y, ctx)
 		copy(b[i*pwxWords:], y[:])
 	}
 	// With 64-byte pwxform blocks only the last 64-byte block gets salsa20/2.

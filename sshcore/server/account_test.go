@@ -112,6 +112,18 @@ func TestStrictModes(t *testing.T) {
 	if _, err := readAuthorizedKeys(big, a, true); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("oversized file: %v", err)
 	}
+	// A link to a file the user could not read himself is not read.
+	secret := filepath.Join(ssh, "secret")
+	os.WriteFile(secret, []byte(testPub+"\n"), 0o640)
+	os.Chown(secret, 0, 4244)
+	link := filepath.Join(ssh, "link")
+	os.Symlink(secret, link)
+	if _, err := readAuthorizedKeys(link, other, false); err == nil || !strings.Contains(err.Error(), "not readable by y") {
+		t.Errorf("link to an unreadable file: %v", err)
+	}
+	if recs, err := readAuthorizedKeys(link, &account{Name: "z", UID: 4245, GID: 4244, Home: home}, false); err != nil || len(recs) != 1 {
+		t.Errorf("link to a file the group may read: %v %v", recs, err)
+	}
 	if recs, err := readAuthorizedKeys(filepath.Join(ssh, "missing"), a, true); err != nil || recs != nil {
 		t.Errorf("missing file: %v %v", recs, err)
 	}

@@ -22,6 +22,15 @@ type authMethod func(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptio
 
 var authMethods []authMethod
 
+// admissionCheck is one more rule an account must pass before any method
+// may log it in (AllowUsers, DenyGroups and the like, each in its own
+// file, appended to admissionChecks in an init function). It returns why
+// the account is refused, completing "User U from A not allowed because
+// ...", or "".
+type admissionCheck func(c *conn, a *admission) string
+
+var admissionChecks []admissionCheck
+
 // admission is what sshd decided about one user name on one connection:
 // the account, its options (Match User applied), and whether it may log in
 // at all. It is decided once per name, so the refusal is logged once.
@@ -82,6 +91,12 @@ func (c *conn) admit(name string) *admission {
 	} else {
 		a.why = refusal(acct, shadow, time.Now())
 	}
+	for _, check := range admissionChecks {
+		if a.why != "" {
+			break
+		}
+		a.why = check(c, a)
+	}
 	if a.why != "" {
 		log.Infof(msgNotAllowed, name, c.remoteIP, a.why)
 	}
@@ -95,7 +110,7 @@ func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
 	c.authUser = meta.User()
 	c.mu.Unlock()
 	if err != nil && method != "none" {
-		c.srv.log().Debugf("%s authentication for %s failed: %v", method, meta.User(), err)
+		c.srv.log().Debugf(msgAuthFailedDebug, method, meta.User(), err)
 	}
 }
 

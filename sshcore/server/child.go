@@ -81,6 +81,9 @@ func (s *session) environ(originalCommand *string) []string {
 		e.set("TERM", s.pty.term)
 		e.set("SSH_TTY", s.pty.tty.Name())
 	}
+	if s.agentSock != "" {
+		e.set("SSH_AUTH_SOCK", s.agentSock)
+	}
 	e.set("SSH_CLIENT", fmt.Sprintf("%s %d %d", s.c.remoteIP, s.c.remotePort, s.c.localPort))
 	e.set("SSH_CONNECTION", fmt.Sprintf("%s %d %s %d", s.c.remoteIP, s.c.remotePort, s.c.localIP, s.c.localPort))
 	if originalCommand != nil {

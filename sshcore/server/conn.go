@@ -37,6 +37,7 @@ type conn struct {
 	sshConn    *ssh.ServerConn
 	sessions   sync.WaitGroup
 	gone       chan struct{} // closed when the client has left
+	agent      agentForward
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
@@ -49,12 +50,17 @@ func (s *Server) ServeConn(nc net.Conn) {
 	s.track(c, true)
 	defer s.track(c, false)
 	defer nc.Close()
-	defer func() {
-		if r := recover(); r != nil {
-			s.log().Errorf(msgPanic, c.remoteIP, c.remotePort, r, debug.Stack())
-		}
-	}()
+	defer c.recoverPanic()
 	c.serve()
+}
+
+// recoverPanic is deferred in every goroutine of a connection: a panic
+// becomes a log line and the end of this connection only, never of sshd.
+func (c *conn) recoverPanic() {
+	if r := recover(); r != nil {
+		c.srv.log().Errorf(msgPanic, c.remoteIP, c.remotePort, r, debug.Stack())
+		c.nc.Close()
+	}
 }
 
 // splitAddr gives the address and port sshd logs; what is not a TCP
@@ -94,7 +100,7 @@ func (c *conn) serve() {
 		return
 	}
 	c.opts = opts
-	log.Debugf(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
+	log.Verbosef(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
 	cfg, err := c.sshConfig(opts)
 	if err != nil {
 		log.Errorf("%v", err)
@@ -119,7 +125,13 @@ func (c *conn) serve() {
 		sconn.Close()
 		panic("authenticated connection without a user")
 	}
-	go c.handleGlobalRequests(reqs)
+	// The global request handler counts as a session: what it starts
+	// (remote forwardings) is then always waited for.
+	c.sessions.Add(1)
+	go func() {
+		defer c.sessions.Done()
+		c.handleGlobalRequests(reqs)
+	}()
 	for nch := range chans {
 		c.handleChannel(nch)
 	}
@@ -171,7 +183,15 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 	if cfg.KeyExchanges, err = algo.Resolve(algo.KEX, opts.KexAlgorithms); err != nil {
 		return nil, fmt.Errorf("KexAlgorithms: %v", err)
 	}
-	hostAlgos, err := algo.Resolve(algo.HostKey, opts.HostKeyAlgorithms)
+	spec := opts.HostKeyAlgorithms
+	if spec == "" {
+		// OpenSSH's default host keys include an ECDSA (NIST P-256) one,
+		// which ssh-audit fails; sshd keeps it loaded but offers it only
+		// when HostKeyAlgorithms names it (design.md §8). The client side
+		// of the table still accepts such keys from other servers.
+		spec = serverHostKeyDefault
+	}
+	hostAlgos, err := algo.Resolve(algo.HostKey, spec)
 	if err != nil {
 		return nil, fmt.Errorf("HostKeyAlgorithms: %v", err)
 	}
@@ -200,6 +220,9 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 	}
 	return cfg, nil
 }
+
+// serverHostKeyDefault is what an unset HostKeyAlgorithms means for sshd.
+const serverHostKeyDefault = "-*ecdsa-sha2-nistp*"
 
 // restrictHostKey limits a host key to the signature algorithms the
 // configuration allows; nil when it allows none.

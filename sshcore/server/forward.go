@@ -44,7 +44,7 @@ func (c *conn) directTCPIP(nch ssh.NewChannel) {
 		return
 	}
 	if !c.forwardingAllowed("local") {
-		c.srv.log().Verbosef("refused local port forward: originator %s port %d, target %s port %d", m.OriginHost, m.OriginPort, m.Host, m.Port)
+		c.srv.log().Verbosef(msgRefusedLocalFwd, m.OriginHost, m.OriginPort, m.Host, m.Port)
 		nch.Reject(ssh.Prohibited, "administratively prohibited")
 		return
 	}
@@ -55,10 +55,11 @@ func (c *conn) directTCPIP(nch ssh.NewChannel) {
 	c.sessions.Add(1)
 	go func() {
 		defer c.sessions.Done()
+		defer c.recoverPanic()
 		target := net.JoinHostPort(m.Host, strconv.Itoa(int(m.Port)))
 		tc, err := net.DialTimeout("tcp", target, 10*time.Second)
 		if err != nil {
-			c.srv.log().Verbosef("connect to %s port %d failed: %v", m.Host, m.Port, err)
+			c.srv.log().Verbosef(msgConnectFailed, m.Host, m.Port, err)
 			nch.Reject(ssh.ConnectionFailed, "connect failed")
 			return
 		}
@@ -105,7 +106,7 @@ func pipe(ch ssh.Channel, tc net.Conn, gone <-chan struct{}) {
 	go func() {
 		defer wg.Done()
 		io.Copy(tc, ch)
-		if t, ok := tc.(*net.TCPConn); ok {
+		if t, ok := tc.(interface{ CloseWrite() error }); ok {
 			t.CloseWrite()
 		}
 	}()
@@ -139,6 +140,7 @@ type forwardedTCPIPMsg struct {
 // forwardings (ssh -R) are opened and cancelled here; anything else (an
 // OpenSSH keepalive, hostkey rotation) gets a refusal, which is an answer.
 func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
+	defer c.recoverPanic()
 	forwards := map[string]net.Listener{}
 	defer func() {
 		for _, l := range forwards {
@@ -156,7 +158,7 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 			}
 			l, err := net.Listen("tcp", net.JoinHostPort(c.bindHost(m.BindAddr), strconv.Itoa(int(m.BindPort))))
 			if err != nil {
-				c.srv.log().Verbosef("remote forward %s port %d failed: %v", m.BindAddr, m.BindPort, err)
+				c.srv.log().Verbosef(msgRemoteFwdFailed, m.BindAddr, m.BindPort, err)
 				req.Reply(false, nil)
 				continue
 			}
@@ -174,6 +176,7 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 			c.sessions.Add(1)
 			go func() {
 				defer c.sessions.Done()
+				defer c.recoverPanic()
 				c.serveForward(l, m.BindAddr, port)
 			}()
 		case "cancel-tcpip-forward":
@@ -240,6 +243,7 @@ func (c *conn) serveForward(l net.Listener, addr string, port uint32) {
 		c.sessions.Add(1)
 		go func() {
 			defer c.sessions.Done()
+			defer c.recoverPanic()
 			pipe(ch, tc, c.gone)
 		}()
 	}

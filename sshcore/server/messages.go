@@ -7,8 +7,6 @@ const (
 	msgListening        = "Server listening on %s port %d."
 	msgBindFailed       = "Bind to port %d on %s failed: %v."
 	msgCannotBind       = "Cannot bind any address."
-	msgReceivedSIGHUP   = "Received SIGHUP; restarting."
-	msgReceivedSignal   = "Received signal %d; terminating."
 	msgConnectionFrom   = "Connection from %s port %d on %s port %d"
 	msgAccepted         = "Accepted %s for %s from %s port %d ssh2%s"
 	msgFailed           = "Failed %s for %s from %s port %d ssh2%s"
@@ -20,7 +18,6 @@ const (
 	msgNegotiateFailed  = "Unable to negotiate with %s port %d: %v [preauth]"
 	msgTimeoutPreauth   = "Timeout before authentication for %s port %d"
 	msgDisconnected     = "Disconnected from user %s %s port %d"
-	msgSessionOpened    = "pam_unix(sshd:session): session opened for user %s"
 	msgPanic            = "fatal: panic serving %s port %d: %v\n%s"
 	msgStatus           = "Status: %d goroutines, %d connections"
 	msgAuthKeysBad      = "Authentication refused: %v"
@@ -32,6 +29,14 @@ const (
 	msgHostKeyGen       = "Generating %s host key %s"
 	msgNoHostKeys       = "sshd: no hostkeys available -- exiting."
 	msgRootRefused      = "ROOT LOGIN REFUSED FROM %s port %d"
+	msgRefusedLocalFwd  = "refused local port forward: originator %s port %d, target %s port %d"
+	msgConnectFailed    = "connect to %s port %d failed: %v"
+	msgRemoteFwdFailed  = "remote forward %s port %d failed: %v"
+	msgAcceptFailed     = "accept: %v"
+	msgPtyFailed        = "session: pty: %v"
+	msgEnvIgnored       = "Ignoring env request %s: disallowed name"
+	msgAgentFailed      = "agent forwarding: %v"
+	msgAuthFailedDebug  = "%s authentication for %s failed: %v"
 )
 
 // Reasons completing msgNotAllowed ("User U from A not allowed because ...").

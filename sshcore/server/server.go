@@ -107,7 +107,7 @@ func (s *Server) Serve(l net.Listener) error {
 				// Out of descriptors and the like: wait and retry, as
 				// net/http does, rather than give up listening.
 				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				s.log().Errorf("accept: %v", err)
+				s.log().Errorf(msgAcceptFailed, err)
 				time.Sleep(backoff)
 				continue
 			}

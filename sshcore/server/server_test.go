@@ -103,9 +103,7 @@ func TestSessionSignalsAndExitSignal(t *testing.T) {
 	var out testenv.SyncBuffer
 	s.Stdout = &out
 	s.Start("trap 'echo got-usr1; exit 9' USR1; echo ready; while :; do sleep 0.05; done")
-	for !strings.Contains(out.String(), "ready") {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitOutput(t, &out, "ready")
 	if err := s.Signal(ssh.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
@@ -117,5 +115,63 @@ func TestSessionSignalsAndExitSignal(t *testing.T) {
 	s, _ = c.NewSession()
 	if err := s.RequestSubsystem("nosuch"); err == nil {
 		t.Error("unknown subsystem accepted")
+	}
+}
+
+// TestSessionPtyWindowChange: the terminal gets the requested size, modes
+// and TERM; window-change resizes it while the command runs.
+func TestSessionPtyWindowChange(t *testing.T) {
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	addr, hk, log := startServer(t, func(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
+		return testOptions(), nil
+	})
+	data, _ := os.ReadFile(key)
+	signer, _ := ssh.ParsePrivateKey(data)
+	c, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{User: u.Name, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		HostKeyCallback: ssh.FixedHostKey(hk), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	defer c.Close()
+	s, _ := c.NewSession()
+	if err := s.RequestPty("vt102", 40, 100, ssh.TerminalModes{ssh.ECHO: 0}); err != nil {
+		t.Fatal(err)
+	}
+	var out testenv.SyncBuffer
+	s.Stdout = &out
+	stdin, _ := s.StdinPipe()
+	// window-change and channel data travel separately inside sshd, so
+	// the size is asked for again until the change shows.
+	if err := s.Start(`echo "$TERM"; stty size; stty -a | grep -o -- '-echo '; while read x; do stty size; done`); err != nil {
+		t.Fatal(err)
+	}
+	waitOutput(t, &out, "40 100")
+	if err := s.WindowChange(50, 120); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "50 120") && time.Now().Before(deadline) {
+		stdin.Write([]byte("\n"))
+		time.Sleep(50 * time.Millisecond)
+	}
+	stdin.Write([]byte{4}) // ^D: end of input on the terminal
+	if err := s.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.ReplaceAll(out.String(), "\r\n", "\n")
+	if !strings.HasPrefix(got, "vt102\n40 100\n-echo \n") || !strings.HasSuffix(got, "50 120\n") {
+		t.Fatalf("pty session output %q", got)
+	}
+}
+
+func waitOutput(t *testing.T, out *testenv.SyncBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("output %q lacks %q", out.String(), want)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -33,6 +33,8 @@ type session struct {
 	ch  ssh.Channel
 	env []string // NAME=value the client sent and AcceptEnv allows
 	pty *sessionPty
+	// agentSock is SSH_AUTH_SOCK when the client forwards its agent.
+	agentSock string
 
 	cmd     *exec.Cmd
 	outputs []*os.File    // read ends sshd drains: pipes or the pty master
@@ -50,6 +52,7 @@ func (c *conn) handleChannel(nch ssh.NewChannel) {
 		c.sessions.Add(1)
 		go func() {
 			defer c.sessions.Done()
+			defer c.recoverPanic()
 			s.serve(reqs)
 		}()
 	case "direct-tcpip":
@@ -94,7 +97,7 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 		}
 		p, err := openPty(m, s.c.user.acct)
 		if err != nil {
-			log.Errorf("session: pty: %v", err)
+			log.Errorf(msgPtyFailed, err)
 			return false, nil
 		}
 		s.pty = p
@@ -110,7 +113,7 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 			return false, nil
 		}
 		if m.Name == "" || strings.ContainsAny(m.Name, "=\x00") || !matchList(opts.AcceptEnv, m.Name, false) {
-			log.Debugf("Ignoring env request %s: disallowed name", m.Name)
+			log.Debugf(msgEnvIgnored, m.Name)
 			return false, nil
 		}
 		s.env = append(s.env, m.Name+"="+m.Value)
@@ -125,6 +128,19 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 			return false, nil
 		}
 		return syscall.Kill(-s.cmd.Process.Pid, sig) == nil, nil
+	case "auth-agent-req@openssh.com":
+		if s.cmd != nil {
+			return false, nil
+		}
+		sock, err := s.c.agentSocket()
+		if err != nil {
+			if err != errDenied {
+				log.Errorf(msgAgentFailed, err)
+			}
+			return false, nil
+		}
+		s.agentSock = sock
+		return true, nil
 	case "shell", "exec", "subsystem":
 		if s.cmd != nil {
 			return false, nil
@@ -256,6 +272,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 // then reports its end in the documented order.
 func (s *session) run(stdin io.WriteCloser) {
 	defer close(s.done)
+	defer s.c.recoverPanic()
 	go func() {
 		io.Copy(stdin, s.ch)
 		if s.pty == nil {

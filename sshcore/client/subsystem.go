@@ -1,0 +1,65 @@
+package client
+
+import (
+	"encoding/binary"
+	"io"
+	"os"
+	"sync"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// runSubsystem is -s: x/crypto's Session cannot wait for a subsystem it did
+// not start itself, so the channel is driven directly: stdin, stdout and
+// stderr copied, the exit status taken from the server's request.
+func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
+	log := c.Log
+	ch, reqs, err := conn.OpenChannel("session", nil)
+	if err != nil {
+		log.Fatal(msgSessionOpenFailed, err)
+		return 255
+	}
+	defer ch.Close()
+	status := make(chan int, 1)
+	go func() {
+		code := 255
+		for r := range reqs {
+			switch r.Type {
+			case "exit-status":
+				if len(r.Payload) >= 4 {
+					code = int(binary.BigEndian.Uint32(r.Payload))
+				}
+			case "exit-signal":
+				code = 255
+			}
+			if r.WantReply {
+				r.Reply(false, nil)
+			}
+		}
+		status <- code
+	}()
+	log.Debug1("Sending subsystem: %s", name)
+	ok, err := ch.SendRequest("subsystem", true, ssh.Marshal(struct{ Name string }{name}))
+	if err != nil || !ok {
+		log.Fatal("%s", msgSubsystemFailed)
+		return 255
+	}
+	go func() {
+		var in io.Reader = os.Stdin
+		if c.StdinNull {
+			in = eofReader{}
+		}
+		io.Copy(ch, in)
+		ch.CloseWrite()
+	}()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { io.Copy(os.Stdout, ch); wg.Done() }()
+	go func() { io.Copy(os.Stderr, ch.Stderr()); wg.Done() }()
+	wg.Wait()
+	return <-status
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
