@@ -15,10 +15,10 @@ const (
 	msgHostKeyRevoked    = "Host key %s %s revoked by file %s:%d"
 	msgHostKeyWriteError = "Failed to add the host to the list of known hosts (%s): %v"
 
-	// The changed host key banner. It starts with the seed's sentence and
-	// otherwise follows OpenSSH's so that habits and scripts keep working.
-	msgHostKeyChangedBanner = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
-@        WARNING: HOST IDENTIFICATION HAS CHANGED!        @
+	// The changed host key banner. Its first line is the seed's sentence
+	// (design.md §4: the banner starts with it); the rest follows OpenSSH's
+	// so that habits and scripts keep working.
+	msgHostKeyChangedBanner = `WARNING: HOST IDENTIFICATION HAS CHANGED!
 @@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
 IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!
 Someone could be eavesdropping on you right now (man-in-the-middle attack)!
