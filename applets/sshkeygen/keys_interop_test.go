@@ -89,6 +89,12 @@ func TestOpenSSHReadsSshboxKeys(t *testing.T) {
 				if strings.TrimSpace(readFile(t, f+".pub")) != pubBody(pub)+" renamed" {
 					t.Errorf(".pub after -c: %q", readFile(t, f+".pub"))
 				}
+				// -p to an empty passphrase decrypts it for good.
+				must(t, sb(t, "-p", "-P", "new one", "-N", "", "-f", f), "sshbox -p to none")
+				got = must(t, ossh(t, "-y", "-P", "", "-f", f), "OpenSSH -y unencrypted").out
+				if strings.TrimSpace(got) != pubBody(pub)+" renamed" {
+					t.Errorf("after -p to none: %q", got)
+				}
 			})
 		}
 	}
