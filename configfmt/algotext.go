@@ -36,7 +36,7 @@ func opensshAlgoText(kind, spec string) string {
 	case '-':
 		var out []string
 		for _, b := range base {
-			if matchList(b, spec[1:], false) != 1 {
+			if MatchList(b, spec[1:], false) != 1 {
 				out = append(out, b)
 			}
 		}

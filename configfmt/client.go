@@ -400,7 +400,7 @@ func setSendEnv(o *ClientOptions, a []string, first bool) error {
 		if strings.HasPrefix(v, "-") {
 			var keep []string
 			for _, e := range o.SendEnv {
-				if !matchPattern(e, v[1:]) {
+				if !MatchPattern(e, v[1:]) {
 					keep = append(keep, e)
 				}
 			}

@@ -196,7 +196,7 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	}
 	kw, ok := clientIndex[name]
 	if !ok {
-		if e.ignore != "" && matchList(l.kw, e.ignore, true) == 1 {
+		if e.ignore != "" && MatchList(l.kw, e.ignore, true) == 1 {
 			return nil
 		}
 		return l.errorf("unknown keyword %q", l.word)
@@ -273,7 +273,7 @@ func (e *clientEval) matchHost(pats []string) bool {
 		if neg {
 			p = p[1:]
 		}
-		if matchPattern(e.host, p) {
+		if MatchPattern(e.host, p) {
 			if neg {
 				return false
 			}
@@ -306,17 +306,17 @@ func (e *clientEval) matchLine(l *cline) (bool, error) {
 			arg := a[i]
 			switch crit {
 			case "host":
-				m = matchList(e.hostname(), arg, true) == 1
+				m = MatchList(e.hostname(), arg, true) == 1
 			case "originalhost":
-				m = matchList(e.orig, arg, true) == 1
+				m = MatchList(e.orig, arg, true) == 1
 			case "user":
 				u := e.o.User
 				if u == "" {
 					u = e.local.name
 				}
-				m = matchList(u, arg, false) == 1
+				m = MatchList(u, arg, false) == 1
 			case "localuser":
-				m = matchList(e.local.name, arg, false) == 1
+				m = MatchList(e.local.name, arg, false) == 1
 			default:
 				// Running commands or probing interfaces from a config
 				// file is not something sshbox does: never matches.

@@ -313,11 +313,11 @@ func (e *serverEval) matchLine(l *cline) (bool, error) {
 		var m bool
 		switch crit {
 		case "user":
-			m = ci.User != "" && matchList(ci.User, arg, false) == 1
+			m = ci.User != "" && MatchList(ci.User, arg, false) == 1
 		case "group":
 			m = ci.User != "" && userInGroups(ci.User, arg)
 		case "host":
-			m = ci.Host != "" && matchList(ci.Host, arg, true) == 1
+			m = ci.Host != "" && MatchList(ci.Host, arg, true) == 1
 		case "address", "localaddress":
 			addr := ci.Addr
 			if crit == "localaddress" {
@@ -364,7 +364,7 @@ func userInGroups(name, list string) bool {
 		if err != nil {
 			continue
 		}
-		switch matchList(g.Name, list, false) {
+		switch MatchList(g.Name, list, false) {
 		case -1:
 			return false
 		case 1:

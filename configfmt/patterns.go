@@ -6,10 +6,12 @@ import (
 )
 
 // OpenSSH's pattern language (match.c): '*' and '?' wildcards, '!' negates,
-// comma-separated lists where any negated match vetoes.
+// comma-separated lists where any negated match vetoes. The one matcher for
+// ssh_config, sshd_config and known_hosts host fields.
 
-// matchPattern matches s against one wildcard pattern.
-func matchPattern(s, pat string) bool {
+// MatchPattern matches s against one wildcard pattern: '*' any run, '?' one
+// character, as OpenSSH's match_pattern.
+func MatchPattern(s, pat string) bool {
 	// Iterative glob with backtracking on the last '*': linear enough for
 	// fuzzed input, no recursion.
 	si, pi := 0, 0
@@ -36,10 +38,10 @@ func matchPattern(s, pat string) bool {
 	return pi == len(pat)
 }
 
-// matchList matches s against a comma-separated pattern list: 1 for a
+// MatchList matches s against a comma-separated pattern list: 1 for a
 // match, 0 for none, -1 when a negated pattern matched. fold lowercases s
 // and the patterns, as OpenSSH does for host names.
-func matchList(s, list string, fold bool) int {
+func MatchList(s, list string, fold bool) int {
 	if fold {
 		s = strings.ToLower(s)
 		list = strings.ToLower(list)
@@ -50,7 +52,7 @@ func matchList(s, list string, fold bool) int {
 		if neg {
 			p = p[1:]
 		}
-		if matchPattern(s, p) {
+		if MatchPattern(s, p) {
 			if neg {
 				return -1
 			}
@@ -63,8 +65,8 @@ func matchList(s, list string, fold bool) int {
 // matchHostAndAddr is sshd's Match Host: the name, or the address, matches
 // the list.
 func matchHostAndAddr(host, addr, list string) bool {
-	h := matchList(host, list, true)
-	a := matchList(addr, list, true)
+	h := MatchList(host, list, true)
+	a := MatchList(addr, list, true)
 	if h == -1 || a == -1 {
 		return false
 	}
@@ -90,7 +92,7 @@ func matchAddrList(addr, list string) int {
 			}
 			hit = ip != nil && n.Contains(ip)
 		} else {
-			hit = matchPattern(strings.ToLower(addr), strings.ToLower(p))
+			hit = MatchPattern(strings.ToLower(addr), strings.ToLower(p))
 		}
 		if hit {
 			if neg {

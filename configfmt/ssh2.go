@@ -382,7 +382,7 @@ func (c *ssh2Config) applyClient(e *clientEval) error {
 	defer func() { e.lastWins, e.accum = false, false }()
 	for i := range c.lines {
 		l := &c.lines[i]
-		active := l.pattern == "" || matchList(e.orig, l.pattern, true) == 1
+		active := l.pattern == "" || MatchList(e.orig, l.pattern, true) == 1
 		rows, accum, warn, err := ssh2Lines(l, true)
 		if err != nil {
 			return err

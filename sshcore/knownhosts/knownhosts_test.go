@@ -138,7 +138,7 @@ func TestMatchPattern(t *testing.T) {
 		{"aaa", "a*a*a", true}, {"aa", "a*a*a", false},
 	}
 	for _, c := range cases {
-		if got := MatchPattern(c.s, c.p); got != c.want {
+		if got := configfmt.MatchPattern(c.s, c.p); got != c.want {
 			t.Errorf("MatchPattern(%q,%q)=%v", c.s, c.p, got)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"sshbox/configfmt"
+
 	"golang.org/x/crypto/ssh"
 )
 
@@ -86,52 +88,5 @@ func (e *Entry) Matches(name string) bool {
 // the name whatever else matches; otherwise any positive match accepts it.
 // Comparison ignores case.
 func MatchHostList(name, list string) bool {
-	name = strings.ToLower(name)
-	matched := false
-	for _, p := range strings.Split(list, ",") {
-		p = strings.ToLower(strings.TrimSpace(p))
-		neg := strings.HasPrefix(p, "!")
-		if neg {
-			p = p[1:]
-		}
-		if p == "" {
-			continue
-		}
-		if MatchPattern(name, p) {
-			if neg {
-				return false
-			}
-			matched = true
-		}
-	}
-	return matched
-}
-
-// MatchPattern matches s against a pattern of * (any run) and ? (one
-// character), as OpenSSH's match_pattern.
-func MatchPattern(s, p string) bool {
-	// Iterative glob with single backtrack point: linear enough for the
-	// short names involved and immune to pathological patterns.
-	si, pi := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			si++
-			pi++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
+	return configfmt.MatchList(name, list, true) == 1
 }
