@@ -1,16 +1,13 @@
 package server
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"golang.org/x/crypto/ssh"
 
-	"sshbox/internal/atomicfile"
+	"sshbox/sshcore/keys"
 )
 
 // DefaultHostKeyFiles are OpenSSH's default HostKey files.
@@ -57,30 +54,22 @@ func LoadHostKey(path string) (ssh.Signer, error) {
 // GenerateHostKey writes a new ed25519 host key to path (0600, written
 // atomically) and its public half to path.pub, and returns the signer.
 func GenerateHostKey(path string) (ssh.Signer, error) {
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	k, err := keys.Generate("ed25519", 0)
 	if err != nil {
 		return nil, err
 	}
 	host, _ := os.Hostname()
-	block, err := ssh.MarshalPrivateKey(priv, "root@"+host)
-	if err != nil {
-		return nil, err
-	}
+	priv := &keys.PrivateKey{Key: k, Comment: "root@" + host}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
-	if err := atomicfile.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+	if err := keys.SavePrivate(path, priv, nil); err != nil {
 		return nil, err
 	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
+	if err := keys.SavePublic(path+".pub", priv.PublicKey(), priv.Comment); err != nil {
 		return nil, err
 	}
-	line := append(ssh.MarshalAuthorizedKey(sshPub)[:len(ssh.MarshalAuthorizedKey(sshPub))-1], []byte(" root@"+host+"\n")...)
-	if err := atomicfile.WriteFile(path+".pub", line, 0o644); err != nil {
-		return nil, err
-	}
-	return ssh.NewSignerFromKey(priv)
+	return priv.Signer()
 }
 
 // HostKeys loads the configured host keys. When none is configured the
