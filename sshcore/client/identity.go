@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 
 	"sshbox/configfmt"
+	"sshbox/sshcore/keys"
 )
 
 // identity is one key the client may offer.
@@ -132,56 +134,53 @@ func (c *Client) agentIdentities() []*identity {
 	return out
 }
 
-// checkKeyPerms refuses private keys others can read, as OpenSSH does.
-func (c *Client) checkKeyPerms(path string, st os.FileInfo) bool {
-	if st.Mode().Perm()&0o077 == 0 || os.Getuid() != ownerOf(st) {
-		return true
-	}
-	c.Log.Error(msgKeyTooOpen, st.Mode().Perm(), path, path)
-	return false
-}
-
 // loadIdentityFile loads a private key and its certificate (path-cert.pub)
 // when present. An encrypted key is offered by its public half; the
-// passphrase is asked only when the server would accept it.
+// passphrase is asked only when the server would accept it. sshcore/keys
+// does the reading, OpenSSH's permission check and the decoding.
 func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 	log := c.Log
 	origin := ""
 	if explicit {
 		origin = " explicit"
 	}
-	st, err := os.Stat(path)
-	if err != nil {
+	if _, err := os.Stat(path); err != nil {
 		log.Debug1("identity file %s type -1", path)
 		if explicit {
 			log.Debug1("no such identity: %s: No such file or directory", path)
 		}
 		return nil
 	}
-	if !c.checkKeyPerms(path, st) {
-		return nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		log.Error(msgLoadKey, path, err)
-		return nil
-	}
 	var signer ssh.Signer
-	s, err := ssh.ParsePrivateKey(data)
-	var missing *ssh.PassphraseMissingError
+	k, err := keys.LoadPrivateFile(path, nil)
+	var perm *keys.PermissionError
+	var readErr *fs.PathError
 	switch {
 	case err == nil:
-		signer = s
-	case errors.As(err, &missing):
-		pub := missing.PublicKey
-		if pub == nil {
-			pub = readPublicKey(path + ".pub")
+		if signer, err = k.Signer(); err != nil {
+			log.Error(msgLoadKeyFormat, path)
+			return nil
 		}
-		if pub == nil {
+	case errors.As(err, &perm):
+		log.Error(msgKeyTooOpen, perm, path)
+		return nil
+	case errors.Is(err, keys.ErrPassphraseNeeded):
+		// The public half is stored in clear in an OpenSSH key; a PEM one
+		// needs its .pub file.
+		pub, _, perr := keys.LoadPublicFile(path)
+		if perr != nil {
 			log.Error(msgLoadKeyNoPub, path, path)
 			return nil
 		}
+		data, rerr := os.ReadFile(path)
+		if rerr != nil {
+			log.Error(msgLoadKey, path, rerr)
+			return nil
+		}
 		signer = &lazySigner{c: c, path: path, data: data, pub: pub}
+	case errors.As(err, &readErr):
+		log.Error(msgLoadKey, path, err)
+		return nil
 	default:
 		log.Error(msgLoadKeyFormat, path)
 		return nil
@@ -268,8 +267,12 @@ func (l *lazySigner) unlock() (ssh.AlgorithmSigner, error) {
 		if err != nil || pass == "" {
 			break
 		}
-		s, err := ssh.ParsePrivateKeyWithPassphrase(l.data, []byte(pass))
+		k, err := keys.ParsePrivate(l.data, func() ([]byte, error) { return []byte(pass), nil })
 		if err == nil {
+			s, err := k.Signer()
+			if err != nil {
+				break
+			}
 			as, ok := s.(ssh.AlgorithmSigner)
 			if !ok {
 				break

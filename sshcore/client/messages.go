@@ -38,13 +38,7 @@ Host key for %s has changed and you have requested strict checking.
 	msgPassword         = "%s@%s's password: "
 	msgPasswordAgain    = "Permission denied, please try again."
 	msgPermissionDenied = "%s@%s: Permission denied (%s)."
-	msgKeyTooOpen       = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
-@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @
-@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
-Permissions 0%o for '%s' are too open.
-It is required that your private key files are NOT accessible by others.
-This private key will be ignored.
-Load key "%s": bad permissions`
+	msgKeyTooOpen       = "%v\nLoad key \"%s\": bad permissions" // banner from keys.PermissionError
 
 	// Connection and session.
 	msgConnectRefused   = "ssh: connect to host %s port %d: %v"
