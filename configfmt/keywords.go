@@ -41,6 +41,22 @@ type extraVal struct {
 	hidden bool                           // checked and kept, but not printed by -G / -T
 }
 
+// printed is what -G / -T print for a kept keyword: the value set in extra,
+// else the default; nothing for a hidden (or absent) one.
+func (x *extraVal) printed(extra map[string]string, name string) []string {
+	if x == nil || x.hidden {
+		return nil
+	}
+	v, ok := extra[name]
+	if !ok {
+		v = x.def
+	}
+	if v == "" {
+		return nil
+	}
+	return []string{v}
+}
+
 // Normalizers for keywords kept only to be printed.
 
 func nFlag(a []string) (string, error) {

@@ -471,18 +471,9 @@ func (o *ClientOptions) WriteG(w io.Writer) error {
 	for i := range clientTable {
 		kw := &clientTable[i]
 		name := strings.ToLower(kw.name)
-		var vals []string
-		switch {
-		case kw.g != nil:
+		vals := kw.x.printed(o.extra, name)
+		if kw.g != nil {
 			vals = kw.g(o)
-		case kw.x != nil && !kw.x.hidden:
-			v, ok := o.extra[name]
-			if !ok {
-				v = kw.x.def
-			}
-			if v != "" {
-				vals = []string{v}
-			}
 		}
 		if name == "canonicalizepermittedcnames" {
 			name = "canonicalizePermittedcnames" // OpenSSH's own spelling in -G

@@ -382,18 +382,9 @@ func (o *ServerOptions) WriteT(w io.Writer) error {
 	for i := range serverTable {
 		kw := &serverTable[i]
 		name := strings.ToLower(kw.name)
-		var vals []string
-		switch {
-		case kw.t != nil:
+		vals := kw.x.printed(o.extra, name)
+		if kw.t != nil {
 			vals = kw.t(o)
-		case kw.x != nil && !kw.x.hidden:
-			v, ok := o.extra[name]
-			if !ok {
-				v = kw.x.def
-			}
-			if v != "" {
-				vals = []string{v}
-			}
 		}
 		for _, v := range vals {
 			fmt.Fprintf(bw, "%s %s\n", name, v)
