@@ -20,21 +20,10 @@ import (
 // connections back to a local listener.
 func TestSSHRemoteForward(t *testing.T) {
 	e, _ := openSSHEnv(t, "")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			io.WriteString(c, "hello from the client side\n")
-			c.Close()
-		}
-	}()
+	l := testenv.ServeTCP(t, func(c net.Conn) {
+		io.WriteString(c, "hello from the client side\n")
+		c.Close()
+	})
 	rport := testenv.FreePort(t)
 	args := append(e.base(), "-o", "BatchMode=yes", "-N", "-R",
 		fmt.Sprintf("%d:127.0.0.1:%d", rport, l.Addr().(*net.TCPAddr).Port), e.dest())

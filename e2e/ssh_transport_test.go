@@ -183,20 +183,7 @@ func TestSSHVerbose(t *testing.T) {
 // TestSSHConnectTimeout: a server that accepts but never speaks is given
 // up after ConnectTimeout.
 func TestSSHConnectTimeout(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
+	l := testenv.ServeTCP(t, func(net.Conn) {}) // accepts, never speaks
 	e := &sshEnv{t: t, home: t.TempDir()}
 	testenv.Bin(t, "ssh") // built before the clock starts
 	start := time.Now()

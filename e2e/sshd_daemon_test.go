@@ -83,25 +83,7 @@ func TestSshdListensOnSeveralAddresses(t *testing.T) {
 // service; no-port-forwarding in authorized_keys forbids it.
 func TestSshdLocalForwarding(t *testing.T) {
 	t.Parallel()
-	echo, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer echo.Close()
-	go func() {
-		for {
-			c, err := echo.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 64)
-				n, _ := c.Read(buf)
-				c.Write([]byte("echo:" + string(buf[:n])))
-			}()
-		}
-	}()
+	echo := echoServer(t, "echo:")
 	d := testenv.StartSshbox(t, "")
 	for _, c := range []struct {
 		options string
@@ -133,25 +115,7 @@ func TestSshdLocalForwarding(t *testing.T) {
 // connections back to a service on the client's side.
 func TestSshdRemoteForwarding(t *testing.T) {
 	t.Parallel()
-	echo, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer echo.Close()
-	go func() {
-		for {
-			c, err := echo.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 64)
-				n, _ := c.Read(buf)
-				c.Write([]byte("back:" + string(buf[:n])))
-			}()
-		}
-	}()
+	echo := echoServer(t, "back:")
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
@@ -251,4 +215,15 @@ func TestSshdAgentForwarding(t *testing.T) {
 			t.Errorf("options %q: remote ssh-add -l and socket owner: %q", c.options, out)
 		}
 	}
+}
+
+// echoServer answers each connection's first read with prefix and what it
+// read, then closes it.
+func echoServer(t *testing.T, prefix string) net.Listener {
+	return testenv.ServeTCP(t, func(c net.Conn) {
+		defer c.Close()
+		buf := make([]byte, 64)
+		n, _ := c.Read(buf)
+		c.Write([]byte(prefix + string(buf[:n])))
+	})
 }

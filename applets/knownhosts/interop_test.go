@@ -1,7 +1,6 @@
 package knownhosts
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,16 +19,8 @@ type result struct {
 
 func run(t *testing.T, stdin, name string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	rc := testenv.ExitCode(err)
-	if rc < 0 {
-		t.Fatalf("%s %v: %v", name, args, err)
-	}
-	return result{o.String(), strings.ReplaceAll(e.String(), "\r\n", "\n"), rc}
+	r := testenv.Run(t, exec.Command(name, args...), stdin)
+	return result{r.Out, r.Err, r.RC}
 }
 
 func khRun(t *testing.T, args ...string) result {

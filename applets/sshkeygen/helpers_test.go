@@ -1,7 +1,6 @@
 package sshkeygen
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"strings"
@@ -18,18 +17,11 @@ type result struct {
 func runCmd(t *testing.T, stdin, name string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(name, args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
 	// No controlling terminal: passphrases come from -N/-P, answers from
 	// stdin.
 	cmd.SysProcAttr = noTTY()
-	err := cmd.Run()
-	rc := testenv.ExitCode(err)
-	if rc < 0 {
-		t.Fatalf("%s %v: %v", name, args, err)
-	}
-	return result{o.String(), strings.ReplaceAll(e.String(), "\r\n", "\n"), rc}
+	r := testenv.Run(t, cmd, stdin)
+	return result{r.Out, r.Err, r.RC}
 }
 
 // sb runs sshbox's ssh-keygen.

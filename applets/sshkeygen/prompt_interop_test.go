@@ -1,142 +1,65 @@
 package sshkeygen
 
 import (
-	"bytes"
-	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
+	"sshbox/internal/testenv"
 )
 
-// ttySession runs sshbox's ssh-keygen with a pty as controlling terminal.
-type ttySession struct {
-	t    *testing.T
-	ptmx *os.File
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	cmd  *exec.Cmd
-	done chan error
-}
-
-func startTTY(t *testing.T, stdin string, args ...string) *ttySession {
+// startTTY runs sshbox's ssh-keygen with a pty as controlling terminal.
+func startTTY(t *testing.T, stdin string, args ...string) *testenv.Term {
 	t.Helper()
-	cmd := exec.Command(binKeygen(t), args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = tty, tty
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	tty.Close()
-	s := &ttySession{t: t, ptmx: ptmx, cmd: cmd, done: make(chan error, 1)}
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(b)
-			s.mu.Lock()
-			s.buf.Write(b[:n])
-			s.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	go func() { s.done <- cmd.Wait() }()
-	t.Cleanup(func() { cmd.Process.Kill(); ptmx.Close() })
-	return s
-}
-
-// expect waits for text to appear after what was consumed, consuming it.
-func (s *ttySession) expect(text string) {
-	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		s.mu.Lock()
-		out := s.buf.String()
-		if i := strings.Index(out, text); i >= 0 {
-			s.buf.Next(i + len(text))
-			s.mu.Unlock()
-			return
-		}
-		s.mu.Unlock()
-		time.Sleep(20 * time.Millisecond)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.t.Fatalf("no %q on the terminal; got %q", text, s.buf.String())
-}
-
-func (s *ttySession) send(text string) { io.WriteString(s.ptmx, text) }
-
-func (s *ttySession) wait() int {
-	s.t.Helper()
-	select {
-	case err := <-s.done:
-		if ee, ok := err.(*exec.ExitError); ok {
-			return ee.ExitCode()
-		}
-		return 0
-	case <-time.After(20 * time.Second):
-		s.t.Fatal("ssh-keygen did not exit")
-	}
-	return -1
+	return testenv.StartTermStdin(t, strings.NewReader(stdin), binKeygen(t), args...)
 }
 
 // Without -N, the passphrase is asked on the terminal (echo off), twice,
 // again after a mismatch; -p and -y ask too.
 func TestPassphraseFromTerminal(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "id")
+	at := 0
 	s := startTTY(t, "", "-t", "ed25519", "-C", "tty", "-f", f)
-	s.expect("Enter passphrase (empty for no passphrase): ")
-	s.send("one\n")
-	s.expect("Enter same passphrase again: ")
-	s.send("two\n")
-	s.expect("Passphrases do not match.  Try again.")
-	s.expect("Enter passphrase (empty for no passphrase): ")
-	s.send("tty secret\n")
-	s.expect("Enter same passphrase again: ")
-	s.send("tty secret\n")
-	s.expect("Your identification has been saved in " + f)
-	if rc := s.wait(); rc != 0 {
+	at = s.Expect(at, "Enter passphrase (empty for no passphrase): ", 10*time.Second)
+	s.Type("one\n")
+	at = s.Expect(at, "Enter same passphrase again: ", 10*time.Second)
+	s.Type("two\n")
+	at = s.Expect(at, "Passphrases do not match.  Try again.", 10*time.Second)
+	at = s.Expect(at, "Enter passphrase (empty for no passphrase): ", 10*time.Second)
+	s.Type("tty secret\n")
+	at = s.Expect(at, "Enter same passphrase again: ", 10*time.Second)
+	s.Type("tty secret\n")
+	s.Expect(at, "Your identification has been saved in "+f, 10*time.Second)
+	if rc := s.Wait(20 * time.Second); rc != 0 {
 		t.Fatalf("exit %d", rc)
 	}
-	s.mu.Lock()
-	if strings.Contains(s.buf.String(), "tty secret") {
+	if strings.Contains(s.Output(), "tty secret") {
 		t.Error("passphrase echoed")
 	}
-	s.mu.Unlock()
 	must(t, ossh(t, "-y", "-P", "tty secret", "-f", f), "OpenSSH reads the key")
 
+	at = 0
 	s = startTTY(t, "", "-p", "-f", f)
-	s.expect("Enter old passphrase: ")
-	s.send("tty secret\n")
-	s.expect("Key has comment 'tty'")
-	s.expect("Enter new passphrase (empty for no passphrase): ")
-	s.send("next\n")
-	s.expect("Enter same passphrase again: ")
-	s.send("next\n")
-	s.expect("Your identification has been saved with the new passphrase.")
-	if rc := s.wait(); rc != 0 {
+	at = s.Expect(at, "Enter old passphrase: ", 10*time.Second)
+	s.Type("tty secret\n")
+	at = s.Expect(at, "Key has comment 'tty'", 10*time.Second)
+	at = s.Expect(at, "Enter new passphrase (empty for no passphrase): ", 10*time.Second)
+	s.Type("next\n")
+	at = s.Expect(at, "Enter same passphrase again: ", 10*time.Second)
+	s.Type("next\n")
+	s.Expect(at, "Your identification has been saved with the new passphrase.", 10*time.Second)
+	if rc := s.Wait(20 * time.Second); rc != 0 {
 		t.Fatalf("-p exit %d", rc)
 	}
 	must(t, ossh(t, "-y", "-P", "next", "-f", f), "OpenSSH reads the re-encrypted key")
 
+	at = 0
 	s = startTTY(t, "", "-y", "-f", f)
-	s.expect("Enter passphrase: ")
-	s.send("wrong\n")
-	s.expect("incorrect passphrase supplied to decrypt private key")
-	if rc := s.wait(); rc != 255 {
+	at = s.Expect(at, "Enter passphrase: ", 10*time.Second)
+	s.Type("wrong\n")
+	s.Expect(at, "incorrect passphrase supplied to decrypt private key", 10*time.Second)
+	if rc := s.Wait(20 * time.Second); rc != 255 {
 		t.Fatalf("-y with a wrong passphrase: exit %d", rc)
 	}
 }

@@ -108,9 +108,33 @@ func StartTerm(t testing.TB, rows, cols int, env []string, name string, args ...
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), env...)
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)})
+	return startTerm(t, cmd, rows, cols, nil)
+}
+
+// StartTermStdin is StartTerm (24x80) with stdin apart from the terminal:
+// what the program reads from /dev/tty comes from Type, stdin from stdin.
+func StartTermStdin(t testing.TB, stdin io.Reader, name string, args ...string) *Term {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Stdin = stdin
+	// The controlling terminal is taken from stdout, stdin being no tty.
+	return startTerm(t, cmd, 24, 80, &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1})
+}
+
+// startTerm starts cmd on a new pty; attrs nil means pty's own session
+// set-up with the pty on all three standard descriptors.
+func startTerm(t testing.TB, cmd *exec.Cmd, rows, cols int, attrs *syscall.SysProcAttr) *Term {
+	t.Helper()
+	sz := &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)}
+	var f *os.File
+	var err error
+	if attrs == nil {
+		f, err = pty.StartWithSize(cmd, sz)
+	} else {
+		f, err = pty.StartWithAttrs(cmd, sz, attrs)
+	}
 	if err != nil {
-		t.Fatalf("start %s on a pty: %v", name, err)
+		t.Fatalf("start %s on a pty: %v", cmd.Path, err)
 	}
 	tm := &Term{t: t, pty: f, Cmd: cmd, done: make(chan struct{})}
 	go func() {
