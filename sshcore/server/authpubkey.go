@@ -6,22 +6,12 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
-
-	"sshbox/configfmt"
 )
 
-func init() { authMethods = append(authMethods, setupPublicKey) }
+func init() { authMethods = append(authMethods, setupMethods) }
 
 // defaultAuthorizedKeysFiles is OpenSSH's default AuthorizedKeysFile.
 var defaultAuthorizedKeysFiles = []string{".ssh/authorized_keys", ".ssh/authorized_keys2"}
-
-func setupPublicKey(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions) {
-	if !opts.PubkeyAuthentication {
-		return
-	}
-	cfg.PublicKeyCallback = c.publicKey
-	cfg.VerifiedPublicKeyCallback = c.verifiedPublicKey
-}
 
 // publicKey decides whether key may log in as the user; x/crypto asks it
 // both for a query and before checking a signature, caching the answer.
@@ -43,7 +33,7 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		acct = &account{Name: name, Home: "/nonexistent/sshbox", UID: ^uint32(0)}
 	}
 	opts := a.opts
-	if !opts.PubkeyAuthentication {
+	if !opts.PubkeyAuthentication || !c.methodAllowed(a, "publickey") {
 		return nil, errDenied
 	}
 	files := opts.AuthorizedKeysFile
@@ -106,7 +96,9 @@ func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms
 	if ko == nil || a == nil || a.acct == nil || a.why != "" {
 		return nil, errDenied
 	}
-	c.accepted(a, "publickey", fmt.Sprintf(": %s %s", keyTypeName(key), fp), ko)
+	if err := c.methodPassed(a, "publickey", fmt.Sprintf(": %s %s", keyTypeName(key), fp), ko); err != nil {
+		return nil, err
+	}
 	return perms, nil
 }
 

@@ -32,12 +32,17 @@ type conn struct {
 	admissions map[string]*admission // by user name, see auth.go
 	authUser   string                // last user name a client tried
 	keyOpts    map[string]*keyOptions
-	user       *admission  // set once authenticated
-	auth       *keyOptions // the authorized_keys options that let it in
-	sshConn    *ssh.ServerConn
-	sessions   sync.WaitGroup
-	gone       chan struct{} // closed when the client has left
-	agent      agentForward
+	// methodsDone are the methods passed so far (AuthenticationMethods);
+	// partialKeyOpts the authorized_keys options of a key passed in an
+	// earlier step, which still apply to the session.
+	methodsDone    []string
+	partialKeyOpts *keyOptions
+	user           *admission  // set once authenticated
+	auth           *keyOptions // the authorized_keys options that let it in
+	sshConn        *ssh.ServerConn
+	sessions       sync.WaitGroup
+	gone           chan struct{} // closed when the client has left
+	agent          agentForward
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
@@ -154,6 +159,10 @@ func (c *conn) logPreauthEnd(err error) {
 	switch {
 	case errors.As(err, &ne) && ne.Timeout():
 		log.Infof(msgTimeoutPreauth, c.remoteIP, c.remotePort)
+	case strings.Contains(err.Error(), "too many authentication failures") && adm != nil && adm.acct == nil:
+		log.Infof(msgTooManyAuthInval, user, c.remoteIP, c.remotePort)
+	case strings.Contains(err.Error(), "too many authentication failures"):
+		log.Infof(msgTooManyAuth, user, c.remoteIP, c.remotePort)
 	case strings.Contains(err.Error(), "no common algorithm"):
 		log.Infof(msgNegotiateFailed, c.remoteIP, c.remotePort, err)
 	case user != "" && adm != nil && adm.acct == nil:

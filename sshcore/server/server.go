@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/sshcore/passwd"
 )
 
 // ConfigFunc returns the options for one connection with Match blocks
@@ -55,6 +56,10 @@ type Server struct {
 var ErrServerClosed = errors.New("sshd: server closed")
 
 func (s *Server) log() *Logger { return s.Log }
+
+// accounts is the account database passwords and account states are read
+// from (afresh at every use, so chpasswd and usermod apply at once).
+func (s *Server) accounts() *passwd.DB { return &passwd.DB{ShadowFile: s.ShadowFile} }
 
 // Reload makes fn the configuration of connections accepted from now on;
 // connections already open keep theirs (what SIGHUP does).
