@@ -36,6 +36,16 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 	if !opts.PubkeyAuthentication || !c.methodAllowed(a, "publickey") {
 		return nil, errDenied
 	}
+	if cert, ok := key.(*ssh.Certificate); ok {
+		if a.why != "" || a.acct == nil || c.isRevoked(opts.RevokedKeys, key) {
+			return nil, errDenied
+		}
+		ko, err := c.checkCertificate(a, cert)
+		if err != nil {
+			return nil, err
+		}
+		return c.keyFound(a, key, ko)
+	}
 	files := opts.AuthorizedKeysFile
 	if len(files) == 0 {
 		files = defaultAuthorizedKeysFiles
@@ -72,7 +82,17 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 			fmt.Sprintf(": %s %s (key not in authorized keys)", keyTypeName(key), ssh.FingerprintSHA256(key)))
 		return nil, errDenied
 	}
-	if a.acct.UID == 0 && strings.EqualFold(opts.PermitRootLogin, "forced-commands-only") && !found.HasCommand {
+	if c.isRevoked(opts.RevokedKeys, key) {
+		return nil, errDenied
+	}
+	return c.keyFound(a, key, found)
+}
+
+// keyFound records that key (a plain key or a certificate) may log in as
+// the user with options found, once root's rules are applied.
+func (c *conn) keyFound(a *admission, key ssh.PublicKey, found *keyOptions) (*ssh.Permissions, error) {
+	name := a.name
+	if a.acct.UID == 0 && strings.EqualFold(a.opts.PermitRootLogin, "forced-commands-only") && !found.HasCommand {
 		c.srv.log().Infof(msgRootRefused, c.remoteIP, c.remotePort)
 		return nil, errDenied
 	}
@@ -96,7 +116,11 @@ func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms
 	if ko == nil || a == nil || a.acct == nil || a.why != "" {
 		return nil, errDenied
 	}
-	if err := c.methodPassed(a, "publickey", fmt.Sprintf(": %s %s", keyTypeName(key), fp), ko); err != nil {
+	detail := fmt.Sprintf(": %s %s", keyTypeName(key), fp)
+	if cert, ok := key.(*ssh.Certificate); ok {
+		detail = ": " + certDetail(cert)
+	}
+	if err := c.methodPassed(a, "publickey", detail, ko); err != nil {
 		return nil, err
 	}
 	return perms, nil

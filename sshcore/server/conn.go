@@ -43,13 +43,20 @@ type conn struct {
 	sessions       sync.WaitGroup
 	gone           chan struct{} // closed when the client has left
 	agent          agentForward
+	counted        bool   // counts against MaxStartups
+	authDone       func() // ends the MaxStartups count of this connection
+	sessionsOpen   int    // session channels open (MaxSessions)
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
 // leaves; it is what the listener runs per connection and what sshd -i runs
 // on stdin/stdout. It closes nc.
-func (s *Server) ServeConn(nc net.Conn) {
-	c := &conn{srv: s, nc: nc, config: s.currentConfig(), gone: make(chan struct{})}
+func (s *Server) ServeConn(nc net.Conn) { s.serveConn(nc, false) }
+
+// serveConn serves nc; counted says whether it counts against MaxStartups
+// (connections from a listener do).
+func (s *Server) serveConn(nc net.Conn, counted bool) {
+	c := &conn{srv: s, nc: nc, config: s.currentConfig(), gone: make(chan struct{}), counted: counted, authDone: func() {}}
 	c.remoteIP, c.remotePort = splitAddr(nc.RemoteAddr())
 	c.localIP, c.localPort = splitAddr(nc.LocalAddr())
 	s.track(c, true)
@@ -105,6 +112,14 @@ func (c *conn) serve() {
 		return
 	}
 	c.opts = opts
+	if c.counted {
+		done, ok := c.srv.admitStartup(c.nc, opts.MaxStartups)
+		if !ok {
+			return
+		}
+		c.authDone = done
+		defer done()
+	}
 	log.Verbosef(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
 	cfg, err := c.sshConfig(opts)
 	if err != nil {
@@ -115,6 +130,7 @@ func (c *conn) serve() {
 		c.nc.SetDeadline(time.Now().Add(opts.LoginGraceTime))
 	}
 	sconn, chans, reqs, err := ssh.NewServerConn(c.nc, cfg)
+	c.authDone()
 	if err != nil {
 		c.logPreauthEnd(err)
 		return
@@ -137,6 +153,7 @@ func (c *conn) serve() {
 		defer c.sessions.Done()
 		c.handleGlobalRequests(reqs)
 	}()
+	go c.clientAlive()
 	for nch := range chans {
 		c.handleChannel(nch)
 	}
@@ -219,6 +236,8 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 		return nil, fmt.Errorf("PubkeyAcceptedAlgorithms: %v", err)
 	}
 	for _, a := range pkAlgos {
+		// x/crypto checks the signature algorithm against this list:
+		// certificates are accepted through their key's algorithm.
 		if !strings.Contains(a, "-cert-") {
 			cfg.PublicKeyAuthAlgorithms = append(cfg.PublicKeyAuthAlgorithms, a)
 		}

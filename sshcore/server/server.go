@@ -50,6 +50,8 @@ type Server struct {
 	closing   bool
 	wg        sync.WaitGroup
 	nconns    atomic.Int64
+	preauth   int // connections not yet authenticated (MaxStartups)
+	dropped   int // connections refused past MaxStartups
 }
 
 // ErrServerClosed is returned by Serve after Close.
@@ -122,7 +124,7 @@ func (s *Server) Serve(l net.Listener) error {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			s.ServeConn(nc)
+			s.serveConn(nc, true)
 		}()
 	}
 }
