@@ -259,6 +259,23 @@ func restrictHostKey(k ssh.Signer, allowed []string) ssh.Signer {
 	if !ok {
 		return k
 	}
+	if cert, isCert := k.PublicKey().(*ssh.Certificate); isCert {
+		// A HostCertificate: offered whole when one of its certificate
+		// algorithms is allowed (x/crypto picks the signature algorithm
+		// from the negotiated name).
+		names := []string{cert.Type()}
+		if cert.Key.Type() == ssh.KeyAlgoRSA {
+			names = []string{ssh.CertAlgoRSASHA512v01, ssh.CertAlgoRSASHA256v01}
+		}
+		for _, n := range names {
+			for _, b := range allowed {
+				if n == b {
+					return k
+				}
+			}
+		}
+		return nil
+	}
 	var algos []string
 	switch k.PublicKey().Type() {
 	case ssh.KeyAlgoRSA:

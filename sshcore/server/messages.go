@@ -26,6 +26,7 @@ const (
 	msgKeyExpired       = "%s:%d: key expired at %s"
 	msgChildStartFailed = "session: cannot start %s for %s: %v"
 	msgHostKeyLoad      = "Unable to load host key: %s: %v"
+	msgHostCertLoad     = "Could not load host certificate %s: %v"
 	msgHostKeyGen       = "Generating %s host key %s"
 	msgNoHostKeys       = "sshd: no hostkeys available -- exiting."
 	msgRootRefused      = "ROOT LOGIN REFUSED FROM %s port %d"
