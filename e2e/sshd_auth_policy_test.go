@@ -219,3 +219,55 @@ func TestSshdAuthClientAlive(t *testing.T) {
 	defer syscall.Kill(p.Cmd.Process.Pid, syscall.SIGCONT)
 	d.WaitLog(t, "Timeout, client not responding from user "+u.Name+" 127.0.0.1 port ", 10*time.Second)
 }
+
+func TestSshdAuthPrintMotd(t *testing.T) {
+	t.Parallel()
+	motd, err := os.ReadFile("/etc/motd")
+	if err != nil || strings.TrimSpace(string(motd)) == "" {
+		t.Fatalf("this test needs a non-empty /etc/motd: %v", err)
+	}
+	var first string
+	for _, l := range strings.Split(string(motd), "\n") {
+		if strings.TrimSpace(l) != "" {
+			first = strings.TrimSpace(l)
+			break
+		}
+	}
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "")
+	// An interactive shell (with a terminal) shows it...
+	out, _, code := sshdLogin(t, d, key, u.Name, []byte("exit 3\n"), []string{"-tt"})
+	if code != 3 || !strings.Contains(out, first) {
+		t.Fatalf("shell with a terminal: status %d, output %q", code, out)
+	}
+	// ...a command does not, even with a terminal...
+	if out, _, _ := sshdLogin(t, d, key, u.Name, nil, []string{"-tt"}, "echo cmd"); strings.Contains(out, first) {
+		t.Fatalf("a command showed the motd: %q", out)
+	}
+	// ...and PrintMotd no shows nothing.
+	d2 := testenv.StartSshbox(t, "PrintMotd no")
+	if out, _, code := sshdLogin(t, d2, key, u.Name, []byte("exit 3\n"), []string{"-tt"}); code != 3 || strings.Contains(out, first) {
+		t.Fatalf("PrintMotd no: status %d, output %q", code, out)
+	}
+}
+
+func TestSshdAuthMatchUser(t *testing.T) {
+	t.Parallel()
+	a := testenv.NewUser(t, "")
+	b := testenv.NewUser(t, "")
+	a.SetPassword(t, "pw-for-a", "SHA256")
+	b.SetPassword(t, "pw-for-b", "SHA256")
+	keyB := b.AuthorizeKey(t, "")
+	b.SetPassword(t, "pw-for-b", "SHA256")
+	d := testenv.StartSshbox(t, "PasswordAuthentication yes\nMatch User "+b.Name+"\n\tPasswordAuthentication no\n\tForceCommand echo matched-"+b.Name)
+	if out, _, code := sshpassLogin(t, d.Port, a.Name, "pw-for-a", "password", nil, "id -un"); code != 0 || strings.TrimSpace(out) != a.Name {
+		t.Fatalf("user outside the Match block: status %d, %q\n%s", code, out, d.Proc.Stderr.String())
+	}
+	if _, _, code := sshpassLogin(t, d.Port, b.Name, "pw-for-b", "password", nil, "id -un"); code == 0 {
+		t.Fatal("Match User PasswordAuthentication no: the password still works")
+	}
+	if out, _, code := sshdLogin(t, d, keyB, b.Name, nil, nil, "id -un"); code != 0 || strings.TrimSpace(out) != "matched-"+b.Name {
+		t.Fatalf("Match User ForceCommand: status %d, %q", code, out)
+	}
+}
