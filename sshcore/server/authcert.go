@@ -244,9 +244,16 @@ func splitPrincipalLine(line string) (opts []string, principal string, err error
 		return nil, "", errors.New("unterminated quote")
 	}
 	if last < 0 {
+		if strings.ContainsAny(line, " \t") {
+			// Blanks only inside quotes: no principal is ever like that.
+			return nil, "", fmt.Errorf("no principal in %q", line)
+		}
 		return nil, line, nil
 	}
 	principal = strings.TrimSpace(line[last+1:])
+	if strings.ContainsAny(principal, " \t\"") {
+		return nil, "", fmt.Errorf("no principal in %q", line)
+	}
 	text := strings.TrimSpace(line[:last])
 	start := 0
 	quoted = false
