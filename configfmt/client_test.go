@@ -278,6 +278,13 @@ func TestClientErrors(t *testing.T) {
 	for text, want := range cases {
 		i++
 		p := writeFile(t, dir, "c"+strings.Repeat("x", i), text)
+		// OpenSSH refuses the same files (ssh -G does not expand
+		// IdentityFile, so it notices the unknown user only later).
+		if !strings.Contains(text, "nosuchuser9") {
+			if out, err := exec.Command("ssh", "-G", "-F", p, "h").CombinedOutput(); err == nil {
+				t.Errorf("%q: OpenSSH's ssh -G accepts it:\n%s", text, out)
+			}
+		}
 		_, err := LoadClient([]string{p}, nil, "h", "")
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", text, err, want)

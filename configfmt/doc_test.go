@@ -98,3 +98,51 @@ func TestKeywordTablesInDocs(t *testing.T) {
 		}
 	}
 }
+
+// Every row of the keyword tables can do its job: acted-on keywords have a
+// setter, the others keep a value to print.
+func TestKeywordTablesConsistent(t *testing.T) {
+	seen := map[string]bool{}
+	for _, k := range clientTable {
+		l := strings.ToLower(k.name)
+		if seen[l] {
+			t.Errorf("client keyword %s twice", k.name)
+		}
+		seen[l] = true
+		if k.status == acted && k.set == nil || k.status == warned && k.x == nil {
+			t.Errorf("client keyword %s: status %v without setter", k.name, k.status)
+		}
+		if _, ok := clientAliases[l]; ok {
+			t.Errorf("client keyword %s is also an alias", k.name)
+		}
+	}
+	seen = map[string]bool{}
+	for _, k := range serverTable {
+		l := strings.ToLower(k.name)
+		if seen[l] {
+			t.Errorf("server keyword %s twice", k.name)
+		}
+		seen[l] = true
+		if k.status == acted && k.set == nil || k.status == warned && k.x == nil {
+			t.Errorf("server keyword %s: status %v without setter", k.name, k.status)
+		}
+		if _, ok := serverAliases[l]; ok {
+			t.Errorf("server keyword %s is also an alias", k.name)
+		}
+	}
+	for a, to := range clientAliases {
+		if clientIndex[to] == nil {
+			t.Errorf("client alias %s -> unknown %s", a, to)
+		}
+	}
+	for a, to := range serverAliases {
+		if serverIndex[to] == nil {
+			t.Errorf("server alias %s -> unknown %s", a, to)
+		}
+	}
+	for _, r := range ssh2Table {
+		if !r.warned && r.to == nil {
+			t.Errorf("ssh2 keyword %s maps onto nothing", r.name)
+		}
+	}
+}

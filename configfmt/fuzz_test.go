@@ -114,6 +114,8 @@ func FuzzSSH2(f *testing.F) {
 	f.Add([]byte(strings.Join(ssh2ClientConfig, "\n")), false)
 	f.Add(Encode(sshd2Config, VAR), true)
 	f.Add([]byte("*:\n\"a b\":\nPort \"1\n"), true)
+	f.Add([]byte("MAtCh 0\n0:\nIgnoreUnknown x\n"), false)
+	f.Add([]byte("subsystem-sftp a\nsubsystem-sftp b\nHostKeyFile k\n"), true)
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte, server bool) {
 		p := fuzzFile(t, dir, data)

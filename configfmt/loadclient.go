@@ -218,6 +218,10 @@ func (e *clientEval) apply(l *cline, active bool) error {
 		}
 		return nil
 	}
+	if kw.set == nil {
+		// Host, Match, IgnoreUnknown in an ssh2 file.
+		return l.errorf("%s is not allowed here", kw.name)
+	}
 	// Values are checked even in blocks that do not apply, as OpenSSH
 	// does; they land in a scratch copy then.
 	target, first := e.o, !e.seen[name]

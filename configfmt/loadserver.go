@@ -259,6 +259,10 @@ func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, 
 		}
 		return nil
 	}
+	if kw.set == nil {
+		// Match and Include in an ssh2 file, where headings do their work.
+		return wrap(fmt.Errorf("%s is not allowed here", kw.name))
+	}
 	target, first := e.o, !e.seen[name]
 	if e.lastWins {
 		if e.locked[name] {

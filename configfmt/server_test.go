@@ -215,9 +215,13 @@ func TestWriteTMatchesOpenSSH(t *testing.T) {
 	writeFile(t, dir, "sshd_config.d/10-match.conf", "PermitTTY no\nMatch User alice\n  X11Forwarding yes\n  MaxSessions 2\n")
 	writeFile(t, dir, "sshd_config.d/20-more.conf", "Banner /etc/first-banner\nMatch Address 192.168.0.0/16\n  Include "+dir+"/inner.conf\n")
 	writeFile(t, dir, "inner.conf", "MaxAuthTries 9\nMatch User bob\n  PermitTTY yes\n")
-	tConfigs["include"] = "Include " + dir + "/sshd_config.d/*.conf\nBanner /etc/second\nMatch User carol\n  Include " + dir + "/inner.conf\n"
-	defer delete(tConfigs, "include")
+	configs := map[string]string{
+		"include": "Include " + dir + "/sshd_config.d/*.conf\nBanner /etc/second\nMatch User carol\n  Include " + dir + "/inner.conf\n",
+	}
 	for name, text := range tConfigs {
+		configs[name] = text
+	}
+	for name, text := range configs {
 		file := writeFile(t, dir, name+".conf", text)
 		for _, c := range tConns {
 			if c.conn == "" && strings.Contains(text, "LocalPort") {
@@ -331,5 +335,41 @@ func TestExpandUserPath(t *testing.T) {
 	}
 	if _, err := ExpandUserPath("%Q", "al", "/home/al", "1"); err == nil {
 		t.Error("unknown token accepted")
+	}
+}
+
+// Bad files: OpenSSH's sshd -t refuses them too, and the error names the
+// line.
+func TestServerErrorsAgreeWithOpenSSH(t *testing.T) {
+	dir := t.TempDir()
+	key := hostKey(t, dir)
+	cases := map[string]string{
+		"Port 0\n":                                 ":1: Port: Bad port",
+		"PermitRootLogin maybe\n":                  ":1: PermitRootLogin: unsupported option",
+		"Subsystem sftp\n":                         ":1: Subsystem: missing subsystem command",
+		"Subsystem sftp a\nSubsystem sftp b\n":     ":2: Subsystem: Subsystem 'sftp' already defined",
+		"Match User alice\n  Port 22\n":            ":2: Directive \"Port\" is not allowed within a Match block",
+		"Match Bogus x\n":                          ":1: Unsupported Match attribute Bogus",
+		"Match all User x\n":                       ":1: 'all' cannot be combined",
+		"Match Address 10.0.0.0/40\n":              ":1: Match Address: invalid address list",
+		"NoSuchOption yes\n":                       ":1: unknown keyword \"NoSuchOption\"",
+		"LoginGraceTime 2x\n":                      ":1: LoginGraceTime: invalid time value",
+		"MaxStartups 10:30\n":                      ":1: MaxStartups: invalid MaxStartups",
+		"AllowTcpForwarding sometimes\n":           ":1: AllowTcpForwarding: unsupported option",
+		"Match User a\n  Banner /x\nMatch Group\n": ":3: Match Group: missing argument",
+		"X11Forwarding yes no\n":                   ":1: X11Forwarding: garbage at end of line",
+	}
+	i := 0
+	for text, want := range cases {
+		i++
+		p := writeFile(t, dir, "bad"+strings.Repeat("x", i), text)
+		out, err := exec.Command("/usr/sbin/sshd", "-t", "-f", p, "-h", key).CombinedOutput()
+		if err == nil {
+			t.Errorf("%q: OpenSSH's sshd -t accepts it (%s)", text, out)
+		}
+		_, err = LoadServer(p, []string{"HostKey " + key})
+		if err == nil || !strings.Contains(err.Error(), p+want) {
+			t.Errorf("%q: %v, want %q", text, err, want)
+		}
 	}
 }

@@ -234,3 +234,30 @@ func TestSSH2EquivalentToOpenSSH(t *testing.T) {
 		diffLines(t, "SSH2_CONFIG vs ssh_config "+h, opensshG(t, ceq, h), ourG(t, c2, h, nil, ""))
 	}
 }
+
+// Host, Match, Include and IgnoreUnknown have no place in an ssh2 file
+// (found by FuzzOpenSSHServer: "MAtCh 0\n0:" used to panic).
+func TestSSH2StructuralKeywords(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "SSH2_CONFIG")
+	for text, want := range map[string]string{
+		"MAtCh 0\n0:\n":           ":1: MAtCh: Match is not allowed here",
+		"Include x\n*:\n":         ":1: Include: Include is not allowed here",
+		"*:\nIgnoreUnknown x\n":   ":2: IgnoreUnknown is not allowed here",
+		"*:\nMatch all\n":         ":2: Match is not allowed in an ssh2 file",
+		"*:\nHost h\nInclude x\n": ":3: Include is not allowed in an ssh2 file",
+	} {
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if strings.Contains(text, "IgnoreUnknown") || strings.Contains(text, "Host") || strings.HasPrefix(text, "*:\nMatch") {
+			_, err = LoadClient([]string{p}, nil, "h", "")
+		} else {
+			_, err = LoadServer(p, nil)
+		}
+		if err == nil || !strings.Contains(err.Error(), p+want) {
+			t.Errorf("%q: %v, want %q", text, err, want)
+		}
+	}
+}

@@ -53,6 +53,16 @@ func TestSSHAgent(t *testing.T) {
 	if fp := fingerprint(t, e.key+".pub"); !strings.Contains(string(out), fp) {
 		t.Errorf("remote ssh-add -l through -A: %q, want %s", out, fp)
 	}
+	// IdentityAgent names the socket without SSH_AUTH_SOCK; "none" turns
+	// the agent off (and with no key file left, login fails).
+	for agentOpt, want := range map[string]int{"IdentityAgent=" + sock: 0, "IdentityAgent=none": 255} {
+		args := []string{"-F", "/dev/null", "-o", agentOpt, "-o", "UserKnownHostsFile=" + e.kh, "-o", "BatchMode=yes",
+			"-p", fmt.Sprint(e.port), e.dest(), "true"}
+		_, stderr, status := e.run(nil, args...)
+		if status != want {
+			t.Errorf("%s: status %d, want %d; stderr %q", agentOpt, status, want, stderr)
+		}
+	}
 }
 
 // TestSSHLogFileAndQuiet: -E sends the diagnostics to a file; -q hides the

@@ -128,8 +128,10 @@ func TestSSHChangedHostKey(t *testing.T) {
 	if status != 255 {
 		t.Errorf("status %d, want 255", status)
 	}
+	if !strings.HasPrefix(stderr, "WARNING: HOST IDENTIFICATION HAS CHANGED!\n") {
+		t.Errorf("the banner does not start with the seed's sentence:\n%s", stderr)
+	}
 	for _, want := range []string{
-		"WARNING: HOST IDENTIFICATION HAS CHANGED!",
 		"man-in-the-middle",
 		"host key has just been changed",
 		fingerprint(t, d.HostKey+".pub"),

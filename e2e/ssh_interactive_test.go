@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"bufio"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -31,9 +33,17 @@ func interactiveShell(t *testing.T, e *sshEnv) {
 	tm.Type("PS1='rdy''> '; stty size\r")
 	at := tm.Expect(0, "30 100", 15*time.Second)
 	tm.Resize(40, 120)
-	time.Sleep(300 * time.Millisecond)
-	tm.Type("stty size\r")
-	at = tm.Expect(at, "40 120", 10*time.Second)
+	// The new size travels SIGWINCH -> ssh -> server -> pty; ask until it
+	// has arrived.
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(tm.Output()[at:], "40 120") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the resize never arrived; terminal:\n%s", tm.Output())
+		}
+		tm.Type("stty size\r")
+		time.Sleep(300 * time.Millisecond)
+	}
+	at = tm.Expect(at, "40 120", time.Second)
 	at = tm.Expect(at, "rdy> ", 5*time.Second)
 	// The remote side sees a terminal.
 	tm.Type("tty\r")
@@ -57,6 +67,22 @@ func TestSSHInteractiveExitStatus(t *testing.T) {
 	tm.Type("~#")
 	at = tm.Expect(at, "The following connections are open:", 5*time.Second)
 	at = tm.Expect(at, fmt.Sprintf("local 127.0.0.1:%d -> 127.0.0.1:%d", lport, d.Port), 5*time.Second)
+	// ~C adds a forwarding to the running connection.
+	lport2 := testenv.FreePort(t)
+	tm.Type("\r~C")
+	at = tm.Expect(at, "ssh> ", 5*time.Second)
+	tm.Type(fmt.Sprintf("-L%d:127.0.0.1:%d\r", lport2, d.Port))
+	at = tm.Expect(at, "Forwarding port.", 5*time.Second)
+	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", lport2))
+	if err != nil {
+		t.Fatalf("the ~C forwarding does not listen: %v", err)
+	}
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	banner, _ := bufio.NewReader(c).ReadString('\n')
+	c.Close()
+	if !strings.HasPrefix(banner, "SSH-2.0-OpenSSH") {
+		t.Errorf("through the ~C forwarding: %q", banner)
+	}
 	// ~? prints the help, ~~ sends one tilde.
 	tm.Type("~?")
 	at = tm.Expect(at, "Supported escape sequences:", 5*time.Second)

@@ -28,8 +28,13 @@ func (e *argError) Error() string { return e.msg }
 // destination (ssh host -p 2222 ls), and everything after the command's
 // first word belonging to the command (ssh host ls -l). It returns the
 // options one per element ("-p", "2222"), the destination and the command
-// words.
+// words; before counts the option elements that preceded the destination.
 func splitArgs(args []string) (opts []string, dest string, command []string, err error) {
+	opts, _, dest, command, err = splitArgsAt(args)
+	return opts, dest, command, err
+}
+
+func splitArgsAt(args []string) (opts []string, before int, dest string, command []string, err error) {
 	i := 0
 	parse := func() error {
 		for i < len(args) {
@@ -67,17 +72,18 @@ func splitArgs(args []string) (opts []string, dest string, command []string, err
 		return nil
 	}
 	if err := parse(); err != nil {
-		return nil, "", nil, err
+		return nil, 0, "", nil, err
 	}
+	before = len(opts)
 	if i < len(args) {
 		dest = args[i]
 		i++
 		if err := parse(); err != nil {
-			return nil, "", nil, err
+			return nil, 0, "", nil, err
 		}
 	}
 	if i < len(args) {
 		command = args[i:]
 	}
-	return opts, dest, command, nil
+	return opts, before, dest, command, nil
 }

@@ -106,3 +106,21 @@ func FuzzForwardLine(f *testing.F) {
 		}
 	})
 }
+
+func TestLoginBeforeDestination(t *testing.T) {
+	for in, want := range map[string]bool{
+		"-l a b@h":       true,
+		"-o -l b@h -l a": false,
+		"b@h -l a":       false,
+		"-vl a -p 1 b@h": true,
+		"-p 2 b@h ls -l": false,
+	} {
+		opts, before, _, _, err := splitArgsAt(strings.Fields(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := loginBefore(opts[:before]); got != want {
+			t.Errorf("%q: %v, want %v", in, got, want)
+		}
+	}
+}

@@ -20,7 +20,7 @@ import (
 // Main runs the ssh applet with args[0] the applet name; it returns the exit
 // status.
 func Main(args []string) int {
-	optArgs, dest, command, err := splitArgs(args[1:])
+	optArgs, before, dest, command, err := splitArgsAt(args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)
 		return 255
@@ -31,7 +31,7 @@ func Main(args []string) int {
 			return 255
 		}
 	}
-	inv := &invocation{dest: dest, command: command}
+	inv := &invocation{dest: dest, command: command, loginFirst: loginBefore(optArgs[:before])}
 	app := inv.app()
 	argv := append([]string{"ssh"}, optArgs...)
 	if err := app.Run(argv); err != nil {
@@ -48,6 +48,23 @@ type invocation struct {
 	status  int
 
 	verbose, tty, quietCount int
+	loginFirst               bool // -l came before the destination
+}
+
+// loginBefore reports whether -l is among the option elements.
+func loginBefore(opts []string) bool {
+	for i := 0; i < len(opts); i++ {
+		f := opts[i]
+		if f == "-l" {
+			return true
+		}
+		if len(f) == 2 {
+			if _, takes := argKind(f[1]); takes {
+				i++ // skip the value
+			}
+		}
+	}
+	return false
 }
 
 func (inv *invocation) app() *cli.App {
@@ -192,10 +209,10 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	if d.Port != 0 && !ctx.IsSet("p") {
 		overrides = append([]string{"Port " + strconv.Itoa(d.Port)}, overrides...)
 	}
-	// -l is given before the destination by habit, and OpenSSH takes the
-	// first user it is told.
+	// OpenSSH takes the first user it is told: -l before user@host wins,
+	// -l after it does not.
 	user := d.User
-	if ctx.IsSet("l") {
+	if ctx.IsSet("l") && (user == "" || inv.loginFirst) {
 		user = ctx.String("l")
 	}
 	logw, closeLog, err := logWriter(ctx.String("E"))

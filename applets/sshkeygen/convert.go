@@ -1,7 +1,9 @@
 package sshkeygen
 
 import (
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -191,6 +193,16 @@ func (o *opts) importPublic() int {
 	if err != nil {
 		fmt.Fprintf(o.stderr, msgNoFile, path)
 		return 255
+	}
+	if format == "RFC4716" && keys.IsSSHComPrivate(data) {
+		// An ssh2 installation's private key: printed as PEM, as OpenSSH.
+		rk, _, err := keys.ParseSSHComPrivate(data)
+		if err != nil {
+			fmt.Fprintf(o.stderr, msgConvertFailed, path, err)
+			return 255
+		}
+		pem.Encode(o.stdout, &pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rk)})
+		return 0
 	}
 	var k ssh.PublicKey
 	if format == "RFC4716" {

@@ -2,9 +2,12 @@ package sshkeygen
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sshbox/internal/testenv"
 )
 
 // RFC 4716, PKCS8 and PEM export and import agree with OpenSSH in both
@@ -73,5 +76,39 @@ func TestImportRFC4716Variants(t *testing.T) {
 	r := sb(t, "-i", "-f", bad)
 	if r.rc == 0 || !strings.Contains(r.err, bad+": line 3") {
 		t.Errorf("bad base64: %d %q", r.rc, r.err)
+	}
+}
+
+// An ssh2 installation's private key (ssh.com format, written here by
+// PuTTY's puttygen) imports exactly as OpenSSH imports it.
+func TestImportSSHComPrivateKey(t *testing.T) {
+	puttygen := testenv.NeedCmd(t, "puttygen")
+	dir := t.TempDir()
+	ppk := filepath.Join(dir, "k.ppk")
+	if out, err := exec.Command(puttygen, "-t", "rsa", "-b", "2048", "-C", "vms key", "-o", ppk, "--new-passphrase", "/dev/null").CombinedOutput(); err != nil {
+		t.Fatalf("puttygen: %v\n%s", err, out)
+	}
+	sshcom := filepath.Join(dir, "k.sshcom")
+	if out, err := exec.Command(puttygen, ppk, "-O", "private-sshcom", "-o", sshcom).CombinedOutput(); err != nil {
+		t.Fatalf("puttygen: %v\n%s", err, out)
+	}
+	pub, err := exec.Command(puttygen, ppk, "-O", "public-openssh").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := sb(t, "-i", "-f", sshcom), ossh(t, "-i", "-f", sshcom)
+	if got.rc != 0 || got.out != want.out {
+		t.Fatalf("-i of ssh.com key: %d %s\n%s\nOpenSSH:\n%s", got.rc, got.err, got.out, want.out)
+	}
+	conv := filepath.Join(dir, "converted")
+	os.WriteFile(conv, []byte(got.out), 0o600)
+	if y := must(t, ossh(t, "-y", "-f", conv), "OpenSSH -y"); pubBody(y.out) != pubBody(string(pub)) {
+		t.Errorf("converted key's public half %q, puttygen says %q", y.out, pub)
+	}
+	// A damaged file is refused with its name.
+	data := readFile(t, sshcom)
+	os.WriteFile(conv, []byte(strings.Replace(data, "P2/56w", "P2/56x", 1)), 0o600)
+	if r := sb(t, "-i", "-f", conv); r.rc != 255 || !strings.Contains(r.err, conv) {
+		t.Errorf("damaged ssh.com key: %+v", r)
 	}
 }

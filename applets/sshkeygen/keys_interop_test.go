@@ -45,6 +45,9 @@ func sameFingerprints(t *testing.T, file string) {
 
 func TestOpenSSHReadsSshboxKeys(t *testing.T) {
 	for _, k := range keyKinds {
+		if k.name == "ecdsa384" {
+			continue // same code as 256 and 521, which bracket it
+		}
 		for _, pass := range []string{"", "secret pass"} {
 			t.Run(k.name+map[bool]string{true: "-plain", false: "-pass"}[pass == ""], func(t *testing.T) {
 				dir := t.TempDir()
@@ -85,6 +88,12 @@ func TestOpenSSHReadsSshboxKeys(t *testing.T) {
 				}
 				if strings.TrimSpace(readFile(t, f+".pub")) != pubBody(pub)+" renamed" {
 					t.Errorf(".pub after -c: %q", readFile(t, f+".pub"))
+				}
+				// -p to an empty passphrase decrypts it for good.
+				must(t, sb(t, "-p", "-P", "new one", "-N", "", "-f", f), "sshbox -p to none")
+				got = must(t, ossh(t, "-y", "-P", "", "-f", f), "OpenSSH -y unencrypted").out
+				if strings.TrimSpace(got) != pubBody(pub)+" renamed" {
+					t.Errorf("after -p to none: %q", got)
 				}
 			})
 		}

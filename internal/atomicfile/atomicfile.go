@@ -11,7 +11,16 @@ import (
 
 // WriteFile replaces path with data. An existing file keeps its mode (and,
 // when run as root, its owner); a new file gets perm.
+//
+// A symbolic link is followed and its target rewritten, so that a
+// known_hosts kept elsewhere (dotfile managers do this) stays linked. A path
+// that is not a regular file (/dev/null given as UserKnownHostsFile, a FIFO, a
+// directory) is refused: renaming over it would replace a device node.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
+	path, err := target(path)
+	if err != nil {
+		return err
+	}
 	mode := perm
 	uid, gid := -1, -1
 	if st, err := os.Stat(path); err == nil {
@@ -61,10 +70,30 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 	return nil
 }
 
+// target resolves symbolic links in path's last element and refuses paths
+// that exist but are not regular files.
+func target(path string) (string, error) {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		resolved, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", path, err)
+		}
+		path = resolved
+	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return "", fmt.Errorf("%s: not a regular file, not rewriting it", path)
+	}
+	return path, nil
+}
+
 // Append adds data at the end of path through WriteFile, so that even an
 // append never leaves a half-written line behind. A missing file is created
 // with perm.
 func Append(path string, data []byte, perm os.FileMode) error {
+	path, err := target(path)
+	if err != nil {
+		return err
+	}
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("%s: %w", path, err)

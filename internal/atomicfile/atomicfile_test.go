@@ -73,3 +73,46 @@ func TestAppendAddsNewlineBetween(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestRefusesNonRegularFiles(t *testing.T) {
+	// /dev/null is the classic UserKnownHostsFile; as root a rename would
+	// replace the device node.
+	if err := WriteFile(os.DevNull, []byte("x"), 0o600); err == nil {
+		t.Fatal("WriteFile over /dev/null succeeded")
+	}
+	if err := Append(os.DevNull, []byte("x"), 0o600); err == nil {
+		t.Fatal("Append to /dev/null succeeded")
+	}
+	if st, err := os.Stat(os.DevNull); err != nil || st.Mode()&os.ModeDevice == 0 {
+		t.Fatalf("/dev/null damaged: %v %v", st, err)
+	}
+	dir := t.TempDir()
+	if err := WriteFile(dir, []byte("x"), 0o600); err == nil {
+		t.Fatal("WriteFile over a directory succeeded")
+	}
+}
+
+func TestFollowsSymlinkToItsTarget(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real")
+	link := filepath.Join(dir, "known_hosts")
+	os.WriteFile(real, []byte("a\n"), 0o644)
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Append(link, []byte("b\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", fi, err)
+	}
+	if got, _ := os.ReadFile(real); string(got) != "a\nb\n" {
+		t.Fatalf("target holds %q", got)
+	}
+	if err := os.Symlink(filepath.Join(dir, "missing"), filepath.Join(dir, "dangling")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(filepath.Join(dir, "dangling"), []byte("x"), 0o600); err == nil {
+		t.Fatal("a dangling link was written through")
+	}
+}

@@ -50,13 +50,23 @@ type escapeFilter struct {
 	// forwards lists the forwarded connections (~#).
 	disconnect func()
 	suspend    func()
-	w          io.Writer // where escapes are echoed; nil = stderr
+	// command runs a ~C command line and returns what to show; nil
+	// disables ~C.
+	command func(line string) string
+	w       io.Writer // where escapes are echoed; nil = stderr
+
+	inCmd bool   // reading a ~C command line
+	cmd   []byte // the command line so far
 }
 
 // filter returns what to send for one chunk of input.
 func (e *escapeFilter) filter(in []byte) []byte {
 	out := make([]byte, 0, len(in)+1)
 	for _, b := range in {
+		if e.inCmd {
+			e.commandKey(b)
+			continue
+		}
 		if e.pending {
 			e.pending = false
 			switch b {
@@ -81,6 +91,12 @@ func (e *escapeFilter) filter(in []byte) []byte {
 				out = append(out, b)
 				e.lineHead = false
 				continue
+			case 'C':
+				if e.command != nil {
+					e.inCmd = true
+					e.say("\r\nssh> ")
+					continue
+				}
 			}
 			// Not an escape: both characters go through.
 			out = append(out, e.ch)
@@ -94,12 +110,42 @@ func (e *escapeFilter) filter(in []byte) []byte {
 	return out
 }
 
-func (e *escapeFilter) echo(s string) {
+// commandKey edits the ~C command line (the terminal is raw, so the line
+// is echoed and edited here) and runs it at the end of the line.
+func (e *escapeFilter) commandKey(b byte) {
+	switch b {
+	case '\r', '\n':
+		e.inCmd = false
+		e.say("\r\n")
+		if r := e.command(string(e.cmd)); r != "" {
+			e.say(strings.ReplaceAll(strings.TrimRight(r, "\n"), "\n", "\r\n") + "\r\n")
+		}
+		e.cmd = nil
+		e.lineHead = true
+	case 0x7f, 0x08:
+		if len(e.cmd) > 0 {
+			e.cmd = e.cmd[:len(e.cmd)-1]
+			e.say("\b \b")
+		}
+	case 0x03, 0x15: // ^C, ^U: abandon the line
+		e.inCmd, e.cmd, e.lineHead = false, nil, true
+		e.say("\r\n")
+	default:
+		if b >= 0x20 && b < 0x7f && len(e.cmd) < 1024 {
+			e.cmd = append(e.cmd, b)
+			e.say(string(b))
+		}
+	}
+}
+
+func (e *escapeFilter) echo(s string) { e.say(escapeName(int(e.ch)) + s) }
+
+func (e *escapeFilter) say(s string) {
 	w := e.w
 	if w == nil {
 		w = os.Stderr
 	}
-	io.WriteString(w, escapeName(int(e.ch))+s)
+	io.WriteString(w, s)
 }
 
 // suspendSelf stops ssh as ~^Z does, with the terminal restored while

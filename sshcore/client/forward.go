@@ -129,88 +129,121 @@ func (c *Client) fwdFailure(err error) error {
 	return nil
 }
 
+// errBadSpec marks a forwarding specification that does not parse: always
+// fatal on the command line, unlike a port that cannot be had.
+type errBadSpec struct{ error }
+
 // startForwards sets up -L, -R and -D.
 func (c *Client) startForwards(conn *ssh.Client) error {
 	o := c.Opts
 	if o.ClearAllForwardings {
 		return nil
 	}
-	for _, spec := range o.LocalForward {
-		f, err := ParseForward(spec, false)
-		if err != nil {
-			return err
-		}
-		addr := net.JoinHostPort(localBind(f.bindHost), itoa(f.bindPort))
-		l, err := net.Listen("tcp", addr)
-		if err != nil {
-			if err := c.fwdFailure(fmt.Errorf(msgLocalFwdFailed, addr, dialErrorText(err), itoa(f.bindPort))); err != nil {
+	for _, kind := range []struct {
+		flag  byte
+		specs []string
+	}{{'L', o.LocalForward}, {'D', o.DynamicForward}, {'R', o.RemoteForward}} {
+		for _, spec := range kind.specs {
+			err := c.addForward(conn, kind.flag, spec)
+			if _, bad := err.(errBadSpec); bad {
 				return err
 			}
-			continue
+			if err != nil {
+				if err := c.fwdFailure(err); err != nil {
+					return err
+				}
+			}
 		}
-		target := net.JoinHostPort(f.host, itoa(f.hostPort))
-		c.Log.Debug1("Local connections to %s forwarded to remote address %s", addr, target)
-		c.noteForward("local " + addr + " -> " + target)
-		go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn)
 	}
-	for _, spec := range o.DynamicForward {
-		f, err := ParseForward(spec, true)
-		if err != nil {
-			return err
-		}
-		addr := net.JoinHostPort(localBind(f.bindHost), itoa(f.bindPort))
-		l, err := net.Listen("tcp", addr)
-		if err != nil {
-			if err := c.fwdFailure(fmt.Errorf(msgDynamicFwdFailed, addr, dialErrorText(err), itoa(f.bindPort))); err != nil {
-				return err
+	return nil
+}
+
+// commandLine runs one ~C line: -L, -R or -D with a specification, as
+// OpenSSH's command line accepts them.
+func (c *Client) commandLine(conn *ssh.Client) func(string) string {
+	return func(line string) string {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "":
+			return ""
+		case line == "?" || line == "-h" || line == "help":
+			return msgCmdHelp
+		case len(line) > 2 && line[0] == '-' && strings.IndexByte("LRD", line[1]) >= 0:
+			if err := c.addForward(conn, line[1], strings.TrimSpace(line[2:])); err != nil {
+				return err.Error()
 			}
-			continue
+			return msgCmdForwarding
 		}
+		return msgCmdInvalid + "\n" + msgCmdHelp
+	}
+}
+
+// addForward sets up one forwarding: 'L' local, 'D' dynamic (SOCKS), 'R'
+// remote.
+func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
+	f, err := ParseForward(spec, flag == 'D')
+	if err != nil {
+		return errBadSpec{err}
+	}
+	if flag == 'R' {
+		return c.addRemote(conn, f)
+	}
+	addr := net.JoinHostPort(localBind(f.bindHost), itoa(f.bindPort))
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		msg := msgLocalFwdFailed
+		if flag == 'D' {
+			msg = msgDynamicFwdFailed
+		}
+		return fmt.Errorf(msg, addr, dialErrorText(err), itoa(f.bindPort))
+	}
+	if flag == 'D' {
 		c.Log.Debug1("Local connections to %s forwarded to remote address socks:0", addr)
 		c.noteForward("dynamic " + addr)
 		go c.serveLocal(l, socksHandshake, conn)
+		return nil
 	}
-	for _, spec := range o.RemoteForward {
-		f, err := ParseForward(spec, false)
-		if err != nil {
-			return err
-		}
-		bind := f.bindHost
-		if bind == "" || bind == "localhost" {
-			bind = "127.0.0.1"
-		} else if bind == "*" {
-			bind = "0.0.0.0"
-		}
-		l, err := conn.Listen("tcp", net.JoinHostPort(bind, itoa(f.bindPort)))
-		if err != nil {
-			if err := c.fwdFailure(fmt.Errorf(msgRemoteFwdFailed, itoa(f.bindPort))); err != nil {
-				return err
+	target := net.JoinHostPort(f.host, itoa(f.hostPort))
+	c.Log.Debug1("Local connections to %s forwarded to remote address %s", addr, target)
+	c.noteForward("local " + addr + " -> " + target)
+	go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn)
+	return nil
+}
+
+// addRemote asks the server to listen and carries its connections back.
+func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
+	bind := f.bindHost
+	if bind == "" || bind == "localhost" {
+		bind = "127.0.0.1"
+	} else if bind == "*" {
+		bind = "0.0.0.0"
+	}
+	l, err := conn.Listen("tcp", net.JoinHostPort(bind, itoa(f.bindPort)))
+	if err != nil {
+		return fmt.Errorf(msgRemoteFwdFailed, itoa(f.bindPort))
+	}
+	target := net.JoinHostPort(f.host, itoa(f.hostPort))
+	if f.bindPort == 0 {
+		c.Log.Info(msgAllocatedPort, l.Addr().(*net.TCPAddr).Port, target)
+	}
+	c.noteForward("remote " + l.Addr().String() + " -> " + target)
+	go func() {
+		for {
+			in, err := l.Accept()
+			if err != nil {
+				return
 			}
-			continue
-		}
-		target := net.JoinHostPort(f.host, itoa(f.hostPort))
-		if f.bindPort == 0 {
-			c.Log.Info(msgAllocatedPort, l.Addr().(*net.TCPAddr).Port, target)
-		}
-		c.noteForward("remote " + l.Addr().String() + " -> " + target)
-		go func() {
-			for {
-				in, err := l.Accept()
+			go func() {
+				out, err := net.Dial("tcp", target)
 				if err != nil {
+					c.Log.Debug1("connect_to %s: %v", target, err)
+					in.Close()
 					return
 				}
-				go func() {
-					out, err := net.Dial("tcp", target)
-					if err != nil {
-						c.Log.Debug1("connect_to %s: %v", target, err)
-						in.Close()
-						return
-					}
-					pipe(in, out)
-				}()
-			}
-		}()
-	}
+				pipe(in, out)
+			}()
+		}
+	}()
 	return nil
 }
 

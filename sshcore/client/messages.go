@@ -15,10 +15,10 @@ const (
 	msgHostKeyRevoked    = "Host key %s %s revoked by file %s:%d"
 	msgHostKeyWriteError = "Failed to add the host to the list of known hosts (%s): %v"
 
-	// The changed host key banner. It starts with the seed's sentence and
-	// otherwise follows OpenSSH's so that habits and scripts keep working.
-	msgHostKeyChangedBanner = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
-@        WARNING: HOST IDENTIFICATION HAS CHANGED!        @
+	// The changed host key banner. Its first line is the seed's sentence
+	// (design.md §4: the banner starts with it); the rest follows OpenSSH's
+	// so that habits and scripts keep working.
+	msgHostKeyChangedBanner = `WARNING: HOST IDENTIFICATION HAS CHANGED!
 @@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
 IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!
 Someone could be eavesdropping on you right now (man-in-the-middle attack)!
@@ -92,9 +92,18 @@ Load key "%s": bad permissions`
 	msgKilledBySignal    = "Killed by signal %d."
 	msgSubsystemFailed   = "subsystem request failed on channel 0"
 
+	// The ~C command line.
+	msgCmdHelp = `Commands:
+      -L[bind_address:]port:host:hostport    Request local forward
+      -R[bind_address:]port:host:hostport    Request remote forward
+      -D[bind_address:]port                  Request dynamic forward`
+	msgCmdForwarding = "Forwarding port."
+	msgCmdInvalid    = "Invalid command."
+
 	// The escape character help (~?), as OpenSSH prints it.
 	msgEscapeHelp = `Supported escape sequences:
  %[1]s.   - terminate connection (and any multiplexed sessions)
+ %[1]sC   - open a command line
  %[1]s#   - list forwarded connections
  %[1]s?   - this message
  %[1]s^Z  - suspend ssh

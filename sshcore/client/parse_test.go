@@ -123,7 +123,13 @@ func FuzzEscapeFilter(f *testing.F) {
 	f.Add([]byte("ls\r~.\n"), byte('~'))
 	f.Add([]byte("~~~?~#"), byte('~'))
 	f.Fuzz(func(t *testing.T, in []byte, ch byte) {
-		e := &escapeFilter{c: &Client{}, ch: ch, lineHead: true, disconnect: func() {}, suspend: func() {}, w: io.Discard}
+		e := &escapeFilter{c: &Client{}, ch: ch, lineHead: true, disconnect: func() {}, suspend: func() {}, w: io.Discard,
+			command: func(l string) string {
+				if len(l) > 1024 {
+					t.Fatalf("command line of %d bytes", len(l))
+				}
+				return "ok\n"
+			}}
 		if ch == '.' || ch == '?' || ch == '#' || ch == 0x1a {
 			return
 		}
@@ -173,4 +179,22 @@ func FuzzParseEscapeChar(f *testing.F) {
 			t.Fatalf("%q: a ^X form gave the printable %q", s, rune(ch))
 		}
 	})
+}
+
+func TestEscapeCommandLine(t *testing.T) {
+	var got []string
+	var shown bytes.Buffer
+	f := &escapeFilter{c: &Client{}, ch: '~', lineHead: true, w: &shown,
+		command: func(l string) string { got = append(got, l); return "done" }}
+	sent := string(f.filter([]byte("ls\r~C-L 1:h:2\x7f3\rpwd\r~Cabc\x03~?")))
+	if sent != "ls\rpwd\r" {
+		t.Errorf("sent %q", sent)
+	}
+	if len(got) != 1 || got[0] != "-L 1:h:3" {
+		t.Errorf("commands %q", got)
+	}
+	if !strings.Contains(shown.String(), "ssh> ") || !strings.Contains(shown.String(), "done\r\n") ||
+		!strings.Contains(shown.String(), "Supported escape sequences:") {
+		t.Errorf("shown %q", shown.String())
+	}
 }

@@ -218,6 +218,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 				once.Do(func() { close(disconnected) })
 				conn.Close()
 			},
+			command: c.commandLine(conn),
 			suspend: func() {
 				suspendSelf(restoreOnce, makeRaw)
 				// The window may have changed while ssh was stopped.

@@ -3,23 +3,46 @@ package keys
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/binary"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/internal/testenv"
 )
 
-func seedKeys(f *testing.F) (priv, privEnc, pub []byte) {
+func seedKeys(f *testing.F) (priv, pub []byte) {
 	_, k, _ := ed25519.GenerateKey(bytes.NewReader(make([]byte, 64)))
 	priv, _ = MarshalOpenSSH(k, "seed", nil)
-	privEnc, _ = MarshalOpenSSH(k, "seed", []byte("pw"))
 	p, _ := ssh.NewPublicKey(k.Public())
-	return priv, privEnc, ssh.MarshalAuthorizedKey(p)
+	return priv, ssh.MarshalAuthorizedKey(p)
+}
+
+// encryptedSeed is an OpenSSH key encrypted with one bcrypt round, cheap
+// to decrypt on every run of the corpus.
+func encryptedSeed(f *testing.F) []byte {
+	p := filepath.Join(f.TempDir(), "id")
+	out, err := exec.Command(testenv.NeedCmd(f, "ssh-keygen"), "-q", "-a", "1", "-t", "ed25519", "-N", "pw", "-f", p).CombinedOutput()
+	if err != nil {
+		f.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return data
 }
 
 func FuzzParsePrivate(f *testing.F) {
-	priv, privEnc, _ := seedKeys(f)
+	priv, _ := seedKeys(f)
 	f.Add(priv)
-	f.Add(privEnc)
+	f.Add(encryptedSeed(f))
 	f.Add([]byte("-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n"))
 	f.Add([]byte("-----BEGIN PRIVATE KEY-----\n\n-----END PRIVATE KEY-----\n"))
 	f.Add([]byte("junk"))
@@ -39,7 +62,7 @@ func FuzzParsePrivate(f *testing.F) {
 }
 
 func FuzzParsePublic(f *testing.F) {
-	_, _, pub := seedKeys(f)
+	_, pub := seedKeys(f)
 	f.Add(pub)
 	f.Add([]byte("# comment\n" + string(pub)))
 	f.Add([]byte("ssh-rsa AAAA"))
@@ -59,7 +82,7 @@ func FuzzParsePublic(f *testing.F) {
 }
 
 func FuzzParseRFC4716(f *testing.F) {
-	_, _, pub := seedKeys(f)
+	_, pub := seedKeys(f)
 	k, _, _, _, _ := ssh.ParseAuthorizedKey(pub)
 	f.Add(MarshalRFC4716(k, "a comment"))
 	f.Add([]byte(rfc4716Begin + "\nComment: \"x\\\ny\"\nAAAA\n" + rfc4716End + "\n"))
@@ -74,5 +97,44 @@ func FuzzParseRFC4716(f *testing.F) {
 			t.Fatalf("re-parse: %v", err)
 		}
 		_ = h2
+	})
+}
+
+// sshcomSeed builds a valid ssh.com RSA private key for the corpus.
+func sshcomSeed(f *testing.F) []byte {
+	k, err := Generate("rsa", 2048)
+	if err != nil {
+		f.Fatal(err)
+	}
+	rk := k.(*rsa.PrivateKey)
+	var inner []byte
+	for _, v := range []*big.Int{big.NewInt(int64(rk.E)), rk.D, rk.N, rk.Precomputed.Qinv, rk.Primes[1], rk.Primes[0]} {
+		inner = binary.BigEndian.AppendUint32(inner, uint32(v.BitLen()))
+		inner = append(inner, v.Bytes()...)
+	}
+	inner = append(binary.BigEndian.AppendUint32(nil, uint32(len(inner))), inner...)
+	str := func(b []byte, s []byte) []byte { return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...) }
+	body := str(nil, []byte("if-modn{sign{rsa-pkcs1-sha1},encrypt{rsa-pkcs1v2-oaep}}"))
+	body = str(body, []byte("none"))
+	body = str(body, inner)
+	blob := binary.BigEndian.AppendUint32(nil, sshcomMagic)
+	blob = binary.BigEndian.AppendUint32(blob, uint32(len(body)+8))
+	blob = append(blob, body...)
+	return []byte(sshcomBegin + "\nComment: \"seed\"\n" + base64.StdEncoding.EncodeToString(blob) + "\n" + sshcomEnd + "\n")
+}
+
+func FuzzParseSSHComPrivate(f *testing.F) {
+	seed := sshcomSeed(f)
+	if _, c, err := ParseSSHComPrivate(seed); err != nil || c != "seed" {
+		f.Fatalf("seed does not parse: %v", err)
+	}
+	f.Add(seed)
+	f.Add([]byte(sshcomBegin + "\nComment: \"x\"\nP2/56wAAAAg=\n" + sshcomEnd + "\n"))
+	f.Add([]byte(sshcomBegin + "\n" + sshcomEnd + "\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, _, err := ParseSSHComPrivate(data)
+		if err == nil && k.Validate() != nil {
+			t.Fatal("invalid key accepted")
+		}
 	})
 }

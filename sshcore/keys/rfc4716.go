@@ -17,28 +17,39 @@ const (
 // ssh2 installations, returning the key and its headers (Comment unquoted).
 // Errors name the line.
 func ParseRFC4716(data []byte) (ssh.PublicKey, map[string]string, error) {
+	blob, headers, endLine, err := parseArmor(data, rfc4716Begin, rfc4716End)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := ssh.ParsePublicKey(blob)
+	if err != nil {
+		return nil, nil, fmt.Errorf("line %d: %v", endLine, err)
+	}
+	return k, headers, nil
+}
+
+// parseArmor reads the "---- BEGIN ... ----" framing RFC 4716 defines
+// (also used by ssh.com private keys): headers with "\" continuations,
+// then base64 up to the end line, whose number it returns.
+func parseArmor(data []byte, begin, end string) ([]byte, map[string]string, int, error) {
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 	i := 0
-	for ; i < len(lines) && strings.TrimSpace(lines[i]) != rfc4716Begin; i++ {
+	for ; i < len(lines) && strings.TrimSpace(lines[i]) != begin; i++ {
 	}
 	if i == len(lines) {
-		return nil, nil, fmt.Errorf("line 1: missing %q", rfc4716Begin)
+		return nil, nil, 0, fmt.Errorf("line 1: missing %q", begin)
 	}
 	headers := map[string]string{}
 	var body strings.Builder
 	inHeaders := true
 	for i++; i < len(lines); i++ {
 		line := strings.TrimRight(lines[i], " \t\r")
-		if line == rfc4716End {
+		if line == end {
 			blob, err := base64.StdEncoding.DecodeString(body.String())
 			if err != nil {
-				return nil, nil, fmt.Errorf("line %d: bad base64 key data", i+1)
+				return nil, nil, 0, fmt.Errorf("line %d: bad base64 key data", i+1)
 			}
-			k, err := ssh.ParsePublicKey(blob)
-			if err != nil {
-				return nil, nil, fmt.Errorf("line %d: %v", i+1, err)
-			}
-			return k, headers, nil
+			return blob, headers, i + 1, nil
 		}
 		if inHeaders && strings.Contains(line, ":") {
 			tag, value, _ := strings.Cut(line, ":")
@@ -47,13 +58,13 @@ func ParseRFC4716(data []byte) (ssh.PublicKey, map[string]string, error) {
 			for strings.HasSuffix(value, "\\") {
 				i++
 				if i >= len(lines) {
-					return nil, nil, fmt.Errorf("line %d: header continues past end of file", start)
+					return nil, nil, 0, fmt.Errorf("line %d: header continues past end of file", start)
 				}
 				value = value[:len(value)-1] + strings.TrimRight(lines[i], " \t\r")
 			}
 			tag = strings.TrimSpace(tag)
 			if tag == "" || len(tag) > 64 || strings.ContainsAny(tag, " \t") {
-				return nil, nil, fmt.Errorf("line %d: bad header tag %q", start, tag)
+				return nil, nil, 0, fmt.Errorf("line %d: bad header tag %q", start, tag)
 			}
 			value = strings.TrimSpace(value)
 			if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
@@ -65,7 +76,7 @@ func ParseRFC4716(data []byte) (ssh.PublicKey, map[string]string, error) {
 		inHeaders = false
 		body.WriteString(strings.TrimSpace(line))
 	}
-	return nil, nil, fmt.Errorf("line %d: missing %q", len(lines), rfc4716End)
+	return nil, nil, 0, fmt.Errorf("line %d: missing %q", len(lines), end)
 }
 
 // MarshalRFC4716 writes key in RFC 4716 form with a Comment header (when

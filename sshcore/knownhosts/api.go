@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/configfmt"
 	"sshbox/internal/atomicfile"
 )
 
@@ -231,5 +232,13 @@ func Append(file, host string, port int, key ssh.PublicKey, hash bool) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return err
 	}
-	return atomicfile.Append(file, []byte(FormatLine(host, port, key, hash)+"\n"), 0o600)
+	line := FormatLine(host, port, key, hash)
+	// A file in record format (copied from OpenVMS) gets a record, not a
+	// stray LF line.
+	if old, err := os.ReadFile(file); err == nil {
+		if recs, f, err := configfmt.Decode(old); err == nil && f != configfmt.StreamLF {
+			return atomicfile.WriteFile(file, configfmt.Encode(append(recs, line), f), 0o600)
+		}
+	}
+	return atomicfile.Append(file, []byte(line+"\n"), 0o600)
 }

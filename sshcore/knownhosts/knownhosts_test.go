@@ -261,6 +261,15 @@ func TestRecordFormats(t *testing.T) {
 		if r := db.Check("vms.example", 2200, k); r.Status != Known || r.Entry.Line != 3 {
 			t.Errorf("format %v: %+v", f, r)
 		}
+		// Append adds a record in the file's own format.
+		if err := Append(p, "new.example", 22, k, false); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(p)
+		recs, got, err := configfmt.Decode(data)
+		if err != nil || got != f || len(recs) != 4 || !strings.HasPrefix(recs[3], "new.example ") {
+			t.Errorf("after Append to %v: %v %v %q", f, err, got, recs)
+		}
 	}
 }
 
