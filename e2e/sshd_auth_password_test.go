@@ -21,14 +21,16 @@ func sshpassLogin(t *testing.T, port int, user, password, method string, extra [
 		// OpenSSH shows our prompt as "(user@host) Password: ".
 		args = append(args, "-P", "Password:")
 	}
-	args = append(args, testenv.NeedCmd(t, "ssh"), "-F", "none", "-o", "StrictHostKeyChecking=no",
+	// extra first: for ssh the first value of an option wins.
+	args = append(args, testenv.NeedCmd(t, "ssh"))
+	args = append(args, extra...)
+	args = append(args, "-F", "none", "-o", "StrictHostKeyChecking=no",
 		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
 		"-o", "PreferredAuthentications="+method, "-o", "NumberOfPasswordPrompts=1",
 		"-p", fmt.Sprint(port), "-l", user)
 	if !strings.Contains(method, "publickey") {
 		args = append(args, "-o", "PubkeyAuthentication=no")
 	}
-	args = append(args, extra...)
 	args = append(args, "127.0.0.1")
 	args = append(args, command...)
 	cmd := exec.Command(testenv.NeedCmd(t, "sshpass"), args...)

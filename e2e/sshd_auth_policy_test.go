@@ -271,3 +271,37 @@ func TestSshdAuthMatchUser(t *testing.T) {
 		t.Fatalf("Match User ForceCommand: status %d, %q", code, out)
 	}
 }
+
+// TestSshdAuthSSH2Dialect: an OpenVMS/Tectia-style sshd2_config turns the
+// same methods and policies on: AllowedAuthentications, PasswordGuesses,
+// DenyUsers, BannerMessageFile.
+func TestSshdAuthSSH2Dialect(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	u.SetPassword(t, "vms-style", "SHA512")
+	denied := testenv.NewUser(t, "")
+	denied.SetPassword(t, "vms-denied", "SHA512")
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	hostKey := testenv.OpenSSHKey(t, dir, "ed25519")
+	banner := filepath.Join(dir, "banner")
+	os.WriteFile(banner, []byte("ssh2 dialect banner\n"), 0o644)
+	port := testenv.FreePort(t)
+	cfg := fmt.Sprintf("## sshd2_config\n*:\n  Port %d\n  ListenAddress 127.0.0.1\n  HostKeyFile %s\n  PidFile none\n"+
+		"  AllowedAuthentications keyboard-interactive,password\n  PasswordGuesses 2\n  DenyUsers %s\n  BannerMessageFile %s\n",
+		port, hostKey, denied.Name, banner)
+	cfgPath := filepath.Join(dir, "sshd2_config")
+	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+	p := testenv.Start(t, testenv.Bin(t, ""), "sshd", "-D", "-e", "-f", cfgPath)
+	d := &testenv.Sshbox{Port: port, Addr: fmt.Sprintf("127.0.0.1:%d", port), HostKey: hostKey, ConfigPath: cfgPath, Proc: p}
+	d.WaitLog(t, "Server listening on", 20*time.Second)
+
+	out, errOut, code := sshpassLogin(t, port, u.Name, "vms-style", "keyboard-interactive", []string{"-o", "LogLevel=INFO"}, "id -un")
+	if code != 0 || strings.TrimSpace(out) != u.Name || !strings.Contains(errOut, "ssh2 dialect banner") {
+		t.Fatalf("kbd-int through an ssh2 config: status %d, %q %q\n%s", code, out, errOut, p.Stderr.String())
+	}
+	if _, _, code := sshpassLogin(t, port, denied.Name, "vms-denied", "password", nil, "true"); code == 0 {
+		t.Fatal("DenyUsers of an ssh2 config let the user in")
+	}
+	d.WaitLog(t, "User "+denied.Name+" from 127.0.0.1 not allowed because listed in DenyUsers", 5*time.Second)
+}
