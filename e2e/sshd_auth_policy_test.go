@@ -305,3 +305,21 @@ func TestSshdAuthSSH2Dialect(t *testing.T) {
 	}
 	d.WaitLog(t, "User "+denied.Name+" from 127.0.0.1 not allowed because listed in DenyUsers", 5*time.Second)
 }
+
+// TestSshdAuthMatchUserEnables: a Match User block may switch on a method
+// that is off for everybody else, and only that user is offered it.
+func TestSshdAuthMatchUserEnables(t *testing.T) {
+	t.Parallel()
+	a := testenv.NewUser(t, "")
+	b := testenv.NewUser(t, "")
+	a.SetPassword(t, "pw-a-2", "SHA256")
+	b.SetPassword(t, "pw-b-2", "SHA256")
+	d := testenv.StartSshbox(t, "PasswordAuthentication no\nKbdInteractiveAuthentication no\nMatch User "+a.Name+"\n\tPasswordAuthentication yes")
+	if out, errOut, code := sshpassLogin(t, d.Port, a.Name, "pw-a-2", "password", nil, "id -un"); code != 0 || strings.TrimSpace(out) != a.Name {
+		t.Fatalf("Match User PasswordAuthentication yes: status %d, %q %q\n%s", code, out, errOut, d.Proc.Stderr.String())
+	}
+	_, errOut, code := sshpassLogin(t, d.Port, b.Name, "pw-b-2", "password", nil, "true")
+	if code == 0 || !strings.Contains(errOut, "Permission denied (publickey)") {
+		t.Fatalf("another user: status %d, %q", code, errOut)
+	}
+}

@@ -143,15 +143,41 @@ func (c *conn) callbacks(methods map[string]bool) ssh.ServerAuthCallbacks {
 }
 
 // setupMethods installs the callbacks of the methods offered first. The
-// options before the user is known decide; Match User blocks can narrow
-// them later (each callback checks methodAllowed with the user's options).
+// options before the user is known decide them; each callback checks
+// methodAllowed with the user's own options, and the "none" request
+// switches to the user's list when Match blocks change it.
 func setupMethods(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions) {
 	next, _ := nextMethods(opts, nil)
 	cb := c.callbacks(next)
 	cfg.PublicKeyCallback = cb.PublicKeyCallback
 	cfg.PasswordCallback = cb.PasswordCallback
 	cfg.KeyboardInteractiveCallback = cb.KeyboardInteractiveCallback
+	// Clients start with the "none" method, naming their user: when
+	// Match User or Match Group give that user other methods than the
+	// connection's, the answer carries the user's own list (as a partial
+	// success, the only way x/crypto has to change the list offered).
+	cfg.NoClientAuth = true
+	cfg.NoClientAuthCallback = func(meta ssh.ConnMetadata) (*ssh.Permissions, error) {
+		a := c.admit(meta.User())
+		mine, _ := nextMethods(a.opts, nil)
+		if len(mine) == 0 || sameMethods(mine, next) {
+			return nil, errDenied
+		}
+		return nil, &ssh.PartialSuccessError{Next: c.callbacks(mine)}
+	}
 	// VerifiedPublicKeyCallback is not part of the per-step callbacks in
 	// x/crypto: it stays installed, and the step logic runs inside it.
 	cfg.VerifiedPublicKeyCallback = c.verifiedPublicKey
+}
+
+func sameMethods(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for m := range a {
+		if !b[m] {
+			return false
+		}
+	}
+	return true
 }
