@@ -199,3 +199,43 @@ func TestSshdAuthMaxSessions(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestSshdAuthMaxStartupsRandomDrop: with start:rate:full, the first
+// connections are always served, those between start and full randomly
+// dropped, and none beyond full kept.
+func TestSshdAuthMaxStartupsRandomDrop(t *testing.T) {
+	t.Parallel()
+	d := testenv.StartSshbox(t, "MaxStartups 3:50:8\nLoginGraceTime 30")
+	var kept []bool
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := 0; i < 30; i++ {
+		nc, err := net.Dial("tcp", d.Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, nc)
+		nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		buf := make([]byte, 8)
+		k, err := nc.Read(buf)
+		kept = append(kept, err == nil && strings.HasPrefix(string(buf[:k]), "SSH-2.0"))
+	}
+	n := 0
+	for i, k := range kept {
+		if i < 3 && !k {
+			t.Fatalf("connection %d of the first 3 dropped: %v", i+1, kept)
+		}
+		if k {
+			n++
+		}
+	}
+	// Between 3 and 8 kept connections each new one is dropped with at
+	// least 50% probability: 27 drops in a row happen once in 2^27.
+	if n <= 3 || n > 8 {
+		t.Fatalf("%d connections kept, want 4 to 8: %v", n, kept)
+	}
+}

@@ -153,6 +153,7 @@ func TestSshdAuthMaxAuthTries(t *testing.T) {
 	}
 	log := d.WaitLog(t, "Disconnecting authenticating user "+u.Name+" 127.0.0.1 port ", 5*time.Second)
 	d.WaitLog(t, ": Too many authentication failures [preauth]", 5*time.Second)
+	d.WaitLog(t, "maximum authentication attempts exceeded for "+u.Name+" from 127.0.0.1 port ", 5*time.Second)
 	if n := strings.Count(log, "Failed password for "+u.Name); n != 3 {
 		t.Fatalf("%d failed passwords logged, want 3:\n%s", n, log)
 	}

@@ -24,7 +24,9 @@ func (c *conn) clientAlive() {
 			return
 		case <-t.C:
 		}
-		if int(missed.Add(1)) > opts.ClientAliveCountMax {
+		// ClientAliveCountMax 0 keeps sending without ever giving up,
+		// as in OpenSSH.
+		if int(missed.Add(1)) > opts.ClientAliveCountMax && opts.ClientAliveCountMax > 0 {
 			c.srv.log().Infof(msgAliveTimeout, c.user.name, c.remoteIP, c.remotePort)
 			c.nc.Close()
 			return

@@ -177,8 +177,10 @@ func (c *conn) logPreauthEnd(err error) {
 	case errors.As(err, &ne) && ne.Timeout():
 		log.Infof(msgTimeoutPreauth, c.remoteIP, c.remotePort)
 	case strings.Contains(err.Error(), "too many authentication failures") && adm != nil && adm.acct == nil:
+		log.Errorf(msgMaxAuthExceeded, "invalid user "+user, c.remoteIP, c.remotePort)
 		log.Infof(msgTooManyAuthInval, user, c.remoteIP, c.remotePort)
 	case strings.Contains(err.Error(), "too many authentication failures"):
+		log.Errorf(msgMaxAuthExceeded, user, c.remoteIP, c.remotePort)
 		log.Infof(msgTooManyAuth, user, c.remoteIP, c.remotePort)
 	case strings.Contains(err.Error(), "no common algorithm"):
 		log.Infof(msgNegotiateFailed, c.remoteIP, c.remotePort, err)

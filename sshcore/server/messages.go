@@ -41,6 +41,7 @@ const (
 	msgPartial          = "Partial %s for %s from %s port %d ssh2%s"
 	msgPasswordWhy      = "%s for %s refused: %v"
 	msgTooManyAuth      = "Disconnecting authenticating user %s %s port %d: Too many authentication failures [preauth]"
+	msgMaxAuthExceeded  = "maximum authentication attempts exceeded for %s from %s port %d ssh2 [preauth]"
 	msgTooManyAuthInval = "Disconnecting invalid user %s %s port %d: Too many authentication failures [preauth]"
 	msgDropStartup      = "drop connection #%d from [%s]:%d on [%s]:%d past MaxStartups"
 	msgAliveTimeout     = "Timeout, client not responding from user %s %s port %d"
