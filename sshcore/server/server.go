@@ -39,8 +39,8 @@ type Server struct {
 	// Subsystem line names another one (and for internal-sftp): argv with
 	// argv[0] being the path. Empty means this very binary as sftp-server.
 	SftpServer []string
-	// ShadowFile is where locked and expired accounts are looked up;
-	// empty means /etc/shadow.
+	// ShadowFile is where password hashes, locked and expired accounts
+	// are looked up (through sshcore/passwd); empty means /etc/shadow.
 	ShadowFile string
 
 	mu        sync.Mutex
