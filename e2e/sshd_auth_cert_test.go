@@ -143,4 +143,10 @@ func TestSshdAuthCertAuthorityLine(t *testing.T) {
 	if _, _, code := sshdLogin(t, d, userCert(t, ca, u.Name), u.Name, nil, nil, "true"); code != 255 {
 		t.Fatalf("principal not in principals=: status %d", code)
 	}
+	// PubkeyAcceptedAlgorithms without certificate algorithms refuses them.
+	d2 := testenv.StartSshbox(t, "PubkeyAcceptedAlgorithms ssh-ed25519")
+	if _, _, code := sshdLogin(t, d2, userCert(t, ca, "deploy"), u.Name, nil, nil, "true"); code != 255 {
+		t.Fatalf("certificate with PubkeyAcceptedAlgorithms ssh-ed25519: status %d", code)
+	}
+	d2.WaitLog(t, "refused: certificate type not in PubkeyAcceptedAlgorithms", 5*time.Second)
 }

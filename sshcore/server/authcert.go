@@ -111,6 +111,9 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	if cert.CertType != ssh.UserCert {
 		return refuse("not a user certificate")
 	}
+	if !c.certAlgoAllowed(cert) {
+		return refuse("certificate type not in PubkeyAcceptedAlgorithms")
+	}
 	opts := a.opts
 	var ko *keyOptions
 	var allowed []string // principals that may log in as this user
@@ -321,4 +324,14 @@ func (c *conn) findCertAuthority(a *admission, ca ssh.PublicKey) *keyOptions {
 		}
 	}
 	return nil
+}
+
+// certAlgoAllowed says whether PubkeyAcceptedAlgorithms names an algorithm
+// for the certificate's type (for RSA, one of the rsa-sha2 certificate
+// algorithms: which one the client signs with is not known yet).
+func (c *conn) certAlgoAllowed(cert *ssh.Certificate) bool {
+	if cert.Key.Type() == ssh.KeyAlgoRSA {
+		return c.certAlgos[ssh.CertAlgoRSASHA512v01] || c.certAlgos[ssh.CertAlgoRSASHA256v01] || c.certAlgos[ssh.CertAlgoRSAv01]
+	}
+	return c.certAlgos[cert.Type()]
 }

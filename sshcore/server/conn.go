@@ -43,9 +43,10 @@ type conn struct {
 	sessions       sync.WaitGroup
 	gone           chan struct{} // closed when the client has left
 	agent          agentForward
-	counted        bool   // counts against MaxStartups
-	authDone       func() // ends the MaxStartups count of this connection
-	sessionsOpen   int    // session channels open (MaxSessions)
+	counted        bool            // counts against MaxStartups
+	authDone       func()          // ends the MaxStartups count of this connection
+	sessionsOpen   int             // session channels open (MaxSessions)
+	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
@@ -242,6 +243,11 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 		// certificates are accepted through their key's algorithm.
 		if !strings.Contains(a, "-cert-") {
 			cfg.PublicKeyAuthAlgorithms = append(cfg.PublicKeyAuthAlgorithms, a)
+		} else {
+			if c.certAlgos == nil {
+				c.certAlgos = map[string]bool{}
+			}
+			c.certAlgos[a] = true
 		}
 	}
 	cfg.AuthLogCallback = c.authLog
