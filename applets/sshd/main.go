@@ -138,6 +138,7 @@ func run(f *flags) int {
 		}
 		return 1
 	}
+	keys = server.AddHostCertificates(keys, global.HostCertificates, log.Errorf)
 	if f.test {
 		return 0
 	}

@@ -2,12 +2,15 @@ package server
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
 	"strconv"
 	"strings"
 	"time"
+
+	"sshbox/sshcore/passwd"
 )
 
 // account is what sshd knows about a local user: the passwd entry and the
@@ -68,51 +71,22 @@ func loginShell(name string) string {
 	return ""
 }
 
-// shadowEntry is the part of /etc/shadow that decides whether an account
-// may log in at all.
-type shadowEntry struct {
-	Hash   string
-	Expire int64 // days since 1970-01-01, -1 when unset
-}
-
-// readShadow returns name's shadow entry; ok is false when there is none or
-// the file cannot be read (an unprivileged sshd cannot read it, and a system
-// without shadow passwords has no such file).
-func readShadow(path, name string) (shadowEntry, bool) {
-	f, err := os.Open(path)
-	if err != nil {
-		return shadowEntry{}, false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), ":")
-		if len(fields) < 8 || fields[0] != name {
-			continue
-		}
-		e := shadowEntry{Hash: fields[1], Expire: -1}
-		if fields[7] != "" {
-			if n, err := strconv.ParseInt(fields[7], 10, 64); err == nil {
-				e.Expire = n
-			}
-		}
-		return e, true
-	}
-	return shadowEntry{}, false
-}
-
 // refusal says why an existing account may not log in, in the words that
 // complete "User U from A not allowed because ...", or "" when it may. It
 // follows OpenSSH's allowed_users() without PAM: a password starting with
 // "!" locks the account for every method, an expired account is refused, a
 // shell that is missing or not executable is refused; and, as design.md §5
 // demands beyond OpenSSH, so is a missing home directory.
-func refusal(a *account, shadowPath string, now time.Time) string {
-	if sh, ok := readShadow(shadowPath, a.Name); ok {
-		if strings.HasPrefix(sh.Hash, "!") {
+//
+// The shadow entry comes from sshcore/passwd, the one reader of the account
+// database; an entry it cannot read (an unprivileged sshd, a system without
+// shadow passwords) locks nothing.
+func refusal(a *account, db *passwd.DB, now time.Time) string {
+	if pa, err := db.Lookup(a.Name); err == nil {
+		switch err := pa.Valid(now); {
+		case errors.Is(err, passwd.ErrLocked):
 			return whyLocked
-		}
-		if sh.Expire >= 0 && now.Unix()/86400 >= sh.Expire {
+		case errors.Is(err, passwd.ErrExpired):
 			return whyExpired
 		}
 	}

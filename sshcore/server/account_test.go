@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sshbox/sshcore/passwd"
 )
 
 func TestRefusal(t *testing.T) {
@@ -18,6 +20,13 @@ func TestRefusal(t *testing.T) {
 	os.WriteFile(noexec, []byte("#!/bin/sh\n"), 0o644)
 	shadow := filepath.Join(dir, "shadow")
 	os.WriteFile(shadow, []byte("ok:*:19000:0:99999:7:::\nlocked:!$y$j9T$x:19000:0:99999:7:::\nexpired:*:19000:0:99999:7::20000:\nfuture:*:19000:0:99999:7::99999:\n"), 0o600)
+	pw := filepath.Join(dir, "passwd")
+	var lines string
+	for _, n := range []string{"ok", "future", "locked", "expired"} {
+		lines += n + ":x:1000:1000::/home/" + n + ":/bin/sh\n"
+	}
+	os.WriteFile(pw, []byte(lines), 0o644)
+	db := &passwd.DB{PasswdFile: pw, ShadowFile: shadow}
 	now := time.Unix(20001*86400, 0)
 	cases := []struct {
 		name, home, shell, want string
@@ -33,7 +42,7 @@ func TestRefusal(t *testing.T) {
 		{"ok", filepath.Join(dir, "nohome"), shell, "home directory " + filepath.Join(dir, "nohome") + " does not exist"},
 	}
 	for _, c := range cases {
-		got := refusal(&account{Name: c.name, Home: c.home, Shell: c.shell}, shadow, now)
+		got := refusal(&account{Name: c.name, Home: c.home, Shell: c.shell}, db, now)
 		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
 			t.Errorf("%s (home %s, shell %s): %q, want %q", c.name, c.home, c.shell, got, c.want)
 		}

@@ -74,10 +74,6 @@ func (c *conn) admit(name string) *admission {
 		return a
 	}
 	a.acct = acct
-	shadow := c.srv.ShadowFile
-	if shadow == "" {
-		shadow = "/etc/shadow"
-	}
 	if euid := os.Geteuid(); euid != 0 && acct.UID != uint32(euid) {
 		self := fmt.Sprint(euid)
 		if u, err := user.LookupId(self); err == nil {
@@ -89,7 +85,7 @@ func (c *conn) admit(name string) *admission {
 		a.why = "root login is not permitted"
 		return a
 	} else {
-		a.why = refusal(acct, shadow, time.Now())
+		a.why = refusal(acct, c.srv.accounts(), time.Now())
 	}
 	for _, check := range admissionChecks {
 		if a.why != "" {

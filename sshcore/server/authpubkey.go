@@ -6,22 +6,12 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
-
-	"sshbox/configfmt"
 )
 
-func init() { authMethods = append(authMethods, setupPublicKey) }
+func init() { authMethods = append(authMethods, setupMethods) }
 
 // defaultAuthorizedKeysFiles is OpenSSH's default AuthorizedKeysFile.
 var defaultAuthorizedKeysFiles = []string{".ssh/authorized_keys", ".ssh/authorized_keys2"}
-
-func setupPublicKey(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions) {
-	if !opts.PubkeyAuthentication {
-		return
-	}
-	cfg.PublicKeyCallback = c.publicKey
-	cfg.VerifiedPublicKeyCallback = c.verifiedPublicKey
-}
 
 // publicKey decides whether key may log in as the user; x/crypto asks it
 // both for a query and before checking a signature, caching the answer.
@@ -43,8 +33,18 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		acct = &account{Name: name, Home: "/nonexistent/sshbox", UID: ^uint32(0)}
 	}
 	opts := a.opts
-	if !opts.PubkeyAuthentication {
+	if !opts.PubkeyAuthentication || !c.methodAllowed(a, "publickey") {
 		return nil, errDenied
+	}
+	if cert, ok := key.(*ssh.Certificate); ok {
+		if a.why != "" || a.acct == nil || c.isRevoked(opts.RevokedKeys, key) {
+			return nil, errDenied
+		}
+		ko, err := c.checkCertificate(a, cert)
+		if err != nil {
+			return nil, err
+		}
+		return c.keyFound(a, key, ko)
 	}
 	files := opts.AuthorizedKeysFile
 	if len(files) == 0 {
@@ -82,7 +82,17 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 			fmt.Sprintf(": %s %s (key not in authorized keys)", keyTypeName(key), ssh.FingerprintSHA256(key)))
 		return nil, errDenied
 	}
-	if a.acct.UID == 0 && strings.EqualFold(opts.PermitRootLogin, "forced-commands-only") && !found.HasCommand {
+	if c.isRevoked(opts.RevokedKeys, key) {
+		return nil, errDenied
+	}
+	return c.keyFound(a, key, found)
+}
+
+// keyFound records that key (a plain key or a certificate) may log in as
+// the user with options found, once root's rules are applied.
+func (c *conn) keyFound(a *admission, key ssh.PublicKey, found *keyOptions) (*ssh.Permissions, error) {
+	name := a.name
+	if a.acct.UID == 0 && strings.EqualFold(a.opts.PermitRootLogin, "forced-commands-only") && !found.HasCommand {
 		c.srv.log().Infof(msgRootRefused, c.remoteIP, c.remotePort)
 		return nil, errDenied
 	}
@@ -106,7 +116,13 @@ func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms
 	if ko == nil || a == nil || a.acct == nil || a.why != "" {
 		return nil, errDenied
 	}
-	c.accepted(a, "publickey", fmt.Sprintf(": %s %s", keyTypeName(key), fp), ko)
+	detail := fmt.Sprintf(": %s %s", keyTypeName(key), fp)
+	if cert, ok := key.(*ssh.Certificate); ok {
+		detail = ": " + certDetail(cert)
+	}
+	if err := c.methodPassed(a, "publickey", detail, ko); err != nil {
+		return nil, err
+	}
 	return perms, nil
 }
 

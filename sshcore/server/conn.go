@@ -32,19 +32,32 @@ type conn struct {
 	admissions map[string]*admission // by user name, see auth.go
 	authUser   string                // last user name a client tried
 	keyOpts    map[string]*keyOptions
-	user       *admission  // set once authenticated
-	auth       *keyOptions // the authorized_keys options that let it in
-	sshConn    *ssh.ServerConn
-	sessions   sync.WaitGroup
-	gone       chan struct{} // closed when the client has left
-	agent      agentForward
+	// methodsDone are the methods passed so far (AuthenticationMethods);
+	// partialKeyOpts the authorized_keys options of a key passed in an
+	// earlier step, which still apply to the session.
+	methodsDone    []string
+	partialKeyOpts *keyOptions
+	user           *admission  // set once authenticated
+	auth           *keyOptions // the authorized_keys options that let it in
+	sshConn        *ssh.ServerConn
+	sessions       sync.WaitGroup
+	gone           chan struct{} // closed when the client has left
+	agent          agentForward
+	counted        bool            // counts against MaxStartups
+	authDone       func()          // ends the MaxStartups count of this connection
+	sessionsOpen   int             // session channels open (MaxSessions)
+	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
 // leaves; it is what the listener runs per connection and what sshd -i runs
 // on stdin/stdout. It closes nc.
-func (s *Server) ServeConn(nc net.Conn) {
-	c := &conn{srv: s, nc: nc, config: s.currentConfig(), gone: make(chan struct{})}
+func (s *Server) ServeConn(nc net.Conn) { s.serveConn(nc, false) }
+
+// serveConn serves nc; counted says whether it counts against MaxStartups
+// (connections from a listener do).
+func (s *Server) serveConn(nc net.Conn, counted bool) {
+	c := &conn{srv: s, nc: nc, config: s.currentConfig(), gone: make(chan struct{}), counted: counted, authDone: func() {}}
 	c.remoteIP, c.remotePort = splitAddr(nc.RemoteAddr())
 	c.localIP, c.localPort = splitAddr(nc.LocalAddr())
 	s.track(c, true)
@@ -100,6 +113,14 @@ func (c *conn) serve() {
 		return
 	}
 	c.opts = opts
+	if c.counted {
+		done, ok := c.srv.admitStartup(c.nc, opts.MaxStartups)
+		if !ok {
+			return
+		}
+		c.authDone = done
+		defer done()
+	}
 	log.Verbosef(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
 	cfg, err := c.sshConfig(opts)
 	if err != nil {
@@ -110,6 +131,7 @@ func (c *conn) serve() {
 		c.nc.SetDeadline(time.Now().Add(opts.LoginGraceTime))
 	}
 	sconn, chans, reqs, err := ssh.NewServerConn(c.nc, cfg)
+	c.authDone()
 	if err != nil {
 		c.logPreauthEnd(err)
 		return
@@ -132,6 +154,7 @@ func (c *conn) serve() {
 		defer c.sessions.Done()
 		c.handleGlobalRequests(reqs)
 	}()
+	go c.clientAlive()
 	for nch := range chans {
 		c.handleChannel(nch)
 	}
@@ -154,6 +177,12 @@ func (c *conn) logPreauthEnd(err error) {
 	switch {
 	case errors.As(err, &ne) && ne.Timeout():
 		log.Infof(msgTimeoutPreauth, c.remoteIP, c.remotePort)
+	case strings.Contains(err.Error(), "too many authentication failures") && adm != nil && adm.acct == nil:
+		log.Errorf(msgMaxAuthExceeded, "invalid user "+user, c.remoteIP, c.remotePort)
+		log.Infof(msgTooManyAuthInval, user, c.remoteIP, c.remotePort)
+	case strings.Contains(err.Error(), "too many authentication failures"):
+		log.Errorf(msgMaxAuthExceeded, user, c.remoteIP, c.remotePort)
+		log.Infof(msgTooManyAuth, user, c.remoteIP, c.remotePort)
 	case strings.Contains(err.Error(), "no common algorithm"):
 		log.Infof(msgNegotiateFailed, c.remoteIP, c.remotePort, err)
 	case user != "" && adm != nil && adm.acct == nil:
@@ -210,8 +239,15 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 		return nil, fmt.Errorf("PubkeyAcceptedAlgorithms: %v", err)
 	}
 	for _, a := range pkAlgos {
+		// x/crypto checks the signature algorithm against this list:
+		// certificates are accepted through their key's algorithm.
 		if !strings.Contains(a, "-cert-") {
 			cfg.PublicKeyAuthAlgorithms = append(cfg.PublicKeyAuthAlgorithms, a)
+		} else {
+			if c.certAlgos == nil {
+				c.certAlgos = map[string]bool{}
+			}
+			c.certAlgos[a] = true
 		}
 	}
 	cfg.AuthLogCallback = c.authLog
@@ -230,6 +266,23 @@ func restrictHostKey(k ssh.Signer, allowed []string) ssh.Signer {
 	as, ok := k.(ssh.AlgorithmSigner)
 	if !ok {
 		return k
+	}
+	if cert, isCert := k.PublicKey().(*ssh.Certificate); isCert {
+		// A HostCertificate: offered whole when one of its certificate
+		// algorithms is allowed (x/crypto picks the signature algorithm
+		// from the negotiated name).
+		names := []string{cert.Type()}
+		if cert.Key.Type() == ssh.KeyAlgoRSA {
+			names = []string{ssh.CertAlgoRSASHA512v01, ssh.CertAlgoRSASHA256v01}
+		}
+		for _, n := range names {
+			for _, b := range allowed {
+				if n == b {
+					return k
+				}
+			}
+		}
+		return nil
 	}
 	var algos []string
 	switch k.PublicKey().Type() {

@@ -26,6 +26,7 @@ const (
 	msgKeyExpired       = "%s:%d: key expired at %s"
 	msgChildStartFailed = "session: cannot start %s for %s: %v"
 	msgHostKeyLoad      = "Unable to load host key: %s: %v"
+	msgHostCertLoad     = "Could not load host certificate %s: %v"
 	msgHostKeyGen       = "Generating %s host key %s"
 	msgNoHostKeys       = "sshd: no hostkeys available -- exiting."
 	msgRootRefused      = "ROOT LOGIN REFUSED FROM %s port %d"
@@ -37,7 +38,23 @@ const (
 	msgEnvIgnored       = "Ignoring env request %s: disallowed name"
 	msgAgentFailed      = "agent forwarding: %v"
 	msgAuthFailedDebug  = "%s authentication for %s failed: %v"
+	msgPartial          = "Partial %s for %s from %s port %d ssh2%s"
+	msgPasswordWhy      = "%s for %s refused: %v"
+	msgTooManyAuth      = "Disconnecting authenticating user %s %s port %d: Too many authentication failures [preauth]"
+	msgMaxAuthExceeded  = "maximum authentication attempts exceeded for %s from %s port %d ssh2 [preauth]"
+	msgTooManyAuthInval = "Disconnecting invalid user %s %s port %d: Too many authentication failures [preauth]"
+	msgDropStartup      = "drop connection #%d from [%s]:%d on [%s]:%d past MaxStartups"
+	msgAliveTimeout     = "Timeout, client not responding from user %s %s port %d"
+	msgBannerRead       = "Banner %s: %v"
+	msgRevokedRead      = "RevokedKeys %s: %v"
+	msgTrustedCARead    = "TrustedUserCAKeys %s: %v"
+	msgKeyRevoked       = "Authentication key %s %s revoked by file %s"
+	msgCertRefused      = "Certificate %s for %s refused: %s"
+	msgSessionLimit     = "session: MaxSessions %d reached for user %s %s port %d"
 )
+
+// The prompt of keyboard-interactive logins, as OpenSSH's PAM dialog shows it.
+const kbdPasswordPrompt = "Password: "
 
 // Reasons completing msgNotAllowed ("User U from A not allowed because ...").
 const (
@@ -47,4 +64,8 @@ const (
 	whyShellNoX   = "shell %s is not executable"
 	whyNoHome     = "home directory %s does not exist"
 	whyNotOwnUser = "sshd runs as %s and only that user can log in"
+	whyDenyUsers  = "listed in DenyUsers"
+	whyAllowUsers = "not listed in AllowUsers"
+	whyDenyGroups = "a group is listed in DenyGroups"
+	whyAllowGrps  = "none of user's groups are listed in AllowGroups"
 )

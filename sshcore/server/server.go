@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/sshcore/passwd"
 )
 
 // ConfigFunc returns the options for one connection with Match blocks
@@ -38,8 +39,8 @@ type Server struct {
 	// Subsystem line names another one (and for internal-sftp): argv with
 	// argv[0] being the path. Empty means this very binary as sftp-server.
 	SftpServer []string
-	// ShadowFile is where locked and expired accounts are looked up;
-	// empty means /etc/shadow.
+	// ShadowFile is where password hashes, locked and expired accounts
+	// are looked up (through sshcore/passwd); empty means /etc/shadow.
 	ShadowFile string
 
 	mu        sync.Mutex
@@ -49,12 +50,18 @@ type Server struct {
 	closing   bool
 	wg        sync.WaitGroup
 	nconns    atomic.Int64
+	preauth   int // connections not yet authenticated (MaxStartups)
+	dropped   int // connections refused past MaxStartups
 }
 
 // ErrServerClosed is returned by Serve after Close.
 var ErrServerClosed = errors.New("sshd: server closed")
 
 func (s *Server) log() *Logger { return s.Log }
+
+// accounts is the account database passwords and account states are read
+// from (afresh at every use, so chpasswd and usermod apply at once).
+func (s *Server) accounts() *passwd.DB { return &passwd.DB{ShadowFile: s.ShadowFile} }
 
 // Reload makes fn the configuration of connections accepted from now on;
 // connections already open keep theirs (what SIGHUP does).
@@ -117,7 +124,7 @@ func (s *Server) Serve(l net.Listener) error {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			s.ServeConn(nc)
+			s.serveConn(nc, true)
 		}()
 	}
 }

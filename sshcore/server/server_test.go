@@ -20,7 +20,7 @@ import (
 func testOptions() *configfmt.ServerOptions {
 	return &configfmt.ServerOptions{
 		MaxAuthTries: 6, PermitRootLogin: "prohibit-password", StrictModes: true,
-		PubkeyAuthentication: true, PermitTTY: true, AllowTcpForwarding: "yes",
+		PubkeyAuthentication: true, PermitTTY: true, AllowTcpForwarding: "yes", MaxSessions: 10,
 	}
 }
 

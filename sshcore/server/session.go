@@ -41,17 +41,41 @@ type session struct {
 	done    chan struct{} // closed when the child is reaped and reported
 }
 
+// openSession counts a new session channel against MaxSessions.
+func (c *conn) openSession() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sessionsOpen >= c.user.opts.MaxSessions {
+		c.srv.log().Infof(msgSessionLimit, c.user.opts.MaxSessions, c.user.name, c.remoteIP, c.remotePort)
+		return false
+	}
+	c.sessionsOpen++
+	return true
+}
+
+func (c *conn) closeSession() {
+	c.mu.Lock()
+	c.sessionsOpen--
+	c.mu.Unlock()
+}
+
 func (c *conn) handleChannel(nch ssh.NewChannel) {
 	switch nch.ChannelType() {
 	case "session":
+		if !c.openSession() {
+			nch.Reject(ssh.Prohibited, "too many sessions")
+			return
+		}
 		ch, reqs, err := nch.Accept()
 		if err != nil {
+			c.closeSession()
 			return
 		}
 		s := &session{c: c, ch: ch}
 		c.sessions.Add(1)
 		go func() {
 			defer c.sessions.Done()
+			defer c.closeSession()
 			defer c.recoverPanic()
 			s.serve(reqs)
 		}()
@@ -149,6 +173,17 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 		if err != nil {
 			log.Errorf(msgChildStartFailed, req.Type, s.c.user.name, err)
 			return false, nil
+		}
+		if req.Type == "shell" && s.pty != nil && opts.PrintMotd {
+			// As OpenSSH, only an interactive login shows the message
+			// of the day, before anything the shell writes.
+			start := then
+			then = func() {
+				if m := motd(); len(m) > 0 {
+					s.ch.Write(m)
+				}
+				start()
+			}
 		}
 		return true, then
 	}

@@ -1,0 +1,337 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Certificates: a user certificate logs in when its CA is listed in
+// TrustedUserCAKeys (principals from AuthorizedPrincipalsFile, or else the
+// user name must be one of the certificate's) or on a cert-authority line
+// of the user's authorized_keys (principals= there, or else the user
+// name). Validity, signature and critical options are checked by
+// x/crypto's CertChecker; force-command and source-address are applied
+// here; revoked keys and CAs (RevokedKeys) are refused.
+
+// krlMagic starts an OpenSSH binary key revocation list, which sshd does
+// not read: such a RevokedKeys file is an error, and refuses every key.
+var krlMagic = []byte("SSHKRL\n\x00")
+
+// maxKeyList bounds a TrustedUserCAKeys or RevokedKeys file.
+const maxKeyList = 1 << 20
+
+// readKeyList reads a file of public keys, one per line in authorized_keys
+// form (options allowed and ignored), blank lines and '#' comments skipped.
+// A line that is not a key is an error naming file:line.
+func readKeyList(path string) ([]ssh.PublicKey, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyList+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxKeyList {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxKeyList)
+	}
+	return parseKeyList(path, data)
+}
+
+func parseKeyList(path string, data []byte) ([]ssh.PublicKey, error) {
+	if bytes.HasPrefix(data, krlMagic) {
+		return nil, fmt.Errorf("%s: OpenSSH binary KRL format is not supported; list the revoked public keys one per line", path)
+	}
+	var keys []ssh.PublicKey
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		k, _, _, rest, err := ssh.ParseAuthorizedKey([]byte(line))
+		if err != nil || len(bytes.TrimSpace(rest)) > 0 {
+			return nil, fmt.Errorf("%s:%d: not a public key", path, n+1)
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+func containsKey(list []ssh.PublicKey, k ssh.PublicKey) bool {
+	b := k.Marshal()
+	for _, x := range list {
+		if bytes.Equal(x.Marshal(), b) {
+			return true
+		}
+	}
+	return false
+}
+
+// isRevoked says whether RevokedKeys lists key (for a certificate: its key
+// or its CA). An unreadable or malformed file revokes everything, as in
+// OpenSSH: a broken revocation list must not let revoked keys in.
+func (c *conn) isRevoked(revokedFile string, key ssh.PublicKey) bool {
+	if revokedFile == "" || strings.EqualFold(revokedFile, "none") {
+		return false
+	}
+	list, err := readKeyList(revokedFile)
+	if err != nil {
+		c.srv.log().Errorf(msgRevokedRead, revokedFile, err)
+		return true
+	}
+	check := []ssh.PublicKey{key}
+	if cert, ok := key.(*ssh.Certificate); ok {
+		check = []ssh.PublicKey{cert.Key, cert.SignatureKey}
+	}
+	for _, k := range check {
+		if containsKey(list, k) {
+			c.srv.log().Infof(msgKeyRevoked, keyTypeName(k), ssh.FingerprintSHA256(k), revokedFile)
+			return true
+		}
+	}
+	return false
+}
+
+// checkCertificate decides a user certificate for the admitted user; the
+// returned options carry force-command and the permit-* extensions.
+func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOptions, error) {
+	log := c.srv.log()
+	refuse := func(why string) (*keyOptions, error) {
+		log.Infof(msgCertRefused, certDetail(cert), a.name, why)
+		return nil, errDenied
+	}
+	if cert.CertType != ssh.UserCert {
+		return refuse("not a user certificate")
+	}
+	if !c.certAlgoAllowed(cert) {
+		return refuse("certificate type not in PubkeyAcceptedAlgorithms")
+	}
+	opts := a.opts
+	var ko *keyOptions
+	var allowed []string // principals that may log in as this user
+	if cas := opts.TrustedUserCAKeys; cas != "" && !strings.EqualFold(cas, "none") {
+		list, err := readKeyList(cas)
+		if err != nil {
+			log.Errorf(msgTrustedCARead, cas, err)
+		} else if containsKey(list, cert.SignatureKey) {
+			ko = &keyOptions{}
+			if pf := opts.AuthorizedPrincipalsFile; pf != "" && !strings.EqualFold(pf, "none") {
+				var err error
+				if allowed, ko, err = c.readPrincipals(pf, a); err != nil {
+					return refuse(err.Error())
+				}
+			} else {
+				allowed = []string{a.name}
+			}
+		}
+	}
+	if ko == nil {
+		// A cert-authority line in the user's own authorized_keys.
+		ko = c.findCertAuthority(a, cert.SignatureKey)
+		if ko == nil {
+			return refuse("CA not trusted")
+		}
+		allowed = ko.Principals
+		if len(allowed) == 0 {
+			allowed = []string{a.name}
+		}
+	}
+	principal := ""
+	for _, p := range cert.ValidPrincipals {
+		for _, q := range allowed {
+			if p == q {
+				principal = p
+			}
+		}
+	}
+	if principal == "" {
+		return refuse("no principal matches " + strings.Join(allowed, ","))
+	}
+	checker := ssh.CertChecker{SupportedCriticalOptions: []string{"force-command", "source-address"}}
+	if err := checker.CheckCert(principal, cert); err != nil {
+		return refuse(strings.TrimPrefix(err.Error(), "ssh: "))
+	}
+	if sa, ok := cert.CriticalOptions["source-address"]; ok && !matchHostIP(splitList(sa), c.remoteIP) {
+		return refuse("source-address " + sa + " does not allow " + c.remoteIP)
+	}
+	out := *ko
+	if cmd, ok := cert.CriticalOptions["force-command"]; ok {
+		out.Command, out.HasCommand = cmd, true
+	}
+	ext := cert.Extensions
+	has := func(name string) bool { _, ok := ext[name]; return ok }
+	out.NoPty = out.NoPty || !has("permit-pty")
+	out.NoPortForwarding = out.NoPortForwarding || !has("permit-port-forwarding")
+	out.NoAgentForwarding = out.NoAgentForwarding || !has("permit-agent-forwarding")
+	out.NoX11Forwarding = out.NoX11Forwarding || !has("permit-X11-forwarding")
+	out.NoUserRC = out.NoUserRC || !has("permit-user-rc")
+	return &out, nil
+}
+
+// certDetail is how a certificate is named in the log, as OpenSSH does.
+func certDetail(cert *ssh.Certificate) string {
+	return fmt.Sprintf("%s %s ID %s (serial %d) CA %s %s", keyTypeName(cert), ssh.FingerprintSHA256(cert.Key),
+		cert.KeyId, cert.Serial, keyTypeName(cert.SignatureKey), ssh.FingerprintSHA256(cert.SignatureKey))
+}
+
+// readPrincipals reads an AuthorizedPrincipalsFile (tokens as in
+// AuthorizedKeysFile; the same ownership checks): one principal per line,
+// possibly after authorized_keys options, which then apply to the login.
+// With several matching lines the first one's options count.
+func (c *conn) readPrincipals(pattern string, a *admission) ([]string, *keyOptions, error) {
+	path, err := expandAuthKeysPath(pattern, a.acct)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs, err := readAuthorizedKeys(path, a.acct, a.opts.StrictModes)
+	if err != nil {
+		return nil, nil, err
+	}
+	var names []string
+	ko := &keyOptions{}
+	now := time.Now()
+	for i, rec := range recs {
+		opts, name, err := splitPrincipalLine(rec)
+		if err != nil {
+			c.srv.log().Verbosef(msgAuthKeysLine, path, i+1, err)
+			continue
+		}
+		if name == "" {
+			continue
+		}
+		if len(opts) > 0 && len(names) == 0 {
+			o, err := parseKeyOptions(opts, now)
+			if err != nil {
+				c.srv.log().Verbosef(msgAuthKeysLine, path, i+1, err)
+				continue
+			}
+			ko = &o
+		}
+		names = append(names, name)
+	}
+	return names, ko, nil
+}
+
+// splitPrincipalLine splits an AuthorizedPrincipalsFile line into its
+// options and its principal: the principal is the last word outside
+// double quotes, the options the comma-separated list before it.
+func splitPrincipalLine(line string) (opts []string, principal string, err error) {
+	line = strings.TrimSpace(line)
+	if line == "" || line[0] == '#' {
+		return nil, "", nil
+	}
+	quoted, last := false, -1
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '\\':
+			if quoted && i+1 < len(line) {
+				i++
+			}
+		case '"':
+			quoted = !quoted
+		case ' ', '\t':
+			if !quoted {
+				last = i
+			}
+		}
+	}
+	if quoted {
+		return nil, "", errors.New("unterminated quote")
+	}
+	if last < 0 {
+		if strings.ContainsAny(line, " \t") {
+			// Blanks only inside quotes: no principal is ever like that.
+			return nil, "", fmt.Errorf("no principal in %q", line)
+		}
+		return nil, line, nil
+	}
+	principal = strings.TrimSpace(line[last+1:])
+	if strings.ContainsAny(principal, " \t\"") {
+		return nil, "", fmt.Errorf("no principal in %q", line)
+	}
+	text := strings.TrimSpace(line[:last])
+	start := 0
+	quoted = false
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\\':
+			if quoted && i+1 < len(text) {
+				i++
+			}
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				opts = append(opts, text[start:i])
+				start = i + 1
+			}
+		}
+	}
+	opts = append(opts, text[start:])
+	for _, o := range opts {
+		if o == "" || strings.ContainsAny(o, " \t") && !strings.Contains(o, "\"") {
+			return nil, "", fmt.Errorf("bad options %q", text)
+		}
+	}
+	return opts, principal, nil
+}
+
+// findCertAuthority looks for a cert-authority line naming ca in the
+// user's authorized keys files and returns its options.
+func (c *conn) findCertAuthority(a *admission, ca ssh.PublicKey) *keyOptions {
+	files := a.opts.AuthorizedKeysFile
+	if len(files) == 0 {
+		files = defaultAuthorizedKeysFiles
+	}
+	caBytes := ca.Marshal()
+	now := time.Now()
+	for _, pattern := range files {
+		if strings.EqualFold(pattern, "none") {
+			continue
+		}
+		path, err := expandAuthKeysPath(pattern, a.acct)
+		if err != nil {
+			continue
+		}
+		recs, err := readAuthorizedKeys(path, a.acct, a.opts.StrictModes)
+		if err != nil {
+			c.srv.log().Infof(msgAuthKeysBad, err)
+			continue
+		}
+		for i, rec := range recs {
+			ak, err := parseAuthorizedKey(rec, now)
+			if err != nil || ak == nil || !ak.Options.CertAuthority || !bytes.Equal(ak.Key.Marshal(), caBytes) {
+				continue
+			}
+			if len(ak.Options.From) > 0 && !matchHostIP(ak.Options.From, c.remoteIP) {
+				c.srv.log().Infof(msgKeyFromRefused, a.name, c.remoteIP, c.remoteIP)
+				continue
+			}
+			if !ak.Options.ExpiryTime.IsZero() && !now.Before(ak.Options.ExpiryTime) {
+				c.srv.log().Infof(msgKeyExpired, path, i+1, ak.Options.ExpiryTime.Format("2006-01-02T15:04:05"))
+				continue
+			}
+			o := ak.Options
+			return &o
+		}
+	}
+	return nil
+}
+
+// certAlgoAllowed says whether PubkeyAcceptedAlgorithms names an algorithm
+// for the certificate's type (for RSA, one of the rsa-sha2 certificate
+// algorithms: which one the client signs with is not known yet).
+func (c *conn) certAlgoAllowed(cert *ssh.Certificate) bool {
+	if cert.Key.Type() == ssh.KeyAlgoRSA {
+		return c.certAlgos[ssh.CertAlgoRSASHA512v01] || c.certAlgos[ssh.CertAlgoRSASHA256v01] || c.certAlgos[ssh.CertAlgoRSAv01]
+	}
+	return c.certAlgos[cert.Type()]
+}
