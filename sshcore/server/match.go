@@ -1,41 +1,15 @@
+// The server matches user-controlled patterns (from=, AcceptEnv,
+// AllowUsers) in the privileged process, so it uses configfmt's one
+// iterative matcher: no recursion, no exponential backtracking.
+
 package server
 
 import (
 	"net"
 	"strings"
-)
 
-// wildmatch reports whether s matches an OpenSSH pattern: '*' matches any
-// run of characters, '?' any one character, everything else itself.
-func wildmatch(pattern, s string) bool {
-	for len(pattern) > 0 {
-		switch pattern[0] {
-		case '*':
-			for len(pattern) > 0 && pattern[0] == '*' {
-				pattern = pattern[1:]
-			}
-			if pattern == "" {
-				return true
-			}
-			for i := 0; i <= len(s); i++ {
-				if wildmatch(pattern, s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-		default:
-			if s == "" || s[0] != pattern[0] {
-				return false
-			}
-		}
-		pattern, s = pattern[1:], s[1:]
-	}
-	return s == ""
-}
+	"sshbox/configfmt"
+)
 
 // matchList matches s against a list of patterns, each possibly negated
 // with '!', as OpenSSH's match_pattern_list: a matching negated pattern
@@ -53,7 +27,7 @@ func matchList(patterns []string, s string, fold bool) bool {
 		if fold {
 			p = strings.ToLower(p)
 		}
-		if wildmatch(p, s) {
+		if configfmt.MatchPattern(s, p) {
 			if neg {
 				return false
 			}
@@ -79,7 +53,7 @@ func matchHostIP(patterns []string, ip string) bool {
 			_, n, err := net.ParseCIDR(p)
 			ok = err == nil && addr != nil && n.Contains(addr)
 		} else {
-			ok = wildmatch(strings.ToLower(p), strings.ToLower(ip))
+			ok = configfmt.MatchPattern(strings.ToLower(ip), strings.ToLower(p))
 		}
 		if ok {
 			if neg {

@@ -1,8 +1,12 @@
 package server
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
 
-func TestWildmatch(t *testing.T) {
+func TestServerPatterns(t *testing.T) {
 	for _, c := range []struct {
 		p, s string
 		want bool
@@ -11,9 +15,27 @@ func TestWildmatch(t *testing.T) {
 		{"a?c", "ac", false}, {"*.example.com", "x.example.com", true}, {"a*b*c", "aXXbYYc", true},
 		{"a*b*c", "aXXbYY", false}, {"", "", true}, {"", "x", false},
 	} {
-		if got := wildmatch(c.p, c.s); got != c.want {
-			t.Errorf("wildmatch(%q, %q) = %v", c.p, c.s, got)
+		if got := matchList([]string{c.p}, c.s, false); got != c.want {
+			t.Errorf("matchList([%q], %q) = %v", c.p, c.s, got)
 		}
+	}
+}
+
+// A user controls from= patterns, which the privileged process matches:
+// a pattern built to make a backtracking matcher explode must still be
+// answered at once.
+func TestHostilePatternIsCheap(t *testing.T) {
+	// With a backtracking matcher this takes C(32,14) steps: minutes.
+	hostile := strings.Repeat("*1", 14) + "*x"
+	done := make(chan bool, 1)
+	go func() { done <- matchHostIP([]string{hostile}, "1111:1111:1111:1111:1111:1111:1111:1111") }()
+	select {
+	case got := <-done:
+		if got {
+			t.Fatal("hostile pattern matched")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("matching a hostile from= pattern did not finish in 10s")
 	}
 }
 

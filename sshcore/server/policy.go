@@ -4,6 +4,8 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
+
+	"sshbox/configfmt"
 )
 
 func init() { admissionChecks = append(admissionChecks, checkUserLists) }
@@ -53,7 +55,7 @@ func userPatternMatch(pattern, name, ip string) bool {
 		}
 		pattern = pattern[:i]
 	}
-	return wildmatch(pattern, name)
+	return configfmt.MatchPattern(name, pattern)
 }
 
 // groupNames are the names of the account's primary and supplementary
@@ -79,7 +81,7 @@ func groupNames(a *account) []string {
 func anyGroupMatches(patterns, groups []string) bool {
 	for _, g := range groups {
 		for _, p := range patterns {
-			if wildmatch(p, g) {
+			if configfmt.MatchPattern(g, p) {
 				return true
 			}
 		}
