@@ -8,6 +8,7 @@ import (
 
 	"sshbox/configfmt"
 	"sshbox/sshcore/client"
+	"sshbox/sshcore/loglevel"
 )
 
 // configFiles are the files read for every host: -F alone when given,
@@ -67,7 +68,7 @@ func hopOptions(f string, fSet bool, overrides []string) func(client.Hop) (*conf
 			}
 		}
 		keep = append(keep, "ProxyJump none")
-		o, err := loadConfig(client.NewLogger(nil, client.LevelQuiet), f, fSet, keep, h.Host, h.User)
+		o, err := loadConfig(client.NewLogger(nil, loglevel.Quiet), f, fSet, keep, h.Host, h.User)
 		if err != nil {
 			return nil, fmt.Errorf(msgHopConfig, h.Host, err)
 		}

@@ -15,6 +15,7 @@ import (
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
 	"sshbox/sshcore/client"
+	"sshbox/sshcore/loglevel"
 )
 
 // Main runs the ssh applet with args[0] the applet name; it returns the exit
@@ -221,9 +222,9 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		return 255
 	}
 	defer closeLog()
-	pre := client.NewLogger(logw, client.LevelInfo)
+	pre := client.NewLogger(logw, loglevel.Info)
 	if inv.verbose > 0 {
-		pre = client.NewLogger(logw, client.Level(int(client.LevelDebug1)+min(inv.verbose, 3)-1))
+		pre = client.NewLogger(logw, loglevel.Level(int(loglevel.Debug1)+min(inv.verbose, 3)-1))
 		fmt.Fprintln(logw, sshcore.VersionLine())
 	}
 	o, err := loadConfig(pre, ctx.String("F"), ctx.IsSet("F"), overrides, d.Host, user)
@@ -238,7 +239,7 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		}
 		return 0
 	}
-	level, _ := client.ParseLevel(o.LogLevel)
+	level, _ := loglevel.Parse(o.LogLevel)
 	c := &client.Client{
 		Opts:         o,
 		Log:          client.NewLogger(logw, level),

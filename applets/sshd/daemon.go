@@ -12,6 +12,7 @@ import (
 
 	"sshbox/configfmt"
 	"sshbox/internal/atomicfile"
+	"sshbox/sshcore/loglevel"
 	"sshbox/sshcore/server"
 )
 
@@ -86,7 +87,7 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 					continue
 				}
 				if o, err := cfg.For(configfmt.MatchConn{}); err == nil && f.debug == 0 && !f.quiet {
-					if lv, err := server.ParseLevel(o.LogLevel); err == nil {
+					if lv, err := loglevel.Parse(o.LogLevel); err == nil {
 						log.SetLevel(lv)
 					}
 				}

@@ -11,6 +11,7 @@ import (
 
 	"sshbox/configfmt"
 	"sshbox/sshcore"
+	"sshbox/sshcore/loglevel"
 	"sshbox/sshcore/server"
 )
 
@@ -208,15 +209,15 @@ func dumpConfig(cfg *cmdlineConfig, f *flags, w io.Writer) int {
 // openLog picks where the log goes: stderr with -e (and -d), the file of
 // -E, otherwise syslog, as OpenSSH does.
 func openLog(f *flags, o *configfmt.ServerOptions) (*server.Logger, error) {
-	level, err := server.ParseLevel(o.LogLevel)
+	level, err := loglevel.Parse(o.LogLevel)
 	if err != nil {
 		return nil, err
 	}
 	if f.debug > 0 {
-		level = server.LevelDebug1 + server.Level(min(f.debug, 3)-1)
+		level = loglevel.Debug1 + loglevel.Level(min(f.debug, 3)-1)
 	}
 	if f.quiet {
-		level = server.LevelQuiet
+		level = loglevel.Quiet
 	}
 	switch {
 	case f.logFile != "":

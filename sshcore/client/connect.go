@@ -18,6 +18,7 @@ import (
 
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
+	"sshbox/sshcore/loglevel"
 )
 
 // HomeDir is the directory ~ stands for: the user's passwd entry, as
@@ -162,7 +163,7 @@ func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientCon
 		ClientVersion:   sshcore.ProtocolVersion,
 		HostKeyCallback: hk.callback,
 		BannerCallback: func(msg string) error {
-			if c.Log.Level() >= LevelInfo {
+			if c.Log.Level() >= loglevel.Info {
 				fmt.Fprint(os.Stderr, msg)
 			}
 			return nil

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/sshcore/loglevel"
 )
 
 // TestHostKeyRekey: the key accepted at the start of the connection is
@@ -21,7 +22,7 @@ func TestHostKeyRekey(t *testing.T) {
 	c := &Client{
 		Opts: &configfmt.ClientOptions{StrictHostKeyChecking: "accept-new",
 			UserKnownHostsFiles: []string{"/dev/null"}},
-		Log:    NewLogger(&out, LevelInfo),
+		Log:    NewLogger(&out, loglevel.Info),
 		Prompt: &Prompter{Batch: true},
 	}
 	h := &hostKeyCheck{c: c, name: "example", port: 22}

@@ -6,44 +6,9 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"sshbox/sshcore/loglevel"
 )
-
-// Level is a LogLevel as OpenSSH orders them.
-type Level int
-
-const (
-	LevelQuiet Level = iota
-	LevelFatal
-	LevelError
-	LevelInfo
-	LevelVerbose
-	LevelDebug1
-	LevelDebug2
-	LevelDebug3
-)
-
-// ParseLevel maps a LogLevel keyword (any case) to a Level.
-func ParseLevel(s string) (Level, error) {
-	switch strings.ToUpper(s) {
-	case "QUIET":
-		return LevelQuiet, nil
-	case "FATAL":
-		return LevelFatal, nil
-	case "ERROR":
-		return LevelError, nil
-	case "", "INFO":
-		return LevelInfo, nil
-	case "VERBOSE":
-		return LevelVerbose, nil
-	case "DEBUG", "DEBUG1":
-		return LevelDebug1, nil
-	case "DEBUG2":
-		return LevelDebug2, nil
-	case "DEBUG3":
-		return LevelDebug3, nil
-	}
-	return 0, fmt.Errorf("unsupported log level %q", s)
-}
 
 // Logger prints the client's diagnostics on stderr (or the -E file), one
 // line each, the way OpenSSH formats them. While the terminal is in raw mode
@@ -51,12 +16,12 @@ func ParseLevel(s string) (Level, error) {
 type Logger struct {
 	mu    sync.Mutex
 	w     io.Writer
-	level Level
+	level loglevel.Level
 	raw   bool
 }
 
 // NewLogger writes lines at or below level to w.
-func NewLogger(w io.Writer, level Level) *Logger {
+func NewLogger(w io.Writer, level loglevel.Level) *Logger {
 	if w == nil {
 		w = os.Stderr
 	}
@@ -71,9 +36,9 @@ func (l *Logger) SetRaw(raw bool) {
 }
 
 // Level returns the configured level.
-func (l *Logger) Level() Level { return l.level }
+func (l *Logger) Level() loglevel.Level { return l.level }
 
-func (l *Logger) out(level Level, prefix, format string, args ...any) {
+func (l *Logger) out(level loglevel.Level, prefix, format string, args ...any) {
 	if l == nil || level > l.level {
 		return
 	}
@@ -89,18 +54,24 @@ func (l *Logger) out(level Level, prefix, format string, args ...any) {
 }
 
 // Error is for failures; shown unless LogLevel is QUIET or FATAL.
-func (l *Logger) Error(format string, args ...any) { l.out(LevelError, "", format, args...) }
+func (l *Logger) Error(format string, args ...any) { l.out(loglevel.Error, "", format, args...) }
 
 // Fatal is for the failure that ends ssh; shown unless LogLevel is QUIET.
-func (l *Logger) Fatal(format string, args ...any) { l.out(LevelFatal, "", format, args...) }
+func (l *Logger) Fatal(format string, args ...any) { l.out(loglevel.Fatal, "", format, args...) }
 
 // Info is for notices such as "Warning: Permanently added ..." (hidden by -q).
-func (l *Logger) Info(format string, args ...any) { l.out(LevelInfo, "", format, args...) }
+func (l *Logger) Info(format string, args ...any) { l.out(loglevel.Info, "", format, args...) }
 
 // Verbose is LogLevel VERBOSE.
-func (l *Logger) Verbose(format string, args ...any) { l.out(LevelVerbose, "", format, args...) }
+func (l *Logger) Verbose(format string, args ...any) { l.out(loglevel.Verbose, "", format, args...) }
 
 // Debug1, Debug2 and Debug3 are -v, -vv and -vvv.
-func (l *Logger) Debug1(format string, args ...any) { l.out(LevelDebug1, "debug1: ", format, args...) }
-func (l *Logger) Debug2(format string, args ...any) { l.out(LevelDebug2, "debug2: ", format, args...) }
-func (l *Logger) Debug3(format string, args ...any) { l.out(LevelDebug3, "debug3: ", format, args...) }
+func (l *Logger) Debug1(format string, args ...any) {
+	l.out(loglevel.Debug1, "debug1: ", format, args...)
+}
+func (l *Logger) Debug2(format string, args ...any) {
+	l.out(loglevel.Debug2, "debug2: ", format, args...)
+}
+func (l *Logger) Debug3(format string, args ...any) {
+	l.out(loglevel.Debug3, "debug3: ", format, args...)
+}

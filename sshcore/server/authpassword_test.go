@@ -17,6 +17,7 @@ import (
 
 	"sshbox/configfmt"
 	"sshbox/internal/testenv"
+	"sshbox/sshcore/loglevel"
 )
 
 // TestPasswordTimingEqual: a wrong password for a known user, any password
@@ -40,7 +41,7 @@ func TestPasswordTimingEqual(t *testing.T) {
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	hk, _ := ssh.NewSignerFromKey(priv)
 	var log testenv.SyncBuffer
-	srv := &Server{HostKeys: []ssh.Signer{hk}, Log: NewLogger(&log, LevelDebug1), ShadowFile: shadow,
+	srv := &Server{HostKeys: []ssh.Signer{hk}, Log: NewLogger(&log, loglevel.Debug1), ShadowFile: shadow,
 		Config: func(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
 			o := testOptions()
 			o.PasswordAuthentication = true

@@ -6,64 +6,28 @@ import (
 	"log/syslog"
 	"strings"
 	"sync"
+
+	"sshbox/sshcore/loglevel"
 )
-
-// Level is an OpenSSH LogLevel.
-type Level int
-
-const (
-	LevelQuiet Level = iota
-	LevelFatal
-	LevelError
-	LevelInfo
-	LevelVerbose
-	LevelDebug1
-	LevelDebug2
-	LevelDebug3
-)
-
-// ParseLevel maps an OpenSSH LogLevel keyword (any case) to a Level; "" is
-// INFO, as in OpenSSH.
-func ParseLevel(s string) (Level, error) {
-	switch strings.ToUpper(s) {
-	case "", "INFO":
-		return LevelInfo, nil
-	case "QUIET":
-		return LevelQuiet, nil
-	case "FATAL":
-		return LevelFatal, nil
-	case "ERROR":
-		return LevelError, nil
-	case "VERBOSE":
-		return LevelVerbose, nil
-	case "DEBUG", "DEBUG1":
-		return LevelDebug1, nil
-	case "DEBUG2":
-		return LevelDebug2, nil
-	case "DEBUG3":
-		return LevelDebug3, nil
-	}
-	return 0, fmt.Errorf("unsupported log level %q", s)
-}
 
 // Logger writes sshd's log lines, in OpenSSH's words, to a writer (stderr
 // for -e/-D, a file for -E) or to syslog. It is safe for concurrent use, and
 // a nil *Logger discards everything, so tests may leave it out.
 type Logger struct {
 	mu     sync.Mutex
-	level  Level
+	level  loglevel.Level
 	w      io.Writer
 	syslog *syslog.Writer
 }
 
 // NewLogger logs lines at or above level to w, one per line.
-func NewLogger(w io.Writer, level Level) *Logger {
+func NewLogger(w io.Writer, level loglevel.Level) *Logger {
 	return &Logger{w: w, level: level}
 }
 
 // NewSyslogLogger logs to the system log under the tag "sshd" with the
 // OpenSSH SyslogFacility name (AUTH by default).
-func NewSyslogLogger(facility string, level Level) (*Logger, error) {
+func NewSyslogLogger(facility string, level loglevel.Level) (*Logger, error) {
 	f := syslog.LOG_AUTH
 	switch strings.ToUpper(facility) {
 	case "", "AUTH":
@@ -88,7 +52,7 @@ func NewSyslogLogger(facility string, level Level) (*Logger, error) {
 }
 
 // SetLevel changes the level (SIGHUP re-reads LogLevel).
-func (l *Logger) SetLevel(level Level) {
+func (l *Logger) SetLevel(level loglevel.Level) {
 	if l == nil {
 		return
 	}
@@ -98,7 +62,7 @@ func (l *Logger) SetLevel(level Level) {
 }
 
 // Enabled reports whether lines at level are written.
-func (l *Logger) Enabled(level Level) bool {
+func (l *Logger) Enabled(level loglevel.Level) bool {
 	if l == nil {
 		return false
 	}
@@ -107,7 +71,7 @@ func (l *Logger) Enabled(level Level) bool {
 	return level <= l.level
 }
 
-func (l *Logger) logf(level Level, format string, args ...any) {
+func (l *Logger) logf(level loglevel.Level, format string, args ...any) {
 	if l == nil {
 		return
 	}
@@ -117,14 +81,14 @@ func (l *Logger) logf(level Level, format string, args ...any) {
 		return
 	}
 	msg := fmt.Sprintf(format, args...)
-	if level >= LevelDebug1 {
-		msg = fmt.Sprintf("debug%d: %s", level-LevelDebug1+1, msg)
+	if level >= loglevel.Debug1 {
+		msg = fmt.Sprintf("debug%d: %s", level-loglevel.Debug1+1, msg)
 	}
 	if l.syslog != nil {
 		switch {
-		case level <= LevelError:
+		case level <= loglevel.Error:
 			l.syslog.Err(msg)
-		case level <= LevelVerbose:
+		case level <= loglevel.Verbose:
 			l.syslog.Info(msg)
 		default:
 			l.syslog.Debug(msg)
@@ -134,7 +98,7 @@ func (l *Logger) logf(level Level, format string, args ...any) {
 	io.WriteString(l.w, strings.TrimRight(msg, "\n")+"\n")
 }
 
-func (l *Logger) Errorf(format string, args ...any)   { l.logf(LevelError, format, args...) }
-func (l *Logger) Infof(format string, args ...any)    { l.logf(LevelInfo, format, args...) }
-func (l *Logger) Verbosef(format string, args ...any) { l.logf(LevelVerbose, format, args...) }
-func (l *Logger) Debugf(format string, args ...any)   { l.logf(LevelDebug1, format, args...) }
+func (l *Logger) Errorf(format string, args ...any)   { l.logf(loglevel.Error, format, args...) }
+func (l *Logger) Infof(format string, args ...any)    { l.logf(loglevel.Info, format, args...) }
+func (l *Logger) Verbosef(format string, args ...any) { l.logf(loglevel.Verbose, format, args...) }
+func (l *Logger) Debugf(format string, args ...any)   { l.logf(loglevel.Debug1, format, args...) }

@@ -15,6 +15,7 @@ import (
 
 	"sshbox/configfmt"
 	"sshbox/internal/testenv"
+	"sshbox/sshcore/loglevel"
 )
 
 func testOptions() *configfmt.ServerOptions {
@@ -31,7 +32,7 @@ func startServer(t *testing.T, config ConfigFunc) (string, ssh.PublicKey, *teste
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	hk, _ := ssh.NewSignerFromKey(priv)
 	var log testenv.SyncBuffer
-	srv := &Server{Config: config, HostKeys: []ssh.Signer{hk}, Log: NewLogger(&log, LevelDebug1)}
+	srv := &Server{Config: config, HostKeys: []ssh.Signer{hk}, Log: NewLogger(&log, loglevel.Debug1)}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
