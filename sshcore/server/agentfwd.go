@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-
-	"golang.org/x/crypto/ssh"
 )
 
 // agentForward is a connection's forwarded agent (ssh -A): a Unix socket
@@ -52,29 +50,8 @@ func (c *conn) listenAgent() (string, error) {
 	go func() {
 		defer c.sessions.Done()
 		defer c.recoverPanic()
-		go func() {
-			<-c.gone
-			l.Close()
-		}()
 		defer os.RemoveAll(dir)
-		for {
-			uc, err := l.Accept()
-			if err != nil {
-				return
-			}
-			ch, reqs, err := c.sshConn.OpenChannel("auth-agent@openssh.com", nil)
-			if err != nil {
-				uc.Close()
-				continue
-			}
-			go ssh.DiscardRequests(reqs)
-			c.sessions.Add(1)
-			go func() {
-				defer c.sessions.Done()
-				defer c.recoverPanic()
-				pipe(ch, uc, c.gone)
-			}()
-		}
+		c.acceptIntoChannels(l, "auth-agent@openssh.com", func(net.Conn) []byte { return nil })
 	}()
 	return sock, nil
 }

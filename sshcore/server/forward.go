@@ -224,19 +224,30 @@ func (c *conn) bindHost(requested string) string {
 // to the client in a forwarded-tcpip channel, until the forwarding is
 // cancelled or the client leaves.
 func (c *conn) serveForward(l net.Listener, addr string, port uint32) {
+	c.acceptIntoChannels(l, "forwarded-tcpip", func(tc net.Conn) []byte {
+		oip, oport := splitAddr(tc.RemoteAddr())
+		return ssh.Marshal(forwardedTCPIPMsg{addr, port, oip, uint32(oport)})
+	})
+}
+
+// acceptIntoChannels is the server side of every forwarding that starts on
+// this host (ssh -R, agent forwarding): each connection accepted on l is
+// carried to the client in a new channel of chanType, whose extra data
+// payload builds. It returns when l is closed, which happens when the
+// client leaves.
+func (c *conn) acceptIntoChannels(l net.Listener, chanType string, payload func(net.Conn) []byte) {
 	go func() {
 		<-c.gone
 		l.Close()
 	}()
 	for {
-		tc, err := l.Accept()
+		lc, err := l.Accept()
 		if err != nil {
 			return
 		}
-		oip, oport := splitAddr(tc.RemoteAddr())
-		ch, reqs, err := c.sshConn.OpenChannel("forwarded-tcpip", ssh.Marshal(forwardedTCPIPMsg{addr, port, oip, uint32(oport)}))
+		ch, reqs, err := c.sshConn.OpenChannel(chanType, payload(lc))
 		if err != nil {
-			tc.Close()
+			lc.Close()
 			continue
 		}
 		go ssh.DiscardRequests(reqs)
@@ -244,7 +255,7 @@ func (c *conn) serveForward(l net.Listener, addr string, port uint32) {
 		go func() {
 			defer c.sessions.Done()
 			defer c.recoverPanic()
-			pipe(ch, tc, c.gone)
+			pipe(ch, lc, c.gone)
 		}()
 	}
 }
