@@ -37,7 +37,9 @@ func TestFailedKeyTiming(t *testing.T) {
 			if _, err := c.publicKey(fakeMeta{user}, key); err == nil {
 				t.Fatalf("%s: a random key was accepted", user)
 			}
-			if d := time.Since(start); d < 20*time.Millisecond || d > 200*time.Millisecond {
+			// The floor is the property; the ceiling only catches a refusal
+			// that hangs, with room for a loaded 2-core CI machine.
+			if d := time.Since(start); d < 20*time.Millisecond || d > time.Second {
 				t.Errorf("%s: refusal took %v, want the padded 20-25ms", user, d)
 			}
 		}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,14 +73,6 @@ func TestPasswordTimingEqual(t *testing.T) {
 		}
 		return time.Since(start)
 	}
-	median := func(user, pw string) time.Duration {
-		var d []time.Duration
-		for i := 0; i < 3; i++ {
-			d = append(d, attempt(user, pw))
-		}
-		slices.Sort(d)
-		return d[1]
-	}
 	// The right password once first: the hash is what it should be.
 	cfg := &ssh.ClientConfig{User: known.Name, HostKeyCallback: ssh.FixedHostKey(hk.PublicKey()), Timeout: 30 * time.Second,
 		Auth: []ssh.AuthMethod{ssh.Password("right-one")}}
@@ -90,10 +81,21 @@ func TestPasswordTimingEqual(t *testing.T) {
 		t.Fatalf("right password: %v\n%s", err, log.String())
 	}
 	c.Close()
-	base := median(known.Name, "wrong")
-	for _, c := range []struct{ user, pw string }{{"sbx-no-such-user-x", "wrong"}, {denied.Name, "right-one"}} {
-		d := median(c.user, c.pw)
-		if d < base*6/10 || d > base*16/10 {
+	// Interleaved rounds, and each case's fastest attempt: load on a
+	// shared machine only ever adds time, so the minimum is what the
+	// server itself spends.
+	cases := []struct{ user, pw string }{{known.Name, "wrong"}, {"sbx-no-such-user-x", "wrong"}, {denied.Name, "right-one"}}
+	fastest := make([]time.Duration, len(cases))
+	for round := 0; round < 5; round++ {
+		for i, c := range cases {
+			if d := attempt(c.user, c.pw); round == 0 || d < fastest[i] {
+				fastest[i] = d
+			}
+		}
+	}
+	base := fastest[0]
+	for i, c := range cases[1:] {
+		if d := fastest[i+1]; d < base*6/10 || d > base*16/10 {
 			t.Errorf("%s: %v, a known user with a wrong password %v", c.user, d, base)
 		}
 	}
