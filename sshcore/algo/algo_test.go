@@ -1,0 +1,85 @@
+package algo
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Every name in the table must be one x/crypto implements, or the transport
+// would drop it silently (Config.SetDefaults ignores unknown names).
+func TestTableNamesAreImplemented(t *testing.T) {
+	sup, insecure := ssh.SupportedAlgorithms(), ssh.InsecureAlgorithms()
+	known := map[Kind][]string{
+		Cipher:  append(sup.Ciphers, insecure.Ciphers...),
+		MAC:     append(sup.MACs, insecure.MACs...),
+		KEX:     append(append(sup.KeyExchanges, insecure.KeyExchanges...), "curve25519-sha256@libssh.org"),
+		// The kind also serves PubkeyAcceptedAlgorithms, where x/crypto
+		// implements the FIDO (sk-*) algorithms too.
+		HostKey: append(append(sup.HostKeys, insecure.HostKeys...), append(sup.PublicKeyAuths, insecure.PublicKeyAuths...)...),
+	}
+	for k, names := range known {
+		for _, n := range Supported(k) {
+			if !slices.Contains(names, n) {
+				t.Errorf("%s %q is not implemented by x/crypto", k, n)
+			}
+		}
+	}
+}
+
+// design.md §8: no SHA-1, no CBC, no small DH groups by default.
+func TestDefaultsAreSecure(t *testing.T) {
+	for _, k := range []Kind{Cipher, MAC, KEX, HostKey} {
+		for _, n := range Default(k) {
+			if strings.Contains(n, "cbc") || strings.Contains(n, "sha1") || n == ssh.KeyAlgoRSA ||
+				n == ssh.CertAlgoRSAv01 || strings.Contains(n, "group1-") || strings.Contains(n, "group14") {
+				t.Errorf("default %s %q is weak", k, n)
+			}
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	def := Default(Cipher)
+	for _, c := range []struct {
+		spec string
+		want []string
+	}{
+		{"", def},
+		{"aes128-ctr,aes256-gcm@openssh.com", []string{"aes128-ctr", "aes256-gcm@openssh.com"}},
+		{"+aes128-cbc", append(slices.Clone(def), "aes128-cbc")},
+		{"-aes*-ctr", []string{"chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes128-gcm@openssh.com"}},
+		{"^aes128-gcm@openssh.com", append([]string{"aes128-gcm@openssh.com"}, slices.DeleteFunc(slices.Clone(def), func(s string) bool { return s == "aes128-gcm@openssh.com" })...)},
+		{"aes*-gcm@openssh.com", []string{"aes256-gcm@openssh.com", "aes128-gcm@openssh.com"}},
+	} {
+		got, err := Resolve(Cipher, c.spec)
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("Resolve(%q) = %v, %v; want %v", c.spec, got, err, c.want)
+		}
+	}
+	if _, err := Resolve(Cipher, "aes128-ctr,rot13"); err == nil || !strings.Contains(err.Error(), "rot13") {
+		t.Errorf("an unknown cipher is not an error naming it: %v", err)
+	}
+	// Removing something that is not offered is no error, as in OpenSSH.
+	if got, err := Resolve(MAC, "-hmac-md5"); err != nil || !slices.Equal(got, Default(MAC)) {
+		t.Errorf("Resolve(-hmac-md5) = %v, %v", got, err)
+	}
+}
+
+func TestQueryLists(t *testing.T) {
+	plain := Supported(KeyPlain)
+	if slices.ContainsFunc(plain, func(s string) bool { return strings.Contains(s, "-cert-") }) {
+		t.Errorf("key-plain lists certificates: %v", plain)
+	}
+	if !slices.Contains(plain, ssh.KeyAlgoED25519) || slices.Contains(plain, ssh.KeyAlgoRSASHA256) {
+		t.Errorf("key-plain: %v", plain)
+	}
+	if sig := Supported(Sig); !slices.Contains(sig, ssh.KeyAlgoRSASHA512) {
+		t.Errorf("sig lacks rsa-sha2-512: %v", sig)
+	}
+	if len(Kinds()) != 6 {
+		t.Errorf("Kinds: %v", Kinds())
+	}
+}
