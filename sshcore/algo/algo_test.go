@@ -13,9 +13,9 @@ import (
 func TestTableNamesAreImplemented(t *testing.T) {
 	sup, insecure := ssh.SupportedAlgorithms(), ssh.InsecureAlgorithms()
 	known := map[Kind][]string{
-		Cipher:  append(sup.Ciphers, insecure.Ciphers...),
-		MAC:     append(sup.MACs, insecure.MACs...),
-		KEX:     append(append(sup.KeyExchanges, insecure.KeyExchanges...), "curve25519-sha256@libssh.org"),
+		Cipher: append(sup.Ciphers, insecure.Ciphers...),
+		MAC:    append(sup.MACs, insecure.MACs...),
+		KEX:    append(append(sup.KeyExchanges, insecure.KeyExchanges...), "curve25519-sha256@libssh.org"),
 		// The kind also serves PubkeyAcceptedAlgorithms, where x/crypto
 		// implements the FIDO (sk-*) algorithms too.
 		HostKey: append(append(sup.HostKeys, insecure.HostKeys...), append(sup.PublicKeyAuths, insecure.PublicKeyAuths...)...),
