@@ -25,6 +25,10 @@ func NewLogger(w io.Writer, level loglevel.Level) *Logger {
 	return &Logger{w: w, level: level}
 }
 
+// syslogNetwork and syslogAddr name the syslog socket; empty means the
+// system's (/dev/log). Tests point them at a socket of their own.
+var syslogNetwork, syslogAddr string
+
 // NewSyslogLogger logs to the system log under the tag "sshd" with the
 // OpenSSH SyslogFacility name (AUTH by default).
 func NewSyslogLogger(facility string, level loglevel.Level) (*Logger, error) {
@@ -44,7 +48,7 @@ func NewSyslogLogger(facility string, level loglevel.Level) (*Logger, error) {
 		}
 		f = syslog.LOG_LOCAL0 + syslog.Priority(n)*8
 	}
-	w, err := syslog.New(f|syslog.LOG_INFO, "sshd")
+	w, err := syslog.Dial(syslogNetwork, syslogAddr, f|syslog.LOG_INFO, "sshd")
 	if err != nil {
 		return nil, err
 	}
