@@ -94,13 +94,9 @@ func nTime(a []string) (string, error) {
 	return strconv.Itoa(n), err
 }
 
-func nLower(a []string) (string, error) { return strings.ToLower(strings.Join(a, " ")), nil }
-
 func nUpper(a []string) (string, error) { return strings.ToUpper(a[0]), nil }
 
 func nFirst(a []string) (string, error) { return a[0], nil }
-
-func nAlgos(a []string) (string, error) { return a[0], checkAlgoList(a[0]) }
 
 // oneArg: OpenSSH refuses extra arguments after a single value.
 func oneArg(a []string) error {

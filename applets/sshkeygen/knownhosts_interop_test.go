@@ -3,7 +3,6 @@ package sshkeygen
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 )
@@ -85,12 +84,6 @@ func hostsView(t *testing.T, file string) string {
 		b.WriteString(h + ":" + r.out + "\n")
 	}
 	return b.String()
-}
-
-func sortedLines(s string) string {
-	l := strings.Split(strings.TrimSpace(s), "\n")
-	sort.Strings(l)
-	return strings.Join(l, "\n")
 }
 
 func TestRemoveAgreesWithOpenSSH(t *testing.T) {

@@ -193,11 +193,6 @@ func Check(db *DB, user, password string, allowEmpty bool) error {
 	return nil
 }
 
-// Check is the method form of the package function Check.
-func (db *DB) Check(user, password string, allowEmpty bool) error {
-	return Check(db, user, password, allowEmpty)
-}
-
 // burn hashes password with the dummy hash and throws the result away.
 func burn(dummy, password string) {
 	if hs, err := parseHash(dummy); err == nil {

@@ -65,16 +65,6 @@ func (l *Logger) SetLevel(level loglevel.Level) {
 	l.mu.Unlock()
 }
 
-// Enabled reports whether lines at level are written.
-func (l *Logger) Enabled(level loglevel.Level) bool {
-	if l == nil {
-		return false
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return level <= l.level
-}
-
 func (l *Logger) logf(level loglevel.Level, format string, args ...any) {
 	if l == nil {
 		return

@@ -161,9 +161,6 @@ func (s *Server) Shutdown() {
 	s.wg.Wait()
 }
 
-// Wait waits until every connection served by Serve has ended.
-func (s *Server) Wait() { s.wg.Wait() }
-
 // LogStatus writes the number of goroutines and open connections to the
 // log (sshd does this on SIGUSR1, so leaks can be watched from outside).
 func (s *Server) LogStatus() {
