@@ -2,6 +2,7 @@ package passwd
 
 import (
 	"crypto/md5"
+	"hash"
 	"strings"
 )
 
@@ -43,26 +44,7 @@ func (c *md5Crypt) crypt(pw []byte) []byte {
 	}
 	fin = h.Sum(nil)
 
-	for i := 0; i < 1000; i++ {
-		h.Reset()
-		if i&1 != 0 {
-			h.Write(pw)
-		} else {
-			h.Write(fin)
-		}
-		if i%3 != 0 {
-			h.Write(salt)
-		}
-		if i%7 != 0 {
-			h.Write(pw)
-		}
-		if i&1 != 0 {
-			h.Write(fin)
-		} else {
-			h.Write(pw)
-		}
-		fin = h.Sum(fin[:0])
-	}
+	fin = stretch(h, fin, pw, salt, 1000)
 
 	out := []byte(magic + c.salt + "$")
 	out = b64From24(out, fin[0], fin[6], fin[12], 4)
@@ -72,4 +54,31 @@ func (c *md5Crypt) crypt(pw []byte) []byte {
 	out = b64From24(out, fin[4], fin[10], fin[5], 4)
 	out = b64From24(out, 0, 0, fin[11], 2)
 	return out
+}
+
+// stretch is the rounds loop md5-crypt introduced and sha-crypt kept: each
+// round hashes the previous digest with the key and the salt in an order
+// that depends on the round number. It returns the last digest.
+func stretch(h hash.Hash, digest, key, salt []byte, rounds int) []byte {
+	for i := 0; i < rounds; i++ {
+		h.Reset()
+		if i&1 != 0 {
+			h.Write(key)
+		} else {
+			h.Write(digest)
+		}
+		if i%3 != 0 {
+			h.Write(salt)
+		}
+		if i%7 != 0 {
+			h.Write(key)
+		}
+		if i&1 != 0 {
+			h.Write(digest)
+		} else {
+			h.Write(key)
+		}
+		digest = h.Sum(digest[:0])
+	}
+	return digest
 }

@@ -117,27 +117,7 @@ func (c *shaCrypt) crypt(pw []byte) []byte {
 	}
 	s := repeatTo(h.Sum(nil), len(salt))
 
-	c0 := a
-	for i := 0; i < c.rounds; i++ {
-		h.Reset()
-		if i&1 != 0 {
-			h.Write(p)
-		} else {
-			h.Write(c0)
-		}
-		if i%3 != 0 {
-			h.Write(s)
-		}
-		if i%7 != 0 {
-			h.Write(p)
-		}
-		if i&1 != 0 {
-			h.Write(c0)
-		} else {
-			h.Write(p)
-		}
-		c0 = h.Sum(c0[:0])
-	}
+	c0 := stretch(h, a, p, s, c.rounds)
 
 	out := []byte(c.spec.prefix)
 	if c.custom {
