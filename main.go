@@ -29,8 +29,13 @@ var applets = map[string]func(args []string) int{
 	"sftp-server": sftpserver.Main,
 }
 
+// stopProfile ends a CPU profile a pprof build started (profile_pprof.go).
+var stopProfile = func() {}
+
 func main() {
-	os.Exit(run(os.Args))
+	code := run(os.Args)
+	stopProfile()
+	os.Exit(code)
 }
 
 func run(args []string) int {
