@@ -208,7 +208,9 @@ var serverTable = []serverKW{
 	{name: "ClientAliveCountMax", match: true, set: sInt(func(o *ServerOptions) *int { return &o.ClientAliveCountMax }),
 		t: tInt(func(o *ServerOptions) *int { return &o.ClientAliveCountMax })},
 	sw("RequiredRSASize", "1024", true, nInt),
-	{name: "StreamLocalBindMask", match: true, set: setBindMask, t: func(o *ServerOptions) []string { return []string{"0" + strconv.FormatUint(uint64(o.StreamLocalBindMask), 8)} }},
+	{name: "StreamLocalBindMask", match: true, set: setBindMask, t: func(o *ServerOptions) []string {
+		return []string{"0" + strconv.FormatUint(uint64(o.StreamLocalBindMask), 8)}
+	}},
 	sw("UnusedConnectionTimeout", "none", true, nTimeOrNone),
 	{name: "PermitRootLogin", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {
