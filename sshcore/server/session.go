@@ -81,6 +81,8 @@ func (c *conn) handleChannel(nch ssh.NewChannel) {
 		}()
 	case "direct-tcpip":
 		c.directTCPIP(nch)
+	case "direct-streamlocal@openssh.com":
+		c.directStreamLocal(nch)
 	default:
 		nch.Reject(ssh.UnknownChannelType, "unknown channel type")
 	}
