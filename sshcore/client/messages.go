@@ -41,18 +41,19 @@ Host key for %s has changed and you have requested strict checking.
 	msgKeyTooOpen       = "%v\nLoad key \"%s\": bad permissions" // banner from keys.PermissionError
 
 	// Connection and session.
-	msgConnectRefused   = "ssh: connect to host %s port %d: %v"
-	msgResolve          = "ssh: Could not resolve hostname %s: %s"
-	msgConnClosed       = "Connection to %s closed."
-	msgConnClosedRemote = "Connection to %s closed by remote host."
-	msgServerTimeout    = "Timeout, server %s not responding."
-	msgNoPtyStdin       = "Pseudo-terminal will not be allocated because stdin is not a terminal."
-	msgNoCompression    = "sshbox's transport offers no compression; -C / Compression yes is ignored"
-	msgKexFailed        = "Unable to negotiate with %s port %d: %s"
-	msgForwardFailed    = "channel_setup_fwd_listener_tcpip: cannot listen to port: %s"
-	msgRemoteFwdFailed  = "Warning: remote port forwarding failed for listen port %s"
-	msgStdioFwdFailed   = "stdio forwarding failed"
-	msgProxyCmdFailed   = "ssh: ProxyCommand %q: %v"
+	msgConnectRefused      = "ssh: connect to host %s port %d: %v"
+	msgResolve             = "ssh: Could not resolve hostname %s: %s"
+	msgConnClosed          = "Connection to %s closed."
+	msgConnClosedRemote    = "Connection to %s closed by remote host."
+	msgServerTimeout       = "Timeout, server %s not responding."
+	msgNoPtyStdin          = "Pseudo-terminal will not be allocated because stdin is not a terminal."
+	msgNoCompression       = "sshbox's transport offers no compression; -C / Compression yes is ignored"
+	msgKexFailed           = "Unable to negotiate with %s port %d: %s"
+	msgForwardFailed       = "channel_setup_fwd_listener_tcpip: cannot listen to port: %s"
+	msgRemoteFwdFailed     = "Warning: remote port forwarding failed for listen port %s"
+	msgRemoteFwdPathFailed = "Warning: remote port forwarding failed for listen path %s"
+	msgStdioFwdFailed      = "stdio forwarding failed"
+	msgProxyCmdFailed      = "ssh: ProxyCommand %q: %v"
 
 	// Errors and notices beyond the dialogue, worded as OpenSSH words them.
 	msgBadStdioSpec      = "Bad stdio forwarding specification '%s'"
