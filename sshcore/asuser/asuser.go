@@ -206,28 +206,40 @@ func receive(s *os.File) (*os.File, string, error) {
 			f.Close()
 		}
 	}
-	status, rest, _ := cutNul(string(buf[:n]))
+	text, err := parseReply(buf[:n])
+	if err != nil || len(files) == 0 {
+		closeAll()
+		return nil, text, err
+	}
+	if len(files) > 1 {
+		closeAll()
+		return nil, "", errors.New("asuser: helper sent more than one descriptor")
+	}
+	return files[0], text, nil
+}
+
+// parseReply reads the helper's reply text: "ok\x00text", or
+// "err\x00errno\x00message" as an *Error.
+func parseReply(b []byte) (string, error) {
+	status, rest, _ := cutNul(string(b))
 	switch status {
 	case "ok":
-		if len(files) > 1 {
-			closeAll()
-			return nil, "", errors.New("asuser: helper sent more than one descriptor")
-		}
-		if len(files) == 1 {
-			return files[0], rest, nil
-		}
-		return nil, rest, nil
+		return rest, nil
 	case "err":
-		closeAll()
 		num, msg, _ := cutNul(rest)
-		e, _ := strconv.Atoi(num)
-		return nil, "", &Error{Msg: msg, Errno: syscall.Errno(e)}
+		e, err := strconv.Atoi(num)
+		if err != nil || e < 0 || e > 4095 {
+			e = 0
+		}
+		if msg == "" {
+			msg = "asuser: helper failed"
+		}
+		return "", &Error{Msg: msg, Errno: syscall.Errno(e)}
 	}
-	closeAll()
-	if n == 0 {
-		return nil, "", errors.New("asuser: helper ended without a reply")
+	if len(b) == 0 {
+		return "", errors.New("asuser: helper ended without a reply")
 	}
-	return nil, "", errors.New("asuser: malformed reply from helper")
+	return "", errors.New("asuser: malformed reply from helper")
 }
 
 func cutNul(s string) (string, string, bool) {

@@ -182,3 +182,33 @@ func TestAgentListenerAsUser(t *testing.T) {
 		t.Error("socket name with a slash accepted")
 	}
 }
+
+// FuzzParseReply: any reply parses to text or an error, never a panic;
+// an error reply keeps its errno only when it is a plausible one.
+func FuzzParseReply(f *testing.F) {
+	for _, s := range []string{"ok\x00", "ok\x00/tmp/ssh-x/agent.1", "err\x002\x00no such file", "err\x00", "err\x00x\x00m", "", "garbage", "err\x00-1\x00m"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		text, err := parseReply(b)
+		if err != nil && text != "" {
+			t.Fatalf("%q: both text %q and error %v", b, text, err)
+		}
+		var e *Error
+		if errors.As(err, &e) && (e.Errno < 0 || e.Errno > 4095 || e.Msg == "") {
+			t.Fatalf("%q: %+v", b, e)
+		}
+	})
+}
+
+func TestParseReply(t *testing.T) {
+	if text, err := parseReply([]byte("ok\x00/a/b")); err != nil || text != "/a/b" {
+		t.Errorf("ok reply: %q %v", text, err)
+	}
+	if _, err := parseReply([]byte("err\x002\x00open x: no such file")); !errors.Is(err, os.ErrNotExist) || err.Error() != "open x: no such file" {
+		t.Errorf("error reply: %v", err)
+	}
+	if _, err := parseReply(nil); err == nil {
+		t.Error("empty reply accepted")
+	}
+}
