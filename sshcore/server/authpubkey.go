@@ -30,7 +30,9 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 	if acct == nil || a.why != "" {
 		// Look for the key all the same, in a place that cannot exist,
 		// so that the answer takes the time a real lookup takes.
-		acct = &account{Name: name, Home: "/nonexistent/sshbox", UID: ^uint32(0)}
+		// As nobody (65534): the read goes through asuser like a real
+		// one, and a helper never runs with root's group.
+		acct = &account{Name: name, Home: "/nonexistent/sshbox", UID: 65534, GID: 65534}
 	}
 	opts := a.opts
 	if !opts.PubkeyAuthentication || !c.methodAllowed(a, "publickey") {
