@@ -16,6 +16,7 @@ import (
 	"sshbox/applets/sshd"
 	"sshbox/applets/sshkeygen"
 	"sshbox/sshcore"
+	"sshbox/sshcore/asuser"
 )
 
 // applets is the one table of commands: adding an applet is one line here
@@ -47,6 +48,9 @@ func run(args []string) int {
 		return 1
 	}
 	switch args[1] {
+	case asuser.HelperFlag:
+		// sshd re-executing itself to act as a user (sshcore/asuser).
+		return asuser.HelperMain(args[2:])
 	case "--list":
 		for _, name := range names() {
 			fmt.Println(name)

@@ -46,6 +46,7 @@ func DefaultServerOptions() *ServerOptions {
 		AllowAgentForwarding:         true,
 		AllowStreamLocalForwarding:   "yes",
 		GatewayPorts:                 "no",
+		StreamLocalBindMask:          0o177,
 		extra:                        map[string]string{},
 	}
 }

@@ -129,6 +129,9 @@ type ServerOptions struct {
 	PermitOpen                 []string
 	PermitListen               []string
 	X11Forwarding              bool
+	DisableForwarding          bool   // overrides every forwarding keyword above
+	StreamLocalBindMask        uint32 // umask for remote-forwarded Unix sockets
+	StreamLocalBindUnlink      bool
 
 	Ciphers                  string
 	MACs                     string

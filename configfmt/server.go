@@ -208,7 +208,9 @@ var serverTable = []serverKW{
 	{name: "ClientAliveCountMax", match: true, set: sInt(func(o *ServerOptions) *int { return &o.ClientAliveCountMax }),
 		t: tInt(func(o *ServerOptions) *int { return &o.ClientAliveCountMax })},
 	sw("RequiredRSASize", "1024", true, nInt),
-	sw("StreamLocalBindMask", "0177", true, nOctalMask),
+	{name: "StreamLocalBindMask", match: true, set: setBindMask, t: func(o *ServerOptions) []string {
+		return []string{"0" + strconv.FormatUint(uint64(o.StreamLocalBindMask), 8)}
+	}},
 	sw("UnusedConnectionTimeout", "none", true, nTimeOrNone),
 	{name: "PermitRootLogin", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {
@@ -263,10 +265,12 @@ var serverTable = []serverKW{
 		t: tStr(func(o *ServerOptions) *string { return &o.AllowTcpForwarding })},
 	{name: "AllowAgentForwarding", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.AllowAgentForwarding }),
 		t: tBool(func(o *ServerOptions) *bool { return &o.AllowAgentForwarding })},
-	sw("DisableForwarding", "no", true, nFlag),
+	{name: "DisableForwarding", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.DisableForwarding }),
+		t: tBool(func(o *ServerOptions) *bool { return &o.DisableForwarding })},
 	{name: "AllowStreamLocalForwarding", match: true, set: forwardingChoice(func(o *ServerOptions) *string { return &o.AllowStreamLocalForwarding }),
 		t: tStr(func(o *ServerOptions) *string { return &o.AllowStreamLocalForwarding })},
-	sw("StreamLocalBindUnlink", "no", true, nFlag),
+	{name: "StreamLocalBindUnlink", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.StreamLocalBindUnlink }),
+		t: tBool(func(o *ServerOptions) *bool { return &o.StreamLocalBindUnlink })},
 	sw("FingerprintHash", "SHA256", false, nMulti("sha256=SHA256", "md5=MD5")),
 	sw("ExposeAuthInfo", "no", true, nFlag),
 	{name: "PidFile", set: sStr(func(o *ServerOptions) *string { return &o.PidFile }), t: tStr(func(o *ServerOptions) *string { return &o.PidFile })},
@@ -347,9 +351,9 @@ var serverTable = []serverKW{
 	sw("PermitTunnel", "no", true, nMulti("yes", "no", "point-to-point", "ethernet")),
 	swn("IPQoS", "lowdelay throughput", true, nIPQoS),
 	swn("RekeyLimit", "0 0", true, nRekeyLimit),
-	{name: "PermitOpen", match: true, set: sList(func(o *ServerOptions) *[]string { return &o.PermitOpen }),
+	{name: "PermitOpen", match: true, set: setPermitList(func(o *ServerOptions) *[]string { return &o.PermitOpen }, false),
 		t: tJoined(func(o *ServerOptions) []string { return o.PermitOpen }, "any")},
-	{name: "PermitListen", match: true, set: sList(func(o *ServerOptions) *[]string { return &o.PermitListen }),
+	{name: "PermitListen", match: true, set: setPermitList(func(o *ServerOptions) *[]string { return &o.PermitListen }, true),
 		t: func(o *ServerOptions) []string {
 			if len(o.PermitListen) == 0 {
 				return []string{"any"}

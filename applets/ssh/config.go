@@ -105,9 +105,17 @@ func forwardLine(spec string) (string, error) {
 		}
 	}
 	parts = append(parts, spec[start:])
-	if len(parts) < 3 || len(parts) > 4 {
+	n := len(parts)
+	if n >= 2 && n <= 3 && isSocketPath(parts[n-1]) {
+		// The target is a Unix socket: "listen:/path".
+		return strings.Join(parts[:n-1], ":") + " " + parts[n-1], nil
+	}
+	if n < 3 || n > 4 {
 		return "", fmt.Errorf(msgBadForward, spec)
 	}
-	n := len(parts)
 	return strings.Join(parts[:n-2], ":") + " " + parts[n-2] + ":" + parts[n-1], nil
 }
+
+// isSocketPath: as OpenSSH, a forwarding field with a slash names a Unix
+// socket.
+func isSocketPath(s string) bool { return strings.Contains(s, "/") && !strings.HasPrefix(s, "[") }

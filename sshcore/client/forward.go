@@ -16,13 +16,20 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// fwdSpec is one -L/-R/-D forwarding.
+// fwdSpec is one -L/-R/-D forwarding. Either end may be a Unix socket
+// (bindPath, hostPath) instead of an address and port, as in OpenSSH.
 type fwdSpec struct {
 	bindHost string
 	bindPort int
+	bindPath string
 	host     string
 	hostPort int
+	hostPath string
 }
+
+// isSocketPath is OpenSSH's test for a forwarding field that names a Unix
+// socket: it has a slash and is not a bracketed address.
+func isSocketPath(s string) bool { return strings.Contains(s, "/") && !strings.HasPrefix(s, "[") }
 
 // splitFwd splits on colons outside brackets; the config form "port
 // host:hostport" is accepted by turning its space into a colon.
@@ -74,18 +81,41 @@ func ParseForward(spec string, dynamic bool) (fwdSpec, error) {
 		f.bindPort = p
 		return f, nil
 	}
-	switch len(parts) {
-	case 3:
-	case 4:
-		f.bindHost, parts = unbracket(parts[0]), parts[1:]
+	// The listening end: "[bind:]port" or a socket path; then the target:
+	// "host:hostport" or a socket path.
+	var listen, target []string
+	switch {
+	case len(parts) == 2 && isSocketPath(parts[1]):
+		listen, target = parts[:1], parts[1:]
+	case len(parts) == 3 && isSocketPath(parts[2]):
+		listen, target = parts[:2], parts[2:]
+	case len(parts) == 3:
+		listen, target = parts[:1], parts[1:]
+	case len(parts) == 4:
+		listen, target = parts[:2], parts[2:]
 	default:
 		return f, bad
 	}
-	var ok1, ok2 bool
-	f.bindPort, ok1 = parsePort(parts[0])
-	f.host = unbracket(parts[1])
-	f.hostPort, ok2 = parsePort(parts[2])
-	if !ok1 || !ok2 || f.host == "" {
+	switch {
+	case len(listen) == 1 && isSocketPath(listen[0]):
+		f.bindPath = listen[0]
+	default:
+		if len(listen) == 2 {
+			f.bindHost, listen = unbracket(listen[0]), listen[1:]
+		}
+		var ok bool
+		if f.bindPort, ok = parsePort(listen[0]); !ok {
+			return f, bad
+		}
+	}
+	if len(target) == 1 {
+		f.hostPath = target[0]
+		return f, nil
+	}
+	var ok bool
+	f.host = unbracket(target[0])
+	f.hostPort, ok = parsePort(target[1])
+	if !ok || f.host == "" || isSocketPath(f.host) {
 		return f, bad
 	}
 	return f, nil
@@ -188,8 +218,18 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 	if flag == 'R' {
 		return c.addRemote(conn, f)
 	}
-	addr := net.JoinHostPort(localBind(f.bindHost), itoa(f.bindPort))
-	l, err := net.Listen("tcp", addr)
+	network, addr := "tcp", net.JoinHostPort(localBind(f.bindHost), itoa(f.bindPort))
+	if f.bindPath != "" {
+		network, addr = "unix", f.bindPath
+	}
+	l, err := net.Listen(network, addr)
+	if err == nil && network == "unix" {
+		// OpenSSH's StreamLocalBindMask default (0177): only the user.
+		err = os.Chmod(addr, 0o600)
+		if err != nil {
+			l.Close()
+		}
+	}
 	if err != nil {
 		msg := msgLocalFwdFailed
 		if flag == 'D' {
@@ -200,30 +240,48 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 	if flag == 'D' {
 		c.Log.Debug1("Local connections to %s forwarded to remote address socks:0", addr)
 		c.noteForward("dynamic " + addr)
-		go c.serveLocal(l, socksHandshake, conn)
+		go c.serveLocal(l, socksHandshake, conn, "tcp")
 		return nil
 	}
-	target := net.JoinHostPort(f.host, itoa(f.hostPort))
+	tnet, target := "tcp", net.JoinHostPort(f.host, itoa(f.hostPort))
+	if f.hostPath != "" {
+		tnet, target = "unix", f.hostPath
+	}
 	c.Log.Debug1("Local connections to %s forwarded to remote address %s", addr, target)
 	c.noteForward("local " + addr + " -> " + target)
-	go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn)
+	go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn, tnet)
 	return nil
 }
 
-// addRemote asks the server to listen and carries its connections back.
+// addRemote asks the server to listen (on a port or, with a path, a Unix
+// socket) and carries its connections back to the target here.
 func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
-	bind := f.bindHost
-	if bind == "" || bind == "localhost" {
-		bind = "127.0.0.1"
-	} else if bind == "*" {
-		bind = "0.0.0.0"
+	var l net.Listener
+	var err error
+	listenName := f.bindPath
+	if f.bindPath != "" {
+		l, err = conn.ListenUnix(f.bindPath)
+	} else {
+		bind := f.bindHost
+		if bind == "" || bind == "localhost" {
+			bind = "127.0.0.1"
+		} else if bind == "*" {
+			bind = "0.0.0.0"
+		}
+		listenName = itoa(f.bindPort)
+		l, err = conn.Listen("tcp", net.JoinHostPort(bind, itoa(f.bindPort)))
 	}
-	l, err := conn.Listen("tcp", net.JoinHostPort(bind, itoa(f.bindPort)))
 	if err != nil {
-		return fmt.Errorf(msgRemoteFwdFailed, itoa(f.bindPort))
+		if f.bindPath != "" {
+			return fmt.Errorf(msgRemoteFwdPathFailed, f.bindPath)
+		}
+		return fmt.Errorf(msgRemoteFwdFailed, listenName)
 	}
-	target := net.JoinHostPort(f.host, itoa(f.hostPort))
-	if f.bindPort == 0 {
+	tnet, target := "tcp", net.JoinHostPort(f.host, itoa(f.hostPort))
+	if f.hostPath != "" {
+		tnet, target = "unix", f.hostPath
+	}
+	if f.bindPath == "" && f.bindPort == 0 {
 		c.Log.Info(msgAllocatedPort, l.Addr().(*net.TCPAddr).Port, target)
 	}
 	c.noteForward("remote " + l.Addr().String() + " -> " + target)
@@ -234,7 +292,7 @@ func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
 				return
 			}
 			go func() {
-				out, err := net.Dial("tcp", target)
+				out, err := net.Dial(tnet, target)
 				if err != nil {
 					c.Log.Debug1("connect_to %s: %v", target, err)
 					in.Close()
@@ -249,7 +307,7 @@ func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
 
 // serveLocal accepts local connections and carries each through a
 // direct-tcpip channel to the target the handshake names.
-func (c *Client) serveLocal(l net.Listener, target func(net.Conn) (string, error), conn *ssh.Client) {
+func (c *Client) serveLocal(l net.Listener, target func(net.Conn) (string, error), conn *ssh.Client, network string) {
 	for {
 		in, err := l.Accept()
 		if err != nil {
@@ -262,7 +320,7 @@ func (c *Client) serveLocal(l net.Listener, target func(net.Conn) (string, error
 				in.Close()
 				return
 			}
-			out, err := conn.Dial("tcp", dest)
+			out, err := conn.Dial(network, dest)
 			if err != nil {
 				c.Log.Error(msgChannelOpenFailed, dest, err)
 				socksReply(in, false)

@@ -213,13 +213,43 @@ func (h *hostKeyCheck) changed(key ssh.PublicKey, old *knownhosts.Entry) error {
 	if o.StrictHostKeyChecking == "no" || o.StrictHostKeyChecking == "off" {
 		banner = strings.TrimSuffix(banner, "Host key for "+h.pattern()+" has changed and you have requested strict checking.\n")
 		h.c.Log.Error("%s", strings.TrimSuffix(banner, "\n"))
-		h.c.Log.Error("%s", msgPasswordDisabled)
-		h.c.Log.Error("%s", msgKbdDisabled)
 		h.insecure = true
-		return nil
+		return h.disableForInsecure()
 	}
 	h.c.Log.Error("%s", strings.TrimSuffix(banner, "\n"))
 	return errHostKey
+}
+
+// disableForInsecure turns off, as OpenSSH does, everything an impostor
+// could abuse once a changed key was accepted under StrictHostKeyChecking
+// no: password and keyboard-interactive authentication (see auth.go), agent
+// forwarding and port forwarding (-L, -R, -D), each announced only when it
+// was on. With ExitOnForwardFailure, having cancelled anything is fatal.
+func (h *hostKeyCheck) disableForInsecure() error {
+	o := h.c.Opts
+	cancelled := false
+	if o.PasswordAuthentication {
+		h.c.Log.Error("%s", msgPasswordDisabled)
+		cancelled = true
+	}
+	if o.KbdInteractiveAuthentication {
+		h.c.Log.Error("%s", msgKbdDisabled)
+		cancelled = true
+	}
+	if o.ForwardAgent {
+		h.c.Log.Error("%s", msgAgentFwdDisabled)
+		o.ForwardAgent = false
+		cancelled = true
+	}
+	if len(o.LocalForward)+len(o.RemoteForward)+len(o.DynamicForward) > 0 {
+		h.c.Log.Error("%s", msgPortFwdDisabled)
+		o.LocalForward, o.RemoteForward, o.DynamicForward = nil, nil, nil
+		cancelled = true
+	}
+	if o.ExitOnForwardFailure && cancelled {
+		return fatalf("%s", msgFwdDisabledFatal)
+	}
+	return nil
 }
 
 // removeCommand is the exact command that removes the old entry; -f is only

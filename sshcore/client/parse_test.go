@@ -43,6 +43,11 @@ func TestParseForward(t *testing.T) {
 		"*:8080:10.0.0.1:80":       {bindHost: "*", bindPort: 8080, host: "10.0.0.1", hostPort: 80},
 		"8080 localhost:80":        {bindPort: 8080, host: "localhost", hostPort: 80},
 		"[::1]:8080:[fe80::1]:443": {bindHost: "::1", bindPort: 8080, host: "fe80::1", hostPort: 443},
+		"/tmp/l.sock:/run/r.sock":  {bindPath: "/tmp/l.sock", hostPath: "/run/r.sock"},
+		"8080:/run/r.sock":         {bindPort: 8080, hostPath: "/run/r.sock"},
+		"127.0.0.1:8080:/run/r":    {bindHost: "127.0.0.1", bindPort: 8080, hostPath: "/run/r"},
+		"/tmp/l.sock:db:5432":      {bindPath: "/tmp/l.sock", host: "db", hostPort: 5432},
+		"./rel/sock:db:5432":       {bindPath: "./rel/sock", host: "db", hostPort: 5432},
 	} {
 		got, err := ParseForward(in, false)
 		if err != nil || got != want {
@@ -52,7 +57,7 @@ func TestParseForward(t *testing.T) {
 	if got, err := ParseForward("127.0.0.1:1080", true); err != nil || got.bindPort != 1080 || got.bindHost != "127.0.0.1" {
 		t.Errorf("dynamic: %+v %v", got, err)
 	}
-	for _, bad := range []string{"", "80", "a:b:c", "1:h:99999", "1:2:3:4:5"} {
+	for _, bad := range []string{"", "80", "a:b:c", "1:h:99999", "1:2:3:4:5", "/a:/b:c", "1:/h:2", "8080:host"} {
 		if _, err := ParseForward(bad, false); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
@@ -101,7 +106,7 @@ func FuzzParseDestination(f *testing.F) {
 }
 
 func FuzzParseForward(f *testing.F) {
-	for _, s := range []string{"1:h:2", "[::1]:1:[::2]:2", "a:1:b:2", "1 h:2"} {
+	for _, s := range []string{"1:h:2", "[::1]:1:[::2]:2", "a:1:b:2", "1 h:2", "/l:/r", "1:/r", "/l:h:2", "a:1:/r"} {
 		f.Add(s, false)
 	}
 	f.Add("1080", true)
@@ -113,8 +118,11 @@ func FuzzParseForward(f *testing.F) {
 		if fw.bindPort < 0 || fw.bindPort > 65535 || fw.hostPort < 0 || fw.hostPort > 65535 {
 			t.Fatalf("%q gave %+v", s, fw)
 		}
-		if !dynamic && fw.host == "" {
-			t.Fatalf("%q: empty host", s)
+		if !dynamic && (fw.host == "") == (fw.hostPath == "") {
+			t.Fatalf("%q: neither or both of host and socket path: %+v", s, fw)
+		}
+		if fw.bindPath != "" && (fw.bindHost != "" || fw.bindPort != 0) {
+			t.Fatalf("%q: socket path and address both: %+v", s, fw)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,7 +86,12 @@ func TestExpandAuthKeysPath(t *testing.T) {
 // OpenSSH does: writable by group or others, or owned by someone else,
 // means the file is not read.
 func TestStrictModes(t *testing.T) {
-	home := t.TempDir()
+	// Other users must reach it: t.TempDir's parent is private.
+	home, err := os.MkdirTemp("", "strictmodes-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(home) })
 	os.Chmod(home, 0o755)
 	a := &account{Name: "x", UID: uint32(os.Geteuid()), Home: home}
 	ssh := filepath.Join(home, ".ssh")
@@ -121,13 +127,15 @@ func TestStrictModes(t *testing.T) {
 	if _, err := readAuthorizedKeys(big, a, true); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("oversized file: %v", err)
 	}
-	// A link to a file the user could not read himself is not read.
+	// A link to a file the user could not read himself is not read:
+	// the file is opened as the user.
+	os.Chmod(ssh, 0o755)
 	secret := filepath.Join(ssh, "secret")
 	os.WriteFile(secret, []byte(testPub+"\n"), 0o640)
 	os.Chown(secret, 0, 4244)
 	link := filepath.Join(ssh, "link")
 	os.Symlink(secret, link)
-	if _, err := readAuthorizedKeys(link, other, false); err == nil || !strings.Contains(err.Error(), "not readable by y") {
+	if _, err := readAuthorizedKeys(link, other, false); !errors.Is(err, os.ErrPermission) {
 		t.Errorf("link to an unreadable file: %v", err)
 	}
 	if recs, err := readAuthorizedKeys(link, &account{Name: "z", UID: 4245, GID: 4244, Home: home}, false); err != nil || len(recs) != 1 {
@@ -135,5 +143,14 @@ func TestStrictModes(t *testing.T) {
 	}
 	if recs, err := readAuthorizedKeys(filepath.Join(ssh, "missing"), a, true); err != nil || recs != nil {
 		t.Errorf("missing file: %v %v", recs, err)
+	}
+	// A link through a directory the user cannot search is not followed,
+	// even to a file the user could read.
+	private := filepath.Join(home, "private")
+	os.Mkdir(private, 0o700)
+	os.WriteFile(filepath.Join(private, "keys"), []byte(testPub+"\n"), 0o644)
+	os.Symlink(filepath.Join(private, "keys"), filepath.Join(ssh, "intoprivate"))
+	if _, err := readAuthorizedKeys(filepath.Join(ssh, "intoprivate"), other, false); !errors.Is(err, os.ErrPermission) {
+		t.Errorf("link into an unsearchable directory: %v", err)
 	}
 }

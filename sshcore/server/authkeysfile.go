@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"sshbox/configfmt"
+	"sshbox/sshcore/asuser"
 )
 
 // maxAuthKeysFile bounds what sshd reads of one authorized_keys file: the
@@ -70,28 +72,6 @@ func secureOwner(st os.FileInfo, uid uint32) error {
 	return nil
 }
 
-// readableBy reports whether the account could read the file itself,
-// judging by owner, group and mode bits.
-func readableBy(st os.FileInfo, a *account) bool {
-	sys, ok := st.Sys().(*syscall.Stat_t)
-	if !ok {
-		return false
-	}
-	mode := st.Mode().Perm()
-	if sys.Uid == a.UID {
-		return mode&0o400 != 0
-	}
-	if sys.Gid == a.GID {
-		return mode&0o040 != 0
-	}
-	for _, g := range a.Groups {
-		if sys.Gid == g {
-			return mode&0o040 != 0
-		}
-	}
-	return mode&0o004 != 0
-}
-
 // checkPathModes is StrictModes for the directories above an authorized
 // keys file: each one up to the home directory (or up to / for a file
 // outside it) must pass secureOwner.
@@ -111,22 +91,20 @@ func checkPathModes(path string, a *account) error {
 	}
 }
 
-// readAuthorizedKeys opens one authorized_keys file as OpenSSH's
-// auth_openkeyfile does (links resolved first, then the real file opened
-// without following one so that it cannot be swapped under us; regular
-// files only; StrictModes checks on the file and its directories), reads at most
+// readAuthorizedKeys opens one authorized_keys (or principals) file as
+// OpenSSH does: with the user's credentials (sshcore/asuser), so that a
+// link to a file or through a directory the user cannot read gives
+// nothing; links resolved first, then the real file opened without
+// following one so that it cannot be swapped under us; regular files only;
+// StrictModes checks on the file and its directories. It reads at most
 // maxAuthKeysFile bytes and returns its records in whatever record format
 // they came. A file that does not exist gives no records and no error.
 func readAuthorizedKeys(path string, a *account, strict bool) ([]string, error) {
-	real, err := filepath.EvalSymlinks(path)
+	f, real, err := asuser.Open(a.cred(), path)
 	if err != nil {
-		if os.IsNotExist(err) {
+		if errors.Is(err, os.ErrNotExist) {
 			return nil, nil
 		}
-		return nil, err
-	}
-	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
-	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
@@ -144,11 +122,6 @@ func readAuthorizedKeys(path string, a *account, strict bool) ([]string, error) 
 		if err := checkPathModes(real, a); err != nil {
 			return nil, err
 		}
-	}
-	if os.Geteuid() == 0 && !readableBy(st, a) {
-		// OpenSSH opens the file as the user; sshd reads only what the
-		// user could, so a link to /etc/shadow tells nobody anything.
-		return nil, fmt.Errorf("%s is not readable by %s", real, a.Name)
 	}
 	if st.Size() > maxAuthKeysFile {
 		return nil, fmt.Errorf("%s is larger than %d bytes", real, maxAuthKeysFile)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -30,7 +31,10 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 	if acct == nil || a.why != "" {
 		// Look for the key all the same, in a place that cannot exist,
 		// so that the answer takes the time a real lookup takes.
-		acct = &account{Name: name, Home: "/nonexistent/sshbox", UID: ^uint32(0)}
+		// Like OpenSSH's fakepw, the stand-in has a fixed name: the
+		// client's name must not steer an absolute AuthorizedKeysFile
+		// with %u, since this lookup is done as sshd itself.
+		acct = &account{Name: "NOUSER", Home: "/nonexistent/sshbox", UID: uint32(os.Geteuid()), GID: uint32(os.Getegid())}
 	}
 	opts := a.opts
 	if !opts.PubkeyAuthentication || !c.methodAllowed(a, "publickey") {

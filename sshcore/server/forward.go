@@ -6,9 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/asuser"
 )
 
 // directTCPIPMsg is the payload of a "direct-tcpip" channel open (RFC 4254
@@ -20,46 +21,41 @@ type directTCPIPMsg struct {
 	OriginPort uint32
 }
 
-// forwardingAllowed reports whether this login may forward in the given
-// direction ("local" for ssh -L, "remote" for ssh -R).
-func (c *conn) forwardingAllowed(direction string) bool {
-	if c.auth != nil && c.auth.NoPortForwarding {
-		return false
-	}
-	switch strings.ToLower(c.user.opts.AllowTcpForwarding) {
-	case "yes", "all", "":
-		return true
-	case direction:
-		return true
-	}
-	return false
-}
-
-// directTCPIP serves ssh -L: the server connects to the requested address
-// and copies both ways.
+// directTCPIP serves ssh -L: a connection to the requested address,
+// opened as the user, copied both ways.
 func (c *conn) directTCPIP(nch ssh.NewChannel) {
 	var m directTCPIPMsg
 	if err := ssh.Unmarshal(nch.ExtraData(), &m); err != nil {
 		nch.Reject(ssh.ConnectionFailed, "bad request")
 		return
 	}
-	if !c.forwardingAllowed("local") {
-		c.srv.log().Verbosef(msgRefusedLocalFwd, m.OriginHost, m.OriginPort, m.Host, m.Port)
+	if !c.tcpForwardingAllowed("local") {
+		c.srv.log().Infof(msgRefusedLocalFwd, m.OriginHost, m.OriginPort, m.Host, m.Port)
 		nch.Reject(ssh.Prohibited, "administratively prohibited")
 		return
 	}
-	if c.auth != nil && len(c.auth.PermitOpen) > 0 && !permitted(c.auth.PermitOpen, m.Host, m.Port) {
+	if !c.openPermitted(m.Host, m.Port) {
+		c.srv.log().Infof(msgOpenDenied, c.remoteIP, c.remotePort, m.Host, m.Port)
 		nch.Reject(ssh.Prohibited, "administratively prohibited")
 		return
 	}
+	target := net.JoinHostPort(m.Host, strconv.Itoa(int(m.Port)))
+	c.connectChannel(nch, "tcp", target, func(err error) {
+		c.srv.log().Verbosef(msgConnectFailed, m.Host, m.Port, err)
+	})
+}
+
+// connectChannel opens the connection of a direct-tcpip or
+// direct-streamlocal channel as the user and, once it is up, accepts the
+// channel and copies both ways.
+func (c *conn) connectChannel(nch ssh.NewChannel, network, addr string, failed func(error)) {
 	c.sessions.Add(1)
 	go func() {
 		defer c.sessions.Done()
 		defer c.recoverPanic()
-		target := net.JoinHostPort(m.Host, strconv.Itoa(int(m.Port)))
-		tc, err := net.DialTimeout("tcp", target, 10*time.Second)
+		tc, err := asuser.Dial(c.user.acct.cred(), network, addr)
 		if err != nil {
-			c.srv.log().Verbosef(msgConnectFailed, m.Host, m.Port, err)
+			failed(err)
 			nch.Reject(ssh.ConnectionFailed, "connect failed")
 			return
 		}
@@ -71,21 +67,6 @@ func (c *conn) directTCPIP(nch ssh.NewChannel) {
 		go ssh.DiscardRequests(reqs)
 		pipe(ch, tc, c.gone)
 	}()
-}
-
-// permitted matches host:port against permitopen="host:port" entries
-// ("*" allowed for either part).
-func permitted(list []string, host string, port uint32) bool {
-	for _, p := range list {
-		h, ps, err := net.SplitHostPort(p)
-		if err != nil {
-			continue
-		}
-		if (h == "*" || strings.EqualFold(h, host)) && (ps == "*" || ps == strconv.Itoa(int(port))) {
-			return true
-		}
-	}
-	return false
 }
 
 // pipe copies both ways until both directions are done, passing EOF on.
@@ -151,12 +132,18 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 		switch req.Type {
 		case "tcpip-forward":
 			var m tcpipForwardMsg
-			if err := ssh.Unmarshal(req.Payload, &m); err != nil || !c.forwardingAllowed("remote") ||
+			if err := ssh.Unmarshal(req.Payload, &m); err != nil || !c.tcpForwardingAllowed("remote") ||
+				!req.WantReply && m.BindPort == 0 ||
 				m.BindPort != 0 && m.BindPort < 1024 && c.user.acct.UID != 0 || m.BindPort > 65535 {
 				req.Reply(false, nil)
 				continue
 			}
-			l, err := net.Listen("tcp", net.JoinHostPort(c.bindHost(m.BindAddr), strconv.Itoa(int(m.BindPort))))
+			if !c.listenPermitted(m.BindAddr, m.BindPort) {
+				c.srv.log().Infof(msgListenDenied, c.remoteIP, c.remotePort, m.BindAddr, m.BindPort)
+				req.Reply(false, nil)
+				continue
+			}
+			l, err := asuser.Listen(c.user.acct.cred(), "tcp", net.JoinHostPort(c.bindHost(m.BindAddr), strconv.Itoa(int(m.BindPort))), 0, false)
 			if err != nil {
 				c.srv.log().Verbosef(msgRemoteFwdFailed, m.BindAddr, m.BindPort, err)
 				req.Reply(false, nil)
@@ -184,6 +171,41 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 			key := ""
 			if ssh.Unmarshal(req.Payload, &m) == nil {
 				key = net.JoinHostPort(m.BindAddr, strconv.Itoa(int(m.BindPort)))
+			}
+			l, ok := forwards[key]
+			if ok {
+				l.Close()
+				delete(forwards, key)
+			}
+			req.Reply(ok, nil)
+		case "streamlocal-forward@openssh.com":
+			var m streamLocalForwardMsg
+			if ssh.Unmarshal(req.Payload, &m) != nil {
+				req.Reply(false, nil)
+				continue
+			}
+			l := c.listenStreamLocal(m.SocketPath)
+			if l == nil {
+				req.Reply(false, nil)
+				continue
+			}
+			key := "unix:" + m.SocketPath
+			if old, ok := forwards[key]; ok {
+				old.Close()
+			}
+			forwards[key] = l
+			req.Reply(true, nil)
+			c.sessions.Add(1)
+			go func() {
+				defer c.sessions.Done()
+				defer c.recoverPanic()
+				c.serveStreamLocalForward(l, m.SocketPath)
+			}()
+		case "cancel-streamlocal-forward@openssh.com":
+			var m streamLocalForwardMsg
+			key := ""
+			if ssh.Unmarshal(req.Payload, &m) == nil {
+				key = "unix:" + m.SocketPath
 			}
 			l, ok := forwards[key]
 			if ok {

@@ -37,6 +37,7 @@ type session struct {
 	agentSock string
 
 	cmd     *exec.Cmd
+	group   childGroup    // the child's process group, for signals (childsig.go)
 	outputs []*os.File    // read ends sshd drains: pipes or the pty master
 	done    chan struct{} // closed when the child is reaped and reported
 }
@@ -81,6 +82,8 @@ func (c *conn) handleChannel(nch ssh.NewChannel) {
 		}()
 	case "direct-tcpip":
 		c.directTCPIP(nch)
+	case "direct-streamlocal@openssh.com":
+		c.directStreamLocal(nch)
 	default:
 		nch.Reject(ssh.UnknownChannelType, "unknown channel type")
 	}
@@ -151,7 +154,7 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 		if !ok {
 			return false, nil
 		}
-		return syscall.Kill(-s.cmd.Process.Pid, sig) == nil, nil
+		return s.group.signal(sig) == nil, nil
 	case "auth-agent-req@openssh.com":
 		if s.cmd != nil {
 			return false, nil
@@ -299,6 +302,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 		return nil, err
 	}
 	s.cmd = cmd
+	s.group.pid = cmd.Process.Pid
 	s.done = make(chan struct{})
 	return func() { go s.run(stdin) }, nil
 }
@@ -323,7 +327,7 @@ func (s *session) run(stdin io.WriteCloser) {
 			io.Copy(sinks[i], f)
 		}()
 	}
-	err := s.cmd.Wait()
+	err := s.group.wait(s.cmd)
 	if s.pty != nil {
 		// The terminal gives EIO once nothing holds its other side; a
 		// background job that still does gets a moment, then is cut off.
@@ -381,15 +385,14 @@ func (s *session) hangup() {
 		return
 	default:
 	}
-	pgid := s.cmd.Process.Pid
-	syscall.Kill(-pgid, syscall.SIGHUP)
-	syscall.Kill(-pgid, syscall.SIGCONT)
+	s.group.signal(syscall.SIGHUP)
+	s.group.signal(syscall.SIGCONT)
 	select {
 	case <-s.done:
 		return
 	case <-time.After(hangupGrace):
 	}
-	syscall.Kill(-pgid, syscall.SIGKILL)
+	s.group.signal(syscall.SIGKILL)
 	for _, f := range s.outputs {
 		f.Close()
 	}

@@ -1,0 +1,83 @@
+package configfmt
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// PermitAnyPort is the port of a PermitOpen/PermitListen entry written
+// with "*" for its port.
+const PermitAnyPort = -1
+
+// ParsePermitEntry reads one PermitOpen or PermitListen entry (and the
+// authorized_keys permitopen=/permitlisten= values) as OpenSSH does:
+// "host:port" or "[v6addr]:port", the port a number from 1 to 65535 or
+// "*"; for listen entries a bare port means "*:port". It returns the host
+// without brackets and the port, PermitAnyPort for "*".
+func ParsePermitEntry(s string, listen bool) (host string, port int, err error) {
+	if listen && !strings.Contains(s, ":") {
+		s = "*:" + s
+	}
+	var ps string
+	if strings.HasPrefix(s, "[") {
+		i := strings.IndexByte(s, ']')
+		if i < 0 || !strings.HasPrefix(s[i+1:], ":") {
+			return "", 0, fmt.Errorf("bad permit entry %q: missing host or port", s)
+		}
+		host, ps = s[1:i], s[i+2:]
+	} else {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			return "", 0, fmt.Errorf("bad permit entry %q: missing port", s)
+		}
+		host, ps = s[:i], s[i+1:]
+	}
+	if host == "" || len(host) >= 1025 {
+		return "", 0, fmt.Errorf("bad permit entry %q: missing host", s)
+	}
+	if ps == "*" {
+		return host, PermitAnyPort, nil
+	}
+	n, err := strconv.Atoi(ps)
+	if err != nil || n <= 0 || n > 65535 || ps[0] == '+' {
+		return "", 0, fmt.Errorf("bad permit entry %q: bad port number", s)
+	}
+	return host, n, nil
+}
+
+// setPermitList is PermitOpen and PermitListen: "any" or "none" alone on
+// the line, or entries ParsePermitEntry accepts; the first line wins.
+func setPermitList(f func(*ServerOptions) *[]string, listen bool) func(*ServerOptions, []string, bool) error {
+	return func(o *ServerOptions, a []string, _ bool) error {
+		if len(a) == 0 {
+			return fmt.Errorf("missing argument")
+		}
+		for _, v := range a {
+			if v == "any" || v == "none" {
+				if len(a) > 1 {
+					return fmt.Errorf("%q must appear alone", v)
+				}
+				continue
+			}
+			if _, _, err := ParsePermitEntry(v, listen); err != nil {
+				return err
+			}
+		}
+		*f(o) = append([]string(nil), a...)
+		return nil
+	}
+}
+
+// setBindMask is StreamLocalBindMask: an octal umask.
+func setBindMask(o *ServerOptions, a []string, _ bool) error {
+	if err := oneArg(a); err != nil {
+		return err
+	}
+	v, err := strconv.ParseUint(a[0], 8, 32)
+	if err != nil || v > 0o777 {
+		return fmt.Errorf("invalid mask %q", a[0])
+	}
+	o.StreamLocalBindMask = uint32(v)
+	return nil
+}

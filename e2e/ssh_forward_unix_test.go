@@ -1,0 +1,67 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+// TestSSHForwardUnixSockets: sshbox's ssh forwards Unix sockets both ways
+// (-L to and from a socket path, -R from a socket path) through OpenSSH's
+// sshd.
+func TestSSHForwardUnixSockets(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	dir := sharedDir(t, 0o755, 0, 0)
+	remote := filepath.Join(dir, "remote.sock")
+	unixEcho(t, remote, "echo:", 0o777)
+
+	// -L /local/socket:/remote/socket
+	local := filepath.Join(t.TempDir(), "local.sock")
+	p := testenv.Start(t, testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-N", "-L", local+":"+remote, e.dest())...)
+	waitFor(t, 15*time.Second, func() bool { _, err := os.Stat(local); return err == nil }, p)
+	if st, _ := os.Stat(local); st.Mode().Perm() != 0o600 {
+		t.Errorf("local socket mode %v, want 0600", st.Mode().Perm())
+	}
+	if got := roundTrip("unix", local); got != "echo:hello" {
+		t.Errorf("-L socket:socket: %q; ssh stderr:\n%s", got, p.Stderr.String())
+	}
+
+	// -L port:/remote/socket
+	lport := testenv.FreePort(t)
+	p = testenv.Start(t, testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-N", "-L", fmt.Sprintf("%d:%s", lport, remote), e.dest())...)
+	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", lport), 15*time.Second)
+	if got := roundTrip("tcp", fmt.Sprintf("127.0.0.1:%d", lport)); got != "echo:hello" {
+		t.Errorf("-L port:socket: %q; ssh stderr:\n%s", got, p.Stderr.String())
+	}
+
+	// -R /remote/socket:host:port
+	echo := echoServer(t, "back:")
+	rdir := sharedDir(t, 0o755, e.user.UID, e.user.GID)
+	rsock := filepath.Join(rdir, "r.sock")
+	p = testenv.Start(t, testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-N", "-R", rsock+":"+echo.Addr().String(), e.dest())...)
+	waitFor(t, 15*time.Second, func() bool { _, err := os.Stat(rsock); return err == nil }, p)
+	var reply string
+	for i := 0; i < 50 && reply == ""; i++ {
+		if reply = roundTrip("unix", rsock); reply == "" {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if reply != "back:hello" {
+		t.Errorf("-R socket:host:port: %q; ssh stderr:\n%s", reply, p.Stderr.String())
+	}
+}
+
+func waitFor(t *testing.T, timeout time.Duration, ok func() bool, p *testenv.Proc) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out; ssh stderr:\n%s", p.Stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
