@@ -2,6 +2,7 @@ package configfmt
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os/user"
@@ -243,6 +244,9 @@ func (e *serverEval) apply(l *cline, active, inMatch bool) error {
 
 // set applies one keyword's arguments; the dialects share it.
 func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, wrap func(error) error, where func(string) string) error {
+	if err := checkServerClass(kw.name, args); err != nil {
+		return errors.New(where(err.Error()))
+	}
 	switch kw.status {
 	case deprecated:
 		e.warn(name, where(fmt.Sprintf("Deprecated option %q", kw.name)))

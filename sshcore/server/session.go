@@ -36,6 +36,10 @@ type session struct {
 	// agentSock is SSH_AUTH_SOCK when the client forwards its agent.
 	agentSock string
 
+	// internalSftp: the program is the built-in sftp server, which a
+	// chrooted session runs in-process (see chroot.go).
+	internalSftp bool
+
 	cmd     *exec.Cmd
 	outputs []*os.File    // read ends sshd drains: pipes or the pty master
 	done    chan struct{} // closed when the child is reaped and reported
@@ -219,6 +223,7 @@ func (s *session) command(req *ssh.Request) (path string, argv []string, origina
 	}
 	if isForced {
 		if strings.TrimSpace(forced) == "internal-sftp" {
+			s.internalSftp = len(s.c.srv.SftpServer) == 0
 			path, argv, err = s.c.srv.sftpCommand()
 			return path, argv, asked, err
 		}
@@ -233,6 +238,7 @@ func (s *session) command(req *ssh.Request) (path string, argv []string, origina
 			return "", nil, nil, errUnknownSubsystem(subsystem)
 		}
 		if strings.TrimSpace(prog) == "internal-sftp" {
+			s.internalSftp = len(s.c.srv.SftpServer) == 0
 			path, argv, err = s.c.srv.sftpCommand()
 			return path, argv, nil, err
 		}
@@ -254,9 +260,15 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := childCmd(s.c.user.acct, path, argv, s.environ(original))
 	var stdin io.WriteCloser
 	var closeAfterStart []*os.File
+	cmd, envW, err := s.childCommand(path, argv, s.environ(original))
+	if err != nil {
+		return nil, err
+	}
+	if envW != nil {
+		closeAfterStart = append(closeAfterStart, cmd.ExtraFiles...)
+	}
 	if s.pty != nil {
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = s.pty.tty, s.pty.tty, s.pty.tty
 		cmd.SysProcAttr.Setctty = true
@@ -273,6 +285,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 						f.Close()
 					}
 				}
+				envW.close()
 				return nil, err
 			}
 		}
@@ -289,6 +302,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 		s.pty.tty = nil
 	}
 	if err != nil {
+		envW.close()
 		stdin.Close()
 		for _, f := range s.outputs {
 			f.Close()
@@ -298,6 +312,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 		}
 		return nil, err
 	}
+	envW.feed()
 	s.cmd = cmd
 	s.done = make(chan struct{})
 	return func() { go s.run(stdin) }, nil
