@@ -37,6 +37,7 @@ type conn struct {
 	// earlier step, which still apply to the session.
 	methodsDone    []string
 	partialKeyOpts *keyOptions
+	keysUsed       map[string]bool // keys (SHA256 of the plain key) that passed a publickey step
 	user           *admission  // set once authenticated
 	auth           *keyOptions // the authorized_keys options that let it in
 	sshConn        *ssh.ServerConn

@@ -34,6 +34,7 @@ const (
 	msgConnectFailed    = "connect to %s port %d failed: %v"
 	msgRemoteFwdFailed  = "remote forward %s port %d failed: %v"
 	msgAcceptFailed     = "accept: %v"
+	msgKeyReused        = "refusing previously-used %s key %s"
 	msgPtyFailed        = "session: pty: %v"
 	msgEnvIgnored       = "Ignoring env request %s: disallowed name"
 	msgAgentFailed      = "agent forwarding: %v"
