@@ -38,8 +38,8 @@ type conn struct {
 	methodsDone    []string
 	partialKeyOpts *keyOptions
 	keysUsed       map[string]bool // keys (SHA256 of the plain key) that passed a publickey step
-	user           *admission  // set once authenticated
-	auth           *keyOptions // the authorized_keys options that let it in
+	user           *admission      // set once authenticated
+	auth           *keyOptions     // the authorized_keys options that let it in
 	sshConn        *ssh.ServerConn
 	sessions       sync.WaitGroup
 	gone           chan struct{} // closed when the client has left
