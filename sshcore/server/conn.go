@@ -37,9 +37,8 @@ type conn struct {
 	// earlier step, which still apply to the session.
 	methodsDone    []string
 	partialKeyOpts *keyOptions
-	keysUsed       map[string]bool // keys (SHA256 of the plain key) that passed a publickey step
-	user           *admission      // set once authenticated
-	auth           *keyOptions     // the authorized_keys options that let it in
+	user           *admission  // set once authenticated
+	auth           *keyOptions // the authorized_keys options that let it in
 	sshConn        *ssh.ServerConn
 	sessions       sync.WaitGroup
 	gone           chan struct{} // closed when the client has left
@@ -48,6 +47,7 @@ type conn struct {
 	authDone       func()          // ends the MaxStartups count of this connection
 	sessionsOpen   int             // session channels open (MaxSessions)
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
+	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
