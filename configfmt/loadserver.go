@@ -339,7 +339,9 @@ func (e *serverEval) matchLine(l *cline) (bool, error) {
 			}
 			m = ci.LocalPort == p
 		case "rdomain":
-			m = false // sshbox has no routing domains
+			// sshbox has no routing domains: a block that could never
+			// apply would silently drop the restrictions in it.
+			return false, l.errorf("Match RDomain is not supported by sshbox")
 		default:
 			return false, l.errorf("Unsupported Match attribute %s", a[i])
 		}

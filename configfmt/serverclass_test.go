@@ -106,6 +106,7 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		{"ChannelTimeout session=5m\n", "1", "ChannelTimeout"},
 		{"PerSourceMaxStartups 5\n", "1", "PerSourceMaxStartups"},
 		{"*:\n  ChRootUsers alice\n", "2", "ChRootUsers"},
+		{"Port 22\nMatch RDomain !vrf1\n  DenyUsers bob\n", "2", "Match RDomain"},
 	} {
 		err := load(c.text)
 		want := filepath.Join(dir, "sshd_config") + ":" + c.line + ": " + c.kw + " is not supported by sshbox"
