@@ -33,6 +33,7 @@ func TestSshdFailClosedPrincipalsOptions(t *testing.T) {
 		`expiry-time="20000101" retired`,
 		`frobnicate="yes" unknownopt`,
 		`no-pty,from="127.0.0.1" local`,
+		`command="echo spaced" from="10.0.0.0/8" spaced`,
 		"",
 	}, "\n")), 0o644)
 	d := testenv.StartSshbox(t, "TrustedUserCAKeys "+cas+"\nAuthorizedPrincipalsFile "+dir+"/principals-%u")
@@ -46,7 +47,7 @@ func TestSshdFailClosedPrincipalsOptions(t *testing.T) {
 	if out, code := login("local"); code != 0 || out != "asked\n" {
 		t.Errorf("local (from= allows 127.0.0.1): status %d, %q", code, out)
 	}
-	for _, refused := range []string{"admins", "retired", "unknownopt", "admins,ops"} {
+	for _, refused := range []string{"admins", "retired", "unknownopt", "admins,ops", "spaced"} {
 		if out, code := login(refused); code != 255 {
 			t.Errorf("%s: status %d, %q; want refused", refused, code, out)
 		}

@@ -300,11 +300,18 @@ func splitPrincipalLine(line string) (opts []string, principal string, err error
 				opts = append(opts, text[start:i])
 				start = i + 1
 			}
+		case ' ', '\t':
+			// Options are comma-separated: a blank outside quotes would
+			// leave what follows it (a from=, say) unread, so the line
+			// is refused rather than used without it.
+			if !quoted {
+				return nil, "", fmt.Errorf("bad options %q", text)
+			}
 		}
 	}
 	opts = append(opts, text[start:])
 	for _, o := range opts {
-		if o == "" || strings.ContainsAny(o, " \t") && !strings.Contains(o, "\"") {
+		if o == "" {
 			return nil, "", fmt.Errorf("bad options %q", text)
 		}
 	}
