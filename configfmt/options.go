@@ -109,18 +109,19 @@ type ServerOptions struct {
 
 	AcceptEnv             []string
 	PermitUserEnvironment bool
+	SetEnv                []string
+	PermitTTY             bool
+	PrintMotd             bool
+	PrintLastLog          bool
+	Banner                string // "none" or a path
+	ForceCommand          string // "" = none
+	ChrootDirectory       string
+	Subsystems            map[string]string // name -> command ("internal-sftp" allowed)
+
 	// PermitUserEnvironmentNames is the pattern list of PermitUserEnvironment
 	// LANG,LC_*: environment= may set only the names it matches. "" when
 	// the keyword was yes or no.
 	PermitUserEnvironmentNames string
-	SetEnv                     []string
-	PermitTTY                  bool
-	PrintMotd                  bool
-	PrintLastLog               bool
-	Banner                     string // "none" or a path
-	ForceCommand               string // "" = none
-	ChrootDirectory            string
-	Subsystems                 map[string]string // name -> command ("internal-sftp" allowed)
 
 	ClientAliveInterval time.Duration
 	ClientAliveCountMax int
