@@ -185,7 +185,7 @@ var serverClasses = map[string]serverClass{
 	"persourcenetblocksize":           accepted("only used by PerSourceMaxStartups, which is refused unless none"),
 	"permittunnel":                    accepted("tun/tap forwarding is never offered (tun@openssh.com is refused)"),
 	"ipqos":                           accepted("packet priority tuning only"),
-	"rekeylimit":                      accepted("x/crypto/ssh rekeys after its own limit (1 GB or less per cipher block size), which is never later than OpenSSH's default"),
+	"rekeylimit":                      accepted("rekeying cadence, not access: x/crypto/ssh rekeys on its own cipher-dependent byte limit and every 2^31 packets"),
 	"permitopen":                      enforced(forwardTests...),
 	"permitlisten":                    enforced(forwardTests...),
 	"permituserenvironment":           enforced("TestSshdAuthorizedKeysOptions", "TestSshdFailClosedEnvironment"),
