@@ -96,7 +96,7 @@ var serverClasses = map[string]serverClass{
 	"port":                            enforced("TestSshdListensOnSeveralAddresses"),
 	"addressfamily":                   enforced("TestListenAddrs"),
 	"listenaddress":                   enforced("TestSshdListensOnSeveralAddresses"),
-	"usepam":                          accepted("sshbox has no PAM; its own account checks (passwd/shadow lock and expiry, login shell, home directory) apply either way"),
+	"usepam":                          accepted("sshbox has no PAM; its own account checks (passwd/shadow lock and expiry, login shell, home directory) apply either way. NOT applied: what a PAM stack adds (pam_access, pam_limits, pam_nologin); accepted because Debian's stock sshd_config says UsePAM yes"),
 	"logingracetime":                  enforced("TestSshdAuthLoginGraceTime"),
 	"x11displayoffset":                accepted(noX11),
 	"maxauthtries":                    enforced("TestSshdAuthMaxAuthTries"),
