@@ -258,7 +258,7 @@ func classText(name string) string {
 	c := serverClasses[strings.ToLower(name)]
 	switch c.class {
 	case classEnforced:
-		return "enforced"
+		return "enforced (" + strings.Join(c.tests, ", ") + ")"
 	case classRefused:
 		if c.allowed == nil {
 			return "refused: " + c.reason
