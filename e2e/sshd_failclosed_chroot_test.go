@@ -39,7 +39,7 @@ func chown(t *testing.T, path string, u *testenv.User) {
 }
 
 // TestSshdFailClosedChrootSftpJail is the classic sftp-only jail (Match
-// User / ChrootDirectory with %u / ForceCommand internal-sftp) used with
+// User / ChrootDirectory with %u / ForceCommand internal-sftp -d) used with
 // OpenSSH's sftp: the user sees only the jail, which holds no sshbox and no
 // sftp-server, cannot get /etc/passwd, and can write where the jail lets
 // them, as themselves. A jail the user could write to is refused, with the
@@ -61,7 +61,7 @@ func TestSshdFailClosedChrootSftpJail(t *testing.T) {
 	os.Mkdir(badJail, 0o755)
 	chown(t, badJail, bad)
 
-	d := testenv.StartSshbox(t, fmt.Sprintf("Match User %s,%s\n  ChrootDirectory %s/%%u\n  ForceCommand internal-sftp", u.Name, bad.Name, base))
+	d := testenv.StartSshbox(t, fmt.Sprintf("Match User %s,%s\n  ChrootDirectory %s/%%u\n  ForceCommand internal-sftp -d /upload", u.Name, bad.Name, base))
 	tmp := t.TempDir()
 	local := filepath.Join(tmp, "up.txt")
 	os.WriteFile(local, []byte("uploaded\n"), 0o644)
@@ -74,7 +74,7 @@ func TestSshdFailClosedChrootSftpJail(t *testing.T) {
 		t.Fatalf("sftp in the jail: %v\n%s\nlog:\n%s", err, out, d.Proc.Stderr.String())
 	}
 	text := string(out)
-	for _, want := range []string{"Remote working directory: /\n", "ls -1 /\n/upload\n/welcome.txt\nsftp>", `File "/etc/passwd" not found`, "/upload/up.txt"} {
+	for _, want := range []string{"Remote working directory: /upload\n", "ls -1 /\n/upload\n/welcome.txt\nsftp>", `File "/etc/passwd" not found`, "/upload/up.txt"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("sftp output lacks %q:\n%s", want, text)
 		}

@@ -41,7 +41,7 @@ func Main(args []string) int {
 	if len(args) > 1 && args[1] == server.ChrootChildArg {
 		// sshd itself, re-executed to run a session inside its
 		// ChrootDirectory (sshcore/server/chroot.go).
-		return server.RunChrootChild(args[2:], func() int { return sftpserver.Main([]string{"sftp-server"}) })
+		return server.RunChrootChild(args[2:], sftpserver.Main)
 	}
 	var f flags
 	var version bool

@@ -108,7 +108,8 @@ func chrootCmd(a *account, dir, path string, argv, env []string, internal bool) 
 		gs = append(gs, strconv.FormatUint(uint64(g), 10))
 	}
 	if internal {
-		path, argv = internalSftp, []string{internalSftp}
+		// argv is ["sftp-server", flags...]: the helper serves it itself.
+		path, argv = internalSftp, append([]string{internalSftp}, argv[1:]...)
 	}
 	args := []string{"sshd", ChrootChildArg, dir, a.Home,
 		strconv.FormatUint(uint64(a.UID), 10), strconv.FormatUint(uint64(a.GID), 10), strings.Join(gs, ","), "--", path}
@@ -124,9 +125,10 @@ func chrootCmd(a *account, dir, path string, argv, env []string, internal bool) 
 }
 
 // RunChrootChild is the helper's side: args are what chrootCmd put after
-// ChrootChildArg. sftp serves internal-sftp on stdin/stdout. It returns
+// ChrootChildArg. sftp serves internal-sftp on stdin/stdout with the
+// sftp-server flags given (argv[0] being "sftp-server"). It returns
 // the exit status when it does not exec.
-func RunChrootChild(args []string, sftp func() int) int {
+func RunChrootChild(args []string, sftp func(argv []string) int) int {
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(os.Stderr, format+"\n", a...)
 		return 1
@@ -185,7 +187,7 @@ func RunChrootChild(args []string, sftp func() int) int {
 	// else "/", without a warning in the chroot case.
 	syscall.Chdir(home)
 	if path == internalSftp {
-		return sftp()
+		return sftp(append([]string{"sftp-server"}, argv[1:]...))
 	}
 	err := syscall.Exec(path, argv, env)
 	return fail("%s: %v", path, err)

@@ -222,9 +222,8 @@ func (s *session) command(req *ssh.Request) (path string, argv []string, origina
 		forced, isForced = s.c.auth.Command, true
 	}
 	if isForced {
-		if strings.TrimSpace(forced) == "internal-sftp" {
-			s.internalSftp = len(s.c.srv.SftpServer) == 0
-			path, argv, err = s.c.srv.sftpCommand()
+		if sftpArgs, ok := internalSftpArgs(forced); ok {
+			path, argv, err = s.builtinSftp(sftpArgs)
 			return path, argv, asked, err
 		}
 		return a.Shell, shellArgv(a.Shell, &forced), asked, nil
@@ -237,14 +236,30 @@ func (s *session) command(req *ssh.Request) (path string, argv []string, origina
 		if !ok {
 			return "", nil, nil, errUnknownSubsystem(subsystem)
 		}
-		if strings.TrimSpace(prog) == "internal-sftp" {
-			s.internalSftp = len(s.c.srv.SftpServer) == 0
-			path, argv, err = s.c.srv.sftpCommand()
+		if sftpArgs, ok := internalSftpArgs(prog); ok {
+			path, argv, err = s.builtinSftp(sftpArgs)
 			return path, argv, nil, err
 		}
 		return a.Shell, shellArgv(a.Shell, &prog), nil, nil
 	}
 	return a.Shell, shellArgv(a.Shell, asked), nil, nil
+}
+
+// internalSftpArgs recognizes "internal-sftp [flags]" (ForceCommand
+// internal-sftp -d /upload, a common jail) and returns the flags.
+func internalSftpArgs(command string) ([]string, bool) {
+	f := strings.Fields(command)
+	if len(f) == 0 || f[0] != "internal-sftp" {
+		return nil, false
+	}
+	return f[1:], true
+}
+
+// builtinSftp is this binary's sftp-server applet with the flags given.
+func (s *session) builtinSftp(flags []string) (string, []string, error) {
+	s.internalSftp = len(s.c.srv.SftpServer) == 0
+	path, argv, err := s.c.srv.sftpCommand()
+	return path, append(argv, flags...), err
 }
 
 type errUnknownSubsystem string
