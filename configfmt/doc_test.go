@@ -59,6 +59,12 @@ func keywordTables() string {
 		if r.warned && note == "" {
 			note = "accepted with a warning (not acted on)"
 		}
+		if r.warned && ssh2Refused[strings.ToLower(r.name)] {
+			note = "refused in SSHD2_CONFIG (a restriction sshbox does not enforce)"
+			if r.side == "both" {
+				note += "; accepted with a warning in SSH2_CONFIG"
+			}
+		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.name, r.side, note)
 	}
 	fmt.Fprintf(&b, "| `subsystem-NAME` | server | Subsystem NAME |\n")
