@@ -161,7 +161,7 @@ var serverClasses = map[string]serverClass{
 	"authorizedprincipalscommanduser": accepted("only used by AuthorizedPrincipalsCommand, which is refused unless none"),
 	"hostkeyagent":                    refusedUnless(isWord("none"), "none (the default): host keys are read from HostKey files"),
 	"kexalgorithms":                   enforced("TestSshdUnprivilegedDefaultAudit"),
-	"casignaturealgorithms":           refusedUnless(nil, "sshbox does not restrict the signature algorithms of certificate authorities"),
+	"casignaturealgorithms":           refusedUnless(nil, "sshd always applies OpenSSH's default list (no ssh-rsa SHA-1 CA signatures; TestSshdFailClosedCASignatureSHA1); setting another list is refused"),
 	"hostbasedacceptedalgorithms":     accepted(noHostbased),
 	"hostkeyalgorithms":               enforced("TestSshdUnprivilegedDefaultAudit"),
 	"pubkeyacceptedalgorithms":        enforced("TestSshdAuthCertAuthorityLine", "TestResolve"),

@@ -94,3 +94,25 @@ func TestSshdFailClosedRepeatedPublickey(t *testing.T) {
 		t.Errorf("ssh with two keys: status %d, %q, %q", code, out, errOut)
 	}
 }
+
+// TestSshdFailClosedCASignatureSHA1: as OpenSSH's default
+// CASignatureAlgorithms, a certificate its RSA CA signed with SHA-1
+// (ssh-rsa) is refused; the same CA's rsa-sha2-512 signature is accepted.
+func TestSshdFailClosedCASignatureSHA1(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	u.UnlockForKeys(t)
+	dir := sshdKeysDir(t)
+	ca := testenv.OpenSSHKey(t, t.TempDir(), "rsa")
+	caPub, _ := os.ReadFile(ca + ".pub")
+	cas := filepath.Join(dir, "user_ca.pub")
+	os.WriteFile(cas, caPub, 0o644)
+	d := testenv.StartSshbox(t, "TrustedUserCAKeys "+cas)
+	if out, _, code := sshdLogin(t, d, userCert(t, ca, u.Name, "-t", "rsa-sha2-512"), u.Name, nil, nil, "echo in"); code != 0 || out != "in\n" {
+		t.Fatalf("rsa-sha2-512 CA signature: status %d, %q\n%s", code, out, d.Proc.Stderr.String())
+	}
+	if out, _, code := sshdLogin(t, d, userCert(t, ca, u.Name, "-t", "ssh-rsa"), u.Name, nil, nil, "echo in"); code != 255 {
+		t.Fatalf("ssh-rsa (SHA-1) CA signature: status %d, %q", code, out)
+	}
+	d.WaitLog(t, "signature algorithm ssh-rsa not in CASignatureAlgorithms", 5*time.Second)
+}

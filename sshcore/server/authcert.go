@@ -171,6 +171,9 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	if err := checker.CheckCert(principal, cert); err != nil {
 		return refuse(strings.TrimPrefix(err.Error(), "ssh: "))
 	}
+	if f := cert.Signature.Format; !slices.Contains(caSignatureAlgorithms, f) {
+		return refuse("signature algorithm " + f + " not in CASignatureAlgorithms")
+	}
 	if sa, ok := cert.CriticalOptions["source-address"]; ok && !matchHostIP(splitList(sa), c.remoteIP) {
 		return refuse("source-address " + sa + " does not allow " + c.remoteIP)
 	}
@@ -186,6 +189,14 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	out.NoX11Forwarding = out.NoX11Forwarding || !has("permit-X11-forwarding")
 	out.NoUserRC = out.NoUserRC || !has("permit-user-rc")
 	return &out, nil
+}
+
+// caSignatureAlgorithms is OpenSSH's default CASignatureAlgorithms: a CA
+// signature with SHA-1 (ssh-rsa) is not accepted. configfmt refuses any
+// other setting of the keyword.
+var caSignatureAlgorithms = []string{
+	ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
+	ssh.KeyAlgoSKED25519, ssh.KeyAlgoSKECDSA256, ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256,
 }
 
 // certDetail is how a certificate is named in the log, as OpenSSH does.
