@@ -41,7 +41,7 @@ func keywordTables() string {
 	for _, n := range byName(cn) {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", n, cs[n], alias(clientAliases, n))
 	}
-	fmt.Fprintf(&b, "\n### sshd_config (server)\n\n| Keyword | Status | In Match | Other spellings |\n|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\n### sshd_config (server)\n\n"+serverClassIntro+"\n\n| Keyword | Class | In Match | Other spellings |\n|---|---|---|---|\n")
 	var sn []string
 	ss := map[string]*serverKW{}
 	for i, k := range serverTable {
@@ -49,7 +49,7 @@ func keywordTables() string {
 		ss[k.name] = &serverTable[i]
 	}
 	for _, n := range byName(sn) {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", n, ss[n].status, yesno(ss[n].match), alias(serverAliases, n))
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", n, classText(n), yesno(ss[n].match), alias(serverAliases, n))
 	}
 	fmt.Fprintf(&b, "\n### ssh2 dialect (SSH2_CONFIG, SSHD2_CONFIG)\n\n| Keyword | Side | Maps onto |\n|---|---|---|\n")
 	rows := append([]ssh2KW(nil), ssh2Table...)
@@ -58,6 +58,12 @@ func keywordTables() string {
 		note := r.note
 		if r.warned && note == "" {
 			note = "accepted with a warning (not acted on)"
+		}
+		if r.warned && ssh2Refused[strings.ToLower(r.name)] {
+			note = "refused in SSHD2_CONFIG (a restriction sshbox does not enforce)"
+			if r.side == "both" {
+				note += "; accepted with a warning in SSH2_CONFIG"
+			}
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.name, r.side, note)
 	}

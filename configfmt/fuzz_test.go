@@ -50,6 +50,9 @@ var fuzzServerSeeds = []string{
 	"Subsystem sftp a\nSubsystem sftp b\n",
 	"Match User a\n  Port 22\n",
 	"Match all extra\n",
+	"RequiredRSASize 1024\nUseDNS no\nAuthorizedKeysCommand none\nPermitUserEnvironment LANG,LC_*\n",
+	"Match User x\n  ChannelTimeout session=1m\n",
+	"ChrootDirectory /srv/%u\nPubkeyAuthOptions verify-required\n",
 }
 
 // fuzzFile writes data where the loaders can read it.

@@ -2,6 +2,7 @@ package configfmt
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os/user"
@@ -244,6 +245,9 @@ func (e *serverEval) apply(l *cline, active, inMatch bool) error {
 
 // set applies one keyword's arguments; the dialects share it.
 func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, wrap func(error) error, where func(string) string) error {
+	if err := checkServerClass(kw.name, args); err != nil {
+		return errors.New(where(err.Error()))
+	}
 	switch kw.status {
 	case deprecated:
 		e.warn(name, where(fmt.Sprintf("Deprecated option %q", kw.name)))
@@ -336,7 +340,9 @@ func (e *serverEval) matchLine(l *cline) (bool, error) {
 			}
 			m = ci.LocalPort == p
 		case "rdomain":
-			m = false // sshbox has no routing domains
+			// sshbox has no routing domains: a block that could never
+			// apply would silently drop the restrictions in it.
+			return false, l.errorf("Match RDomain is not supported by sshbox")
 		default:
 			return false, l.errorf("Unsupported Match attribute %s", a[i])
 		}

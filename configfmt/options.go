@@ -118,6 +118,11 @@ type ServerOptions struct {
 	ChrootDirectory       string
 	Subsystems            map[string]string // name -> command ("internal-sftp" allowed)
 
+	// PermitUserEnvironmentNames is the pattern list of PermitUserEnvironment
+	// LANG,LC_*: environment= may set only the names it matches. "" when
+	// the keyword was yes or no.
+	PermitUserEnvironmentNames string
+
 	ClientAliveInterval time.Duration
 	ClientAliveCountMax int
 	TCPKeepAlive        bool

@@ -372,12 +372,18 @@ var serverTable = []serverKW{
 			return err
 		}
 		v, err := parseYesNo(a[0])
+		o.PermitUserEnvironment, o.PermitUserEnvironmentNames = v, ""
 		if err != nil {
-			v, err = true, nil // a pattern list of variable names
+			// A pattern list of the variable names environment= may set.
+			o.PermitUserEnvironment, o.PermitUserEnvironmentNames = true, a[0]
 		}
-		o.PermitUserEnvironment = v
-		return err
-	}, t: tBool(func(o *ServerOptions) *bool { return &o.PermitUserEnvironment })},
+		return nil
+	}, t: func(o *ServerOptions) []string {
+		if o.PermitUserEnvironmentNames != "" {
+			return []string{o.PermitUserEnvironmentNames}
+		}
+		return []string{yesno(o.PermitUserEnvironment)}
+	}},
 	sw("PubkeyAuthOptions", "none", true, nil),
 
 	// Not printed by sshd -T.

@@ -133,9 +133,9 @@ Match all
   ClientAliveInterval 15
 `,
 	"warned": `X11DisplayOffset 12
-RequiredRSASize 2048
+RequiredRSASize 1024
 StreamLocalBindMask 0077
-UnusedConnectionTimeout 5m
+UnusedConnectionTimeout none
 IgnoreRhosts shosts-only
 IgnoreUserKnownHosts yes
 HostbasedAuthentication yes
@@ -149,7 +149,7 @@ GSSAPIStrictAcceptorCheck no
 X11UseLocalhost no
 PermitUserRC no
 Compression no
-UseDNS yes
+UseDNS no
 DisableForwarding yes
 StreamLocalBindUnlink yes
 FingerprintHash md5
@@ -158,20 +158,18 @@ ModuliFile /etc/moduli2
 XAuthLocation /opt/xauth
 SecurityKeyProvider /lib/sk.so
 VersionAddendum hello world
-AuthorizedKeysCommand /bin/akc %u %f
+AuthorizedKeysCommand none
 AuthorizedKeysCommandUser nobody
 AuthorizedPrincipalsCommandUser nobody
-HostKeyAgent /run/agent.sock
-CASignatureAlgorithms -ssh-ed25519
+HostKeyAgent none
 HostbasedAcceptedAlgorithms ssh-ed25519,rsa-sha2-256
 LogVerbose kex.c:*:1000
-ChannelTimeout session=5m global=1h
-PerSourceMaxStartups 5
+PerSourceMaxStartups none
 PerSourceNetBlockSize 24:64
 PermitTunnel point-to-point
 IPQoS lowdelay
 RekeyLimit 512M
-PubkeyAuthOptions verify-required
+PubkeyAuthOptions none
 Protocol 2
 UsePrivilegeSeparation sandbox
 DebianBanner no
@@ -181,6 +179,7 @@ DebianBanner no
 AuthorizedKeysFile   ".ssh/authorized keys"   /etc/keys/%u # trailing comment
 PermitRootLogin=no
 LogLevel = VERBOSE
+PermitUserEnvironment LANG,LC_*
 `,
 }
 

@@ -317,6 +317,9 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 		return [][]string{append([]string{"Subsystem", l.word[len("subsystem-"):]}, f...)}, true, "", nil
 	}
 	if r := ssh2Lookup(l.kw, client); r != nil {
+		if r.warned && !client && ssh2Refused[l.kw] {
+			return nil, false, "", l.errorf("%s", errNotSupported(r.name))
+		}
 		if r.warned {
 			return nil, false, l.errorf("%s is accepted but not acted on by sshbox", r.name).Error(), nil
 		}

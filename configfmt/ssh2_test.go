@@ -26,7 +26,7 @@ var sshd2Config = []string{
 	"Port 2022",
 	"KeepAlive kylla",
 	"AllowUsers alice,bob",
-	"IdleTimeout 5m",
+	"NoDelay yes",
 	"",
 	"*:",
 	"  PasswordGuesses 4",
@@ -120,7 +120,7 @@ func TestSSHD2Config(t *testing.T) {
 		check("10.0.0.* AllowUsers", n.AllowUsers, []string{"carol"})
 		check("10.0.0.* PermitRootLogin", n.PermitRootLogin, "prohibit-password")
 
-		if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], ":16: IdleTimeout is accepted but not acted on") {
+		if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], ":16: NoDelay is accepted but not acted on") {
 			t.Errorf("warnings %q", c.Warnings)
 		}
 		var b bytes.Buffer

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"sshbox/applets/sftpserver"
 	"sshbox/configfmt"
 	"sshbox/sshcore"
 	"sshbox/sshcore/loglevel"
@@ -37,6 +38,11 @@ type flags struct {
 // Main runs the sshd applet with args[0] the applet name; it returns the
 // exit status.
 func Main(args []string) int {
+	if len(args) > 1 && args[1] == server.ChrootChildArg {
+		// sshd itself, re-executed to run a session inside its
+		// ChrootDirectory (sshcore/server/chroot.go).
+		return server.RunChrootChild(args[2:], sftpserver.Main)
+	}
 	var f flags
 	var version bool
 	app := &cli.App{

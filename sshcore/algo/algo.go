@@ -11,7 +11,6 @@ package algo
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -161,20 +160,36 @@ func Resolve(k Kind, spec string) ([]string, error) {
 	} else {
 		op = 0
 	}
+	if op == '-' {
+		// OpenSSH's match_filter_denylist: a default goes when the list
+		// matches it, "!pattern" keeping what it matches.
+		var out []string
+		for _, d := range defaults {
+			if matchPatternList(d, spec) != 1 {
+				out = append(out, d)
+			}
+		}
+		return out, nil
+	}
 	var named []string
 	for _, pat := range strings.Split(spec, ",") {
 		pat = strings.TrimSpace(pat)
 		if pat == "" {
 			continue
 		}
+		if strings.HasPrefix(pat, "!") {
+			// A negation means nothing in a list of algorithms to use;
+			// OpenSSH drops it silently, sshbox says so.
+			return nil, fmt.Errorf("negated %s algorithm %q is only meaningful after -", k, pat)
+		}
 		matched := false
 		for _, name := range Supported(k) {
-			if ok, _ := path.Match(pat, name); ok {
+			if wildcard(pat, name) {
 				named = appendUnique(named, name)
 				matched = true
 			}
 		}
-		if !matched && op != '-' {
+		if !matched {
 			return nil, fmt.Errorf("unsupported %s algorithm %q", k, pat)
 		}
 	}
@@ -183,14 +198,6 @@ func Resolve(k Kind, spec string) ([]string, error) {
 		out := append([]string(nil), defaults...)
 		for _, n := range named {
 			out = appendUnique(out, n)
-		}
-		return out, nil
-	case '-':
-		var out []string
-		for _, d := range defaults {
-			if !contains(named, d) {
-				out = append(out, d)
-			}
 		}
 		return out, nil
 	case '^':
@@ -217,4 +224,58 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// wildcard is OpenSSH's match_pattern: '*' and '?' are the only special
+// characters (path.Match would also give '[', ']' and '\\' a meaning
+// OpenSSH does not).
+func wildcard(pat, s string) bool {
+	for len(pat) > 0 {
+		switch pat[0] {
+		case '*':
+			for len(pat) > 0 && pat[0] == '*' {
+				pat = pat[1:]
+			}
+			if pat == "" {
+				return true
+			}
+			for i := 0; i <= len(s); i++ {
+				if wildcard(pat, s[i:]) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if s == "" {
+				return false
+			}
+		default:
+			if s == "" || s[0] != pat[0] {
+				return false
+			}
+		}
+		pat, s = pat[1:], s[1:]
+	}
+	return s == ""
+}
+
+// matchPatternList is OpenSSH's match_pattern_list: 1 when a pattern
+// matches name, -1 when a negated one does (which wins), else 0.
+func matchPatternList(name, list string) int {
+	got := 0
+	for _, p := range strings.Split(list, ",") {
+		p = strings.TrimSpace(p)
+		neg := strings.HasPrefix(p, "!")
+		if neg {
+			p = p[1:]
+		}
+		if p == "" || !wildcard(p, name) {
+			continue
+		}
+		if neg {
+			return -1
+		}
+		got = 1
+	}
+	return got
 }

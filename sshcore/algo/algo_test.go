@@ -53,10 +53,21 @@ func TestResolve(t *testing.T) {
 		{"-aes*-ctr", slices.DeleteFunc(slices.Clone(def), func(s string) bool { return strings.HasSuffix(s, "-ctr") })},
 		{"^aes128-gcm@openssh.com", append([]string{"aes128-gcm@openssh.com"}, slices.DeleteFunc(slices.Clone(def), func(s string) bool { return s == "aes128-gcm@openssh.com" })...)},
 		{"aes*-gcm@openssh.com", []string{"aes256-gcm@openssh.com", "aes128-gcm@openssh.com"}},
+		// OpenSSH's match_filter_denylist: the negation keeps aes256-ctr.
+		{"-aes*-ctr,!aes256-ctr", slices.DeleteFunc(slices.Clone(def), func(s string) bool { return s == "aes128-ctr" || s == "aes192-ctr" })},
+		{"-*", nil},
 	} {
 		got, err := Resolve(Cipher, c.spec)
 		if err != nil || !slices.Equal(got, c.want) {
 			t.Errorf("Resolve(%q) = %v, %v; want %v", c.spec, got, err, c.want)
+		}
+	}
+	// '[' is an ordinary character to OpenSSH, as to sshbox: a pattern
+	// path.Match would read as a class matches nothing, and a removal
+	// pattern that matches nothing removes nothing.
+	for _, bad := range []string{"aes[0-9]*-ctr", "!aes128-ctr", "+aes128-ct?,[x"} {
+		if got, err := Resolve(Cipher, bad); err == nil {
+			t.Errorf("Resolve(%q) = %v, want an error", bad, got)
 		}
 	}
 	if _, err := Resolve(Cipher, "aes128-ctr,rot13"); err == nil || !strings.Contains(err.Error(), "rot13") {
@@ -112,4 +123,23 @@ func TestCipherOrder(t *testing.T) {
 	if want := cipherOrder(defaults, aesHardware); !slices.Equal(Default(Cipher), want) {
 		t.Errorf("Default(Cipher) = %v, want %v for this CPU", Default(Cipher), want)
 	}
+}
+
+// FuzzResolve: any list resolves to supported names only, or to an error;
+// never a panic.
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"", "+aes128-cbc", "-aes*-ctr,!aes256-ctr", "^ssh-ed25519", "*,!x", "a?c[", "-", "!*"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		got, err := Resolve(HostKey, spec)
+		if err != nil {
+			return
+		}
+		for _, n := range got {
+			if !slices.Contains(Supported(HostKey), n) {
+				t.Fatalf("Resolve(%q) gave unsupported %q", spec, n)
+			}
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,6 +118,7 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	opts := a.opts
 	var ko *keyOptions
 	var allowed []string // principals that may log in as this user
+	principal := ""
 	if cas := opts.TrustedUserCAKeys; cas != "" && !strings.EqualFold(cas, "none") {
 		list, err := readKeyList(cas)
 		if err != nil {
@@ -124,9 +126,22 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 		} else if containsKey(list, cert.SignatureKey) {
 			ko = &keyOptions{}
 			if pf := opts.AuthorizedPrincipalsFile; pf != "" && !strings.EqualFold(pf, "none") {
-				var err error
-				if allowed, ko, err = c.readPrincipals(pf, a); err != nil {
+				lines, err := c.readPrincipals(pf, a)
+				if err != nil {
 					return refuse(err.Error())
+				}
+				// As OpenSSH: the first line whose principal the
+				// certificate carries decides, with its own options.
+				for _, l := range lines {
+					allowed = append(allowed, l.name)
+					if principal == "" && slices.Contains(cert.ValidPrincipals, l.name) {
+						principal, ko = l.name, l.opts
+					}
+				}
+				if principal != "" {
+					if why := c.keyOptionsRefuse(ko); why != "" {
+						return refuse("principals file line for " + principal + ": " + why)
+					}
 				}
 			} else {
 				allowed = []string{a.name}
@@ -144,12 +159,9 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 			allowed = []string{a.name}
 		}
 	}
-	principal := ""
 	for _, p := range cert.ValidPrincipals {
-		for _, q := range allowed {
-			if p == q {
-				principal = p
-			}
+		if principal == "" && slices.Contains(allowed, p) {
+			principal = p
 		}
 	}
 	if principal == "" {
@@ -158,6 +170,9 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	checker := ssh.CertChecker{SupportedCriticalOptions: []string{"force-command", "source-address"}}
 	if err := checker.CheckCert(principal, cert); err != nil {
 		return refuse(strings.TrimPrefix(err.Error(), "ssh: "))
+	}
+	if f := cert.Signature.Format; !slices.Contains(caSignatureAlgorithms, f) {
+		return refuse("signature algorithm " + f + " not in CASignatureAlgorithms")
 	}
 	if sa, ok := cert.CriticalOptions["source-address"]; ok && !matchHostIP(splitList(sa), c.remoteIP) {
 		return refuse("source-address " + sa + " does not allow " + c.remoteIP)
@@ -176,27 +191,41 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	return &out, nil
 }
 
+// caSignatureAlgorithms is OpenSSH's default CASignatureAlgorithms: a CA
+// signature with SHA-1 (ssh-rsa) is not accepted. configfmt refuses any
+// other setting of the keyword.
+var caSignatureAlgorithms = []string{
+	ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
+	ssh.KeyAlgoSKED25519, ssh.KeyAlgoSKECDSA256, ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256,
+}
+
 // certDetail is how a certificate is named in the log, as OpenSSH does.
 func certDetail(cert *ssh.Certificate) string {
 	return fmt.Sprintf("%s %s ID %s (serial %d) CA %s %s", keyTypeName(cert), ssh.FingerprintSHA256(cert.Key),
 		cert.KeyId, cert.Serial, keyTypeName(cert.SignatureKey), ssh.FingerprintSHA256(cert.SignatureKey))
 }
 
+// principalLine is one line of an AuthorizedPrincipalsFile.
+type principalLine struct {
+	name string
+	opts *keyOptions
+}
+
 // readPrincipals reads an AuthorizedPrincipalsFile (tokens as in
 // AuthorizedKeysFile; the same ownership checks): one principal per line,
-// possibly after authorized_keys options, which then apply to the login.
-// With several matching lines the first one's options count.
-func (c *conn) readPrincipals(pattern string, a *admission) ([]string, *keyOptions, error) {
+// possibly after authorized_keys options, which then apply to a login by
+// that line. A line whose options do not parse (an unknown option
+// included) is skipped, never used without them, as OpenSSH does.
+func (c *conn) readPrincipals(pattern string, a *admission) ([]principalLine, error) {
 	path, err := expandAuthKeysPath(pattern, a.acct)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	recs, err := readAuthorizedKeys(path, a.acct, a.opts.StrictModes)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var names []string
-	ko := &keyOptions{}
+	var lines []principalLine
 	now := time.Now()
 	for i, rec := range recs {
 		opts, name, err := splitPrincipalLine(rec)
@@ -207,17 +236,26 @@ func (c *conn) readPrincipals(pattern string, a *admission) ([]string, *keyOptio
 		if name == "" {
 			continue
 		}
-		if len(opts) > 0 && len(names) == 0 {
-			o, err := parseKeyOptions(opts, now)
-			if err != nil {
-				c.srv.log().Verbosef(msgAuthKeysLine, path, i+1, err)
-				continue
-			}
-			ko = &o
+		o, err := parseKeyOptions(opts, now)
+		if err != nil {
+			c.srv.log().Verbosef(msgAuthKeysLine, path, i+1, err)
+			continue
 		}
-		names = append(names, name)
+		lines = append(lines, principalLine{name: name, opts: &o})
 	}
-	return names, ko, nil
+	return lines, nil
+}
+
+// keyOptionsRefuse checks the options that limit where and until when a
+// line may be used (from=, expiry-time=): "" when they allow this login.
+func (c *conn) keyOptionsRefuse(ko *keyOptions) string {
+	if len(ko.From) > 0 && !matchHostIP(ko.From, c.remoteIP) {
+		return "not from a permitted host (" + c.remoteIP + ")"
+	}
+	if !ko.ExpiryTime.IsZero() && !time.Now().Before(ko.ExpiryTime) {
+		return "expired at " + ko.ExpiryTime.Format("2006-01-02T15:04:05")
+	}
+	return ""
 }
 
 // splitPrincipalLine splits an AuthorizedPrincipalsFile line into its
@@ -273,11 +311,18 @@ func splitPrincipalLine(line string) (opts []string, principal string, err error
 				opts = append(opts, text[start:i])
 				start = i + 1
 			}
+		case ' ', '\t':
+			// Options are comma-separated: a blank outside quotes would
+			// leave what follows it (a from=, say) unread, so the line
+			// is refused rather than used without it.
+			if !quoted {
+				return nil, "", fmt.Errorf("bad options %q", text)
+			}
 		}
 	}
 	opts = append(opts, text[start:])
 	for _, o := range opts {
-		if o == "" || strings.ContainsAny(o, " \t") && !strings.Contains(o, "\"") {
+		if o == "" {
 			return nil, "", fmt.Errorf("bad options %q", text)
 		}
 	}

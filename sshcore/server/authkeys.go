@@ -117,9 +117,15 @@ func parseKeyOptions(opts []string, now time.Time) (keyOptions, error) {
 			err = flag(&ko.NoUserRC, true)
 		case "cert-authority":
 			err = flag(&ko.CertAuthority, true)
-		case "no-touch-required", "verify-required":
-			// Only meaningful for security-key algorithms, which x/crypto
-			// checks itself; accepted so such lines still parse.
+		case "no-touch-required":
+			// x/crypto demands user presence for security keys; honouring
+			// no-touch-required would only relax that, so a line with it
+			// keeps the stricter check.
+			err = flag(new(bool), true)
+		case "verify-required":
+			// User verification (PIN) is not checked by x/crypto: a line
+			// that demands it is unusable rather than weaker.
+			err = fmt.Errorf("key option verify-required is not supported by sshbox")
 		case "command":
 			if err = need(); err == nil {
 				ko.Command, ko.HasCommand = value, true

@@ -44,6 +44,7 @@ func TestParseAuthorizedKey(t *testing.T) {
 	}
 	bad := map[string]string{
 		`frobnicate ` + testPub:              "unknown key option",
+		`verify-required ` + testPub:         "verify-required is not supported by sshbox",
 		`no-pty=yes ` + testPub:              "takes no value",
 		`command ` + testPub:                 "needs a value",
 		`environment="NOEQUALS" ` + testPub:  "is not NAME=value",

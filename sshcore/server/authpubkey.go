@@ -40,6 +40,11 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 	if !opts.PubkeyAuthentication || !c.methodAllowed(a, "publickey") {
 		return nil, errDenied
 	}
+	if c.keyUsed(key) {
+		// AuthenticationMethods publickey,publickey wants two keys.
+		c.srv.log().Infof(msgKeyReused, keyTypeName(key), ssh.FingerprintSHA256(plainKey(key)))
+		return nil, errDenied
+	}
 	if cert, ok := key.(*ssh.Certificate); ok {
 		if a.why != "" || a.acct == nil || c.isRevoked(opts.RevokedKeys, key) {
 			return nil, errDenied
@@ -124,6 +129,15 @@ func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms
 	if cert, ok := key.(*ssh.Certificate); ok {
 		detail = ": " + certDetail(cert)
 	}
+	if c.keyUsed(key) {
+		return nil, errDenied
+	}
+	c.mu.Lock()
+	if c.keysUsed == nil {
+		c.keysUsed = map[string]bool{}
+	}
+	c.keysUsed[ssh.FingerprintSHA256(plainKey(key))] = true
+	c.mu.Unlock()
 	if err := c.methodPassed(a, "publickey", detail, ko); err != nil {
 		return nil, err
 	}
@@ -154,4 +168,21 @@ func keyTypeName(k ssh.PublicKey) string {
 		n += "-CERT"
 	}
 	return n
+}
+
+// plainKey is the key itself, for a certificate the key it certifies: as
+// OpenSSH's sshkey_equal_public, a certificate and its key are one key.
+func plainKey(key ssh.PublicKey) ssh.PublicKey {
+	if cert, ok := key.(*ssh.Certificate); ok {
+		return cert.Key
+	}
+	return key
+}
+
+// keyUsed says whether key already passed an earlier publickey step of
+// this connection; OpenSSH refuses it for the next one.
+func (c *conn) keyUsed(key ssh.PublicKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.keysUsed[ssh.FingerprintSHA256(plainKey(key))]
 }

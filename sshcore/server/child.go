@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"sshbox/configfmt"
 )
 
 // Default PATHs of children, as Debian's OpenSSH sets them.
@@ -66,14 +68,25 @@ func (s *session) environ(originalCommand *string) []string {
 		e.set("PATH", userPath)
 	}
 	e.set("MAIL", "/var/mail/"+a.Name)
-	for _, kv := range opts.SetEnv {
-		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
-			e.set(k, v)
-		}
-	}
 	if opts.PermitUserEnvironment && s.c.auth != nil {
 		for _, kv := range s.c.auth.Environment {
 			k, v, _ := strings.Cut(kv, "=")
+			// PermitUserEnvironment LANG,LC_*: only the names it matches,
+			// as OpenSSH's permit_user_env_allowlist.
+			if opts.PermitUserEnvironmentNames != "" && configfmt.MatchList(k, opts.PermitUserEnvironmentNames, false) != 1 {
+				s.c.srv.log().Debugf("Ignoring environment=%s: not in PermitUserEnvironment", k)
+				continue
+			}
+			e.set(k, v)
+		}
+	}
+	// SetEnv comes after what the user may set, so the administrator's
+	// value wins; within SetEnv the first value of a name wins, as every
+	// first-obtained value does in sshd_config.
+	fromSetEnv := map[string]bool{}
+	for _, kv := range opts.SetEnv {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "" && !fromSetEnv[k] {
+			fromSetEnv[k] = true
 			e.set(k, v)
 		}
 	}

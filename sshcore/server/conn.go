@@ -47,6 +47,7 @@ type conn struct {
 	authDone       func()          // ends the MaxStartups count of this connection
 	sessionsOpen   int             // session channels open (MaxSessions)
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
+	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
 }
 
 // ServeConn runs the SSH protocol on one connection until the client

@@ -30,6 +30,7 @@ func TestSyslogLogger(t *testing.T) {
 	lg.Debugf("not at this level")
 	lg.Infof("Accepted publickey for alice from 127.0.0.1 port 4242 ssh2: ED25519 SHA256:x")
 	lg.Errorf("error: Bind to port 22 on 0.0.0.0 failed: Address already in use.")
+	lg.Infof("Invalid user %s from 127.0.0.1 port 1", forged)
 
 	read := func() string {
 		buf := make([]byte, 2048)
@@ -49,6 +50,9 @@ func TestSyslogLogger(t *testing.T) {
 	if !strings.HasPrefix(errLine, "<155>") || !strings.Contains(errLine, "Address already in use.") {
 		t.Errorf("error line: %q", errLine)
 	}
+	if escaped := read(); !strings.HasSuffix(strings.TrimSpace(escaped), "Invalid user "+forgedVis+" from 127.0.0.1 port 1") {
+		t.Errorf("client string not escaped in syslog: %q", escaped)
+	}
 	if strings.Contains(info+errLine, "not at this level") {
 		t.Error("a debug line was sent at LogLevel INFO")
 	}
@@ -62,5 +66,28 @@ func TestSyslogLogger(t *testing.T) {
 		} else {
 			lg.syslog.Close()
 		}
+	}
+}
+
+// A user name carrying a newline and a whole fake log line.
+const (
+	forged    = "x\nAccepted password for root from 10.0.0.1 port 22 ssh2\r\\\x1b[2J\xff"
+	forgedVis = `x\012Accepted password for root from 10.0.0.1 port 22 ssh2\015\\\033[2J\377`
+)
+
+// TestLogEscapesClientStrings: whatever a client sends, one log call is
+// one line, its non-printable bytes written as \ooo (OpenSSH's strnvis
+// VIS_SAFE|VIS_OCTAL); the syslog sink is checked in TestSyslogLogger.
+func TestLogEscapesClientStrings(t *testing.T) {
+	var b strings.Builder
+	lg := NewLogger(&b, loglevel.Debug3)
+	lg.Infof("Invalid user %s from %s port %d", forged, "127.0.0.1", 4242)
+	lg.Debugf("Ignoring env %s", "A\nB")
+	want := "Invalid user " + forgedVis + " from 127.0.0.1 port 4242\ndebug1: Ignoring env A\\012B\n"
+	if b.String() != want {
+		t.Errorf("log:\n%q\nwant\n%q", b.String(), want)
+	}
+	if vis("Accepted publickey for alice") != "Accepted publickey for alice" {
+		t.Error("a printable line changed")
 	}
 }

@@ -40,6 +40,7 @@ const (
 	msgStreamFwdFailed  = "remote streamlocal forward of %s failed: %v"
 	msgConnectPathFail  = "connect to %s failed: %v"
 	msgAcceptFailed     = "accept: %v"
+	msgKeyReused        = "refusing previously-used %s key %s"
 	msgPtyFailed        = "session: pty: %v"
 	msgEnvIgnored       = "Ignoring env request %s: disallowed name"
 	msgAgentFailed      = "agent forwarding: %v"

@@ -88,6 +88,10 @@ func TestSplitPrincipalLine(t *testing.T) {
 	if _, _, err := splitPrincipalLine(`command="x admins`); err == nil {
 		t.Fatal("unterminated quote accepted")
 	}
+	// A blank between options would hide the from= after it.
+	if opts, p, err := splitPrincipalLine(`command="echo x" from="10.0.0.0/8" admins`); err == nil {
+		t.Fatalf("blank-separated options accepted: %q %q", opts, p)
+	}
 }
 
 func TestParseKeyList(t *testing.T) {
@@ -116,7 +120,7 @@ func FuzzParseMaxStartups(f *testing.F) {
 }
 
 func FuzzSplitPrincipalLine(f *testing.F) {
-	for _, s := range []string{`command="echo a b",no-pty admins`, "ops", `"`, `a\" b`, "x,,y z"} {
+	for _, s := range []string{`command="echo a b",no-pty admins`, "ops", `"`, `a\" b`, "x,,y z", `command="x" from="y" p`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

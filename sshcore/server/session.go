@@ -36,6 +36,10 @@ type session struct {
 	// agentSock is SSH_AUTH_SOCK when the client forwards its agent.
 	agentSock string
 
+	// internalSftp: the program is the built-in sftp server, which a
+	// chrooted session runs in-process (see chroot.go).
+	internalSftp bool
+
 	cmd     *exec.Cmd
 	group   childGroup    // the child's process group, for signals (childsig.go)
 	outputs []*os.File    // read ends sshd drains: pipes or the pty master
@@ -221,8 +225,8 @@ func (s *session) command(req *ssh.Request) (path string, argv []string, origina
 		forced, isForced = s.c.auth.Command, true
 	}
 	if isForced {
-		if strings.TrimSpace(forced) == "internal-sftp" {
-			path, argv, err = s.c.srv.sftpCommand()
+		if sftpArgs, ok := internalSftpArgs(forced); ok {
+			path, argv, err = s.builtinSftp(sftpArgs)
 			return path, argv, asked, err
 		}
 		return a.Shell, shellArgv(a.Shell, &forced), asked, nil
@@ -235,13 +239,30 @@ func (s *session) command(req *ssh.Request) (path string, argv []string, origina
 		if !ok {
 			return "", nil, nil, errUnknownSubsystem(subsystem)
 		}
-		if strings.TrimSpace(prog) == "internal-sftp" {
-			path, argv, err = s.c.srv.sftpCommand()
+		if sftpArgs, ok := internalSftpArgs(prog); ok {
+			path, argv, err = s.builtinSftp(sftpArgs)
 			return path, argv, nil, err
 		}
 		return a.Shell, shellArgv(a.Shell, &prog), nil, nil
 	}
 	return a.Shell, shellArgv(a.Shell, asked), nil, nil
+}
+
+// internalSftpArgs recognizes "internal-sftp [flags]" (ForceCommand
+// internal-sftp -d /upload, a common jail) and returns the flags.
+func internalSftpArgs(command string) ([]string, bool) {
+	f := strings.Fields(command)
+	if len(f) == 0 || f[0] != "internal-sftp" {
+		return nil, false
+	}
+	return f[1:], true
+}
+
+// builtinSftp is this binary's sftp-server applet with the flags given.
+func (s *session) builtinSftp(flags []string) (string, []string, error) {
+	s.internalSftp = len(s.c.srv.SftpServer) == 0
+	path, argv, err := s.c.srv.sftpCommand()
+	return path, append(argv, flags...), err
 }
 
 type errUnknownSubsystem string
@@ -257,9 +278,15 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := childCmd(s.c.user.acct, path, argv, s.environ(original))
 	var stdin io.WriteCloser
 	var closeAfterStart []*os.File
+	cmd, envW, err := s.childCommand(path, argv, s.environ(original))
+	if err != nil {
+		return nil, err
+	}
+	if envW != nil {
+		closeAfterStart = append(closeAfterStart, cmd.ExtraFiles...)
+	}
 	if s.pty != nil {
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = s.pty.tty, s.pty.tty, s.pty.tty
 		cmd.SysProcAttr.Setctty = true
@@ -276,6 +303,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 						f.Close()
 					}
 				}
+				envW.close()
 				return nil, err
 			}
 		}
@@ -292,6 +320,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 		s.pty.tty = nil
 	}
 	if err != nil {
+		envW.close()
 		stdin.Close()
 		for _, f := range s.outputs {
 			f.Close()
@@ -301,6 +330,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 		}
 		return nil, err
 	}
+	envW.feed()
 	s.cmd = cmd
 	s.group.pid = cmd.Process.Pid
 	s.done = make(chan struct{})
