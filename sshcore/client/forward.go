@@ -227,24 +227,27 @@ func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
 		c.Log.Info(msgAllocatedPort, l.Addr().(*net.TCPAddr).Port, target)
 	}
 	c.noteForward("remote " + l.Addr().String() + " -> " + target)
-	go func() {
-		for {
-			in, err := l.Accept()
+	go c.serveRemote(l, target)
+	return nil
+}
+
+// serveRemote carries the connections the server accepts on l to target.
+func (c *Client) serveRemote(l net.Listener, target string) {
+	for {
+		in, err := l.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			out, err := net.Dial("tcp", target)
 			if err != nil {
+				c.Log.Debug1("connect_to %s: %v", target, err)
+				in.Close()
 				return
 			}
-			go func() {
-				out, err := net.Dial("tcp", target)
-				if err != nil {
-					c.Log.Debug1("connect_to %s: %v", target, err)
-					in.Close()
-					return
-				}
-				pipe(in, out)
-			}()
-		}
-	}()
-	return nil
+			pipe(in, out)
+		}()
+	}
 }
 
 // serveLocal accepts local connections and carries each through a

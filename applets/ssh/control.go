@@ -1,0 +1,402 @@
+package ssh
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/sys/unix"
+	"golang.org/x/term"
+
+	"sshbox/configfmt"
+	"sshbox/sshcore/client"
+	"sshbox/sshcore/loglevel"
+	"sshbox/sshcore/mux"
+)
+
+// Connection sharing (ControlMaster, ControlPath, ControlPersist, -M -S -O)
+// on the command line's side; the protocol is sshcore/mux.
+
+// masterEnv marks the re-executed background master of ControlPersist; its
+// value is the descriptor on which the master says it is listening.
+const masterEnv = "SSHBOX_SSH_CONTROL_MASTER_FD"
+
+// controlPath is the effective ControlPath, "" for none.
+func controlPath(o *configfmt.ClientOptions) string {
+	if o.ControlPath == "none" {
+		return ""
+	}
+	return o.ControlPath
+}
+
+// persistTime maps ControlPersist onto mux.Master's Persist.
+func persistTime(o *configfmt.ClientOptions) time.Duration {
+	switch o.ControlPersist {
+	case "no", "", "0":
+		return 0
+	case "yes":
+		return -1
+	}
+	n, err := strconv.Atoi(o.ControlPersist)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return time.Duration(n) * time.Second
+}
+
+// controlCommand is -O: a request to a running master.
+func (inv *invocation) controlCommand(cmd string, c *client.Client) int {
+	path := controlPath(c.Opts)
+	if path == "" {
+		fmt.Fprintln(os.Stderr, msgNoControlPath)
+		return 255
+	}
+	conn, err := mux.Dial(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 255
+	}
+	defer conn.Close()
+	switch cmd {
+	case "check":
+		pid, err := conn.AliveCheck()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%v\n", err)
+			return 255
+		}
+		fmt.Fprintf(os.Stderr, msgMasterRunning, pid)
+	case "exit":
+		if err := conn.Terminate(); err != nil {
+			fmt.Fprintf(os.Stderr, msgTerminateRefused+"\n", err)
+			return 255
+		}
+		fmt.Fprint(os.Stderr, msgExitSent)
+	case "stop":
+		if err := conn.StopListening(); err != nil {
+			fmt.Fprintf(os.Stderr, msgStopRefused+"\n", err)
+			return 255
+		}
+		fmt.Fprint(os.Stderr, msgStopSent)
+	case "forward", "cancel":
+		fwds, err := muxForwards(c.Opts)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 255
+		}
+		for _, f := range fwds {
+			if cmd == "cancel" {
+				if err := conn.CloseForward(f); err != nil {
+					fmt.Fprintf(os.Stderr, msgCancelRefused+"\n", err)
+					return 255
+				}
+				continue
+			}
+			port, err := conn.OpenForward(f)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, msgForwardRefused+"\n", err)
+				return 255
+			}
+			if f.Kind == mux.FwdRemote && f.ListenPort == 0 {
+				fmt.Println(port)
+			}
+		}
+	}
+	return 0
+}
+
+// muxForwards lists the -L, -R and -D forwardings in the protocol's form.
+func muxForwards(o *configfmt.ClientOptions) ([]mux.Forward, error) {
+	if o.ClearAllForwardings {
+		return nil, nil
+	}
+	var out []mux.Forward
+	for _, k := range []struct {
+		kind  uint32
+		specs []string
+	}{{mux.FwdLocal, o.LocalForward}, {mux.FwdRemote, o.RemoteForward}, {mux.FwdDynamic, o.DynamicForward}} {
+		for _, spec := range k.specs {
+			bh, bp, h, hp, err := client.ForwardParts(spec, k.kind == mux.FwdDynamic)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, mux.Forward{Kind: k.kind, ListenHost: bh, ListenPort: uint32(bp), ConnectHost: h, ConnectPort: uint32(hp)})
+		}
+	}
+	return out, nil
+}
+
+// share decides how this ssh takes part in connection sharing. It returns
+// done with ssh's exit status when the invocation ran as a client of a
+// running master; otherwise it may have made c a master (c.Shared).
+func (inv *invocation) share(c *client.Client) (status int, done bool) {
+	o := c.Opts
+	path := controlPath(o)
+	if path == "" {
+		return 0, false
+	}
+	inMaster := os.Getenv(masterEnv) == "3"
+	mode := o.ControlMaster
+	if !inMaster && mode != "true" && mode != "ask" {
+		conn, err := mux.Dial(path)
+		switch {
+		case err == nil:
+			return inv.passenger(c, conn), true
+		case mode == "false":
+			c.Log.Debug1("%v", err)
+			return 0, false
+		case !mux.NoMaster(err):
+			c.Log.Error("%v", err)
+			return 0, false
+		}
+		var ce *mux.ConnectError
+		if errors.As(err, &ce) && errors.Is(ce.Err, syscall.ECONNREFUSED) {
+			c.Log.Debug1("Stale control socket %.100s, unlinking", path)
+			os.Remove(path)
+		}
+	}
+	if mode == "false" {
+		return 0, false
+	}
+	persist := persistTime(o)
+	if persist != 0 && !inMaster {
+		// OpenSSH forks here: the master goes to the background and this
+		// process becomes its first client. Go cannot fork, so ssh runs
+		// itself again as the master and waits until it listens.
+		status, ready := startPersistentMaster()
+		if !ready {
+			return status, true
+		}
+		conn, err := mux.Dial(path)
+		if err != nil {
+			c.Log.Fatal("%v", err)
+			return 255, true
+		}
+		return inv.passenger(c, conn), true
+	}
+	inv.makeMaster(c, path, persist, inMaster)
+	return 0, false
+}
+
+// makeMaster has c serve the control socket once it is connected.
+func (inv *invocation) makeMaster(c *client.Client, path string, persist time.Duration, background bool) {
+	o := c.Opts
+	if background {
+		inv.bgMaster = true
+		os.Unsetenv(masterEnv)
+		c.NoShell, c.Command, c.StdinNull, c.StdioForward, c.Background = true, "", true, "", nil
+	}
+	c.Shared = func(conn *ssh.Client) func() {
+		l, err := mux.Listen(path)
+		if err != nil {
+			if errors.Is(err, mux.ErrExists) {
+				c.Log.Error(msgControlExists, path)
+			} else {
+				c.Log.Error("%v", err)
+			}
+			if background {
+				conn.Close()
+			}
+			return func() {}
+		}
+		m := &mux.Master{Conn: conn, Client: c, Path: path, Host: o.HostName, Persist: persist,
+			End: func() { conn.Close() }}
+		if o.ControlMaster == "ask" || o.ControlMaster == "autoask" {
+			m.Confirm = askpassConfirm
+		}
+		go m.Serve(l)
+		if background {
+			m.OwnSessionDone()
+			detachMaster(c.Log.Level() >= loglevel.Debug1)
+			return m.Close
+		}
+		return func() {
+			<-m.OwnSessionDone()
+			m.Close()
+		}
+	}
+}
+
+// startPersistentMaster runs ssh again as the background master and waits
+// until it listens (ready) or ends (its exit status: it has said why).
+func startPersistentMaster() (status int, ready bool) {
+	self, err := os.Executable()
+	if err != nil {
+		self = "/proc/self/exe"
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return 255, false
+	}
+	defer r.Close()
+	cmd := exec.Command(self)
+	cmd.Args = os.Args
+	cmd.Env = append(os.Environ(), masterEnv+"=3")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return 255, false
+	}
+	w.Close()
+	var b [1]byte
+	if n, _ := r.Read(b[:]); n == 1 {
+		cmd.Process.Release()
+		return 0, true
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), false
+	}
+	return 255, false
+}
+
+// detachMaster tells the waiting first client that the master listens,
+// then leaves the terminal: new session, standard descriptors on
+// /dev/null (stderr kept when debugging, as OpenSSH does).
+func detachMaster(keepStderr bool) {
+	pipe := os.NewFile(3, "control-master")
+	pipe.Write([]byte{1})
+	pipe.Close()
+	if null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0); err == nil {
+		unix.Dup2(int(null.Fd()), 0)
+		unix.Dup2(int(null.Fd()), 1)
+		if !keepStderr {
+			unix.Dup2(int(null.Fd()), 2)
+		}
+		null.Close()
+	}
+	unix.Setsid()
+}
+
+// askpassConfirm asks through SSH_ASKPASS, as OpenSSH's ask_permission:
+// an empty answer or "yes" allows; no askpass program denies.
+func askpassConfirm(question string) bool {
+	prog := os.Getenv("SSH_ASKPASS")
+	if prog == "" {
+		return false
+	}
+	cmd := exec.Command(prog, question)
+	cmd.Env = append(os.Environ(), "SSH_ASKPASS_PROMPT=confirm")
+	out, err := cmd.Output()
+	if err != nil {
+		return false
+	}
+	a := strings.TrimRight(string(out), "\r\n")
+	return a == "" || strings.EqualFold(a, "yes")
+}
+
+// passenger runs the invocation through a master: its forwardings, then
+// the session (or -W), with this process's descriptors.
+func (inv *invocation) passenger(c *client.Client, conn *mux.Conn) int {
+	defer conn.Close()
+	o := c.Opts
+	fwds, err := muxForwards(o)
+	if err != nil {
+		c.Log.Fatal("%v", err)
+		return 255
+	}
+	for _, f := range fwds {
+		port, err := conn.OpenForward(f)
+		if err != nil {
+			c.Log.Error(msgForwardRefused, err)
+			if o.ExitOnForwardFailure {
+				return 255
+			}
+			continue
+		}
+		if f.Kind == mux.FwdRemote && f.ListenPort == 0 {
+			c.Log.Info(msgMuxAllocatedPort, port, f.ConnectHost, f.ConnectPort)
+		}
+	}
+	if c.StdioForward != "" {
+		h, err := client.ParseDestination(c.StdioForward)
+		if err != nil || h.Port == 0 {
+			c.Log.Fatal(msgBadStdioSpec, c.StdioForward)
+			return 255
+		}
+		if err := conn.StdioForward(h.Host, h.Port, os.Stdin, os.Stdout); err != nil {
+			c.Log.Fatal("%v", err)
+			return 255
+		}
+		return 0
+	}
+	if c.NoShell {
+		return 0
+	}
+	command := c.Command
+	if command == "" {
+		command = o.RemoteCommand
+	}
+	req := &mux.SessionRequest{
+		TTY:        c.WantTTY(command),
+		Agent:      o.ForwardAgent,
+		Subsystem:  c.Subsystem,
+		EscapeChar: mux.NoEscape,
+		Term:       os.Getenv("TERM"),
+		Command:    command,
+		Env:        c.SessionEnv(),
+	}
+	if e, err := client.ParseEscapeChar(o.EscapeChar); err == nil && e != client.EscapeNone {
+		req.EscapeChar = uint32(e)
+	}
+	stdin := os.Stdin
+	if c.StdinNull {
+		null, err := os.Open(os.DevNull)
+		if err != nil {
+			c.Log.Fatal("%v", err)
+			return 255
+		}
+		defer null.Close()
+		stdin = null
+	}
+	s, err := conn.NewSession(req, stdin, os.Stdout, os.Stderr)
+	if err != nil {
+		var r *mux.Refused
+		switch {
+		case errors.As(err, &r) && r.Denied:
+			c.Log.Fatal(msgSessionDenied, r.Reason)
+		case errors.As(err, &r):
+			c.Log.Fatal(msgSessionFailed, r.Reason)
+		default:
+			c.Log.Fatal("%v", err)
+		}
+		return 255
+	}
+	// The master writes to our terminal; the raw mode is ours to set, and
+	// to undo once (on exit, a signal, or a pty the server refused).
+	var raw sync.Once
+	restore := func() {}
+	if req.TTY && term.IsTerminal(int(stdin.Fd())) {
+		if old, err := term.MakeRaw(int(stdin.Fd())); err == nil {
+			fd := int(stdin.Fd())
+			restore = func() { raw.Do(func() { term.Restore(fd, old) }) }
+		}
+	}
+	s.TTYFailed = restore
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	go func() {
+		<-sigs
+		restore()
+		os.Exit(255)
+	}()
+	status, seen := s.Wait()
+	restore()
+	if !seen {
+		c.Log.Debug2("Control master terminated unexpectedly")
+	}
+	if req.TTY && c.Log.Level() >= loglevel.Info {
+		fmt.Fprintf(os.Stderr, msgSharedClosed, o.HostName)
+	}
+	return status
+}
