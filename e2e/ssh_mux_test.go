@@ -81,23 +81,46 @@ func TestSSHMuxSharesConnection(t *testing.T) {
 
 var masterRunning = regexp.MustCompile(`^Master running \(pid=([0-9]+)\)\r\n$`)
 
+// ctl runs -O cmd with sshbox's ssh, or OpenSSH's when openssh is set.
+func (e *muxEnv) ctl(openssh bool, args ...string) (string, int) {
+	e.t.Helper()
+	args = append(append(e.base(), args...), e.dest())
+	var stderr string
+	var status int
+	if openssh {
+		_, stderr, status = e.openssh(args...)
+	} else {
+		_, stderr, status = e.run(nil, args...)
+	}
+	return stderr, status
+}
+
+// sameAnswer checks that sshbox's ssh answers a control command with
+// OpenSSH's bytes and exit status.
+func (e *muxEnv) sameAnswer(args ...string) string {
+	e.t.Helper()
+	got, gotStatus := e.ctl(false, args...)
+	want, wantStatus := e.ctl(true, args...)
+	if got != want || gotStatus != wantStatus {
+		e.t.Errorf("ssh %q: sshbox %q (status %d), OpenSSH %q (status %d)", args, got, gotStatus, want, wantStatus)
+	}
+	return got
+}
+
 func TestSSHMuxControlCommands(t *testing.T) {
 	e := newMuxEnv(t)
-	ctl := func(cmd string) (string, string, int) {
-		return e.run(nil, append(e.base(), "-S", e.path, "-O", cmd, e.dest())...)
-	}
-	_, stderr, status := ctl("check")
-	want := fmt.Sprintf("Control socket connect(%s): No such file or directory\n", e.path)
-	if status != 255 || stderr != want {
-		t.Errorf("-O check without a master: status %d, stderr %q; want 255, %q", status, stderr, want)
-	}
+	// No master yet, a bad command, no ControlPath: OpenSSH's answers.
+	e.sameAnswer("-S", e.path, "-O", "check")
+	e.sameAnswer("-S", e.path, "-O", "bogus")
+	e.sameAnswer("-O", "check")
+
 	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
 		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
 	}
-	_, stderr, status = ctl("check")
+	stderr := e.sameAnswer("-S", e.path, "-O", "check")
 	m := masterRunning.FindStringSubmatch(stderr)
-	if status != 0 || m == nil {
-		t.Fatalf("-O check: status %d, stderr %q; want 0, \"Master running (pid=N)\\r\\n\"", status, stderr)
+	if m == nil {
+		t.Fatalf("-O check: %q; want \"Master running (pid=N)\\r\\n\"", stderr)
 	}
 	var pid int
 	fmt.Sscan(m[1], &pid)
@@ -105,24 +128,44 @@ func TestSSHMuxControlCommands(t *testing.T) {
 		t.Errorf("-O check names pid %d, which does not run", pid)
 	}
 
-	_, stderr, status = ctl("exit")
+	stderr, status := e.ctl(false, "-S", e.path, "-O", "exit")
 	if status != 0 || stderr != "Exit request sent.\r\n" {
 		t.Errorf("-O exit: status %d, stderr %q", status, stderr)
 	}
-	gone := false
-	for i := 0; i < 500 && !gone; i++ {
-		gone = syscall.Kill(pid, 0) != nil
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !gone {
-		t.Errorf("master %d still runs after -O exit", pid)
-	}
+	e.waitGone(pid)
 	if _, err := os.Stat(e.path); !os.IsNotExist(err) {
 		t.Errorf("control socket left behind: %v", err)
 	}
-	if _, stderr, status := ctl("bogus"); status != 255 || !strings.HasPrefix(stderr, "Invalid multiplex command.\n") {
-		t.Errorf("-O bogus: status %d, stderr %q", status, stderr)
+
+	// -O stop: the socket goes; an idle master has nothing left to do.
+	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
+		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
 	}
+	stderr, _ = e.ctl(false, "-S", e.path, "-O", "check")
+	if m = masterRunning.FindStringSubmatch(stderr); m == nil {
+		t.Fatalf("-O check: %q", stderr)
+	}
+	fmt.Sscan(m[1], &pid)
+	stderr, status = e.ctl(false, "-S", e.path, "-O", "stop")
+	if status != 0 || stderr != "Stop listening request sent.\r\n" {
+		t.Errorf("-O stop: status %d, stderr %q", status, stderr)
+	}
+	e.waitGone(pid)
+	if _, err := os.Stat(e.path); !os.IsNotExist(err) {
+		t.Errorf("control socket left behind: %v", err)
+	}
+}
+
+// waitGone waits until the master process pid has ended.
+func (e *muxEnv) waitGone(pid int) {
+	e.t.Helper()
+	for i := 0; i < 1000; i++ {
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	e.t.Errorf("master %d still runs", pid)
 }
 
 // OpenSSH's ssh, run as a client of a master (sshbox's or its own).
@@ -135,4 +178,54 @@ func (e *muxEnv) openssh(args ...string) (string, string, int) {
 	cmd.Stdout, cmd.Stderr = &o, &er
 	err := cmd.Run()
 	return o.String(), er.String(), testenv.ExitCode(err)
+}
+
+// sessionThrough runs a command through the master at e.path with one
+// client or the other and checks what a direct session would give.
+func (e *muxEnv) sessionThrough(openssh bool) {
+	e.t.Helper()
+	args := append(e.base(), "-o", "BatchMode=yes", "-o", "ControlMaster=no", "-S", e.path, e.dest(), "echo out; echo err >&2; exit 7")
+	run := func(args ...string) (string, string, int) { return e.run(nil, args...) }
+	if openssh {
+		run = e.openssh
+	}
+	stdout, stderr, status := run(args...)
+	if stdout != "out\n" || stderr != "err\n" || status != 7 {
+		e.t.Errorf("openssh=%v: stdout %q, stderr %q, status %d; want \"out\\n\", \"err\\n\", 7", openssh, stdout, stderr, status)
+	}
+}
+
+// OpenSSH's ssh uses an sshbox master, and sshbox's ssh an OpenSSH master.
+func TestSSHMuxOpenSSHInterop(t *testing.T) {
+	e := newMuxEnv(t)
+	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
+		t.Fatalf("sshbox master: status %d, stderr %q", status, stderr)
+	}
+	e.sessionThrough(true)
+	e.sessionThrough(false)
+	if stderr, status := e.ctl(true, "-S", e.path, "-O", "exit"); status != 0 || stderr != "Exit request sent.\r\n" {
+		t.Errorf("OpenSSH's -O exit to sshbox's master: status %d, stderr %q", status, stderr)
+	}
+	for i := 0; i < 500; i++ {
+		if _, err := os.Stat(e.path); os.IsNotExist(err) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	// Now OpenSSH's master (it goes to the background itself).
+	if _, stderr, status := e.openssh(append(e.shared(), e.dest(), "true")...); status != 0 {
+		t.Fatalf("OpenSSH master: status %d, stderr %q", status, stderr)
+	}
+	e.sessionThrough(false)
+	e.sessionThrough(true)
+	if stderr, status := e.ctl(false, "-S", e.path, "-O", "check"); status != 0 || !masterRunning.MatchString(stderr) {
+		t.Errorf("sshbox's -O check to OpenSSH's master: status %d, stderr %q", status, stderr)
+	}
+	if stderr, status := e.ctl(false, "-S", e.path, "-O", "exit"); status != 0 || stderr != "Exit request sent.\r\n" {
+		t.Errorf("sshbox's -O exit to OpenSSH's master: status %d, stderr %q", status, stderr)
+	}
+	if n := e.connections(); n != 2 {
+		t.Errorf("%d TCP connections for two masters, want 2", n)
+	}
 }

@@ -56,12 +56,12 @@ func persistTime(o *configfmt.ClientOptions) time.Duration {
 func (inv *invocation) controlCommand(cmd string, c *client.Client) int {
 	path := controlPath(c.Opts)
 	if path == "" {
-		fmt.Fprintln(os.Stderr, msgNoControlPath)
+		fmt.Fprint(os.Stderr, msgNoControlPath)
 		return 255
 	}
 	conn, err := mux.Dial(path)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintf(os.Stderr, "%v\r\n", err)
 		return 255
 	}
 	defer conn.Close()

@@ -210,7 +210,7 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		fmt.Fprintln(os.Stderr, msgMuxProxy)
 		return 255
 	default:
-		fmt.Fprintf(os.Stderr, "%s\n%s\n", msgBadMuxCommand, usage)
+		fmt.Fprint(os.Stderr, msgBadMuxCommand)
 		return 255
 	}
 	if ctx.IsSet("p") {

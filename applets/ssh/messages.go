@@ -35,10 +35,11 @@ const (
 	msgHopConfig     = "ProxyJump host %s: %v"
 	msgBadForward    = "Bad forwarding specification '%s'"
 
-	// Connection sharing (OpenSSH's mux.c wording).
-	msgBadMuxCommand    = "Invalid multiplex command."
+	// Connection sharing (OpenSSH's mux.c wording; the -O answers end in
+	// \r\n as OpenSSH's do, so scripts comparing them see the same bytes).
+	msgBadMuxCommand    = "Invalid multiplex command.\r\n"
 	msgMuxProxy         = "ssh: -O proxy is not supported by sshbox"
-	msgNoControlPath    = "No ControlPath specified for \"-O\" command"
+	msgNoControlPath    = "No ControlPath specified for \"-O\" command\r\n"
 	msgMasterRunning    = "Master running (pid=%d)\r\n"
 	msgExitSent         = "Exit request sent.\r\n"
 	msgStopSent         = "Stop listening request sent.\r\n"

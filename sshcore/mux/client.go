@@ -3,6 +3,7 @@ package mux
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"syscall"
@@ -95,7 +96,7 @@ func (c *Conn) request(p packet, id uint32) (uint32, *reader, error) {
 func (c *Conn) answer(id uint32) (uint32, *reader, error) {
 	typ, body, err := readPacket(c.c)
 	if err != nil {
-		return 0, nil, fmt.Errorf("read from master failed: %v", err)
+		return 0, nil, fmt.Errorf("read from master failed: %w", err)
 	}
 	if got := body.u32(); body.err != nil || got != id {
 		return 0, nil, fmt.Errorf("out of sequence reply: my id %d theirs %d", id, got)
@@ -135,12 +136,17 @@ func (c *Conn) AliveCheck() (int, error) {
 	return int(pid), body.err
 }
 
-// Terminate is -O exit.
+// Terminate is -O exit. A master that ends before its answer arrives (as
+// OpenSSH's may) has done what was asked.
 func (c *Conn) Terminate() error {
 	id := c.id()
 	var p packet
 	p.u32(cTerminate).u32(id)
-	return c.expectOK(p, id)
+	err := c.expectOK(p, id)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+		return nil
+	}
+	return err
 }
 
 // StopListening is -O stop.

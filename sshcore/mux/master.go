@@ -38,6 +38,7 @@ type Master struct {
 	l         *net.UnixListener
 	clients   int
 	ownDone   bool
+	stopped   bool // -O stop
 	idle      *time.Timer
 	allIdle   chan struct{} // closed when the last client leaves after ownDone
 	nextSess  uint32
@@ -132,7 +133,11 @@ func (m *Master) checkIdle() {
 		close(m.allIdle)
 		m.allIdle = nil
 	}
-	if m.Persist > 0 && m.idle == nil {
+	switch {
+	case m.stopped:
+		// Nobody can reach the master any more (-O stop): end now.
+		go m.terminate()
+	case m.Persist > 0 && m.idle == nil:
 		m.idle = time.AfterFunc(m.Persist, m.terminate)
 	}
 }
@@ -172,6 +177,7 @@ func (m *Master) Close() {
 func (m *Master) stopListening() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.stopped = true
 	if m.l != nil {
 		m.l.Close()
 		m.l = nil
