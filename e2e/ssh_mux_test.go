@@ -229,3 +229,36 @@ func TestSSHMuxOpenSSHInterop(t *testing.T) {
 		t.Errorf("%d TCP connections for two masters, want 2", n)
 	}
 }
+
+// A pty through the master: the terminal's size and TERM, a resize, the
+// exit status and OpenSSH's closing line.
+func TestSSHMuxTerminal(t *testing.T) {
+	e := newMuxEnv(t)
+	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
+		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
+	}
+	tm := e.term(30, 100, append(e.shared(), "-t", e.dest(),
+		"echo TERM=$TERM; stty size; while read x; do stty size; done; exit 5")...)
+	at := tm.Expect(0, "TERM=xterm", 20*time.Second)
+	at = tm.Expect(at, "30 100", 20*time.Second)
+	tm.Resize(40, 120)
+	// The new size travels as SIGWINCH to the master, which tells the
+	// server; ask again until the answer has caught up.
+	for i := 0; !strings.Contains(tm.Output()[at:], "40 120"); i++ {
+		if i == 200 {
+			t.Fatalf("the remote pty never saw 40x120:\n%s", tm.Output())
+		}
+		tm.Type("\r")
+		time.Sleep(50 * time.Millisecond)
+	}
+	tm.Type("\x04")
+	if status := tm.Wait(20 * time.Second); status != 5 {
+		t.Errorf("exit status %d, want 5; terminal:\n%s", status, tm.Output())
+	}
+	if !strings.Contains(tm.Output(), "Shared connection to 127.0.0.1 closed.\r") {
+		t.Errorf("no closing line:\n%q", tm.Output())
+	}
+	if n := e.connections(); n != 1 {
+		t.Errorf("%d TCP connections, want 1", n)
+	}
+}
