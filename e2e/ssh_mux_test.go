@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -257,6 +260,70 @@ func TestSSHMuxTerminal(t *testing.T) {
 	}
 	if !strings.Contains(tm.Output(), "Shared connection to 127.0.0.1 closed.\r") {
 		t.Errorf("no closing line:\n%q", tm.Output())
+	}
+	if n := e.connections(); n != 1 {
+		t.Errorf("%d TCP connections, want 1", n)
+	}
+}
+
+// banner reads the first line behind addr, or "" if none answers.
+func banner(addr string) string {
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return ""
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	line, _ := bufio.NewReader(c).ReadString('\n')
+	return line
+}
+
+// Forwardings through the master: -L given to a client, -O forward and
+// -O cancel, a remote forward on a port the server picks.
+func TestSSHMuxForwarding(t *testing.T) {
+	e := newMuxEnv(t)
+	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
+		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
+	}
+	// The forwardings lead to a greeter, so the server's log counts only
+	// the master's connection.
+	greeter := testenv.ServeTCP(t, func(c net.Conn) { io.WriteString(c, "hello\n"); c.Close() })
+	target := greeter.Addr().String()
+	lport := testenv.FreePort(t)
+	laddr := fmt.Sprintf("127.0.0.1:%d", lport)
+	spec := fmt.Sprintf("%d:%s", lport, target)
+
+	// A client with -L -N hands the forwarding to the master and leaves.
+	if _, stderr, status := e.run(nil, append(e.shared(), "-N", "-L", spec, e.dest())...); status != 0 {
+		t.Fatalf("-L -N through the master: status %d, stderr %q", status, stderr)
+	}
+	if b := banner(laddr); b != "hello\n" {
+		t.Fatalf("local forward %s -> %s: got %q", laddr, target, b)
+	}
+	if _, stderr, status := e.run(nil, append(e.base(), "-S", e.path, "-O", "cancel", "-L", spec, e.dest())...); status != 0 {
+		t.Fatalf("-O cancel: status %d, stderr %q", status, stderr)
+	}
+	if b := banner(laddr); b != "" {
+		t.Errorf("local forward still answers after -O cancel: %q", b)
+	}
+
+	// -O forward -R 0: the allocated port on stdout, as OpenSSH's client
+	// (here talking to sshbox's master) prints it.
+	stdout, stderr, status := e.openssh(append(e.base(), "-S", e.path, "-O", "forward", "-R", "0:"+target, e.dest())...)
+	var rport int
+	if _, err := fmt.Sscanf(stdout, "%d\n", &rport); status != 0 || err != nil || rport == 0 {
+		t.Fatalf("-O forward -R 0: stdout %q, stderr %q, status %d", stdout, stderr, status)
+	}
+	raddr := fmt.Sprintf("127.0.0.1:%d", rport)
+	if b := banner(raddr); b != "hello\n" {
+		t.Fatalf("remote forward %s -> %s: got %q", raddr, target, b)
+	}
+	rspec := fmt.Sprintf("%d:%s", rport, target)
+	if _, stderr, status := e.run(nil, append(e.base(), "-S", e.path, "-O", "cancel", "-R", rspec, e.dest())...); status != 0 {
+		t.Fatalf("-O cancel -R: status %d, stderr %q", status, stderr)
+	}
+	if b := banner(raddr); b != "" {
+		t.Errorf("remote forward still answers after -O cancel: %q", b)
 	}
 	if n := e.connections(); n != 1 {
 		t.Errorf("%d TCP connections, want 1", n)

@@ -82,13 +82,17 @@ func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
 		if err != nil {
 			return reply(c, sFailure, id, "remote port forwarding failed for listen port "+strconv.Itoa(int(f.ListenPort)))
 		}
-		m.remember(k, l.Close)
 		go m.Client.ServeRemote(l, target)
 		if f.ListenPort == 0 {
+			// -O cancel names the port the server chose.
+			port := uint32(l.Addr().(*net.TCPAddr).Port)
+			k.ListenPort = port
+			m.remember(k, l.Close)
 			var p packet
-			p.u32(sRemotePort).u32(id).u32(uint32(l.Addr().(*net.TCPAddr).Port))
+			p.u32(sRemotePort).u32(id).u32(port)
 			return writePacket(c, p)
 		}
+		m.remember(k, l.Close)
 		return reply(c, sOK, id, "")
 	}
 	addr := net.JoinHostPort(client.LocalBind(f.ListenHost), strconv.Itoa(int(f.ListenPort)))
