@@ -329,3 +329,57 @@ func TestSSHMuxForwarding(t *testing.T) {
 		t.Errorf("%d TCP connections, want 1", n)
 	}
 }
+
+// Ansible's ssh connection plugin with sshbox's ssh: ControlMaster auto,
+// ControlPersist 60s and its own ControlPath on every call; sftp for copy
+// (OpenSSH's sftp and ssh, sharing sshbox's master).
+func TestSSHMuxAnsible(t *testing.T) {
+	ansible := testenv.NeedCmd(t, "ansible")
+	testenv.NeedCmd(t, "sftp")
+	e := newMuxEnv(t)
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "hosts")
+	os.WriteFile(inv, []byte(fmt.Sprintf("target ansible_host=127.0.0.1 ansible_port=%d ansible_user=%s "+
+		"ansible_ssh_private_key_file=%s ansible_ssh_executable=%s ansible_python_interpreter=/usr/bin/python3 "+
+		"ansible_ssh_common_args='-o UserKnownHostsFile=%s -o GlobalKnownHostsFile=/dev/null'\n",
+		e.port, e.user.Name, e.key, testenv.Bin(t, "ssh"), e.kh)), 0o644)
+	os.WriteFile(filepath.Join(dir, "ansible.cfg"), []byte("[defaults]\n"), 0o644)
+	src := filepath.Join(dir, "payload")
+	payload := fmt.Sprintf("copied through a shared connection %d\n", time.Now().UnixNano())
+	os.WriteFile(src, []byte(payload), 0o644)
+	dest := filepath.Join(e.user.Home, "payload")
+	cpDir := filepath.Join(e.home, ".ansible", "cp")
+	t.Cleanup(func() {
+		socks, _ := filepath.Glob(filepath.Join(cpDir, "*"))
+		for _, s := range socks {
+			e.run(nil, append(e.base(), "-S", s, "-O", "exit", e.dest())...)
+		}
+	})
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(ansible, append([]string{"target", "-i", inv}, args...)...)
+		cmd.Env = append(e.env(), "ANSIBLE_CONFIG="+filepath.Join(dir, "ansible.cfg"), "ANSIBLE_NOCOLOR=1",
+			"ANSIBLE_LOCAL_TEMP="+filepath.Join(dir, "tmp"))
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("ansible %q: %v\n%s\nsshd log:\n%s", args, err, out, e.srv.Proc.Stderr.String())
+		}
+		return string(out)
+	}
+	if out := run("-m", "ping"); !strings.Contains(out, `"ping": "pong"`) {
+		t.Errorf("ping:\n%s", out)
+	}
+	if out := run("-m", "copy", "-a", "src="+src+" dest="+dest); !strings.Contains(out, "CHANGED") {
+		t.Errorf("copy:\n%s", out)
+	}
+	if got := string(readFile(t, dest)); got != payload {
+		t.Errorf("copied file holds %q, want %q", got, payload)
+	}
+	if socks, _ := filepath.Glob(filepath.Join(cpDir, "*")); len(socks) != 1 {
+		t.Errorf("control sockets in %s: %q, want one", cpDir, socks)
+	}
+	if n := e.connections(); n != 1 {
+		t.Errorf("%d TCP connections for ping and copy, want 1", n)
+	}
+}
