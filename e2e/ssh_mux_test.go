@@ -383,3 +383,50 @@ func TestSSHMuxAnsible(t *testing.T) {
 		t.Errorf("%d TCP connections for ping and copy, want 1", n)
 	}
 }
+
+// -M without ControlPersist: the master runs its own session and serves
+// others meanwhile; ControlMaster no with no master connects directly.
+func TestSSHMuxForegroundMaster(t *testing.T) {
+	e := newMuxEnv(t)
+	if out, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-S", e.path, e.dest(), "echo direct")...); status != 0 || out != "direct\n" {
+		t.Fatalf("ControlMaster no without a master: %q, %q, status %d", out, stderr, status)
+	}
+	cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-M", "-S", e.path, e.dest(), "cat; exit 9")...)
+	cmd.Env = e.env()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mout, merr testenv.SyncBuffer
+	cmd.Stdout, cmd.Stderr = &mout, &merr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	for i := 0; ; i++ {
+		if _, err := os.Stat(e.path); err == nil {
+			break
+		}
+		if i == 1000 {
+			t.Fatalf("the master never made %s; stderr %q", e.path, merr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stdout, stderr, status := e.run(nil, append(e.base(), "-S", e.path, e.dest(), "echo shared; exit 3")...)
+	if stdout != "shared\n" || stderr != "" || status != 3 {
+		t.Errorf("through the -M master: %q, %q, status %d", stdout, stderr, status)
+	}
+	io.WriteString(stdin, "master's own\n")
+	stdin.Close()
+	err = cmd.Wait()
+	if got := testenv.ExitCode(err); got != 9 || mout.String() != "master's own\n" {
+		t.Errorf("master: status %d, stdout %q, stderr %q", got, mout.String(), merr.String())
+	}
+	if _, err := os.Stat(e.path); !os.IsNotExist(err) {
+		t.Errorf("control socket left behind: %v", err)
+	}
+	if n := e.connections(); n != 2 {
+		t.Errorf("%d TCP connections (one direct, one master), want 2", n)
+	}
+}

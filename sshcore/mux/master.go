@@ -231,8 +231,8 @@ func (m *Master) serveConn(c *net.UnixConn) {
 			m.stopListening()
 			err = reply(c, sOK, id, "")
 		case cOpenFwd, cCloseFwd:
-			f := Forward{Kind: body.u32(), ListenHost: body.str(), ListenPort: body.u32(), ConnectHost: body.str(), ConnectPort: body.u32()}
-			if body.err != nil {
+			f, err := decodeForward(body)
+			if err != nil {
 				return
 			}
 			if typ == cOpenFwd {
@@ -253,6 +253,11 @@ func (m *Master) serveConn(c *net.UnixConn) {
 			return
 		}
 	}
+}
+
+func decodeForward(body *reader) (Forward, error) {
+	f := Forward{Kind: body.u32(), ListenHost: body.str(), ListenPort: body.u32(), ConnectHost: body.str(), ConnectPort: body.u32()}
+	return f, body.err
 }
 
 // reply sends OK (reason unused), PERMISSION_DENIED or FAILURE.
