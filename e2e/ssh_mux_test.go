@@ -430,3 +430,40 @@ func TestSSHMuxForegroundMaster(t *testing.T) {
 		t.Errorf("%d TCP connections (one direct, one master), want 2", n)
 	}
 }
+
+// A client that is killed takes its shared session with it, as a direct
+// ssh's session ends with its connection.
+func TestSSHMuxClientKilled(t *testing.T) {
+	e := newMuxEnv(t)
+	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
+		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
+	}
+	cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.shared(), e.dest(), "echo started; exec sleep 600")...)
+	cmd.Env = e.env()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	var out testenv.SyncBuffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sleeping := func() bool {
+		return exec.Command("pgrep", "-u", e.user.Name, "-x", "sleep").Run() == nil
+	}
+	for i := 0; out.String() != "started\n" || !sleeping(); i++ {
+		if i == 1000 {
+			t.Fatalf("the shared session did not start: %q", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if status := testenv.ExitCode(cmd.Wait()); status != 255 {
+		t.Errorf("killed client: status %d, want 255", status)
+	}
+	for i := 0; sleeping(); i++ {
+		if i == 1000 {
+			t.Fatal("the remote command outlived its killed client")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

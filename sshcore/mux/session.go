@@ -178,6 +178,13 @@ func (m *Master) newSession(c *net.UnixConn, id uint32, body *reader) {
 		io.Copy(in, stdin)
 		in.Close()
 	}()
+	// A passenger that goes away (killed, interrupted) takes its session
+	// with it, as with OpenSSH's master: it sends nothing more, so a read
+	// ends only with the control connection.
+	go func() {
+		io.Copy(io.Discard, c)
+		s.Close()
+	}()
 	status := exitStatus(s.Wait())
 	m.mu.Lock()
 	delete(m.ttys, sid)
