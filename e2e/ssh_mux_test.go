@@ -467,3 +467,35 @@ func TestSSHMuxClientKilled(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// ControlMaster autoask: the master asks SSH_ASKPASS before each shared
+// session; "no" refuses it, "yes" lets it run.
+func TestSSHMuxAsk(t *testing.T) {
+	e := newMuxEnv(t)
+	dir := t.TempDir()
+	answer := filepath.Join(dir, "answer")
+	askpass := filepath.Join(dir, "askpass")
+	os.WriteFile(askpass, []byte("#!/bin/sh\necho \"$1\" >> "+dir+"/asked\ncat "+answer+"\n"), 0o755)
+	os.WriteFile(answer, []byte("no\n"), 0o644)
+	run := func(command string) (string, string, int) {
+		cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-o", "ControlMaster=autoask",
+			"-o", "ControlPersist=60", "-o", "ControlPath="+e.path, e.dest(), command)...)
+		cmd.Env = append(e.env(), "SSH_ASKPASS="+askpass)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		var o, er bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &er
+		err := cmd.Run()
+		return o.String(), er.String(), testenv.ExitCode(err)
+	}
+	_, stderr, status := run("echo refused")
+	if status != 255 || stderr != "Master refused session request: permission denied\n" {
+		t.Errorf("askpass said no: status %d, stderr %q", status, stderr)
+	}
+	os.WriteFile(answer, []byte("yes\n"), 0o644)
+	if out, stderr, status := run("echo allowed"); status != 0 || out != "allowed\n" {
+		t.Errorf("askpass said yes: %q, %q, status %d", out, stderr, status)
+	}
+	if asked := string(readFile(t, filepath.Join(dir, "asked"))); asked != "Allow shared connection to 127.0.0.1? \nAllow shared connection to 127.0.0.1? \n" {
+		t.Errorf("questions asked: %q", asked)
+	}
+}
