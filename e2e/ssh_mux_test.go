@@ -499,3 +499,37 @@ func TestSSHMuxAsk(t *testing.T) {
 		t.Errorf("questions asked: %q", asked)
 	}
 }
+
+// -A through a master that forwards the agent: the remote side of the
+// shared session lists the agent's key.
+func TestSSHMuxAgent(t *testing.T) {
+	e := newMuxEnv(t)
+	sock := filepath.Join(e.home, "agent.sock")
+	// Without -D ssh-agent returns once its socket is ready.
+	out, err := exec.Command(testenv.NeedCmd(t, "ssh-agent"), "-s", "-a", sock).Output()
+	m := regexp.MustCompile(`SSH_AGENT_PID=([0-9]+);`).FindSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("ssh-agent: %v\n%s", err, out)
+	}
+	var pid int
+	fmt.Sscan(string(m[1]), &pid)
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGTERM) })
+	add := exec.Command(testenv.NeedCmd(t, "ssh-add"), e.key)
+	add.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("ssh-add: %v\n%s", err, out)
+	}
+	args := append(e.shared(), "-o", "IdentityAgent="+sock, "-A", e.dest())
+	if _, stderr, status := e.run(nil, append(args, "true")...); status != 0 {
+		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
+	}
+	for i := 0; i < 2; i++ {
+		stdout, stderr, status := e.run(nil, append(args, "ssh-add -l")...)
+		if fp := fingerprint(t, e.key+".pub"); status != 0 || !strings.Contains(stdout, fp) {
+			t.Errorf("shared session %d: ssh-add -l: %q, %q, status %d; want %s", i, stdout, stderr, status, fp)
+		}
+	}
+	if n := e.connections(); n != 1 {
+		t.Errorf("%d TCP connections, want 1", n)
+	}
+}

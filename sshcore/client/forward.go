@@ -300,11 +300,8 @@ func pipe(a, b net.Conn) {
 
 // forwardAgent lets the remote side use the local agent (-A).
 func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
-	sock := c.Opts.IdentityAgent
-	if sock == "" || sock == "SSH_AUTH_SOCK" {
-		sock = os.Getenv("SSH_AUTH_SOCK")
-	}
-	if sock == "" || sock == "none" {
+	sock := c.AgentSocket()
+	if sock == "" {
 		c.Log.Debug1("Agent forwarding requested but no agent is running")
 		return
 	}
@@ -315,6 +312,19 @@ func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
 	if err := agent.RequestAgentForwarding(s); err != nil {
 		c.Log.Debug1("Agent forwarding request refused: %v", err)
 	}
+}
+
+// AgentSocket is the agent ForwardAgent passes on: IdentityAgent, else
+// SSH_AUTH_SOCK; "" for none.
+func (c *Client) AgentSocket() string {
+	sock := c.Opts.IdentityAgent
+	if sock == "" || sock == "SSH_AUTH_SOCK" {
+		sock = os.Getenv("SSH_AUTH_SOCK")
+	}
+	if sock == "none" {
+		return ""
+	}
+	return sock
 }
 
 var errSocks = errors.New("SOCKS: unsupported request")

@@ -46,6 +46,7 @@ type Master struct {
 	fwds      map[Forward]func() error
 	sigwinch  chan os.Signal
 	closeOnce sync.Once
+	agentOnce sync.Once
 }
 
 // Forward is one forwarding as OPEN_FWD and CLOSE_FWD describe it; ports

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 	"golang.org/x/sys/unix"
 
 	"sshbox/sshcore/client"
@@ -144,6 +145,9 @@ func (m *Master) newSession(c *net.UnixConn, id uint32, body *reader) {
 			s.Setenv(name, value)
 		}
 	}
+	if req.Agent {
+		m.forwardAgent(s)
+	}
 	ttyFailed := false
 	if req.TTY {
 		ttyFailed = m.requestPty(s, sid, req.Term, stdinFd)
@@ -192,6 +196,21 @@ func (m *Master) newSession(c *net.UnixConn, id uint32, body *reader) {
 	p = nil
 	p.u32(sExitMessage).u32(sid).u32(uint32(status))
 	writePacket(c, p)
+}
+
+// forwardAgent honours a client's -A as OpenSSH's master does: only when
+// the master itself forwards the agent (ForwardAgent), whose socket it is.
+func (m *Master) forwardAgent(s *ssh.Session) {
+	sock := m.Client.AgentSocket()
+	if !m.Client.Opts.ForwardAgent || sock == "" {
+		return
+	}
+	// One handler per connection; the master's own session may have
+	// registered it already, which is as good.
+	m.agentOnce.Do(func() { agent.ForwardToRemote(m.Conn, sock) })
+	if err := agent.RequestAgentForwarding(s); err != nil {
+		m.Client.Log.Debug1("Agent forwarding request refused: %v", err)
+	}
 }
 
 // requestPty asks for a pty sized and moded as the passenger's terminal;
