@@ -533,3 +533,28 @@ func TestSSHMuxAgent(t *testing.T) {
 		t.Errorf("%d TCP connections, want 1", n)
 	}
 }
+
+// Escapes in a shared session are the master's to act on: ~? lists the
+// shared ones, ~^Z is refused, ~. ends this session and not the master.
+func TestSSHMuxEscapes(t *testing.T) {
+	e := newMuxEnv(t)
+	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
+		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
+	}
+	tm := e.term(24, 80, append(e.shared(), "-t", e.dest(), "echo ready; cat")...)
+	at := tm.Expect(0, "ready", 20*time.Second)
+	tm.Type("\r~?")
+	at = tm.Expect(at, " ~.   - terminate session\r\n", 20*time.Second)
+	if strings.Contains(tm.Output(), "suspend ssh") {
+		t.Errorf("shared help offers ~^Z:\n%s", tm.Output())
+	}
+	tm.Type("~\x1a")
+	at = tm.Expect(at, "~^Z escape not available to multiplexed sessions\r\n", 20*time.Second)
+	tm.Type("~.")
+	if status := tm.Wait(20 * time.Second); status != 255 {
+		t.Errorf("~.: status %d, want 255; terminal:\n%s", status, tm.Output())
+	}
+	if stderr, status := e.ctl(false, "-S", e.path, "-O", "check"); status != 0 || !masterRunning.MatchString(stderr) {
+		t.Errorf("the master did not survive ~. in a shared session: %q, status %d", stderr, status)
+	}
+}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"io"
 	"net"
 
 	"golang.org/x/crypto/ssh"
@@ -38,4 +39,13 @@ func (c *Client) WantTTY(command string) bool { return c.wantTTY(command) }
 func ForwardParts(spec string, dynamic bool) (bindHost string, bindPort int, host string, hostPort int, err error) {
 	f, err := ParseForward(spec, dynamic)
 	return f.bindHost, f.bindPort, f.host, f.hostPort, err
+}
+
+// SharedEscapes is the escape filter a master applies to what a shared
+// session's user types: ~. ends that session only (end), ~# and ~? work,
+// ~^Z and ~C are refused as OpenSSH's master refuses them; w is the
+// client's terminal.
+func (c *Client) SharedEscapes(ch byte, w io.Writer, end func()) func([]byte) []byte {
+	f := &escapeFilter{c: c, ch: ch, lineHead: true, shared: true, w: w, disconnect: end}
+	return f.filter
 }

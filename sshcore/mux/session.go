@@ -178,8 +178,12 @@ func (m *Master) newSession(c *net.UnixConn, id uint32, body *reader) {
 		p.u32(sTTYAllocFail).u32(sid)
 		writePacket(c, p)
 	}
+	var input io.Reader = stdin
+	if req.TTY && !ttyFailed && req.EscapeChar < 256 {
+		input = &filtered{r: stdin, f: m.Client.SharedEscapes(byte(req.EscapeChar), files[2], func() { s.Close() })}
+	}
 	go func() {
-		io.Copy(in, stdin)
+		io.Copy(in, input)
 		in.Close()
 	}()
 	// A passenger that goes away (killed, interrupted) takes its session
@@ -296,4 +300,24 @@ func (m *Master) stdioForward(c *net.UnixConn, id uint32, body *reader) {
 		}
 	}()
 	io.Copy(files[1], ch)
+}
+
+// filtered passes what r reads through the escape filter f.
+type filtered struct {
+	r    io.Reader
+	f    func([]byte) []byte
+	left []byte // filtered bytes p had no room for
+}
+
+func (x *filtered) Read(p []byte) (int, error) {
+	for len(x.left) == 0 {
+		n, err := x.r.Read(p)
+		x.left = x.f(p[:n])
+		if err != nil && len(x.left) == 0 {
+			return 0, err
+		}
+	}
+	n := copy(p, x.left)
+	x.left = x.left[n:]
+	return n, nil
 }
