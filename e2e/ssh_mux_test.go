@@ -261,6 +261,15 @@ func TestSSHMuxTerminal(t *testing.T) {
 	if !strings.Contains(tm.Output(), "Shared connection to 127.0.0.1 closed.\r") {
 		t.Errorf("no closing line:\n%q", tm.Output())
 	}
+
+	// OpenSSH's ssh in a terminal, through sshbox's master.
+	tm = testenv.StartTerm(t, 33, 90, []string{"HOME=" + e.home, "TERM=vt220", "SSH_AUTH_SOCK="},
+		testenv.NeedCmd(t, "ssh"), append(e.shared(), "-t", e.dest(), "echo TERM=$TERM; stty size; exit 4")...)
+	at = tm.Expect(0, "TERM=vt220", 20*time.Second)
+	tm.Expect(at, "33 90", 20*time.Second)
+	if status := tm.Wait(20 * time.Second); status != 4 {
+		t.Errorf("OpenSSH's client: exit status %d, want 4; terminal:\n%s", status, tm.Output())
+	}
 	if n := e.connections(); n != 1 {
 		t.Errorf("%d TCP connections, want 1", n)
 	}
