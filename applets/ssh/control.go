@@ -5,16 +5,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"strconv"
-	"strings"
-	"sync"
 	"syscall"
 	"time"
 
-	"golang.org/x/crypto/ssh"
 	"golang.org/x/sys/unix"
-	"golang.org/x/term"
 
 	"sshbox/configfmt"
 	"sshbox/sshcore/client"
@@ -86,7 +81,7 @@ func (inv *invocation) controlCommand(cmd string, c *client.Client) int {
 		}
 		fmt.Fprint(os.Stderr, msgStopSent)
 	case "forward", "cancel":
-		fwds, err := muxForwards(c.Opts)
+		fwds, err := mux.Forwards(c.Opts)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 255
@@ -101,7 +96,7 @@ func (inv *invocation) controlCommand(cmd string, c *client.Client) int {
 			}
 			port, err := conn.OpenForward(f)
 			if err != nil {
-				fmt.Fprintf(os.Stderr, msgForwardRefused+"\n", err)
+				fmt.Fprintf(os.Stderr, mux.MsgForwardRefused+"\n", err)
 				return 255
 			}
 			if f.Kind == mux.FwdRemote && f.ListenPort == 0 {
@@ -110,27 +105,6 @@ func (inv *invocation) controlCommand(cmd string, c *client.Client) int {
 		}
 	}
 	return 0
-}
-
-// muxForwards lists the -L, -R and -D forwardings in the protocol's form.
-func muxForwards(o *configfmt.ClientOptions) ([]mux.Forward, error) {
-	if o.ClearAllForwardings {
-		return nil, nil
-	}
-	var out []mux.Forward
-	for _, k := range []struct {
-		kind  uint32
-		specs []string
-	}{{mux.FwdLocal, o.LocalForward}, {mux.FwdRemote, o.RemoteForward}, {mux.FwdDynamic, o.DynamicForward}} {
-		for _, spec := range k.specs {
-			bh, bp, h, hp, err := client.ForwardParts(spec, k.kind == mux.FwdDynamic)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, mux.Forward{Kind: k.kind, ListenHost: bh, ListenPort: uint32(bp), ConnectHost: h, ConnectPort: uint32(hp)})
-		}
-	}
-	return out, nil
 }
 
 // share decides how this ssh takes part in connection sharing. It returns
@@ -148,7 +122,7 @@ func (inv *invocation) share(c *client.Client) (status int, done bool) {
 		conn, err := mux.Dial(path)
 		switch {
 		case err == nil:
-			return inv.passenger(c, conn), true
+			return mux.Join(c, conn), true
 		case mode == "false":
 			c.Log.Debug1("%v", err)
 			return 0, false
@@ -179,49 +153,23 @@ func (inv *invocation) share(c *client.Client) (status int, done bool) {
 			c.Log.Fatal("%v", err)
 			return 255, true
 		}
-		return inv.passenger(c, conn), true
+		return mux.Join(c, conn), true
 	}
 	inv.makeMaster(c, path, persist, inMaster)
 	return 0, false
 }
 
-// makeMaster has c serve the control socket once it is connected.
+// makeMaster has c serve the control socket once it is connected; the
+// background master of ControlPersist has no session of its own.
 func (inv *invocation) makeMaster(c *client.Client, path string, persist time.Duration, background bool) {
-	o := c.Opts
+	var ready func()
 	if background {
 		inv.bgMaster = true
 		os.Unsetenv(masterEnv)
 		c.NoShell, c.Command, c.StdinNull, c.StdioForward, c.Background = true, "", true, "", nil
+		ready = func() { detachMaster(c.Log.Level() >= loglevel.Debug1) }
 	}
-	c.Shared = func(conn *ssh.Client) func() {
-		l, err := mux.Listen(path)
-		if err != nil {
-			if errors.Is(err, mux.ErrExists) {
-				c.Log.Error(msgControlExists, path)
-			} else {
-				c.Log.Error("%v", err)
-			}
-			if background {
-				conn.Close()
-			}
-			return func() {}
-		}
-		m := &mux.Master{Conn: conn, Client: c, Path: path, Host: o.HostName, Persist: persist,
-			End: func() { conn.Close() }}
-		if o.ControlMaster == "ask" || o.ControlMaster == "autoask" {
-			m.Confirm = askpassConfirm
-		}
-		go m.Serve(l)
-		if background {
-			m.OwnSessionDone()
-			detachMaster(c.Log.Level() >= loglevel.Debug1)
-			return m.Close
-		}
-		return func() {
-			<-m.OwnSessionDone()
-			m.Close()
-		}
-	}
+	mux.Share(c, path, persist, ready)
 }
 
 // startPersistentMaster runs ssh again as the background master and waits
@@ -275,128 +223,4 @@ func detachMaster(keepStderr bool) {
 		null.Close()
 	}
 	unix.Setsid()
-}
-
-// askpassConfirm asks through SSH_ASKPASS, as OpenSSH's ask_permission:
-// an empty answer or "yes" allows; no askpass program denies.
-func askpassConfirm(question string) bool {
-	prog := os.Getenv("SSH_ASKPASS")
-	if prog == "" {
-		return false
-	}
-	cmd := exec.Command(prog, question)
-	cmd.Env = append(os.Environ(), "SSH_ASKPASS_PROMPT=confirm")
-	out, err := cmd.Output()
-	if err != nil {
-		return false
-	}
-	a := strings.TrimRight(string(out), "\r\n")
-	return a == "" || strings.EqualFold(a, "yes")
-}
-
-// passenger runs the invocation through a master: its forwardings, then
-// the session (or -W), with this process's descriptors.
-func (inv *invocation) passenger(c *client.Client, conn *mux.Conn) int {
-	defer conn.Close()
-	o := c.Opts
-	fwds, err := muxForwards(o)
-	if err != nil {
-		c.Log.Fatal("%v", err)
-		return 255
-	}
-	for _, f := range fwds {
-		port, err := conn.OpenForward(f)
-		if err != nil {
-			c.Log.Error(msgForwardRefused, err)
-			if o.ExitOnForwardFailure {
-				return 255
-			}
-			continue
-		}
-		if f.Kind == mux.FwdRemote && f.ListenPort == 0 {
-			c.Log.Info(msgMuxAllocatedPort, port, f.ConnectHost, f.ConnectPort)
-		}
-	}
-	if c.StdioForward != "" {
-		h, err := client.ParseDestination(c.StdioForward)
-		if err != nil || h.Port == 0 {
-			c.Log.Fatal(msgBadStdioSpec, c.StdioForward)
-			return 255
-		}
-		if err := conn.StdioForward(h.Host, h.Port, os.Stdin, os.Stdout); err != nil {
-			c.Log.Fatal("%v", err)
-			return 255
-		}
-		return 0
-	}
-	if c.NoShell {
-		return 0
-	}
-	command := c.Command
-	if command == "" {
-		command = o.RemoteCommand
-	}
-	req := &mux.SessionRequest{
-		TTY:        c.WantTTY(command),
-		Agent:      o.ForwardAgent,
-		Subsystem:  c.Subsystem,
-		EscapeChar: mux.NoEscape,
-		Term:       os.Getenv("TERM"),
-		Command:    command,
-		Env:        c.SessionEnv(),
-	}
-	if e, err := client.ParseEscapeChar(o.EscapeChar); err == nil && e != client.EscapeNone {
-		req.EscapeChar = uint32(e)
-	}
-	stdin := os.Stdin
-	if c.StdinNull {
-		null, err := os.Open(os.DevNull)
-		if err != nil {
-			c.Log.Fatal("%v", err)
-			return 255
-		}
-		defer null.Close()
-		stdin = null
-	}
-	s, err := conn.NewSession(req, stdin, os.Stdout, os.Stderr)
-	if err != nil {
-		var r *mux.Refused
-		switch {
-		case errors.As(err, &r) && r.Denied:
-			c.Log.Fatal(msgSessionDenied, r.Reason)
-		case errors.As(err, &r):
-			c.Log.Fatal(msgSessionFailed, r.Reason)
-		default:
-			c.Log.Fatal("%v", err)
-		}
-		return 255
-	}
-	// The master writes to our terminal; the raw mode is ours to set, and
-	// to undo once (on exit, a signal, or a pty the server refused).
-	var raw sync.Once
-	restore := func() {}
-	if req.TTY && term.IsTerminal(int(stdin.Fd())) {
-		if old, err := term.MakeRaw(int(stdin.Fd())); err == nil {
-			fd := int(stdin.Fd())
-			restore = func() { raw.Do(func() { term.Restore(fd, old) }) }
-		}
-	}
-	s.TTYFailed = restore
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
-	go func() {
-		<-sigs
-		restore()
-		os.Exit(255)
-	}()
-	status, seen := s.Wait()
-	restore()
-	if !seen {
-		c.Log.Debug2("Control master terminated unexpectedly")
-	}
-	if req.TTY && c.Log.Level() >= loglevel.Info {
-		fmt.Fprintf(os.Stderr, msgSharedClosed, o.HostName)
-	}
-	return status
 }

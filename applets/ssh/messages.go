@@ -45,12 +45,5 @@ const (
 	msgStopSent         = "Stop listening request sent.\r\n"
 	msgTerminateRefused = "Master refused termination request: %v"
 	msgStopRefused      = "Master refused stop listening request: %v"
-	msgForwardRefused   = "Master refused forwarding request: %v"
 	msgCancelRefused    = "Master refused cancel forwarding request: %v"
-	msgMuxAllocatedPort = "Allocated port %d for mux remote forward to %s:%d"
-	msgBadStdioSpec     = "Bad stdio forwarding specification '%s'"
-	msgSessionDenied    = "Master refused session request: %s"
-	msgSessionFailed    = "Session request failed: %s"
-	msgSharedClosed     = "Shared connection to %s closed.\r\n"
-	msgControlExists    = "ControlSocket %s already exists, disabling multiplexing"
 )
