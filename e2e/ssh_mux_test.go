@@ -567,3 +567,30 @@ func TestSSHMuxEscapes(t *testing.T) {
 		t.Errorf("the master did not survive ~. in a shared session: %q, status %d", stderr, status)
 	}
 }
+
+// A control socket that cannot be made ends ssh, as in OpenSSH; one that
+// another master holds disables sharing, not the command.
+func TestSSHMuxCannotListen(t *testing.T) {
+	e := newMuxEnv(t)
+	held := e.path
+	e.path = filepath.Join(filepath.Dir(held), "missing", "cm")
+	stdout, stderr, status := e.run(nil, append(e.shared(), e.dest(), "echo ran")...)
+	if stdout != "" || status != 255 || !strings.HasPrefix(stderr, "unix_listener: cannot bind to path "+e.path+".") ||
+		!strings.HasSuffix(stderr, ": No such file or directory\n") {
+		t.Errorf("stdout %q, stderr %q, status %d; want 255 and unix_listener's complaint", stdout, stderr, status)
+	}
+
+	// ControlMaster yes does not ask whoever holds the path; finding it
+	// taken, it works without sharing.
+	l, err := net.Listen("unix", held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	stdout, stderr, status = e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-o", "ControlMaster=yes",
+		"-o", "ControlPersist=60", "-o", "ControlPath="+held, e.dest(), "echo still; exit 6")...)
+	want := "ControlSocket " + held + " already exists, disabling multiplexing\n"
+	if stdout != "still\n" || status != 6 || stderr != want {
+		t.Errorf("stdout %q, stderr %q, status %d; want \"still\\n\", 6 and %q", stdout, stderr, status, want)
+	}
+}

@@ -144,9 +144,14 @@ func (inv *invocation) share(c *client.Client) (status int, done bool) {
 		// OpenSSH forks here: the master goes to the background and this
 		// process becomes its first client. Go cannot fork, so ssh runs
 		// itself again as the master and waits until it listens.
-		status, ready := startPersistentMaster()
-		if !ready {
+		status, started, ready := startPersistentMaster()
+		switch {
+		case !started:
 			return status, true
+		case !ready:
+			// The master could not listen (it said why): connect
+			// directly, as OpenSSH does when multiplexing is disabled.
+			return 0, false
 		}
 		conn, err := mux.Dial(path)
 		if err != nil {
@@ -162,26 +167,28 @@ func (inv *invocation) share(c *client.Client) (status int, done bool) {
 // makeMaster has c serve the control socket once it is connected; the
 // background master of ControlPersist has no session of its own.
 func (inv *invocation) makeMaster(c *client.Client, path string, persist time.Duration, background bool) {
-	var ready func()
+	var ready func(bool)
 	if background {
 		inv.bgMaster = true
 		os.Unsetenv(masterEnv)
 		c.NoShell, c.Command, c.StdinNull, c.StdioForward, c.Background = true, "", true, "", nil
-		ready = func() { detachMaster(c.Log.Level() >= loglevel.Debug1) }
+		ready = func(ok bool) { detachMaster(ok, c.Log.Level() >= loglevel.Debug1) }
 	}
 	mux.Share(c, path, persist, ready)
 }
 
 // startPersistentMaster runs ssh again as the background master and waits
-// until it listens (ready) or ends (its exit status: it has said why).
-func startPersistentMaster() (status int, ready bool) {
+// until it listens (ready), cannot listen (started, not ready: it has
+// ended) or fails to connect (not started: its exit status; it has said
+// why).
+func startPersistentMaster() (status int, started, ready bool) {
 	self, err := os.Executable()
 	if err != nil {
 		self = "/proc/self/exe"
 	}
 	r, w, err := os.Pipe()
 	if err != nil {
-		return 255, false
+		return 255, false, false
 	}
 	defer r.Close()
 	cmd := exec.Command(self)
@@ -191,27 +198,36 @@ func startPersistentMaster() (status int, ready bool) {
 	cmd.ExtraFiles = []*os.File{w}
 	if err := cmd.Start(); err != nil {
 		w.Close()
-		return 255, false
+		return 255, false, false
 	}
 	w.Close()
 	var b [1]byte
 	if n, _ := r.Read(b[:]); n == 1 {
-		cmd.Process.Release()
-		return 0, true
+		if b[0] == 1 {
+			cmd.Process.Release()
+			return 0, true, true
+		}
+		cmd.Wait()
+		return 0, true, false
 	}
 	err = cmd.Wait()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		return ee.ExitCode(), false
+		return ee.ExitCode(), false, false
 	}
-	return 255, false
+	return 255, false, false
 }
 
-// detachMaster tells the waiting first client that the master listens,
-// then leaves the terminal: new session, standard descriptors on
-// /dev/null (stderr kept when debugging, as OpenSSH does).
-func detachMaster(keepStderr bool) {
+// detachMaster tells the waiting first client whether the master listens;
+// if it does, the master leaves the terminal: new session, standard
+// descriptors on /dev/null (stderr kept when debugging, as OpenSSH does).
+func detachMaster(listening, keepStderr bool) {
 	pipe := os.NewFile(3, "control-master")
+	if !listening {
+		pipe.Write([]byte{0})
+		pipe.Close()
+		return
+	}
 	pipe.Write([]byte{1})
 	pipe.Close()
 	if null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0); err == nil {

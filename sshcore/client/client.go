@@ -41,8 +41,8 @@ type Client struct {
 	// Shared, when set, makes this ssh a connection-sharing master: it is
 	// called once the user is authenticated and the forwardings are up,
 	// and the function it returns runs before Run returns (it waits for
-	// the shared sessions).
-	Shared func(conn *ssh.Client) (done func())
+	// the shared sessions). An error ends ssh (status 255).
+	Shared func(conn *ssh.Client) (done func(), err error)
 
 	jumps       []*ssh.Client
 	agentConn   net.Conn
@@ -78,7 +78,12 @@ func (c *Client) Run() int {
 		command = c.Opts.RemoteCommand
 	}
 	if c.Shared != nil {
-		defer c.Shared(conn)()
+		done, err := c.Shared(conn)
+		if err != nil {
+			c.Log.Fatal("%v", err)
+			return 255
+		}
+		defer done()
 	}
 	if c.Background != nil {
 		c.Background()

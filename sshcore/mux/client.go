@@ -31,15 +31,7 @@ type ConnectError struct {
 }
 
 func (e *ConnectError) Error() string {
-	msg := e.Err.Error()
-	var errno syscall.Errno
-	if errors.As(e.Err, &errno) {
-		msg = errno.Error()
-		if msg != "" {
-			msg = string(msg[0]-'a'+'A') + msg[1:]
-		}
-	}
-	return fmt.Sprintf("Control socket connect(%.100s): %s", e.Path, msg)
+	return fmt.Sprintf("Control socket connect(%.100s): %s", e.Path, errnoText(e.Err))
 }
 
 // NoMaster reports whether err means nobody listens at the control path

@@ -30,7 +30,7 @@ func Listen(path string) (*net.UnixListener, error) {
 	}
 	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: tmp, Net: "unix"})
 	if err != nil {
-		return nil, fmt.Errorf("ControlSocket %s: %v", path, err)
+		return nil, fmt.Errorf("unix_listener: cannot bind to path %s: %s", tmp, errnoText(err))
 	}
 	l.SetUnlinkOnClose(false)
 	defer os.Remove(tmp)
@@ -43,7 +43,20 @@ func Listen(path string) (*net.UnixListener, error) {
 		if errors.Is(err, syscall.EEXIST) {
 			return nil, ErrExists
 		}
-		return nil, fmt.Errorf("ControlSocket %s: %v", path, err)
+		return nil, fmt.Errorf("link mux listener %s => %s: %s", tmp, path, errnoText(err))
 	}
 	return l, nil
+}
+
+// errnoText is strerror's wording for a system call's error.
+func errnoText(err error) string {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return err.Error()
+	}
+	msg := errno.Error()
+	if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {
+		msg = string(msg[0]-'a'+'A') + msg[1:]
+	}
+	return msg
 }

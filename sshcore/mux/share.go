@@ -26,21 +26,23 @@ import (
 // serves other ssh processes until c's own session is over and, with
 // persist (ControlPersist), until the master has been idle that long. A
 // non-nil ready makes it a background master (no session of its own):
-// ready runs once the socket listens.
-func Share(c *client.Client, path string, persist time.Duration, ready func()) {
+// ready(true) runs once the socket listens; ready(false) if another master
+// holds path, when sharing is off and the background master ends. A socket
+// that cannot be made at all ends ssh, as in OpenSSH.
+func Share(c *client.Client, path string, persist time.Duration, ready func(ok bool)) {
 	o := c.Opts
-	c.Shared = func(conn *ssh.Client) func() {
+	c.Shared = func(conn *ssh.Client) (func(), error) {
 		l, err := Listen(path)
-		if err != nil {
-			if errors.Is(err, ErrExists) {
-				c.Log.Error(msgControlExists, path)
-			} else {
-				c.Log.Error("%v", err)
-			}
+		if errors.Is(err, ErrExists) {
+			c.Log.Error(msgControlExists, path)
 			if ready != nil {
+				ready(false)
 				conn.Close()
 			}
-			return func() {}
+			return func() {}, nil
+		}
+		if err != nil {
+			return nil, err
 		}
 		m := &Master{Conn: conn, Client: c, Path: path, Host: o.HostName, Persist: persist,
 			End: func() { conn.Close() }}
@@ -50,13 +52,13 @@ func Share(c *client.Client, path string, persist time.Duration, ready func()) {
 		go m.Serve(l)
 		if ready != nil {
 			m.OwnSessionDone()
-			ready()
-			return m.Close
+			ready(true)
+			return m.Close, nil
 		}
 		return func() {
 			<-m.OwnSessionDone()
 			m.Close()
-		}
+		}, nil
 	}
 }
 
