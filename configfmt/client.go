@@ -75,6 +75,18 @@ func cStr(f func(*ClientOptions) *string) func(*ClientOptions, []string, bool) e
 	return func(o *ClientOptions, a []string, _ bool) error { *f(o) = a[0]; return oneArg(a) }
 }
 
+// cNorm stores a single value as the normalizer prints it.
+func cNorm(f func(*ClientOptions) *string, norm func([]string) (string, error)) func(*ClientOptions, []string, bool) error {
+	return func(o *ClientOptions, a []string, _ bool) error {
+		if err := oneArg(a); err != nil {
+			return err
+		}
+		v, err := norm(a)
+		*f(o) = v
+		return err
+	}
+}
+
 func gStr(f func(*ClientOptions) *string) func(*ClientOptions) []string {
 	return func(o *ClientOptions) []string {
 		if *f(o) == "" {
@@ -160,7 +172,7 @@ var clientTable = []clientKW{
 	cw("CanonicalizeHostname", "false", nMulti("yes=true", "no=false", "true", "false", "always")),
 	{name: "CheckHostIP", set: cBool(func(o *ClientOptions) *bool { return &o.CheckHostIP }), g: gBool(func(o *ClientOptions) *bool { return &o.CheckHostIP })},
 	{name: "Compression", set: cBool(func(o *ClientOptions) *bool { return &o.Compression }), g: gBool(func(o *ClientOptions) *bool { return &o.Compression })},
-	cw("ControlMaster", "false", nMulti("yes=true", "no=false", "true", "false", "auto", "ask", "autoask")),
+	{name: "ControlMaster", set: cNorm(func(o *ClientOptions) *string { return &o.ControlMaster }, nMulti("yes=true", "no=false", "true", "false", "auto", "ask", "autoask")), g: gStr(func(o *ClientOptions) *string { return &o.ControlMaster })},
 	cw("EnableSSHKeysign", "no", nFlag),
 	{name: "ClearAllForwardings", set: cBool(func(o *ClientOptions) *bool { return &o.ClearAllForwardings }), g: gBool(func(o *ClientOptions) *bool { return &o.ClearAllForwardings })},
 	{name: "ExitOnForwardFailure", set: cBool(func(o *ClientOptions) *bool { return &o.ExitOnForwardFailure }), g: gBool(func(o *ClientOptions) *bool { return &o.ExitOnForwardFailure })},
@@ -233,7 +245,7 @@ var clientTable = []clientKW{
 	{name: "BindAddress", set: cStr(func(o *ClientOptions) *string { return &o.BindAddress }), g: gStr(func(o *ClientOptions) *string { return &o.BindAddress })},
 	cw("BindInterface", "", nFirst),
 	{name: "Ciphers", set: cAlgo(func(o *ClientOptions) *string { return &o.Ciphers }), g: gAlgo("cipher", func(o *ClientOptions) *string { return &o.Ciphers })},
-	cw("ControlPath", "", nFirst),
+	{name: "ControlPath", set: cStr(func(o *ClientOptions) *string { return &o.ControlPath }), g: gStr(func(o *ClientOptions) *string { return &o.ControlPath })},
 	{name: "HostKeyAlgorithms", set: cAlgo(func(o *ClientOptions) *string { return &o.HostKeyAlgorithms }), g: gAlgo("key", func(o *ClientOptions) *string { return &o.HostKeyAlgorithms })},
 	{name: "HostKeyAlias", set: cStr(func(o *ClientOptions) *string { return &o.HostKeyAlias }), g: func(o *ClientOptions) []string {
 		if o.HostKeyAlias == "" {
@@ -313,7 +325,7 @@ var clientTable = []clientKW{
 	}},
 	cw("TunnelDevice", "any:any", nil),
 	cw("CanonicalizePermittedCNAMEs", "none", nil),
-	cw("ControlPersist", "no", nControlPersist),
+	{name: "ControlPersist", set: cNorm(func(o *ClientOptions) *string { return &o.ControlPersist }, nControlPersist), g: gStr(func(o *ClientOptions) *string { return &o.ControlPersist })},
 	{name: "EscapeChar", set: func(o *ClientOptions, a []string, _ bool) error {
 		v := a[0]
 		if !(strings.EqualFold(v, "none") || len(v) == 1 || len(v) == 2 && v[0] == '^' && v[1] >= '@' && v[1] <= '_' || len(v) == 2 && v[0] == '^' && v[1] >= 'a' && v[1] <= 'z') {

@@ -38,6 +38,8 @@ func DefaultClientOptions() *ClientOptions {
 		RequestTTY:                   "auto",
 		EscapeChar:                   "~",
 		LogLevel:                     "INFO",
+		ControlMaster:                "false",
+		ControlPersist:               "no",
 		raw:                          map[string][]string{},
 		extra:                        map[string]string{},
 	}
@@ -378,7 +380,7 @@ func (e *clientEval) finish() error {
 	}
 	if o.extra["updatehostkeys"] == "ask" {
 		// ssh.c: asking is pointless where the user cannot answer.
-		cp, persist := o.extra["controlpath"], o.extra["controlpersist"]
+		cp, persist := o.ControlPath, o.ControlPersist
 		if persist != "" && persist != "no" && cp != "" && cp != "none" ||
 			o.RemoteCommand != "" || o.RequestTTY == "no" ||
 			o.LogLevel == "QUIET" || o.LogLevel == "FATAL" || o.LogLevel == "ERROR" {
@@ -448,8 +450,8 @@ func (e *clientEval) finish() error {
 			return err
 		}
 	}
-	if cp := o.extra["controlpath"]; cp != "" && cp != "none" {
-		if o.extra["controlpath"], err = expand("ControlPath", cp, true); err != nil {
+	if cp := o.ControlPath; cp != "" && cp != "none" {
+		if o.ControlPath, err = expand("ControlPath", cp, true); err != nil {
 			return err
 		}
 	}

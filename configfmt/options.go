@@ -63,6 +63,13 @@ type ClientOptions struct {
 	ClearAllForwardings  bool
 	GatewayPorts         bool
 
+	// Connection sharing, as ssh -G prints them: ControlMaster "true",
+	// "false", "auto", "ask" or "autoask"; ControlPath expanded ("" or
+	// "none": no sharing); ControlPersist "yes", "no" or seconds.
+	ControlMaster  string
+	ControlPath    string
+	ControlPersist string
+
 	// Warnings lists one line per keyword that OpenSSH knows but sshbox
 	// does not act on ("FILE:LINE: ..."), for ssh -v to show.
 	Warnings []string

@@ -49,6 +49,8 @@ type invocation struct {
 	status  int
 
 	verbose, tty, quietCount int
+	master                   int  // -M count: yes, then ask
+	bgMaster                 bool // this process is ControlPersist's background master
 	loginFirst               bool // -l came before the destination
 }
 
@@ -80,6 +82,7 @@ func (inv *invocation) app() *cli.App {
 		&cli.BoolFlag{Name: "G", Usage: "print the effective configuration"},
 		&cli.BoolFlag{Name: "g", Usage: "allow remote hosts to use local forwardings"},
 		&cli.BoolFlag{Name: "K"}, &cli.BoolFlag{Name: "k"},
+		&cli.BoolFlag{Name: "M", Usage: "connection sharing master", Count: &inv.master},
 		&cli.BoolFlag{Name: "N", Usage: "no remote command"},
 		&cli.BoolFlag{Name: "n", Usage: "stdin from /dev/null"},
 		&cli.BoolFlag{Name: "q", Usage: "quiet", Count: &inv.quietCount},
@@ -101,9 +104,11 @@ func (inv *invocation) app() *cli.App {
 		&cli.StringFlag{Name: "l", Usage: "login name"},
 		&cli.StringFlag{Name: "m", Usage: "MACs"},
 		&cli.StringSliceFlag{Name: "o", Usage: "option"},
+		&cli.StringFlag{Name: "O", Usage: "control command"},
 		&cli.StringFlag{Name: "p", Usage: "port"},
 		&cli.StringFlag{Name: "Q", Usage: "query"},
 		&cli.StringSliceFlag{Name: "R", Usage: "remote forwarding"},
+		&cli.StringFlag{Name: "S", Usage: "control socket"},
 		&cli.StringFlag{Name: "W", Usage: "stdio forwarding"},
 	}
 	return &cli.App{
@@ -133,6 +138,13 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	add("m", "MACs")
 	add("b", "BindAddress")
 	add("e", "EscapeChar")
+	add("S", "ControlPath")
+	switch {
+	case inv.master >= 2:
+		lines = append(lines, "ControlMaster ask")
+	case inv.master == 1:
+		lines = append(lines, "ControlMaster yes")
+	}
 	for _, f := range ctx.StringSlice("i") {
 		lines = append(lines, "IdentityFile "+quoteValue(f))
 	}
@@ -189,6 +201,16 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	}
 	if inv.dest == "" {
 		fmt.Fprintln(os.Stderr, usage)
+		return 255
+	}
+	muxCmd := ctx.String("O")
+	switch muxCmd {
+	case "", "check", "forward", "cancel", "exit", "stop":
+	case "proxy":
+		fmt.Fprintln(os.Stderr, msgMuxProxy)
+		return 255
+	default:
+		fmt.Fprint(os.Stderr, msgBadMuxCommand)
 		return 255
 	}
 	if ctx.IsSet("p") {
@@ -261,7 +283,13 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		fmt.Fprintln(os.Stderr, msgStdioConflict)
 		return 255
 	}
-	if ctx.Bool("f") {
+	if muxCmd != "" {
+		return inv.controlCommand(muxCmd, c)
+	}
+	if status, done := inv.share(c); done {
+		return status
+	}
+	if ctx.Bool("f") && !inv.bgMaster {
 		if c.Command == "" && o.RemoteCommand == "" && !c.NoShell && c.StdioForward == "" {
 			fmt.Fprintln(os.Stderr, msgForkNoCommand)
 			return 255

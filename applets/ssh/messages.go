@@ -3,11 +3,12 @@ package ssh
 // Every text the ssh applet shows a user lives here; the client's own
 // (host key dialogue, authentication, session) are in sshcore/client.
 
-const usage = `usage: ssh [-46ACfGNnqTtVv] [-b bind_address] [-c cipher_spec]
+const usage = `usage: ssh [-46ACfGMNnqTtVv] [-b bind_address] [-c cipher_spec]
            [-D [bind_address:]port] [-E log_file] [-e escape_char]
            [-F configfile] [-i identity_file] [-J destination] [-L address]
-           [-l login_name] [-m mac_spec] [-o option] [-p port] [-R address]
-           [-W host:port] destination [command [argument ...]]
+           [-l login_name] [-m mac_spec] [-O ctl_cmd] [-o option] [-p port]
+           [-R address] [-S ctl_path] [-W host:port]
+           destination [command [argument ...]]
        ssh [-Q query_option]`
 
 // Flags OpenSSH has that sshbox does not implement: refused with a reason
@@ -15,9 +16,6 @@ const usage = `usage: ssh [-46ACfGNnqTtVv] [-b bind_address] [-c cipher_spec]
 var unsupported = map[string]string{
 	"-X": "X11 forwarding is not supported by sshbox",
 	"-Y": "X11 forwarding is not supported by sshbox",
-	"-M": "connection multiplexing (-M/-S/-O) is not supported by sshbox",
-	"-S": "connection multiplexing (-M/-S/-O) is not supported by sshbox",
-	"-O": "connection multiplexing (-M/-S/-O) is not supported by sshbox",
 	"-I": "PKCS#11 tokens (-I) are not supported by sshbox",
 	"-w": "tunnel devices (-w) are not supported by sshbox",
 	"-B": "binding to an interface (-B) is not supported by sshbox; use -b address",
@@ -36,4 +34,16 @@ const (
 	msgNoConfigFile  = "Can't open user config file %s: No such file or directory"
 	msgHopConfig     = "ProxyJump host %s: %v"
 	msgBadForward    = "Bad forwarding specification '%s'"
+
+	// Connection sharing (OpenSSH's mux.c wording; the -O answers end in
+	// \r\n as OpenSSH's do, so scripts comparing them see the same bytes).
+	msgBadMuxCommand    = "Invalid multiplex command.\r\n"
+	msgMuxProxy         = "ssh: -O proxy is not supported by sshbox"
+	msgNoControlPath    = "No ControlPath specified for \"-O\" command\r\n"
+	msgMasterRunning    = "Master running (pid=%d)\r\n"
+	msgExitSent         = "Exit request sent.\r\n"
+	msgStopSent         = "Stop listening request sent.\r\n"
+	msgTerminateRefused = "Master refused termination request: %v"
+	msgStopRefused      = "Master refused stop listening request: %v"
+	msgCancelRefused    = "Master refused cancel forwarding request: %v"
 )

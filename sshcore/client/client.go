@@ -38,6 +38,11 @@ type Client struct {
 	// HopOptions gives the options of a ProxyJump hop; nil copies the
 	// command line's identities and known hosts files.
 	HopOptions func(Hop) (*configfmt.ClientOptions, error)
+	// Shared, when set, makes this ssh a connection-sharing master: it is
+	// called once the user is authenticated and the forwardings are up,
+	// and the function it returns runs before Run returns (it waits for
+	// the shared sessions). An error ends ssh (status 255).
+	Shared func(conn *ssh.Client) (done func(), err error)
 
 	jumps       []*ssh.Client
 	agentConn   net.Conn
@@ -71,6 +76,14 @@ func (c *Client) Run() int {
 	command := c.Command
 	if command == "" {
 		command = c.Opts.RemoteCommand
+	}
+	if c.Shared != nil {
+		done, err := c.Shared(conn)
+		if err != nil {
+			c.Log.Fatal("%v", err)
+			return 255
+		}
+		defer done()
 	}
 	if c.Background != nil {
 		c.Background()

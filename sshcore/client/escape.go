@@ -54,6 +54,7 @@ type escapeFilter struct {
 	// disables ~C.
 	command func(line string) string
 	w       io.Writer // where escapes are echoed; nil = stderr
+	shared  bool      // a master filtering a shared session's input
 
 	inCmd bool   // reading a ~C command line
 	cmd   []byte // the command line so far
@@ -75,12 +76,21 @@ func (e *escapeFilter) filter(in []byte) []byte {
 				e.disconnect()
 				return out
 			case 0x1a:
+				if e.shared {
+					e.echo("^Z" + msgEscapeNotShared)
+					e.lineHead = true
+					continue
+				}
 				e.echo("^Z [suspend ssh]\r\n")
 				e.suspend()
 				e.lineHead = true
 				continue
 			case '?':
-				e.echo("?\r\n" + strings.ReplaceAll(fmt.Sprintf(msgEscapeHelp, escapeName(int(e.ch))), "\n", "\r\n"))
+				help := msgEscapeHelp
+				if e.shared {
+					help = msgEscapeHelpShared
+				}
+				e.echo("?\r\n" + strings.ReplaceAll(fmt.Sprintf(help, escapeName(int(e.ch))), "\n", "\r\n"))
 				e.lineHead = true
 				continue
 			case '#':
@@ -92,6 +102,11 @@ func (e *escapeFilter) filter(in []byte) []byte {
 				e.lineHead = false
 				continue
 			case 'C':
+				if e.shared {
+					e.echo("C" + msgEscapeNotShared)
+					e.lineHead = true
+					continue
+				}
 				if e.command != nil {
 					e.inCmd = true
 					e.say("\r\nssh> ")

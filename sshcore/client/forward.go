@@ -285,24 +285,28 @@ func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
 		c.Log.Info(msgAllocatedPort, l.Addr().(*net.TCPAddr).Port, target)
 	}
 	c.noteForward("remote " + l.Addr().String() + " -> " + target)
-	go func() {
-		for {
-			in, err := l.Accept()
+	go c.serveRemote(l, tnet, target)
+	return nil
+}
+
+// serveRemote carries the connections the server accepts on l to target
+// (tnet "tcp", or "unix" for a socket path).
+func (c *Client) serveRemote(l net.Listener, tnet, target string) {
+	for {
+		in, err := l.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			out, err := net.Dial(tnet, target)
 			if err != nil {
+				c.Log.Debug1("connect_to %s: %v", target, err)
+				in.Close()
 				return
 			}
-			go func() {
-				out, err := net.Dial(tnet, target)
-				if err != nil {
-					c.Log.Debug1("connect_to %s: %v", target, err)
-					in.Close()
-					return
-				}
-				pipe(in, out)
-			}()
-		}
-	}()
-	return nil
+			pipe(in, out)
+		}()
+	}
 }
 
 // serveLocal accepts local connections and carries each through a
@@ -355,11 +359,8 @@ func pipe(a, b net.Conn) {
 
 // forwardAgent lets the remote side use the local agent (-A).
 func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
-	sock := c.Opts.IdentityAgent
-	if sock == "" || sock == "SSH_AUTH_SOCK" {
-		sock = os.Getenv("SSH_AUTH_SOCK")
-	}
-	if sock == "" || sock == "none" {
+	sock := c.AgentSocket()
+	if sock == "" {
 		c.Log.Debug1("Agent forwarding requested but no agent is running")
 		return
 	}
@@ -370,6 +371,19 @@ func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
 	if err := agent.RequestAgentForwarding(s); err != nil {
 		c.Log.Debug1("Agent forwarding request refused: %v", err)
 	}
+}
+
+// AgentSocket is the agent ForwardAgent passes on: IdentityAgent, else
+// SSH_AUTH_SOCK; "" for none.
+func (c *Client) AgentSocket() string {
+	sock := c.Opts.IdentityAgent
+	if sock == "" || sock == "SSH_AUTH_SOCK" {
+		sock = os.Getenv("SSH_AUTH_SOCK")
+	}
+	if sock == "none" {
+		return ""
+	}
+	return sock
 }
 
 var errSocks = errors.New("SOCKS: unsupported request")

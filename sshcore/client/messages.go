@@ -108,4 +108,14 @@ Host key for %s has changed and you have requested strict checking.
  %[1]s%[1]s  - send the escape character by typing it twice
 (Note that escapes are only recognized immediately after newline.)
 `
+	// The same for a session shared through a master (OpenSSH's list
+	// without what only the master's own session can do).
+	msgEscapeHelpShared = `Supported escape sequences:
+ %[1]s.   - terminate session
+ %[1]s#   - list forwarded connections
+ %[1]s?   - this message
+ %[1]s%[1]s  - send the escape character by typing it twice
+(Note that escapes are only recognized immediately after newline.)
+`
+	msgEscapeNotShared = " escape not available to multiplexed sessions\r\n"
 )

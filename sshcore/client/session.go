@@ -79,23 +79,29 @@ func terminalModes(fd int) ssh.TerminalModes {
 
 // sendEnv passes SendEnv-matched variables and SetEnv pairs.
 func (c *Client) sendEnv(s *ssh.Session) {
-	for _, kv := range os.Environ() {
+	for _, kv := range c.SessionEnv() {
 		name, value, _ := strings.Cut(kv, "=")
+		c.Log.Debug1("channel 0: setenv %s", name)
+		if err := s.Setenv(name, value); err != nil {
+			c.Log.Debug1("Sending env %s refused", name)
+		}
+	}
+}
+
+// SessionEnv is what a session passes on: the SendEnv-matched variables,
+// then the SetEnv pairs, as NAME=value.
+func (c *Client) SessionEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
 		for _, pat := range c.Opts.SendEnv {
 			if ok, _ := filepath.Match(pat, name); ok {
-				c.Log.Debug1("channel 0: setenv %s", name)
-				if err := s.Setenv(name, value); err != nil {
-					c.Log.Debug1("Sending env %s refused", name)
-				}
+				env = append(env, kv)
 				break
 			}
 		}
 	}
-	for _, kv := range c.Opts.SetEnv {
-		name, value, _ := strings.Cut(kv, "=")
-		c.Log.Debug1("channel 0: setenv %s", name)
-		s.Setenv(name, value)
-	}
+	return append(env, c.Opts.SetEnv...)
 }
 
 // runSession runs the command (or a shell) and returns ssh's exit status.

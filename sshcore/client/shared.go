@@ -1,0 +1,51 @@
+package client
+
+import (
+	"io"
+	"net"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// What a connection-sharing master (sshcore/mux) borrows from the client
+// so that a shared session or forwarding behaves as a direct one.
+
+// TerminalModes are the pty modes sent for the terminal on fd.
+func TerminalModes(fd int) ssh.TerminalModes { return terminalModes(fd) }
+
+// ServeLocal carries each connection accepted on l through conn to target,
+// or, when target is "", to the address a SOCKS client names (-D).
+func (c *Client) ServeLocal(conn *ssh.Client, l net.Listener, target string) {
+	if target == "" {
+		c.serveLocal(l, socksHandshake, conn, "tcp")
+		return
+	}
+	c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn, "tcp")
+}
+
+// ServeRemote carries the connections the server accepts on l to target.
+func (c *Client) ServeRemote(l net.Listener, target string) { c.serveRemote(l, "tcp", target) }
+
+// LocalBind is the address a local listener binds for a forwarding's bind
+// host ("" and "localhost": loopback, "*": every address).
+func LocalBind(host string) string { return localBind(host) }
+
+// WantTTY decides, as for a direct session, whether a shared session asks
+// for a pty.
+func (c *Client) WantTTY(command string) bool { return c.wantTTY(command) }
+
+// ForwardParts reads a -L/-R ("[bind:]port:host:hostport") or -D
+// ("[bind:]port") specification, or its configuration form.
+func ForwardParts(spec string, dynamic bool) (bindHost string, bindPort int, host string, hostPort int, err error) {
+	f, err := ParseForward(spec, dynamic)
+	return f.bindHost, f.bindPort, f.host, f.hostPort, err
+}
+
+// SharedEscapes is the escape filter a master applies to what a shared
+// session's user types: ~. ends that session only (end), ~# and ~? work,
+// ~^Z and ~C are refused as OpenSSH's master refuses them; w is the
+// client's terminal.
+func (c *Client) SharedEscapes(ch byte, w io.Writer, end func()) func([]byte) []byte {
+	f := &escapeFilter{c: c, ch: ch, lineHead: true, shared: true, w: w, disconnect: end}
+	return f.filter
+}

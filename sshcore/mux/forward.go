@@ -1,0 +1,139 @@
+package mux
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+
+	"sshbox/sshcore/client"
+)
+
+// String is the forwarding as OpenSSH's -L/-R/-D argument.
+func (f Forward) String() string {
+	end := func(host string, port uint32) string {
+		if port == unixPort {
+			return host
+		}
+		p := strconv.Itoa(int(port))
+		if host == "" {
+			return p
+		}
+		if len(host) > 0 && host[0] != '[' && containsColon(host) {
+			host = "[" + host + "]"
+		}
+		return host + ":" + p
+	}
+	if f.Kind == FwdDynamic {
+		return end(f.ListenHost, f.ListenPort)
+	}
+	return end(f.ListenHost, f.ListenPort) + ":" + end(f.ConnectHost, f.ConnectPort)
+}
+
+func containsColon(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			return true
+		}
+	}
+	return false
+}
+
+// key ignores what does not tell forwardings apart for CLOSE_FWD.
+func (f Forward) key() Forward {
+	if f.Kind == FwdDynamic {
+		f.ConnectHost, f.ConnectPort = "", 0
+	}
+	return f
+}
+
+// openForward sets up a forwarding for a client (-O forward, or the -L/-R
+// a passenger was given). An identical one that exists already is fine,
+// as in OpenSSH.
+func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
+	if f.Kind < FwdLocal || f.Kind > FwdDynamic || f.ListenPort == unixPort || f.ConnectPort == unixPort && f.Kind != FwdDynamic {
+		return reply(c, sFailure, id, "unsupported forwarding (Unix socket forwarding is not supported by sshbox)")
+	}
+	if f.ListenPort > 65535 || f.Kind != FwdDynamic && f.ConnectPort > 65535 {
+		return reply(c, sFailure, id, "invalid port")
+	}
+	k := f.key()
+	m.mu.Lock()
+	if m.fwds == nil {
+		m.fwds = map[Forward]func() error{}
+	}
+	_, dup := m.fwds[k]
+	m.mu.Unlock()
+	if dup {
+		return reply(c, sOK, id, "")
+	}
+	if m.Confirm != nil && !m.Confirm(fmt.Sprintf("Open %s forward %s? ", kindName(f.Kind), f)) {
+		return reply(c, sPermissionDenied, id, "permission denied")
+	}
+	target := net.JoinHostPort(f.ConnectHost, strconv.Itoa(int(f.ConnectPort)))
+	if f.Kind == FwdRemote {
+		bind := f.ListenHost
+		switch bind {
+		case "", "localhost":
+			bind = "127.0.0.1"
+		case "*":
+			bind = "0.0.0.0"
+		}
+		l, err := m.Conn.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(int(f.ListenPort))))
+		if err != nil {
+			return reply(c, sFailure, id, "remote port forwarding failed for listen port "+strconv.Itoa(int(f.ListenPort)))
+		}
+		go m.Client.ServeRemote(l, target)
+		if f.ListenPort == 0 {
+			// -O cancel names the port the server chose.
+			port := uint32(l.Addr().(*net.TCPAddr).Port)
+			k.ListenPort = port
+			m.remember(k, l.Close)
+			var p packet
+			p.u32(sRemotePort).u32(id).u32(port)
+			return writePacket(c, p)
+		}
+		m.remember(k, l.Close)
+		return reply(c, sOK, id, "")
+	}
+	addr := net.JoinHostPort(client.LocalBind(f.ListenHost), strconv.Itoa(int(f.ListenPort)))
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return reply(c, sFailure, id, fmt.Sprintf("Port forwarding failed: bind %s: %v", addr, err))
+	}
+	m.remember(k, l.Close)
+	if f.Kind == FwdDynamic {
+		target = ""
+	}
+	go m.Client.ServeLocal(m.Conn, l, target)
+	return reply(c, sOK, id, "")
+}
+
+func (m *Master) remember(k Forward, closer func() error) {
+	m.mu.Lock()
+	m.fwds[k] = closer
+	m.mu.Unlock()
+}
+
+// closeForward is -O cancel.
+func (m *Master) closeForward(c *net.UnixConn, id uint32, f Forward) error {
+	k := f.key()
+	m.mu.Lock()
+	closer, ok := m.fwds[k]
+	delete(m.fwds, k)
+	m.mu.Unlock()
+	if !ok {
+		return reply(c, sFailure, id, "port not forwarded")
+	}
+	closer()
+	return reply(c, sOK, id, "")
+}
+
+func kindName(k uint32) string {
+	switch k {
+	case FwdLocal:
+		return "local"
+	case FwdRemote:
+		return "remote"
+	}
+	return "dynamic"
+}
