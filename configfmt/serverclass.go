@@ -42,9 +42,10 @@ func (c kwClass) String() string {
 // (allowed) and why those are harmless; accepted ones why they are safe.
 type serverClass struct {
 	class   kwClass
-	tests   []string              // classEnforced
-	allowed func(a []string) bool // classRefused: nil = every value is refused
-	reason  string                // classAccepted, and classRefused's accepted values
+	tests   []string               // classEnforced
+	allowed func(a []string) bool  // classRefused: nil = every value is refused
+	check   func(a []string) error // classRefused: instead of allowed, says why a value is refused
+	reason  string                 // classAccepted, and classRefused's accepted values
 }
 
 func enforced(tests ...string) serverClass { return serverClass{class: classEnforced, tests: tests} }
@@ -54,6 +55,11 @@ func accepted(reason string) serverClass { return serverClass{class: classAccept
 // refusedUnless refuses every value but the harmless ones allowed accepts.
 func refusedUnless(allowed func([]string) bool, reason string) serverClass {
 	return serverClass{class: classRefused, allowed: allowed, reason: reason}
+}
+
+// refusedWhen refuses the values check explains an error for.
+func refusedWhen(check func([]string) error, reason string) serverClass {
+	return serverClass{class: classRefused, check: check, reason: reason}
 }
 
 // isWord: the value is one of words (case-insensitive), the harmless
@@ -92,7 +98,7 @@ var serverClasses = map[string]serverClass{
 	"port":                            enforced("TestSshdListensOnSeveralAddresses"),
 	"addressfamily":                   enforced("TestListenAddrs"),
 	"listenaddress":                   enforced("TestSshdListensOnSeveralAddresses"),
-	"usepam":                          accepted("sshbox has no PAM; its own account checks (passwd/shadow lock and expiry, login shell, home directory) apply either way. NOT applied: what a PAM stack adds (pam_access, pam_limits, pam_nologin); accepted because Debian's stock sshd_config says UsePAM yes"),
+	"usepam":                          refusedWhen(checkUsePAM, "no, and yes while the sshd PAM stack holds only modules sshbox reproduces (pam_unix, pam_nologin) or that restrict nothing (pam_env, pam_motd, pam_systemd...; pam_limits with no limits set; pam_deny where a success jump skips it, as in Debian's stock stack); any other module refuses it with the PAM file and line"),
 	"logingracetime":                  enforced("TestSshdAuthLoginGraceTime"),
 	"x11displayoffset":                accepted(noX11),
 	"maxauthtries":                    enforced("TestSshdAuthMaxAuthTries"),
@@ -210,6 +216,14 @@ var serverClasses = map[string]serverClass{
 	"rhostsauthentication":            accepted(deprecatedR),
 }
 
+// checkUsePAM: UsePAM no, or a PAM stack sshbox can stand in for.
+func checkUsePAM(a []string) error {
+	if isNo(a) {
+		return nil
+	}
+	return checkPAMStack()
+}
+
 // atMost1024: RequiredRSASize values Go's own 1024-bit minimum already
 // enforces.
 func atMost1024(a []string) bool {
@@ -243,6 +257,9 @@ func checkServerClass(name string, args []string) error {
 		// catches it first).
 		return errNotSupported(name)
 	}
+	if c.class == classRefused && c.check != nil {
+		return c.check(args)
+	}
 	if c.class == classRefused && (c.allowed == nil || !c.allowed(args)) {
 		return errNotSupported(name)
 	}
@@ -256,7 +273,7 @@ func classText(name string) string {
 	case classEnforced:
 		return "enforced (" + strings.Join(c.tests, ", ") + ")"
 	case classRefused:
-		if c.allowed == nil {
+		if c.allowed == nil && c.check == nil {
 			return "refused: " + c.reason
 		}
 		return "refused, except " + c.reason

@@ -53,6 +53,10 @@ func lookupAccount(name string) (*account, error) {
 	return a, nil
 }
 
+// nologinFiles are OpenSSH's _PATH_NOLOGIN and the one pam_nologin reads
+// first; tests point them elsewhere.
+var nologinFiles = []string{"/etc/nologin", "/run/nologin"}
+
 // loginShell returns the shell field of name's passwd entry; os/user does
 // not expose it.
 func loginShell(name string) string {
@@ -78,10 +82,21 @@ func loginShell(name string) string {
 // shell that is missing or not executable is refused; and, as design.md §5
 // demands beyond OpenSSH, so is a missing home directory.
 //
+// While /etc/nologin (or systemd's /run/nologin) exists only root may log
+// in, as OpenSSH's do_nologin and pam_nologin (in the sshd PAM stack that
+// UsePAM yes names) have it.
+//
 // The shadow entry comes from sshcore/passwd, the one reader of the account
 // database; an entry it cannot read (an unprivileged sshd, a system without
 // shadow passwords) locks nothing.
 func refusal(a *account, db *passwd.DB, now time.Time) string {
+	if a.UID != 0 {
+		for _, f := range nologinFiles {
+			if _, err := os.Stat(f); err == nil {
+				return fmt.Sprintf(whyNologin, f)
+			}
+		}
+	}
 	if pa, err := db.Lookup(a.Name); err == nil {
 		switch err := pa.Valid(now); {
 		case errors.Is(err, passwd.ErrLocked):

@@ -50,6 +50,30 @@ func TestRefusal(t *testing.T) {
 	}
 }
 
+// While the nologin file exists only root logs in (OpenSSH's do_nologin,
+// pam_nologin).
+func TestRefusalNologin(t *testing.T) {
+	dir := t.TempDir()
+	old := nologinFiles
+	nologinFile := filepath.Join(dir, "nologin")
+	nologinFiles = []string{filepath.Join(dir, "absent"), nologinFile}
+	t.Cleanup(func() { nologinFiles = old })
+	os.WriteFile(filepath.Join(dir, "shell"), []byte("#!/bin/sh\n"), 0o755)
+	db := &passwd.DB{PasswdFile: filepath.Join(dir, "none"), ShadowFile: filepath.Join(dir, "none")}
+	user := &account{Name: "u", UID: 1000, Home: dir, Shell: filepath.Join(dir, "shell")}
+	root := &account{Name: "root", UID: 0, Home: dir, Shell: filepath.Join(dir, "shell")}
+	if got := refusal(user, db, time.Now()); got != "" {
+		t.Fatalf("no nologin file: %q", got)
+	}
+	os.WriteFile(nologinFile, []byte("maintenance\n"), 0o644)
+	if got := refusal(user, db, time.Now()); got != nologinFile+" exists" {
+		t.Errorf("user with nologin: %q", got)
+	}
+	if got := refusal(root, db, time.Now()); got != "" {
+		t.Errorf("root with nologin: %q", got)
+	}
+}
+
 func TestLookupAccount(t *testing.T) {
 	a, err := lookupAccount("root")
 	if err != nil || a.UID != 0 || a.Home == "" || a.Shell == "" {

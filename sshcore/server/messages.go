@@ -70,6 +70,7 @@ const (
 	whyNoShell    = "shell %s does not exist"
 	whyShellNoX   = "shell %s is not executable"
 	whyNoHome     = "home directory %s does not exist"
+	whyNologin    = "%s exists"
 	whyNotOwnUser = "sshd runs as %s and only that user can log in"
 	whyDenyUsers  = "listed in DenyUsers"
 	whyAllowUsers = "not listed in AllowUsers"
