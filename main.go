@@ -13,6 +13,7 @@ import (
 	"sshbox/applets/knownhosts"
 	"sshbox/applets/sftpserver"
 	"sshbox/applets/ssh"
+	"sshbox/applets/sshagent"
 	"sshbox/applets/sshd"
 	"sshbox/applets/sshkeygen"
 	"sshbox/sshcore"
@@ -27,6 +28,7 @@ var applets = map[string]func(args []string) int{
 	"ssh-keygen":  sshkeygen.Main,
 	"known-hosts": knownhosts.Main,
 	"sftp-server": sftpserver.Main,
+	"ssh-agent":   sshagent.Main,
 }
 
 func main() {
