@@ -13,6 +13,7 @@ import (
 	"sshbox/applets/knownhosts"
 	"sshbox/applets/sftpserver"
 	"sshbox/applets/ssh"
+	"sshbox/applets/sshadd"
 	"sshbox/applets/sshagent"
 	"sshbox/applets/sshd"
 	"sshbox/applets/sshkeygen"
@@ -29,6 +30,7 @@ var applets = map[string]func(args []string) int{
 	"known-hosts": knownhosts.Main,
 	"sftp-server": sftpserver.Main,
 	"ssh-agent":   sshagent.Main,
+	"ssh-add":     sshadd.Main,
 }
 
 func main() {
