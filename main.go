@@ -17,6 +17,7 @@ import (
 	"sshbox/applets/sshagent"
 	"sshbox/applets/sshd"
 	"sshbox/applets/sshkeygen"
+	"sshbox/applets/sshkeyscan"
 	"sshbox/sshcore"
 )
 
@@ -31,6 +32,7 @@ var applets = map[string]func(args []string) int{
 	"sftp-server": sftpserver.Main,
 	"ssh-agent":   sshagent.Main,
 	"ssh-add":     sshadd.Main,
+	"ssh-keyscan": sshkeyscan.Main,
 }
 
 func main() {
