@@ -266,9 +266,10 @@ func Check(signers []Signer, name string, sig *Signature, principal, namespace s
 	return why
 }
 
-// FindPrincipals lists the principals of every line that vouches for the
-// signature's key at t: ssh-keygen -Y find-principals. Problems with
-// candidate lines are returned alongside, for the caller to print.
+// FindPrincipals lists the principals of the first line that vouches for
+// the signature's key at t, as ssh-keygen -Y find-principals does.
+// Problems with candidate lines before it are returned alongside, for the
+// caller to print.
 func FindPrincipals(signers []Signer, name string, sig *Signature, t time.Time) ([]string, []error) {
 	var out []string
 	var errs []error
@@ -287,9 +288,12 @@ func FindPrincipals(signers []Signer, name string, sig *Signature, t time.Time) 
 					out = append(out, p)
 				}
 			}
-			continue
+			if len(out) == 0 {
+				continue
+			}
+			return out, errs
 		}
-		out = append(out, strings.Split(s.Principals, ",")...)
+		return strings.Split(s.Principals, ","), errs
 	}
-	return out, errs
+	return nil, errs
 }
