@@ -84,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(o.command) > 0 {
 		watch = os.Getpid()
 	}
-	pid, err := startDaemon(l, path, dir, watch)
+	pid, err := startDaemon(args, l, path, dir, watch)
 	l.Close()
 	if err != nil {
 		fmt.Fprintf(stderr, msgFork, errText(err))
@@ -151,7 +151,7 @@ func kill(o *opts, stdout, stderr io.Writer) int {
 
 // startDaemon starts this binary again, in a new session with its stdio on
 // /dev/null and / as its directory, serving the already bound socket.
-func startDaemon(l *net.UnixListener, path, dir string, watch int) (int, error) {
+func startDaemon(args []string, l *net.UnixListener, path, dir string, watch int) (int, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return 0, err
@@ -166,8 +166,10 @@ func startDaemon(l *net.UnixListener, path, dir string, watch int) (int, error) 
 		return 0, err
 	}
 	defer null.Close()
-	cmd := exec.Command(self, os.Args[1:]...)
-	cmd.Args[0] = "ssh-agent"
+	// Named ssh-agent whatever this process was called, so that the
+	// daemon re-reads the same options.
+	cmd := exec.Command(self, args...)
+	cmd.Args = append([]string{"ssh-agent"}, args...)
 	cmd.Dir = "/"
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
 	cmd.ExtraFiles = []*os.File{f}
