@@ -98,3 +98,28 @@ func TestKnownHostsScanQuiet(t *testing.T) {
 		t.Errorf("stderr %q, want only the banner comment", stderr)
 	}
 }
+
+// TestKeyscanCertificates: -c fetches host certificates as OpenSSH's
+// ssh-keyscan -c does.
+func TestKeyscanCertificates(t *testing.T) {
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	ca := testenv.OpenSSHKey(t, dir, "ed25519")
+	hostKey := filepath.Join(dir, "ssh_host_rsa_key")
+	keygen := testenv.NeedCmd(t, "ssh-keygen")
+	for _, args := range [][]string{
+		{"-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", hostKey},
+		{"-q", "-s", ca, "-I", "host", "-h", "-n", "127.0.0.1", hostKey + ".pub"},
+	} {
+		if out, err := exec.Command(keygen, args...).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen %q: %v\n%s", args, err, out)
+		}
+	}
+	d := testenv.StartOpenSSHD(t, "HostKey "+hostKey+"\nHostCertificate "+hostKey+"-cert.pub")
+	args := []string{"-c", "-p", fmt.Sprint(d.Port), "127.0.0.1"}
+	got, _, st1 := keyscan(t, testenv.Bin(t, "ssh-keyscan"), args...)
+	want, _, st2 := keyscan(t, testenv.NeedCmd(t, "ssh-keyscan"), args...)
+	if st1 != 0 || st1 != st2 || strings.Join(got, "\n") != strings.Join(want, "\n") || !strings.Contains(got[0], "-cert-v01@openssh.com ") {
+		t.Errorf("-c: sshbox (status %d)\n%s\nOpenSSH (status %d)\n%s", st1, strings.Join(got, "\n"), st2, strings.Join(want, "\n"))
+	}
+}

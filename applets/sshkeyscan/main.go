@@ -127,15 +127,27 @@ func (a *app) report(addr, names string, r kh.ScanResult) {
 		return // the server has no key of this type: the normal case
 	}
 	a.found = true
-	for _, name := range strings.Split(names, ",") {
+	// As OpenSSH's keyprint: a certificate, or an unhashed name on port 22,
+	// is printed once for the whole name list; otherwise once per name.
+	list := []string{names}
+	if !a.certs && (a.hash || a.port != 22) {
+		list = strings.Split(names, ",")
+	}
+	for _, name := range list {
 		if name == "" {
 			continue
 		}
-		if a.sshfp {
-			a.printSSHFP(strings.ToLower(name), r.Key)
-			continue
+		name = strings.ToLower(name)
+		switch {
+		case a.sshfp:
+			a.printSSHFP(name, r.Key)
+		case a.certs:
+			// Certificates name their hosts themselves; OpenSSH prints
+			// them without a host field.
+			fmt.Fprintln(a.stdout, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(r.Key))))
+		default:
+			fmt.Fprintln(a.stdout, kh.FormatLine(name, a.port, r.Key, a.hash))
 		}
-		fmt.Fprintln(a.stdout, kh.FormatLine(strings.ToLower(name), a.port, r.Key, a.hash))
 	}
 }
 
