@@ -47,7 +47,7 @@ func (o *opts) sigOptions(allowed string) (hashAlg string, at time.Time, ok bool
 		case allowed == "hashalg" && strings.EqualFold(name, "hashalg"):
 			hashAlg = value
 		case allowed == "verify-time" && strings.EqualFold(name, "verify-time"):
-			t, err := parseSigTime(value)
+			t, err := sshsig.ParseTime(value)
 			if err != nil {
 				fmt.Fprintf(o.stderr, msgSigInvalidOption, opt)
 				return "", at, false
@@ -61,27 +61,26 @@ func (o *opts) sigOptions(allowed string) (hashAlg string, at time.Time, ok bool
 	return hashAlg, at, true
 }
 
-// parseSigTime is OpenSSH's parse_absolute_time: YYYYMMDD[HHMM[SS]][Z].
-func parseSigTime(v string) (time.Time, error) {
-	loc := time.Local
-	if strings.HasSuffix(v, "Z") || strings.HasSuffix(v, "z") {
-		loc, v = time.UTC, v[:len(v)-1]
+// sigNeed is one argument an operation requires.
+type sigNeed struct {
+	missing bool
+	what    string
+}
+
+// sigMissing prints OpenSSH's "Too few arguments" line for the first
+// missing argument.
+func (o *opts) sigMissing(format, op string, needs ...sigNeed) bool {
+	for _, n := range needs {
+		if n.missing {
+			fmt.Fprintf(o.stderr, format, op, n.what)
+			return true
+		}
 	}
-	layouts := map[int]string{8: "20060102", 12: "200601021504", 14: "20060102150405"}
-	layout, ok := layouts[len(v)]
-	if !ok {
-		return time.Time{}, errors.New("bad time")
-	}
-	return time.ParseInLocation(layout, v, loc)
+	return false
 }
 
 func (o *opts) sigSign() int {
-	if o.principals == "" {
-		fmt.Fprintf(o.stderr, msgSigTooFew, "sign", "namespace")
-		return 1
-	}
-	if !o.hasFile {
-		fmt.Fprintf(o.stderr, msgSigTooFew, "sign", "key")
+	if o.sigMissing(msgSigTooFew, "sign", sigNeed{o.principals == "", "namespace"}, sigNeed{!o.hasFile, "key"}) {
 		return 1
 	}
 	hashAlg, _, ok := o.sigOptions("hashalg")
@@ -268,20 +267,11 @@ func (o *opts) allowedSigners() ([]sshsig.Signer, bool) {
 }
 
 func (o *opts) sigVerify() int {
-	for _, need := range []struct {
-		missing bool
-		what    string
-		op      string
-	}{
-		{o.principals == "", "namespace", "verify"},
-		{o.caKey == "", "signature file", "verify"},
-		{!o.hasFile, "allowed keys file", "sign"}, // sic: OpenSSH's text
-		{o.keyID == "", "principal identity", "verify"},
-	} {
-		if need.missing {
-			fmt.Fprintf(o.stderr, msgSigTooFew, need.op, need.what)
-			return 1
-		}
+	if o.sigMissing(msgSigTooFew, "verify", sigNeed{o.principals == "", "namespace"}, sigNeed{o.caKey == "", "signature file"}) ||
+		// sic: OpenSSH names the wrong operation here.
+		o.sigMissing(msgSigTooFew, "sign", sigNeed{!o.hasFile, "allowed keys file"}) ||
+		o.sigMissing(msgSigTooFew, "verify", sigNeed{o.keyID == "", "principal identity"}) {
+		return 1
 	}
 	_, at, ok := o.sigOptions("verify-time")
 	if !ok {
@@ -316,12 +306,7 @@ func (o *opts) verifyAllowed(at time.Time) bool {
 }
 
 func (o *opts) sigFindPrincipals() int {
-	if o.caKey == "" {
-		fmt.Fprintf(o.stderr, msgSigTooFewNoSpace, "find-principals", "signature file")
-		return 1
-	}
-	if !o.hasFile {
-		fmt.Fprintf(o.stderr, msgSigTooFewNoSpace, "find-principals", "allowed keys file")
+	if o.sigMissing(msgSigTooFewNoSpace, "find-principals", sigNeed{o.caKey == "", "signature file"}, sigNeed{!o.hasFile, "allowed keys file"}) {
 		return 1
 	}
 	_, at, ok := o.sigOptions("verify-time")
@@ -351,12 +336,8 @@ func (o *opts) sigFindPrincipals() int {
 }
 
 func (o *opts) sigMatchPrincipals() int {
-	if !o.hasFile {
-		fmt.Fprintf(o.stderr, msgSigTooFewNoSpace, "match-principals", "allowed keys file")
-		return 1
-	}
-	if o.keyID == "" {
-		fmt.Fprintf(o.stderr, msgSigTooFewNoSpace, "match-principals", "principal ID")
+	if o.sigMissing(msgSigTooFewNoSpace, "match-principals", sigNeed{!o.hasFile, "allowed keys file"}) ||
+		o.sigMissing(msgSigTooFew, "match-principals", sigNeed{o.keyID == "", "principal ID"}) {
 		return 1
 	}
 	list, ok := o.allowedSigners()
@@ -378,12 +359,7 @@ func (o *opts) sigMatchPrincipals() int {
 }
 
 func (o *opts) sigCheckNoValidate() int {
-	if o.principals == "" {
-		fmt.Fprintf(o.stderr, msgSigTooFew, "check-novalidate", "namespace")
-		return 1
-	}
-	if o.caKey == "" {
-		fmt.Fprintf(o.stderr, msgSigTooFew, "check-novalidate", "signature file")
+	if o.sigMissing(msgSigTooFew, "check-novalidate", sigNeed{o.principals == "", "namespace"}, sigNeed{o.caKey == "", "signature file"}) {
 		return 1
 	}
 	sig, ok := o.readSignature()

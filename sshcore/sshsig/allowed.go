@@ -136,9 +136,9 @@ func (s *Signer) parseOptions(opts string) error {
 		case "namespaces":
 			s.Namespaces = value
 		case "valid-after":
-			s.ValidAfter, err = parseTime(value)
+			s.ValidAfter, err = ParseTime(value)
 		case "valid-before":
-			s.ValidBefore, err = parseTime(value)
+			s.ValidBefore, err = ParseTime(value)
 		default:
 			return fmt.Errorf("unsupported option %q", name)
 		}
@@ -168,8 +168,9 @@ func cutOption(s string) (opt, rest string) {
 	return s, ""
 }
 
-// parseTime reads YYYYMMDD[HHMM[SS]][Z]: local time unless Z says UTC.
-func parseTime(v string) (time.Time, error) {
+// ParseTime reads OpenSSH's absolute times, YYYYMMDD[HHMM[SS]][Z]: local
+// time unless Z says UTC (allowed_signers, -O verify-time=).
+func ParseTime(v string) (time.Time, error) {
 	loc := time.Local
 	if strings.HasSuffix(v, "Z") || strings.HasSuffix(v, "z") {
 		loc, v = time.UTC, v[:len(v)-1]
