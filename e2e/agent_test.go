@@ -93,6 +93,7 @@ func TestAgentLifetime(t *testing.T) {
 func TestAgentOtherUID(t *testing.T) {
 	owner := testenv.NewUser(t, "")
 	other := testenv.NewUser(t, "")
+	var runAs func(prog string, u *testenv.User) (string, int)
 	// t.TempDir's parent is private to root; the owner needs a way in.
 	dir, err := os.MkdirTemp("", "agent-uid-")
 	if err != nil {
@@ -102,9 +103,9 @@ func TestAgentOtherUID(t *testing.T) {
 	os.Chmod(dir, 0o777)
 	sock := startAgent(t, testenv.Bin(t, "ssh-agent"), dir, &syscall.Credential{Uid: uint32(owner.UID), Gid: uint32(owner.GID)}, nil)
 	os.Chmod(sock, 0o666)
-	sshAdd := testenv.NeedCmd(t, "ssh-add")
-	run := func(u *testenv.User) (string, int) {
-		cmd := exec.Command(sshAdd, "-l")
+	run := func(u *testenv.User) (string, int) { return runAs(testenv.NeedCmd(t, "ssh-add"), u) }
+	runAs = func(prog string, u *testenv.User) (string, int) {
+		cmd := exec.Command(prog, "-l")
 		cmd.Env = agentEnv(sock)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 		if u != nil {
@@ -118,8 +119,14 @@ func TestAgentOtherUID(t *testing.T) {
 			t.Errorf("%s: status %d, %q", name, status, out)
 		}
 	}
-	if out, status := run(other); status == 0 || strings.Contains(out, "no identities") {
+	out, status := run(other)
+	if status == 0 || strings.Contains(out, "no identities") {
 		t.Errorf("another uid was served: status %d, %q", status, out)
+	}
+	// (OpenSSH's ssh-add dies of SIGPIPE there; sshbox's says why.)
+	want := "error fetching identities: communication with agent failed\n"
+	if ours, st := runAs(testenv.Bin(t, "ssh-add"), other); ours != want || st != 1 {
+		t.Errorf("sshbox's ssh-add as another uid: %d %q, want 1 %q", st, ours, want)
 	}
 }
 

@@ -47,7 +47,7 @@ func (a *app) addFile(path string) bool {
 	}
 	added := agent.AddedKey{PrivateKey: pk.Key, Comment: comment, LifetimeSecs: uint32(a.lifetime), ConfirmBeforeUse: a.confirm}
 	if err := a.ag.Add(added); err != nil {
-		fmt.Fprintf(a.stderr, msgAddFailed, path, errRefused)
+		fmt.Fprintf(a.stderr, msgAddFailed, path, agentErr(err))
 		return false
 	}
 	if !a.quiet {
@@ -113,7 +113,7 @@ func (a *app) addCert(path string, pub ssh.PublicKey, added agent.AddedKey) {
 	}
 	added.Certificate = cert
 	if err := a.ag.Add(added); err != nil {
-		fmt.Fprintf(a.stderr, msgCertAddFailed, certPath, cert.KeyId, errRefused)
+		fmt.Fprintf(a.stderr, msgCertAddFailed, certPath, cert.KeyId, agentErr(err))
 		return
 	}
 	if !a.quiet {
@@ -152,7 +152,7 @@ func (a *app) deleteFile(path string) bool {
 
 func (a *app) removeKey(path string, key ssh.PublicKey, comment string) bool {
 	if err := a.ag.Remove(key); err != nil {
-		fmt.Fprintf(a.stderr, msgRemoveFailed, path, errRefused)
+		fmt.Fprintf(a.stderr, msgRemoveFailed, path, agentErr(err))
 		return false
 	}
 	if !a.quiet {

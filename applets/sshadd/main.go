@@ -104,7 +104,7 @@ func defaultIdentities() []string {
 func (a *app) listKeys() int {
 	ids, err := a.ag.List()
 	if err != nil {
-		fmt.Fprintf(a.stderr, msgFetchFailed, errRefused)
+		fmt.Fprintf(a.stderr, msgFetchFailed, agentErr(err))
 		return 1
 	}
 	if len(ids) == 0 {
@@ -150,11 +150,21 @@ func (a *app) lockAgent() int {
 		err = a.ag.Unlock([]byte(p1))
 	}
 	if err != nil {
-		fmt.Fprintf(a.stderr, msgLockFailed, un, errRefused)
+		fmt.Fprintf(a.stderr, msgLockFailed, un, agentErr(err))
 		return 1
 	}
 	fmt.Fprintf(a.stderr, msgLocked, un)
 	return 0
+}
+
+// agentErr words an agent error as OpenSSH's ssh_err does: the agent's
+// SSH_AGENT_FAILURE is a refusal; a broken connection is a failure to
+// communicate.
+func agentErr(err error) string {
+	if strings.HasPrefix(err.Error(), "agent: client error") || errors.Is(err, io.EOF) {
+		return errComm
+	}
+	return errRefused
 }
 
 // errText is an error as C's strerror words it.

@@ -43,4 +43,5 @@ const (
 	// errRefused is OpenSSH's ssh_err text for SSH_AGENT_FAILURE, the only
 	// thing the agent protocol says about why.
 	errRefused = "agent refused operation"
+	errComm    = "communication with agent failed"
 )
