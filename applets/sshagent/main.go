@@ -54,6 +54,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return kill(o, stdout, stderr)
 	}
 	path, dir := o.bind, ""
+	shown := path // printed as given, as OpenSSH prints it
+	if path != "" {
+		// The daemon runs in /, where a relative path would name
+		// another file to remove at exit.
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+	}
 	if path == "" {
 		d, err := agent.SocketDir()
 		if err != nil {
@@ -62,6 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		dir = d
 		path = filepath.Join(dir, "agent."+strconv.Itoa(os.Getpid()))
+		shown = path
 	}
 	l, err := agent.Listen(path)
 	if err != nil {
@@ -72,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if o.foreground || o.debug {
-		o.printSet(stdout, "SSH_AUTH_SOCK", path)
+		o.printSet(stdout, "SSH_AUTH_SOCK", shown)
 		fmt.Fprintf(stdout, msgPid, os.Getpid())
 		var logf agent.Logf = func(string, ...any) {}
 		if o.debug {
@@ -95,12 +104,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if len(o.command) == 0 {
-		o.printSet(stdout, "SSH_AUTH_SOCK", path)
+		o.printSet(stdout, "SSH_AUTH_SOCK", shown)
 		o.printSet(stdout, "SSH_AGENT_PID", strconv.Itoa(pid))
 		fmt.Fprintf(stdout, msgPid, pid)
 		return 0
 	}
-	os.Setenv("SSH_AUTH_SOCK", path)
+	os.Setenv("SSH_AUTH_SOCK", shown)
 	os.Setenv("SSH_AGENT_PID", strconv.Itoa(pid))
 	prog, err := exec.LookPath(o.command[0])
 	if err == nil {
