@@ -281,3 +281,34 @@ func TestAgentShell(t *testing.T) {
 	n, _ := strconv.Atoi(m[1])
 	waitFor(t, "the agent to end with its command", func() bool { return syscall.Kill(n, 0) != nil })
 }
+
+// TestAgentAddStdin: "ssh-add -" reads the key from standard input and
+// "ssh-add -d -" the public key, with the messages OpenSSH's prints.
+func TestAgentAddStdin(t *testing.T) {
+	dir := t.TempDir()
+	key := testenv.OpenSSHKey(t, dir, "ed25519")
+	for name, prog := range map[string]string{"sshbox": testenv.Bin(t, "ssh-add"), "openssh": testenv.NeedCmd(t, "ssh-add")} {
+		sock := startAgent(t, testenv.Bin(t, "ssh-agent"), t.TempDir(), nil, nil)
+		for _, c := range []struct{ file, arg, want string }{
+			{key, "-", "Identity added: (stdin) ("},
+			{key + ".pub", "-d", "Identity removed: (stdin) ED25519 ("},
+		} {
+			cmd := exec.Command(prog, c.arg)
+			if c.arg == "-d" {
+				cmd.Args = append(cmd.Args, "-")
+			}
+			cmd.Env = agentEnv(sock)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+			f, err := os.Open(c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd.Stdin = f
+			out, err := cmd.CombinedOutput()
+			f.Close()
+			if err != nil || !strings.HasPrefix(string(out), c.want) {
+				t.Errorf("%s ssh-add %s: %v %q", name, c.arg, err, out)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"golang.org/x/crypto/ssh"
@@ -16,19 +17,12 @@ import (
 // adds it, then its certificate path-cert.pub when there is one (unless
 // -k), as OpenSSH's ssh-add does.
 func (a *app) addFile(path string) bool {
-	if err := keys.CheckPermissions(path); err != nil {
-		var pe *keys.PermissionError
-		if errors.As(err, &pe) {
-			fmt.Fprintln(a.stderr, err)
-		} else {
-			fmt.Fprintf(a.stderr, msgFileError, path, errText(err))
-		}
+	data, ok := a.readKeyFile(path)
+	if !ok {
 		return false
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		fmt.Fprintf(a.stderr, msgFileError, path, errText(err))
-		return false
+	if path == "-" {
+		path = stdinName
 	}
 	pk, err := keys.ParsePrivate(data, nil)
 	if errors.Is(err, keys.ErrPassphraseNeeded) {
@@ -54,11 +48,42 @@ func (a *app) addFile(path string) bool {
 		fmt.Fprintf(a.stderr, msgAdded, path, comment)
 		a.sayConstraints()
 	}
-	if a.keyOnly {
+	if a.keyOnly || path == stdinName {
 		return true
 	}
 	a.addCert(path, pk.PublicKey(), added)
 	return true
+}
+
+// stdinName is how OpenSSH's ssh-add names a key read from "-".
+const stdinName = "(stdin)"
+
+// readKeyFile reads a private key file after OpenSSH's permission check,
+// or standard input for "-".
+func (a *app) readKeyFile(path string) ([]byte, bool) {
+	if path == "-" {
+		data, err := io.ReadAll(a.stdin)
+		if err != nil {
+			fmt.Fprintf(a.stderr, msgFileError, stdinName, errText(err))
+			return nil, false
+		}
+		return data, true
+	}
+	if err := keys.CheckPermissions(path); err != nil {
+		var pe *keys.PermissionError
+		if errors.As(err, &pe) {
+			fmt.Fprintln(a.stderr, err)
+		} else {
+			fmt.Fprintf(a.stderr, msgFileError, path, errText(err))
+		}
+		return nil, false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgFileError, path, errText(err))
+		return nil, false
+	}
+	return data, true
 }
 
 // decrypt asks for the passphrase until it is right; an empty answer
@@ -125,7 +150,18 @@ func (a *app) addCert(path string, pub ssh.PublicKey, added agent.AddedKey) {
 // deleteFile is -d: the key named by path (its public half), then its
 // certificate unless -k.
 func (a *app) deleteFile(path string) bool {
-	pub, comment, err := keys.LoadPublicFile(path)
+	var pub ssh.PublicKey
+	var comment string
+	var err error
+	if path == "-" {
+		path = stdinName
+		var data []byte
+		if data, err = io.ReadAll(a.stdin); err == nil {
+			pub, comment, err = keys.ParsePublic(data)
+		}
+	} else {
+		pub, comment, err = keys.LoadPublicFile(path)
+	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, msgBadPublic, path, errText(err))
 		return false
@@ -134,7 +170,7 @@ func (a *app) deleteFile(path string) bool {
 		comment = path
 	}
 	ok := a.removeKey(path, pub, comment)
-	if a.keyOnly {
+	if a.keyOnly || path == stdinName {
 		return ok
 	}
 	certPath := path + "-cert.pub"

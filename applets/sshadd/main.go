@@ -27,6 +27,7 @@ func Main(args []string) int {
 type app struct {
 	*opts
 	ag             agent.ExtendedAgent
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	prompt         *prompter
 }
@@ -47,7 +48,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer conn.Close()
-	a := &app{opts: o, ag: agent.NewClient(conn), stdout: stdout, stderr: stderr, prompt: newPrompter(stdin, stderr)}
+	a := &app{opts: o, ag: agent.NewClient(conn), stdin: stdin, stdout: stdout, stderr: stderr, prompt: newPrompter(stdin, stderr)}
 	switch {
 	case o.list || o.listFull:
 		return a.listKeys()
