@@ -58,9 +58,11 @@ func Scan(host string, port int, types []string, timeout time.Duration) []ScanRe
 	return ScanWith(host, ScanOptions{Port: port, Types: types, Timeout: timeout})
 }
 
-// ScanWith is Scan with all of ssh-keyscan's options. After a failure to
-// connect at all the remaining types are not tried: the next connection
-// would fail alike.
+// ScanWith is Scan with all of ssh-keyscan's options. When the host
+// cannot be reached at all (no address, connection refused) the remaining
+// types are not tried: the next connection would fail alike. A connection
+// the server drops early (sshd's MaxStartups under load) does not stop the
+// others.
 func ScanWith(host string, o ScanOptions) []ScanResult {
 	if o.Network == "" {
 		o.Network = "tcp"
@@ -74,7 +76,8 @@ func ScanWith(host string, o ScanOptions) []ScanResult {
 		}
 		r := scanOne(addr, t, algos, o)
 		out = append(out, r)
-		if r.Err != nil {
+		var opErr *net.OpError
+		if errors.As(r.Err, &opErr) && opErr.Op == "dial" {
 			break
 		}
 	}
