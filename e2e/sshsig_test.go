@@ -147,3 +147,46 @@ func TestSSHSigGit(t *testing.T) {
 		}
 	}
 }
+
+// TestSSHSigCertificate: signing with a user certificate (-f KEY-cert.pub)
+// gives OpenSSH's bytes, and a cert-authority line accepts it for the
+// certificate's principals only, in both programs.
+func TestSSHSigCertificate(t *testing.T) {
+	dir := t.TempDir()
+	keygen := testenv.NeedCmd(t, "ssh-keygen")
+	ca := testenv.OpenSSHKey(t, dir, "ecdsa")
+	key := testenv.OpenSSHKey(t, dir, "ed25519")
+	if out, err := exec.Command(keygen, "-q", "-s", ca, "-I", "uid", "-n", "alice", key+".pub").CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen -s: %v\n%s", err, out)
+	}
+	allowed := filepath.Join(dir, "allowed")
+	os.WriteFile(allowed, []byte("alice,bob cert-authority "+string(readFile(t, ca+".pub"))), 0o644)
+	msg := []byte("signed with a certificate\n")
+	tools := map[string]string{"sshbox": testenv.Bin(t, "ssh-keygen"), "openssh": keygen}
+	sigs := map[string]string{}
+	for name, prog := range tools {
+		r := runSig(t, msg, nil, prog, "-Y", "sign", "-f", key+"-cert.pub", "-n", "file")
+		if r.status != 0 {
+			t.Fatalf("%s sign: %+v", name, r)
+		}
+		sigs[name] = r.stdout
+	}
+	if sigs["sshbox"] != sigs["openssh"] {
+		t.Errorf("signatures differ:\n%s\n%s", sigs["sshbox"], sigs["openssh"])
+	}
+	sigFile := filepath.Join(dir, "sig")
+	os.WriteFile(sigFile, []byte(sigs["openssh"]), 0o644)
+	for _, id := range []string{"alice", "bob"} {
+		for name, prog := range tools {
+			r := runSig(t, msg, nil, prog, "-Y", "verify", "-f", allowed, "-I", id, "-n", "file", "-s", sigFile)
+			ok := id == "alice"
+			if (r.status == 0) != ok || ok && !strings.HasPrefix(r.stdout, `Good "file" signature for alice with ED25519-CERT key `) {
+				t.Errorf("%s verify as %s: %+v", name, id, r)
+			}
+		}
+	}
+	r := runSig(t, nil, nil, tools["sshbox"], "-Y", "find-principals", "-f", allowed, "-s", sigFile)
+	if r.status != 0 || r.stdout != "alice\n" {
+		t.Errorf("find-principals: %+v", r)
+	}
+}
