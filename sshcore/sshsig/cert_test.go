@@ -50,6 +50,26 @@ func TestCertAuthority(t *testing.T) {
 	if p, _ := FindPrincipals(list, "as", sig, now); strings.Join(p, ",") != "alice@example.com" {
 		t.Errorf("find-principals: %v", p)
 	}
+	// A certificate whose signature does not check out vouches for
+	// nothing.
+	forged := *cert
+	forged.ValidPrincipals = []string{"alice@example.com", "mallory@example.com"}
+	fblob, _ := Sign(user, &forged, strings.NewReader("m"), "file", DefaultHash)
+	fsig, _ := Parse(fblob)
+	if err := Check(list, "as", fsig, "mallory@example.com", "file", now); err == nil {
+		t.Error("a certificate with a broken CA signature was accepted")
+	}
+	// Critical options restrict logins, not signatures.
+	opts := *cert
+	opts.CriticalOptions = map[string]string{"force-command": "true"}
+	if err := opts.SignCert(rand.Reader, ca); err != nil {
+		t.Fatal(err)
+	}
+	oblob, _ := Sign(user, &opts, strings.NewReader("m"), "file", DefaultHash)
+	osig, _ := Parse(oblob)
+	if err := Check(list, "as", osig, "alice@example.com", "file", now); err != nil {
+		t.Errorf("certificate with force-command: %v", err)
+	}
 	// The same CA key without cert-authority vouches for nothing.
 	plain, _ := ParseAllowedSigners([]byte("*@example.com "+caLine+"\n"), "as")
 	if err := Check(plain, "as", sig, "alice@example.com", "file", now); err == nil {
