@@ -13,8 +13,11 @@ import (
 	"sshbox/applets/knownhosts"
 	"sshbox/applets/sftpserver"
 	"sshbox/applets/ssh"
+	"sshbox/applets/sshadd"
+	"sshbox/applets/sshagent"
 	"sshbox/applets/sshd"
 	"sshbox/applets/sshkeygen"
+	"sshbox/applets/sshkeyscan"
 	"sshbox/sshcore"
 	"sshbox/sshcore/asuser"
 )
@@ -28,6 +31,9 @@ var applets = map[string]func(args []string) int{
 	"ssh-keygen":  sshkeygen.Main,
 	"known-hosts": knownhosts.Main,
 	"sftp-server": sftpserver.Main,
+	"ssh-agent":   sshagent.Main,
+	"ssh-add":     sshadd.Main,
+	"ssh-keyscan": sshkeyscan.Main,
 }
 
 // stopProfile ends a CPU profile a pprof build started (profile_pprof.go).

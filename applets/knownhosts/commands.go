@@ -284,6 +284,9 @@ func (a *app) scan(c *cli.Context) int {
 				fmt.Fprintf(a.stderr, msgScanFailed, host, port, r.Type, r.Err)
 				continue
 			}
+			if r.Key == nil {
+				continue // the server has no key of this type
+			}
 			if !announced {
 				fmt.Fprintf(a.stderr, msgScanComment, host, port, r.Version)
 				announced = true

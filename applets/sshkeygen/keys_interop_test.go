@@ -208,7 +208,7 @@ func TestBadArguments(t *testing.T) {
 	}
 	for _, c := range cases {
 		r := sb(t, c...)
-		if r.rc == 0 || strings.Count(strings.TrimSpace(r.err), "\n") > 20 || r.err == "" {
+		if r.rc == 0 || strings.Count(strings.TrimSpace(r.err), "\n") > 30 || r.err == "" {
 			t.Errorf("%v: exit %d stderr %q", c, r.rc, r.err)
 		}
 		if r.out != "" {

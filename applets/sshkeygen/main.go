@@ -18,13 +18,15 @@ const hostCertFlag = "host-certificate"
 // optstring is OpenSSH ssh-keygen's getopt string: letters followed by ':'
 // take a value. It drives the expansion of combined short flags (-lvf x)
 // before urfave/cli sees the command line.
-const optstring = "ABHLcehiklpqyb:C:E:F:f:I:m:N:n:O:P:R:s:t:V:vz:"
+const optstring = "ABHLUcehiklpqyb:C:E:F:f:I:m:N:n:O:P:R:s:t:V:vY:z:"
 
 // opts is the parsed command line.
 type opts struct {
 	genHostKeys, hash, printCert, changeComment, export, find bool
 	hostCert, importKey, list, changePass, quiet, remove      bool
 	sign, printPublic                                         bool
+	useAgent                                                  bool
+	sigOp                                                     string
 	verbose                                                   int
 	host                                                      string
 	caKey                                                     string
@@ -176,6 +178,7 @@ func (o *opts) fill(c *cli.Context) error {
 	o.oldPass, o.hasOldPass = s("P"), c.IsSet("P")
 	o.principals, o.keyType, o.validity, o.serial = s("n"), s("t"), s("V"), s("z")
 	o.options = c.StringSlice("O")
+	o.sigOp, o.useAgent = s("Y"), b("U")
 	o.args = c.Args().Slice()
 	if v := s("b"); v != "" {
 		n, err := parseBits(v)
@@ -193,6 +196,8 @@ func (o *opts) fill(c *cli.Context) error {
 func (o *opts) dispatch() int {
 	// Modes in the order OpenSSH's main() tests them.
 	switch {
+	case o.sigOp != "":
+		return o.signatures()
 	case o.find || o.remove || (o.hash && !o.sign):
 		return o.knownHosts()
 	case o.printCert:

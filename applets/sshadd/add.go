@@ -1,0 +1,198 @@
+package sshadd
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+
+	"sshbox/sshcore/keys"
+)
+
+// addFile loads a private key (asking for its passphrase when it has one),
+// adds it, then its certificate path-cert.pub when there is one (unless
+// -k), as OpenSSH's ssh-add does.
+func (a *app) addFile(path string) bool {
+	data, ok := a.readKeyFile(path)
+	if !ok {
+		return false
+	}
+	if path == "-" {
+		path = stdinName
+	}
+	pk, err := keys.ParsePrivate(data, nil)
+	if errors.Is(err, keys.ErrPassphraseNeeded) {
+		pk, err = a.decrypt(path, data)
+		if pk == nil && err == nil {
+			return false // the user gave up at the prompt
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgLoadFailed, path, err)
+		return false
+	}
+	comment := pk.Comment
+	if comment == "" {
+		comment = path
+	}
+	added := agent.AddedKey{PrivateKey: pk.Key, Comment: comment, LifetimeSecs: uint32(a.lifetime), ConfirmBeforeUse: a.confirm}
+	if err := a.ag.Add(added); err != nil {
+		fmt.Fprintf(a.stderr, msgAddFailed, path, agentErr(err))
+		return false
+	}
+	if !a.quiet {
+		fmt.Fprintf(a.stderr, msgAdded, path, comment)
+		a.sayConstraints()
+	}
+	if a.keyOnly || path == stdinName {
+		return true
+	}
+	a.addCert(path, pk.PublicKey(), added)
+	return true
+}
+
+// stdinName is how OpenSSH's ssh-add names a key read from "-".
+const stdinName = "(stdin)"
+
+// readKeyFile reads a private key file after OpenSSH's permission check,
+// or standard input for "-".
+func (a *app) readKeyFile(path string) ([]byte, bool) {
+	if path == "-" {
+		data, err := io.ReadAll(a.stdin)
+		if err != nil {
+			fmt.Fprintf(a.stderr, msgFileError, stdinName, errText(err))
+			return nil, false
+		}
+		return data, true
+	}
+	if err := keys.CheckPermissions(path); err != nil {
+		var pe *keys.PermissionError
+		if errors.As(err, &pe) {
+			fmt.Fprintln(a.stderr, err)
+		} else {
+			fmt.Fprintf(a.stderr, msgFileError, path, errText(err))
+		}
+		return nil, false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgFileError, path, errText(err))
+		return nil, false
+	}
+	return data, true
+}
+
+// decrypt asks for the passphrase until it is right; an empty answer
+// gives up, returning neither key nor error.
+func (a *app) decrypt(path string, data []byte) (*keys.PrivateKey, error) {
+	prompt := fmt.Sprintf(msgPassphrase, path)
+	for {
+		pass, err := a.prompt.secret(prompt)
+		if err != nil || pass == "" {
+			return nil, nil
+		}
+		pk, err := keys.ParsePrivate(data, func() ([]byte, error) { return []byte(pass), nil })
+		if err == nil {
+			return pk, nil
+		}
+		if !errors.Is(err, keys.ErrBadPassphrase) {
+			return nil, err
+		}
+		prompt = fmt.Sprintf(msgBadPassphrase, path)
+	}
+}
+
+func (a *app) sayConstraints() {
+	if a.lifetime != 0 {
+		fmt.Fprintf(a.stderr, msgLifetime, a.lifetime)
+	}
+	if a.confirm {
+		fmt.Fprint(a.stderr, msgConfirm)
+	}
+}
+
+// addCert adds path-cert.pub with the key it certifies; a missing file is
+// the normal case and says nothing.
+func (a *app) addCert(path string, pub ssh.PublicKey, added agent.AddedKey) {
+	certPath := path + "-cert.pub"
+	data, err := os.ReadFile(certPath)
+	if err != nil {
+		return
+	}
+	k, _, err := keys.ParsePublic(data)
+	cert, ok := k.(*ssh.Certificate)
+	if err != nil || !ok {
+		if err == nil {
+			err = errors.New("not a certificate")
+		}
+		fmt.Fprintf(a.stderr, msgCertLoad, certPath, err)
+		return
+	}
+	if !bytes.Equal(cert.Key.Marshal(), pub.Marshal()) {
+		fmt.Fprintf(a.stderr, msgCertMismatch, certPath, path)
+		return
+	}
+	added.Certificate = cert
+	if err := a.ag.Add(added); err != nil {
+		fmt.Fprintf(a.stderr, msgCertAddFailed, certPath, cert.KeyId, agentErr(err))
+		return
+	}
+	if !a.quiet {
+		fmt.Fprintf(a.stderr, msgCertAdded, certPath, cert.KeyId)
+		a.sayConstraints()
+	}
+}
+
+// deleteFile is -d: the key named by path (its public half), then its
+// certificate unless -k.
+func (a *app) deleteFile(path string) bool {
+	var pub ssh.PublicKey
+	var comment string
+	var err error
+	if path == "-" {
+		path = stdinName
+		var data []byte
+		if data, err = io.ReadAll(a.stdin); err == nil {
+			pub, comment, err = keys.ParsePublic(data)
+		}
+	} else {
+		pub, comment, err = keys.LoadPublicFile(path)
+	}
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgBadPublic, path, errText(err))
+		return false
+	}
+	if comment == "" {
+		comment = path
+	}
+	ok := a.removeKey(path, pub, comment)
+	if a.keyOnly || path == stdinName {
+		return ok
+	}
+	certPath := path + "-cert.pub"
+	data, err := os.ReadFile(certPath)
+	if err != nil {
+		return ok
+	}
+	if cert, _, err := keys.ParsePublic(data); err == nil {
+		if _, isCert := cert.(*ssh.Certificate); isCert && a.removeKey(certPath, cert, comment) {
+			ok = true
+		}
+	}
+	return ok
+}
+
+func (a *app) removeKey(path string, key ssh.PublicKey, comment string) bool {
+	if err := a.ag.Remove(key); err != nil {
+		fmt.Fprintf(a.stderr, msgRemoveFailed, path, agentErr(err))
+		return false
+	}
+	if !a.quiet {
+		fmt.Fprintf(a.stderr, msgRemoved, path, keys.TypeLabel(key), comment)
+	}
+	return true
+}

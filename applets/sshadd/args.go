@@ -1,0 +1,80 @@
+package sshadd
+
+import (
+	"fmt"
+	"io"
+
+	"sshbox/configfmt"
+	"sshbox/internal/optscan"
+	"sshbox/sshcore/keys"
+)
+
+// optstring is OpenSSH ssh-add's getopt string.
+const optstring = "vkKlLCcdDTxXE:e:h:H:M:m:qs:S:t:"
+
+// opts is the parsed command line.
+type opts struct {
+	list, listFull, remove, removeAll, lock, unlock bool
+	confirm, keyOnly, quiet                         bool
+	verbose                                         int
+	hash                                            string
+	lifetime                                        int
+	files                                           []string
+}
+
+// parseArgs reads ssh-add's command line; on a mistake it prints the
+// usage and returns false.
+func parseArgs(args []string, stderr io.Writer) (*opts, bool) {
+	o := &opts{hash: "sha256"}
+	list, rest, err := optscan.Parse(args, optstring)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s\n%s", err, msgUsage)
+		return nil, false
+	}
+	for _, op := range list {
+		switch op.Name {
+		case 'v':
+			o.verbose++
+		case 'k':
+			o.keyOnly = true
+		case 'l':
+			o.list = true
+		case 'L':
+			o.listFull = true
+		case 'c':
+			o.confirm = true
+		case 'd':
+			o.remove = true
+		case 'D':
+			o.removeAll = true
+		case 'x':
+			o.lock = true
+		case 'X':
+			o.unlock = true
+		case 'q':
+			o.quiet = true
+		case 'E':
+			if !keys.ValidHash(op.Value) {
+				fmt.Fprintf(stderr, msgBadHash, op.Value)
+				return nil, false
+			}
+			o.hash = op.Value
+		case 't':
+			n, err := configfmt.ParseTime(op.Value)
+			if err != nil || n == 0 {
+				fmt.Fprint(stderr, msgInvalidLife)
+				return nil, false
+			}
+			o.lifetime = n
+		default:
+			// PKCS#11 (-s -e), FIDO (-K -S), destination constraints
+			// (-h -H), -T, -C and -M/-m: left out rather than ignored, as
+			// ignoring a constraint would add a key less restricted than
+			// asked.
+			fmt.Fprintf(stderr, msgUnsupported, op.Name)
+			return nil, false
+		}
+	}
+	o.files = rest
+	return o, true
+}

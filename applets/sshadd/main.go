@@ -1,0 +1,183 @@
+// Package sshadd is the ssh-add applet: OpenSSH's command line over
+// golang.org/x/crypto/ssh/agent's client, for sshbox's agent and
+// OpenSSH's alike.
+package sshadd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+
+	"sshbox/sshcore/keys"
+)
+
+// Main runs ssh-add with argv and returns its exit status.
+func Main(args []string) int {
+	return run(args[1:], os.Stdin, os.Stdout, os.Stderr)
+}
+
+type app struct {
+	*opts
+	ag             agent.ExtendedAgent
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	prompt         *prompter
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, ok := parseArgs(args, stderr)
+	if !ok {
+		return 1
+	}
+	sock := os.Getenv("SSH_AUTH_SOCK")
+	if sock == "" {
+		fmt.Fprint(stderr, msgNoAgent)
+		return 2
+	}
+	conn, err := net.Dial("unix", sock)
+	if err != nil {
+		fmt.Fprintf(stderr, msgAgentConnect, errText(err))
+		return 2
+	}
+	defer conn.Close()
+	a := &app{opts: o, ag: agent.NewClient(conn), stdin: stdin, stdout: stdout, stderr: stderr, prompt: newPrompter(stdin, stderr)}
+	switch {
+	case o.list || o.listFull:
+		return a.listKeys()
+	case o.lock || o.unlock:
+		return a.lockAgent()
+	case o.removeAll:
+		if err := a.ag.RemoveAll(); err != nil {
+			fmt.Fprint(stderr, msgRemoveAllFail)
+			return 1
+		}
+		fmt.Fprint(stderr, msgAllRemoved)
+		return 0
+	}
+	files := o.files
+	if len(files) == 0 {
+		files = defaultIdentities()
+		if len(files) == 0 {
+			return 1
+		}
+	}
+	status := 0
+	for _, f := range files {
+		var ok bool
+		if o.remove {
+			ok = a.deleteFile(f)
+		} else {
+			ok = a.addFile(f)
+		}
+		if !ok {
+			status = 1
+		}
+	}
+	return status
+}
+
+// defaultIdentities are the files ssh-add loads without arguments, in
+// OpenSSH's order, those that exist.
+func defaultIdentities() []string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, name := range []string{"id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk"} {
+		p := filepath.Join(home, ".ssh", name)
+		if _, err := os.Stat(p); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// listKeys is -l (fingerprints) and -L (public keys).
+func (a *app) listKeys() int {
+	ids, err := a.ag.List()
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgFetchFailed, agentErr(err))
+		return 1
+	}
+	if len(ids) == 0 {
+		fmt.Fprint(a.stdout, msgNoIdentities)
+		return 1
+	}
+	for _, id := range ids {
+		// The agent's Key prints its blob; certificates and bit counts
+		// need the parsed key.
+		var k ssh.PublicKey = id
+		if p, err := ssh.ParsePublicKey(id.Blob); err == nil {
+			k = p
+		}
+		if a.list {
+			fmt.Fprintln(a.stdout, keys.FingerprintLine(k, a.hash, id.Comment))
+		} else {
+			fmt.Fprintln(a.stdout, keys.AuthorizedLine(k, id.Comment))
+		}
+	}
+	return 0
+}
+
+// lockAgent is -x (asks twice) and -X.
+func (a *app) lockAgent() int {
+	p1, err := a.prompt.secret(msgLockPrompt)
+	if err != nil {
+		return 1
+	}
+	if a.lock {
+		p2, err := a.prompt.secret(msgLockAgain)
+		if err != nil {
+			return 1
+		}
+		if p1 != p2 {
+			fmt.Fprint(a.stderr, msgLockMismatch)
+			return 1
+		}
+	}
+	un := "un"
+	if a.lock {
+		un, err = "", a.ag.Lock([]byte(p1))
+	} else {
+		err = a.ag.Unlock([]byte(p1))
+	}
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgLockFailed, un, agentErr(err))
+		return 1
+	}
+	fmt.Fprintf(a.stderr, msgLocked, un)
+	return 0
+}
+
+// agentErr words an agent error as OpenSSH's ssh_err does: the agent's
+// SSH_AGENT_FAILURE is a refusal; a broken connection is a failure to
+// communicate.
+func agentErr(err error) string {
+	if strings.HasPrefix(err.Error(), "agent: client error") || errors.Is(err, io.EOF) {
+		return errComm
+	}
+	return errRefused
+}
+
+// errText is an error as C's strerror words it.
+func errText(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		s := errno.Error()
+		return strings.ToUpper(s[:1]) + s[1:]
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return errText(pe.Err)
+	}
+	return err.Error()
+}

@@ -1,0 +1,47 @@
+package sshadd
+
+// The texts ssh-add prints, as OpenSSH's ssh-add prints them.
+const (
+	msgUsage = `usage: ssh-add [-cDdKkLlqvXx] [-E fingerprint_hash] [-H hostkey_file]
+               [-h destination_constraint] [-S provider] [-t life]
+               [file ...]
+       ssh-add -s pkcs11
+       ssh-add -e pkcs11
+       ssh-add -T pubkey ...
+`
+	msgUnsupported   = "ssh-add: -%c is not supported by sshbox\n"
+	msgInvalidLife   = "Invalid lifetime\n"
+	msgBadHash       = "Invalid hash algorithm \"%s\"\n"
+	msgNoAgent       = "Could not open a connection to your authentication agent.\n"
+	msgAgentConnect  = "Error connecting to agent: %s\n"
+	msgNoIdentities  = "The agent has no identities.\n"
+	msgFetchFailed   = "error fetching identities: %s\n"
+	msgAllRemoved    = "All identities removed.\n"
+	msgRemoveAllFail = "Failed to remove all identities.\n"
+	msgLockPrompt    = "Enter lock password: "
+	msgLockAgain     = "Again: "
+	msgLockMismatch  = "Passwords do not match.\n"
+	msgLocked        = "Agent %slocked.\n"
+	msgLockFailed    = "Failed to %slock agent: %s\n"
+
+	msgFileError     = "%s: %s\n"
+	msgPassphrase    = "Enter passphrase for %s: "
+	msgBadPassphrase = "Bad passphrase, try again for %s: "
+	msgLoadFailed    = "Error loading key \"%s\": %s\n"
+	msgAdded         = "Identity added: %s (%s)\n"
+	msgAddFailed     = "Could not add identity \"%s\": %s\n"
+	msgCertAdded     = "Certificate added: %s (%s)\n"
+	msgCertAddFailed = "Certificate %s (%s) add failed: %s\n"
+	msgCertMismatch  = "Certificate %s does not match private key %s\n"
+	msgCertLoad      = "Failed to load certificate \"%s\": %s\n"
+	msgLifetime      = "Lifetime set to %d seconds\n"
+	msgConfirm       = "The user must confirm each use of the key\n"
+	msgRemoved       = "Identity removed: %s %s (%s)\n"
+	msgRemoveFailed  = "Could not remove identity \"%s\": %s\n"
+	msgBadPublic     = "Bad key file %s: %s\n"
+
+	// errRefused is OpenSSH's ssh_err text for SSH_AGENT_FAILURE, the only
+	// thing the agent protocol says about why.
+	errRefused = "agent refused operation"
+	errComm    = "communication with agent failed"
+)
