@@ -22,7 +22,7 @@ func TestSSHForwardUnixSockets(t *testing.T) {
 	// -L /local/socket:/remote/socket
 	local := filepath.Join(t.TempDir(), "local.sock")
 	p := testenv.Start(t, testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-N", "-L", local+":"+remote, e.dest())...)
-	waitFor(t, 15*time.Second, func() bool { _, err := os.Stat(local); return err == nil }, p)
+	waitFor(t, "the local socket "+local+" (ssh: "+p.Stderr.String()+")", func() bool { _, err := os.Stat(local); return err == nil })
 	if st, _ := os.Stat(local); st.Mode().Perm() != 0o600 {
 		t.Errorf("local socket mode %v, want 0600", st.Mode().Perm())
 	}
@@ -43,7 +43,7 @@ func TestSSHForwardUnixSockets(t *testing.T) {
 	rdir := sharedDir(t, 0o755, e.user.UID, e.user.GID)
 	rsock := filepath.Join(rdir, "r.sock")
 	p = testenv.Start(t, testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-N", "-R", rsock+":"+echo.Addr().String(), e.dest())...)
-	waitFor(t, 15*time.Second, func() bool { _, err := os.Stat(rsock); return err == nil }, p)
+	waitFor(t, "the remote socket "+rsock+" (ssh: "+p.Stderr.String()+")", func() bool { _, err := os.Stat(rsock); return err == nil })
 	var reply string
 	for i := 0; i < 50 && reply == ""; i++ {
 		if reply = roundTrip("unix", rsock); reply == "" {
@@ -52,16 +52,5 @@ func TestSSHForwardUnixSockets(t *testing.T) {
 	}
 	if reply != "back:hello" {
 		t.Errorf("-R socket:host:port: %q; ssh stderr:\n%s", reply, p.Stderr.String())
-	}
-}
-
-func waitFor(t *testing.T, timeout time.Duration, ok func() bool, p *testenv.Proc) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out; ssh stderr:\n%s", p.Stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
