@@ -45,6 +45,15 @@ func LoadHostKey(path string) (ssh.Signer, error) {
 		return nil, err
 	}
 	s, err := ssh.ParsePrivateKey(data)
+	if err != nil && keys.LooksDropbear(data) {
+		// /etc/dropbear/dropbear_*_host_key: served as it is, so that a
+		// host that used to run Dropbear keeps its identity.
+		k, derr := keys.ParseDropbear(data)
+		if derr != nil {
+			return nil, fmt.Errorf("%s: %v", path, derr)
+		}
+		return k.Signer()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
