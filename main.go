@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"sshbox/applets/dropbear"
 	"sshbox/applets/knownhosts"
 	"sshbox/applets/sftpserver"
 	"sshbox/applets/ssh"
@@ -27,6 +28,9 @@ var applets = map[string]func(args []string) int{
 	"ssh-keygen":  sshkeygen.Main,
 	"known-hosts": knownhosts.Main,
 	"sftp-server": sftpserver.Main,
+	"dropbear":    dropbear.Main,
+	"dropbearkey": dropbear.KeyMain,
+	"dbclient":    dropbear.ClientMain,
 }
 
 func main() {

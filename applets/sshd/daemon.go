@@ -46,7 +46,7 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 		}
 	}
 	if !f.foreground {
-		return detach(ls)
+		return detach(ls, f.argv)
 	}
 	pidFile := global.PidFile
 	if pidFile != "" && !strings.EqualFold(pidFile, "none") {
@@ -131,7 +131,7 @@ func inheritedListeners() ([]net.Listener, error) {
 // detach starts sshd again with -D added, in its own session with its
 // standard descriptors on /dev/null and the listening sockets from
 // descriptor 3 on, and leaves.
-func detach(ls []net.Listener) int {
+func detach(ls []net.Listener, argv []string) int {
 	exe, err := os.Executable()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
@@ -143,10 +143,9 @@ func detach(ls []net.Listener) int {
 		return 255
 	}
 	defer null.Close()
-	args := append([]string{"sshd", "-D"}, os.Args[1:]...)
-	if len(os.Args) > 1 && os.Args[1] == "sshd" {
-		args = append([]string{"sshd", "-D"}, os.Args[2:]...)
-	}
+	// argv, not os.Args: under another applet's name (dropbear) the
+	// process's own command line is not sshd's.
+	args := append([]string{"sshd", "-D"}, argv...)
 	cmd := &exec.Cmd{Path: exe, Args: args, Stdin: null, Stdout: null, Stderr: null,
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 		Env:         append(os.Environ(), fmt.Sprintf("%s=%d", listenFDsEnv, len(ls)))}

@@ -32,12 +32,15 @@ type flags struct {
 	connSpec    string
 	inetd       bool
 	quiet       bool
+	// argv is the command line after the applet name, which the
+	// detaching daemon passes on to its background self.
+	argv []string
 }
 
 // Main runs the sshd applet with args[0] the applet name; it returns the
 // exit status.
 func Main(args []string) int {
-	var f flags
+	f := flags{argv: args[1:]}
 	var version bool
 	app := &cli.App{
 		Name:                      "sshd",
