@@ -11,4 +11,6 @@ const (
 	msgConfigReload = "Received SIGHUP; re-reading configuration."
 	msgReloadFailed = "Configuration reload failed, keeping the old one: %v"
 	msgTerminating  = "Received signal %d; terminating."
+	msgListenFDs    = "LISTEN_FDS=%q is not a count of sockets"
+	msgListenFD     = "socket %d from the service manager: %v"
 )
