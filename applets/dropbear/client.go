@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sshbox/internal/help"
 	"strings"
 
 	"sshbox/applets/ssh"
@@ -16,6 +17,10 @@ const clientSpec = "p:l:tTNfqys:o:i:AL:gR:W:K:I:zB:J:c:m:b:vV"
 // ClientMain runs the dbclient applet: dbclient's command line as an ssh
 // invocation.
 func ClientMain(args []string) int {
+	if help.Asked(args[1:], true) {
+		help.Print(os.Stderr, clientUsage)
+		return 1
+	}
 	argv, code := clientArgs(args[1:])
 	if argv == nil {
 		return code

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"sshbox/internal/help"
 	"strconv"
 
 	"sshbox/sshcore"
@@ -21,6 +22,10 @@ func KeyMain(args []string) int {
 }
 
 func keyRun(args []string, stdout, stderr io.Writer) int {
+	if help.Asked(args, true) {
+		help.Print(stderr, keyUsage)
+		return 1
+	}
 	opts, _, err := getopt(args, keySpec, false)
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n%s", err, keyUsage)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sshbox/internal/help"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,10 @@ const dropbearHostKeyAlgorithms = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-ni
 
 // Main runs the dropbear applet with args[0] the applet name.
 func Main(args []string) int {
+	if help.Asked(args[1:], true) {
+		help.Print(os.Stderr, serverUsage)
+		return 1
+	}
 	argv, code := serverArgs(args[1:])
 	if argv == nil {
 		return code

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sshbox/internal/help"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -42,6 +43,10 @@ func fileFlag() cli.Flag {
 }
 
 func (a *app) run(args []string) int {
+	if help.Asked(args[1:], true) {
+		help.Print(a.stderr, usageText)
+		return 1
+	}
 	// Wrap each action so that -f given before or after the subcommand
 	// both count.
 	do := func(fn func(c *cli.Context) int) cli.ActionFunc {

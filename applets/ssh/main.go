@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sshbox/internal/help"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,10 @@ import (
 // Main runs the ssh applet with args[0] the applet name; it returns the exit
 // status.
 func Main(args []string) int {
+	if help.Asked(args[1:], true) {
+		help.Print(os.Stderr, usage)
+		return 255
+	}
 	optArgs, before, dest, command, err := splitArgsAt(args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)

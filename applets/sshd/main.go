@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sshbox/internal/help"
 
 	"github.com/urfave/cli/v2"
 
@@ -40,6 +41,10 @@ type flags struct {
 // Main runs the sshd applet with args[0] the applet name; it returns the
 // exit status.
 func Main(args []string) int {
+	if help.Asked(args[1:], false) {
+		help.Print(os.Stderr, usageText)
+		return 1
+	}
 	f := flags{argv: args[1:]}
 	var version bool
 	app := &cli.App{
