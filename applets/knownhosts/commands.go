@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sshbox/internal/errtext"
 	"strconv"
 	"strings"
 	"time"
@@ -45,9 +46,9 @@ func (a *app) readFile() ([]kh.Line, bool) {
 
 // hostArg turns HOST or [HOST]:PORT into host and port.
 func (a *app) hostArg(s string) (string, int, bool) {
-	host, port := kh.SplitHostPort(s)
-	if host == "" || strings.ContainsAny(host, " \t,") {
-		fmt.Fprintf(a.stderr, msgBadHost, s)
+	host, port, err := kh.ParseHostPort(s)
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgBadHost, s, err)
 		return "", 0, false
 	}
 	return host, port, true
@@ -119,7 +120,7 @@ func (a *app) readKey(arg string) (ssh.PublicKey, bool) {
 		k, _, err = keys.LoadPublicFile(arg)
 	}
 	if err != nil {
-		fmt.Fprintf(a.stderr, msgBadKeyFile, arg, err)
+		fmt.Fprintf(a.stderr, msgBadKeyFile, arg, errtext.Reason(err))
 		return nil, false
 	}
 	return k, true

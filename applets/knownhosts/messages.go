@@ -29,5 +29,5 @@ const (
 	msgExported       = "Exported %d keys from %s into %s\n"
 	msgSkipEntry      = "known-hosts: %s:%d: not exported: %v\n"
 	msgSkipDuplicate  = "known-hosts: %s:%d: not exported: %s already written from line %d (one key per host in ssh2)\n"
-	msgBadHost        = "known-hosts: invalid host %q\n"
+	msgBadHost        = "known-hosts: invalid host %q: %v\n"
 )

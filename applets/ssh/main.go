@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sshbox/internal/errtext"
 	"sshbox/internal/help"
 	"strconv"
 	"strings"
@@ -139,6 +141,11 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	add("b", "BindAddress")
 	add("e", "EscapeChar")
 	for _, f := range ctx.StringSlice("i") {
+		// OpenSSH's warning for -i (not for IdentityFile lines): the
+		// file named on the command line is not there to offer.
+		if _, err := os.Stat(expandTilde(f)); err != nil {
+			fmt.Fprintf(os.Stderr, msgIdentityNotAccessible, f, errtext.Reason(err))
+		}
 		lines = append(lines, "IdentityFile "+quoteValue(f))
 	}
 	for _, flag := range []string{"L", "R"} {
@@ -312,4 +319,15 @@ func query(kind string) int {
 	}
 	fmt.Fprintf(os.Stderr, msgBadQuery+"\n", kind)
 	return 255
+}
+
+// expandTilde turns a leading ~/ into the home directory, for a -i path
+// the shell did not expand (quoted).
+func expandTilde(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return p
 }

@@ -36,4 +36,6 @@ const (
 	msgNoConfigFile  = "Can't open user config file %s: No such file or directory"
 	msgHopConfig     = "ProxyJump host %s: %v"
 	msgBadForward    = "Bad forwarding specification '%s'"
+
+	msgIdentityNotAccessible = "Warning: Identity file %s not accessible: %s.\n"
 )

@@ -42,12 +42,11 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 		}
 		if ls, err = server.Listen(addrs, log); err != nil {
 			log.Errorf("%v", err)
-			if !f.stderr {
-				fmt.Fprintln(os.Stderr, err)
-			}
 			return 255
 		}
 	}
+	// From here on sshd is the daemon: errors go to its log only.
+	log.CopyErrorsTo(nil)
 	if !f.foreground {
 		return detach(ls, f.argv)
 	}

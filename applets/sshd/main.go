@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sshbox/internal/errtext"
 	"sshbox/internal/help"
+	"strconv"
 
 	"github.com/urfave/cli/v2"
 
@@ -61,7 +63,7 @@ func Main(args []string) int {
 			&cli.BoolFlag{Name: "e", Destination: &f.stderr},
 			&cli.StringFlag{Name: "E", Destination: &f.logFile},
 			&cli.BoolFlag{Name: "d", Count: &f.debug},
-			&cli.IntSliceFlag{Name: "p"},
+			&cli.StringSliceFlag{Name: "p"},
 			&cli.StringSliceFlag{Name: "h"},
 			&cli.StringSliceFlag{Name: "o"},
 			&cli.BoolFlag{Name: "t", Destination: &f.test},
@@ -78,7 +80,13 @@ func Main(args []string) int {
 				return fmt.Errorf("extra argument %s", ctx.Args().First())
 			}
 			f.configGiven = ctx.IsSet("f")
-			f.ports = ctx.IntSlice("p")
+			for _, v := range ctx.StringSlice("p") {
+				p, err := strconv.Atoi(v)
+				if err != nil || p <= 0 || p > 65535 {
+					return errBadPort
+				}
+				f.ports = append(f.ports, p)
+			}
 			f.options = ctx.StringSlice("o")
 			// -h is a HostKey line that comes before the file's, which
 			// also replaces the default keys (OpenSSH's servconf does the
@@ -97,19 +105,16 @@ func Main(args []string) int {
 		OnUsageError: func(ctx *cli.Context, err error, _ bool) error { return err },
 	}
 	cli.OsExiter = func(int) {}
-	if err := app.Run(args); err != nil {
-		fmt.Fprintf(os.Stderr, "sshd: %v\n%s\n", err, usageText)
+	if err := app.Run(args); err == errBadPort {
+		fmt.Fprintln(os.Stderr, msgBadPort)
+		return 1
+	} else if err != nil {
+		fmt.Fprintf(os.Stderr, "sshd: %s\n%s\n", help.Getopt(err), usageText)
 		return 1
 	}
 	if version {
 		fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 		return 0
-	}
-	for _, p := range f.ports {
-		if p <= 0 || p > 65535 {
-			fmt.Fprintln(os.Stderr, msgBadPort)
-			return 1
-		}
 	}
 	if f.debug > 0 {
 		f.foreground, f.stderr = true, true
@@ -136,15 +141,17 @@ func run(f *flags) int {
 		fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
 		return 255
 	}
+	if !f.stderr && !f.inetd {
+		// As OpenSSH, whoever started sshd sees its errors until it
+		// detaches (daemon stops the copy).
+		log.CopyErrorsTo(os.Stderr)
+	}
 	for _, w := range cfg.src.Warnings {
 		log.Infof("%s", w)
 	}
 	keys, err := server.HostKeys(global.HostKeys, log.Errorf)
 	if err != nil {
 		log.Errorf("%v", err)
-		if !f.stderr {
-			fmt.Fprintln(os.Stderr, err)
-		}
 		return 1
 	}
 	keys = server.AddHostCertificates(keys, global.HostCertificates, log.Errorf)
@@ -183,6 +190,8 @@ func loadConfig(f *flags) (*cmdlineConfig, error) {
 	path := f.configFile
 	if _, err := os.Stat(path); os.IsNotExist(err) && !f.configGiven {
 		path = os.DevNull
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %s", path, errtext.Reason(err))
 	}
 	sc, err := configfmt.LoadServer(path, f.options)
 	if err != nil {

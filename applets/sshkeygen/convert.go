@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sshbox/internal/errtext"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -54,7 +55,7 @@ func (o *opts) loadPrivate(path, prompt, failFmt string) (*keys.PrivateKey, []by
 	case keys.IsNotExist(err):
 		fmt.Fprintf(o.stderr, msgNoFile, path)
 	default:
-		fmt.Fprintf(o.stderr, failFmt, path, err)
+		fmt.Fprintf(o.stderr, failFmt, path, errtext.Reason(err))
 	}
 	return nil, nil, false
 }
@@ -72,7 +73,7 @@ func (o *opts) fingerprint() int {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		fmt.Fprintf(o.stderr, "ssh-keygen: "+msgNoFile, path)
+		fmt.Fprintf(o.stderr, "ssh-keygen: %s: %s\n", path, errtext.Reason(err))
 		return 255
 	}
 	type found struct {
@@ -203,7 +204,7 @@ func (o *opts) importPublic() int {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgNoFile, path)
+		fmt.Fprintf(o.stderr, "%s: %s\n", path, errtext.Reason(err))
 		return 255
 	}
 	if format == "RFC4716" && keys.IsSSHComPrivate(data) {

@@ -77,8 +77,12 @@ func (o *opts) generate() int {
 		if line != "" {
 			path = line
 		}
-		dir := filepath.Dir(def)
-		if _, err := os.Stat(dir); os.IsNotExist(err) && strings.HasPrefix(path, dir+"/") {
+	}
+	// As OpenSSH's hostfile_create_user_ssh_dir: a key file inside a
+	// missing ~/.ssh creates it, whether named by -f or asked for.
+	dir := filepath.Join(homeDir(), ".ssh")
+	if abs, err := filepath.Abs(path); err == nil && strings.HasPrefix(abs, dir+"/") {
+		if _, err := os.Stat(dir); os.IsNotExist(err) {
 			if err := os.Mkdir(dir, 0o700); err == nil && !o.quiet {
 				fmt.Fprintf(o.stdout, msgCreatedDir, dir)
 			}

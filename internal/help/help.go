@@ -16,6 +16,21 @@ func Asked(args []string, dashH bool) bool {
 	return len(args) > 0 && (args[0] == "--help" || dashH && args[0] == "-h")
 }
 
+// Getopt rewords a command-line error of urfave/cli in getopt's words,
+// which OpenSSH's programs print ("unknown option -- Z").
+func Getopt(err error) string {
+	s := err.Error()
+	for _, p := range []struct{ from, to string }{
+		{"flag provided but not defined: -", "unknown option -- "},
+		{"flag needs an argument: -", "option requires an argument -- "},
+	} {
+		if rest, ok := strings.CutPrefix(s, p.from); ok {
+			return p.to + strings.TrimLeft(rest, "-")
+		}
+	}
+	return s
+}
+
 // Print writes text to w, ending it with one newline.
 func Print(w io.Writer, text string) {
 	io.WriteString(w, strings.TrimRight(text, "\n")+"\n")
