@@ -70,7 +70,7 @@ func Main(args []string) int {
 		OnUsageError: func(ctx *cli.Context, err error, _ bool) error { return err },
 	}
 	if err := app.Run(args); err != nil {
-		fmt.Fprintf(os.Stderr, "sftp-server: %v\n%s\n", err, usageText)
+		fmt.Fprintf(os.Stderr, "sftp-server: %s\n%s\n", help.Getopt(err), usageText)
 		return 1
 	}
 	if wantHelp {

@@ -3,6 +3,7 @@
 package sshd
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -194,6 +195,11 @@ func loadConfig(f *flags) (*cmdlineConfig, error) {
 		return nil, fmt.Errorf("%s: %s", path, errtext.Reason(err))
 	}
 	sc, err := configfmt.LoadServer(path, f.options)
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		// An unreadable file (or Include): the file, then the reason.
+		return nil, fmt.Errorf("%s: %s", pe.Path, errtext.Reason(err))
+	}
 	if err != nil {
 		return nil, err
 	}
