@@ -148,6 +148,7 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 		}
 	}()
 	for req := range reqs {
+		c.srv.log().Debugf(msgGlobalRequest, logSafe(req.Type), boolInt(req.WantReply))
 		switch req.Type {
 		case "tcpip-forward":
 			var m tcpipForwardMsg

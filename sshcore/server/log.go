@@ -114,3 +114,5 @@ func (l *Logger) Errorf(format string, args ...any)   { l.logf(loglevel.Error, f
 func (l *Logger) Infof(format string, args ...any)    { l.logf(loglevel.Info, format, args...) }
 func (l *Logger) Verbosef(format string, args ...any) { l.logf(loglevel.Verbose, format, args...) }
 func (l *Logger) Debugf(format string, args ...any)   { l.logf(loglevel.Debug1, format, args...) }
+func (l *Logger) Debug2f(format string, args ...any)  { l.logf(loglevel.Debug2, format, args...) }
+func (l *Logger) Debug3f(format string, args ...any)  { l.logf(loglevel.Debug3, format, args...) }

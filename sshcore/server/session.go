@@ -60,6 +60,7 @@ func (c *conn) closeSession() {
 }
 
 func (c *conn) handleChannel(nch ssh.NewChannel) {
+	c.srv.log().Debugf(msgChannelOpen, logSafe(nch.ChannelType()))
 	switch nch.ChannelType() {
 	case "session":
 		if !c.openSession() {
@@ -88,7 +89,9 @@ func (c *conn) handleChannel(nch ssh.NewChannel) {
 
 func (s *session) serve(reqs <-chan *ssh.Request) {
 	for req := range reqs {
+		s.c.srv.log().Debugf(msgChannelRequest, logSafe(req.Type))
 		ok, then := s.handle(req)
+		s.c.srv.log().Debug2f(msgChannelReply, logSafe(req.Type), map[bool]string{true: "success", false: "failure"}[ok])
 		if req.WantReply {
 			req.Reply(ok, nil)
 		}
