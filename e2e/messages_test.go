@@ -39,6 +39,9 @@ func TestMessagesNameWhatAndWhy(t *testing.T) {
 	secret := write("secret", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOr4MIkpd21w+8haDpcxvrNyv+WPf031jnJjEcVIsfjb\n", 0o600)
 	os.Chown(secret, 0, 0) // root's, 0600: unreadable for the user
 	missing := filepath.Join(dir, "missing")
+	pub := write("key.pub", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOr4MIkpd21w+8haDpcxvrNyv+WPf031jnJjEcVIsfjb\n", 0o644)
+	ro := filepath.Join(dir, "ro") // root's, not writable by the user
+	os.Mkdir(ro, 0o555)
 	for _, c := range []struct {
 		applet string
 		args   []string
@@ -71,6 +74,9 @@ func TestMessagesNameWhatAndWhy(t *testing.T) {
 		{"known-hosts", []string{"-f", missing, "add", "h", secret}, 1, secret + ": Permission denied"},
 		{"known-hosts", []string{"-f", missing, "add", "h", missing}, 1, missing + ": No such file or directory"},
 		{"known-hosts", []string{"-f", missing, "add", "h", junk}, 1, junk + ": invalid format"},
+		{"known-hosts", []string{"-f", filepath.Join(ro, "kh"), "add", "h", pub}, 1, filepath.Join(ro, "kh") + ": Permission denied"},
+		{"ssh-keygen", []string{"-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(ro, "key")}, 255,
+			`Saving key "` + filepath.Join(ro, "key") + `" failed: Permission denied`},
 		{"sftp-server", []string{"-Z"}, 1, "sftp-server: unknown option -- Z"},
 		{"dropbearkey", []string{"-y", "-f", secret}, 1, "Failed reading '" + secret + "': Permission denied"},
 		{"dropbearkey", []string{"-y", "-f", junk}, 1, "Failed reading '" + junk + "': invalid format"},

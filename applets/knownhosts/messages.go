@@ -14,6 +14,7 @@ const (
 	msgUnknownCommand = "known-hosts: unknown command %q\n" + usageText
 	msgArgs           = "known-hosts %s: usage: known-hosts %s\n"
 	msgWarning        = "known-hosts: %s\n"
+	msgFileError      = "known-hosts: %s: %s\n"
 	msgListLine       = "%s:%d: %s%s %s %s\n"
 	msgHashedName     = "(hashed)"
 	msgNotFound       = "%s not found in %s\n"

@@ -291,7 +291,7 @@ func (o *opts) changePassphrase() int {
 		return 1
 	}
 	if err := keys.SavePrivate(path, k, pass); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+		fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
 		return 255
 	}
 	fmt.Fprint(o.stdout, msgSavedNewPass)
@@ -325,11 +325,11 @@ func (o *opts) changeKeyComment() int {
 	}
 	k.Comment = comment
 	if err := keys.SavePrivate(path, k, pass); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+		fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
 		return 255
 	}
 	if err := keys.SavePublic(path+".pub", k.PublicKey(), comment); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", err)
+		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", errtext.Reason(err))
 		return 255
 	}
 	fmt.Fprintf(o.stdout, msgCommentApplied, comment)

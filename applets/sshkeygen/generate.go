@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"sshbox/internal/errtext"
 	"strconv"
 	"strings"
 
@@ -101,7 +102,7 @@ func (o *opts) generate() int {
 	}
 	pk := &keys.PrivateKey{Key: k, Comment: comment}
 	if err := keys.SavePrivate(path, pk, pass); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+		fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
 		return 255
 	}
 	if !o.quiet {
@@ -109,7 +110,7 @@ func (o *opts) generate() int {
 	}
 	pub := pk.PublicKey()
 	if err := keys.SavePublic(path+".pub", pub, comment); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", err)
+		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", errtext.Reason(err))
 		return 255
 	}
 	if !o.quiet {
@@ -164,11 +165,11 @@ func (o *opts) generateHostKeys() int {
 		}
 		pk := &keys.PrivateKey{Key: k, Comment: defaultComment()}
 		if err := keys.SavePrivate(path, pk, nil); err != nil {
-			fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+			fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
 			return 1
 		}
 		if err := keys.SavePublic(path+".pub", pk.PublicKey(), pk.Comment); err != nil {
-			fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", err)
+			fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", errtext.Reason(err))
 			return 1
 		}
 	}
