@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -86,5 +87,41 @@ func TestSshdNotifiesReadiness(t *testing.T) {
 	}
 	if _, err := os.Stat(sock); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSystemdUnitsVerify: the shipped units parse (systemd-analyze verify,
+// with the binary path pointed at this build), and the service leaves
+// sessions alone on stop (KillMode=process).
+func TestSystemdUnitsVerify(t *testing.T) {
+	t.Parallel()
+	analyze := testenv.NeedCmd(t, "systemd-analyze")
+	root, err := testenv.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(root, "contrib", "systemd")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var units []string
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.ReplaceAll(string(data), "/usr/local/bin/sshd", testenv.Bin(t, "sshd"))
+		if e.Name() == "sshd.service" && !strings.Contains(text, "\nKillMode=process\n") {
+			t.Errorf("sshd.service lacks KillMode=process")
+		}
+		p := filepath.Join(dir, e.Name())
+		os.WriteFile(p, []byte(text), 0o644)
+		units = append(units, p)
+	}
+	out, err := exec.Command(analyze, append([]string{"verify"}, units...)...).CombinedOutput()
+	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
 }
