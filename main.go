@@ -1,4 +1,5 @@
-// Command sshbox is ssh, sshd, ssh-keygen, known-hosts and sftp-server in one
+// Command sshbox is ssh, sshd, ssh-keygen, known-hosts, sftp-server and the
+// Dropbear names (dropbear, dropbearkey, dbclient) in one
 // static binary. It picks the applet from the name it was started under, or
 // from its first argument when started as sshbox.
 package main
