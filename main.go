@@ -1,15 +1,18 @@
-// Command sshbox is ssh, sshd, ssh-keygen, known-hosts and sftp-server in one
+// Command sshbox is ssh, sshd, ssh-keygen, known-hosts, sftp-server and the
+// Dropbear names (dropbear, dropbearkey, dbclient) in one
 // static binary. It picks the applet from the name it was started under, or
 // from its first argument when started as sshbox.
 package main
 
 import (
+	"embed"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"sshbox/applets/dropbear"
 	"sshbox/applets/knownhosts"
 	"sshbox/applets/sftpserver"
 	"sshbox/applets/ssh"
@@ -18,9 +21,18 @@ import (
 	"sshbox/applets/sshd"
 	"sshbox/applets/sshkeygen"
 	"sshbox/applets/sshkeyscan"
+	"sshbox/internal/atomicfile"
+	"sshbox/internal/manpage"
 	"sshbox/sshcore"
 	"sshbox/sshcore/asuser"
 )
+
+// docs are the pages the man pages are made from at --install --man, so
+// that the binary carries its own documentation (embedded images have no
+// build tools to render pages with).
+//
+//go:embed docs/*.md
+var docs embed.FS
 
 // applets is the one table of commands: adding an applet is one line here
 // plus its package. Each entry point gets argv with the applet name first and
@@ -34,6 +46,9 @@ var applets = map[string]func(args []string) int{
 	"ssh-agent":   sshagent.Main,
 	"ssh-add":     sshadd.Main,
 	"ssh-keyscan": sshkeyscan.Main,
+	"dropbear":    dropbear.Main,
+	"dropbearkey": dropbear.KeyMain,
+	"dbclient":    dropbear.ClientMain,
 }
 
 // stopProfile ends a CPU profile a pprof build started (profile_pprof.go).
@@ -99,23 +114,41 @@ func names() []string {
 }
 
 func usage() {
-	fmt.Fprintf(os.Stderr, "usage: sshbox {%s} [args...] | --install [-s] DIR | --list | --version\n",
+	fmt.Fprintf(os.Stderr, "usage: sshbox {%s} [args...] | --install [-s] [--man MANDIR] DIR | --list | --version\n",
 		strings.Join(names(), "|"))
 }
 
 // install makes one link per applet in dir, as busybox --install does: hard
 // links by default, symbolic ones with -s. Existing links of the same name are
-// replaced so that an upgrade can re-run it.
+// replaced so that an upgrade can re-run it. --man MANDIR also writes the
+// man pages (MANDIR/man1/ssh.1 and so on).
 func install(args []string) int {
-	symbolic := false
-	if len(args) > 0 && args[0] == "-s" {
-		symbolic, args = true, args[1:]
+	symbolic, mandir := false, ""
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "-s":
+			symbolic = true
+		case a == "--man" && i+1 < len(args):
+			i++
+			mandir = args[i]
+		case strings.HasPrefix(a, "--man="):
+			mandir = strings.TrimPrefix(a, "--man=")
+		default:
+			rest = append(rest, a)
+		}
 	}
-	if len(args) != 1 {
-		fmt.Fprintln(os.Stderr, "usage: sshbox --install [-s] DIR")
+	if len(rest) != 1 || (len(rest[0]) > 1 && rest[0][0] == '-') {
+		fmt.Fprintln(os.Stderr, "usage: sshbox --install [-s] [--man MANDIR] DIR")
 		return 1
 	}
-	dir := args[0]
+	if mandir != "" {
+		if err := installMan(mandir); err != nil {
+			fmt.Fprintf(os.Stderr, "sshbox: --install --man: %v\n", err)
+			return 1
+		}
+	}
+	dir := rest[0]
 	self, err := os.Executable()
 	if err == nil {
 		self, err = filepath.EvalSymlinks(self)
@@ -145,4 +178,23 @@ func install(args []string) int {
 		}
 	}
 	return 0
+}
+
+// installMan renders every page of manpage.Pages from the embedded docs
+// into mandir/manN/.
+func installMan(mandir string) error {
+	for _, p := range manpage.Pages {
+		src, err := docs.ReadFile("docs/" + p.Source)
+		if err != nil {
+			return fmt.Errorf("%s: no docs page %s", p.FileName(), p.Source)
+		}
+		dir := filepath.Join(mandir, fmt.Sprintf("man%d", p.Section))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := atomicfile.WriteFile(filepath.Join(dir, p.FileName()), manpage.Render(p, src), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

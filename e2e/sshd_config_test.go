@@ -75,7 +75,7 @@ func TestSshdCommandLine(t *testing.T) {
 	}{
 		{[]string{"-x"}, "usage: sshd"},
 		{[]string{"-p", "0", "-t"}, "Bad port number."},
-		{[]string{"-p", "http", "-t"}, "usage: sshd"},
+		{[]string{"-p", "nope", "-t"}, "Bad port number."},
 		{[]string{"-t", "extra"}, "extra argument extra"},
 		{[]string{"-t", "-f", "/nonexistent/sshd_config"}, "/nonexistent/sshd_config"},
 	} {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sshbox/internal/errtext"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +33,7 @@ func (a *app) readFile() ([]kh.Line, bool) {
 		return nil, true
 	}
 	if err != nil {
-		fmt.Fprintf(a.stderr, msgWarning, err)
+		a.fileError(err)
 		return nil, false
 	}
 	for _, l := range lines {
@@ -45,9 +46,9 @@ func (a *app) readFile() ([]kh.Line, bool) {
 
 // hostArg turns HOST or [HOST]:PORT into host and port.
 func (a *app) hostArg(s string) (string, int, bool) {
-	host, port := kh.SplitHostPort(s)
-	if host == "" || strings.ContainsAny(host, " \t,") {
-		fmt.Fprintf(a.stderr, msgBadHost, s)
+	host, port, err := kh.ParseHostPort(s)
+	if err != nil {
+		fmt.Fprintf(a.stderr, msgBadHost, s, err)
 		return "", 0, false
 	}
 	return host, port, true
@@ -119,7 +120,7 @@ func (a *app) readKey(arg string) (ssh.PublicKey, bool) {
 		k, _, err = keys.LoadPublicFile(arg)
 	}
 	if err != nil {
-		fmt.Fprintf(a.stderr, msgBadKeyFile, arg, err)
+		fmt.Fprintf(a.stderr, msgBadKeyFile, arg, errtext.Reason(err))
 		return nil, false
 	}
 	return k, true
@@ -140,7 +141,7 @@ func (a *app) addKey(db *kh.DB, host string, port int, key ssh.PublicKey, hash, 
 		return false, false
 	}
 	if err := kh.Append(a.file, host, port, key, hash); err != nil {
-		fmt.Fprintf(a.stderr, msgWarning, err)
+		a.fileError(err)
 		return false, false
 	}
 	db.Entries = append(db.Entries, &kh.Entry{File: a.file, Line: -1, Key: key, Hosts: name})
@@ -150,7 +151,7 @@ func (a *app) addKey(db *kh.DB, host string, port int, key ssh.PublicKey, hash, 
 func (a *app) openDB() (*kh.DB, bool) {
 	db, err := kh.Open(a.file)
 	if err != nil {
-		fmt.Fprintf(a.stderr, msgWarning, err)
+		a.fileError(err)
 		return nil, false
 	}
 	return db, true
@@ -201,7 +202,7 @@ func (a *app) remove(c *cli.Context) int {
 		return 1
 	}
 	if err := kh.WriteLines(a.file, texts, false); err != nil {
-		fmt.Fprintf(a.stderr, msgWarning, err)
+		a.fileError(err)
 		return 1
 	}
 	nums := make([]string, len(changed))
@@ -231,7 +232,7 @@ func (a *app) hash(c *cli.Context) int {
 	}
 	if n > 0 {
 		if err := kh.WriteLines(a.file, out, false); err != nil {
-			fmt.Fprintf(a.stderr, msgWarning, err)
+			a.fileError(err)
 			return 1
 		}
 	}
@@ -382,4 +383,16 @@ func (a *app) exportSSH2(c *cli.Context) int {
 	}
 	fmt.Fprintf(a.stdout, msgExported, n, a.file, dir)
 	return 0
+}
+
+// fileError reports a failure to read or write the known_hosts file: the
+// file and the system's reason (never the temporary file's name a failed
+// atomic write would carry), or a parse error as it is.
+func (a *app) fileError(err error) {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		fmt.Fprintf(a.stderr, msgFileError, a.file, errtext.Reason(err))
+		return
+	}
+	fmt.Fprintf(a.stderr, msgWarning, err)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sshbox/internal/help"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -42,6 +43,10 @@ func fileFlag() cli.Flag {
 }
 
 func (a *app) run(args []string) int {
+	if help.Asked(args[1:], true) {
+		help.Print(a.stderr, usageText)
+		return 1
+	}
 	// Wrap each action so that -f given before or after the subcommand
 	// both count.
 	do := func(fn func(c *cli.Context) int) cli.ActionFunc {
@@ -58,15 +63,19 @@ func (a *app) run(args []string) int {
 		}
 	}
 	cliApp := &cli.App{
-		Name:            "known-hosts",
-		Usage:           "list and edit known_hosts files",
-		HideVersion:     true,
+		Name:        "known-hosts",
+		Usage:       "list and edit known_hosts files",
+		HideVersion: true,
+		// No help command or flag: "help" and "h" are host names here
+		// (usage.Asked answers --help and -h before the parser runs).
+		HideHelp:        true,
+		HideHelpCommand: true,
 		Writer:          a.stdout,
 		ErrWriter:       a.stderr,
 		Flags:           []cli.Flag{fileFlag()},
 		CommandNotFound: func(c *cli.Context, name string) { fmt.Fprintf(a.stderr, msgUnknownCommand, name); a.status = 1 },
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			fmt.Fprintf(a.stderr, "known-hosts: %v\n", err)
+			fmt.Fprintf(a.stderr, "known-hosts: %s\n%s", help.Getopt(err), usageText)
 			a.status = 1
 			return nil
 		},
@@ -80,13 +89,13 @@ func (a *app) run(args []string) int {
 			return nil
 		},
 		Commands: []*cli.Command{
-			{Name: "list", Usage: "one line per entry", Flags: []cli.Flag{fileFlag()}, Action: do(a.list)},
-			{Name: "find", Usage: "entries for HOST or [HOST]:PORT", ArgsUsage: "HOST", Flags: []cli.Flag{fileFlag()}, Action: do(a.find)},
-			{Name: "add", Usage: "add HOST with the key in KEYFILE (- for stdin)", ArgsUsage: "HOST KEYFILE|-",
+			{Name: "list", HideHelp: true, Usage: "one line per entry", Flags: []cli.Flag{fileFlag()}, Action: do(a.list)},
+			{Name: "find", HideHelp: true, Usage: "entries for HOST or [HOST]:PORT", ArgsUsage: "HOST", Flags: []cli.Flag{fileFlag()}, Action: do(a.find)},
+			{Name: "add", HideHelp: true, Usage: "add HOST with the key in KEYFILE (- for stdin)", ArgsUsage: "HOST KEYFILE|-",
 				Flags: []cli.Flag{fileFlag(), &cli.BoolFlag{Name: "hash", Aliases: []string{"H"}, Usage: "write the host name hashed"}}, Action: do(a.add)},
-			{Name: "remove", Usage: "remove HOST (that host and port only)", ArgsUsage: "HOST", Flags: []cli.Flag{fileFlag()}, Action: do(a.remove)},
-			{Name: "hash", Usage: "hash every host name", Flags: []cli.Flag{fileFlag()}, Action: do(a.hash)},
-			{Name: "scan", Usage: "fetch host keys from servers, as ssh-keyscan", ArgsUsage: "HOST...",
+			{Name: "remove", HideHelp: true, Usage: "remove HOST (that host and port only)", ArgsUsage: "HOST", Flags: []cli.Flag{fileFlag()}, Action: do(a.remove)},
+			{Name: "hash", HideHelp: true, Usage: "hash every host name", Flags: []cli.Flag{fileFlag()}, Action: do(a.hash)},
+			{Name: "scan", HideHelp: true, Usage: "fetch host keys from servers, as ssh-keyscan", ArgsUsage: "HOST...",
 				Flags: []cli.Flag{fileFlag(),
 					&cli.IntFlag{Name: "p", Value: 22, Usage: "`PORT`"},
 					&cli.StringFlag{Name: "t", Usage: "key `TYPES` (rsa,ecdsa,ed25519)"},
@@ -94,9 +103,9 @@ func (a *app) run(args []string) int {
 					&cli.BoolFlag{Name: "add", Usage: "add new keys to the file"},
 					&cli.BoolFlag{Name: "hash", Aliases: []string{"H"}, Usage: "hash the names added or printed"},
 				}, Action: do(a.scan)},
-			{Name: "import-ssh2", Usage: "add the keys of an ssh2 host key directory", ArgsUsage: "DIR",
+			{Name: "import-ssh2", HideHelp: true, Usage: "add the keys of an ssh2 host key directory", ArgsUsage: "DIR",
 				Flags: []cli.Flag{fileFlag(), &cli.BoolFlag{Name: "hash", Aliases: []string{"H"}, Usage: "write host names hashed"}}, Action: do(a.importSSH2)},
-			{Name: "export-ssh2", Usage: "write an ssh2 host key directory", ArgsUsage: "DIR", Flags: []cli.Flag{fileFlag()}, Action: do(a.exportSSH2)},
+			{Name: "export-ssh2", HideHelp: true, Usage: "write an ssh2 host key directory", ArgsUsage: "DIR", Flags: []cli.Flag{fileFlag()}, Action: do(a.exportSSH2)},
 		},
 	}
 	if err := cliApp.Run(reorder(args)); err != nil {

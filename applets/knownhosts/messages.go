@@ -14,6 +14,7 @@ const (
 	msgUnknownCommand = "known-hosts: unknown command %q\n" + usageText
 	msgArgs           = "known-hosts %s: usage: known-hosts %s\n"
 	msgWarning        = "known-hosts: %s\n"
+	msgFileError      = "known-hosts: %s: %s\n"
 	msgListLine       = "%s:%d: %s%s %s %s\n"
 	msgHashedName     = "(hashed)"
 	msgNotFound       = "%s not found in %s\n"
@@ -29,5 +30,5 @@ const (
 	msgExported       = "Exported %d keys from %s into %s\n"
 	msgSkipEntry      = "known-hosts: %s:%d: not exported: %v\n"
 	msgSkipDuplicate  = "known-hosts: %s:%d: not exported: %s already written from line %d (one key per host in ssh2)\n"
-	msgBadHost        = "known-hosts: invalid host %q\n"
+	msgBadHost        = "known-hosts: invalid host %q: %v\n"
 )

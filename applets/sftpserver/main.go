@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"sshbox/internal/help"
 	"strconv"
 	"strings"
 	"syscall"
@@ -33,8 +34,12 @@ func (stdio) Close() error {
 // Main runs the sftp-server applet with args[0] the applet name; it
 // returns the exit status. Its flags are OpenSSH sftp-server's.
 func Main(args []string) int {
+	if help.Asked(args[1:], true) {
+		help.Print(os.Stderr, usageText)
+		return 1
+	}
 	var startDir, umask string
-	var readOnly, logStderr, version, help bool
+	var readOnly, logStderr, version, wantHelp bool
 	app := &cli.App{
 		Name:                   "sftp-server",
 		HideHelp:               true,
@@ -49,7 +54,7 @@ func Main(args []string) int {
 			&cli.StringFlag{Name: "f"},
 			&cli.StringFlag{Name: "l"},
 			&cli.StringFlag{Name: "u", Destination: &umask},
-			&cli.BoolFlag{Name: "h", Destination: &help},
+			&cli.BoolFlag{Name: "h", Destination: &wantHelp},
 			&cli.BoolFlag{Name: "V", Destination: &version},
 			// Accepted for compatibility with OpenSSH's command lines.
 			&cli.StringFlag{Name: "P"},
@@ -65,12 +70,13 @@ func Main(args []string) int {
 		OnUsageError: func(ctx *cli.Context, err error, _ bool) error { return err },
 	}
 	if err := app.Run(args); err != nil {
-		fmt.Fprintf(os.Stderr, "sftp-server: %v\n%s\n", err, usageText)
+		fmt.Fprintf(os.Stderr, "sftp-server: %s\n%s\n", help.Getopt(err), usageText)
 		return 1
 	}
-	if help {
-		fmt.Fprintln(os.Stderr, usageText)
-		return 0
+	if wantHelp {
+		// OpenSSH's sftp-server answers -h with its usage and status 1.
+		help.Print(os.Stderr, usageText)
+		return 1
 	}
 	if version {
 		fmt.Fprintln(os.Stderr, sshcore.VersionLine())

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sshbox/internal/errtext"
+	"sshbox/internal/help"
 	"strconv"
 	"strings"
 
@@ -21,6 +24,10 @@ import (
 // Main runs the ssh applet with args[0] the applet name; it returns the exit
 // status.
 func Main(args []string) int {
+	if help.Asked(args[1:], true) {
+		help.Print(os.Stderr, usage)
+		return 255
+	}
 	optArgs, before, dest, command, err := splitArgsAt(args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)
@@ -146,6 +153,11 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 		lines = append(lines, "ControlMaster yes")
 	}
 	for _, f := range ctx.StringSlice("i") {
+		// OpenSSH's warning for -i (not for IdentityFile lines): the
+		// file named on the command line is not there to offer.
+		if _, err := os.Stat(expandTilde(f)); err != nil {
+			fmt.Fprintf(os.Stderr, msgIdentityNotAccessible, f, errtext.Reason(err))
+		}
 		lines = append(lines, "IdentityFile "+quoteValue(f))
 	}
 	for _, flag := range []string{"L", "R"} {
@@ -335,4 +347,15 @@ func query(kind string) int {
 	}
 	fmt.Fprintf(os.Stderr, msgBadQuery+"\n", kind)
 	return 255
+}
+
+// expandTilde turns a leading ~/ into the home directory, for a -i path
+// the shell did not expand (quoted).
+func expandTilde(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return p
 }

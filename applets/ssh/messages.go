@@ -46,4 +46,6 @@ const (
 	msgTerminateRefused = "Master refused termination request: %v"
 	msgStopRefused      = "Master refused stop listening request: %v"
 	msgCancelRefused    = "Master refused cancel forwarding request: %v"
+
+	msgIdentityNotAccessible = "Warning: Identity file %s not accessible: %s.\n"
 )

@@ -16,11 +16,16 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
 
+	"sshbox/internal/help"
 	"sshbox/sshcore/keys"
 )
 
 // Main runs ssh-add with argv and returns its exit status.
 func Main(args []string) int {
+	if help.Asked(args[1:], false) { // -h is a destination constraint
+		help.Print(os.Stderr, msgUsage)
+		return 1
+	}
 	return run(args[1:], os.Stdin, os.Stdout, os.Stderr)
 }
 

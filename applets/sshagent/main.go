@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"sshbox/internal/help"
 	"sshbox/sshcore/agent"
 )
 
@@ -38,6 +39,10 @@ func Main(args []string) int {
 			os.Unsetenv(v)
 		}
 		return runDaemon(args[1:], path, dir, watch)
+	}
+	if help.Asked(args[1:], true) {
+		help.Print(os.Stderr, msgUsage)
+		return 1
 	}
 	return run(args[1:], os.Stdout, os.Stderr)
 }

@@ -27,6 +27,9 @@ const listenFDsEnv = "SSHBOX_SSHD_LISTEN_FDS"
 func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 	log := srv.Log
 	ls, err := inheritedListeners()
+	if err == nil && ls == nil {
+		ls, err = systemdListeners()
+	}
 	if err != nil {
 		log.Errorf("%v", err)
 		return 255
@@ -39,14 +42,13 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 		}
 		if ls, err = server.Listen(addrs, log); err != nil {
 			log.Errorf("%v", err)
-			if !f.stderr {
-				fmt.Fprintln(os.Stderr, err)
-			}
 			return 255
 		}
 	}
+	// From here on sshd is the daemon: errors go to its log only.
+	log.CopyErrorsTo(nil)
 	if !f.foreground {
-		return detach(ls)
+		return detach(ls, f.argv)
 	}
 	pidFile := global.PidFile
 	if pidFile != "" && !strings.EqualFold(pidFile, "none") {
@@ -55,10 +57,15 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 		if err := atomicfile.WriteFile(pidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
 			log.Debugf(msgPidFile, pidFile, err)
 			pidFile = ""
-		} else {
-			defer os.Remove(pidFile)
 		}
 	}
+	removePidFile := func() {
+		if pidFile != "" {
+			os.Remove(pidFile)
+			pidFile = ""
+		}
+	}
+	defer removePidFile()
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT, syscall.SIGUSR1)
 	defer signal.Stop(sigs)
@@ -66,41 +73,77 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 	for _, l := range ls {
 		go func() { served <- srv.Serve(l) }()
 	}
+	notify(fmt.Sprintf("READY=1\nMAINPID=%d", os.Getpid()))
+	// After a first SIGTERM: listening stopped, sessions finishing.
+	// drained closes when the last connection has ended.
+	terminating, serving := false, len(ls)
+	var drained chan struct{}
 	for {
 		select {
 		case err := <-served:
+			serving--
 			if err != nil && err != server.ErrServerClosed {
 				log.Errorf("%v", err)
 				srv.Shutdown()
 				return 255
 			}
+			if terminating && serving == 0 {
+				drained = make(chan struct{})
+				go func() { srv.Wait(); close(drained) }()
+			}
+		case <-drained:
+			return 0
 		case sig := <-sigs:
-			switch sig {
-			case syscall.SIGHUP:
-				log.Infof(msgConfigReload)
-				cfg, err := loadConfig(f)
-				if err == nil {
-					_, err = cfg.For(configfmt.MatchConn{})
-				}
-				if err != nil {
-					log.Errorf(msgReloadFailed, err)
-					continue
-				}
-				if o, err := cfg.For(configfmt.MatchConn{}); err == nil && f.debug == 0 && !f.quiet {
-					if lv, err := loglevel.Parse(o.LogLevel); err == nil {
-						log.SetLevel(lv)
-					}
-				}
-				srv.Reload(cfg.For)
-			case syscall.SIGUSR1:
+			switch {
+			case sig == syscall.SIGHUP && !terminating:
+				notify("RELOADING=1")
+				reload(f, srv)
+				notify("READY=1")
+			case sig == syscall.SIGUSR1:
 				srv.LogStatus()
-			default:
+			case sig == syscall.SIGTERM && !terminating:
+				// As OpenSSH's listener exits and leaves its sessions
+				// running: stop listening at once (a new sshd may bind
+				// the port now), drop the pid file, and let the open
+				// connections finish. A second signal ends them.
 				log.Infof(msgTerminating, sig.(syscall.Signal))
+				notify("STOPPING=1")
+				terminating = true
+				srv.Close()
+				removePidFile()
+			case sig == syscall.SIGHUP:
+				// Reloading a daemon that is on its way out means nothing.
+			default:
+				if !terminating {
+					log.Infof(msgTerminating, sig.(syscall.Signal))
+					notify("STOPPING=1")
+				}
 				srv.Shutdown()
 				return 0
 			}
 		}
 	}
+}
+
+// reload is SIGHUP: read the configuration again for new connections; a
+// configuration that does not load leaves the old one in force.
+func reload(f *flags, srv *server.Server) {
+	log := srv.Log
+	log.Infof(msgConfigReload)
+	cfg, err := loadConfig(f)
+	if err == nil {
+		_, err = cfg.For(configfmt.MatchConn{})
+	}
+	if err != nil {
+		log.Errorf(msgReloadFailed, err)
+		return
+	}
+	if o, err := cfg.For(configfmt.MatchConn{}); err == nil && f.debug == 0 && !f.quiet {
+		if lv, err := loglevel.Parse(o.LogLevel); err == nil {
+			log.SetLevel(lv)
+		}
+	}
+	srv.Reload(cfg.For)
 }
 
 // inheritedListeners returns the sockets a detaching parent handed over,
@@ -131,7 +174,7 @@ func inheritedListeners() ([]net.Listener, error) {
 // detach starts sshd again with -D added, in its own session with its
 // standard descriptors on /dev/null and the listening sockets from
 // descriptor 3 on, and leaves.
-func detach(ls []net.Listener) int {
+func detach(ls []net.Listener, argv []string) int {
 	exe, err := os.Executable()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
@@ -143,10 +186,9 @@ func detach(ls []net.Listener) int {
 		return 255
 	}
 	defer null.Close()
-	args := append([]string{"sshd", "-D"}, os.Args[1:]...)
-	if len(os.Args) > 1 && os.Args[1] == "sshd" {
-		args = append([]string{"sshd", "-D"}, os.Args[2:]...)
-	}
+	// argv, not os.Args: under another applet's name (dropbear) the
+	// process's own command line is not sshd's.
+	args := append([]string{"sshd", "-D"}, argv...)
 	cmd := &exec.Cmd{Path: exe, Args: args, Stdin: null, Stdout: null, Stderr: null,
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 		Env:         append(os.Environ(), fmt.Sprintf("%s=%d", listenFDsEnv, len(ls)))}

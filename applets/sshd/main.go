@@ -3,9 +3,13 @@
 package sshd
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"sshbox/internal/errtext"
+	"sshbox/internal/help"
+	"strconv"
 
 	"github.com/urfave/cli/v2"
 
@@ -33,6 +37,9 @@ type flags struct {
 	connSpec    string
 	inetd       bool
 	quiet       bool
+	// argv is the command line after the applet name, which the
+	// detaching daemon passes on to its background self.
+	argv []string
 }
 
 // Main runs the sshd applet with args[0] the applet name; it returns the
@@ -43,7 +50,11 @@ func Main(args []string) int {
 		// ChrootDirectory (sshcore/server/chroot.go).
 		return server.RunChrootChild(args[2:], sftpserver.Main)
 	}
-	var f flags
+	if help.Asked(args[1:], false) {
+		help.Print(os.Stderr, usageText)
+		return 1
+	}
+	f := flags{argv: args[1:]}
 	var version bool
 	app := &cli.App{
 		Name:                      "sshd",
@@ -59,7 +70,7 @@ func Main(args []string) int {
 			&cli.BoolFlag{Name: "e", Destination: &f.stderr},
 			&cli.StringFlag{Name: "E", Destination: &f.logFile},
 			&cli.BoolFlag{Name: "d", Count: &f.debug},
-			&cli.IntSliceFlag{Name: "p"},
+			&cli.StringSliceFlag{Name: "p"},
 			&cli.StringSliceFlag{Name: "h"},
 			&cli.StringSliceFlag{Name: "o"},
 			&cli.BoolFlag{Name: "t", Destination: &f.test},
@@ -76,7 +87,13 @@ func Main(args []string) int {
 				return fmt.Errorf("extra argument %s", ctx.Args().First())
 			}
 			f.configGiven = ctx.IsSet("f")
-			f.ports = ctx.IntSlice("p")
+			for _, v := range ctx.StringSlice("p") {
+				p, err := strconv.Atoi(v)
+				if err != nil || p <= 0 || p > 65535 {
+					return errBadPort
+				}
+				f.ports = append(f.ports, p)
+			}
 			f.options = ctx.StringSlice("o")
 			// -h is a HostKey line that comes before the file's, which
 			// also replaces the default keys (OpenSSH's servconf does the
@@ -95,19 +112,16 @@ func Main(args []string) int {
 		OnUsageError: func(ctx *cli.Context, err error, _ bool) error { return err },
 	}
 	cli.OsExiter = func(int) {}
-	if err := app.Run(args); err != nil {
-		fmt.Fprintf(os.Stderr, "sshd: %v\n%s\n", err, usageText)
+	if err := app.Run(args); err == errBadPort {
+		fmt.Fprintln(os.Stderr, msgBadPort)
+		return 1
+	} else if err != nil {
+		fmt.Fprintf(os.Stderr, "sshd: %s\n%s\n", help.Getopt(err), usageText)
 		return 1
 	}
 	if version {
 		fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 		return 0
-	}
-	for _, p := range f.ports {
-		if p <= 0 || p > 65535 {
-			fmt.Fprintln(os.Stderr, msgBadPort)
-			return 1
-		}
 	}
 	if f.debug > 0 {
 		f.foreground, f.stderr = true, true
@@ -134,15 +148,17 @@ func run(f *flags) int {
 		fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
 		return 255
 	}
+	if !f.stderr && !f.inetd {
+		// As OpenSSH, whoever started sshd sees its errors until it
+		// detaches (daemon stops the copy).
+		log.CopyErrorsTo(os.Stderr)
+	}
 	for _, w := range cfg.src.Warnings {
 		log.Infof("%s", w)
 	}
 	keys, err := server.HostKeys(global.HostKeys, log.Errorf)
 	if err != nil {
 		log.Errorf("%v", err)
-		if !f.stderr {
-			fmt.Fprintln(os.Stderr, err)
-		}
 		return 1
 	}
 	keys = server.AddHostCertificates(keys, global.HostCertificates, log.Errorf)
@@ -181,8 +197,15 @@ func loadConfig(f *flags) (*cmdlineConfig, error) {
 	path := f.configFile
 	if _, err := os.Stat(path); os.IsNotExist(err) && !f.configGiven {
 		path = os.DevNull
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %s", path, errtext.Reason(err))
 	}
 	sc, err := configfmt.LoadServer(path, f.options)
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		// An unreadable file (or Include): the file, then the reason.
+		return nil, fmt.Errorf("%s: %s", pe.Path, errtext.Reason(err))
+	}
 	if err != nil {
 		return nil, err
 	}

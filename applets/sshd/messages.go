@@ -1,7 +1,13 @@
 package sshd
 
+import "errors"
+
 // Texts the sshd applet prints itself; the daemon's log lines live in
 // sshcore/server/messages.go.
+
+// errBadPort is a -p value that is no port number.
+var errBadPort = errors.New(msgBadPort)
+
 const (
 	usageText = `usage: sshd [-46DdeiqTtV] [-C connection_spec] [-E log_file] [-f config_file]
             [-h host_key_file] [-o option] [-p port]`
@@ -11,4 +17,6 @@ const (
 	msgConfigReload = "Received SIGHUP; re-reading configuration."
 	msgReloadFailed = "Configuration reload failed, keeping the old one: %v"
 	msgTerminating  = "Received signal %d; terminating."
+	msgListenFDs    = "LISTEN_FDS=%q is not a count of sockets"
+	msgListenFD     = "socket %d from the service manager: %v"
 )

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sshbox/internal/errtext"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -54,7 +55,7 @@ func (o *opts) loadPrivate(path, prompt, failFmt string) (*keys.PrivateKey, []by
 	case keys.IsNotExist(err):
 		fmt.Fprintf(o.stderr, msgNoFile, path)
 	default:
-		fmt.Fprintf(o.stderr, failFmt, path, err)
+		fmt.Fprintf(o.stderr, failFmt, path, errtext.Reason(err))
 	}
 	return nil, nil, false
 }
@@ -72,7 +73,7 @@ func (o *opts) fingerprint() int {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		fmt.Fprintf(o.stderr, "ssh-keygen: "+msgNoFile, path)
+		fmt.Fprintf(o.stderr, "ssh-keygen: %s: %s\n", path, errtext.Reason(err))
 		return 255
 	}
 	type found struct {
@@ -81,7 +82,12 @@ func (o *opts) fingerprint() int {
 	}
 	var list []found
 	first, _, _ := strings.Cut(strings.TrimSpace(string(data)), "\n")
-	if strings.Contains(first, "PRIVATE KEY") || strings.Contains(first, "---- BEGIN SSH2") {
+	if keys.LooksDropbear(data) {
+		// Dropbear's key files carry no comment and have no .pub beside.
+		if k, err := keys.ParseDropbear(data); err == nil {
+			list = append(list, found{k.PublicKey(), "no comment"})
+		}
+	} else if strings.Contains(first, "PRIVATE KEY") || strings.Contains(first, "---- BEGIN SSH2") {
 		k, c, err := keys.LoadPublicFile(path)
 		if pk, pc, perr := keys.ParsePublic(readOrEmpty(path + ".pub")); perr == nil {
 			// OpenSSH takes the .pub's comment, or the .pub's name.
@@ -134,14 +140,15 @@ func (o *opts) formatOrDefault() (string, bool) {
 	switch f := strings.ToUpper(o.format); f {
 	case "", "RFC4716", "SSH2":
 		return "RFC4716", true
-	case "PKCS8", "PEM":
+	case "PKCS8", "PEM", "DROPBEAR":
 		return f, true
 	}
 	fmt.Fprintf(o.stderr, msgBadFormat, o.format)
 	return "", false
 }
 
-// exportKey is -e: the public key in RFC 4716, PKCS8 or PEM form.
+// exportKey is -e: the public key in RFC 4716, PKCS8 or PEM form, or
+// with -m dropbear the private key in Dropbear's form.
 func (o *opts) exportKey() int {
 	format, ok := o.formatOrDefault()
 	if !ok {
@@ -150,6 +157,9 @@ func (o *opts) exportKey() int {
 	path, ok := o.keyFile("Enter file in which the key is")
 	if !ok {
 		return 1
+	}
+	if format == "DROPBEAR" {
+		return o.exportDropbear(path)
 	}
 	k, _, err := keys.LoadPublicFile(path)
 	if err != nil && !keys.IsNotExist(err) {
@@ -189,9 +199,12 @@ func (o *opts) importPublic() int {
 	if !ok {
 		return 1
 	}
+	if format == "DROPBEAR" {
+		return o.importDropbear(path)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgNoFile, path)
+		fmt.Fprintf(o.stderr, "%s: %s\n", path, errtext.Reason(err))
 		return 255
 	}
 	if format == "RFC4716" && keys.IsSSHComPrivate(data) {
@@ -218,6 +231,50 @@ func (o *opts) importPublic() int {
 	return 0
 }
 
+// exportDropbear is -e -m dropbear: a private key (any form sshbox reads)
+// written to stdout in Dropbear's binary form, as dropbearconvert does.
+// Dropbear keys are never encrypted, so neither is the output.
+func (o *opts) exportDropbear(path string) int {
+	k, _, ok := o.loadPrivate(path, msgPass, msgLoadKey)
+	if !ok {
+		return 255
+	}
+	b, err := keys.MarshalDropbear(k.Key)
+	if err != nil {
+		fmt.Fprintf(o.stderr, msgConvertFailed, path, err)
+		return 255
+	}
+	o.stdout.Write(b)
+	return 0
+}
+
+// importDropbear is -i -m dropbear: a Dropbear private key printed in
+// OpenSSH's private key form (unencrypted, as Dropbear's was; -N adds a
+// passphrase).
+func (o *opts) importDropbear(path string) int {
+	k, err := keys.LoadDropbearFile(path)
+	var perm *keys.PermissionError
+	switch {
+	case errors.As(err, &perm):
+		fmt.Fprintln(o.stderr, perm.Error())
+		fmt.Fprintf(o.stderr, msgLoadKey, path, msgBadPerms)
+		return 255
+	case keys.IsNotExist(err):
+		fmt.Fprintf(o.stderr, msgNoFile, path)
+		return 255
+	case err != nil:
+		fmt.Fprintf(o.stderr, "%v\n", err)
+		return 255
+	}
+	b, err := keys.MarshalOpenSSH(k.Key, o.comment, []byte(o.newPass))
+	if err != nil {
+		fmt.Fprintf(o.stderr, msgConvertFailed, path, err)
+		return 255
+	}
+	o.stdout.Write(b)
+	return 0
+}
+
 // changePassphrase is -p: re-encrypt with -N (or the asked) passphrase.
 func (o *opts) changePassphrase() int {
 	path, ok := o.keyFile("Enter file in which the key is")
@@ -234,7 +291,7 @@ func (o *opts) changePassphrase() int {
 		return 1
 	}
 	if err := keys.SavePrivate(path, k, pass); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+		fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
 		return 255
 	}
 	fmt.Fprint(o.stdout, msgSavedNewPass)
@@ -268,11 +325,11 @@ func (o *opts) changeKeyComment() int {
 	}
 	k.Comment = comment
 	if err := keys.SavePrivate(path, k, pass); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+		fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
 		return 255
 	}
 	if err := keys.SavePublic(path+".pub", k.PublicKey(), comment); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", err)
+		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", errtext.Reason(err))
 		return 255
 	}
 	fmt.Fprintf(o.stdout, msgCommentApplied, comment)

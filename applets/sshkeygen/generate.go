@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"sshbox/internal/errtext"
 	"strconv"
 	"strings"
 
@@ -77,8 +78,12 @@ func (o *opts) generate() int {
 		if line != "" {
 			path = line
 		}
-		dir := filepath.Dir(def)
-		if _, err := os.Stat(dir); os.IsNotExist(err) && strings.HasPrefix(path, dir+"/") {
+	}
+	// As OpenSSH's hostfile_create_user_ssh_dir: a key file inside a
+	// missing ~/.ssh creates it, whether named by -f or asked for.
+	dir := filepath.Join(homeDir(), ".ssh")
+	if abs, err := filepath.Abs(path); err == nil && strings.HasPrefix(abs, dir+"/") {
+		if _, err := os.Stat(dir); os.IsNotExist(err) {
 			if err := os.Mkdir(dir, 0o700); err == nil && !o.quiet {
 				fmt.Fprintf(o.stdout, msgCreatedDir, dir)
 			}
@@ -97,7 +102,7 @@ func (o *opts) generate() int {
 	}
 	pk := &keys.PrivateKey{Key: k, Comment: comment}
 	if err := keys.SavePrivate(path, pk, pass); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+		fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
 		return 255
 	}
 	if !o.quiet {
@@ -105,7 +110,7 @@ func (o *opts) generate() int {
 	}
 	pub := pk.PublicKey()
 	if err := keys.SavePublic(path+".pub", pub, comment); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", err)
+		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", errtext.Reason(err))
 		return 255
 	}
 	if !o.quiet {
@@ -160,11 +165,11 @@ func (o *opts) generateHostKeys() int {
 		}
 		pk := &keys.PrivateKey{Key: k, Comment: defaultComment()}
 		if err := keys.SavePrivate(path, pk, nil); err != nil {
-			fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
+			fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
 			return 1
 		}
 		if err := keys.SavePublic(path+".pub", pk.PublicKey(), pk.Comment); err != nil {
-			fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", err)
+			fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", errtext.Reason(err))
 			return 1
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sshbox/internal/help"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -119,6 +120,10 @@ func Main(args []string) int {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if help.Asked(args[1:], false) {
+		help.Print(stderr, usageText)
+		return 1
+	}
 	argv, err := expand(args[1:])
 	if err != nil {
 		fmt.Fprintf(stderr, "ssh-keygen: %v\n", err)

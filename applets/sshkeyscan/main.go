@@ -16,11 +16,16 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/internal/help"
 	kh "sshbox/sshcore/knownhosts"
 )
 
 // Main runs ssh-keyscan with argv and returns its exit status.
 func Main(args []string) int {
+	if help.Asked(args[1:], true) {
+		help.Print(os.Stderr, msgUsage)
+		return 1
+	}
 	return run(args[1:], os.Stdin, os.Stdout, os.Stderr)
 }
 

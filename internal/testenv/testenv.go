@@ -242,7 +242,16 @@ type Proc struct {
 // process group is killed and reaped at cleanup.
 func Start(t testing.TB, name string, args ...string) *Proc {
 	t.Helper()
+	return StartEnv(t, nil, name, args...)
+}
+
+// StartEnv is Start with variables added to the environment.
+func StartEnv(t testing.TB, env []string, name string, args ...string) *Proc {
+	t.Helper()
 	p := &Proc{Cmd: exec.Command(name, args...), done: make(chan struct{})}
+	if env != nil {
+		p.Cmd.Env = append(os.Environ(), env...)
+	}
 	p.Cmd.Stdout = &p.Stdout
 	p.Cmd.Stderr = &p.Stderr
 	p.Cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -70,6 +70,7 @@ func (a *authState) next(ctx *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 		log.Debug1("kex: host key algorithm: %s", algs.HostKey)
 		log.Debug1("kex: server->client cipher: %s MAC: %s compression: none", algs.Read.Cipher, macName(algs.Read))
 		log.Debug1("kex: client->server cipher: %s MAC: %s compression: none", algs.Write.Cipher, macName(algs.Write))
+		logChosen(log, algs)
 	}
 	log.Debug1("Authentications that can continue: %s", strings.Join(ctx.AllowedMethods, ","))
 	for _, m := range a.order {
@@ -78,6 +79,9 @@ func (a *authState) next(ctx *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 		}
 		if a.current != m {
 			a.current = m
+			log.Debug3("authmethod_lookup %s", m)
+			log.Debug3("remaining preferred: %s", strings.Join(a.order[slices.Index(a.order, m)+1:], ","))
+			log.Debug3("authmethod_is_enabled %s", m)
 			log.Debug1("Next authentication method: %s", m)
 		}
 		var am ssh.AuthMethod
@@ -119,6 +123,7 @@ func (a *authState) nextKey() ssh.AuthMethod {
 		a.nextID++
 		a.c.Log.Debug1("Offering public key: %s %s %s%s", id.name, keyTypeName(id.signer.PublicKey()),
 			ssh.FingerprintSHA256(id.signer.PublicKey()), id.origin)
+		a.c.Log.Debug2("we sent a publickey packet, wait for reply")
 		return ssh.PublicKeys(id.signer)
 	}
 	return nil

@@ -234,6 +234,7 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		return nil, err
 	}
 	c.Log.Debug1("Local version string %s", sshcore.ProtocolVersion)
+	c.logProposal(cfg)
 	if o.ConnectTimeout > 0 {
 		// ConnectTimeout covers the version exchange too, as in OpenSSH;
 		// not the user's time at a prompt, so the deadline is lifted once

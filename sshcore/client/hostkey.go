@@ -79,6 +79,9 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 		h.onFirst()
 	}
 	log.Debug1("Server host key: %s %s", key.Type(), ssh.FingerprintSHA256(key))
+	for _, f := range h.knownHostsFiles() {
+		log.Debug3("hostkeys_foreach: reading file \"%s\"", f)
+	}
 	db, err := knownhosts.Open(h.knownHostsFiles()...)
 	if err != nil {
 		log.Error("%v", err)
@@ -111,6 +114,7 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 	case knownhosts.Known:
 		log.Debug1("Host '%s' is known and matches the %s host key.", h.pattern(), keyTypeName(key))
 		if res.Entry != nil {
+			log.Debug3("record_hostkey: found key type %s in file %s:%d", keyTypeName(key), res.Entry.File, res.Entry.Line)
 			log.Debug1("Found key in %s:%d", res.Entry.File, res.Entry.Line)
 		}
 		h.checkIP(db, key)

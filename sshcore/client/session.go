@@ -155,6 +155,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 		if cw, ch, err := term.GetSize(stdinFd); err == nil {
 			w, h = cw, ch
 		}
+		log.Debug2("channel 0: request pty-req confirm 1")
 		if err := s.RequestPty(termName, h, w, terminalModes(stdinFd)); err != nil {
 			log.Error("%s", msgPtyFailed)
 			tty = false
@@ -193,9 +194,11 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 
 	switch {
 	case command == "":
+		log.Debug2("channel 0: request shell confirm 1")
 		err = s.Shell()
 	default:
 		log.Debug1("Sending command: %s", command)
+		log.Debug2("channel 0: request exec confirm 1")
 		err = s.Start(command)
 	}
 	if err != nil {

@@ -39,6 +39,7 @@ func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 		status <- code
 	}()
 	log.Debug1("Sending subsystem: %s", name)
+	log.Debug2("channel 0: request subsystem confirm 1")
 	ok, err := ch.SendRequest("subsystem", true, ssh.Marshal(struct{ Name string }{name}))
 	if err != nil || !ok {
 		log.Fatal("%s", msgSubsystemFailed)

@@ -58,10 +58,14 @@ func (k *PrivateKey) PublicKey() ssh.PublicKey {
 	return p
 }
 
-// ParsePrivate decodes a private key in OpenSSH, PEM or PKCS#8 form.
+// ParsePrivate decodes a private key in OpenSSH, PEM, PKCS#8 or
+// Dropbear's form.
 func ParsePrivate(data []byte, pass PassphraseFunc) (*PrivateKey, error) {
 	block, _ := pem.Decode(data)
 	if block == nil {
+		if LooksDropbear(data) {
+			return ParseDropbear(data)
+		}
 		return nil, ErrInvalidFormat
 	}
 	switch block.Type {

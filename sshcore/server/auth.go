@@ -105,8 +105,16 @@ func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
 	c.mu.Lock()
 	c.authUser = meta.User()
 	c.mu.Unlock()
-	if err != nil && method != "none" {
-		c.srv.log().Debugf(msgAuthFailedDebug, method, meta.User(), err)
+	log := c.srv.log()
+	log.Debugf(msgUserauthRequest, meta.User(), method)
+	log.Debug2f(msgUserauthTry, method)
+	switch {
+	case err == nil:
+		log.Debugf(msgAuthResultDebug, method, meta.User(), "accepted")
+	case method == "none":
+		log.Debugf(msgAuthResultDebug, method, meta.User(), "failed")
+	default:
+		log.Debugf(msgAuthFailedDebug, method, meta.User(), err)
 	}
 }
 

@@ -129,6 +129,7 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 		}
 	}()
 	for req := range reqs {
+		c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
 		switch req.Type {
 		case "tcpip-forward":
 			var m tcpipForwardMsg
@@ -280,4 +281,12 @@ func (c *conn) acceptIntoChannels(l net.Listener, chanType string, payload func(
 			pipe(ch, lc, c.gone)
 		}()
 	}
+}
+
+// boolInt prints want-reply as OpenSSH's debug line does (0 or 1).
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sshbox/internal/errtext"
 
 	"golang.org/x/crypto/ssh"
 
@@ -45,8 +47,20 @@ func LoadHostKey(path string) (ssh.Signer, error) {
 		return nil, err
 	}
 	s, err := ssh.ParsePrivateKey(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+	var missing *ssh.PassphraseMissingError
+	switch {
+	case errors.As(err, &missing):
+		return nil, errors.New("passphrase-protected host keys are not supported")
+	case err != nil && keys.LooksDropbear(data):
+		// /etc/dropbear/dropbear_*_host_key: served as it is, so that a
+		// host that used to run Dropbear keeps its identity.
+		k, derr := keys.ParseDropbear(data)
+		if derr != nil {
+			return nil, derr
+		}
+		return k.Signer()
+	case err != nil:
+		return nil, keys.ErrInvalidFormat
 	}
 	return s, nil
 }
@@ -86,7 +100,7 @@ func HostKeys(configured []string, logf func(format string, args ...any)) ([]ssh
 		k, err := LoadHostKey(p)
 		if err != nil {
 			if !os.IsNotExist(err) || len(configured) > 0 {
-				logf(msgHostKeyLoad, p, err)
+				logf(msgHostKeyLoad, p, errtext.Reason(err))
 			}
 			return false
 		}
@@ -107,7 +121,7 @@ func HostKeys(configured []string, logf func(format string, args ...any)) ([]ssh
 		if !haveEd {
 			k, err := generateDefault(logf)
 			if err != nil {
-				logf(msgHostKeyLoad, "ed25519", err)
+				logf(msgHostKeyLoad, "ed25519", errtext.Reason(err))
 			} else {
 				keys = append(keys, k)
 			}
@@ -138,9 +152,11 @@ func generateDefault(logf func(string, ...any)) (ssh.Signer, error) {
 	if os.Geteuid() == 0 {
 		if _, err := os.Stat(p); os.IsNotExist(err) {
 			logf(msgHostKeyGen, "ED25519", p)
-			if k, err := GenerateHostKey(p); err == nil {
+			k, err := GenerateHostKey(p)
+			if err == nil {
 				return k, nil
 			}
+			logf(msgHostKeyLoad, p, errtext.Reason(err))
 		}
 	}
 	dir, err := StateDir()

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net"
+	"sshbox/internal/errtext"
 	"strconv"
 	"strings"
 
@@ -75,7 +76,7 @@ func Listen(addrs []string, log *Logger) ([]net.Listener, error) {
 		l, err := net.Listen(network, a)
 		p, _ := strconv.Atoi(port)
 		if err != nil {
-			log.Errorf(msgBindFailed, p, host, err)
+			log.Errorf(msgBindFailed, p, host, errtext.Reason(err))
 			continue
 		}
 		log.Infof(msgListening, host, p)

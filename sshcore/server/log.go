@@ -18,6 +18,10 @@ type Logger struct {
 	level  loglevel.Level
 	w      io.Writer
 	syslog *syslog.Writer
+	// errCopy also gets the error lines: stderr while sshd has not yet
+	// detached, so that a key it cannot load or a port it cannot bind is
+	// seen by whoever started it, whatever the log's destination.
+	errCopy io.Writer
 }
 
 // NewLogger logs lines at or above level to w, one per line.
@@ -55,6 +59,17 @@ func NewSyslogLogger(facility string, level loglevel.Level) (*Logger, error) {
 	return &Logger{syslog: w, level: level}, nil
 }
 
+// CopyErrorsTo makes error lines go to w as well as to the log, until
+// called with nil.
+func (l *Logger) CopyErrorsTo(w io.Writer) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	l.errCopy = w
+	l.mu.Unlock()
+}
+
 // SetLevel changes the level (SIGHUP re-reads LogLevel).
 func (l *Logger) SetLevel(level loglevel.Level) {
 	if l == nil {
@@ -75,6 +90,9 @@ func (l *Logger) logf(level loglevel.Level, format string, args ...any) {
 		return
 	}
 	msg := vis(strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
+	if level <= loglevel.Error && l.errCopy != nil && l.errCopy != l.w {
+		io.WriteString(l.errCopy, msg+"\n")
+	}
 	if level >= loglevel.Debug1 {
 		msg = fmt.Sprintf("debug%d: %s", level-loglevel.Debug1+1, msg)
 	}
@@ -126,3 +144,5 @@ func (l *Logger) Errorf(format string, args ...any)   { l.logf(loglevel.Error, f
 func (l *Logger) Infof(format string, args ...any)    { l.logf(loglevel.Info, format, args...) }
 func (l *Logger) Verbosef(format string, args ...any) { l.logf(loglevel.Verbose, format, args...) }
 func (l *Logger) Debugf(format string, args ...any)   { l.logf(loglevel.Debug1, format, args...) }
+func (l *Logger) Debug2f(format string, args ...any)  { l.logf(loglevel.Debug2, format, args...) }
+func (l *Logger) Debug3f(format string, args ...any)  { l.logf(loglevel.Debug3, format, args...) }

@@ -161,6 +161,11 @@ func (s *Server) Shutdown() {
 	s.wg.Wait()
 }
 
+// Wait waits until every connection served by Serve has ended. Call it
+// after Close and after every Serve has returned (what sshd does on
+// SIGTERM: stop listening, then let the sessions finish).
+func (s *Server) Wait() { s.wg.Wait() }
+
 // LogStatus writes the number of goroutines and open connections to the
 // log (sshd does this on SIGUSR1, so leaks can be watched from outside).
 func (s *Server) LogStatus() {

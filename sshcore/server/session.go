@@ -65,6 +65,7 @@ func (c *conn) closeSession() {
 }
 
 func (c *conn) handleChannel(nch ssh.NewChannel) {
+	c.srv.log().Debugf(msgChannelOpen, nch.ChannelType())
 	switch nch.ChannelType() {
 	case "session":
 		if !c.openSession() {
@@ -95,7 +96,9 @@ func (c *conn) handleChannel(nch ssh.NewChannel) {
 
 func (s *session) serve(reqs <-chan *ssh.Request) {
 	for req := range reqs {
+		s.c.srv.log().Debugf(msgChannelRequest, req.Type)
 		ok, then := s.handle(req)
+		s.c.srv.log().Debug2f(msgChannelReply, req.Type, map[bool]string{true: "success", false: "failure"}[ok])
 		if req.WantReply {
 			req.Reply(ok, nil)
 		}

@@ -1,0 +1,52 @@
+package dropbear
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestServerArgsTranslation(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	got, code := serverArgs([]string{"-RFE", "-p2222", "-p", "127.0.0.1:22", "-w", "-s", "-jk", "-T3", "-K", "300", "-c", "echo hi", "-r", key})
+	if got == nil {
+		t.Fatalf("refused, code %d", code)
+	}
+	line := strings.Join(got, " ")
+	for _, want := range []string{"-f /dev/null", "-D", "-e", "-o ListenAddress=127.0.0.1:22", "-o ListenAddress=0.0.0.0:2222",
+		"-o ListenAddress=[::]:2222", "-o PermitRootLogin=no", "-o PasswordAuthentication=no", "-o AllowTcpForwarding=no",
+		"-o MaxAuthTries=3", "-o ClientAliveInterval=300", "-h " + key, "-o PidFile=/var/run/dropbear.pid"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("%q lacks %q", line, want)
+		}
+	}
+	if !slices.Contains(got, "ForceCommand=echo hi") {
+		t.Errorf("-c lost its spaces: %q", got)
+	}
+}
+
+func TestClientArgsTranslation(t *testing.T) {
+	got, _ := clientArgs([]string{"-y", "-i", "k", "a@jump/2200,b@[::1]/22", "-p", "9", "ls", "-l"})
+	// -p after the host is still an option, as in dbclient.
+	want := []string{"ssh", "-i", "k", "-p", "9", "-o", "StrictHostKeyChecking=accept-new", "-J", "a@jump:2200", "-p", "22", "--", "b@[::1]", "ls", "-l"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestGetoptErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-x"}, "Unknown argument -x"},
+		{[]string{"-p"}, "Missing argument for -p"},
+		{[]string{"extra"}, "Invalid argument extra"},
+	} {
+		_, _, err := getopt(c.args, serverSpec, false)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q: %v, want %q", c.args, err, c.want)
+		}
+	}
+}

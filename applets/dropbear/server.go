@@ -1,0 +1,259 @@
+// Package dropbear holds the applets that answer to Dropbear's names
+// (dropbear, dropbearkey, dbclient): Dropbear's command lines translated
+// into the equivalent sshd, key and ssh invocations, so that an image
+// built around Dropbear (its init scripts, its host key files) runs
+// sshbox unchanged. No protocol code lives here.
+package dropbear
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sshbox/internal/help"
+	"strconv"
+	"strings"
+
+	"sshbox/applets/sshd"
+	"sshbox/sshcore"
+	"sshbox/sshcore/keys"
+)
+
+// serverSpec is Dropbear's server option string.
+const serverSpec = "b:r:RFeEmwG:sgBtT:jkac:p:P:iW:K:I:zV"
+
+// defaultHostKeys are Dropbear's host key files, in the order it offers
+// them (DSS left out: sshbox has no DSA).
+var defaultHostKeys = []string{
+	"/etc/dropbear/dropbear_rsa_host_key",
+	"/etc/dropbear/dropbear_ecdsa_host_key",
+	"/etc/dropbear/dropbear_ed25519_host_key",
+}
+
+const defaultPidFile = "/var/run/dropbear.pid"
+
+// dropbearHostKeyAlgorithms is what Dropbear offers, best first.
+const dropbearHostKeyAlgorithms = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
+
+// Main runs the dropbear applet with args[0] the applet name.
+func Main(args []string) int {
+	if help.Asked(args[1:], true) {
+		help.Print(os.Stderr, serverUsage)
+		return 1
+	}
+	argv, code := serverArgs(args[1:])
+	if argv == nil {
+		return code
+	}
+	return sshd.Main(argv)
+}
+
+// serverArgs translates a dropbear command line into sshd's. Dropbear
+// reads no configuration file, so neither does the translation: sshd gets
+// -f /dev/null and one -o per option. A nil result means exit with code.
+func serverArgs(args []string) ([]string, int) {
+	opts, _, err := getopt(args, serverSpec, false)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "dropbear: %v\n%s", err, serverUsage)
+		return nil, 1
+	}
+	out := []string{"sshd", "-f", os.DevNull}
+	set := func(kv string) { out = append(out, "-o", kv) }
+	var hostKeys, bare, addressed []string
+	create := false
+	pidFile := defaultPidFile
+	noLocal, noRemote, noRoot, noRootPassword := false, false, false, false
+	for _, o := range opts {
+		switch o.name {
+		case 'b':
+			set("Banner=" + o.value)
+		case 'r':
+			hostKeys = append(hostKeys, o.value)
+		case 'R':
+			create = true
+		case 'F':
+			out = append(out, "-D")
+		case 'E':
+			out = append(out, "-e")
+		case 'i':
+			out = append(out, "-i")
+		case 'm':
+			set("PrintMotd=no")
+		case 'w':
+			noRoot = true
+		case 'g':
+			noRootPassword = true
+		case 'G':
+			set("AllowGroups=" + o.value)
+		case 's':
+			set("PasswordAuthentication=no")
+			set("KbdInteractiveAuthentication=no")
+		case 'B':
+			set("PermitEmptyPasswords=yes")
+		case 't':
+			set("AuthenticationMethods=publickey,password")
+		case 'T':
+			n, err := strconv.Atoi(o.value)
+			if err != nil || n < 1 {
+				fmt.Fprintf(os.Stderr, msgBadNumber+"\n", "dropbear", "maximum authentication tries", o.value)
+				return nil, 1
+			}
+			set("MaxAuthTries=" + o.value)
+		case 'j':
+			noLocal = true
+		case 'k':
+			noRemote = true
+		case 'a':
+			set("GatewayPorts=yes")
+		case 'c':
+			set("ForceCommand=" + o.value)
+		case 'p':
+			if strings.Contains(o.value, ":") {
+				addressed = append(addressed, o.value)
+			} else {
+				bare = append(bare, o.value)
+			}
+		case 'P':
+			pidFile = o.value
+		case 'K':
+			if !nonNegative(o.value, "keepalive") {
+				return nil, 1
+			}
+			set("ClientAliveInterval=" + o.value)
+		case 'I':
+			if o.value != "0" {
+				fmt.Fprintf(os.Stderr, msgIdleTimeout+"\n", "dropbear", o.value)
+				return nil, 1
+			}
+		case 'W':
+			// A receive window size: a tuning knob with nothing to
+			// restrict; x/crypto sizes its own windows.
+			if !nonNegative(o.value, "receive window") {
+				return nil, 1
+			}
+		case 'e', 'z':
+			// Accepted and ignored: -e would pass sshd's environment to
+			// sessions (sessions get the clean environment instead),
+			// -z turns off IP QoS marking.
+		case 'V':
+			fmt.Fprintln(os.Stderr, sshcore.VersionLine())
+			return nil, 0
+		}
+	}
+	switch {
+	case noRoot:
+		set("PermitRootLogin=no")
+	case noRootPassword:
+		set("PermitRootLogin=prohibit-password")
+	}
+	switch {
+	case noLocal && noRemote:
+		set("AllowTcpForwarding=no")
+	case noLocal:
+		set("AllowTcpForwarding=remote")
+	case noRemote:
+		set("AllowTcpForwarding=local")
+	}
+	// sshd leaves ECDSA host keys out of its offer unless told (design.md
+	// §8); Dropbear offers them, and clients that learned a host's ECDSA
+	// key must keep seeing it after the switch.
+	set("HostKeyAlgorithms=" + dropbearHostKeyAlgorithms)
+	out = append(out, listenArgs(bare, addressed)...)
+	set("PidFile=" + pidFile)
+	keys, ok := hostKeyArgs(hostKeys, create)
+	if !ok {
+		return nil, 1
+	}
+	return append(out, keys...), 0
+}
+
+func nonNegative(v, what string) bool {
+	if n, err := strconv.Atoi(v); err != nil || n < 0 {
+		fmt.Fprintf(os.Stderr, msgBadNumber+"\n", "dropbear", what, v)
+		return false
+	}
+	return true
+}
+
+// listenArgs maps -p: bare ports become sshd -p, address:port pairs
+// ListenAddress lines. When both are given, the bare ports are spelled out
+// as wildcard addresses, because sshd applies Port only to ListenAddress
+// lines without a port.
+func listenArgs(bare, addressed []string) []string {
+	var out []string
+	if len(addressed) == 0 {
+		for _, p := range bare {
+			out = append(out, "-p", p)
+		}
+		return out
+	}
+	for _, p := range bare {
+		addressed = append(addressed, "0.0.0.0:"+p, "[::]:"+p)
+	}
+	for _, a := range addressed {
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			// Dropbear's "address:port" for an IPv6 address without
+			// brackets: the port is after the last colon.
+			if i := strings.LastIndexByte(a, ':'); i > 0 {
+				a = net.JoinHostPort(a[:i], a[i+1:])
+			}
+		}
+		out = append(out, "-o", "ListenAddress="+a)
+	}
+	return out
+}
+
+// hostKeyArgs names the host keys as sshd -h flags: the -r files, or
+// those of Dropbear's default files that exist. With -R, a missing key is
+// created first, in Dropbear's format so that Dropbear itself could serve
+// it again.
+func hostKeyArgs(files []string, create bool) ([]string, bool) {
+	if len(files) == 0 {
+		for _, p := range defaultHostKeys {
+			if _, err := os.Stat(p); err == nil {
+				files = append(files, p)
+			}
+		}
+		if len(files) == 0 && create {
+			files = []string{defaultHostKeys[2]}
+		}
+		if len(files) == 0 {
+			// sshd then says which files it could not load.
+			files = defaultHostKeys
+		}
+	}
+	var out []string
+	for _, p := range files {
+		if create {
+			if _, err := os.Stat(p); os.IsNotExist(err) {
+				if err := createHostKey(p); err != nil {
+					fmt.Fprintf(os.Stderr, msgHostKeyFailed+"\n", p, err)
+					return nil, false
+				}
+			}
+		}
+		out = append(out, "-h", p)
+	}
+	return out, true
+}
+
+// createHostKey makes the key a file name asks for (dropbear_rsa_host_key
+// an RSA key, and so on; anything else ed25519).
+func createHostKey(path string) error {
+	typ := "ed25519"
+	base := filepath.Base(path)
+	switch {
+	case strings.Contains(base, "ecdsa"):
+		typ = "ecdsa"
+	case strings.Contains(base, "rsa"):
+		typ = "rsa"
+	}
+	k, err := keys.Generate(typ, 0)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	return keys.SaveDropbear(path, k)
+}

@@ -1,0 +1,78 @@
+package e2e
+
+import (
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+// TestDebugLevels: ssh -v, -vv and -vvv print debug1, then debug2, then
+// debug3 lines; at -vvv they name the chosen key exchange, host key,
+// cipher and MAC. sshd -ddd -e names each authentication attempt and how
+// it ended (a key the user has not authorised, then the right one).
+func TestDebugLevels(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	wrong := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	d := testenv.StartSshbox(t, "", "-ddd")
+	run := func(v string) string {
+		t.Helper()
+		args := []string{v, "-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+			"-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "Ciphers=aes128-ctr",
+			"-o", "MACs=hmac-sha2-256-etm@openssh.com", "-o", "KexAlgorithms=curve25519-sha256",
+			"-i", wrong, "-i", key, "-p", fmt.Sprint(d.Port), "-l", u.Name, "127.0.0.1", "true"}
+		out, err := exec.Command(testenv.Bin(t, "ssh"), args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ssh %s: %v\n%s", v, err, out)
+		}
+		return string(out)
+	}
+	levels := map[string][3]bool{"-v": {true, false, false}, "-vv": {true, true, false}, "-vvv": {true, true, true}}
+	for v, want := range levels {
+		out := run(v)
+		for i, w := range want {
+			prefix := fmt.Sprintf("debug%d: ", i+1)
+			if got := strings.Contains(out, "\n"+prefix) || strings.HasPrefix(out, prefix); got != w {
+				t.Errorf("ssh %s: %q lines present %v, want %v:\n%s", v, prefix, got, w, out)
+			}
+		}
+	}
+	out := run("-vvv")
+	for _, want := range []string{
+		"debug1: kex: algorithm: curve25519-sha256",
+		"debug1: kex: host key algorithm: ssh-ed25519",
+		"debug1: kex: client->server cipher: aes128-ctr MAC: hmac-sha2-256-etm@openssh.com",
+		"debug2: KEX algorithms: curve25519-sha256",
+		"debug2: kex: chosen kex curve25519-sha256, host key algorithm ssh-ed25519",
+		"debug3: kex: client->server cipher aes128-ctr MAC hmac-sha2-256-etm@openssh.com",
+		"debug3: kex: server->client cipher aes128-ctr MAC hmac-sha2-256-etm@openssh.com",
+		"debug3: authmethod_lookup publickey",
+		"debug2: channel 0: request exec confirm 1",
+		"debug1: Offering public key: " + wrong,
+		"debug1: Authenticated to 127.0.0.1",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ssh -vvv lacks %q:\n%s", want, out)
+		}
+	}
+	log := d.WaitLog(t, "session_input_channel_req: req exec", 10*time.Second)
+	for _, want := range []string{
+		"debug1: userauth-request for user " + u.Name + " service ssh-connection method none [preauth]",
+		"debug1: none authentication for " + u.Name + " failed",
+		"debug1: userauth-request for user " + u.Name + " service ssh-connection method publickey [preauth]",
+		"debug2: input_userauth_request: try method publickey [preauth]",
+		"debug1: publickey authentication for " + u.Name + " failed",
+		"debug1: publickey authentication for " + u.Name + " accepted",
+		"debug1: server_input_channel_open: ctype session",
+		"debug2: channel request exec: success",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("sshd -ddd log lacks %q:\n%s", want, log)
+		}
+	}
+}

@@ -1,0 +1,52 @@
+package manpage
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOnlyNamesExistingSections: a title in Only that the source lacks
+// would silently leave a part out of the page.
+func TestOnlyNamesExistingSections(t *testing.T) {
+	for _, p := range Pages {
+		src, err := os.ReadFile(filepath.Join("..", "..", "docs", p.Source))
+		if err != nil {
+			t.Errorf("%s: %v", p.FileName(), err)
+			continue
+		}
+		_, sections := split(string(src))
+		for _, want := range p.Only {
+			found := false
+			for _, s := range sections {
+				found = found || s.title == want
+			}
+			if !found {
+				t.Errorf("%s: %s has no section %q", p.FileName(), p.Source, want)
+			}
+		}
+	}
+}
+
+func TestRenderCutsAndNests(t *testing.T) {
+	src := "# title\n\nintro text\n\n## Keep\n\nkept body\n\n### Child\n\nchild body\n\n```\n# not a heading\n```\n\n## Drop\n\ndropped body\n\n### Orphan\n\norphan body\n"
+	out := string(Render(Page{Name: "x", Section: 1, Summary: "sum", Only: []string{"Keep", "Child", "Orphan"}}, []byte(src)))
+	for _, want := range []string{".TH \"X\" 1", "x \\- sum", "intro text", ".SH Keep", ".SS Child", "# not a heading", ".SH Orphan", "orphan body"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("page lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "dropped body") {
+		t.Errorf("a section left out of Only is on the page:\n%s", out)
+	}
+}
+
+func FuzzRender(f *testing.F) {
+	f.Add([]byte("# t\n\n## a\n\ntext\n\n### b\n\n```\n## c\n```\n"))
+	f.Add([]byte("#\n##\n###x\n## \n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		Render(Page{Name: "f", Section: 1, Summary: "s"}, src)
+		Render(Page{Name: "f", Section: 5, Summary: "s", Only: []string{"a", "b"}}, src)
+	})
+}
