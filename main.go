@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"sshbox/applets/knownhosts"
+	"sshbox/applets/scp"
 	"sshbox/applets/sftpserver"
 	"sshbox/applets/ssh"
 	"sshbox/applets/sshd"
@@ -27,6 +28,7 @@ var applets = map[string]func(args []string) int{
 	"ssh-keygen":  sshkeygen.Main,
 	"known-hosts": knownhosts.Main,
 	"sftp-server": sftpserver.Main,
+	"scp":         scp.Main,
 }
 
 func main() {

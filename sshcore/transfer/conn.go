@@ -128,8 +128,10 @@ func (c *SSHConn) Close() error  { return c.Client.Close() }
 type ProgramConn struct {
 	Program string
 	Args    []string // options, then "--", host
-	mu      sync.Mutex
-	cmds    []*exec.Cmd
+	// Direct runs Program with Args alone: a local sftp server (-D).
+	Direct bool
+	mu     sync.Mutex
+	cmds   []*exec.Cmd
 }
 
 func (c *ProgramConn) start(extra []string, command ...string) (*exec.Cmd, io.WriteCloser, io.Reader, error) {
@@ -155,7 +157,11 @@ func (c *ProgramConn) start(extra []string, command ...string) (*exec.Cmd, io.Wr
 }
 
 func (c *ProgramConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
-	_, w, r, err := c.start([]string{"-s"}, "sftp")
+	extra, command := []string{"-s"}, []string{"sftp"}
+	if c.Direct {
+		extra, command = nil, nil
+	}
+	_, w, r, err := c.start(extra, command...)
 	if err != nil {
 		return nil, err
 	}

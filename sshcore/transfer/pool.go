@@ -8,8 +8,8 @@ import (
 
 // Settings are what the command line says about moving bytes.
 type Settings struct {
-	Requests int   // -R: requests in flight per session (0 = 64)
-	BufSize  int   // -B: bytes per request (0 = 32768)
+	Requests int // -R: requests in flight per session (0 = 64)
+	BufSize  int // -B: bytes per request (0 = 32768)
 	Limit    *Limiter
 	Progress bool // draw the meter (a terminal, not -q)
 	Preserve bool // -p: modes and times
@@ -28,9 +28,9 @@ type Pool struct {
 	Set  Settings
 	conn Conn
 
-	mu     sync.Mutex
-	extra  []*sftp.Client
-	tried  bool
+	mu    sync.Mutex
+	extra []*sftp.Client
+	tried bool
 }
 
 // ClientOptions are pkg/sftp's options for the settings.

@@ -1,0 +1,84 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// scpBothWays copies one file and a tree (-r -p) up to the server and
+// back, with the SFTP protocol or (legacy) the old scp protocol, and checks
+// the copies byte for byte, with modes and times.
+func scpBothWays(t *testing.T, e *sshEnv, legacy bool) {
+	var flags []string
+	up := "up-sftp"
+	if legacy {
+		flags, up = []string{"-O"}, "up-legacy"
+	}
+	local := t.TempDir()
+	tree := filepath.Join(local, "tree")
+	makeTree(t, tree)
+	one := filepath.Join(local, "one.bin")
+	os.WriteFile(one, randomBytes(200000), 0o644)
+
+	if r := e.scp(append(flags, one, e.remote(""))...); r.RC != 0 {
+		t.Fatalf("scp file up: %d\n%s", r.RC, r.Err)
+	}
+	sameFile(t, one, filepath.Join(e.user.Home, "one.bin"))
+	if r := e.scp(append(flags, "-r", "-p", tree, e.remote(up))...); r.RC != 0 {
+		t.Fatalf("scp -r -p up: %d\n%s", r.RC, r.Err)
+	}
+	sameTree(t, tree, filepath.Join(e.user.Home, up), true)
+
+	down := filepath.Join(t.TempDir(), "down")
+	if r := e.scp(append(flags, "-r", "-p", e.remote(up), down)...); r.RC != 0 {
+		t.Fatalf("scp -r -p down: %d\n%s", r.RC, r.Err)
+	}
+	sameTree(t, tree, down, true)
+	got := filepath.Join(t.TempDir(), "got.bin")
+	if r := e.scp(append(flags, e.remote("one.bin"), got)...); r.RC != 0 {
+		t.Fatalf("scp file down: %d\n%s", r.RC, r.Err)
+	}
+	sameFile(t, one, got)
+
+	// A missing remote file: one line naming it, status 1.
+	r := e.scp(append(flags, e.remote("nosuch.txt"), t.TempDir())...)
+	if r.RC != 1 || !strings.Contains(r.Err, "nosuch.txt: No such file or directory") {
+		t.Errorf("missing remote file: %d %q", r.RC, r.Err)
+	}
+	// A missing local file.
+	r = e.scp(append(flags, filepath.Join(local, "absent"), e.remote(""))...)
+	if r.RC != 1 || !strings.Contains(r.Err, "absent: No such file or directory") {
+		t.Errorf("missing local file: %d %q", r.RC, r.Err)
+	}
+}
+
+func sameFile(t *testing.T, want, got string) {
+	t.Helper()
+	a, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(got)
+	if err != nil {
+		t.Fatalf("copy: %v", err)
+	}
+	if string(a) != string(b) {
+		t.Fatalf("%s differs from %s (%d vs %d bytes)", got, want, len(b), len(a))
+	}
+}
+
+func TestScpOpenSSHServer(t *testing.T) {
+	t.Parallel()
+	e, _ := openSSHEnv(t, "")
+	t.Run("sftp", func(t *testing.T) { scpBothWays(t, e, false) })
+	t.Run("legacy", func(t *testing.T) { scpBothWays(t, e, true) })
+}
+
+func TestScpSshboxServer(t *testing.T) {
+	t.Parallel()
+	e, _ := sshboxEnv(t, "")
+	t.Run("sftp", func(t *testing.T) { scpBothWays(t, e, false) })
+	t.Run("legacy", func(t *testing.T) { scpBothWays(t, e, true) })
+}
