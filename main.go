@@ -12,6 +12,7 @@ import (
 
 	"sshbox/applets/knownhosts"
 	"sshbox/applets/scp"
+	"sshbox/applets/sftp"
 	"sshbox/applets/sftpserver"
 	"sshbox/applets/ssh"
 	"sshbox/applets/sshd"
@@ -29,6 +30,7 @@ var applets = map[string]func(args []string) int{
 	"known-hosts": knownhosts.Main,
 	"sftp-server": sftpserver.Main,
 	"scp":         scp.Main,
+	"sftp":        sftp.Main,
 }
 
 func main() {

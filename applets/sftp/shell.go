@@ -1,0 +1,129 @@
+package sftp
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/pkg/sftp"
+	"golang.org/x/term"
+
+	"sshbox/applets/xferconn"
+	"sshbox/sshcore/transfer"
+)
+
+// session is one sftp run: the connection, the working directory, and the
+// settings the command line and the commands change.
+type session struct {
+	flags     xferconn.Flags
+	set       transfer.Settings
+	pool      *transfer.Pool
+	cl        *sftp.Client
+	cwd       string
+	quiet     bool
+	batch     bool
+	recursive bool
+	progress  bool
+}
+
+// errQuit ends the session (bye, quit, exit).
+var errQuit = errors.New("quit")
+
+// errShown is a failed command whose message is already printed.
+var errShown = errors.New("failed")
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// script runs commands from a batch file or a non-terminal stdin. Each is
+// echoed after the prompt unless it starts with '@'. In batch mode (-b) a
+// failing command ends the run with status 1, unless it starts with '-'.
+func (s *session) script(r *bufio.Reader) int {
+	for {
+		line, err := r.ReadString('\n')
+		if line == "" && err != nil {
+			return 0
+		}
+		line = strings.TrimRight(line, "\r\n")
+		cmd := strings.TrimLeft(line, " \t")
+		echo, ignore := true, false
+		for len(cmd) > 0 && (cmd[0] == '@' || cmd[0] == '-') {
+			if cmd[0] == '@' {
+				echo = false
+			} else {
+				ignore = true
+			}
+			cmd = cmd[1:]
+		}
+		if echo {
+			fmt.Printf("sftp> %s\n", cmd)
+		}
+		err = s.line(cmd)
+		if err == errQuit {
+			return 0
+		}
+		if err != nil && s.batch && !ignore {
+			return 1
+		}
+		if isConnLost(err) {
+			return 1
+		}
+	}
+}
+
+// interactive reads commands on the terminal with line editing and
+// history (golang.org/x/term), running each with the terminal restored.
+func (s *session) interactive() int {
+	fd := int(os.Stdin.Fd())
+	t := term.NewTerminal(struct {
+		io.Reader
+		io.Writer
+	}{os.Stdin, os.Stdout}, "sftp> ")
+	for {
+		old, err := term.MakeRaw(fd)
+		if err != nil {
+			return s.script(bufio.NewReader(os.Stdin))
+		}
+		if w, h, err := term.GetSize(fd); err == nil {
+			t.SetSize(w, h)
+		}
+		line, err := t.ReadLine()
+		term.Restore(fd, old)
+		if err != nil {
+			// ^D: as OpenSSH, a newline and out.
+			fmt.Println()
+			return 0
+		}
+		if err := s.line(line); err == errQuit {
+			return 0
+		} else if isConnLost(err) {
+			return 1
+		}
+	}
+}
+
+func isConnLost(err error) bool {
+	return err != nil && errors.Is(err, sftp.ErrSSHFxConnectionLost)
+}
+
+// line runs one command line; errors are printed here.
+func (s *session) line(line string) error {
+	line = strings.TrimSpace(line)
+	if line == "" || line[0] == '#' {
+		return nil
+	}
+	if line[0] == '!' {
+		return s.shell(line[1:])
+	}
+	words, err := splitLine(line)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return errShown
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	return s.run(words)
+}
