@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sshbox/internal/testenv"
 )
 
 // scpBothWays copies one file and a tree (-r -p) up to the server and
@@ -81,4 +83,31 @@ func TestScpSshboxServer(t *testing.T) {
 	e, _ := sshboxEnv(t, "")
 	t.Run("sftp", func(t *testing.T) { scpBothWays(t, e, false) })
 	t.Run("legacy", func(t *testing.T) { scpBothWays(t, e, true) })
+}
+
+// TestScpProgram: -S runs an ssh program per session with ssh's command
+// line, as OpenSSH's scp does: sshbox's ssh applet and OpenSSH's ssh both
+// serve, for SFTP and for -O.
+func TestScpProgram(t *testing.T) {
+	t.Parallel()
+	e, _ := sshboxEnv(t, "")
+	local := t.TempDir()
+	src := filepath.Join(local, "f.bin")
+	os.WriteFile(src, randomBytes(100000), 0o644)
+	for _, prog := range []string{testenv.Bin(t, "ssh"), testenv.NeedCmd(t, "ssh")} {
+		for _, mode := range [][]string{nil, {"-O"}} {
+			name := filepath.Base(filepath.Dir(prog)) + strings.Join(mode, "")
+			args := append(append([]string{"-S", prog}, mode...), src, e.remote("via-"+name))
+			if r := e.scp(args...); r.RC != 0 {
+				t.Fatalf("-S %s %v up: %d\n%s", prog, mode, r.RC, r.Err)
+			}
+			sameFile(t, src, filepath.Join(e.user.Home, "via-"+name))
+			back := filepath.Join(local, "back-"+name)
+			args = append(append([]string{"-S", prog}, mode...), e.remote("via-"+name), back)
+			if r := e.scp(args...); r.RC != 0 {
+				t.Fatalf("-S %s %v down: %d\n%s", prog, mode, r.RC, r.Err)
+			}
+			sameFile(t, src, back)
+		}
+	}
 }

@@ -21,7 +21,7 @@ import (
 func Main(args []string) int {
 	opts, operands, err := parseArgs(args[1:])
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "sftp: %v\n%s\n", err, usage)
+		fmt.Fprintf(os.Stderr, "%v\n%s\n", err, usage)
 		return 1
 	}
 	s := &session{progress: true}
