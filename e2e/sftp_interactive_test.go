@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -75,6 +76,7 @@ func TestSftpInteractiveTmux(t *testing.T) {
 	t.Parallel()
 	e, _ := openSSHEnv(t, "")
 	e.user.WriteFile(t, "big.bin", randomBytes(2<<20), 0o644)
+	big2 := e.user.WriteFile(t, "big2.bin", randomBytes(4<<20), 0o644)
 	local := t.TempDir()
 	argv := append([]string{testenv.Bin(t, "sftp")}, e.xferArgs()...)
 	argv = append(argv, "-l", "4000", e.dest())
@@ -99,5 +101,21 @@ func TestSftpInteractiveTmux(t *testing.T) {
 	p.wait("the final meter line", func(s string) bool { return done.MatchString(s) })
 	p.waitCount("sftp>", 6)
 	sameFile(t, filepath.Join(e.user.Home, "big.bin"), filepath.Join(local, "big.bin"))
+
+	// ^C stops a transfer, not sftp: the part done is a prefix that reget
+	// completes.
+	p.keys("get big2.bin", "Enter")
+	past := regexp.MustCompile(`big2\.bin +([3-9][0-9])% `)
+	p.wait("big2.bin past a quarter", func(s string) bool { return past.MatchString(s) })
+	p.keys("C-c")
+	p.waitCount("sftp>", 7)
+	part, _ := os.ReadFile(filepath.Join(local, "big2.bin"))
+	want, _ := os.ReadFile(big2)
+	if len(part) == 0 || len(part) >= len(want) || string(want[:len(part)]) != string(part) {
+		t.Fatalf("after ^C: %d bytes, not a proper prefix of %d", len(part), len(want))
+	}
+	p.keys("reget big2.bin", "Enter")
+	p.waitCount("sftp>", 8)
+	sameFile(t, big2, filepath.Join(local, "big2.bin"))
 	p.keys("bye", "Enter")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/pkg/sftp"
@@ -96,7 +97,7 @@ func (s *session) interactive() int {
 			fmt.Println()
 			return 0
 		}
-		if err := s.line(line); err == errQuit {
+		if err := s.interruptible(line); err == errQuit {
 			return 0
 		} else if isConnLost(err) {
 			return 1
@@ -126,4 +127,26 @@ func (s *session) line(line string) error {
 		return nil
 	}
 	return s.run(words)
+}
+
+// interruptible runs a command with ^C caught: it stops a transfer between
+// chunks (the part done stays for reget) and returns to the prompt, where
+// OpenSSH's sftp would too, instead of ending the session.
+func (s *session) interruptible(line string) error {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	cancel, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+			close(cancel)
+		case <-done:
+		}
+	}()
+	s.set.Cancel = cancel
+	err := s.line(line)
+	signal.Stop(sig)
+	close(done)
+	s.set.Cancel = nil
+	return err
 }

@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"errors"
 	"sync"
 
 	"github.com/pkg/sftp"
@@ -15,6 +16,21 @@ type Settings struct {
 	Preserve bool // -p: modes and times
 	Resume   bool // -a, reget, reput
 	Fsync    bool // -f: fsync@openssh.com after each file
+	// Cancel, when closed, stops a transfer between chunks (sftp's ^C):
+	// what is done stays, a correct prefix, for a resume.
+	Cancel <-chan struct{}
+}
+
+// ErrInterrupted is a transfer stopped through Settings.Cancel.
+var ErrInterrupted = errors.New("Interrupted")
+
+func (s Settings) cancelled() bool {
+	select {
+	case <-s.Cancel:
+		return true
+	default:
+		return false
+	}
 }
 
 // bigFile is the size from which a file is split over several sessions:

@@ -49,6 +49,10 @@ func copyRanges(readers []io.ReaderAt, dst io.WriterAt, start, end int64, set Se
 					<-tokens
 					return
 				}
+				if set.cancelled() {
+					results <- chunk{idx: i, err: ErrInterrupted}
+					return
+				}
 				off := start + i*chunkSize
 				n := min(int64(chunkSize), end-off)
 				buf := make([]byte, n)
@@ -85,6 +89,9 @@ func copyRanges(readers []io.ReaderAt, dst io.WriterAt, start, end int64, set Se
 			delete(pending, want)
 			want++
 			<-tokens
+			if c.err == nil && set.cancelled() {
+				c.err = ErrInterrupted
+			}
 			if c.err != nil {
 				firstErr, finished = c.err, true
 				break

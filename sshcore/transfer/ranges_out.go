@@ -40,6 +40,10 @@ func copyRangesOut(src io.ReaderAt, writers []io.WriterAt, start, end int64, set
 				if i >= chunks {
 					return
 				}
+				if set.cancelled() {
+					fail(ErrInterrupted)
+					return
+				}
 				off := start + i*chunkSize
 				n := min(int64(chunkSize), end-off)
 				got, err := src.ReadAt(buf[:n], off)
@@ -51,6 +55,10 @@ func copyRangesOut(src io.ReaderAt, writers []io.WriterAt, start, end int64, set
 					return
 				}
 				set.Limit.Wait(got)
+				if set.cancelled() {
+					fail(ErrInterrupted)
+					return
+				}
 				if _, err := dst.WriteAt(buf[:n], off); err != nil {
 					fail(&writeError{err})
 					return
