@@ -136,16 +136,16 @@ func (inv *invocation) scpSide(r *transfer.Remote) *transfer.SCP {
 }
 
 // finishLegacy closes our side, waits for the remote scp and counts its
-// failures.
+// failures; those it reported were shown already.
 func (inv *invocation) finishLegacy(r *transfer.Remote, s *transfer.SCP, err error) {
 	r.Stdin.Close()
 	status := r.Wait()
 	inv.errs += s.Errs
-	var fe interface{ Error() string }
-	if err != nil && s.Errs == 0 {
-		fe = err
-		inv.warn("%v", fe)
-	} else if status != 0 && s.Errs == 0 && err == nil {
+	switch {
+	case s.Errs > 0:
+	case err != nil:
+		inv.warn("%v", err)
+	case status != 0:
 		inv.errs++
 	}
 }

@@ -8,16 +8,13 @@ const usage = `usage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-
            [-P port] [-S program] [-X sftp_option] source ... target`
 
 const (
-	msgUnknownOption  = "unknown option -- %c"
-	msgNeedsArgument  = "option requires an argument -- %c"
-	msgBadLimit       = "Invalid limit: %s"
-	msgBadX           = "Invalid -X option"
-	msgConnClosed     = "Connection closed"
-	msgNoMatch        = "%s: No such file or directory"
-	msgNotRegular     = "%s: not a regular file"
-	msgTargetNotDir   = "%s: Not a directory"
-	msgBadOperand     = "%s: invalid %s"
-	msgLocalCopy      = "%s: %s"
-	msgLostConnection = "lost connection"
-	msgCommand        = "%s exited with status %d"
+	msgUnknownOption = "unknown option -- %c"
+	msgNeedsArgument = "option requires an argument -- %c"
+	msgBadLimit      = "Invalid limit: %s"
+	msgBadX          = "Invalid -X option"
+	msgConnClosed    = "Connection closed"
+	msgNoMatch       = "%s: No such file or directory"
+	msgNotRegular    = "%s: not a regular file"
+	msgTargetNotDir  = "%s: Not a directory"
+	msgBadOperand    = "%s: invalid %s"
 )

@@ -75,7 +75,6 @@ const (
 	msgProgressOn    = "Progress meter enabled"
 	msgProgressOff   = "Progress meter disabled"
 	msgShellStatus   = "Shell exited with status %d"
-	msgCmdStatus     = "Command exited with status %d"
 	msgNoStatVFS     = "Server does not support the statvfs@openssh.com extension"
 	msgBadLimit      = "Invalid bandwidth limit \"%s\""
 	msgBadNumber     = "Invalid number of requests \"%s\""

@@ -6,8 +6,4 @@ const (
 	msgSFTPInit   = "Connection closed: %v"
 	msgProgram    = "%s: %v"
 	msgNotRegular = "%s: not a regular file"
-	msgIsDir      = "%s: is a directory"
-	msgNoRecurse  = "%s: not a regular file" // a directory without -r
-	msgProtocol   = "protocol error: %s"
-	msgWrite      = "%s: %s"
 )
