@@ -173,3 +173,33 @@ quit
 	}
 	_ = out
 }
+
+// TestSftpDestinations: "host:file" fetches the file and exits, an
+// sftp:// URI with a directory starts there, and a bad command line is
+// OpenSSH's usage error.
+func TestSftpDestinations(t *testing.T) {
+	t.Parallel()
+	e, _ := openSSHEnv(t, "")
+	remote := e.user.WriteFile(t, "dir/fetch.txt", []byte("fetched\n"), 0o644)
+	local := t.TempDir()
+	cmd := exec.Command(testenv.Bin(t, "sftp"), append(e.xferArgs(), e.dest()+":dir/fetch.txt")...)
+	cmd.Env, cmd.Dir = e.env(), local
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if r := testenv.Run(t, cmd, ""); r.RC != 0 || !strings.Contains(r.Out, "Fetching "+remote+" to fetch.txt") {
+		t.Fatalf("sftp host:file: %d %q %q", r.RC, r.Out, r.Err)
+	}
+	sameFile(t, remote, filepath.Join(local, "fetch.txt"))
+
+	b := filepath.Join(t.TempDir(), "batch")
+	os.WriteFile(b, []byte("pwd\n"), 0o644)
+	uri := fmt.Sprintf("sftp://%s@127.0.0.1:%d/dir", e.user.Name, e.port)
+	args := []string{"-F", "/dev/null", "-i", e.key, "-o", "UserKnownHostsFile=" + e.kh, "-b", b, uri}
+	r := e.tool("sftp", "", args...)
+	if r.RC != 0 || !strings.Contains(r.Out, "Remote working directory: "+filepath.Join(e.user.Home, "dir")) {
+		t.Errorf("sftp://: %d %q %q", r.RC, r.Out, r.Err)
+	}
+	r = e.tool("sftp", "", "-Z", "host")
+	if r.RC != 1 || !strings.HasPrefix(r.Err, "unknown option -- Z\nusage: sftp [-46AaCfNpqrv]") {
+		t.Errorf("sftp -Z: %d %q", r.RC, r.Err)
+	}
+}
