@@ -93,13 +93,16 @@ func TestSftpInteractiveTmux(t *testing.T) {
 	// Editing: "wd", cursor two left, insert "p", then the line is "pwd".
 	p.keys("wd", "Left", "Left", "p", "Enter")
 	p.waitCount("Remote working directory: "+e.user.Home, 3)
+	// ^C at the prompt erases the line and sftp stays.
+	p.keys("garbage", "C-c", "lpwd", "Enter")
+	p.waitCount("Local working directory: ", 2)
 
 	p.keys("get big.bin", "Enter")
 	moving := regexp.MustCompile(`big\.bin +([0-9]|[1-9][0-9])% +[0-9.]+[KMG]?B? +[0-9.]+[KMG]B/s`)
 	p.wait("the meter part-way", func(s string) bool { return moving.MatchString(s) })
 	done := regexp.MustCompile(`big\.bin +100% +2048KB +[0-9.]+[KMG]B/s +[0-9]{2}:[0-9]{2}`)
 	p.wait("the final meter line", func(s string) bool { return done.MatchString(s) })
-	p.waitCount("sftp>", 6)
+	p.waitCount("sftp>", 7)
 	sameFile(t, filepath.Join(e.user.Home, "big.bin"), filepath.Join(local, "big.bin"))
 
 	// ^C stops a transfer, not sftp: the part done is a prefix that reget
@@ -108,14 +111,14 @@ func TestSftpInteractiveTmux(t *testing.T) {
 	past := regexp.MustCompile(`big2\.bin +([3-9][0-9])% `)
 	p.wait("big2.bin past a quarter", func(s string) bool { return past.MatchString(s) })
 	p.keys("C-c")
-	p.waitCount("sftp>", 7)
+	p.waitCount("sftp>", 8)
 	part, _ := os.ReadFile(filepath.Join(local, "big2.bin"))
 	want, _ := os.ReadFile(big2)
 	if len(part) == 0 || len(part) >= len(want) || string(want[:len(part)]) != string(part) {
 		t.Fatalf("after ^C: %d bytes, not a proper prefix of %d", len(part), len(want))
 	}
 	p.keys("reget big2.bin", "Enter")
-	p.waitCount("sftp>", 8)
+	p.waitCount("sftp>", 9)
 	sameFile(t, big2, filepath.Join(local, "big2.bin"))
 	p.keys("bye", "Enter")
 }

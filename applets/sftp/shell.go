@@ -81,7 +81,7 @@ func (s *session) interactive() int {
 	t := term.NewTerminal(struct {
 		io.Reader
 		io.Writer
-	}{os.Stdin, os.Stdout}, "sftp> ")
+	}{ctrlCReader{os.Stdin}, os.Stdout}, "sftp> ")
 	for {
 		old, err := term.MakeRaw(fd)
 		if err != nil {
@@ -149,4 +149,18 @@ func (s *session) interruptible(line string) error {
 	close(done)
 	s.set.Cancel = nil
 	return err
+}
+
+// ctrlCReader turns ^C at the prompt into ^U (erase the line): x/term
+// would end the session on ^C, where OpenSSH's sftp ignores it there.
+type ctrlCReader struct{ r io.Reader }
+
+func (c ctrlCReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := range p[:n] {
+		if p[i] == 3 {
+			p[i] = 0x15
+		}
+	}
+	return n, err
 }
