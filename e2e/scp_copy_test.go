@@ -23,6 +23,22 @@ func scpBothWays(t *testing.T, e *sshEnv, legacy bool) {
 	makeTree(t, tree)
 	one := filepath.Join(local, "one.bin")
 	os.WriteFile(one, randomBytes(200000), 0o644)
+	script := filepath.Join(local, "run-"+up+".sh")
+	os.WriteFile(script, []byte("#!/bin/sh\n"), 0o755)
+	os.Chmod(script, 0o755)
+	private := filepath.Join(local, "private-"+up)
+	os.WriteFile(private, []byte("secret\n"), 0o600)
+	os.Chmod(private, 0o600)
+	// Without -p a new file still gets the local mode less the server's
+	// umask (022 here), as OpenSSH's scp does.
+	if r := e.scp(append(flags, script, private, e.remote(""))...); r.RC != 0 {
+		t.Fatalf("scp modes up: %d\n%s", r.RC, r.Err)
+	}
+	for p, want := range map[string]os.FileMode{filepath.Base(script): 0o755, filepath.Base(private): 0o600} {
+		if st, err := os.Stat(filepath.Join(e.user.Home, p)); err != nil || st.Mode().Perm() != want {
+			t.Errorf("%s: %v %v, want mode %v", p, st.Mode(), err, want)
+		}
+	}
 
 	if r := e.scp(append(flags, one, e.remote(""))...); r.RC != 0 {
 		t.Fatalf("scp file up: %d\n%s", r.RC, r.Err)

@@ -128,6 +128,8 @@ func (p *Pool) Put(src, dst, label string) error {
 	} else {
 		flags |= os.O_TRUNC
 	}
+	_, statErr := p.Main.Lstat(dst)
+	created := errors.Is(statErr, fs.ErrNotExist)
 	sessions := p.sessions(size - start)
 	writers := make([]io.WriterAt, 0, len(sessions))
 	var files []*sftp.File
@@ -142,6 +144,9 @@ func (p *Pool) Put(src, dst, label string) error {
 		flags &^= os.O_TRUNC // the others must not cut what the first wrote
 		files = append(files, f)
 		writers = append(writers, f)
+	}
+	if created && !p.Set.Preserve {
+		newFileMode(files[0], st.Mode().Perm())
 	}
 	var prog *Progress
 	if p.Set.Progress {
@@ -250,4 +255,22 @@ func (p *Pool) PutTree(src, dst string, each func(src, dst string) error) error 
 		p.Main.Chtimes(dst, atimeOf(st), st.ModTime())
 	}
 	return firstErr
+}
+
+// newFileMode gives a file the upload just created the local file's mode
+// less the server's umask, as OpenSSH's open with attributes does. pkg/sftp
+// opens without attributes, so the server made it 0666 less its umask: that
+// shows the umask's read and write bits, and an execute bit is masked
+// wherever the read bit is, so the result is never more open than the
+// server's umask allows.
+func newFileMode(f *sftp.File, local fs.FileMode) {
+	st, err := f.Stat()
+	if err != nil {
+		return
+	}
+	maskRW := 0o666 &^ st.Mode().Perm()
+	mask := maskRW | (maskRW&0o444)>>2
+	if want := local &^ mask; want != st.Mode().Perm() {
+		f.Chmod(want)
+	}
 }
