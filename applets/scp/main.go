@@ -19,16 +19,14 @@ import (
 
 // invocation is what the command line said.
 type invocation struct {
-	flags                       xferconn.Flags
-	recursive, preserve, quiet  bool
-	legacy                      bool // -O
-	through, direct             bool // -3, -R
-	serverTo, serverFrom, toDir bool // -t, -f, -d
-	sftpServer                  string
-	set                         transfer.Settings
-	errs                        int
-	conns                       map[string]transfer.Conn
-	pools                       map[string]*transfer.Pool
+	flags                      xferconn.Flags
+	recursive, preserve, quiet bool
+	legacy                     bool // -O
+	through, direct            bool // -3, -R
+	serverTo, serverFrom       bool // -t, -f
+	toDir                      bool // -d
+	sftpServer                 string
+	set                        transfer.Settings
 }
 
 // Main runs the scp applet with args[0] the applet name; it returns the
@@ -39,7 +37,7 @@ func Main(args []string) int {
 		fmt.Fprintf(os.Stderr, "scp: %v\n%s\n", err, usage)
 		return 1
 	}
-	inv := &invocation{conns: map[string]transfer.Conn{}, pools: map[string]*transfer.Pool{}}
+	inv := &invocation{}
 	if msg := inv.apply(opts); msg != "" {
 		fmt.Fprintf(os.Stderr, "scp: %s\n", msg)
 		return 1
@@ -52,12 +50,28 @@ func Main(args []string) int {
 		return 1
 	}
 	inv.set.Progress = transfer.ShowProgress(inv.quiet)
-	defer inv.closeAll()
-	inv.run(operands)
-	if inv.errs > 0 {
+	c := &transfer.Copier{Dial: inv.dial, Set: inv.set, Recursive: inv.recursive, Preserve: inv.preserve,
+		Quiet: inv.quiet, Legacy: inv.legacy, Through: inv.through, Direct: inv.direct, TargetDir: inv.toDir,
+		Warn: func(msg string) { fmt.Fprintf(os.Stderr, "scp: %s\n", msg) }}
+	defer c.Close()
+	c.Run(operands)
+	if c.Errs > 0 {
 		return 1
 	}
 	return 0
+}
+
+// dial connects for the copier: a local sftp server with -D, otherwise
+// the host, through sshbox's client or the -S program.
+func (inv *invocation) dial(l transfer.Location) (transfer.Conn, error) {
+	if inv.sftpServer != "" && !inv.legacy {
+		return &transfer.ProgramConn{Program: "/bin/sh", Args: []string{"-c", inv.sftpServer}, Direct: true}, nil
+	}
+	c, err := xferconn.Open(inv.flags, l.User, l.Host, l.Port)
+	if err != nil && !xferconn.IsConnect(err) {
+		fmt.Fprintf(os.Stderr, "scp: %v\n", err)
+	}
+	return c, err
 }
 
 // apply records the options; it returns a message for a bad value.
@@ -172,10 +186,4 @@ func (inv *invocation) serve(operands []string) int {
 		return 1
 	}
 	return 0
-}
-
-// warn shows one failure and counts it.
-func (inv *invocation) warn(format string, args ...any) {
-	inv.errs++
-	fmt.Fprintf(os.Stderr, "scp: "+format+"\n", args...)
 }

@@ -12,9 +12,4 @@ const (
 	msgNeedsArgument = "option requires an argument -- %c"
 	msgBadLimit      = "Invalid limit: %s"
 	msgBadX          = "Invalid -X option"
-	msgConnClosed    = "Connection closed"
-	msgNoMatch       = "%s: No such file or directory"
-	msgNotRegular    = "%s: not a regular file"
-	msgTargetNotDir  = "%s: Not a directory"
-	msgBadOperand    = "%s: invalid %s"
 )

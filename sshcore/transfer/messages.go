@@ -6,4 +6,9 @@ const (
 	msgSFTPInit   = "Connection closed: %v"
 	msgProgram    = "%s: %v"
 	msgNotRegular = "%s: not a regular file"
+
+	msgBadOperand   = "%s: invalid %s"
+	msgConnClosed   = "Connection closed"
+	msgNoMatch      = "%s: No such file or directory"
+	msgTargetNotDir = "%s: Not a directory"
 )
