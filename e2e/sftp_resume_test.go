@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,6 +81,12 @@ func TestXferBadInput(t *testing.T) {
 	r = e.scp(filepath.Join(local, "f.txt"), e.remote("/root/denied.txt"))
 	if r.RC != 1 || !strings.Contains(r.Err, "/root/denied.txt: Permission denied") {
 		t.Errorf("permission denied: %d %q", r.RC, r.Err)
+	}
+	// Nothing listening: ssh's line, then scp's, status 255 as OpenSSH.
+	r = e.tool("scp", "", "-F", "/dev/null", "-o", "BatchMode=yes", "-P", fmt.Sprint(testenv.FreePort(t)),
+		filepath.Join(local, "f.txt"), e.remote(""))
+	if r.RC != 255 || !strings.Contains(r.Err, "Connection refused\nscp: Connection closed\n") {
+		t.Errorf("no server: %d %q", r.RC, r.Err)
 	}
 	_, errOut, rc := e.sftpBatch(local, "put absent\n")
 	if rc != 1 || !strings.Contains(errOut, `absent`) {

@@ -55,6 +55,9 @@ func Main(args []string) int {
 		Warn: func(msg string) { fmt.Fprintf(os.Stderr, "scp: %s\n", msg) }}
 	defer c.Close()
 	c.Run(operands)
+	if c.Fatal {
+		return 255
+	}
 	if c.Errs > 0 {
 		return 1
 	}

@@ -33,6 +33,9 @@ type Copier struct {
 	Warn func(msg string)
 	// Errs counts the failures; scp's exit status is 1 if any.
 	Errs int
+	// Fatal says a connection for SFTP could not be made: scp exits 255
+	// then, as OpenSSH's does.
+	Fatal bool
 
 	conns map[string]Conn
 	pools map[string]*Pool
@@ -57,6 +60,9 @@ func (c *Copier) Run(operands []string) {
 	}
 	var local []string
 	for _, src := range operands[:len(operands)-1] {
+		if c.Fatal {
+			return
+		}
 		sl, err := ParseLocation(src, "scp")
 		switch {
 		case err != nil:
@@ -71,7 +77,7 @@ func (c *Copier) Run(operands []string) {
 			c.remoteToRemote(sl, tl, target)
 		}
 	}
-	if len(local) > 0 {
+	if len(local) > 0 && !c.Fatal {
 		c.toRemote(local, tl, len(operands) > 2)
 	}
 }
@@ -87,6 +93,10 @@ func (c *Copier) conn(l Location) (Conn, error) {
 	cn, err := c.Dial(l)
 	if err != nil {
 		c.Errs++
+		if !c.Legacy {
+			c.Warn(msgConnClosed)
+			c.Fatal = true
+		}
 		return nil, err
 	}
 	c.conns[key(l)] = cn
