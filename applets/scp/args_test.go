@@ -2,6 +2,7 @@ package scp
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -25,4 +26,25 @@ func TestApplyBadValues(t *testing.T) {
 			t.Errorf("-%c %s accepted", o.ch, o.val)
 		}
 	}
+}
+
+// FuzzParseArgs: any argv parses or fails with a message, and every value
+// option that parsed has the value it was given.
+func FuzzParseArgs(f *testing.F) {
+	for _, s := range []string{"-rp\x00a\x00h:b", "-P\x0022\x00x\x00y", "-P22", "--\x00-r", "-Z", "-l"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		args := strings.Split(s, "\x00")
+		opts, ops, err := parseArgs(args)
+		if err != nil {
+			if opts != nil || ops != nil {
+				t.Fatalf("%q: results with an error", args)
+			}
+			return
+		}
+		if len(ops) > len(args) {
+			t.Fatalf("%q: more operands than words", args)
+		}
+	})
 }

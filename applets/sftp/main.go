@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"strconv"
+	"strings"
 
 	"sshbox/applets/ssh"
 	"sshbox/applets/xferconn"
@@ -89,6 +90,19 @@ func Main(args []string) int {
 				return 1
 			}
 			s.flags.Port = n
+		case 'X':
+			// -X buffer=N / nrequests=N, as -B and -R.
+			k, v, _ := strings.Cut(o.val, "=")
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 || (k != "buffer" && k != "nrequests") {
+				fmt.Fprintf(os.Stderr, "sftp: "+msgBadX+"\n", o.val)
+				return 1
+			}
+			if k == "buffer" {
+				s.set.BufSize = n
+			} else {
+				s.set.Requests = n
+			}
 		case 'R':
 			n, err := strconv.Atoi(o.val)
 			if err != nil || n <= 0 {

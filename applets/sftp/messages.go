@@ -80,4 +80,5 @@ const (
 	msgBadNumber     = "Invalid number of requests \"%s\""
 	msgBadBuffer     = "Invalid buffer size \"%s\""
 	msgFetchDir      = "Fetching %s to %s"
+	msgBadX          = "Invalid -X option \"%s\""
 )
