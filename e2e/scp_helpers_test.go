@@ -132,15 +132,3 @@ func sameTree(t *testing.T, want, got string, preserve bool) {
 		t.Errorf("no files compared under %s", want)
 	}
 }
-
-// chownTree gives a tree to the test user, so that a server running as
-// that user can read and write it.
-func chownTree(t *testing.T, root string, u *testenv.User) {
-	t.Helper()
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil {
-			os.Lchown(p, u.UID, u.GID)
-		}
-		return nil
-	})
-}
