@@ -14,6 +14,8 @@ import (
 
 	"sshbox/applets/dropbear"
 	"sshbox/applets/knownhosts"
+	"sshbox/applets/scp"
+	"sshbox/applets/sftp"
 	"sshbox/applets/sftpserver"
 	"sshbox/applets/ssh"
 	"sshbox/applets/sshadd"
@@ -49,6 +51,8 @@ var applets = map[string]func(args []string) int{
 	"dropbear":    dropbear.Main,
 	"dropbearkey": dropbear.KeyMain,
 	"dbclient":    dropbear.ClientMain,
+	"scp":         scp.Main,
+	"sftp":        sftp.Main,
 }
 
 // stopProfile ends a CPU profile a pprof build started (profile_pprof.go).

@@ -35,6 +35,8 @@ var Pages = []Page{
 	{Name: "ssh-keygen", Section: 1, Source: "ssh-keygen.md", Summary: "make, convert and inspect SSH keys (sshbox)"},
 	{Name: "known-hosts", Section: 1, Source: "known-hosts.md", Summary: "list, add, remove and convert known host keys (sshbox)"},
 	{Name: "sftp-server", Section: 8, Source: "sftp-server.md", Summary: "SFTP server subsystem (sshbox)"},
+	{Name: "scp", Section: 1, Source: "scp.md", Summary: "secure file copy (sshbox)"},
+	{Name: "sftp", Section: 1, Source: "sftp.md", Summary: "secure file transfer program (sshbox)"},
 	{Name: "ssh-agent", Section: 1, Source: "ssh-agent.md", Summary: "authentication agent (sshbox)"},
 	{Name: "ssh-add", Section: 1, Source: "ssh-add.md", Summary: "add keys to an authentication agent (sshbox)"},
 	{Name: "ssh-keyscan", Section: 1, Source: "ssh-keyscan.md", Summary: "gather SSH public host keys (sshbox)"},

@@ -1,0 +1,106 @@
+package sftp
+
+import (
+	"fmt"
+	"strings"
+)
+
+// OpenSSH sftp's option letters; those followed by ':' take an argument.
+const optString = "1246AafhNpqrvCc:D:i:l:o:s:S:b:B:F:J:P:R:X:"
+
+// opt is one option as given: its letter and value.
+type opt struct {
+	ch  byte
+	val string
+}
+
+// argError is a command line mistake: printed with the usage, exit 1.
+type argError struct{ msg string }
+
+func (e *argError) Error() string { return e.msg }
+
+// parseArgs is getopt(3) as glibc does it: combined flags (-pr), values
+// attached or separate (-P2222, -P 2222), options anywhere before "--".
+func parseArgs(args []string) (opts []opt, operands []string, err error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return opts, append(operands, args[i+1:]...), nil
+		}
+		if len(a) < 2 || a[0] != '-' {
+			operands = append(operands, a)
+			continue
+		}
+		for j := 1; j < len(a); j++ {
+			ch := a[j]
+			k := strings.IndexByte(optString, ch)
+			if k < 0 || ch == ':' {
+				return nil, nil, &argError{fmt.Sprintf(msgUnknownOption, ch)}
+			}
+			if k+1 >= len(optString) || optString[k+1] != ':' {
+				opts = append(opts, opt{ch: ch})
+				continue
+			}
+			val := a[j+1:]
+			if val == "" {
+				i++
+				if i >= len(args) {
+					return nil, nil, &argError{fmt.Sprintf(msgNeedsArgument, ch)}
+				}
+				val = args[i]
+			}
+			opts = append(opts, opt{ch, val})
+			break
+		}
+	}
+	return opts, operands, nil
+}
+
+// splitLine cuts an interactive command line into words as OpenSSH's
+// sftp does: blanks separate, single and double quotes group, a
+// backslash escapes the next character. Quoted glob characters stay
+// escaped (with a backslash) so that globbing does not expand them.
+func splitLine(line string) ([]string, error) {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '\'' || c == '"'):
+			quote, inWord = c, true
+		case c == '\\' && quote != '\'':
+			if i+1 >= len(line) {
+				return nil, fmt.Errorf("Terminating backslash")
+			}
+			i++
+			if strings.IndexByte("*?[]", line[i]) >= 0 {
+				cur.WriteByte('\\')
+			}
+			cur.WriteByte(line[i])
+			inWord = true
+		case quote == 0 && (c == ' ' || c == '\t'):
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			if quote != 0 && strings.IndexByte("*?[]", c) >= 0 {
+				cur.WriteByte('\\')
+			}
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if quote != 0 {
+		return nil, fmt.Errorf("Unterminated quote")
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}

@@ -1,0 +1,455 @@
+package sftp
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"sshbox/sshcore/transfer"
+)
+
+// command is one interactive command: its flags (letters it accepts) and
+// what it does with the flags seen and the remaining words.
+type command struct {
+	flags string
+	run   func(s *session, f map[byte]bool, args []string) error
+}
+
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"bye": {"", cmdQuit}, "exit": {"", cmdQuit}, "quit": {"", cmdQuit},
+		"cd": {"", cmdCd}, "chdir": {"", cmdCd},
+		"lcd": {"", cmdLcd}, "lchdir": {"", cmdLcd},
+		"pwd":  {"", func(s *session, _ map[byte]bool, _ []string) error { fmt.Printf(msgRemoteWD+"\n", s.cwd); return nil }},
+		"lpwd": {"", cmdLpwd},
+		"ls":   {"1afhlnrSt", cmdLs}, "dir": {"1afhlnrSt", cmdLs},
+		"lls": {"", nil}, "lmkdir": {"", cmdLmkdir}, "lumask": {"", cmdLumask},
+		"get": {"afpPrR", cmdGet}, "reget": {"fpPrR", cmdReget},
+		"put": {"afpPrR", cmdPut}, "reput": {"fpPrR", cmdReput},
+		"mkdir": {"", cmdMkdir}, "rmdir": {"", cmdRmdir}, "rm": {"", cmdRm}, "del": {"", cmdRm},
+		"rename": {"", cmdRename}, "ln": {"s", cmdLn}, "symlink": {"", cmdSymlink},
+		"chmod": {"h", cmdChmod}, "chown": {"h", cmdChown}, "chgrp": {"h", cmdChgrp},
+		"df":   {"hi", cmdDf},
+		"help": {"", cmdHelp}, "?": {"", cmdHelp},
+		"version":  {"", func(*session, map[byte]bool, []string) error { fmt.Println(msgVersion); return nil }},
+		"progress": {"", cmdProgress},
+	}
+}
+
+// run executes one command's words.
+func (s *session) run(words []string) error {
+	name := words[0]
+	if name == "lls" {
+		return s.shell("ls " + strings.Join(quoteAll(words[1:]), " "))
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintln(os.Stderr, msgInvalidCmd)
+		return errShown
+	}
+	flags := map[byte]bool{}
+	args := words[1:]
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' && c.flags != "" {
+		if args[0] == "--" {
+			args = args[1:]
+			break
+		}
+		for _, ch := range []byte(args[0][1:]) {
+			if strings.IndexByte(c.flags, ch) < 0 {
+				fmt.Fprintf(os.Stderr, msgBadFlag+"\n", name, ch)
+				return errShown
+			}
+			flags[ch] = true
+		}
+		args = args[1:]
+	}
+	return c.run(s, flags, args)
+}
+
+func quoteAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = "'" + strings.ReplaceAll(unescape(w), "'", `'\''`) + "'"
+	}
+	return out
+}
+
+// unescape drops the backslashes splitLine left before quoted glob
+// characters, for a path that is used as it is.
+func unescape(p string) string {
+	if !strings.Contains(p, `\`) {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '\\' && i+1 < len(p) {
+			i++
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+func hasGlob(p string) bool {
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '\\':
+			i++
+		case '*', '?', '[':
+			return true
+		}
+	}
+	return false
+}
+
+// remoteGlob expands a remote pattern against the working directory.
+func (s *session) remoteGlob(p string) ([]string, error) {
+	abs := s.abs(p)
+	if !hasGlob(abs) {
+		abs = unescape(abs)
+		if _, err := s.cl.Lstat(abs); err != nil {
+			return nil, err
+		}
+		return []string{abs}, nil
+	}
+	m, err := s.cl.Glob(abs)
+	if err != nil || len(m) == 0 {
+		return nil, os.ErrNotExist
+	}
+	return m, nil
+}
+
+// localGlob expands a local pattern.
+func localGlob(p string) ([]string, error) {
+	if !hasGlob(p) {
+		p = unescape(p)
+		if _, err := os.Lstat(p); err != nil {
+			return nil, err
+		}
+		return []string{p}, nil
+	}
+	m, err := filepath.Glob(p)
+	if err != nil || len(m) == 0 {
+		return nil, os.ErrNotExist
+	}
+	return m, nil
+}
+
+// fail prints one line and marks the command failed.
+func fail(format string, args ...any) error {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	return errShown
+}
+
+func cmdQuit(*session, map[byte]bool, []string) error { return errQuit }
+
+func cmdHelp(*session, map[byte]bool, []string) error {
+	fmt.Println(helpText)
+	return nil
+}
+
+func cmdProgress(s *session, _ map[byte]bool, _ []string) error {
+	s.progress = !s.progress
+	if s.progress {
+		fmt.Println(msgProgressOn)
+	} else {
+		fmt.Println(msgProgressOff)
+	}
+	return nil
+}
+
+func cmdCd(s *session, _ map[byte]bool, args []string) error {
+	if len(args) != 1 {
+		return fail(msgNeedPath, "cd")
+	}
+	p := s.abs(unescape(args[0]))
+	st, err := s.cl.Stat(p)
+	if err != nil {
+		return fail(msgStat, transfer.Reason(err))
+	}
+	if !st.IsDir() {
+		return fail(msgCantCD, p)
+	}
+	s.cwd = p
+	return nil
+}
+
+func cmdLcd(s *session, _ map[byte]bool, args []string) error {
+	dir := os.Getenv("HOME")
+	if len(args) > 0 {
+		dir = unescape(args[0])
+	}
+	if err := os.Chdir(dir); err != nil {
+		return fail(msgLocalCD, dir, transfer.Reason(err))
+	}
+	return nil
+}
+
+func cmdLpwd(*session, map[byte]bool, []string) error {
+	wd, err := os.Getwd()
+	if err != nil {
+		return fail("getcwd: %s", transfer.Reason(err))
+	}
+	fmt.Printf(msgLocalWD+"\n", wd)
+	return nil
+}
+
+func cmdLmkdir(_ *session, _ map[byte]bool, args []string) error {
+	if len(args) != 1 {
+		return fail(msgNeedPath, "lmkdir")
+	}
+	if err := os.Mkdir(unescape(args[0]), 0o777); err != nil {
+		return fail(msgLocalMkdir, args[0], transfer.Reason(err))
+	}
+	return nil
+}
+
+func cmdLumask(_ *session, _ map[byte]bool, args []string) error {
+	if len(args) != 1 {
+		return fail(msgNeedMode, "lumask")
+	}
+	m, err := strconv.ParseUint(args[0], 8, 32)
+	if err != nil || m > 0o777 {
+		return fail(msgNeedMode, "lumask")
+	}
+	syscall.Umask(int(m))
+	fmt.Printf("Local umask: %03o\n", m)
+	return nil
+}
+
+func cmdMkdir(s *session, _ map[byte]bool, args []string) error {
+	if len(args) != 1 {
+		return fail(msgNeedPath, "mkdir")
+	}
+	p := s.abs(unescape(args[0]))
+	if err := s.cl.Mkdir(p); err != nil {
+		return fail(msgRemoteOp, "mkdir", p, transfer.Reason(err))
+	}
+	return nil
+}
+
+func cmdRmdir(s *session, _ map[byte]bool, args []string) error {
+	if len(args) != 1 {
+		return fail(msgNeedPath, "rmdir")
+	}
+	p := s.abs(unescape(args[0]))
+	if err := s.cl.RemoveDirectory(p); err != nil {
+		return fail(msgRemoteOp, "rmdir", p, transfer.Reason(err))
+	}
+	return nil
+}
+
+func cmdRm(s *session, _ map[byte]bool, args []string) error {
+	if len(args) != 1 {
+		return fail(msgNeedPath, "rm")
+	}
+	matches, err := s.remoteGlob(args[0])
+	if err != nil {
+		return fail(msgNotFound, s.abs(unescape(args[0])))
+	}
+	var failed error
+	for _, m := range matches {
+		if !s.quiet {
+			fmt.Printf("Removing %s\n", m)
+		}
+		if err := s.cl.Remove(m); err != nil {
+			failed = fail(msgRemoteOp, "delete", m, transfer.Reason(err))
+		}
+	}
+	return failed
+}
+
+func twoPaths(s *session, name string, args []string) (string, string, error) {
+	if len(args) != 2 {
+		return "", "", fail(msgNeedTwo, name)
+	}
+	return s.abs(unescape(args[0])), s.abs(unescape(args[1])), nil
+}
+
+func cmdRename(s *session, _ map[byte]bool, args []string) error {
+	from, to, err := twoPaths(s, "rename", args)
+	if err != nil {
+		return err
+	}
+	// posix-rename@openssh.com replaces an existing target, as OpenSSH's
+	// sftp prefers when the server offers it.
+	if _, ok := s.cl.HasExtension("posix-rename@openssh.com"); ok {
+		err = s.cl.PosixRename(from, to)
+	} else {
+		err = s.cl.Rename(from, to)
+	}
+	if err != nil {
+		return fail(msgRemoteOp, "rename", from, transfer.Reason(err))
+	}
+	return nil
+}
+
+func cmdLn(s *session, f map[byte]bool, args []string) error {
+	if f['s'] {
+		return cmdSymlink(s, nil, args)
+	}
+	from, to, err := twoPaths(s, "ln", args)
+	if err != nil {
+		return err
+	}
+	if err := s.cl.Link(from, to); err != nil {
+		return fail(msgRemoteOp, "link", to, transfer.Reason(err))
+	}
+	return nil
+}
+
+func cmdSymlink(s *session, _ map[byte]bool, args []string) error {
+	if len(args) != 2 {
+		return fail(msgNeedTwo, "symlink")
+	}
+	// The link's text is kept as typed: a relative target stays relative.
+	to := s.abs(unescape(args[1]))
+	if err := s.cl.Symlink(unescape(args[0]), to); err != nil {
+		return fail(msgRemoteOp, "symlink", to, transfer.Reason(err))
+	}
+	return nil
+}
+
+// attrCommand is chmod, chown and chgrp: a number, then a glob.
+func attrCommand(s *session, name string, args []string, apply func(p string, n int) error) error {
+	if len(args) != 2 {
+		return fail(msgNeedTwo, name)
+	}
+	base := 10
+	if name == "chmod" {
+		base = 8
+	}
+	n, err := strconv.ParseInt(args[0], base, 32)
+	if err != nil || n < 0 {
+		return fail(msgNeedMode, name)
+	}
+	matches, err := s.remoteGlob(args[1])
+	if err != nil {
+		return fail(msgNotFound, s.abs(unescape(args[1])))
+	}
+	var failed error
+	for _, m := range matches {
+		if err := apply(m, int(n)); err != nil {
+			failed = fail(msgRemoteOp, name, m, transfer.Reason(err))
+		}
+	}
+	return failed
+}
+
+func cmdChmod(s *session, _ map[byte]bool, args []string) error {
+	return attrCommand(s, "chmod", args, func(p string, n int) error {
+		if !s.quiet {
+			fmt.Printf("Changing mode on %s\n", p)
+		}
+		return s.cl.Chmod(p, os.FileMode(n&0o7777))
+	})
+}
+
+func cmdChown(s *session, _ map[byte]bool, args []string) error {
+	return attrCommand(s, "chown", args, func(p string, n int) error {
+		st, err := s.cl.Stat(p)
+		if err != nil {
+			return err
+		}
+		if !s.quiet {
+			fmt.Printf("Changing owner on %s\n", p)
+		}
+		return s.cl.Chown(p, n, gidOf(st))
+	})
+}
+
+func cmdChgrp(s *session, _ map[byte]bool, args []string) error {
+	return attrCommand(s, "chgrp", args, func(p string, n int) error {
+		st, err := s.cl.Stat(p)
+		if err != nil {
+			return err
+		}
+		if !s.quiet {
+			fmt.Printf("Changing group on %s\n", p)
+		}
+		return s.cl.Chown(p, uidOf(st), n)
+	})
+}
+
+func cmdDf(s *session, f map[byte]bool, args []string) error {
+	p := s.cwd
+	if len(args) > 0 {
+		p = s.abs(unescape(args[0]))
+	}
+	if _, ok := s.cl.HasExtension("statvfs@openssh.com"); !ok {
+		return fail(msgNoStatVFS)
+	}
+	st, err := s.cl.StatVFS(p)
+	if err != nil {
+		return fail(msgRemoteOp, "statvfs", p, transfer.Reason(err))
+	}
+	if f['i'] {
+		used := st.Files - st.Ffree
+		fmt.Printf("%12s %12s %12s %12s %s\n", "Inodes", "Used", "Avail", "(root)", "%Capacity")
+		fmt.Printf("%12d %12d %12d %12d %3d%%\n", st.Files, used, st.Favail, st.Ffree, pct(used, st.Files))
+		return nil
+	}
+	frsize := st.Frsize
+	size, free, avail := st.Blocks*frsize, st.Bfree*frsize, st.Bavail*frsize
+	used := size - free
+	if f['h'] {
+		fmt.Printf("%9s %9s %9s %9s %s\n", "Size", "Used", "Avail", "(root)", "%Capacity")
+		fmt.Printf("%9s %9s %9s %9s %3d%%\n", scaled(size), scaled(used), scaled(avail), scaled(free), pct(used, size))
+		return nil
+	}
+	fmt.Printf("%12s %12s %12s %12s %s\n", "Size", "Used", "Avail", "(root)", "%Capacity")
+	fmt.Printf("%12d %12d %12d %12d %3d%%\n", size/1024, used/1024, avail/1024, free/1024, pct(used, size))
+	return nil
+}
+
+func pct(used, total uint64) uint64 {
+	if total == 0 {
+		return 0
+	}
+	return 100 * used / total
+}
+
+// shell is "!command" (run by the local shell) and "!" (an interactive
+// local shell).
+func (s *session) shell(command string) error {
+	sh := os.Getenv("SHELL")
+	if sh == "" {
+		sh = "/bin/sh"
+	}
+	var cmd *exec.Cmd
+	if strings.TrimSpace(command) == "" {
+		cmd = exec.Command(sh)
+	} else {
+		cmd = exec.Command(sh, "-c", command)
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return fail(msgShellStatus, ee.ExitCode())
+	}
+	if err != nil {
+		return fail("%s: %s", sh, transfer.Reason(err))
+	}
+	return nil
+}
+
+// localTarget is where a download of remote goes: dst, inside dst when it
+// is a directory, or the current directory when dst is empty.
+func localTarget(remote, dst string) string {
+	if dst == "" {
+		return path.Base(remote)
+	}
+	if st, err := os.Stat(dst); err == nil && st.IsDir() {
+		return filepath.Join(dst, path.Base(remote))
+	}
+	return dst
+}

@@ -1,0 +1,236 @@
+package sftp
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pkg/sftp"
+	"golang.org/x/term"
+
+	"sshbox/sshcore/transfer"
+)
+
+// entry is one name to list, with its attributes.
+type entry struct {
+	name string // as shown
+	info fs.FileInfo
+}
+
+func cmdLs(s *session, f map[byte]bool, args []string) error {
+	target := ""
+	if len(args) > 0 {
+		target = args[0]
+	}
+	var entries []entry
+	if target == "" || !hasGlob(target) {
+		p := s.abs(unescape(target))
+		st, err := s.cl.Stat(p)
+		if err != nil {
+			return fail("Can't ls: \"%s\" not found", p)
+		}
+		if st.IsDir() {
+			list, err := s.cl.ReadDir(p)
+			if err != nil {
+				return fail(msgRemoteOp, "readdir", p, transfer.Reason(err))
+			}
+			prefix := ""
+			if target != "" {
+				prefix = strings.TrimSuffix(unescape(target), "/") + "/"
+			}
+			for _, fi := range list {
+				if !f['a'] && strings.HasPrefix(fi.Name(), ".") {
+					continue
+				}
+				entries = append(entries, entry{prefix + fi.Name(), fi})
+			}
+		} else {
+			entries = append(entries, entry{unescape(target), st})
+		}
+	} else {
+		matches, err := s.cl.Glob(s.abs(target))
+		if err != nil || len(matches) == 0 {
+			return fail("Can't ls: \"%s\" not found", s.abs(target))
+		}
+		for _, m := range matches {
+			st, err := s.cl.Lstat(m)
+			if err != nil {
+				continue
+			}
+			name := m
+			if !path.IsAbs(target) {
+				name = strings.TrimPrefix(m, s.cwd+"/")
+			}
+			entries = append(entries, entry{name, st})
+		}
+	}
+	sortEntries(entries, f)
+	if f['l'] || f['n'] {
+		for _, e := range entries {
+			fmt.Println(longLine(e, f['n'], f['h']))
+		}
+		return nil
+	}
+	printColumns(entries, f['1'])
+	return nil
+}
+
+// sortEntries orders as OpenSSH's ls: by name, -t by time (newest first),
+// -S by size (largest first), -r reversed, -f unsorted.
+func sortEntries(es []entry, f map[byte]bool) {
+	if f['f'] {
+		return
+	}
+	less := func(a, b entry) bool { return a.name < b.name }
+	switch {
+	case f['t']:
+		less = func(a, b entry) bool { return a.info.ModTime().After(b.info.ModTime()) }
+	case f['S']:
+		less = func(a, b entry) bool { return a.info.Size() > b.info.Size() }
+	}
+	sort.SliceStable(es, func(i, j int) bool {
+		if f['r'] {
+			return less(es[j], es[i])
+		}
+		return less(es[i], es[j])
+	})
+}
+
+// printColumns is ls without -l: names in columns across the terminal
+// width (80 when not a terminal), or one per line with -1.
+func printColumns(es []entry, one bool) {
+	if one {
+		for _, e := range es {
+			fmt.Println(e.name)
+		}
+		return
+	}
+	width := 80
+	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
+		width = w
+	}
+	maxLen := 0
+	for _, e := range es {
+		maxLen = max(maxLen, len(e.name))
+	}
+	colWidth := maxLen + 2
+	cols := max(width/colWidth, 1)
+	rows := (len(es) + cols - 1) / cols
+	for r := 0; r < rows; r++ {
+		var b strings.Builder
+		for c := 0; c < cols; c++ {
+			i := c*rows + r
+			if i >= len(es) {
+				break
+			}
+			if c == cols-1 || (c+1)*rows+r >= len(es) {
+				b.WriteString(es[i].name)
+			} else {
+				fmt.Fprintf(&b, "%-*s", colWidth, es[i].name)
+			}
+		}
+		fmt.Println(b.String())
+	}
+}
+
+// longLine is ls -l's line in OpenSSH's ls_file format.
+func longLine(e entry, numeric, human bool) string {
+	st := e.info
+	uid, gid := uidOf(st), gidOf(st)
+	owner, group := strconv.Itoa(uid), strconv.Itoa(gid)
+	if !numeric {
+		if u, err := user.LookupId(owner); err == nil {
+			owner = u.Username
+		}
+		if g, err := user.LookupGroupId(group); err == nil {
+			group = g.Name
+		}
+	}
+	nlink := uint32(1)
+	size := strconv.FormatInt(st.Size(), 10)
+	if human {
+		size = scaled(uint64(st.Size()))
+	}
+	t := st.ModTime()
+	var when string
+	if time.Since(t) < 182*24*time.Hour && time.Until(t) < 182*24*time.Hour {
+		when = t.Format("Jan _2 15:04")
+	} else {
+		when = t.Format("Jan _2  2006")
+	}
+	return fmt.Sprintf("%s %3d %-8s %-8s %8s %s %s", modeString(st.Mode()), nlink, owner, group, size, when, e.name)
+}
+
+// modeString is strmode(3): "drwxr-xr-x".
+func modeString(m fs.FileMode) string {
+	b := []byte("----------")
+	switch {
+	case m.IsDir():
+		b[0] = 'd'
+	case m&fs.ModeSymlink != 0:
+		b[0] = 'l'
+	case m&fs.ModeNamedPipe != 0:
+		b[0] = 'p'
+	case m&fs.ModeSocket != 0:
+		b[0] = 's'
+	case m&fs.ModeCharDevice != 0:
+		b[0] = 'c'
+	case m&fs.ModeDevice != 0:
+		b[0] = 'b'
+	}
+	const rwx = "rwxrwxrwx"
+	for i := 0; i < 9; i++ {
+		if m&(1<<uint(8-i)) != 0 {
+			b[i+1] = rwx[i]
+		}
+	}
+	if m&fs.ModeSetuid != 0 {
+		b[3] = map[bool]byte{true: 's', false: 'S'}[b[3] == 'x']
+	}
+	if m&fs.ModeSetgid != 0 {
+		b[6] = map[bool]byte{true: 's', false: 'S'}[b[6] == 'x']
+	}
+	if m&fs.ModeSticky != 0 {
+		b[9] = map[bool]byte{true: 't', false: 'T'}[b[9] == 'x']
+	}
+	return string(b)
+}
+
+func uidOf(st fs.FileInfo) int {
+	if a, ok := st.Sys().(*sftp.FileStat); ok {
+		return int(a.UID)
+	}
+	return 0
+}
+
+func gidOf(st fs.FileInfo) int {
+	if a, ok := st.Sys().(*sftp.FileStat); ok {
+		return int(a.GID)
+	}
+	return 0
+}
+
+// scaled is fmt_scaled(3): at most four significant characters and a
+// unit ("1.5M", "100K", "12B").
+func scaled(n uint64) string {
+	const units = "BKMGTPE"
+	f := float64(n)
+	i := 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%dB", n)
+	}
+	if f < 10 {
+		return fmt.Sprintf("%.1f%c", f, units[i])
+	}
+	return fmt.Sprintf("%.0f%c", f, units[i])
+}

@@ -1,0 +1,239 @@
+// Package sftp is the sftp applet: OpenSSH's sftp command line and its
+// interactive and batch commands over github.com/pkg/sftp's client and
+// sshcore/transfer.
+package sftp
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+
+	"sshbox/applets/ssh"
+	"sshbox/applets/xferconn"
+	"sshbox/internal/help"
+	"sshbox/sshcore/transfer"
+)
+
+// Main runs the sftp applet with args[0] the applet name; it returns the
+// exit status.
+func Main(args []string) int {
+	if help.Asked(args[1:], true) {
+		help.Print(os.Stderr, usage)
+		return 1
+	}
+	opts, operands, err := parseArgs(args[1:])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%v\n%s\n", err, usage)
+		return 1
+	}
+	s := &session{progress: true}
+	var batchFile, direct string
+	noisy := false
+	for _, o := range opts {
+		switch o.ch {
+		case '4':
+			s.flags.IPv4, s.flags.IPv6 = true, false
+		case '6':
+			s.flags.IPv6, s.flags.IPv4 = true, false
+		case 'A':
+			s.flags.Options = append(s.flags.Options, "ForwardAgent yes")
+		case 'a':
+			s.set.Resume = true
+		case 'C':
+			s.flags.Compress = true
+		case 'f':
+			s.set.Fsync = true
+		case 'N':
+			noisy = true // undoes the quiet mode -b and -q set, after them all
+		case 'p':
+			s.set.Preserve = true
+		case 'q':
+			s.quiet, s.flags.Quiet = true, true
+		case 'r':
+			s.recursive = true
+		case 'v':
+			s.flags.Verbose++
+		case 'c':
+			s.flags.Cipher = o.val
+		case 'D':
+			direct = o.val
+		case 'i':
+			s.flags.Identities = append(s.flags.Identities, o.val)
+		case 'l':
+			n, err := strconv.ParseInt(o.val, 10, 64)
+			if err != nil || n <= 0 {
+				fmt.Fprintf(os.Stderr, "sftp: "+msgBadLimit+"\n", o.val)
+				return 1
+			}
+			s.set.Limit = transfer.NewLimiter(n)
+		case 'o':
+			s.flags.Options = append(s.flags.Options, o.val)
+		case 's':
+			s.flags.Subsystem = o.val
+		case 'S':
+			s.flags.Program = o.val
+		case 'b':
+			batchFile = o.val
+		case 'B':
+			n, err := strconv.Atoi(o.val)
+			if err != nil || n <= 0 || n > 256*1024 {
+				fmt.Fprintf(os.Stderr, "sftp: "+msgBadBuffer+"\n", o.val)
+				return 1
+			}
+			s.set.BufSize = n
+		case 'F':
+			s.flags.ConfigFile, s.flags.ConfigSet = o.val, true
+		case 'J':
+			s.flags.Jump = o.val
+		case 'P':
+			n, err := ssh.ParsePort(o.val)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "sftp: %v\n", err)
+				return 1
+			}
+			s.flags.Port = n
+		case 'X':
+			// -X buffer=N / nrequests=N, as -B and -R.
+			k, v, _ := strings.Cut(o.val, "=")
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 || (k != "buffer" && k != "nrequests") {
+				fmt.Fprintf(os.Stderr, "sftp: "+msgBadX+"\n", o.val)
+				return 1
+			}
+			if k == "buffer" {
+				s.set.BufSize = n
+			} else {
+				s.set.Requests = n
+			}
+		case 'R':
+			n, err := strconv.Atoi(o.val)
+			if err != nil || n <= 0 {
+				fmt.Fprintf(os.Stderr, "sftp: "+msgBadNumber+"\n", o.val)
+				return 1
+			}
+			s.set.Requests = n
+		}
+	}
+	if noisy {
+		s.quiet = false // -N wins over the quiet mode of -q and -b
+	}
+	var in io.Reader = os.Stdin
+	if batchFile != "" && !noisy {
+		s.quiet = true
+	}
+	if batchFile != "" {
+		s.batch = true
+		s.flags.Batch = true
+		if batchFile != "-" {
+			f, err := os.Open(batchFile)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "sftp: "+msgBatchOpen+"\n", batchFile, transfer.Reason(err))
+				return 1
+			}
+			defer f.Close()
+			in = f
+		}
+	}
+	if direct == "" && len(operands) != 1 {
+		fmt.Fprintln(os.Stderr, usage)
+		return 1
+	}
+	var start string
+	var conn transfer.Conn
+	if direct != "" {
+		conn = &transfer.ProgramConn{Program: "/bin/sh", Args: []string{"-c", direct}, Direct: true}
+		if !s.quiet {
+			fmt.Fprintf(os.Stderr, msgAttached+"\n", direct)
+		}
+	} else {
+		loc, err := transfer.ParseLocation(operands[0], "sftp")
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "sftp: %s: %v\n", operands[0], err)
+			return 1
+		}
+		if !loc.Remote {
+			// "host" alone: no colon, so the whole operand is the host.
+			loc = transfer.Location{Remote: true, Host: operands[0]}
+			if h, err := parseHost(operands[0]); err == nil {
+				loc.User, loc.Host = h.user, h.host
+			}
+		}
+		start = loc.Path
+		conn, err = xferconn.Open(s.flags, loc.User, loc.Host, loc.Port)
+		if err != nil {
+			if !xferconn.IsConnect(err) {
+				fmt.Fprintf(os.Stderr, "sftp: %v\n", err)
+			}
+			fmt.Fprintln(os.Stderr, msgConnClosed)
+			return 255
+		}
+		if !s.quiet {
+			fmt.Fprintf(os.Stderr, msgConnected+"\n", loc.Host)
+		}
+	}
+	defer conn.Close()
+	s.set.Progress = !s.quiet
+	pool, err := transfer.NewPool(conn, s.set)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, msgConnClosed)
+		return 255
+	}
+	defer pool.Close()
+	s.pool, s.cl = pool, pool.Main
+	if s.cwd, err = s.cl.RealPath("."); err != nil {
+		s.cwd = "/"
+	}
+	if start != "" {
+		if status, done := s.startPath(start); done {
+			return status
+		}
+	}
+	if !s.batch && isTerminal(os.Stdin) {
+		return s.interactive()
+	}
+	return s.script(bufio.NewReader(in))
+}
+
+type hostUser struct{ user, host string }
+
+func parseHost(s string) (hostUser, error) {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '@' {
+			return hostUser{s[:i], s[i+1:]}, nil
+		}
+	}
+	return hostUser{host: s}, nil
+}
+
+// startPath is "host:path": a directory becomes the working directory, a
+// file (or glob) is fetched into the current directory and sftp exits.
+func (s *session) startPath(p string) (int, bool) {
+	abs := s.abs(p)
+	if st, err := s.cl.Stat(abs); err == nil && st.IsDir() {
+		s.cwd = abs
+		return 0, false
+	}
+	words := []string{"get", p}
+	if s.recursive {
+		words = []string{"get", "-r", p}
+	}
+	if err := s.run(words); err != nil {
+		return 1, true
+	}
+	return 0, true
+}
+
+// abs makes a remote path absolute against the working directory.
+func (s *session) abs(p string) string {
+	if p == "" {
+		return s.cwd
+	}
+	if path.IsAbs(p) {
+		return path.Clean(p)
+	}
+	return path.Join(s.cwd, p)
+}

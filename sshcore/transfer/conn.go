@@ -1,0 +1,212 @@
+// Package transfer is the engine behind the scp and sftp applets: it opens
+// sftp sessions and remote commands on a connection (sshbox's own client,
+// or an ssh program given with -S), moves files over SFTP with many
+// requests in flight and, for large files, over several sessions of one
+// connection, speaks the old scp protocol on both sides, limits bandwidth
+// and draws OpenSSH's progress meter.
+package transfer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+
+	"github.com/pkg/sftp"
+	"golang.org/x/crypto/ssh"
+)
+
+// Conn is one connection to a remote host.
+type Conn interface {
+	// SFTP opens one more sftp session.
+	SFTP(opts ...sftp.ClientOption) (*sftp.Client, error)
+	// Exec runs a command on the remote host with its standard input and
+	// output as pipes; its standard error goes to ours.
+	Exec(command string) (*Remote, error)
+	// Sessions says how many sftp sessions may be opened at once: several
+	// for a connection of our own, one for an ssh program.
+	Sessions() int
+	Close() error
+}
+
+// Remote is a running remote command.
+type Remote struct {
+	Stdin  io.WriteCloser
+	Stdout io.Reader
+	// Wait waits for the command and returns its exit status.
+	Wait func() int
+}
+
+// SSHConn is a connection made by sshbox's own client.
+type SSHConn struct {
+	Client    *ssh.Client
+	Subsystem string // "" = sftp
+}
+
+func (c *SSHConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
+	s, err := c.Client.NewSession()
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.StdinPipe()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	r, err := s.StdoutPipe()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.Stderr = os.Stderr
+	name := c.Subsystem
+	if name == "" {
+		name = "sftp"
+	}
+	// A path (sftp -s /usr/lib/sftp-server) is run as a command, as
+	// OpenSSH's sftp does.
+	if len(name) > 0 && name[0] == '/' {
+		err = s.Start(name)
+	} else {
+		err = s.RequestSubsystem(name)
+	}
+	if err != nil {
+		s.Close()
+		return nil, errors.New(msgSubsystem)
+	}
+	cl, err := sftp.NewClientPipe(r, w, opts...)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf(msgSFTPInit, err)
+	}
+	go func() { cl.Wait(); s.Close() }()
+	return cl, nil
+}
+
+func (c *SSHConn) Exec(command string) (*Remote, error) {
+	s, err := c.Client.NewSession()
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.StdinPipe()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	r, err := s.StdoutPipe()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.Stderr = os.Stderr
+	if err := s.Start(command); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return &Remote{Stdin: w, Stdout: r, Wait: func() int {
+		defer s.Close()
+		err := s.Wait()
+		var ee *ssh.ExitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.As(err, &ee):
+			return ee.ExitStatus()
+		}
+		return 255
+	}}, nil
+}
+
+func (c *SSHConn) Sessions() int { return 4 }
+func (c *SSHConn) Close() error  { return c.Client.Close() }
+
+// ProgramConn runs an ssh program (scp -S, sftp -S) once per session, as
+// OpenSSH's scp and sftp do: Args are its options up to and including the
+// host, "--" first.
+type ProgramConn struct {
+	Program string
+	Args    []string // options, then "--", host
+	// Direct runs Program with Args alone: a local sftp server (-D).
+	Direct bool
+	mu     sync.Mutex
+	cmds   []*exec.Cmd
+}
+
+func (c *ProgramConn) start(extra []string, command ...string) (*exec.Cmd, io.WriteCloser, io.Reader, error) {
+	args := append(append([]string{}, extra...), c.Args...)
+	args = append(args, command...)
+	cmd := exec.Command(c.Program, args...)
+	cmd.Stderr = os.Stderr
+	w, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, nil, fmt.Errorf(msgProgram, c.Program, err)
+	}
+	c.mu.Lock()
+	c.cmds = append(c.cmds, cmd)
+	c.mu.Unlock()
+	return cmd, w, r, nil
+}
+
+func (c *ProgramConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
+	extra, command := []string{"-s"}, []string{"sftp"}
+	if c.Direct {
+		extra, command = nil, nil
+	}
+	_, w, r, err := c.start(extra, command...)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := sftp.NewClientPipe(r, w, opts...)
+	if err != nil {
+		return nil, fmt.Errorf(msgSFTPInit, err)
+	}
+	return cl, nil
+}
+
+func (c *ProgramConn) Exec(command string) (*Remote, error) {
+	cmd, w, r, err := c.start(nil, command)
+	if err != nil {
+		return nil, err
+	}
+	return &Remote{Stdin: w, Stdout: r, Wait: func() int {
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.As(err, &ee):
+			return ee.ExitCode()
+		}
+		return 255
+	}}, nil
+}
+
+func (c *ProgramConn) Sessions() int { return 1 }
+
+func (c *ProgramConn) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, cmd := range c.cmds {
+		if cmd.ProcessState == nil && cmd.Process != nil {
+			cmd.Process.Signal(os.Interrupt)
+		}
+	}
+	return nil
+}
+
+// ProgramArgs are the options OpenSSH's scp and sftp put before the user's
+// own when they run ssh: no X11, agent or forwardings, no tty, no
+// RemoteCommand.
+func ProgramArgs() []string {
+	return []string{"-x", "-oPermitLocalCommand=no", "-oClearAllForwardings=yes",
+		"-oRemoteCommand=none", "-oRequestTTY=no", "-oForwardAgent=no"}
+}

@@ -1,0 +1,14 @@
+package transfer
+
+// Texts the transfer engine shows users; the applets add the program name.
+const (
+	msgSubsystem  = "subsystem request failed on channel 0"
+	msgSFTPInit   = "Connection closed: %v"
+	msgProgram    = "%s: %v"
+	msgNotRegular = "%s: not a regular file"
+
+	msgBadOperand   = "%s: invalid %s"
+	msgConnClosed   = "Connection closed"
+	msgNoMatch      = "%s: No such file or directory"
+	msgTargetNotDir = "%s: Not a directory"
+)

@@ -1,0 +1,129 @@
+package transfer
+
+import (
+	"errors"
+	"io"
+	"sync"
+	"sync/atomic"
+)
+
+// chunkSize is one worker's unit: a ReadAt/WriteAt that pkg/sftp splits
+// into many requests in flight.
+const chunkSize = 1 << 20
+
+// workersPerSession keeps one session's window busy while another chunk of
+// it is being written out.
+const workersPerSession = 2
+
+// chunk is one range of the file and what happened to it.
+type chunk struct {
+	idx  int64
+	data []byte
+	eof  bool
+	err  error
+}
+
+// copyRanges moves the bytes [start, end) from src to dst: workers fetch
+// chunks in parallel (each through its own reader, one per session), and
+// one writer commits them strictly in order, so that whatever is on the
+// destination at any moment, even after a kill, is a correct prefix that a
+// resume can continue. It returns the offset up to which the destination is
+// complete.
+func copyRanges(readers []io.ReaderAt, dst io.WriterAt, start, end int64, set Settings, prog *Progress) (int64, error) {
+	workers := len(readers) * workersPerSession
+	tokens := make(chan struct{}, 2*workers)
+	results := make(chan chunk, 2*workers)
+	var next atomic.Int64
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	chunks := (end - start + chunkSize - 1) / chunkSize
+	for w := 0; w < workers; w++ {
+		r := readers[w%len(readers)]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				tokens <- struct{}{}
+				i := next.Add(1) - 1
+				if i >= chunks || stop.Load() {
+					<-tokens
+					return
+				}
+				if set.cancelled() {
+					results <- chunk{idx: i, err: ErrInterrupted}
+					return
+				}
+				off := start + i*chunkSize
+				n := min(int64(chunkSize), end-off)
+				buf := make([]byte, n)
+				got, err := r.ReadAt(buf, off)
+				c := chunk{idx: i, data: buf[:got]}
+				if errors.Is(err, io.EOF) {
+					c.eof = true
+				} else if err != nil {
+					c.err = err
+				}
+				set.Limit.Wait(got)
+				results <- c
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	done := start
+	pending := map[int64]chunk{}
+	var want int64
+	var firstErr error
+	finished := false
+	for c := range results {
+		if finished {
+			<-tokens
+			continue
+		}
+		pending[c.idx] = c
+		for {
+			c, ok := pending[want]
+			if !ok {
+				break
+			}
+			delete(pending, want)
+			want++
+			<-tokens
+			if c.err == nil && set.cancelled() {
+				c.err = ErrInterrupted
+			}
+			if c.err != nil {
+				firstErr, finished = c.err, true
+				break
+			}
+			if len(c.data) > 0 {
+				if _, err := dst.WriteAt(c.data, done); err != nil {
+					firstErr, finished = &writeError{err}, true
+					break
+				}
+				done += int64(len(c.data))
+				prog.Add(int64(len(c.data)))
+			}
+			if c.eof || want >= chunks {
+				finished = true
+				break
+			}
+		}
+		if finished {
+			stop.Store(true)
+			for _, c := range pending {
+				_ = c
+				<-tokens
+			}
+			pending = nil
+		}
+	}
+	return done, firstErr
+}
+
+// writeError marks a failure of the destination, so that callers can name
+// the right file.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }

@@ -1,0 +1,276 @@
+package transfer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/pkg/sftp"
+)
+
+// ErrResumeNotNeeded says a resumed file was already complete.
+var ErrResumeNotNeeded = errors.New("resume not required")
+
+// Get downloads the remote file src to the local path dst. With Resume it
+// continues a partial dst from its size. A failure part-way leaves dst a
+// correct prefix of src.
+func (p *Pool) Get(src, dst, label string) error {
+	st, err := p.Main.Stat(src)
+	if err != nil {
+		return fileErr(src, err)
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf(msgNotRegular, src)
+	}
+	size := st.Size()
+	flags := os.O_WRONLY | os.O_CREATE
+	var start int64
+	if p.Set.Resume {
+		if lst, err := os.Stat(dst); err == nil {
+			start = lst.Size()
+			if start > size {
+				return fmt.Errorf("Unable to resume download of \"%s\": local file is larger than remote", dst)
+			}
+			if start == size {
+				return ErrResumeNotNeeded
+			}
+		}
+	} else {
+		flags |= os.O_TRUNC
+	}
+	out, err := os.OpenFile(dst, flags, st.Mode().Perm()|0o200)
+	if err != nil {
+		return fileErr(dst, err)
+	}
+	sessions := p.sessions(size - start)
+	readers := make([]io.ReaderAt, 0, len(sessions))
+	for _, s := range sessions {
+		f, err := s.Open(src)
+		if err != nil {
+			if len(readers) == 0 {
+				out.Close()
+				return fileErr(src, err)
+			}
+			continue
+		}
+		defer f.Close()
+		readers = append(readers, f)
+	}
+	var prog *Progress
+	if p.Set.Progress {
+		prog = StartProgress(label, start, size)
+	}
+	done, err := copyRanges(readers, out, start, size, p.Set, prog)
+	prog.Finish()
+	if err == nil && done < size {
+		err = fmt.Errorf("%s: file shrank during transfer", src)
+	}
+	if err != nil {
+		// The in-order writer kept the file a prefix; make its size say so.
+		out.Truncate(done)
+		out.Close()
+		var we *writeError
+		if errors.As(err, &we) {
+			return fileErr(dst, we.err)
+		}
+		return fileErr(src, err)
+	}
+	if p.Set.Fsync {
+		out.Sync()
+	}
+	if err := out.Close(); err != nil {
+		return fileErr(dst, err)
+	}
+	if p.Set.Preserve {
+		os.Chmod(dst, st.Mode().Perm())
+		if err := os.Chtimes(dst, st.ModTime(), st.ModTime()); err != nil {
+			return fileErr(dst, err)
+		}
+		if a, ok := st.Sys().(*sftp.FileStat); ok {
+			os.Chtimes(dst, timeOf(a.Atime), timeOf(a.Mtime))
+		}
+	}
+	return nil
+}
+
+// Put uploads the local file src to the remote path dst; with Resume it
+// continues a partial dst from its size.
+func (p *Pool) Put(src, dst, label string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return fileErr(src, err)
+	}
+	defer in.Close()
+	st, err := in.Stat()
+	if err != nil {
+		return fileErr(src, err)
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf(msgNotRegular, src)
+	}
+	size := st.Size()
+	flags := os.O_WRONLY | os.O_CREATE
+	var start int64
+	if p.Set.Resume {
+		if rst, err := p.Main.Stat(dst); err == nil {
+			start = rst.Size()
+			if start > size {
+				return fmt.Errorf("destination file bigger or same size as source file")
+			}
+			if start == size {
+				return ErrResumeNotNeeded
+			}
+		}
+	} else {
+		flags |= os.O_TRUNC
+	}
+	_, statErr := p.Main.Lstat(dst)
+	created := errors.Is(statErr, fs.ErrNotExist)
+	sessions := p.sessions(size - start)
+	writers := make([]io.WriterAt, 0, len(sessions))
+	var files []*sftp.File
+	for _, s := range sessions {
+		f, err := s.OpenFile(dst, flags)
+		if err != nil {
+			if len(files) == 0 {
+				return fileErr(dst, err)
+			}
+			continue
+		}
+		flags &^= os.O_TRUNC // the others must not cut what the first wrote
+		files = append(files, f)
+		writers = append(writers, f)
+	}
+	if created && !p.Set.Preserve {
+		newFileMode(files[0], st.Mode().Perm())
+	}
+	var prog *Progress
+	if p.Set.Progress {
+		prog = StartProgress(label, start, size)
+	}
+	done, err := copyRangesOut(in, writers, start, size, p.Set, prog)
+	prog.Finish()
+	if err != nil {
+		files[0].Truncate(done)
+	} else if p.Set.Fsync {
+		files[0].Sync()
+	}
+	for _, f := range files {
+		f.Close()
+	}
+	if err != nil {
+		var re *readError
+		if errors.As(err, &re) {
+			return fileErr(src, re.err)
+		}
+		return fileErr(dst, err)
+	}
+	if p.Set.Preserve {
+		if err := p.Main.Chmod(dst, st.Mode().Perm()); err != nil {
+			return fileErr(dst, err)
+		}
+		if err := p.Main.Chtimes(dst, atimeOf(st), st.ModTime()); err != nil {
+			return fileErr(dst, err)
+		}
+	}
+	return nil
+}
+
+// GetTree downloads the directory src into dst (created), recursively.
+func (p *Pool) GetTree(src, dst string, each func(src, dst string) error) error {
+	st, err := p.Main.Stat(src)
+	if err != nil {
+		return fileErr(src, err)
+	}
+	if err := os.Mkdir(dst, st.Mode().Perm()|0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fileErr(dst, err)
+	}
+	entries, err := p.Main.ReadDir(src)
+	if err != nil {
+		return fileErr(src, err)
+	}
+	var firstErr error
+	for _, e := range entries {
+		s, d := path.Join(src, e.Name()), filepath.Join(dst, e.Name())
+		switch {
+		case e.IsDir():
+			err = p.GetTree(s, d, each)
+		case e.Mode().IsRegular():
+			err = each(s, d)
+		case e.Mode()&fs.ModeSymlink != 0:
+			if t, serr := p.Main.Stat(s); serr == nil && t.Mode().IsRegular() {
+				err = each(s, d)
+			} else if serr == nil && t.IsDir() {
+				err = p.GetTree(s, d, each)
+			}
+		}
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if p.Set.Preserve {
+		os.Chmod(dst, st.Mode().Perm())
+		os.Chtimes(dst, st.ModTime(), st.ModTime())
+	}
+	return firstErr
+}
+
+// PutTree uploads the local directory src into dst (created), recursively.
+func (p *Pool) PutTree(src, dst string, each func(src, dst string) error) error {
+	st, err := os.Stat(src)
+	if err != nil {
+		return fileErr(src, err)
+	}
+	if err := p.Main.Mkdir(dst); err != nil {
+		if rst, serr := p.Main.Stat(dst); serr != nil || !rst.IsDir() {
+			return fileErr(dst, err)
+		}
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return fileErr(src, err)
+	}
+	var firstErr error
+	for _, e := range entries {
+		s, d := filepath.Join(src, e.Name()), path.Join(dst, e.Name())
+		info, serr := os.Stat(s)
+		switch {
+		case serr != nil:
+			err = fileErr(s, serr)
+		case info.IsDir():
+			err = p.PutTree(s, d, each)
+		case info.Mode().IsRegular():
+			err = each(s, d)
+		}
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if p.Set.Preserve {
+		p.Main.Chmod(dst, st.Mode().Perm())
+		p.Main.Chtimes(dst, atimeOf(st), st.ModTime())
+	}
+	return firstErr
+}
+
+// newFileMode gives a file the upload just created the local file's mode
+// less the server's umask, as OpenSSH's open with attributes does. pkg/sftp
+// opens without attributes, so the server made it 0666 less its umask: that
+// shows the umask's read and write bits, and an execute bit is masked
+// wherever the read bit is, so the result is never more open than the
+// server's umask allows.
+func newFileMode(f *sftp.File, local fs.FileMode) {
+	st, err := f.Stat()
+	if err != nil {
+		return
+	}
+	maskRW := 0o666 &^ st.Mode().Perm()
+	mask := maskRW | (maskRW&0o444)>>2
+	if want := local &^ mask; want != st.Mode().Perm() {
+		f.Chmod(want)
+	}
+}
