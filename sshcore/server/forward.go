@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/loglevel"
 )
 
 // directTCPIPMsg is the payload of a "direct-tcpip" channel open (RFC 4254
@@ -44,7 +46,7 @@ func (c *conn) directTCPIP(nch ssh.NewChannel) {
 		return
 	}
 	if !c.forwardingAllowed("local") {
-		c.srv.log().Verbosef(msgRefusedLocalFwd, m.OriginHost, m.OriginPort, m.Host, m.Port)
+		c.refusedAt(loglevel.Verbose, msgRefusedLocalFwd, m.OriginHost, m.OriginPort, m.Host, m.Port)
 		nch.Reject(ssh.Prohibited, "administratively prohibited")
 		return
 	}
@@ -153,6 +155,11 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 			var m tcpipForwardMsg
 			if err := ssh.Unmarshal(req.Payload, &m); err != nil || !c.forwardingAllowed("remote") ||
 				m.BindPort != 0 && m.BindPort < 1024 && c.user.acct.UID != 0 || m.BindPort > 65535 {
+				req.Reply(false, nil)
+				continue
+			}
+			if len(forwards) >= maxRemoteForwards {
+				c.refused(msgFwdLimit, maxRemoteForwards, c.remoteIP, c.remotePort)
 				req.Reply(false, nil)
 				continue
 			}

@@ -51,6 +51,9 @@ const (
 	msgKeyRevoked       = "Authentication key %s %s revoked by file %s"
 	msgCertRefused      = "Certificate %s for %s refused: %s"
 	msgSessionLimit     = "session: MaxSessions %d reached for user %s %s port %d"
+	msgChannelLimit     = "refused channel: %d channels open, %s from %s port %d"
+	msgEnvLimit         = "Ignoring env request %s: too many env vars"
+	msgFwdLimit         = "refused remote forward: %d forwardings open for %s port %d"
 )
 
 // The prompt of keyboard-interactive logins, as OpenSSH's PAM dialog shows it.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/loglevel"
 )
 
 // hangupGrace is how long the processes of a session whose client went
@@ -46,7 +48,7 @@ func (c *conn) openSession() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sessionsOpen >= c.user.opts.MaxSessions {
-		c.srv.log().Infof(msgSessionLimit, c.user.opts.MaxSessions, c.user.name, c.remoteIP, c.remotePort)
+		c.refused(msgSessionLimit, c.user.opts.MaxSessions, c.user.name, c.remoteIP, c.remotePort)
 		return false
 	}
 	c.sessionsOpen++
@@ -138,6 +140,10 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 		}
 		if m.Name == "" || strings.ContainsAny(m.Name, "=\x00") || !matchList(opts.AcceptEnv, m.Name, false) {
 			log.Debugf(msgEnvIgnored, m.Name)
+			return false, nil
+		}
+		if !envAllowed(s.env, m.Name+"="+m.Value) {
+			s.c.refusedAt(loglevel.Debug1, msgEnvLimit, m.Name)
 			return false, nil
 		}
 		s.env = append(s.env, m.Name+"="+m.Value)
