@@ -53,6 +53,7 @@ const (
 	msgSessionLimit     = "session: MaxSessions %d reached for user %s %s port %d"
 	msgChannelLimit     = "refused channel: %d channels open, %s from %s port %d"
 	msgEnvLimit         = "Ignoring env request %s: too many env vars"
+	msgLoginRecord      = "login records: %v"
 	msgFwdLimit         = "refused remote forward: %d forwardings open for %s port %d"
 )
 

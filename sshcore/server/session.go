@@ -38,6 +38,7 @@ type session struct {
 	// agentSock is SSH_AUTH_SOCK when the client forwards its agent.
 	agentSock string
 
+	login   *loginRecord // utmp/wtmp entry of a terminal session (loginrec.go)
 	cmd     *exec.Cmd
 	outputs []*os.File    // read ends sshd drains: pipes or the pty master
 	done    chan struct{} // closed when the child is reaped and reported
@@ -180,13 +181,19 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 			log.Errorf(msgChildStartFailed, req.Type, s.c.user.name, err)
 			return false, nil
 		}
-		if req.Type == "shell" && s.pty != nil && opts.PrintMotd {
-			// As OpenSSH, only an interactive login shows the message
-			// of the day, before anything the shell writes.
+		if req.Type == "shell" && s.pty != nil {
+			// As OpenSSH, only an interactive login shows the last
+			// login and the message of the day, before anything the
+			// shell writes.
 			start := then
 			then = func() {
-				if m := motd(); len(m) > 0 {
-					s.ch.Write(m)
+				if m := s.lastLogMessage(); m != "" {
+					s.ch.Write([]byte(m))
+				}
+				if opts.PrintMotd {
+					if m := motd(); len(m) > 0 {
+						s.ch.Write(m)
+					}
 				}
 				start()
 			}
@@ -263,7 +270,9 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 	cmd := childCmd(s.c.user.acct, path, argv, s.environ(original))
 	var stdin io.WriteCloser
 	var closeAfterStart []*os.File
+	tty := ""
 	if s.pty != nil {
+		tty = s.pty.tty.Name()
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = s.pty.tty, s.pty.tty, s.pty.tty
 		cmd.SysProcAttr.Setctty = true
 		cmd.SysProcAttr.Ctty = 0
@@ -305,6 +314,9 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 		return nil, err
 	}
 	s.cmd = cmd
+	if tty != "" {
+		s.recordLogin(tty, cmd.Process.Pid)
+	}
 	s.done = make(chan struct{})
 	return func() { go s.run(stdin) }, nil
 }
@@ -330,6 +342,7 @@ func (s *session) run(stdin io.WriteCloser) {
 		}()
 	}
 	err := s.cmd.Wait()
+	s.recordLogout()
 	if s.pty != nil {
 		// The terminal gives EIO once nothing holds its other side; a
 		// background job that still does gets a moment, then is cut off.
