@@ -54,7 +54,7 @@ func TestSshdLoginRecords(t *testing.T) {
 	}
 	// Two logins, each paired with its logout (a duration, not "still
 	// logged in").
-	logins := regexp.MustCompile(`(?m)^` + u.Name + ` +pts/\d+ +127\.0\.0\.1 .* - \d\d:\d\d +\(\d\d:\d\d\)$`).FindAllString(string(out), -1)
+	logins := regexp.MustCompile(`(?m)^`+u.Name+` +pts/\d+ +127\.0\.0\.1 .* - \d\d:\d\d +\(\d\d:\d\d\)$`).FindAllString(string(out), -1)
 	if len(logins) != 2 {
 		t.Errorf("last shows %d finished logins of %s, want 2:\n%s", len(logins), u.Name, out)
 	}
