@@ -28,6 +28,7 @@ const (
 	msgHostKeyLoad      = "Unable to load host key: %s: %v"
 	msgHostCertLoad     = "Could not load host certificate %s: %v"
 	msgHostKeyGen       = "Generating %s host key %s"
+	msgHostKeyGenFailed = "Unable to generate host key %s: %v"
 	msgNoHostKeys       = "sshd: no hostkeys available -- exiting."
 	msgRootRefused      = "ROOT LOGIN REFUSED FROM %s port %d"
 	msgRefusedLocalFwd  = "refused local port forward: originator %s port %d, target %s port %d"
