@@ -3,6 +3,7 @@ package knownhosts
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -76,7 +77,13 @@ type SSH2Key struct {
 // ReadSSH2Dir reads every key_*.pub file of dir. Files that do not parse
 // are reported in the error list and skipped.
 func ReadSSH2Dir(dir string) ([]SSH2Key, []error, error) {
-	ents, err := os.ReadDir(dir)
+	return readSSH2FS(os.DirFS(dir), dir)
+}
+
+// readSSH2FS reads the key files of fsys, naming them under dir; the fuzz
+// target gives it a directory in memory.
+func readSSH2FS(fsys fs.FS, dir string) ([]SSH2Key, []error, error) {
+	ents, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -92,9 +99,9 @@ func ReadSSH2Dir(dir string) ([]SSH2Key, []error, error) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(p)
+		data, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
-			bad = append(bad, err)
+			bad = append(bad, fmt.Errorf("%s: %w", p, err))
 			continue
 		}
 		k, _, err := keys.ParseRFC4716(data)
