@@ -147,7 +147,7 @@ func FuzzReadSSH2Dir(f *testing.F) {
 			n string
 			d []byte
 		}{{n1, d1}, {n2, d2}} {
-			if fs.ValidPath(e.n) && !strings.Contains(e.n, "/") {
+			if fs.ValidPath(e.n) && e.n != "." && !strings.Contains(e.n, "/") {
 				fsys[e.n] = &fstest.MapFile{Data: e.d}
 			}
 		}
