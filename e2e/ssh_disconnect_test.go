@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -35,13 +36,30 @@ func faultServer(t *testing.T, handle func(c *net.TCPConn)) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// sendVersionThen sends a server version line, reads the client's, then
-// does what.
+// sendVersionThen sends a server version line and reads the client's
+// version and the start of its KEXINIT, so that the client has nothing
+// left to write and is waiting for the server's KEXINIT; then does what.
 func sendVersionThen(what func(c *net.TCPConn)) func(c *net.TCPConn) {
 	return func(c *net.TCPConn) {
 		io.WriteString(c, "SSH-2.0-fault\r\n")
-		buf := make([]byte, 256)
+		var got []byte
+		buf := make([]byte, 4096)
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for {
+			i := bytes.IndexByte(got, '\n')
+			if i >= 0 && len(got) > i+1 {
+				break
+			}
+			n, err := c.Read(buf)
+			if err != nil {
+				break
+			}
+			got = append(got, buf[:n]...)
+		}
+		// The rest of the KEXINIT packet, sent in the same write.
+		c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 		c.Read(buf)
+		c.SetReadDeadline(time.Time{})
 		what(c)
 	}
 }
