@@ -2,10 +2,9 @@ package configfmt
 
 import (
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // FuzzDecode: the record reader never panics, and whatever it accepts as
@@ -38,6 +37,7 @@ func FuzzDecode(f *testing.F) {
 var fuzzClientSeeds = []string{
 	gConfigs["hosts"], gConfigs["match"], gConfigs["final"], gConfigs["misc"], gConfigs["jump"],
 	"Include /nonexistent/*.conf\nHost *\n Port 1\n",
+	"Include conf.d/*.conf\nHost inc\n Port 1\n",
 	"Host \"quoted name\" !neg\n  User=x\n",
 	"Match !all\nMatch exec \"true\"\n",
 	"IdentityFile ~nosuchuser/x\n",
@@ -53,15 +53,27 @@ var fuzzServerSeeds = []string{
 	"RequiredRSASize 1024\nUseDNS no\nAuthorizedKeysCommand none\nPermitUserEnvironment LANG,LC_*\n",
 	"Match User x\n  ChannelTimeout session=1m\n",
 	"ChrootDirectory /srv/%u\nPubkeyAuthOptions verify-required\n",
+	"Include /etc/ssh/conf.d/*.conf\nMatch User a\n  Include conf.d/a.conf\n",
 }
 
-// fuzzFile writes data where the loaders can read it.
+// memConfig is the in-memory file system the fuzz targets read from (see
+// files): the file under test, and files an Include can find.
+var memConfig = fstest.MapFS{
+	"etc/ssh/conf.d/a.conf": {Data: []byte("Port 2022\nHost inc\n  User incuser\n")},
+	"etc/ssh/conf.d/b.conf": {Data: Encode([]string{"Ciphers aes128-ctr"}, VAR)},
+}
+
+// memFiles makes the loaders read memConfig for the rest of the target.
+func memFiles(f *testing.F) string {
+	files = memConfig
+	f.Cleanup(func() { files = nil })
+	return "/etc/ssh"
+}
+
+// fuzzFile puts data where the loaders read it (memory, see memFiles).
 func fuzzFile(t *testing.T, dir string, data []byte) string {
-	p := filepath.Join(dir, "cfg")
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	memConfig["etc/ssh/cfg"] = &fstest.MapFile{Data: data}
+	return dir + "/cfg"
 }
 
 func FuzzOpenSSHClient(f *testing.F) {
@@ -69,7 +81,7 @@ func FuzzOpenSSHClient(f *testing.F) {
 		f.Add([]byte(s), "web1")
 		f.Add(Encode(strings.Split(s, "\n"), VAR), "x.example.com")
 	}
-	dir := f.TempDir()
+	dir := memFiles(f)
 	f.Fuzz(func(t *testing.T, data []byte, host string) {
 		p := fuzzFile(t, dir, data)
 		o, err := LoadClient([]string{p}, nil, host, "")
@@ -90,7 +102,7 @@ func FuzzOpenSSHServer(f *testing.F) {
 		f.Add([]byte(s))
 		f.Add(Encode(strings.Split(s, "\n"), VFC))
 	}
-	dir := f.TempDir()
+	dir := memFiles(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := fuzzFile(t, dir, data)
 		c, err := LoadServer(p, nil)
@@ -119,7 +131,7 @@ func FuzzSSH2(f *testing.F) {
 	f.Add([]byte("*:\n\"a b\":\nPort \"1\n"), true)
 	f.Add([]byte("MAtCh 0\n0:\nIgnoreUnknown x\n"), false)
 	f.Add([]byte("subsystem-sftp a\nsubsystem-sftp b\nHostKeyFile k\n"), true)
-	dir := f.TempDir()
+	dir := memFiles(f)
 	f.Fuzz(func(t *testing.T, data []byte, server bool) {
 		p := fuzzFile(t, dir, data)
 		if server {

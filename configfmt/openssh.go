@@ -3,7 +3,6 @@ package configfmt
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -166,13 +165,13 @@ func (ld *loader) include(l *cline, depth int) ([]*cfile, error) {
 		} else if !filepath.IsAbs(p) {
 			p = filepath.Join(ld.incDir, p)
 		}
-		matches, err := filepath.Glob(p)
+		matches, err := globFiles(p)
 		if err != nil {
 			return nil, l.errorf("Include %q: %v", a, err)
 		}
 		sort.Strings(matches)
 		for _, m := range matches {
-			st, err := os.Stat(m)
+			st, err := statFile(m)
 			if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
 				continue // directories, devices, FIFOs; /proc files claim size 0
 			}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"os"
 )
 
 // The record layer. Files copied in binary from OpenVMS keep their record
@@ -39,7 +38,7 @@ func (f Format) String() string {
 // ReadFile reads path through the record reader and returns its records
 // (lines, without terminators). Errors name the file.
 func ReadFile(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRaw(path)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"sshbox/applets/sftpserver"
 	"sshbox/configfmt"
 	"sshbox/sshcore"
+	"sshbox/sshcore/loginrec"
 	"sshbox/sshcore/loglevel"
 	"sshbox/sshcore/server"
 )
@@ -165,7 +166,7 @@ func run(f *flags) int {
 	if f.test {
 		return 0
 	}
-	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log}
+	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System}
 	if f.inetd {
 		srv.ServeConn(server.StdioConn(os.Stdin, os.Stdout))
 		return 0

@@ -244,10 +244,11 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 	}
 	addr := net.JoinHostPort(o.HostName, strconv.Itoa(o.Port))
 	c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User)
-	sc, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
+	bc := &bannerConn{Conn: conn}
+	sc, chans, reqs, err := ssh.NewClientConn(bc, addr, cfg)
 	if err != nil {
 		conn.Close()
-		return nil, c.handshakeError(err, auth)
+		return nil, c.handshakeError(err, auth, bc)
 	}
 	conn.SetDeadline(time.Time{})
 	c.Log.Debug1("Authenticated to %s ([%s]:%d) using \"%s\".", o.HostName, hostOf(conn.RemoteAddr()), o.Port, auth.last)
@@ -265,7 +266,7 @@ func hostOf(a net.Addr) string {
 }
 
 // handshakeError turns x/crypto's error into OpenSSH's message.
-func (c *Client) handshakeError(err error, auth *authState) error {
+func (c *Client) handshakeError(err error, auth *authState, conn *bannerConn) error {
 	o := c.Opts
 	var fe *fatalError
 	var negErr *ssh.AlgorithmNegotiationError
@@ -289,14 +290,11 @@ func (c *Client) handshakeError(err error, auth *authState) error {
 			what = "no matching MAC found"
 		}
 		return fatalf(msgKexFailed, o.HostName, o.Port, what+". Their offer: "+strings.Join(negErr.RequestedAlgorithms, ","))
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		return fatalf("%s", msgBannerTimeout)
 	}
-	msg := strings.TrimPrefix(err.Error(), "ssh: handshake failed: ")
-	if strings.Contains(msg, "EOF") {
-		return fatalf(msgClosedBy, o.HostName, o.Port)
+	if msg := transportEnd(err, conn, o.HostName, o.Port); msg != "" {
+		return fatalf("%s", msg)
 	}
-	return fatalf("ssh: %s", msg)
+	return fatalf("ssh: %s", strings.TrimPrefix(strings.TrimPrefix(err.Error(), "ssh: handshake failed: "), "ssh: "))
 }
 
 // Connect dials, proves the server's identity and authenticates the user.

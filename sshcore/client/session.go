@@ -209,6 +209,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 		makeRaw()
 	}
 
+	lost := watchConnection(conn)
 	disconnected := make(chan struct{})
 	var once sync.Once
 	go func() {
@@ -261,12 +262,12 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 		return 255
 	default:
 	}
-	return c.exitStatus(err, tty)
+	return c.exitStatus(err, tty, lost)
 }
 
 // exitStatus maps the session's end onto ssh's exit status as OpenSSH
 // does: the command's status, 255 for a signal or a lost connection.
-func (c *Client) exitStatus(err error, tty bool) int {
+func (c *Client) exitStatus(err error, tty bool, lost <-chan error) int {
 	var ee *ssh.ExitError
 	var missing *ssh.ExitMissingError
 	switch {
@@ -285,6 +286,11 @@ func (c *Client) exitStatus(err error, tty bool) int {
 		}
 		return ee.ExitStatus()
 	case errors.As(err, &missing):
+		// No exit status: the channel closed, or the whole connection
+		// went (OpenSSH: "Connection to HOST closed by remote host.").
+		if msg := c.lostMessage(lost); msg != "" && !c.aliveFailed.Load() {
+			c.Log.Error("%s", msg)
+		}
 		return 255
 	}
 	if c.aliveFailed.Load() {

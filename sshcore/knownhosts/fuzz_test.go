@@ -1,8 +1,11 @@
 package knownhosts
 
 import (
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func FuzzParseLine(f *testing.F) {
@@ -105,4 +108,63 @@ func TestRemoveNameOnlyThatHostAndPort(t *testing.T) {
 	if strings.Join(texts, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s", strings.Join(texts, "\n"))
 	}
+}
+
+// FuzzScanVersion: whatever a server sends first, the version line scan
+// prints starts with "SSH-" and holds only printable ASCII.
+func FuzzScanVersion(f *testing.F) {
+	f.Add([]byte("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"))
+	f.Add([]byte("banner line\r\nSSH-2.0-x\r\n"))
+	f.Add([]byte("SSH-2.0-\x1b[2Jevil\x07\r\n"))
+	f.Add([]byte("no version"))
+	f.Fuzz(func(t *testing.T, head []byte) {
+		v := versionLine(head)
+		if v == "" {
+			return
+		}
+		if !strings.HasPrefix(v, "SSH-") {
+			t.Fatalf("%q", v)
+		}
+		for i := 0; i < len(v); i++ {
+			if v[i] < 0x20 || v[i] >= 0x7f {
+				t.Fatalf("unprintable byte in %q", v)
+			}
+		}
+	})
+}
+
+// FuzzReadSSH2Dir reads an ssh2 host key directory held in memory: two
+// files with fuzzed names and contents. Every key it returns has a file
+// name that parses back to its host and port, under the directory.
+func FuzzReadSSH2Dir(f *testing.F) {
+	pub := "---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"x\"\nAAAAC3NzaC1lZDI1NTE5AAAAIJn+Y82NR/Nx+GxhPRHCCdfaqHS5GDhXUIO7w6WhhQQy\n---- END SSH2 PUBLIC KEY ----\n"
+	f.Add("key_22_host.example.pub", []byte(pub), "key_2222_node_072x.pub", []byte("garbage"))
+	f.Add("key_22_a.pub", []byte(pub), "other", []byte(pub))
+	f.Add("key_x_.pub", []byte{}, "key_22_.pub", []byte(pub))
+	f.Fuzz(func(t *testing.T, n1 string, d1 []byte, n2 string, d2 []byte) {
+		fsys := fstest.MapFS{}
+		for _, e := range []struct {
+			n string
+			d []byte
+		}{{n1, d1}, {n2, d2}} {
+			if fs.ValidPath(e.n) && e.n != "." && !strings.Contains(e.n, "/") {
+				fsys[e.n] = &fstest.MapFile{Data: e.d}
+			}
+		}
+		keys, bad, err := readSSH2FS(fsys, "/d")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			host, port, err := ParseSSH2FileName(filepath.Base(k.File))
+			if err != nil || host != k.Host || port != k.Port || filepath.Dir(k.File) != "/d" || k.Key == nil {
+				t.Fatalf("%+v: %v", k, err)
+			}
+		}
+		for _, e := range bad {
+			if strings.Contains(e.Error(), "\n") {
+				t.Fatalf("error is not one line: %q", e)
+			}
+		}
+	})
 }

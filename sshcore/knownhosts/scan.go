@@ -2,6 +2,7 @@ package knownhosts
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -135,10 +136,26 @@ func (c *versionConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// version is the server's identification line, safe to print: a server
+// may send any bytes, so what is not printable ASCII is shown as \ooo
+// (as OpenSSH's log does) and never reaches the user's terminal raw.
 func (c *versionConn) version() string {
-	for _, line := range strings.Split(string(c.head), "\n") {
+	return versionLine(c.head)
+}
+
+func versionLine(head []byte) string {
+	for _, line := range strings.Split(string(head), "\n") {
 		if strings.HasPrefix(line, "SSH-") {
-			return strings.TrimRight(line, "\r")
+			line = strings.TrimSuffix(line, "\r")
+			var b strings.Builder
+			for i := 0; i < len(line); i++ {
+				if ch := line[i]; ch >= 0x20 && ch < 0x7f && ch != '\\' {
+					b.WriteByte(ch)
+				} else {
+					fmt.Fprintf(&b, "\\%03o", ch)
+				}
+			}
+			return b.String()
 		}
 	}
 	return ""

@@ -3,6 +3,7 @@ package knownhosts
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -33,17 +34,33 @@ func SSH2FileName(host string, port int) string {
 	return "key_" + strconv.Itoa(port) + "_" + b.String() + ".pub"
 }
 
+// showName is a file name as an error shows it: quoted when it holds
+// bytes that would break the one-line message or the terminal.
+func showName(name string) string {
+	for i := 0; i < len(name); i++ {
+		if name[i] < 0x20 || name[i] >= 0x7f {
+			return strconv.Quote(name)
+		}
+	}
+	return name
+}
+
 // ParseSSH2FileName undoes SSH2FileName.
 func ParseSSH2FileName(name string) (host string, port int, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("%s: %w", showName(name), err)
+		}
+	}()
 	rest, ok := strings.CutPrefix(name, "key_")
 	if !ok || !strings.HasSuffix(rest, ".pub") {
-		return "", 0, fmt.Errorf("%s: not a key_<port>_<host>.pub name", name)
+		return "", 0, errors.New("not a key_<port>_<host>.pub name")
 	}
 	rest = strings.TrimSuffix(rest, ".pub")
 	p, enc, ok := strings.Cut(rest, "_")
 	port, err = strconv.Atoi(p)
 	if !ok || err != nil || port < 1 || port > 65535 || enc == "" {
-		return "", 0, fmt.Errorf("%s: bad port or host in name", name)
+		return "", 0, errors.New("bad port or host in name")
 	}
 	var b strings.Builder
 	for i := 0; i < len(enc); i++ {
@@ -53,11 +70,11 @@ func ParseSSH2FileName(name string) (host string, port int, err error) {
 			continue
 		}
 		if i+4 > len(enc) {
-			return "", 0, fmt.Errorf("%s: truncated escape at byte %d", name, i+4)
+			return "", 0, fmt.Errorf("truncated escape at byte %d", i+4)
 		}
 		v, err := strconv.ParseUint(enc[i+1:i+4], 8, 8)
 		if err != nil {
-			return "", 0, fmt.Errorf("%s: bad escape %q at byte %d", name, enc[i:i+4], i+4)
+			return "", 0, fmt.Errorf("bad escape %q at byte %d", enc[i:i+4], i+4)
 		}
 		b.WriteByte(byte(v))
 		i += 3
@@ -76,7 +93,13 @@ type SSH2Key struct {
 // ReadSSH2Dir reads every key_*.pub file of dir. Files that do not parse
 // are reported in the error list and skipped.
 func ReadSSH2Dir(dir string) ([]SSH2Key, []error, error) {
-	ents, err := os.ReadDir(dir)
+	return readSSH2FS(os.DirFS(dir), dir)
+}
+
+// readSSH2FS reads the key files of fsys, naming them under dir; the fuzz
+// target gives it a directory in memory.
+func readSSH2FS(fsys fs.FS, dir string) ([]SSH2Key, []error, error) {
+	ents, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -92,14 +115,14 @@ func ReadSSH2Dir(dir string) ([]SSH2Key, []error, error) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(p)
+		data, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
-			bad = append(bad, err)
+			bad = append(bad, fmt.Errorf("%s: %w", showName(p), err))
 			continue
 		}
 		k, _, err := keys.ParseRFC4716(data)
 		if err != nil {
-			bad = append(bad, fmt.Errorf("%s: %w", p, err))
+			bad = append(bad, fmt.Errorf("%s: %w", showName(p), err))
 			continue
 		}
 		out = append(out, SSH2Key{File: p, Host: host, Port: port, Key: k})

@@ -32,6 +32,7 @@ func (c *conn) checkPassword(name, pw, method string) error {
 			who = "invalid user " + name
 		}
 		log.Infof(msgFailed, method, who, c.remoteIP, c.remotePort, "")
+		c.recordFailed(name)
 		if reason != nil {
 			log.Verbosef(msgPasswordWhy, method, name, reason)
 		}

@@ -48,6 +48,8 @@ type conn struct {
 	sessionsOpen   int             // session channels open (MaxSessions)
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
 	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
+	channelsOpen   int             // channels the client has open (limits.go)
+	refusals       refusalLog      // log lines past the budget (log_budget.go)
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
@@ -157,12 +159,15 @@ func (c *conn) serve() {
 	}()
 	go c.clientAlive()
 	for nch := range chans {
-		c.handleChannel(nch)
+		if nch, ok := c.admitChannel(nch); ok {
+			c.handleChannel(nch)
+		}
 	}
 	close(c.gone)
 	// The client has gone: every session now sees its channel closed,
 	// hangs up its processes and reaps them.
 	c.sessions.Wait()
+	c.flushRefusals()
 	log.Infof(msgDisconnected, u.acct.Name, c.remoteIP, c.remotePort)
 }
 

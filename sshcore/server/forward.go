@@ -10,6 +10,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/sshcore/asuser"
+	"sshbox/sshcore/loglevel"
 )
 
 // directTCPIPMsg is the payload of a "direct-tcpip" channel open (RFC 4254
@@ -30,7 +31,7 @@ func (c *conn) directTCPIP(nch ssh.NewChannel) {
 		return
 	}
 	if !c.tcpForwardingAllowed("local") {
-		c.srv.log().Infof(msgRefusedLocalFwd, m.OriginHost, m.OriginPort, m.Host, m.Port)
+		c.refusedAt(loglevel.Info, msgRefusedLocalFwd, m.OriginHost, m.OriginPort, m.Host, m.Port)
 		nch.Reject(ssh.Prohibited, "administratively prohibited")
 		return
 	}
@@ -140,7 +141,12 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 				continue
 			}
 			if !c.listenPermitted(m.BindAddr, m.BindPort) {
-				c.srv.log().Infof(msgListenDenied, c.remoteIP, c.remotePort, m.BindAddr, m.BindPort)
+				c.refused(msgListenDenied, c.remoteIP, c.remotePort, m.BindAddr, m.BindPort)
+				req.Reply(false, nil)
+				continue
+			}
+			if len(forwards) >= maxRemoteForwards {
+				c.refused(msgFwdLimit, maxRemoteForwards, c.remoteIP, c.remotePort)
 				req.Reply(false, nil)
 				continue
 			}

@@ -119,10 +119,7 @@ func HostKeys(configured []string, logf func(format string, args ...any)) ([]ssh
 			}
 		}
 		if !haveEd {
-			k, err := generateDefault(logf)
-			if err != nil {
-				logf(msgHostKeyLoad, "ed25519", errtext.Reason(err))
-			} else {
+			if k := generateDefault(logf); k != nil {
 				keys = append(keys, k)
 			}
 		}
@@ -147,26 +144,47 @@ func isDefaultHostKeys(list []string) bool {
 	return true
 }
 
-func generateDefault(logf func(string, ...any)) (ssh.Signer, error) {
-	p := "/etc/ssh/ssh_host_ed25519_key"
+// generatedHostKey is where a root sshd generates the missing ed25519 key.
+var generatedHostKey = "/etc/ssh/ssh_host_ed25519_key"
+
+// generateDefault loads or generates the ed25519 key of a configuration
+// without HostKey lines: in /etc/ssh when sshd runs as root, else (or when
+// that fails) in StateDir. Every failure is logged with its path and
+// reason, so that an administrator learns why /etc/ssh was not used; nil
+// when there is no key.
+func generateDefault(logf func(string, ...any)) ssh.Signer {
 	if os.Geteuid() == 0 {
+		// A key that is there but did not load has been logged already.
+		p := generatedHostKey
 		if _, err := os.Stat(p); os.IsNotExist(err) {
 			logf(msgHostKeyGen, "ED25519", p)
 			k, err := GenerateHostKey(p)
 			if err == nil {
-				return k, nil
+				return k
 			}
-			logf(msgHostKeyLoad, p, errtext.Reason(err))
+			logf(msgHostKeyGenFailed, p, errtext.Reason(err))
 		}
 	}
 	dir, err := StateDir()
 	if err != nil {
-		return nil, err
+		logf(msgHostKeyGenFailed, "(state directory)", errtext.Reason(err))
+		return nil
 	}
-	p = filepath.Join(dir, "ssh_host_ed25519_key")
-	if k, err := LoadHostKey(p); err == nil {
-		return k, nil
+	p := filepath.Join(dir, "ssh_host_ed25519_key")
+	k, err := LoadHostKey(p)
+	if err == nil {
+		return k
+	}
+	if !os.IsNotExist(err) {
+		// A key that is there but unusable is reported, not replaced:
+		// regenerating would change the host's identity in silence.
+		logf(msgHostKeyLoad, p, errtext.Reason(err))
+		return nil
 	}
 	logf(msgHostKeyGen, "ED25519", p)
-	return GenerateHostKey(p)
+	if k, err = GenerateHostKey(p); err != nil {
+		logf(msgHostKeyGenFailed, p, errtext.Reason(err))
+		return nil
+	}
+	return k
 }

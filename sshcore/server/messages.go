@@ -28,6 +28,7 @@ const (
 	msgHostKeyLoad      = "Unable to load host key: %s: %v"
 	msgHostCertLoad     = "Could not load host certificate %s: %v"
 	msgHostKeyGen       = "Generating %s host key %s"
+	msgHostKeyGenFailed = "Unable to generate host key %s: %v"
 	msgNoHostKeys       = "sshd: no hostkeys available -- exiting."
 	msgRootRefused      = "ROOT LOGIN REFUSED FROM %s port %d"
 	msgRefusedLocalFwd  = "refused local port forward: originator %s port %d, target %s port %d"
@@ -65,6 +66,10 @@ const (
 	msgKeyRevoked       = "Authentication key %s %s revoked by file %s"
 	msgCertRefused      = "Certificate %s for %s refused: %s"
 	msgSessionLimit     = "session: MaxSessions %d reached for user %s %s port %d"
+	msgChannelLimit     = "refused channel: %d channels open, %s from %s port %d"
+	msgEnvLimit         = "Ignoring env request %s: too many env vars"
+	msgLoginRecord      = "login records: %v"
+	msgFwdLimit         = "refused remote forward: %d forwardings open for %s port %d"
 )
 
 // The prompt of keyboard-interactive logins, as OpenSSH's PAM dialog shows it.

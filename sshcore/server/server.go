@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/sshcore/loginrec"
 	"sshbox/sshcore/passwd"
 )
 
@@ -42,6 +43,10 @@ type Server struct {
 	// ShadowFile is where password hashes, locked and expired accounts
 	// are looked up (through sshcore/passwd); empty means /etc/shadow.
 	ShadowFile string
+	// LoginRecords are the utmp, wtmp and lastlog files written for
+	// sessions with a terminal (loginrec.System for sshd); the zero value
+	// writes none.
+	LoginRecords loginrec.Files
 
 	mu        sync.Mutex
 	config    ConfigFunc // replaced by Reload

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/loglevel"
 )
 
 // hangupGrace is how long the processes of a session whose client went
@@ -40,6 +42,7 @@ type session struct {
 	// chrooted session runs in-process (see chroot.go).
 	internalSftp bool
 
+	login   *loginRecord // utmp/wtmp entry of a terminal session (loginrec.go)
 	cmd     *exec.Cmd
 	group   childGroup    // the child's process group, for signals (childsig.go)
 	outputs []*os.File    // read ends sshd drains: pipes or the pty master
@@ -51,7 +54,7 @@ func (c *conn) openSession() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sessionsOpen >= c.user.opts.MaxSessions {
-		c.srv.log().Infof(msgSessionLimit, c.user.opts.MaxSessions, c.user.name, c.remoteIP, c.remotePort)
+		c.refused(msgSessionLimit, c.user.opts.MaxSessions, c.user.name, c.remoteIP, c.remotePort)
 		return false
 	}
 	c.sessionsOpen++
@@ -150,6 +153,10 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 			log.Debugf(msgEnvIgnored, m.Name)
 			return false, nil
 		}
+		if !envAllowed(s.env, m.Name+"="+m.Value) {
+			s.c.refusedAt(loglevel.Debug1, msgEnvLimit, m.Name)
+			return false, nil
+		}
 		s.env = append(s.env, m.Name+"="+m.Value)
 		return true, nil
 	case "signal":
@@ -184,13 +191,19 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 			log.Errorf(msgChildStartFailed, req.Type, s.c.user.name, err)
 			return false, nil
 		}
-		if req.Type == "shell" && s.pty != nil && opts.PrintMotd {
-			// As OpenSSH, only an interactive login shows the message
-			// of the day, before anything the shell writes.
+		if req.Type == "shell" && s.pty != nil {
+			// As OpenSSH, only an interactive login shows the last
+			// login and the message of the day, before anything the
+			// shell writes.
 			start := then
 			then = func() {
-				if m := motd(); len(m) > 0 {
-					s.ch.Write(m)
+				if m := s.lastLogMessage(); m != "" {
+					s.ch.Write([]byte(m))
+				}
+				if opts.PrintMotd {
+					if m := motd(); len(m) > 0 {
+						s.ch.Write(m)
+					}
 				}
 				start()
 			}
@@ -290,7 +303,9 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 	if envW != nil {
 		closeAfterStart = append(closeAfterStart, cmd.ExtraFiles...)
 	}
+	tty := ""
 	if s.pty != nil {
+		tty = s.pty.tty.Name()
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = s.pty.tty, s.pty.tty, s.pty.tty
 		cmd.SysProcAttr.Setctty = true
 		cmd.SysProcAttr.Ctty = 0
@@ -336,6 +351,9 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 	envW.feed()
 	s.cmd = cmd
 	s.group.pid = cmd.Process.Pid
+	if tty != "" {
+		s.recordLogin(tty, cmd.Process.Pid)
+	}
 	s.done = make(chan struct{})
 	return func() { go s.run(stdin) }, nil
 }
@@ -361,6 +379,7 @@ func (s *session) run(stdin io.WriteCloser) {
 		}()
 	}
 	err := s.group.wait(s.cmd)
+	s.recordLogout()
 	if s.pty != nil {
 		// The terminal gives EIO once nothing holds its other side; a
 		// background job that still does gets a moment, then is cut off.
