@@ -1,8 +1,9 @@
 package ssh
 
 import (
-	"fmt"
 	"strings"
+
+	"sshbox/internal/getopt"
 )
 
 // OpenSSH's option letters; those followed by ':' take an argument.
@@ -24,66 +25,44 @@ type argError struct{ msg string }
 func (e *argError) Error() string { return e.msg }
 
 // splitArgs applies OpenSSH's argv conventions before urfave/cli sees the
-// command line: combined short flags (-vvv, -NT, -p2222), options after the
-// destination (ssh host -p 2222 ls), and everything after the command's
-// first word belonging to the command (ssh host ls -l). It returns the
-// options one per element ("-p", "2222"), the destination and the command
-// words; before counts the option elements that preceded the destination.
+// command line: getopt's reading (internal/getopt: -vvv, -NT, -p2222),
+// options after the destination (ssh host -p 2222 ls; OpenSSH runs getopt
+// again after the host), and everything after the command's first word
+// belonging to the command (ssh host ls -l). It returns the options one per
+// element ("-p", "2222"), the destination and the command words; before
+// counts the option elements that preceded the destination.
 func splitArgs(args []string) (opts []string, dest string, command []string, err error) {
 	opts, _, dest, command, err = splitArgsAt(args)
 	return opts, dest, command, err
 }
 
 func splitArgsAt(args []string) (opts []string, before int, dest string, command []string, err error) {
-	i := 0
-	parse := func() error {
-		for i < len(args) {
-			a := args[i]
-			if a == "--" {
-				i++
-				return nil
+	flat := func(list []getopt.Option) {
+		for _, o := range list {
+			opts = append(opts, "-"+o.Name)
+			if _, takes := argKind(o.Name[0]); takes {
+				opts = append(opts, o.Arg)
 			}
-			if len(a) < 2 || a[0] != '-' {
-				return nil
-			}
-			for j := 1; j < len(a); j++ {
-				ch := a[j]
-				known, takes := argKind(ch)
-				if !known {
-					return &argError{fmt.Sprintf(msgUnknownOption, ch)}
-				}
-				if !takes {
-					opts = append(opts, "-"+string(ch))
-					continue
-				}
-				val := a[j+1:]
-				if val == "" {
-					i++
-					if i >= len(args) {
-						return &argError{fmt.Sprintf(msgNeedsArgument, ch)}
-					}
-					val = args[i]
-				}
-				opts = append(opts, "-"+string(ch), val)
-				break
-			}
-			i++
 		}
-		return nil
 	}
-	if err := parse(); err != nil {
-		return nil, 0, "", nil, err
+	first, rest, err := getopt.Parse(optString, args)
+	if err != nil {
+		return nil, 0, "", nil, &argError{err.Error()}
 	}
+	flat(first)
 	before = len(opts)
-	if i < len(args) {
-		dest = args[i]
-		i++
-		if err := parse(); err != nil {
-			return nil, 0, "", nil, err
+	if len(rest) > 0 {
+		dest = rest[0]
+		// A "--" right after the destination is getopt's to end the
+		// options, which Parse handles; a later one is the command's.
+		second, cmd, err := getopt.Parse(optString, rest[1:])
+		if err != nil {
+			return nil, 0, "", nil, &argError{err.Error()}
 		}
-	}
-	if i < len(args) {
-		command = args[i:]
+		flat(second)
+		if len(cmd) > 0 {
+			command = cmd
+		}
 	}
 	return opts, before, dest, command, nil
 }

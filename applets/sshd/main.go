@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/urfave/cli/v2"
-
 	"sshbox/configfmt"
 	"sshbox/sshcore"
 	"sshbox/sshcore/loglevel"
@@ -37,71 +35,18 @@ type flags struct {
 // Main runs the sshd applet with args[0] the applet name; it returns the
 // exit status.
 func Main(args []string) int {
-	var f flags
-	var version bool
-	app := &cli.App{
-		Name:                      "sshd",
-		HideHelp:                  true,
-		HideVersion:               true,
-		UseShortOptionHandling:    true,
-		DisableSliceFlagSeparator: true,
-		Writer:                    os.Stderr,
-		ErrWriter:                 os.Stderr,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "f", Destination: &f.configFile, Value: defaultConfigFile},
-			&cli.BoolFlag{Name: "D", Destination: &f.foreground},
-			&cli.BoolFlag{Name: "e", Destination: &f.stderr},
-			&cli.StringFlag{Name: "E", Destination: &f.logFile},
-			&cli.BoolFlag{Name: "d", Count: &f.debug},
-			&cli.IntSliceFlag{Name: "p"},
-			&cli.StringSliceFlag{Name: "h"},
-			&cli.StringSliceFlag{Name: "o"},
-			&cli.BoolFlag{Name: "t", Destination: &f.test},
-			&cli.BoolFlag{Name: "T", Destination: &f.testDump},
-			&cli.StringFlag{Name: "C", Destination: &f.connSpec},
-			&cli.BoolFlag{Name: "i", Destination: &f.inetd},
-			&cli.BoolFlag{Name: "q", Destination: &f.quiet},
-			&cli.BoolFlag{Name: "4"},
-			&cli.BoolFlag{Name: "6"},
-			&cli.BoolFlag{Name: "V", Destination: &version},
-		},
-		Action: func(ctx *cli.Context) error {
-			if ctx.NArg() > 0 {
-				return fmt.Errorf("extra argument %s", ctx.Args().First())
-			}
-			f.configGiven = ctx.IsSet("f")
-			f.ports = ctx.IntSlice("p")
-			f.options = ctx.StringSlice("o")
-			// -h is a HostKey line that comes before the file's, which
-			// also replaces the default keys (OpenSSH's servconf does the
-			// same).
-			for _, k := range ctx.StringSlice("h") {
-				f.options = append(f.options, "HostKey="+k)
-			}
-			if ctx.Bool("4") {
-				f.options = append(f.options, "AddressFamily=inet")
-			}
-			if ctx.Bool("6") {
-				f.options = append(f.options, "AddressFamily=inet6")
-			}
-			return nil
-		},
-		OnUsageError: func(ctx *cli.Context, err error, _ bool) error { return err },
+	f, version, err := parseFlags(args[1:])
+	if e, ok := err.(plainError); ok {
+		fmt.Fprintln(os.Stderr, e)
+		return 1
 	}
-	cli.OsExiter = func(int) {}
-	if err := app.Run(args); err != nil {
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "sshd: %v\n%s\n", err, usageText)
 		return 1
 	}
 	if version {
 		fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 		return 0
-	}
-	for _, p := range f.ports {
-		if p <= 0 || p > 65535 {
-			fmt.Fprintln(os.Stderr, msgBadPort)
-			return 1
-		}
 	}
 	if f.debug > 0 {
 		f.foreground, f.stderr = true, true
