@@ -19,8 +19,6 @@ const (
                   [-O option] [-V validity_interval] [-z serial_number] file ...
        ssh-keygen -L [-f input_keyfile]
 `
-	msgUnknownOption  = "unknown option -- %s"
-	msgNeedsArgument  = "option requires an argument -- %s"
 	msgGenerating     = "Generating public/private %s key pair.\n"
 	msgEnterFile      = "Enter file in which to save the key (%s): "
 	msgCreatedDir     = "Created directory '%s'.\n"

@@ -59,7 +59,8 @@ func Parse(optstring string, args []string) ([]Option, []string, error) {
 // takes reports whether the letter c is an option and whether it takes a
 // value.
 func (p Parser) takes(c byte) (known, value bool) {
-	if c == ':' {
+	// ':' marks values and '-' would read as "--"; neither is a letter.
+	if c == ':' || c == '-' {
 		return false, false
 	}
 	i := strings.IndexByte(p.Short, c)
