@@ -175,13 +175,13 @@ func (f *Filter) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.wbuf = append(f.wbuf, p...)
-	for len(f.wbuf) >= 5 {
+	for len(f.wbuf) >= 4 {
 		n := 4 + int(binary.BigEndian.Uint32(f.wbuf))
 		if len(f.wbuf) < n {
 			break
 		}
 		pkt := f.wbuf[:n]
-		if pkt[4] == fxpVersion {
+		if len(pkt) > 4 && pkt[4] == fxpVersion {
 			pkt = f.advertise(pkt)
 		}
 		if _, err := f.out.Write(pkt); err != nil {
