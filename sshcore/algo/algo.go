@@ -214,3 +214,20 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// IsCert reports whether name is a certificate algorithm.
+func IsCert(name string) bool { return strings.Contains(name, "-cert-v01@openssh.com") }
+
+// Underlying is the signature algorithm under a certificate algorithm
+// (rsa-sha2-512-cert-v01@openssh.com signs with rsa-sha2-512); a plain
+// algorithm is its own.
+func Underlying(name string) string {
+	base, ok := strings.CutSuffix(name, "-cert-v01@openssh.com")
+	if !ok {
+		return name
+	}
+	if strings.HasPrefix(base, "sk-") {
+		return base + "@openssh.com"
+	}
+	return base
+}

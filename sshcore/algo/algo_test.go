@@ -83,3 +83,20 @@ func TestQueryLists(t *testing.T) {
 		t.Errorf("Kinds: %v", Kinds())
 	}
 }
+
+func TestUnderlying(t *testing.T) {
+	for in, want := range map[string]string{
+		"ssh-ed25519-cert-v01@openssh.com":            "ssh-ed25519",
+		"rsa-sha2-512-cert-v01@openssh.com":           "rsa-sha2-512",
+		"sk-ssh-ed25519-cert-v01@openssh.com":         "sk-ssh-ed25519@openssh.com",
+		"sk-ecdsa-sha2-nistp256-cert-v01@openssh.com": "sk-ecdsa-sha2-nistp256@openssh.com",
+		"ecdsa-sha2-nistp384":                         "ecdsa-sha2-nistp384",
+	} {
+		if got := Underlying(in); got != want {
+			t.Errorf("Underlying(%s) = %s, want %s", in, got, want)
+		}
+		if IsCert(in) != (in != want) {
+			t.Errorf("IsCert(%s) = %v", in, IsCert(in))
+		}
+	}
+}

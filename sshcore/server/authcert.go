@@ -335,3 +335,13 @@ func (c *conn) certAlgoAllowed(cert *ssh.Certificate) bool {
 	}
 	return c.certAlgos[cert.Type()]
 }
+
+// plainAlgoAllowed says whether PubkeyAcceptedAlgorithms names an algorithm
+// for a plain key's type (for RSA, any of the three: the signature's is
+// checked by x/crypto against the list).
+func (c *conn) plainAlgoAllowed(key ssh.PublicKey) bool {
+	if key.Type() == ssh.KeyAlgoRSA {
+		return c.keyAlgos[ssh.KeyAlgoRSASHA512] || c.keyAlgos[ssh.KeyAlgoRSASHA256] || c.keyAlgos[ssh.KeyAlgoRSA]
+	}
+	return c.keyAlgos[key.Type()]
+}

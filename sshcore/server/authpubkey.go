@@ -46,6 +46,12 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		}
 		return c.keyFound(a, key, ko)
 	}
+	if !c.plainAlgoAllowed(key) {
+		if a.why == "" {
+			c.srv.log().Infof(msgKeyTypeNotAccepted, key.Type())
+		}
+		return nil, errDenied
+	}
 	files := opts.AuthorizedKeysFile
 	if len(files) == 0 {
 		files = defaultAuthorizedKeysFiles

@@ -47,6 +47,7 @@ type conn struct {
 	authDone       func()          // ends the MaxStartups count of this connection
 	sessionsOpen   int             // session channels open (MaxSessions)
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
+	keyAlgos       map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
@@ -238,17 +239,21 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 	if err != nil {
 		return nil, fmt.Errorf("PubkeyAcceptedAlgorithms: %v", err)
 	}
+	// x/crypto checks the signature algorithm, a certificate's being its
+	// key's, against PublicKeyAuthAlgorithms, and an empty list there
+	// means its defaults. So the list holds the plain algorithms and those
+	// under the allowed certificate types, never nothing, while keyAlgos
+	// and certAlgos keep what the configuration named, for publicKey to
+	// refuse a plain key that only a certificate algorithm let through
+	// (PubkeyAcceptedAlgorithms *-cert-v01@openssh.com admits no plain key).
+	c.keyAlgos, c.certAlgos = map[string]bool{}, map[string]bool{}
 	for _, a := range pkAlgos {
-		// x/crypto checks the signature algorithm against this list:
-		// certificates are accepted through their key's algorithm.
-		if !strings.Contains(a, "-cert-") {
-			cfg.PublicKeyAuthAlgorithms = append(cfg.PublicKeyAuthAlgorithms, a)
-		} else {
-			if c.certAlgos == nil {
-				c.certAlgos = map[string]bool{}
-			}
+		if algo.IsCert(a) {
 			c.certAlgos[a] = true
+		} else {
+			c.keyAlgos[a] = true
 		}
+		cfg.PublicKeyAuthAlgorithms = appendNew(cfg.PublicKeyAuthAlgorithms, algo.Underlying(a))
 	}
 	cfg.AuthLogCallback = c.authLog
 	for _, m := range authMethods {
@@ -307,4 +312,13 @@ func restrictHostKey(k ssh.Signer, allowed []string) ssh.Signer {
 		return nil
 	}
 	return s
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }

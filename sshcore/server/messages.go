@@ -69,3 +69,6 @@ const (
 	whyDenyGroups = "a group is listed in DenyGroups"
 	whyAllowGrps  = "none of user's groups are listed in AllowGroups"
 )
+
+// Log lines of the algorithm checks (authpubkey.go).
+const msgKeyTypeNotAccepted = "key type %s not in PubkeyAcceptedAlgorithms"
