@@ -56,3 +56,14 @@ func TestParseFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePKCS11: -D (a PKCS#11 library) is refused in one line, before
+// anything is read or written.
+func TestParsePKCS11(t *testing.T) {
+	for _, argv := range [][]string{{"-D", "/usr/lib/opensc-pkcs11.so"}, {"-D/usr/lib/opensc-pkcs11.so", "-e"}} {
+		err := (&opts{}).parse(argv)
+		if err == nil || err.Error() != msgNoPKCS11 {
+			t.Errorf("%q: %v", argv, err)
+		}
+	}
+}

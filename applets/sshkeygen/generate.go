@@ -39,28 +39,36 @@ func homeDir() string {
 	return "/"
 }
 
+// typeOrDefault is -t as a short type name (ssh-ed25519 is ed25519),
+// ed25519 without -t or when -t names nothing sshbox makes.
 func (o *opts) typeOrDefault() string {
-	t := strings.ToLower(o.keyType)
-	if t == "" {
-		t = "ed25519"
+	if kt, err := keys.ParseKeyType(o.keyType); err == nil {
+		return kt.Base
 	}
-	return t
+	return "ed25519"
 }
 
 func (o *opts) generate() int {
-	keyType := o.typeOrDefault()
-	if keyType != "ed25519" && keyType != "ecdsa" && keyType != "rsa" {
-		fmt.Fprintf(o.stderr, msgUnknownType, o.keyType)
-		return 255
+	kt := keys.KeyType{Base: "ed25519"}
+	if o.keyType != "" {
+		var err error
+		if kt, err = keys.ParseKeyType(o.keyType); err != nil {
+			fmt.Fprintln(o.stderr, err)
+			return 255
+		}
 	}
-	if err := keys.CheckBits(keyType, o.bits); err != nil {
+	keyType, bits := kt.Base, o.bits
+	if bits == 0 {
+		bits = kt.Bits
+	}
+	if err := keys.CheckBits(keyType, bits); err != nil {
 		fmt.Fprintln(o.stderr, err)
 		return 255
 	}
 	if !o.quiet {
 		fmt.Fprintf(o.stdout, msgGenerating, keyType)
 	}
-	k, err := keys.Generate(keyType, o.bits)
+	k, err := keys.Generate(keyType, bits)
 	if err != nil {
 		fmt.Fprintln(o.stderr, err)
 		return 255

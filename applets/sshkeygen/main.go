@@ -13,7 +13,7 @@ import (
 
 // optstring is the part of OpenSSH ssh-keygen's getopt string that
 // sshbox implements: letters followed by ':' take a value.
-const optstring = "ABHLcehiklpqyb:C:E:F:f:I:m:N:n:O:P:R:s:t:V:vz:"
+const optstring = "ABHLcehiklpqyb:C:D:E:F:f:I:m:N:n:O:P:R:s:t:V:vz:"
 
 // opts is the parsed command line.
 type opts struct {
@@ -91,6 +91,10 @@ func (o *opts) parse(args []string) error {
 			o.verbose++
 		case "b":
 			bits = v
+		case "D":
+			// PKCS#11 needs a C library loaded into the process, which a
+			// static Go binary cannot do.
+			return fmt.Errorf(msgNoPKCS11)
 		case "C":
 			o.comment, o.hasComment = v, true
 		case "E":

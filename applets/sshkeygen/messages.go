@@ -48,7 +48,6 @@ const (
 	msgCommentApplied = "Comment '%s' applied\n"
 	msgBadHash        = "Invalid hash algorithm \"%s\"\n"
 	msgBadFormat      = "unsupported key format \"%s\"\n"
-	msgUnknownType    = "unknown key type %s\n"
 	msgHostKeysGen    = "ssh-keygen: generating new host keys: "
 	msgCannotStat     = "Cannot stat %s: %v\n"
 	msgHostFound      = "# Host %s found: line %d %s\n"
@@ -64,4 +63,6 @@ const (
 	msgSigned         = "Signed %s key %s: id \"%s\" serial %d%s valid %s\n"
 	msgNotCert        = "%s is not a certificate\n"
 	msgConvertFailed  = "%s: %v\n"
+	msgCATypeMismatch = "CA key type %s doesn't match specified %s\n"
+	msgNoPKCS11       = "ssh-keygen: -D: PKCS#11 tokens are not supported by sshbox"
 )
