@@ -291,20 +291,13 @@ func logWriter(path string) (io.Writer, func(), error) {
 
 // query is -Q: the algorithms sshbox supports, one per line.
 func query(kind string) int {
-	for _, k := range algo.Kinds() {
-		if k == kind {
-			for _, name := range algo.Supported(algo.Kind(k)) {
-				fmt.Println(name)
-			}
-			return 0
-		}
+	answer, ok := algo.Query(kind)
+	if !ok {
+		fmt.Fprintf(os.Stderr, msgBadQuery+"\n", kind)
+		return 255
 	}
-	if kind == "help" {
-		for _, k := range algo.Kinds() {
-			fmt.Println(k)
-		}
-		return 0
+	for _, name := range answer {
+		fmt.Println(name)
 	}
-	fmt.Fprintf(os.Stderr, msgBadQuery+"\n", kind)
-	return 255
+	return 0
 }

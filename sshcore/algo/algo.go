@@ -135,11 +135,6 @@ func Default(k Kind) []string {
 	return out
 }
 
-// Kinds lists the names `ssh -Q` accepts.
-func Kinds() []string {
-	return []string{string(Cipher), string(MAC), string(KEX), string(HostKey), string(KeyPlain), string(Sig)}
-}
-
 // Resolve turns an OpenSSH algorithm list into the list to offer. An empty
 // spec gives the defaults. "+a,b" appends to the defaults, "-a,b" removes from
 // them, "^a,b" puts them first; otherwise the list replaces the defaults.
