@@ -136,6 +136,10 @@ type ServerOptions struct {
 	HostKeyAlgorithms        string
 	PubkeyAcceptedAlgorithms string
 
+	// RefuseConnection (OpenSSH 10) ends the connection, in a Match block
+	// the connections it matches.
+	RefuseConnection bool
+
 	subsysOrder []string          // Subsystem names in definition order, for sshd -T
 	extra       map[string]string // keywords not acted on, as sshd -T prints them
 }

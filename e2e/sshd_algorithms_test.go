@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"sshbox/internal/testenv"
 )
@@ -50,4 +51,30 @@ func TestSshdPubkeyAcceptedAlgorithmsPatterns(t *testing.T) {
 		ours.Proc.Kill()
 		theirs.Proc.Kill()
 	}
+}
+
+// TestSshdRefuseConnection: OpenSSH 10's RefuseConnection in a Match block
+// ends the connections it matches, by address before authentication and
+// by user at it; other users log in.
+func TestSshdRefuseConnection(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	u.UnlockForKeys(t)
+	key := u.AuthorizeKey(t, "")
+	other := testenv.NewUser(t, "")
+	other.UnlockForKeys(t)
+	otherKey := other.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "Match User "+u.Name+"\n\tRefuseConnection yes\n")
+	if _, _, code := sshdLogin(t, d, key, u.Name, nil, nil, "true"); code != 255 {
+		t.Errorf("refused user: status %d", code)
+	}
+	d.WaitLog(t, "administratively prohibited connection for "+u.Name+" from 127.0.0.1 port ", 5*time.Second)
+	if out, _, code := sshdLogin(t, d, otherKey, other.Name, nil, nil, "echo in"); code != 0 || out != "in\n" {
+		t.Errorf("other user: status %d %q", code, out)
+	}
+	all := testenv.StartSshbox(t, "Match Address 127.0.0.0/8\n\tRefuseConnection yes\n")
+	if _, _, code := sshdLogin(t, all, otherKey, other.Name, nil, nil, "true"); code != 255 {
+		t.Errorf("refused address: status %d", code)
+	}
+	all.WaitLog(t, "administratively prohibited connection from 127.0.0.1 port ", 5*time.Second)
 }

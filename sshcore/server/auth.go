@@ -67,6 +67,15 @@ func (c *conn) admit(name string) *admission {
 		return a
 	}
 	a.opts = opts
+	if opts.RefuseConnection {
+		// A Match block that names the user refuses the connection, as
+		// OpenSSH ends it then; nothing this connection offers is
+		// accepted afterwards.
+		log.Infof(msgRefuseUser, name, c.remoteIP, c.remotePort)
+		a.why = "RefuseConnection"
+		c.nc.Close()
+		return a
+	}
 	acct, err := lookupAccount(name)
 	if err != nil {
 		log.Infof(msgInvalidUser, name, c.remoteIP, c.remotePort)

@@ -114,6 +114,10 @@ func (c *conn) serve() {
 		return
 	}
 	c.opts = opts
+	if opts.RefuseConnection {
+		log.Infof(msgRefuseConnection, c.remoteIP, c.remotePort, c.localIP, c.localPort)
+		return
+	}
 	if c.counted {
 		done, ok := c.srv.admitStartup(c.nc, opts.MaxStartups)
 		if !ok {

@@ -72,3 +72,9 @@ const (
 
 // Log lines of the algorithm checks (authpubkey.go).
 const msgKeyTypeNotAccepted = "key type %s not in PubkeyAcceptedAlgorithms"
+
+// RefuseConnection (conn.go, auth.go), in OpenSSH 10's words.
+const (
+	msgRefuseConnection = "administratively prohibited connection from %s port %d on %s port %d"
+	msgRefuseUser       = "administratively prohibited connection for %s from %s port %d"
+)

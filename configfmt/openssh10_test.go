@@ -1,0 +1,60 @@
+package configfmt
+
+import (
+	"bufio"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestEveryOpenSSH10ServerKeyword: a configuration that uses every keyword
+// of OpenSSH 10's sshd_config(5) loads, each keyword known to the table,
+// and RefuseConnection reaches the options of the connections its Match
+// block names.
+func TestEveryOpenSSH10ServerKeyword(t *testing.T) {
+	const file = "testdata/openssh10_sshd_config"
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		name := strings.ToLower(fields[0])
+		if a, ok := serverAliases[name]; ok {
+			name = a
+		}
+		if serverIndex[name] == nil {
+			t.Errorf("%s: keyword not in the table", fields[0])
+		}
+	}
+	c, err := LoadServer(file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.For(MatchConn{User: "someone", Addr: "127.0.0.1"})
+	if err != nil || o.RefuseConnection {
+		t.Errorf("someone: RefuseConnection %v, %v", o.RefuseConnection, err)
+	}
+	o, err = c.For(MatchConn{User: "nobody-at-all", Addr: "127.0.0.1"})
+	if err != nil || !o.RefuseConnection {
+		t.Errorf("nobody-at-all: RefuseConnection %v, %v", o.RefuseConnection, err)
+	}
+}
+
+func TestPerSourcePenaltiesValues(t *testing.T) {
+	for _, ok := range []string{"yes", "no", "crash:90s authfail:5", "max-sources4:10 overflow6:deny-all"} {
+		if _, err := nPenalties(strings.Fields(ok)); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"maybe", "crash", "crash:soon", "overflow:sometimes", "nosuch:1"} {
+		if _, err := nPenalties(strings.Fields(bad)); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
