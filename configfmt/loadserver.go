@@ -103,6 +103,9 @@ func LoadServer(path string, overrides []string) (*ServerConfig, error) {
 			return nil, err
 		}
 	}
+	if err := checkCommandUsers(e.o); err != nil {
+		return nil, err
+	}
 	c.Warnings = e.warnings
 	c.global = e.o
 	return c, nil

@@ -136,6 +136,13 @@ type ServerOptions struct {
 	HostKeyAlgorithms        string
 	PubkeyAcceptedAlgorithms string
 
+	// AuthorizedKeysCommand and AuthorizedPrincipalsCommand with the users
+	// they run as; "" or "none" when unset.
+	AuthorizedKeysCommand           string
+	AuthorizedKeysCommandUser       string
+	AuthorizedPrincipalsCommand     string
+	AuthorizedPrincipalsCommandUser string
+
 	// RefuseConnection (OpenSSH 10) ends the connection, in a Match block
 	// the connections it matches.
 	RefuseConnection bool

@@ -103,6 +103,31 @@ func sLine(f func(*ServerOptions) *string) func(*ServerOptions, []string, bool) 
 	return func(o *ServerOptions, a []string, _ bool) error { *f(o) = strings.Join(a, " "); return nil }
 }
 
+// sCommand keeps a command line whose program must be an absolute path
+// (AuthorizedKeysCommand), or "none".
+func sCommand(name string, f func(*ServerOptions) *string) func(*ServerOptions, []string, bool) error {
+	return func(o *ServerOptions, a []string, _ bool) error {
+		*f(o) = strings.Join(a, " ")
+		if !strings.EqualFold(a[0], "none") && !strings.HasPrefix(a[0], "/") {
+			return fmt.Errorf("%s must be an absolute path", name)
+		}
+		return nil
+	}
+}
+
+// checkCommandUsers refuses a command without the user it runs as, as
+// OpenSSH's sshd does when it starts.
+func checkCommandUsers(o *ServerOptions) error {
+	set := func(v string) bool { return v != "" && !strings.EqualFold(v, "none") }
+	if set(o.AuthorizedKeysCommand) && !set(o.AuthorizedKeysCommandUser) {
+		return fmt.Errorf("AuthorizedKeysCommand set without AuthorizedKeysCommandUser")
+	}
+	if set(o.AuthorizedPrincipalsCommand) && !set(o.AuthorizedPrincipalsCommandUser) {
+		return fmt.Errorf("AuthorizedPrincipalsCommand set without AuthorizedPrincipalsCommandUser")
+	}
+	return nil
+}
+
 // tStr prints the value, or "none" when empty.
 func tStr(f func(*ServerOptions) *string) func(*ServerOptions) []string {
 	return func(o *ServerOptions) []string {
@@ -290,10 +315,14 @@ var serverTable = []serverKW{
 	{name: "AuthorizedPrincipalsFile", match: true, set: sStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsFile }),
 		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsFile })},
 	sw("VersionAddendum", "none", false, nil),
-	sw("AuthorizedKeysCommand", "none", true, nil),
-	sw("AuthorizedKeysCommandUser", "none", true, nFirst),
-	sw("AuthorizedPrincipalsCommand", "none", true, nil),
-	sw("AuthorizedPrincipalsCommandUser", "none", true, nFirst),
+	{name: "AuthorizedKeysCommand", match: true, set: sCommand("AuthorizedKeysCommand", func(o *ServerOptions) *string { return &o.AuthorizedKeysCommand }),
+		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedKeysCommand })},
+	{name: "AuthorizedKeysCommandUser", match: true, set: sStr(func(o *ServerOptions) *string { return &o.AuthorizedKeysCommandUser }),
+		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedKeysCommandUser })},
+	{name: "AuthorizedPrincipalsCommand", match: true, set: sCommand("AuthorizedPrincipalsCommand", func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommand }),
+		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommand })},
+	{name: "AuthorizedPrincipalsCommandUser", match: true, set: sStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommandUser }),
+		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommandUser })},
 	sw("HostKeyAgent", "none", false, nFirst),
 	{name: "KexAlgorithms", set: sAlgo(func(o *ServerOptions) *string { return &o.KexAlgorithms }), t: tAlgo("kex", func(o *ServerOptions) *string { return &o.KexAlgorithms })},
 	sw("CASignatureAlgorithms", defaultOpenSSHAlgos["sig"], false, func(a []string) (string, error) { return opensshAlgoText("sig", a[0]), checkAlgoList(a[0]) }),

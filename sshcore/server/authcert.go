@@ -123,19 +123,30 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 			log.Errorf(msgTrustedCARead, cas, err)
 		} else if containsKey(list, cert.SignatureKey) {
 			ko = &keyOptions{}
-			if pf := opts.AuthorizedPrincipalsFile; pf != "" && !strings.EqualFold(pf, "none") {
+			pf, pc := opts.AuthorizedPrincipalsFile, opts.AuthorizedPrincipalsCommand
+			if configured(pf) {
 				var err error
 				if allowed, ko, err = c.readPrincipals(pf, a); err != nil {
 					return refuse(err.Error())
 				}
-			} else {
+			}
+			// The command is asked when the file names none of the
+			// certificate's principals, as in OpenSSH.
+			if configured(pc) && !anyPrincipal(cert, allowed) {
+				names, cko, err := c.principalsCommand(a, cert)
+				if err != nil {
+					return refuse(err.Error())
+				}
+				allowed, ko = names, cko
+			}
+			if !configured(pf) && !configured(pc) {
 				allowed = []string{a.name}
 			}
 		}
 	}
 	if ko == nil {
 		// A cert-authority line in the user's own authorized_keys.
-		ko = c.findCertAuthority(a, cert.SignatureKey)
+		ko = c.findCertAuthority(a, cert)
 		if ko == nil {
 			return refuse("CA not trusted")
 		}
@@ -195,6 +206,13 @@ func (c *conn) readPrincipals(pattern string, a *admission) ([]string, *keyOptio
 	if err != nil {
 		return nil, nil, err
 	}
+	names, ko := c.parsePrincipals(path, recs)
+	return names, ko, nil
+}
+
+// parsePrincipals reads principals lines from source (a file, or an
+// AuthorizedPrincipalsCommand's output).
+func (c *conn) parsePrincipals(path string, recs []string) ([]string, *keyOptions) {
 	var names []string
 	ko := &keyOptions{}
 	now := time.Now()
@@ -217,7 +235,7 @@ func (c *conn) readPrincipals(pattern string, a *admission) ([]string, *keyOptio
 		}
 		names = append(names, name)
 	}
-	return names, ko, nil
+	return names, ko
 }
 
 // splitPrincipalLine splits an AuthorizedPrincipalsFile line into its
@@ -286,12 +304,12 @@ func splitPrincipalLine(line string) (opts []string, principal string, err error
 
 // findCertAuthority looks for a cert-authority line naming ca in the
 // user's authorized keys files and returns its options.
-func (c *conn) findCertAuthority(a *admission, ca ssh.PublicKey) *keyOptions {
+func (c *conn) findCertAuthority(a *admission, cert *ssh.Certificate) *keyOptions {
 	files := a.opts.AuthorizedKeysFile
 	if len(files) == 0 {
 		files = defaultAuthorizedKeysFiles
 	}
-	caBytes := ca.Marshal()
+	caBytes := cert.SignatureKey.Marshal()
 	now := time.Now()
 	for _, pattern := range files {
 		if strings.EqualFold(pattern, "none") {
@@ -306,22 +324,36 @@ func (c *conn) findCertAuthority(a *admission, ca ssh.PublicKey) *keyOptions {
 			c.srv.log().Infof(msgAuthKeysBad, err)
 			continue
 		}
-		for i, rec := range recs {
-			ak, err := parseAuthorizedKey(rec, now)
-			if err != nil || ak == nil || !ak.Options.CertAuthority || !bytes.Equal(ak.Key.Marshal(), caBytes) {
-				continue
-			}
-			if len(ak.Options.From) > 0 && !matchHostIP(ak.Options.From, c.remoteIP) {
-				c.srv.log().Infof(msgKeyFromRefused, a.name, c.remoteIP, c.remoteIP)
-				continue
-			}
-			if !ak.Options.ExpiryTime.IsZero() && !now.Before(ak.Options.ExpiryTime) {
-				c.srv.log().Infof(msgKeyExpired, path, i+1, ak.Options.ExpiryTime.Format("2006-01-02T15:04:05"))
-				continue
-			}
-			o := ak.Options
-			return &o
+		if ko := c.certAuthorityIn(path, recs, a, caBytes, now); ko != nil {
+			return ko
 		}
+	}
+	// Then AuthorizedKeysCommand's lines, as OpenSSH asks it about the
+	// certificate too.
+	if recs, ok := c.keysCommand(a, cert); ok {
+		return c.certAuthorityIn(a.opts.AuthorizedKeysCommand, recs, a, caBytes, now)
+	}
+	return nil
+}
+
+// certAuthorityIn finds the cert-authority line for the CA caBytes among
+// authorized_keys lines read from path.
+func (c *conn) certAuthorityIn(path string, recs []string, a *admission, caBytes []byte, now time.Time) *keyOptions {
+	for i, rec := range recs {
+		ak, err := parseAuthorizedKey(rec, now)
+		if err != nil || ak == nil || !ak.Options.CertAuthority || !bytes.Equal(ak.Key.Marshal(), caBytes) {
+			continue
+		}
+		if len(ak.Options.From) > 0 && !matchHostIP(ak.Options.From, c.remoteIP) {
+			c.srv.log().Infof(msgKeyFromRefused, a.name, c.remoteIP, c.remoteIP)
+			continue
+		}
+		if !ak.Options.ExpiryTime.IsZero() && !now.Before(ak.Options.ExpiryTime) {
+			c.srv.log().Infof(msgKeyExpired, path, i+1, ak.Options.ExpiryTime.Format("2006-01-02T15:04:05"))
+			continue
+		}
+		o := ak.Options
+		return &o
 	}
 	return nil
 }

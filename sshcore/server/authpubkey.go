@@ -84,6 +84,12 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		return nil, errDenied
 	}
 	if found == nil {
+		// After the files, AuthorizedKeysCommand, as in OpenSSH.
+		if recs, ok := c.keysCommand(a, key); ok {
+			found = c.matchKeyRecords(opts.AuthorizedKeysCommand, recs, acct, keyBytes, now)
+		}
+	}
+	if found == nil {
 		c.srv.log().Infof(msgFailed, "publickey", name, c.remoteIP, c.remotePort,
 			fmt.Sprintf(": %s %s (key not in authorized keys)", keyTypeName(key), ssh.FingerprintSHA256(key)))
 		return nil, errDenied
