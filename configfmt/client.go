@@ -297,7 +297,7 @@ var clientTable = []clientKW{
 				return fmt.Errorf("invalid SetEnv %q (want NAME=VALUE)", v)
 			}
 		}
-		o.SetEnv = append([]string(nil), a...)
+		o.SetEnv = firstOfEachName(a)
 		return nil
 	}, g: gLines(func(o *ClientOptions) []string { return o.SetEnv })},
 	cwn("LogVerbose", "none", nFirst), // OpenSSH keeps the first argument

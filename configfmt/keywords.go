@@ -219,3 +219,18 @@ func nOctalMask(a []string) (string, error) {
 	}
 	return "0" + strconv.FormatUint(v, 8), nil
 }
+
+// firstOfEachName keeps, of SetEnv's NAME=VALUE words, the first for each
+// name: OpenSSH ignores a repeated name ("Ignoring duplicate env name").
+func firstOfEachName(a []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range a {
+		name, _, _ := strings.Cut(v, "=")
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}

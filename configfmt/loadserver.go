@@ -401,6 +401,11 @@ func (o *ServerOptions) WriteT(w io.Writer) error {
 func ParseMatchConn(spec string) (MatchConn, error) {
 	var m MatchConn
 	for _, kv := range strings.Split(spec, ",") {
+		if kv == "" {
+			// OpenSSH's loop (strsep) ends at the first empty item, so
+			// "user=u," is user=u and nothing after ",," counts.
+			break
+		}
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || v == "" {
 			return m, fmt.Errorf("invalid test mode specification %q", kv)

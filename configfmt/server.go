@@ -362,7 +362,7 @@ var serverTable = []serverKW{
 				return fmt.Errorf("invalid environment %q (want NAME=VALUE)", v)
 			}
 		}
-		o.SetEnv = append([]string(nil), a...)
+		o.SetEnv = firstOfEachName(a)
 		return nil
 	}, t: tLines(func(o *ServerOptions) []string { return o.SetEnv })},
 	{name: "AuthenticationMethods", match: true, set: sList(func(o *ServerOptions) *[]string { return &o.AuthenticationMethods }),
