@@ -67,3 +67,12 @@ func TestParsePKCS11(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSSHFP(t *testing.T) {
+	for _, argv := range [][]string{{"-rhost", "-g"}, {"-r", "host", "-g"}, {"-gr", "host"}} {
+		o := &opts{}
+		if err := o.parse(argv); err != nil || !o.sshfp || o.sshfpHost != "host" || !o.generic {
+			t.Errorf("%q: %+v %v", argv, o, err)
+		}
+	}
+}

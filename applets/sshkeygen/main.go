@@ -13,13 +13,15 @@ import (
 
 // optstring is the part of OpenSSH ssh-keygen's getopt string that
 // sshbox implements: letters followed by ':' take a value.
-const optstring = "ABHLcehiklpqyb:C:D:E:F:f:I:m:N:n:O:P:R:s:t:V:vz:"
+const optstring = "ABHLceghiklpqyb:C:D:E:F:f:I:m:N:n:O:P:R:r:s:t:V:vz:"
 
 // opts is the parsed command line.
 type opts struct {
 	genHostKeys, hash, printCert, changeComment, export, find bool
 	hostCert, importKey, list, changePass, quiet, remove      bool
 	sign, printPublic                                         bool
+	sshfp, generic                                            bool // -r, -g
+	sshfpHost                                                 string
 	verbose                                                   int
 	host                                                      string
 	caKey                                                     string
@@ -87,6 +89,10 @@ func (o *opts) parse(args []string) error {
 			o.quiet = true
 		case "y":
 			o.printPublic = true
+		case "g":
+			o.generic = true
+		case "r":
+			o.sshfp, o.sshfpHost = true, v
 		case "v":
 			o.verbose++
 		case "b":
@@ -151,6 +157,8 @@ func (o *opts) dispatch() int {
 		return o.knownHosts()
 	case o.printCert:
 		return o.showCert()
+	case o.sshfp:
+		return o.printSSHFP()
 	case o.sign:
 		return o.signCerts()
 	case o.changePass:

@@ -65,4 +65,5 @@ const (
 	msgConvertFailed  = "%s: %v\n"
 	msgCATypeMismatch = "CA key type %s doesn't match specified %s\n"
 	msgNoPKCS11       = "ssh-keygen: -D: PKCS#11 tokens are not supported by sshbox"
+	msgNoPublicKey    = "Failed to read v2 public key from \"%s\".\n"
 )
