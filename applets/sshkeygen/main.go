@@ -13,7 +13,7 @@ import (
 
 // optstring is the part of OpenSSH ssh-keygen's getopt string that
 // sshbox implements: letters followed by ':' take a value.
-const optstring = "ABHLceghiklpqyb:C:D:E:F:f:I:m:N:n:O:P:R:r:s:t:V:vz:"
+const optstring = "ABHLQceghiklpquyb:C:D:E:F:f:I:m:N:n:O:P:R:r:s:t:V:vz:"
 
 // opts is the parsed command line.
 type opts struct {
@@ -21,6 +21,7 @@ type opts struct {
 	hostCert, importKey, list, changePass, quiet, remove      bool
 	sign, printPublic                                         bool
 	sshfp, generic                                            bool // -r, -g
+	genKRL, checkKRL, update                                  bool // -k, -Q, -u
 	sshfpHost                                                 string
 	verbose                                                   int
 	host                                                      string
@@ -91,6 +92,12 @@ func (o *opts) parse(args []string) error {
 			o.printPublic = true
 		case "g":
 			o.generic = true
+		case "k":
+			o.genKRL = true
+		case "Q":
+			o.checkKRL = true
+		case "u":
+			o.update = true
 		case "r":
 			o.sshfp, o.sshfpHost = true, v
 		case "v":
@@ -153,6 +160,10 @@ func (o *opts) parse(args []string) error {
 func (o *opts) dispatch() int {
 	// Modes in the order OpenSSH's main() tests them.
 	switch {
+	case o.genKRL:
+		return o.generateKRL()
+	case o.checkKRL:
+		return o.testKRL()
 	case o.find || o.remove || (o.hash && !o.sign):
 		return o.knownHosts()
 	case o.printCert:

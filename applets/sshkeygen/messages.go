@@ -66,4 +66,13 @@ const (
 	msgCATypeMismatch = "CA key type %s doesn't match specified %s\n"
 	msgNoPKCS11       = "ssh-keygen: -D: PKCS#11 tokens are not supported by sshbox"
 	msgNoPublicKey    = "Failed to read v2 public key from \"%s\".\n"
+	msgRevoking       = "Revoking from %s\n"
+	msgKRLNeedsFile   = "ssh-keygen: a KRL file must be named with -f\n"
+	msgKRLLoad        = "Cannot load KRL %s: %v\n"
+	msgKRLInvalid     = "Invalid KRL file %s: %v\n"
+	msgKRLCA          = "Cannot load CA public key %s: %v\n"
+	msgKRLVersion     = "Invalid KRL version number \"%s\"\n"
+	msgKRLSpecRead    = "%s: %v\n"
+	msgKRLWrite       = "Couldn't write KRL %s: %v\n"
+	msgKRLVerdict     = "%s (%s): %s\n"
 )

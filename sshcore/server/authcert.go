@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/krl"
 )
 
 // Certificates: a user certificate logs in when its CA is listed in
@@ -19,10 +21,6 @@ import (
 // name). Validity, signature and critical options are checked by
 // x/crypto's CertChecker; force-command and source-address are applied
 // here; revoked keys and CAs (RevokedKeys) are refused.
-
-// krlMagic starts an OpenSSH binary key revocation list, which sshd does
-// not read: such a RevokedKeys file is an error, and refuses every key.
-var krlMagic = []byte("SSHKRL\n\x00")
 
 // maxKeyList bounds a TrustedUserCAKeys or RevokedKeys file.
 const maxKeyList = 1 << 20
@@ -47,8 +45,8 @@ func readKeyList(path string) ([]ssh.PublicKey, error) {
 }
 
 func parseKeyList(path string, data []byte) ([]ssh.PublicKey, error) {
-	if bytes.HasPrefix(data, krlMagic) {
-		return nil, fmt.Errorf("%s: OpenSSH binary KRL format is not supported; list the revoked public keys one per line", path)
+	if krl.IsKRL(data) {
+		return nil, fmt.Errorf("%s: a key revocation list is not a list of keys", path)
 	}
 	var keys []ssh.PublicKey
 	for n, line := range strings.Split(string(data), "\n") {
@@ -76,28 +74,67 @@ func containsKey(list []ssh.PublicKey, k ssh.PublicKey) bool {
 }
 
 // isRevoked says whether RevokedKeys lists key (for a certificate: its key
-// or its CA). An unreadable or malformed file revokes everything, as in
-// OpenSSH: a broken revocation list must not let revoked keys in.
+// or its CA, or its serial or key ID in a KRL). The file is a list of
+// public keys or an OpenSSH binary KRL. An unreadable or malformed file
+// revokes everything, as in OpenSSH: a broken revocation list must not
+// let revoked keys in.
 func (c *conn) isRevoked(revokedFile string, key ssh.PublicKey) bool {
 	if revokedFile == "" || strings.EqualFold(revokedFile, "none") {
 		return false
 	}
-	list, err := readKeyList(revokedFile)
+	revoked, err := readRevoked(revokedFile)
 	if err != nil {
 		c.srv.log().Errorf(msgRevokedRead, revokedFile, err)
 		return true
 	}
 	check := []ssh.PublicKey{key}
 	if cert, ok := key.(*ssh.Certificate); ok {
-		check = []ssh.PublicKey{cert.Key, cert.SignatureKey}
+		check = []ssh.PublicKey{cert, cert.SignatureKey}
 	}
 	for _, k := range check {
-		if containsKey(list, k) {
-			c.srv.log().Infof(msgKeyRevoked, keyTypeName(k), ssh.FingerprintSHA256(k), revokedFile)
+		if revoked(k) {
+			shown := k
+			if cert, ok := k.(*ssh.Certificate); ok {
+				shown = cert.Key
+			}
+			c.srv.log().Infof(msgKeyRevoked, keyTypeName(shown), ssh.FingerprintSHA256(shown), revokedFile)
 			return true
 		}
 	}
 	return false
+}
+
+// readRevoked reads a RevokedKeys file into a test for keys.
+func readRevoked(path string) (func(ssh.PublicKey) bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyList+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxKeyList {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxKeyList)
+	}
+	if krl.IsKRL(data) {
+		k, err := krl.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		return k.IsRevoked, nil
+	}
+	list, err := parseKeyList(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return func(k ssh.PublicKey) bool {
+		if cert, ok := k.(*ssh.Certificate); ok {
+			k = cert.Key
+		}
+		return containsKey(list, k)
+	}, nil
 }
 
 // checkCertificate decides a user certificate for the admitted user; the
