@@ -130,6 +130,21 @@ func nIPQoS(a []string) (string, error) {
 	return strings.ToLower(a[0] + " " + a[1]), nil
 }
 
+// rekeyBytes is the size part of a normalized RekeyLimit ("SIZE SECS"):
+// the data after which the transport renews its keys, 0 for the cipher's
+// default. The time part is not acted on: x/crypto rekeys by data only.
+func rekeyBytes(extra map[string]string) uint64 {
+	size, _, _ := strings.Cut(extra["rekeylimit"], " ")
+	n, _ := strconv.ParseUint(size, 10, 64)
+	return n
+}
+
+// RekeyBytes is RekeyLimit's size in bytes (0: the default).
+func (o *ServerOptions) RekeyBytes() uint64 { return rekeyBytes(o.extra) }
+
+// RekeyBytes is RekeyLimit's size in bytes (0: the default).
+func (o *ClientOptions) RekeyBytes() uint64 { return rekeyBytes(o.extra) }
+
 // nRekeyLimit prints "SIZE [TIME]" in bytes and seconds.
 func nRekeyLimit(a []string) (string, error) {
 	if len(a) > 2 {

@@ -207,6 +207,7 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 		ServerVersion: sshcore.ProtocolVersion,
 		MaxAuthTries:  opts.MaxAuthTries,
 	}
+	cfg.RekeyThreshold = opts.RekeyBytes()
 	var err error
 	if cfg.Ciphers, err = algo.Resolve(algo.Cipher, opts.Ciphers); err != nil {
 		return nil, fmt.Errorf("Ciphers: %v", err)
