@@ -30,10 +30,6 @@ func cwn(name, def string, norm func([]string) (string, error)) clientKW {
 	return k
 }
 
-// cacting marks a keyword kept as text that sshbox acts on through an
-// accessor.
-func cacting(k clientKW) clientKW { k.status = acted; return k }
-
 // cwHidden: a keyword ssh -G does not print.
 func cwHidden(name string) clientKW {
 	k := cw(name, "", nFirst)
@@ -327,7 +323,11 @@ var clientTable = []clientKW{
 		return nil
 	}, g: func(o *ClientOptions) []string { return []string{visEscape(o.EscapeChar)} }},
 	cwn("IPQoS", "lowdelay throughput", nIPQoS),
-	cacting(cwn("RekeyLimit", "0 0", nRekeyLimit)), // its size, by RekeyBytes
+	{name: "RekeyLimit", set: func(o *ClientOptions, a []string, _ bool) error {
+		v, err := nRekeyLimit(a)
+		o.RekeyLimit = v
+		return err
+	}, g: func(o *ClientOptions) []string { return []string{rekeyText(o.RekeyLimit)} }},
 	cw("StreamLocalBindMask", "0177", nOctalMask),
 	cw("SyslogFacility", "USER", nUpper),
 	{name: "ProxyCommand", set: func(o *ClientOptions, a []string, _ bool) error {

@@ -133,17 +133,25 @@ func nIPQoS(a []string) (string, error) {
 // rekeyBytes is the size part of a normalized RekeyLimit ("SIZE SECS"):
 // the data after which the transport renews its keys, 0 for the cipher's
 // default. The time part is not acted on: x/crypto rekeys by data only.
-func rekeyBytes(extra map[string]string) uint64 {
-	size, _, _ := strings.Cut(extra["rekeylimit"], " ")
+func rekeyBytes(v string) uint64 {
+	size, _, _ := strings.Cut(v, " ")
 	n, _ := strconv.ParseUint(size, 10, 64)
 	return n
 }
 
-// RekeyBytes is RekeyLimit's size in bytes (0: the default).
-func (o *ServerOptions) RekeyBytes() uint64 { return rekeyBytes(o.extra) }
+// rekeyText is RekeyLimit as -G and -T print it.
+func rekeyText(v string) string {
+	if v == "" {
+		return "0 0"
+	}
+	return v
+}
 
 // RekeyBytes is RekeyLimit's size in bytes (0: the default).
-func (o *ClientOptions) RekeyBytes() uint64 { return rekeyBytes(o.extra) }
+func (o *ServerOptions) RekeyBytes() uint64 { return rekeyBytes(o.RekeyLimit) }
+
+// RekeyBytes is RekeyLimit's size in bytes (0: the default).
+func (o *ClientOptions) RekeyBytes() uint64 { return rekeyBytes(o.RekeyLimit) }
 
 // nRekeyLimit prints "SIZE [TIME]" in bytes and seconds.
 func nRekeyLimit(a []string) (string, error) {

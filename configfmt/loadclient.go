@@ -207,10 +207,6 @@ func (e *clientEval) apply(l *cline, active bool) error {
 		return nil
 	case warned:
 		e.warn(name, l.errorf("%s is accepted but not acted on by sshbox", kw.name).Error())
-	}
-	if kw.x != nil && kw.set == nil {
-		// Kept as text: printed by -G, or read through an accessor
-		// (RekeyBytes).
 		v, err := kw.x.parse(l.args)
 		if err != nil {
 			return l.errorf("%s: %v", kw.name, err)

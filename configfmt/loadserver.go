@@ -252,10 +252,6 @@ func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, 
 		return nil
 	case warned:
 		e.warn(name, where(kw.name+" is accepted but not acted on by sshbox"))
-	}
-	if kw.x != nil && kw.set == nil {
-		// Kept as text: printed by -T, or read through an accessor
-		// (RekeyBytes).
 		v, err := kw.x.parse(args)
 		if err != nil {
 			return wrap(err)

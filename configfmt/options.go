@@ -63,6 +63,9 @@ type ClientOptions struct {
 	ClearAllForwardings  bool
 	GatewayPorts         bool
 
+	// RekeyLimit as "SIZE SECS" (bytes, seconds); "" when unset.
+	RekeyLimit string
+
 	// Warnings lists one line per keyword that OpenSSH knows but sshbox
 	// does not act on ("FILE:LINE: ..."), for ssh -v to show.
 	Warnings []string
@@ -142,6 +145,9 @@ type ServerOptions struct {
 	AuthorizedKeysCommandUser       string
 	AuthorizedPrincipalsCommand     string
 	AuthorizedPrincipalsCommandUser string
+
+	// RekeyLimit as "SIZE SECS" (bytes, seconds); "" when unset.
+	RekeyLimit string
 
 	// RefuseConnection (OpenSSH 10) ends the connection, in a Match block
 	// the connections it matches.

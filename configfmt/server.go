@@ -40,10 +40,6 @@ func swHidden(name string, inMatch bool, norm func([]string) (string, error)) se
 	return k
 }
 
-// acting marks a keyword kept as text (printed by -T as OpenSSH does) that
-// sshbox nevertheless acts on, through an accessor.
-func acting(k serverKW) serverKW { k.status = acted; return k }
-
 // swnHidden: a keyword of several arguments sshd -T does not print.
 func swnHidden(name string, inMatch bool, norm func([]string) (string, error)) serverKW {
 	k := swHidden(name, inMatch, norm)
@@ -386,7 +382,11 @@ var serverTable = []serverKW{
 	sw("PerSourceNetBlockSize", "32:128", false, nFirst),
 	sw("PermitTunnel", "no", true, nMulti("yes", "no", "point-to-point", "ethernet")),
 	swn("IPQoS", "lowdelay throughput", true, nIPQoS),
-	acting(swn("RekeyLimit", "0 0", true, nRekeyLimit)), // its size, by RekeyBytes
+	{name: "RekeyLimit", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
+		v, err := nRekeyLimit(a)
+		o.RekeyLimit = v
+		return err
+	}, t: func(o *ServerOptions) []string { return []string{rekeyText(o.RekeyLimit)} }},
 	{name: "PermitOpen", match: true, set: sList(func(o *ServerOptions) *[]string { return &o.PermitOpen }),
 		t: tJoined(func(o *ServerOptions) []string { return o.PermitOpen }, "any")},
 	{name: "PermitListen", match: true, set: sList(func(o *ServerOptions) *[]string { return &o.PermitListen }),
