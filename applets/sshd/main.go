@@ -90,7 +90,9 @@ func run(f *flags) int {
 	}
 	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log}
 	if f.inetd {
-		srv.ServeConn(server.StdioConn(os.Stdin, os.Stdout))
+		if err := srv.ServeConn(server.StdioConn(os.Stdin, os.Stdout)); err != nil {
+			return 255
+		}
 		return 0
 	}
 	return daemon(f, srv, global)

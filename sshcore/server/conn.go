@@ -48,17 +48,24 @@ type conn struct {
 	sessionsOpen   int             // session channels open (MaxSessions)
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
 	keyAlgos       map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
+	ident          *identConn      // nc, the client's identification line checked
+	failed         error           // why the connection ended before a login, for sshd -i
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
 // leaves; it is what the listener runs per connection and what sshd -i runs
 // on stdin/stdout. It closes nc.
-func (s *Server) ServeConn(nc net.Conn) { s.serveConn(nc, false) }
+func (s *Server) ServeConn(nc net.Conn) error { return s.serveConn(nc, false) }
+
+// errNoLogin is ServeConn's answer for a connection that ended before a
+// user logged in (sshd -i then exits 255, as OpenSSH's does).
+var errNoLogin = errors.New("connection closed before login")
 
 // serveConn serves nc; counted says whether it counts against MaxStartups
 // (connections from a listener do).
-func (s *Server) serveConn(nc net.Conn, counted bool) {
-	c := &conn{srv: s, nc: nc, config: s.currentConfig(), gone: make(chan struct{}), counted: counted, authDone: func() {}}
+func (s *Server) serveConn(nc net.Conn, counted bool) error {
+	ic := &identConn{Conn: nc}
+	c := &conn{srv: s, nc: nc, ident: ic, failed: errNoLogin, config: s.currentConfig(), gone: make(chan struct{}), counted: counted, authDone: func() {}}
 	c.remoteIP, c.remotePort = splitAddr(nc.RemoteAddr())
 	c.localIP, c.localPort = splitAddr(nc.LocalAddr())
 	s.track(c, true)
@@ -66,6 +73,7 @@ func (s *Server) serveConn(nc net.Conn, counted bool) {
 	defer nc.Close()
 	defer c.recoverPanic()
 	c.serve()
+	return c.failed
 }
 
 // recoverPanic is deferred in every goroutine of a connection: a panic
@@ -135,12 +143,19 @@ func (c *conn) serve() {
 	if opts.LoginGraceTime > 0 {
 		c.nc.SetDeadline(time.Now().Add(opts.LoginGraceTime))
 	}
-	sconn, chans, reqs, err := ssh.NewServerConn(c.nc, cfg)
+	sconn, chans, reqs, err := ssh.NewServerConn(c.ident, cfg)
 	c.authDone()
 	if err != nil {
+		c.failed = err
+		if c.ident.reply != "" {
+			log.Errorf("%s", c.ident.logLine)
+			log.Errorf(msgBannerExchange, c.remoteIP, c.remotePort, c.ident.reason)
+			return
+		}
 		c.logPreauthEnd(err)
 		return
 	}
+	c.failed = nil
 	c.nc.SetDeadline(time.Time{})
 	c.mu.Lock()
 	c.sshConn = sconn
