@@ -46,7 +46,7 @@ func readKeyList(path string) ([]ssh.PublicKey, error) {
 
 func parseKeyList(path string, data []byte) ([]ssh.PublicKey, error) {
 	if krl.IsKRL(data) {
-		return nil, fmt.Errorf("%s: a key revocation list is not a list of keys", path)
+		return nil, fmt.Errorf("%s: a KRL (key revocation list) is not a list of keys", path)
 	}
 	var keys []ssh.PublicKey
 	for n, line := range strings.Split(string(data), "\n") {
