@@ -75,4 +75,6 @@ const (
 	msgKRLSpecRead    = "%s: %v\n"
 	msgKRLWrite       = "Couldn't write KRL %s: %v\n"
 	msgKRLVerdict     = "%s (%s): %s\n"
+	msgNotValidFile   = "%s is not a valid known_hosts file.\n"
+	msgNotReplacing   = "Not replacing existing known_hosts file because of errors\n"
 )
