@@ -48,7 +48,26 @@ func (o *opts) typeOrDefault() string {
 	return "ed25519"
 }
 
+// privateFormat is -m for a key being written: PEM, PKCS8, or the
+// default (RFC4716 too, which names a public key format, means it).
+func (o *opts) privateFormat() (keys.Format, bool) {
+	switch strings.ToUpper(o.format) {
+	case "", "RFC4716", "SSH2":
+		return keys.FormatOpenSSH, true
+	case "PEM":
+		return keys.FormatPEM, true
+	case "PKCS8":
+		return keys.FormatPKCS8, true
+	}
+	fmt.Fprintf(o.stderr, msgUnsupportedFormat, o.format)
+	return 0, false
+}
+
 func (o *opts) generate() int {
+	format, ok := o.privateFormat()
+	if !ok {
+		return 255
+	}
 	kt := keys.KeyType{Base: "ed25519"}
 	if o.keyType != "" {
 		var err error
@@ -104,7 +123,7 @@ func (o *opts) generate() int {
 		comment = defaultComment()
 	}
 	pk := &keys.PrivateKey{Key: k, Comment: comment}
-	if err := keys.SavePrivate(path, pk, pass); err != nil {
+	if err := keys.SavePrivateFormat(path, pk, format, pass); err != nil {
 		fmt.Fprintf(o.stderr, msgSaveFailed, path, err)
 		return 255
 	}
