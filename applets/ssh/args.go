@@ -66,3 +66,44 @@ func splitArgsAt(args []string) (opts []string, before int, dest string, command
 	}
 	return opts, before, dest, command, nil
 }
+
+// firstUser finds the user OpenSSH's ssh takes: the first one named in
+// argument order, by -l, by -o User=, or by the destination's user@
+// (destUser, which sits after the first before option elements).
+// fromOption says it was an -o User, which the overrides then carry.
+func firstUser(opts []string, before int, destUser string) (user string, fromOption bool) {
+	for i := 0; i < len(opts); i++ {
+		if i == before && destUser != "" {
+			return destUser, false
+		}
+		f := opts[i]
+		if len(f) != 2 {
+			continue
+		}
+		known, takes := argKind(f[1])
+		if !known || !takes || i+1 >= len(opts) {
+			continue
+		}
+		i++
+		switch f[1] {
+		case 'l':
+			return opts[i], false
+		case 'o':
+			if v, ok := userOption(opts[i]); ok {
+				return v, true
+			}
+		}
+	}
+	return destUser, false
+}
+
+// userOption reads an -o value "User=x" or "User x" (any case).
+func userOption(o string) (string, bool) {
+	o = strings.TrimSpace(o)
+	i := strings.IndexAny(o, "= \t")
+	if i < 0 || !strings.EqualFold(o[:i], "user") {
+		return "", false
+	}
+	v := strings.TrimLeft(o[i:], "= \t")
+	return v, v != ""
+}
