@@ -72,3 +72,56 @@ func TestSftpServerScpD(t *testing.T) {
 		t.Errorf("copied %q", data)
 	}
 }
+
+// TestInternalSftpArguments: ForceCommand and Subsystem "internal-sftp"
+// with arguments run sshbox's sftp server with them, no shell in between
+// (the user's shell here cannot run anything), as OpenSSH's sshd does: -d
+// picks the start directory, -P refuses a request; OpenSSH's sftp is the
+// client and OpenSSH's sshd with the same lines the reference.
+func TestInternalSftpArguments(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "/bin/false")
+	u.UnlockForKeys(t)
+	key := u.AuthorizeKey(t, "")
+	dir := filepath.Join(u.Home, "files")
+	os.Mkdir(dir, 0o777)
+	os.Chmod(dir, 0o777)
+	for _, config := range []string{
+		"Match User " + u.Name + "\n\tForceCommand internal-sftp -d " + dir + " -P remove\n",
+		"Subsystem sftp internal-sftp -d " + dir + " -P remove\n",
+	} {
+		run := func(port int) string {
+			os.WriteFile(filepath.Join(dir, "keep"), []byte("x"), 0o666)
+			b := filepath.Join(t.TempDir(), "batch")
+			os.WriteFile(b, []byte("pwd\n-rm keep\n-ls -1\n"), 0o644)
+			args := append([]string{"-b", b}, testenv.SSHArgs(key, port, u.Name)...)
+			// sftp takes -P for the port and the destination last.
+			for i, a := range args {
+				if a == "-p" {
+					args[i] = "-P"
+				}
+				if a == "-l" {
+					args[i], args[i+1] = "-o", "User="+u.Name
+				}
+			}
+			out, _ := exec.Command(testenv.NeedCmd(t, "sftp"), args...).CombinedOutput()
+			return string(out)
+		}
+		ours := testenv.StartSshbox(t, config)
+		got := run(ours.Port)
+		ours.Proc.Kill()
+		if !strings.Contains(got, "Remote working directory: "+dir) || !strings.Contains(got, "keep") ||
+			!strings.Contains(got, "Permission denied") {
+			t.Errorf("%q: sftp session:\n%s", config, got)
+		}
+		if strings.HasPrefix(config, "Subsystem") {
+			continue // OpenSSHD's test config has a Subsystem line already
+		}
+		theirs := testenv.StartOpenSSHD(t, config)
+		want := run(theirs.Port)
+		theirs.Proc.Kill()
+		if got != want {
+			t.Errorf("%q: sftp session:\n%s\nwith OpenSSH's sshd:\n%s", config, got, want)
+		}
+	}
+}

@@ -218,8 +218,8 @@ func (s *session) command(req *ssh.Request) (path string, argv []string, origina
 		forced, isForced = s.c.auth.Command, true
 	}
 	if isForced {
-		if strings.TrimSpace(forced) == "internal-sftp" {
-			path, argv, err = s.c.srv.sftpCommand()
+		if args, ok := internalSftp(forced); ok {
+			path, argv, err = s.c.srv.sftpCommand(args)
 			return path, argv, asked, err
 		}
 		return a.Shell, shellArgv(a.Shell, &forced), asked, nil
@@ -232,13 +232,24 @@ func (s *session) command(req *ssh.Request) (path string, argv []string, origina
 		if !ok {
 			return "", nil, nil, errUnknownSubsystem(subsystem)
 		}
-		if strings.TrimSpace(prog) == "internal-sftp" {
-			path, argv, err = s.c.srv.sftpCommand()
+		if args, ok := internalSftp(prog); ok {
+			path, argv, err = s.c.srv.sftpCommand(args)
 			return path, argv, nil, err
 		}
 		return a.Shell, shellArgv(a.Shell, &prog), nil, nil
 	}
 	return a.Shell, shellArgv(a.Shell, asked), nil, nil
+}
+
+// internalSftp reports whether a ForceCommand or Subsystem command line
+// runs internal-sftp, and with which arguments (internal-sftp -d /srv -R):
+// those go to sftp-server as its own, never through a shell.
+func internalSftp(command string) ([]string, bool) {
+	words, err := splitCommand(command)
+	if err != nil || len(words) == 0 || words[0] != "internal-sftp" {
+		return nil, false
+	}
+	return words[1:], true
 }
 
 type errUnknownSubsystem string
