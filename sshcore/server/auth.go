@@ -45,8 +45,21 @@ type admission struct {
 // why, which is only for the log.
 var errDenied = errors.New("permission denied")
 
+// userName is the account part of the user name a client sends: OpenSSH
+// splits "user:style" (a BSD authentication style) and logs in user. An
+// empty style ("user:") is left whole, which no account matches: OpenSSH
+// refuses it too.
+func userName(sent string) string {
+	name, style, _ := strings.Cut(sent, ":")
+	if style == "" {
+		return sent
+	}
+	return name
+}
+
 // admit returns the admission of user, deciding it on first use.
 func (c *conn) admit(name string) *admission {
+	name = userName(name)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.authUser = name
@@ -112,10 +125,10 @@ func (c *conn) admit(name string) *admission {
 // client gives up.
 func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
 	c.mu.Lock()
-	c.authUser = meta.User()
+	c.authUser = userName(meta.User())
 	c.mu.Unlock()
 	if err != nil && method != "none" {
-		c.srv.log().Debugf(msgAuthFailedDebug, method, meta.User(), err)
+		c.srv.log().Debugf(msgAuthFailedDebug, method, userName(meta.User()), err)
 	}
 }
 

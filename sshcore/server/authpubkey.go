@@ -17,9 +17,9 @@ var defaultAuthorizedKeysFiles = []string{".ssh/authorized_keys", ".ssh/authoriz
 // both for a query and before checking a signature, caching the answer.
 func (c *conn) publicKey(meta ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 	start := time.Now()
-	perms, err := c.checkPublicKey(meta.User(), key)
+	perms, err := c.checkPublicKey(userName(meta.User()), key)
 	if err != nil {
-		padFailure(start, meta.User())
+		padFailure(start, userName(meta.User()))
 	}
 	return perms, err
 }
@@ -122,8 +122,8 @@ func (c *conn) keyFound(a *admission, key ssh.PublicKey, found *keyOptions) (*ss
 func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms *ssh.Permissions, sigAlgo string) (*ssh.Permissions, error) {
 	fp := ssh.FingerprintSHA256(key)
 	c.mu.Lock()
-	ko := c.keyOpts[meta.User()+" "+fp]
-	a := c.admissions[meta.User()]
+	ko := c.keyOpts[userName(meta.User())+" "+fp]
+	a := c.admissions[userName(meta.User())]
 	c.mu.Unlock()
 	if ko == nil || a == nil || a.acct == nil || a.why != "" {
 		return nil, errDenied

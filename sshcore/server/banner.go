@@ -22,7 +22,7 @@ const maxBanner = 1 << 20
 // blocks choose the banner too).
 func setupBanner(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions) {
 	cfg.BannerCallback = func(meta ssh.ConnMetadata) string {
-		o := c.admit(meta.User()).opts
+		o := c.admit(userName(meta.User())).opts
 		if o.Banner == "" || strings.EqualFold(o.Banner, "none") {
 			return ""
 		}
