@@ -48,17 +48,12 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 	if !f.foreground {
 		return detach(ls)
 	}
-	pidFile := global.PidFile
-	if pidFile != "" && !strings.EqualFold(pidFile, "none") {
-		// An unprivileged sshd usually may not write there; it runs all
-		// the same, as the pid file is only a convenience.
-		if err := atomicfile.WriteFile(pidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
-			log.Debugf(msgPidFile, pidFile, err)
-			pidFile = ""
-		} else {
-			defer os.Remove(pidFile)
+	pidFile := writePidFile(global.PidFile, log)
+	defer func() {
+		if pidFile != "" {
+			os.Remove(pidFile)
 		}
-	}
+	}()
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT, syscall.SIGUSR1)
 	defer signal.Stop(sigs)
@@ -92,6 +87,15 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 					}
 				}
 				srv.Reload(cfg.For)
+				// OpenSSH's sshd re-executes itself on SIGHUP and so
+				// writes its pid file again, where the new configuration
+				// says.
+				if o, err := cfg.For(configfmt.MatchConn{}); err == nil {
+					if pidFile != "" && pidFile != o.PidFile {
+						os.Remove(pidFile)
+					}
+					pidFile = writePidFile(o.PidFile, log)
+				}
 			case syscall.SIGUSR1:
 				srv.LogStatus()
 			default:
@@ -101,6 +105,21 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 			}
 		}
 	}
+}
+
+// writePidFile writes sshd's pid to path ("none" or "": nowhere) and
+// returns the path written, "" when none was. An unprivileged sshd usually
+// may not write there; it runs all the same, as the pid file is only a
+// convenience.
+func writePidFile(path string, log *server.Logger) string {
+	if path == "" || strings.EqualFold(path, "none") {
+		return ""
+	}
+	if err := atomicfile.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		log.Debugf(msgPidFile, path, err)
+		return ""
+	}
+	return path
 }
 
 // inheritedListeners returns the sockets a detaching parent handed over,
