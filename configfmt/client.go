@@ -353,6 +353,15 @@ var clientTable = []clientKW{
 	}},
 	cwHidden("GSSAPIClientIdentity"),
 	cwHidden("GSSAPIServerIdentity"),
+	// Newer than the OpenSSH the tests compare ssh -G with, so not
+	// printed: ChannelTimeout and ObscureKeystrokeTiming (9.x), Tag (9.4),
+	// RefuseConnection (10.0), WarnWeakCrypto and VersionAddendum (10.1).
+	cwHidden("ChannelTimeout"),
+	cwHidden("ObscureKeystrokeTiming"),
+	cwHidden("Tag"),
+	cwHidden("WarnWeakCrypto"),
+	cwHidden("VersionAddendum"),
+	{name: "RefuseConnection", set: cBool(func(o *ClientOptions) *bool { return &o.RefuseConnection })},
 	cdep("Protocol"), cdep("Cipher"), cdep("FallBackToRsh"), cdep("UseRsh"), cdep("UsePrivilegedPort"),
 	cdep("RhostsRSAAuthentication"), cdep("RSAAuthentication"), cdep("CompressionLevel"), cdep("UseRoaming"),
 	cdep("UseBlacklistedKeys"), cdep("AFSTokenPassing"), cdep("GlobalKnownHostsFile2"), cdep("UserKnownHostsFile2"),

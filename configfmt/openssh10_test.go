@@ -58,3 +58,42 @@ func TestPerSourcePenaltiesValues(t *testing.T) {
 		}
 	}
 }
+
+// openssh10ClientKeywords is ssh_config(5)'s keyword list of OpenSSH 10.
+const openssh10ClientKeywords = `AddKeysToAgent AddressFamily BatchMode BindAddress BindInterface
+CanonicalDomains CanonicalizeFallbackLocal CanonicalizeHostname CanonicalizeMaxDots
+CanonicalizePermittedCNAMEs CASignatureAlgorithms CertificateFile ChannelTimeout CheckHostIP
+Ciphers ClearAllForwardings Compression ConnectionAttempts ConnectTimeout ControlMaster
+ControlPath ControlPersist DynamicForward EnableEscapeCommandline EnableSSHKeysign EscapeChar
+ExitOnForwardFailure FingerprintHash ForkAfterAuthentication ForwardAgent ForwardX11
+ForwardX11Timeout ForwardX11Trusted GatewayPorts GlobalKnownHostsFile GSSAPIAuthentication
+GSSAPIDelegateCredentials HashKnownHosts Host HostbasedAcceptedAlgorithms
+HostbasedAuthentication HostKeyAlgorithms HostKeyAlias Hostname IdentitiesOnly IdentityAgent
+IdentityFile IgnoreUnknown Include IPQoS KbdInteractiveAuthentication KbdInteractiveDevices
+KexAlgorithms KnownHostsCommand LocalCommand LocalForward LogLevel LogVerbose MACs Match
+NoHostAuthenticationForLocalhost NumberOfPasswordPrompts ObscureKeystrokeTiming
+PasswordAuthentication PermitLocalCommand PermitRemoteOpen PKCS11Provider Port
+PreferredAuthentications ProxyCommand ProxyJump ProxyUseFdpass PubkeyAcceptedAlgorithms
+PubkeyAuthentication RefuseConnection RekeyLimit RemoteCommand RemoteForward RequestTTY
+RequiredRSASize RevokedHostKeys SecurityKeyProvider SendEnv ServerAliveCountMax
+ServerAliveInterval SessionType SetEnv StdinNull StreamLocalBindMask StreamLocalBindUnlink
+StrictHostKeyChecking SyslogFacility Tag TCPKeepAlive Tunnel TunnelDevice UpdateHostKeys User
+UserKnownHostsFile VerifyHostKeyDNS VisualHostKey XAuthLocation WarnWeakCrypto VersionAddendum`
+
+// TestEveryOpenSSH10ClientKeyword: every ssh_config keyword of OpenSSH 10
+// is known to the client table, and RefuseConnection reaches the options.
+func TestEveryOpenSSH10ClientKeyword(t *testing.T) {
+	for _, k := range strings.Fields(openssh10ClientKeywords) {
+		name := strings.ToLower(k)
+		if a, ok := clientAliases[name]; ok {
+			name = a
+		}
+		if clientIndex[name] == nil {
+			t.Errorf("%s: keyword not in the client table", k)
+		}
+	}
+	o, err := LoadClient(nil, []string{"RefuseConnection yes"}, "h", "")
+	if err != nil || !o.RefuseConnection {
+		t.Errorf("RefuseConnection: %v %v", o != nil && o.RefuseConnection, err)
+	}
+}

@@ -66,6 +66,10 @@ type ClientOptions struct {
 	// RekeyLimit as "SIZE SECS" (bytes, seconds); "" when unset.
 	RekeyLimit string
 
+	// RefuseConnection (OpenSSH 10): ssh refuses to connect, usually set
+	// in a Host or Match block.
+	RefuseConnection bool
+
 	// Warnings lists one line per keyword that OpenSSH knows but sshbox
 	// does not act on ("FILE:LINE: ..."), for ssh -v to show.
 	Warnings []string

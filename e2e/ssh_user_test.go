@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,5 +38,23 @@ func TestSSHUserPrecedence(t *testing.T) {
 		if status != 0 || userOf(got) != userOf(string(want)) {
 			t.Errorf("ssh -G %s: %q (status %d %s), OpenSSH %q", line, userOf(got), status, stderr, userOf(string(want)))
 		}
+	}
+}
+
+// TestSSHRefuseConnection: OpenSSH 10's RefuseConnection in a Host block
+// makes ssh refuse to connect to that host (exit 255, one line), and only
+// to it.
+func TestSSHRefuseConnection(t *testing.T) {
+	t.Parallel()
+	e, _ := openSSHEnv(t, "")
+	cfg := filepath.Join(e.home, "config")
+	os.WriteFile(cfg, []byte("Host blocked\n\tHostName 127.0.0.1\n\tRefuseConnection yes\n"), 0o644)
+	args := append([]string{"-F", cfg}, e.base()[2:]...)
+	_, stderr, status := e.run(nil, append(args, "-o", "BatchMode=yes", "-l", e.user.Name, "blocked", "true")...)
+	if status != 255 || !strings.Contains(stderr, "refused by configuration (RefuseConnection)") {
+		t.Errorf("blocked: status %d %q", status, stderr)
+	}
+	if _, stderr, status := e.run(nil, append(args, "-o", "BatchMode=yes", "-l", e.user.Name, "127.0.0.1", "true")...); status != 0 {
+		t.Errorf("another host: status %d %q", status, stderr)
 	}
 }

@@ -105,3 +105,6 @@ Host key for %s has changed and you have requested strict checking.
 (Note that escapes are only recognized immediately after newline.)
 `
 )
+
+// RefuseConnection (client.go).
+const msgRefuseConnection = "Connection to %s refused by configuration (RefuseConnection)"
