@@ -59,3 +59,16 @@ func TestAppletsAttachedValues(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestSshdLoadsOpenSSH10Config: sshd -t loads Debian's stock sshd_config
+// and a configuration that uses every keyword of OpenSSH 10's
+// sshd_config(5) (configfmt/testdata/openssh10_sshd_config).
+func TestSshdLoadsOpenSSH10Config(t *testing.T) {
+	t.Parallel()
+	for _, cfg := range []string{"/etc/ssh/sshd_config", "../configfmt/testdata/openssh10_sshd_config"} {
+		out, err := exec.Command(testenv.Bin(t, "sshd"), "-t", "-f"+cfg).CombinedOutput()
+		if err != nil {
+			t.Errorf("sshd -t -f%s: %v\n%s", cfg, err, out)
+		}
+	}
+}
