@@ -17,18 +17,7 @@ import (
 // side list them.
 func TestSSHAgent(t *testing.T) {
 	e, _ := openSSHEnv(t, "")
-	sock := filepath.Join(e.home, "agent.sock")
-	agent := testenv.Start(t, testenv.NeedCmd(t, "ssh-agent"), "-D", "-a", sock)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat(sock); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("ssh-agent did not start: %s", agent.Stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	sock := startAgent(t, e.home)
 	add := exec.Command(testenv.NeedCmd(t, "ssh-add"), e.key)
 	add.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
 	if out, err := add.CombinedOutput(); err != nil {
@@ -120,18 +109,7 @@ func TestSSHUserCertificate(t *testing.T) {
 func TestSSHPublicKeyIdentityFromAgent(t *testing.T) {
 	t.Parallel()
 	e, _ := openSSHEnv(t, "")
-	sock := filepath.Join(e.home, "agent.sock")
-	agent := testenv.Start(t, testenv.NeedCmd(t, "ssh-agent"), "-D", "-a", sock)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat(sock); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("ssh-agent did not start: %s", agent.Stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	sock := startAgent(t, e.home)
 	other := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
 	login := func() (int, string) {
 		args := []string{"-F", "/dev/null", "-i", e.key + ".pub", "-o", "IdentitiesOnly=yes", "-o", "UserKnownHostsFile=" + e.kh,
@@ -156,5 +134,23 @@ func TestSSHPublicKeyIdentityFromAgent(t *testing.T) {
 	add(e.key)
 	if status, out := login(); status != 0 || strings.Contains(out, "UNPROTECTED") {
 		t.Errorf("key in the agent: status %d\n%s", status, out)
+	}
+}
+
+// startAgent starts OpenSSH's ssh-agent on a socket in dir and returns
+// the socket once it is there.
+func startAgent(t *testing.T, dir string) string {
+	t.Helper()
+	sock := filepath.Join(dir, "agent.sock")
+	agent := testenv.Start(t, testenv.NeedCmd(t, "ssh-agent"), "-D", "-a", sock)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(sock); err == nil {
+			return sock
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ssh-agent did not start: %s", agent.Stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -29,6 +29,16 @@ const maxKeyList = 1 << 20
 // form (options allowed and ignored), blank lines and '#' comments skipped.
 // A line that is not a key is an error naming file:line.
 func readKeyList(path string) ([]ssh.PublicKey, error) {
+	data, err := readKeyListFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return parseKeyList(path, data)
+}
+
+// readKeyListFile reads a TrustedUserCAKeys or RevokedKeys file, at most
+// maxKeyList bytes.
+func readKeyListFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -41,7 +51,7 @@ func readKeyList(path string) ([]ssh.PublicKey, error) {
 	if len(data) > maxKeyList {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxKeyList)
 	}
-	return parseKeyList(path, data)
+	return data, nil
 }
 
 func parseKeyList(path string, data []byte) ([]ssh.PublicKey, error) {
@@ -106,17 +116,9 @@ func (c *conn) isRevoked(revokedFile string, key ssh.PublicKey) bool {
 
 // readRevoked reads a RevokedKeys file into a test for keys.
 func readRevoked(path string) (func(ssh.PublicKey) bool, error) {
-	f, err := os.Open(path)
+	data, err := readKeyListFile(path)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxKeyList+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxKeyList {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxKeyList)
 	}
 	if krl.IsKRL(data) {
 		k, err := krl.Parse(data)
