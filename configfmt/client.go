@@ -309,7 +309,7 @@ var clientTable = []clientKW{
 				return fmt.Errorf("invalid SetEnv %q (want NAME=VALUE)", v)
 			}
 		}
-		o.SetEnv = append([]string(nil), a...)
+		o.SetEnv = firstOfEachName(a)
 		return nil
 	}, g: gLines(func(o *ClientOptions) []string { return o.SetEnv })},
 	cwn("LogVerbose", "none", nFirst), // OpenSSH keeps the first argument
@@ -335,7 +335,11 @@ var clientTable = []clientKW{
 		return nil
 	}, g: func(o *ClientOptions) []string { return []string{visEscape(o.EscapeChar)} }},
 	cwn("IPQoS", "lowdelay throughput", nIPQoS),
-	cwn("RekeyLimit", "0 0", nRekeyLimit),
+	{name: "RekeyLimit", set: func(o *ClientOptions, a []string, _ bool) error {
+		v, err := nRekeyLimit(a)
+		o.RekeyLimit = v
+		return err
+	}, g: func(o *ClientOptions) []string { return []string{rekeyText(o.RekeyLimit)} }},
 	cw("StreamLocalBindMask", "0177", nOctalMask),
 	cw("SyslogFacility", "USER", nUpper),
 	{name: "ProxyCommand", set: func(o *ClientOptions, a []string, _ bool) error {
@@ -361,6 +365,15 @@ var clientTable = []clientKW{
 	}},
 	cwHidden("GSSAPIClientIdentity"),
 	cwHidden("GSSAPIServerIdentity"),
+	// Newer than the OpenSSH the tests compare ssh -G with, so not
+	// printed: ChannelTimeout and ObscureKeystrokeTiming (9.x), Tag (9.4),
+	// RefuseConnection (10.0), WarnWeakCrypto and VersionAddendum (10.1).
+	cwHidden("ChannelTimeout"),
+	cwHidden("ObscureKeystrokeTiming"),
+	cwHidden("Tag"),
+	cwHidden("WarnWeakCrypto"),
+	cwHidden("VersionAddendum"),
+	{name: "RefuseConnection", set: cBool(func(o *ClientOptions) *bool { return &o.RefuseConnection })},
 	cdep("Protocol"), cdep("Cipher"), cdep("FallBackToRsh"), cdep("UseRsh"), cdep("UsePrivilegedPort"),
 	cdep("RhostsRSAAuthentication"), cdep("RSAAuthentication"), cdep("CompressionLevel"), cdep("UseRoaming"),
 	cdep("UseBlacklistedKeys"), cdep("AFSTokenPassing"), cdep("GlobalKnownHostsFile2"), cdep("UserKnownHostsFile2"),

@@ -130,6 +130,29 @@ func nIPQoS(a []string) (string, error) {
 	return strings.ToLower(a[0] + " " + a[1]), nil
 }
 
+// rekeyBytes is the size part of a normalized RekeyLimit ("SIZE SECS"):
+// the data after which the transport renews its keys, 0 for the cipher's
+// default. The time part is not acted on: x/crypto rekeys by data only.
+func rekeyBytes(v string) uint64 {
+	size, _, _ := strings.Cut(v, " ")
+	n, _ := strconv.ParseUint(size, 10, 64)
+	return n
+}
+
+// rekeyText is RekeyLimit as -G and -T print it.
+func rekeyText(v string) string {
+	if v == "" {
+		return "0 0"
+	}
+	return v
+}
+
+// RekeyBytes is RekeyLimit's size in bytes (0: the default).
+func (o *ServerOptions) RekeyBytes() uint64 { return rekeyBytes(o.RekeyLimit) }
+
+// RekeyBytes is RekeyLimit's size in bytes (0: the default).
+func (o *ClientOptions) RekeyBytes() uint64 { return rekeyBytes(o.RekeyLimit) }
+
 // nRekeyLimit prints "SIZE [TIME]" in bytes and seconds.
 func nRekeyLimit(a []string) (string, error) {
 	if len(a) > 2 {
@@ -172,6 +195,34 @@ func nTimeOrNone(a []string) (string, error) {
 	return nTime(a)
 }
 
+// nPenalties checks PerSourcePenalties: yes, no, or NAME:VALUE words
+// (crash:90s, max-sources4:65536, overflow:permissive ...).
+func nPenalties(a []string) (string, error) {
+	if len(a) == 1 {
+		if _, err := parseYesNo(a[0]); err == nil {
+			return strings.ToLower(a[0]), nil
+		}
+	}
+	for _, w := range a {
+		name, val, ok := strings.Cut(w, ":")
+		var err error
+		switch strings.ToLower(name) {
+		case "crash", "authfail", "noauth", "grace-exceeded", "refuseconnection", "max", "min":
+			_, err = parseTime(val)
+		case "max-sources4", "max-sources6":
+			_, err = parseInt(val)
+		case "overflow", "overflow6":
+			_, err = parseChoice(val, "deny-all", "permissive")
+		default:
+			ok = false
+		}
+		if !ok || err != nil {
+			return "", fmt.Errorf("invalid PerSourcePenalties word %q", w)
+		}
+	}
+	return strings.Join(a, " "), nil
+}
+
 // nControlPersist: yes, no, or a time printed in seconds.
 func nControlPersist(a []string) (string, error) {
 	switch strings.ToLower(a[0]) {
@@ -190,4 +241,19 @@ func nOctalMask(a []string) (string, error) {
 		return "", fmt.Errorf("invalid mask %q", a[0])
 	}
 	return "0" + strconv.FormatUint(v, 8), nil
+}
+
+// firstOfEachName keeps, of SetEnv's NAME=VALUE words, the first for each
+// name: OpenSSH ignores a repeated name ("Ignoring duplicate env name").
+func firstOfEachName(a []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range a {
+		name, _, _ := strings.Cut(v, "=")
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -48,6 +48,7 @@ func DefaultServerOptions() *ServerOptions {
 		AllowStreamLocalForwarding:   "yes",
 		GatewayPorts:                 "no",
 		StreamLocalBindMask:          0o177,
+		CASignatureAlgorithms:        strings.Split(defaultOpenSSHAlgos["sig"], ","),
 		extra:                        map[string]string{},
 	}
 }
@@ -104,6 +105,9 @@ func LoadServer(path string, overrides []string) (*ServerConfig, error) {
 		if err := c.ssh2.applyServer(e, MatchConn{}); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkCommandUsers(e.o); err != nil {
+		return nil, err
 	}
 	c.Warnings = e.warnings
 	c.global = e.o
@@ -405,6 +409,11 @@ func (o *ServerOptions) WriteT(w io.Writer) error {
 func ParseMatchConn(spec string) (MatchConn, error) {
 	var m MatchConn
 	for _, kv := range strings.Split(spec, ",") {
+		if kv == "" {
+			// OpenSSH's loop (strsep) ends at the first empty item, so
+			// "user=u," is user=u and nothing after ",," counts.
+			break
+		}
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || v == "" {
 			return m, fmt.Errorf("invalid test mode specification %q", kv)

@@ -69,6 +69,12 @@ type ClientOptions struct {
 	ControlMaster  string
 	ControlPath    string
 	ControlPersist string
+	// RekeyLimit as "SIZE SECS" (bytes, seconds); "" when unset.
+	RekeyLimit string
+
+	// RefuseConnection (OpenSSH 10): ssh refuses to connect, usually set
+	// in a Host or Match block.
+	RefuseConnection bool
 
 	// Warnings lists one line per keyword that OpenSSH knows but sshbox
 	// does not act on ("FILE:LINE: ..."), for ssh -v to show.
@@ -150,6 +156,25 @@ type ServerOptions struct {
 	KexAlgorithms            string
 	HostKeyAlgorithms        string
 	PubkeyAcceptedAlgorithms string
+
+	// AuthorizedKeysCommand and AuthorizedPrincipalsCommand with the users
+	// they run as; "" or "none" when unset.
+	AuthorizedKeysCommand           string
+	AuthorizedKeysCommandUser       string
+	AuthorizedPrincipalsCommand     string
+	AuthorizedPrincipalsCommandUser string
+
+	// RekeyLimit as "SIZE SECS" (bytes, seconds); "" when unset.
+	RekeyLimit string
+
+	// CASignatureAlgorithms: the signature algorithms a CA may have
+	// signed a user certificate with, resolved against OpenSSH's default
+	// (which leaves out ssh-rsa, SHA-1).
+	CASignatureAlgorithms []string
+
+	// RefuseConnection (OpenSSH 10) ends the connection, in a Match block
+	// the connections it matches.
+	RefuseConnection bool
 
 	subsysOrder []string          // Subsystem names in definition order, for sshd -T
 	extra       map[string]string // keywords not acted on, as sshd -T prints them

@@ -74,7 +74,8 @@ func matchHostAndAddr(host, addr, list string) bool {
 }
 
 // matchAddrList is sshd's Match Address / LocalAddress: patterns or CIDR
-// blocks, '!' negating. It returns -2 on a malformed CIDR block so the
+// blocks, '!' negating. It returns -2 on a malformed CIDR block (host bits
+// set included) so the
 // caller can name the line.
 func matchAddrList(addr, list string) int {
 	ip := net.ParseIP(addr)
@@ -86,8 +87,10 @@ func matchAddrList(addr, list string) int {
 		}
 		var hit bool
 		if strings.Contains(p, "/") {
-			_, n, err := net.ParseCIDR(p)
-			if err != nil {
+			base, n, err := net.ParseCIDR(p)
+			if err != nil || !base.Equal(n.IP) {
+				// OpenSSH refuses a block with host bits set
+				// (10.0.1.0/8): it is a typo more often than not.
 				return -2
 			}
 			hit = ip != nil && n.Contains(ip)

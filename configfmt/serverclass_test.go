@@ -101,7 +101,6 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		{"Match User nobody\n  AuthorizedPrincipalsCommand /bin/x\n", "2", "AuthorizedPrincipalsCommand"},
 		{"UseDNS yes\n", "1", "UseDNS"},
 		{"RequiredRSASize 3072\n", "1", "RequiredRSASize"},
-		{"CASignatureAlgorithms ssh-ed25519\n", "1", "CASignatureAlgorithms"},
 		{"PubkeyAuthOptions verify-required\n", "1", "PubkeyAuthOptions"},
 		{"ChannelTimeout session=5m\n", "1", "ChannelTimeout"},
 		{"PerSourceMaxStartups 5\n", "1", "PerSourceMaxStartups"},

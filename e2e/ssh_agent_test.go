@@ -8,7 +8,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"sshbox/internal/testenv"
 )
@@ -17,18 +16,7 @@ import (
 // side list them.
 func TestSSHAgent(t *testing.T) {
 	e, _ := openSSHEnv(t, "")
-	sock := filepath.Join(e.home, "agent.sock")
-	agent := testenv.Start(t, testenv.NeedCmd(t, "ssh-agent"), "-D", "-a", sock)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat(sock); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("ssh-agent did not start: %s", agent.Stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	sock := startAgent(t, testenv.NeedCmd(t, "ssh-agent"), e.home, nil, nil)
 	add := exec.Command(testenv.NeedCmd(t, "ssh-add"), e.key)
 	add.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
 	if out, err := add.CombinedOutput(); err != nil {
@@ -110,5 +98,40 @@ func TestSSHUserCertificate(t *testing.T) {
 	stdout, stderr, status = e.run(nil, append(e.base(), "-o", "CertificateFile="+moved, "-o", "BatchMode=yes", e.dest(), "echo", "cert-ok")...)
 	if status != 0 || stdout != "cert-ok\n" {
 		t.Errorf("CertificateFile: status %d, stdout %q, stderr:\n%s", status, stdout, stderr)
+	}
+}
+
+// TestSSHPublicKeyIdentityFromAgent: -i key.pub (a public key, 0644) with
+// IdentitiesOnly picks that key from the agent among others, as OpenSSH's
+// ssh does, instead of refusing the file as too open; without the key in
+// the agent nothing logs in.
+func TestSSHPublicKeyIdentityFromAgent(t *testing.T) {
+	t.Parallel()
+	e, _ := openSSHEnv(t, "")
+	sock := startAgent(t, testenv.NeedCmd(t, "ssh-agent"), e.home, nil, nil)
+	other := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	login := func() (int, string) {
+		args := []string{"-F", "/dev/null", "-i", e.key + ".pub", "-o", "IdentitiesOnly=yes", "-o", "UserKnownHostsFile=" + e.kh,
+			"-o", "BatchMode=yes", "-p", fmt.Sprint(e.port), e.dest(), "true"}
+		cmd := exec.Command(testenv.Bin(t, "ssh"), args...)
+		cmd.Env = append(e.env(), "SSH_AUTH_SOCK="+sock)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		out, err := cmd.CombinedOutput()
+		return testenv.ExitCode(err), string(out)
+	}
+	add := func(key string) {
+		c := exec.Command(testenv.NeedCmd(t, "ssh-add"), key)
+		c.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("ssh-add: %v\n%s", err, out)
+		}
+	}
+	add(other)
+	if status, out := login(); status != 255 {
+		t.Errorf("key not in the agent: status %d\n%s", status, out)
+	}
+	add(e.key)
+	if status, out := login(); status != 0 || strings.Contains(out, "UNPROTECTED") {
+		t.Errorf("key in the agent: status %d\n%s", status, out)
 	}
 }

@@ -75,8 +75,8 @@ func TestSshdCommandLine(t *testing.T) {
 	}{
 		{[]string{"-x"}, "usage: sshd"},
 		{[]string{"-p", "0", "-t"}, "Bad port number."},
-		{[]string{"-p", "nope", "-t"}, "Bad port number."},
-		{[]string{"-t", "extra"}, "extra argument extra"},
+		{[]string{"-p", "http", "-t"}, "Bad port number."},
+		{[]string{"-t", "extra"}, "Extra argument extra."},
 		{[]string{"-t", "-f", "/nonexistent/sshd_config"}, "/nonexistent/sshd_config"},
 	} {
 		out, err := exec.Command(sshd, c.args...).CombinedOutput()

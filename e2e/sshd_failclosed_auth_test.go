@@ -115,4 +115,11 @@ func TestSshdFailClosedCASignatureSHA1(t *testing.T) {
 		t.Fatalf("ssh-rsa (SHA-1) CA signature: status %d, %q", code, out)
 	}
 	d.WaitLog(t, "signature algorithm ssh-rsa not in CASignatureAlgorithms", 5*time.Second)
+
+	// A narrower CASignatureAlgorithms refuses what the default allows.
+	d2 := testenv.StartSshbox(t, "TrustedUserCAKeys "+cas+"\nCASignatureAlgorithms ssh-ed25519")
+	if out, _, code := sshdLogin(t, d2, userCert(t, ca, u.Name, "-t", "rsa-sha2-512"), u.Name, nil, nil, "echo in"); code != 255 {
+		t.Fatalf("rsa-sha2-512 CA signature under CASignatureAlgorithms ssh-ed25519: status %d, %q", code, out)
+	}
+	d2.WaitLog(t, "signature algorithm rsa-sha2-512 not in CASignatureAlgorithms", 5*time.Second)
 }

@@ -1,35 +1,48 @@
 package knownhosts
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
 
-func TestReorder(t *testing.T) {
-	cases := map[string]string{
-		"kh find host -f file":        "kh find -f file -- host",
-		"kh -f file list":             "kh -f file list",
-		"kh scan h1 -p 2222 --add h2": "kh scan -p 2222 --add -- h1 h2",
-		"kh add [h]:2 - --hash":       "kh add --hash -- [h]:2 -",
-		"kh remove -- -odd":           "kh remove -- -odd",
-		"kh":                          "kh",
-	}
-	for in, want := range cases {
-		if got := strings.Join(reorder(strings.Split(in, " ")), " "); got != want {
-			t.Errorf("reorder(%q) = %q want %q", in, got, want)
+// TestParse: options before or after the subcommand and its operands,
+// values attached or separate, "--" before an operand that starts with
+// '-'.
+func TestParse(t *testing.T) {
+	for in, want := range map[string]call{
+		"find host -f file":                {name: "find", args: []string{"host"}, port: 22, timeout: 5},
+		"-ffile list":                      {name: "list", port: 22, timeout: 5},
+		"--file=file list":                 {name: "list", port: 22, timeout: 5},
+		"scan h1 -p 2222 --add h2 -T9":     {name: "scan", args: []string{"h1", "h2"}, port: 2222, timeout: 9, add: true},
+		"scan -p2222 -t ed25519 -T 9 -H h": {name: "scan", args: []string{"h"}, port: 2222, timeout: 9, types: "ed25519", hash: true},
+		"scan -ted25519,rsa h":             {name: "scan", args: []string{"h"}, port: 22, timeout: 5, types: "ed25519,rsa"},
+		"add [h]:2 - --hash":               {name: "add", args: []string{"[h]:2", "-"}, port: 22, timeout: 5, hash: true},
+		"remove -- -odd":                   {name: "remove", args: []string{"-odd"}, port: 22, timeout: 5},
+	} {
+		a := &app{}
+		c, err := a.parse(strings.Fields(in))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		c.cmd = nil
+		if !reflect.DeepEqual(*c, want) {
+			t.Errorf("%q: %+v, want %+v", in, *c, want)
+		}
+		if strings.Contains(in, "file") && a.file != "file" {
+			t.Errorf("%q: file %q", in, a.file)
 		}
 	}
-}
-
-func FuzzReorder(f *testing.F) {
-	f.Add("kh\x00find\x00host\x00-f\x00file")
-	f.Add("kh\x00-f")
-	f.Add("kh\x00scan\x00--\x00-p")
-	f.Fuzz(func(t *testing.T, argv string) {
-		in := strings.Split(argv, "\x00")
-		out := reorder(in)
-		if len(in) > 0 && (len(out) == 0 || out[0] != in[0]) {
-			t.Fatalf("applet name lost: %q", out)
+	for in, want := range map[string]string{
+		"list -p 22":   "unknown option -- p",
+		"find --add h": "unrecognized option '--add'",
+		"scan -p":      "option requires an argument -- p",
+		"scan -p x h":  `bad port "x"`,
+		"list --nope":  "unrecognized option '--nope'",
+	} {
+		if _, err := (&app{}).parse(strings.Fields(in)); err == nil || err.Error() != want {
+			t.Errorf("%q: %v, want %q", in, err, want)
 		}
-	})
+	}
 }

@@ -10,16 +10,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/sshcore/keys"
 	kh "sshbox/sshcore/knownhosts"
 )
 
-func (a *app) usage(c *cli.Context, n int) bool {
-	if c.NArg() != n {
-		fmt.Fprintf(a.stderr, msgArgs, c.Command.Name, c.Command.Name+" "+c.Command.ArgsUsage)
+func (a *app) usage(c *call, n int) bool {
+	if len(c.args) != n {
+		fmt.Fprintf(a.stderr, msgArgs, c.cmd.name, c.cmd.name+" "+c.cmd.argsUsage)
 		return false
 	}
 	return true
@@ -66,7 +65,7 @@ func (a *app) printEntry(e *kh.Entry) {
 	fmt.Fprintf(a.stdout, msgListLine, a.file, e.Line, marker, hosts, keys.TypeLabel(e.Key), keys.Fingerprint(e.Key, "sha256"))
 }
 
-func (a *app) list(c *cli.Context) int {
+func (a *app) list(c *call) int {
 	if !a.usage(c, 0) {
 		return 1
 	}
@@ -82,11 +81,11 @@ func (a *app) list(c *cli.Context) int {
 	return 0
 }
 
-func (a *app) find(c *cli.Context) int {
+func (a *app) find(c *call) int {
 	if !a.usage(c, 1) {
 		return 1
 	}
-	host, port, ok := a.hostArg(c.Args().First())
+	host, port, ok := a.hostArg(c.arg(0))
 	if !ok {
 		return 1
 	}
@@ -157,15 +156,15 @@ func (a *app) openDB() (*kh.DB, bool) {
 	return db, true
 }
 
-func (a *app) add(c *cli.Context) int {
+func (a *app) add(c *call) int {
 	if !a.usage(c, 2) {
 		return 1
 	}
-	host, port, ok := a.hostArg(c.Args().Get(0))
+	host, port, ok := a.hostArg(c.arg(0))
 	if !ok {
 		return 1
 	}
-	key, ok := a.readKey(c.Args().Get(1))
+	key, ok := a.readKey(c.arg(1))
 	if !ok {
 		return 1
 	}
@@ -173,7 +172,7 @@ func (a *app) add(c *cli.Context) int {
 	if !ok {
 		return 1
 	}
-	added, ok := a.addKey(db, host, port, key, c.Bool("hash"), false)
+	added, ok := a.addKey(db, host, port, key, c.hash, false)
 	if !ok {
 		return 1
 	}
@@ -183,11 +182,11 @@ func (a *app) add(c *cli.Context) int {
 	return 0
 }
 
-func (a *app) remove(c *cli.Context) int {
+func (a *app) remove(c *call) int {
 	if !a.usage(c, 1) {
 		return 1
 	}
-	host, port, ok := a.hostArg(c.Args().First())
+	host, port, ok := a.hostArg(c.arg(0))
 	if !ok {
 		return 1
 	}
@@ -213,7 +212,7 @@ func (a *app) remove(c *cli.Context) int {
 	return 0
 }
 
-func (a *app) hash(c *cli.Context) int {
+func (a *app) hash(c *call) int {
 	if !a.usage(c, 0) {
 		return 1
 	}
@@ -240,13 +239,13 @@ func (a *app) hash(c *cli.Context) int {
 	return 0
 }
 
-func (a *app) scan(c *cli.Context) int {
-	if c.NArg() == 0 {
-		fmt.Fprintf(a.stderr, msgArgs, "scan", "scan "+c.Command.ArgsUsage)
+func (a *app) scan(c *call) int {
+	if len(c.args) == 0 {
+		fmt.Fprintf(a.stderr, msgArgs, "scan", "scan "+c.cmd.argsUsage)
 		return 1
 	}
 	types := kh.DefaultScanTypes
-	if t := c.String("t"); t != "" {
+	if t := c.types; t != "" {
 		types = strings.Split(t, ",")
 		for _, typ := range types {
 			if _, ok := kh.ScanTypes[typ]; !ok {
@@ -255,20 +254,20 @@ func (a *app) scan(c *cli.Context) int {
 			}
 		}
 	}
-	port := c.Int("p")
+	port := c.port
 	if port < 1 || port > 65535 {
 		fmt.Fprintf(a.stderr, "known-hosts scan: bad port %d\n", port)
 		return 1
 	}
 	var db *kh.DB
-	if c.Bool("add") {
+	if c.add {
 		var ok bool
 		if db, ok = a.openDB(); !ok {
 			return 1
 		}
 	}
 	status := 0
-	for _, arg := range c.Args().Slice() {
+	for _, arg := range c.args {
 		host, p, ok := a.hostArg(arg)
 		if !ok {
 			status = 1
@@ -280,7 +279,7 @@ func (a *app) scan(c *cli.Context) int {
 		}
 		got := 0
 		announced := false
-		for _, r := range kh.Scan(host, port, types, time.Duration(c.Int("T"))*time.Second) {
+		for _, r := range kh.Scan(host, port, types, time.Duration(c.timeout)*time.Second) {
 			if r.Err != nil {
 				fmt.Fprintf(a.stderr, msgScanFailed, host, port, r.Type, r.Err)
 				continue
@@ -293,9 +292,9 @@ func (a *app) scan(c *cli.Context) int {
 				announced = true
 			}
 			got++
-			fmt.Fprintln(a.stdout, kh.FormatLine(host, port, r.Key, c.Bool("hash")))
+			fmt.Fprintln(a.stdout, kh.FormatLine(host, port, r.Key, c.hash))
 			if db != nil {
-				if _, ok := a.addKey(db, host, port, r.Key, c.Bool("hash"), true); !ok {
+				if _, ok := a.addKey(db, host, port, r.Key, c.hash, true); !ok {
 					status = 1
 				}
 			}
@@ -307,11 +306,11 @@ func (a *app) scan(c *cli.Context) int {
 	return status
 }
 
-func (a *app) importSSH2(c *cli.Context) int {
+func (a *app) importSSH2(c *call) int {
 	if !a.usage(c, 1) {
 		return 1
 	}
-	dir := c.Args().First()
+	dir := c.arg(0)
 	list, bad, err := kh.ReadSSH2Dir(dir)
 	if err != nil {
 		fmt.Fprintf(a.stderr, msgWarning, err)
@@ -328,7 +327,7 @@ func (a *app) importSSH2(c *cli.Context) int {
 	}
 	added, known := 0, 0
 	for _, k := range list {
-		did, ok := a.addKey(db, k.Host, k.Port, k.Key, c.Bool("hash"), true)
+		did, ok := a.addKey(db, k.Host, k.Port, k.Key, c.hash, true)
 		switch {
 		case !ok:
 			status = 1
@@ -342,11 +341,11 @@ func (a *app) importSSH2(c *cli.Context) int {
 	return status
 }
 
-func (a *app) exportSSH2(c *cli.Context) int {
+func (a *app) exportSSH2(c *call) int {
 	if !a.usage(c, 1) {
 		return 1
 	}
-	dir := c.Args().First()
+	dir := c.arg(0)
 	lines, ok := a.readFile()
 	if !ok {
 		return 1

@@ -9,10 +9,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sshbox/internal/help"
+	"slices"
+	"strconv"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"sshbox/internal/getopt"
+	"sshbox/internal/help"
 )
 
 // app carries what every subcommand needs.
@@ -20,7 +22,6 @@ type app struct {
 	file           string
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	status         int
 }
 
 // Main runs the known-hosts applet with args[0] the applet name; it returns
@@ -38,128 +39,114 @@ func defaultFile() string {
 	return filepath.Join(home, ".ssh", "known_hosts")
 }
 
-func fileFlag() cli.Flag {
-	return &cli.StringFlag{Name: "f", Usage: "known_hosts `FILE` (default ~/.ssh/known_hosts)"}
+// command is one subcommand: its name, operands, the options it takes
+// besides -f, and what it does.
+type command struct {
+	name, argsUsage string
+	options         string // letters and long names, "p t T add hash"
+	run             func(a *app, c *call) int
+}
+
+var commands = []command{
+	{"list", "", "", (*app).list},
+	{"find", "HOST", "", (*app).find},
+	{"add", "HOST KEYFILE|-", "hash H", (*app).add},
+	{"remove", "HOST", "", (*app).remove},
+	{"hash", "", "", (*app).hash},
+	{"scan", "HOST...", "p t T add hash H", (*app).scan},
+	{"import-ssh2", "DIR", "hash H", (*app).importSSH2},
+	{"export-ssh2", "DIR", "", (*app).exportSSH2},
+}
+
+// call is one parsed command line.
+type call struct {
+	name          string // as given
+	cmd           *command
+	args          []string
+	port, timeout int
+	types         string
+	add, hash     bool
+}
+
+func (c *call) arg(i int) string {
+	if i < len(c.args) {
+		return c.args[i]
+	}
+	return ""
+}
+
+// parser reads every subcommand's options; options may follow operands
+// (find HOST -f FILE), which each subcommand then checks are its own.
+var parser = getopt.Parser{Short: "f:p:t:T:H", Long: []string{"hash", "add", "file="}, Permute: true}
+
+// parse reads the command line (without the program name).
+func (a *app) parse(args []string) (*call, error) {
+	opts, operands, err := parser.Parse(args)
+	if err != nil {
+		return nil, err
+	}
+	if len(operands) == 0 {
+		return nil, nil
+	}
+	c := &call{name: operands[0], port: 22, timeout: 5}
+	if len(operands) > 1 {
+		c.args = operands[1:]
+	}
+	for i := range commands {
+		if commands[i].name == operands[0] {
+			c.cmd = &commands[i]
+		}
+	}
+	if c.cmd == nil {
+		return c, nil
+	}
+	a.file = defaultFile()
+	for _, o := range opts {
+		if o.Name != "f" && o.Name != "file" && !slices.Contains(strings.Fields(c.cmd.options), o.Name) {
+			if len(o.Name) > 1 {
+				return nil, &getopt.Error{Name: o.Name, Long: true}
+			}
+			return nil, &getopt.Error{Name: o.Name}
+		}
+		switch o.Name {
+		case "f", "file":
+			a.file = o.Arg
+		case "p":
+			if c.port, err = strconv.Atoi(o.Arg); err != nil || c.port < 1 || c.port > 65535 {
+				return nil, fmt.Errorf("bad port %q", o.Arg)
+			}
+		case "T":
+			if c.timeout, err = strconv.Atoi(o.Arg); err != nil || c.timeout < 1 {
+				return nil, fmt.Errorf("bad timeout %q", o.Arg)
+			}
+		case "t":
+			c.types = o.Arg
+		case "add":
+			c.add = true
+		case "hash", "H":
+			c.hash = true
+		}
+	}
+	return c, nil
 }
 
 func (a *app) run(args []string) int {
+	// --help and -h only: "help" and "h" are host names here.
 	if help.Asked(args[1:], true) {
 		help.Print(a.stderr, usageText)
 		return 1
 	}
-	// Wrap each action so that -f given before or after the subcommand
-	// both count.
-	do := func(fn func(c *cli.Context) int) cli.ActionFunc {
-		return func(c *cli.Context) error {
-			a.file = defaultFile()
-			for _, ctx := range c.Lineage() {
-				if ctx.IsSet("f") {
-					a.file = ctx.String("f")
-					break
-				}
-			}
-			a.status = fn(c)
-			return nil
-		}
-	}
-	cliApp := &cli.App{
-		Name:        "known-hosts",
-		Usage:       "list and edit known_hosts files",
-		HideVersion: true,
-		// No help command or flag: "help" and "h" are host names here
-		// (usage.Asked answers --help and -h before the parser runs).
-		HideHelp:        true,
-		HideHelpCommand: true,
-		Writer:          a.stdout,
-		ErrWriter:       a.stderr,
-		Flags:           []cli.Flag{fileFlag()},
-		CommandNotFound: func(c *cli.Context, name string) { fmt.Fprintf(a.stderr, msgUnknownCommand, name); a.status = 1 },
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			fmt.Fprintf(a.stderr, "known-hosts: %s\n%s", help.Getopt(err), usageText)
-			a.status = 1
-			return nil
-		},
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				fmt.Fprintf(a.stderr, msgUnknownCommand, c.Args().First())
-			} else {
-				fmt.Fprint(a.stderr, usageText)
-			}
-			a.status = 1
-			return nil
-		},
-		Commands: []*cli.Command{
-			{Name: "list", HideHelp: true, Usage: "one line per entry", Flags: []cli.Flag{fileFlag()}, Action: do(a.list)},
-			{Name: "find", HideHelp: true, Usage: "entries for HOST or [HOST]:PORT", ArgsUsage: "HOST", Flags: []cli.Flag{fileFlag()}, Action: do(a.find)},
-			{Name: "add", HideHelp: true, Usage: "add HOST with the key in KEYFILE (- for stdin)", ArgsUsage: "HOST KEYFILE|-",
-				Flags: []cli.Flag{fileFlag(), &cli.BoolFlag{Name: "hash", Aliases: []string{"H"}, Usage: "write the host name hashed"}}, Action: do(a.add)},
-			{Name: "remove", HideHelp: true, Usage: "remove HOST (that host and port only)", ArgsUsage: "HOST", Flags: []cli.Flag{fileFlag()}, Action: do(a.remove)},
-			{Name: "hash", HideHelp: true, Usage: "hash every host name", Flags: []cli.Flag{fileFlag()}, Action: do(a.hash)},
-			{Name: "scan", HideHelp: true, Usage: "fetch host keys from servers, as ssh-keyscan", ArgsUsage: "HOST...",
-				Flags: []cli.Flag{fileFlag(),
-					&cli.IntFlag{Name: "p", Value: 22, Usage: "`PORT`"},
-					&cli.StringFlag{Name: "t", Usage: "key `TYPES` (rsa,ecdsa,ed25519)"},
-					&cli.IntFlag{Name: "T", Value: 5, Usage: "timeout in `SECONDS`"},
-					&cli.BoolFlag{Name: "add", Usage: "add new keys to the file"},
-					&cli.BoolFlag{Name: "hash", Aliases: []string{"H"}, Usage: "hash the names added or printed"},
-				}, Action: do(a.scan)},
-			{Name: "import-ssh2", HideHelp: true, Usage: "add the keys of an ssh2 host key directory", ArgsUsage: "DIR",
-				Flags: []cli.Flag{fileFlag(), &cli.BoolFlag{Name: "hash", Aliases: []string{"H"}, Usage: "write host names hashed"}}, Action: do(a.importSSH2)},
-			{Name: "export-ssh2", HideHelp: true, Usage: "write an ssh2 host key directory", ArgsUsage: "DIR", Flags: []cli.Flag{fileFlag()}, Action: do(a.exportSSH2)},
-		},
-	}
-	if err := cliApp.Run(reorder(args)); err != nil {
-		fmt.Fprintf(a.stderr, "known-hosts: %v\n", err)
+	c, err := a.parse(args[1:])
+	switch {
+	case err != nil:
+		fmt.Fprintf(a.stderr, "known-hosts: %v\n%s", err, usageText)
+		return 1
+	case c == nil:
+		fmt.Fprint(a.stderr, usageText)
+		return 1
+	case c.cmd == nil:
+		fmt.Fprintf(a.stderr, msgUnknownCommand, c.name)
 		return 1
 	}
-	return a.status
-}
-
-// valueFlags are the options that take a value.
-var valueFlags = map[string]bool{"f": true, "p": true, "t": true, "T": true}
-
-// reorder moves options given after operands (find HOST -f FILE) in front
-// of them, since urfave/cli stops at the first operand. "--" ends options.
-func reorder(args []string) []string {
-	if len(args) < 2 {
-		return args
-	}
-	out := []string{args[0]}
-	i := 1
-	// Global options, then the subcommand name.
-	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
-		out = append(out, args[i])
-		if name := strings.TrimLeft(args[i], "-"); valueFlags[name] && i+1 < len(args) {
-			i++
-			out = append(out, args[i])
-		}
-		i++
-	}
-	if i >= len(args) {
-		return out
-	}
-	out = append(out, args[i])
-	i++
-	var opts, operands []string
-	for ; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			operands = append(operands, args[i+1:]...)
-			i = len(args)
-		case strings.HasPrefix(a, "-") && a != "-":
-			opts = append(opts, a)
-			if name := strings.TrimLeft(a, "-"); valueFlags[name] && i+1 < len(args) {
-				i++
-				opts = append(opts, args[i])
-			}
-		default:
-			operands = append(operands, a)
-		}
-	}
-	out = append(out, opts...)
-	if len(operands) > 0 {
-		out = append(out, "--")
-	}
-	return append(out, operands...)
+	return c.cmd.run(a, c)
 }

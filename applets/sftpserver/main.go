@@ -14,12 +14,15 @@ import (
 	"syscall"
 
 	"github.com/pkg/sftp"
-	"github.com/urfave/cli/v2"
 
+	"sshbox/internal/getopt"
 	"sshbox/sshcore"
+	"sshbox/sshcore/sftpfilter"
 )
 
-const usageText = "usage: sftp-server [-ehR] [-d start_directory] [-f log_facility] [-l log_level] [-u umask]"
+const usageText = `usage: sftp-server [-ehR] [-d start_directory] [-f log_facility] [-l log_level]
+	[-P denied_requests] [-p allowed_requests] [-u umask]
+       sftp-server -Q protocol_feature`
 
 // stdio joins stdin and stdout into the stream pkg/sftp serves.
 type stdio struct{}
@@ -31,6 +34,55 @@ func (stdio) Close() error {
 	return os.Stdout.Close()
 }
 
+// optString is OpenSSH sftp-server's getopt string.
+const optString = "d:f:l:P:p:Q:u:ehR"
+
+// options is the parsed command line.
+type options struct {
+	startDir, umask, query             string
+	readOnly, logStderr, version, help bool
+	policy                             sftpfilter.Policy
+}
+
+// parse reads the command line (without the program name). Operands are
+// ignored, as OpenSSH's sftp-server ignores them: scp -D runs the server
+// as "sftp-server -- host sftp".
+func parse(args []string) (o options, err error) {
+	opts, _, err := getopt.Parse(optString+"V", args)
+	if err != nil {
+		return o, err
+	}
+	for _, opt := range opts {
+		switch opt.Name {
+		case "d":
+			o.startDir = opt.Arg
+		case "u":
+			o.umask = opt.Arg
+		case "Q":
+			o.query = opt.Arg
+		case "R":
+			o.readOnly = true
+		case "e":
+			o.logStderr = true
+		case "h":
+			o.help = true
+		case "V":
+			o.version = true
+		case "P":
+			o.policy.Denied = append(o.policy.Denied, sftpfilter.ParseList(opt.Arg)...)
+		case "p":
+			if o.policy.Allowed == nil {
+				o.policy.Allowed = []string{}
+			}
+			o.policy.Allowed = append(o.policy.Allowed, sftpfilter.ParseList(opt.Arg)...)
+		case "f", "l":
+			// Log facility and level: sshbox's sftp-server logs only
+			// with -e, to stderr, so these change nothing.
+		}
+	}
+	return o, nil
+}
+
 // Main runs the sftp-server applet with args[0] the applet name; it
 // returns the exit status. Its flags are OpenSSH sftp-server's.
 func Main(args []string) int {
@@ -38,72 +90,49 @@ func Main(args []string) int {
 		help.Print(os.Stderr, usageText)
 		return 1
 	}
-	var startDir, umask string
-	var readOnly, logStderr, version, wantHelp bool
-	app := &cli.App{
-		Name:                   "sftp-server",
-		HideHelp:               true,
-		HideVersion:            true,
-		UseShortOptionHandling: true,
-		Writer:                 os.Stderr,
-		ErrWriter:              os.Stderr,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "d", Destination: &startDir},
-			&cli.BoolFlag{Name: "R", Destination: &readOnly},
-			&cli.BoolFlag{Name: "e", Destination: &logStderr},
-			&cli.StringFlag{Name: "f"},
-			&cli.StringFlag{Name: "l"},
-			&cli.StringFlag{Name: "u", Destination: &umask},
-			&cli.BoolFlag{Name: "h", Destination: &wantHelp},
-			&cli.BoolFlag{Name: "V", Destination: &version},
-			// Accepted for compatibility with OpenSSH's command lines.
-			&cli.StringFlag{Name: "P"},
-			&cli.StringFlag{Name: "p"},
-			&cli.BoolFlag{Name: "Q"},
-		},
-		Action: func(ctx *cli.Context) error {
-			if ctx.NArg() > 0 {
-				return fmt.Errorf("extra argument %s", ctx.Args().First())
-			}
-			return nil
-		},
-		OnUsageError: func(ctx *cli.Context, err error, _ bool) error { return err },
-	}
-	if err := app.Run(args); err != nil {
-		fmt.Fprintf(os.Stderr, "sftp-server: %s\n%s\n", help.Getopt(err), usageText)
+	o, err := parse(args[1:])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "sftp-server: %v\n%s\n", err, usageText)
 		return 1
 	}
-	if wantHelp {
+	if o.query != "" {
+		return query(o.query)
+	}
+	if o.help {
 		// OpenSSH's sftp-server answers -h with its usage and status 1.
 		help.Print(os.Stderr, usageText)
 		return 1
 	}
-	if version {
+	if o.version {
 		fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 		return 0
 	}
-	if umask != "" {
-		m, err := strconv.ParseUint(umask, 8, 32)
+	if o.umask != "" {
+		m, err := strconv.ParseUint(o.umask, 8, 32)
 		if err != nil || m > 0o777 {
-			fmt.Fprintf(os.Stderr, "sftp-server: invalid umask %q\n", umask)
+			fmt.Fprintf(os.Stderr, "sftp-server: invalid umask %q\n", o.umask)
 			return 1
 		}
 		syscall.Umask(int(m))
 	}
 	var opts []sftp.ServerOption
-	if readOnly {
+	if o.readOnly {
 		opts = append(opts, sftp.ReadOnly())
 	}
-	if logStderr {
+	if o.logStderr {
 		opts = append(opts, sftp.WithDebug(os.Stderr))
 	}
-	if startDir != "" {
-		opts = append(opts, sftp.WithServerWorkingDirectory(expandStartDir(startDir)))
+	if o.startDir != "" {
+		opts = append(opts, sftp.WithServerWorkingDirectory(expandStartDir(o.startDir)))
 	} else if wd, err := os.Getwd(); err == nil {
 		// Relative paths are the user's home, where sshd started us.
 		opts = append(opts, sftp.WithServerWorkingDirectory(wd))
 	}
-	srv, err := sftp.NewServer(stdio{}, opts...)
+	var stream io.ReadWriteCloser = stdio{}
+	if o.policy.Denied != nil || o.policy.Allowed != nil {
+		stream = filtered{sftpfilter.New(os.Stdin, os.Stdout, o.policy)}
+	}
+	srv, err := sftp.NewServer(stream, opts...)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "sftp-server: %v\n", err)
 		return 1
@@ -123,4 +152,19 @@ func expandStartDir(dir string) string {
 	}
 	r := strings.NewReplacer("%%", "%", "%d", u.HomeDir, "%u", u.Username)
 	return r.Replace(dir)
+}
+
+// filtered is the -P/-p filter over stdin and stdout.
+type filtered struct{ *sftpfilter.Filter }
+
+func (filtered) Close() error { return stdio{}.Close() }
+
+// query answers -Q: "requests" lists the request names -P and -p take.
+func query(what string) int {
+	if what != "requests" {
+		fmt.Fprintln(os.Stderr, "Invalid query type")
+		return 1
+	}
+	fmt.Println(strings.Join(sftpfilter.Supported, "\n"))
+	return 0
 }

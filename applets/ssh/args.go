@@ -1,8 +1,9 @@
 package ssh
 
 import (
-	"fmt"
 	"strings"
+
+	"sshbox/internal/getopt"
 )
 
 // OpenSSH's option letters; those followed by ':' take an argument.
@@ -24,66 +25,85 @@ type argError struct{ msg string }
 func (e *argError) Error() string { return e.msg }
 
 // splitArgs applies OpenSSH's argv conventions before urfave/cli sees the
-// command line: combined short flags (-vvv, -NT, -p2222), options after the
-// destination (ssh host -p 2222 ls), and everything after the command's
-// first word belonging to the command (ssh host ls -l). It returns the
-// options one per element ("-p", "2222"), the destination and the command
-// words; before counts the option elements that preceded the destination.
+// command line: getopt's reading (internal/getopt: -vvv, -NT, -p2222),
+// options after the destination (ssh host -p 2222 ls; OpenSSH runs getopt
+// again after the host), and everything after the command's first word
+// belonging to the command (ssh host ls -l). It returns the options one per
+// element ("-p", "2222"), the destination and the command words; before
+// counts the option elements that preceded the destination.
 func splitArgs(args []string) (opts []string, dest string, command []string, err error) {
 	opts, _, dest, command, err = splitArgsAt(args)
 	return opts, dest, command, err
 }
 
 func splitArgsAt(args []string) (opts []string, before int, dest string, command []string, err error) {
-	i := 0
-	parse := func() error {
-		for i < len(args) {
-			a := args[i]
-			if a == "--" {
-				i++
-				return nil
+	flat := func(list []getopt.Option) {
+		for _, o := range list {
+			opts = append(opts, "-"+o.Name)
+			if _, takes := argKind(o.Name[0]); takes {
+				opts = append(opts, o.Arg)
 			}
-			if len(a) < 2 || a[0] != '-' {
-				return nil
-			}
-			for j := 1; j < len(a); j++ {
-				ch := a[j]
-				known, takes := argKind(ch)
-				if !known {
-					return &argError{fmt.Sprintf(msgUnknownOption, ch)}
-				}
-				if !takes {
-					opts = append(opts, "-"+string(ch))
-					continue
-				}
-				val := a[j+1:]
-				if val == "" {
-					i++
-					if i >= len(args) {
-						return &argError{fmt.Sprintf(msgNeedsArgument, ch)}
-					}
-					val = args[i]
-				}
-				opts = append(opts, "-"+string(ch), val)
-				break
-			}
-			i++
 		}
-		return nil
 	}
-	if err := parse(); err != nil {
-		return nil, 0, "", nil, err
+	first, rest, err := getopt.Parse(optString, args)
+	if err != nil {
+		return nil, 0, "", nil, &argError{err.Error()}
 	}
+	flat(first)
 	before = len(opts)
-	if i < len(args) {
-		dest = args[i]
-		i++
-		if err := parse(); err != nil {
-			return nil, 0, "", nil, err
+	if len(rest) > 0 {
+		dest = rest[0]
+		// A "--" right after the destination is getopt's to end the
+		// options, which Parse handles; a later one is the command's.
+		second, cmd, err := getopt.Parse(optString, rest[1:])
+		if err != nil {
+			return nil, 0, "", nil, &argError{err.Error()}
 		}
-	}
-	if i < len(args) {
-		command = args[i:]
+		flat(second)
+		if len(cmd) > 0 {
+			command = cmd
+		}
 	}
 	return opts, before, dest, command, nil
+}
+
+// firstUser finds the user OpenSSH's ssh takes: the first one named in
+// argument order, by -l, by -o User=, or by the destination's user@
+// (destUser, which sits after the first before option elements).
+// fromOption says it was an -o User, which the overrides then carry.
+func firstUser(opts []string, before int, destUser string) (user string, fromOption bool) {
+	for i := 0; i < len(opts); i++ {
+		if i == before && destUser != "" {
+			return destUser, false
+		}
+		f := opts[i]
+		if len(f) != 2 {
+			continue
+		}
+		known, takes := argKind(f[1])
+		if !known || !takes || i+1 >= len(opts) {
+			continue
+		}
+		i++
+		switch f[1] {
+		case 'l':
+			return opts[i], false
+		case 'o':
+			if v, ok := userOption(opts[i]); ok {
+				return v, true
+			}
+		}
+	}
+	return destUser, false
+}
+
+// userOption reads an -o value "User=x" or "User x" (any case).
+func userOption(o string) (string, bool) {
+	o = strings.TrimSpace(o)
+	i := strings.IndexAny(o, "= \t")
+	if i < 0 || !strings.EqualFold(o[:i], "user") {
+		return "", false
+	}
+	v := strings.TrimLeft(o[i:], "= \t")
+	return v, v != ""
 }

@@ -107,20 +107,35 @@ func FuzzForwardLine(f *testing.F) {
 	})
 }
 
-func TestLoginBeforeDestination(t *testing.T) {
-	for in, want := range map[string]bool{
-		"-l a b@h":       true,
-		"-o -l b@h -l a": false,
-		"b@h -l a":       false,
-		"-vl a -p 1 b@h": true,
-		"-p 2 b@h ls -l": false,
+// TestFirstUser: the first user named in argument order wins, as in
+// OpenSSH's ssh (compared with it by e2e's TestSSHUserPrecedence).
+func TestFirstUser(t *testing.T) {
+	for in, want := range map[string]string{
+		"-l a b@h":                 "a",
+		"-o -l b@h -l a":           "b",
+		"b@h -l a":                 "b",
+		"-vl a -p 1 b@h":           "a",
+		"-p 2 b@h ls -l":           "b",
+		"baz@h -o User=foo -l x":   "baz",
+		"-o User=foo -l bar baz@h": "foo (-o)",
+		"-ouser=x h":               "x (-o)",
+		"h -l bar -o User=foo":     "bar",
+		"h":                        "",
 	} {
-		opts, before, _, _, err := splitArgsAt(strings.Fields(in))
+		opts, before, dest, _, err := splitArgsAt(strings.Fields(in))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := loginBefore(opts[:before]); got != want {
-			t.Errorf("%q: %v, want %v", in, got, want)
+		destUser, _, _ := strings.Cut(dest, "@")
+		if !strings.Contains(dest, "@") {
+			destUser = ""
+		}
+		u, fromOption := firstUser(opts, before, destUser)
+		if fromOption {
+			u += " (-o)"
+		}
+		if u != want {
+			t.Errorf("%q: %q, want %q", in, u, want)
 		}
 	}
 }

@@ -39,7 +39,7 @@ func Main(args []string) int {
 			return 255
 		}
 	}
-	inv := &invocation{dest: dest, command: command, loginFirst: loginBefore(optArgs[:before])}
+	inv := &invocation{dest: dest, command: command, optArgs: optArgs, before: before}
 	app := inv.app()
 	argv := append([]string{"ssh"}, optArgs...)
 	if err := app.Run(argv); err != nil {
@@ -56,25 +56,10 @@ type invocation struct {
 	status  int
 
 	verbose, tty, quietCount int
-	master                   int  // -M count: yes, then ask
-	bgMaster                 bool // this process is ControlPersist's background master
-	loginFirst               bool // -l came before the destination
-}
-
-// loginBefore reports whether -l is among the option elements.
-func loginBefore(opts []string) bool {
-	for i := 0; i < len(opts); i++ {
-		f := opts[i]
-		if f == "-l" {
-			return true
-		}
-		if len(f) == 2 {
-			if _, takes := argKind(f[1]); takes {
-				i++ // skip the value
-			}
-		}
-	}
-	return false
+	master                   int      // -M count: yes, then ask
+	bgMaster                 bool     // this process is ControlPersist's background master
+	optArgs                  []string // the options, one element each ("-l", "bob")
+	before                   int      // how many of them came before the destination
 }
 
 func (inv *invocation) app() *cli.App {
@@ -244,11 +229,18 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	if d.Port != 0 && !ctx.IsSet("p") {
 		overrides = append([]string{"Port " + strconv.Itoa(d.Port)}, overrides...)
 	}
-	// OpenSSH takes the first user it is told: -l before user@host wins,
-	// -l after it does not.
-	user := d.User
-	if ctx.IsSet("l") && (user == "" || inv.loginFirst) {
-		user = ctx.String("l")
+	// OpenSSH takes the first user it is told, in argument order: -l,
+	// -o User= or user@host. When that is not an -o User, later ones
+	// count for nothing.
+	user, fromOption := firstUser(inv.optArgs, inv.before, d.User)
+	if !fromOption {
+		kept := overrides[:0]
+		for _, l := range overrides {
+			if _, isUser := userOption(l); !isUser {
+				kept = append(kept, l)
+			}
+		}
+		overrides = kept
 	}
 	logw, closeLog, err := logWriter(ctx.String("E"))
 	if err != nil {
@@ -331,22 +323,15 @@ func logWriter(path string) (io.Writer, func(), error) {
 
 // query is -Q: the algorithms sshbox supports, one per line.
 func query(kind string) int {
-	for _, k := range algo.Kinds() {
-		if k == kind {
-			for _, name := range algo.Supported(algo.Kind(k)) {
-				fmt.Println(name)
-			}
-			return 0
-		}
+	answer, ok := algo.Query(kind)
+	if !ok {
+		fmt.Fprintf(os.Stderr, msgBadQuery+"\n", kind)
+		return 255
 	}
-	if kind == "help" {
-		for _, k := range algo.Kinds() {
-			fmt.Println(k)
-		}
-		return 0
+	for _, name := range answer {
+		fmt.Println(name)
 	}
-	fmt.Fprintf(os.Stderr, msgBadQuery+"\n", kind)
-	return 255
+	return 0
 }
 
 // expandTilde turns a leading ~/ into the home directory, for a -i path

@@ -23,8 +23,6 @@ var unsupported = map[string]string{
 }
 
 const (
-	msgUnknownOption = "unknown option -- %c"
-	msgNeedsArgument = "option requires an argument -- %c"
 	msgBadPort       = "Bad port '%s'"
 	msgBadQuery      = "Unsupported query \"%s\""
 	msgWriteG        = "ssh: -G: %v"

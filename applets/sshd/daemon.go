@@ -50,15 +50,7 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 	if !f.foreground {
 		return detach(ls, f.argv)
 	}
-	pidFile := global.PidFile
-	if pidFile != "" && !strings.EqualFold(pidFile, "none") {
-		// An unprivileged sshd usually may not write there; it runs all
-		// the same, as the pid file is only a convenience.
-		if err := atomicfile.WriteFile(pidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
-			log.Debugf(msgPidFile, pidFile, err)
-			pidFile = ""
-		}
-	}
+	pidFile := writePidFile(global.PidFile, log)
 	removePidFile := func() {
 		if pidFile != "" {
 			os.Remove(pidFile)
@@ -97,7 +89,15 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 			switch {
 			case sig == syscall.SIGHUP && !terminating:
 				notify("RELOADING=1")
-				reload(f, srv)
+				if o := reload(f, srv); o != nil {
+					// OpenSSH's sshd re-executes itself on SIGHUP and so
+					// writes its pid file again, where the new
+					// configuration says.
+					if pidFile != "" && pidFile != o.PidFile {
+						os.Remove(pidFile)
+					}
+					pidFile = writePidFile(o.PidFile, log)
+				}
 				notify("READY=1")
 			case sig == syscall.SIGUSR1:
 				srv.LogStatus()
@@ -126,24 +126,42 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 }
 
 // reload is SIGHUP: read the configuration again for new connections; a
-// configuration that does not load leaves the old one in force.
-func reload(f *flags, srv *server.Server) {
+// configuration that does not load leaves the old one in force. It returns
+// the new global options, nil when the configuration did not load.
+func reload(f *flags, srv *server.Server) *configfmt.ServerOptions {
 	log := srv.Log
 	log.Infof(msgConfigReload)
 	cfg, err := loadConfig(f)
+	var o *configfmt.ServerOptions
 	if err == nil {
-		_, err = cfg.For(configfmt.MatchConn{})
+		o, err = cfg.For(configfmt.MatchConn{})
 	}
 	if err != nil {
 		log.Errorf(msgReloadFailed, err)
-		return
+		return nil
 	}
-	if o, err := cfg.For(configfmt.MatchConn{}); err == nil && f.debug == 0 && !f.quiet {
+	if f.debug == 0 && !f.quiet {
 		if lv, err := loglevel.Parse(o.LogLevel); err == nil {
 			log.SetLevel(lv)
 		}
 	}
 	srv.Reload(cfg.For)
+	return o
+}
+
+// writePidFile writes sshd's pid to path ("none" or "": nowhere) and
+// returns the path written, "" when none was. An unprivileged sshd usually
+// may not write there; it runs all the same, as the pid file is only a
+// convenience.
+func writePidFile(path string, log *server.Logger) string {
+	if path == "" || strings.EqualFold(path, "none") {
+		return ""
+	}
+	if err := atomicfile.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		log.Debugf(msgPidFile, path, err)
+		return ""
+	}
+	return path
 }
 
 // inheritedListeners returns the sockets a detaching parent handed over,

@@ -9,9 +9,6 @@ import (
 	"os"
 	"sshbox/internal/errtext"
 	"sshbox/internal/help"
-	"strconv"
-
-	"github.com/urfave/cli/v2"
 
 	"sshbox/applets/sftpserver"
 	"sshbox/configfmt"
@@ -55,69 +52,14 @@ func Main(args []string) int {
 		help.Print(os.Stderr, usageText)
 		return 1
 	}
-	f := flags{argv: args[1:]}
-	var version bool
-	app := &cli.App{
-		Name:                      "sshd",
-		HideHelp:                  true,
-		HideVersion:               true,
-		UseShortOptionHandling:    true,
-		DisableSliceFlagSeparator: true,
-		Writer:                    os.Stderr,
-		ErrWriter:                 os.Stderr,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "f", Destination: &f.configFile, Value: defaultConfigFile},
-			&cli.BoolFlag{Name: "D", Destination: &f.foreground},
-			&cli.BoolFlag{Name: "e", Destination: &f.stderr},
-			&cli.StringFlag{Name: "E", Destination: &f.logFile},
-			&cli.BoolFlag{Name: "d", Count: &f.debug},
-			&cli.StringSliceFlag{Name: "p"},
-			&cli.StringSliceFlag{Name: "h"},
-			&cli.StringSliceFlag{Name: "o"},
-			&cli.BoolFlag{Name: "t", Destination: &f.test},
-			&cli.BoolFlag{Name: "T", Destination: &f.testDump},
-			&cli.StringFlag{Name: "C", Destination: &f.connSpec},
-			&cli.BoolFlag{Name: "i", Destination: &f.inetd},
-			&cli.BoolFlag{Name: "q", Destination: &f.quiet},
-			&cli.BoolFlag{Name: "4"},
-			&cli.BoolFlag{Name: "6"},
-			&cli.BoolFlag{Name: "V", Destination: &version},
-		},
-		Action: func(ctx *cli.Context) error {
-			if ctx.NArg() > 0 {
-				return fmt.Errorf("extra argument %s", ctx.Args().First())
-			}
-			f.configGiven = ctx.IsSet("f")
-			for _, v := range ctx.StringSlice("p") {
-				p, err := strconv.Atoi(v)
-				if err != nil || p <= 0 || p > 65535 {
-					return errBadPort
-				}
-				f.ports = append(f.ports, p)
-			}
-			f.options = ctx.StringSlice("o")
-			// -h is a HostKey line that comes before the file's, which
-			// also replaces the default keys (OpenSSH's servconf does the
-			// same).
-			for _, k := range ctx.StringSlice("h") {
-				f.options = append(f.options, "HostKey="+k)
-			}
-			if ctx.Bool("4") {
-				f.options = append(f.options, "AddressFamily=inet")
-			}
-			if ctx.Bool("6") {
-				f.options = append(f.options, "AddressFamily=inet6")
-			}
-			return nil
-		},
-		OnUsageError: func(ctx *cli.Context, err error, _ bool) error { return err },
-	}
-	cli.OsExiter = func(int) {}
-	if err := app.Run(args); err == errBadPort {
-		fmt.Fprintln(os.Stderr, msgBadPort)
+	f, version, err := parseFlags(args[1:])
+	f.argv = args[1:]
+	if e, ok := err.(plainError); ok {
+		fmt.Fprintln(os.Stderr, e)
 		return 1
-	} else if err != nil {
-		fmt.Fprintf(os.Stderr, "sshd: %s\n%s\n", help.Getopt(err), usageText)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "sshd: %v\n%s\n", err, usageText)
 		return 1
 	}
 	if version {
@@ -168,7 +110,9 @@ func run(f *flags) int {
 	}
 	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System}
 	if f.inetd {
-		srv.ServeConn(server.StdioConn(os.Stdin, os.Stdout))
+		if err := srv.ServeConn(server.StdioConn(os.Stdin, os.Stdout)); err != nil {
+			return 255
+		}
 		return 0
 	}
 	return daemon(f, srv, global)

@@ -33,6 +33,16 @@ func (o *opts) signCerts() int {
 		fmt.Fprintln(o.stderr, err)
 		return 255
 	}
+	var sigAlg string
+	if o.keyType != "" {
+		// -t names the CA's type, and for RSA the signature algorithm.
+		kt, err := keys.ParseKeyType(o.keyType)
+		if err != nil || kt.Base != keys.BaseType(signer.PublicKey()) || (kt.Bits != 0 && o.keyType != signer.PublicKey().Type()) {
+			fmt.Fprintf(o.stderr, msgCATypeMismatch, signer.PublicKey().Type(), o.keyType)
+			return 255
+		}
+		sigAlg = kt.SigAlg
+	}
 	var serial uint64
 	if o.serial != "" {
 		serial, err = strconv.ParseUint(o.serial, 0, 64)
@@ -53,7 +63,7 @@ func (o *opts) signCerts() int {
 		}
 		c, err := keys.SignCert(signer, keys.CertRequest{
 			Key: pub, KeyID: o.keyID, Host: o.hostCert, Principals: principals,
-			Serial: serial, Validity: o.validity, Options: o.options, Now: time.Now(),
+			Serial: serial, Validity: o.validity, Options: o.options, Now: time.Now(), SigAlg: sigAlg,
 		})
 		if err != nil {
 			fmt.Fprintln(o.stderr, err)

@@ -40,28 +40,55 @@ func homeDir() string {
 	return "/"
 }
 
+// typeOrDefault is -t as a short type name (ssh-ed25519 is ed25519),
+// ed25519 without -t or when -t names nothing sshbox makes.
 func (o *opts) typeOrDefault() string {
-	t := strings.ToLower(o.keyType)
-	if t == "" {
-		t = "ed25519"
+	if kt, err := keys.ParseKeyType(o.keyType); err == nil {
+		return kt.Base
 	}
-	return t
+	return "ed25519"
+}
+
+// privateFormat is -m for a key being written: PEM, PKCS8, or the
+// default (RFC4716 too, which names a public key format, means it).
+func (o *opts) privateFormat() (keys.Format, bool) {
+	switch strings.ToUpper(o.format) {
+	case "", "RFC4716", "SSH2":
+		return keys.FormatOpenSSH, true
+	case "PEM":
+		return keys.FormatPEM, true
+	case "PKCS8":
+		return keys.FormatPKCS8, true
+	}
+	fmt.Fprintf(o.stderr, msgUnsupportedFormat, o.format)
+	return 0, false
 }
 
 func (o *opts) generate() int {
-	keyType := o.typeOrDefault()
-	if keyType != "ed25519" && keyType != "ecdsa" && keyType != "rsa" {
-		fmt.Fprintf(o.stderr, msgUnknownType, o.keyType)
+	format, ok := o.privateFormat()
+	if !ok {
 		return 255
 	}
-	if err := keys.CheckBits(keyType, o.bits); err != nil {
+	kt := keys.KeyType{Base: "ed25519"}
+	if o.keyType != "" {
+		var err error
+		if kt, err = keys.ParseKeyType(o.keyType); err != nil {
+			fmt.Fprintln(o.stderr, err)
+			return 255
+		}
+	}
+	keyType, bits := kt.Base, o.bits
+	if bits == 0 {
+		bits = kt.Bits
+	}
+	if err := keys.CheckBits(keyType, bits); err != nil {
 		fmt.Fprintln(o.stderr, err)
 		return 255
 	}
 	if !o.quiet {
 		fmt.Fprintf(o.stdout, msgGenerating, keyType)
 	}
-	k, err := keys.Generate(keyType, o.bits)
+	k, err := keys.Generate(keyType, bits)
 	if err != nil {
 		fmt.Fprintln(o.stderr, err)
 		return 255
@@ -101,7 +128,7 @@ func (o *opts) generate() int {
 		comment = defaultComment()
 	}
 	pk := &keys.PrivateKey{Key: k, Comment: comment}
-	if err := keys.SavePrivate(path, pk, pass); err != nil {
+	if err := keys.SavePrivateFormat(path, pk, format, pass); err != nil {
 		fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
 		return 255
 	}

@@ -77,21 +77,36 @@ func (o *opts) findHost(lines []knownhosts.Line, host string) int {
 	return 0
 }
 
-func (o *opts) removeHost(path string, lines []knownhosts.Line, host string) int {
+// invalidLines reports each line that does not parse; OpenSSH then leaves
+// the file alone rather than rewrite it without them.
+func (o *opts) invalidLines(path string, lines []knownhosts.Line) bool {
+	bad := false
 	for _, l := range lines {
 		if l.Err != nil {
 			fmt.Fprintf(o.stderr, msgInvalidLine, path, l.Num)
+			bad = true
 		}
 	}
-	kept, removed := knownhosts.Remove(lines, host)
-	if len(removed) == 0 {
-		fmt.Fprintf(o.stderr, msgHostNotFound, host, path)
-		return 0
+	if bad {
+		fmt.Fprintf(o.stderr, msgNotValidFile, path)
+		fmt.Fprint(o.stderr, msgNotReplacing)
 	}
+	return bad
+}
+
+func (o *opts) removeHost(path string, lines []knownhosts.Line, host string) int {
+	kept, removed := knownhosts.Remove(lines, host)
 	if !o.quiet {
 		for _, l := range removed {
 			fmt.Fprintf(o.stdout, msgHostFoundR, host, l.Num)
 		}
+	}
+	if o.invalidLines(path, lines) {
+		return 1
+	}
+	if len(removed) == 0 {
+		fmt.Fprintf(o.stderr, msgHostNotFound, host, path)
+		return 0
 	}
 	if err := knownhosts.WriteLines(path, knownhosts.Texts(kept), true); err != nil {
 		fmt.Fprintln(o.stderr, err)
@@ -103,12 +118,12 @@ func (o *opts) removeHost(path string, lines []knownhosts.Line, host string) int
 }
 
 func (o *opts) hashFile(path string, lines []knownhosts.Line) int {
+	if o.invalidLines(path, lines) {
+		return 1
+	}
 	var out []string
 	hashedAny := false
 	for _, l := range lines {
-		if l.Err != nil {
-			fmt.Fprintf(o.stderr, msgInvalidLine, path, l.Num)
-		}
 		if l.Entry != nil && !l.Entry.Hashed() && knownhosts.HasWildcard(l.Entry.Hosts) {
 			fmt.Fprintf(o.stderr, msgWildcard, path, l.Num, l.Entry.Hosts)
 		}

@@ -8,18 +8,13 @@ import (
 	"io"
 	"os"
 	"sshbox/internal/help"
-	"strings"
 
-	"github.com/urfave/cli/v2"
+	"sshbox/internal/getopt"
 )
 
-// hostCertFlag is -h's name for urfave/cli, which keeps "h" for help.
-const hostCertFlag = "host-certificate"
-
-// optstring is OpenSSH ssh-keygen's getopt string: letters followed by ':'
-// take a value. It drives the expansion of combined short flags (-lvf x)
-// before urfave/cli sees the command line.
-const optstring = "ABHLUcehiklpqyb:C:E:F:f:I:m:N:n:O:P:R:s:t:V:vY:z:"
+// optstring is the part of OpenSSH ssh-keygen's getopt string that
+// sshbox implements: letters followed by ':' take a value.
+const optstring = "ABHLQUceghiklpquyb:C:D:E:F:f:I:m:N:n:O:P:R:r:s:t:V:vY:z:"
 
 // opts is the parsed command line.
 type opts struct {
@@ -28,6 +23,9 @@ type opts struct {
 	sign, printPublic                                         bool
 	useAgent                                                  bool
 	sigOp                                                     string
+	sshfp, generic                                            bool // -r, -g
+	genKRL, checkKRL, update                                  bool // -k, -Q, -u
+	sshfpHost                                                 string
 	verbose                                                   int
 	host                                                      string
 	caKey                                                     string
@@ -43,76 +41,6 @@ type opts struct {
 	stdout, stderr io.Writer
 }
 
-// expand turns OpenSSH-style argv (combined flags, values glued to
-// letters) into one "-x=value" or "-x" per option followed by "--" and the
-// operands, which urfave/cli parses unambiguously.
-func expand(args []string) ([]string, error) {
-	var out []string
-	i := 0
-	for ; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			i++
-			break
-		}
-		if len(a) < 2 || a[0] != '-' {
-			break
-		}
-		for j := 1; j < len(a); j++ {
-			c := a[j]
-			k := strings.IndexByte(optstring, c)
-			if k < 0 || c == ':' {
-				return nil, fmt.Errorf(msgUnknownOption, string(c))
-			}
-			if k+1 < len(optstring) && optstring[k+1] == ':' {
-				v := a[j+1:]
-				if v == "" {
-					i++
-					if i >= len(args) {
-						return nil, fmt.Errorf(msgNeedsArgument, string(c))
-					}
-					v = args[i]
-				}
-				out = append(out, "-"+string(c)+"="+v)
-				break
-			}
-			if c == 'h' {
-				// urfave/cli treats a set "h" as its help flag.
-				out = append(out, "-"+hostCertFlag)
-				continue
-			}
-			out = append(out, "-"+string(c))
-		}
-	}
-	out = append(out, "--")
-	return append(out, args[i:]...), nil
-}
-
-func flags() []cli.Flag {
-	var f []cli.Flag
-	for i := 0; i < len(optstring); i++ {
-		name := string(optstring[i])
-		if i+1 < len(optstring) && optstring[i+1] == ':' {
-			if name == "O" {
-				f = append(f, &cli.StringSliceFlag{Name: name})
-			} else {
-				f = append(f, &cli.StringFlag{Name: name})
-			}
-			i++
-			continue
-		}
-		if name == "h" {
-			name = hostCertFlag
-		}
-		if name == "v" {
-			f = append(f, &cli.BoolFlag{Name: name, Count: new(int)})
-			continue
-		}
-		f = append(f, &cli.BoolFlag{Name: name})
-	}
-	return f
-}
-
 // Main runs the ssh-keygen applet with args[0] the applet name; it returns
 // the exit status.
 func Main(args []string) int {
@@ -124,69 +52,111 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		help.Print(stderr, usageText)
 		return 1
 	}
-	argv, err := expand(args[1:])
-	if err != nil {
-		fmt.Fprintf(stderr, "ssh-keygen: %v\n", err)
-		fmt.Fprint(stderr, usageText)
+	o := &opts{stdin: stdin, stdout: stdout, stderr: stderr}
+	if err := o.parse(args[1:]); err != nil {
+		if _, usage := err.(*getopt.Error); usage {
+			fmt.Fprintf(stderr, "ssh-keygen: %v\n%s", err, usageText)
+		} else {
+			fmt.Fprintf(stderr, "%v\n", err)
+		}
 		return 1
 	}
-	o := &opts{stdin: stdin, stdout: stdout, stderr: stderr}
-	status := 0
-	app := &cli.App{
-		Name:                      "ssh-keygen",
-		HideHelp:                  true,
-		HideVersion:               true,
-		DisableSliceFlagSeparator: true,
-		Flags:                     flags(),
-		Writer:                    stdout,
-		ErrWriter:                 stderr,
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			fmt.Fprintf(stderr, "ssh-keygen: %v\n%s", err, usageText)
-			status = 1
-			return nil
-		},
-		Action: func(c *cli.Context) error {
-			if err := o.fill(c); err != nil {
-				fmt.Fprintf(stderr, "%v\n", err)
-				status = 1
-				return nil
-			}
-			status = o.dispatch()
-			return nil
-		},
-	}
-	if err := app.Run(append([]string{"ssh-keygen"}, argv...)); err != nil && status == 0 {
-		fmt.Fprintf(stderr, "ssh-keygen: %v\n", err)
-		status = 1
-	}
-	return status
+	return o.dispatch()
 }
 
-func (o *opts) fill(c *cli.Context) error {
-	b := c.Bool
-	s := c.String
-	o.genHostKeys, o.hash, o.printCert, o.changeComment = b("A"), b("H"), b("L"), b("c")
-	o.export, o.find, o.hostCert, o.importKey = b("e"), c.IsSet("F"), b(hostCertFlag), b("i")
-	o.list, o.changePass, o.quiet, o.remove = b("l"), b("p"), b("q"), c.IsSet("R")
-	o.host = s("F")
-	if o.remove {
-		o.host = s("R")
+// parse reads the command line (without the program name) into o.
+func (o *opts) parse(args []string) error {
+	list, rest, err := getopt.Parse(optstring, args)
+	if err != nil {
+		return err
 	}
-	o.sign, o.printPublic = c.IsSet("s"), b("y")
-	o.caKey = s("s")
-	o.verbose = c.Count("v")
-	o.comment, o.hasComment = s("C"), c.IsSet("C")
-	o.hashAlg = s("E")
-	o.file, o.hasFile = s("f"), c.IsSet("f")
-	o.keyID, o.format = s("I"), s("m")
-	o.newPass, o.hasNewPass = s("N"), c.IsSet("N")
-	o.oldPass, o.hasOldPass = s("P"), c.IsSet("P")
-	o.principals, o.keyType, o.validity, o.serial = s("n"), s("t"), s("V"), s("z")
-	o.options = c.StringSlice("O")
-	o.sigOp, o.useAgent = s("Y"), b("U")
-	o.args = c.Args().Slice()
-	if v := s("b"); v != "" {
-		n, err := parseBits(v)
+	o.args = rest
+	bits, findHost, removeHost := "", "", ""
+	for _, opt := range list {
+		v := opt.Arg
+		switch opt.Name {
+		case "A":
+			o.genHostKeys = true
+		case "H":
+			o.hash = true
+		case "L":
+			o.printCert = true
+		case "c":
+			o.changeComment = true
+		case "e":
+			o.export = true
+		case "h":
+			o.hostCert = true
+		case "i":
+			o.importKey = true
+		case "l":
+			o.list = true
+		case "p":
+			o.changePass = true
+		case "q":
+			o.quiet = true
+		case "y":
+			o.printPublic = true
+		case "g":
+			o.generic = true
+		case "k":
+			o.genKRL = true
+		case "Q":
+			o.checkKRL = true
+		case "u":
+			o.update = true
+		case "r":
+			o.sshfp, o.sshfpHost = true, v
+		case "v":
+			o.verbose++
+		case "b":
+			bits = v
+		case "D":
+			// PKCS#11 needs a C library loaded into the process, which a
+			// static Go binary cannot do.
+			return fmt.Errorf(msgNoPKCS11)
+		case "C":
+			o.comment, o.hasComment = v, true
+		case "E":
+			o.hashAlg = v
+		case "F":
+			o.find, findHost = true, v
+		case "R":
+			o.remove, removeHost = true, v
+		case "f":
+			o.file, o.hasFile = v, true
+		case "I":
+			o.keyID = v
+		case "m":
+			o.format = v
+		case "N":
+			o.newPass, o.hasNewPass = v, true
+		case "n":
+			o.principals = v
+		case "O":
+			o.options = append(o.options, v)
+		case "P":
+			o.oldPass, o.hasOldPass = v, true
+		case "s":
+			o.sign, o.caKey = true, v
+		case "t":
+			o.keyType = v
+		case "V":
+			o.validity = v
+		case "z":
+			o.serial = v
+		case "U":
+			o.useAgent = true
+		case "Y":
+			o.sigOp = v
+		}
+	}
+	o.host = findHost
+	if o.remove {
+		o.host = removeHost
+	}
+	if bits != "" {
+		n, err := parseBits(bits)
 		if err != nil {
 			return err
 		}
@@ -203,10 +173,16 @@ func (o *opts) dispatch() int {
 	switch {
 	case o.sigOp != "":
 		return o.signatures()
+	case o.genKRL:
+		return o.generateKRL()
+	case o.checkKRL:
+		return o.testKRL()
 	case o.find || o.remove || (o.hash && !o.sign):
 		return o.knownHosts()
 	case o.printCert:
 		return o.showCert()
+	case o.sshfp:
+		return o.printSSHFP()
 	case o.sign:
 		return o.signCerts()
 	case o.changePass:

@@ -11,8 +11,12 @@ import (
 )
 
 // readPassphrase asks on the terminal with echo off, as OpenSSH's
-// read_passphrase; without a terminal it reads a line from stdin.
+// read_passphrase, or SSH_ASKPASS when OpenSSH would (askpass.go);
+// without a terminal it reads a line from stdin.
 func (o *opts) readPassphrase(prompt string) ([]byte, error) {
+	if p, ok := o.askpass(prompt); ok {
+		return p, nil
+	}
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err == nil {
 		defer tty.Close()

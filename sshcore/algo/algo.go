@@ -138,11 +138,6 @@ func Default(k Kind) []string {
 	return out
 }
 
-// Kinds lists the names `ssh -Q` accepts.
-func Kinds() []string {
-	return []string{string(Cipher), string(MAC), string(KEX), string(HostKey), string(KeyPlain), string(Sig)}
-}
-
 // Resolve turns an OpenSSH algorithm list into the list to offer. An empty
 // spec gives the defaults. "+a,b" appends to the defaults, "-a,b" removes from
 // them, "^a,b" puts them first; otherwise the list replaces the defaults.
@@ -278,4 +273,21 @@ func matchPatternList(name, list string) int {
 		got = 1
 	}
 	return got
+}
+
+// IsCert reports whether name is a certificate algorithm.
+func IsCert(name string) bool { return strings.Contains(name, "-cert-v01@openssh.com") }
+
+// Underlying is the signature algorithm under a certificate algorithm
+// (rsa-sha2-512-cert-v01@openssh.com signs with rsa-sha2-512); a plain
+// algorithm is its own.
+func Underlying(name string) string {
+	base, ok := strings.CutSuffix(name, "-cert-v01@openssh.com")
+	if !ok {
+		return name
+	}
+	if strings.HasPrefix(base, "sk-") {
+		return base + "@openssh.com"
+	}
+	return base
 }

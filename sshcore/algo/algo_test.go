@@ -90,8 +90,62 @@ func TestQueryLists(t *testing.T) {
 	if sig := Supported(Sig); !slices.Contains(sig, ssh.KeyAlgoRSASHA512) {
 		t.Errorf("sig lacks rsa-sha2-512: %v", sig)
 	}
-	if len(Kinds()) != 6 {
-		t.Errorf("Kinds: %v", Kinds())
+}
+
+func TestUnderlying(t *testing.T) {
+	for in, want := range map[string]string{
+		"ssh-ed25519-cert-v01@openssh.com":            "ssh-ed25519",
+		"rsa-sha2-512-cert-v01@openssh.com":           "rsa-sha2-512",
+		"sk-ssh-ed25519-cert-v01@openssh.com":         "sk-ssh-ed25519@openssh.com",
+		"sk-ecdsa-sha2-nistp256-cert-v01@openssh.com": "sk-ecdsa-sha2-nistp256@openssh.com",
+		"ecdsa-sha2-nistp384":                         "ecdsa-sha2-nistp384",
+	} {
+		if got := Underlying(in); got != want {
+			t.Errorf("Underlying(%s) = %s, want %s", in, got, want)
+		}
+		if IsCert(in) != (in != want) {
+			t.Errorf("IsCert(%s) = %v", in, IsCert(in))
+		}
+	}
+}
+
+// TestQuery: every -Q question OpenSSH answers is answered, each answer
+// naming only algorithms the table has, and the keyword spellings give
+// the lists OpenSSH gives for them.
+func TestQuery(t *testing.T) {
+	known := map[string]bool{"none": true, "2": true}
+	for _, k := range []Kind{Cipher, MAC, KEX, HostKey} {
+		for _, n := range Supported(k) {
+			known[n] = true
+		}
+	}
+	help, _ := Query("help")
+	for _, q := range help {
+		answer, ok := Query(q)
+		if !ok || len(answer) == 0 {
+			t.Errorf("-Q %s: %v %v", q, answer, ok)
+		}
+		for _, n := range answer {
+			if !known[n] {
+				t.Errorf("-Q %s names %s, which sshbox cannot use", q, n)
+			}
+		}
+	}
+	key, _ := Query("key")
+	for _, n := range key {
+		if strings.HasPrefix(n, "rsa-sha2-") {
+			t.Errorf("-Q key lists the signature algorithm %s", n)
+		}
+	}
+	sig, _ := Query("PubkeyAcceptedAlgorithms")
+	if !contains(sig, "rsa-sha2-512") || !contains(sig, "ssh-ed25519-cert-v01@openssh.com") {
+		t.Errorf("-Q PubkeyAcceptedAlgorithms: %v", sig)
+	}
+	if c, _ := Query("Ciphers"); strings.Join(c, ",") != strings.Join(Supported(Cipher), ",") {
+		t.Errorf("-Q Ciphers: %v", c)
+	}
+	if _, ok := Query("nonsense"); ok {
+		t.Error("-Q nonsense answered")
 	}
 }
 

@@ -55,6 +55,10 @@ type Client struct {
 
 // Run connects and runs the session; it returns ssh's exit status.
 func (c *Client) Run() int {
+	if c.Opts.RefuseConnection {
+		c.Log.Fatal(msgRefuseConnection, c.Opts.HostName)
+		return 255
+	}
 	if c.Opts.Compression {
 		c.Log.Debug1("%s", msgNoCompression)
 	}

@@ -175,6 +175,7 @@ func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientCon
 		return nil, err
 	}
 	cfg.Ciphers, cfg.MACs, cfg.KeyExchanges, cfg.HostKeyAlgorithms = algs[0], algs[1], algs[2], algs[3]
+	cfg.RekeyThreshold = o.RekeyBytes()
 	if o.HostKeyAlgorithms == "" {
 		cfg.HostKeyAlgorithms = preferKnown(cfg.HostKeyAlgorithms, hk.knownEntries())
 	}

@@ -24,6 +24,9 @@ type identity struct {
 	name   string // path or agent comment, for the debug lines
 	origin string // " agent", " explicit" as OpenSSH annotates
 	signer ssh.Signer
+	// publicOnly: the file held only a public key (-i key.pub), which
+	// picks that key from the agent and cannot sign by itself.
+	publicOnly bool
 }
 
 // DefaultIdentityFiles are tried when no IdentityFile is configured.
@@ -84,7 +87,7 @@ func (c *Client) loadIdentities() []*identity {
 	seen := map[string]bool{}
 	for _, id := range append(agentIDs, files...) {
 		k := string(id.signer.PublicKey().Marshal())
-		if seen[k] {
+		if seen[k] || id.publicOnly {
 			continue
 		}
 		seen[k] = true
@@ -151,6 +154,12 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 		}
 		return nil
 	}
+	if pub, ok := publicKeyFile(path); ok {
+		// A public key names the key to use; the agent holds it (with
+		// IdentitiesOnly this is how one agent key is chosen).
+		log.Debug1("identity file %s type %s", path, pub.Type())
+		return []*identity{{name: path, origin: origin, signer: publicOnlySigner{pub}, publicOnly: true}}
+	}
 	var signer ssh.Signer
 	k, err := keys.LoadPrivateFile(path, nil)
 	var perm *keys.PermissionError
@@ -205,7 +214,7 @@ func (c *Client) loadCertificateFile(path string, ids []*identity) []*identity {
 		return nil
 	}
 	for _, id := range ids {
-		if _, isCert := id.signer.PublicKey().(*ssh.Certificate); isCert {
+		if _, isCert := id.signer.PublicKey().(*ssh.Certificate); isCert || id.publicOnly {
 			continue
 		}
 		if bytes.Equal(id.signer.PublicKey().Marshal(), cert.Key.Marshal()) {
@@ -300,4 +309,31 @@ func (l *lazySigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm st
 		return nil, err
 	}
 	return s.SignWithAlgorithm(rand, data, algorithm)
+}
+
+// publicKeyFile reads path as a public key file (an authorized_keys line,
+// as in key.pub); ok is false for anything else, a private key included.
+func publicKeyFile(path string) (ssh.PublicKey, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil || bytes.Contains(data, []byte("PRIVATE KEY")) {
+		return nil, false
+	}
+	pub, _, _, _, err := ssh.ParseAuthorizedKey(data)
+	if err != nil {
+		return nil, false
+	}
+	if _, isCert := pub.(*ssh.Certificate); isCert {
+		return nil, false
+	}
+	return pub, true
+}
+
+// publicOnlySigner stands for a key whose private half is elsewhere (the
+// agent); it is never offered itself.
+type publicOnlySigner struct{ pub ssh.PublicKey }
+
+func (p publicOnlySigner) PublicKey() ssh.PublicKey { return p.pub }
+
+func (p publicOnlySigner) Sign(io.Reader, []byte) (*ssh.Signature, error) {
+	return nil, errors.New("no private key for " + ssh.FingerprintSHA256(p.pub))
 }

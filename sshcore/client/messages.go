@@ -126,3 +126,6 @@ Host key for %s has changed and you have requested strict checking.
 `
 	msgEscapeNotShared = " escape not available to multiplexed sessions\r\n"
 )
+
+// RefuseConnection (client.go).
+const msgRefuseConnection = "Connection to %s refused by configuration (RefuseConnection)"

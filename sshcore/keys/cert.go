@@ -21,6 +21,7 @@ type CertRequest struct {
 	Serial     uint64   // -z
 	Validity   string   // -V, "" for forever
 	Options    []string // -O, in order
+	SigAlg     string   // -t for an RSA CA: ssh-rsa, rsa-sha2-256 or rsa-sha2-512 (the default)
 	Now        time.Time
 }
 
@@ -56,10 +57,16 @@ func SignCert(ca ssh.Signer, r CertRequest) (*ssh.Certificate, error) {
 		c.CriticalOptions, c.Extensions = crit, ext
 	}
 	if as, ok := ca.(ssh.AlgorithmSigner); ok && ca.PublicKey().Type() == ssh.KeyAlgoRSA {
-		// OpenSSH signs with rsa-sha2-512 by default.
-		if ms, err := ssh.NewSignerWithAlgorithms(as, []string{ssh.KeyAlgoRSASHA512}); err == nil {
-			ca = ms
+		// OpenSSH signs with rsa-sha2-512 unless -t names another.
+		alg := r.SigAlg
+		if alg == "" {
+			alg = ssh.KeyAlgoRSASHA512
 		}
+		ms, err := ssh.NewSignerWithAlgorithms(as, []string{alg})
+		if err != nil {
+			return nil, err
+		}
+		ca = ms
 	}
 	if err := c.SignCert(rand.Reader, ca); err != nil {
 		return nil, err

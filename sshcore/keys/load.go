@@ -127,18 +127,7 @@ func LoadPublicFile(path string) (ssh.PublicKey, string, error) {
 
 // SavePrivate writes key to path in OpenSSH format, mode 0600, atomically.
 func SavePrivate(path string, key *PrivateKey, passphrase []byte) error {
-	data, err := MarshalOpenSSH(key.Key, key.Comment, passphrase)
-	if err != nil {
-		return err
-	}
-	// atomicfile keeps an existing file's mode; a private key is 0600
-	// whatever the file it replaces was.
-	if st, err := os.Stat(path); err == nil && st.Mode().Perm() != 0o600 {
-		if err := os.Chmod(path, 0o600); err != nil {
-			return err
-		}
-	}
-	return atomicfile.WriteFile(path, data, 0o600)
+	return SavePrivateFormat(path, key, FormatOpenSSH, passphrase)
 }
 
 // SavePublic writes the authorized_keys line for key to path, mode 0644,

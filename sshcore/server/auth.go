@@ -45,8 +45,21 @@ type admission struct {
 // why, which is only for the log.
 var errDenied = errors.New("permission denied")
 
+// userName is the account part of the user name a client sends: OpenSSH
+// splits "user:style" (a BSD authentication style) and logs in user. An
+// empty style ("user:") is left whole, which no account matches: OpenSSH
+// refuses it too.
+func userName(sent string) string {
+	name, style, _ := strings.Cut(sent, ":")
+	if style == "" {
+		return sent
+	}
+	return name
+}
+
 // admit returns the admission of user, deciding it on first use.
 func (c *conn) admit(name string) *admission {
+	name = userName(name)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.authUser = name
@@ -67,6 +80,15 @@ func (c *conn) admit(name string) *admission {
 		return a
 	}
 	a.opts = opts
+	if opts.RefuseConnection {
+		// A Match block that names the user refuses the connection, as
+		// OpenSSH ends it then; nothing this connection offers is
+		// accepted afterwards.
+		log.Infof(msgRefuseUser, name, c.remoteIP, c.remotePort)
+		a.why = "RefuseConnection"
+		c.nc.Close()
+		return a
+	}
 	acct, err := lookupAccount(name)
 	if err != nil {
 		log.Infof(msgInvalidUser, name, c.remoteIP, c.remotePort)
@@ -103,18 +125,19 @@ func (c *conn) admit(name string) *admission {
 // client gives up.
 func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
 	c.mu.Lock()
-	c.authUser = meta.User()
+	c.authUser = userName(meta.User())
 	c.mu.Unlock()
 	log := c.srv.log()
-	log.Debugf(msgUserauthRequest, meta.User(), method)
+	user := userName(meta.User())
+	log.Debugf(msgUserauthRequest, user, method)
 	log.Debug2f(msgUserauthTry, method)
 	switch {
 	case err == nil:
-		log.Debugf(msgAuthResultDebug, method, meta.User(), "accepted")
+		log.Debugf(msgAuthResultDebug, method, user, "accepted")
 	case method == "none":
-		log.Debugf(msgAuthResultDebug, method, meta.User(), "failed")
+		log.Debugf(msgAuthResultDebug, method, user, "failed")
 	default:
-		log.Debugf(msgAuthFailedDebug, method, meta.User(), err)
+		log.Debugf(msgAuthFailedDebug, method, user, err)
 	}
 }
 

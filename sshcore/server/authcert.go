@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/krl"
 )
 
 // Certificates: a user certificate logs in when its CA is listed in
@@ -21,10 +23,6 @@ import (
 // x/crypto's CertChecker; force-command and source-address are applied
 // here; revoked keys and CAs (RevokedKeys) are refused.
 
-// krlMagic starts an OpenSSH binary key revocation list, which sshd does
-// not read: such a RevokedKeys file is an error, and refuses every key.
-var krlMagic = []byte("SSHKRL\n\x00")
-
 // maxKeyList bounds a TrustedUserCAKeys or RevokedKeys file.
 const maxKeyList = 1 << 20
 
@@ -32,6 +30,16 @@ const maxKeyList = 1 << 20
 // form (options allowed and ignored), blank lines and '#' comments skipped.
 // A line that is not a key is an error naming file:line.
 func readKeyList(path string) ([]ssh.PublicKey, error) {
+	data, err := readKeyListFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return parseKeyList(path, data)
+}
+
+// readKeyListFile reads a TrustedUserCAKeys or RevokedKeys file, at most
+// maxKeyList bytes.
+func readKeyListFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -44,12 +52,12 @@ func readKeyList(path string) ([]ssh.PublicKey, error) {
 	if len(data) > maxKeyList {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxKeyList)
 	}
-	return parseKeyList(path, data)
+	return data, nil
 }
 
 func parseKeyList(path string, data []byte) ([]ssh.PublicKey, error) {
-	if bytes.HasPrefix(data, krlMagic) {
-		return nil, fmt.Errorf("%s: OpenSSH binary KRL format is not supported; list the revoked public keys one per line", path)
+	if krl.IsKRL(data) {
+		return nil, fmt.Errorf("%s: a KRL (key revocation list) is not a list of keys", path)
 	}
 	var keys []ssh.PublicKey
 	for n, line := range strings.Split(string(data), "\n") {
@@ -77,28 +85,59 @@ func containsKey(list []ssh.PublicKey, k ssh.PublicKey) bool {
 }
 
 // isRevoked says whether RevokedKeys lists key (for a certificate: its key
-// or its CA). An unreadable or malformed file revokes everything, as in
-// OpenSSH: a broken revocation list must not let revoked keys in.
+// or its CA, or its serial or key ID in a KRL). The file is a list of
+// public keys or an OpenSSH binary KRL. An unreadable or malformed file
+// revokes everything, as in OpenSSH: a broken revocation list must not
+// let revoked keys in.
 func (c *conn) isRevoked(revokedFile string, key ssh.PublicKey) bool {
 	if revokedFile == "" || strings.EqualFold(revokedFile, "none") {
 		return false
 	}
-	list, err := readKeyList(revokedFile)
+	revoked, err := readRevoked(revokedFile)
 	if err != nil {
 		c.srv.log().Errorf(msgRevokedRead, revokedFile, err)
 		return true
 	}
 	check := []ssh.PublicKey{key}
 	if cert, ok := key.(*ssh.Certificate); ok {
-		check = []ssh.PublicKey{cert.Key, cert.SignatureKey}
+		check = []ssh.PublicKey{cert, cert.SignatureKey}
 	}
 	for _, k := range check {
-		if containsKey(list, k) {
-			c.srv.log().Infof(msgKeyRevoked, keyTypeName(k), ssh.FingerprintSHA256(k), revokedFile)
+		if revoked(k) {
+			shown := k
+			if cert, ok := k.(*ssh.Certificate); ok {
+				shown = cert.Key
+			}
+			c.srv.log().Infof(msgKeyRevoked, keyTypeName(shown), ssh.FingerprintSHA256(shown), revokedFile)
 			return true
 		}
 	}
 	return false
+}
+
+// readRevoked reads a RevokedKeys file into a test for keys.
+func readRevoked(path string) (func(ssh.PublicKey) bool, error) {
+	data, err := readKeyListFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if krl.IsKRL(data) {
+		k, err := krl.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		return k.IsRevoked, nil
+	}
+	list, err := parseKeyList(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return func(k ssh.PublicKey) bool {
+		if cert, ok := k.(*ssh.Certificate); ok {
+			k = cert.Key
+		}
+		return containsKey(list, k)
+	}, nil
 }
 
 // checkCertificate decides a user certificate for the admitted user; the
@@ -125,11 +164,23 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 			log.Errorf(msgTrustedCARead, cas, err)
 		} else if containsKey(list, cert.SignatureKey) {
 			ko = &keyOptions{}
-			if pf := opts.AuthorizedPrincipalsFile; pf != "" && !strings.EqualFold(pf, "none") {
-				lines, err := c.readPrincipals(pf, a)
-				if err != nil {
+			pf, pc := opts.AuthorizedPrincipalsFile, opts.AuthorizedPrincipalsCommand
+			var lines []principalLine
+			if configured(pf) {
+				var err error
+				if lines, err = c.readPrincipals(pf, a); err != nil {
 					return refuse(err.Error())
 				}
+			}
+			// The command is asked when the file names none of the
+			// certificate's principals, as in OpenSSH.
+			if configured(pc) && !anyPrincipal(cert, principalNames(lines)) {
+				var err error
+				if lines, err = c.principalsCommand(a, cert); err != nil {
+					return refuse(err.Error())
+				}
+			}
+			if configured(pf) || configured(pc) {
 				// As OpenSSH: the first line whose principal the
 				// certificate carries decides, with its own options.
 				for _, l := range lines {
@@ -140,7 +191,7 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 				}
 				if principal != "" {
 					if why := c.keyOptionsRefuse(ko); why != "" {
-						return refuse("principals file line for " + principal + ": " + why)
+						return refuse("principals line for " + principal + ": " + why)
 					}
 				}
 			} else {
@@ -150,7 +201,7 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	}
 	if ko == nil {
 		// A cert-authority line in the user's own authorized_keys.
-		ko = c.findCertAuthority(a, cert.SignatureKey)
+		ko = c.findCertAuthority(a, cert)
 		if ko == nil {
 			return refuse("CA not trusted")
 		}
@@ -171,7 +222,7 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	if err := checker.CheckCert(principal, cert); err != nil {
 		return refuse(strings.TrimPrefix(err.Error(), "ssh: "))
 	}
-	if f := cert.Signature.Format; !slices.Contains(caSignatureAlgorithms, f) {
+	if f := cert.Signature.Format; !slices.Contains(a.opts.CASignatureAlgorithms, f) {
 		return refuse("signature algorithm " + f + " not in CASignatureAlgorithms")
 	}
 	if sa, ok := cert.CriticalOptions["source-address"]; ok && !matchHostIP(splitList(sa), c.remoteIP) {
@@ -189,14 +240,6 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	out.NoX11Forwarding = out.NoX11Forwarding || !has("permit-X11-forwarding")
 	out.NoUserRC = out.NoUserRC || !has("permit-user-rc")
 	return &out, nil
-}
-
-// caSignatureAlgorithms is OpenSSH's default CASignatureAlgorithms: a CA
-// signature with SHA-1 (ssh-rsa) is not accepted. configfmt refuses any
-// other setting of the keyword.
-var caSignatureAlgorithms = []string{
-	ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
-	ssh.KeyAlgoSKED25519, ssh.KeyAlgoSKECDSA256, ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256,
 }
 
 // certDetail is how a certificate is named in the log, as OpenSSH does.
@@ -225,12 +268,18 @@ func (c *conn) readPrincipals(pattern string, a *admission) ([]principalLine, er
 	if err != nil {
 		return nil, err
 	}
+	return c.parsePrincipals(path, recs), nil
+}
+
+// parsePrincipals reads principals lines from a file's or an
+// AuthorizedPrincipalsCommand's output (source names it in the log).
+func (c *conn) parsePrincipals(source string, recs []string) []principalLine {
 	var lines []principalLine
 	now := time.Now()
 	for i, rec := range recs {
 		opts, name, err := splitPrincipalLine(rec)
 		if err != nil {
-			c.srv.log().Verbosef(msgAuthKeysLine, path, i+1, err)
+			c.srv.log().Verbosef(msgAuthKeysLine, source, i+1, err)
 			continue
 		}
 		if name == "" {
@@ -238,12 +287,21 @@ func (c *conn) readPrincipals(pattern string, a *admission) ([]principalLine, er
 		}
 		o, err := parseKeyOptions(opts, now)
 		if err != nil {
-			c.srv.log().Verbosef(msgAuthKeysLine, path, i+1, err)
+			c.srv.log().Verbosef(msgAuthKeysLine, source, i+1, err)
 			continue
 		}
 		lines = append(lines, principalLine{name: name, opts: &o})
 	}
-	return lines, nil
+	return lines
+}
+
+// principalNames are the principals lines name, in order.
+func principalNames(lines []principalLine) []string {
+	var names []string
+	for _, l := range lines {
+		names = append(names, l.name)
+	}
+	return names
 }
 
 // keyOptionsRefuse checks the options that limit where and until when a
@@ -331,12 +389,12 @@ func splitPrincipalLine(line string) (opts []string, principal string, err error
 
 // findCertAuthority looks for a cert-authority line naming ca in the
 // user's authorized keys files and returns its options.
-func (c *conn) findCertAuthority(a *admission, ca ssh.PublicKey) *keyOptions {
+func (c *conn) findCertAuthority(a *admission, cert *ssh.Certificate) *keyOptions {
 	files := a.opts.AuthorizedKeysFile
 	if len(files) == 0 {
 		files = defaultAuthorizedKeysFiles
 	}
-	caBytes := ca.Marshal()
+	caBytes := cert.SignatureKey.Marshal()
 	now := time.Now()
 	for _, pattern := range files {
 		if strings.EqualFold(pattern, "none") {
@@ -351,22 +409,36 @@ func (c *conn) findCertAuthority(a *admission, ca ssh.PublicKey) *keyOptions {
 			c.srv.log().Infof(msgAuthKeysBad, err)
 			continue
 		}
-		for i, rec := range recs {
-			ak, err := parseAuthorizedKey(rec, now)
-			if err != nil || ak == nil || !ak.Options.CertAuthority || !bytes.Equal(ak.Key.Marshal(), caBytes) {
-				continue
-			}
-			if len(ak.Options.From) > 0 && !matchHostIP(ak.Options.From, c.remoteIP) {
-				c.srv.log().Infof(msgKeyFromRefused, a.name, c.remoteIP, c.remoteIP)
-				continue
-			}
-			if !ak.Options.ExpiryTime.IsZero() && !now.Before(ak.Options.ExpiryTime) {
-				c.srv.log().Infof(msgKeyExpired, path, i+1, ak.Options.ExpiryTime.Format("2006-01-02T15:04:05"))
-				continue
-			}
-			o := ak.Options
-			return &o
+		if ko := c.certAuthorityIn(path, recs, a, caBytes, now); ko != nil {
+			return ko
 		}
+	}
+	// Then AuthorizedKeysCommand's lines, as OpenSSH asks it about the
+	// certificate too.
+	if recs, ok := c.keysCommand(a, cert); ok {
+		return c.certAuthorityIn(a.opts.AuthorizedKeysCommand, recs, a, caBytes, now)
+	}
+	return nil
+}
+
+// certAuthorityIn finds the cert-authority line for the CA caBytes among
+// authorized_keys lines read from path.
+func (c *conn) certAuthorityIn(path string, recs []string, a *admission, caBytes []byte, now time.Time) *keyOptions {
+	for i, rec := range recs {
+		ak, err := parseAuthorizedKey(rec, now)
+		if err != nil || ak == nil || !ak.Options.CertAuthority || !bytes.Equal(ak.Key.Marshal(), caBytes) {
+			continue
+		}
+		if len(ak.Options.From) > 0 && !matchHostIP(ak.Options.From, c.remoteIP) {
+			c.srv.log().Infof(msgKeyFromRefused, a.name, c.remoteIP, c.remoteIP)
+			continue
+		}
+		if !ak.Options.ExpiryTime.IsZero() && !now.Before(ak.Options.ExpiryTime) {
+			c.srv.log().Infof(msgKeyExpired, path, i+1, ak.Options.ExpiryTime.Format("2006-01-02T15:04:05"))
+			continue
+		}
+		o := ak.Options
+		return &o
 	}
 	return nil
 }
@@ -379,4 +451,14 @@ func (c *conn) certAlgoAllowed(cert *ssh.Certificate) bool {
 		return c.certAlgos[ssh.CertAlgoRSASHA512v01] || c.certAlgos[ssh.CertAlgoRSASHA256v01] || c.certAlgos[ssh.CertAlgoRSAv01]
 	}
 	return c.certAlgos[cert.Type()]
+}
+
+// plainAlgoAllowed says whether PubkeyAcceptedAlgorithms names an algorithm
+// for a plain key's type (for RSA, any of the three: the signature's is
+// checked by x/crypto against the list).
+func (c *conn) plainAlgoAllowed(key ssh.PublicKey) bool {
+	if key.Type() == ssh.KeyAlgoRSA {
+		return c.keyAlgos[ssh.KeyAlgoRSASHA512] || c.keyAlgos[ssh.KeyAlgoRSASHA256] || c.keyAlgos[ssh.KeyAlgoRSA]
+	}
+	return c.keyAlgos[key.Type()]
 }

@@ -16,5 +16,5 @@ func (c *conn) kbdInteractive(meta ssh.ConnMetadata, challenge ssh.KeyboardInter
 	if len(answers) != 1 {
 		return nil, errDenied
 	}
-	return nil, c.checkPassword(meta.User(), answers[0], "keyboard-interactive")
+	return nil, c.checkPassword(userName(meta.User()), answers[0], "keyboard-interactive")
 }

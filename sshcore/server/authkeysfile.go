@@ -151,6 +151,12 @@ func (c *conn) lookupKeyFile(path string, a *account, strict bool, keyBytes []by
 	if err != nil {
 		return nil, err
 	}
+	return c.matchKeyRecords(path, recs, a, keyBytes, now), nil
+}
+
+// matchKeyRecords looks for key among authorized_keys lines read from
+// source (a file, or an AuthorizedKeysCommand's output).
+func (c *conn) matchKeyRecords(path string, recs []string, a *account, keyBytes []byte, now time.Time) *keyOptions {
 	for i, rec := range recs {
 		ak, err := parseAuthorizedKey(rec, now)
 		if err != nil {
@@ -168,7 +174,7 @@ func (c *conn) lookupKeyFile(path string, a *account, strict bool, keyBytes []by
 			c.srv.log().Infof(msgKeyExpired, path, i+1, ak.Options.ExpiryTime.Format("2006-01-02T15:04:05"))
 			continue
 		}
-		return &ak.Options, nil
+		return &ak.Options
 	}
-	return nil, nil
+	return nil
 }

@@ -158,7 +158,7 @@ func setupMethods(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions)
 	// success, the only way x/crypto has to change the list offered).
 	cfg.NoClientAuth = true
 	cfg.NoClientAuthCallback = func(meta ssh.ConnMetadata) (*ssh.Permissions, error) {
-		a := c.admit(meta.User())
+		a := c.admit(userName(meta.User()))
 		mine, _ := nextMethods(a.opts, nil)
 		if len(mine) == 0 || sameMethods(mine, next) {
 			return nil, errDenied

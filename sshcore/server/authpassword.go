@@ -13,7 +13,7 @@ import (
 // password is the "password" method: the password is checked against the
 // system's accounts by sshcore/passwd.
 func (c *conn) password(meta ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
-	return nil, c.checkPassword(meta.User(), string(pw), "password")
+	return nil, c.checkPassword(userName(meta.User()), string(pw), "password")
 }
 
 // checkPassword decides one password attempt for method ("password" or

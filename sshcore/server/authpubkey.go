@@ -18,9 +18,9 @@ var defaultAuthorizedKeysFiles = []string{".ssh/authorized_keys", ".ssh/authoriz
 // both for a query and before checking a signature, caching the answer.
 func (c *conn) publicKey(meta ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 	start := time.Now()
-	perms, err := c.checkPublicKey(meta.User(), key)
+	perms, err := c.checkPublicKey(userName(meta.User()), key)
 	if err != nil {
-		padFailure(start, meta.User())
+		padFailure(start, userName(meta.User()))
 	}
 	return perms, err
 }
@@ -55,6 +55,12 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		}
 		return c.keyFound(a, key, ko)
 	}
+	if !c.plainAlgoAllowed(key) {
+		if a.why == "" {
+			c.srv.log().Infof(msgKeyTypeNotAccepted, key.Type())
+		}
+		return nil, errDenied
+	}
 	files := opts.AuthorizedKeysFile
 	if len(files) == 0 {
 		files = defaultAuthorizedKeysFiles
@@ -85,6 +91,12 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 	}
 	if a.why != "" || a.acct == nil {
 		return nil, errDenied
+	}
+	if found == nil {
+		// After the files, AuthorizedKeysCommand, as in OpenSSH.
+		if recs, ok := c.keysCommand(a, key); ok {
+			found = c.matchKeyRecords(opts.AuthorizedKeysCommand, recs, acct, keyBytes, now)
+		}
 	}
 	if found == nil {
 		c.srv.log().Infof(msgFailed, "publickey", name, c.remoteIP, c.remotePort,
@@ -119,8 +131,8 @@ func (c *conn) keyFound(a *admission, key ssh.PublicKey, found *keyOptions) (*ss
 func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms *ssh.Permissions, sigAlgo string) (*ssh.Permissions, error) {
 	fp := ssh.FingerprintSHA256(key)
 	c.mu.Lock()
-	ko := c.keyOpts[meta.User()+" "+fp]
-	a := c.admissions[meta.User()]
+	ko := c.keyOpts[userName(meta.User())+" "+fp]
+	a := c.admissions[userName(meta.User())]
 	c.mu.Unlock()
 	if ko == nil || a == nil || a.acct == nil || a.why != "" {
 		return nil, errDenied

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"io"
 	"os"
 	"strings"
@@ -12,16 +13,16 @@ import (
 
 func init() { authMethods = append(authMethods, setupBanner) }
 
-// maxBanner bounds what is read of a Banner file: it goes to every client
-// before authentication.
-const maxBanner = 64 << 10
+// maxBanner is OpenSSH's bound on a Banner file (auth2.c): a larger one,
+// or an empty one, is not sent at all.
+const maxBanner = 1 << 20
 
 // setupBanner sends the Banner file before authentication (x/crypto calls
 // BannerCallback once, when the client first names its user, so Match User
 // blocks choose the banner too).
 func setupBanner(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions) {
 	cfg.BannerCallback = func(meta ssh.ConnMetadata) string {
-		o := c.admit(meta.User()).opts
+		o := c.admit(userName(meta.User())).opts
 		if o.Banner == "" || strings.EqualFold(o.Banner, "none") {
 			return ""
 		}
@@ -34,17 +35,23 @@ func setupBanner(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions) 
 	}
 }
 
-// readBanner reads a banner file, at most maxBanner bytes of it. The file
-// is read at each connection, so a change shows at the next login.
+// readBanner reads a banner file whole; one larger than maxBanner is an
+// error. The file is read at each connection, so a change shows at the
+// next login.
 func readBanner(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxBanner))
+	b, err := io.ReadAll(io.LimitReader(f, maxBanner+1))
 	if err != nil {
 		return "", err
 	}
+	if len(b) > maxBanner {
+		return "", errBannerTooLarge
+	}
 	return string(b), nil
 }
+
+var errBannerTooLarge = errors.New("larger than 1 MiB, not sent")

@@ -50,17 +50,25 @@ type conn struct {
 	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
 	channelsOpen   int             // channels the client has open (limits.go)
 	refusals       refusalLog      // log lines past the budget (log_budget.go)
+	keyAlgos       map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
+	ident          *identConn      // nc, the client's identification line checked
+	failed         error           // why the connection ended before a login, for sshd -i
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
 // leaves; it is what the listener runs per connection and what sshd -i runs
 // on stdin/stdout. It closes nc.
-func (s *Server) ServeConn(nc net.Conn) { s.serveConn(nc, false) }
+func (s *Server) ServeConn(nc net.Conn) error { return s.serveConn(nc, false) }
+
+// errNoLogin is ServeConn's answer for a connection that ended before a
+// user logged in (sshd -i then exits 255, as OpenSSH's does).
+var errNoLogin = errors.New("connection closed before login")
 
 // serveConn serves nc; counted says whether it counts against MaxStartups
 // (connections from a listener do).
-func (s *Server) serveConn(nc net.Conn, counted bool) {
-	c := &conn{srv: s, nc: nc, config: s.currentConfig(), gone: make(chan struct{}), counted: counted, authDone: func() {}}
+func (s *Server) serveConn(nc net.Conn, counted bool) error {
+	ic := &identConn{Conn: nc}
+	c := &conn{srv: s, nc: nc, ident: ic, failed: errNoLogin, config: s.currentConfig(), gone: make(chan struct{}), counted: counted, authDone: func() {}}
 	c.remoteIP, c.remotePort = splitAddr(nc.RemoteAddr())
 	c.localIP, c.localPort = splitAddr(nc.LocalAddr())
 	s.track(c, true)
@@ -68,6 +76,7 @@ func (s *Server) serveConn(nc net.Conn, counted bool) {
 	defer nc.Close()
 	defer c.recoverPanic()
 	c.serve()
+	return c.failed
 }
 
 // recoverPanic is deferred in every goroutine of a connection: a panic
@@ -116,6 +125,10 @@ func (c *conn) serve() {
 		return
 	}
 	c.opts = opts
+	if opts.RefuseConnection {
+		log.Infof(msgRefuseConnection, c.remoteIP, c.remotePort, c.localIP, c.localPort)
+		return
+	}
 	if c.counted {
 		done, ok := c.srv.admitStartup(c.nc, opts.MaxStartups)
 		if !ok {
@@ -133,12 +146,19 @@ func (c *conn) serve() {
 	if opts.LoginGraceTime > 0 {
 		c.nc.SetDeadline(time.Now().Add(opts.LoginGraceTime))
 	}
-	sconn, chans, reqs, err := ssh.NewServerConn(c.nc, cfg)
+	sconn, chans, reqs, err := ssh.NewServerConn(c.ident, cfg)
 	c.authDone()
 	if err != nil {
+		c.failed = err
+		if c.ident.reply != "" {
+			log.Errorf("%s", c.ident.logLine)
+			log.Errorf(msgBannerExchange, c.remoteIP, c.remotePort, c.ident.reason)
+			return
+		}
 		c.logPreauthEnd(err)
 		return
 	}
+	c.failed = nil
 	c.nc.SetDeadline(time.Time{})
 	c.mu.Lock()
 	c.sshConn = sconn
@@ -208,6 +228,7 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 		ServerVersion: sshcore.ProtocolVersion,
 		MaxAuthTries:  opts.MaxAuthTries,
 	}
+	cfg.RekeyThreshold = opts.RekeyBytes()
 	var err error
 	if cfg.Ciphers, err = algo.Resolve(algo.Cipher, opts.Ciphers); err != nil {
 		return nil, fmt.Errorf("Ciphers: %v", err)
@@ -244,17 +265,21 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 	if err != nil {
 		return nil, fmt.Errorf("PubkeyAcceptedAlgorithms: %v", err)
 	}
+	// x/crypto checks the signature algorithm, a certificate's being its
+	// key's, against PublicKeyAuthAlgorithms, and an empty list there
+	// means its defaults. So the list holds the plain algorithms and those
+	// under the allowed certificate types, never nothing, while keyAlgos
+	// and certAlgos keep what the configuration named, for publicKey to
+	// refuse a plain key that only a certificate algorithm let through
+	// (PubkeyAcceptedAlgorithms *-cert-v01@openssh.com admits no plain key).
+	c.keyAlgos, c.certAlgos = map[string]bool{}, map[string]bool{}
 	for _, a := range pkAlgos {
-		// x/crypto checks the signature algorithm against this list:
-		// certificates are accepted through their key's algorithm.
-		if !strings.Contains(a, "-cert-") {
-			cfg.PublicKeyAuthAlgorithms = append(cfg.PublicKeyAuthAlgorithms, a)
-		} else {
-			if c.certAlgos == nil {
-				c.certAlgos = map[string]bool{}
-			}
+		if algo.IsCert(a) {
 			c.certAlgos[a] = true
+		} else {
+			c.keyAlgos[a] = true
 		}
+		cfg.PublicKeyAuthAlgorithms = appendNew(cfg.PublicKeyAuthAlgorithms, algo.Underlying(a))
 	}
 	cfg.AuthLogCallback = c.authLog
 	for _, m := range authMethods {
@@ -313,4 +338,13 @@ func restrictHostKey(k ssh.Signer, allowed []string) ssh.Signer {
 		return nil
 	}
 	return s
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }

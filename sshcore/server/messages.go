@@ -89,3 +89,21 @@ const (
 	whyDenyGroups = "a group is listed in DenyGroups"
 	whyAllowGrps  = "none of user's groups are listed in AllowGroups"
 )
+
+// Log lines of the algorithm checks (authpubkey.go).
+const msgKeyTypeNotAccepted = "key type %s not in PubkeyAcceptedAlgorithms"
+
+// RefuseConnection (conn.go, auth.go), in OpenSSH 10's words.
+const (
+	msgRefuseConnection = "administratively prohibited connection from %s port %d on %s port %d"
+	msgRefuseUser       = "administratively prohibited connection for %s from %s port %d"
+)
+
+// The client's identification line (ident.go), in OpenSSH's words.
+const (
+	msgIdentInvalid      = "kex_exchange_identification: client sent invalid protocol identifier \"%s\""
+	msgIdentInvalidReply = "Invalid SSH identification string.\r\n"
+	msgIdentVersion      = "Protocol major versions differ: 2 vs. %d"
+	msgIdentVersionReply = "Protocol major versions differ.\r\n"
+	msgBannerExchange    = "banner exchange: Connection from %s port %d: %s"
+)

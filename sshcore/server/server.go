@@ -195,13 +195,13 @@ func (s *Server) track(c *conn, add bool) {
 // sftpCommand is the program and argv of the built-in sftp server. This
 // binary is started under the applet's name as argv[0], so that it picks
 // the sftp-server applet whatever name it was installed under.
-func (s *Server) sftpCommand() (string, []string, error) {
+func (s *Server) sftpCommand(args []string) (string, []string, error) {
 	if len(s.SftpServer) > 0 {
-		return s.SftpServer[0], s.SftpServer, nil
+		return s.SftpServer[0], append(append([]string(nil), s.SftpServer...), args...), nil
 	}
 	exe, err := os.Executable()
 	if err != nil {
 		return "", nil, err
 	}
-	return exe, []string{"sftp-server"}, nil
+	return exe, append([]string{"sftp-server"}, args...), nil
 }

@@ -264,21 +264,22 @@ func (s *session) command(req *ssh.Request) (path string, argv []string, origina
 	return a.Shell, shellArgv(a.Shell, asked), nil, nil
 }
 
-// internalSftpArgs recognizes "internal-sftp [flags]" (ForceCommand
-// internal-sftp -d /upload, a common jail) and returns the flags.
+// internalSftpArgs reports whether a ForceCommand or Subsystem command line
+// runs internal-sftp, and with which arguments (internal-sftp -d /srv -R):
+// those go to sftp-server as its own, never through a shell.
 func internalSftpArgs(command string) ([]string, bool) {
-	f := strings.Fields(command)
-	if len(f) == 0 || f[0] != "internal-sftp" {
+	words, err := splitCommand(command)
+	if err != nil || len(words) == 0 || words[0] != "internal-sftp" {
 		return nil, false
 	}
-	return f[1:], true
+	return words[1:], true
 }
 
-// builtinSftp is this binary's sftp-server applet with the flags given.
-func (s *session) builtinSftp(flags []string) (string, []string, error) {
+// builtinSftp is this binary's sftp-server applet with the arguments
+// given; a chrooted session runs it in-process (chroot.go).
+func (s *session) builtinSftp(args []string) (string, []string, error) {
 	s.internalSftp = len(s.c.srv.SftpServer) == 0
-	path, argv, err := s.c.srv.sftpCommand()
-	return path, append(argv, flags...), err
+	return s.c.srv.sftpCommand(args)
 }
 
 type errUnknownSubsystem string

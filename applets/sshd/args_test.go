@@ -1,0 +1,52 @@
+package sshd
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestParseFlagsAttached: every flag that takes a value reads it attached
+// (-p4242) and as the next word (-p 4242) alike, as OpenSSH's getopt does.
+func TestParseFlagsAttached(t *testing.T) {
+	for _, c := range []struct {
+		flag, val string
+		check     func(f flags) bool
+	}{
+		{"f", "/etc/x", func(f flags) bool { return f.configFile == "/etc/x" && f.configGiven }},
+		{"E", "/var/log/x", func(f flags) bool { return f.logFile == "/var/log/x" }},
+		{"p", "4242", func(f flags) bool { return reflect.DeepEqual(f.ports, []int{4242}) }},
+		{"h", "/k", func(f flags) bool { return reflect.DeepEqual(f.options, []string{"HostKey=/k"}) }},
+		{"c", "/k-cert.pub", func(f flags) bool { return reflect.DeepEqual(f.options, []string{"HostCertificate=/k-cert.pub"}) }},
+		{"g", "30", func(f flags) bool { return reflect.DeepEqual(f.options, []string{"LoginGraceTime=30"}) }},
+		{"o", "Port=2", func(f flags) bool { return reflect.DeepEqual(f.options, []string{"Port=2"}) }},
+		{"C", "user=u,addr=1.2.3.4", func(f flags) bool { return f.connSpec == "user=u,addr=1.2.3.4" }},
+		{"b", "1024", func(f flags) bool { return len(f.options) == 0 }},
+		{"k", "3600", func(f flags) bool { return len(f.options) == 0 }},
+		{"u", "0", func(f flags) bool { return len(f.options) == 0 }},
+	} {
+		for _, argv := range [][]string{{"-" + c.flag + c.val, "-t"}, {"-" + c.flag, c.val, "-t"}, {"-t" + c.flag, c.val}} {
+			f, _, err := parseFlags(argv)
+			if err != nil || !f.test || !c.check(f) {
+				t.Errorf("sshd %q: %+v %v", argv, f, err)
+			}
+		}
+	}
+}
+
+func TestParseFlagsCombined(t *testing.T) {
+	f, v, err := parseFlags([]string{"-ddDe4", "-C", "user=a", "-Caddr=::1", "-Tq"})
+	if err != nil || v || f.debug != 2 || !f.foreground || !f.stderr || !f.testDump || !f.quiet ||
+		f.connSpec != "user=a,addr=::1" || !reflect.DeepEqual(f.options, []string{"AddressFamily=inet"}) {
+		t.Fatalf("%+v %v %v", f, v, err)
+	}
+	for argv, want := range map[string][]string{
+		"option requires an argument -- p": {"-t", "-p"},
+		"unknown option -- x":              {"-tx"},
+		"Extra argument extra.":            {"-t", "extra"},
+		"Bad port number.":                 {"-p0"},
+	} {
+		if _, _, err := parseFlags(want); err == nil || err.Error() != argv {
+			t.Errorf("sshd %q: %v, want %q", want, err, argv)
+		}
+	}
+}

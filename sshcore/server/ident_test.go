@@ -1,0 +1,84 @@
+package server
+
+import (
+	"net"
+	"strings"
+	"testing"
+)
+
+// pipeConn is one end of net.Pipe with the client's bytes already sent.
+func identRead(t *testing.T, client string) (*identConn, string, error) {
+	a, b := net.Pipe()
+	go func() {
+		b.Write([]byte(client))
+		b.Close()
+	}()
+	go func() { // drain what identConn answers
+		buf := make([]byte, 512)
+		for {
+			if _, err := b.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	ic := &identConn{Conn: a}
+	var got []byte
+	buf := make([]byte, 7)
+	var err error
+	for {
+		var n int
+		n, err = ic.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	a.Close()
+	return ic, string(got), err
+}
+
+func TestIdentConn(t *testing.T) {
+	for in, want := range map[string]string{
+		"SSH-2.0-OpenSSH_9.2\r\nrest": "",
+		"SSH-1.99-Old\r\n":            "",
+		"SSH-1.5-Old\r\n":             "Protocol major versions differ: 2 vs. 1",
+		"garbage\r\n":                 `kex_exchange_identification: client sent invalid protocol identifier "garbage"`,
+		"bad\x1b[31m\n":               `kex_exchange_identification: client sent invalid protocol identifier "bad\033[31m"`,
+		strings.Repeat("x", 300):      `kex_exchange_identification: client sent invalid protocol identifier "` + strings.Repeat("x", 255) + `"`,
+	} {
+		ic, got, err := identRead(t, in)
+		if ic.logLine != want {
+			t.Errorf("%q: log %q, want %q", in, ic.logLine, want)
+		}
+		if want == "" && got != in {
+			t.Errorf("%q passed as %q (%v)", in, got, err)
+		}
+	}
+}
+
+// FuzzIdentConn: whatever a client sends first, the check neither panics
+// nor passes on a refused line.
+func FuzzIdentConn(f *testing.F) {
+	f.Add("SSH-2.0-x\r\n")
+	f.Add("SSH-1.5-x\n")
+	f.Add("\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		ic := &identConn{}
+		first, _, complete := strings.Cut(in, "\n")
+		if !complete || len(first) > maxIdentLine {
+			return
+		}
+		ok := ic.judge([]byte(strings.TrimSuffix(first, "\r")))
+		if ok != (ic.reply == "") {
+			t.Fatalf("%q: ok %v with reply %q", in, ok, ic.reply)
+		}
+		if ok && !strings.HasPrefix(first, "SSH-2.") && !strings.HasPrefix(first, "SSH-1.99-") && !strings.HasPrefix(first, "SSH-02.") {
+			if !strings.HasPrefix(first, "SSH-") {
+				t.Fatalf("%q accepted", first)
+			}
+		}
+		if strings.ContainsAny(ic.logLine, "\n\r") {
+			t.Fatalf("%q: log line %q", in, ic.logLine)
+		}
+	})
+}

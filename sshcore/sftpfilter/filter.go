@@ -1,0 +1,235 @@
+// Package sftpfilter enforces sftp-server's -P (denied) and -p (allowed)
+// request lists in front of github.com/pkg/sftp, which has no such hook: it
+// reads the client's packets, answers a refused request itself with
+// SSH_FX_PERMISSION_DENIED as OpenSSH's sftp-server does, and passes the
+// others on. Replies of the server and of the filter are written whole
+// packets at a time so they never interleave.
+package sftpfilter
+
+import (
+	"encoding/binary"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+)
+
+// maxPacket bounds a packet as OpenSSH's sftp-server does (SFTP_MAX_MSG_LENGTH).
+const maxPacket = 256 * 1024
+
+const (
+	fxpInit     = 1
+	fxpVersion  = 2
+	fxpStatus   = 101
+	fxpExtended = 200
+
+	fxPermissionDenied = 3
+)
+
+// requestNames are OpenSSH's names for the request types, as -P, -p and
+// -Q use them.
+var requestNames = map[byte]string{
+	3: "open", 4: "close", 5: "read", 6: "write", 7: "lstat", 8: "fstat",
+	9: "setstat", 10: "fsetstat", 11: "opendir", 12: "readdir", 13: "remove",
+	14: "mkdir", 15: "rmdir", 16: "realpath", 17: "stat", 18: "rename",
+	19: "readlink", 20: "symlink",
+}
+
+// Supported lists the requests sshbox's sftp-server serves, in OpenSSH's
+// order, for -Q requests.
+var Supported = []string{
+	"open", "close", "read", "write", "lstat", "fstat", "setstat", "fsetstat",
+	"opendir", "readdir", "remove", "mkdir", "rmdir", "realpath", "stat",
+	"rename", "readlink", "symlink", "posix-rename", "statvfs", "hardlink",
+}
+
+// Policy says which requests are served. The denied list applies first, as
+// in OpenSSH; a nil Allowed allows everything not denied.
+type Policy struct {
+	Denied, Allowed []string
+}
+
+// Permits reports whether the request called name is served.
+func (p Policy) Permits(name string) bool {
+	for _, d := range p.Denied {
+		if d == name {
+			return false
+		}
+	}
+	if p.Allowed == nil {
+		return true
+	}
+	for _, a := range p.Allowed {
+		if a == name {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseList reads a comma-separated request list.
+func ParseList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Filter is the stream pkg/sftp serves instead of the client's.
+type Filter struct {
+	in     io.Reader
+	out    io.Writer
+	policy Policy
+
+	rbuf []byte // what Read has still to return
+
+	mu   sync.Mutex // one whole packet at a time on out
+	wbuf []byte     // the server's packet in progress
+}
+
+// New filters the stream of client packets in and replies out.
+func New(in io.Reader, out io.Writer, p Policy) *Filter {
+	return &Filter{in: in, out: out, policy: p}
+}
+
+var errTooLong = errors.New("sftp packet too long")
+
+// Read returns the next packets the policy permits.
+func (f *Filter) Read(p []byte) (int, error) {
+	for len(f.rbuf) == 0 {
+		var hdr [4]byte
+		if _, err := io.ReadFull(f.in, hdr[:]); err != nil {
+			return 0, err
+		}
+		n := binary.BigEndian.Uint32(hdr[:])
+		if n == 0 || n > maxPacket {
+			return 0, errTooLong
+		}
+		pkt := make([]byte, 4+n)
+		copy(pkt, hdr[:])
+		if _, err := io.ReadFull(f.in, pkt[4:]); err != nil {
+			return 0, io.ErrUnexpectedEOF
+		}
+		name, id, ok := request(pkt[4:])
+		if ok && !f.policy.Permits(name) {
+			if err := f.deny(id); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		f.rbuf = pkt
+	}
+	n := copy(p, f.rbuf)
+	f.rbuf = f.rbuf[n:]
+	return n, nil
+}
+
+// request names the request in a packet body (type, id, ...). ok is false
+// for init and for packets too short to carry an id, which pass on to the
+// server to judge.
+func request(body []byte) (name string, id uint32, ok bool) {
+	if len(body) < 5 || body[0] == fxpInit {
+		return "", 0, false
+	}
+	id = binary.BigEndian.Uint32(body[1:5])
+	if body[0] != fxpExtended {
+		if n, known := requestNames[body[0]]; known {
+			return n, id, true
+		}
+		return "", id, false
+	}
+	rest := body[5:]
+	if len(rest) < 4 {
+		return "", id, false
+	}
+	l := binary.BigEndian.Uint32(rest)
+	if uint64(l) > uint64(len(rest)-4) {
+		return "", id, false
+	}
+	ext := string(rest[4 : 4+l])
+	return strings.TrimSuffix(ext, "@openssh.com"), id, true
+}
+
+// deny answers request id with SSH_FX_PERMISSION_DENIED.
+func (f *Filter) deny(id uint32) error {
+	msg := "Permission denied"
+	pkt := binary.BigEndian.AppendUint32(nil, uint32(1+4+4+4+len(msg)+4))
+	pkt = append(pkt, fxpStatus)
+	pkt = binary.BigEndian.AppendUint32(pkt, id)
+	pkt = binary.BigEndian.AppendUint32(pkt, fxPermissionDenied)
+	pkt = binary.BigEndian.AppendUint32(pkt, uint32(len(msg)))
+	pkt = append(pkt, msg...)
+	pkt = binary.BigEndian.AppendUint32(pkt, 0) // language tag
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, err := f.out.Write(pkt)
+	return err
+}
+
+// Write takes the server's replies, which may arrive in pieces, and
+// passes each on once it is whole.
+func (f *Filter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.wbuf = append(f.wbuf, p...)
+	for len(f.wbuf) >= 4 {
+		n := 4 + int(binary.BigEndian.Uint32(f.wbuf))
+		if len(f.wbuf) < n {
+			break
+		}
+		pkt := f.wbuf[:n]
+		if len(pkt) > 4 && pkt[4] == fxpVersion {
+			pkt = f.advertise(pkt)
+		}
+		if _, err := f.out.Write(pkt); err != nil {
+			return 0, err
+		}
+		f.wbuf = f.wbuf[n:]
+	}
+	if len(f.wbuf) == 0 {
+		f.wbuf = nil // let a large reply's buffer go
+	}
+	return len(p), nil
+}
+
+// advertise drops from the server's version packet the extensions the
+// policy refuses, as OpenSSH's sftp-server does not advertise them, so
+// that a client falls back to the plain requests (rename for posix-rename).
+func (f *Filter) advertise(pkt []byte) []byte {
+	if len(pkt) < 9 {
+		return pkt
+	}
+	out := append([]byte(nil), pkt[:9]...) // length, type, version
+	rest := pkt[9:]
+	for len(rest) > 0 {
+		name, r, ok := sshString(rest)
+		if !ok {
+			return pkt
+		}
+		_, r, ok = sshString(r)
+		if !ok {
+			return pkt
+		}
+		if f.policy.Permits(strings.TrimSuffix(string(name), "@openssh.com")) {
+			out = append(out, rest[:len(rest)-len(r)]...)
+		}
+		rest = r
+	}
+	binary.BigEndian.PutUint32(out, uint32(len(out)-4))
+	return out
+}
+
+// sshString splits an SSH string off b.
+func sshString(b []byte) (s, rest []byte, ok bool) {
+	if len(b) < 4 {
+		return nil, nil, false
+	}
+	n := binary.BigEndian.Uint32(b)
+	if uint64(n) > uint64(len(b)-4) {
+		return nil, nil, false
+	}
+	return b[4 : 4+n], b[4+n:], true
+}

@@ -1,0 +1,98 @@
+package sftpfilter
+
+import (
+	"bytes"
+	"encoding/binary"
+	"io"
+	"testing"
+)
+
+func packet(typ byte, id uint32, ext string) []byte {
+	body := []byte{typ}
+	body = binary.BigEndian.AppendUint32(body, id)
+	if ext != "" {
+		body = binary.BigEndian.AppendUint32(body, uint32(len(ext)))
+		body = append(body, ext...)
+	}
+	return append(binary.BigEndian.AppendUint32(nil, uint32(len(body))), body...)
+}
+
+// TestFilter: a denied request is answered with a permission-denied
+// status carrying its id and never reaches the server; the others pass
+// on unchanged.
+func TestFilter(t *testing.T) {
+	in := bytes.Join([][]byte{
+		{0, 0, 0, 5, fxpInit, 0, 0, 0, 3},
+		packet(13, 7, ""), // remove
+		packet(17, 8, ""), // stat
+		packet(fxpExtended, 9, "posix-rename@openssh.com"),
+		packet(fxpExtended, 10, "statvfs@openssh.com"),
+	}, nil)
+	var out bytes.Buffer
+	f := New(bytes.NewReader(in), &out, Policy{Denied: []string{"remove"}, Allowed: []string{"stat", "statvfs"}})
+	passed, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := bytes.Join([][]byte{{0, 0, 0, 5, fxpInit, 0, 0, 0, 3}, packet(17, 8, ""), packet(fxpExtended, 10, "statvfs@openssh.com")}, nil)
+	if !bytes.Equal(passed, want) {
+		t.Errorf("passed %x\nwant   %x", passed, want)
+	}
+	// Two denials, for ids 7 and 9, in order.
+	b := out.Bytes()
+	for _, id := range []uint32{7, 9} {
+		if len(b) < 13 || b[4] != fxpStatus || binary.BigEndian.Uint32(b[5:]) != id || binary.BigEndian.Uint32(b[9:]) != fxPermissionDenied {
+			t.Fatalf("status for %d: %x", id, b)
+		}
+		b = b[4+binary.BigEndian.Uint32(b):]
+	}
+	if len(b) != 0 {
+		t.Errorf("trailing output %x", b)
+	}
+}
+
+// TestFilterVersion: the server's reply, written in pieces, leaves whole;
+// its version packet advertises only the permitted extensions.
+func TestFilterVersion(t *testing.T) {
+	// An extension is its name and its data ("1") as SSH strings.
+	ext := func(name string) []byte {
+		b := binary.BigEndian.AppendUint32(nil, uint32(len(name)))
+		b = append(b, name...)
+		return append(b, 0, 0, 0, 1, '1')
+	}
+	body := append([]byte{fxpVersion, 0, 0, 0, 3}, ext("posix-rename@openssh.com")...)
+	body = append(body, ext("statvfs@openssh.com")...)
+	pkt := append(binary.BigEndian.AppendUint32(nil, uint32(len(body))), body...)
+	var out bytes.Buffer
+	f := New(bytes.NewReader(nil), &out, Policy{Denied: []string{"posix-rename"}})
+	f.Write(pkt[:3])
+	if out.Len() != 0 {
+		t.Fatal("a piece of a packet went out")
+	}
+	f.Write(pkt[3:])
+	wantBody := append([]byte{fxpVersion, 0, 0, 0, 3}, ext("statvfs@openssh.com")...)
+	want := append(binary.BigEndian.AppendUint32(nil, uint32(len(wantBody))), wantBody...)
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("got  %x\nwant %x", out.Bytes(), want)
+	}
+}
+
+// FuzzFilter: any client stream and any server output are read and
+// written without a panic, and what passes is a sequence of whole packets.
+func FuzzFilter(f *testing.F) {
+	f.Add(packet(13, 7, ""), packet(2, 3, "x"))
+	f.Add(packet(fxpExtended, 9, "posix-rename@openssh.com"), []byte{0, 0, 0, 1, 2})
+	f.Add([]byte{0, 0, 0, 0}, []byte{0xff, 0xff, 0xff, 0xff, 2})
+	f.Fuzz(func(t *testing.T, client, server []byte) {
+		var out bytes.Buffer
+		flt := New(bytes.NewReader(client), &out, Policy{Denied: []string{"remove", "posix-rename"}, Allowed: []string{"stat", "remove"}})
+		passed, _ := io.ReadAll(flt)
+		for len(passed) > 0 {
+			if len(passed) < 4 || int(binary.BigEndian.Uint32(passed)) > len(passed)-4 {
+				t.Fatalf("a piece of a packet passed: %x", passed)
+			}
+			passed = passed[4+binary.BigEndian.Uint32(passed):]
+		}
+		flt.Write(server)
+	})
+}
