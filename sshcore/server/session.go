@@ -306,6 +306,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 				envW.close()
 				return nil, err
 			}
+			growPipe(files[i])
 		}
 		cmd.Stdin, stdin = files[0], files[1]
 		cmd.Stdout, cmd.Stderr = files[3], files[5]
