@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/internal/bulkio"
 )
 
 // hangupGrace is how long the processes of a session whose client went
@@ -344,7 +346,7 @@ func (s *session) run(stdin io.WriteCloser) {
 	defer close(s.done)
 	defer s.c.recoverPanic()
 	go func() {
-		io.Copy(stdin, s.ch)
+		bulkio.Copy(stdin, s.ch)
 		if s.pty == nil {
 			stdin.Close() // EOF from the client is EOF on the child's stdin
 		}
@@ -355,7 +357,7 @@ func (s *session) run(stdin io.WriteCloser) {
 		drained.Add(1)
 		go func() {
 			defer drained.Done()
-			io.Copy(sinks[i], f)
+			bulkio.Copy(sinks[i], f)
 		}()
 	}
 	err := s.group.wait(s.cmd)
