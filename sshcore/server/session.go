@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/internal/bulkio"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -325,6 +326,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 				envW.close()
 				return nil, err
 			}
+			growPipe(files[i])
 		}
 		cmd.Stdin, stdin = files[0], files[1]
 		cmd.Stdout, cmd.Stderr = files[3], files[5]
@@ -365,7 +367,7 @@ func (s *session) run(stdin io.WriteCloser) {
 	defer close(s.done)
 	defer s.c.recoverPanic()
 	go func() {
-		io.Copy(stdin, s.ch)
+		bulkio.Copy(stdin, s.ch)
 		if s.pty == nil {
 			stdin.Close() // EOF from the client is EOF on the child's stdin
 		}
@@ -376,7 +378,7 @@ func (s *session) run(stdin io.WriteCloser) {
 		drained.Add(1)
 		go func() {
 			defer drained.Done()
-			io.Copy(sinks[i], f)
+			bulkio.Copy(sinks[i], f)
 		}()
 	}
 	err := s.group.wait(s.cmd)
