@@ -8,8 +8,6 @@ const usage = `usage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-
            [-P port] [-S program] [-X sftp_option] source ... target`
 
 const (
-	msgUnknownOption = "unknown option -- %c"
-	msgNeedsArgument = "option requires an argument -- %c"
-	msgBadLimit      = "Invalid limit: %s"
-	msgBadX          = "Invalid -X option"
+	msgBadLimit = "Invalid limit: %s"
+	msgBadX     = "Invalid -X option"
 )

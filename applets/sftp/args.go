@@ -3,6 +3,8 @@ package sftp
 import (
 	"fmt"
 	"strings"
+
+	"sshbox/internal/getopt"
 )
 
 // OpenSSH sftp's option letters; those followed by ':' take an argument.
@@ -19,39 +21,17 @@ type argError struct{ msg string }
 
 func (e *argError) Error() string { return e.msg }
 
-// parseArgs is getopt(3) as glibc does it: combined flags (-pr), values
-// attached or separate (-P2222, -P 2222), options anywhere before "--".
+// parseArgs reads the command line as glibc's getopt(3) does for
+// OpenSSH's sftp on Linux (internal/getopt, permuting): combined flags
+// (-rp), values attached or separate (-P2222, -P 2222), options anywhere
+// before "--", which ends them.
 func parseArgs(args []string) (opts []opt, operands []string, err error) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			return opts, append(operands, args[i+1:]...), nil
-		}
-		if len(a) < 2 || a[0] != '-' {
-			operands = append(operands, a)
-			continue
-		}
-		for j := 1; j < len(a); j++ {
-			ch := a[j]
-			k := strings.IndexByte(optString, ch)
-			if k < 0 || ch == ':' {
-				return nil, nil, &argError{fmt.Sprintf(msgUnknownOption, ch)}
-			}
-			if k+1 >= len(optString) || optString[k+1] != ':' {
-				opts = append(opts, opt{ch: ch})
-				continue
-			}
-			val := a[j+1:]
-			if val == "" {
-				i++
-				if i >= len(args) {
-					return nil, nil, &argError{fmt.Sprintf(msgNeedsArgument, ch)}
-				}
-				val = args[i]
-			}
-			opts = append(opts, opt{ch, val})
-			break
-		}
+	list, operands, err := getopt.Parser{Short: optString, Permute: true}.Parse(args)
+	if err != nil {
+		return nil, nil, &argError{err.Error()}
+	}
+	for _, o := range list {
+		opts = append(opts, opt{o.Name[0], o.Arg})
 	}
 	return opts, operands, nil
 }

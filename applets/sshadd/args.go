@@ -5,7 +5,7 @@ import (
 	"io"
 
 	"sshbox/configfmt"
-	"sshbox/internal/optscan"
+	"sshbox/internal/getopt"
 	"sshbox/sshcore/keys"
 )
 
@@ -26,41 +26,41 @@ type opts struct {
 // usage and returns false.
 func parseArgs(args []string, stderr io.Writer) (*opts, bool) {
 	o := &opts{hash: "sha256"}
-	list, rest, err := optscan.Parse(args, optstring)
+	list, rest, err := getopt.Parse(optstring, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s\n%s", err, msgUsage)
 		return nil, false
 	}
 	for _, op := range list {
 		switch op.Name {
-		case 'v':
+		case "v":
 			o.verbose++
-		case 'k':
+		case "k":
 			o.keyOnly = true
-		case 'l':
+		case "l":
 			o.list = true
-		case 'L':
+		case "L":
 			o.listFull = true
-		case 'c':
+		case "c":
 			o.confirm = true
-		case 'd':
+		case "d":
 			o.remove = true
-		case 'D':
+		case "D":
 			o.removeAll = true
-		case 'x':
+		case "x":
 			o.lock = true
-		case 'X':
+		case "X":
 			o.unlock = true
-		case 'q':
+		case "q":
 			o.quiet = true
-		case 'E':
-			if !keys.ValidHash(op.Value) {
-				fmt.Fprintf(stderr, msgBadHash, op.Value)
+		case "E":
+			if !keys.ValidHash(op.Arg) {
+				fmt.Fprintf(stderr, msgBadHash, op.Arg)
 				return nil, false
 			}
-			o.hash = op.Value
-		case 't':
-			n, err := configfmt.ParseTime(op.Value)
+			o.hash = op.Arg
+		case "t":
+			n, err := configfmt.ParseTime(op.Arg)
 			if err != nil || n == 0 {
 				fmt.Fprint(stderr, msgInvalidLife)
 				return nil, false

@@ -9,7 +9,7 @@ const (
        ssh-add -e pkcs11
        ssh-add -T pubkey ...
 `
-	msgUnsupported   = "ssh-add: -%c is not supported by sshbox\n"
+	msgUnsupported   = "ssh-add: -%s is not supported by sshbox\n"
 	msgInvalidLife   = "Invalid lifetime\n"
 	msgBadHash       = "Invalid hash algorithm \"%s\"\n"
 	msgNoAgent       = "Could not open a connection to your authentication agent.\n"

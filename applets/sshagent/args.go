@@ -5,7 +5,7 @@ import (
 	"io"
 
 	"sshbox/configfmt"
-	"sshbox/internal/optscan"
+	"sshbox/internal/getopt"
 	"sshbox/sshcore/keys"
 )
 
@@ -25,50 +25,50 @@ type opts struct {
 // usage, and the returned status is the one to exit with.
 func parseArgs(args []string, stderr io.Writer) (*opts, int, bool) {
 	o := &opts{hash: "sha256"}
-	list, rest, err := optscan.Parse(args, optstring)
+	list, rest, err := getopt.Parse(optstring, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s\n%s", err, msgUsage)
 		return nil, 1, false
 	}
 	for _, op := range list {
 		switch op.Name {
-		case 'c':
+		case "c":
 			if o.sh {
 				fmt.Fprint(stderr, msgUsage)
 				return nil, 1, false
 			}
 			o.csh = true
-		case 's':
+		case "s":
 			if o.csh {
 				fmt.Fprint(stderr, msgUsage)
 				return nil, 1, false
 			}
 			o.sh = true
-		case 'D':
+		case "D":
 			o.foreground = true
-		case 'd':
+		case "d":
 			o.debug = true
-		case 'k':
+		case "k":
 			o.kill = true
-		case 'a':
-			o.bind = op.Value
-		case 'E':
-			if !keys.ValidHash(op.Value) {
-				fmt.Fprintf(stderr, msgBadHash, op.Value)
+		case "a":
+			o.bind = op.Arg
+		case "E":
+			if !keys.ValidHash(op.Arg) {
+				fmt.Fprintf(stderr, msgBadHash, op.Arg)
 				return nil, 1, false
 			}
-			o.hash = op.Value
-		case 'O':
+			o.hash = op.Arg
+		case "O":
 			// OpenSSH's -O options relax PKCS#11/FIDO rules; sshbox loads
 			// no providers, so they change nothing, but others are errors.
-			if op.Value != "no-restrict-websafe" && op.Value != "allow-remote-pkcs11" {
+			if op.Arg != "no-restrict-websafe" && op.Arg != "allow-remote-pkcs11" {
 				fmt.Fprint(stderr, msgBadOption)
 				return nil, 1, false
 			}
-		case 'P':
+		case "P":
 			// Allowed PKCS#11 providers: none are ever loaded.
-		case 't':
-			n, err := configfmt.ParseTime(op.Value)
+		case "t":
+			n, err := configfmt.ParseTime(op.Arg)
 			if err != nil {
 				fmt.Fprint(stderr, msgInvalidLifetime)
 				fmt.Fprint(stderr, msgUsage)

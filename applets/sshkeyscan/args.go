@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"sshbox/configfmt"
-	"sshbox/internal/optscan"
+	"sshbox/internal/getopt"
 	kh "sshbox/sshcore/knownhosts"
 )
 
@@ -45,48 +45,48 @@ type opts struct {
 // when the first is nil.
 func parseArgs(args []string, stderr io.Writer) (*opts, int) {
 	o := &opts{network: "tcp", port: 22, timeout: 5, types: kh.DefaultScanTypes}
-	list, rest, err := optscan.Parse(args, optstring)
+	list, rest, err := getopt.Parse(optstring, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s\n%s", err, msgUsage)
 		return nil, 1
 	}
 	for _, op := range list {
 		switch op.Name {
-		case '4':
+		case "4":
 			o.network = "tcp4"
-		case '6':
+		case "6":
 			o.network = "tcp6"
-		case 'c':
+		case "c":
 			o.certs = true
-		case 'D':
+		case "D":
 			o.sshfp = true
-		case 'H':
+		case "H":
 			o.hash = true
-		case 'q':
+		case "q":
 			o.quiet = true
-		case 'v':
+		case "v":
 			o.verbose++
-		case 'f':
-			o.files = append(o.files, op.Value)
-		case 'p':
-			n, err := strconv.Atoi(op.Value)
+		case "f":
+			o.files = append(o.files, op.Arg)
+		case "p":
+			n, err := strconv.Atoi(op.Arg)
 			if err != nil || n < 1 || n > 65535 {
-				fmt.Fprintf(stderr, msgBadPort, op.Value)
+				fmt.Fprintf(stderr, msgBadPort, op.Arg)
 				return nil, 1
 			}
 			o.port = n
-		case 'T':
-			n, err := configfmt.ParseTime(op.Value)
+		case "T":
+			n, err := configfmt.ParseTime(op.Arg)
 			if err != nil || n == 0 {
-				fmt.Fprintf(stderr, msgBadTimeout, op.Value)
+				fmt.Fprintf(stderr, msgBadTimeout, op.Arg)
 				fmt.Fprint(stderr, msgUsage)
 				return nil, 1
 			}
 			o.timeout = n
-		case 't':
+		case "t":
 			o.types = nil
 			seen := map[string]bool{}
-			for _, name := range strings.Split(op.Value, ",") {
+			for _, name := range strings.Split(op.Arg, ",") {
 				t, ok := typeNames[name]
 				if !ok {
 					if unsupportedTypes[name] {
