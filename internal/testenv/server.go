@@ -52,7 +52,16 @@ func StartSshbox(t testing.TB, extra string, flags ...string) *Sshbox {
 	args := append([]string{"sshd", "-D", "-e", "-f", cfgPath}, flags...)
 	p := Start(t, Bin(t, ""), args...)
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	deadline := time.Now().Add(20 * time.Second)
+	WaitListening(t, p, 20*time.Second)
+	return &Sshbox{Port: port, Addr: addr, HostKey: hostKey, ConfigPath: cfgPath, Proc: p}
+}
+
+// WaitListening waits until sshbox's sshd running as p logs that it
+// listens; it fails the test if sshd exits first or takes longer than
+// timeout (a bound on a hang, not a measurement).
+func WaitListening(t testing.TB, p *Proc, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
 	for !strings.Contains(p.Stderr.String(), "Server listening on") {
 		select {
 		case <-p.Done():
@@ -64,7 +73,6 @@ func StartSshbox(t testing.TB, extra string, flags ...string) *Sshbox {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return &Sshbox{Port: port, Addr: addr, HostKey: hostKey, ConfigPath: cfgPath, Proc: p}
 }
 
 // WaitLog waits until the daemon's log contains want and returns the log.
