@@ -97,8 +97,8 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		return err
 	}
 	for _, c := range []struct{ text, line, kw string }{
-		{"Port 22\nAuthorizedKeysCommand /usr/bin/getkeys %u\n", "2", "AuthorizedKeysCommand"},
-		{"Match User nobody\n  AuthorizedPrincipalsCommand /bin/x\n", "2", "AuthorizedPrincipalsCommand"},
+		{"Port 22\nPerSourcePenalties authfail:5s\n", "2", "PerSourcePenalties"},
+		{"Match User nobody\n  ChannelTimeout session=1m\n", "2", "ChannelTimeout"},
 		{"UseDNS yes\n", "1", "UseDNS"},
 		{"RequiredRSASize 3072\n", "1", "RequiredRSASize"},
 		{"PubkeyAuthOptions verify-required\n", "1", "PubkeyAuthOptions"},

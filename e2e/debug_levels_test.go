@@ -66,6 +66,7 @@ func TestDebugLevels(t *testing.T) {
 		"debug1: none authentication for " + u.Name + " failed",
 		"debug1: userauth-request for user " + u.Name + " service ssh-connection method publickey [preauth]",
 		"debug2: input_userauth_request: try method publickey [preauth]",
+		"debug3: userauth_finish: failure partial=0 next methods=\"publickey,password,keyboard-interactive\" [preauth]",
 		"debug1: publickey authentication for " + u.Name + " failed",
 		"debug1: publickey authentication for " + u.Name + " accepted",
 		"debug1: server_input_channel_open: ctype session",

@@ -52,8 +52,8 @@ func TestSshdFailClosedPrincipalsOptions(t *testing.T) {
 			t.Errorf("%s: status %d, %q; want refused", refused, code, out)
 		}
 	}
-	d.WaitLog(t, "principals file line for admins: not from a permitted host", 5*time.Second)
-	d.WaitLog(t, "principals file line for retired: expired at 2000-01-01", 5*time.Second)
+	d.WaitLog(t, "principals line for admins: not from a permitted host", 5*time.Second)
+	d.WaitLog(t, "principals line for retired: expired at 2000-01-01", 5*time.Second)
 }
 
 // TestSshdFailClosedRepeatedPublickey: AuthenticationMethods

@@ -139,6 +139,38 @@ func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
 	default:
 		log.Debugf(msgAuthFailedDebug, method, user, err)
 	}
+	if err != nil {
+		partial, next := 0, c.methodsLeft(user, err)
+		var pse *ssh.PartialSuccessError
+		if errors.As(err, &pse) {
+			partial = 1
+		}
+		log.Debug3f(msgUserauthFinish, partial, strings.Join(next, ","))
+	}
+}
+
+// methodsLeft lists, in OpenSSH's order, the methods the client may try
+// after err: those of a partial success, else the user's remaining ones.
+func (c *conn) methodsLeft(user string, err error) []string {
+	var pse *ssh.PartialSuccessError
+	var next map[string]bool
+	if errors.As(err, &pse) {
+		next = map[string]bool{"publickey": pse.Next.PublicKeyCallback != nil,
+			"password": pse.Next.PasswordCallback != nil, "keyboard-interactive": pse.Next.KeyboardInteractiveCallback != nil}
+	} else {
+		a := c.admit(user)
+		c.mu.Lock()
+		done := c.methodsDone
+		c.mu.Unlock()
+		next, _ = nextMethods(a.opts, done)
+	}
+	var out []string
+	for _, m := range []string{"publickey", "password", "keyboard-interactive"} {
+		if next[m] {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // padFailure makes a failed attempt take as long as the slowest ordinary

@@ -225,8 +225,14 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	if f := cert.Signature.Format; !slices.Contains(a.opts.CASignatureAlgorithms, f) {
 		return refuse("signature algorithm " + f + " not in CASignatureAlgorithms")
 	}
-	if sa, ok := cert.CriticalOptions["source-address"]; ok && !matchHostIP(splitList(sa), c.remoteIP) {
-		return refuse("source-address " + sa + " does not allow " + c.remoteIP)
+	if sa, ok := cert.CriticalOptions["source-address"]; ok {
+		match, err := matchCIDRList(sa, c.remoteIP)
+		if err != nil {
+			return refuse("source-address " + sa + ": " + err.Error())
+		}
+		if !match {
+			return refuse("source-address " + sa + " does not allow " + c.remoteIP)
+		}
 	}
 	out := *ko
 	if cmd, ok := cert.CriticalOptions["force-command"]; ok {

@@ -34,3 +34,30 @@ func FuzzSourceAddress(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCertSourceAddress: a certificate's source-address list is valid
+// only as addresses and CIDR blocks, never a pattern; a valid list that
+// names the address admits it.
+func FuzzCertSourceAddress(f *testing.F) {
+	f.Add("10.0.0.0/8,192.0.2.1", "10.1.2.3")
+	f.Add("*", "10.1.2.3")
+	f.Add("!10.0.0.1", "10.0.0.1")
+	f.Add("10.0.0.1/8", "10.0.0.1")
+	f.Add("2001:db8::/32", "2001:db8::5")
+	f.Add("", "UNKNOWN")
+	f.Fuzz(func(t *testing.T, list, ip string) {
+		ok, err := matchCIDRList(list, ip)
+		if err == nil && strings.ContainsAny(list, "*?!") {
+			t.Fatalf("%q accepted as an address list", list)
+		}
+		if err != nil && ok {
+			t.Fatalf("%q: invalid yet matched", list)
+		}
+		if net.ParseIP(ip) == nil || err != nil {
+			return
+		}
+		if ok2, err2 := matchCIDRList(list+","+ip, ip); err2 != nil || !ok2 {
+			t.Fatalf("%q plus %q refused %q: %v", list, ip, ip, err2)
+		}
+	})
+}

@@ -5,6 +5,7 @@
 package server
 
 import (
+	"fmt"
 	"net"
 	"strings"
 
@@ -63,4 +64,39 @@ func matchHostIP(patterns []string, ip string) bool {
 		}
 	}
 	return matched
+}
+
+// matchCIDRList is OpenSSH's addr_match_cidr_list, which a certificate's
+// source-address critical option is matched with: addresses and CIDR
+// blocks only. A wildcard, a negation, a block with host bits set or
+// anything else that is not an address makes the whole list invalid, and
+// the certificate is then refused (host patterns would let "*" through).
+func matchCIDRList(list, ip string) (bool, error) {
+	addr := net.ParseIP(ip)
+	matched := false
+	for _, e := range strings.Split(list, ",") {
+		e = strings.TrimSpace(e)
+		var n *net.IPNet
+		if strings.Contains(e, "/") {
+			a, block, err := net.ParseCIDR(e)
+			if err != nil || !a.Equal(block.IP) {
+				return false, fmt.Errorf("invalid address block %q", e)
+			}
+			n = block
+		} else {
+			a := net.ParseIP(e)
+			if a == nil {
+				return false, fmt.Errorf("invalid address %q", e)
+			}
+			bits := 8 * net.IPv6len
+			if a4 := a.To4(); a4 != nil {
+				a, bits = a4, 8*net.IPv4len
+			}
+			n = &net.IPNet{IP: a, Mask: net.CIDRMask(bits, bits)}
+		}
+		if addr != nil && n.Contains(addr) {
+			matched = true
+		}
+	}
+	return matched, nil
 }

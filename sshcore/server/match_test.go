@@ -62,3 +62,30 @@ func TestMatchListAndHostIP(t *testing.T) {
 		}
 	}
 }
+
+// A certificate's source-address takes addresses and CIDR blocks only, as
+// OpenSSH's addr_match_cidr_list: a pattern makes the list invalid.
+func TestMatchCIDRList(t *testing.T) {
+	for _, c := range []struct {
+		list, ip string
+		want     bool
+		invalid  bool
+	}{
+		{"10.0.0.0/8", "10.1.2.3", true, false},
+		{"192.0.2.1,10.0.0.0/8", "192.0.2.1", true, false},
+		{"10.0.0.0/8", "192.0.2.1", false, false},
+		{"2001:db8::/32", "2001:db8::5", true, false},
+		{"2001:db8::1", "2001:db8::1", true, false},
+		{"*", "10.1.2.3", false, true},
+		{"10.0.0.*", "10.0.0.1", false, true},
+		{"!10.0.0.1", "192.0.2.1", false, true},
+		{"10.0.0.1/8", "10.0.0.1", false, true},
+		{"host.example", "10.0.0.1", false, true},
+		{"", "10.0.0.1", false, true},
+	} {
+		got, err := matchCIDRList(c.list, c.ip)
+		if got != c.want || (err != nil) != c.invalid {
+			t.Errorf("%q for %s: %v, %v; want %v, invalid %v", c.list, c.ip, got, err, c.want, c.invalid)
+		}
+	}
+}

@@ -49,6 +49,7 @@ const (
 	msgAuthResultDebug  = "%s authentication for %s %s"
 	msgUserauthRequest  = "userauth-request for user %s service ssh-connection method %s [preauth]"
 	msgUserauthTry      = "input_userauth_request: try method %s [preauth]"
+	msgUserauthFinish   = "userauth_finish: failure partial=%d next methods=\"%s\" [preauth]"
 	msgChannelOpen      = "server_input_channel_open: ctype %s"
 	msgChannelRequest   = "session_input_channel_req: req %s"
 	msgChannelReply     = "channel request %s: %s"
