@@ -152,12 +152,12 @@ func (c *ServerConfig) For(m MatchConn) (*ServerOptions, error) {
 }
 
 // clone copies the options deeply: callers may change what For returns.
+// The map of kept-for-printing keywords is shared until a Match block sets
+// one (setExtra): every connection gets its options through For, and an
+// idle connection should not hold a private copy of a hundred strings.
 func (o *ServerOptions) clone() *ServerOptions {
 	n := *o
-	n.extra = map[string]string{}
-	for k, v := range o.extra {
-		n.extra[k] = v
-	}
+	n.extraShared = true
 	n.Port = append([]int(nil), o.Port...)
 	for _, l := range []*[]string{&n.ListenAddress, &n.HostKeys, &n.HostCertificates, &n.AuthorizedKeysFile,
 		&n.AuthenticationMethods, &n.AllowUsers, &n.DenyUsers, &n.AllowGroups, &n.DenyGroups, &n.AcceptEnv,
@@ -173,6 +173,19 @@ func (o *ServerOptions) clone() *ServerOptions {
 		}
 	}
 	return &n
+}
+
+// setExtra records a kept-for-printing keyword, copying a shared map
+// first (see clone).
+func (o *ServerOptions) setExtra(name, v string) {
+	if o.extraShared || o.extra == nil {
+		m := make(map[string]string, len(o.extra)+1)
+		for k, v := range o.extra {
+			m[k] = v
+		}
+		o.extra, o.extraShared = m, false
+	}
+	o.extra[name] = v
 }
 
 type serverEval struct {
@@ -263,7 +276,7 @@ func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, 
 			return wrap(err)
 		}
 		if active && (!e.seen[name] || e.lastWins && !e.locked[name]) {
-			e.o.extra[name] = v
+			e.o.setExtra(name, v)
 			e.seen[name] = true
 		}
 		return nil

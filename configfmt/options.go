@@ -178,6 +178,7 @@ type ServerOptions struct {
 
 	subsysOrder []string          // Subsystem names in definition order, for sshd -T
 	extra       map[string]string // keywords not acted on, as sshd -T prints them
+	extraShared bool              // extra belongs to the options cloned from (clone)
 }
 
 // MatchConn describes the connection that sshd Match blocks are evaluated
