@@ -19,7 +19,7 @@ func TestSftpServerRequestLists(t *testing.T) {
 	ours := testenv.Bin(t, "sftp-server")
 	theirs := "/usr/lib/openssh/sftp-server"
 	if _, err := os.Stat(theirs); err != nil {
-		t.Skip("OpenSSH's sftp-server not installed")
+		t.Fatalf("OpenSSH's sftp-server is not installed (scripts/test installs openssh-sftp-server): %v", err)
 	}
 	sftp := testenv.NeedCmd(t, "sftp")
 	// One scenario: the batch continues past errors ("-" prefix) and

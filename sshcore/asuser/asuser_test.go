@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"sshbox/internal/testenv"
 )
 
 // The test binary doubles as the helper, as sshbox does.
@@ -23,11 +25,8 @@ func TestMain(m *testing.M) {
 // nobody is an identity that is not root, for the helper to become.
 var nobody = &Cred{UID: 65534, GID: 65534}
 
-func needRoot(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to act as another user")
-	}
-}
+// needRoot: acting as another user takes root, as scripts/test runs.
+func needRoot(t *testing.T) { testenv.NeedRoot(t) }
 
 // sharedDir is a directory every user can reach (t.TempDir's parent is
 // private to root), with the given mode.

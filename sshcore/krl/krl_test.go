@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/internal/testenv"
 )
 
 func newKey(t *testing.T) (ssh.PublicKey, ssh.Signer) {
@@ -97,10 +99,7 @@ func TestUpdateErrors(t *testing.T) {
 // TestReadsOpenSSH: KRLs OpenSSH's ssh-keygen writes (bitmaps included)
 // parse, and revoke what OpenSSH says they revoke.
 func TestReadsOpenSSH(t *testing.T) {
-	keygen, err := exec.LookPath("ssh-keygen")
-	if err != nil {
-		t.Skip("OpenSSH's ssh-keygen not installed")
-	}
+	keygen := testenv.NeedCmd(t, "ssh-keygen")
 	dir := t.TempDir()
 	caPath := filepath.Join(dir, "ca")
 	if out, err := exec.Command(keygen, "-q", "-N", "", "-t", "ed25519", "-f", caPath).CombinedOutput(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"sshbox/internal/testenv"
 	"sshbox/sshcore/keys"
 )
 
@@ -63,9 +64,7 @@ func hostKeyEnv(t *testing.T) (dir string, logged *[]string, logf func(string, .
 // root's sshd wants it (/etc/ssh) is logged with its path and reason, and
 // the state directory's key is used instead.
 func TestHostKeyGenerationFailureLogged(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("generation in /etc/ssh is for root only")
-	}
+	testenv.NeedRoot(t) // generation in /etc/ssh is root's
 	dir, logged, logf := hostKeyEnv(t)
 	// A directory not even root can create, as in a read-only /etc.
 	generatedHostKey = "/proc/sshbox-no-such-dir/ssh_host_ed25519_key"

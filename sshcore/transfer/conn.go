@@ -45,22 +45,32 @@ type SSHConn struct {
 	Subsystem string // "" = sftp
 }
 
-func (c *SSHConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
+// session opens a session whose stdin and stdout are pipes and whose
+// stderr is ours, for an sftp subsystem or an scp command.
+func (c *SSHConn) session() (*ssh.Session, io.WriteCloser, io.Reader, error) {
 	s, err := c.Client.NewSession()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	w, err := s.StdinPipe()
 	if err != nil {
 		s.Close()
-		return nil, err
+		return nil, nil, nil, err
 	}
 	r, err := s.StdoutPipe()
 	if err != nil {
 		s.Close()
-		return nil, err
+		return nil, nil, nil, err
 	}
 	s.Stderr = os.Stderr
+	return s, w, r, nil
+}
+
+func (c *SSHConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
+	s, w, r, err := c.session()
+	if err != nil {
+		return nil, err
+	}
 	name := c.Subsystem
 	if name == "" {
 		name = "sftp"
@@ -86,21 +96,10 @@ func (c *SSHConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
 }
 
 func (c *SSHConn) Exec(command string) (*Remote, error) {
-	s, err := c.Client.NewSession()
+	s, w, r, err := c.session()
 	if err != nil {
 		return nil, err
 	}
-	w, err := s.StdinPipe()
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	r, err := s.StdoutPipe()
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	s.Stderr = os.Stderr
 	if err := s.Start(command); err != nil {
 		s.Close()
 		return nil, err
