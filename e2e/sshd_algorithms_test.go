@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -21,10 +19,7 @@ func TestSshdPubkeyAcceptedAlgorithmsPatterns(t *testing.T) {
 	u.UnlockForKeys(t)
 	plain := u.AuthorizeKey(t, "")
 	dir := sshdKeysDir(t)
-	ca := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
-	caPub, _ := os.ReadFile(ca + ".pub")
-	cas := filepath.Join(dir, "user_ca.pub")
-	os.WriteFile(cas, caPub, 0o644)
+	ca, cas := trustedUserCA(t, dir, "ed25519")
 	cert := userCert(t, ca, u.Name)
 
 	for _, list := range []string{

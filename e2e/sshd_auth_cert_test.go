@@ -11,6 +11,23 @@ import (
 	"sshbox/internal/testenv"
 )
 
+// trustedUserCA makes a CA key of keyType with OpenSSH's ssh-keygen and
+// writes its public half to dir/user_ca.pub, for TrustedUserCAKeys; it
+// returns the CA's private key and that file.
+func trustedUserCA(t *testing.T, dir, keyType string) (ca, cas string) {
+	t.Helper()
+	ca = testenv.OpenSSHKey(t, t.TempDir(), keyType)
+	caPub, err := os.ReadFile(ca + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cas = filepath.Join(dir, "user_ca.pub")
+	if err := os.WriteFile(cas, caPub, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return ca, cas
+}
+
 // userCert makes a key pair and has OpenSSH's ssh-keygen sign it with ca for
 // principals, with extra ssh-keygen flags (-V, -O ...). ssh finds the
 // certificate next to the key (key-cert.pub).
@@ -30,10 +47,7 @@ func TestSshdAuthCertificates(t *testing.T) {
 	u := testenv.NewUser(t, "")
 	u.UnlockForKeys(t)
 	dir := sshdKeysDir(t)
-	ca := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
-	caPub, _ := os.ReadFile(ca + ".pub")
-	cas := filepath.Join(dir, "user_ca.pub")
-	os.WriteFile(cas, caPub, 0o644)
+	ca, cas := trustedUserCA(t, dir, "ed25519")
 	d := testenv.StartSshbox(t, "TrustedUserCAKeys "+cas)
 
 	key := userCert(t, ca, u.Name)
@@ -82,10 +96,7 @@ func TestSshdAuthCertPrincipalsAndRevocation(t *testing.T) {
 	u := testenv.NewUser(t, "")
 	u.UnlockForKeys(t)
 	dir := sshdKeysDir(t)
-	ca := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
-	caPub, _ := os.ReadFile(ca + ".pub")
-	cas := filepath.Join(dir, "user_ca.pub")
-	os.WriteFile(cas, caPub, 0o644)
+	ca, cas := trustedUserCA(t, dir, "ed25519")
 	os.WriteFile(filepath.Join(dir, "principals-"+u.Name), []byte("# who may be "+u.Name+"\nadmins\n"), 0o644)
 	revoked := filepath.Join(dir, "revoked")
 	os.WriteFile(revoked, nil, 0o644)
@@ -108,6 +119,7 @@ func TestSshdAuthCertPrincipalsAndRevocation(t *testing.T) {
 	}
 	d.WaitLog(t, "revoked by file "+revoked, 5*time.Second)
 	// Revoking the CA refuses every certificate it signed.
+	caPub, _ := os.ReadFile(cas)
 	os.WriteFile(revoked, caPub, 0o644)
 	if _, _, code := sshdLogin(t, d, userCert(t, ca, "admins"), u.Name, nil, nil, "true"); code != 255 {
 		t.Fatalf("revoked CA: status %d", code)

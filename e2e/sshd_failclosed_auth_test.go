@@ -23,10 +23,7 @@ func TestSshdFailClosedPrincipalsOptions(t *testing.T) {
 	u := testenv.NewUser(t, "")
 	u.UnlockForKeys(t)
 	dir := sshdKeysDir(t)
-	ca := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
-	caPub, _ := os.ReadFile(ca + ".pub")
-	cas := filepath.Join(dir, "user_ca.pub")
-	os.WriteFile(cas, caPub, 0o644)
+	ca, cas := trustedUserCA(t, dir, "ed25519")
 	os.WriteFile(filepath.Join(dir, "principals-"+u.Name), []byte(strings.Join([]string{
 		`command="echo first-line",from="10.0.0.0/8" admins`,
 		`command="echo second-line" ops`,
@@ -103,10 +100,7 @@ func TestSshdFailClosedCASignatureSHA1(t *testing.T) {
 	u := testenv.NewUser(t, "")
 	u.UnlockForKeys(t)
 	dir := sshdKeysDir(t)
-	ca := testenv.OpenSSHKey(t, t.TempDir(), "rsa")
-	caPub, _ := os.ReadFile(ca + ".pub")
-	cas := filepath.Join(dir, "user_ca.pub")
-	os.WriteFile(cas, caPub, 0o644)
+	ca, cas := trustedUserCA(t, dir, "rsa")
 	d := testenv.StartSshbox(t, "TrustedUserCAKeys "+cas)
 	if out, _, code := sshdLogin(t, d, userCert(t, ca, u.Name, "-t", "rsa-sha2-512"), u.Name, nil, nil, "echo in"); code != 0 || out != "in\n" {
 		t.Fatalf("rsa-sha2-512 CA signature: status %d, %q\n%s", code, out, d.Proc.Stderr.String())

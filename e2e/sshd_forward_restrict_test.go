@@ -3,9 +3,7 @@ package e2e
 import (
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -125,10 +123,7 @@ func TestSshdForwardCertificate(t *testing.T) {
 	t.Parallel()
 	echo := echoServer(t, "echo:")
 	dir := sshdKeysDir(t)
-	ca := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
-	caPub, _ := os.ReadFile(ca + ".pub")
-	cas := filepath.Join(dir, "user_ca.pub")
-	os.WriteFile(cas, caPub, 0o644)
+	ca, cas := trustedUserCA(t, dir, "ed25519")
 	d := testenv.StartSshbox(t, "TrustedUserCAKeys "+cas)
 	for _, c := range []struct {
 		opts []string

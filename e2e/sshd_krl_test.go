@@ -21,10 +21,7 @@ func TestKRLInterop(t *testing.T) {
 	revokedKey := u.AuthorizeKey(t, "")
 	goodKey := u.AuthorizeKey(t, "")
 	dir := sshdKeysDir(t)
-	ca := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
-	caPub, _ := os.ReadFile(ca + ".pub")
-	cas := filepath.Join(dir, "user_ca.pub")
-	os.WriteFile(cas, caPub, 0o644)
+	ca, cas := trustedUserCA(t, dir, "ed25519")
 	serial42 := userCert(t, ca, u.Name)                        // serial 42, ID sbx-test-id
 	other := userCert(t, ca, u.Name, "-z", "7", "-I", "other") // neither
 	byID := userCert(t, ca, u.Name, "-z", "99", "-I", "banned")

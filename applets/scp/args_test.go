@@ -4,11 +4,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"sshbox/internal/getopt"
 )
 
 func TestParseArgs(t *testing.T) {
 	opts, ops, err := parseArgs([]string{"-rp", "-P2222", "-l", "800", "a", "-q", "h:b", "--", "-c"})
-	want := []opt{{'r', ""}, {'p', ""}, {'P', "2222"}, {'l', "800"}, {'q', ""}}
+	want := []getopt.Option{{Name: "r", Arg: ""}, {Name: "p", Arg: ""}, {Name: "P", Arg: "2222"}, {Name: "l", Arg: "800"}, {Name: "q", Arg: ""}}
 	if err != nil || !reflect.DeepEqual(opts, want) || !reflect.DeepEqual(ops, []string{"a", "h:b", "-c"}) {
 		t.Errorf("%v %v %v", opts, ops, err)
 	}
@@ -20,10 +22,10 @@ func TestParseArgs(t *testing.T) {
 }
 
 func TestApplyBadValues(t *testing.T) {
-	for _, o := range []opt{{'l', "x"}, {'l', "0"}, {'P', "70000"}, {'X', "buffer=0"}, {'X', "what=1"}} {
+	for _, o := range []getopt.Option{{Name: "l", Arg: "x"}, {Name: "l", Arg: "0"}, {Name: "P", Arg: "70000"}, {Name: "X", Arg: "buffer=0"}, {Name: "X", Arg: "what=1"}} {
 		inv := &invocation{}
-		if msg := inv.apply([]opt{o}); msg == "" {
-			t.Errorf("-%c %s accepted", o.ch, o.val)
+		if msg := inv.apply([]getopt.Option{o}); msg == "" {
+			t.Errorf("-%c %s accepted", o.Name[0], o.Arg)
 		}
 	}
 }

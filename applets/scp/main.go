@@ -14,6 +14,7 @@ import (
 
 	"sshbox/applets/ssh"
 	"sshbox/applets/xferconn"
+	"sshbox/internal/getopt"
 	"sshbox/internal/help"
 	"sshbox/sshcore/transfer"
 )
@@ -83,10 +84,10 @@ func (inv *invocation) dial(l transfer.Location) (transfer.Conn, error) {
 }
 
 // apply records the options; it returns a message for a bad value.
-func (inv *invocation) apply(opts []opt) string {
+func (inv *invocation) apply(opts []getopt.Option) string {
 	f := &inv.flags
 	for _, o := range opts {
-		switch o.ch {
+		switch o.Name[0] {
 		case '3':
 			inv.through = true
 		case 'R':
@@ -122,33 +123,33 @@ func (inv *invocation) apply(opts []opt) string {
 		case 'T', '1', '2':
 			// -T: no name checks relaxed here; sshbox always checks.
 		case 'c':
-			f.Cipher = o.val
+			f.Cipher = o.Arg
 		case 'D':
-			inv.sftpServer = o.val
+			inv.sftpServer = o.Arg
 		case 'F':
-			f.ConfigFile, f.ConfigSet = o.val, true
+			f.ConfigFile, f.ConfigSet = o.Arg, true
 		case 'i':
-			f.Identities = append(f.Identities, o.val)
+			f.Identities = append(f.Identities, o.Arg)
 		case 'J':
-			f.Jump = o.val
+			f.Jump = o.Arg
 		case 'o':
-			f.Options = append(f.Options, o.val)
+			f.Options = append(f.Options, o.Arg)
 		case 'P':
-			n, err := ssh.ParsePort(o.val)
+			n, err := ssh.ParsePort(o.Arg)
 			if err != nil {
 				return err.Error()
 			}
 			f.Port = n
 		case 'S':
-			f.Program = o.val
+			f.Program = o.Arg
 		case 'l':
-			n, err := strconv.ParseInt(o.val, 10, 64)
+			n, err := strconv.ParseInt(o.Arg, 10, 64)
 			if err != nil || n <= 0 {
-				return fmt.Sprintf(msgBadLimit, o.val)
+				return fmt.Sprintf(msgBadLimit, o.Arg)
 			}
 			inv.set.Limit = transfer.NewLimiter(n)
 		case 'X':
-			if msg := inv.sftpOption(o.val); msg != "" {
+			if msg := inv.sftpOption(o.Arg); msg != "" {
 				return msg
 			}
 		}

@@ -29,7 +29,7 @@ func TestSplitLine(t *testing.T) {
 
 func TestParseArgs(t *testing.T) {
 	opts, ops, err := parseArgs([]string{"-pr", "-P2222", "-b", "f", "host", "-q"})
-	if err != nil || len(opts) != 5 || opts[2].val != "2222" || opts[3].val != "f" || !reflect.DeepEqual(ops, []string{"host"}) {
+	if err != nil || len(opts) != 5 || opts[2].Arg != "2222" || opts[3].Arg != "f" || !reflect.DeepEqual(ops, []string{"host"}) {
 		t.Errorf("%v %v %v", opts, ops, err)
 	}
 	if _, _, err := parseArgs([]string{"-z"}); err == nil || err.Error() != "unknown option -- z" {

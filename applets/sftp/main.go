@@ -34,7 +34,7 @@ func Main(args []string) int {
 	var batchFile, direct string
 	noisy := false
 	for _, o := range opts {
-		switch o.ch {
+		switch o.Name[0] {
 		case '4':
 			s.flags.IPv4, s.flags.IPv6 = true, false
 		case '6':
@@ -58,39 +58,39 @@ func Main(args []string) int {
 		case 'v':
 			s.flags.Verbose++
 		case 'c':
-			s.flags.Cipher = o.val
+			s.flags.Cipher = o.Arg
 		case 'D':
-			direct = o.val
+			direct = o.Arg
 		case 'i':
-			s.flags.Identities = append(s.flags.Identities, o.val)
+			s.flags.Identities = append(s.flags.Identities, o.Arg)
 		case 'l':
-			n, err := strconv.ParseInt(o.val, 10, 64)
+			n, err := strconv.ParseInt(o.Arg, 10, 64)
 			if err != nil || n <= 0 {
-				fmt.Fprintf(os.Stderr, "sftp: "+msgBadLimit+"\n", o.val)
+				fmt.Fprintf(os.Stderr, "sftp: "+msgBadLimit+"\n", o.Arg)
 				return 1
 			}
 			s.set.Limit = transfer.NewLimiter(n)
 		case 'o':
-			s.flags.Options = append(s.flags.Options, o.val)
+			s.flags.Options = append(s.flags.Options, o.Arg)
 		case 's':
-			s.flags.Subsystem = o.val
+			s.flags.Subsystem = o.Arg
 		case 'S':
-			s.flags.Program = o.val
+			s.flags.Program = o.Arg
 		case 'b':
-			batchFile = o.val
+			batchFile = o.Arg
 		case 'B':
-			n, err := strconv.Atoi(o.val)
+			n, err := strconv.Atoi(o.Arg)
 			if err != nil || n <= 0 || n > 256*1024 {
-				fmt.Fprintf(os.Stderr, "sftp: "+msgBadBuffer+"\n", o.val)
+				fmt.Fprintf(os.Stderr, "sftp: "+msgBadBuffer+"\n", o.Arg)
 				return 1
 			}
 			s.set.BufSize = n
 		case 'F':
-			s.flags.ConfigFile, s.flags.ConfigSet = o.val, true
+			s.flags.ConfigFile, s.flags.ConfigSet = o.Arg, true
 		case 'J':
-			s.flags.Jump = o.val
+			s.flags.Jump = o.Arg
 		case 'P':
-			n, err := ssh.ParsePort(o.val)
+			n, err := ssh.ParsePort(o.Arg)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "sftp: %v\n", err)
 				return 1
@@ -98,10 +98,10 @@ func Main(args []string) int {
 			s.flags.Port = n
 		case 'X':
 			// -X buffer=N / nrequests=N, as -B and -R.
-			k, v, _ := strings.Cut(o.val, "=")
+			k, v, _ := strings.Cut(o.Arg, "=")
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 || (k != "buffer" && k != "nrequests") {
-				fmt.Fprintf(os.Stderr, "sftp: "+msgBadX+"\n", o.val)
+				fmt.Fprintf(os.Stderr, "sftp: "+msgBadX+"\n", o.Arg)
 				return 1
 			}
 			if k == "buffer" {
@@ -110,9 +110,9 @@ func Main(args []string) int {
 				s.set.Requests = n
 			}
 		case 'R':
-			n, err := strconv.Atoi(o.val)
+			n, err := strconv.Atoi(o.Arg)
 			if err != nil || n <= 0 {
-				fmt.Fprintf(os.Stderr, "sftp: "+msgBadNumber+"\n", o.val)
+				fmt.Fprintf(os.Stderr, "sftp: "+msgBadNumber+"\n", o.Arg)
 				return 1
 			}
 			s.set.Requests = n

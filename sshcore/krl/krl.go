@@ -96,34 +96,37 @@ func (r *reader) fail(what string) {
 	}
 }
 
-func (r *reader) u8() byte {
-	if r.err != nil || len(r.b) < 1 {
+// take consumes the next n bytes; nil (and the reader failed) when fewer
+// are left.
+func (r *reader) take(n int) []byte {
+	if r.err != nil || len(r.b) < n {
 		r.fail("truncated")
-		return 0
+		return nil
 	}
-	v := r.b[0]
-	r.b, r.off = r.b[1:], r.off+1
+	v := r.b[:n]
+	r.b, r.off = r.b[n:], r.off+n
 	return v
+}
+
+func (r *reader) u8() byte {
+	if b := r.take(1); b != nil {
+		return b[0]
+	}
+	return 0
 }
 
 func (r *reader) u32() uint32 {
-	if r.err != nil || len(r.b) < 4 {
-		r.fail("truncated")
-		return 0
+	if b := r.take(4); b != nil {
+		return binary.BigEndian.Uint32(b)
 	}
-	v := binary.BigEndian.Uint32(r.b)
-	r.b, r.off = r.b[4:], r.off+4
-	return v
+	return 0
 }
 
 func (r *reader) u64() uint64 {
-	if r.err != nil || len(r.b) < 8 {
-		r.fail("truncated")
-		return 0
+	if b := r.take(8); b != nil {
+		return binary.BigEndian.Uint64(b)
 	}
-	v := binary.BigEndian.Uint64(r.b)
-	r.b, r.off = r.b[8:], r.off+8
-	return v
+	return 0
 }
 
 // str reads a string and returns it with the offset of its contents.
