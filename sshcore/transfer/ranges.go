@@ -8,12 +8,16 @@ import (
 )
 
 // chunkSize is one worker's unit: a ReadAt/WriteAt that pkg/sftp splits
-// into many requests in flight.
-const chunkSize = 1 << 20
+// into requests in flight (eight of 32 KiB).
+const chunkSize = 256 << 10
 
-// workersPerSession keeps one session's window busy while another chunk of
-// it is being written out.
-const workersPerSession = 2
+// workersPerSession keeps a session's 2 MiB channel window full: a worker
+// has nothing in flight between the last reply of its chunk and its next
+// request, so the window only stays full when the workers together ask for
+// at least a window's worth (8 x 256 KiB). With two workers of 1 MiB a
+// session moved about 25 MiB/s at 50 ms RTT, less than one window per
+// round trip.
+const workersPerSession = 8
 
 // chunk is one range of the file and what happened to it.
 type chunk struct {
@@ -31,7 +35,11 @@ type chunk struct {
 // complete.
 func copyRanges(readers []io.ReaderAt, dst io.WriterAt, start, end int64, set Settings, prog *Progress) (int64, error) {
 	workers := len(readers) * workersPerSession
-	tokens := make(chan struct{}, 2*workers)
+	// A token is a chunk being fetched or fetched and waiting for its turn
+	// to be written; half as many again as there are workers lets the
+	// others go on while one chunk is late, and bounds the memory at
+	// 1.5 x workers x chunkSize (24 MiB with eight sessions).
+	tokens := make(chan struct{}, workers+workers/2)
 	results := make(chan chunk, 2*workers)
 	var next atomic.Int64
 	var stop atomic.Bool
