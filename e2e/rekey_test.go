@@ -40,15 +40,21 @@ func TestSshdRekeyLimit(t *testing.T) {
 }
 
 // TestSSHRekeyLimit: sshbox's ssh with -o RekeyLimit=1M renews the keys
-// while 4 MB flow, which OpenSSH's sshd shows in its debug log.
+// while 4 MB flow, which OpenSSH's sshd shows in its debug log; and, as
+// OpenSSH's ssh -v, sshbox's shows "Server host key:" at every one of
+// those key exchanges (scripts/bench's soak counts re-keys that way).
 func TestSSHRekeyLimit(t *testing.T) {
 	t.Parallel()
 	e, d := openSSHEnv(t, "LogLevel DEBUG1")
-	stdout, stderr, status := e.run(nil, append(e.base(), "-o", "RekeyLimit=1M", "-o", "BatchMode=yes", e.dest(), "head -c 4000000 /dev/zero")...)
+	stdout, stderr, status := e.run(nil, append(e.base(), "-v", "-o", "RekeyLimit=1M", "-o", "BatchMode=yes", e.dest(), "head -c 4000000 /dev/zero")...)
 	if status != 0 || len(stdout) != 4000000 {
 		t.Fatalf("ssh: status %d, %d bytes, %s", status, len(stdout), stderr)
 	}
-	if n := strings.Count(d.Proc.Stderr.String(), "SSH2_MSG_KEXINIT received"); n < 2 {
+	n := strings.Count(d.Proc.Stderr.String(), "SSH2_MSG_KEXINIT received")
+	if n < 2 {
 		t.Errorf("RekeyLimit=1M: %d key exchanges in OpenSSH's sshd log\n%s", n, d.Proc.Stderr.String())
+	}
+	if c := strings.Count(stderr, "debug1: Server host key: "); c != n {
+		t.Errorf("ssh -v shows \"Server host key:\" %d times for the server's %d key exchanges\n%s", c, n, stderr)
 	}
 }

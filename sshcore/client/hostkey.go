@@ -61,8 +61,11 @@ func (h *hostKeyCheck) knownHostsFiles() []string {
 // callback is the ssh.HostKeyCallback. x/crypto calls it again at every
 // re-key; the key accepted at the start is accepted again without a
 // question, even when it was not stored (UserKnownHostsFile /dev/null).
+// As OpenSSH, -v shows "Server host key:" at every key exchange, so the
+// re-keys of a connection can be counted from its log.
 func (h *hostKeyCheck) callback(hostname string, remote net.Addr, key ssh.PublicKey) error {
 	if h.accepted != nil && bytes.Equal(h.accepted, key.Marshal()) {
+		h.c.Log.Debug1("Server host key: %s %s", key.Type(), ssh.FingerprintSHA256(key))
 		return nil
 	}
 	err := h.check(hostname, remote, key)
