@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"io"
 	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
-	"sshbox/internal/testenv"
 )
 
 // TestGlobalRequestsAroundARemoteForwarding: a keepalive is refused both
@@ -21,22 +19,7 @@ import (
 // forwarding handler), and the remote forwarding opened in between carries
 // a connection and can be cancelled.
 func TestGlobalRequestsAroundARemoteForwarding(t *testing.T) {
-	u := testenv.NewUser(t, "")
-	key := u.AuthorizeKey(t, "")
-	addr, hk, log := startServer(t, func(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
-		return testOptions(), nil
-	})
-	data, _ := os.ReadFile(key)
-	signer, err := ssh.ParsePrivateKey(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{User: u.Name, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
-		HostKeyCallback: ssh.FixedHostKey(hk), Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, log.String())
-	}
-	defer c.Close()
+	c, log := dialUser(t, nil)
 	keepalive := func(when string) {
 		ok, _, err := c.SendRequest("keepalive@openssh.com", true, nil)
 		if err != nil || ok {
