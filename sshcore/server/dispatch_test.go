@@ -85,3 +85,42 @@ func TestPanicDuringLoginEndsOnlyThatConnection(t *testing.T) {
 		t.Fatalf("log:\n%s", log.String())
 	}
 }
+
+// TestIdleConnectionHoldsOneGoroutine: once logged in, an idle connection
+// (no channels, no forwardings) holds one goroutine of sshd's own beside
+// x/crypto's; each more would add a stack to every idle connection (see
+// docs/performance.md, "Where the memory goes").
+func TestIdleConnectionHoldsOneGoroutine(t *testing.T) {
+	c, log := dialUser(t, nil)
+	keepalive := func() {
+		if _, _, err := c.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keepalive() // answered, so the login is over on the server's side
+	// The login's goroutine returns right after x/crypto lets the client
+	// in; wait for it to be gone rather than guess how long that takes.
+	var ours []string
+	for range 500 {
+		ours = connGoroutines()
+		if len(ours) <= 1 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(ours) != 1 {
+		t.Fatalf("%d goroutines of the connection, want 1:\n%s\n%s", len(ours), strings.Join(ours, "\n\n"), log.String())
+	}
+}
+
+// connGoroutines are the stacks of the goroutines that run sshd's
+// per-connection code (or were started by it).
+func connGoroutines() []string {
+	var out []string
+	for _, g := range strings.Split(goroutines(), "\n\n") {
+		if strings.Contains(g, "sshbox/sshcore/server.(*conn).") {
+			out = append(out, g)
+		}
+	}
+	return out
+}
