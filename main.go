@@ -5,7 +5,6 @@
 package main
 
 import (
-	"embed"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,18 +22,10 @@ import (
 	"sshbox/applets/sshd"
 	"sshbox/applets/sshkeygen"
 	"sshbox/applets/sshkeyscan"
-	"sshbox/internal/atomicfile"
-	"sshbox/internal/manpage"
+	"sshbox/internal/manpage/roff"
 	"sshbox/sshcore"
 	"sshbox/sshcore/asuser"
 )
-
-// docs are the pages the man pages are made from at --install --man, so
-// that the binary carries its own documentation (embedded images have no
-// build tools to render pages with).
-//
-//go:embed docs/*.md
-var docs embed.FS
 
 // applets is the one table of commands: adding an applet is one line here
 // plus its package. Each entry point gets argv with the applet name first and
@@ -147,7 +138,7 @@ func install(args []string) int {
 		return 1
 	}
 	if mandir != "" {
-		if err := installMan(mandir); err != nil {
+		if err := roff.Install(mandir); err != nil {
 			fmt.Fprintf(os.Stderr, "sshbox: --install --man: %v\n", err)
 			return 1
 		}
@@ -182,23 +173,4 @@ func install(args []string) int {
 		}
 	}
 	return 0
-}
-
-// installMan renders every page of manpage.Pages from the embedded docs
-// into mandir/manN/.
-func installMan(mandir string) error {
-	for _, p := range manpage.Pages {
-		src, err := docs.ReadFile("docs/" + p.Source)
-		if err != nil {
-			return fmt.Errorf("%s: no docs page %s", p.FileName(), p.Source)
-		}
-		dir := filepath.Join(mandir, fmt.Sprintf("man%d", p.Section))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFile(filepath.Join(dir, p.FileName()), manpage.Render(p, src), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }

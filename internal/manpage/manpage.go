@@ -1,14 +1,20 @@
 // Package manpage turns the docs/ pages into man pages, so that `man ssh`
 // and the web-readable docs say the same thing from one source. The
-// markdown is rendered to roff by go-md2man, which urfave/cli links into
-// the binary already; the pages are made at install time by
-// `sshbox --install --man MANDIR` from the docs embedded in the binary,
-// because an embedded image has no build tools to make them with.
+// markdown is rendered to roff by go-md2man at build time (`go generate`,
+// which runs mkman) into the roff directory; the binary embeds only that
+// output (package roff) and writes it at `sshbox --install --man MANDIR`,
+// because an embedded image has no build tools to make pages with. Only
+// the generator and the tests import this package, so the markdown
+// renderer stays out of the binary.
 package manpage
+
+//go:generate go run ./mkman
 
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/cpuguy83/go-md2man/v2/md2man"
@@ -56,6 +62,42 @@ var Pages = []Page{
 
 // FileName is the page's file name, "ssh.1".
 func (p Page) FileName() string { return fmt.Sprintf("%s.%d", p.Name, p.Section) }
+
+// Path is where the page goes under a man directory, "man1/ssh.1".
+func (p Page) Path() string { return fmt.Sprintf("man%d/%s", p.Section, p.FileName()) }
+
+// Generate renders every page from the markdown in docsDir into
+// outDir/manN/, the tree package roff embeds, and removes pages that are no
+// longer in Pages.
+func Generate(docsDir, outDir string) error {
+	want := map[string]bool{}
+	for _, p := range Pages {
+		src, err := os.ReadFile(filepath.Join(docsDir, p.Source))
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.FileName(), err)
+		}
+		path := filepath.Join(outDir, filepath.FromSlash(p.Path()))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, Render(p, src), 0o644); err != nil {
+			return err
+		}
+		want[path] = true
+	}
+	old, err := filepath.Glob(filepath.Join(outDir, "man*", "*"))
+	if err != nil {
+		return err
+	}
+	for _, path := range old {
+		if !want[path] {
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 // Render makes the roff text of p from its markdown source: a NAME line,
 // the source's introduction as DESCRIPTION, its "##" sections as .SH and

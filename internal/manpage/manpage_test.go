@@ -1,6 +1,7 @@
 package manpage
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,4 +50,33 @@ func FuzzRender(f *testing.F) {
 		Render(Page{Name: "f", Section: 1, Summary: "s"}, src)
 		Render(Page{Name: "f", Section: 5, Summary: "s", Only: []string{"a", "b"}}, src)
 	})
+}
+
+// TestRoffIsCurrent: the pages the binary embeds (roff/, written by
+// `go generate ./internal/manpage`) are what the docs render to now, and
+// there are no others.
+func TestRoffIsCurrent(t *testing.T) {
+	fresh := t.TempDir()
+	if err := Generate(filepath.Join("..", "..", "docs"), fresh); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, p := range Pages {
+		seen[p.Path()] = true
+		want, err := os.ReadFile(filepath.Join(fresh, filepath.FromSlash(p.Path())))
+		if err != nil {
+			t.Fatal(err)
+		}
+		have, err := os.ReadFile(filepath.Join("roff", filepath.FromSlash(p.Path())))
+		if err != nil || !bytes.Equal(have, want) {
+			t.Errorf("roff/%s is not what docs/%s renders to: run go generate ./internal/manpage", p.Path(), p.Source)
+		}
+	}
+	committed, _ := filepath.Glob(filepath.Join("roff", "man*", "*"))
+	for _, path := range committed {
+		rel, _ := filepath.Rel("roff", path)
+		if !seen[filepath.ToSlash(rel)] {
+			t.Errorf("%s is no page of Pages: run go generate ./internal/manpage", path)
+		}
+	}
 }

@@ -146,7 +146,7 @@ func (c *conn) serve() {
 	if opts.LoginGraceTime > 0 {
 		c.nc.SetDeadline(time.Now().Add(opts.LoginGraceTime))
 	}
-	sconn, chans, reqs, err := ssh.NewServerConn(c.ident, cfg)
+	sconn, chans, reqs, err := c.handshake(cfg)
 	c.authDone()
 	if err != nil {
 		c.failed = err
@@ -170,19 +170,8 @@ func (c *conn) serve() {
 		sconn.Close()
 		panic("authenticated connection without a user")
 	}
-	// The global request handler counts as a session: what it starts
-	// (remote forwardings) is then always waited for.
-	c.sessions.Add(1)
-	go func() {
-		defer c.sessions.Done()
-		c.handleGlobalRequests(reqs)
-	}()
 	go c.clientAlive()
-	for nch := range chans {
-		if nch, ok := c.admitChannel(nch); ok {
-			c.handleChannel(nch)
-		}
-	}
+	c.dispatch(chans, reqs)
 	close(c.gone)
 	// The client has gone: every session now sees its channel closed,
 	// hangs up its processes and reaps them.
@@ -190,6 +179,37 @@ func (c *conn) serve() {
 	c.flushRefusals()
 	log.Infof(msgDisconnected, u.acct.Name, c.remoteIP, c.remotePort)
 }
+
+// handshake runs x/crypto's key exchange and user authentication on a
+// goroutine of its own that ends with them. Authentication is the deepest
+// code a connection runs (signature checks, authorized_keys, the account
+// lookup), and a goroutine's stack keeps the size it grew to until
+// collections shrink it, halving at most once per cycle, which an idle
+// daemon seldom runs. Run on the goroutine that then waits on the
+// connection for its lifetime, that grown stack would be charged to every
+// idle connection; this way it returns to the runtime's pool when the
+// login is over, for the next handshake to reuse.
+func (c *conn) handshake(cfg *ssh.ServerConfig) (*ssh.ServerConn, <-chan ssh.NewChannel, <-chan *ssh.Request, error) {
+	type result struct {
+		sconn *ssh.ServerConn
+		chans <-chan ssh.NewChannel
+		reqs  <-chan *ssh.Request
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		// A panic in a callback ends this connection only: recoverPanic
+		// logs it and closes the connection, and serve sees a failed login.
+		r := result{err: errLoginPanic}
+		defer func() { done <- r }()
+		defer c.recoverPanic()
+		r.sconn, r.chans, r.reqs, r.err = ssh.NewServerConn(c.ident, cfg)
+	}()
+	r := <-done
+	return r.sconn, r.chans, r.reqs, r.err
+}
+
+var errLoginPanic = errors.New("panic during login")
 
 // logPreauthEnd logs why a connection ended before authentication, in
 // OpenSSH's words.

@@ -118,10 +118,12 @@ type forwardedTCPIPMsg struct {
 	OriginPort uint32
 }
 
-// handleGlobalRequests answers connection-level requests: remote
-// forwardings (ssh -R) are opened and cancelled here; anything else (an
-// OpenSSH keepalive, hostkey rotation) gets a refusal, which is an answer.
-func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
+// handleGlobalRequests answers connection-level requests, first and then
+// the rest of reqs (dispatch starts it at the first request that opens a
+// listener): remote forwardings (ssh -R) are opened and cancelled here;
+// anything else (an OpenSSH keepalive, hostkey rotation) gets a refusal,
+// which is an answer.
+func (c *conn) handleGlobalRequests(first *ssh.Request, reqs <-chan *ssh.Request) {
 	defer c.recoverPanic()
 	forwards := map[string]net.Listener{}
 	defer func() {
@@ -129,7 +131,8 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 			l.Close()
 		}
 	}()
-	for req := range reqs {
+	// A closed reqs yields nil: the connection has ended.
+	for req := first; req != nil; req = <-reqs {
 		c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
 		switch req.Type {
 		case "tcpip-forward":

@@ -1,0 +1,59 @@
+package server
+
+import "golang.org/x/crypto/ssh"
+
+// dispatch serves an authenticated connection's channel opens and global
+// requests until the client leaves, on the connection's own goroutine.
+// x/crypto already keeps three goroutines per connection, and an idle
+// connection is mostly their stacks and buffers; a second goroutine of
+// ours waiting on the global requests would add a stack to every idle
+// connection for requests most clients never send. Requests that only get
+// a refusal (OpenSSH's keepalives) are answered here; the first one that
+// opens a listener (ssh -R) starts handleGlobalRequests, which keeps the
+// listeners and takes every later request, in order.
+func (c *conn) dispatch(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
+	for chans != nil {
+		select {
+		case nch, ok := <-chans:
+			if !ok {
+				chans = nil
+				continue
+			}
+			if nch, ok := c.admitChannel(nch); ok {
+				c.handleChannel(nch)
+			}
+		case req, ok := <-reqs:
+			if !ok {
+				reqs = nil // x/crypto closes chans as well
+				continue
+			}
+			if !opensListener(req.Type) {
+				c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
+				if req.WantReply {
+					req.Reply(false, nil)
+				}
+				continue
+			}
+			// The global request handler counts as a session: what it
+			// starts (remote forwardings) is then always waited for.
+			c.sessions.Add(1)
+			go func(first *ssh.Request, rest <-chan *ssh.Request) {
+				defer c.sessions.Done()
+				c.handleGlobalRequests(first, rest)
+			}(req, reqs)
+			reqs = nil
+		}
+	}
+}
+
+// opensListener says whether a global request needs handleGlobalRequests:
+// the requests that open or cancel a remote forwarding. (A cancel with no
+// forwarding open is refused there too, in the same order as the rest.)
+func opensListener(reqType string) bool {
+	switch reqType {
+	case "tcpip-forward", "cancel-tcpip-forward",
+		"streamlocal-forward@openssh.com", "cancel-streamlocal-forward@openssh.com":
+		return true
+	}
+	return false
+}
