@@ -1,0 +1,273 @@
+package e2e
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+// TestSshdUnitRestartKeepsSessions is `systemctl restart sshd` run over
+// SSH (issue 15): sshd started as sshd.service starts it reports READY=1
+// from its main process, that process exits promptly with status 0 on
+// SIGTERM (sent to the pid the PidFile names, as `kill -TERM $(cat
+// /run/sshd.pid)` does) while a session runs, a new sshd binds the same
+// port and takes a login, and the old session still finishes its command
+// with status 0; its server, left in the cgroup, exits after it.
+func TestSshdUnitRestartKeepsSessions(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	pidFile := filepath.Join(t.TempDir(), "sshd.pid")
+	cfg, _, port := testenv.SshboxConfig(t, "PidFile "+pidFile)
+	ns := newNotifySocket(t)
+	old := startUnit(t, cfg, ns.path)
+	msg, sender := ns.next(t, "READY=1", old.log)
+	if sender != old.pid() || !strings.Contains(msg+"\n", fmt.Sprintf("MAINPID=%d\n", old.pid())) {
+		t.Fatalf("READY=1 from pid %d (%q); want it from and naming the main pid %d", sender, msg, old.pid())
+	}
+	if data, _ := os.ReadFile(pidFile); strings.TrimSpace(string(data)) != fmt.Sprint(old.pid()) {
+		t.Fatalf("pid file holds %q, want the main pid %d", data, old.pid())
+	}
+	server := serverOf(t, old)
+
+	// The session waits for a file the test makes only after the new
+	// daemon has served a login, so no timing is assumed.
+	flag := filepath.Join(u.Home, "go-on")
+	session := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, port, u.Name),
+		fmt.Sprintf("echo started; while [ ! -e %s ]; do sleep 0.1; done; echo finished; exit 0", flag))...)
+	stdout, err := session.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sessionErr testenv.SyncBuffer
+	session.Stderr = &sessionErr
+	if err := session.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { session.Process.Kill(); session.Wait() })
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() || lines.Text() != "started" {
+		t.Fatalf("session did not start: %q %s\n%s", lines.Text(), sessionErr.String(), readLog(old.log))
+	}
+
+	data, _ := os.ReadFile(pidFile)
+	var mainPid int
+	fmt.Sscan(string(data), &mainPid)
+	syscall.Kill(mainPid, syscall.SIGTERM)
+	if _, sender := ns.next(t, "STOPPING=1", old.log); sender != old.pid() {
+		t.Errorf("STOPPING=1 from pid %d, want the main pid %d", sender, old.pid())
+	}
+	if err := old.exit(t); err != nil {
+		t.Fatalf("main process after SIGTERM: %v, want status 0\n%s", err, readLog(old.log))
+	}
+	if _, err := os.Stat(pidFile); !os.IsNotExist(err) {
+		t.Errorf("pid file left behind: %v", err)
+	}
+	log := readLog(old.log)
+	if !strings.Contains(log, "Received signal 15; terminating.") || !strings.Contains(log, fmt.Sprintf("process %d serves its 1 open connection", server)) {
+		t.Errorf("log lacks the SIGTERM line or the draining server's pid %d:\n%s", server, log)
+	}
+	if !running(server) {
+		t.Fatalf("the server went with the main process:\n%s", log)
+	}
+
+	// The new daemon binds the same port while the old server still runs.
+	ns2 := newNotifySocket(t)
+	fresh := startUnit(t, cfg, ns2.path)
+	ns2.next(t, "READY=1", fresh.log)
+	d := &testenv.Sshbox{Port: port, Addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	if out, errOut, code := sshdLogin(t, d, key, u.Name, nil, nil, "echo", "new"); code != 0 || out != "new\n" {
+		t.Fatalf("login through the new daemon: status %d, %q %q\nnew log:\n%s", code, out, errOut, readLog(fresh.log))
+	}
+	if !strings.Contains(readLog(fresh.log), "Accepted publickey") || strings.Count(readLog(old.log), "Accepted publickey") != 1 {
+		t.Errorf("the new login went to the wrong daemon\nold:\n%s\nnew:\n%s", readLog(old.log), readLog(fresh.log))
+	}
+
+	if err := os.WriteFile(flag, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !lines.Scan() || lines.Text() != "finished" {
+		t.Errorf("old session printed %q, want finished; %s", lines.Text(), sessionErr.String())
+	}
+	if err := session.Wait(); err != nil {
+		t.Errorf("old session ended with %v, want status 0: %s", err, sessionErr.String())
+	}
+	sshdWaitFor(t, 30*time.Second, func() bool { return !running(server) })
+
+	syscall.Kill(fresh.pid(), syscall.SIGTERM)
+	if err := fresh.exit(t); err != nil {
+		t.Errorf("new daemon after SIGTERM: %v", err)
+	}
+}
+
+// TestSshdUnitDrainingServerSecondSignal: a SIGTERM to the server the
+// main process left behind (its pid is in the log) ends the sessions it
+// still serves, as a second SIGTERM to a plain sshd does.
+func TestSshdUnitDrainingServerSecondSignal(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	cfg, _, port := testenv.SshboxConfig(t, "")
+	ns := newNotifySocket(t)
+	s := startUnit(t, cfg, ns.path)
+	ns.next(t, "READY=1", s.log)
+	server := serverOf(t, s)
+	session := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, port, u.Name), "echo started; exec sleep 600")...)
+	stdout, _ := session.StdoutPipe()
+	if err := session.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { session.Process.Kill(); session.Wait() })
+	if !bufio.NewScanner(stdout).Scan() {
+		t.Fatalf("session did not start:\n%s", readLog(s.log))
+	}
+	syscall.Kill(s.pid(), syscall.SIGTERM)
+	if err := s.exit(t); err != nil {
+		t.Fatalf("main process: %v", err)
+	}
+	s.waitLog(t, fmt.Sprintf("process %d serves", server))
+	syscall.Kill(server, syscall.SIGTERM)
+	if err := session.Wait(); testenv.ExitCode(err) != 255 {
+		t.Errorf("session ended with %v, want the connection closed (255)", err)
+	}
+	sshdWaitFor(t, 30*time.Second, func() bool { return !running(server) })
+}
+
+// TestSshdUnitServerFailure: when the server dies, the main process exits
+// non-zero (so Restart=on-failure restarts the service): 128+N and a line
+// naming the server when a signal killed it, the server's own status (255)
+// when it could not start, its reason in the log.
+func TestSshdUnitServerFailure(t *testing.T) {
+	t.Parallel()
+	t.Run("killed", func(t *testing.T) {
+		cfg, _, _ := testenv.SshboxConfig(t, "")
+		ns := newNotifySocket(t)
+		s := startUnit(t, cfg, ns.path)
+		ns.next(t, "READY=1", s.log)
+		server := serverOf(t, s)
+		syscall.Kill(server, syscall.SIGKILL)
+		if err := s.exit(t); testenv.ExitCode(err) != 128+9 {
+			t.Errorf("main process after its server was killed: %v, want status 137\n%s", err, readLog(s.log))
+		}
+		if log := readLog(s.log); !strings.Contains(log, fmt.Sprintf("server process %d killed by signal 9", server)) {
+			t.Errorf("log does not say what happened:\n%s", log)
+		}
+	})
+	t.Run("cannot bind", func(t *testing.T) {
+		cfg, _, port := testenv.SshboxConfig(t, "")
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		s := startUnit(t, cfg, "")
+		if err := s.exit(t); testenv.ExitCode(err) != 255 {
+			t.Errorf("main process with the port taken: %v, want status 255\n%s", err, readLog(s.log))
+		}
+		if log := readLog(s.log); !strings.Contains(log, fmt.Sprintf("Bind to port %d on 127.0.0.1 failed", port)) {
+			t.Errorf("log lacks the bind failure:\n%s", log)
+		}
+	})
+}
+
+// TestSshdUnitForwardsSignals: SIGHUP to the main process (ExecReload's
+// kill -HUP $MAINPID) makes the server re-read its configuration, with
+// RELOADING=1 and READY=1 reaching systemd from the main process; SIGUSR1
+// reaches the server too.
+func TestSshdUnitForwardsSignals(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	cfg, _, port := testenv.SshboxConfig(t, "ForceCommand echo before")
+	ns := newNotifySocket(t)
+	s := startUnit(t, cfg, ns.path)
+	ns.next(t, "READY=1", s.log)
+	d := &testenv.Sshbox{Port: port, Addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	if out, _, _ := sshdLogin(t, d, key, u.Name, nil, nil, "true"); out != "before\n" {
+		t.Fatalf("before SIGHUP: %q\n%s", out, readLog(s.log))
+	}
+	data, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(data), "echo before", "echo after", 1)), 0o644)
+	syscall.Kill(s.pid(), syscall.SIGHUP)
+	for _, want := range []string{"RELOADING=1", "READY=1"} {
+		if _, sender := ns.next(t, want, s.log); sender != s.pid() {
+			t.Errorf("%s from pid %d, want the main pid %d", want, sender, s.pid())
+		}
+	}
+	s.waitLog(t, "Received SIGHUP; re-reading configuration.")
+	if out, _, _ := sshdLogin(t, d, key, u.Name, nil, nil, "true"); out != "after\n" {
+		t.Fatalf("after SIGHUP: %q\n%s", out, readLog(s.log))
+	}
+	syscall.Kill(s.pid(), syscall.SIGUSR1)
+	s.waitLog(t, "Status: ")
+}
+
+// TestSshdUnitMainProcessKilled: when the main process dies without a word
+// (SIGKILL at TimeoutStopSec, say), the server takes it as a stop: it
+// closes its listeners and removes the pid file, so the port is free for
+// the next start, and exits once it has no connection.
+func TestSshdUnitMainProcessKilled(t *testing.T) {
+	t.Parallel()
+	pidFile := filepath.Join(t.TempDir(), "sshd.pid")
+	cfg, _, port := testenv.SshboxConfig(t, "PidFile "+pidFile)
+	s := startUnit(t, cfg, "")
+	s.waitLog(t, "Server listening on")
+	server := serverOf(t, s)
+	syscall.Kill(s.pid(), syscall.SIGKILL)
+	s.exit(t)
+	s.waitLog(t, fmt.Sprintf("Anchor process %d has exited; terminating.", s.pid()))
+	sshdWaitFor(t, 30*time.Second, func() bool { return !running(server) })
+	if _, err := os.Stat(pidFile); !os.IsNotExist(err) {
+		t.Errorf("pid file left behind: %v", err)
+	}
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatalf("port still taken: %v", err)
+	}
+	l.Close()
+}
+
+// TestSshdAnchorSwitch: outside a systemd unit `sshd -D` is one process,
+// as before; SSHBOX_ANCHOR=yes asks for the anchor anywhere (runit, s6),
+// SSHBOX_ANCHOR=no refuses it even under systemd, and any other value is
+// an error naming the variable.
+func TestSshdAnchorSwitch(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		env    []string
+		anchor bool
+	}{
+		{"plain", nil, false},
+		{"systemd", []string{"INVOCATION_ID=0123456789abcdef0123456789abcdef"}, true},
+		{"no under systemd", []string{"INVOCATION_ID=0123456789abcdef0123456789abcdef", "SSHBOX_ANCHOR=no"}, false},
+		{"yes", []string{"SSHBOX_ANCHOR=yes"}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, _, _ := testenv.SshboxConfig(t, "")
+			p := testenv.StartEnv(t, c.env, testenv.Bin(t, "sshd"), "-D", "-e", "-f", cfg)
+			testenv.WaitListening(t, p, 20*time.Second)
+			if kids := childrenOf(p.Cmd.Process.Pid); (len(kids) == 1) != c.anchor {
+				t.Errorf("children %v; want an anchored server: %v", kids, c.anchor)
+			}
+		})
+	}
+	t.Run("bad value", func(t *testing.T) {
+		cfg, _, _ := testenv.SshboxConfig(t, "")
+		cmd := exec.Command(testenv.Bin(t, "sshd"), "-D", "-e", "-f", cfg)
+		cmd.Env = append(os.Environ(), "SSHBOX_ANCHOR=maybe")
+		out, err := cmd.CombinedOutput()
+		if testenv.ExitCode(err) != 255 || strings.TrimSpace(string(out)) != `sshd: SSHBOX_ANCHOR="maybe": must be yes or no` {
+			t.Errorf("SSHBOX_ANCHOR=maybe: %v %q", err, out)
+		}
+	})
+}
