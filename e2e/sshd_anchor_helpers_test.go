@@ -234,10 +234,10 @@ func running(pid int) bool {
 	return ok && state != 'Z'
 }
 
-// serverOf returns the one server the anchor started.
-func serverOf(t *testing.T, s *unitService) int {
+// serverOf returns the one server the anchor with that pid started.
+func serverOf(t *testing.T, anchor int) int {
 	t.Helper()
 	var kids []int
-	sshdWaitFor(t, 20*time.Second, func() bool { kids = childrenOf(s.pid()); return len(kids) == 1 })
+	sshdWaitFor(t, 20*time.Second, func() bool { kids = childrenOf(anchor); return len(kids) == 1 })
 	return kids[0]
 }

@@ -37,7 +37,7 @@ func TestSshdUnitRestartKeepsSessions(t *testing.T) {
 	if data, _ := os.ReadFile(pidFile); strings.TrimSpace(string(data)) != fmt.Sprint(old.pid()) {
 		t.Fatalf("pid file holds %q, want the main pid %d", data, old.pid())
 	}
-	server := serverOf(t, old)
+	server := serverOf(t, old.pid())
 
 	// The session waits for a file the test makes only after the new
 	// daemon has served a login, so no timing is assumed.
@@ -120,7 +120,7 @@ func TestSshdUnitDrainingServerSecondSignal(t *testing.T) {
 	ns := newNotifySocket(t)
 	s := startUnit(t, cfg, ns.path)
 	ns.next(t, "READY=1", s.log)
-	server := serverOf(t, s)
+	server := serverOf(t, s.pid())
 	session := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, port, u.Name), "echo started; exec sleep 600")...)
 	stdout, _ := session.StdoutPipe()
 	if err := session.Start(); err != nil {
@@ -153,7 +153,7 @@ func TestSshdUnitServerFailure(t *testing.T) {
 		ns := newNotifySocket(t)
 		s := startUnit(t, cfg, ns.path)
 		ns.next(t, "READY=1", s.log)
-		server := serverOf(t, s)
+		server := serverOf(t, s.pid())
 		syscall.Kill(server, syscall.SIGKILL)
 		if err := s.exit(t); testenv.ExitCode(err) != 128+9 {
 			t.Errorf("main process after its server was killed: %v, want status 137\n%s", err, readLog(s.log))
@@ -221,7 +221,7 @@ func TestSshdUnitMainProcessKilled(t *testing.T) {
 	cfg, _, port := testenv.SshboxConfig(t, "PidFile "+pidFile)
 	s := startUnit(t, cfg, "")
 	s.waitLog(t, "Server listening on")
-	server := serverOf(t, s)
+	server := serverOf(t, s.pid())
 	syscall.Kill(s.pid(), syscall.SIGKILL)
 	s.exit(t)
 	s.waitLog(t, fmt.Sprintf("Anchor process %d has exited; terminating.", s.pid()))
@@ -270,4 +270,89 @@ func TestSshdAnchorSwitch(t *testing.T) {
 			t.Errorf("SSHBOX_ANCHOR=maybe: %v %q", err, out)
 		}
 	})
+}
+
+// TestSshdAnchorStartStopDaemonRetry: sshd started by contrib/init.d/sshd
+// (anchored, as the script asks) is stopped the way OpenRC and Debian's
+// scripts stop daemons, `start-stop-daemon --stop --retry TERM/30
+// --pidfile`, which waits for the pid in the pid file to exit: it returns
+// 0 within its schedule while a session is open, the script starts a new
+// sshd on the same port, and the session still finishes with status 0.
+func TestSshdAnchorStartStopDaemonRetry(t *testing.T) {
+	t.Parallel()
+	ssd := testenv.NeedCmd(t, "start-stop-daemon")
+	root, err := testenv.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	cfg, _, port := testenv.SshboxConfig(t, "")
+	pidFile := filepath.Join(t.TempDir(), "sshd.pid")
+	logFile := filepath.Join(t.TempDir(), "sshd.log")
+	env := append(os.Environ(), "SSHD="+testenv.Bin(t, "sshd"), "PIDFILE="+pidFile, "SSHD_OPTS=-f "+cfg+" -E "+logFile)
+	run := func(name string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %v: %v\n%s\nlog:\n%s", name, args, err, out, readLog(logFile))
+		}
+	}
+	readPid := func() int {
+		var pid int
+		sshdWaitFor(t, 20*time.Second, func() bool {
+			data, _ := os.ReadFile(pidFile)
+			_, err := fmt.Sscan(string(data), &pid)
+			return err == nil && running(pid)
+		})
+		return pid
+	}
+	var started []int
+	t.Cleanup(func() {
+		for _, pid := range started {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+	run("/bin/sh", filepath.Join(root, "contrib", "init.d", "sshd"), "start")
+	anchor := readPid()
+	server := serverOf(t, anchor)
+	started = append(started, anchor, server)
+	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", port), 20*time.Second)
+
+	flag := filepath.Join(u.Home, "go-on")
+	session := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, port, u.Name),
+		fmt.Sprintf("echo started; while [ ! -e %s ]; do sleep 0.1; done; echo finished", flag))...)
+	stdout, _ := session.StdoutPipe()
+	if err := session.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { session.Process.Kill(); session.Wait() })
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() || lines.Text() != "started" {
+		t.Fatalf("session did not start\nlog:\n%s", readLog(logFile))
+	}
+
+	run(ssd, "--stop", "--pidfile", pidFile, "--retry", "TERM/30")
+	if running(anchor) || !running(server) {
+		t.Fatalf("after start-stop-daemon: anchor running %v (want no), server running %v (want yes)\nlog:\n%s",
+			running(anchor), running(server), readLog(logFile))
+	}
+	run("/bin/sh", filepath.Join(root, "contrib", "init.d", "sshd"), "start")
+	second := readPid()
+	started = append(started, second)
+	d := &testenv.Sshbox{Port: port, Addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	if out, errOut, code := sshdLogin(t, d, key, u.Name, nil, nil, "echo", "new"); code != 0 || out != "new\n" {
+		t.Fatalf("login after the restart: %d %q %q\nlog:\n%s", code, out, errOut, readLog(logFile))
+	}
+	os.WriteFile(flag, nil, 0o644)
+	if !lines.Scan() || lines.Text() != "finished" {
+		t.Errorf("old session printed %q, want finished", lines.Text())
+	}
+	if err := session.Wait(); err != nil {
+		t.Errorf("old session: %v", err)
+	}
+	sshdWaitFor(t, 30*time.Second, func() bool { return !running(server) })
+	run("/bin/sh", filepath.Join(root, "contrib", "init.d", "sshd"), "stop")
+	sshdWaitFor(t, 30*time.Second, func() bool { return !running(second) })
 }
