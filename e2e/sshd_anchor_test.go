@@ -356,3 +356,31 @@ func TestSshdAnchorStartStopDaemonRetry(t *testing.T) {
 	run("/bin/sh", filepath.Join(root, "contrib", "init.d", "sshd"), "stop")
 	sshdWaitFor(t, 30*time.Second, func() bool { return !running(second) })
 }
+
+// TestSshdUnitSocketActivation: with sshd-listen.socket (Accept=no) systemd
+// hands the listening socket to the unit's main process, here the anchor;
+// it passes the socket on to its server (the configured port is the one
+// the activator holds, so a server binding it itself would fail), and on
+// SIGTERM the anchor exits while the socket stays with the activator.
+func TestSshdUnitSocketActivation(t *testing.T) {
+	t.Parallel()
+	activate := testenv.NeedCmd(t, "systemd-socket-activate")
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	cfg, _, port := testenv.SshboxConfig(t, "")
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	// The activator passes on only the variables -E names.
+	p := testenv.Start(t, activate, "-l", addr, "-E", "INVOCATION_ID=0123456789abcdef0123456789abcdef",
+		testenv.Bin(t, "sshd"), "-D", "-e", "-f", cfg)
+	testenv.WaitPort(t, addr, 20*time.Second)
+	d := &testenv.Sshbox{Port: port, Addr: addr}
+	if out, errOut, code := sshdLogin(t, d, key, u.Name, nil, nil, "echo", "in"); code != 0 || out != "in\n" {
+		t.Fatalf("login: status %d, %q %q\nlog:\n%s", code, out, errOut, p.Stderr.String())
+	}
+	if log := p.Stderr.String(); strings.Contains(log, "Cannot bind") || strings.Contains(log, "failed") {
+		t.Errorf("the server did not take the activator's socket:\n%s", log)
+	}
+	server := serverOf(t, p.Cmd.Process.Pid)
+	p.Cmd.Process.Signal(syscall.SIGTERM)
+	sshdWaitFor(t, 30*time.Second, func() bool { return !running(server) })
+}
