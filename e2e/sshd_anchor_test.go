@@ -384,3 +384,47 @@ func TestSshdUnitSocketActivation(t *testing.T) {
 	p.Cmd.Process.Signal(syscall.SIGTERM)
 	sshdWaitFor(t, 30*time.Second, func() bool { return !running(server) })
 }
+
+// TestSshdUnitEarlySIGHUP: a reload asked for while the server is still
+// starting (before its handlers are set up, when SIGHUP would kill it) is
+// held by the anchor until the server is ready, then done. The server's
+// host key is a FIFO, so it is certainly still starting when the signal
+// comes: it waits there until the test writes the key.
+func TestSshdUnitEarlySIGHUP(t *testing.T) {
+	t.Parallel()
+	cfg, hostKey, _ := testenv.SshboxConfig(t, "")
+	key, err := os.ReadFile(hostKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(t.TempDir(), "host_key_fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(data), "HostKey "+hostKey, "HostKey "+fifo, 1)), 0o644)
+	s := startUnit(t, cfg, "")
+	server := serverOf(t, s.pid()) // the anchor handles signals from here on
+	syscall.Kill(s.pid(), syscall.SIGHUP)
+	// Non-blocking until the server opens its end: a server the signal
+	// killed never will.
+	var w *os.File
+	sshdWaitFor(t, 30*time.Second, func() bool {
+		if !running(server) {
+			t.Fatalf("SIGHUP killed the starting server:\n%s", readLog(s.log))
+		}
+		w, err = os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+		return err == nil
+	})
+	w.Write(key)
+	w.Close()
+	s.waitLog(t, "Received SIGHUP; re-reading configuration.")
+	select {
+	case <-s.done:
+		t.Fatalf("the main process exited: %v\n%s", s.err, readLog(s.log))
+	default:
+	}
+	if !running(server) {
+		t.Fatalf("the server is gone:\n%s", readLog(s.log))
+	}
+}

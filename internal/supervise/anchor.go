@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -74,7 +75,8 @@ func Wanted() (bool, error) {
 // stopped; it returns the exit status for the anchor. logw gets the
 // anchor's own few lines (a server killed by a signal).
 //
-// SIGHUP and SIGUSR1 are forwarded. SIGTERM is forwarded once and the
+// SIGHUP and SIGUSR1 are forwarded (held until the server's first
+// READY=1). SIGTERM is forwarded once and the
 // anchor exits 0 when the server reports STOPPING=1 (its listeners are
 // closed and its pid file removed), so that a new sshd can start while
 // the old server finishes its sessions. SIGINT is forwarded and the anchor
@@ -95,6 +97,9 @@ func RunAnchor(args []string, logw io.Writer) int {
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	var stop syscall.Signal // the stop signal forwarded, 0 before one
+	// Until the server is ready its handlers may not be set up, and a
+	// SIGHUP would kill it; such signals wait for READY=1.
+	ready, held := false, []syscall.Signal(nil)
 	for {
 		select {
 		case msg, ok := <-msgs:
@@ -103,6 +108,13 @@ func RunAnchor(args []string, logw io.Writer) int {
 				continue
 			}
 			Notify(msg)
+			if !ready && hasLine(msg, "READY=1") {
+				ready = true
+				for _, s := range held {
+					cmd.Process.Signal(s)
+				}
+				held = nil
+			}
 			if hasLine(msg, "STOPPING=1") && stop != syscall.SIGINT {
 				// Listeners closed, pid file gone: for the supervisor the
 				// service has stopped, whatever sessions still run.
@@ -120,6 +132,11 @@ func RunAnchor(args []string, logw io.Writer) int {
 					continue
 				}
 				stop = s
+			} else if !ready {
+				if !slices.Contains(held, s) {
+					held = append(held, s)
+				}
+				continue
 			}
 			cmd.Process.Signal(s)
 		}
