@@ -241,3 +241,51 @@ func serverOf(t *testing.T, anchor int) int {
 	sshdWaitFor(t, 20*time.Second, func() bool { kids = childrenOf(anchor); return len(kids) == 1 })
 	return kids[0]
 }
+
+// heldSession is an OpenSSH client session whose command prints
+// "started", waits for a file the test makes, prints "finished" and exits
+// 0: it runs across a restart with no timing assumed.
+type heldSession struct {
+	cmd    *exec.Cmd
+	lines  *bufio.Scanner
+	flag   string
+	stderr testenv.SyncBuffer
+}
+
+// startHeldSession logs in as u with key on port and waits until the
+// command has started; log is the daemon's log, for the failure message.
+func startHeldSession(t *testing.T, u *testenv.User, key string, port int, log func() string) *heldSession {
+	t.Helper()
+	s := &heldSession{flag: filepath.Join(u.Home, "go-on")}
+	s.cmd = exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, port, u.Name),
+		fmt.Sprintf("echo started; while [ ! -e %s ]; do sleep 0.1; done; echo finished; exit 0", s.flag))...)
+	stdout, err := s.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cmd.Stderr = &s.stderr
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
+	s.lines = bufio.NewScanner(stdout)
+	if !s.lines.Scan() || s.lines.Text() != "started" {
+		t.Fatalf("session did not start: %q %s\nlog:\n%s", s.lines.Text(), s.stderr.String(), log())
+	}
+	return s
+}
+
+// finish lets the command go on and checks that it ends as it should:
+// "finished", status 0.
+func (s *heldSession) finish(t *testing.T) {
+	t.Helper()
+	if err := os.WriteFile(s.flag, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !s.lines.Scan() || s.lines.Text() != "finished" {
+		t.Errorf("old session printed %q, want finished; %s", s.lines.Text(), s.stderr.String())
+	}
+	if err := s.cmd.Wait(); err != nil {
+		t.Errorf("old session ended with %v, want status 0: %s", err, s.stderr.String())
+	}
+}

@@ -39,25 +39,8 @@ func TestSshdUnitRestartKeepsSessions(t *testing.T) {
 	}
 	server := serverOf(t, old.pid())
 
-	// The session waits for a file the test makes only after the new
-	// daemon has served a login, so no timing is assumed.
-	flag := filepath.Join(u.Home, "go-on")
-	session := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, port, u.Name),
-		fmt.Sprintf("echo started; while [ ! -e %s ]; do sleep 0.1; done; echo finished; exit 0", flag))...)
-	stdout, err := session.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sessionErr testenv.SyncBuffer
-	session.Stderr = &sessionErr
-	if err := session.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { session.Process.Kill(); session.Wait() })
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() || lines.Text() != "started" {
-		t.Fatalf("session did not start: %q %s\n%s", lines.Text(), sessionErr.String(), readLog(old.log))
-	}
+	// The session goes on only after the new daemon has served a login.
+	session := startHeldSession(t, u, key, port, func() string { return readLog(old.log) })
 
 	data, _ := os.ReadFile(pidFile)
 	var mainPid int
@@ -92,15 +75,7 @@ func TestSshdUnitRestartKeepsSessions(t *testing.T) {
 		t.Errorf("the new login went to the wrong daemon\nold:\n%s\nnew:\n%s", readLog(old.log), readLog(fresh.log))
 	}
 
-	if err := os.WriteFile(flag, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if !lines.Scan() || lines.Text() != "finished" {
-		t.Errorf("old session printed %q, want finished; %s", lines.Text(), sessionErr.String())
-	}
-	if err := session.Wait(); err != nil {
-		t.Errorf("old session ended with %v, want status 0: %s", err, sessionErr.String())
-	}
+	session.finish(t)
 	sshdWaitFor(t, 30*time.Second, func() bool { return !running(server) })
 
 	syscall.Kill(fresh.pid(), syscall.SIGTERM)
@@ -320,18 +295,7 @@ func TestSshdAnchorStartStopDaemonRetry(t *testing.T) {
 	started = append(started, anchor, server)
 	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", port), 20*time.Second)
 
-	flag := filepath.Join(u.Home, "go-on")
-	session := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, port, u.Name),
-		fmt.Sprintf("echo started; while [ ! -e %s ]; do sleep 0.1; done; echo finished", flag))...)
-	stdout, _ := session.StdoutPipe()
-	if err := session.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { session.Process.Kill(); session.Wait() })
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() || lines.Text() != "started" {
-		t.Fatalf("session did not start\nlog:\n%s", readLog(logFile))
-	}
+	session := startHeldSession(t, u, key, port, func() string { return readLog(logFile) })
 
 	run(ssd, "--stop", "--pidfile", pidFile, "--retry", "TERM/30")
 	if running(anchor) || !running(server) {
@@ -345,13 +309,7 @@ func TestSshdAnchorStartStopDaemonRetry(t *testing.T) {
 	if out, errOut, code := sshdLogin(t, d, key, u.Name, nil, nil, "echo", "new"); code != 0 || out != "new\n" {
 		t.Fatalf("login after the restart: %d %q %q\nlog:\n%s", code, out, errOut, readLog(logFile))
 	}
-	os.WriteFile(flag, nil, 0o644)
-	if !lines.Scan() || lines.Text() != "finished" {
-		t.Errorf("old session printed %q, want finished", lines.Text())
-	}
-	if err := session.Wait(); err != nil {
-		t.Errorf("old session: %v", err)
-	}
+	session.finish(t)
 	sshdWaitFor(t, 30*time.Second, func() bool { return !running(server) })
 	run("/bin/sh", filepath.Join(root, "contrib", "init.d", "sshd"), "stop")
 	sshdWaitFor(t, 30*time.Second, func() bool { return !running(second) })
