@@ -76,10 +76,10 @@ func Wanted() (bool, error) {
 // anchor's own few lines (a server killed by a signal).
 //
 // SIGHUP and SIGUSR1 are forwarded (held until the server's first
-// READY=1). SIGTERM is forwarded once and the
-// anchor exits 0 when the server reports STOPPING=1 (its listeners are
-// closed and its pid file removed), so that a new sshd can start while
-// the old server finishes its sessions. SIGINT is forwarded and the anchor
+// READY=1). SIGTERM is forwarded once and the anchor exits 0 when the
+// server reports STOPPING=1 (its listeners are closed and its pid file
+// removed), so that a new sshd can start while the old server finishes
+// its sessions. SIGINT is forwarded and the anchor
 // waits for the server to exit (it closes every connection). When the
 // server exits, the anchor exits with its status (128+N for signal N).
 func RunAnchor(args []string, logw io.Writer) int {
