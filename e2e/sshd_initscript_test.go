@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -63,18 +62,7 @@ func TestInitScriptRestartKeepsSession(t *testing.T) {
 	d := &testenv.Sshbox{Port: port, Addr: fmt.Sprintf("127.0.0.1:%d", port), HostKey: hostKey, ConfigPath: cfg}
 	testenv.WaitPort(t, d.Addr, 10*time.Second)
 
-	flag := filepath.Join(u.Home, "go-on")
-	session := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, port, u.Name),
-		fmt.Sprintf("echo started; while [ ! -e %s ]; do sleep 0.1; done; echo finished", flag))...)
-	stdout, _ := session.StdoutPipe()
-	if err := session.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { session.Process.Kill(); session.Wait() })
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() || lines.Text() != "started" {
-		t.Fatalf("session did not start")
-	}
+	session := startHeldSession(t, u, key, port, func() string { log, _ := os.ReadFile(logFile); return string(log) })
 
 	initd("restart")
 	second := daemonPid()
@@ -84,13 +72,7 @@ func TestInitScriptRestartKeepsSession(t *testing.T) {
 	if out, errOut, code := sshdLogin(t, d, key, u.Name, nil, nil, "echo", "new"); code != 0 || out != "new\n" {
 		t.Fatalf("login after restart: %d %q %q", code, out, errOut)
 	}
-	os.WriteFile(flag, nil, 0o644)
-	if !lines.Scan() || lines.Text() != "finished" {
-		t.Errorf("old session printed %q, want finished", lines.Text())
-	}
-	if err := session.Wait(); err != nil {
-		t.Errorf("old session: %v", err)
-	}
+	session.finish(t)
 	sshdWaitFor(t, 20*time.Second, func() bool { return syscall.Kill(first, 0) != nil })
 	initd("stop")
 	sshdWaitFor(t, 20*time.Second, func() bool { return syscall.Kill(second, 0) != nil })

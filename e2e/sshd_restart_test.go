@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,25 +26,8 @@ func TestSshdRestartKeepsSessions(t *testing.T) {
 	old := testenv.StartSshbox(t, "PidFile "+pidFile)
 	sshdWaitFor(t, 5*time.Second, func() bool { _, err := os.Stat(pidFile); return err == nil })
 
-	// The session waits for a file the test makes only after the new
-	// daemon has served a login, so no timing is assumed.
-	flag := filepath.Join(u.Home, "go-on")
-	cmd := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, old.Port, u.Name),
-		fmt.Sprintf("echo started; while [ ! -e %s ]; do sleep 0.1; done; echo finished; exit 0", flag))...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sessionErr testenv.SyncBuffer
-	cmd.Stderr = &sessionErr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() || lines.Text() != "started" {
-		t.Fatalf("session did not start: %q %s\n%s", lines.Text(), sessionErr.String(), old.Proc.Stderr.String())
-	}
+	// The session goes on only after the new daemon has served a login.
+	session := startHeldSession(t, u, key, old.Port, old.Proc.Stderr.String)
 
 	old.Proc.Cmd.Process.Signal(syscall.SIGTERM)
 	old.WaitLog(t, "Received signal 15; terminating.", 10*time.Second)
@@ -67,15 +49,7 @@ func TestSshdRestartKeepsSessions(t *testing.T) {
 	default:
 	}
 
-	if err := os.WriteFile(flag, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if !lines.Scan() || lines.Text() != "finished" {
-		t.Errorf("old session printed %q, want finished; %s", lines.Text(), sessionErr.String())
-	}
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("old session ended with %v, want status 0: %s", err, sessionErr.String())
-	}
+	session.finish(t)
 	err, done := old.Proc.Wait(20 * time.Second)
 	if !done || err != nil {
 		t.Errorf("old daemon after its last session: done %v, %v\n%s", done, err, old.Proc.Stderr.String())

@@ -12,13 +12,10 @@ import (
 
 	"sshbox/configfmt"
 	"sshbox/internal/atomicfile"
+	"sshbox/internal/supervise"
 	"sshbox/sshcore/loglevel"
 	"sshbox/sshcore/server"
 )
-
-// listenFDsEnv tells the background sshd how many listening sockets it
-// inherited, from descriptor 3 on.
-const listenFDsEnv = "SSHBOX_SSHD_LISTEN_FDS"
 
 // daemon is standalone mode: listen, serve, and answer signals. Without -D
 // it listens, then detaches: Go cannot fork, so it starts itself again
@@ -26,6 +23,11 @@ const listenFDsEnv = "SSHBOX_SSHD_LISTEN_FDS"
 // that cannot be bound is thus reported before sshd goes to the background.
 func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 	log := srv.Log
+	link, err := supervise.Attach()
+	if err != nil {
+		log.Errorf("%v", err)
+		return 255
+	}
 	ls, err := inheritedListeners()
 	if err == nil && ls == nil {
 		ls, err = systemdListeners()
@@ -50,10 +52,17 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 	if !f.foreground {
 		return detach(ls, f.argv)
 	}
-	pidFile := writePidFile(global.PidFile, log)
+	// Under an anchor (internal/supervise) the anchor is the process a
+	// supervisor starts and signals: the pid file and MAINPID name it, and
+	// the notifications go through it.
+	pid, notify, anchorGone := os.Getpid(), supervise.Notify, (<-chan struct{})(nil)
+	if link != nil {
+		pid, notify, anchorGone = link.AnchorPID(), link.Notify, link.Gone()
+	}
+	pidFile := writePidFile(global.PidFile, pid, log)
 	removePidFile := func() {
 		if pidFile != "" {
-			os.Remove(pidFile)
+			removeOwnPidFile(pidFile, pid)
 			pidFile = ""
 		}
 	}
@@ -65,11 +74,25 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 	for _, l := range ls {
 		go func() { served <- srv.Serve(l) }()
 	}
-	notify(fmt.Sprintf("READY=1\nMAINPID=%d", os.Getpid()))
+	notify(fmt.Sprintf("READY=1\nMAINPID=%d", pid))
 	// After a first SIGTERM: listening stopped, sessions finishing.
 	// drained closes when the last connection has ended.
 	terminating, serving := false, len(ls)
 	var drained chan struct{}
+	// drain is the first SIGTERM, as OpenSSH's listener exits and leaves
+	// its sessions running: stop listening at once (a new sshd may bind
+	// the port now), drop the pid file, and let the open connections
+	// finish. STOPPING=1 comes last: an anchor exits on it, and the
+	// service counts as stopped, only once port and pid file are free.
+	drain := func() {
+		terminating = true
+		srv.Close()
+		removePidFile()
+		if n := srv.Connections(); n > 0 {
+			log.Infof(msgDraining, os.Getpid(), n)
+		}
+		notify("STOPPING=1")
+	}
 	for {
 		select {
 		case err := <-served:
@@ -85,6 +108,15 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 			}
 		case <-drained:
 			return 0
+		case <-anchorGone:
+			// The anchor has exited: after our STOPPING=1, or killed. Then
+			// the supervisor counts the service as stopped and may start
+			// another sshd, which needs the port.
+			anchorGone = nil
+			if !terminating {
+				log.Infof(msgAnchorGone, pid)
+				drain()
+			}
 		case sig := <-sigs:
 			switch {
 			case sig == syscall.SIGHUP && !terminating:
@@ -94,23 +126,17 @@ func daemon(f *flags, srv *server.Server, global *configfmt.ServerOptions) int {
 					// writes its pid file again, where the new
 					// configuration says.
 					if pidFile != "" && pidFile != o.PidFile {
-						os.Remove(pidFile)
+						removeOwnPidFile(pidFile, pid)
 					}
-					pidFile = writePidFile(o.PidFile, log)
+					pidFile = writePidFile(o.PidFile, pid, log)
 				}
 				notify("READY=1")
 			case sig == syscall.SIGUSR1:
 				srv.LogStatus()
 			case sig == syscall.SIGTERM && !terminating:
-				// As OpenSSH's listener exits and leaves its sessions
-				// running: stop listening at once (a new sshd may bind
-				// the port now), drop the pid file, and let the open
-				// connections finish. A second signal ends them.
+				// A second signal ends the sessions (the default case).
 				log.Infof(msgTerminating, sig.(syscall.Signal))
-				notify("STOPPING=1")
-				terminating = true
-				srv.Close()
-				removePidFile()
+				drain()
 			case sig == syscall.SIGHUP:
 				// Reloading a daemon that is on its way out means nothing.
 			default:
@@ -149,32 +175,41 @@ func reload(f *flags, srv *server.Server) *configfmt.ServerOptions {
 	return o
 }
 
-// writePidFile writes sshd's pid to path ("none" or "": nowhere) and
-// returns the path written, "" when none was. An unprivileged sshd usually
-// may not write there; it runs all the same, as the pid file is only a
+// writePidFile writes pid to path ("none" or "": nowhere) and returns the
+// path written, "" when none was. An unprivileged sshd usually may not
+// write there; it runs all the same, as the pid file is only a
 // convenience.
-func writePidFile(path string, log *server.Logger) string {
+func writePidFile(path string, pid int, log *server.Logger) string {
 	if path == "" || strings.EqualFold(path, "none") {
 		return ""
 	}
-	if err := atomicfile.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+	if err := atomicfile.WriteFile(path, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
 		log.Debugf(msgPidFile, path, err)
 		return ""
 	}
 	return path
 }
 
+// removeOwnPidFile removes the pid file only while it still names pid: a
+// new sshd started in the meantime may have written its own there.
+func removeOwnPidFile(path string, pid int) {
+	data, err := os.ReadFile(path)
+	if err == nil && strings.TrimSpace(string(data)) == strconv.Itoa(pid) {
+		os.Remove(path)
+	}
+}
+
 // inheritedListeners returns the sockets a detaching parent handed over,
 // or nil when sshd was not started that way.
 func inheritedListeners() ([]net.Listener, error) {
-	v := os.Getenv(listenFDsEnv)
+	v := os.Getenv(supervise.ListenFDsEnv)
 	if v == "" {
 		return nil, nil
 	}
-	os.Unsetenv(listenFDsEnv)
+	os.Unsetenv(supervise.ListenFDsEnv)
 	n, err := strconv.Atoi(v)
 	if err != nil || n <= 0 || n > 1000 {
-		return nil, fmt.Errorf("%s=%q is not a count of sockets", listenFDsEnv, v)
+		return nil, fmt.Errorf("%s=%q is not a count of sockets", supervise.ListenFDsEnv, v)
 	}
 	var ls []net.Listener
 	for i := 0; i < n; i++ {
@@ -209,7 +244,7 @@ func detach(ls []net.Listener, argv []string) int {
 	args := append([]string{"sshd", "-D"}, argv...)
 	cmd := &exec.Cmd{Path: exe, Args: args, Stdin: null, Stdout: null, Stderr: null,
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
-		Env:         append(os.Environ(), fmt.Sprintf("%s=%d", listenFDsEnv, len(ls)))}
+		Env:         append(os.Environ(), fmt.Sprintf("%s=%d", supervise.ListenFDsEnv, len(ls)))}
 	for _, l := range ls {
 		f, err := l.(*net.TCPListener).File()
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"sshbox/internal/errtext"
 	"sshbox/internal/help"
+	"sshbox/internal/supervise"
 
 	"sshbox/applets/sftpserver"
 	"sshbox/configfmt"
@@ -68,6 +69,19 @@ func Main(args []string) int {
 	}
 	if f.debug > 0 {
 		f.foreground, f.stderr = true, true
+	}
+	if f.foreground && f.debug == 0 && !f.inetd && !f.test && !f.testDump {
+		anchored, err := supervise.Wanted()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "sshd: %v\n", err)
+			return 255
+		}
+		if anchored {
+			// Before the configuration is read: the anchor stays as
+			// small as a Go process can be; the server it starts reads
+			// it and reports what is wrong with it.
+			return supervise.RunAnchor(append([]string{"sshd"}, f.argv...), anchorLog(&f))
+		}
 	}
 	return run(&f)
 }
@@ -211,4 +225,15 @@ func openLog(f *flags, o *configfmt.ServerOptions) (*server.Logger, error) {
 		return server.NewLogger(io.Discard, level), nil
 	}
 	return l, nil
+}
+
+// anchorLog is where the anchor writes its few lines: the -E file when one
+// is given, else standard error (the journal, under systemd).
+func anchorLog(f *flags) io.Writer {
+	if f.logFile != "" {
+		if lf, err := os.OpenFile(f.logFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err == nil {
+			return lf
+		}
+	}
+	return os.Stderr
 }

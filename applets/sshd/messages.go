@@ -17,6 +17,8 @@ const (
 	msgConfigReload = "Received SIGHUP; re-reading configuration."
 	msgReloadFailed = "Configuration reload failed, keeping the old one: %v"
 	msgTerminating  = "Received signal %d; terminating."
+	msgDraining     = "Listeners closed; process %d serves its %d open connection(s) until they end (SIGTERM to it ends them now)."
+	msgAnchorGone   = "Anchor process %d has exited; terminating."
 	msgListenFDs    = "LISTEN_FDS=%q is not a count of sockets"
 	msgListenFD     = "socket %d from the service manager: %v"
 )

@@ -5,13 +5,12 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"strings"
 )
 
-// systemd's socket activation (Accept=no) and readiness protocols, as
-// sd_listen_fds(3) and sd_notify(3) describe them. Both are a few lines of
-// environment and one datagram, so sshbox speaks them itself rather than
-// linking libsystemd or a Go binding.
+// systemd's socket activation (Accept=no), as sd_listen_fds(3) describes
+// it: a few lines of environment, so sshbox speaks it itself rather than
+// linking libsystemd or a Go binding. Readiness (sd_notify) is in
+// internal/supervise, with the anchor that relays it.
 
 // listenFDsStart is SD_LISTEN_FDS_START: the first inherited socket.
 const listenFDsStart = 3
@@ -45,23 +44,4 @@ func systemdListeners() ([]net.Listener, error) {
 		ls = append(ls, l)
 	}
 	return ls, nil
-}
-
-// notify sends one sd_notify message ("READY=1", "STOPPING=1", ...) to
-// NOTIFY_SOCKET, if the service manager set one; failures are ignored as
-// libsystemd's sd_notify lets callers ignore them.
-func notify(state string) {
-	addr := os.Getenv("NOTIFY_SOCKET")
-	if addr == "" {
-		return
-	}
-	if strings.HasPrefix(addr, "@") {
-		addr = "\x00" + addr[1:] // an abstract socket
-	}
-	c, err := net.DialUnix("unixgram", nil, &net.UnixAddr{Name: addr, Net: "unixgram"})
-	if err != nil {
-		return
-	}
-	defer c.Close()
-	c.Write([]byte(state))
 }

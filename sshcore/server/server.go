@@ -92,6 +92,9 @@ func (s *Server) Serve(l net.Listener) error {
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
+		// Close came first (a SIGTERM as sshd starts): l is ours to
+		// close, or the port would stay bound with nobody serving it.
+		l.Close()
 		return ErrServerClosed
 	}
 	if s.listeners == nil {
@@ -170,6 +173,9 @@ func (s *Server) Shutdown() {
 // after Close and after every Serve has returned (what sshd does on
 // SIGTERM: stop listening, then let the sessions finish).
 func (s *Server) Wait() { s.wg.Wait() }
+
+// Connections is the number of connections open now.
+func (s *Server) Connections() int64 { return s.nconns.Load() }
 
 // LogStatus writes the number of goroutines and open connections to the
 // log (sshd does this on SIGUSR1, so leaks can be watched from outside).
