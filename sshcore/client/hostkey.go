@@ -90,6 +90,12 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 	for _, w := range db.Warnings {
 		log.Debug1("%s", w)
 	}
+	// KnownHostsCommand adds to the files, after them (ssh_config(5)).
+	more, err := h.knownHostsCommand("HOSTNAME", key)
+	if err != nil {
+		return err
+	}
+	db.Entries = append(db.Entries, more...)
 	if cert, ok := key.(*ssh.Certificate); ok {
 		if db.IsHostAuthority(cert.SignatureKey, h.name, h.port) {
 			checker := &ssh.CertChecker{
@@ -300,11 +306,18 @@ func preferKnown(algs []string, known []*knownhosts.Entry) []string {
 	return append(first, rest...)
 }
 
-// knownEntries lists the entries for the host, for preferKnown.
-func (h *hostKeyCheck) knownEntries() []*knownhosts.Entry {
+// knownEntries lists the entries for the host, for preferKnown, with
+// KnownHostsCommand's ("ORDER" as OpenSSH calls it); only a failing
+// command is an error.
+func (h *hostKeyCheck) knownEntries() ([]*knownhosts.Entry, error) {
 	db, err := knownhosts.Open(h.knownHostsFiles()...)
 	if err != nil {
-		return nil
+		db = &knownhosts.DB{}
 	}
-	return db.Lookup(h.name, h.port)
+	more, err := h.knownHostsCommand("ORDER", nil)
+	if err != nil {
+		return nil, err
+	}
+	db.Entries = append(db.Entries, more...)
+	return db.Lookup(h.name, h.port), nil
 }

@@ -101,13 +101,7 @@ func (c *Client) loadIdentities() []*identity {
 
 // agentIdentities asks the agent at IdentityAgent (or SSH_AUTH_SOCK).
 func (c *Client) agentIdentities() []*identity {
-	sock := c.Opts.IdentityAgent
-	if sock == "none" {
-		return nil
-	}
-	if sock == "" || sock == "SSH_AUTH_SOCK" {
-		sock = os.Getenv("SSH_AUTH_SOCK")
-	}
+	sock := c.identityAgent()
 	if sock == "" {
 		return nil
 	}

@@ -129,3 +129,10 @@ Host key for %s has changed and you have requested strict checking.
 
 // RefuseConnection (client.go).
 const msgRefuseConnection = "Connection to %s refused by configuration (RefuseConnection)"
+
+// Local commands and agent sockets named in ssh_config.
+const (
+	msgAgentSockMissing = "Cannot forward agent socket path \"%s\": %s"
+	msgLocalCmdExpand   = "LocalCommand: %v"
+	msgKnownHostsCmd    = "KnownHostsCommand %q: %s"
+)
