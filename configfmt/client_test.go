@@ -269,8 +269,8 @@ func TestClientErrors(t *testing.T) {
 		"Include " + dir + "/loop\n":          "Include nested too deeply",
 		"ConnectTimeout 10 20\n":              ":1: ConnectTimeout: garbage at end of line",
 		"IgnoreUnknown Foo*\nFooX 1\nBar 2\n": ":3: unknown keyword \"Bar\"",
-		"Host *\n ControlPath /tmp/%Z\n":                           ":2: ControlPath: unknown key %Z",
-		"HostName %q.x\n":                                          ":1: HostName: unknown key %q",
+		"Host *\n ControlPath /tmp/%Z\n":      ":2: ControlPath: unknown key %Z",
+		"HostName %q.x\n":                     ":1: HostName: unknown key %q",
 	}
 	writeFile(t, dir, "loop", "Include "+dir+"/loop\n")
 	i := 0
