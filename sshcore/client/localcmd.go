@@ -56,7 +56,13 @@ func (h *hostKeyCheck) knownHostsCommand(invocation string, key ssh.PublicKey) (
 	if o.KnownHostsCommand == "" || o.KnownHostsCommand == "none" {
 		return nil, nil
 	}
-	extra := map[byte]string{'H': h.pattern(), 'I': invocation, 't': "NONE", 'f': "NONE", 'K': "NONE"}
+	// %H is the name as known_hosts lists it; OpenSSH passes the bare
+	// name when ordering the algorithms.
+	name := h.pattern()
+	if invocation == "ORDER" {
+		name = h.name
+	}
+	extra := map[byte]string{'H': name, 'I': invocation, 't': "NONE", 'f': "NONE", 'K': "NONE"}
 	if key != nil {
 		extra['t'] = key.Type()
 		extra['f'] = ssh.FingerprintSHA256(key)
