@@ -220,6 +220,9 @@ func (e *clientEval) apply(l *cline, active bool) error {
 		}
 		return nil
 	}
+	if name == "forwardagent" && !e.lastWins {
+		return e.applyForwardAgent(l, active)
+	}
 	if kw.set == nil {
 		// Host, Match, IgnoreUnknown in an ssh2 file.
 		return l.errorf("%s is not allowed here", kw.name)
@@ -247,6 +250,30 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	}
 	if active {
 		e.seen[name] = true
+	}
+	return nil
+}
+
+// applyForwardAgent: OpenSSH keeps ForwardAgent's yes/no and its socket
+// path in two first-wins slots, so "ForwardAgent no" (or -a) then
+// "ForwardAgent /path" leaves forwarding off with the path set, and -A
+// then "ForwardAgent /path" forwards that agent.
+func (e *clientEval) applyForwardAgent(l *cline, active bool) error {
+	var v ClientOptions
+	if err := setForwardAgent(&v, l.args, true); err != nil {
+		return l.errorf("ForwardAgent: %v", err)
+	}
+	if !active {
+		return nil
+	}
+	if !e.seen["forwardagent"] {
+		e.o.ForwardAgent = v.ForwardAgent
+		e.seen["forwardagent"] = true
+	}
+	if v.ForwardAgentSock != "" && !e.seen["forwardagent path"] {
+		e.o.ForwardAgentSock = v.ForwardAgentSock
+		e.seen["forwardagent path"] = true
+		e.src["forwardagent"] = []string{fmt.Sprintf("%s:%d", l.file, l.num)}
 	}
 	return nil
 }

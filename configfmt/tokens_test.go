@@ -32,6 +32,12 @@ const tokensConfig = `Host tok*
 Host legacy
   IdentityAgent $C14_DIR
   ForwardAgent $C14_DIR
+Host fa-off
+  ForwardAgent no
+  ForwardAgent ${C14_DIR}/second-%h
+Host fa-off fa-yes
+  ForwardAgent yes
+  ForwardAgent /first/%h
 Host exec*
   User carol
 Match exec "test %h = exec1 && test %r = carol && test %p = 22 && test %n = exec1"
@@ -46,7 +52,7 @@ func TestTokensMatchOpenSSH(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("C14_DIR", dir)
 	file := writeFile(t, dir, "tokens.conf", tokensConfig)
-	for _, h := range []string{"tok1", "legacy", "exec1", "exec2"} {
+	for _, h := range []string{"tok1", "legacy", "exec1", "exec2", "fa-off", "fa-yes"} {
 		diffLines(t, h, opensshG(t, file, h), ourG(t, file, h, nil, ""))
 	}
 	// The exec after a failed criterion never ran, in either program.
@@ -113,4 +119,31 @@ func TestMatchLocalNetwork(t *testing.T) {
 	if o.Port != 4001 || o.User == "nobody-here" {
 		t.Errorf("port %d user %q: want loopback matched and TEST-NET-1 not", o.Port, o.User)
 	}
+}
+
+// -A or -a on the command line take the yes/no slot only; a path in the
+// file still lands in its own slot, as in OpenSSH.
+func TestForwardAgentFlagAndPath(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "c", "ForwardAgent /tmp/agent-%r\n")
+	for flag, line := range map[string]string{"-A": "ForwardAgent yes", "-a": "ForwardAgent no"} {
+		diffLines(t, flag, opensshG(t, file, "h", flag), ourG(t, file, "h", []string{line}, ""))
+	}
+}
+
+// FuzzExpand: expansion never panics; text without % or ${ comes back as
+// is, and the dollar-only form never loses a %.
+func FuzzExpand(f *testing.F) {
+	for _, s := range []string{"%h-%%-${HOME}", "${", "${}", "%", "%Z", "${C14_FUZZ}%h", "$HOME", "%%%%", "a${HOME}b${HOME", "plain"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := expand(s, map[byte]string{'h': "H"}, true)
+		if err == nil && !strings.Contains(s, "%") && !strings.Contains(s, "${") && out != s {
+			t.Fatalf("expand(%q) = %q, want it unchanged", s, out)
+		}
+		if d, err := expand(s, nil, true); err == nil && strings.Count(d, "%") < strings.Count(s, "%") {
+			t.Fatalf("dollar-only expand(%q) = %q lost a %%", s, d)
+		}
+	})
 }
