@@ -385,23 +385,11 @@ var clientTable = []clientKW{
 	cdep("KerberosAuthentication"), cdep("KerberosTGTPassing"), cdep("ProtocolKeepAlives"), cdep("RhostsAuthentication"),
 }
 
-// cCommand keeps a command line (LocalCommand, KnownHostsCommand); its
-// tokens are expanded when it runs.
+// cCommand keeps a command line (LocalCommand, KnownHostsCommand) as
+// written; its tokens are expanded when it runs.
 func cCommand(f func(*ClientOptions) *string) func(*ClientOptions, []string, bool) error {
 	return func(o *ClientOptions, a []string, _ bool) error {
-		if len(a) == 0 {
-			return fmt.Errorf("missing argument")
-		}
-		q := make([]string, len(a))
-		for i, w := range a {
-			q[i] = w
-			if w == "" || strings.ContainsAny(w, " \t\"'\\") {
-				// Quoted again, so that the words split the same when
-				// the command runs.
-				q[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(w) + `"`
-			}
-		}
-		*f(o) = strings.Join(q, " ")
+		*f(o) = strings.Join(a, " ")
 		return nil
 	}
 }

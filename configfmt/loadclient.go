@@ -227,6 +227,10 @@ func (e *clientEval) apply(l *cline, active bool) error {
 		// Host, Match, IgnoreUnknown in an ssh2 file.
 		return l.errorf("%s is not allowed here", kw.name)
 	}
+	args := l.args
+	if rawCommands[name] && l.rest != "" {
+		args = []string{l.rest}
+	}
 	// Values are checked even in blocks that do not apply, as OpenSSH
 	// does; they land in a scratch copy then.
 	target, first := e.o, !e.seen[name]
@@ -239,7 +243,7 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	if !active || !e.lastWins && e.seen[name] && !kw.acc {
 		target = &ClientOptions{raw: map[string][]string{}, extra: map[string]string{}}
 	}
-	if err := kw.set(target, l.args, first); err != nil {
+	if err := kw.set(target, args, first); err != nil {
 		return l.errorf("%s: %v", kw.name, err)
 	}
 	if target == e.o {
@@ -253,6 +257,10 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	}
 	return nil
 }
+
+// rawCommands are the keywords whose value is the rest of the line as
+// written (OpenSSH's parse_command), not its words joined again.
+var rawCommands = map[string]bool{"localcommand": true, "knownhostscommand": true, "remotecommand": true, "proxycommand": true}
 
 // applyForwardAgent: OpenSSH keeps ForwardAgent's yes/no and its socket
 // path in two first-wins slots, so "ForwardAgent no" (or -a) then

@@ -147,3 +147,19 @@ func FuzzExpand(f *testing.F) {
 		}
 	})
 }
+
+// The command keywords keep the rest of the line as written (quotes,
+// blanks, '='), as OpenSSH's parse_command, so the shell that runs them
+// sees what the user wrote.
+func TestCommandKeywordsKeepTheLine(t *testing.T) {
+	text := "LocalCommand echo \"a b\" x\\\"y 'c d'   \nKnownHostsCommand= /bin/kh \"%H x\"\nRemoteCommand echo \"a  b\"\nProxyCommand nc \"%h\"  %p\n"
+	file := writeFile(t, t.TempDir(), "c", text)
+	diffLines(t, "commands", opensshG(t, file, "h"), ourG(t, file, "h", nil, ""))
+	o, err := LoadClient([]string{file}, nil, "h", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `echo "a b" x\"y 'c d'`; o.LocalCommand != want {
+		t.Errorf("LocalCommand %q, want %q", o.LocalCommand, want)
+	}
+}
