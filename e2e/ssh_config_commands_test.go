@@ -1,15 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"sshbox/internal/testenv"
 )
@@ -19,28 +15,10 @@ import (
 // tried with sshbox's ssh and OpenSSH's ssh on the same command line
 // against OpenSSH's sshd.
 
-// runClient runs prog (sshbox's ssh or OpenSSH's) without a terminal.
+// runClient runs prog without stdin.
 func (e *sshEnv) runClient(prog string, extraEnv []string, args ...string) (stdout, stderr string, status int) {
 	e.t.Helper()
-	cmd := exec.Command(prog, args...)
-	cmd.Env = append(e.env(), extraEnv...)
-	var o, er bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &er
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
-		e.t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		return o.String(), er.String(), testenv.ExitCode(err)
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		e.t.Fatalf("%s %q did not finish; stderr:\n%s", prog, args, er.String())
-	}
-	return "", "", -1
+	return e.runProg(prog, extraEnv, nil, args...)
 }
 
 // bothClients: sshbox's ssh and OpenSSH's, by name.

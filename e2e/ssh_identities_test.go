@@ -37,8 +37,8 @@ func mustRename(t *testing.T, from, to string) {
 func TestSSHCertificateIdentities(t *testing.T) {
 	caDir := t.TempDir()
 	os.Chmod(caDir, 0o755)
-	ca := testenv.OpenSSHKey(t, caDir, "ed25519")
-	d := testenv.StartOpenSSHD(t, "TrustedUserCAKeys "+ca+".pub\nAuthorizedKeysFile none")
+	ca, cas := trustedUserCA(t, caDir, "ed25519")
+	d := testenv.StartOpenSSHD(t, "TrustedUserCAKeys "+cas+"\nAuthorizedKeysFile none")
 	e := newEnv(t, d.Port, d.HostKey+".pub")
 	sock := startAgent(t, testenv.NeedCmd(t, "ssh-agent"), t.TempDir(), nil, nil)
 	addToAgent := func(key string) {
