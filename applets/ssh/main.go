@@ -142,7 +142,7 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 		// file named on the command line is not there to offer.
 		// As OpenSSH, such a file is then left out (the defaults apply).
 		if _, err := os.Stat(expandTilde(f)); err != nil {
-			fmt.Fprintf(os.Stderr, msgIdentityNotAccessible, f, errtext.Reason(err))
+			fmt.Fprintf(os.Stderr, msgIdentityNotAccessible, expandTilde(f), errtext.Reason(err))
 			continue
 		}
 		lines = append(lines, "IdentityFile "+quoteValue(f))
