@@ -96,6 +96,12 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 		return err
 	}
 	db.Entries = append(db.Entries, more...)
+	if h.checksIP(key) {
+		if more, err = h.knownHostsCommand("ADDRESS", key); err != nil {
+			return err
+		}
+		db.Entries = append(db.Entries, more...)
+	}
 	if cert, ok := key.(*ssh.Certificate); ok {
 		if db.IsHostAuthority(cert.SignatureKey, h.name, h.port) {
 			checker := &ssh.CertChecker{
@@ -136,6 +142,18 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 		return h.changed(key, res.Entry)
 	}
 	return h.unknown(key)
+}
+
+// checksIP: CheckHostIP looks the address up too, except, as in OpenSSH,
+// for a certificate, a loopback address, an address given as the host, or
+// under HostKeyAlias.
+func (h *hostKeyCheck) checksIP(key ssh.PublicKey) bool {
+	o := h.c.Opts
+	if _, isCert := key.(*ssh.Certificate); isCert || !o.CheckHostIP || h.ip == "" || h.ip == h.name || o.HostKeyAlias != "" {
+		return false
+	}
+	ip := net.ParseIP(h.ip)
+	return ip != nil && !ip.IsLoopback()
 }
 
 // checkIP warns, as OpenSSH does with CheckHostIP, when the address's entry

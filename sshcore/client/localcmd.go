@@ -59,8 +59,11 @@ func (h *hostKeyCheck) knownHostsCommand(invocation string, key ssh.PublicKey) (
 	// %H is the name as known_hosts lists it; OpenSSH passes the bare
 	// name when ordering the algorithms.
 	name := h.pattern()
-	if invocation == "ORDER" {
+	switch invocation {
+	case "ORDER":
 		name = h.name
+	case "ADDRESS":
+		name = knownhosts.HostPattern(h.ip, h.port)
 	}
 	extra := map[byte]string{'H': name, 'I': invocation, 't': "NONE", 'f': "NONE", 'K': "NONE"}
 	if key != nil {
@@ -86,6 +89,10 @@ func (h *hostKeyCheck) knownHostsCommand(invocation string, key ssh.PublicKey) (
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ExitCode() >= 0 {
+			return nil, fatalf(msgKnownHostsCmd, o.KnownHostsCommand, fmt.Sprintf("exited with status %d", exit.ExitCode()))
+		}
 		return nil, fatalf(msgKnownHostsCmd, o.KnownHostsCommand, capitalize(err.Error()))
 	}
 	var entries []*knownhosts.Entry
