@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -60,8 +61,11 @@ func runInShell(cmdline string) (bool, error) {
 	switch {
 	case err == nil:
 		return true, nil
-	case errors.As(err, &exit):
+	case errors.As(err, &exit) && exit.ExitCode() >= 0:
 		return false, nil
+	case errors.As(err, &exit):
+		// Killed by a signal: OpenSSH's "exited abnormally", an error.
+		return false, fmt.Errorf("command exited abnormally: %v", err)
 	}
 	return false, err
 }

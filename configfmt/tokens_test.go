@@ -79,6 +79,7 @@ func TestTokenErrors(t *testing.T) {
 		"ControlPath /x/${HOME":                  "missing closing '}'",
 		"Match exec \"true %Z\"\n Port 1":        "unknown key %Z",
 		"Match localnetwork 10.0.0.1/8\n Port 1": "invalid CIDR",
+		"Match exec \"kill -KILL $$\"\n Port 1":  "exited abnormally",
 	}
 	dir := t.TempDir()
 	for line, want := range bad {
