@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"sshbox/internal/testenv"
 )
@@ -158,5 +159,34 @@ func TestSSHForwardAgentPath(t *testing.T) {
 	_, _, status = e.run(nil, append([]string{"-o", "ExitOnForwardFailure=yes"}, args...)...)
 	if status != 255 {
 		t.Errorf("missing socket with ExitOnForwardFailure: status %d, want 255", status)
+	}
+}
+
+// TestSSHEscapeLocalCommand: with PermitLocalCommand, the ~C command line
+// takes !args, a local command, as OpenSSH's does (and its help says so);
+// without it, !args is an invalid command.
+func TestSSHEscapeLocalCommand(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	for _, permit := range []string{"yes", "no"} {
+		tm := e.term(24, 80, append(e.base(), "-o", "PermitLocalCommand="+permit, e.dest())...)
+		tm.Type("PS1='rdy''> '\r")
+		at := tm.Expect(0, "rdy> ", 15*time.Second)
+		tm.Type("\r~C")
+		at = tm.Expect(at, "ssh> ", 5*time.Second)
+		tm.Type("!echo local-$((6*7)) $C14_LOCAL_ONLY\r")
+		if permit == "yes" {
+			at = tm.Expect(at, "local-42", 5*time.Second)
+			tm.Type("\r~C")
+			at = tm.Expect(at, "ssh> ", 5*time.Second)
+			tm.Type("?\r")
+			at = tm.Expect(at, "!args                                  Execute local command", 5*time.Second)
+		} else {
+			at = tm.Expect(at, "Invalid command.", 5*time.Second)
+		}
+		tm.Type("exit 3\r")
+		tm.Expect(at, "Connection to 127.0.0.1 closed.", 5*time.Second)
+		if status := tm.Wait(10 * time.Second); status != 3 {
+			t.Errorf("PermitLocalCommand=%s: status %d, want 3", permit, status)
+		}
 	}
 }

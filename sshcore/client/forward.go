@@ -199,14 +199,26 @@ func (c *Client) commandLine(conn *ssh.Client) func(string) string {
 		case line == "":
 			return ""
 		case line == "?" || line == "-h" || line == "help":
+			if c.Opts.PermitLocalCommand {
+				return msgCmdHelp + "\n" + msgCmdHelpLocal
+			}
 			return msgCmdHelp
+		case strings.HasPrefix(line, "!") && c.Opts.PermitLocalCommand:
+			// As OpenSSH's ~C !args: a local command through the
+			// shell. The terminal stays raw, so its output is
+			// collected and shown as the command's answer.
+			return c.escapeLocalCommand(line[1:])
 		case len(line) > 2 && line[0] == '-' && strings.IndexByte("LRD", line[1]) >= 0:
 			if err := c.addForward(conn, line[1], strings.TrimSpace(line[2:])); err != nil {
 				return err.Error()
 			}
 			return msgCmdForwarding
 		}
-		return msgCmdInvalid + "\n" + msgCmdHelp
+		help := msgCmdHelp
+		if c.Opts.PermitLocalCommand {
+			help += "\n" + msgCmdHelpLocal
+		}
+		return msgCmdInvalid + "\n" + help
 	}
 }
 

@@ -33,16 +33,33 @@ func (c *Client) runLocalCommand() {
 		c.Log.Error(msgLocalCmdExpand, err)
 		return
 	}
+	cmd := c.localShell(cmdline)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		c.Log.Debug1("LocalCommand: %v", err)
+	}
+}
+
+// localShell is the user's shell running cmdline, as OpenSSH's
+// ssh_local_cmd starts it.
+func (c *Client) localShell(cmdline string) *exec.Cmd {
 	shell := os.Getenv("SHELL")
 	if shell == "" {
 		shell = "/bin/sh"
 	}
 	c.Log.Debug3("Executing %s -c \"%s\"", shell, cmdline)
-	cmd := exec.Command(shell, "-c", cmdline)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, os.Stdout, os.Stderr
+	return exec.Command(shell, "-c", cmdline)
+}
+
+// escapeLocalCommand runs ~C's !args and returns what it printed.
+func (c *Client) escapeLocalCommand(cmdline string) string {
+	var out bytes.Buffer
+	cmd := c.localShell(cmdline)
+	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		c.Log.Debug1("LocalCommand: %v", err)
+		c.Log.Debug1("local command: %v", err)
 	}
+	return out.String()
 }
 
 // knownHostsCommand runs KnownHostsCommand for one lookup, as OpenSSH's

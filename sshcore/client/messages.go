@@ -102,6 +102,7 @@ Host key for %s has changed and you have requested strict checking.
       -L[bind_address:]port:host:hostport    Request local forward
       -R[bind_address:]port:host:hostport    Request remote forward
       -D[bind_address:]port                  Request dynamic forward`
+	msgCmdHelpLocal  = "      !args                                  Execute local command"
 	msgCmdForwarding = "Forwarding port."
 	msgCmdInvalid    = "Invalid command."
 
