@@ -190,3 +190,21 @@ func TestSSHEscapeLocalCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestSSHForwardSocketPathTokens: a LocalForward socket path written with
+// ${VAR} and % tokens is the expanded path, where ssh listens.
+func TestSSHForwardSocketPathTokens(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	dir := sharedDir(t, 0o755, 0, 0)
+	remote := filepath.Join(dir, "remote.sock")
+	unixEcho(t, remote, "echo:", 0o777)
+	localDir := t.TempDir()
+	spec := "LocalForward=${C14_SOCKDIR}/l-%r-%p.sock " + remote
+	p := testenv.StartEnv(t, []string{"C14_SOCKDIR=" + localDir}, testenv.Bin(t, "ssh"),
+		append(e.base(), "-o", "BatchMode=yes", "-N", "-o", spec, e.dest())...)
+	local := filepath.Join(localDir, fmt.Sprintf("l-%s-%d.sock", e.user.Name, e.port))
+	waitFor(t, "the local socket "+local+" (ssh: "+p.Stderr.String()+")", func() bool { _, err := os.Stat(local); return err == nil })
+	if got := roundTrip("unix", local); got != "echo:hello" {
+		t.Errorf("through %s: %q; ssh stderr:\n%s", local, got, p.Stderr.String())
+	}
+}
