@@ -192,7 +192,7 @@ var clientTable = []clientKW{
 	{name: "KbdInteractiveAuthentication", set: cBool(func(o *ClientOptions) *bool { return &o.KbdInteractiveAuthentication }), g: gBool(func(o *ClientOptions) *bool { return &o.KbdInteractiveAuthentication })},
 	cw("NoHostAuthenticationForLocalhost", "no", nFlag),
 	{name: "PasswordAuthentication", set: cBool(func(o *ClientOptions) *bool { return &o.PasswordAuthentication }), g: gBool(func(o *ClientOptions) *bool { return &o.PasswordAuthentication })},
-	cw("PermitLocalCommand", "no", nFlag),
+	{name: "PermitLocalCommand", set: cBool(func(o *ClientOptions) *bool { return &o.PermitLocalCommand }), g: gBool(func(o *ClientOptions) *bool { return &o.PermitLocalCommand })},
 	cw("ProxyUseFdpass", "no", nFlag),
 	{name: "PubkeyAuthentication", set: func(o *ClientOptions, a []string, _ bool) error {
 		v, err := parseChoice(a[0], "yes", "no", "true", "false", "unbound", "host-bound")
@@ -254,12 +254,12 @@ var clientTable = []clientKW{
 		return []string{strings.ToLower(o.HostKeyAlias)}
 	}},
 	cw("HostbasedAcceptedAlgorithms", defaultOpenSSHAlgos["key"], func(a []string) (string, error) { return opensshAlgoText("key", a[0]), checkAlgoList(a[0]) }),
-	{name: "IdentityAgent", set: cStr(func(o *ClientOptions) *string { return &o.IdentityAgent }), g: gStr(func(o *ClientOptions) *string { return &o.IdentityAgent })},
+	{name: "IdentityAgent", set: cAgentPath(func(o *ClientOptions) *string { return &o.IdentityAgent }), g: gStr(func(o *ClientOptions) *string { return &o.IdentityAgent })},
 	{name: "IgnoreUnknown", status: structural, x: &extraVal{}},
 	cw("KbdInteractiveDevices", "", nFirst),
 	{name: "KexAlgorithms", set: cAlgo(func(o *ClientOptions) *string { return &o.KexAlgorithms }), g: gAlgo("kex", func(o *ClientOptions) *string { return &o.KexAlgorithms })},
 	cw("CASignatureAlgorithms", defaultOpenSSHAlgos["sig"], func(a []string) (string, error) { return opensshAlgoText("sig", a[0]), checkAlgoList(a[0]) }),
-	cw("LocalCommand", "", nil),
+	{name: "LocalCommand", set: cCommand(func(o *ClientOptions) *string { return &o.LocalCommand }), g: gStr(func(o *ClientOptions) *string { return &o.LocalCommand })},
 	{name: "RemoteCommand", set: func(o *ClientOptions, a []string, _ bool) error {
 		o.RemoteCommand = strings.Join(a, " ")
 		return nil
@@ -284,7 +284,7 @@ var clientTable = []clientKW{
 	{name: "PubkeyAcceptedAlgorithms", set: cAlgo(func(o *ClientOptions) *string { return &o.PubkeyAcceptedAlgorithms }), g: gAlgo("key", func(o *ClientOptions) *string { return &o.PubkeyAcceptedAlgorithms })},
 	cw("RevokedHostKeys", "", nFirst),
 	cw("XAuthLocation", "/usr/bin/xauth", nFirst),
-	cw("KnownHostsCommand", "", nil),
+	{name: "KnownHostsCommand", set: cCommand(func(o *ClientOptions) *string { return &o.KnownHostsCommand }), g: gStr(func(o *ClientOptions) *string { return &o.KnownHostsCommand })},
 
 	{name: "DynamicForward", acc: true, set: setForward(func(o *ClientOptions) *[]string { return &o.DynamicForward }, true),
 		g: gForwards(func(o *ClientOptions) []string { return o.DynamicForward }, true)},
@@ -316,7 +316,12 @@ var clientTable = []clientKW{
 
 	cw("PermitRemoteOpen", "any", nil),
 	cw("AddKeysToAgent", "false", nMulti("yes=true", "no=false", "true", "false", "ask", "confirm")),
-	{name: "ForwardAgent", set: cBool(func(o *ClientOptions) *bool { return &o.ForwardAgent }), g: gBool(func(o *ClientOptions) *bool { return &o.ForwardAgent })},
+	{name: "ForwardAgent", set: setForwardAgent, g: func(o *ClientOptions) []string {
+		if o.ForwardAgentSock != "" {
+			return []string{o.ForwardAgentSock}
+		}
+		return []string{yesno(o.ForwardAgent)}
+	}},
 	{name: "ConnectTimeout", set: cTime(func(o *ClientOptions) *time.Duration { return &o.ConnectTimeout }), g: func(o *ClientOptions) []string {
 		if o.ConnectTimeout == 0 {
 			return []string{"none"}
@@ -378,6 +383,58 @@ var clientTable = []clientKW{
 	cdep("RhostsRSAAuthentication"), cdep("RSAAuthentication"), cdep("CompressionLevel"), cdep("UseRoaming"),
 	cdep("UseBlacklistedKeys"), cdep("AFSTokenPassing"), cdep("GlobalKnownHostsFile2"), cdep("UserKnownHostsFile2"),
 	cdep("KerberosAuthentication"), cdep("KerberosTGTPassing"), cdep("ProtocolKeepAlives"), cdep("RhostsAuthentication"),
+}
+
+// cCommand keeps a command line (LocalCommand, KnownHostsCommand) as
+// written; its tokens are expanded when it runs.
+func cCommand(f func(*ClientOptions) *string) func(*ClientOptions, []string, bool) error {
+	return func(o *ClientOptions, a []string, _ bool) error {
+		*f(o) = strings.Join(a, " ")
+		return nil
+	}
+}
+
+// cAgentPath keeps an agent socket (IdentityAgent): a path, "none",
+// SSH_AUTH_SOCK or "$NAME". As OpenSSH's readconf, a ${VAR} that is not
+// set is an error as soon as the line is read.
+func cAgentPath(f func(*ClientOptions) *string) func(*ClientOptions, []string, bool) error {
+	return func(o *ClientOptions, a []string, _ bool) error {
+		if err := oneArg(a); err != nil {
+			return err
+		}
+		if err := checkAgentPath(a[0]); err != nil {
+			return err
+		}
+		*f(o) = a[0]
+		return nil
+	}
+}
+
+func checkAgentPath(v string) error {
+	if _, err := expand(v, nil, true); err != nil {
+		return fmt.Errorf("Invalid environment expansion %s", v)
+	}
+	if strings.HasPrefix(v, "$") && !strings.HasPrefix(v, "${") && !validEnvName(v[1:]) {
+		return fmt.Errorf("Invalid environment name %s", v)
+	}
+	return nil
+}
+
+// setForwardAgent: yes, no, or the agent to forward (a path or "$NAME"),
+// which turns forwarding on.
+func setForwardAgent(o *ClientOptions, a []string, _ bool) error {
+	if err := oneArg(a); err != nil {
+		return err
+	}
+	if v, err := parseYesNo(a[0]); err == nil {
+		o.ForwardAgent = v
+		return nil
+	}
+	if err := checkAgentPath(a[0]); err != nil {
+		return err
+	}
+	o.ForwardAgent, o.ForwardAgentSock = true, a[0]
+	return nil
 }
 
 // clientAliases are OpenSSH's other spellings of the same keywords.

@@ -269,26 +269,38 @@ func TestClientErrors(t *testing.T) {
 		"Include " + dir + "/loop\n":          "Include nested too deeply",
 		"ConnectTimeout 10 20\n":              ":1: ConnectTimeout: garbage at end of line",
 		"IgnoreUnknown Foo*\nFooX 1\nBar 2\n": ":3: unknown keyword \"Bar\"",
-		"Host *\n IdentityFile /a\n IdentityFile ~nosuchuser9/k\n": ":3: IdentityFile: no such user \"nosuchuser9\"",
-		"Host *\n ControlPath /tmp/%Z\n":                           ":2: ControlPath: unknown key %Z",
-		"HostName %q.x\n":                                          ":1: HostName: unknown key %q",
+		"Host *\n ControlPath /tmp/%Z\n":      ":2: ControlPath: unknown key %Z",
+		"HostName %q.x\n":                     ":1: HostName: unknown key %q",
 	}
 	writeFile(t, dir, "loop", "Include "+dir+"/loop\n")
 	i := 0
 	for text, want := range cases {
 		i++
 		p := writeFile(t, dir, "c"+strings.Repeat("x", i), text)
-		// OpenSSH refuses the same files (ssh -G does not expand
-		// IdentityFile, so it notices the unknown user only later).
-		if !strings.Contains(text, "nosuchuser9") {
-			if out, err := exec.Command("ssh", "-G", "-F", p, "h").CombinedOutput(); err == nil {
-				t.Errorf("%q: OpenSSH's ssh -G accepts it:\n%s", text, out)
-			}
+		// OpenSSH refuses the same files.
+		if out, err := exec.Command("ssh", "-G", "-F", p, "h").CombinedOutput(); err == nil {
+			t.Errorf("%q: OpenSSH's ssh -G accepts it:\n%s", text, out)
 		}
 		_, err := LoadClient([]string{p}, nil, "h", "")
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", text, err, want)
 		}
+	}
+}
+
+// ssh -G does not expand IdentityFile, so OpenSSH notices an unknown
+// ~user only when connecting; LoadClient keeps the error for then.
+func TestIdentityFileErrorWaits(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "c", "Host *\n IdentityFile /a\n IdentityFile ~nosuchuser9/k\n")
+	if out, err := exec.Command("ssh", "-G", "-F", p, "h").CombinedOutput(); err != nil {
+		t.Fatalf("OpenSSH's ssh -G refuses it: %v\n%s", err, out)
+	}
+	o, err := LoadClient([]string{p}, nil, "h", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ":3: IdentityFile: no such user \"nosuchuser9\""; o.IdentityErr == nil || !strings.Contains(o.IdentityErr.Error(), want) {
+		t.Errorf("IdentityErr = %v, want %q", o.IdentityErr, want)
 	}
 }
 

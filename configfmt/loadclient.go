@@ -220,9 +220,16 @@ func (e *clientEval) apply(l *cline, active bool) error {
 		}
 		return nil
 	}
+	if name == "forwardagent" && !e.lastWins {
+		return e.applyForwardAgent(l, active)
+	}
 	if kw.set == nil {
 		// Host, Match, IgnoreUnknown in an ssh2 file.
 		return l.errorf("%s is not allowed here", kw.name)
+	}
+	args := l.args
+	if rawCommands[name] && l.rest != "" {
+		args = []string{l.rest}
 	}
 	// Values are checked even in blocks that do not apply, as OpenSSH
 	// does; they land in a scratch copy then.
@@ -236,7 +243,7 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	if !active || !e.lastWins && e.seen[name] && !kw.acc {
 		target = &ClientOptions{raw: map[string][]string{}, extra: map[string]string{}}
 	}
-	if err := kw.set(target, l.args, first); err != nil {
+	if err := kw.set(target, args, first); err != nil {
 		return l.errorf("%s: %v", kw.name, err)
 	}
 	if target == e.o {
@@ -247,6 +254,34 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	}
 	if active {
 		e.seen[name] = true
+	}
+	return nil
+}
+
+// rawCommands are the keywords whose value is the rest of the line as
+// written (OpenSSH's parse_command), not its words joined again.
+var rawCommands = map[string]bool{"localcommand": true, "knownhostscommand": true, "remotecommand": true, "proxycommand": true}
+
+// applyForwardAgent: OpenSSH keeps ForwardAgent's yes/no and its socket
+// path in two first-wins slots, so "ForwardAgent no" (or -a) then
+// "ForwardAgent /path" leaves forwarding off with the path set, and -A
+// then "ForwardAgent /path" forwards that agent.
+func (e *clientEval) applyForwardAgent(l *cline, active bool) error {
+	var v ClientOptions
+	if err := setForwardAgent(&v, l.args, true); err != nil {
+		return l.errorf("ForwardAgent: %v", err)
+	}
+	if !active {
+		return nil
+	}
+	if !e.seen["forwardagent"] {
+		e.o.ForwardAgent = v.ForwardAgent
+		e.seen["forwardagent"] = true
+	}
+	if v.ForwardAgentSock != "" && !e.seen["forwardagent path"] {
+		e.o.ForwardAgentSock = v.ForwardAgentSock
+		e.seen["forwardagent path"] = true
+		e.src["forwardagent"] = []string{fmt.Sprintf("%s:%d", l.file, l.num)}
 	}
 	return nil
 }
@@ -319,10 +354,21 @@ func (e *clientEval) matchLine(l *cline) (bool, error) {
 				m = MatchList(u, arg, false) == 1
 			case "localuser":
 				m = MatchList(e.local.name, arg, false) == 1
-			default:
-				// Running commands or probing interfaces from a config
-				// file is not something sshbox does: never matches.
-				e.warn("match "+crit, l.errorf("Match %s is not supported by sshbox and never matches", crit).Error())
+			case "exec":
+				// As OpenSSH: not run when an earlier criterion of
+				// the line already failed.
+				if !result {
+					continue
+				}
+				var err error
+				if m, err = e.matchExec(arg); err != nil {
+					return false, l.errorf("match exec %q: %v", arg, err)
+				}
+			case "localnetwork":
+				var err error
+				if m, err = matchLocalNetwork(arg); err != nil {
+					return false, l.errorf("Match localnetwork %q: %v", arg, err)
+				}
 			}
 		default:
 			return false, l.errorf("unsupported Match attribute %q", a[i])
@@ -390,16 +436,19 @@ func (e *clientEval) finish() error {
 	port := strconv.Itoa(o.Port)
 	shortHost, _, _ := strings.Cut(e.local.host, ".")
 	sum := sha1.Sum([]byte(e.local.host + o.HostName + port + o.User))
-	alias := o.HostKeyAlias
+	alias := strings.ToLower(o.HostKeyAlias)
 	if alias == "" {
-		alias = o.HostName
+		alias = e.orig
 	}
-	tok := map[byte]string{
+	o.tokens = map[byte]string{
 		'C': hex.EncodeToString(sum[:]), 'd': e.local.home, 'h': o.HostName, 'i': e.local.uid,
 		'k': alias, 'L': shortHost, 'l': e.local.host, 'n': e.orig, 'p': port, 'r': o.User,
 		'u': e.local.name, 'j': o.ProxyJump,
 	}
-	expandAt := func(what string, i int, s string, tilde bool) (string, error) {
+	// Which keywords take ~, % tokens and ${VAR}, and which ssh -G prints
+	// expanded, follow ssh.c; IdentityFile and CertificateFile are
+	// expanded only when loaded, so -G shows them as written.
+	expandAt := func(what string, i int, s string, tilde, env bool) (string, error) {
 		at := e.where(strings.ToLower(what), i)
 		if tilde {
 			var err error
@@ -407,13 +456,13 @@ func (e *clientEval) finish() error {
 				return "", fmt.Errorf("%s%s: %v", at, what, err)
 			}
 		}
-		v, err := expandTokens(s, tok)
+		v, err := expand(s, o.tokens, env)
 		if err != nil {
 			return "", fmt.Errorf("%s%s: %v", at, what, err)
 		}
 		return v, nil
 	}
-	expand := func(what, s string, tilde bool) (string, error) { return expandAt(what, 0, s, tilde) }
+	expandPath := func(what, s string) (string, error) { return expandAt(what, 0, s, true, true) }
 	expandAll := func(what string, raw bool, l []string) ([]string, error) {
 		if raw {
 			o.raw[strings.ToLower(what)] = append([]string(nil), l...)
@@ -425,35 +474,50 @@ func (e *clientEval) finish() error {
 			if !raw {
 				at = 0
 			}
-			if out[i], err = expandAt(what, at, s, true); err != nil {
+			if out[i], err = expandAt(what, at, s, true, true); err != nil {
 				return nil, err
 			}
 		}
 		return out, nil
 	}
-	if o.IdentityFiles, err = expandAll("IdentityFile", true, o.IdentityFiles); err != nil {
-		return err
+	if ids, err := expandAll("IdentityFile", true, o.IdentityFiles); err != nil {
+		o.IdentityErr = err
+	} else {
+		o.IdentityFiles = ids
 	}
-	if o.CertificateFiles, err = expandAll("CertificateFile", true, o.CertificateFiles); err != nil {
-		return err
+	if certs, err := expandAll("CertificateFile", true, o.CertificateFiles); err != nil {
+		o.IdentityErr = err
+	} else {
+		o.CertificateFiles = certs
 	}
 	if o.UserKnownHostsFiles, err = expandAll("UserKnownHostsFile", false, o.UserKnownHostsFiles); err != nil {
 		return err
 	}
-	if o.IdentityAgent != "" && o.IdentityAgent != "none" && o.IdentityAgent != "SSH_AUTH_SOCK" {
-		if o.IdentityAgent, err = expand("IdentityAgent", o.IdentityAgent, true); err != nil {
+	if a := o.IdentityAgent; a != "" && a != "none" && a != "SSH_AUTH_SOCK" {
+		if o.IdentityAgent, err = expandPath("IdentityAgent", a); err != nil {
+			return err
+		}
+	}
+	if o.ForwardAgentSock != "" {
+		if o.ForwardAgentSock, err = expandPath("ForwardAgent", o.ForwardAgentSock); err != nil {
 			return err
 		}
 	}
 	if o.RemoteCommand != "" {
-		if o.RemoteCommand, err = expand("RemoteCommand", o.RemoteCommand, false); err != nil {
+		if o.RemoteCommand, err = expandAt("RemoteCommand", 0, o.RemoteCommand, false, false); err != nil {
 			return err
 		}
 	}
 	if cp := o.ControlPath; cp != "" && cp != "none" {
-		if o.ControlPath, err = expand("ControlPath", cp, true); err != nil {
+		if o.ControlPath, err = expandPath("ControlPath", cp); err != nil {
 			return err
 		}
+	}
+	if o.LocalForward, err = e.expandForwards("LocalForward", o.LocalForward); err != nil {
+		return err
+	}
+	if o.RemoteForward, err = e.expandForwards("RemoteForward", o.RemoteForward); err != nil {
+		return err
 	}
 	if o.ProxyCommand != "" && o.ProxyCommand != "none" {
 		o.raw["proxycommand"] = []string{o.ProxyCommand}
@@ -463,6 +527,42 @@ func (e *clientEval) finish() error {
 		}
 	}
 	return nil
+}
+
+// expandForwards expands the Unix-socket paths of LocalForward and
+// RemoteForward lines (% tokens and ${VAR}, as OpenSSH); TCP ends are
+// left as written.
+func (e *clientEval) expandForwards(what string, specs []string) ([]string, error) {
+	out := make([]string, len(specs))
+	for i, spec := range specs {
+		f := strings.Fields(spec)
+		for j, end := range f {
+			if !strings.Contains(end, "/") || strings.HasPrefix(end, "[") {
+				continue
+			}
+			v, err := expand(end, e.o.tokens, true)
+			if err != nil {
+				return nil, fmt.Errorf("%s%s: %v", e.where(strings.ToLower(what), i), what, err)
+			}
+			f[j] = v
+		}
+		out[i] = strings.Join(f, " ")
+	}
+	return out, nil
+}
+
+// Expand expands s with this connection's % tokens, the ones in extra
+// (KnownHostsCommand's %H %I %K %f %t, LocalCommand's %T) and, with env,
+// ${VAR}; an unknown token or unset variable is an error.
+func (o *ClientOptions) Expand(s string, extra map[byte]string, env bool) (string, error) {
+	vals := make(map[byte]string, len(o.tokens)+len(extra))
+	for k, v := range o.tokens {
+		vals[k] = v
+	}
+	for k, v := range extra {
+		vals[k] = v
+	}
+	return expand(s, vals, env)
 }
 
 // WriteG prints the options as `ssh -G` does: lowercase keyword, space,

@@ -24,6 +24,10 @@ type cline struct {
 	kw   string // lowercased
 	word string // keyword as written, for messages
 	args []string
+	// rest is the line after the keyword as written, quotes and all:
+	// OpenSSH keeps the client's command keywords (LocalCommand,
+	// ProxyCommand...) that way and splits them only when they run.
+	rest string
 	inc  []*cfile // Include: the files matched, in glob order
 }
 
@@ -61,6 +65,17 @@ func splitLine(s string) (kw string, args []string, err error) {
 	}
 	args, err = splitArgs(rest)
 	return kw, args, err
+}
+
+// lineRest is what follows the keyword, as OpenSSH's parse_command takes
+// it: blanks and '=' skipped, trailing blanks dropped.
+func lineRest(s string) string {
+	s = strings.Trim(s, " \t\r\n\f")
+	i := strings.IndexAny(s, " \t\r\n=")
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimLeft(s[i:], " \t\r\n=")
 }
 
 // splitArgs is OpenSSH's argv_split: blanks separate arguments, single or
@@ -141,7 +156,7 @@ func (ld *loader) parse(path string, recs []string, depth int) (*cfile, error) {
 		if word == "" {
 			continue
 		}
-		l.word, l.kw, l.args = word, strings.ToLower(word), args
+		l.word, l.kw, l.args, l.rest = word, strings.ToLower(word), args, lineRest(r)
 		if len(args) == 0 {
 			return nil, l.errorf("no argument after keyword %q", word)
 		}

@@ -55,10 +55,14 @@ type ClientOptions struct {
 	HostKeyAlgorithms        string
 	PubkeyAcceptedAlgorithms string
 
-	LocalForward         []string // "[bind:]port host:hostport" as written
-	RemoteForward        []string
-	DynamicForward       []string
-	ForwardAgent         bool
+	LocalForward   []string // "[bind:]port host:hostport" as written
+	RemoteForward  []string
+	DynamicForward []string
+	ForwardAgent   bool
+	// ForwardAgentSock is the agent ForwardAgent names instead of yes: a
+	// path (~, % and ${VAR} expanded) or "$NAME" (see EnvSocket); "" for
+	// the one IdentityAgent or SSH_AUTH_SOCK names.
+	ForwardAgentSock     string
 	ExitOnForwardFailure bool
 	ClearAllForwardings  bool
 	GatewayPorts         bool
@@ -69,6 +73,13 @@ type ClientOptions struct {
 	ControlMaster  string
 	ControlPath    string
 	ControlPersist string
+	// LocalCommand runs after connecting when PermitLocalCommand is set;
+	// KnownHostsCommand adds known_hosts lines. Both as written: their
+	// tokens are expanded when they run (Expand).
+	LocalCommand       string
+	PermitLocalCommand bool
+	KnownHostsCommand  string
+
 	// RekeyLimit as "SIZE SECS" (bytes, seconds); "" when unset.
 	RekeyLimit string
 
@@ -80,8 +91,14 @@ type ClientOptions struct {
 	// does not act on ("FILE:LINE: ..."), for ssh -v to show.
 	Warnings []string
 
-	raw   map[string][]string // values as written, where ssh -G prints them unexpanded
-	extra map[string]string   // keywords not acted on, as ssh -G prints them
+	// IdentityErr: an IdentityFile or CertificateFile did not expand (an
+	// unknown token, an unset ${VAR}). ssh -G prints them as written, as
+	// OpenSSH does; connecting fails with this error.
+	IdentityErr error
+
+	tokens map[byte]string     // the % tokens of this connection (Expand)
+	raw    map[string][]string // values as written, where ssh -G prints them unexpanded
+	extra  map[string]string   // keywords not acted on, as ssh -G prints them
 }
 
 // ServerOptions is the one typed option set of sshd for one connection,

@@ -12,12 +12,39 @@ import (
 // expandTokens replaces %x tokens from vals; %% is a percent sign. An
 // unknown token is an error, as in OpenSSH's percent_expand.
 func expandTokens(s string, vals map[byte]string) (string, error) {
-	if !strings.Contains(s, "%") {
+	return expand(s, vals, false)
+}
+
+// expand is OpenSSH's vdollar_percent_expand: %x tokens from vals and,
+// with env, ${NAME} from the environment, in one pass, so that a value
+// brought in by one is never expanded again by the other. An unknown token
+// or an unset variable is an error. A bare $NAME is left alone: OpenSSH
+// reads it only where a keyword names a variable (IdentityAgent $SOCK).
+// With vals nil, % is left alone: OpenSSH's dollar_expand.
+func expand(s string, vals map[byte]string, env bool) (string, error) {
+	if !strings.Contains(s, "%") && !(env && strings.Contains(s, "${")) {
 		return s, nil
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] != '%' {
+		if env && strings.HasPrefix(s[i:], "${") {
+			end := strings.IndexByte(s[i+2:], '}')
+			if end < 0 {
+				return "", fmt.Errorf("environment variable %q missing closing '}'", s[i:])
+			}
+			name := s[i+2 : i+2+end]
+			if name == "" {
+				return "", fmt.Errorf("zero-length environment variable in %q", s)
+			}
+			v, ok := os.LookupEnv(name)
+			if !ok {
+				return "", fmt.Errorf("env var ${%s} has no value", name)
+			}
+			b.WriteString(v)
+			i += 2 + end
+			continue
+		}
+		if s[i] != '%' || vals == nil {
 			b.WriteByte(s[i])
 			continue
 		}
@@ -36,6 +63,30 @@ func expandTokens(s string, vals map[byte]string) (string, error) {
 		b.WriteString(v)
 	}
 	return b.String(), nil
+}
+
+// validEnvName is OpenSSH's valid_env_name: the legacy "$NAME" form of
+// IdentityAgent and ForwardAgent.
+func validEnvName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// EnvSocket resolves an agent socket written as OpenSSH's legacy "$NAME"
+// (IdentityAgent, ForwardAgent): the variable's value, "" when unset;
+// any other value is the path itself.
+func EnvSocket(v string) string {
+	if strings.HasPrefix(v, "$") && !strings.HasPrefix(v, "${") {
+		return os.Getenv(v[1:])
+	}
+	return v
 }
 
 // expandTilde replaces a leading ~ or ~user with the home directory.
@@ -90,3 +141,7 @@ func ExpandUserPath(pattern, userName, home, uid string) (string, error) {
 	}
 	return s, nil
 }
+
+// SplitArgs splits a command line stored from ssh_config (KnownHostsCommand)
+// into words as OpenSSH's argv_split does: blanks separate, quotes group.
+func SplitArgs(s string) ([]string, error) { return splitArgs(s) }

@@ -71,8 +71,15 @@ func (e *sshEnv) env() []string {
 // so that nothing can be asked on /dev/tty.
 func (e *sshEnv) run(stdin io.Reader, args ...string) (stdout, stderr string, status int) {
 	e.t.Helper()
-	cmd := exec.Command(testenv.Bin(e.t, "ssh"), args...)
-	cmd.Env = e.env()
+	return e.runProg(testenv.Bin(e.t, "ssh"), nil, stdin, args...)
+}
+
+// runProg runs prog (sshbox's ssh, or OpenSSH's on the same command line)
+// the same way, with extraEnv added to the environment.
+func (e *sshEnv) runProg(prog string, extraEnv []string, stdin io.Reader, args ...string) (stdout, stderr string, status int) {
+	e.t.Helper()
+	cmd := exec.Command(prog, args...)
+	cmd.Env = append(e.env(), extraEnv...)
 	cmd.Stdin = stdin
 	var o, er bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &er
@@ -87,7 +94,8 @@ func (e *sshEnv) run(stdin io.Reader, args ...string) (stdout, stderr string, st
 		return o.String(), er.String(), testenv.ExitCode(err)
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
-		e.t.Fatalf("ssh %q did not finish; stderr:\n%s", args, er.String())
+		<-done
+		e.t.Fatalf("%s %q did not finish; stderr:\n%s", prog, args, er.String())
 	}
 	return "", "", -1
 }

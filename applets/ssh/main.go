@@ -140,8 +140,10 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	for _, f := range ctx.StringSlice("i") {
 		// OpenSSH's warning for -i (not for IdentityFile lines): the
 		// file named on the command line is not there to offer.
+		// As OpenSSH, such a file is then left out (the defaults apply).
 		if _, err := os.Stat(expandTilde(f)); err != nil {
-			fmt.Fprintf(os.Stderr, msgIdentityNotAccessible, f, errtext.Reason(err))
+			fmt.Fprintf(os.Stderr, msgIdentityNotAccessible, expandTilde(f), errtext.Reason(err))
+			continue
 		}
 		lines = append(lines, "IdentityFile "+quoteValue(f))
 	}

@@ -62,6 +62,13 @@ func (c *Client) Run() int {
 	if c.Opts.Compression {
 		c.Log.Debug1("%s", msgNoCompression)
 	}
+	if c.Opts.IdentityErr != nil {
+		c.Log.Fatal("%v", c.Opts.IdentityErr)
+		return 255
+	}
+	if !c.checkForwardAgentSock() {
+		return 255
+	}
 	conn, err := c.Connect()
 	if err != nil {
 		c.Log.Fatal("%s", err.Error())
@@ -81,6 +88,7 @@ func (c *Client) Run() int {
 	if command == "" {
 		command = c.Opts.RemoteCommand
 	}
+	c.runLocalCommand()
 	if c.Shared != nil {
 		done, err := c.Shared(conn)
 		if err != nil {

@@ -177,7 +177,11 @@ func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientCon
 	cfg.Ciphers, cfg.MACs, cfg.KeyExchanges, cfg.HostKeyAlgorithms = algs[0], algs[1], algs[2], algs[3]
 	cfg.RekeyThreshold = o.RekeyBytes()
 	if o.HostKeyAlgorithms == "" {
-		cfg.HostKeyAlgorithms = preferKnown(cfg.HostKeyAlgorithms, hk.knownEntries())
+		known, err := hk.knownEntries()
+		if err != nil {
+			return nil, err
+		}
+		cfg.HostKeyAlgorithms = preferKnown(cfg.HostKeyAlgorithms, known)
 	}
 	return cfg, nil
 }

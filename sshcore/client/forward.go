@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"sshbox/configfmt"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -197,14 +199,26 @@ func (c *Client) commandLine(conn *ssh.Client) func(string) string {
 		case line == "":
 			return ""
 		case line == "?" || line == "-h" || line == "help":
+			if c.Opts.PermitLocalCommand {
+				return msgCmdHelp + "\n" + msgCmdHelpLocal
+			}
 			return msgCmdHelp
+		case strings.HasPrefix(line, "!") && c.Opts.PermitLocalCommand:
+			// As OpenSSH's ~C !args: a local command through the
+			// shell. The terminal stays raw, so its output is
+			// collected and shown as the command's answer.
+			return c.escapeLocalCommand(line[1:])
 		case len(line) > 2 && line[0] == '-' && strings.IndexByte("LRD", line[1]) >= 0:
 			if err := c.addForward(conn, line[1], strings.TrimSpace(line[2:])); err != nil {
 				return err.Error()
 			}
 			return msgCmdForwarding
 		}
-		return msgCmdInvalid + "\n" + msgCmdHelp
+		help := msgCmdHelp
+		if c.Opts.PermitLocalCommand {
+			help += "\n" + msgCmdHelpLocal
+		}
+		return msgCmdInvalid + "\n" + help
 	}
 }
 
@@ -376,6 +390,15 @@ func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
 // AgentSocket is the agent ForwardAgent passes on: IdentityAgent, else
 // SSH_AUTH_SOCK; "" for none.
 func (c *Client) AgentSocket() string {
+	if s := c.Opts.ForwardAgentSock; s != "" {
+		return configfmt.EnvSocket(s)
+	}
+	return c.identityAgent()
+}
+
+// identityAgent is the agent IdentityAgent names ("$NAME" read from the
+// environment), else SSH_AUTH_SOCK; "" for none.
+func (c *Client) identityAgent() string {
 	sock := c.Opts.IdentityAgent
 	if sock == "" || sock == "SSH_AUTH_SOCK" {
 		sock = os.Getenv("SSH_AUTH_SOCK")
@@ -383,7 +406,26 @@ func (c *Client) AgentSocket() string {
 	if sock == "none" {
 		return ""
 	}
-	return sock
+	return configfmt.EnvSocket(sock)
+}
+
+// checkForwardAgentSock: as OpenSSH, a ForwardAgent socket that does not
+// exist is reported before connecting, and is fatal only with
+// ExitOnForwardFailure.
+func (c *Client) checkForwardAgentSock() bool {
+	s := c.Opts.ForwardAgentSock
+	if s == "" {
+		return true
+	}
+	path := configfmt.EnvSocket(s)
+	if _, err := os.Stat(path); err != nil {
+		if path == "" {
+			path = s
+		}
+		c.Log.Error(msgAgentSockMissing, path, dialErrorText(err))
+		return !c.Opts.ExitOnForwardFailure
+	}
+	return true
 }
 
 var errSocks = errors.New("SOCKS: unsupported request")

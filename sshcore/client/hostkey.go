@@ -93,6 +93,18 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 	for _, w := range db.Warnings {
 		log.Debug1("%s", w)
 	}
+	// KnownHostsCommand adds to the files, after them (ssh_config(5)).
+	more, err := h.knownHostsCommand("HOSTNAME", key)
+	if err != nil {
+		return err
+	}
+	db.Entries = append(db.Entries, more...)
+	if h.checksIP(key) {
+		if more, err = h.knownHostsCommand("ADDRESS", key); err != nil {
+			return err
+		}
+		db.Entries = append(db.Entries, more...)
+	}
 	if cert, ok := key.(*ssh.Certificate); ok {
 		if db.IsHostAuthority(cert.SignatureKey, h.name, h.port) {
 			checker := &ssh.CertChecker{
@@ -133,6 +145,18 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 		return h.changed(key, res.Entry)
 	}
 	return h.unknown(key)
+}
+
+// checksIP: CheckHostIP looks the address up too, except, as in OpenSSH,
+// for a certificate, a loopback address, an address given as the host, or
+// under HostKeyAlias.
+func (h *hostKeyCheck) checksIP(key ssh.PublicKey) bool {
+	o := h.c.Opts
+	if _, isCert := key.(*ssh.Certificate); isCert || !o.CheckHostIP || h.ip == "" || h.ip == h.name || o.HostKeyAlias != "" {
+		return false
+	}
+	ip := net.ParseIP(h.ip)
+	return ip != nil && !ip.IsLoopback()
 }
 
 // checkIP warns, as OpenSSH does with CheckHostIP, when the address's entry
@@ -303,11 +327,18 @@ func preferKnown(algs []string, known []*knownhosts.Entry) []string {
 	return append(first, rest...)
 }
 
-// knownEntries lists the entries for the host, for preferKnown.
-func (h *hostKeyCheck) knownEntries() []*knownhosts.Entry {
+// knownEntries lists the entries for the host, for preferKnown, with
+// KnownHostsCommand's ("ORDER" as OpenSSH calls it); only a failing
+// command is an error.
+func (h *hostKeyCheck) knownEntries() ([]*knownhosts.Entry, error) {
 	db, err := knownhosts.Open(h.knownHostsFiles()...)
 	if err != nil {
-		return nil
+		db = &knownhosts.DB{}
 	}
-	return db.Lookup(h.name, h.port)
+	more, err := h.knownHostsCommand("ORDER", nil)
+	if err != nil {
+		return nil, err
+	}
+	db.Entries = append(db.Entries, more...)
+	return db.Lookup(h.name, h.port), nil
 }

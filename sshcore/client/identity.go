@@ -27,6 +27,18 @@ type identity struct {
 	// publicOnly: the file held only a public key (-i key.pub), which
 	// picks that key from the agent and cannot sign by itself.
 	publicOnly bool
+	// cert: a certificate waiting for its private key (-i CERT, a
+	// CertificateFile, a -cert.pub beside a public key); signer is nil
+	// until pairCertificates finds the key in a file or the agent.
+	cert *ssh.Certificate
+}
+
+// pub is the key the identity offers.
+func (id *identity) pub() ssh.PublicKey {
+	if id.cert != nil {
+		return id.cert
+	}
+	return id.signer.PublicKey()
 }
 
 // DefaultIdentityFiles are tried when no IdentityFile is configured.
@@ -67,15 +79,16 @@ func (c *Client) loadIdentities() []*identity {
 		files = append(files, c.loadIdentityFile(p, explicit)...)
 	}
 	for _, p := range o.CertificateFiles {
-		files = append(files, c.loadCertificateFile(p, files)...)
+		files = append(files, c.loadCertificateFile(p)...)
 	}
 	agentIDs := c.agentIdentities()
+	c.pairCertificates(files, agentIDs)
 	if o.IdentitiesOnly {
 		// Only agent keys that match a configured file may be offered.
 		var keep []*identity
 		for _, a := range agentIDs {
 			for _, f := range files {
-				if bytes.Equal(a.signer.PublicKey().Marshal(), f.signer.PublicKey().Marshal()) {
+				if bytes.Equal(a.pub().Marshal(), f.pub().Marshal()) {
 					keep = append(keep, a)
 					break
 				}
@@ -86,8 +99,11 @@ func (c *Client) loadIdentities() []*identity {
 	var out []*identity
 	seen := map[string]bool{}
 	for _, id := range append(agentIDs, files...) {
+		if id.publicOnly || id.signer == nil {
+			continue
+		}
 		k := string(id.signer.PublicKey().Marshal())
-		if seen[k] || id.publicOnly {
+		if seen[k] {
 			continue
 		}
 		seen[k] = true
@@ -101,13 +117,7 @@ func (c *Client) loadIdentities() []*identity {
 
 // agentIdentities asks the agent at IdentityAgent (or SSH_AUTH_SOCK).
 func (c *Client) agentIdentities() []*identity {
-	sock := c.Opts.IdentityAgent
-	if sock == "none" {
-		return nil
-	}
-	if sock == "" || sock == "SSH_AUTH_SOCK" {
-		sock = os.Getenv("SSH_AUTH_SOCK")
-	}
+	sock := c.identityAgent()
 	if sock == "" {
 		return nil
 	}
@@ -148,17 +158,28 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 		origin = " explicit"
 	}
 	if _, err := os.Stat(path); err != nil {
+		// OpenSSH's sshkey_load_public falls back to FILE.pub: the
+		// private half may be in the agent only.
+		if pub, ok := publicKeyFile(path + ".pub"); ok {
+			log.Debug1("identity file %s type %s", path, pub.Type())
+			return c.withCertificate(path, &identity{name: path, origin: origin, signer: publicOnlySigner{pub}, publicOnly: true})
+		}
 		log.Debug1("identity file %s type -1", path)
 		if explicit {
 			log.Debug1("no such identity: %s: No such file or directory", path)
 		}
 		return nil
 	}
+	if cert := readCertificate(path); cert != nil {
+		// -i CERT: offered once a file or the agent holds its key.
+		log.Debug1("identity file %s type %s", path, cert.Type())
+		return []*identity{{name: path, origin: origin, cert: cert}}
+	}
 	if pub, ok := publicKeyFile(path); ok {
 		// A public key names the key to use; the agent holds it (with
 		// IdentitiesOnly this is how one agent key is chosen).
 		log.Debug1("identity file %s type %s", path, pub.Type())
-		return []*identity{{name: path, origin: origin, signer: publicOnlySigner{pub}, publicOnly: true}}
+		return c.withCertificate(path, &identity{name: path, origin: origin, signer: publicOnlySigner{pub}, publicOnly: true})
 	}
 	var signer ssh.Signer
 	k, err := keys.LoadPrivateFile(path, nil)
@@ -205,26 +226,57 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 	return append(out, &identity{name: path, origin: origin, signer: signer})
 }
 
-// loadCertificateFile pairs a CertificateFile with the identity holding its
-// private key.
-func (c *Client) loadCertificateFile(path string, ids []*identity) []*identity {
+// withCertificate adds, before a public-only identity, the certificate
+// stored beside it (FILE-cert.pub, or FILE-cert as OpenSSH also tries),
+// to be paired with the agent's key.
+func (c *Client) withCertificate(path string, id *identity) []*identity {
+	for _, p := range []string{path + "-cert.pub", path + "-cert"} {
+		if cert := readCertificate(p); cert != nil {
+			c.Log.Debug1("identity file %s-cert type %s", path, cert.Type())
+			return []*identity{{name: path, origin: id.origin, cert: cert}, id}
+		}
+	}
+	return []*identity{id}
+}
+
+// loadCertificateFile reads a CertificateFile; pairCertificates finds its
+// private key among the identity files and the agent's keys.
+func (c *Client) loadCertificateFile(path string) []*identity {
 	cert := readCertificate(path)
-	if cert == nil {
-		c.Log.Debug1("certificate file %s: not found or not a certificate", path)
+	if cert == nil || cert.CertType != ssh.UserCert {
+		c.Log.Debug1("certificate file %s: not found or not a user certificate", path)
 		return nil
 	}
-	for _, id := range ids {
-		if _, isCert := id.signer.PublicKey().(*ssh.Certificate); isCert || id.publicOnly {
+	return []*identity{{name: path, origin: " explicit", cert: cert}}
+}
+
+// pairCertificates gives each certificate waiting for its private key the
+// signer of a file or agent identity holding that key, as OpenSSH's
+// identity_sign looks through all its keys; a certificate whose key is
+// nowhere is left out.
+func (c *Client) pairCertificates(files, agentIDs []*identity) {
+	for _, id := range files {
+		if id.cert == nil {
 			continue
 		}
-		if bytes.Equal(id.signer.PublicKey().Marshal(), cert.Key.Marshal()) {
-			if cs, err := ssh.NewCertSigner(cert, id.signer); err == nil {
-				return []*identity{{name: path, origin: " explicit", signer: cs}}
+		for _, k := range append(append([]*identity(nil), files...), agentIDs...) {
+			if k.cert != nil || k.publicOnly || k.signer == nil {
+				continue
+			}
+			if _, isCert := k.signer.PublicKey().(*ssh.Certificate); isCert {
+				continue
+			}
+			if bytes.Equal(k.signer.PublicKey().Marshal(), id.cert.Key.Marshal()) {
+				if cs, err := ssh.NewCertSigner(id.cert, k.signer); err == nil {
+					id.signer = cs
+					break
+				}
 			}
 		}
+		if id.signer == nil {
+			c.Log.Debug1("certificate %s: no identity holds its private key", id.name)
+		}
 	}
-	c.Log.Debug1("certificate file %s: no identity holds its private key", path)
-	return nil
 }
 
 func readPublicKey(path string) ssh.PublicKey {

@@ -102,6 +102,7 @@ Host key for %s has changed and you have requested strict checking.
       -L[bind_address:]port:host:hostport    Request local forward
       -R[bind_address:]port:host:hostport    Request remote forward
       -D[bind_address:]port                  Request dynamic forward`
+	msgCmdHelpLocal  = "      !args                                  Execute local command"
 	msgCmdForwarding = "Forwarding port."
 	msgCmdInvalid    = "Invalid command."
 
@@ -129,3 +130,10 @@ Host key for %s has changed and you have requested strict checking.
 
 // RefuseConnection (client.go).
 const msgRefuseConnection = "Connection to %s refused by configuration (RefuseConnection)"
+
+// Local commands and agent sockets named in ssh_config.
+const (
+	msgAgentSockMissing = "Cannot forward agent socket path \"%s\": %s"
+	msgLocalCmdExpand   = "LocalCommand: %v"
+	msgKnownHostsCmd    = "KnownHostsCommand %q: %s"
+)
