@@ -80,16 +80,15 @@ func (p *Pool) sessions(size int64) []*sftp.Client {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.tried {
-		// A server that allows fewer sessions (MaxSessions) just refuses
-		// the extra ones: use what it gave.
+		// All at once: each session costs three round trips (channel,
+		// subsystem, version), which one after another would add a
+		// second to every large file on a 50 ms link. A server that
+		// allows fewer sessions (MaxSessions) just refuses the extra
+		// ones: use what it gave.
 		p.tried = true
-		for i := 1; i < p.conn.Sessions(); i++ {
-			cl, err := p.conn.SFTP(p.Set.ClientOptions()...)
-			if err != nil {
-				break
-			}
-			p.extra = append(p.extra, cl)
-		}
+		p.extra = parallel(p.conn.Sessions()-1, func(int) (*sftp.Client, error) {
+			return p.conn.SFTP(p.Set.ClientOptions()...)
+		})
 	}
 	return append([]*sftp.Client{p.Main}, p.extra...)
 }
@@ -98,8 +97,39 @@ func (p *Pool) sessions(size int64) []*sftp.Client {
 func (p *Pool) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, c := range p.extra {
-		c.Close()
+	all := append([]*sftp.Client{p.Main}, p.extra...)
+	parallel(len(all), func(i int) (struct{}, error) { return struct{}{}, all[i].Close() })
+}
+
+// parallel runs open n times at once and returns what succeeded, in
+// the order of i.
+func parallel[T any](n int, open func(i int) (T, error)) []T {
+	type res struct {
+		v  T
+		ok bool
 	}
-	p.Main.Close()
+	out := make([]res, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := open(i)
+			out[i] = res{v, err == nil}
+		}()
+	}
+	wg.Wait()
+	var got []T
+	for _, r := range out {
+		if r.ok {
+			got = append(got, r.v)
+		}
+	}
+	return got
+}
+
+// closeAll closes files at once: each close waits a round trip for the
+// server's status.
+func closeAll(files []*sftp.File) {
+	parallel(len(files), func(i int) (struct{}, error) { return struct{}{}, files[i].Close() })
 }

@@ -47,17 +47,18 @@ func (p *Pool) Get(src, dst, label string) error {
 		return fileErr(dst, err)
 	}
 	sessions := p.sessions(size - start)
-	readers := make([]io.ReaderAt, 0, len(sessions))
-	for _, s := range sessions {
-		f, err := s.Open(src)
-		if err != nil {
-			if len(readers) == 0 {
-				out.Close()
-				return fileErr(src, err)
-			}
-			continue
-		}
-		defer f.Close()
+	first, err := sessions[0].Open(src)
+	if err != nil {
+		out.Close()
+		return fileErr(src, err)
+	}
+	readers := []io.ReaderAt{first}
+	// The other sessions open the file at once, not one round trip after
+	// another; one that cannot is left out.
+	rest := parallel(len(sessions)-1, func(i int) (*sftp.File, error) { return sessions[i+1].Open(src) })
+	// Each close is a round trip: all at once.
+	defer closeAll(append(rest, first))
+	for _, f := range rest {
 		readers = append(readers, f)
 	}
 	var prog *Progress
@@ -131,19 +132,17 @@ func (p *Pool) Put(src, dst, label string) error {
 	_, statErr := p.Main.Lstat(dst)
 	created := errors.Is(statErr, fs.ErrNotExist)
 	sessions := p.sessions(size - start)
-	writers := make([]io.WriterAt, 0, len(sessions))
-	var files []*sftp.File
-	for _, s := range sessions {
-		f, err := s.OpenFile(dst, flags)
-		if err != nil {
-			if len(files) == 0 {
-				return fileErr(dst, err)
-			}
-			continue
-		}
-		flags &^= os.O_TRUNC // the others must not cut what the first wrote
-		files = append(files, f)
-		writers = append(writers, f)
+	first, err := sessions[0].OpenFile(dst, flags)
+	if err != nil {
+		return fileErr(dst, err)
+	}
+	files := []*sftp.File{first}
+	// The others open it at once, and must not cut what the first made.
+	flags &^= os.O_TRUNC
+	files = append(files, parallel(len(sessions)-1, func(i int) (*sftp.File, error) { return sessions[i+1].OpenFile(dst, flags) })...)
+	writers := make([]io.WriterAt, len(files))
+	for i, f := range files {
+		writers[i] = f
 	}
 	if created && !p.Set.Preserve {
 		newFileMode(files[0], st.Mode().Perm())
@@ -159,9 +158,7 @@ func (p *Pool) Put(src, dst, label string) error {
 	} else if p.Set.Fsync {
 		files[0].Sync()
 	}
-	for _, f := range files {
-		f.Close()
-	}
+	closeAll(files)
 	if err != nil {
 		var re *readError
 		if errors.As(err, &re) {
