@@ -170,6 +170,7 @@ func (c *conn) serve() {
 		sconn.Close()
 		panic("authenticated connection without a user")
 	}
+	c.notifyHostKeys()
 	// The global request handler counts as a session: what it starts
 	// (remote forwardings) is then always waited for.
 	c.sessions.Add(1)

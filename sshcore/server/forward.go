@@ -120,7 +120,8 @@ type forwardedTCPIPMsg struct {
 
 // handleGlobalRequests answers connection-level requests: remote
 // forwardings (ssh -R) are opened and cancelled here; anything else (an
-// OpenSSH keepalive, hostkey rotation) gets a refusal, which is an answer.
+// OpenSSH keepalive) gets a refusal, which is an answer; the host key
+// proofs of UpdateHostKeys are signed in hostkeys_notify.go.
 func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 	defer c.recoverPanic()
 	forwards := map[string]net.Listener{}
@@ -173,6 +174,12 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 				defer c.recoverPanic()
 				c.serveForward(l, m.BindAddr, port)
 			}()
+		case reqHostKeysProve:
+			resp, err := c.proveHostKeys(req.Payload)
+			if err != nil {
+				c.srv.log().Errorf(msgProveFailed, err)
+			}
+			req.Reply(err == nil, resp)
 		case "cancel-tcpip-forward":
 			var m tcpipForwardMsg
 			key := ""
