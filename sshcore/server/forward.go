@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/sshcore"
 	"sshbox/sshcore/asuser"
 	"sshbox/sshcore/loglevel"
 )
@@ -174,7 +175,7 @@ func (c *conn) handleGlobalRequests(reqs <-chan *ssh.Request) {
 				defer c.recoverPanic()
 				c.serveForward(l, m.BindAddr, port)
 			}()
-		case reqHostKeysProve:
+		case sshcore.ReqHostKeysProve:
 			resp, err := c.proveHostKeys(req.Payload)
 			if err != nil {
 				c.srv.log().Errorf(msgProveFailed, err)

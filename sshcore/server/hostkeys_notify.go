@@ -2,11 +2,11 @@ package server
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
 )
 
@@ -17,11 +17,6 @@ import (
 // key rotation retires the one it knows. A client that has not seen a key
 // asks the server to prove it holds the private half with
 // hostkeys-prove-00@openssh.com, answered by proveHostKeys.
-
-const (
-	reqHostKeys      = "hostkeys-00@openssh.com"
-	reqHostKeysProve = "hostkeys-prove-00@openssh.com"
-)
 
 // plainHostKeys lists the host keys a client may learn: every loaded key,
 // whatever HostKeyAlgorithms offers in the key exchange (as OpenSSH, so that
@@ -51,17 +46,17 @@ func (c *conn) plainHostKeys() []ssh.Signer {
 // OpenSSH's sshd does once the user is authenticated.
 func (c *conn) notifyHostKeys() {
 	log := c.srv.log()
-	var payload []byte
+	var blobs [][]byte
 	keys := c.plainHostKeys()
 	for i, k := range keys {
 		log.Debug3f(msgNotifyHostKey, i, k.PublicKey().Type(), ssh.FingerprintSHA256(k.PublicKey()))
-		payload = append(payload, ssh.Marshal(struct{ B []byte }{k.PublicKey().Marshal()})...)
+		blobs = append(blobs, k.PublicKey().Marshal())
 	}
 	if len(keys) == 0 {
 		return
 	}
 	log.Debug3f(msgNotifyHostKeysSent, len(keys))
-	if _, _, err := c.sshConn.SendRequest(reqHostKeys, false, payload); err != nil {
+	if _, _, err := c.sshConn.SendRequest(sshcore.ReqHostKeys, false, sshcore.JoinStrings(blobs)); err != nil {
 		log.Debugf("notify_hostkeys: %v", err)
 	}
 }
@@ -79,13 +74,12 @@ func (c *conn) proveHostKeys(payload []byte) ([]byte, error) {
 		negotiated = am.Algorithms().HostKey
 	}
 	rsaAlg := proofRSAAlgorithm(negotiated)
-	var resp []byte
-	for rest := payload; len(rest) > 0; {
-		var blob []byte
-		var err error
-		if blob, rest, err = takeString(rest); err != nil {
-			return nil, err
-		}
+	blobs, err := sshcore.SplitStrings(payload)
+	if err != nil {
+		return nil, err
+	}
+	var sigs [][]byte
+	for _, blob := range blobs {
 		var signer ssh.Signer
 		for _, k := range ours {
 			if bytes.Equal(k.PublicKey().Marshal(), blob) {
@@ -100,7 +94,7 @@ func (c *conn) proveHostKeys(payload []byte) ([]byte, error) {
 			}
 			return nil, fmt.Errorf("unknown host %s key", pub.Type())
 		}
-		data := hostKeyProofData(sid, blob)
+		data := sshcore.HostKeyProofData(sid, blob)
 		var sig *ssh.Signature
 		if as, ok := signer.(ssh.AlgorithmSigner); ok && signer.PublicKey().Type() == ssh.KeyAlgoRSA {
 			sig, err = as.SignWithAlgorithm(nil, data, rsaAlg)
@@ -110,18 +104,9 @@ func (c *conn) proveHostKeys(payload []byte) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("assemble signature: %v", err)
 		}
-		resp = append(resp, ssh.Marshal(struct{ B []byte }{ssh.Marshal(sig)})...)
+		sigs = append(sigs, ssh.Marshal(sig))
 	}
-	return resp, nil
-}
-
-// hostKeyProofData is what a hostkeys-prove-00 signature covers.
-func hostKeyProofData(sessionID, keyBlob []byte) []byte {
-	return ssh.Marshal(struct {
-		Magic string
-		SID   []byte
-		Key   []byte
-	}{reqHostKeysProve, sessionID, keyBlob})
+	return sshcore.JoinStrings(sigs), nil
 }
 
 // proofRSAAlgorithm is the signature algorithm for RSA proofs: the one the
@@ -134,18 +119,4 @@ func proofRSAAlgorithm(negotiated string) string {
 		return u
 	}
 	return ssh.KeyAlgoRSASHA512
-}
-
-var errShortString = errors.New("truncated string")
-
-// takeString splits one SSH string off the front of b.
-func takeString(b []byte) (s, rest []byte, err error) {
-	if len(b) < 4 {
-		return nil, nil, errShortString
-	}
-	n := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	if uint64(n) > uint64(len(b)-4) {
-		return nil, nil, errShortString
-	}
-	return b[4 : 4+n], b[4+n:], nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"sshbox/configfmt"
 	"sshbox/internal/testenv"
+	"sshbox/sshcore"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -91,13 +92,9 @@ func TestHostKeysNotifyAndProve(t *testing.T) {
 		if req.Type != "hostkeys-00@openssh.com" || req.WantReply {
 			t.Fatalf("first global request %q want-reply %v", req.Type, req.WantReply)
 		}
-		var blobs [][]byte
-		for rest := req.Payload; len(rest) > 0; {
-			var b []byte
-			if b, rest, err = takeString(rest); err != nil {
-				t.Fatal(err)
-			}
-			blobs = append(blobs, b)
+		blobs, err := sshcore.SplitStrings(req.Payload)
+		if err != nil {
+			t.Fatal(err)
 		}
 		if len(blobs) != 2 || !bytes.Equal(blobs[0], ed.PublicKey().Marshal()) || !bytes.Equal(blobs[1], rs.PublicKey().Marshal()) {
 			t.Fatalf("announced %d keys, want the ed25519 and the RSA key once each", len(blobs))
@@ -107,25 +104,23 @@ func TestHostKeysNotifyAndProve(t *testing.T) {
 		if err != nil || !ok {
 			t.Fatalf("prove: %v %v\n%s", ok, err, log.String())
 		}
+		sigs, err := sshcore.SplitStrings(resp)
+		if err != nil || len(sigs) != len(blobs) {
+			t.Fatalf("%d signatures for %d keys (%v)", len(sigs), len(blobs), err)
+		}
 		for i, blob := range blobs {
-			var sigBlob []byte
-			if sigBlob, resp, err = takeString(resp); err != nil {
-				t.Fatal(err)
-			}
+			sigBlob := sigs[i]
 			var sig ssh.Signature
 			if err := ssh.Unmarshal(sigBlob, &sig); err != nil {
 				t.Fatal(err)
 			}
 			pub, _ := ssh.ParsePublicKey(blob)
-			if err := pub.Verify(hostKeyProofData(sc.SessionID(), blob), &sig); err != nil {
+			if err := pub.Verify(sshcore.HostKeyProofData(sc.SessionID(), blob), &sig); err != nil {
 				t.Errorf("key %d: %v", i, err)
 			}
 			if pub.Type() == ssh.KeyAlgoRSA && sig.Format != tc.wantRSA {
 				t.Errorf("%s negotiated: RSA proof is %s, want %s", tc.hostAlg, sig.Format, tc.wantRSA)
 			}
-		}
-		if len(resp) != 0 {
-			t.Errorf("%d bytes after the signatures", len(resp))
 		}
 
 		_, otherPriv, _ := ed25519.GenerateKey(rand.Reader)
