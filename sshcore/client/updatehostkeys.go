@@ -46,8 +46,10 @@ type hostKeyUpdater struct {
 func (c *Client) watchHostKeys(conn ssh.Conn, hk *hostKeyCheck, reqs <-chan *ssh.Request) <-chan *ssh.Request {
 	o := c.Opts
 	mode := o.UpdateHostKeys()
-	if mode == "ask" && o.BatchMode {
-		mode = "no" // OpenSSH: won't ask in batch mode, so don't even try
+	if mode == "ask" && (o.BatchMode || c.Command != "") {
+		// OpenSSH: no asking in batch mode, nor where a remote command
+		// (or subsystem) owns the session.
+		mode = "no"
 	}
 	if mode == "no" || !hk.trusted || len(c.updatableFiles()) == 0 {
 		if mode != "no" && !hk.trusted {
