@@ -85,3 +85,20 @@ const (
 	msgNotReplacing      = "Not replacing existing known_hosts file because of errors\n"
 	msgUnsupportedFormat = "Unsupported conversion format \"%s\"\n"
 )
+
+// -M generate / -M screen (moduli.go), in OpenSSH's words.
+const (
+	msgModuliUnsupported    = "Unsupported moduli option %s"
+	msgModuliNoOutput       = "No output file specified"
+	msgModuliTooManyOutputs = "Too many output files specified"
+	msgModuliMemory         = "Memory limit is %s: %s"
+	msgModuliStart          = "Invalid start point."
+	msgModuliNumber         = "Invalid number: %s (%s)"
+	msgModuliGenerator      = "Generator invalid: %s (%s)"
+	msgModuliGenOption      = "Option \"%s\" is unsupported for moduli generation"
+	msgModuliScreenOption   = "Option \"%s\" is unsupported for moduli screening"
+	msgModuliCandOpen       = "Couldn't open modulus candidate file \"%s\": %s"
+	msgModuliOpen           = "Couldn't open moduli file \"%s\": %s"
+	msgModuliGenFailed      = "modulus candidate generation failed"
+	msgModuliScreenFailed   = "modulus screening failed"
+)
