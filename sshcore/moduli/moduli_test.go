@@ -68,7 +68,7 @@ func TestModWord(t *testing.T) {
 func TestGenerateAndScreen(t *testing.T) {
 	var cand bytes.Buffer
 	var log []string
-	n, err := Generate(&cand, GenerateOptions{Bits: 512, SieveLimit: 1 << 16,
+	n, err := Generate(&cand, GenerateOptions{Bits: 512,
 		Logf: func(f string, a ...any) { log = append(log, f) }})
 	if err != nil || n == 0 {
 		t.Fatalf("Generate: %d %v", n, err)
@@ -93,7 +93,7 @@ func TestGenerateAndScreen(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	res, err := Screen(strings.NewReader(strings.Join(lines[:1500], "\n")+"\n"), &out, ScreenOptions{Trials: 20, Name: "cand"})
+	res, err := Screen(strings.NewReader(strings.Join(lines[:3000], "\n")+"\n"), &out, ScreenOptions{Trials: 20, Name: "cand"})
 	if err != nil {
 		t.Fatal(err)
 	}
