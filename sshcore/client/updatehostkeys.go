@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/crypto/ssh"
 
@@ -35,7 +36,7 @@ type hostKeyUpdater struct {
 	out    chan *ssh.Request
 	fence  chan chan struct{}
 	exited chan struct{}
-	seen   bool
+	seen   atomic.Bool // the announcement has come
 	once   sync.Once
 }
 
@@ -103,17 +104,17 @@ func (u *hostKeyUpdater) dispatch(r *ssh.Request) {
 		return
 	}
 	u.c.Log.Debug1("client_input_global_request: rtype %s want_reply %d", r.Type, boolInt(r.WantReply))
-	if u.seen {
+	if u.seen.Load() {
 		u.c.Log.Debug1("%s", msgHostKeysAgain)
 		if r.WantReply {
 			r.Reply(false, nil)
 		}
 		return
 	}
-	u.seen = true
 	if err := u.update(r.Payload); err != nil {
 		u.c.Log.Error("%v", err)
 	}
+	u.seen.Store(true)
 	if r.WantReply {
 		r.Reply(true, nil)
 	}
@@ -125,6 +126,9 @@ func (u *hostKeyUpdater) dispatch(r *ssh.Request) {
 // is queued, and the fence makes the loop take it.
 func (u *hostKeyUpdater) settle() {
 	u.once.Do(func() {
+		if u.seen.Load() {
+			return // dealt with already: nothing to wait for
+		}
 		if _, _, err := u.conn.SendRequest("keepalive@openssh.com", true, nil); err != nil {
 			return
 		}
