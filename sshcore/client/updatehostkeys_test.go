@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
@@ -157,5 +158,42 @@ func TestUpdateHostKeysProof(t *testing.T) {
 				t.Errorf("known_hosts:\n%s\nwant:\n%s", after, want)
 			}
 		})
+	}
+}
+
+// TestUpdateHostKeysOnlyFromUserFile: a server known only through the
+// GlobalKnownHostsFile teaches nothing (the user's file is not created),
+// as in OpenSSH.
+func TestUpdateHostKeysOnlyFromUserFile(t *testing.T) {
+	known, extra := newSigner(t), newSigner(t)
+	var proved atomic.Bool
+	addr := proofServer(t, known, extra, func(sid []byte, r *ssh.Request) {
+		proved.Store(true)
+		r.Reply(false, nil)
+	})
+	host, portStr, _ := net.SplitHostPort(addr)
+	port, _ := strconv.Atoi(portStr)
+	dir := t.TempDir()
+	global := filepath.Join(dir, "global")
+	os.WriteFile(global, []byte(knownhosts.FormatLine(host, port, known.PublicKey(), false)+"\n"), 0o644)
+	user := filepath.Join(dir, "user")
+	o, err := configfmt.LoadClient(nil, []string{"UserKnownHostsFile=" + user, "GlobalKnownHostsFile=" + global,
+		"UpdateHostKeys=yes", "BatchMode=yes", "Port=" + portStr, "PreferredAuthentications=none"}, host, "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	c := &Client{Opts: o, Log: NewLogger(&log, loglevel.Debug3), Prompt: &Prompter{Batch: true}}
+	conn, err := c.Connect()
+	if err != nil {
+		t.Fatalf("connect: %v\n%s", err, log.String())
+	}
+	c.finishHostKeyUpdate()
+	conn.Close()
+	if _, err := os.Stat(user); !os.IsNotExist(err) || proved.Load() {
+		t.Errorf("user file %v, proof asked %v\n%s", err, proved.Load(), log.String())
+	}
+	if !strings.Contains(log.String(), msgUpdateNotTrusted) {
+		t.Errorf("log:\n%s", log.String())
 	}
 }
