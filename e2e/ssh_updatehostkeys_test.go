@@ -114,8 +114,9 @@ func TestUpdateHostKeysNoUpdateWhenOff(t *testing.T) {
 }
 
 // TestUpdateHostKeysOpenSSHClientLearnsSshbox: OpenSSH's ssh, told to
-// UpdateHostKeys, learns sshbox sshd's second (RSA) host key: our
-// announcement parses and our proof verifies in OpenSSH's own client.
+// UpdateHostKeys, learns sshbox sshd's second (RSA) host key and drops a
+// key sshd does not have: our announcement parses, is complete, and our
+// RSA proof verifies in OpenSSH's own client.
 func TestUpdateHostKeysOpenSSHClientLearnsSshbox(t *testing.T) {
 	rsa := hostKeyFile(t, "rsa")
 	d := testenv.StartSshbox(t, "HostKey "+rsa)
@@ -123,6 +124,11 @@ func TestUpdateHostKeysOpenSSHClientLearnsSshbox(t *testing.T) {
 	key := u.AuthorizeKey(t, "")
 	kh := testenv.KnownHosts(t, t.TempDir(), d.Port, d.HostKey+".pub")
 	before := string(readFile(t, kh))
+	// A key the server no longer has: OpenSSH's client retires it.
+	stale := hostKeyFile(t, "ecdsa")
+	if err := os.WriteFile(kh, []byte(before+fmt.Sprintf("[127.0.0.1]:%d %s\n", d.Port, pubLine(t, stale+".pub"))), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(testenv.NeedCmd(t, "ssh"), "-F", "none", "-v", "-o", "UserKnownHostsFile="+kh,
 		"-o", "GlobalKnownHostsFile=/dev/null", "-o", "UpdateHostKeys=yes", "-o", "BatchMode=yes",
 		"-o", "IdentitiesOnly=yes", "-o", "HostKeyAlgorithms=ssh-ed25519,rsa-sha2-512,rsa-sha2-256",
@@ -132,8 +138,11 @@ func TestUpdateHostKeysOpenSSHClientLearnsSshbox(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("ssh: %v\n%s\nsshd log:\n%s", err, errb.String(), d.Proc.Stderr.String())
 	}
-	if want := "Learned new hostkey: RSA " + fingerprint(t, rsa+".pub"); !strings.Contains(errb.String(), want) {
-		t.Errorf("OpenSSH's ssh did not say %q:\n%s", want, errb.String())
+	for _, want := range []string{"Learned new hostkey: RSA " + fingerprint(t, rsa+".pub"),
+		"Deprecating obsolete hostkey: ECDSA " + fingerprint(t, stale+".pub")} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("OpenSSH's ssh did not say %q:\n%s", want, errb.String())
+		}
 	}
 	want := before + fmt.Sprintf("[127.0.0.1]:%d %s\n", d.Port, pubLine(t, rsa+".pub"))
 	if got := string(readFile(t, kh)); got != want {
