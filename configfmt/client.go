@@ -229,7 +229,7 @@ var clientTable = []clientKW{
 	cw("Tunnel", "false", nMulti("yes=point-to-point", "no=false", "true=point-to-point", "false", "ethernet", "point-to-point")),
 	cw("VerifyHostKeyDNS", "false", nMulti("yes=true", "no=false", "true", "false", "ask")),
 	cw("VisualHostKey", "no", nFlag),
-	cw("UpdateHostKeys", "", nMulti("yes=true", "no=false", "true", "false", "ask")),
+	{name: "UpdateHostKeys", set: setUpdateHostKeys, g: getUpdateHostKeys},
 	cw("EnableEscapeCommandline", "no", nFlag),
 
 	cw("CanonicalizeMaxDots", "1", nInt),

@@ -416,9 +416,13 @@ func (e *clientEval) finish() error {
 		delete(o.extra, "tunnel")
 	}
 	if _, ok := o.extra["updatehostkeys"]; !ok {
-		// OpenSSH learns new host keys only into its default files.
+		// OpenSSH learns new host keys only into its default file
+		// (unset, or set to exactly ~/.ssh/known_hosts), and not when
+		// DNS may vouch for keys.
 		u := o.UserKnownHostsFiles
-		if len(u) == 1 || len(u) == 2 && u[1] == "~/.ssh/known_hosts2" {
+		dns := o.extra["verifyhostkeydns"]
+		if (!e.seen["userknownhostsfile"] || len(u) == 1 && u[0] == "~/.ssh/known_hosts") &&
+			(dns == "" || dns == "false") {
 			o.extra["updatehostkeys"] = "true"
 		} else {
 			o.extra["updatehostkeys"] = "false"

@@ -35,7 +35,7 @@ func init() {
 		"get": {"afpPrR", cmdGet}, "reget": {"fpPrR", cmdReget},
 		"put": {"afpPrR", cmdPut}, "reput": {"fpPrR", cmdReput},
 		"mkdir": {"", cmdMkdir}, "rmdir": {"", cmdRmdir}, "rm": {"", cmdRm}, "del": {"", cmdRm},
-		"rename": {"", cmdRename}, "ln": {"s", cmdLn}, "symlink": {"", cmdSymlink},
+		"rename": {"", cmdRename}, "copy": {"", cmdCopy}, "cp": {"", cmdCopy}, "ln": {"s", cmdLn}, "symlink": {"", cmdSymlink},
 		"chmod": {"h", cmdChmod}, "chown": {"h", cmdChown}, "chgrp": {"h", cmdChgrp},
 		"df":   {"hi", cmdDf},
 		"help": {"", cmdHelp}, "?": {"", cmdHelp},
@@ -288,6 +288,18 @@ func cmdRename(s *session, _ map[byte]bool, args []string) error {
 	}
 	if err != nil {
 		return fail(msgRemoteOp, "rename", from, transfer.Reason(err))
+	}
+	return nil
+}
+
+// cmdCopy is copy/cp: the server copies the file (copy-data).
+func cmdCopy(s *session, _ map[byte]bool, args []string) error {
+	from, to, err := twoPaths(s, "copy", args)
+	if err != nil {
+		return err
+	}
+	if err := s.pool.Copy(from, to); err != nil {
+		return fail("%v", err)
 	}
 	return nil
 }

@@ -15,6 +15,8 @@ cd path                            Change remote directory to 'path'
 chgrp [-h] grp path                Change group of file 'path' to 'grp'
 chmod [-h] mode path               Change permissions of file 'path' to 'mode'
 chown [-h] own path                Change owner of file 'path' to 'own'
+copy oldpath newpath               Copy remote file
+cp oldpath newpath                 Copy remote file
 df [-hi] [path]                    Display statistics for current directory or
                                    filesystem containing 'path'
 exit                               Quit sftp

@@ -128,11 +128,11 @@ func Main(args []string) int {
 		// Relative paths are the user's home, where sshd started us.
 		opts = append(opts, sftp.WithServerWorkingDirectory(wd))
 	}
-	var stream io.ReadWriteCloser = stdio{}
-	if o.policy.Denied != nil || o.policy.Allowed != nil {
-		stream = filtered{sftpfilter.New(os.Stdin, os.Stdout, o.policy)}
-	}
-	srv, err := sftp.NewServer(stream, opts...)
+	// The filter is always in front: it enforces -P/-p and serves
+	// copy-data, which pkg/sftp lacks.
+	flt := sftpfilter.New(os.Stdin, os.Stdout, o.policy)
+	flt.ServeCopyData(o.readOnly)
+	srv, err := sftp.NewServer(filtered{flt}, opts...)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "sftp-server: %v\n", err)
 		return 1

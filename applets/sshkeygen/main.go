@@ -14,7 +14,7 @@ import (
 
 // optstring is the part of OpenSSH ssh-keygen's getopt string that
 // sshbox implements: letters followed by ':' take a value.
-const optstring = "ABHLQUceghiklpquyb:C:D:E:F:f:I:m:N:n:O:P:R:r:s:t:V:vY:z:"
+const optstring = "ABHLQUceghiklpquyb:C:D:E:F:f:I:M:m:N:n:O:P:R:r:s:t:V:vY:z:"
 
 // opts is the parsed command line.
 type opts struct {
@@ -23,8 +23,9 @@ type opts struct {
 	sign, printPublic                                         bool
 	useAgent                                                  bool
 	sigOp                                                     string
-	sshfp, generic                                            bool // -r, -g
-	genKRL, checkKRL, update                                  bool // -k, -Q, -u
+	moduli                                                    string // -M generate|screen
+	sshfp, generic                                            bool   // -r, -g
+	genKRL, checkKRL, update                                  bool   // -k, -Q, -u
 	sshfpHost                                                 string
 	verbose                                                   int
 	host                                                      string
@@ -127,6 +128,11 @@ func (o *opts) parse(args []string) error {
 			o.file, o.hasFile = v, true
 		case "I":
 			o.keyID = v
+		case "M":
+			if v != "generate" && v != "screen" {
+				return fmt.Errorf(msgModuliUnsupported, v)
+			}
+			o.moduli = v
 		case "m":
 			o.format = v
 		case "N":
@@ -173,6 +179,8 @@ func (o *opts) dispatch() int {
 	switch {
 	case o.sigOp != "":
 		return o.signatures()
+	case o.moduli != "":
+		return o.moduliMode()
 	case o.genKRL:
 		return o.generateKRL()
 	case o.checkKRL:

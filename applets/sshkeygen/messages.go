@@ -15,6 +15,8 @@ const (
        ssh-keygen -H [-f known_hosts_file]
        ssh-keygen -R hostname [-f known_hosts_file]
        ssh-keygen -A [-f prefix_path]
+       ssh-keygen -M generate [-O option] output_file
+       ssh-keygen -M screen [-f input_file] [-O option] output_file
        ssh-keygen -s ca_key -I certificate_identity [-h] [-n principals]
                   [-O option] [-V validity_interval] [-z serial_number] file ...
        ssh-keygen -L [-f input_keyfile]
@@ -84,4 +86,21 @@ const (
 	msgNotValidFile      = "%s is not a valid known_hosts file.\n"
 	msgNotReplacing      = "Not replacing existing known_hosts file because of errors\n"
 	msgUnsupportedFormat = "Unsupported conversion format \"%s\"\n"
+)
+
+// -M generate / -M screen (moduli.go), in OpenSSH's words.
+const (
+	msgModuliUnsupported    = "Unsupported moduli option %s"
+	msgModuliNoOutput       = "No output file specified"
+	msgModuliTooManyOutputs = "Too many output files specified"
+	msgModuliMemory         = "Memory limit is %s: %s"
+	msgModuliStart          = "Invalid start point."
+	msgModuliNumber         = "Invalid number: %s (%s)"
+	msgModuliGenerator      = "Generator invalid: %s (%s)"
+	msgModuliGenOption      = "Option \"%s\" is unsupported for moduli generation"
+	msgModuliScreenOption   = "Option \"%s\" is unsupported for moduli screening"
+	msgModuliCandOpen       = "Couldn't open modulus candidate file \"%s\": %s"
+	msgModuliOpen           = "Couldn't open moduli file \"%s\": %s"
+	msgModuliGenFailed      = "modulus candidate generation failed"
+	msgModuliScreenFailed   = "modulus screening failed"
 )

@@ -49,6 +49,8 @@ type Client struct {
 	agent       agent.ExtendedAgent
 	aliveFailed atomic.Bool
 
+	hostKeys *hostKeyUpdater // UpdateHostKeys, when it applies
+
 	fwdMu sync.Mutex
 	fwds  []string // descriptions for ~#
 }
@@ -75,6 +77,7 @@ func (c *Client) Run() int {
 		return 255
 	}
 	defer conn.Close()
+	defer c.finishHostKeyUpdate()
 	go c.keepAlive(conn)
 
 	if c.StdioForward != "" {

@@ -29,6 +29,9 @@ type hostKeyCheck struct {
 	insecure bool   // StrictHostKeyChecking=no accepted a changed key
 	onFirst  func() // called once the server has shown its key
 	accepted []byte // the key accepted, for re-keys
+	// trusted: the key was found in a user known_hosts file or accepted
+	// by the user, which is what lets UpdateHostKeys rewrite that file.
+	trusted bool
 }
 
 // keyTypeName is the key type as OpenSSH names it in its messages.
@@ -133,6 +136,7 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 			log.Debug1("Found key in %s:%d", res.Entry.File, res.Entry.Line)
 		}
 		h.checkIP(db, key)
+		h.trusted = res.Entry != nil && h.isUserFile(res.Entry.File)
 		return nil
 	case knownhosts.Revoked:
 		file, line := "", 0
@@ -203,9 +207,20 @@ func (h *hostKeyCheck) unknown(key ssh.PublicKey) error {
 	}
 }
 
+// isUserFile reports whether file is one of the UserKnownHostsFiles.
+func (h *hostKeyCheck) isUserFile(file string) bool {
+	for _, f := range h.c.Opts.UserKnownHostsFiles {
+		if f == file {
+			return true
+		}
+	}
+	return false
+}
+
 // add stores the key in the first user known_hosts file, as OpenSSH does.
 func (h *hostKeyCheck) add(key ssh.PublicKey) error {
 	o, log := h.c.Opts, h.c.Log
+	h.trusted = true
 	if len(o.UserKnownHostsFiles) == 0 || o.UserKnownHostsFiles[0] == "none" {
 		return nil
 	}

@@ -137,3 +137,18 @@ const (
 	msgLocalCmdExpand   = "LocalCommand: %v"
 	msgKnownHostsCmd    = "KnownHostsCommand %q: %s"
 )
+
+// UpdateHostKeys (updatehostkeys.go), in clientloop.c's words.
+const (
+	msgUpdateNotTrusted    = "client_input_hostkeys: host key not from the user's known_hosts; UpdateHostKeys disabled"
+	msgHostKeysAgain       = "client_input_hostkeys: server already sent hostkeys; ignored"
+	msgHostKeyDuplicate    = "client_input_hostkeys: received duplicated %s host key"
+	msgHostKeysProveFailed = "Server failed to confirm ownership of private host keys"
+	msgHostKeyBadSig       = "client_global_hostkeys_prove_confirm: server gave bad signature for %s key %d"
+	msgHostKeysPreamble1   = "The server has updated its host keys."
+	msgHostKeysPreamble2   = "These changes were verified by the server's existing trusted key."
+	msgHostKeyLearned      = "Learned new hostkey: %s %s"
+	msgHostKeyDeprecated   = "Deprecating obsolete hostkey: %s %s"
+	msgHostKeysAccept      = "Accept updated hostkeys? (yes/no): "
+	msgHostKeysYesNo       = "Please enter \"yes\" or \"no\""
+)

@@ -170,6 +170,7 @@ func (c *conn) serve() {
 		sconn.Close()
 		panic("authenticated connection without a user")
 	}
+	c.notifyHostKeys()
 	go c.clientAlive()
 	c.dispatch(chans, reqs)
 	close(c.gone)

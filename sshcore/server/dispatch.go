@@ -1,6 +1,10 @@
 package server
 
-import "golang.org/x/crypto/ssh"
+import (
+	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore"
+)
 
 // dispatch serves an authenticated connection's channel opens and global
 // requests until the client leaves, on the connection's own goroutine.
@@ -8,7 +12,8 @@ import "golang.org/x/crypto/ssh"
 // connection is mostly their stacks and buffers; a second goroutine of
 // ours waiting on the global requests would add a stack to every idle
 // connection for requests most clients never send. Requests that only get
-// a refusal (OpenSSH's keepalives) are answered here; the first one that
+// a refusal (OpenSSH's keepalives) or a quick signature (UpdateHostKeys'
+// proofs) are answered here; the first one that
 // opens a listener (ssh -R) starts handleGlobalRequests, which keeps the
 // listeners and takes every later request, in order.
 func (c *conn) dispatch(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
@@ -25,6 +30,11 @@ func (c *conn) dispatch(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
 		case req, ok := <-reqs:
 			if !ok {
 				reqs = nil // x/crypto closes chans as well
+				continue
+			}
+			if req.Type == sshcore.ReqHostKeysProve {
+				c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
+				c.answerProve(req)
 				continue
 			}
 			if !opensListener(req.Type) {

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/sshcore"
 	"sshbox/sshcore/asuser"
 	"sshbox/sshcore/loglevel"
 )
@@ -120,9 +121,9 @@ type forwardedTCPIPMsg struct {
 
 // handleGlobalRequests answers connection-level requests, first and then
 // the rest of reqs (dispatch starts it at the first request that opens a
-// listener): remote forwardings (ssh -R) are opened and cancelled here;
-// anything else (an OpenSSH keepalive, hostkey rotation) gets a refusal,
-// which is an answer.
+// listener): remote forwardings (ssh -R) are opened and cancelled here,
+// the host key proofs of UpdateHostKeys signed (hostkeys_notify.go);
+// anything else (an OpenSSH keepalive) gets a refusal, which is an answer.
 func (c *conn) handleGlobalRequests(first *ssh.Request, reqs <-chan *ssh.Request) {
 	defer c.recoverPanic()
 	forwards := map[string]net.Listener{}
@@ -176,6 +177,8 @@ func (c *conn) handleGlobalRequests(first *ssh.Request, reqs <-chan *ssh.Request
 				defer c.recoverPanic()
 				c.serveForward(l, m.BindAddr, port)
 			}()
+		case sshcore.ReqHostKeysProve:
+			c.answerProve(req)
 		case "cancel-tcpip-forward":
 			var m tcpipForwardMsg
 			key := ""

@@ -108,3 +108,10 @@ const (
 	msgIdentVersionReply = "Protocol major versions differ.\r\n"
 	msgBannerExchange    = "banner exchange: Connection from %s port %d: %s"
 )
+
+// UpdateHostKeys (hostkeys_notify.go).
+const (
+	msgNotifyHostKey      = "notify_hostkeys: key %d: %s %s"
+	msgNotifyHostKeysSent = "notify_hostkeys: sent %d hostkeys"
+	msgProveFailed        = "server_input_hostkeys_prove: %v"
+)

@@ -2,7 +2,8 @@
 // request lists in front of github.com/pkg/sftp, which has no such hook: it
 // reads the client's packets, answers a refused request itself with
 // SSH_FX_PERMISSION_DENIED as OpenSSH's sftp-server does, and passes the
-// others on. Replies of the server and of the filter are written whole
+// others on. It also serves the copy-data extension pkg/sftp lacks
+// (copydata.go). Replies of the server and of the filter are written whole
 // packets at a time so they never interleave.
 package sftpfilter
 
@@ -41,6 +42,7 @@ var Supported = []string{
 	"open", "close", "read", "write", "lstat", "fstat", "setstat", "fsetstat",
 	"opendir", "readdir", "remove", "mkdir", "rmdir", "realpath", "stat",
 	"rename", "readlink", "symlink", "posix-rename", "statvfs", "hardlink",
+	"copy-data",
 }
 
 // Policy says which requests are served. The denied list applies first, as
@@ -83,6 +85,7 @@ type Filter struct {
 	in     io.Reader
 	out    io.Writer
 	policy Policy
+	cp     *copier // copy-data, when served (copydata.go)
 
 	rbuf []byte // what Read has still to return
 
@@ -100,31 +103,71 @@ var errTooLong = errors.New("sftp packet too long")
 // Read returns the next packets the policy permits.
 func (f *Filter) Read(p []byte) (int, error) {
 	for len(f.rbuf) == 0 {
-		var hdr [4]byte
-		if _, err := io.ReadFull(f.in, hdr[:]); err != nil {
+		var pkt []byte
+		var err error
+		if f.cp != nil {
+			pkt, err = f.nextCopying()
+		} else {
+			pkt, err = f.nextPacket()
+		}
+		if err != nil {
 			return 0, err
-		}
-		n := binary.BigEndian.Uint32(hdr[:])
-		if n == 0 || n > maxPacket {
-			return 0, errTooLong
-		}
-		pkt := make([]byte, 4+n)
-		copy(pkt, hdr[:])
-		if _, err := io.ReadFull(f.in, pkt[4:]); err != nil {
-			return 0, io.ErrUnexpectedEOF
-		}
-		name, id, ok := request(pkt[4:])
-		if ok && !f.policy.Permits(name) {
-			if err := f.deny(id); err != nil {
-				return 0, err
-			}
-			continue
 		}
 		f.rbuf = pkt
 	}
 	n := copy(p, f.rbuf)
 	f.rbuf = f.rbuf[n:]
 	return n, nil
+}
+
+// nextPacket reads client packets until one is for the server.
+func (f *Filter) nextPacket() ([]byte, error) {
+	for {
+		pkt, err := f.readPacket()
+		if err != nil {
+			return nil, err
+		}
+		if pkt, err := f.screen(pkt); pkt != nil || err != nil {
+			return pkt, err
+		}
+	}
+}
+
+// readPacket reads one whole client packet, length included.
+func (f *Filter) readPacket() ([]byte, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(f.in, hdr[:]); err != nil {
+		return nil, err
+	}
+	n := binary.BigEndian.Uint32(hdr[:])
+	if n == 0 || n > maxPacket {
+		return nil, errTooLong
+	}
+	pkt := make([]byte, 4+n)
+	copy(pkt, hdr[:])
+	if _, err := io.ReadFull(f.in, pkt[4:]); err != nil {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return pkt, nil
+}
+
+// screen judges one client packet: a refused request is answered here,
+// copy-data is served here; nil means nothing goes to the server.
+func (f *Filter) screen(pkt []byte) ([]byte, error) {
+	name, id, ok := request(pkt[4:])
+	if ok && !f.policy.Permits(name) {
+		return nil, f.status(id, fxPermissionDenied)
+	}
+	if f.cp == nil {
+		return pkt, nil
+	}
+	if ok && name == "copy-data" {
+		_, args, _ := sshString(pkt[9:])
+		go f.copyData(id, append([]byte(nil), args...))
+		return nil, nil
+	}
+	f.cp.renumber(pkt)
+	return pkt, nil
 }
 
 // request names the request in a packet body (type, id, ...). ok is false
@@ -153,13 +196,13 @@ func request(body []byte) (name string, id uint32, ok bool) {
 	return strings.TrimSuffix(ext, "@openssh.com"), id, true
 }
 
-// deny answers request id with SSH_FX_PERMISSION_DENIED.
-func (f *Filter) deny(id uint32) error {
-	msg := "Permission denied"
+// status answers request id with a status code and OpenSSH's text for it.
+func (f *Filter) status(id, code uint32) error {
+	msg := statusText[code]
 	pkt := binary.BigEndian.AppendUint32(nil, uint32(1+4+4+4+len(msg)+4))
 	pkt = append(pkt, fxpStatus)
 	pkt = binary.BigEndian.AppendUint32(pkt, id)
-	pkt = binary.BigEndian.AppendUint32(pkt, fxPermissionDenied)
+	pkt = binary.BigEndian.AppendUint32(pkt, code)
 	pkt = binary.BigEndian.AppendUint32(pkt, uint32(len(msg)))
 	pkt = append(pkt, msg...)
 	pkt = binary.BigEndian.AppendUint32(pkt, 0) // language tag
@@ -181,13 +224,15 @@ func (f *Filter) Write(p []byte) (int, error) {
 			break
 		}
 		pkt := f.wbuf[:n]
+		f.wbuf = f.wbuf[n:]
 		if len(pkt) > 4 && pkt[4] == fxpVersion {
 			pkt = f.advertise(pkt)
+		} else if f.cp != nil && f.cp.reply(pkt) {
+			continue
 		}
 		if _, err := f.out.Write(pkt); err != nil {
 			return 0, err
 		}
-		f.wbuf = f.wbuf[n:]
 	}
 	if len(f.wbuf) == 0 {
 		f.wbuf = nil // let a large reply's buffer go
@@ -217,6 +262,10 @@ func (f *Filter) advertise(pkt []byte) []byte {
 			out = append(out, rest[:len(rest)-len(r)]...)
 		}
 		rest = r
+	}
+	if f.cp != nil && f.policy.Permits("copy-data") {
+		out = appendString(out, "copy-data")
+		out = appendString(out, "1")
 	}
 	binary.BigEndian.PutUint32(out, uint32(len(out)-4))
 	return out

@@ -22,6 +22,9 @@ import (
 type Conn interface {
 	// SFTP opens one more sftp session.
 	SFTP(opts ...sftp.ClientOption) (*sftp.Client, error)
+	// RawSFTP opens one more sftp session and returns its byte stream
+	// unread, for requests pkg/sftp's client cannot send (copy-data).
+	RawSFTP() (*RawStream, error)
 	// Exec runs a command on the remote host with its standard input and
 	// output as pipes; its standard error goes to ours.
 	Exec(command string) (*Remote, error)
@@ -66,7 +69,28 @@ func (c *SSHConn) session() (*ssh.Session, io.WriteCloser, io.Reader, error) {
 	return s, w, r, nil
 }
 
+// RawStream is an sftp session's byte stream.
+type RawStream struct {
+	W     io.WriteCloser
+	R     io.Reader
+	Close func() error
+}
+
 func (c *SSHConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
+	raw, err := c.RawSFTP()
+	if err != nil {
+		return nil, err
+	}
+	cl, err := sftp.NewClientPipe(raw.R, raw.W, opts...)
+	if err != nil {
+		raw.Close()
+		return nil, fmt.Errorf(msgSFTPInit, err)
+	}
+	go func() { cl.Wait(); raw.Close() }()
+	return cl, nil
+}
+
+func (c *SSHConn) RawSFTP() (*RawStream, error) {
 	s, w, r, err := c.session()
 	if err != nil {
 		return nil, err
@@ -86,13 +110,7 @@ func (c *SSHConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
 		s.Close()
 		return nil, errors.New(msgSubsystem)
 	}
-	cl, err := sftp.NewClientPipe(r, w, opts...)
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf(msgSFTPInit, err)
-	}
-	go func() { cl.Wait(); s.Close() }()
-	return cl, nil
+	return &RawStream{W: w, R: r, Close: s.Close}, nil
 }
 
 func (c *SSHConn) Exec(command string) (*Remote, error) {
@@ -159,19 +177,30 @@ func (c *ProgramConn) start(extra []string, command ...string) (*exec.Cmd, io.Wr
 }
 
 func (c *ProgramConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
-	extra, command := []string{"-s"}, []string{"sftp"}
-	if c.Direct {
-		extra, command = nil, nil
-	}
-	_, w, r, err := c.start(extra, command...)
+	raw, err := c.RawSFTP()
 	if err != nil {
 		return nil, err
 	}
-	cl, err := sftp.NewClientPipe(r, w, opts...)
+	cl, err := sftp.NewClientPipe(raw.R, raw.W, opts...)
 	if err != nil {
 		return nil, fmt.Errorf(msgSFTPInit, err)
 	}
 	return cl, nil
+}
+
+func (c *ProgramConn) RawSFTP() (*RawStream, error) {
+	extra, command := []string{"-s"}, []string{"sftp"}
+	if c.Direct {
+		extra, command = nil, nil
+	}
+	cmd, w, r, err := c.start(extra, command...)
+	if err != nil {
+		return nil, err
+	}
+	return &RawStream{W: w, R: r, Close: func() error {
+		w.Close()
+		return cmd.Wait()
+	}}, nil
 }
 
 func (c *ProgramConn) Exec(command string) (*Remote, error) {

@@ -12,3 +12,12 @@ const (
 	msgNoMatch      = "%s: No such file or directory"
 	msgTargetNotDir = "%s: Not a directory"
 )
+
+// sftp "copy" (copydata.go), in OpenSSH's sftp's words.
+const (
+	msgNoCopyData     = "Server does not support copy-data extension"
+	msgStatRemote     = "stat remote: %s"
+	msgCopyNotRegular = "Cannot copy non-regular file: %s"
+	msgCopyOpen       = "%s open \"%s\": %v"
+	msgCopyFailed     = "Couldn't copy file \"%s\" to \"%s\": %v"
+)
