@@ -235,7 +235,6 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		return nil, err
 	}
 	c.Log.Debug1("Local version string %s", sshcore.ProtocolVersion)
-	c.logProposal(cfg)
 	if o.ConnectTimeout > 0 {
 		// ConnectTimeout covers the version exchange too, as in OpenSSH;
 		// not the user's time at a prompt, so the deadline is lifted once
@@ -246,7 +245,8 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 	addr := net.JoinHostPort(o.HostName, strconv.Itoa(o.Port))
 	c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User)
 	bc := &bannerConn{Conn: conn}
-	sc, chans, reqs, err := ssh.NewClientConn(bc, addr, cfg)
+	hk.kex = newKexLog(bc, c.Log)
+	sc, chans, reqs, err := ssh.NewClientConn(hk.kex, addr, cfg)
 	if err != nil {
 		conn.Close()
 		return nil, c.handshakeError(err, auth, bc)

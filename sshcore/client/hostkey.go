@@ -29,6 +29,7 @@ type hostKeyCheck struct {
 	insecure bool   // StrictHostKeyChecking=no accepted a changed key
 	onFirst  func() // called once the server has shown its key
 	accepted []byte // the key accepted, for re-keys
+	kex      *kexLog
 }
 
 // keyTypeName is the key type as OpenSSH names it in its messages.
@@ -62,12 +63,19 @@ func (h *hostKeyCheck) knownHostsFiles() []string {
 // re-key; the key accepted at the start is accepted again without a
 // question, even when it was not stored (UserKnownHostsFile /dev/null).
 func (h *hostKeyCheck) callback(hostname string, remote net.Addr, key ssh.PublicKey) error {
-	if h.accepted != nil && bytes.Equal(h.accepted, key.Marshal()) {
-		return nil
+	rekey := h.accepted != nil
+	if rekey && h.kex != nil {
+		h.kex.rekeying()
 	}
-	err := h.check(hostname, remote, key)
-	if err == nil {
+	var err error
+	if rekey && bytes.Equal(h.accepted, key.Marshal()) {
+		h.c.Log.Debug1("Server host key: %s %s", key.Type(), ssh.FingerprintSHA256(key))
+		h.c.Log.Debug2("verify_host_key: server host key %s %s matches cached key", keyTypeName(key), ssh.FingerprintSHA256(key))
+	} else if err = h.check(hostname, remote, key); err == nil {
 		h.accepted = key.Marshal()
+	}
+	if err == nil && rekey && h.kex != nil {
+		h.kex.rekeyAccepted()
 	}
 	return err
 }

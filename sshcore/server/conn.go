@@ -252,9 +252,10 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 		return nil, fmt.Errorf("HostKeyAlgorithms: %v", err)
 	}
 	n := 0
+	kexes := &kexCounter{c: c}
 	for _, k := range c.srv.HostKeys {
 		if s := restrictHostKey(k, hostAlgos); s != nil {
-			cfg.AddHostKey(s)
+			cfg.AddHostKey(kexes.wrap(s))
 			n++
 		}
 	}
