@@ -292,6 +292,9 @@ func (c *Client) handshakeError(err error, auth *authState, conn *bannerConn) er
 		}
 		return fatalf(msgKexFailed, o.HostName, o.Port, what+". Their offer: "+strings.Join(negErr.RequestedAlgorithms, ","))
 	}
+	if m, ok := asMACFailure(err, auth.hk.kex.serverCipher(), conn, o.HostName, o.Port).(*macFailure); ok {
+		return fatalf("%s", m.message())
+	}
 	if msg := transportEnd(err, conn, o.HostName, o.Port); msg != "" {
 		return fatalf("%s", msg)
 	}

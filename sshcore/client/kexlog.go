@@ -46,6 +46,7 @@ type kexLog struct {
 
 	// Read side: only one goroutine of x/crypto reads at a time.
 	rbuf    []byte // bytes from the server not yet handed to x/crypto
+	rtmp    []byte // read buffer
 	rstage  int    // stageVersion, stagePackets, stageDone
 	rline   []byte // the server's current version line (first bytes)
 	rleft   int    // bytes of the current packet still to hand out
@@ -58,6 +59,8 @@ type kexLog struct {
 	ours   []byte // our KEXINIT payload
 	theirs []byte // the server's
 	gex    bool   // the first exchange is diffie-hellman-group-exchange
+	// readCipher is the server->client cipher the first exchange chose.
+	readCipher string
 	// watch counts the writes still to be noticed after a re-key's host
 	// key check: 2 means the next one is our NEWKEYS, 1 that the one
 	// after it proves the server's NEWKEYS arrived.
@@ -81,9 +84,11 @@ func (k *kexLog) Read(p []byte) (int, error) {
 		need = 6 // length, padding length, message type
 	}
 	for len(k.rbuf) < need {
-		buf := make([]byte, 32<<10)
-		n, err := k.Conn.Read(buf)
-		k.rbuf = append(k.rbuf, buf[:n]...)
+		if k.rtmp == nil {
+			k.rtmp = make([]byte, 32<<10)
+		}
+		n, err := k.Conn.Read(k.rtmp)
+		k.rbuf = append(k.rbuf, k.rtmp[:n]...)
 		if err != nil {
 			if len(k.rbuf) == 0 {
 				return 0, err
@@ -264,6 +269,13 @@ func (k *kexLog) sent(packet []byte) {
 	}
 }
 
+// serverCipher is the server->client cipher of the first exchange.
+func (k *kexLog) serverCipher() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.readCipher
+}
+
 // rekeying is called from the HostKeyCallback of every exchange after
 // the first one: both KEXINITs and the server's signed reply have been
 // seen.
@@ -322,6 +334,7 @@ func (k *kexLog) negotiated() {
 		return // x/crypto refuses the connection and says why
 	}
 	k.gex = strings.HasPrefix(kex, "diffie-hellman-group-exchange-")
+	k.readCipher = agree(c.CiphersServerClient, s.CiphersServerClient)
 	log.Debug1("kex: algorithm: %s", kex)
 	log.Debug1("kex: host key algorithm: %s", hostKey)
 	log.Debug1("kex: server->client %s", stoc)
