@@ -124,6 +124,7 @@ type ServerOptions struct {
 	PermitUserEnvironment bool
 	SetEnv                []string
 	PermitTTY             bool
+	ExposeAuthInfo        bool // SSH_USER_AUTH names a file of the methods that passed
 	PrintMotd             bool
 	PrintLastLog          bool
 	Banner                string // "none" or a path

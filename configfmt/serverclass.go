@@ -143,7 +143,7 @@ var serverClasses = map[string]serverClass{
 	"allowstreamlocalforwarding":      enforced("TestSshdForwardUnixLocal", "TestSshdForwardUnixRemote"),
 	"streamlocalbindunlink":           enforced("TestSshdForwardUnixRemote"),
 	"fingerprinthash":                 accepted("changes how fingerprints are written in the log only"),
-	"exposeauthinfo":                  accepted("yes only adds information (SSH_USER_AUTH), which sshbox never provides"),
+	"exposeauthinfo":                  enforced("TestSshdExposeAuthInfo"),
 	"pidfile":                         enforced("TestSshdSignalsAndPidFile"),
 	"modulifile":                      accepted("sshbox offers no Diffie-Hellman group exchange, so no moduli are read"),
 	"xauthlocation":                   accepted(noX11),

@@ -48,6 +48,7 @@ type conn struct {
 	sessionsOpen   int             // session channels open (MaxSessions)
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
 	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
+	authInfo       []string        // the methods passed, for ExposeAuthInfo (authinfo.go)
 	channelsOpen   int             // channels the client has open (limits.go)
 	refusals       refusalLog      // log lines past the budget (log_budget.go)
 	keyAlgos       map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
