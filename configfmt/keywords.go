@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Keyword tables: one row per keyword, so that adding one is one line. The
@@ -256,4 +257,40 @@ func firstOfEachName(a []string) []string {
 		}
 	}
 	return out
+}
+
+// nChannelTimeout checks ChannelTimeout's "type=interval" pairs (type a
+// channel type pattern or "global", interval a time; 0 disables), or
+// none. The pairs are kept as written, as sshd -T prints them.
+func nChannelTimeout(a []string) ([]string, error) {
+	if len(a) == 1 && strings.EqualFold(a[0], "none") {
+		return nil, nil
+	}
+	for _, p := range a {
+		typ, interval, ok := strings.Cut(p, "=")
+		if !ok || typ == "" {
+			return nil, fmt.Errorf("invalid channel timeout %s", p)
+		}
+		if _, err := parseTime(interval); err != nil {
+			return nil, fmt.Errorf("invalid channel timeout %s", p)
+		}
+	}
+	return append([]string(nil), a...), nil
+}
+
+// ChannelIdleTimeout is how long a channel of type typ ("session",
+// "direct-tcpip", ... or "global" for all channels taken together) may
+// stay idle under ChannelTimeout; 0 means no limit. As OpenSSH, the first
+// pair whose pattern matches decides, and "global" is never matched by a
+// wildcard.
+func (o *ServerOptions) ChannelIdleTimeout(typ string) time.Duration {
+	for _, p := range o.ChannelTimeout {
+		pat, interval, _ := strings.Cut(p, "=")
+		if (typ == "global") != (pat == "global") || !MatchPattern(typ, pat) {
+			continue
+		}
+		secs, _ := parseTime(interval)
+		return time.Duration(secs) * time.Second
+	}
+	return 0
 }

@@ -125,12 +125,18 @@ type ServerOptions struct {
 	SetEnv                []string
 	PermitTTY             bool
 	ExposeAuthInfo        bool // SSH_USER_AUTH names a file of the methods that passed
-	PrintMotd             bool
-	PrintLastLog          bool
-	Banner                string // "none" or a path
-	ForceCommand          string // "" = none
-	ChrootDirectory       string
-	Subsystems            map[string]string // name -> command ("internal-sftp" allowed)
+	// ChannelTimeout's "type=interval" pairs as written (none: empty);
+	// see ChannelIdleTimeout.
+	ChannelTimeout []string
+	// UnusedConnectionTimeout closes a connection with no open channel
+	// for this long (0: none).
+	UnusedConnectionTimeout time.Duration
+	PrintMotd               bool
+	PrintLastLog            bool
+	Banner                  string // "none" or a path
+	ForceCommand            string // "" = none
+	ChrootDirectory         string
+	Subsystems              map[string]string // name -> command ("internal-sftp" allowed)
 
 	// PermitUserEnvironmentNames is the pattern list of PermitUserEnvironment
 	// LANG,LC_*: environment= may set only the names it matches. "" when

@@ -243,7 +243,23 @@ var serverTable = []serverKW{
 	{name: "StreamLocalBindMask", match: true, set: setBindMask, t: func(o *ServerOptions) []string {
 		return []string{"0" + strconv.FormatUint(uint64(o.StreamLocalBindMask), 8)}
 	}},
-	sw("UnusedConnectionTimeout", "none", true, nTimeOrNone),
+	{name: "UnusedConnectionTimeout", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
+		if err := oneArg(a); err != nil {
+			return err
+		}
+		if strings.EqualFold(a[0], "none") {
+			o.UnusedConnectionTimeout = 0
+			return nil
+		}
+		v, err := parseTime(a[0])
+		o.UnusedConnectionTimeout = time.Duration(v) * time.Second
+		return err
+	}, t: func(o *ServerOptions) []string {
+		if o.UnusedConnectionTimeout == 0 {
+			return []string{"none"}
+		}
+		return []string{strconv.Itoa(int(o.UnusedConnectionTimeout / time.Second))}
+	}},
 	{name: "PermitRootLogin", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {
 			return err
@@ -379,7 +395,16 @@ var serverTable = []serverKW{
 	{name: "AuthenticationMethods", match: true, set: sList(func(o *ServerOptions) *[]string { return &o.AuthenticationMethods }),
 		t: tJoined(func(o *ServerOptions) []string { return o.AuthenticationMethods }, "any")},
 	sw("LogVerbose", "", true, nil),
-	sw("ChannelTimeout", "", true, nil),
+	{name: "ChannelTimeout", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
+		v, err := nChannelTimeout(a)
+		o.ChannelTimeout = v
+		return err
+	}, t: func(o *ServerOptions) []string {
+		if len(o.ChannelTimeout) == 0 {
+			return nil
+		}
+		return []string{strings.Join(o.ChannelTimeout, " ")}
+	}},
 	{name: "Subsystem", acc: true, set: setSubsystem, t: subsystemLines},
 	{name: "MaxStartups", set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {

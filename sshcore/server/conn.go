@@ -49,6 +49,7 @@ type conn struct {
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
 	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
 	authInfo       []string        // the methods passed, for ExposeAuthInfo (authinfo.go)
+	timeouts       chanTimeouts    // ChannelTimeout, UnusedConnectionTimeout (chantimeout.go)
 	channelsOpen   int             // channels the client has open (limits.go)
 	refusals       refusalLog      // log lines past the budget (log_budget.go)
 	keyAlgos       map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
@@ -179,6 +180,8 @@ func (c *conn) serve() {
 		c.handleGlobalRequests(reqs)
 	}()
 	go c.clientAlive()
+	c.watchUnused()
+	defer c.stopTimeouts()
 	for nch := range chans {
 		if nch, ok := c.admitChannel(nch); ok {
 			c.handleChannel(nch)

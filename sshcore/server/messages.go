@@ -18,6 +18,8 @@ const (
 	msgNegotiateFailed  = "Unable to negotiate with %s port %d: %v [preauth]"
 	msgTimeoutPreauth   = "Timeout before authentication for %s port %d"
 	msgDisconnected     = "Disconnected from user %s %s port %d"
+	msgChannelInactive  = "channel %d: closing after %d seconds of inactivity"
+	msgUnusedConnection = "terminating inactive connection from user %s %s port %d"
 	msgPanic            = "fatal: panic serving %s port %d: %v\n%s"
 	msgStatus           = "Status: %d goroutines, %d connections"
 	msgAuthKeysBad      = "Authentication refused: %v"
