@@ -344,7 +344,13 @@ var serverTable = []serverKW{
 		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommand })},
 	{name: "AuthorizedPrincipalsCommandUser", match: true, set: sStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommandUser }),
 		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommandUser })},
-	sw("HostKeyAgent", "none", false, nFirst),
+	{name: "HostKeyAgent", set: func(o *ServerOptions, a []string, _ bool) error { o.HostKeyAgent = a[0]; return oneArg(a) },
+		t: func(o *ServerOptions) []string {
+			if o.HostKeyAgent == "" {
+				return []string{"none"}
+			}
+			return []string{o.HostKeyAgent}
+		}},
 	{name: "KexAlgorithms", set: sAlgo(func(o *ServerOptions) *string { return &o.KexAlgorithms }), t: tAlgo("kex", func(o *ServerOptions) *string { return &o.KexAlgorithms })},
 	{name: "CASignatureAlgorithms", set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := checkAlgoList(a[0]); err != nil {

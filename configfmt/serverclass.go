@@ -161,7 +161,7 @@ var serverClasses = map[string]serverClass{
 	"authorizedkeyscommanduser":       enforced("TestSshdAuthorizedKeysCommand"),
 	"authorizedprincipalscommand":     enforced("TestSshdAuthorizedPrincipalsCommand"),
 	"authorizedprincipalscommanduser": enforced("TestSshdAuthorizedPrincipalsCommand"),
-	"hostkeyagent":                    refusedUnless(isWord("none"), "none (the default): host keys are read from HostKey files"),
+	"hostkeyagent":                    enforced("TestSshdHostKeyAgent"),
 	"kexalgorithms":                   enforced("TestSshdUnprivilegedDefaultAudit"),
 	"casignaturealgorithms":           enforced("TestSshdFailClosedCASignatureSHA1", "TestCASignatureAlgorithms"),
 	"hostbasedacceptedalgorithms":     accepted(noHostbased),

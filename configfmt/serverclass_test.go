@@ -102,7 +102,7 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		{"UseDNS yes\n", "1", "UseDNS"},
 		{"RequiredRSASize 3072\n", "1", "RequiredRSASize"},
 		{"PubkeyAuthOptions verify-required\n", "1", "PubkeyAuthOptions"},
-		{"HostKeyAgent /run/agent.sock\n", "1", "HostKeyAgent"},
+		{"PerSourceMaxStartups 10\n", "1", "PerSourceMaxStartups"},
 		{"PerSourceMaxStartups 5\n", "1", "PerSourceMaxStartups"},
 		{"*:\n  ChRootUsers alice\n", "2", "ChRootUsers"},
 		{"Port 22\nMatch RDomain !vrf1\n  DenyUsers bob\n", "2", "Match RDomain"},

@@ -28,6 +28,7 @@ const (
 	msgKeyExpired       = "%s:%d: key expired at %s"
 	msgChildStartFailed = "session: cannot start %s for %s: %v"
 	msgHostKeyLoad      = "Unable to load host key: %s: %v"
+	msgAgentConnect     = "Could not connect to agent \"%s\": %v"
 	msgHostCertLoad     = "Could not load host certificate %s: %v"
 	msgHostKeyGen       = "Generating %s host key %s"
 	msgHostKeyGenFailed = "Unable to generate host key %s: %v"
