@@ -61,3 +61,26 @@ func TestChannelIdleTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestRekeyLimitTimeRefused: x/crypto cannot renew keys on a timer, so a
+// RekeyLimit time part is refused (client and server) with file:line;
+// none, 0 and default still load.
+func TestRekeyLimitTimeRefused(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sshd_config")
+	for text, ok := range map[string]bool{
+		"RekeyLimit 1G 1h\n": false, "RekeyLimit default 30\n": false,
+		"RekeyLimit 1G none\n": true, "RekeyLimit 1G 0\n": true, "RekeyLimit default none\n": true, "RekeyLimit 512M\n": true,
+	} {
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadServer(p, nil)
+		if ok != (err == nil) || !ok && !strings.Contains(err.Error(), "sshd_config:1: RekeyLimit: a time limit") {
+			t.Errorf("sshd %q: %v", text, err)
+		}
+		if _, err := nRekeyLimit(strings.Fields(text)[1:]); ok != (err == nil) {
+			t.Errorf("ssh %q: %v", text, err)
+		}
+	}
+}

@@ -133,7 +133,7 @@ func nIPQoS(a []string) (string, error) {
 
 // rekeyBytes is the size part of a normalized RekeyLimit ("SIZE SECS"):
 // the data after which the transport renews its keys, 0 for the cipher's
-// default. The time part is not acted on: x/crypto rekeys by data only.
+// default. A time part other than none is refused (nRekeyLimit).
 func rekeyBytes(v string) uint64 {
 	size, _, _ := strings.Cut(v, " ")
 	n, _ := strconv.ParseUint(size, 10, 64)
@@ -182,6 +182,13 @@ func nRekeyLimit(a []string) (string, error) {
 		t, err := parseTime(a[1])
 		if err != nil {
 			return "", err
+		}
+		if t != 0 {
+			// x/crypto starts a key exchange after so much data, never
+			// on a timer, and offers no way to ask for one: keys that
+			// the administrator wants renewed hourly would silently live
+			// on, so the time limit is refused.
+			return "", fmt.Errorf("a time limit (%s) is not supported by sshbox (keys are renewed by data volume only); use RekeyLimit %s none", a[1], a[0])
 		}
 		secs = strconv.Itoa(t)
 	}
