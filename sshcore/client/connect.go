@@ -243,9 +243,10 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		hk.onFirst = func() { conn.SetDeadline(time.Time{}) }
 	}
 	addr := net.JoinHostPort(o.HostName, strconv.Itoa(o.Port))
-	c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User)
 	bc := &bannerConn{Conn: conn}
 	hk.kex = newKexLog(bc, c.Log)
+	// As OpenSSH, once the server's version line is in.
+	hk.kex.afterVersion = func() { c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User) }
 	sc, chans, reqs, err := ssh.NewClientConn(hk.kex, addr, cfg)
 	if err != nil {
 		conn.Close()

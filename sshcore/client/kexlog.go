@@ -42,7 +42,8 @@ const (
 // kexLog wraps the connection to the server.
 type kexLog struct {
 	net.Conn
-	log *Logger
+	log          *Logger
+	afterVersion func() // called once the server's version line is read
 
 	// Read side: only one goroutine of x/crypto reads at a time.
 	rbuf    []byte // bytes from the server not yet handed to x/crypto
@@ -141,6 +142,9 @@ func (k *kexLog) readVersion(p []byte) int {
 		if strings.HasPrefix(line, "SSH-") {
 			if v, ok := strings.CutPrefix(line, "SSH-2.0-"); ok {
 				k.log.Debug1("Remote protocol version 2.0, remote software version %s", v)
+			}
+			if k.afterVersion != nil {
+				k.afterVersion()
 			}
 			k.rstage = stagePackets
 			break
