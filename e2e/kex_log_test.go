@@ -89,12 +89,10 @@ func rekeys(t *testing.T, stderr string) int {
 	return inits - 1
 }
 
-// TestSSHRekeyLimitLogged: sshbox's ssh with RekeyLimit=1M renews the keys
-// while 8 MiB come from OpenSSH's sshd, -vv shows each re-key, and sshd's
-// own log shows as many key exchanges.
-func TestSSHRekeyLimitLogged(t *testing.T) {
-	t.Parallel()
-	e, d := openSSHEnv(t, "LogLevel DEBUG1")
+// pullWithRekeyLimit has sshbox's ssh -vv -o RekeyLimit=1M read 8 MiB
+// and returns the re-keys it logged, at least 4.
+func pullWithRekeyLimit(t *testing.T, e *sshEnv) int {
+	t.Helper()
 	stdout, stderr, status := e.run(nil, append(e.base(), "-vv", "-o", "RekeyLimit=1M", "-o", "BatchMode=yes",
 		e.dest(), "head -c 8388608 /dev/zero")...)
 	if status != 0 || len(stdout) != 8<<20 {
@@ -104,6 +102,16 @@ func TestSSHRekeyLimitLogged(t *testing.T) {
 	if n < 4 {
 		t.Errorf("RekeyLimit=1M: %d re-keys for 8 MiB\n%s", n, stderr)
 	}
+	return n
+}
+
+// TestSSHRekeyLimitLogged: sshbox's ssh with RekeyLimit=1M renews the keys
+// while 8 MiB come from OpenSSH's sshd, -vv shows each re-key, and sshd's
+// own log shows as many key exchanges.
+func TestSSHRekeyLimitLogged(t *testing.T) {
+	t.Parallel()
+	e, d := openSSHEnv(t, "LogLevel DEBUG1")
+	n := pullWithRekeyLimit(t, e)
 	// OpenSSH's sshd logs the transfer totals when the connection has
 	// ended: its log is complete then.
 	waitStderr(t, d.Proc, "Transferred: sent")
@@ -112,7 +120,7 @@ func TestSSHRekeyLimitLogged(t *testing.T) {
 	}
 	// Without RekeyLimit nothing renews the keys over 8 MiB, and nothing
 	// says it did.
-	_, stderr, _ = e.run(nil, append(e.base(), "-vv", "-o", "BatchMode=yes", e.dest(), "head -c 8388608 /dev/zero")...)
+	_, stderr, _ := e.run(nil, append(e.base(), "-vv", "-o", "BatchMode=yes", e.dest(), "head -c 8388608 /dev/zero")...)
 	if n := rekeys(t, stderr); n != 0 {
 		t.Errorf("without RekeyLimit: %d re-keys logged", n)
 	}
@@ -172,15 +180,7 @@ func TestSSHRekeyLimitToSshbox(t *testing.T) {
 	d := testenv.StartSshbox(t, "", "-d")
 	e := &sshEnv{t: t, home: t.TempDir(), user: u, key: key, port: d.Port}
 	e.kh = testenv.KnownHosts(t, e.home, d.Port, d.HostKey+".pub")
-	stdout, stderr, status := e.run(nil, append(e.base(), "-vv", "-o", "RekeyLimit=1M", "-o", "BatchMode=yes",
-		e.dest(), "head -c 8388608 /dev/zero")...)
-	if status != 0 || len(stdout) != 8<<20 {
-		t.Fatalf("ssh: status %d, %d bytes\n%s", status, len(stdout), stderr)
-	}
-	n := rekeys(t, stderr)
-	if n < 4 {
-		t.Errorf("RekeyLimit=1M: %d re-keys for 8 MiB\n%s", n, stderr)
-	}
+	n := pullWithRekeyLimit(t, e)
 	waitStderr(t, d.Proc, "Disconnected from user")
 	// A re-key the server signed just as the client left is one more on
 	// its side.
