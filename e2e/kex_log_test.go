@@ -90,7 +90,9 @@ func rekeys(t *testing.T, stderr string) int {
 }
 
 // pullWithRekeyLimit has sshbox's ssh -vv -o RekeyLimit=1M read 8 MiB
-// and returns the re-keys it logged, at least 4.
+// and returns the re-keys it logged: several, though not 8, because data
+// already on its way keeps arriving while each exchange is under way and
+// x/crypto counts the next 1M from its end.
 func pullWithRekeyLimit(t *testing.T, e *sshEnv) int {
 	t.Helper()
 	stdout, stderr, status := e.run(nil, append(e.base(), "-vv", "-o", "RekeyLimit=1M", "-o", "BatchMode=yes",
@@ -99,7 +101,7 @@ func pullWithRekeyLimit(t *testing.T, e *sshEnv) int {
 		t.Fatalf("ssh: status %d, %d bytes\n%s", status, len(stdout), stderr)
 	}
 	n := rekeys(t, stderr)
-	if n < 4 {
+	if n < 2 {
 		t.Errorf("RekeyLimit=1M: %d re-keys for 8 MiB\n%s", n, stderr)
 	}
 	return n
@@ -143,7 +145,7 @@ func TestSshdRekeyLimitLogged(t *testing.T) {
 		t.Fatalf("ssh: %v, %d bytes\n%s", err, out.Len(), errb.String())
 	}
 	client := strings.Count(errb.String(), "SSH2_MSG_KEXINIT received")
-	if client < 5 {
+	if client < 3 {
 		t.Errorf("OpenSSH's ssh saw %d key exchanges for 8 MiB with RekeyLimit 1M", client)
 	}
 	waitStderr(t, d.Proc, "Disconnected from user")
