@@ -286,6 +286,12 @@ func (k *kexLog) serverCipher() string {
 func (k *kexLog) rekeying() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.watch == 1 {
+		// No write came between, but a new exchange proves the last
+		// one ended.
+		k.log.Debug1("SSH2_MSG_NEWKEYS received")
+		k.watch = 0
+	}
 	k.log.Debug1("SSH2_MSG_KEXINIT sent")
 	k.log.Debug1("SSH2_MSG_KEXINIT received")
 }
