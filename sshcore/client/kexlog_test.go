@@ -141,3 +141,26 @@ func FuzzKexLog(f *testing.F) {
 		checkKexLog(t, in, in, chunk, readSize)
 	})
 }
+
+// TestKexLogRekey: a re-key is shown from the host key check on; the
+// writes that follow show our NEWKEYS, then (by being possible at all)
+// the server's; a re-key whose host key was refused shows no NEWKEYS.
+func TestKexLogRekey(t *testing.T) {
+	var logBuf bytes.Buffer
+	sc := &streamConn{r: bytes.NewReader(nil), chunk: 1}
+	k := newKexLog(sc, NewLogger(&logBuf, loglevel.Debug1))
+	k.wstage = stageDone // the first exchange is over
+	k.rekeying()
+	k.rekeyAccepted()
+	k.Write([]byte("newkeys"))
+	k.Write([]byte("data"))
+	k.Write([]byte("more data"))
+	k.rekeying()
+	k.Write([]byte("data"))
+	want := "debug1: SSH2_MSG_KEXINIT sent\ndebug1: SSH2_MSG_KEXINIT received\n" +
+		"debug1: SSH2_MSG_NEWKEYS sent\ndebug1: expecting SSH2_MSG_NEWKEYS\ndebug1: SSH2_MSG_NEWKEYS received\n" +
+		"debug1: SSH2_MSG_KEXINIT sent\ndebug1: SSH2_MSG_KEXINIT received\n"
+	if logBuf.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", logBuf.String(), want)
+	}
+}
