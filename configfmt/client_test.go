@@ -173,7 +173,7 @@ Match canonical
   StreamLocalBindMask 0077
   SyslogFacility local3
   IPQoS ef
-  RekeyLimit 2G 30m
+  RekeyLimit 2G none
   ForwardX11Timeout 5m
   RequiredRSASize 2048
   FingerprintHash md5

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Keyword tables: one row per keyword, so that adding one is one line. The
@@ -132,7 +133,7 @@ func nIPQoS(a []string) (string, error) {
 
 // rekeyBytes is the size part of a normalized RekeyLimit ("SIZE SECS"):
 // the data after which the transport renews its keys, 0 for the cipher's
-// default. The time part is not acted on: x/crypto rekeys by data only.
+// default. A time part other than none is refused (nRekeyLimit).
 func rekeyBytes(v string) uint64 {
 	size, _, _ := strings.Cut(v, " ")
 	n, _ := strconv.ParseUint(size, 10, 64)
@@ -181,6 +182,13 @@ func nRekeyLimit(a []string) (string, error) {
 		t, err := parseTime(a[1])
 		if err != nil {
 			return "", err
+		}
+		if t != 0 {
+			// x/crypto starts a key exchange after so much data, never
+			// on a timer, and offers no way to ask for one: keys that
+			// the administrator wants renewed hourly would silently live
+			// on, so the time limit is refused.
+			return "", fmt.Errorf("a time limit (%s) is not supported by sshbox (keys are renewed by data volume only); use RekeyLimit %s none", a[1], a[0])
 		}
 		secs = strconv.Itoa(t)
 	}
@@ -256,4 +264,40 @@ func firstOfEachName(a []string) []string {
 		}
 	}
 	return out
+}
+
+// nChannelTimeout checks ChannelTimeout's "type=interval" pairs (type a
+// channel type pattern or "global", interval a time; 0 disables), or
+// none. The pairs are kept as written, as sshd -T prints them.
+func nChannelTimeout(a []string) ([]string, error) {
+	if len(a) == 1 && strings.EqualFold(a[0], "none") {
+		return nil, nil
+	}
+	for _, p := range a {
+		typ, interval, ok := strings.Cut(p, "=")
+		if !ok || typ == "" {
+			return nil, fmt.Errorf("invalid channel timeout %s", p)
+		}
+		if _, err := parseTime(interval); err != nil {
+			return nil, fmt.Errorf("invalid channel timeout %s", p)
+		}
+	}
+	return append([]string(nil), a...), nil
+}
+
+// ChannelIdleTimeout is how long a channel of type typ ("session",
+// "direct-tcpip", ... or "global" for all channels taken together) may
+// stay idle under ChannelTimeout; 0 means no limit. As OpenSSH, the first
+// pair whose pattern matches decides, and "global" is never matched by a
+// wildcard.
+func (o *ServerOptions) ChannelIdleTimeout(typ string) time.Duration {
+	for _, p := range o.ChannelTimeout {
+		pat, interval, _ := strings.Cut(p, "=")
+		if (typ == "global") != (pat == "global") || !MatchPattern(typ, pat) {
+			continue
+		}
+		secs, _ := parseTime(interval)
+		return time.Duration(secs) * time.Second
+	}
+	return 0
 }

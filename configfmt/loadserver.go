@@ -161,7 +161,7 @@ func (o *ServerOptions) clone() *ServerOptions {
 	n.Port = append([]int(nil), o.Port...)
 	for _, l := range []*[]string{&n.ListenAddress, &n.HostKeys, &n.HostCertificates, &n.AuthorizedKeysFile,
 		&n.AuthenticationMethods, &n.AllowUsers, &n.DenyUsers, &n.AllowGroups, &n.DenyGroups, &n.AcceptEnv,
-		&n.SetEnv, &n.PermitOpen, &n.PermitListen, &n.subsysOrder} {
+		&n.SetEnv, &n.PermitOpen, &n.PermitListen, &n.subsysOrder, &n.ChannelTimeout} {
 		if *l != nil {
 			*l = append([]string(nil), (*l)...)
 		}

@@ -141,12 +141,22 @@ type ServerOptions struct {
 	PermitUserEnvironment bool
 	SetEnv                []string
 	PermitTTY             bool
-	PrintMotd             bool
-	PrintLastLog          bool
-	Banner                string // "none" or a path
-	ForceCommand          string // "" = none
-	ChrootDirectory       string
-	Subsystems            map[string]string // name -> command ("internal-sftp" allowed)
+	ExposeAuthInfo        bool // SSH_USER_AUTH names a file of the methods that passed
+	// ChannelTimeout's "type=interval" pairs as written (none: empty);
+	// see ChannelIdleTimeout.
+	ChannelTimeout []string
+	// UnusedConnectionTimeout closes a connection with no open channel
+	// for this long (0: none).
+	UnusedConnectionTimeout time.Duration
+	// HostKeyAgent is the agent socket holding host private keys
+	// ("SSH_AUTH_SOCK": the variable's value; "" or none: no agent).
+	HostKeyAgent    string
+	PrintMotd       bool
+	PrintLastLog    bool
+	Banner          string // "none" or a path
+	ForceCommand    string // "" = none
+	ChrootDirectory string
+	Subsystems      map[string]string // name -> command ("internal-sftp" allowed)
 
 	// PermitUserEnvironmentNames is the pattern list of PermitUserEnvironment
 	// LANG,LC_*: environment= may set only the names it matches. "" when

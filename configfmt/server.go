@@ -243,7 +243,23 @@ var serverTable = []serverKW{
 	{name: "StreamLocalBindMask", match: true, set: setBindMask, t: func(o *ServerOptions) []string {
 		return []string{"0" + strconv.FormatUint(uint64(o.StreamLocalBindMask), 8)}
 	}},
-	sw("UnusedConnectionTimeout", "none", true, nTimeOrNone),
+	{name: "UnusedConnectionTimeout", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
+		if err := oneArg(a); err != nil {
+			return err
+		}
+		if strings.EqualFold(a[0], "none") {
+			o.UnusedConnectionTimeout = 0
+			return nil
+		}
+		v, err := parseTime(a[0])
+		o.UnusedConnectionTimeout = time.Duration(v) * time.Second
+		return err
+	}, t: func(o *ServerOptions) []string {
+		if o.UnusedConnectionTimeout == 0 {
+			return []string{"none"}
+		}
+		return []string{strconv.Itoa(int(o.UnusedConnectionTimeout / time.Second))}
+	}},
 	{name: "PermitRootLogin", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {
 			return err
@@ -304,7 +320,8 @@ var serverTable = []serverKW{
 	{name: "StreamLocalBindUnlink", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.StreamLocalBindUnlink }),
 		t: tBool(func(o *ServerOptions) *bool { return &o.StreamLocalBindUnlink })},
 	sw("FingerprintHash", "SHA256", false, nMulti("sha256=SHA256", "md5=MD5")),
-	sw("ExposeAuthInfo", "no", true, nFlag),
+	{name: "ExposeAuthInfo", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.ExposeAuthInfo }),
+		t: tBool(func(o *ServerOptions) *bool { return &o.ExposeAuthInfo })},
 	{name: "PidFile", set: sStr(func(o *ServerOptions) *string { return &o.PidFile }), t: tStr(func(o *ServerOptions) *string { return &o.PidFile })},
 	sw("ModuliFile", "/etc/ssh/moduli", false, nFirst),
 	sw("XAuthLocation", "/usr/bin/xauth", false, nFirst),
@@ -327,7 +344,13 @@ var serverTable = []serverKW{
 		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommand })},
 	{name: "AuthorizedPrincipalsCommandUser", match: true, set: sStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommandUser }),
 		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommandUser })},
-	sw("HostKeyAgent", "none", false, nFirst),
+	{name: "HostKeyAgent", set: func(o *ServerOptions, a []string, _ bool) error { o.HostKeyAgent = a[0]; return oneArg(a) },
+		t: func(o *ServerOptions) []string {
+			if o.HostKeyAgent == "" {
+				return []string{"none"}
+			}
+			return []string{o.HostKeyAgent}
+		}},
 	{name: "KexAlgorithms", set: sAlgo(func(o *ServerOptions) *string { return &o.KexAlgorithms }), t: tAlgo("kex", func(o *ServerOptions) *string { return &o.KexAlgorithms })},
 	{name: "CASignatureAlgorithms", set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := checkAlgoList(a[0]); err != nil {
@@ -378,7 +401,16 @@ var serverTable = []serverKW{
 	{name: "AuthenticationMethods", match: true, set: sList(func(o *ServerOptions) *[]string { return &o.AuthenticationMethods }),
 		t: tJoined(func(o *ServerOptions) []string { return o.AuthenticationMethods }, "any")},
 	sw("LogVerbose", "", true, nil),
-	sw("ChannelTimeout", "", true, nil),
+	{name: "ChannelTimeout", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
+		v, err := nChannelTimeout(a)
+		o.ChannelTimeout = v
+		return err
+	}, t: func(o *ServerOptions) []string {
+		if len(o.ChannelTimeout) == 0 {
+			return nil
+		}
+		return []string{strings.Join(o.ChannelTimeout, " ")}
+	}},
 	{name: "Subsystem", acc: true, set: setSubsystem, t: subsystemLines},
 	{name: "MaxStartups", set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {

@@ -105,7 +105,7 @@ UsePAM yes
 PidFile /tmp/x.pid
 AddressFamily inet
 IPQoS af21
-RekeyLimit 1G 1h
+RekeyLimit 1G none
 MaxSessions 3
 Compression delayed
 PasswordAuthentication no

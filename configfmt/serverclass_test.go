@@ -98,11 +98,11 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 	}
 	for _, c := range []struct{ text, line, kw string }{
 		{"Port 22\nPerSourcePenalties authfail:5s\n", "2", "PerSourcePenalties"},
-		{"Match User nobody\n  ChannelTimeout session=1m\n", "2", "ChannelTimeout"},
+		{"Match User nobody\n  PubkeyAuthOptions verify-required\n", "2", "PubkeyAuthOptions"},
 		{"UseDNS yes\n", "1", "UseDNS"},
 		{"RequiredRSASize 3072\n", "1", "RequiredRSASize"},
 		{"PubkeyAuthOptions verify-required\n", "1", "PubkeyAuthOptions"},
-		{"ChannelTimeout session=5m\n", "1", "ChannelTimeout"},
+		{"PerSourceMaxStartups 10\n", "1", "PerSourceMaxStartups"},
 		{"PerSourceMaxStartups 5\n", "1", "PerSourceMaxStartups"},
 		{"*:\n  ChRootUsers alice\n", "2", "ChRootUsers"},
 		{"Port 22\nMatch RDomain !vrf1\n  DenyUsers bob\n", "2", "Match RDomain"},

@@ -17,9 +17,9 @@ import (
 func TestSshdFailClosedRefusesConfig(t *testing.T) {
 	t.Parallel()
 	bin := testenv.Bin(t, "")
-	cfg, _, _ := testenv.SshboxConfig(t, "Match User nobody\n  ChannelTimeout session=5m")
+	cfg, _, _ := testenv.SshboxConfig(t, "Match User nobody\n  PubkeyAuthOptions verify-required")
 	out, err := exec.Command(bin, "sshd", "-t", "-f", cfg).CombinedOutput()
-	want := cfg + ":6: ChannelTimeout is not supported by sshbox"
+	want := cfg + ":6: PubkeyAuthOptions is not supported by sshbox"
 	if testenv.ExitCode(err) == 0 || !strings.Contains(string(out), want) || strings.Count(strings.TrimSpace(string(out)), "\n") != 0 {
 		t.Errorf("sshd -t: %v\n%s\nwant one line with %q", err, out, want)
 	}
@@ -30,7 +30,7 @@ func TestSshdFailClosedRefusesConfig(t *testing.T) {
 	if testenv.ExitCode(err) == 0 || !strings.Contains(string(out), want) {
 		t.Errorf("sshd -D started: %v\n%s", err, out)
 	}
-	ok, _, _ := testenv.SshboxConfig(t, "ChannelTimeout none\nUseDNS no")
+	ok, _, _ := testenv.SshboxConfig(t, "PubkeyAuthOptions none\nUseDNS no")
 	if out, err := exec.Command(bin, "sshd", "-t", "-f", ok).CombinedOutput(); err != nil {
 		t.Errorf("harmless values refused: %v\n%s", err, out)
 	}

@@ -113,7 +113,7 @@ func run(f *flags) int {
 	for _, w := range cfg.src.Warnings {
 		log.Infof("%s", w)
 	}
-	keys, err := server.HostKeys(global.HostKeys, log.Errorf)
+	keys, err := server.HostKeysWithAgent(global.HostKeys, global.HostKeyAgent, log.Errorf)
 	if err != nil {
 		log.Errorf("%v", err)
 		return 1

@@ -131,6 +131,25 @@ func RemoveAgent(c *Cred, sock string) error {
 	return err
 }
 
+// TempFile creates a new file, mode 0600, named pattern plus a random
+// suffix in dir, as the user (so it is theirs), and returns it open for
+// writing with its path.
+func TempFile(c *Cred, dir, pattern string) (*os.File, string, error) {
+	if c.direct() {
+		return tempFile(dir, pattern)
+	}
+	return c.run("tempfile", dir, pattern)
+}
+
+// Remove removes a file as the user.
+func Remove(c *Cred, path string) error {
+	if c.direct() {
+		return os.Remove(path)
+	}
+	_, _, err := c.run("remove", path)
+	return err
+}
+
 // run starts the helper as the user for one operation and returns the
 // descriptor it sent (nil for operations that send none) and its text.
 func (c *Cred) run(op string, args ...string) (*os.File, string, error) {

@@ -182,6 +182,44 @@ func TestAgentListenerAsUser(t *testing.T) {
 	}
 }
 
+// TestTempFileAsUser: the file is the user's, 0600, written through the
+// descriptor sshd gets back, and removed as the user; in a directory the
+// user may not write, nothing is made.
+func TestTempFileAsUser(t *testing.T) {
+	needRoot(t)
+	dir := sharedDir(t, 0o1777)
+	f, path, err := TempFile(nobody, dir, "sshauth.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("password\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if uid := st.Sys().(*syscall.Stat_t).Uid; uid != 65534 || st.Mode().Perm() != 0o600 || !strings.HasPrefix(filepath.Base(path), "sshauth.") {
+		t.Errorf("%s: uid %d mode %v", path, uid, st.Mode().Perm())
+	}
+	if b, _ := os.ReadFile(path); string(b) != "password\n" {
+		t.Errorf("content %q", b)
+	}
+	if err := Remove(nobody, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("file left: %v", err)
+	}
+	if _, _, err := TempFile(nobody, sharedDir(t, 0o755), "sshauth."); !errors.Is(err, os.ErrPermission) {
+		t.Errorf("root's directory: %v, want permission denied", err)
+	}
+	if _, _, err := TempFile(nobody, dir, "../x"); err == nil {
+		t.Error("pattern with a slash accepted")
+	}
+}
+
 // FuzzParseReply: any reply parses to text or an error, never a panic;
 // an error reply keeps its errno only when it is a plausible one.
 func FuzzParseReply(f *testing.F) {

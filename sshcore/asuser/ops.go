@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -96,6 +97,17 @@ func agentListen(dir, name string) (net.Listener, string, error) {
 	return l, sock, nil
 }
 
+func tempFile(dir, pattern string) (*os.File, string, error) {
+	if filepath.Base(pattern) != pattern || strings.Contains(pattern, "*") {
+		return nil, "", fmt.Errorf("asuser: bad file name pattern %q", pattern)
+	}
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, "", err
+	}
+	return f, f.Name(), nil
+}
+
 func removeAgent(sock string) error {
 	err := os.Remove(sock)
 	if derr := os.Remove(filepath.Dir(sock)); err == nil {
@@ -165,6 +177,16 @@ func perform(op string, a []string) (*os.File, string, error) {
 		}
 		f, _, err := fileOf(l)
 		return f, sock, err
+	case "tempfile":
+		if err := need(2); err != nil {
+			return nil, "", err
+		}
+		return tempFile(a[0], a[1])
+	case "remove":
+		if err := need(1); err != nil {
+			return nil, "", err
+		}
+		return nil, "", os.Remove(a[0])
 	case "rmagent":
 		if err := need(1); err != nil {
 			return nil, "", err

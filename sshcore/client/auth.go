@@ -63,14 +63,7 @@ func (a *authState) next(ctx *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 	}
 	a.methodSeen = false
 	if a.last == "" {
-		log.Debug1("Remote protocol version 2.0, remote software version %s",
-			strings.TrimPrefix(string(ctx.Metadata.ServerVersion()), "SSH-2.0-"))
-		algs := ctx.Algorithms
-		log.Debug1("kex: algorithm: %s", algs.KeyExchange)
-		log.Debug1("kex: host key algorithm: %s", algs.HostKey)
-		log.Debug1("kex: server->client cipher: %s MAC: %s compression: none", algs.Read.Cipher, macName(algs.Read))
-		log.Debug1("kex: client->server cipher: %s MAC: %s compression: none", algs.Write.Cipher, macName(algs.Write))
-		logChosen(log, algs)
+		logChosen(log, ctx.Algorithms)
 	}
 	log.Debug1("Authentications that can continue: %s", strings.Join(ctx.AllowedMethods, ","))
 	for _, m := range a.order {

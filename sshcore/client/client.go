@@ -104,8 +104,7 @@ func (c *Client) Run() int {
 		c.Background()
 	}
 	if c.NoShell {
-		conn.Wait()
-		if c.aliveFailed.Load() {
+		if c.reportMACFailure(c.connMACFailure(conn, conn.Wait())) || c.aliveFailed.Load() {
 			return 255
 		}
 		return 0

@@ -239,7 +239,6 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		return nil, err
 	}
 	c.Log.Debug1("Local version string %s", sshcore.ProtocolVersion)
-	c.logProposal(cfg)
 	if o.ConnectTimeout > 0 {
 		// ConnectTimeout covers the version exchange too, as in OpenSSH;
 		// not the user's time at a prompt, so the deadline is lifted once
@@ -248,9 +247,11 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		hk.onFirst = func() { conn.SetDeadline(time.Time{}) }
 	}
 	addr := net.JoinHostPort(o.HostName, strconv.Itoa(o.Port))
-	c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User)
 	bc := &bannerConn{Conn: conn}
-	sc, chans, reqs, err := ssh.NewClientConn(bc, addr, cfg)
+	hk.kex = newKexLog(bc, c.Log)
+	// As OpenSSH, once the server's version line is in.
+	hk.kex.afterVersion = func() { c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User) }
+	sc, chans, reqs, err := ssh.NewClientConn(hk.kex, addr, cfg)
 	if err != nil {
 		conn.Close()
 		return nil, c.handshakeError(err, auth, bc)
@@ -295,6 +296,9 @@ func (c *Client) handshakeError(err error, auth *authState, conn *bannerConn) er
 			what = "no matching MAC found"
 		}
 		return fatalf(msgKexFailed, o.HostName, o.Port, what+". Their offer: "+strings.Join(negErr.RequestedAlgorithms, ","))
+	}
+	if m, ok := asMACFailure(err, auth.hk.kex.serverCipher(), conn, o.HostName, o.Port).(*macFailure); ok {
+		return fatalf("%s", m.message())
 	}
 	if msg := transportEnd(err, conn, o.HostName, o.Port); msg != "" {
 		return fatalf("%s", msg)

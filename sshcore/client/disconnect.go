@@ -46,7 +46,7 @@ func (b *bannerConn) Read(p []byte) (int, error) {
 func (b *bannerConn) bannerDone() bool { return b.done.Load() }
 
 // remoteID is how OpenSSH names the peer in these messages: "IP port P".
-func remoteID(conn net.Conn, host string, port int) string {
+func remoteID(conn interface{ RemoteAddr() net.Addr }, host string, port int) string {
 	if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
 		ip := ta.IP
 		if v4 := ip.To4(); v4 != nil {
@@ -104,9 +104,9 @@ func transportEnd(err error, conn *bannerConn, host string, port int) string {
 
 // watchConnection returns a channel that yields the error the connection
 // ended with.
-func watchConnection(conn *ssh.Client) <-chan error {
+func (c *Client) watchConnection(conn *ssh.Client) <-chan error {
 	done := make(chan error, 1)
-	go func() { done <- conn.Wait() }()
+	go func() { done <- c.connMACFailure(conn, conn.Wait()) }()
 	return done
 }
 
@@ -125,7 +125,10 @@ func (c *Client) lostMessage(lost <-chan error) string {
 		return ""
 	}
 	host := c.Opts.HostName
+	var mf *macFailure
 	switch {
+	case errors.As(err, &mf):
+		return mf.message()
 	case err == nil || isClosed(err):
 		return fmt.Sprintf(msgConnClosedRemote, host)
 	case isReset(err):

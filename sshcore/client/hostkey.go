@@ -32,6 +32,7 @@ type hostKeyCheck struct {
 	// trusted: the key was found in a user known_hosts file or accepted
 	// by the user, which is what lets UpdateHostKeys rewrite that file.
 	trusted bool
+	kex     *kexLog
 }
 
 // keyTypeName is the key type as OpenSSH names it in its messages.
@@ -67,13 +68,19 @@ func (h *hostKeyCheck) knownHostsFiles() []string {
 // As OpenSSH, -v shows "Server host key:" at every key exchange, so the
 // re-keys of a connection can be counted from its log.
 func (h *hostKeyCheck) callback(hostname string, remote net.Addr, key ssh.PublicKey) error {
-	if h.accepted != nil && bytes.Equal(h.accepted, key.Marshal()) {
-		h.c.Log.Debug1("Server host key: %s %s", key.Type(), ssh.FingerprintSHA256(key))
-		return nil
+	rekey := h.accepted != nil
+	if rekey && h.kex != nil {
+		h.kex.rekeying()
 	}
-	err := h.check(hostname, remote, key)
-	if err == nil {
+	var err error
+	if rekey && bytes.Equal(h.accepted, key.Marshal()) {
+		h.c.Log.Debug1("Server host key: %s %s", key.Type(), ssh.FingerprintSHA256(key))
+		h.c.Log.Debug2("verify_host_key: server host key %s %s matches cached key", keyTypeName(key), ssh.FingerprintSHA256(key))
+	} else if err = h.check(hostname, remote, key); err == nil {
 		h.accepted = key.Marshal()
+	}
+	if err == nil && rekey && h.kex != nil {
+		h.kex.rekeyAccepted()
 	}
 	return err
 }

@@ -67,6 +67,8 @@ Host key for %s has changed and you have requested strict checking.
 	msgBannerPrefix      = "kex_exchange_identification: "
 	msgBannerInvalid     = "banner exchange: Connection to %s: invalid format"
 	msgReadFromRemote    = "Read from remote host %s: %v"
+	msgCorruptedMAC      = "Corrupted MAC on input."
+	msgMACFatal          = "ssh_dispatch_run_fatal: Connection to %s: message authentication code incorrect"
 	msgBadCiphers        = "Bad SSH2 cipher spec '%s': %v"
 	msgBadMACs           = "Bad SSH2 MAC spec '%s': %v"
 	msgBadKex            = "Bad SSH2 KexAlgorithms '%s': %v"

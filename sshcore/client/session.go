@@ -209,7 +209,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 		makeRaw()
 	}
 
-	lost := watchConnection(conn)
+	lost := c.watchConnection(conn)
 	disconnected := make(chan struct{})
 	var once sync.Once
 	go func() {

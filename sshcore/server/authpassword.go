@@ -54,5 +54,6 @@ func (c *conn) checkPassword(name, pw, method string) error {
 		log.Infof(msgRootRefused, c.remoteIP, c.remotePort)
 		return fail(nil)
 	}
+	c.recordAuthInfo(method, nil)
 	return c.methodPassed(a, method, "", nil)
 }

@@ -150,6 +150,7 @@ func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms
 	}
 	c.keysUsed[ssh.FingerprintSHA256(plainKey(key))] = true
 	c.mu.Unlock()
+	c.recordAuthInfo("publickey", key)
 	if err := c.methodPassed(a, "publickey", detail, ko); err != nil {
 		return nil, err
 	}

@@ -97,6 +97,9 @@ func (s *session) environ(originalCommand *string) []string {
 	if s.agentSock != "" {
 		e.set("SSH_AUTH_SOCK", s.agentSock)
 	}
+	if s.authInfoFile != "" {
+		e.set("SSH_USER_AUTH", s.authInfoFile)
+	}
 	e.set("SSH_CLIENT", fmt.Sprintf("%s %d %d", s.c.remoteIP, s.c.remotePort, s.c.localPort))
 	e.set("SSH_CONNECTION", fmt.Sprintf("%s %d %s %d", s.c.remoteIP, s.c.remotePort, s.c.localIP, s.c.localPort))
 	if originalCommand != nil {

@@ -48,6 +48,8 @@ type conn struct {
 	sessionsOpen   int             // session channels open (MaxSessions)
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
 	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
+	authInfo       []string        // the methods passed, for ExposeAuthInfo (authinfo.go)
+	timeouts       chanTimeouts    // ChannelTimeout, UnusedConnectionTimeout (chantimeout.go)
 	channelsOpen   int             // channels the client has open (limits.go)
 	refusals       refusalLog      // log lines past the budget (log_budget.go)
 	keyAlgos       map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
@@ -172,6 +174,8 @@ func (c *conn) serve() {
 	}
 	c.notifyHostKeys()
 	go c.clientAlive()
+	c.watchUnused()
+	defer c.stopTimeouts()
 	c.dispatch(chans, reqs)
 	close(c.gone)
 	// The client has gone: every session now sees its channel closed,
@@ -273,9 +277,10 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 		return nil, fmt.Errorf("HostKeyAlgorithms: %v", err)
 	}
 	n := 0
+	kexes := &kexCounter{c: c}
 	for _, k := range c.srv.HostKeys {
 		if s := restrictHostKey(k, hostAlgos); s != nil {
-			cfg.AddHostKey(s)
+			cfg.AddHostKey(kexes.wrap(s))
 			n++
 		}
 	}

@@ -285,6 +285,7 @@ func (c *conn) acceptIntoChannels(l net.Listener, chanType string, payload func(
 			lc.Close()
 			continue
 		}
+		ch = c.trackChannel(ch, chanType)
 		go ssh.DiscardRequests(reqs)
 		c.sessions.Add(1)
 		go func() {

@@ -84,7 +84,7 @@ func (n *countedNewChannel) Accept() (ssh.Channel, <-chan *ssh.Request, error) {
 		n.release()
 		return nil, nil, err
 	}
-	return &countedChannel{Channel: ch, release: n.release}, reqs, nil
+	return n.c.trackChannel(&countedChannel{Channel: ch, release: n.release}, n.ChannelType()), reqs, nil
 }
 
 // countedChannel gives its slot back on the first Close.

@@ -38,6 +38,8 @@ type session struct {
 	pty *sessionPty
 	// agentSock is SSH_AUTH_SOCK when the client forwards its agent.
 	agentSock string
+	// authInfoFile is SSH_USER_AUTH (ExposeAuthInfo).
+	authInfoFile string
 
 	// internalSftp: the program is the built-in sftp server, which a
 	// chrooted session runs in-process (see chroot.go).
@@ -113,6 +115,7 @@ func (s *session) serve(reqs <-chan *ssh.Request) {
 	// The channel is closed: by us after the exit status, or by a client
 	// that left early.
 	s.hangup()
+	s.removeAuthInfo()
 	if s.pty != nil {
 		s.pty.close()
 	}
@@ -298,6 +301,7 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 	}
 	var stdin io.WriteCloser
 	var closeAfterStart []*os.File
+	s.exposeAuthInfo()
 	cmd, envW, err := s.childCommand(path, argv, s.environ(original))
 	if err != nil {
 		return nil, err
