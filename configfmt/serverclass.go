@@ -246,6 +246,8 @@ var ssh2Refused = map[string]bool{
 	"requiredauthentications": true, "authpublickey.maxsize": true, "authpublickey.minsize": true,
 	"maxconnections": true, "idletimeout": true, "requirereversemapping": true,
 	"authkbdint.required": true, "securepath": true,
+	// RekeyIntervalSeconds is refused unless 0 (ssh2.go), as RekeyLimit's
+	// time part: the SSH library cannot renew keys on a timer.
 }
 
 // errNotSupported is the one refusal text, as the issue words it.

@@ -105,6 +105,7 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		{"PerSourceMaxStartups 10\n", "1", "PerSourceMaxStartups"},
 		{"PerSourceMaxStartups 5\n", "1", "PerSourceMaxStartups"},
 		{"*:\n  ChRootUsers alice\n", "2", "ChRootUsers"},
+		{"*:\n  RekeyIntervalSeconds 3600\n", "2", "RekeyIntervalSeconds"},
 		{"Port 22\nMatch RDomain !vrf1\n  DenyUsers bob\n", "2", "Match RDomain"},
 	} {
 		err := load(c.text)
@@ -117,6 +118,7 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		"AuthorizedKeysCommand none\nUseDNS no\nRequiredRSASize 1024\nPubkeyAuthOptions none\n",
 		"UnusedConnectionTimeout none\nPerSourceMaxStartups none\nChannelTimeout none\nHostKeyAgent none\n",
 		"X11Forwarding yes\nPermitUserRC no\nGSSAPIAuthentication yes\n",
+		"*:\n  RekeyIntervalSeconds 0\n",
 	} {
 		if err := load(ok); err != nil {
 			t.Errorf("%q refused: %v", ok, err)

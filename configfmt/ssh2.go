@@ -317,7 +317,7 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 		return [][]string{append([]string{"Subsystem", l.word[len("subsystem-"):]}, f...)}, true, "", nil
 	}
 	if r := ssh2Lookup(l.kw, client); r != nil {
-		if r.warned && !client && ssh2Refused[l.kw] {
+		if r.warned && !client && (ssh2Refused[l.kw] || l.kw == "rekeyintervalseconds" && strings.TrimSpace(l.value) != "0") {
 			return nil, false, "", l.errorf("%s", errNotSupported(r.name))
 		}
 		if r.warned {
