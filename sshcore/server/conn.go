@@ -41,7 +41,8 @@ type conn struct {
 	auth           *keyOptions // the authorized_keys options that let it in
 	sshConn        *ssh.ServerConn
 	sessions       sync.WaitGroup
-	gone           chan struct{} // closed when the client has left
+	gone           chan struct{}      // closed when the client has left
+	globalSync     chan chan struct{} // syncGlobal's requests to the global request loop
 	agent          agentForward
 	counted        bool            // counts against MaxStartups
 	authDone       func()          // ends the MaxStartups count of this connection
@@ -70,7 +71,7 @@ var errNoLogin = errors.New("connection closed before login")
 // (connections from a listener do).
 func (s *Server) serveConn(nc net.Conn, counted bool) error {
 	ic := &identConn{Conn: nc}
-	c := &conn{srv: s, nc: nc, ident: ic, failed: errNoLogin, config: s.currentConfig(), gone: make(chan struct{}), counted: counted, authDone: func() {}}
+	c := &conn{srv: s, nc: nc, ident: ic, failed: errNoLogin, config: s.currentConfig(), gone: make(chan struct{}), globalSync: make(chan chan struct{}), counted: counted, authDone: func() {}}
 	c.remoteIP, c.remotePort = splitAddr(nc.RemoteAddr())
 	c.localIP, c.localPort = splitAddr(nc.LocalAddr())
 	s.track(c, true)

@@ -17,6 +17,14 @@ import (
 // opens a listener (ssh -R) starts handleGlobalRequests, which keeps the
 // listeners and takes every later request, in order.
 func (c *conn) dispatch(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
+	// Until a remote forwarding hands the requests to handleGlobalRequests,
+	// this loop also serves syncGlobal.
+	sync := c.globalSync
+	handoff := func(req *ssh.Request) {
+		if c.dispatchGlobal(req, reqs) {
+			reqs, sync = nil, nil
+		}
+	}
 	for chans != nil {
 		select {
 		case nch, ok := <-chans:
@@ -32,28 +40,41 @@ func (c *conn) dispatch(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
 				reqs = nil // x/crypto closes chans as well
 				continue
 			}
-			if req.Type == sshcore.ReqHostKeysProve {
-				c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
-				c.answerProve(req)
-				continue
-			}
-			if !opensListener(req.Type) {
-				c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
-				if req.WantReply {
-					req.Reply(false, nil)
-				}
-				continue
-			}
-			// The global request handler counts as a session: what it
-			// starts (remote forwardings) is then always waited for.
-			c.sessions.Add(1)
-			go func(first *ssh.Request, rest <-chan *ssh.Request) {
-				defer c.sessions.Done()
-				c.handleGlobalRequests(first, rest)
-			}(req, reqs)
-			reqs = nil
+			handoff(req)
+		case done := <-sync:
+			// Stops at a handoff: the rest are handleGlobalRequests' then.
+			drainGlobal(reqs, func(req *ssh.Request) bool {
+				handoff(req)
+				return reqs != nil
+			})
+			close(done)
 		}
 	}
+}
+
+// dispatchGlobal answers a global request that needs no listener, or
+// starts handleGlobalRequests with it and the rest of reqs and says so.
+func (c *conn) dispatchGlobal(req *ssh.Request, reqs <-chan *ssh.Request) (handedOff bool) {
+	if req.Type == sshcore.ReqHostKeysProve {
+		c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
+		c.answerProve(req)
+		return false
+	}
+	if !opensListener(req.Type) {
+		c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
+		if req.WantReply {
+			req.Reply(false, nil)
+		}
+		return false
+	}
+	// The global request handler counts as a session: what it starts
+	// (remote forwardings) is then always waited for.
+	c.sessions.Add(1)
+	go func() {
+		defer c.sessions.Done()
+		c.handleGlobalRequests(req, reqs)
+	}()
+	return true
 }
 
 // opensListener says whether a global request needs handleGlobalRequests:

@@ -132,104 +132,111 @@ func (c *conn) handleGlobalRequests(first *ssh.Request, reqs <-chan *ssh.Request
 			l.Close()
 		}
 	}()
-	// A closed reqs yields nil: the connection has ended.
-	for req := first; req != nil; req = <-reqs {
-		c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
-		switch req.Type {
-		case "tcpip-forward":
-			var m tcpipForwardMsg
-			if err := ssh.Unmarshal(req.Payload, &m); err != nil || !c.tcpForwardingAllowed("remote") ||
-				!req.WantReply && m.BindPort == 0 ||
-				m.BindPort != 0 && m.BindPort < 1024 && c.user.acct.UID != 0 || m.BindPort > 65535 {
-				req.Reply(false, nil)
-				continue
-			}
-			if !c.listenPermitted(m.BindAddr, m.BindPort) {
-				c.refused(msgListenDenied, c.remoteIP, c.remotePort, m.BindAddr, m.BindPort)
-				req.Reply(false, nil)
-				continue
-			}
-			if len(forwards) >= maxRemoteForwards {
-				c.refused(msgFwdLimit, maxRemoteForwards, c.remoteIP, c.remotePort)
-				req.Reply(false, nil)
-				continue
-			}
-			l, err := asuser.Listen(c.user.acct.cred(), "tcp", net.JoinHostPort(c.bindHost(m.BindAddr), strconv.Itoa(int(m.BindPort))), 0, false)
-			if err != nil {
-				c.srv.log().Verbosef(msgRemoteFwdFailed, m.BindAddr, m.BindPort, err)
-				req.Reply(false, nil)
-				continue
-			}
-			port := uint32(l.Addr().(*net.TCPAddr).Port)
-			key := net.JoinHostPort(m.BindAddr, strconv.Itoa(int(port)))
-			if old, ok := forwards[key]; ok {
-				old.Close()
-			}
-			forwards[key] = l
-			var reply []byte
-			if m.BindPort == 0 {
-				reply = ssh.Marshal(struct{ Port uint32 }{port})
-			}
-			req.Reply(true, reply)
-			c.sessions.Add(1)
-			go func() {
-				defer c.sessions.Done()
-				defer c.recoverPanic()
-				c.serveForward(l, m.BindAddr, port)
-			}()
-		case sshcore.ReqHostKeysProve:
-			c.answerProve(req)
-		case "cancel-tcpip-forward":
-			var m tcpipForwardMsg
-			key := ""
-			if ssh.Unmarshal(req.Payload, &m) == nil {
-				key = net.JoinHostPort(m.BindAddr, strconv.Itoa(int(m.BindPort)))
-			}
-			l, ok := forwards[key]
-			if ok {
-				l.Close()
-				delete(forwards, key)
-			}
-			req.Reply(ok, nil)
-		case "streamlocal-forward@openssh.com":
-			var m streamLocalForwardMsg
-			if ssh.Unmarshal(req.Payload, &m) != nil {
-				req.Reply(false, nil)
-				continue
-			}
-			l := c.listenStreamLocal(m.SocketPath)
-			if l == nil {
-				req.Reply(false, nil)
-				continue
-			}
-			key := "unix:" + m.SocketPath
-			if old, ok := forwards[key]; ok {
-				old.Close()
-			}
-			forwards[key] = l
-			req.Reply(true, nil)
-			c.sessions.Add(1)
-			go func() {
-				defer c.sessions.Done()
-				defer c.recoverPanic()
-				c.serveStreamLocalForward(l, m.SocketPath)
-			}()
-		case "cancel-streamlocal-forward@openssh.com":
-			var m streamLocalForwardMsg
-			key := ""
-			if ssh.Unmarshal(req.Payload, &m) == nil {
-				key = "unix:" + m.SocketPath
-			}
-			l, ok := forwards[key]
-			if ok {
-				l.Close()
-				delete(forwards, key)
-			}
-			req.Reply(ok, nil)
-		default:
-			if req.WantReply {
-				req.Reply(false, nil)
-			}
+	// A closed reqs yields nil: the connection has ended. Between
+	// requests, a session about to send its exit status may ask that what
+	// the client sent before is answered first (syncGlobal).
+	for req := first; req != nil; req = c.nextGlobal(reqs, func(r *ssh.Request) { c.forwardRequest(r, forwards) }) {
+		c.forwardRequest(req, forwards)
+	}
+}
+
+// forwardRequest answers one global request for handleGlobalRequests.
+func (c *conn) forwardRequest(req *ssh.Request, forwards map[string]net.Listener) {
+	c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
+	switch req.Type {
+	case "tcpip-forward":
+		var m tcpipForwardMsg
+		if err := ssh.Unmarshal(req.Payload, &m); err != nil || !c.tcpForwardingAllowed("remote") ||
+			!req.WantReply && m.BindPort == 0 ||
+			m.BindPort != 0 && m.BindPort < 1024 && c.user.acct.UID != 0 || m.BindPort > 65535 {
+			req.Reply(false, nil)
+			return
+		}
+		if !c.listenPermitted(m.BindAddr, m.BindPort) {
+			c.refused(msgListenDenied, c.remoteIP, c.remotePort, m.BindAddr, m.BindPort)
+			req.Reply(false, nil)
+			return
+		}
+		if len(forwards) >= maxRemoteForwards {
+			c.refused(msgFwdLimit, maxRemoteForwards, c.remoteIP, c.remotePort)
+			req.Reply(false, nil)
+			return
+		}
+		l, err := asuser.Listen(c.user.acct.cred(), "tcp", net.JoinHostPort(c.bindHost(m.BindAddr), strconv.Itoa(int(m.BindPort))), 0, false)
+		if err != nil {
+			c.srv.log().Verbosef(msgRemoteFwdFailed, m.BindAddr, m.BindPort, err)
+			req.Reply(false, nil)
+			return
+		}
+		port := uint32(l.Addr().(*net.TCPAddr).Port)
+		key := net.JoinHostPort(m.BindAddr, strconv.Itoa(int(port)))
+		if old, ok := forwards[key]; ok {
+			old.Close()
+		}
+		forwards[key] = l
+		var reply []byte
+		if m.BindPort == 0 {
+			reply = ssh.Marshal(struct{ Port uint32 }{port})
+		}
+		req.Reply(true, reply)
+		c.sessions.Add(1)
+		go func() {
+			defer c.sessions.Done()
+			defer c.recoverPanic()
+			c.serveForward(l, m.BindAddr, port)
+		}()
+	case sshcore.ReqHostKeysProve:
+		c.answerProve(req)
+	case "cancel-tcpip-forward":
+		var m tcpipForwardMsg
+		key := ""
+		if ssh.Unmarshal(req.Payload, &m) == nil {
+			key = net.JoinHostPort(m.BindAddr, strconv.Itoa(int(m.BindPort)))
+		}
+		l, ok := forwards[key]
+		if ok {
+			l.Close()
+			delete(forwards, key)
+		}
+		req.Reply(ok, nil)
+	case "streamlocal-forward@openssh.com":
+		var m streamLocalForwardMsg
+		if ssh.Unmarshal(req.Payload, &m) != nil {
+			req.Reply(false, nil)
+			return
+		}
+		l := c.listenStreamLocal(m.SocketPath)
+		if l == nil {
+			req.Reply(false, nil)
+			return
+		}
+		key := "unix:" + m.SocketPath
+		if old, ok := forwards[key]; ok {
+			old.Close()
+		}
+		forwards[key] = l
+		req.Reply(true, nil)
+		c.sessions.Add(1)
+		go func() {
+			defer c.sessions.Done()
+			defer c.recoverPanic()
+			c.serveStreamLocalForward(l, m.SocketPath)
+		}()
+	case "cancel-streamlocal-forward@openssh.com":
+		var m streamLocalForwardMsg
+		key := ""
+		if ssh.Unmarshal(req.Payload, &m) == nil {
+			key = "unix:" + m.SocketPath
+		}
+		l, ok := forwards[key]
+		if ok {
+			l.Close()
+			delete(forwards, key)
+		}
+		req.Reply(ok, nil)
+	default:
+		if req.WantReply {
+			req.Reply(false, nil)
 		}
 	}
 }

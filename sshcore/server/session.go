@@ -413,6 +413,9 @@ func (s *session) run(stdin io.WriteCloser) {
 // sendExit sends exit-status, or exit-signal for a child killed by a
 // signal (RFC 4254 6.10).
 func (s *session) sendExit(err error) {
+	// What the client asked of the connection before this session's
+	// command is answered before its exit status (globalsync.go).
+	s.c.syncGlobal()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		ws, _ := ee.Sys().(syscall.WaitStatus)
