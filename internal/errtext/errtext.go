@@ -7,8 +7,12 @@ package errtext
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"strings"
 	"syscall"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Reason is the reason err gives: strerror's text, capitalised as glibc
@@ -29,4 +33,36 @@ func Reason(err error) string {
 		return "Unexpected end of file"
 	}
 	return err.Error()
+}
+
+// Printable is s with every control character, DEL and byte that is not
+// UTF-8 written as a backslash and three octal digits, as OpenSSH's
+// strvis does: error texts that quote bytes read from a file or the
+// network (a key type named inside a key blob) stay one line that cannot
+// forge another in a log or on a terminal.
+func Printable(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 || r < 0x20 || r == 0x7f || unicode.IsControl(r) {
+			for _, c := range []byte(s[i : i+max(n, 1)]) {
+				fmt.Fprintf(&b, "\\%03o", c)
+			}
+			i += max(n, 1)
+			continue
+		}
+		b.WriteString(s[i : i+n])
+		i += n
+	}
+	return b.String()
 }

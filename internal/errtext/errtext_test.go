@@ -28,3 +28,20 @@ func TestReason(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintable: control characters, DEL and bytes that are not UTF-8
+// become \ooo, so the text stays one line; printable text, UTF-8
+// included, is left alone.
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"ssh: unknown key algorithm: M4\n": `ssh: unknown key algorithm: M4\012`,
+		"a\rb\x1b[2Jc\x7f":                 `a\015b\033[2Jc\177`,
+		"bad \xff\xfe utf-8":               `bad \377\376 utf-8`,
+		"plain text, ünïcödé":              "plain text, ünïcödé",
+		"":                                 "",
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	sshkeys "sshbox/sshcore/keys"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -221,7 +222,7 @@ func (u *hostKeyUpdater) announcedKeys(payload []byte) ([]ssh.PublicKey, error) 
 	algs, _ := u.c.algorithms()
 	var keys []ssh.PublicKey
 	for _, b := range blobs {
-		k, err := ssh.ParsePublicKey(b)
+		k, err := sshkeys.ParsePublicKey(b)
 		if err != nil {
 			log.Debug1("client_input_hostkeys: parse key: %v", err)
 			continue

@@ -21,7 +21,7 @@ func ParseRFC4716(data []byte) (ssh.PublicKey, map[string]string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	k, err := ssh.ParsePublicKey(blob)
+	k, err := ParsePublicKey(blob)
 	if err != nil {
 		return nil, nil, fmt.Errorf("line %d: %v", endLine, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+	"sshbox/sshcore/keys"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -185,7 +186,7 @@ func Parse(data []byte) (*KRL, error) {
 				}
 				switch {
 				case typ == secExplicitKey:
-					if _, err := ssh.ParsePublicKey(v); err != nil {
+					if _, err := keys.ParsePublicKey(v); err != nil {
 						return nil, fmt.Errorf("byte %d: revoked key: %v", s.off-len(v), err)
 					}
 					k.Keys = append(k.Keys, v)
@@ -219,7 +220,7 @@ func parseCerts(r *reader) (*CertSection, error) {
 	r.str() // reserved
 	cs := &CertSection{}
 	if len(ca) > 0 {
-		if _, err := ssh.ParsePublicKey(ca); err != nil {
+		if _, err := keys.ParsePublicKey(ca); err != nil {
 			return nil, fmt.Errorf("byte %d: CA key: %v", at, err)
 		}
 		cs.CA = ca

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"sshbox/sshcore/keys"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -123,7 +124,7 @@ func Parse(blob []byte) (*Signature, error) {
 	if w.Version != version {
 		return nil, fmt.Errorf("unsupported signature version %d", w.Version)
 	}
-	pub, err := ssh.ParsePublicKey(w.PublicKey)
+	pub, err := keys.ParsePublicKey(w.PublicKey)
 	if err != nil {
 		return nil, fmt.Errorf("invalid signature key: %w", err)
 	}
