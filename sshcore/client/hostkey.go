@@ -36,25 +36,7 @@ type hostKeyCheck struct {
 }
 
 // keyTypeName is the key type as OpenSSH names it in its messages.
-func keyTypeName(k ssh.PublicKey) string {
-	t := k.Type()
-	if c, ok := k.(*ssh.Certificate); ok {
-		return keyTypeName(c.Key) + "-CERT"
-	}
-	switch t {
-	case ssh.KeyAlgoED25519:
-		return "ED25519"
-	case ssh.KeyAlgoRSA:
-		return "RSA"
-	case ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521:
-		return "ECDSA"
-	case ssh.KeyAlgoSKED25519:
-		return "ED25519-SK"
-	case ssh.KeyAlgoSKECDSA256:
-		return "ECDSA-SK"
-	}
-	return strings.ToUpper(t)
-}
+func keyTypeName(k ssh.PublicKey) string { return knownhosts.KeyTypeName(k) }
 
 func (h *hostKeyCheck) knownHostsFiles() []string {
 	o := h.c.Opts

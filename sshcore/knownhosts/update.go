@@ -158,7 +158,7 @@ func ReplaceHostKeys(file, name string, keys []ssh.PublicKey, hash bool) ([]stri
 			texts = append(texts, l.Text)
 			continue
 		}
-		log = append(log, fmt.Sprintf("%s:%d: Removed %s key for host %s", file, l.Num, keyTypeWord(e.Key), name))
+		log = append(log, fmt.Sprintf("%s:%d: Removed %s key for host %s", file, l.Num, KeyTypeName(e.Key), name))
 	}
 	host, port := SplitHostPort(name)
 	for i, k := range keys {
@@ -177,8 +177,13 @@ func ReplaceHostKeys(file, name string, keys []ssh.PublicKey, hash bool) ([]stri
 	return log, nil
 }
 
-// keyTypeWord is the key type as OpenSSH's sshkey_type() names it.
-func keyTypeWord(k ssh.PublicKey) string {
+// KeyTypeName is the key type as OpenSSH's sshkey_type() names it in its
+// messages (ED25519, RSA, ECDSA, ED25519-SK, ECDSA-SK; a certificate's is
+// its key's with -CERT).
+func KeyTypeName(k ssh.PublicKey) string {
+	if c, ok := k.(*ssh.Certificate); ok {
+		return KeyTypeName(c.Key) + "-CERT"
+	}
 	switch k.Type() {
 	case ssh.KeyAlgoED25519:
 		return "ED25519"
