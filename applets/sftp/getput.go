@@ -50,21 +50,8 @@ func (s *session) get(f map[byte]bool, args []string, resume bool) error {
 	s.pool.Set = s.settings(f, resume)
 	var failed error
 	each := func(src, d string) error {
-		if !s.quiet {
-			if resume {
-				fmt.Printf(msgResuming+"\n", src, d)
-			} else {
-				fmt.Printf(msgFetching+"\n", src, d)
-			}
-		}
-		err := s.pool.Get(src, d, path.Base(src))
-		switch {
-		case errors.Is(err, transfer.ErrResumeNotNeeded):
-			if !s.quiet {
-				fmt.Printf(msgNoResume+"\n", d)
-			}
-		case err != nil:
-			failed = fail("%v", err)
+		if err := s.moveFile(src, d, path.Base(src), resume, getLines, s.pool.Get); err != nil {
+			failed = err
 		}
 		return nil
 	}
@@ -114,21 +101,8 @@ func (s *session) put(f map[byte]bool, args []string, resume bool) error {
 	s.pool.Set = s.settings(f, resume)
 	var failed error
 	each := func(src, d string) error {
-		if !s.quiet {
-			if resume {
-				fmt.Printf(msgResumingUp+"\n", src, d)
-			} else {
-				fmt.Printf(msgUploading+"\n", src, d)
-			}
-		}
-		err := s.pool.Put(src, d, filepath.Base(src))
-		switch {
-		case errors.Is(err, transfer.ErrResumeNotNeeded):
-			if !s.quiet {
-				fmt.Printf(msgNoResumeUp+"\n", d)
-			}
-		case err != nil:
-			failed = fail("%v", err)
+		if err := s.moveFile(src, d, filepath.Base(src), resume, putLines, s.pool.Put); err != nil {
+			failed = err
 		}
 		return nil
 	}
@@ -155,4 +129,35 @@ func (s *session) put(f map[byte]bool, args []string, resume bool) error {
 		each(m, d)
 	}
 	return failed
+}
+
+// moveLines are what get or put prints around one file, in OpenSSH's words.
+type moveLines struct{ resuming, moving, noResume string }
+
+var (
+	getLines = moveLines{msgResuming, msgFetching, msgNoResume}
+	putLines = moveLines{msgResumingUp, msgUploading, msgNoResumeUp}
+)
+
+// moveFile announces and moves one file for get or put (move is the
+// pool's Get or Put) and returns the failure to report; a resume that
+// finds the file complete is said, not failed.
+func (s *session) moveFile(src, dst, label string, resume bool, l moveLines, move func(src, dst, label string) error) error {
+	if !s.quiet {
+		if resume {
+			fmt.Printf(l.resuming+"\n", src, dst)
+		} else {
+			fmt.Printf(l.moving+"\n", src, dst)
+		}
+	}
+	err := move(src, dst, label)
+	switch {
+	case errors.Is(err, transfer.ErrResumeNotNeeded):
+		if !s.quiet {
+			fmt.Printf(l.noResume+"\n", dst)
+		}
+	case err != nil:
+		return fail("%v", err)
+	}
+	return nil
 }
