@@ -75,12 +75,12 @@ func newSigner(t *testing.T) ssh.Signer {
 	return s
 }
 
-// connectUpdating connects sshbox's client with UpdateHostKeys yes and a
-// known_hosts holding the server's current key, and waits for the update.
-func connectUpdating(t *testing.T, addr, kh string) string {
+// connectUpdating connects sshbox's client with UpdateHostKeys yes, the
+// user known_hosts kh and the global one global, and waits for the update.
+func connectUpdating(t *testing.T, addr, kh, global string) string {
 	t.Helper()
 	host, portStr, _ := net.SplitHostPort(addr)
-	o, err := configfmt.LoadClient(nil, []string{"UserKnownHostsFile=" + kh, "GlobalKnownHostsFile=/dev/null",
+	o, err := configfmt.LoadClient(nil, []string{"UserKnownHostsFile=" + kh, "GlobalKnownHostsFile=" + global,
 		"UpdateHostKeys=yes", "BatchMode=yes", "Port=" + portStr, "PreferredAuthentications=none"}, host, "u")
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestUpdateHostKeysProof(t *testing.T) {
 			if err := os.WriteFile(kh, []byte(before), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			log := connectUpdating(t, addr, kh)
+			log := connectUpdating(t, addr, kh, "/dev/null")
 			after, _ := os.ReadFile(kh)
 			if !strings.Contains(log, tc.log) {
 				t.Errorf("log lacks %q:\n%s", tc.log, log)
@@ -177,23 +177,11 @@ func TestUpdateHostKeysOnlyFromUserFile(t *testing.T) {
 	global := filepath.Join(dir, "global")
 	os.WriteFile(global, []byte(knownhosts.FormatLine(host, port, known.PublicKey(), false)+"\n"), 0o644)
 	user := filepath.Join(dir, "user")
-	o, err := configfmt.LoadClient(nil, []string{"UserKnownHostsFile=" + user, "GlobalKnownHostsFile=" + global,
-		"UpdateHostKeys=yes", "BatchMode=yes", "Port=" + portStr, "PreferredAuthentications=none"}, host, "u")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var log bytes.Buffer
-	c := &Client{Opts: o, Log: NewLogger(&log, loglevel.Debug3), Prompt: &Prompter{Batch: true}}
-	conn, err := c.Connect()
-	if err != nil {
-		t.Fatalf("connect: %v\n%s", err, log.String())
-	}
-	c.finishHostKeyUpdate()
-	conn.Close()
+	log := connectUpdating(t, addr, user, global)
 	if _, err := os.Stat(user); !os.IsNotExist(err) || proved.Load() {
-		t.Errorf("user file %v, proof asked %v\n%s", err, proved.Load(), log.String())
+		t.Errorf("user file %v, proof asked %v\n%s", err, proved.Load(), log)
 	}
-	if !strings.Contains(log.String(), msgUpdateNotTrusted) {
-		t.Errorf("log:\n%s", log.String())
+	if !strings.Contains(log, msgUpdateNotTrusted) {
+		t.Errorf("log:\n%s", log)
 	}
 }
