@@ -4,6 +4,7 @@
 package ssh
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -40,20 +41,18 @@ func Main(args []string) int {
 		}
 	}
 	inv := &invocation{dest: dest, command: command, optArgs: optArgs, before: before}
-	app := inv.app()
-	argv := append([]string{"ssh"}, optArgs...)
-	if err := app.Run(argv); err != nil {
+	ctx, err := inv.parse(optArgs)
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)
 		return 255
 	}
-	return inv.status
+	return inv.run(ctx)
 }
 
 // invocation holds what the command line said.
 type invocation struct {
 	dest    string
 	command []string
-	status  int
 
 	verbose, tty, quietCount int
 	master                   int      // -M count: yes, then ask
@@ -62,7 +61,13 @@ type invocation struct {
 	before                   int      // how many of them came before the destination
 }
 
-func (inv *invocation) app() *cli.App {
+// parse reads the options (getopt has already split them, one per
+// element) through urfave/cli's flags into a cli.Context. It applies the
+// flags to a flag.FlagSet itself rather than through cli.App.Run: the App
+// brings urfave/cli's help printer, whose text/template execution makes
+// the linker keep every exported method of every type in the binary
+// (about 1.1 MiB); ssh prints OpenSSH's usage text, never urfave/cli's.
+func (inv *invocation) parse(optArgs []string) (*cli.Context, error) {
 	flags := []cli.Flag{
 		&cli.BoolFlag{Name: "4", Usage: "IPv4 only"},
 		&cli.BoolFlag{Name: "6", Usage: "IPv6 only"},
@@ -86,33 +91,49 @@ func (inv *invocation) app() *cli.App {
 		&cli.BoolFlag{Name: "x"}, &cli.BoolFlag{Name: "y"},
 		&cli.StringFlag{Name: "b", Usage: "bind address"},
 		&cli.StringFlag{Name: "c", Usage: "ciphers"},
-		&cli.StringSliceFlag{Name: "D", Usage: "dynamic forwarding"},
+		&cli.GenericFlag{Name: "D", Value: &list{}, Usage: "dynamic forwarding"},
 		&cli.StringFlag{Name: "E", Usage: "log file"},
 		&cli.StringFlag{Name: "e", Usage: "escape character"},
 		&cli.StringFlag{Name: "F", Usage: "configuration file"},
-		&cli.StringSliceFlag{Name: "i", Usage: "identity file"},
+		&cli.GenericFlag{Name: "i", Value: &list{}, Usage: "identity file"},
 		&cli.StringFlag{Name: "J", Usage: "jump hosts"},
-		&cli.StringSliceFlag{Name: "L", Usage: "local forwarding"},
+		&cli.GenericFlag{Name: "L", Value: &list{}, Usage: "local forwarding"},
 		&cli.StringFlag{Name: "l", Usage: "login name"},
 		&cli.StringFlag{Name: "m", Usage: "MACs"},
-		&cli.StringSliceFlag{Name: "o", Usage: "option"},
+		&cli.GenericFlag{Name: "o", Value: &list{}, Usage: "option"},
 		&cli.StringFlag{Name: "O", Usage: "control command"},
 		&cli.StringFlag{Name: "p", Usage: "port"},
 		&cli.StringFlag{Name: "Q", Usage: "query"},
-		&cli.StringSliceFlag{Name: "R", Usage: "remote forwarding"},
+		&cli.GenericFlag{Name: "R", Value: &list{}, Usage: "remote forwarding"},
 		&cli.StringFlag{Name: "S", Usage: "control socket"},
 		&cli.StringFlag{Name: "W", Usage: "stdio forwarding"},
 	}
-	return &cli.App{
-		Name:                      "ssh",
-		HideHelp:                  true,
-		HideVersion:               true,
-		DisableSliceFlagSeparator: true,
-		Writer:                    io.Discard,
-		ErrWriter:                 os.Stderr,
-		Flags:                     flags,
-		Action:                    func(ctx *cli.Context) error { inv.status = inv.run(ctx); return nil },
+	set := flag.NewFlagSet("ssh", flag.ContinueOnError)
+	set.SetOutput(io.Discard)
+	for _, f := range flags {
+		if err := f.Apply(set); err != nil {
+			return nil, err
+		}
 	}
+	if err := set.Parse(optArgs); err != nil {
+		return nil, err
+	}
+	return cli.NewContext(nil, set, nil), nil
+}
+
+// list is a repeatable option's values in command-line order, whole:
+// urfave/cli's StringSliceFlag would split "-o Ciphers=a,b" at the comma.
+type list []string
+
+func (l *list) Set(v string) error { *l = append(*l, v); return nil }
+func (l *list) String() string     { return strings.Join(*l, " ") }
+
+// values is what the repeatable option name was given.
+func values(ctx *cli.Context, name string) []string {
+	if l, ok := ctx.Generic(name).(*list); ok {
+		return *l
+	}
+	return nil
 }
 
 // overrides turns the flags into configuration lines; they come before -o
@@ -137,7 +158,7 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	case inv.master == 1:
 		lines = append(lines, "ControlMaster yes")
 	}
-	for _, f := range ctx.StringSlice("i") {
+	for _, f := range values(ctx, "i") {
 		// OpenSSH's warning for -i (not for IdentityFile lines): the
 		// file named on the command line is not there to offer.
 		// As OpenSSH, such a file is then left out (the defaults apply).
@@ -149,7 +170,7 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	}
 	for _, flag := range []string{"L", "R"} {
 		kw := map[string]string{"L": "LocalForward", "R": "RemoteForward"}[flag]
-		for _, f := range ctx.StringSlice(flag) {
+		for _, f := range values(ctx, flag) {
 			line, err := forwardLine(f)
 			if err != nil {
 				return nil, err
@@ -157,7 +178,7 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 			lines = append(lines, kw+" "+line)
 		}
 	}
-	for _, f := range ctx.StringSlice("D") {
+	for _, f := range values(ctx, "D") {
 		lines = append(lines, "DynamicForward "+f)
 	}
 	switch {
@@ -187,7 +208,7 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	case inv.quietCount > 0:
 		lines = append(lines, "LogLevel QUIET")
 	}
-	return append(lines, ctx.StringSlice("o")...), nil
+	return append(lines, values(ctx, "o")...), nil
 }
 
 func (inv *invocation) run(ctx *cli.Context) int {
