@@ -57,6 +57,7 @@ type Server struct {
 	nconns    atomic.Int64
 	preauth   int // connections not yet authenticated (MaxStartups)
 	dropped   int // connections refused past MaxStartups
+	trim      idleTrim
 }
 
 // ErrServerClosed is returned by Serve after Close.
@@ -167,6 +168,7 @@ func (s *Server) Shutdown() {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+	s.trim.stop()
 }
 
 // Wait waits until every connection served by Serve has ended. Call it
@@ -196,6 +198,7 @@ func (s *Server) track(c *conn, add bool) {
 		delete(s.conns, c)
 		s.nconns.Add(-1)
 	}
+	s.trim.poke()
 }
 
 // sftpCommand is the program and argv of the built-in sftp server. This
