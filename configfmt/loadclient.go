@@ -223,7 +223,7 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	if name == "forwardagent" && !e.lastWins {
 		return e.applyForwardAgent(l, active)
 	}
-	if kw.set == nil {
+	if !kw.settable() {
 		// Host, Match, IgnoreUnknown in an ssh2 file.
 		return l.errorf("%s is not allowed here", kw.name)
 	}
@@ -243,7 +243,7 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	if !active || !e.lastWins && e.seen[name] && !kw.acc {
 		target = &ClientOptions{raw: map[string][]string{}, extra: map[string]string{}}
 	}
-	if err := kw.set(target, args, first); err != nil {
+	if err := kw.apply(target, args, first); err != nil {
 		return l.errorf("%s: %v", kw.name, err)
 	}
 	if target == e.o {
@@ -578,8 +578,8 @@ func (o *ClientOptions) WriteG(w io.Writer) error {
 		kw := &clientTable[i]
 		name := strings.ToLower(kw.name)
 		vals := kw.x.printed(o.extra, name)
-		if kw.g != nil {
-			vals = kw.g(o)
+		if kw.printable() {
+			vals = kw.values(o)
 		}
 		if name == "canonicalizepermittedcnames" {
 			name = "canonicalizePermittedcnames" // OpenSSH's own spelling in -G

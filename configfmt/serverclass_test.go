@@ -53,7 +53,7 @@ func TestServerKeywordClasses(t *testing.T) {
 	for _, k := range serverTable {
 		l := strings.ToLower(k.name)
 		inTable[l] = true
-		c, ok := serverClasses[l]
+		c, ok := classOf(l)
 		if !ok {
 			t.Errorf("server keyword %s is in no class (configfmt/serverclass.go)", k.name)
 			continue
@@ -76,10 +76,15 @@ func TestServerKeywordClasses(t *testing.T) {
 			t.Errorf("server keyword %s: bad class %d", k.name, c.class)
 		}
 	}
-	for l := range serverClasses {
-		if !inTable[l] {
-			t.Errorf("class for %s, which is not a server keyword", l)
+	seen := map[string]bool{}
+	for _, c := range serverClasses {
+		if !inTable[c.name] {
+			t.Errorf("class for %s, which is not a server keyword (or not lowercase)", c.name)
 		}
+		if seen[c.name] {
+			t.Errorf("two classes for %s", c.name)
+		}
+		seen[c.name] = true
 	}
 }
 
