@@ -150,7 +150,7 @@ func TestKeywordTablesConsistent(t *testing.T) {
 		}
 	}
 	for _, r := range ssh2Table {
-		if !r.warned && r.to == nil {
+		if !r.warned && r.to == nil && r.kw == "" {
 			t.Errorf("ssh2 keyword %s maps onto nothing", r.name)
 		}
 	}
