@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -458,26 +459,27 @@ func setForwardAgent(o *ClientOptions, a []string, _ bool) error {
 }
 
 // clientAliases are OpenSSH's other spellings of the same keywords.
-var clientAliases = map[string]string{
-	"challengeresponseauthentication": "kbdinteractiveauthentication",
-	"pubkeyacceptedkeytypes":          "pubkeyacceptedalgorithms",
-	"hostbasedkeytypes":               "hostbasedacceptedalgorithms",
-	"skeyauthentication":              "kbdinteractiveauthentication",
-	"tisauthentication":               "kbdinteractiveauthentication",
-	"dsaauthentication":               "pubkeyauthentication",
-	"identityfile2":                   "identityfile",
-	"setuptimeout":                    "connecttimeout", // Debian
-	"smartcarddevice":                 "pkcs11provider",
+var clientAliases = []keywordAlias{
+	{"challengeresponseauthentication", "kbdinteractiveauthentication"},
+	{"pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms"},
+	{"hostbasedkeytypes", "hostbasedacceptedalgorithms"},
+	{"skeyauthentication", "kbdinteractiveauthentication"},
+	{"tisauthentication", "kbdinteractiveauthentication"},
+	{"dsaauthentication", "pubkeyauthentication"},
+	{"identityfile2", "identityfile"},
+	{"setuptimeout", "connecttimeout"}, // Debian
+	{"smartcarddevice", "pkcs11provider"},
 }
 
-// clientIndex finds a row by its lowercase name.
-var clientIndex = func() map[string]*clientKW {
+// clientIndex finds a row by its lowercase name. It is built on first use,
+// not at start-up, as most runs of sshbox read no client configuration.
+var clientIndex = sync.OnceValue(func() map[string]*clientKW {
 	m := map[string]*clientKW{}
 	for i := range clientTable {
 		m[strings.ToLower(clientTable[i].name)] = &clientTable[i]
 	}
 	return m
-}()
+})
 
 func nonEmpty(s string) []string {
 	if s == "" {

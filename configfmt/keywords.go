@@ -11,6 +11,22 @@ import (
 // rows of each side are in the order OpenSSH prints them (`ssh -G`,
 // `sshd -T`); rows it does not print come last.
 
+// keywordAlias is another spelling OpenSSH accepts for a keyword (both
+// lowercase). The alias tables are lists, not maps, as a map literal is
+// built by code at start-up.
+type keywordAlias struct{ alias, name string }
+
+// canonicalName is the keyword a lowercase name stands for: itself, or
+// the keyword it is an alias of.
+func canonicalName(aliases []keywordAlias, name string) string {
+	for _, a := range aliases {
+		if a.alias == name {
+			return a.name
+		}
+	}
+	return name
+}
+
 // status says what sshbox does with a keyword.
 type status int
 

@@ -193,10 +193,8 @@ func (e *clientEval) run(f *cfile, active, never bool) error {
 
 func (e *clientEval) apply(l *cline, active bool) error {
 	name := l.kw
-	if a, ok := clientAliases[name]; ok {
-		name = a
-	}
-	kw, ok := clientIndex[name]
+	name = canonicalName(clientAliases, name)
+	kw, ok := clientIndex()[name]
 	if !ok {
 		if e.ignore != "" && MatchList(l.kw, e.ignore, true) == 1 {
 			return nil
@@ -228,7 +226,7 @@ func (e *clientEval) apply(l *cline, active bool) error {
 		return l.errorf("%s is not allowed here", kw.name)
 	}
 	args := l.args
-	if rawCommands[name] && l.rest != "" {
+	if rawCommand(name) && l.rest != "" {
 		args = []string{l.rest}
 	}
 	// Values are checked even in blocks that do not apply, as OpenSSH
@@ -258,9 +256,15 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	return nil
 }
 
-// rawCommands are the keywords whose value is the rest of the line as
-// written (OpenSSH's parse_command), not its words joined again.
-var rawCommands = map[string]bool{"localcommand": true, "knownhostscommand": true, "remotecommand": true, "proxycommand": true}
+// rawCommand: the keyword's value is the rest of the line as written
+// (OpenSSH's parse_command), not its words joined again.
+func rawCommand(name string) bool {
+	switch name {
+	case "localcommand", "knownhostscommand", "remotecommand", "proxycommand":
+		return true
+	}
+	return false
+}
 
 // applyForwardAgent: OpenSSH keeps ForwardAgent's yes/no and its socket
 // path in two first-wins slots, so "ForwardAgent no" (or -a) then

@@ -246,10 +246,8 @@ func (e *serverEval) run(f *cfile, active, never, inMatch bool) error {
 
 func (e *serverEval) apply(l *cline, active, inMatch bool) error {
 	name := l.kw
-	if a, ok := serverAliases[name]; ok {
-		name = a
-	}
-	kw, ok := serverIndex[name]
+	name = canonicalName(serverAliases, name)
+	kw, ok := serverIndex()[name]
 	if !ok {
 		return l.errorf("unknown keyword %q", l.word)
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -420,25 +421,26 @@ var serverTable = []serverKW{
 	{name: "PAMAuthenticationViaKbdInt", status: deprecated, match: true}, {name: "PermitBlacklistedKeys", status: deprecated, match: true}, {name: "RhostsAuthentication", status: deprecated, match: true},
 }
 
-var serverAliases = map[string]string{
-	"challengeresponseauthentication": "kbdinteractiveauthentication",
-	"pubkeyacceptedkeytypes":          "pubkeyacceptedalgorithms",
-	"hostbasedacceptedkeytypes":       "hostbasedacceptedalgorithms",
-	"hostdsakey":                      "hostkey",
-	"skeyauthentication":              "kbdinteractiveauthentication",
-	"dsaauthentication":               "pubkeyauthentication",
-	"authorizedkeysfile2":             "authorizedkeysfile",
-	"gssapicleanupcreds":              "gssapicleanupcredentials",
+var serverAliases = []keywordAlias{
+	{"challengeresponseauthentication", "kbdinteractiveauthentication"},
+	{"pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms"},
+	{"hostbasedacceptedkeytypes", "hostbasedacceptedalgorithms"},
+	{"hostdsakey", "hostkey"},
+	{"skeyauthentication", "kbdinteractiveauthentication"},
+	{"dsaauthentication", "pubkeyauthentication"},
+	{"authorizedkeysfile2", "authorizedkeysfile"},
+	{"gssapicleanupcreds", "gssapicleanupcredentials"},
 }
 
-// serverIndex finds a row by its lowercase name.
-var serverIndex = func() map[string]*serverKW {
+// serverIndex finds a row by its lowercase name. It is built on first use,
+// not at start-up, as most runs of sshbox read no server configuration.
+var serverIndex = sync.OnceValue(func() map[string]*serverKW {
 	m := map[string]*serverKW{}
 	for i := range serverTable {
 		m[strings.ToLower(serverTable[i].name)] = &serverTable[i]
 	}
 	return m
-}()
+})
 
 func setListenAddress(o *ServerOptions, a []string, first bool) error {
 	if len(a) > 2 || len(a) == 2 && a[1] != "rdomain" && !strings.HasPrefix(a[1], "rdomain") {

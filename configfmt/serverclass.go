@@ -247,11 +247,11 @@ func atMost1024(a []string) bool {
 
 // ssh2Refused: server keywords of the ssh2 dialect that restrict access and
 // that sshbox does not enforce.
-var ssh2Refused = map[string]bool{
-	"allowhosts": true, "denyhosts": true, "chrootusers": true, "chrootgroups": true,
-	"requiredauthentications": true, "authpublickey.maxsize": true, "authpublickey.minsize": true,
-	"maxconnections": true, "idletimeout": true, "requirereversemapping": true,
-	"authkbdint.required": true, "securepath": true,
+var ssh2Refused = []string{
+	"allowhosts", "denyhosts", "chrootusers", "chrootgroups",
+	"requiredauthentications", "authpublickey.maxsize", "authpublickey.minsize",
+	"maxconnections", "idletimeout", "requirereversemapping",
+	"authkbdint.required", "securepath",
 	// RekeyIntervalSeconds is refused unless 0 (ssh2.go), as RekeyLimit's
 	// time part: the SSH library cannot renew keys on a timer.
 }

@@ -134,7 +134,7 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 // Every ssh2 keyword sshd refuses is one the ssh2 table knows as accepted
 // without being acted on (a misspelt entry would refuse nothing).
 func TestSSH2RefusedAreKnown(t *testing.T) {
-	for name := range ssh2Refused {
+	for _, name := range ssh2Refused {
 		r := ssh2Lookup(name, false)
 		if r == nil || !r.warned {
 			t.Errorf("ssh2Refused %q is not an accepted-but-not-acted-on server keyword of the ssh2 table", name)

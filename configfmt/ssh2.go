@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The ssh2 dialect (SSH Communications Security's ssh2_config and
@@ -286,7 +287,9 @@ func ssh2Lookup(kw string, client bool) *ssh2KW {
 	return nil
 }
 
-var headingRE = regexp.MustCompile(`^\s*("[^"]*"|[^\s":#]+)\s*:\s*(#.*)?$`)
+// headingRE is compiled on first use, not at start-up: most runs never
+// read an ssh2 file.
+var headingRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*("[^"]*"|[^\s":#]+)\s*:\s*(#.*)?$`) })
 
 // isSSH2 recognizes the ssh2 dialect by its headings, or, in a file
 // without any, by a keyword only the ssh2 dialect has.
@@ -296,7 +299,7 @@ func isSSH2(recs []string) bool {
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		if headingRE.MatchString(t) {
+		if headingRE().MatchString(t) {
 			return true
 		}
 		word := strings.ToLower(strings.Fields(t)[0])
@@ -322,7 +325,7 @@ func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		if m := headingRE.FindStringSubmatch(t); m != nil {
+		if m := headingRE().FindStringSubmatch(t); m != nil {
 			pattern = strings.Trim(m[1], `"`)
 			if pattern == "" {
 				return nil, l.errorf("empty heading")
@@ -361,7 +364,7 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 		return [][]string{append([]string{"Subsystem", l.word[len("subsystem-"):]}, f...)}, true, "", nil
 	}
 	if r := ssh2Lookup(l.kw, client); r != nil {
-		if r.warned && !client && (ssh2Refused[l.kw] || l.kw == "rekeyintervalseconds" && strings.TrimSpace(l.value) != "0") {
+		if r.warned && !client && (containsStr(ssh2Refused, l.kw) || l.kw == "rekeyintervalseconds" && strings.TrimSpace(l.value) != "0") {
 			return nil, false, "", l.errorf("%s", errNotSupported(r.name))
 		}
 		if r.warned {
@@ -399,10 +402,8 @@ func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
 		}
 		for _, row := range rows {
 			name := strings.ToLower(row[0])
-			if a, ok := serverAliases[name]; ok {
-				name = a
-			}
-			kw, ok := serverIndex[name]
+			name = canonicalName(serverAliases, name)
+			kw, ok := serverIndex()[name]
 			if !ok {
 				return l.errorf("unknown keyword %q", l.word)
 			}
