@@ -4,196 +4,228 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
 // The ssh_config keyword table (OpenSSH 9.2, Debian's GSSAPI additions
 // included), in `ssh -G` order.
 
+// The rows of clientTable, serverTable and serverClasses are static
+// composite literals: every field is a constant, a top-level function or a
+// function literal that captures nothing, so the compiler lays the tables
+// out as data in the binary rather than as start-up code that builds them
+// (issue 13; constructor calls such as a setter made from a field accessor
+// would each become code run at init). So a row holds the field accessor
+// and a kind, and the setter and printer for that kind are chosen where the
+// row is used (apply, values).
+
 type clientKW struct {
 	name   string
 	status status
-	acc    bool // every line adds (IdentityFile, LocalForward...) instead of first-wins
-	set    func(o *ClientOptions, a []string, first bool) error
-	g      func(o *ClientOptions) []string // -G values, one per line; nil: not printed
-	x      *extraVal                       // keywords not acted on: kept for printing
+	acc    bool       // every line adds (IdentityFile, LocalForward...) instead of first-wins
+	kind   clientKind // how the field below is set and printed; cCustom: by set and g only
+	flag   func(*ClientOptions) *bool
+	num    func(*ClientOptions) *int
+	str    func(*ClientOptions) *string
+	dur    func(*ClientOptions) *time.Duration
+	list   func(*ClientOptions) *[]string
+	algo   string                                               // cAlgo: the kind of OpenSSH default list ("cipher", "key"...)
+	set    func(o *ClientOptions, a []string, first bool) error // replaces the kind's setter
+	g      func(o *ClientOptions) []string                      // replaces the kind's -G values, one per line
+	x      *extraVal                                            // keywords not acted on: kept for printing
 }
 
-func cw(name, def string, norm func([]string) (string, error)) clientKW {
-	return clientKW{name: name, status: warned, x: &extraVal{def: def, norm: norm, single: norm != nil}}
-}
+type clientKind uint8
 
-// cwn: like cw, for a keyword taking several arguments.
-func cwn(name, def string, norm func([]string) (string, error)) clientKW {
-	k := cw(name, def, norm)
-	k.x.single = false
-	return k
-}
+const (
+	cCustom         clientKind = iota // set and g only (none: not settable, not printed)
+	cFlag                             // flag: yes or no
+	cInt                              // num: an integer
+	cStr                              // str: one word, printed unless empty
+	cAlgo                             // str: an algorithm list, printed resolved against OpenSSH's defaults
+	cCommand                          // str: a command line kept as written; its tokens expand when it runs
+	cAgentPath                        // str: an agent socket (IdentityAgent)
+	cTime                             // dur: a time, or none; printed in seconds
+	cList                             // list: every argument of the first line (UserKnownHostsFile a b), printed joined
+	cAcc                              // list: each line's arguments, one entry a line; the first line replaces the default
+	cForward                          // list: LocalForward, RemoteForward
+	cDynamicForward                   // list: DynamicForward
+)
 
-// cwHidden: a keyword ssh -G does not print.
-func cwHidden(name string) clientKW {
-	k := cw(name, "", nFirst)
-	k.x.hidden = true
-	return k
-}
+// settable: the keyword sets a typed option (Host, Match and the like do not).
+func (k *clientKW) settable() bool { return k.set != nil || k.kind != cCustom }
 
-func cdep(name string) clientKW { return clientKW{name: name, status: deprecated} }
-
-// Typed setters and printers.
-
-func cBool(f func(*ClientOptions) *bool) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, _ bool) error {
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		v, err := parseYesNo(a[0])
-		*f(o) = v
-		return err
+// apply sets the option from one line's arguments; first is true for the
+// keyword's first line (accumulating keywords replace the default then).
+func (k *clientKW) apply(o *ClientOptions, a []string, first bool) error {
+	if k.set != nil {
+		return k.set(o, a, first)
 	}
-}
-
-func gBool(f func(*ClientOptions) *bool) func(*ClientOptions) []string {
-	return func(o *ClientOptions) []string { return []string{yesno(*f(o))} }
-}
-
-func cInt(f func(*ClientOptions) *int) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, _ bool) error {
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		v, err := parseInt(a[0])
-		*f(o) = v
-		return err
-	}
-}
-
-func gInt(f func(*ClientOptions) *int) func(*ClientOptions) []string {
-	return func(o *ClientOptions) []string { return []string{strconv.Itoa(*f(o))} }
-}
-
-func cStr(f func(*ClientOptions) *string) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, _ bool) error { *f(o) = a[0]; return oneArg(a) }
-}
-
-// cNorm stores a single value as the normalizer prints it.
-func cNorm(f func(*ClientOptions) *string, norm func([]string) (string, error)) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, _ bool) error {
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		v, err := norm(a)
-		*f(o) = v
-		return err
-	}
-}
-
-func gStr(f func(*ClientOptions) *string) func(*ClientOptions) []string {
-	return func(o *ClientOptions) []string {
-		if *f(o) == "" {
-			return nil
-		}
-		return []string{*f(o)}
-	}
-}
-
-func cAlgo(f func(*ClientOptions) *string) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, _ bool) error {
-		*f(o) = a[0]
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		return checkAlgoList(a[0])
-	}
-}
-
-func gAlgo(kind string, f func(*ClientOptions) *string) func(*ClientOptions) []string {
-	return func(o *ClientOptions) []string { return []string{opensshAlgoText(kind, *f(o))} }
-}
-
-func cTime(f func(*ClientOptions) *time.Duration) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, _ bool) error {
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		if strings.EqualFold(a[0], "none") {
-			*f(o) = 0
-			return nil
-		}
-		v, err := parseTime(a[0])
-		*f(o) = time.Duration(v) * time.Second
-		return err
-	}
-}
-
-// cList collects every argument of the first line (UserKnownHostsFile a b).
-func cList(f func(*ClientOptions) *[]string) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, _ bool) error { *f(o) = append([]string(nil), a...); return nil }
-}
-
-// cAcc appends each line's argument; the first line replaces the default.
-func cAcc(f func(*ClientOptions) *[]string) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, first bool) error {
+	switch k.kind {
+	case cFlag:
+		return setFlag(k.flag(o), a)
+	case cInt:
+		return setInt(k.num(o), a)
+	case cStr:
+		*k.str(o) = a[0]
+		return oneArg(a)
+	case cAlgo:
+		return setAlgo(k.str(o), a)
+	case cCommand:
+		*k.str(o) = strings.Join(a, " ")
+		return nil
+	case cAgentPath:
+		return setAgentPath(k.str(o), a)
+	case cTime:
+		return setTimeOrNone(k.dur(o), a)
+	case cList:
+		*k.list(o) = append([]string(nil), a...)
+		return nil
+	case cAcc:
+		p := k.list(o)
 		if first {
-			*f(o) = nil
+			*p = nil
 		}
-		*f(o) = append(*f(o), strings.Join(a, " "))
+		*p = append(*p, strings.Join(a, " "))
+		return nil
+	case cForward, cDynamicForward:
+		return addForward(k.list(o), a, k.kind == cDynamicForward)
+	}
+	return fmt.Errorf("%s is not allowed here", k.name)
+}
+
+// printable: ssh -G prints the keyword's typed option.
+func (k *clientKW) printable() bool { return k.g != nil || k.kind != cCustom }
+
+// values are the -G values, one per line.
+func (k *clientKW) values(o *ClientOptions) []string {
+	if k.g != nil {
+		return k.g(o)
+	}
+	switch k.kind {
+	case cFlag:
+		return []string{yesno(*k.flag(o))}
+	case cInt:
+		return []string{strconv.Itoa(*k.num(o))}
+	case cStr, cCommand, cAgentPath:
+		return nonEmpty(*k.str(o))
+	case cAlgo:
+		return []string{opensshAlgoText(k.algo, *k.str(o))}
+	case cTime:
+		return []string{strconv.Itoa(int(*k.dur(o) / time.Second))}
+	case cList:
+		if len(*k.list(o)) == 0 {
+			return nil
+		}
+		return []string{strings.Join(*k.list(o), " ")}
+	case cAcc:
+		return *k.list(o)
+	case cForward, cDynamicForward:
+		return forwardLines(*k.list(o), k.kind == cDynamicForward)
+	}
+	return nil
+}
+
+// Typed setters shared by both sides' tables.
+
+func setFlag(p *bool, a []string) error {
+	if err := oneArg(a); err != nil {
+		return err
+	}
+	v, err := parseYesNo(a[0])
+	*p = v
+	return err
+}
+
+func setInt(p *int, a []string) error {
+	if err := oneArg(a); err != nil {
+		return err
+	}
+	v, err := parseInt(a[0])
+	*p = v
+	return err
+}
+
+func setAlgo(p *string, a []string) error {
+	*p = a[0]
+	if err := oneArg(a); err != nil {
+		return err
+	}
+	return checkAlgoList(a[0])
+}
+
+// setTimeOrNone: a time in seconds; none is 0.
+func setTimeOrNone(p *time.Duration, a []string) error {
+	if err := oneArg(a); err != nil {
+		return err
+	}
+	if strings.EqualFold(a[0], "none") {
+		*p = 0
 		return nil
 	}
+	v, err := parseTime(a[0])
+	*p = time.Duration(v) * time.Second
+	return err
 }
 
-func gLines(f func(*ClientOptions) []string) func(*ClientOptions) []string { return f }
-
-func gJoined(f func(*ClientOptions) []string) func(*ClientOptions) []string {
-	return func(o *ClientOptions) []string {
-		if len(f(o)) == 0 {
-			return nil
-		}
-		return []string{strings.Join(f(o), " ")}
+// setNorm stores a single value as norm prints it.
+func setNorm(p *string, a []string, norm func([]string) (string, error)) error {
+	if err := oneArg(a); err != nil {
+		return err
 	}
+	v, err := norm(a)
+	*p = v
+	return err
 }
+
+// controlMasterWords are ControlMaster's values, as oneOf takes them.
+var controlMasterWords = []string{"yes=true", "no=false", "true", "false", "auto", "ask", "autoask"}
 
 var clientTable = []clientKW{
 	{name: "Host", status: structural, g: func(o *ClientOptions) []string { return []string{o.Host} }},
-	{name: "User", set: cStr(func(o *ClientOptions) *string { return &o.User }), g: gStr(func(o *ClientOptions) *string { return &o.User })},
-	{name: "HostName", set: cStr(func(o *ClientOptions) *string { return &o.HostName }), g: gStr(func(o *ClientOptions) *string { return &o.HostName })},
+	{name: "User", kind: cStr, str: func(o *ClientOptions) *string { return &o.User }},
+	{name: "HostName", kind: cStr, str: func(o *ClientOptions) *string { return &o.HostName }},
 	{name: "Port", set: func(o *ClientOptions, a []string, _ bool) error {
 		p, err := parsePort(a[0])
 		o.Port = p
 		return err
-	}, g: gInt(func(o *ClientOptions) *int { return &o.Port })},
+	}, kind: cInt, num: func(o *ClientOptions) *int { return &o.Port }},
 
 	{name: "AddressFamily", set: func(o *ClientOptions, a []string, _ bool) error {
 		v, err := parseChoice(a[0], "any", "inet", "inet6")
 		o.AddressFamily = v
 		return err
-	}, g: gStr(func(o *ClientOptions) *string { return &o.AddressFamily })},
-	{name: "BatchMode", set: cBool(func(o *ClientOptions) *bool { return &o.BatchMode }), g: gBool(func(o *ClientOptions) *bool { return &o.BatchMode })},
-	cw("CanonicalizeFallbackLocal", "yes", nFlag),
-	cw("CanonicalizeHostname", "false", nMulti("yes=true", "no=false", "true", "false", "always")),
-	{name: "CheckHostIP", set: cBool(func(o *ClientOptions) *bool { return &o.CheckHostIP }), g: gBool(func(o *ClientOptions) *bool { return &o.CheckHostIP })},
-	{name: "Compression", set: cBool(func(o *ClientOptions) *bool { return &o.Compression }), g: gBool(func(o *ClientOptions) *bool { return &o.Compression })},
-	{name: "ControlMaster", set: cNorm(func(o *ClientOptions) *string { return &o.ControlMaster }, nMulti("yes=true", "no=false", "true", "false", "auto", "ask", "autoask")), g: gStr(func(o *ClientOptions) *string { return &o.ControlMaster })},
-	cw("EnableSSHKeysign", "no", nFlag),
-	{name: "ClearAllForwardings", set: cBool(func(o *ClientOptions) *bool { return &o.ClearAllForwardings }), g: gBool(func(o *ClientOptions) *bool { return &o.ClearAllForwardings })},
-	{name: "ExitOnForwardFailure", set: cBool(func(o *ClientOptions) *bool { return &o.ExitOnForwardFailure }), g: gBool(func(o *ClientOptions) *bool { return &o.ExitOnForwardFailure })},
-	cw("FingerprintHash", "SHA256", nMulti("sha256=SHA256", "md5=MD5")),
-	cw("ForwardX11", "no", nFlag),
-	cw("ForwardX11Trusted", "yes", nFlag),
-	{name: "GatewayPorts", set: cBool(func(o *ClientOptions) *bool { return &o.GatewayPorts }), g: gBool(func(o *ClientOptions) *bool { return &o.GatewayPorts })},
-	cw("GSSAPIAuthentication", "no", nFlag),
-	cw("GSSAPIKeyExchange", "no", nFlag),
-	cw("GSSAPIDelegateCredentials", "no", nFlag),
-	cw("GSSAPITrustDns", "no", nFlag),
-	cw("GSSAPIRenewalForcesRekey", "no", nFlag),
-	cw("GSSAPIKexAlgorithms", "gss-group14-sha256-,gss-group16-sha512-,gss-nistp256-sha256-,gss-curve25519-sha256-,gss-group14-sha1-,gss-gex-sha1-", nFirst),
-	{name: "HashKnownHosts", set: cBool(func(o *ClientOptions) *bool { return &o.HashKnownHosts }), g: gBool(func(o *ClientOptions) *bool { return &o.HashKnownHosts })},
-	cw("HostbasedAuthentication", "no", nFlag),
-	{name: "IdentitiesOnly", set: cBool(func(o *ClientOptions) *bool { return &o.IdentitiesOnly }), g: gBool(func(o *ClientOptions) *bool { return &o.IdentitiesOnly })},
-	{name: "KbdInteractiveAuthentication", set: cBool(func(o *ClientOptions) *bool { return &o.KbdInteractiveAuthentication }), g: gBool(func(o *ClientOptions) *bool { return &o.KbdInteractiveAuthentication })},
-	cw("NoHostAuthenticationForLocalhost", "no", nFlag),
-	{name: "PasswordAuthentication", set: cBool(func(o *ClientOptions) *bool { return &o.PasswordAuthentication }), g: gBool(func(o *ClientOptions) *bool { return &o.PasswordAuthentication })},
-	{name: "PermitLocalCommand", set: cBool(func(o *ClientOptions) *bool { return &o.PermitLocalCommand }), g: gBool(func(o *ClientOptions) *bool { return &o.PermitLocalCommand })},
-	cw("ProxyUseFdpass", "no", nFlag),
+	}, kind: cStr, str: func(o *ClientOptions) *string { return &o.AddressFamily }},
+	{name: "BatchMode", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.BatchMode }},
+	{name: "CanonicalizeFallbackLocal", status: warned, x: &extraVal{def: "yes", norm: nFlag}},
+	{name: "CanonicalizeHostname", status: warned, x: &extraVal{def: "false", words: []string{"yes=true", "no=false", "true", "false", "always"}}},
+	{name: "CheckHostIP", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.CheckHostIP }},
+	{name: "Compression", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.Compression }},
+	{name: "ControlMaster", set: func(o *ClientOptions, a []string, _ bool) error {
+		return setNorm(&o.ControlMaster, a, func(a []string) (string, error) { return oneOf(controlMasterWords, a) })
+	}, kind: cStr, str: func(o *ClientOptions) *string { return &o.ControlMaster }},
+	{name: "EnableSSHKeysign", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "ClearAllForwardings", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.ClearAllForwardings }},
+	{name: "ExitOnForwardFailure", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.ExitOnForwardFailure }},
+	{name: "FingerprintHash", status: warned, x: &extraVal{def: "SHA256", words: []string{"sha256=SHA256", "md5=MD5"}}},
+	{name: "ForwardX11", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "ForwardX11Trusted", status: warned, x: &extraVal{def: "yes", norm: nFlag}},
+	{name: "GatewayPorts", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.GatewayPorts }},
+	{name: "GSSAPIAuthentication", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "GSSAPIKeyExchange", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "GSSAPIDelegateCredentials", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "GSSAPITrustDns", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "GSSAPIRenewalForcesRekey", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "GSSAPIKexAlgorithms", status: warned, x: &extraVal{def: "gss-group14-sha256-,gss-group16-sha512-,gss-nistp256-sha256-,gss-curve25519-sha256-,gss-group14-sha1-,gss-gex-sha1-", norm: nFirst}},
+	{name: "HashKnownHosts", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.HashKnownHosts }},
+	{name: "HostbasedAuthentication", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "IdentitiesOnly", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.IdentitiesOnly }},
+	{name: "KbdInteractiveAuthentication", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.KbdInteractiveAuthentication }},
+	{name: "NoHostAuthenticationForLocalhost", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "PasswordAuthentication", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.PasswordAuthentication }},
+	{name: "PermitLocalCommand", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.PermitLocalCommand }},
+	{name: "ProxyUseFdpass", status: warned, x: &extraVal{def: "no", norm: nFlag}},
 	{name: "PubkeyAuthentication", set: func(o *ClientOptions, a []string, _ bool) error {
 		v, err := parseChoice(a[0], "yes", "no", "true", "false", "unbound", "host-bound")
 		o.PubkeyAuthentication = v != "no" && v != "false"
@@ -211,10 +243,10 @@ var clientTable = []clientKW{
 	}, g: func(o *ClientOptions) []string {
 		return []string{map[string]string{"yes": "true", "no": "false", "force": "force", "auto": "auto"}[o.RequestTTY]}
 	}},
-	cw("SessionType", "default", nMulti("none", "subsystem", "default")),
-	cw("StdinNull", "no", nFlag),
-	cw("ForkAfterAuthentication", "no", nFlag),
-	cw("StreamLocalBindUnlink", "no", nFlag),
+	{name: "SessionType", status: warned, x: &extraVal{def: "default", words: []string{"none", "subsystem", "default"}}},
+	{name: "StdinNull", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "ForkAfterAuthentication", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "StreamLocalBindUnlink", status: warned, x: &extraVal{def: "no", norm: nFlag}},
 	{name: "StrictHostKeyChecking", set: func(o *ClientOptions, a []string, _ bool) error {
 		v, err := parseChoice(a[0], "yes", "no", "true", "false", "off", "ask", "accept-new")
 		o.StrictHostKeyChecking = map[string]string{"true": "yes", "false": "no", "off": "no"}[v]
@@ -225,53 +257,55 @@ var clientTable = []clientKW{
 	}, g: func(o *ClientOptions) []string {
 		return []string{map[string]string{"yes": "true", "no": "false", "ask": "ask", "accept-new": "accept-new"}[o.StrictHostKeyChecking]}
 	}},
-	{name: "TCPKeepAlive", set: cBool(func(o *ClientOptions) *bool { return &o.TCPKeepAlive }), g: gBool(func(o *ClientOptions) *bool { return &o.TCPKeepAlive })},
-	cw("Tunnel", "false", nMulti("yes=point-to-point", "no=false", "true=point-to-point", "false", "ethernet", "point-to-point")),
-	cw("VerifyHostKeyDNS", "false", nMulti("yes=true", "no=false", "true", "false", "ask")),
-	cw("VisualHostKey", "no", nFlag),
+	{name: "TCPKeepAlive", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.TCPKeepAlive }},
+	{name: "Tunnel", status: warned, x: &extraVal{def: "false", words: []string{"yes=point-to-point", "no=false", "true=point-to-point", "false", "ethernet", "point-to-point"}}},
+	{name: "VerifyHostKeyDNS", status: warned, x: &extraVal{def: "false", words: []string{"yes=true", "no=false", "true", "false", "ask"}}},
+	{name: "VisualHostKey", status: warned, x: &extraVal{def: "no", norm: nFlag}},
 	{name: "UpdateHostKeys", set: setUpdateHostKeys, g: getUpdateHostKeys},
-	cw("EnableEscapeCommandline", "no", nFlag),
+	{name: "EnableEscapeCommandline", status: warned, x: &extraVal{def: "no", norm: nFlag}},
 
-	cw("CanonicalizeMaxDots", "1", nInt),
-	{name: "ConnectionAttempts", set: cInt(func(o *ClientOptions) *int { return &o.ConnectionAttempts }), g: gInt(func(o *ClientOptions) *int { return &o.ConnectionAttempts })},
-	cw("ForwardX11Timeout", "1200", nTime),
-	{name: "NumberOfPasswordPrompts", set: cInt(func(o *ClientOptions) *int { return &o.NumberOfPasswordPrompts }), g: gInt(func(o *ClientOptions) *int { return &o.NumberOfPasswordPrompts })},
-	{name: "ServerAliveCountMax", set: cInt(func(o *ClientOptions) *int { return &o.ServerAliveCountMax }), g: gInt(func(o *ClientOptions) *int { return &o.ServerAliveCountMax })},
-	{name: "ServerAliveInterval", set: cTime(func(o *ClientOptions) *time.Duration { return &o.ServerAliveInterval }), g: func(o *ClientOptions) []string {
-		return []string{strconv.Itoa(int(o.ServerAliveInterval / time.Second))}
-	}},
-	cw("RequiredRSASize", "1024", nInt),
+	{name: "CanonicalizeMaxDots", status: warned, x: &extraVal{def: "1", norm: nInt}},
+	{name: "ConnectionAttempts", kind: cInt, num: func(o *ClientOptions) *int { return &o.ConnectionAttempts }},
+	{name: "ForwardX11Timeout", status: warned, x: &extraVal{def: "1200", norm: nTime}},
+	{name: "NumberOfPasswordPrompts", kind: cInt, num: func(o *ClientOptions) *int { return &o.NumberOfPasswordPrompts }},
+	{name: "ServerAliveCountMax", kind: cInt, num: func(o *ClientOptions) *int { return &o.ServerAliveCountMax }},
+	{name: "ServerAliveInterval", kind: cTime, dur: func(o *ClientOptions) *time.Duration { return &o.ServerAliveInterval }},
+	{name: "RequiredRSASize", status: warned, x: &extraVal{def: "1024", norm: nInt}},
 
-	{name: "BindAddress", set: cStr(func(o *ClientOptions) *string { return &o.BindAddress }), g: gStr(func(o *ClientOptions) *string { return &o.BindAddress })},
-	cw("BindInterface", "", nFirst),
-	{name: "Ciphers", set: cAlgo(func(o *ClientOptions) *string { return &o.Ciphers }), g: gAlgo("cipher", func(o *ClientOptions) *string { return &o.Ciphers })},
-	{name: "ControlPath", set: cStr(func(o *ClientOptions) *string { return &o.ControlPath }), g: gStr(func(o *ClientOptions) *string { return &o.ControlPath })},
-	{name: "HostKeyAlgorithms", set: cAlgo(func(o *ClientOptions) *string { return &o.HostKeyAlgorithms }), g: gAlgo("key", func(o *ClientOptions) *string { return &o.HostKeyAlgorithms })},
-	{name: "HostKeyAlias", set: cStr(func(o *ClientOptions) *string { return &o.HostKeyAlias }), g: func(o *ClientOptions) []string {
+	{name: "BindAddress", kind: cStr, str: func(o *ClientOptions) *string { return &o.BindAddress }},
+	{name: "BindInterface", status: warned, x: &extraVal{def: "", norm: nFirst}},
+	{name: "Ciphers", kind: cAlgo, algo: "cipher", str: func(o *ClientOptions) *string { return &o.Ciphers }},
+	{name: "ControlPath", kind: cStr, str: func(o *ClientOptions) *string { return &o.ControlPath }},
+	{name: "HostKeyAlgorithms", kind: cAlgo, algo: "key", str: func(o *ClientOptions) *string { return &o.HostKeyAlgorithms }},
+	{name: "HostKeyAlias", kind: cStr, str: func(o *ClientOptions) *string { return &o.HostKeyAlias }, g: func(o *ClientOptions) []string {
 		if o.HostKeyAlias == "" {
 			return nil
 		}
 		return []string{strings.ToLower(o.HostKeyAlias)}
 	}},
-	cw("HostbasedAcceptedAlgorithms", defaultOpenSSHAlgos["key"], func(a []string) (string, error) { return opensshAlgoText("key", a[0]), checkAlgoList(a[0]) }),
-	{name: "IdentityAgent", set: cAgentPath(func(o *ClientOptions) *string { return &o.IdentityAgent }), g: gStr(func(o *ClientOptions) *string { return &o.IdentityAgent })},
+	{name: "HostbasedAcceptedAlgorithms", status: warned, x: &extraVal{def: opensshKeyAlgos, norm: func(a []string) (string, error) {
+		return opensshAlgoText("key", a[0]), checkAlgoList(a[0])
+	}}},
+	{name: "IdentityAgent", kind: cAgentPath, str: func(o *ClientOptions) *string { return &o.IdentityAgent }},
 	{name: "IgnoreUnknown", status: structural, x: &extraVal{}},
-	cw("KbdInteractiveDevices", "", nFirst),
-	{name: "KexAlgorithms", set: cAlgo(func(o *ClientOptions) *string { return &o.KexAlgorithms }), g: gAlgo("kex", func(o *ClientOptions) *string { return &o.KexAlgorithms })},
-	cw("CASignatureAlgorithms", defaultOpenSSHAlgos["sig"], func(a []string) (string, error) { return opensshAlgoText("sig", a[0]), checkAlgoList(a[0]) }),
-	{name: "LocalCommand", set: cCommand(func(o *ClientOptions) *string { return &o.LocalCommand }), g: gStr(func(o *ClientOptions) *string { return &o.LocalCommand })},
+	{name: "KbdInteractiveDevices", status: warned, x: &extraVal{def: "", norm: nFirst}},
+	{name: "KexAlgorithms", kind: cAlgo, algo: "kex", str: func(o *ClientOptions) *string { return &o.KexAlgorithms }},
+	{name: "CASignatureAlgorithms", status: warned, x: &extraVal{def: opensshSigAlgos, norm: func(a []string) (string, error) {
+		return opensshAlgoText("sig", a[0]), checkAlgoList(a[0])
+	}}},
+	{name: "LocalCommand", kind: cCommand, str: func(o *ClientOptions) *string { return &o.LocalCommand }},
 	{name: "RemoteCommand", set: func(o *ClientOptions, a []string, _ bool) error {
 		o.RemoteCommand = strings.Join(a, " ")
 		return nil
-	}, g: gStr(func(o *ClientOptions) *string { return &o.RemoteCommand })},
+	}, kind: cStr, str: func(o *ClientOptions) *string { return &o.RemoteCommand }},
 	{name: "LogLevel", set: func(o *ClientOptions, a []string, _ bool) error {
 		v, err := parseLogLevel(a[0])
 		o.LogLevel = v
 		return err
 	}, g: func(o *ClientOptions) []string { return []string{logLevelName(o.LogLevel)} }},
-	{name: "MACs", set: cAlgo(func(o *ClientOptions) *string { return &o.MACs }), g: gAlgo("mac", func(o *ClientOptions) *string { return &o.MACs })},
-	cw("PKCS11Provider", "", nFirst),
-	cw("SecurityKeyProvider", "internal", nFirst),
+	{name: "MACs", kind: cAlgo, algo: "mac", str: func(o *ClientOptions) *string { return &o.MACs }},
+	{name: "PKCS11Provider", status: warned, x: &extraVal{def: "", norm: nFirst}},
+	{name: "SecurityKeyProvider", status: warned, x: &extraVal{def: "internal", norm: nFirst}},
 	{name: "PreferredAuthentications", set: func(o *ClientOptions, a []string, _ bool) error {
 		o.PreferredAuthentications = strings.Split(a[0], ",")
 		return nil
@@ -281,28 +315,23 @@ var clientTable = []clientKW{
 		}
 		return []string{strings.Join(o.PreferredAuthentications, ",")}
 	}},
-	{name: "PubkeyAcceptedAlgorithms", set: cAlgo(func(o *ClientOptions) *string { return &o.PubkeyAcceptedAlgorithms }), g: gAlgo("key", func(o *ClientOptions) *string { return &o.PubkeyAcceptedAlgorithms })},
-	cw("RevokedHostKeys", "", nFirst),
-	cw("XAuthLocation", "/usr/bin/xauth", nFirst),
-	{name: "KnownHostsCommand", set: cCommand(func(o *ClientOptions) *string { return &o.KnownHostsCommand }), g: gStr(func(o *ClientOptions) *string { return &o.KnownHostsCommand })},
+	{name: "PubkeyAcceptedAlgorithms", kind: cAlgo, algo: "key", str: func(o *ClientOptions) *string { return &o.PubkeyAcceptedAlgorithms }},
+	{name: "RevokedHostKeys", status: warned, x: &extraVal{def: "", norm: nFirst}},
+	{name: "XAuthLocation", status: warned, x: &extraVal{def: "/usr/bin/xauth", norm: nFirst}},
+	{name: "KnownHostsCommand", kind: cCommand, str: func(o *ClientOptions) *string { return &o.KnownHostsCommand }},
 
-	{name: "DynamicForward", acc: true, set: setForward(func(o *ClientOptions) *[]string { return &o.DynamicForward }, true),
-		g: gForwards(func(o *ClientOptions) []string { return o.DynamicForward }, true)},
-	{name: "LocalForward", acc: true, set: setForward(func(o *ClientOptions) *[]string { return &o.LocalForward }, false),
-		g: gForwards(func(o *ClientOptions) []string { return o.LocalForward }, false)},
-	{name: "RemoteForward", acc: true, set: setForward(func(o *ClientOptions) *[]string { return &o.RemoteForward }, false),
-		g: gForwards(func(o *ClientOptions) []string { return o.RemoteForward }, false)},
+	{name: "DynamicForward", acc: true, kind: cDynamicForward, list: func(o *ClientOptions) *[]string { return &o.DynamicForward }},
+	{name: "LocalForward", acc: true, kind: cForward, list: func(o *ClientOptions) *[]string { return &o.LocalForward }},
+	{name: "RemoteForward", acc: true, kind: cForward, list: func(o *ClientOptions) *[]string { return &o.RemoteForward }},
 
-	{name: "IdentityFile", acc: true, set: cAcc(func(o *ClientOptions) *[]string { return &o.IdentityFiles }),
-		g: gLines(func(o *ClientOptions) []string { return o.rawOr("identityfile", o.IdentityFiles) })},
-	cw("CanonicalDomains", "none", nil),
-	{name: "CertificateFile", acc: true, set: cAcc(func(o *ClientOptions) *[]string { return &o.CertificateFiles }),
-		g: gLines(func(o *ClientOptions) []string { return o.rawOr("certificatefile", o.CertificateFiles) })},
-	{name: "GlobalKnownHostsFile", set: cList(func(o *ClientOptions) *[]string { return &o.GlobalKnownHostsFiles }),
-		g: gJoined(func(o *ClientOptions) []string { return o.GlobalKnownHostsFiles })},
-	{name: "UserKnownHostsFile", set: cList(func(o *ClientOptions) *[]string { return &o.UserKnownHostsFiles }),
-		g: gJoined(func(o *ClientOptions) []string { return o.UserKnownHostsFiles })},
-	{name: "SendEnv", acc: true, set: setSendEnv, g: gLines(func(o *ClientOptions) []string { return o.SendEnv })},
+	{name: "IdentityFile", acc: true, kind: cAcc, list: func(o *ClientOptions) *[]string { return &o.IdentityFiles },
+		g: func(o *ClientOptions) []string { return o.rawOr("identityfile", o.IdentityFiles) }},
+	{name: "CanonicalDomains", status: warned, x: &extraVal{def: "none"}},
+	{name: "CertificateFile", acc: true, kind: cAcc, list: func(o *ClientOptions) *[]string { return &o.CertificateFiles },
+		g: func(o *ClientOptions) []string { return o.rawOr("certificatefile", o.CertificateFiles) }},
+	{name: "GlobalKnownHostsFile", kind: cList, list: func(o *ClientOptions) *[]string { return &o.GlobalKnownHostsFiles }},
+	{name: "UserKnownHostsFile", kind: cList, list: func(o *ClientOptions) *[]string { return &o.UserKnownHostsFiles }},
+	{name: "SendEnv", acc: true, set: setSendEnv, g: func(o *ClientOptions) []string { return o.SendEnv }},
 	{name: "SetEnv", set: func(o *ClientOptions, a []string, _ bool) error {
 		for _, v := range a {
 			if !strings.Contains(v, "=") {
@@ -311,26 +340,29 @@ var clientTable = []clientKW{
 		}
 		o.SetEnv = firstOfEachName(a)
 		return nil
-	}, g: gLines(func(o *ClientOptions) []string { return o.SetEnv })},
-	cwn("LogVerbose", "none", nFirst), // OpenSSH keeps the first argument
+	}, g: func(o *ClientOptions) []string { return o.SetEnv }},
+	{name: "LogVerbose", status: warned, x: &extraVal{def: "none", norm: nFirst, several: true}}, // OpenSSH keeps the first argument
 
-	cw("PermitRemoteOpen", "any", nil),
-	cw("AddKeysToAgent", "false", nMulti("yes=true", "no=false", "true", "false", "ask", "confirm")),
+	{name: "PermitRemoteOpen", status: warned, x: &extraVal{def: "any"}},
+	{name: "AddKeysToAgent", status: warned, x: &extraVal{def: "false", words: []string{"yes=true", "no=false", "true", "false", "ask", "confirm"}}},
 	{name: "ForwardAgent", set: setForwardAgent, g: func(o *ClientOptions) []string {
 		if o.ForwardAgentSock != "" {
 			return []string{o.ForwardAgentSock}
 		}
 		return []string{yesno(o.ForwardAgent)}
 	}},
-	{name: "ConnectTimeout", set: cTime(func(o *ClientOptions) *time.Duration { return &o.ConnectTimeout }), g: func(o *ClientOptions) []string {
+	{name: "ConnectTimeout", kind: cTime, dur: func(o *ClientOptions) *time.Duration { return &o.ConnectTimeout }, g: func(o *ClientOptions) []string {
 		if o.ConnectTimeout == 0 {
 			return []string{"none"}
 		}
 		return []string{strconv.Itoa(int(o.ConnectTimeout / time.Second))}
 	}},
-	cw("TunnelDevice", "any:any", nil),
-	cw("CanonicalizePermittedCNAMEs", "none", nil),
-	{name: "ControlPersist", set: cNorm(func(o *ClientOptions) *string { return &o.ControlPersist }, nControlPersist), g: gStr(func(o *ClientOptions) *string { return &o.ControlPersist })},
+	{name: "TunnelDevice", status: warned, x: &extraVal{def: "any:any"}},
+	{name: "CanonicalizePermittedCNAMEs", status: warned, x: &extraVal{def: "none"}},
+	{name: "ControlPersist", set: func(o *ClientOptions, a []string, _ bool) error {
+		return setNorm(&o.ControlPersist, a, nControlPersist)
+	},
+		kind: cStr, str: func(o *ClientOptions) *string { return &o.ControlPersist }},
 	{name: "EscapeChar", set: func(o *ClientOptions, a []string, _ bool) error {
 		v := a[0]
 		if !(strings.EqualFold(v, "none") || len(v) == 1 || len(v) == 2 && v[0] == '^' && v[1] >= '@' && v[1] <= '_' || len(v) == 2 && v[0] == '^' && v[1] >= 'a' && v[1] <= 'z') {
@@ -339,14 +371,14 @@ var clientTable = []clientKW{
 		o.EscapeChar = v
 		return nil
 	}, g: func(o *ClientOptions) []string { return []string{visEscape(o.EscapeChar)} }},
-	cwn("IPQoS", "lowdelay throughput", nIPQoS),
+	{name: "IPQoS", status: warned, x: &extraVal{def: "lowdelay throughput", norm: nIPQoS, several: true}},
 	{name: "RekeyLimit", set: func(o *ClientOptions, a []string, _ bool) error {
 		v, err := nRekeyLimit(a)
 		o.RekeyLimit = v
 		return err
 	}, g: func(o *ClientOptions) []string { return []string{rekeyText(o.RekeyLimit)} }},
-	cw("StreamLocalBindMask", "0177", nOctalMask),
-	cw("SyslogFacility", "USER", nUpper),
+	{name: "StreamLocalBindMask", status: warned, x: &extraVal{def: "0177", norm: nOctalMask}},
+	{name: "SyslogFacility", status: warned, x: &extraVal{def: "USER", norm: nUpper}},
 	{name: "ProxyCommand", set: func(o *ClientOptions, a []string, _ bool) error {
 		if o.ProxyJump == "" {
 			o.ProxyCommand = strings.Join(a, " ")
@@ -368,46 +400,35 @@ var clientTable = []clientKW{
 		}
 		return nil
 	}},
-	cwHidden("GSSAPIClientIdentity"),
-	cwHidden("GSSAPIServerIdentity"),
+	{name: "GSSAPIClientIdentity", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "GSSAPIServerIdentity", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
 	// Newer than the OpenSSH the tests compare ssh -G with, so not
 	// printed: ChannelTimeout and ObscureKeystrokeTiming (9.x), Tag (9.4),
 	// RefuseConnection (10.0), WarnWeakCrypto and VersionAddendum (10.1).
-	cwHidden("ChannelTimeout"),
-	cwHidden("ObscureKeystrokeTiming"),
-	cwHidden("Tag"),
-	cwHidden("WarnWeakCrypto"),
-	cwHidden("VersionAddendum"),
-	{name: "RefuseConnection", set: cBool(func(o *ClientOptions) *bool { return &o.RefuseConnection })},
-	cdep("Protocol"), cdep("Cipher"), cdep("FallBackToRsh"), cdep("UseRsh"), cdep("UsePrivilegedPort"),
-	cdep("RhostsRSAAuthentication"), cdep("RSAAuthentication"), cdep("CompressionLevel"), cdep("UseRoaming"),
-	cdep("UseBlacklistedKeys"), cdep("AFSTokenPassing"), cdep("GlobalKnownHostsFile2"), cdep("UserKnownHostsFile2"),
-	cdep("KerberosAuthentication"), cdep("KerberosTGTPassing"), cdep("ProtocolKeepAlives"), cdep("RhostsAuthentication"),
+	{name: "ChannelTimeout", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "ObscureKeystrokeTiming", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "Tag", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "WarnWeakCrypto", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "VersionAddendum", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "RefuseConnection", set: func(o *ClientOptions, a []string, _ bool) error { return setFlag(&o.RefuseConnection, a) }},
+	{name: "Protocol", status: deprecated}, {name: "Cipher", status: deprecated}, {name: "FallBackToRsh", status: deprecated}, {name: "UseRsh", status: deprecated}, {name: "UsePrivilegedPort", status: deprecated},
+	{name: "RhostsRSAAuthentication", status: deprecated}, {name: "RSAAuthentication", status: deprecated}, {name: "CompressionLevel", status: deprecated}, {name: "UseRoaming", status: deprecated},
+	{name: "UseBlacklistedKeys", status: deprecated}, {name: "AFSTokenPassing", status: deprecated}, {name: "GlobalKnownHostsFile2", status: deprecated}, {name: "UserKnownHostsFile2", status: deprecated},
+	{name: "KerberosAuthentication", status: deprecated}, {name: "KerberosTGTPassing", status: deprecated}, {name: "ProtocolKeepAlives", status: deprecated}, {name: "RhostsAuthentication", status: deprecated},
 }
 
-// cCommand keeps a command line (LocalCommand, KnownHostsCommand) as
-// written; its tokens are expanded when it runs.
-func cCommand(f func(*ClientOptions) *string) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, _ bool) error {
-		*f(o) = strings.Join(a, " ")
-		return nil
-	}
-}
-
-// cAgentPath keeps an agent socket (IdentityAgent): a path, "none",
+// setAgentPath keeps an agent socket (IdentityAgent): a path, "none",
 // SSH_AUTH_SOCK or "$NAME". As OpenSSH's readconf, a ${VAR} that is not
 // set is an error as soon as the line is read.
-func cAgentPath(f func(*ClientOptions) *string) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, _ bool) error {
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		if err := checkAgentPath(a[0]); err != nil {
-			return err
-		}
-		*f(o) = a[0]
-		return nil
+func setAgentPath(p *string, a []string) error {
+	if err := oneArg(a); err != nil {
+		return err
 	}
+	if err := checkAgentPath(a[0]); err != nil {
+		return err
+	}
+	*p = a[0]
+	return nil
 }
 
 func checkAgentPath(v string) error {
@@ -438,25 +459,27 @@ func setForwardAgent(o *ClientOptions, a []string, _ bool) error {
 }
 
 // clientAliases are OpenSSH's other spellings of the same keywords.
-var clientAliases = map[string]string{
-	"challengeresponseauthentication": "kbdinteractiveauthentication",
-	"pubkeyacceptedkeytypes":          "pubkeyacceptedalgorithms",
-	"hostbasedkeytypes":               "hostbasedacceptedalgorithms",
-	"skeyauthentication":              "kbdinteractiveauthentication",
-	"tisauthentication":               "kbdinteractiveauthentication",
-	"dsaauthentication":               "pubkeyauthentication",
-	"identityfile2":                   "identityfile",
-	"setuptimeout":                    "connecttimeout", // Debian
-	"smartcarddevice":                 "pkcs11provider",
+var clientAliases = []keywordAlias{
+	{"challengeresponseauthentication", "kbdinteractiveauthentication"},
+	{"pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms"},
+	{"hostbasedkeytypes", "hostbasedacceptedalgorithms"},
+	{"skeyauthentication", "kbdinteractiveauthentication"},
+	{"tisauthentication", "kbdinteractiveauthentication"},
+	{"dsaauthentication", "pubkeyauthentication"},
+	{"identityfile2", "identityfile"},
+	{"setuptimeout", "connecttimeout"}, // Debian
+	{"smartcarddevice", "pkcs11provider"},
 }
 
-var clientIndex = func() map[string]*clientKW {
+// clientIndex finds a row by its lowercase name. It is built on first use,
+// not at start-up, as most runs of sshbox read no client configuration.
+var clientIndex = sync.OnceValue(func() map[string]*clientKW {
 	m := map[string]*clientKW{}
 	for i := range clientTable {
 		m[strings.ToLower(clientTable[i].name)] = &clientTable[i]
 	}
 	return m
-}()
+})
 
 func nonEmpty(s string) []string {
 	if s == "" {

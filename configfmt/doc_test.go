@@ -21,11 +21,11 @@ const (
 func keywordTables() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### ssh_config (client)\n\n| Keyword | Status | Other spellings |\n|---|---|---|\n")
-	alias := func(m map[string]string, name string) string {
+	alias := func(aliases []keywordAlias, name string) string {
 		var out []string
-		for a, to := range m {
-			if to == strings.ToLower(name) {
-				out = append(out, a)
+		for _, a := range aliases {
+			if a.name == strings.ToLower(name) {
+				out = append(out, a.alias)
 			}
 		}
 		sort.Strings(out)
@@ -59,7 +59,7 @@ func keywordTables() string {
 		if r.warned && note == "" {
 			note = "accepted with a warning (not acted on)"
 		}
-		if r.warned && ssh2Refused[strings.ToLower(r.name)] {
+		if r.warned && containsStr(ssh2Refused, strings.ToLower(r.name)) {
 			note = "refused in SSHD2_CONFIG (a restriction sshbox does not enforce)"
 			if r.side == "both" {
 				note += "; accepted with a warning in SSH2_CONFIG"
@@ -118,10 +118,10 @@ func TestKeywordTablesConsistent(t *testing.T) {
 			t.Errorf("client keyword %s twice", k.name)
 		}
 		seen[l] = true
-		if k.status == acted && k.set == nil || k.status == warned && k.x == nil {
+		if k.status == acted && !k.settable() || k.status == warned && k.x == nil {
 			t.Errorf("client keyword %s: status %v without setter", k.name, k.status)
 		}
-		if _, ok := clientAliases[l]; ok {
+		if canonicalName(clientAliases, l) != l {
 			t.Errorf("client keyword %s is also an alias", k.name)
 		}
 	}
@@ -132,25 +132,34 @@ func TestKeywordTablesConsistent(t *testing.T) {
 			t.Errorf("server keyword %s twice", k.name)
 		}
 		seen[l] = true
-		if k.status == acted && k.set == nil || k.status == warned && k.x == nil {
+		if k.status == acted && !k.settable() || k.status == warned && k.x == nil {
 			t.Errorf("server keyword %s: status %v without setter", k.name, k.status)
 		}
-		if _, ok := serverAliases[l]; ok {
+		if canonicalName(serverAliases, l) != l {
 			t.Errorf("server keyword %s is also an alias", k.name)
 		}
 	}
-	for a, to := range clientAliases {
-		if clientIndex[to] == nil {
-			t.Errorf("client alias %s -> unknown %s", a, to)
+	for i, aliases := range [][]keywordAlias{clientAliases, serverAliases} {
+		seen := map[string]bool{}
+		for _, a := range aliases {
+			if seen[a.alias] {
+				t.Errorf("alias %s listed twice (table %d)", a.alias, i)
+			}
+			seen[a.alias] = true
 		}
 	}
-	for a, to := range serverAliases {
-		if serverIndex[to] == nil {
-			t.Errorf("server alias %s -> unknown %s", a, to)
+	for _, a := range clientAliases {
+		if clientIndex()[a.name] == nil {
+			t.Errorf("client alias %s -> unknown %s", a.alias, a.name)
+		}
+	}
+	for _, a := range serverAliases {
+		if serverIndex()[a.name] == nil {
+			t.Errorf("server alias %s -> unknown %s", a.alias, a.name)
 		}
 	}
 	for _, r := range ssh2Table {
-		if !r.warned && r.to == nil {
+		if !r.warned && r.to == nil && r.kw == "" {
 			t.Errorf("ssh2 keyword %s maps onto nothing", r.name)
 		}
 	}

@@ -75,32 +75,29 @@ func parseForward(a []string, dynamic bool) (listen, connect fwdEnd, err error) 
 	return listen, connect, err
 }
 
-func setForward(f func(*ClientOptions) *[]string, dynamic bool) func(*ClientOptions, []string, bool) error {
-	return func(o *ClientOptions, a []string, _ bool) error {
-		if _, _, err := parseForward(a, dynamic); err != nil {
-			return err
-		}
-		// Forwardings always accumulate, and the defaults are empty.
-		*f(o) = append(*f(o), strings.Join(a, " "))
-		return nil
+func addForward(p *[]string, a []string, dynamic bool) error {
+	if _, _, err := parseForward(a, dynamic); err != nil {
+		return err
 	}
+	// Forwardings always accumulate, and the defaults are empty.
+	*p = append(*p, strings.Join(a, " "))
+	return nil
 }
 
-func gForwards(f func(*ClientOptions) []string, dynamic bool) func(*ClientOptions) []string {
-	return func(o *ClientOptions) []string {
-		var out []string
-		for _, spec := range f(o) {
-			l, c, err := parseForward(strings.Fields(spec), dynamic)
-			if err != nil {
-				out = append(out, spec)
-				continue
-			}
-			if dynamic {
-				out = append(out, l.String())
-			} else {
-				out = append(out, l.String()+" "+c.String())
-			}
+// forwardLines prints forwardings as ssh -G does.
+func forwardLines(specs []string, dynamic bool) []string {
+	var out []string
+	for _, spec := range specs {
+		l, c, err := parseForward(strings.Fields(spec), dynamic)
+		if err != nil {
+			out = append(out, spec)
+			continue
 		}
-		return out
+		if dynamic {
+			out = append(out, l.String())
+		} else {
+			out = append(out, l.String()+" "+c.String())
+		}
 	}
+	return out
 }

@@ -11,6 +11,22 @@ import (
 // rows of each side are in the order OpenSSH prints them (`ssh -G`,
 // `sshd -T`); rows it does not print come last.
 
+// keywordAlias is another spelling OpenSSH accepts for a keyword (both
+// lowercase). The alias tables are lists, not maps, as a map literal is
+// built by code at start-up.
+type keywordAlias struct{ alias, name string }
+
+// canonicalName is the keyword a lowercase name stands for: itself, or
+// the keyword it is an alias of.
+func canonicalName(aliases []keywordAlias, name string) string {
+	for _, a := range aliases {
+		if a.alias == name {
+			return a.name
+		}
+	}
+	return name
+}
+
 // status says what sshbox does with a keyword.
 type status int
 
@@ -36,10 +52,11 @@ func (s status) String() string {
 // extraVal is how a keyword sshbox does not act on is checked and printed:
 // its value is kept as OpenSSH would print it.
 type extraVal struct {
-	def    string                         // printed when unset; "" = not printed
-	norm   func([]string) (string, error) // nil: the arguments as written
-	single bool                           // exactly one argument
-	hidden bool                           // checked and kept, but not printed by -G / -T
+	def     string                         // printed when unset; "" = not printed
+	norm    func([]string) (string, error) // checks and prints one value; nil: see words
+	words   []string                       // instead of norm: the accepted words (oneOf)
+	several bool                           // takes several arguments (else one, when norm or words is set)
+	hidden  bool                           // checked and kept, but not printed by -G / -T
 }
 
 // printed is what -G / -T print for a kept keyword: the value set in extra,
@@ -65,24 +82,22 @@ func nFlag(a []string) (string, error) {
 	return yesno(b), err
 }
 
-// nMulti accepts the listed words (case-insensitively) and prints each as
-// OpenSSH prints it: nMulti("yes=true", "no=false", "ask").
-func nMulti(choices ...string) func([]string) (string, error) {
-	return func(a []string) (string, error) {
-		l := strings.ToLower(a[0])
-		var names []string
-		for _, c := range choices {
-			in, out, ok := strings.Cut(c, "=")
-			if !ok {
-				out = in
-			}
-			if l == in {
-				return out, nil
-			}
-			names = append(names, in)
+// oneOf accepts one of words (case-insensitively) and prints it as
+// OpenSSH prints it: a word "yes=true" accepts yes and prints true.
+func oneOf(words []string, a []string) (string, error) {
+	l := strings.ToLower(a[0])
+	var names []string
+	for _, c := range words {
+		in, out, ok := strings.Cut(c, "=")
+		if !ok {
+			out = in
 		}
-		return "", fmt.Errorf("unsupported option %q (one of %s)", a[0], strings.Join(names, ", "))
+		if l == in {
+			return out, nil
+		}
+		names = append(names, in)
 	}
+	return "", fmt.Errorf("unsupported option %q (one of %s)", a[0], strings.Join(names, ", "))
 }
 
 func nInt(a []string) (string, error) {
@@ -107,17 +122,20 @@ func oneArg(a []string) error {
 	return nil
 }
 
-// single marks the normalizers that take exactly one argument.
+// parse checks a value and returns it as -G / -T print it.
 func (x extraVal) parse(a []string) (string, error) {
-	if x.single {
+	if !x.several && (x.norm != nil || x.words != nil) {
 		if err := oneArg(a); err != nil {
 			return "", err
 		}
 	}
-	if x.norm == nil {
-		return strings.Join(a, " "), nil
+	switch {
+	case x.words != nil:
+		return oneOf(x.words, a)
+	case x.norm != nil:
+		return x.norm(a)
 	}
-	return x.norm(a)
+	return strings.Join(a, " "), nil
 }
 
 // nIPQoS: one value stands for both interactive and bulk traffic.

@@ -193,10 +193,8 @@ func (e *clientEval) run(f *cfile, active, never bool) error {
 
 func (e *clientEval) apply(l *cline, active bool) error {
 	name := l.kw
-	if a, ok := clientAliases[name]; ok {
-		name = a
-	}
-	kw, ok := clientIndex[name]
+	name = canonicalName(clientAliases, name)
+	kw, ok := clientIndex()[name]
 	if !ok {
 		if e.ignore != "" && MatchList(l.kw, e.ignore, true) == 1 {
 			return nil
@@ -223,12 +221,12 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	if name == "forwardagent" && !e.lastWins {
 		return e.applyForwardAgent(l, active)
 	}
-	if kw.set == nil {
+	if !kw.settable() {
 		// Host, Match, IgnoreUnknown in an ssh2 file.
 		return l.errorf("%s is not allowed here", kw.name)
 	}
 	args := l.args
-	if rawCommands[name] && l.rest != "" {
+	if rawCommand(name) && l.rest != "" {
 		args = []string{l.rest}
 	}
 	// Values are checked even in blocks that do not apply, as OpenSSH
@@ -243,7 +241,7 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	if !active || !e.lastWins && e.seen[name] && !kw.acc {
 		target = &ClientOptions{raw: map[string][]string{}, extra: map[string]string{}}
 	}
-	if err := kw.set(target, args, first); err != nil {
+	if err := kw.apply(target, args, first); err != nil {
 		return l.errorf("%s: %v", kw.name, err)
 	}
 	if target == e.o {
@@ -258,9 +256,15 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	return nil
 }
 
-// rawCommands are the keywords whose value is the rest of the line as
-// written (OpenSSH's parse_command), not its words joined again.
-var rawCommands = map[string]bool{"localcommand": true, "knownhostscommand": true, "remotecommand": true, "proxycommand": true}
+// rawCommand: the keyword's value is the rest of the line as written
+// (OpenSSH's parse_command), not its words joined again.
+func rawCommand(name string) bool {
+	switch name {
+	case "localcommand", "knownhostscommand", "remotecommand", "proxycommand":
+		return true
+	}
+	return false
+}
 
 // applyForwardAgent: OpenSSH keeps ForwardAgent's yes/no and its socket
 // path in two first-wins slots, so "ForwardAgent no" (or -a) then
@@ -578,8 +582,8 @@ func (o *ClientOptions) WriteG(w io.Writer) error {
 		kw := &clientTable[i]
 		name := strings.ToLower(kw.name)
 		vals := kw.x.printed(o.extra, name)
-		if kw.g != nil {
-			vals = kw.g(o)
+		if kw.printable() {
+			vals = kw.values(o)
 		}
 		if name == "canonicalizepermittedcnames" {
 			name = "canonicalizePermittedcnames" // OpenSSH's own spelling in -G

@@ -48,7 +48,7 @@ func DefaultServerOptions() *ServerOptions {
 		AllowStreamLocalForwarding:   "yes",
 		GatewayPorts:                 "no",
 		StreamLocalBindMask:          0o177,
-		CASignatureAlgorithms:        strings.Split(defaultOpenSSHAlgos["sig"], ","),
+		CASignatureAlgorithms:        strings.Split(opensshSigAlgos, ","),
 		extra:                        map[string]string{},
 	}
 }
@@ -246,10 +246,8 @@ func (e *serverEval) run(f *cfile, active, never, inMatch bool) error {
 
 func (e *serverEval) apply(l *cline, active, inMatch bool) error {
 	name := l.kw
-	if a, ok := serverAliases[name]; ok {
-		name = a
-	}
-	kw, ok := serverIndex[name]
+	name = canonicalName(serverAliases, name)
+	kw, ok := serverIndex()[name]
 	if !ok {
 		return l.errorf("unknown keyword %q", l.word)
 	}
@@ -281,7 +279,7 @@ func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, 
 		}
 		return nil
 	}
-	if kw.set == nil {
+	if !kw.settable() {
 		// Match and Include in an ssh2 file, where headings do their work.
 		return wrap(fmt.Errorf("%s is not allowed here", kw.name))
 	}
@@ -295,7 +293,7 @@ func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, 
 	if !active || !e.lastWins && e.seen[name] && !kw.acc {
 		target = &ServerOptions{extra: map[string]string{}}
 	}
-	if err := kw.set(target, args, first); err != nil {
+	if err := kw.apply(target, args, first); err != nil {
 		return wrap(err)
 	}
 	if active {
@@ -407,8 +405,8 @@ func (o *ServerOptions) WriteT(w io.Writer) error {
 		kw := &serverTable[i]
 		name := strings.ToLower(kw.name)
 		vals := kw.x.printed(o.extra, name)
-		if kw.t != nil {
-			vals = kw.t(o)
+		if kw.printable() {
+			vals = kw.values(o)
 		}
 		for _, v := range vals {
 			fmt.Fprintf(bw, "%s %s\n", name, v)

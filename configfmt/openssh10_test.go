@@ -25,10 +25,8 @@ func TestEveryOpenSSH10ServerKeyword(t *testing.T) {
 			continue
 		}
 		name := strings.ToLower(fields[0])
-		if a, ok := serverAliases[name]; ok {
-			name = a
-		}
-		if serverIndex[name] == nil {
+		name = canonicalName(serverAliases, name)
+		if serverIndex()[name] == nil {
 			t.Errorf("%s: keyword not in the table", fields[0])
 		}
 	}
@@ -85,10 +83,8 @@ UserKnownHostsFile VerifyHostKeyDNS VisualHostKey XAuthLocation WarnWeakCrypto V
 func TestEveryOpenSSH10ClientKeyword(t *testing.T) {
 	for _, k := range strings.Fields(openssh10ClientKeywords) {
 		name := strings.ToLower(k)
-		if a, ok := clientAliases[name]; ok {
-			name = a
-		}
-		if clientIndex[name] == nil {
+		name = canonicalName(clientAliases, name)
+		if clientIndex()[name] == nil {
 			t.Errorf("%s: keyword not in the client table", k)
 		}
 	}

@@ -25,25 +25,36 @@ var (
 )
 
 // pamModules are the modules UsePAM yes may stack, and why each is safe.
-var pamModules = map[string]string{
-	"pam_unix":      "sshbox checks passwords, locked and expired accounts in /etc/shadow itself",
-	"pam_nologin":   "sshbox refuses non-root logins while /etc/nologin or /run/nologin exists",
-	"pam_permit":    "grants; restricts nothing",
-	"pam_env":       "sets environment variables only",
-	"pam_motd":      "prints the message of the day only",
-	"pam_mail":      "reports mail only",
-	"pam_lastlog":   "prints the last login only",
-	"pam_loginuid":  "sets the audit login uid only",
-	"pam_keyinit":   "gives the session a keyring only",
-	"pam_systemd":   "registers the session with logind only",
-	"pam_umask":     "sets the umask only",
-	"pam_cap":       "grants inheritable capabilities; restricts nothing",
-	"pam_mkhomedir": "creates a missing home directory; sshbox refuses users without one instead",
-	"pam_xauth":     "forwards X authority; sshbox offers no X11",
+var pamModules = []struct{ name, why string }{
+	{"pam_unix", "sshbox checks passwords, locked and expired accounts in /etc/shadow itself"},
+	{"pam_nologin", "sshbox refuses non-root logins while /etc/nologin or /run/nologin exists"},
+	{"pam_permit", "grants; restricts nothing"},
+	{"pam_env", "sets environment variables only"},
+	{"pam_motd", "prints the message of the day only"},
+	{"pam_mail", "reports mail only"},
+	{"pam_lastlog", "prints the last login only"},
+	{"pam_loginuid", "sets the audit login uid only"},
+	{"pam_keyinit", "gives the session a keyring only"},
+	{"pam_systemd", "registers the session with logind only"},
+	{"pam_umask", "sets the umask only"},
+	{"pam_cap", "grants inheritable capabilities; restricts nothing"},
+	{"pam_mkhomedir", "creates a missing home directory; sshbox refuses users without one instead"},
+	{"pam_xauth", "forwards X authority; sshbox offers no X11"},
 	// Checked further below: pam_deny, pam_limits, pam_selinux.
-	"pam_deny":    "",
-	"pam_limits":  "",
-	"pam_selinux": "",
+	{"pam_deny", ""},
+	{"pam_limits", ""},
+	{"pam_selinux", ""},
+}
+
+// knownPAMModule: pamModules lists name. (A list, not a map: a map literal
+// is built by code at start-up.)
+func knownPAMModule(name string) bool {
+	for _, m := range pamModules {
+		if m.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // checkPAMStack reads the sshd service's PAM stack and refuses it unless
@@ -106,7 +117,7 @@ func checkPAMFile(path string, depth int) error {
 			continue
 		}
 		name := strings.TrimSuffix(filepath.Base(module), ".so")
-		if _, ok := pamModules[name]; !ok {
+		if !knownPAMModule(name) {
 			return fmt.Errorf("UsePAM yes: %s: %s may restrict logins and sshbox has no PAM to run it: set UsePAM no, or remove the module", where, filepath.Base(module))
 		}
 		switch name {

@@ -48,25 +48,23 @@ func ParsePermitEntry(s string, listen bool) (host string, port int, err error) 
 
 // setPermitList is PermitOpen and PermitListen: "any" or "none" alone on
 // the line, or entries ParsePermitEntry accepts; the first line wins.
-func setPermitList(f func(*ServerOptions) *[]string, listen bool) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error {
-		if len(a) == 0 {
-			return fmt.Errorf("missing argument")
-		}
-		for _, v := range a {
-			if v == "any" || v == "none" {
-				if len(a) > 1 {
-					return fmt.Errorf("%q must appear alone", v)
-				}
-				continue
-			}
-			if _, _, err := ParsePermitEntry(v, listen); err != nil {
-				return err
-			}
-		}
-		*f(o) = append([]string(nil), a...)
-		return nil
+func setPermitList(p *[]string, a []string, listen bool) error {
+	if len(a) == 0 {
+		return fmt.Errorf("missing argument")
 	}
+	for _, v := range a {
+		if v == "any" || v == "none" {
+			if len(a) > 1 {
+				return fmt.Errorf("%q must appear alone", v)
+			}
+			continue
+		}
+		if _, _, err := ParsePermitEntry(v, listen); err != nil {
+			return err
+		}
+	}
+	*p = append([]string(nil), a...)
+	return nil
 }
 
 // setBindMask is StreamLocalBindMask: an octal umask.

@@ -5,114 +5,151 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
 // The sshd_config keyword table (OpenSSH 9.2, Debian's additions included),
 // in `sshd -T` order.
 
+// The rows are static literals (see clientKW).
 type serverKW struct {
 	name   string
 	status status
-	acc    bool // every line adds (Port, HostKey, AllowUsers...) instead of first-wins
-	match  bool // allowed inside a Match block
-	set    func(o *ServerOptions, a []string, first bool) error
-	t      func(o *ServerOptions) []string // -T values, one per line; nil: not printed
+	acc    bool       // every line adds (Port, HostKey, AllowUsers...) instead of first-wins
+	match  bool       // allowed inside a Match block
+	kind   serverKind // how the field below is set and printed; sCustom: by set and t only
+	flag   func(*ServerOptions) *bool
+	num    func(*ServerOptions) *int
+	str    func(*ServerOptions) *string
+	dur    func(*ServerOptions) *time.Duration
+	list   func(*ServerOptions) *[]string
+	algo   string                                               // sAlgo: the kind of OpenSSH default list ("cipher", "key"...)
+	words  []string                                             // sChoice: the accepted values
+	none   string                                               // sList: printed for an empty list ("": nothing)
+	set    func(o *ServerOptions, a []string, first bool) error // replaces the kind's setter
+	t      func(o *ServerOptions) []string                      // replaces the kind's -T values, one per line
 	x      *extraVal
 }
 
-// sw: a keyword sshbox does not act on; inMatch as OpenSSH's SSHCFG_ALL.
-func sw(name, def string, inMatch bool, norm func([]string) (string, error)) serverKW {
-	return serverKW{name: name, status: warned, match: inMatch, x: &extraVal{def: def, norm: norm, single: norm != nil}}
-}
+type serverKind uint8
 
-// swn: like sw, for a keyword taking several arguments.
-func swn(name, def string, inMatch bool, norm func([]string) (string, error)) serverKW {
-	k := sw(name, def, inMatch, norm)
-	k.x.single = false
-	return k
-}
+const (
+	sCustom     serverKind = iota // set and t only (none: not settable, not printed)
+	sFlag                         // flag: yes or no
+	sInt                          // num: an integer
+	sTime                         // dur: a time, printed in seconds
+	sStr                          // str: one word; printed "none" when empty
+	sLine                         // str: the whole rest of the line (ForceCommand)
+	sCommand                      // str: a command whose program is an absolute path, or none
+	sChoice                       // str: one of words
+	sForwarding                   // str: yes (or all), no, local, remote
+	sAlgo                         // str: an algorithm list, printed resolved against OpenSSH's defaults
+	sAcc                          // list: every argument of every line; printed one a line
+	sList                         // list: the arguments of the first line (AuthorizedKeysFile a b), printed joined
+)
 
-// swHidden: a keyword sshd -T does not print.
-func swHidden(name string, inMatch bool, norm func([]string) (string, error)) serverKW {
-	k := sw(name, "", inMatch, norm)
-	k.x.hidden = true
-	return k
-}
+// settable: the keyword sets a typed option (Match and Include do not).
+func (k *serverKW) settable() bool { return k.set != nil || k.kind != sCustom }
 
-// swnHidden: a keyword of several arguments sshd -T does not print.
-func swnHidden(name string, inMatch bool, norm func([]string) (string, error)) serverKW {
-	k := swHidden(name, inMatch, norm)
-	k.x.single = false
-	return k
-}
-
-func sdep(name string) serverKW { return serverKW{name: name, status: deprecated, match: true} }
-
-func sBool(f func(*ServerOptions) *bool) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error {
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		v, err := parseYesNo(a[0])
-		*f(o) = v
-		return err
+// apply sets the option from one line's arguments; first is true for the
+// keyword's first line: accumulating keywords replace the default (or, in
+// a Match block, the global value) then.
+func (k *serverKW) apply(o *ServerOptions, a []string, first bool) error {
+	if k.set != nil {
+		return k.set(o, a, first)
 	}
-}
-
-func tBool(f func(*ServerOptions) *bool) func(*ServerOptions) []string {
-	return func(o *ServerOptions) []string { return []string{yesno(*f(o))} }
-}
-
-func sInt(f func(*ServerOptions) *int) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error {
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		v, err := parseInt(a[0])
-		*f(o) = v
-		return err
-	}
-}
-
-func tInt(f func(*ServerOptions) *int) func(*ServerOptions) []string {
-	return func(o *ServerOptions) []string { return []string{strconv.Itoa(*f(o))} }
-}
-
-func sTime(f func(*ServerOptions) *time.Duration) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error {
+	switch k.kind {
+	case sFlag:
+		return setFlag(k.flag(o), a)
+	case sInt:
+		return setInt(k.num(o), a)
+	case sTime:
 		if err := oneArg(a); err != nil {
 			return err
 		}
 		v, err := parseTime(a[0])
-		*f(o) = time.Duration(v) * time.Second
+		*k.dur(o) = time.Duration(v) * time.Second
 		return err
-	}
-}
-
-func tTime(f func(*ServerOptions) *time.Duration) func(*ServerOptions) []string {
-	return func(o *ServerOptions) []string { return []string{strconv.Itoa(int(*f(o) / time.Second))} }
-}
-
-func sStr(f func(*ServerOptions) *string) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error { *f(o) = a[0]; return oneArg(a) }
-}
-
-// sLine keeps the whole rest of the line (ForceCommand).
-func sLine(f func(*ServerOptions) *string) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error { *f(o) = strings.Join(a, " "); return nil }
-}
-
-// sCommand keeps a command line whose program must be an absolute path
-// (AuthorizedKeysCommand), or "none".
-func sCommand(name string, f func(*ServerOptions) *string) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error {
-		*f(o) = strings.Join(a, " ")
+	case sStr:
+		*k.str(o) = a[0]
+		return oneArg(a)
+	case sLine:
+		*k.str(o) = strings.Join(a, " ")
+		return nil
+	case sCommand:
+		*k.str(o) = strings.Join(a, " ")
 		if !strings.EqualFold(a[0], "none") && !strings.HasPrefix(a[0], "/") {
-			return fmt.Errorf("%s must be an absolute path", name)
+			return fmt.Errorf("%s must be an absolute path", k.name)
 		}
 		return nil
+	case sChoice:
+		if err := oneArg(a); err != nil {
+			return err
+		}
+		v, err := parseChoice(a[0], k.words...)
+		*k.str(o) = v
+		return err
+	case sForwarding:
+		if err := oneArg(a); err != nil {
+			return err
+		}
+		v, err := parseChoice(a[0], "yes", "all", "no", "local", "remote")
+		if v == "all" {
+			v = "yes"
+		}
+		*k.str(o) = v
+		return err
+	case sAlgo:
+		return setAlgo(k.str(o), a)
+	case sAcc:
+		p := k.list(o)
+		if first {
+			*p = nil
+		}
+		*p = append(*p, a...)
+		return nil
+	case sList:
+		*k.list(o) = append([]string(nil), a...)
+		return nil
 	}
+	return fmt.Errorf("%s is not allowed here", k.name)
+}
+
+// printable: sshd -T prints the keyword's typed option.
+func (k *serverKW) printable() bool { return k.t != nil || k.kind != sCustom }
+
+// values are the -T values, one per line.
+func (k *serverKW) values(o *ServerOptions) []string {
+	if k.t != nil {
+		return k.t(o)
+	}
+	switch k.kind {
+	case sFlag:
+		return []string{yesno(*k.flag(o))}
+	case sInt:
+		return []string{strconv.Itoa(*k.num(o))}
+	case sTime:
+		return []string{strconv.Itoa(int(*k.dur(o) / time.Second))}
+	case sStr, sLine, sCommand, sChoice, sForwarding:
+		if *k.str(o) == "" {
+			return []string{"none"}
+		}
+		return []string{*k.str(o)}
+	case sAlgo:
+		return []string{opensshAlgoText(k.algo, *k.str(o))}
+	case sAcc:
+		return *k.list(o)
+	case sList:
+		if len(*k.list(o)) == 0 {
+			if k.none == "" {
+				return nil
+			}
+			return []string{k.none}
+		}
+		return []string{strings.Join(*k.list(o), " ")}
+	}
+	return nil
 }
 
 // checkCommandUsers refuses a command without the user it runs as, as
@@ -126,86 +163,6 @@ func checkCommandUsers(o *ServerOptions) error {
 		return fmt.Errorf("AuthorizedPrincipalsCommand set without AuthorizedPrincipalsCommandUser")
 	}
 	return nil
-}
-
-// tStr prints the value, or "none" when empty.
-func tStr(f func(*ServerOptions) *string) func(*ServerOptions) []string {
-	return func(o *ServerOptions) []string {
-		if *f(o) == "" {
-			return []string{"none"}
-		}
-		return []string{*f(o)}
-	}
-}
-
-func sChoice(f func(*ServerOptions) *string, choices ...string) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error {
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		v, err := parseChoice(a[0], choices...)
-		*f(o) = v
-		return err
-	}
-}
-
-func sAlgo(f func(*ServerOptions) *string) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error {
-		*f(o) = a[0]
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		return checkAlgoList(a[0])
-	}
-}
-
-func tAlgo(kind string, f func(*ServerOptions) *string) func(*ServerOptions) []string {
-	return func(o *ServerOptions) []string { return []string{opensshAlgoText(kind, *f(o))} }
-}
-
-// sAcc appends every argument of every line; the first line replaces the
-// default (or, in a Match block, the global value).
-func sAcc(f func(*ServerOptions) *[]string) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, first bool) error {
-		if first {
-			*f(o) = nil
-		}
-		*f(o) = append(*f(o), a...)
-		return nil
-	}
-}
-
-// sList keeps the arguments of the first line (AuthorizedKeysFile a b).
-func sList(f func(*ServerOptions) *[]string) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error { *f(o) = append([]string(nil), a...); return nil }
-}
-
-func tLines(f func(*ServerOptions) []string) func(*ServerOptions) []string { return f }
-
-func tJoined(f func(*ServerOptions) []string, empty string) func(*ServerOptions) []string {
-	return func(o *ServerOptions) []string {
-		if len(f(o)) == 0 {
-			if empty == "" {
-				return nil
-			}
-			return []string{empty}
-		}
-		return []string{strings.Join(f(o), " ")}
-	}
-}
-
-func forwardingChoice(f func(*ServerOptions) *string) func(*ServerOptions, []string, bool) error {
-	return func(o *ServerOptions, a []string, _ bool) error {
-		if err := oneArg(a); err != nil {
-			return err
-		}
-		v, err := parseChoice(a[0], "yes", "all", "no", "local", "remote")
-		if v == "all" {
-			v = "yes"
-		}
-		*f(o) = v
-		return err
-	}
 }
 
 var serverTable = []serverKW{
@@ -226,20 +183,16 @@ var serverTable = []serverKW{
 		}
 		return out
 	}},
-	{name: "AddressFamily", set: sChoice(func(o *ServerOptions) *string { return &o.AddressFamily }, "any", "inet", "inet6"),
-		t: tStr(func(o *ServerOptions) *string { return &o.AddressFamily })},
+	{name: "AddressFamily", kind: sChoice, words: []string{"any", "inet", "inet6"}, str: func(o *ServerOptions) *string { return &o.AddressFamily }},
 	{name: "ListenAddress", acc: true, set: setListenAddress, t: listenAddrLines},
-	{name: "UsePAM", set: sBool(func(o *ServerOptions) *bool { return &o.UsePAM }), t: tBool(func(o *ServerOptions) *bool { return &o.UsePAM })},
-	{name: "LoginGraceTime", set: sTime(func(o *ServerOptions) *time.Duration { return &o.LoginGraceTime }),
-		t: tTime(func(o *ServerOptions) *time.Duration { return &o.LoginGraceTime })},
-	sw("X11DisplayOffset", "10", true, nInt),
-	{name: "MaxAuthTries", match: true, set: sInt(func(o *ServerOptions) *int { return &o.MaxAuthTries }), t: tInt(func(o *ServerOptions) *int { return &o.MaxAuthTries })},
-	{name: "MaxSessions", match: true, set: sInt(func(o *ServerOptions) *int { return &o.MaxSessions }), t: tInt(func(o *ServerOptions) *int { return &o.MaxSessions })},
-	{name: "ClientAliveInterval", match: true, set: sTime(func(o *ServerOptions) *time.Duration { return &o.ClientAliveInterval }),
-		t: tTime(func(o *ServerOptions) *time.Duration { return &o.ClientAliveInterval })},
-	{name: "ClientAliveCountMax", match: true, set: sInt(func(o *ServerOptions) *int { return &o.ClientAliveCountMax }),
-		t: tInt(func(o *ServerOptions) *int { return &o.ClientAliveCountMax })},
-	sw("RequiredRSASize", "1024", true, nInt),
+	{name: "UsePAM", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.UsePAM }},
+	{name: "LoginGraceTime", kind: sTime, dur: func(o *ServerOptions) *time.Duration { return &o.LoginGraceTime }},
+	{name: "X11DisplayOffset", status: warned, match: true, x: &extraVal{def: "10", norm: nInt}},
+	{name: "MaxAuthTries", match: true, kind: sInt, num: func(o *ServerOptions) *int { return &o.MaxAuthTries }},
+	{name: "MaxSessions", match: true, kind: sInt, num: func(o *ServerOptions) *int { return &o.MaxSessions }},
+	{name: "ClientAliveInterval", match: true, kind: sTime, dur: func(o *ServerOptions) *time.Duration { return &o.ClientAliveInterval }},
+	{name: "ClientAliveCountMax", match: true, kind: sInt, num: func(o *ServerOptions) *int { return &o.ClientAliveCountMax }},
+	{name: "RequiredRSASize", status: warned, match: true, x: &extraVal{def: "1024", norm: nInt}},
 	{name: "StreamLocalBindMask", match: true, set: setBindMask, t: func(o *ServerOptions) []string {
 		return []string{"0" + strconv.FormatUint(uint64(o.StreamLocalBindMask), 8)}
 	}},
@@ -276,74 +229,58 @@ var serverTable = []serverKW{
 		}
 		return []string{o.PermitRootLogin}
 	}},
-	sw("IgnoreRhosts", "yes", true, nMulti("yes", "no", "shosts-only")),
-	sw("IgnoreUserKnownHosts", "no", false, nFlag),
-	sw("HostbasedAuthentication", "no", true, nFlag),
-	sw("HostbasedUsesNameFromPacketOnly", "no", true, nFlag),
-	{name: "PubkeyAuthentication", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.PubkeyAuthentication }),
-		t: tBool(func(o *ServerOptions) *bool { return &o.PubkeyAuthentication })},
-	sw("KerberosAuthentication", "no", true, nFlag),
-	sw("KerberosOrLocalPasswd", "yes", false, nFlag),
-	sw("KerberosTicketCleanup", "yes", false, nFlag),
-	sw("GSSAPIAuthentication", "no", true, nFlag),
-	sw("GSSAPICleanupCredentials", "yes", false, nFlag),
-	sw("GSSAPIKeyExchange", "no", false, nFlag),
-	sw("GSSAPIStrictAcceptorCheck", "yes", false, nFlag),
-	sw("GSSAPIStoreCredentialsOnRekey", "no", false, nFlag),
-	sw("GSSAPIKexAlgorithms", "gss-group14-sha256-,gss-group16-sha512-,gss-nistp256-sha256-,gss-curve25519-sha256-,gss-group14-sha1-,gss-gex-sha1-", false, nFirst),
-	{name: "PasswordAuthentication", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.PasswordAuthentication }),
-		t: tBool(func(o *ServerOptions) *bool { return &o.PasswordAuthentication })},
-	{name: "KbdInteractiveAuthentication", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.KbdInteractiveAuthentication }),
-		t: tBool(func(o *ServerOptions) *bool { return &o.KbdInteractiveAuthentication })},
-	{name: "PrintMotd", set: sBool(func(o *ServerOptions) *bool { return &o.PrintMotd }), t: tBool(func(o *ServerOptions) *bool { return &o.PrintMotd })},
-	{name: "PrintLastLog", set: sBool(func(o *ServerOptions) *bool { return &o.PrintLastLog }), t: tBool(func(o *ServerOptions) *bool { return &o.PrintLastLog })},
-	{name: "X11Forwarding", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.X11Forwarding }), t: tBool(func(o *ServerOptions) *bool { return &o.X11Forwarding })},
-	sw("X11UseLocalhost", "yes", true, nFlag),
-	{name: "PermitTTY", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.PermitTTY }), t: tBool(func(o *ServerOptions) *bool { return &o.PermitTTY })},
-	sw("PermitUserRC", "yes", true, nFlag),
-	{name: "StrictModes", set: sBool(func(o *ServerOptions) *bool { return &o.StrictModes }), t: tBool(func(o *ServerOptions) *bool { return &o.StrictModes })},
-	{name: "TCPKeepAlive", set: sBool(func(o *ServerOptions) *bool { return &o.TCPKeepAlive }), t: tBool(func(o *ServerOptions) *bool { return &o.TCPKeepAlive })},
-	{name: "PermitEmptyPasswords", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.PermitEmptyPasswords }),
-		t: tBool(func(o *ServerOptions) *bool { return &o.PermitEmptyPasswords })},
-	sw("Compression", "yes", false, nMulti("yes", "delayed=yes", "no")),
-	{name: "GatewayPorts", match: true, set: sChoice(func(o *ServerOptions) *string { return &o.GatewayPorts }, "no", "yes", "clientspecified"),
-		t: tStr(func(o *ServerOptions) *string { return &o.GatewayPorts })},
-	sw("UseDNS", "no", false, nFlag),
-	{name: "AllowTcpForwarding", match: true, set: forwardingChoice(func(o *ServerOptions) *string { return &o.AllowTcpForwarding }),
-		t: tStr(func(o *ServerOptions) *string { return &o.AllowTcpForwarding })},
-	{name: "AllowAgentForwarding", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.AllowAgentForwarding }),
-		t: tBool(func(o *ServerOptions) *bool { return &o.AllowAgentForwarding })},
-	{name: "DisableForwarding", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.DisableForwarding }),
-		t: tBool(func(o *ServerOptions) *bool { return &o.DisableForwarding })},
-	{name: "AllowStreamLocalForwarding", match: true, set: forwardingChoice(func(o *ServerOptions) *string { return &o.AllowStreamLocalForwarding }),
-		t: tStr(func(o *ServerOptions) *string { return &o.AllowStreamLocalForwarding })},
-	{name: "StreamLocalBindUnlink", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.StreamLocalBindUnlink }),
-		t: tBool(func(o *ServerOptions) *bool { return &o.StreamLocalBindUnlink })},
-	sw("FingerprintHash", "SHA256", false, nMulti("sha256=SHA256", "md5=MD5")),
-	{name: "ExposeAuthInfo", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.ExposeAuthInfo }),
-		t: tBool(func(o *ServerOptions) *bool { return &o.ExposeAuthInfo })},
-	{name: "PidFile", set: sStr(func(o *ServerOptions) *string { return &o.PidFile }), t: tStr(func(o *ServerOptions) *string { return &o.PidFile })},
-	sw("ModuliFile", "/etc/ssh/moduli", false, nFirst),
-	sw("XAuthLocation", "/usr/bin/xauth", false, nFirst),
-	{name: "Ciphers", set: sAlgo(func(o *ServerOptions) *string { return &o.Ciphers }), t: tAlgo("cipher", func(o *ServerOptions) *string { return &o.Ciphers })},
-	{name: "MACs", set: sAlgo(func(o *ServerOptions) *string { return &o.MACs }), t: tAlgo("mac", func(o *ServerOptions) *string { return &o.MACs })},
-	{name: "Banner", match: true, set: sStr(func(o *ServerOptions) *string { return &o.Banner }), t: tStr(func(o *ServerOptions) *string { return &o.Banner })},
-	{name: "ForceCommand", match: true, set: sLine(func(o *ServerOptions) *string { return &o.ForceCommand }), t: tStr(func(o *ServerOptions) *string { return &o.ForceCommand })},
-	{name: "ChrootDirectory", match: true, set: sStr(func(o *ServerOptions) *string { return &o.ChrootDirectory }), t: tStr(func(o *ServerOptions) *string { return &o.ChrootDirectory })},
-	{name: "TrustedUserCAKeys", match: true, set: sStr(func(o *ServerOptions) *string { return &o.TrustedUserCAKeys }), t: tStr(func(o *ServerOptions) *string { return &o.TrustedUserCAKeys })},
-	{name: "RevokedKeys", match: true, set: sStr(func(o *ServerOptions) *string { return &o.RevokedKeys }), t: tStr(func(o *ServerOptions) *string { return &o.RevokedKeys })},
-	sw("SecurityKeyProvider", "internal", false, nFirst),
-	{name: "AuthorizedPrincipalsFile", match: true, set: sStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsFile }),
-		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsFile })},
-	sw("VersionAddendum", "none", false, nil),
-	{name: "AuthorizedKeysCommand", match: true, set: sCommand("AuthorizedKeysCommand", func(o *ServerOptions) *string { return &o.AuthorizedKeysCommand }),
-		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedKeysCommand })},
-	{name: "AuthorizedKeysCommandUser", match: true, set: sStr(func(o *ServerOptions) *string { return &o.AuthorizedKeysCommandUser }),
-		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedKeysCommandUser })},
-	{name: "AuthorizedPrincipalsCommand", match: true, set: sCommand("AuthorizedPrincipalsCommand", func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommand }),
-		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommand })},
-	{name: "AuthorizedPrincipalsCommandUser", match: true, set: sStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommandUser }),
-		t: tStr(func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommandUser })},
+	{name: "IgnoreRhosts", status: warned, match: true, x: &extraVal{def: "yes", words: []string{"yes", "no", "shosts-only"}}},
+	{name: "IgnoreUserKnownHosts", status: warned, match: false, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "HostbasedAuthentication", status: warned, match: true, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "HostbasedUsesNameFromPacketOnly", status: warned, match: true, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "PubkeyAuthentication", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PubkeyAuthentication }},
+	{name: "KerberosAuthentication", status: warned, match: true, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "KerberosOrLocalPasswd", status: warned, match: false, x: &extraVal{def: "yes", norm: nFlag}},
+	{name: "KerberosTicketCleanup", status: warned, match: false, x: &extraVal{def: "yes", norm: nFlag}},
+	{name: "GSSAPIAuthentication", status: warned, match: true, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "GSSAPICleanupCredentials", status: warned, match: false, x: &extraVal{def: "yes", norm: nFlag}},
+	{name: "GSSAPIKeyExchange", status: warned, match: false, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "GSSAPIStrictAcceptorCheck", status: warned, match: false, x: &extraVal{def: "yes", norm: nFlag}},
+	{name: "GSSAPIStoreCredentialsOnRekey", status: warned, match: false, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "GSSAPIKexAlgorithms", status: warned, match: false, x: &extraVal{def: "gss-group14-sha256-,gss-group16-sha512-,gss-nistp256-sha256-,gss-curve25519-sha256-,gss-group14-sha1-,gss-gex-sha1-", norm: nFirst}},
+	{name: "PasswordAuthentication", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PasswordAuthentication }},
+	{name: "KbdInteractiveAuthentication", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.KbdInteractiveAuthentication }},
+	{name: "PrintMotd", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PrintMotd }},
+	{name: "PrintLastLog", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PrintLastLog }},
+	{name: "X11Forwarding", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.X11Forwarding }},
+	{name: "X11UseLocalhost", status: warned, match: true, x: &extraVal{def: "yes", norm: nFlag}},
+	{name: "PermitTTY", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PermitTTY }},
+	{name: "PermitUserRC", status: warned, match: true, x: &extraVal{def: "yes", norm: nFlag}},
+	{name: "StrictModes", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.StrictModes }},
+	{name: "TCPKeepAlive", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.TCPKeepAlive }},
+	{name: "PermitEmptyPasswords", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PermitEmptyPasswords }},
+	{name: "Compression", status: warned, match: false, x: &extraVal{def: "yes", words: []string{"yes", "delayed=yes", "no"}}},
+	{name: "GatewayPorts", match: true, kind: sChoice, words: []string{"no", "yes", "clientspecified"}, str: func(o *ServerOptions) *string { return &o.GatewayPorts }},
+	{name: "UseDNS", status: warned, match: false, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "AllowTcpForwarding", match: true, kind: sForwarding, str: func(o *ServerOptions) *string { return &o.AllowTcpForwarding }},
+	{name: "AllowAgentForwarding", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.AllowAgentForwarding }},
+	{name: "DisableForwarding", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.DisableForwarding }},
+	{name: "AllowStreamLocalForwarding", match: true, kind: sForwarding, str: func(o *ServerOptions) *string { return &o.AllowStreamLocalForwarding }},
+	{name: "StreamLocalBindUnlink", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.StreamLocalBindUnlink }},
+	{name: "FingerprintHash", status: warned, match: false, x: &extraVal{def: "SHA256", words: []string{"sha256=SHA256", "md5=MD5"}}},
+	{name: "ExposeAuthInfo", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.ExposeAuthInfo }},
+	{name: "PidFile", kind: sStr, str: func(o *ServerOptions) *string { return &o.PidFile }},
+	{name: "ModuliFile", status: warned, match: false, x: &extraVal{def: "/etc/ssh/moduli", norm: nFirst}},
+	{name: "XAuthLocation", status: warned, match: false, x: &extraVal{def: "/usr/bin/xauth", norm: nFirst}},
+	{name: "Ciphers", kind: sAlgo, algo: "cipher", str: func(o *ServerOptions) *string { return &o.Ciphers }},
+	{name: "MACs", kind: sAlgo, algo: "mac", str: func(o *ServerOptions) *string { return &o.MACs }},
+	{name: "Banner", match: true, kind: sStr, str: func(o *ServerOptions) *string { return &o.Banner }},
+	{name: "ForceCommand", match: true, kind: sLine, str: func(o *ServerOptions) *string { return &o.ForceCommand }},
+	{name: "ChrootDirectory", match: true, kind: sStr, str: func(o *ServerOptions) *string { return &o.ChrootDirectory }},
+	{name: "TrustedUserCAKeys", match: true, kind: sStr, str: func(o *ServerOptions) *string { return &o.TrustedUserCAKeys }},
+	{name: "RevokedKeys", match: true, kind: sStr, str: func(o *ServerOptions) *string { return &o.RevokedKeys }},
+	{name: "SecurityKeyProvider", status: warned, match: false, x: &extraVal{def: "internal", norm: nFirst}},
+	{name: "AuthorizedPrincipalsFile", match: true, kind: sStr, str: func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsFile }},
+	{name: "VersionAddendum", status: warned, match: false, x: &extraVal{def: "none"}},
+	{name: "AuthorizedKeysCommand", match: true, kind: sCommand, str: func(o *ServerOptions) *string { return &o.AuthorizedKeysCommand }},
+	{name: "AuthorizedKeysCommandUser", match: true, kind: sStr, str: func(o *ServerOptions) *string { return &o.AuthorizedKeysCommandUser }},
+	{name: "AuthorizedPrincipalsCommand", match: true, kind: sCommand, str: func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommand }},
+	{name: "AuthorizedPrincipalsCommandUser", match: true, kind: sStr, str: func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommandUser }},
 	{name: "HostKeyAgent", set: func(o *ServerOptions, a []string, _ bool) error { o.HostKeyAgent = a[0]; return oneArg(a) },
 		t: func(o *ServerOptions) []string {
 			if o.HostKeyAgent == "" {
@@ -351,7 +288,7 @@ var serverTable = []serverKW{
 			}
 			return []string{o.HostKeyAgent}
 		}},
-	{name: "KexAlgorithms", set: sAlgo(func(o *ServerOptions) *string { return &o.KexAlgorithms }), t: tAlgo("kex", func(o *ServerOptions) *string { return &o.KexAlgorithms })},
+	{name: "KexAlgorithms", kind: sAlgo, algo: "kex", str: func(o *ServerOptions) *string { return &o.KexAlgorithms }},
 	{name: "CASignatureAlgorithms", set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := checkAlgoList(a[0]); err != nil {
 			return err
@@ -359,10 +296,11 @@ var serverTable = []serverKW{
 		o.CASignatureAlgorithms = strings.Split(opensshAlgoText("sig", a[0]), ",")
 		return nil
 	}, t: func(o *ServerOptions) []string { return []string{strings.Join(o.CASignatureAlgorithms, ",")} }},
-	sw("HostbasedAcceptedAlgorithms", defaultOpenSSHAlgos["key"], true, func(a []string) (string, error) { return opensshAlgoText("key", a[0]), checkAlgoList(a[0]) }),
-	{name: "HostKeyAlgorithms", set: sAlgo(func(o *ServerOptions) *string { return &o.HostKeyAlgorithms }), t: tAlgo("key", func(o *ServerOptions) *string { return &o.HostKeyAlgorithms })},
-	{name: "PubkeyAcceptedAlgorithms", match: true, set: sAlgo(func(o *ServerOptions) *string { return &o.PubkeyAcceptedAlgorithms }),
-		t: tAlgo("key", func(o *ServerOptions) *string { return &o.PubkeyAcceptedAlgorithms })},
+	{name: "HostbasedAcceptedAlgorithms", status: warned, match: true, x: &extraVal{def: opensshKeyAlgos, norm: func(a []string) (string, error) {
+		return opensshAlgoText("key", a[0]), checkAlgoList(a[0])
+	}}},
+	{name: "HostKeyAlgorithms", kind: sAlgo, algo: "key", str: func(o *ServerOptions) *string { return &o.HostKeyAlgorithms }},
+	{name: "PubkeyAcceptedAlgorithms", match: true, kind: sAlgo, algo: "key", str: func(o *ServerOptions) *string { return &o.PubkeyAcceptedAlgorithms }},
 	{name: "LogLevel", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {
 			return err
@@ -378,17 +316,15 @@ var serverTable = []serverKW{
 		v, err := parseChoice(a[0], "daemon", "user", "auth", "authpriv", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7")
 		o.SyslogFacility = strings.ToUpper(v)
 		return err
-	}, t: tStr(func(o *ServerOptions) *string { return &o.SyslogFacility })},
-	{name: "AuthorizedKeysFile", match: true, set: sList(func(o *ServerOptions) *[]string { return &o.AuthorizedKeysFile }),
-		t: tJoined(func(o *ServerOptions) []string { return o.AuthorizedKeysFile }, "none")},
-	{name: "HostKey", acc: true, set: sAcc(func(o *ServerOptions) *[]string { return &o.HostKeys }), t: tLines(func(o *ServerOptions) []string { return o.HostKeys })},
-	{name: "HostCertificate", acc: true, set: sAcc(func(o *ServerOptions) *[]string { return &o.HostCertificates }),
-		t: tLines(func(o *ServerOptions) []string { return o.HostCertificates })},
-	{name: "AllowUsers", acc: true, match: true, set: sAcc(func(o *ServerOptions) *[]string { return &o.AllowUsers }), t: tLines(func(o *ServerOptions) []string { return o.AllowUsers })},
-	{name: "DenyUsers", acc: true, match: true, set: sAcc(func(o *ServerOptions) *[]string { return &o.DenyUsers }), t: tLines(func(o *ServerOptions) []string { return o.DenyUsers })},
-	{name: "AllowGroups", acc: true, match: true, set: sAcc(func(o *ServerOptions) *[]string { return &o.AllowGroups }), t: tLines(func(o *ServerOptions) []string { return o.AllowGroups })},
-	{name: "DenyGroups", acc: true, match: true, set: sAcc(func(o *ServerOptions) *[]string { return &o.DenyGroups }), t: tLines(func(o *ServerOptions) []string { return o.DenyGroups })},
-	{name: "AcceptEnv", acc: true, match: true, set: sAcc(func(o *ServerOptions) *[]string { return &o.AcceptEnv }), t: tLines(func(o *ServerOptions) []string { return o.AcceptEnv })},
+	}, kind: sStr, str: func(o *ServerOptions) *string { return &o.SyslogFacility }},
+	{name: "AuthorizedKeysFile", match: true, kind: sList, none: "none", list: func(o *ServerOptions) *[]string { return &o.AuthorizedKeysFile }},
+	{name: "HostKey", acc: true, kind: sAcc, list: func(o *ServerOptions) *[]string { return &o.HostKeys }},
+	{name: "HostCertificate", acc: true, kind: sAcc, list: func(o *ServerOptions) *[]string { return &o.HostCertificates }},
+	{name: "AllowUsers", acc: true, match: true, kind: sAcc, list: func(o *ServerOptions) *[]string { return &o.AllowUsers }},
+	{name: "DenyUsers", acc: true, match: true, kind: sAcc, list: func(o *ServerOptions) *[]string { return &o.DenyUsers }},
+	{name: "AllowGroups", acc: true, match: true, kind: sAcc, list: func(o *ServerOptions) *[]string { return &o.AllowGroups }},
+	{name: "DenyGroups", acc: true, match: true, kind: sAcc, list: func(o *ServerOptions) *[]string { return &o.DenyGroups }},
+	{name: "AcceptEnv", acc: true, match: true, kind: sAcc, list: func(o *ServerOptions) *[]string { return &o.AcceptEnv }},
 	{name: "SetEnv", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		for _, v := range a {
 			if !strings.Contains(v, "=") {
@@ -397,10 +333,9 @@ var serverTable = []serverKW{
 		}
 		o.SetEnv = firstOfEachName(a)
 		return nil
-	}, t: tLines(func(o *ServerOptions) []string { return o.SetEnv })},
-	{name: "AuthenticationMethods", match: true, set: sList(func(o *ServerOptions) *[]string { return &o.AuthenticationMethods }),
-		t: tJoined(func(o *ServerOptions) []string { return o.AuthenticationMethods }, "any")},
-	sw("LogVerbose", "", true, nil),
+	}, t: func(o *ServerOptions) []string { return o.SetEnv }},
+	{name: "AuthenticationMethods", match: true, kind: sList, none: "any", list: func(o *ServerOptions) *[]string { return &o.AuthenticationMethods }},
+	{name: "LogVerbose", status: warned, match: true, x: &extraVal{def: ""}},
 	{name: "ChannelTimeout", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		v, err := nChannelTimeout(a)
 		o.ChannelTimeout = v
@@ -420,18 +355,18 @@ var serverTable = []serverKW{
 		_, err := maxStartupsText(a[0])
 		return err
 	}, t: func(o *ServerOptions) []string { v, _ := maxStartupsText(o.MaxStartups); return []string{v} }},
-	sw("PerSourceMaxStartups", "none", false, nFirst),
-	sw("PerSourceNetBlockSize", "32:128", false, nFirst),
-	sw("PermitTunnel", "no", true, nMulti("yes", "no", "point-to-point", "ethernet")),
-	swn("IPQoS", "lowdelay throughput", true, nIPQoS),
+	{name: "PerSourceMaxStartups", status: warned, match: false, x: &extraVal{def: "none", norm: nFirst}},
+	{name: "PerSourceNetBlockSize", status: warned, match: false, x: &extraVal{def: "32:128", norm: nFirst}},
+	{name: "PermitTunnel", status: warned, match: true, x: &extraVal{def: "no", words: []string{"yes", "no", "point-to-point", "ethernet"}}},
+	{name: "IPQoS", status: warned, match: true, x: &extraVal{def: "lowdelay throughput", norm: nIPQoS, several: true}},
 	{name: "RekeyLimit", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		v, err := nRekeyLimit(a)
 		o.RekeyLimit = v
 		return err
 	}, t: func(o *ServerOptions) []string { return []string{rekeyText(o.RekeyLimit)} }},
-	{name: "PermitOpen", match: true, set: setPermitList(func(o *ServerOptions) *[]string { return &o.PermitOpen }, false),
-		t: tJoined(func(o *ServerOptions) []string { return o.PermitOpen }, "any")},
-	{name: "PermitListen", match: true, set: setPermitList(func(o *ServerOptions) *[]string { return &o.PermitListen }, true),
+	{name: "PermitOpen", match: true, set: func(o *ServerOptions, a []string, _ bool) error { return setPermitList(&o.PermitOpen, a, false) },
+		kind: sList, none: "any", list: func(o *ServerOptions) *[]string { return &o.PermitOpen }},
+	{name: "PermitListen", match: true, set: func(o *ServerOptions, a []string, _ bool) error { return setPermitList(&o.PermitListen, a, true) },
 		t: func(o *ServerOptions) []string {
 			if len(o.PermitListen) == 0 {
 				return []string{"any"}
@@ -462,48 +397,50 @@ var serverTable = []serverKW{
 		}
 		return []string{yesno(o.PermitUserEnvironment)}
 	}},
-	sw("PubkeyAuthOptions", "none", true, nil),
+	{name: "PubkeyAuthOptions", status: warned, match: true, x: &extraVal{def: "none"}},
 
 	// Not printed by sshd -T.
 	{name: "Match", status: structural, match: true},
 	{name: "Include", status: structural, match: true},
-	swHidden("RDomain", true, nFirst),
-	swHidden("DebianBanner", false, nFlag),
-	swHidden("KerberosGetAFSToken", false, nFlag),
+	{name: "RDomain", status: warned, match: true, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "DebianBanner", status: warned, match: false, x: &extraVal{norm: nFlag, hidden: true}},
+	{name: "KerberosGetAFSToken", status: warned, match: false, x: &extraVal{norm: nFlag, hidden: true}},
 	// OpenSSH 10's; its sshd -T prints them, 9.2's (the one tests compare
 	// with) does not know them. The paths name OpenSSH's helper programs,
 	// which sshbox does not have; the penalties are OpenSSH's abuse
 	// throttling (see the class table for what sshbox does).
-	swHidden("SshdSessionPath", false, nFirst),
-	swHidden("SshdAuthPath", false, nFirst),
-	swnHidden("PerSourcePenalties", false, nPenalties),
-	swHidden("PerSourcePenaltyExemptList", false, nFirst),
-	{name: "RefuseConnection", match: true, set: sBool(func(o *ServerOptions) *bool { return &o.RefuseConnection })},
-	sdep("Protocol"), sdep("UsePrivilegeSeparation"), sdep("KeyRegenerationInterval"), sdep("ServerKeyBits"),
-	sdep("RSAAuthentication"), sdep("RhostsRSAAuthentication"), sdep("UseLogin"),
-	sdep("VerifyReverseMapping"), sdep("ReverseMappingCheck"), sdep("AFSTokenPassing"), sdep("CheckMail"),
-	sdep("GSSAPIUseSessionCredCache"), sdep("GSSUseSessionCCache"), sdep("KerberosTGTPassing"),
-	sdep("PAMAuthenticationViaKbdInt"), sdep("PermitBlacklistedKeys"), sdep("RhostsAuthentication"),
+	{name: "SshdSessionPath", status: warned, match: false, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "SshdAuthPath", status: warned, match: false, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "PerSourcePenalties", status: warned, match: false, x: &extraVal{norm: nPenalties, several: true, hidden: true}},
+	{name: "PerSourcePenaltyExemptList", status: warned, match: false, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "RefuseConnection", match: true, set: func(o *ServerOptions, a []string, _ bool) error { return setFlag(&o.RefuseConnection, a) }},
+	{name: "Protocol", status: deprecated, match: true}, {name: "UsePrivilegeSeparation", status: deprecated, match: true}, {name: "KeyRegenerationInterval", status: deprecated, match: true}, {name: "ServerKeyBits", status: deprecated, match: true},
+	{name: "RSAAuthentication", status: deprecated, match: true}, {name: "RhostsRSAAuthentication", status: deprecated, match: true}, {name: "UseLogin", status: deprecated, match: true},
+	{name: "VerifyReverseMapping", status: deprecated, match: true}, {name: "ReverseMappingCheck", status: deprecated, match: true}, {name: "AFSTokenPassing", status: deprecated, match: true}, {name: "CheckMail", status: deprecated, match: true},
+	{name: "GSSAPIUseSessionCredCache", status: deprecated, match: true}, {name: "GSSUseSessionCCache", status: deprecated, match: true}, {name: "KerberosTGTPassing", status: deprecated, match: true},
+	{name: "PAMAuthenticationViaKbdInt", status: deprecated, match: true}, {name: "PermitBlacklistedKeys", status: deprecated, match: true}, {name: "RhostsAuthentication", status: deprecated, match: true},
 }
 
-var serverAliases = map[string]string{
-	"challengeresponseauthentication": "kbdinteractiveauthentication",
-	"pubkeyacceptedkeytypes":          "pubkeyacceptedalgorithms",
-	"hostbasedacceptedkeytypes":       "hostbasedacceptedalgorithms",
-	"hostdsakey":                      "hostkey",
-	"skeyauthentication":              "kbdinteractiveauthentication",
-	"dsaauthentication":               "pubkeyauthentication",
-	"authorizedkeysfile2":             "authorizedkeysfile",
-	"gssapicleanupcreds":              "gssapicleanupcredentials",
+var serverAliases = []keywordAlias{
+	{"challengeresponseauthentication", "kbdinteractiveauthentication"},
+	{"pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms"},
+	{"hostbasedacceptedkeytypes", "hostbasedacceptedalgorithms"},
+	{"hostdsakey", "hostkey"},
+	{"skeyauthentication", "kbdinteractiveauthentication"},
+	{"dsaauthentication", "pubkeyauthentication"},
+	{"authorizedkeysfile2", "authorizedkeysfile"},
+	{"gssapicleanupcreds", "gssapicleanupcredentials"},
 }
 
-var serverIndex = func() map[string]*serverKW {
+// serverIndex finds a row by its lowercase name. It is built on first use,
+// not at start-up, as most runs of sshbox read no server configuration.
+var serverIndex = sync.OnceValue(func() map[string]*serverKW {
 	m := map[string]*serverKW{}
 	for i := range serverTable {
 		m[strings.ToLower(serverTable[i].name)] = &serverTable[i]
 	}
 	return m
-}()
+})
 
 func setListenAddress(o *ServerOptions, a []string, first bool) error {
 	if len(a) > 2 || len(a) == 2 && a[1] != "rdomain" && !strings.HasPrefix(a[1], "rdomain") {

@@ -39,43 +39,49 @@ func (c kwClass) String() string {
 // serverClass is one keyword's class. Enforced keywords name the tests
 // (test functions in e2e/ or in the package that acts on them) that show
 // the enforcement; refused keywords say which values are still accepted
-// (allowed) and why those are harmless; accepted ones why they are safe.
+// (allowed or words) and why those are harmless; accepted ones why they are
+// safe. The rows are static literals (see clientKW).
 type serverClass struct {
+	name    string // lowercase
 	class   kwClass
 	tests   []string               // classEnforced
-	allowed func(a []string) bool  // classRefused: nil = every value is refused
+	allowed func(a []string) bool  // classRefused: nil (and no words, no check) = every value is refused
+	words   []string               // classRefused: instead of allowed, the harmless values (case-insensitive)
 	check   func(a []string) error // classRefused: instead of allowed, says why a value is refused
 	reason  string                 // classAccepted, and classRefused's accepted values
 }
 
-func enforced(tests ...string) serverClass { return serverClass{class: classEnforced, tests: tests} }
-
-func accepted(reason string) serverClass { return serverClass{class: classAccepted, reason: reason} }
-
-// refusedUnless refuses every value but the harmless ones allowed accepts.
-func refusedUnless(allowed func([]string) bool, reason string) serverClass {
-	return serverClass{class: classRefused, allowed: allowed, reason: reason}
+// harmless: the value of a refused keyword restricts nothing.
+func (c *serverClass) harmless(a []string) bool {
+	if c.words != nil {
+		return isWord(c.words, a)
+	}
+	return c.allowed != nil && c.allowed(a)
 }
 
-// refusedWhen refuses the values check explains an error for.
-func refusedWhen(check func([]string) error, reason string) serverClass {
-	return serverClass{class: classRefused, check: check, reason: reason}
+// classOf finds a keyword's class; a linear search, as there is one per
+// configuration line.
+func classOf(name string) (*serverClass, bool) {
+	for i := range serverClasses {
+		if strings.EqualFold(serverClasses[i].name, name) {
+			return &serverClasses[i], true
+		}
+	}
+	return nil, false
 }
 
 // isWord: the value is one of words (case-insensitive), the harmless
 // settings of a restricting keyword.
-func isWord(words ...string) func([]string) bool {
-	return func(a []string) bool {
-		if len(a) != 1 {
-			return false
-		}
-		for _, w := range words {
-			if strings.EqualFold(a[0], w) {
-				return true
-			}
-		}
+func isWord(words []string, a []string) bool {
+	if len(a) != 1 {
 		return false
 	}
+	for _, w := range words {
+		if strings.EqualFold(a[0], w) {
+			return true
+		}
+	}
+	return false
 }
 
 func isNo(a []string) bool {
@@ -94,131 +100,131 @@ const (
 )
 
 // serverClasses: every row of serverTable (lowercase names), nothing else.
-var serverClasses = map[string]serverClass{
-	"port":                            enforced("TestSshdListensOnSeveralAddresses"),
-	"addressfamily":                   enforced("TestListenAddrs"),
-	"listenaddress":                   enforced("TestSshdListensOnSeveralAddresses"),
-	"usepam":                          refusedWhen(checkUsePAM, "no, and yes while the sshd PAM stack holds only modules sshbox reproduces (pam_unix, pam_nologin) or that restrict nothing (pam_env, pam_motd, pam_systemd...; pam_limits with no limits set; pam_deny where a success jump skips it, as in Debian's stock stack); any other module refuses it with the PAM file and line"),
-	"logingracetime":                  enforced("TestSshdAuthLoginGraceTime"),
-	"x11displayoffset":                accepted(noX11),
-	"maxauthtries":                    enforced("TestSshdAuthMaxAuthTries"),
-	"maxsessions":                     enforced("TestSshdAuthMaxSessions"),
-	"clientaliveinterval":             enforced("TestSshdAuthClientAlive"),
-	"clientalivecountmax":             enforced("TestSshdAuthClientAlive"),
-	"requiredrsasize":                 refusedUnless(atMost1024, "values up to 1024 are accepted: Go's crypto/rsa refuses RSA keys under 1024 bits"),
-	"streamlocalbindmask":             enforced("TestSshdForwardUnixRemote"),
-	"unusedconnectiontimeout":         enforced("TestSshdUnusedConnectionTimeout"),
-	"permitrootlogin":                 enforced("TestSshdAuthPermitRootLogin"),
-	"ignorerhosts":                    accepted(noHostbased),
-	"ignoreuserknownhosts":            accepted(noHostbased),
-	"hostbasedauthentication":         accepted(noHostbased),
-	"hostbasedusesnamefrompacketonly": accepted(noHostbased),
-	"pubkeyauthentication":            enforced("TestNextMethods", "TestSshdAuthMaxAuthTries"),
-	"kerberosauthentication":          accepted(noKerberos),
-	"kerberosorlocalpasswd":           accepted(noKerberos),
-	"kerberosticketcleanup":           accepted(noKerberos),
-	"gssapiauthentication":            accepted(noKerberos),
-	"gssapicleanupcredentials":        accepted(noKerberos),
-	"gssapikeyexchange":               accepted(noKerberos),
-	"gssapistrictacceptorcheck":       accepted(noKerberos),
-	"gssapistorecredentialsonrekey":   accepted(noKerberos),
-	"gssapikexalgorithms":             accepted(noKerberos),
-	"passwordauthentication":          enforced("TestSshdAuthPasswordRefusals"),
-	"kbdinteractiveauthentication":    enforced("TestSshdAuthKbdInteractiveOpenSSH"),
-	"printmotd":                       enforced("TestSshdAuthPrintMotd"),
-	"printlastlog":                    accepted("informational output at login; it grants and denies nothing"),
-	"x11forwarding":                   accepted(noX11),
-	"x11uselocalhost":                 accepted(noX11),
-	"permittty":                       enforced("TestSshdFailClosedPermitTTY"),
-	"permituserrc":                    accepted("sshbox never runs ~/.ssh/rc or /etc/ssh/sshrc, which is what PermitUserRC no asks"),
-	"strictmodes":                     enforced("TestSshdStrictModesAndSecondFile", "TestStrictModes"),
-	"tcpkeepalive":                    accepted("TCP keepalive probes only detect dead peers; Go's listener enables them either way"),
-	"permitemptypasswords":            enforced("TestSshdAuthPasswordRefusals"),
-	"compression":                     accepted("transport tuning; the session is encrypted either way"),
-	"gatewayports":                    enforced("TestSshdLocalForwarding", "TestSshdRemoteForwarding"),
-	"usedns":                          refusedUnless(isNo, "no (the default): host patterns match the address, as OpenSSH's UseDNS no"),
-	"allowtcpforwarding":              enforced("TestSshdForwardPermitOpen", "TestSshdForwardPermitListen", "TestForwardingSwitches"),
-	"allowagentforwarding":            enforced("TestSshdAgentForwarding", "TestSshdForwardAgentRestrictions"),
-	"disableforwarding":               enforced("TestSshdForwardPermitOpen", "TestSshdForwardPermitListen", "TestSshdForwardAgentRestrictions"),
-	"allowstreamlocalforwarding":      enforced("TestSshdForwardUnixLocal", "TestSshdForwardUnixRemote"),
-	"streamlocalbindunlink":           enforced("TestSshdForwardUnixRemote"),
-	"fingerprinthash":                 accepted("changes how fingerprints are written in the log only"),
-	"exposeauthinfo":                  enforced("TestSshdExposeAuthInfo"),
-	"pidfile":                         enforced("TestSshdSignalsAndPidFile"),
-	"modulifile":                      accepted("sshbox offers no Diffie-Hellman group exchange, so no moduli are read"),
-	"xauthlocation":                   accepted(noX11),
-	"ciphers":                         enforced("TestSSHGMatchesOpenSSH", "TestSshdUnprivilegedDefaultAudit"),
-	"macs":                            enforced("TestSshdUnprivilegedDefaultAudit"),
-	"banner":                          enforced("TestSshdAuthBanner"),
-	"forcecommand":                    enforced("TestSshdForceCommand"),
-	"chrootdirectory":                 enforced("TestSshdFailClosedChrootSftpJail", "TestSshdFailClosedChrootShell"),
-	"trustedusercakeys":               enforced("TestSshdAuthCertificates"),
-	"revokedkeys":                     enforced("TestSshdAuthCertPrincipalsAndRevocation", "TestSshdFailClosedPrincipalsOptions"),
-	"securitykeyprovider":             accepted("sshd loads no security-key middleware; host keys are read from files"),
-	"authorizedprincipalsfile":        enforced("TestSshdAuthCertPrincipalsAndRevocation"),
-	"versionaddendum":                 accepted("text added to the version banner only"),
-	"authorizedkeyscommand":           enforced("TestSshdAuthorizedKeysCommand"),
-	"authorizedkeyscommanduser":       enforced("TestSshdAuthorizedKeysCommand"),
-	"authorizedprincipalscommand":     enforced("TestSshdAuthorizedPrincipalsCommand"),
-	"authorizedprincipalscommanduser": enforced("TestSshdAuthorizedPrincipalsCommand"),
-	"hostkeyagent":                    enforced("TestSshdHostKeyAgent"),
-	"kexalgorithms":                   enforced("TestSshdUnprivilegedDefaultAudit"),
-	"casignaturealgorithms":           enforced("TestSshdFailClosedCASignatureSHA1", "TestCASignatureAlgorithms"),
-	"hostbasedacceptedalgorithms":     accepted(noHostbased),
-	"hostkeyalgorithms":               enforced("TestSshdUnprivilegedDefaultAudit"),
-	"pubkeyacceptedalgorithms":        enforced("TestSshdAuthCertAuthorityLine", "TestResolve"),
-	"loglevel":                        enforced("TestSyslogLogger"),
-	"syslogfacility":                  enforced("TestSyslogLogger"),
-	"authorizedkeysfile":              enforced("TestSshdStrictModesAndSecondFile"),
-	"hostkey":                         enforced("TestSshdHostKeyFlag"),
-	"hostcertificate":                 enforced("TestSshdAuthHostCertificate"),
-	"allowusers":                      enforced("TestSshdAuthAllowDenyUsers"),
-	"denyusers":                       enforced("TestSshdAuthAllowDenyUsers"),
-	"allowgroups":                     enforced("TestSshdAuthAllowDenyGroups"),
-	"denygroups":                      enforced("TestSshdAuthAllowDenyGroups"),
-	"acceptenv":                       enforced("TestSshdOpenSSHSendEnv"),
-	"setenv":                          enforced("TestSshdFailClosedEnvironment"),
-	"authenticationmethods":           enforced("TestSshdAuthMethodsTwoSteps", "TestSshdFailClosedRepeatedPublickey", "TestNextMethods"),
-	"logverbose":                      accepted("selects extra debug logging only"),
-	"channeltimeout":                  enforced("TestSshdChannelTimeout", "TestChannelIdleTimeout"),
-	"subsystem":                       enforced("TestSshdOpenSSHSftp"),
-	"maxstartups":                     enforced("TestSshdAuthMaxStartupsFlood", "TestSshdAuthMaxStartupsRandomDrop"),
-	"persourcemaxstartups":            refusedUnless(isWord("none"), "none (the default) sets no per-source limit"),
-	"persourcenetblocksize":           accepted("only used by PerSourceMaxStartups, which is refused unless none"),
-	"permittunnel":                    accepted("tun/tap forwarding is never offered (tun@openssh.com is refused)"),
-	"ipqos":                           accepted("packet priority tuning only"),
-	"sshdsessionpath":                 accepted("the path of OpenSSH 10's per-session helper program; sshbox has none"),
-	"sshdauthpath":                    accepted("the path of OpenSSH 10's authentication helper program; sshbox has none"),
-	"persourcepenalties":              refusedUnless(isNo, "no: sshbox does not throttle sources that misbehave, so only switching the penalties off is accepted"),
-	"persourcepenaltyexemptlist":      accepted("exempts addresses from PerSourcePenalties, which is refused unless no: it can only lift a restriction"),
-	"refuseconnection":                enforced("TestSshdRefuseConnection"),
-	"rekeylimit":                      enforced("TestSshdRekeyLimit"),
-	"permitopen":                      enforced("TestSshdForwardPermitOpen", "TestPermitOpenAndListen"),
-	"permitlisten":                    enforced("TestSshdForwardPermitListen", "TestPermitOpenAndListen"),
-	"permituserenvironment":           enforced("TestSshdAuthorizedKeysOptions", "TestSshdFailClosedEnvironment"),
-	"pubkeyauthoptions":               refusedUnless(isWord("none"), "none (the default): no touch or verification requirement for security keys"),
-	"match":                           enforced("TestSshdAuthMatchUser", "TestParseMatchConn"),
-	"include":                         enforced("TestDebianStockServerConfig"),
-	"rdomain":                         refusedUnless(nil, "sshbox has no routing domains"),
-	"debianbanner":                    accepted("text of the version banner only"),
-	"kerberosgetafstoken":             accepted(noKerberos),
-	"protocol":                        accepted(deprecatedR),
-	"useprivilegeseparation":          accepted(deprecatedR),
-	"keyregenerationinterval":         accepted(deprecatedR),
-	"serverkeybits":                   accepted(deprecatedR),
-	"rsaauthentication":               accepted(deprecatedR),
-	"rhostsrsaauthentication":         accepted(deprecatedR),
-	"uselogin":                        accepted(deprecatedR),
-	"verifyreversemapping":            accepted(deprecatedR),
-	"reversemappingcheck":             accepted(deprecatedR),
-	"afstokenpassing":                 accepted(deprecatedR),
-	"checkmail":                       accepted(deprecatedR),
-	"gssapiusesessioncredcache":       accepted(deprecatedR),
-	"gssusesessionccache":             accepted(deprecatedR),
-	"kerberostgtpassing":              accepted(deprecatedR),
-	"pamauthenticationviakbdint":      accepted(deprecatedR),
-	"permitblacklistedkeys":           accepted(deprecatedR),
-	"rhostsauthentication":            accepted(deprecatedR),
+var serverClasses = []serverClass{
+	{name: "port", class: classEnforced, tests: []string{"TestSshdListensOnSeveralAddresses"}},
+	{name: "addressfamily", class: classEnforced, tests: []string{"TestListenAddrs"}},
+	{name: "listenaddress", class: classEnforced, tests: []string{"TestSshdListensOnSeveralAddresses"}},
+	{name: "usepam", class: classRefused, check: checkUsePAM, reason: "no, and yes while the sshd PAM stack holds only modules sshbox reproduces (pam_unix, pam_nologin) or that restrict nothing (pam_env, pam_motd, pam_systemd...; pam_limits with no limits set; pam_deny where a success jump skips it, as in Debian's stock stack); any other module refuses it with the PAM file and line"},
+	{name: "logingracetime", class: classEnforced, tests: []string{"TestSshdAuthLoginGraceTime"}},
+	{name: "x11displayoffset", class: classAccepted, reason: noX11},
+	{name: "maxauthtries", class: classEnforced, tests: []string{"TestSshdAuthMaxAuthTries"}},
+	{name: "maxsessions", class: classEnforced, tests: []string{"TestSshdAuthMaxSessions"}},
+	{name: "clientaliveinterval", class: classEnforced, tests: []string{"TestSshdAuthClientAlive"}},
+	{name: "clientalivecountmax", class: classEnforced, tests: []string{"TestSshdAuthClientAlive"}},
+	{name: "requiredrsasize", class: classRefused, allowed: atMost1024, reason: "values up to 1024 are accepted: Go's crypto/rsa refuses RSA keys under 1024 bits"},
+	{name: "streamlocalbindmask", class: classEnforced, tests: []string{"TestSshdForwardUnixRemote"}},
+	{name: "unusedconnectiontimeout", class: classEnforced, tests: []string{"TestSshdUnusedConnectionTimeout"}},
+	{name: "permitrootlogin", class: classEnforced, tests: []string{"TestSshdAuthPermitRootLogin"}},
+	{name: "ignorerhosts", class: classAccepted, reason: noHostbased},
+	{name: "ignoreuserknownhosts", class: classAccepted, reason: noHostbased},
+	{name: "hostbasedauthentication", class: classAccepted, reason: noHostbased},
+	{name: "hostbasedusesnamefrompacketonly", class: classAccepted, reason: noHostbased},
+	{name: "pubkeyauthentication", class: classEnforced, tests: []string{"TestNextMethods", "TestSshdAuthMaxAuthTries"}},
+	{name: "kerberosauthentication", class: classAccepted, reason: noKerberos},
+	{name: "kerberosorlocalpasswd", class: classAccepted, reason: noKerberos},
+	{name: "kerberosticketcleanup", class: classAccepted, reason: noKerberos},
+	{name: "gssapiauthentication", class: classAccepted, reason: noKerberos},
+	{name: "gssapicleanupcredentials", class: classAccepted, reason: noKerberos},
+	{name: "gssapikeyexchange", class: classAccepted, reason: noKerberos},
+	{name: "gssapistrictacceptorcheck", class: classAccepted, reason: noKerberos},
+	{name: "gssapistorecredentialsonrekey", class: classAccepted, reason: noKerberos},
+	{name: "gssapikexalgorithms", class: classAccepted, reason: noKerberos},
+	{name: "passwordauthentication", class: classEnforced, tests: []string{"TestSshdAuthPasswordRefusals"}},
+	{name: "kbdinteractiveauthentication", class: classEnforced, tests: []string{"TestSshdAuthKbdInteractiveOpenSSH"}},
+	{name: "printmotd", class: classEnforced, tests: []string{"TestSshdAuthPrintMotd"}},
+	{name: "printlastlog", class: classAccepted, reason: "informational output at login; it grants and denies nothing"},
+	{name: "x11forwarding", class: classAccepted, reason: noX11},
+	{name: "x11uselocalhost", class: classAccepted, reason: noX11},
+	{name: "permittty", class: classEnforced, tests: []string{"TestSshdFailClosedPermitTTY"}},
+	{name: "permituserrc", class: classAccepted, reason: "sshbox never runs ~/.ssh/rc or /etc/ssh/sshrc, which is what PermitUserRC no asks"},
+	{name: "strictmodes", class: classEnforced, tests: []string{"TestSshdStrictModesAndSecondFile", "TestStrictModes"}},
+	{name: "tcpkeepalive", class: classAccepted, reason: "TCP keepalive probes only detect dead peers; Go's listener enables them either way"},
+	{name: "permitemptypasswords", class: classEnforced, tests: []string{"TestSshdAuthPasswordRefusals"}},
+	{name: "compression", class: classAccepted, reason: "transport tuning; the session is encrypted either way"},
+	{name: "gatewayports", class: classEnforced, tests: []string{"TestSshdLocalForwarding", "TestSshdRemoteForwarding"}},
+	{name: "usedns", class: classRefused, allowed: isNo, reason: "no (the default): host patterns match the address, as OpenSSH's UseDNS no"},
+	{name: "allowtcpforwarding", class: classEnforced, tests: []string{"TestSshdForwardPermitOpen", "TestSshdForwardPermitListen", "TestForwardingSwitches"}},
+	{name: "allowagentforwarding", class: classEnforced, tests: []string{"TestSshdAgentForwarding", "TestSshdForwardAgentRestrictions"}},
+	{name: "disableforwarding", class: classEnforced, tests: []string{"TestSshdForwardPermitOpen", "TestSshdForwardPermitListen", "TestSshdForwardAgentRestrictions"}},
+	{name: "allowstreamlocalforwarding", class: classEnforced, tests: []string{"TestSshdForwardUnixLocal", "TestSshdForwardUnixRemote"}},
+	{name: "streamlocalbindunlink", class: classEnforced, tests: []string{"TestSshdForwardUnixRemote"}},
+	{name: "fingerprinthash", class: classAccepted, reason: "changes how fingerprints are written in the log only"},
+	{name: "exposeauthinfo", class: classEnforced, tests: []string{"TestSshdExposeAuthInfo"}},
+	{name: "pidfile", class: classEnforced, tests: []string{"TestSshdSignalsAndPidFile"}},
+	{name: "modulifile", class: classAccepted, reason: "sshbox offers no Diffie-Hellman group exchange, so no moduli are read"},
+	{name: "xauthlocation", class: classAccepted, reason: noX11},
+	{name: "ciphers", class: classEnforced, tests: []string{"TestSSHGMatchesOpenSSH", "TestSshdUnprivilegedDefaultAudit"}},
+	{name: "macs", class: classEnforced, tests: []string{"TestSshdUnprivilegedDefaultAudit"}},
+	{name: "banner", class: classEnforced, tests: []string{"TestSshdAuthBanner"}},
+	{name: "forcecommand", class: classEnforced, tests: []string{"TestSshdForceCommand"}},
+	{name: "chrootdirectory", class: classEnforced, tests: []string{"TestSshdFailClosedChrootSftpJail", "TestSshdFailClosedChrootShell"}},
+	{name: "trustedusercakeys", class: classEnforced, tests: []string{"TestSshdAuthCertificates"}},
+	{name: "revokedkeys", class: classEnforced, tests: []string{"TestSshdAuthCertPrincipalsAndRevocation", "TestSshdFailClosedPrincipalsOptions"}},
+	{name: "securitykeyprovider", class: classAccepted, reason: "sshd loads no security-key middleware; host keys are read from files"},
+	{name: "authorizedprincipalsfile", class: classEnforced, tests: []string{"TestSshdAuthCertPrincipalsAndRevocation"}},
+	{name: "versionaddendum", class: classAccepted, reason: "text added to the version banner only"},
+	{name: "authorizedkeyscommand", class: classEnforced, tests: []string{"TestSshdAuthorizedKeysCommand"}},
+	{name: "authorizedkeyscommanduser", class: classEnforced, tests: []string{"TestSshdAuthorizedKeysCommand"}},
+	{name: "authorizedprincipalscommand", class: classEnforced, tests: []string{"TestSshdAuthorizedPrincipalsCommand"}},
+	{name: "authorizedprincipalscommanduser", class: classEnforced, tests: []string{"TestSshdAuthorizedPrincipalsCommand"}},
+	{name: "hostkeyagent", class: classEnforced, tests: []string{"TestSshdHostKeyAgent"}},
+	{name: "kexalgorithms", class: classEnforced, tests: []string{"TestSshdUnprivilegedDefaultAudit"}},
+	{name: "casignaturealgorithms", class: classEnforced, tests: []string{"TestSshdFailClosedCASignatureSHA1", "TestCASignatureAlgorithms"}},
+	{name: "hostbasedacceptedalgorithms", class: classAccepted, reason: noHostbased},
+	{name: "hostkeyalgorithms", class: classEnforced, tests: []string{"TestSshdUnprivilegedDefaultAudit"}},
+	{name: "pubkeyacceptedalgorithms", class: classEnforced, tests: []string{"TestSshdAuthCertAuthorityLine", "TestResolve"}},
+	{name: "loglevel", class: classEnforced, tests: []string{"TestSyslogLogger"}},
+	{name: "syslogfacility", class: classEnforced, tests: []string{"TestSyslogLogger"}},
+	{name: "authorizedkeysfile", class: classEnforced, tests: []string{"TestSshdStrictModesAndSecondFile"}},
+	{name: "hostkey", class: classEnforced, tests: []string{"TestSshdHostKeyFlag"}},
+	{name: "hostcertificate", class: classEnforced, tests: []string{"TestSshdAuthHostCertificate"}},
+	{name: "allowusers", class: classEnforced, tests: []string{"TestSshdAuthAllowDenyUsers"}},
+	{name: "denyusers", class: classEnforced, tests: []string{"TestSshdAuthAllowDenyUsers"}},
+	{name: "allowgroups", class: classEnforced, tests: []string{"TestSshdAuthAllowDenyGroups"}},
+	{name: "denygroups", class: classEnforced, tests: []string{"TestSshdAuthAllowDenyGroups"}},
+	{name: "acceptenv", class: classEnforced, tests: []string{"TestSshdOpenSSHSendEnv"}},
+	{name: "setenv", class: classEnforced, tests: []string{"TestSshdFailClosedEnvironment"}},
+	{name: "authenticationmethods", class: classEnforced, tests: []string{"TestSshdAuthMethodsTwoSteps", "TestSshdFailClosedRepeatedPublickey", "TestNextMethods"}},
+	{name: "logverbose", class: classAccepted, reason: "selects extra debug logging only"},
+	{name: "channeltimeout", class: classEnforced, tests: []string{"TestSshdChannelTimeout", "TestChannelIdleTimeout"}},
+	{name: "subsystem", class: classEnforced, tests: []string{"TestSshdOpenSSHSftp"}},
+	{name: "maxstartups", class: classEnforced, tests: []string{"TestSshdAuthMaxStartupsFlood", "TestSshdAuthMaxStartupsRandomDrop"}},
+	{name: "persourcemaxstartups", class: classRefused, words: []string{"none"}, reason: "none (the default) sets no per-source limit"},
+	{name: "persourcenetblocksize", class: classAccepted, reason: "only used by PerSourceMaxStartups, which is refused unless none"},
+	{name: "permittunnel", class: classAccepted, reason: "tun/tap forwarding is never offered (tun@openssh.com is refused)"},
+	{name: "ipqos", class: classAccepted, reason: "packet priority tuning only"},
+	{name: "sshdsessionpath", class: classAccepted, reason: "the path of OpenSSH 10's per-session helper program; sshbox has none"},
+	{name: "sshdauthpath", class: classAccepted, reason: "the path of OpenSSH 10's authentication helper program; sshbox has none"},
+	{name: "persourcepenalties", class: classRefused, allowed: isNo, reason: "no: sshbox does not throttle sources that misbehave, so only switching the penalties off is accepted"},
+	{name: "persourcepenaltyexemptlist", class: classAccepted, reason: "exempts addresses from PerSourcePenalties, which is refused unless no: it can only lift a restriction"},
+	{name: "refuseconnection", class: classEnforced, tests: []string{"TestSshdRefuseConnection"}},
+	{name: "rekeylimit", class: classEnforced, tests: []string{"TestSshdRekeyLimit"}},
+	{name: "permitopen", class: classEnforced, tests: []string{"TestSshdForwardPermitOpen", "TestPermitOpenAndListen"}},
+	{name: "permitlisten", class: classEnforced, tests: []string{"TestSshdForwardPermitListen", "TestPermitOpenAndListen"}},
+	{name: "permituserenvironment", class: classEnforced, tests: []string{"TestSshdAuthorizedKeysOptions", "TestSshdFailClosedEnvironment"}},
+	{name: "pubkeyauthoptions", class: classRefused, words: []string{"none"}, reason: "none (the default): no touch or verification requirement for security keys"},
+	{name: "match", class: classEnforced, tests: []string{"TestSshdAuthMatchUser", "TestParseMatchConn"}},
+	{name: "include", class: classEnforced, tests: []string{"TestDebianStockServerConfig"}},
+	{name: "rdomain", class: classRefused, reason: "sshbox has no routing domains"},
+	{name: "debianbanner", class: classAccepted, reason: "text of the version banner only"},
+	{name: "kerberosgetafstoken", class: classAccepted, reason: noKerberos},
+	{name: "protocol", class: classAccepted, reason: deprecatedR},
+	{name: "useprivilegeseparation", class: classAccepted, reason: deprecatedR},
+	{name: "keyregenerationinterval", class: classAccepted, reason: deprecatedR},
+	{name: "serverkeybits", class: classAccepted, reason: deprecatedR},
+	{name: "rsaauthentication", class: classAccepted, reason: deprecatedR},
+	{name: "rhostsrsaauthentication", class: classAccepted, reason: deprecatedR},
+	{name: "uselogin", class: classAccepted, reason: deprecatedR},
+	{name: "verifyreversemapping", class: classAccepted, reason: deprecatedR},
+	{name: "reversemappingcheck", class: classAccepted, reason: deprecatedR},
+	{name: "afstokenpassing", class: classAccepted, reason: deprecatedR},
+	{name: "checkmail", class: classAccepted, reason: deprecatedR},
+	{name: "gssapiusesessioncredcache", class: classAccepted, reason: deprecatedR},
+	{name: "gssusesessionccache", class: classAccepted, reason: deprecatedR},
+	{name: "kerberostgtpassing", class: classAccepted, reason: deprecatedR},
+	{name: "pamauthenticationviakbdint", class: classAccepted, reason: deprecatedR},
+	{name: "permitblacklistedkeys", class: classAccepted, reason: deprecatedR},
+	{name: "rhostsauthentication", class: classAccepted, reason: deprecatedR},
 }
 
 // checkUsePAM: UsePAM no, or a PAM stack sshbox can stand in for.
@@ -241,11 +247,11 @@ func atMost1024(a []string) bool {
 
 // ssh2Refused: server keywords of the ssh2 dialect that restrict access and
 // that sshbox does not enforce.
-var ssh2Refused = map[string]bool{
-	"allowhosts": true, "denyhosts": true, "chrootusers": true, "chrootgroups": true,
-	"requiredauthentications": true, "authpublickey.maxsize": true, "authpublickey.minsize": true,
-	"maxconnections": true, "idletimeout": true, "requirereversemapping": true,
-	"authkbdint.required": true, "securepath": true,
+var ssh2Refused = []string{
+	"allowhosts", "denyhosts", "chrootusers", "chrootgroups",
+	"requiredauthentications", "authpublickey.maxsize", "authpublickey.minsize",
+	"maxconnections", "idletimeout", "requirereversemapping",
+	"authkbdint.required", "securepath",
 	// RekeyIntervalSeconds is refused unless 0 (ssh2.go), as RekeyLimit's
 	// time part: the SSH library cannot renew keys on a timer.
 }
@@ -257,7 +263,7 @@ func errNotSupported(name string) error { return fmt.Errorf("%s is not supported
 // is called for every line, also inside Match blocks that do not apply, so
 // that sshd -t fails whatever connection would come.
 func checkServerClass(name string, args []string) error {
-	c, ok := serverClasses[strings.ToLower(name)]
+	c, ok := classOf(name)
 	if !ok {
 		// A keyword added to the table without a class: refused, so that
 		// forgetting to classify fails closed (TestServerKeywordClasses
@@ -267,7 +273,7 @@ func checkServerClass(name string, args []string) error {
 	if c.class == classRefused && c.check != nil {
 		return c.check(args)
 	}
-	if c.class == classRefused && (c.allowed == nil || !c.allowed(args)) {
+	if c.class == classRefused && !c.harmless(args) {
 		return errNotSupported(name)
 	}
 	return nil
@@ -275,12 +281,15 @@ func checkServerClass(name string, args []string) error {
 
 // classText is the docs column for one server keyword.
 func classText(name string) string {
-	c := serverClasses[strings.ToLower(name)]
+	c, ok := classOf(name)
+	if !ok {
+		return "unclassified"
+	}
 	switch c.class {
 	case classEnforced:
 		return "enforced (" + strings.Join(c.tests, ", ") + ")"
 	case classRefused:
-		if c.allowed == nil && c.check == nil {
+		if c.allowed == nil && c.words == nil && c.check == nil {
 			return "refused: " + c.reason
 		}
 		return "refused, except " + c.reason

@@ -53,7 +53,7 @@ func TestServerKeywordClasses(t *testing.T) {
 	for _, k := range serverTable {
 		l := strings.ToLower(k.name)
 		inTable[l] = true
-		c, ok := serverClasses[l]
+		c, ok := classOf(l)
 		if !ok {
 			t.Errorf("server keyword %s is in no class (configfmt/serverclass.go)", k.name)
 			continue
@@ -76,10 +76,15 @@ func TestServerKeywordClasses(t *testing.T) {
 			t.Errorf("server keyword %s: bad class %d", k.name, c.class)
 		}
 	}
-	for l := range serverClasses {
-		if !inTable[l] {
-			t.Errorf("class for %s, which is not a server keyword", l)
+	seen := map[string]bool{}
+	for _, c := range serverClasses {
+		if !inTable[c.name] {
+			t.Errorf("class for %s, which is not a server keyword (or not lowercase)", c.name)
 		}
+		if seen[c.name] {
+			t.Errorf("two classes for %s", c.name)
+		}
+		seen[c.name] = true
 	}
 }
 
@@ -129,7 +134,7 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 // Every ssh2 keyword sshd refuses is one the ssh2 table knows as accepted
 // without being acted on (a misspelt entry would refuse nothing).
 func TestSSH2RefusedAreKnown(t *testing.T) {
-	for name := range ssh2Refused {
+	for _, name := range ssh2Refused {
 		r := ssh2Lookup(name, false)
 		if r == nil || !r.warned {
 			t.Errorf("ssh2Refused %q is not an accepted-but-not-acted-on server keyword of the ssh2 table", name)

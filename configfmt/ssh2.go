@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The ssh2 dialect (SSH Communications Security's ssh2_config and
@@ -30,14 +31,48 @@ type ssh2Config struct {
 	lines []ssh2Line
 }
 
-// ssh2KW maps one ssh2 keyword onto OpenSSH keyword lines.
+// ssh2KW maps one ssh2 keyword onto OpenSSH keyword lines: the value
+// becomes keyword kw's, converted by conv, or to makes the lines. The rows
+// are static literals (see clientKW), hence kw and conv rather than a
+// function made for each row.
 type ssh2KW struct {
 	name   string
 	side   string // "client", "server" or "both"
 	note   string // how it maps, for docs/configuration.md
-	to     func(v string) ([][]string, error)
-	accum  bool // each line adds to the list instead of replacing it
-	warned bool // accepted, not acted on
+	kw     string // the OpenSSH keyword the value goes to
+	conv   ssh2Conv
+	to     func(v string) ([][]string, error) // instead of kw: the lines
+	accum  bool                               // each line adds to the list instead of replacing it
+	warned bool                               // accepted, not acted on
+}
+
+// ssh2Conv is how an ssh2 value becomes the OpenSSH keyword's.
+type ssh2Conv uint8
+
+const (
+	asIs      ssh2Conv = iota
+	asBool             // ssh2Bool
+	asList             // commas where OpenSSH uses blanks
+	asAlgos            // "AnyStd", "AnyCipher", "AnyMac"... mean the defaults
+	asForward          // "110:host:110" or "bind:110:host:110" is OpenSSH's "110 host:110"
+)
+
+// lines are the OpenSSH keyword lines for one value.
+func (r *ssh2KW) lines(v string) ([][]string, error) {
+	if r.to != nil {
+		return r.to(v)
+	}
+	switch r.conv {
+	case asBool:
+		return [][]string{{r.kw, ssh2Bool(v)}}, nil
+	case asList:
+		return [][]string{append([]string{r.kw}, strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' || c == '\t' })...)}, nil
+	case asAlgos:
+		return algosLines(r.kw, v), nil
+	case asForward:
+		return forwardLines2(r.kw, v)
+	}
+	return [][]string{{r.kw, v}}, nil
 }
 
 // ssh2Bool: yes/no, and any value starting with y, t or k (kyllä) is true.
@@ -48,96 +83,73 @@ func ssh2Bool(v string) string {
 	return "no"
 }
 
-func to(kw string) func(string) ([][]string, error) {
-	return func(v string) ([][]string, error) { return [][]string{{kw, v}}, nil }
-}
-
-func toBool(kw string) func(string) ([][]string, error) {
-	return func(v string) ([][]string, error) { return [][]string{{kw, ssh2Bool(v)}}, nil }
-}
-
-// toList: ssh2 writes lists with commas where OpenSSH uses blanks.
-func toList(kw string) func(string) ([][]string, error) {
-	return func(v string) ([][]string, error) {
-		return [][]string{append([]string{kw}, strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })...)}, nil
-	}
-}
-
-// toAlgos: "AnyStd", "AnyCipher", "AnyMac"... mean the defaults.
-func toAlgos(kw string) func(string) ([][]string, error) {
-	return func(v string) ([][]string, error) {
-		var keep []string
-		for _, a := range strings.Split(v, ",") {
-			a = strings.TrimSpace(a)
-			if a == "" || strings.HasPrefix(strings.ToLower(a), "any") || strings.EqualFold(a, "none") {
-				continue
-			}
-			keep = append(keep, strings.ToLower(a))
+// algosLines: "AnyStd", "AnyCipher", "AnyMac"... mean the defaults.
+func algosLines(kw, v string) [][]string {
+	var keep []string
+	for _, a := range strings.Split(v, ",") {
+		a = strings.TrimSpace(a)
+		if a == "" || strings.HasPrefix(strings.ToLower(a), "any") || strings.EqualFold(a, "none") {
+			continue
 		}
-		if len(keep) == 0 {
-			return nil, nil
-		}
-		return [][]string{{kw, strings.Join(keep, ",")}}, nil
+		keep = append(keep, strings.ToLower(a))
 	}
+	if len(keep) == 0 {
+		return nil
+	}
+	return [][]string{{kw, strings.Join(keep, ",")}}
 }
 
-// toForward turns "110:host:110" or "bind:110:host:110" into OpenSSH's
+// forwardLines2 turns "110:host:110" or "bind:110:host:110" into OpenSSH's
 // "110 host:110".
-func toForward(kw string) func(string) ([][]string, error) {
-	return func(v string) ([][]string, error) {
-		f := strings.Split(v, ":")
-		switch len(f) {
-		case 3:
-			return [][]string{{kw, f[0], f[1] + ":" + f[2]}}, nil
-		case 4:
-			return [][]string{{kw, f[0] + ":" + f[1], f[2] + ":" + f[3]}}, nil
-		}
-		return nil, fmt.Errorf("bad forwarding %q (want port:host:hostport)", v)
+func forwardLines2(kw, v string) ([][]string, error) {
+	f := strings.Split(v, ":")
+	switch len(f) {
+	case 3:
+		return [][]string{{kw, f[0], f[1] + ":" + f[2]}}, nil
+	case 4:
+		return [][]string{{kw, f[0] + ":" + f[1], f[2] + ":" + f[3]}}, nil
 	}
+	return nil, fmt.Errorf("bad forwarding %q (want port:host:hostport)", v)
 }
 
-// authMethods maps ssh2's method names onto OpenSSH's.
-var ssh2Methods = map[string]string{
-	"publickey": "publickey", "password": "password", "keyboard-interactive": "keyboard-interactive",
-	"hostbased": "hostbased", "gssapi-with-mic": "gssapi-with-mic",
-}
+// ssh2Methods are the ssh2 method names sshbox knows; they are OpenSSH's.
+var ssh2Methods = []string{"publickey", "password", "keyboard-interactive", "hostbased", "gssapi-with-mic"}
 
-func allowedAuth(client bool) func(string) ([][]string, error) {
-	return func(v string) ([][]string, error) {
-		var methods []string
-		on := map[string]bool{}
-		for _, m := range strings.Split(v, ",") {
-			m = strings.ToLower(strings.TrimSpace(m))
-			if m == "" {
-				continue
-			}
-			name, ok := ssh2Methods[m]
-			if !ok {
-				return nil, fmt.Errorf("unknown authentication method %q", m)
-			}
-			methods = append(methods, name)
-			on[name] = true
+// allowedAuthServer and allowedAuthClient are AllowedAuthentications.
+func allowedAuthServer(v string) ([][]string, error) { return allowedAuth(v, false) }
+func allowedAuthClient(v string) ([][]string, error) { return allowedAuth(v, true) }
+
+func allowedAuth(v string, client bool) ([][]string, error) {
+	var methods []string
+	on := map[string]bool{}
+	for _, m := range strings.Split(v, ",") {
+		m = strings.ToLower(strings.TrimSpace(m))
+		if m == "" {
+			continue
 		}
-		lines := [][]string{
-			{"PubkeyAuthentication", yesno(on["publickey"])},
-			{"PasswordAuthentication", yesno(on["password"])},
-			{"KbdInteractiveAuthentication", yesno(on["keyboard-interactive"])},
+		if !containsStr(ssh2Methods, m) {
+			return nil, fmt.Errorf("unknown authentication method %q", m)
 		}
-		if client && len(methods) > 0 {
-			lines = append(lines, []string{"PreferredAuthentications", strings.Join(methods, ",")})
-		}
-		return lines, nil
+		methods = append(methods, m)
+		on[m] = true
 	}
+	lines := [][]string{
+		{"PubkeyAuthentication", yesno(on["publickey"])},
+		{"PasswordAuthentication", yesno(on["password"])},
+		{"KbdInteractiveAuthentication", yesno(on["keyboard-interactive"])},
+	}
+	if client && len(methods) > 0 {
+		lines = append(lines, []string{"PreferredAuthentications", strings.Join(methods, ",")})
+	}
+	return lines, nil
 }
-
-func warned2(name, side string) ssh2KW { return ssh2KW{name: name, side: side, warned: true} }
 
 var ssh2Table = []ssh2KW{
-	{name: "AllowedAuthentications", side: "server", note: "PubkeyAuthentication, PasswordAuthentication, KbdInteractiveAuthentication: only the listed methods are on", to: allowedAuth(false)},
-	{name: "AllowedAuthentications", side: "client", note: "the same, plus PreferredAuthentications in the listed order", to: allowedAuth(true)},
-	{name: "HostKeyFile", side: "server", note: "HostKey (each line adds a key)", to: to("HostKey"), accum: true},
+	{name: "AllowedAuthentications", side: "server", note: "PubkeyAuthentication, PasswordAuthentication, KbdInteractiveAuthentication: only the listed methods are on", to: allowedAuthServer},
+	{name: "AllowedAuthentications", side: "client", note: "the same, plus PreferredAuthentications in the listed order", to: allowedAuthClient},
+	{name: "HostKeyFile", side: "server", note: "HostKey (each line adds a key)", kw: "HostKey", accum: true},
 	{name: "PublicHostKeyFile", side: "server", note: "accepted: sshbox derives the public key from HostKeyFile", to: func(string) ([][]string, error) { return nil, nil }},
-	{name: "PasswordGuesses", side: "server", note: "MaxAuthTries", to: to("MaxAuthTries")},
+	{name: "PasswordGuesses", side: "server", note: "MaxAuthTries", kw: "MaxAuthTries"},
 	{name: "PermitRootLogin", side: "server", note: "PermitRootLogin; nopwd is prohibit-password", to: func(v string) ([][]string, error) {
 		switch strings.ToLower(v) {
 		case "nopwd":
@@ -148,13 +160,13 @@ var ssh2Table = []ssh2KW{
 		}
 		return [][]string{{"PermitRootLogin", v}}, nil
 	}},
-	{name: "LoginGraceTime", side: "server", note: "LoginGraceTime", to: to("LoginGraceTime")},
-	{name: "PrintMotd", side: "server", note: "PrintMotd", to: toBool("PrintMotd")},
-	{name: "Port", side: "both", note: "Port (the last one wins)", to: to("Port")},
-	{name: "ListenAddress", side: "server", note: "ListenAddress (the last one wins)", to: to("ListenAddress")},
-	{name: "Ciphers", side: "both", note: "Ciphers; AnyStd, AnyCipher, AnyStdCipher mean the defaults", to: toAlgos("Ciphers")},
-	{name: "MACs", side: "both", note: "MACs; AnyMAC, AnyStdMAC mean the defaults", to: toAlgos("MACs")},
-	{name: "KeepAlive", side: "both", note: "TCPKeepAlive", to: toBool("TCPKeepAlive")},
+	{name: "LoginGraceTime", side: "server", note: "LoginGraceTime", kw: "LoginGraceTime"},
+	{name: "PrintMotd", side: "server", note: "PrintMotd", kw: "PrintMotd", conv: asBool},
+	{name: "Port", side: "both", note: "Port (the last one wins)", kw: "Port"},
+	{name: "ListenAddress", side: "server", note: "ListenAddress (the last one wins)", kw: "ListenAddress"},
+	{name: "Ciphers", side: "both", note: "Ciphers; AnyStd, AnyCipher, AnyStdCipher mean the defaults", kw: "Ciphers", conv: asAlgos},
+	{name: "MACs", side: "both", note: "MACs; AnyMAC, AnyStdMAC mean the defaults", kw: "MACs", conv: asAlgos},
+	{name: "KeepAlive", side: "both", note: "TCPKeepAlive", kw: "TCPKeepAlive", conv: asBool},
 	{name: "QuietMode", side: "both", note: "LogLevel QUIET when true", to: func(v string) ([][]string, error) {
 		if ssh2Bool(v) == "yes" {
 			return [][]string{{"LogLevel", "QUIET"}}, nil
@@ -167,27 +179,27 @@ var ssh2Table = []ssh2KW{
 		}
 		return nil, nil
 	}},
-	{name: "PermitEmptyPasswords", side: "server", note: "PermitEmptyPasswords", to: toBool("PermitEmptyPasswords")},
-	{name: "StrictModes", side: "server", note: "StrictModes", to: toBool("StrictModes")},
-	{name: "AllowUsers", side: "server", note: "AllowUsers (comma list)", to: toList("AllowUsers")},
-	{name: "DenyUsers", side: "server", note: "DenyUsers (comma list)", to: toList("DenyUsers")},
-	{name: "AllowGroups", side: "server", note: "AllowGroups (comma list)", to: toList("AllowGroups")},
-	{name: "DenyGroups", side: "server", note: "DenyGroups (comma list)", to: toList("DenyGroups")},
-	{name: "ForwardX11", side: "server", note: "X11Forwarding", to: toBool("X11Forwarding")},
-	{name: "X11Forwarding", side: "server", note: "X11Forwarding", to: toBool("X11Forwarding")},
-	{name: "ForwardAgent", side: "server", note: "AllowAgentForwarding", to: toBool("AllowAgentForwarding")},
-	{name: "AllowAgentForwarding", side: "server", note: "AllowAgentForwarding", to: toBool("AllowAgentForwarding")},
-	{name: "AllowTcpForwarding", side: "server", note: "AllowTcpForwarding", to: toBool("AllowTcpForwarding")},
-	{name: "BannerMessageFile", side: "server", note: "Banner", to: to("Banner")},
-	{name: "SyslogFacility", side: "server", note: "SyslogFacility", to: to("SyslogFacility")},
-	{name: "PidFile", side: "server", note: "PidFile", to: to("PidFile")},
+	{name: "PermitEmptyPasswords", side: "server", note: "PermitEmptyPasswords", kw: "PermitEmptyPasswords", conv: asBool},
+	{name: "StrictModes", side: "server", note: "StrictModes", kw: "StrictModes", conv: asBool},
+	{name: "AllowUsers", side: "server", note: "AllowUsers (comma list)", kw: "AllowUsers", conv: asList},
+	{name: "DenyUsers", side: "server", note: "DenyUsers (comma list)", kw: "DenyUsers", conv: asList},
+	{name: "AllowGroups", side: "server", note: "AllowGroups (comma list)", kw: "AllowGroups", conv: asList},
+	{name: "DenyGroups", side: "server", note: "DenyGroups (comma list)", kw: "DenyGroups", conv: asList},
+	{name: "ForwardX11", side: "server", note: "X11Forwarding", kw: "X11Forwarding", conv: asBool},
+	{name: "X11Forwarding", side: "server", note: "X11Forwarding", kw: "X11Forwarding", conv: asBool},
+	{name: "ForwardAgent", side: "server", note: "AllowAgentForwarding", kw: "AllowAgentForwarding", conv: asBool},
+	{name: "AllowAgentForwarding", side: "server", note: "AllowAgentForwarding", kw: "AllowAgentForwarding", conv: asBool},
+	{name: "AllowTcpForwarding", side: "server", note: "AllowTcpForwarding", kw: "AllowTcpForwarding", conv: asBool},
+	{name: "BannerMessageFile", side: "server", note: "Banner", kw: "Banner"},
+	{name: "SyslogFacility", side: "server", note: "SyslogFacility", kw: "SyslogFacility"},
+	{name: "PidFile", side: "server", note: "PidFile", kw: "PidFile"},
 	{name: "AuthorizationFile", side: "server", note: "accepted: an ssh2 authorization file lists key files, not keys; use AuthorizedKeysFile", warned: true},
 	{name: "UserKnownHosts", side: "server", note: "accepted: host-based authentication is not offered", warned: true},
 
-	{name: "Host", side: "client", note: "HostName", to: to("HostName")},
-	{name: "User", side: "client", note: "User", to: to("User")},
-	{name: "Compression", side: "client", note: "Compression", to: toBool("Compression")},
-	{name: "ForwardAgent", side: "client", note: "ForwardAgent", to: toBool("ForwardAgent")},
+	{name: "Host", side: "client", note: "HostName", kw: "HostName"},
+	{name: "User", side: "client", note: "User", kw: "User"},
+	{name: "Compression", side: "client", note: "Compression", kw: "Compression", conv: asBool},
+	{name: "ForwardAgent", side: "client", note: "ForwardAgent", kw: "ForwardAgent", conv: asBool},
 	{name: "ForwardX11", side: "client", note: "accepted: X11 forwarding is not offered", warned: true},
 	{name: "StrictHostKeyChecking", side: "client", note: "StrictHostKeyChecking yes|no|ask (default ask)", to: func(v string) ([][]string, error) {
 		if strings.EqualFold(v, "ask") {
@@ -195,8 +207,8 @@ var ssh2Table = []ssh2KW{
 		}
 		return [][]string{{"StrictHostKeyChecking", ssh2Bool(v)}}, nil
 	}},
-	{name: "BatchMode", side: "client", note: "BatchMode", to: toBool("BatchMode")},
-	{name: "IdentityFile", side: "client", note: "IdentityFile (a private key file)", to: to("IdentityFile")},
+	{name: "BatchMode", side: "client", note: "BatchMode", kw: "BatchMode", conv: asBool},
+	{name: "IdentityFile", side: "client", note: "IdentityFile (a private key file)", kw: "IdentityFile"},
 	{name: "UserKnownHosts", side: "client", note: "UserKnownHostsFile when a path; yes/no accepted", to: func(v string) ([][]string, error) {
 		switch strings.ToLower(v) {
 		case "yes", "no":
@@ -204,31 +216,64 @@ var ssh2Table = []ssh2KW{
 		}
 		return [][]string{{"UserKnownHostsFile", v}}, nil
 	}},
-	{name: "LocalForward", side: "client", note: `LocalForward; "110:host:110" becomes 110 host:110`, to: toForward("LocalForward"), accum: true},
-	{name: "RemoteForward", side: "client", note: `RemoteForward; "110:host:110" becomes 110 host:110`, to: toForward("RemoteForward"), accum: true},
-	{name: "NumberOfPasswordPrompts", side: "client", note: "NumberOfPasswordPrompts", to: to("NumberOfPasswordPrompts")},
-	{name: "EscapeChar", side: "client", note: "EscapeChar", to: to("EscapeChar")},
-	{name: "GatewayPorts", side: "client", note: "GatewayPorts", to: toBool("GatewayPorts")},
-	{name: "ClearAllForwardings", side: "client", note: "ClearAllForwardings", to: toBool("ClearAllForwardings")},
-	{name: "ExitOnForwardFailure", side: "client", note: "ExitOnForwardFailure", to: toBool("ExitOnForwardFailure")},
+	{name: "LocalForward", side: "client", note: `LocalForward; "110:host:110" becomes 110 host:110`, kw: "LocalForward", conv: asForward, accum: true},
+	{name: "RemoteForward", side: "client", note: `RemoteForward; "110:host:110" becomes 110 host:110`, kw: "RemoteForward", conv: asForward, accum: true},
+	{name: "NumberOfPasswordPrompts", side: "client", note: "NumberOfPasswordPrompts", kw: "NumberOfPasswordPrompts"},
+	{name: "EscapeChar", side: "client", note: "EscapeChar", kw: "EscapeChar"},
+	{name: "GatewayPorts", side: "client", note: "GatewayPorts", kw: "GatewayPorts", conv: asBool},
+	{name: "ClearAllForwardings", side: "client", note: "ClearAllForwardings", kw: "ClearAllForwardings", conv: asBool},
+	{name: "ExitOnForwardFailure", side: "client", note: "ExitOnForwardFailure", kw: "ExitOnForwardFailure", conv: asBool},
 
-	warned2("RequireReverseMapping", "server"), warned2("ResolveClientHostName", "server"),
-	warned2("MaxConnections", "server"), warned2("IdleTimeout", "both"), warned2("UserConfigDirectory", "both"),
-	warned2("AllowHosts", "server"), warned2("DenyHosts", "server"), warned2("AllowSHosts", "server"),
-	warned2("DenySHosts", "server"), warned2("IgnoreRhosts", "server"), warned2("IgnoreRootRhosts", "server"),
-	warned2("RandomSeedFile", "both"), warned2("Ssh1Compatibility", "both"), warned2("Sshd1Path", "server"),
-	warned2("Ssh1Path", "client"), warned2("Ssh1AgentCompatibility", "client"), warned2("ProtocolVersionString", "server"),
-	warned2("CheckMail", "server"), warned2("UserSpecificConfig", "server"), warned2("SecurePath", "server"),
-	warned2("PasswordPrompt", "client"), warned2("GoBackground", "client"), warned2("DontReadStdin", "client"),
-	warned2("AuthenticationSuccessMsg", "client"), warned2("TrustX11Applications", "client"), warned2("SocksServer", "client"),
-	warned2("DefaultDomain", "client"), warned2("SshSignerPath", "client"), warned2("RekeyIntervalSeconds", "both"),
-	warned2("ForcePTTYAllocation", "client"), warned2("NoDelay", "both"), warned2("HostCA", "server"),
-	warned2("HostCANoCRLs", "server"), warned2("PKI", "server"), warned2("PKIDisableCRLs", "server"),
-	warned2("SftpSysLogFacility", "server"), warned2("ChRootUsers", "server"), warned2("ChRootGroups", "server"),
-	warned2("AuthPublicKey.MaxSize", "server"), warned2("AuthPublicKey.MinSize", "server"),
-	warned2("AuthKbdInt.Optional", "server"), warned2("AuthKbdInt.Required", "server"), warned2("AuthKbdInt.Retries", "server"),
-	warned2("FascistLogging", "server"), warned2("RequiredAuthentications", "both"), warned2("SetRemoteEnv", "client"),
-	warned2("TerminalProvisioning", "server"), warned2("EventLogFilter", "server"), warned2("MaxBroadcastsPerSecond", "server"),
+	// Accepted with a warning, not acted on.
+	{name: "RequireReverseMapping", side: "server", warned: true},
+	{name: "ResolveClientHostName", side: "server", warned: true},
+	{name: "MaxConnections", side: "server", warned: true},
+	{name: "IdleTimeout", side: "both", warned: true},
+	{name: "UserConfigDirectory", side: "both", warned: true},
+	{name: "AllowHosts", side: "server", warned: true},
+	{name: "DenyHosts", side: "server", warned: true},
+	{name: "AllowSHosts", side: "server", warned: true},
+	{name: "DenySHosts", side: "server", warned: true},
+	{name: "IgnoreRhosts", side: "server", warned: true},
+	{name: "IgnoreRootRhosts", side: "server", warned: true},
+	{name: "RandomSeedFile", side: "both", warned: true},
+	{name: "Ssh1Compatibility", side: "both", warned: true},
+	{name: "Sshd1Path", side: "server", warned: true},
+	{name: "Ssh1Path", side: "client", warned: true},
+	{name: "Ssh1AgentCompatibility", side: "client", warned: true},
+	{name: "ProtocolVersionString", side: "server", warned: true},
+	{name: "CheckMail", side: "server", warned: true},
+	{name: "UserSpecificConfig", side: "server", warned: true},
+	{name: "SecurePath", side: "server", warned: true},
+	{name: "PasswordPrompt", side: "client", warned: true},
+	{name: "GoBackground", side: "client", warned: true},
+	{name: "DontReadStdin", side: "client", warned: true},
+	{name: "AuthenticationSuccessMsg", side: "client", warned: true},
+	{name: "TrustX11Applications", side: "client", warned: true},
+	{name: "SocksServer", side: "client", warned: true},
+	{name: "DefaultDomain", side: "client", warned: true},
+	{name: "SshSignerPath", side: "client", warned: true},
+	{name: "RekeyIntervalSeconds", side: "both", warned: true},
+	{name: "ForcePTTYAllocation", side: "client", warned: true},
+	{name: "NoDelay", side: "both", warned: true},
+	{name: "HostCA", side: "server", warned: true},
+	{name: "HostCANoCRLs", side: "server", warned: true},
+	{name: "PKI", side: "server", warned: true},
+	{name: "PKIDisableCRLs", side: "server", warned: true},
+	{name: "SftpSysLogFacility", side: "server", warned: true},
+	{name: "ChRootUsers", side: "server", warned: true},
+	{name: "ChRootGroups", side: "server", warned: true},
+	{name: "AuthPublicKey.MaxSize", side: "server", warned: true},
+	{name: "AuthPublicKey.MinSize", side: "server", warned: true},
+	{name: "AuthKbdInt.Optional", side: "server", warned: true},
+	{name: "AuthKbdInt.Required", side: "server", warned: true},
+	{name: "AuthKbdInt.Retries", side: "server", warned: true},
+	{name: "FascistLogging", side: "server", warned: true},
+	{name: "RequiredAuthentications", side: "both", warned: true},
+	{name: "SetRemoteEnv", side: "client", warned: true},
+	{name: "TerminalProvisioning", side: "server", warned: true},
+	{name: "EventLogFilter", side: "server", warned: true},
+	{name: "MaxBroadcastsPerSecond", side: "server", warned: true},
 }
 
 // ssh2Index finds the row for a keyword on one side.
@@ -242,7 +287,9 @@ func ssh2Lookup(kw string, client bool) *ssh2KW {
 	return nil
 }
 
-var headingRE = regexp.MustCompile(`^\s*("[^"]*"|[^\s":#]+)\s*:\s*(#.*)?$`)
+// headingRE is compiled on first use, not at start-up: most runs never
+// read an ssh2 file.
+var headingRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*("[^"]*"|[^\s":#]+)\s*:\s*(#.*)?$`) })
 
 // isSSH2 recognizes the ssh2 dialect by its headings, or, in a file
 // without any, by a keyword only the ssh2 dialect has.
@@ -252,7 +299,7 @@ func isSSH2(recs []string) bool {
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		if headingRE.MatchString(t) {
+		if headingRE().MatchString(t) {
 			return true
 		}
 		word := strings.ToLower(strings.Fields(t)[0])
@@ -278,7 +325,7 @@ func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		if m := headingRE.FindStringSubmatch(t); m != nil {
+		if m := headingRE().FindStringSubmatch(t); m != nil {
 			pattern = strings.Trim(m[1], `"`)
 			if pattern == "" {
 				return nil, l.errorf("empty heading")
@@ -317,13 +364,13 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 		return [][]string{append([]string{"Subsystem", l.word[len("subsystem-"):]}, f...)}, true, "", nil
 	}
 	if r := ssh2Lookup(l.kw, client); r != nil {
-		if r.warned && !client && (ssh2Refused[l.kw] || l.kw == "rekeyintervalseconds" && strings.TrimSpace(l.value) != "0") {
+		if r.warned && !client && (containsStr(ssh2Refused, l.kw) || l.kw == "rekeyintervalseconds" && strings.TrimSpace(l.value) != "0") {
 			return nil, false, "", l.errorf("%s", errNotSupported(r.name))
 		}
 		if r.warned {
 			return nil, false, l.errorf("%s is accepted but not acted on by sshbox", r.name).Error(), nil
 		}
-		rows, err = r.to(l.value)
+		rows, err = r.lines(l.value)
 		if err != nil {
 			return nil, false, "", l.errorf("%s: %v", r.name, err)
 		}
@@ -355,10 +402,8 @@ func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
 		}
 		for _, row := range rows {
 			name := strings.ToLower(row[0])
-			if a, ok := serverAliases[name]; ok {
-				name = a
-			}
-			kw, ok := serverIndex[name]
+			name = canonicalName(serverAliases, name)
+			kw, ok := serverIndex()[name]
 			if !ok {
 				return l.errorf("unknown keyword %q", l.word)
 			}

@@ -4,10 +4,10 @@ package configfmt
 // Its value stays in extra, where finish fills OpenSSH's default that
 // depends on UserKnownHostsFile and VerifyHostKeyDNS.
 
-var normUpdateHostKeys = nMulti("yes=true", "no=false", "true", "false", "ask")
+var updateHostKeysWords = []string{"yes=true", "no=false", "true", "false", "ask"}
 
 func setUpdateHostKeys(o *ClientOptions, a []string, _ bool) error {
-	v, err := normUpdateHostKeys(a)
+	v, err := oneOf(updateHostKeysWords, a)
 	if err != nil {
 		return err
 	}
