@@ -59,7 +59,14 @@ type kexLog struct {
 	wstage int
 	ours   []byte // our KEXINIT payload
 	theirs []byte // the server's
-	gex    bool   // the first exchange is diffie-hellman-group-exchange
+	// heldKexInit: the server's KEXINIT was read before ours was written.
+	// x/crypto writes its own KEXINIT before it acts on the server's
+	// (its key exchange loop sends first, then takes the peer's from the
+	// reader), so the "received" line waits for the "sent" one, in the
+	// order OpenSSH prints them; which of the two reaches the wire first
+	// is up to the scheduler.
+	heldKexInit bool
+	gex         bool // the first exchange is diffie-hellman-group-exchange
 	// readCipher is the server->client cipher the first exchange chose.
 	readCipher string
 	// watch counts the writes still to be noticed after a re-key's host
@@ -184,8 +191,12 @@ func (k *kexLog) received(typ byte, packet []byte) {
 	log := k.log
 	switch typ {
 	case msgKexInit:
-		log.Debug1("SSH2_MSG_KEXINIT received")
 		k.theirs = payload(packet)
+		if k.ours == nil {
+			k.heldKexInit = true
+			return
+		}
+		log.Debug1("SSH2_MSG_KEXINIT received")
 		k.negotiated()
 	case msgKexECDHReply:
 		if k.gex {
@@ -254,6 +265,10 @@ func (k *kexLog) sent(packet []byte) {
 	case msgKexInit:
 		log.Debug1("SSH2_MSG_KEXINIT sent")
 		k.ours = append([]byte(nil), payload(packet)...)
+		if k.heldKexInit {
+			log.Debug1("SSH2_MSG_KEXINIT received")
+			k.heldKexInit = false
+		}
 		k.negotiated()
 	case msgKexECDHInit:
 		log.Debug1("expecting SSH2_MSG_KEX_ECDH_REPLY")

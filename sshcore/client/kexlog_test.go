@@ -117,6 +117,28 @@ func TestKexLogFirstExchange(t *testing.T) {
 	}
 }
 
+// TestKexLogServerKexInitFirst: when the server's KEXINIT is read before
+// ours is written (the scheduler decides), the lines still say ours was
+// sent first, as x/crypto handles them and OpenSSH prints them.
+func TestKexLogServerKexInitFirst(t *testing.T) {
+	in := append([]byte("SSH-2.0-x\r\n"), packet(kexInitPayload("curve25519-sha256", "ssh-ed25519", "aes128-ctr", "hmac-sha2-256"))...)
+	var logBuf bytes.Buffer
+	sc := &streamConn{r: bytes.NewReader(in), chunk: 1 << 10}
+	k := newKexLog(sc, NewLogger(&logBuf, loglevel.Debug1))
+	if _, err := io.ReadAll(readerFunc(k.Read)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logBuf.String(), "KEXINIT received") {
+		t.Fatalf("server's KEXINIT shown before ours was sent:\n%s", logBuf.String())
+	}
+	k.Write(append([]byte("SSH-2.0-y\r\n"), packet(kexInitPayload("curve25519-sha256", "ssh-ed25519", "aes128-ctr", "hmac-sha2-256"))...))
+	got := logBuf.String()
+	sent, recv, agreed := strings.Index(got, "KEXINIT sent"), strings.Index(got, "KEXINIT received"), strings.Index(got, "kex: algorithm: curve25519-sha256")
+	if sent < 0 || recv < sent || agreed < recv {
+		t.Errorf("want KEXINIT sent, received, then the agreement, in that order:\n%s", got)
+	}
+}
+
 // TestKexLogNoAgreement: when the proposals share no cipher, no "kex:"
 // line claims one.
 func TestKexLogNoAgreement(t *testing.T) {
