@@ -151,7 +151,7 @@ func (c *conn) serve() {
 	}
 	sconn, chans, reqs, err := c.handshake(cfg)
 	c.authDone()
-	c.srv.trim.poke()
+	c.srv.trim.Poke()
 	if err != nil {
 		c.failed = err
 		if c.ident.reply != "" {

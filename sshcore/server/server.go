@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/internal/idletrim"
 	"sshbox/sshcore/loginrec"
 	"sshbox/sshcore/passwd"
 )
@@ -57,7 +58,7 @@ type Server struct {
 	nconns    atomic.Int64
 	preauth   int // connections not yet authenticated (MaxStartups)
 	dropped   int // connections refused past MaxStartups
-	trim      idleTrim
+	trim      idletrim.Trimmer
 }
 
 // ErrServerClosed is returned by Serve after Close.
@@ -168,7 +169,7 @@ func (s *Server) Shutdown() {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
-	s.trim.stop()
+	s.trim.Stop()
 }
 
 // Wait waits until every connection served by Serve has ended. Call it
@@ -198,7 +199,7 @@ func (s *Server) track(c *conn, add bool) {
 		delete(s.conns, c)
 		s.nconns.Add(-1)
 	}
-	s.trim.poke()
+	s.trim.Poke()
 }
 
 // sftpCommand is the program and argv of the built-in sftp server. This

@@ -1,4 +1,4 @@
-package server
+package idletrim
 
 import (
 	"sync/atomic"
@@ -11,10 +11,10 @@ import (
 func TestIdleTrimWaitsForQuiet(t *testing.T) {
 	var trims atomic.Int32
 	done := make(chan struct{}, 10)
-	tr := &idleTrim{quiet: 200 * time.Millisecond, trim: func() { trims.Add(1); done <- struct{}{} }}
+	tr := &Trimmer{Quiet: 200 * time.Millisecond, Trim: func() { trims.Add(1); done <- struct{}{} }}
 	// Pokes every 20 ms for 600 ms: never 200 ms quiet, so no trim yet.
 	for i := 0; i < 30; i++ {
-		tr.poke()
+		tr.Poke()
 		time.Sleep(20 * time.Millisecond)
 	}
 	if n := trims.Load(); n != 0 {
@@ -22,21 +22,21 @@ func TestIdleTrimWaitsForQuiet(t *testing.T) {
 	}
 	<-done
 	// A second burst after the trim arms it again.
-	tr.poke()
-	tr.poke()
+	tr.Poke()
+	tr.Poke()
 	<-done
 	time.Sleep(300 * time.Millisecond)
 	if n := trims.Load(); n != 2 {
 		t.Fatalf("%d trims after two bursts, want 2", n)
 	}
-	tr.stop()
+	tr.Stop()
 }
 
 func TestIdleTrimStop(t *testing.T) {
 	var trims atomic.Int32
-	tr := &idleTrim{quiet: 50 * time.Millisecond, trim: func() { trims.Add(1) }}
-	tr.poke()
-	tr.stop()
+	tr := &Trimmer{Quiet: 50 * time.Millisecond, Trim: func() { trims.Add(1) }}
+	tr.Poke()
+	tr.Stop()
 	time.Sleep(150 * time.Millisecond)
 	if n := trims.Load(); n != 0 {
 		t.Fatalf("%d trims after stop, want 0", n)

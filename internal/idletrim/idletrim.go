@@ -1,4 +1,7 @@
-package server
+// Package idletrim gives a Go server's free heap back to the kernel once
+// it has gone quiet; sshd and the benchmark's bare x/crypto server
+// (internal/minserver) both use it, so that their memory is measured alike.
+package idletrim
 
 import (
 	"runtime/debug"
@@ -6,11 +9,11 @@ import (
 	"time"
 )
 
-// quietBeforeTrim is how long no connection may begin, log in or end
+// QuietBeforeTrim is how long no connection may begin, log in or end
 // before the server gives its free memory back to the kernel.
-const quietBeforeTrim = time.Second
+const QuietBeforeTrim = time.Second
 
-// idleTrim returns the heap's free pages to the kernel once the server has
+// Trimmer returns the heap's free pages to the kernel once the server has
 // gone quiet. A login allocates far more than an idle connection keeps (key
 // exchange, signature checks, the account lookup); the collector frees it,
 // but the runtime only hands freed pages back to the kernel gradually, and
@@ -21,40 +24,40 @@ const quietBeforeTrim = time.Second
 // quiet second costs milliseconds on a small system's heap and runs at most
 // once per burst: a server busy with logins never goes quiet and never
 // pays for it.
-type idleTrim struct {
+type Trimmer struct {
 	mu    sync.Mutex
 	timer *time.Timer
-	// quiet and trim are quietBeforeTrim and debug.FreeOSMemory, but for
-	// tests.
-	quiet time.Duration
-	trim  func()
+	// Quiet and Trim are QuietBeforeTrim and debug.FreeOSMemory when
+	// zero; tests set them.
+	Quiet time.Duration
+	Trim  func()
 }
 
-// poke says a connection began, logged in or ended: the trim waits for
+// Poke says a connection began, logged in or ended: the trim waits for
 // the next quiet period.
-func (t *idleTrim) poke() {
+func (t *Trimmer) Poke() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.timer != nil {
 		t.timer.Reset(t.quietPeriod())
 		return
 	}
-	trim := t.trim
+	trim := t.Trim
 	if trim == nil {
 		trim = debug.FreeOSMemory
 	}
 	t.timer = time.AfterFunc(t.quietPeriod(), trim)
 }
 
-func (t *idleTrim) quietPeriod() time.Duration {
-	if t.quiet > 0 {
-		return t.quiet
+func (t *Trimmer) quietPeriod() time.Duration {
+	if t.Quiet > 0 {
+		return t.Quiet
 	}
-	return quietBeforeTrim
+	return QuietBeforeTrim
 }
 
-// stop cancels a pending trim (the server is closing).
-func (t *idleTrim) stop() {
+// Stop cancels a pending trim (the server is closing).
+func (t *Trimmer) Stop() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.timer != nil {
