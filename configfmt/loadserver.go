@@ -237,6 +237,13 @@ func (e *serverEval) run(f *cfile, active, never, inMatch bool) error {
 			}
 			continue
 		}
+		if e.matchOnly && !active {
+			// The global pass checked every line, Match blocks included,
+			// when the file was loaded, and a line that does not apply
+			// changes nothing; checking it again for each connection
+			// cost a throwaway ServerOptions per line and login.
+			continue
+		}
 		if err := e.apply(l, active, inMatch); err != nil {
 			return err
 		}
