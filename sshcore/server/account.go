@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -66,9 +67,14 @@ func loginShell(name string) string {
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
+	// Only the user's own line is split: every login reads the whole
+	// file, and a string and a split per line was garbage for each one.
+	prefix := []byte(name + ":")
 	for sc.Scan() {
-		fields := strings.Split(sc.Text(), ":")
-		if len(fields) == 7 && fields[0] == name {
+		if !bytes.HasPrefix(sc.Bytes(), prefix) {
+			continue
+		}
+		if fields := strings.Split(sc.Text(), ":"); len(fields) == 7 {
 			return fields[6]
 		}
 	}
