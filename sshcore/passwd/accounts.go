@@ -117,12 +117,20 @@ func parseDays(s string) (int64, error) {
 // scanFile calls fn for each entry line of path (blank lines and '#'
 // comments skipped, as the C library does) until fn returns true. NIS
 // compatibility lines ("+name", "-name") are skipped: this package reads
-// local accounts only.
-func scanFile(path string, fn func(n int, line string) bool) error {
+// local accounts only. The line is a slice of the file's buffer: sshd looks
+// up an account at every login, and a string per line of every file was
+// most of a login's garbage; callers copy only the line they keep.
+func scanFile(path string, fn func(n int, line []byte) bool) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
+	scanLines(data, fn)
+	return nil
+}
+
+// scanLines is scanFile on the file's contents.
+func scanLines(data []byte, fn func(n int, line []byte) bool) {
 	for n := 1; len(data) > 0; n++ {
 		line := data
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -133,11 +141,10 @@ func scanFile(path string, fn func(n int, line string) bool) error {
 		if len(line) == 0 || line[0] == '#' || line[0] == '+' || line[0] == '-' {
 			continue
 		}
-		if fn(n, string(line)) {
-			return nil
+		if fn(n, line) {
+			return
 		}
 	}
-	return nil
 }
 
 // ReadPasswd parses a whole passwd file strictly: the first bad line is an
@@ -145,8 +152,8 @@ func scanFile(path string, fn func(n int, line string) bool) error {
 func ReadPasswd(path string) ([]User, error) {
 	var out []User
 	var perr error
-	err := scanFile(path, func(n int, line string) bool {
-		u, err := ParsePasswdLine(line)
+	err := scanFile(path, func(n int, line []byte) bool {
+		u, err := ParsePasswdLine(string(line))
 		if err != nil {
 			perr = fmt.Errorf("%s:%d: %w", path, n, err)
 			return true
@@ -164,8 +171,8 @@ func ReadPasswd(path string) ([]User, error) {
 func ReadShadow(path string) ([]Shadow, error) {
 	var out []Shadow
 	var perr error
-	err := scanFile(path, func(n int, line string) bool {
-		s, err := ParseShadowLine(line)
+	err := scanFile(path, func(n int, line []byte) bool {
+		s, err := ParseShadowLine(string(line))
 		if err != nil {
 			perr = fmt.Errorf("%s:%d: %w", path, n, err)
 			return true

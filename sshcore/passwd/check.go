@@ -1,6 +1,7 @@
 package passwd
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 type DB struct {
 	PasswdFile string // default /etc/passwd
 	ShadowFile string // default /etc/shadow; a missing file means no shadow entries
+	GroupFile  string // default /etc/group
 	// DummyHash is hashed, and the result thrown away, when the user is
 	// unknown or has no usable hash, so that such a login costs the same
 	// time as a real one. Empty: a hash with the most common scheme and cost
@@ -30,6 +32,7 @@ func System() *DB { return &DB{} }
 
 func (db *DB) passwdFile() string { return cmpOr(db.PasswdFile, "/etc/passwd") }
 func (db *DB) shadowFile() string { return cmpOr(db.ShadowFile, "/etc/shadow") }
+func (db *DB) groupFile() string  { return cmpOr(db.GroupFile, "/etc/group") }
 
 func cmpOr(a, b string) string {
 	if a != "" {
@@ -52,22 +55,23 @@ func (db *DB) now() time.Time {
 // passed over, as the C library does, so that one bad line does not lock
 // everybody out.
 func (db *DB) Lookup(name string) (*Account, error) {
-	a, _, err := db.lookup(name)
+	a, _, err := db.lookup(name, false)
 	return a, err
 }
 
-// lookup also returns the dummy hash for this database.
-func (db *DB) lookup(name string) (*Account, string, error) {
+// lookup also returns the dummy hash for this database when wantDummy is
+// set (Check needs it, and it costs a look at every line's hash).
+func (db *DB) lookup(name string, wantDummy bool) (*Account, string, error) {
 	var acct *Account
 	var lineErr error
 	// A name with ':' could only match by splitting somebody else's line.
 	impossible := name == "" || strings.ContainsAny(name, ":\n\x00")
 	pf := db.passwdFile()
-	err := scanFile(pf, func(n int, line string) bool {
-		if impossible || !strings.HasPrefix(line, name+":") {
+	err := scanFile(pf, func(n int, line []byte) bool {
+		if impossible || !isEntryOf(line, name) {
 			return false
 		}
-		u, err := ParsePasswdLine(line)
+		u, err := ParsePasswdLine(string(line))
 		if err != nil {
 			lineErr = fmt.Errorf("%s:%d: %w", pf, n, err)
 		} else {
@@ -85,21 +89,21 @@ func (db *DB) lookup(name string) (*Account, string, error) {
 	classes := map[string]int{}
 	var order []string
 	sf := db.shadowFile()
-	err = scanFile(sf, func(n int, line string) bool {
-		user, rest, _ := strings.Cut(line, ":")
-		if db.DummyHash == "" || costClass(db.DummyHash) == "" {
-			h, _, _ := strings.Cut(rest, ":")
-			if c := costClass(h); c != "" {
+	err = scanFile(sf, func(n int, line []byte) bool {
+		if wantDummy && (db.DummyHash == "" || costClass(db.DummyHash) == "") {
+			_, rest, _ := bytes.Cut(line, []byte(":"))
+			h, _, _ := bytes.Cut(rest, []byte(":"))
+			if c := costClass(string(h)); c != "" {
 				if classes[c] == 0 {
 					order = append(order, c)
 				}
 				classes[c]++
 			}
 		}
-		if acct == nil || user != name || acct.Shadow != nil {
+		if acct == nil || acct.Shadow != nil || !isEntryOf(line, name) {
 			return false
 		}
-		s, err := ParseShadowLine(line)
+		s, err := ParseShadowLine(string(line))
 		if err != nil {
 			lineErr = fmt.Errorf("%s:%d: %w", sf, n, err)
 			return true
@@ -126,6 +130,12 @@ func (db *DB) lookup(name string) (*Account, string, error) {
 	return acct, dummy, nil
 }
 
+// isEntryOf says whether a passwd, shadow or group line is name's: its first
+// field is name.
+func isEntryOf(line []byte, name string) bool {
+	return len(line) > len(name) && line[len(name)] == ':' && string(line[:len(name)]) == name
+}
+
 // Check verifies password for user against db, with the whole login policy
 // for passwords: nil means the login may proceed. allowEmpty is sshd's
 // PermitEmptyPasswords. The error wraps one of ErrNoSuchUser, ErrLocked,
@@ -136,7 +146,7 @@ func (db *DB) lookup(name string) (*Account, string, error) {
 // real or dummy hash of the usual cost, so the time taken does not say
 // which of these happened.
 func Check(db *DB, user, password string, allowEmpty bool) error {
-	acct, dummy, err := db.lookup(user)
+	acct, dummy, err := db.lookup(user, true)
 	if err != nil {
 		burn(dummy, password)
 		return err

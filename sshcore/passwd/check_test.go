@@ -211,7 +211,7 @@ func TestDummy(t *testing.T) {
 	bc := vectorFor(t, "$2b$", "correct horse")
 	shadow := "a:" + sha + ":1:0:99999:7:::\nb:" + y + ":1:0:99999:7:::\nc:" + y + ":1:0:99999:7:::\nd:!" + sha + ":1::::::\ne:*:1::::::\nf:" + bc + ":1::::::\n"
 	db := writeDB(t, "a:x:1:1::/:/bin/sh\n", shadow)
-	_, dummy, err := db.lookup("zed")
+	_, dummy, err := db.lookup("zed", true)
 	if !errors.Is(err, ErrNoSuchUser) || !strings.HasPrefix(dummy, "$y$j9T$") {
 		t.Errorf("dummy = %q, %v; want $y$j9T$...", dummy, err)
 	}
@@ -227,15 +227,15 @@ func TestDummy(t *testing.T) {
 		}
 	}
 	db = writeDB(t, "a:x:1:1::/:/bin/sh\n", "a:*:1::::::\n")
-	if _, dummy, _ := db.lookup("zed"); dummy != defaultDummy {
+	if _, dummy, _ := db.lookup("zed", true); dummy != defaultDummy {
 		t.Errorf("no hashes: dummy %q, want the default", dummy)
 	}
 	db.DummyHash = sha
-	if _, dummy, _ := db.lookup("zed"); dummy != sha {
+	if _, dummy, _ := db.lookup("zed", true); dummy != sha {
 		t.Errorf("DummyHash set: dummy %q, want %q", dummy, sha)
 	}
 	db.DummyHash = "*"
-	if _, dummy, _ := db.lookup("zed"); dummy != defaultDummy {
+	if _, dummy, _ := db.lookup("zed", true); dummy != defaultDummy {
 		t.Errorf("DummyHash unusable: dummy %q, want the default", dummy)
 	}
 }

@@ -1,13 +1,9 @@
 package server
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
-	"os/user"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,63 +19,38 @@ type account struct {
 	Home   string
 	Shell  string
 	Groups []uint32
+	// entry is the passwd and shadow entry, for refusal's checks; nil for
+	// an account made up by a test.
+	entry *passwd.Account
 }
 
-// lookupAccount reads the passwd entry of name (os/user without cgo reads
-// /etc/passwd and /etc/group itself).
-func lookupAccount(name string) (*account, error) {
+// lookupAccount reads name's entries in db: passwd, shadow and group, once
+// each. It used os/user, which without cgo reads /etc/passwd and
+// /etc/group itself; with the shell field read separately and the shadow
+// entry by refusal, a login read /etc/passwd three times. sshcore/passwd is
+// now the one reader of the account database, and refusal checks the
+// shadow entry read here.
+func lookupAccount(db *passwd.DB, name string) (*account, error) {
 	if name == "" || strings.ContainsAny(name, "/:\n\x00") {
 		return nil, fmt.Errorf("invalid user name %q", name)
 	}
-	u, err := user.Lookup(name)
+	pa, err := db.Lookup(name)
 	if err != nil {
 		return nil, err
 	}
-	uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
-	gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
-	if err1 != nil || err2 != nil {
-		return nil, fmt.Errorf("user %s: bad uid/gid %s/%s", name, u.Uid, u.Gid)
-	}
-	a := &account{Name: u.Username, UID: uint32(uid), GID: uint32(gid), Home: u.HomeDir, Shell: loginShell(u.Username)}
+	a := &account{Name: pa.Name, UID: uint32(pa.UID), GID: uint32(pa.GID), Home: pa.Home, Shell: pa.Shell, entry: pa}
 	if a.Shell == "" {
 		a.Shell = "/bin/sh" // as login(1) and OpenSSH do for an empty field
 	}
-	if ids, err := u.GroupIds(); err == nil {
-		for _, s := range ids {
-			if g, err := strconv.ParseUint(s, 10, 32); err == nil {
-				a.Groups = append(a.Groups, uint32(g))
-			}
-		}
-	}
+	// An unreadable group file leaves the primary group alone, as
+	// initgroups(3) does.
+	a.Groups, _ = db.GroupIDs(a.Name, a.GID)
 	return a, nil
 }
 
 // nologinFiles are OpenSSH's _PATH_NOLOGIN and the one pam_nologin reads
 // first; tests point them elsewhere.
 var nologinFiles = []string{"/etc/nologin", "/run/nologin"}
-
-// loginShell returns the shell field of name's passwd entry; os/user does
-// not expose it.
-func loginShell(name string) string {
-	f, err := os.Open("/etc/passwd")
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	// Only the user's own line is split: every login reads the whole
-	// file, and a string and a split per line was garbage for each one.
-	prefix := []byte(name + ":")
-	for sc.Scan() {
-		if !bytes.HasPrefix(sc.Bytes(), prefix) {
-			continue
-		}
-		if fields := strings.Split(sc.Text(), ":"); len(fields) == 7 {
-			return fields[6]
-		}
-	}
-	return ""
-}
 
 // refusal says why an existing account may not log in, in the words that
 // complete "User U from A not allowed because ...", or "" when it may. It
@@ -92,10 +63,10 @@ func loginShell(name string) string {
 // in, as OpenSSH's do_nologin and pam_nologin (in the sshd PAM stack that
 // UsePAM yes names) have it.
 //
-// The shadow entry comes from sshcore/passwd, the one reader of the account
-// database; an entry it cannot read (an unprivileged sshd, a system without
+// The shadow entry is the one lookupAccount read through sshcore/passwd;
+// an entry it could not read (an unprivileged sshd, a system without
 // shadow passwords) locks nothing.
-func refusal(a *account, db *passwd.DB, now time.Time) string {
+func refusal(a *account, now time.Time) string {
 	if a.UID != 0 {
 		for _, f := range nologinFiles {
 			if _, err := os.Stat(f); err == nil {
@@ -103,8 +74,8 @@ func refusal(a *account, db *passwd.DB, now time.Time) string {
 			}
 		}
 	}
-	if pa, err := db.Lookup(a.Name); err == nil {
-		switch err := pa.Valid(now); {
+	if a.entry != nil {
+		switch err := a.entry.Valid(now); {
 		case errors.Is(err, passwd.ErrLocked):
 			return whyLocked
 		case errors.Is(err, passwd.ErrExpired):

@@ -43,7 +43,11 @@ func TestRefusal(t *testing.T) {
 		{"ok", filepath.Join(dir, "nohome"), shell, "home directory " + filepath.Join(dir, "nohome") + " does not exist"},
 	}
 	for _, c := range cases {
-		got := refusal(&account{Name: c.name, Home: c.home, Shell: c.shell}, db, now)
+		a := &account{Name: c.name, Home: c.home, Shell: c.shell}
+		if pa, err := db.Lookup(c.name); err == nil {
+			a.entry = pa
+		}
+		got := refusal(a, now)
 		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
 			t.Errorf("%s (home %s, shell %s): %q, want %q", c.name, c.home, c.shell, got, c.want)
 		}
@@ -59,28 +63,27 @@ func TestRefusalNologin(t *testing.T) {
 	nologinFiles = []string{filepath.Join(dir, "absent"), nologinFile}
 	t.Cleanup(func() { nologinFiles = old })
 	os.WriteFile(filepath.Join(dir, "shell"), []byte("#!/bin/sh\n"), 0o755)
-	db := &passwd.DB{PasswdFile: filepath.Join(dir, "none"), ShadowFile: filepath.Join(dir, "none")}
 	user := &account{Name: "u", UID: 1000, Home: dir, Shell: filepath.Join(dir, "shell")}
 	root := &account{Name: "root", UID: 0, Home: dir, Shell: filepath.Join(dir, "shell")}
-	if got := refusal(user, db, time.Now()); got != "" {
+	if got := refusal(user, time.Now()); got != "" {
 		t.Fatalf("no nologin file: %q", got)
 	}
 	os.WriteFile(nologinFile, []byte("maintenance\n"), 0o644)
-	if got := refusal(user, db, time.Now()); got != nologinFile+" exists" {
+	if got := refusal(user, time.Now()); got != nologinFile+" exists" {
 		t.Errorf("user with nologin: %q", got)
 	}
-	if got := refusal(root, db, time.Now()); got != "" {
+	if got := refusal(root, time.Now()); got != "" {
 		t.Errorf("root with nologin: %q", got)
 	}
 }
 
 func TestLookupAccount(t *testing.T) {
-	a, err := lookupAccount("root")
+	a, err := lookupAccount(passwd.System(), "root")
 	if err != nil || a.UID != 0 || a.Home == "" || a.Shell == "" {
 		t.Fatalf("root: %+v %v", a, err)
 	}
 	for _, bad := range []string{"", "a/b", "x:y", "sbx-no-such-user"} {
-		if _, err := lookupAccount(bad); err == nil {
+		if _, err := lookupAccount(passwd.System(), bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
 	}

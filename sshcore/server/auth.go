@@ -89,7 +89,7 @@ func (c *conn) admit(name string) *admission {
 		c.nc.Close()
 		return a
 	}
-	acct, err := lookupAccount(name)
+	acct, err := lookupAccount(c.srv.accounts(), name)
 	if err != nil {
 		log.Infof(msgInvalidUser, name, c.remoteIP, c.remotePort)
 		a.why = "invalid user"
@@ -107,7 +107,7 @@ func (c *conn) admit(name string) *admission {
 		a.why = "root login is not permitted"
 		return a
 	} else {
-		a.why = refusal(acct, c.srv.accounts(), time.Now())
+		a.why = refusal(acct, time.Now())
 	}
 	for _, check := range admissionChecks {
 		if a.why != "" {

@@ -216,7 +216,7 @@ func (c *conn) runAuthCommand(ac authCommand, acct *account, grace time.Duration
 	if err != nil {
 		return fail("%sUser: %v", ac.keyword, err)
 	}
-	runAs, err := lookupAccount(userName)
+	runAs, err := lookupAccount(c.srv.accounts(), userName)
 	if err != nil {
 		return fail("%sUser \"%s\" not found: %v", ac.keyword, userName, err)
 	}
