@@ -167,6 +167,7 @@ func (c *conn) serve() {
 	c.mu.Lock()
 	c.sshConn = sconn
 	u := c.user
+	c.forgetAuthentication()
 	c.mu.Unlock()
 	if u == nil {
 		// x/crypto only lets a client in through our callbacks, which
@@ -185,6 +186,19 @@ func (c *conn) serve() {
 	c.sessions.Wait()
 	c.flushRefusals()
 	log.Infof(msgDisconnected, u.acct.Name, c.remoteIP, c.remotePort)
+}
+
+// forgetAuthentication drops what only authentication needed, once the
+// user is in: the options before the user was known, the decisions about
+// other user names, the keys and algorithms tried. x/crypto calls none of
+// the authentication callbacks again, and an idle connection should keep
+// only what its sessions use (c.user, c.auth). c.mu is held.
+func (c *conn) forgetAuthentication() {
+	c.opts = nil
+	c.admissions = nil
+	c.keyOpts, c.keysUsed = nil, nil
+	c.keyAlgos, c.certAlgos = nil, nil
+	c.methodsDone, c.partialKeyOpts = nil, nil
 }
 
 // handshake runs x/crypto's key exchange and user authentication on a
