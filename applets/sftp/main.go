@@ -15,6 +15,7 @@ import (
 	"sshbox/applets/ssh"
 	"sshbox/applets/xferconn"
 	"sshbox/internal/help"
+	"sshbox/internal/procs"
 	"sshbox/sshcore/transfer"
 )
 
@@ -25,6 +26,8 @@ func Main(args []string) int {
 		help.Print(os.Stderr, usage)
 		return 1
 	}
+	// One P per SSH connection held (internal/procs).
+	procs.Enable()
 	opts, operands, err := parseArgs(args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%v\n%s\n", err, usage)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sshbox/internal/errtext"
 	"sshbox/internal/help"
+	"sshbox/internal/procs"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,8 @@ func Main(args []string) int {
 		help.Print(os.Stderr, usage)
 		return 255
 	}
+	// One P per SSH connection held (internal/procs).
+	procs.Enable()
 	optArgs, before, dest, command, err := splitArgsAt(args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)

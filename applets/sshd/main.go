@@ -9,6 +9,7 @@ import (
 	"os"
 	"sshbox/internal/errtext"
 	"sshbox/internal/help"
+	"sshbox/internal/procs"
 	"sshbox/internal/supervise"
 
 	"sshbox/applets/sftpserver"
@@ -53,6 +54,8 @@ func Main(args []string) int {
 		help.Print(os.Stderr, usageText)
 		return 1
 	}
+	// One P per SSH connection held (internal/procs).
+	procs.Enable()
 	f, version, err := parseFlags(args[1:])
 	f.argv = args[1:]
 	if e, ok := err.(plainError); ok {

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/internal/procs"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
 	"sshbox/sshcore/loglevel"
@@ -251,11 +252,17 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 	hk.kex = newKexLog(bc, c.Log)
 	// As OpenSSH, once the server's version line is in.
 	hk.kex.afterVersion = func() { c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User) }
+	stream := procs.Begin()
 	sc, chans, reqs, err := ssh.NewClientConn(hk.kex, addr, cfg)
 	if err != nil {
+		stream()
 		conn.Close()
 		return nil, c.handshakeError(err, auth, bc)
 	}
+	go func() {
+		sc.Wait()
+		stream()
+	}()
 	conn.SetDeadline(time.Time{})
 	c.Log.Debug1("Authenticated to %s ([%s]:%d) using \"%s\".", o.HostName, hostOf(conn.RemoteAddr()), o.Port, auth.last)
 	return ssh.NewClient(sc, chans, c.watchHostKeys(sc, hk, reqs)), nil

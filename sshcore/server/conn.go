@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/internal/procs"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
 )
@@ -76,6 +77,7 @@ func (s *Server) serveConn(nc net.Conn, counted bool) error {
 	c.localIP, c.localPort = splitAddr(nc.LocalAddr())
 	s.track(c, true)
 	defer s.track(c, false)
+	defer procs.Begin()()
 	defer nc.Close()
 	defer c.recoverPanic()
 	c.serve()
