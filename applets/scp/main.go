@@ -16,7 +16,6 @@ import (
 	"sshbox/applets/xferconn"
 	"sshbox/internal/getopt"
 	"sshbox/internal/help"
-	"sshbox/internal/procs"
 	"sshbox/sshcore/transfer"
 )
 
@@ -39,8 +38,6 @@ func Main(args []string) int {
 		help.Print(os.Stderr, usage)
 		return 1
 	}
-	// One P per SSH connection held (internal/procs).
-	procs.Enable()
 	opts, operands, err := parseArgs(args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "scp: %v\n%s\n", err, usage)

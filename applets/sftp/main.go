@@ -15,7 +15,6 @@ import (
 	"sshbox/applets/ssh"
 	"sshbox/applets/xferconn"
 	"sshbox/internal/help"
-	"sshbox/internal/procs"
 	"sshbox/sshcore/transfer"
 )
 
@@ -26,8 +25,6 @@ func Main(args []string) int {
 		help.Print(os.Stderr, usage)
 		return 1
 	}
-	// One P per SSH connection held (internal/procs).
-	procs.Enable()
 	opts, operands, err := parseArgs(args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%v\n%s\n", err, usage)

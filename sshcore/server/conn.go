@@ -48,6 +48,7 @@ type conn struct {
 	counted        bool            // counts against MaxStartups
 	authDone       func()          // ends the MaxStartups count of this connection
 	sessionsOpen   int             // session channels open (MaxSessions)
+	extraStreams   []func()        // procs.Begin of each session past the first
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
 	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
 	authInfo       []string        // the methods passed, for ExposeAuthInfo (authinfo.go)

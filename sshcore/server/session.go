@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/internal/bulkio"
+	"sshbox/internal/procs"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -61,12 +62,22 @@ func (c *conn) openSession() bool {
 		return false
 	}
 	c.sessionsOpen++
+	if c.sessionsOpen > 1 {
+		// A connection with one session is one stream of work for the
+		// scheduler (internal/procs); every further session's child I/O
+		// (sftp's parallel sessions, say) can use another core.
+		c.extraStreams = append(c.extraStreams, procs.Begin())
+	}
 	return true
 }
 
 func (c *conn) closeSession() {
 	c.mu.Lock()
 	c.sessionsOpen--
+	if n := len(c.extraStreams); n > 0 {
+		c.extraStreams[n-1]()
+		c.extraStreams = c.extraStreams[:n-1]
+	}
 	c.mu.Unlock()
 }
 
