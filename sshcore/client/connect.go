@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/internal/coalesce"
 	"sshbox/internal/procs"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
@@ -248,7 +249,8 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		hk.onFirst = func() { conn.SetDeadline(time.Time{}) }
 	}
 	addr := net.JoinHostPort(o.HostName, strconv.Itoa(o.Port))
-	bc := &bannerConn{Conn: conn}
+	// coalesce: one write(2) per large packet instead of two.
+	bc := &bannerConn{Conn: coalesce.New(conn)}
 	hk.kex = newKexLog(bc, c.Log)
 	// As OpenSSH, once the server's version line is in.
 	hk.kex.afterVersion = func() { c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User) }

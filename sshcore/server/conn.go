@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/internal/coalesce"
 	"sshbox/internal/procs"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
@@ -72,7 +73,8 @@ var errNoLogin = errors.New("connection closed before login")
 // serveConn serves nc; counted says whether it counts against MaxStartups
 // (connections from a listener do).
 func (s *Server) serveConn(nc net.Conn, counted bool) error {
-	ic := &identConn{Conn: nc}
+	// coalesce: one write(2) per large packet instead of two.
+	ic := &identConn{Conn: coalesce.New(nc)}
 	c := &conn{srv: s, nc: nc, ident: ic, failed: errNoLogin, config: s.currentConfig(), gone: make(chan struct{}), globalSync: make(chan chan struct{}), counted: counted, authDone: func() {}}
 	c.remoteIP, c.remotePort = splitAddr(nc.RemoteAddr())
 	c.localIP, c.localPort = splitAddr(nc.LocalAddr())
