@@ -20,6 +20,9 @@
 // parallel sessions), whose children's I/O can use another core.
 // $GOMAXPROCS, when set, is the user's choice and is left alone; so is the
 // scheduler of a process that never calls Enable (tests).
+//
+// The cost: once GOMAXPROCS has been lowered, the runtime holds 0.2-0.45
+// MiB more memory than a process started with one P, once per process.
 package procs
 
 import (
