@@ -111,16 +111,19 @@ func (c *Conn) flushLocked() {
 	}
 }
 
-// Close sends a held chunk, if no write is in progress and within
-// closeWait, and closes the connection. It never waits for the lock: a
-// write blocked on a peer that does not read holds it, and closing the
-// connection is what ends that write.
+// Close sends a held chunk, if no write is in progress and the
+// connection takes a deadline (closeWait), and closes the connection. It
+// never waits for the lock: a write blocked on a peer that does not read
+// holds it, and closing the connection is what ends that write. Nor does
+// it write where it could block without end (a pipe under sshd -i).
 func (c *Conn) Close() error {
 	if c.mu.TryLock() {
 		if c.held != nil {
 			c.timer.Stop()
-			c.Conn.SetWriteDeadline(time.Now().Add(closeWait))
-			c.flushLocked()
+			if c.Conn.SetWriteDeadline(time.Now().Add(closeWait)) == nil {
+				c.flushLocked()
+			}
+			c.held = nil
 		}
 		c.mu.Unlock()
 	}

@@ -183,3 +183,28 @@ func TestStreamOverTCP(t *testing.T) {
 		t.Fatalf("received %d bytes, not the %d sent in order", len(b), len(sent))
 	}
 }
+
+// Close does not wait behind a write blocked on a peer that does not read:
+// closing is what ends that write.
+func TestCloseDuringBlockedWrite(t *testing.T) {
+	a, b := net.Pipe() // synchronous: a write waits for a reader
+	defer b.Close()
+	c := New(a)
+	wrote := make(chan error, 1)
+	go func() {
+		c.Write(fill(chunk, 'h'))
+		_, err := c.Write(fill(10000, 'i')) // blocks: nobody reads b
+		wrote <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // let the write block
+	closed := make(chan struct{})
+	go func() { c.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for the blocked write")
+	}
+	if err := <-wrote; err == nil {
+		t.Error("the blocked write succeeded after Close")
+	}
+}

@@ -81,7 +81,8 @@ func (s *Server) serveConn(nc net.Conn, counted bool) error {
 	s.track(c, true)
 	defer s.track(c, false)
 	defer procs.Begin()()
-	defer nc.Close()
+	// Through the coalescing layer, which sends a write it still holds.
+	defer ic.Close()
 	defer c.recoverPanic()
 	c.serve()
 	return c.failed
