@@ -9,10 +9,11 @@
 // its own cipher. With a second P idle, every one of those hand-offs wakes
 // it (futex), it spins looking for work and sleeps again, on the core the
 // peer and the child process need. With one P the hand-off is a switch on
-// the same thread. Measured on a 2-core machine, 512 MiB aes128-gcm, sshbox
-// at both ends (docs/performance.md, "One P per connection"): 35-50 % more
-// throughput and about a quarter less CPU per GiB. OpenSSH and Dropbear
-// get the same shape from a process per connection.
+// the same thread. Measured on a 2-core machine, 256 MiB sshbox<->sshbox,
+// median of five alternated runs (docs/performance.md, "One core per
+// connection"): 29-44 % more throughput with aes128-gcm and
+// chacha20-poly1305, 18-28 % less CPU per GiB. OpenSSH and Dropbear get the
+// same shape from a process per connection.
 //
 // A server with several connections gets a P for each, up to the start
 // value, so that their key exchanges and transfers still run in parallel;
