@@ -173,22 +173,43 @@ func TestSSHRevokedHostKey(t *testing.T) {
 	}
 }
 
+// TestSSHHostCertificate: a host certificate from a CA that known_hosts
+// trusts is accepted when it names the host or, as OpenSSH's client takes
+// it, names no host at all; not when it names another host or has expired.
 func TestSSHHostCertificate(t *testing.T) {
-	dir := t.TempDir()
-	ca := testenv.OpenSSHKey(t, dir, "ed25519")
-	hostKey := testenv.OpenSSHKey(t, dir, "ecdsa")
-	os.Chmod(dir, 0o755)
-	out, err := exec.Command("ssh-keygen", "-q", "-s", ca, "-I", "host", "-h", "-n", "127.0.0.1", hostKey+".pub").CombinedOutput()
-	if err != nil {
-		t.Fatalf("ssh-keygen -s: %v\n%s", err, out)
-	}
-	d := testenv.StartOpenSSHD(t, fmt.Sprintf("HostKey %s\nHostCertificate %s-cert.pub\n", hostKey, hostKey))
-	e := newEnv(t, d.Port, d.HostKey+".pub")
-	caPub := strings.Fields(string(readFile(t, ca+".pub")))
-	os.WriteFile(e.kh, []byte(fmt.Sprintf("@cert-authority [127.0.0.1]:%d %s %s\n", d.Port, caPub[0], caPub[1])), 0o600)
-	stdout, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-o", "HostKeyAlgorithms=ecdsa-sha2-nistp256-cert-v01@openssh.com", e.dest(), "echo", "cert")...)
-	if status != 0 || stdout != "cert\n" {
-		t.Errorf("status %d, stdout %q, stderr %q", status, stdout, stderr)
+	for _, tc := range []struct {
+		name string
+		args []string // ssh-keygen -s's
+		ok   bool
+	}{
+		{"named", []string{"-n", "127.0.0.1"}, true},
+		{"no principals", nil, true},
+		{"another host", []string{"-n", "elsewhere.example"}, false},
+		{"no principals, expired", []string{"-V", "-2d:-1d"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ca := testenv.OpenSSHKey(t, dir, "ed25519")
+			hostKey := testenv.OpenSSHKey(t, dir, "ecdsa")
+			os.Chmod(dir, 0o755)
+			args := append([]string{"-q", "-s", ca, "-I", "host", "-h"}, tc.args...)
+			out, err := exec.Command("ssh-keygen", append(args, hostKey+".pub")...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("ssh-keygen -s: %v\n%s", err, out)
+			}
+			d := testenv.StartOpenSSHD(t, fmt.Sprintf("HostKey %s\nHostCertificate %s-cert.pub\n", hostKey, hostKey))
+			e := newEnv(t, d.Port, d.HostKey+".pub")
+			caPub := strings.Fields(string(readFile(t, ca+".pub")))
+			os.WriteFile(e.kh, []byte(fmt.Sprintf("@cert-authority [127.0.0.1]:%d %s %s\n", d.Port, caPub[0], caPub[1])), 0o600)
+			stdout, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+				"-o", "HostKeyAlgorithms=ecdsa-sha2-nistp256-cert-v01@openssh.com", e.dest(), "echo", "cert")...)
+			if tc.ok && (status != 0 || stdout != "cert\n") {
+				t.Errorf("status %d, stdout %q, stderr %q", status, stdout, stderr)
+			}
+			if !tc.ok && (status != 255 || !strings.Contains(stderr, "Host key verification failed.")) {
+				t.Errorf("accepted: status %d, stdout %q, stderr %q", status, stdout, stderr)
+			}
+		})
 	}
 }
 

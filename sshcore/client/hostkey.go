@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/sshcore/keys"
 	"sshbox/sshcore/knownhosts"
 )
 
@@ -104,7 +106,12 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 					return db.IsHostAuthority(auth, h.name, h.port)
 				},
 			}
-			if err := checker.CheckHostKey(net.JoinHostPort(h.name, fmt.Sprint(h.port)), remote, key); err != nil {
+			check := func() error { return checker.CheckHostKey(net.JoinHostPort(h.name, fmt.Sprint(h.port)), remote, key) }
+			if len(cert.ValidPrincipals) == 0 {
+				// Valid for any host, as OpenSSH's client takes it.
+				check = func() error { return keys.CheckUnboundHostCert(cert, time.Now()) }
+			}
+			if err := check(); err != nil {
 				log.Error(msgCertInvalid, err)
 				return errHostKey
 			}

@@ -2,6 +2,7 @@ package keys
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -68,10 +69,73 @@ func SignCert(ca ssh.Signer, r CertRequest) (*ssh.Certificate, error) {
 		}
 		ca = ms
 	}
-	if err := c.SignCert(rand.Reader, ca); err != nil {
+	if err := signCert(c, ca); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// signCert signs c with ca as ssh.Certificate.SignCert does, with the
+// first algorithm of a MultiAlgorithmSigner. It is sshbox's own because
+// x/crypto (since 0.59) refuses to sign a certificate without principals,
+// and ssh-keygen -s without -n makes one, as OpenSSH's does.
+func signCert(c *ssh.Certificate, ca ssh.Signer) error {
+	if _, isCert := ca.PublicKey().(*ssh.Certificate); isCert {
+		return errors.New("a certificate cannot be a certificate authority")
+	}
+	c.Nonce = make([]byte, 32)
+	if _, err := rand.Read(c.Nonce); err != nil {
+		return err
+	}
+	c.SignatureKey = ca.PublicKey()
+	data := CertSignedBytes(c)
+	var sig *ssh.Signature
+	var err error
+	if ms, ok := ca.(ssh.MultiAlgorithmSigner); ok {
+		sig, err = ms.SignWithAlgorithm(rand.Reader, data, ms.Algorithms()[0])
+	} else {
+		sig, err = ca.Sign(rand.Reader, data)
+	}
+	if err != nil {
+		return err
+	}
+	c.Signature = sig
+	return nil
+}
+
+// CertSignedBytes is what a certificate's signature covers: the
+// certificate marshalled without its signature field.
+func CertSignedBytes(c *ssh.Certificate) []byte {
+	unsigned := *c
+	unsigned.Signature = nil
+	b := unsigned.Marshal()
+	return b[:len(b)-4] // the empty signature's length
+}
+
+// CheckUnboundHostCert checks a host certificate that lists no principals.
+// OpenSSH's client accepts one for any host name; x/crypto's CertChecker
+// (since 0.59) refuses it, so the client checks it here: its type, its
+// validity at now, no critical options, and the CA's signature, in
+// x/crypto's words. Whether the CA is trusted for the host is the
+// caller's part.
+func CheckUnboundHostCert(c *ssh.Certificate, now time.Time) error {
+	if c.CertType != ssh.HostCert {
+		return fmt.Errorf("ssh: certificate presented as a host key has type %d", c.CertType)
+	}
+	for opt := range c.CriticalOptions {
+		return fmt.Errorf("ssh: unsupported critical option %q in certificate", opt)
+	}
+	unixNow := now.Unix()
+	if after := int64(c.ValidAfter); after < 0 || unixNow < after {
+		return errors.New("ssh: cert is not yet valid")
+	}
+	if before := int64(c.ValidBefore); c.ValidBefore != ssh.CertTimeInfinity && (unixNow >= before || before < 0) {
+		return errors.New("ssh: cert has expired")
+	}
+	if c.Signature == nil || c.SignatureKey.Verify(CertSignedBytes(c), c.Signature) != nil {
+		return errors.New("ssh: certificate signature does not verify")
+	}
+	return nil
 }
 
 func certOptions(opts []string) (crit, ext map[string]string, err error) {

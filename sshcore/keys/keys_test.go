@@ -164,3 +164,58 @@ func TestFingerprintOfCertificateIsItsKey(t *testing.T) {
 		t.Errorf("default extensions missing: %v", c.Extensions)
 	}
 }
+
+// TestCheckUnboundHostCert: a host certificate without principals, signed
+// by sshbox's signCert, passes, and each thing that should make it fail
+// does, alone.
+func TestCheckUnboundHostCert(t *testing.T) {
+	caKey, _ := testSigner(t)
+	_, pub := testSigner(t)
+	ca, _ := ssh.NewSignerFromKey(caKey)
+	now := time.Now()
+	sign := func(t *testing.T, req CertRequest) *ssh.Certificate {
+		t.Helper()
+		req.Key, req.Host, req.Now = pub, true, now
+		c, err := SignCert(ca, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	good := sign(t, CertRequest{KeyID: "h"})
+	if len(good.ValidPrincipals) != 0 {
+		t.Fatalf("principals %q", good.ValidPrincipals)
+	}
+	if err := CheckUnboundHostCert(good, now); err != nil {
+		t.Fatalf("good certificate: %v", err)
+	}
+	// x/crypto's own check of the signature agrees with CertSignedBytes.
+	named := sign(t, CertRequest{KeyID: "h", Principals: []string{"h.example"}})
+	checker := ssh.CertChecker{}
+	if err := checker.CheckCert("h.example", named); err != nil {
+		t.Fatalf("x/crypto refuses sshbox's signature: %v", err)
+	}
+
+	tampered := *good
+	tampered.KeyId = "other"
+	user := sign(t, CertRequest{KeyID: "h"})
+	user.CertType = ssh.UserCert
+	crit := *good
+	crit.CriticalOptions = map[string]string{"force-command": "true"}
+	for name, tc := range map[string]struct {
+		c    *ssh.Certificate
+		at   time.Time
+		want string
+	}{
+		"tampered":      {&tampered, now, "signature does not verify"},
+		"user type":     {user, now, "has type 1"},
+		"critical":      {&crit, now, "unsupported critical option"},
+		"expired":       {sign(t, CertRequest{KeyID: "h", Validity: "-2d:-1d"}), now, "expired"},
+		"not yet valid": {sign(t, CertRequest{KeyID: "h", Validity: "+1d:+2d"}), now, "not yet valid"},
+		"unsigned":      {&ssh.Certificate{Key: pub, CertType: ssh.HostCert, SignatureKey: ca.PublicKey(), ValidBefore: ssh.CertTimeInfinity}, now, "signature"},
+	} {
+		if err := CheckUnboundHostCert(tc.c, tc.at); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+}

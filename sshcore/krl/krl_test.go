@@ -28,7 +28,7 @@ func newKey(t *testing.T) (ssh.PublicKey, ssh.Signer) {
 func cert(t *testing.T, ca ssh.Signer, serial uint64, id string) *ssh.Certificate {
 	t.Helper()
 	k, _ := newKey(t)
-	c := &ssh.Certificate{Key: k, Serial: serial, KeyId: id, CertType: ssh.UserCert, ValidBefore: ssh.CertTimeInfinity}
+	c := &ssh.Certificate{Key: k, Serial: serial, KeyId: id, CertType: ssh.UserCert, ValidPrincipals: []string{"u"}, ValidBefore: ssh.CertTimeInfinity}
 	if err := c.SignCert(rand.Reader, ca); err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func TestHostKeysNotifyAndProve(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs, _ := ssh.NewSignerFromKey(rsaPriv)
-	cert := &ssh.Certificate{Key: ed.PublicKey(), CertType: ssh.HostCert, ValidBefore: ssh.CertTimeInfinity}
+	cert := &ssh.Certificate{Key: ed.PublicKey(), CertType: ssh.HostCert, ValidPrincipals: []string{"127.0.0.1"}, ValidBefore: ssh.CertTimeInfinity}
 	if err := cert.SignCert(rand.Reader, rs); err != nil {
 		t.Fatal(err)
 	}
