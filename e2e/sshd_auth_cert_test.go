@@ -29,12 +29,16 @@ func trustedUserCA(t *testing.T, dir, keyType string) (ca, cas string) {
 }
 
 // userCert makes a key pair and has OpenSSH's ssh-keygen sign it with ca for
-// principals, with extra ssh-keygen flags (-V, -O ...). ssh finds the
-// certificate next to the key (key-cert.pub).
+// principals ("" for none: no -n), with extra ssh-keygen flags (-V, -O ...).
+// ssh finds the certificate next to the key (key-cert.pub).
 func userCert(t *testing.T, ca, principals string, extra ...string) string {
 	t.Helper()
 	key := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
-	args := append([]string{"-q", "-s", ca, "-I", "sbx-test-id", "-n", principals, "-z", "42"}, extra...)
+	args := []string{"-q", "-s", ca, "-I", "sbx-test-id", "-z", "42"}
+	if principals != "" {
+		args = append(args, "-n", principals)
+	}
+	args = append(args, extra...)
 	args = append(args, key+".pub")
 	if out, err := exec.Command(testenv.NeedCmd(t, "ssh-keygen"), args...).CombinedOutput(); err != nil {
 		t.Fatalf("ssh-keygen -s: %v\n%s", err, out)
@@ -63,6 +67,12 @@ func TestSshdAuthCertificates(t *testing.T) {
 		t.Fatalf("certificate for another principal: status %d, %q", code, out)
 	}
 	d.WaitLog(t, "for "+u.Name+" refused: no principal matches "+u.Name, 5*time.Second)
+
+	// As OpenSSH with TrustedUserCAKeys: a certificate that lists no
+	// principals is refused, not taken as valid for every account.
+	if out, _, code := sshdLogin(t, d, userCert(t, ca, ""), u.Name, nil, nil, "id -un"); code != 255 || out != "" {
+		t.Fatalf("certificate without principals: status %d, %q", code, out)
+	}
 
 	expired := userCert(t, ca, u.Name, "-V", "20200101:20200102")
 	if _, _, code := sshdLogin(t, d, expired, u.Name, nil, nil, "true"); code != 255 {
