@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"regexp"
 	"strconv"
 )
 
@@ -19,8 +18,37 @@ const maxIdentLine = 255
 
 var errBadIdent = errors.New("bad identification string")
 
-// identVersion takes the protocol version from "SSH-2.0-software".
-var identVersion = regexp.MustCompile(`^SSH-([0-9]+)\.([0-9]+)-`)
+// protocolVersion reads the protocol version at the start of
+// "SSH-2.0-software": "SSH-", digits, ".", digits, "-". (By hand, not with
+// a regular expression: the matcher allocates 32 KiB for every login the
+// collector has emptied its pool for.) A number too large for an int
+// reads as 0.
+func protocolVersion(line []byte) (major, minor int, ok bool) {
+	rest, ok := bytes.CutPrefix(line, []byte("SSH-"))
+	if !ok {
+		return 0, 0, false
+	}
+	if major, rest, ok = leadingNumber(rest, '.'); !ok {
+		return 0, 0, false
+	}
+	if minor, _, ok = leadingNumber(rest, '-'); !ok {
+		return 0, 0, false
+	}
+	return major, minor, true
+}
+
+// leadingNumber reads the digits at the start of b, which sep must follow.
+func leadingNumber(b []byte, sep byte) (n int, rest []byte, ok bool) {
+	i := 0
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	if i == 0 || i == len(b) || b[i] != sep {
+		return 0, nil, false
+	}
+	n, _ = strconv.Atoi(string(b[:i]))
+	return n, b[i+1:], true
+}
 
 // identConn passes the connection through, judging the client's first
 // line as it goes by.
@@ -47,9 +75,12 @@ func (ic *identConn) Read(p []byte) (int, error) {
 		}
 		return n, err
 	}
-	ic.line = append(ic.line, p[:i]...)
-	ic.checked = true
-	if !ic.judge(bytes.TrimSuffix(ic.line, []byte("\r"))) {
+	line := p[:i] // judge keeps nothing of it
+	if len(ic.line) > 0 {
+		line = append(ic.line, line...)
+	}
+	ic.line, ic.checked = nil, true
+	if !ic.judge(bytes.TrimSuffix(line, []byte("\r"))) {
 		return 0, ic.answer()
 	}
 	return n, err
@@ -66,13 +97,11 @@ func (ic *identConn) answer() error {
 // judge accepts SSH-2.0 and SSH-1.99 (an SSH-2 client that also speaks
 // SSH-1), as OpenSSH does.
 func (ic *identConn) judge(line []byte) bool {
-	m := identVersion.FindSubmatch(line)
-	if m == nil {
+	major, minor, ok := protocolVersion(line)
+	if !ok {
 		ic.refuse(line)
 		return false
 	}
-	major, _ := strconv.Atoi(string(m[1]))
-	minor, _ := strconv.Atoi(string(m[2]))
 	if major == 2 || major == 1 && minor == 99 {
 		return true
 	}

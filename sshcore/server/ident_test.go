@@ -2,6 +2,8 @@ package server
 
 import (
 	"net"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -56,17 +58,37 @@ func TestIdentConn(t *testing.T) {
 	}
 }
 
+// identVersionRE is the expression sshd once matched the version with;
+// FuzzIdentConn holds protocolVersion to it.
+var identVersionRE = regexp.MustCompile(`^SSH-([0-9]+)\.([0-9]+)-`)
+
 // FuzzIdentConn: whatever a client sends first, the check neither panics
 // nor passes on a refused line.
 func FuzzIdentConn(f *testing.F) {
 	f.Add("SSH-2.0-x\r\n")
 	f.Add("SSH-1.5-x\n")
 	f.Add("\n")
+	for _, seed := range []string{"SSH-02.0-x\n", "SSH-2.0\n", "SSH-.0-x\n", "SSH-2.-x\n", "SSH-99999999999999999999.0-x\n", "SSH-1.99-\n", "xSSH-2.0-x\n"} {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		ic := &identConn{}
 		first, _, complete := strings.Cut(in, "\n")
 		if !complete || len(first) > maxIdentLine {
 			return
+		}
+		// protocolVersion reads what this expression does.
+		m := identVersionRE.FindStringSubmatch(first)
+		major, minor, parsed := protocolVersion([]byte(first))
+		if parsed != (m != nil) {
+			t.Fatalf("%q: parsed %v, expression matched %v", first, parsed, m != nil)
+		}
+		if m != nil {
+			want1, _ := strconv.Atoi(m[1])
+			want2, _ := strconv.Atoi(m[2])
+			if major != want1 || minor != want2 {
+				t.Fatalf("%q: %d.%d, want %d.%d", first, major, minor, want1, want2)
+			}
 		}
 		ok := ic.judge([]byte(strings.TrimSuffix(first, "\r")))
 		if ok != (ic.reply == "") {
