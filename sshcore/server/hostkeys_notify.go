@@ -3,11 +3,13 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"sync"
 
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
+	"sshbox/sshcore/loglevel"
 )
 
 // UpdateHostKeys, the server's half (OpenSSH PROTOCOL §2.5): after user
@@ -18,45 +20,60 @@ import (
 // asks the server to prove it holds the private half with
 // hostkeys-prove-00@openssh.com, answered by proveHostKeys.
 
-// plainHostKeys lists the host keys a client may learn: every loaded key,
-// whatever HostKeyAlgorithms offers in the key exchange (as OpenSSH, so that
-// a client keeps the keys another configuration may show it), without
-// certificates (a certificate is trusted through its authority, not
-// learned) and without repeats (OpenSSH's client drops the whole update on
-// a duplicate).
-func (c *conn) plainHostKeys() []ssh.Signer {
-	var out []ssh.Signer
-	seen := map[string]bool{}
-	for _, k := range c.srv.HostKeys {
-		pub := k.PublicKey()
-		if _, isCert := pub.(*ssh.Certificate); isCert {
-			continue
+// hostKeyNotice is the part of UpdateHostKeys that depends only on the
+// host keys, which do not change while the Server runs: worked out at the
+// first login instead of at every one.
+type hostKeyNotice struct {
+	once sync.Once
+	// plain lists the host keys a client may learn: every loaded key,
+	// whatever HostKeyAlgorithms offers in the key exchange (as OpenSSH,
+	// so that a client keeps the keys another configuration may show it),
+	// without certificates (a certificate is trusted through its
+	// authority, not learned) and without repeats (OpenSSH's client drops
+	// the whole update on a duplicate). blobs are their wire forms.
+	plain []ssh.Signer
+	blobs [][]byte
+	// payload is the hostkeys-00@openssh.com request's data.
+	payload []byte
+}
+
+func (s *Server) hostKeyNotice() *hostKeyNotice {
+	n := &s.notice
+	n.once.Do(func() {
+		seen := map[string]bool{}
+		for _, k := range s.HostKeys {
+			pub := k.PublicKey()
+			if _, isCert := pub.(*ssh.Certificate); isCert {
+				continue
+			}
+			blob := pub.Marshal()
+			if seen[string(blob)] {
+				continue
+			}
+			seen[string(blob)] = true
+			n.plain = append(n.plain, k)
+			n.blobs = append(n.blobs, blob)
 		}
-		blob := string(pub.Marshal())
-		if seen[blob] {
-			continue
-		}
-		seen[blob] = true
-		out = append(out, k)
-	}
-	return out
+		n.payload = sshcore.JoinStrings(n.blobs)
+	})
+	return n
 }
 
 // notifyHostKeys sends hostkeys-00@openssh.com, want-reply false, as
 // OpenSSH's sshd does once the user is authenticated.
 func (c *conn) notifyHostKeys() {
 	log := c.srv.log()
-	var blobs [][]byte
-	keys := c.plainHostKeys()
-	for i, k := range keys {
-		log.Debug3f(msgNotifyHostKey, i, k.PublicKey().Type(), ssh.FingerprintSHA256(k.PublicKey()))
-		blobs = append(blobs, k.PublicKey().Marshal())
-	}
-	if len(keys) == 0 {
+	n := c.srv.hostKeyNotice()
+	if len(n.plain) == 0 {
 		return
 	}
-	log.Debug3f(msgNotifyHostKeysSent, len(keys))
-	if _, _, err := c.sshConn.SendRequest(sshcore.ReqHostKeys, false, sshcore.JoinStrings(blobs)); err != nil {
+	if log.Enabled(loglevel.Debug3) {
+		for i, k := range n.plain {
+			log.Debug3f(msgNotifyHostKey, i, k.PublicKey().Type(), ssh.FingerprintSHA256(k.PublicKey()))
+		}
+		log.Debug3f(msgNotifyHostKeysSent, len(n.plain))
+	}
+	if _, _, err := c.sshConn.SendRequest(sshcore.ReqHostKeys, false, n.payload); err != nil {
 		log.Debugf("notify_hostkeys: %v", err)
 	}
 }
@@ -67,7 +84,7 @@ func (c *conn) notifyHostKeys() {
 // string key. A key that is not one of ours fails the whole request, as in
 // OpenSSH: nothing is signed for a key the server does not hold.
 func (c *conn) proveHostKeys(payload []byte) ([]byte, error) {
-	ours := c.plainHostKeys()
+	ours := c.srv.hostKeyNotice()
 	sid := c.sshConn.SessionID()
 	negotiated := ""
 	if am, ok := c.sshConn.Conn.(ssh.AlgorithmsConnMetadata); ok {
@@ -81,9 +98,9 @@ func (c *conn) proveHostKeys(payload []byte) ([]byte, error) {
 	var sigs [][]byte
 	for _, blob := range blobs {
 		var signer ssh.Signer
-		for _, k := range ours {
-			if bytes.Equal(k.PublicKey().Marshal(), blob) {
-				signer = k
+		for i, b := range ours.blobs {
+			if bytes.Equal(b, blob) {
+				signer = ours.plain[i]
 				break
 			}
 		}

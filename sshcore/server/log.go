@@ -80,6 +80,17 @@ func (l *Logger) SetLevel(level loglevel.Level) {
 	l.mu.Unlock()
 }
 
+// Enabled reports whether lines at level are written, for a caller whose
+// arguments cost something to work out.
+func (l *Logger) Enabled(level loglevel.Level) bool {
+	if l == nil {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return level <= l.level
+}
+
 func (l *Logger) logf(level loglevel.Level, format string, args ...any) {
 	if l == nil {
 		return

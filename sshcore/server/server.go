@@ -59,6 +59,7 @@ type Server struct {
 	preauth   int // connections not yet authenticated (MaxStartups)
 	dropped   int // connections refused past MaxStartups
 	trim      idletrim.Trimmer
+	notice    hostKeyNotice
 }
 
 // ErrServerClosed is returned by Serve after Close.
