@@ -11,7 +11,9 @@ package algo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -143,7 +145,45 @@ func Default(k Kind) []string {
 // them, "^a,b" puts them first; otherwise the list replaces the defaults.
 // Entries may be wildcard patterns (with * and ?). An entry that matches no
 // supported algorithm is an error naming it.
+//
+// The results are remembered: sshd resolves the same few lists at every
+// login, and working them out again made a dozen small allocations each.
+// Every call gets its own copy.
 func Resolve(k Kind, spec string) ([]string, error) {
+	key := resolveKey{k, spec}
+	resolved.mu.Lock()
+	l, ok := resolved.lists[key]
+	resolved.mu.Unlock()
+	if !ok {
+		var err error
+		if l, err = resolve(k, spec); err != nil {
+			return nil, err
+		}
+		resolved.mu.Lock()
+		if len(resolved.lists) >= maxResolved {
+			// Lists come from configuration lines; a reload may bring new
+			// ones, never without end, but the memo stays bounded anyway.
+			clear(resolved.lists)
+		}
+		resolved.lists[key] = l
+		resolved.mu.Unlock()
+	}
+	return slices.Clone(l), nil
+}
+
+type resolveKey struct {
+	kind Kind
+	spec string
+}
+
+const maxResolved = 64
+
+var resolved = struct {
+	mu    sync.Mutex
+	lists map[resolveKey][]string
+}{lists: map[resolveKey][]string{}}
+
+func resolve(k Kind, spec string) ([]string, error) {
 	spec = strings.TrimSpace(spec)
 	defaults := Default(k)
 	if spec == "" {

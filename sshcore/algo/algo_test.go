@@ -197,3 +197,30 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+// TestResolveRemembersWithoutSharing: a remembered list comes back equal,
+// and what one caller does to its list is not seen by the next.
+func TestResolveRemembersWithoutSharing(t *testing.T) {
+	for _, spec := range []string{"", "+aes128-ctr", "-chacha*", "^aes256-gcm@openssh.com", "aes128-ctr,aes256-ctr"} {
+		first, err := Resolve(Cipher, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.Clone(first)
+		first[0] = "changed"
+		_ = append(first[:1], "appended")
+		again, err := Resolve(Cipher, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(again, want) {
+			t.Errorf("%q: %q the second time, %q the first", spec, again, want)
+		}
+	}
+	if _, err := Resolve(Cipher, "nonsense"); err == nil {
+		t.Error("an unknown cipher resolved")
+	}
+	if _, err := Resolve(Cipher, "nonsense"); err == nil {
+		t.Error("an unknown cipher resolved the second time")
+	}
+}
