@@ -144,11 +144,15 @@ func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms
 	if c.keyUsed(key) {
 		return nil, errDenied
 	}
+	usedFP := fp
+	if cert, ok := key.(*ssh.Certificate); ok {
+		usedFP = ssh.FingerprintSHA256(cert.Key)
+	}
 	c.mu.Lock()
 	if c.keysUsed == nil {
 		c.keysUsed = map[string]bool{}
 	}
-	c.keysUsed[ssh.FingerprintSHA256(plainKey(key))] = true
+	c.keysUsed[usedFP] = true
 	c.mu.Unlock()
 	c.recordAuthInfo("publickey", key)
 	if err := c.methodPassed(a, "publickey", detail, ko); err != nil {
@@ -197,5 +201,8 @@ func plainKey(key ssh.PublicKey) ssh.PublicKey {
 func (c *conn) keyUsed(key ssh.PublicKey) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if len(c.keysUsed) == 0 {
+		return false // the usual case; no fingerprint to work out
+	}
 	return c.keysUsed[ssh.FingerprintSHA256(plainKey(key))]
 }
