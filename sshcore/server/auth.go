@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/sshcore/loglevel"
 )
 
 // authMethod installs the callbacks of one authentication method on a
@@ -128,6 +129,9 @@ func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
 	c.authUser = userName(meta.User())
 	c.mu.Unlock()
 	log := c.srv.log()
+	if !log.Enabled(loglevel.Debug1) {
+		return // below, only debug lines, whose arguments cost allocations
+	}
 	user := userName(meta.User())
 	log.Debugf(msgUserauthRequest, user, method)
 	log.Debug2f(msgUserauthTry, method)
@@ -139,7 +143,7 @@ func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
 	default:
 		log.Debugf(msgAuthFailedDebug, method, user, err)
 	}
-	if err != nil {
+	if err != nil && log.Enabled(loglevel.Debug3) {
 		partial, next := 0, c.methodsLeft(user, err)
 		var pse *ssh.PartialSuccessError
 		if errors.As(err, &pse) {
