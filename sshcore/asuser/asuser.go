@@ -22,8 +22,8 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"strconv"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -183,24 +183,35 @@ func (c *Cred) runAs(become bool, op string, args ...string) (*os.File, string, 
 	if len(groups) == 0 {
 		groups = []uint32{c.GID}
 	}
-	cmd := &exec.Cmd{
-		Path:        Executable,
-		Args:        append([]string{"sshbox", HelperFlag, op}, args...),
-		Env:         []string{},
-		Dir:         "/",
-		ExtraFiles:  []*os.File{theirs}, // fd 3
-		SysProcAttr: &syscall.SysProcAttr{},
+	null, err := devNull()
+	if err != nil {
+		theirs.Close()
+		return nil, "", fmt.Errorf("asuser: start helper: %v", err)
+	}
+	attr := &os.ProcAttr{
+		Dir:   "/",
+		Env:   []string{},
+		Files: []*os.File{null, null, null, theirs}, // the socket is fd 3
+		Sys:   &syscall.SysProcAttr{},
 	}
 	if become {
-		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: c.UID, Gid: c.GID, Groups: groups}
+		attr.Sys.Credential = &syscall.Credential{Uid: c.UID, Gid: c.GID, Groups: groups}
 	}
-	err = cmd.Start()
+	// os.StartProcess, not os/exec: exec.Cmd would open /dev/null three
+	// times for every helper, and sshd starts one at every public-key
+	// login; what a login allocates stays behind, partly, in the heap
+	// (docs/performance.md, "Under 64 KiB per connection").
+	proc, err := os.StartProcess(Executable, append([]string{"sshbox", HelperFlag, op}, args...), attr)
 	theirs.Close()
 	if err != nil {
 		return nil, "", fmt.Errorf("asuser: start helper: %v", err)
 	}
 	f, text, rerr := receive(ours)
-	if werr := cmd.Wait(); rerr == nil && werr != nil {
+	state, werr := proc.Wait()
+	if werr == nil && !state.Success() {
+		werr = errors.New(state.String())
+	}
+	if rerr == nil && werr != nil {
 		if f != nil {
 			f.Close()
 		}
@@ -208,6 +219,12 @@ func (c *Cred) runAs(become bool, op string, args ...string) (*os.File, string, 
 	}
 	return f, text, rerr
 }
+
+// devNull is the helper's standard input, output and error, opened once
+// for the life of the process.
+var devNull = sync.OnceValues(func() (*os.File, error) {
+	return os.OpenFile(os.DevNull, os.O_RDWR, 0)
+})
 
 // receive reads the helper's one reply: "ok\x00text" with at most one
 // descriptor, or "err\x00errno\x00message".

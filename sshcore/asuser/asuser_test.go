@@ -249,3 +249,23 @@ func TestParseReply(t *testing.T) {
 		t.Error("empty reply accepted")
 	}
 }
+
+// TestHelperCannotStart: a helper that cannot be started is an error that
+// says so, and the next operation works again.
+func TestHelperCannotStart(t *testing.T) {
+	needRoot(t)
+	dir := sharedDir(t, 0o755)
+	os.WriteFile(filepath.Join(dir, "pub"), []byte("ok\n"), 0o644)
+	saved := Executable
+	Executable = filepath.Join(dir, "no-such-binary")
+	_, _, err := Open(nobody, filepath.Join(dir, "pub"))
+	Executable = saved
+	if err == nil || !strings.Contains(err.Error(), "asuser: start helper:") {
+		t.Fatalf("missing helper binary: %v", err)
+	}
+	f, _, err := Open(nobody, filepath.Join(dir, "pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
