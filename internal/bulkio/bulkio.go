@@ -7,6 +7,11 @@ package bulkio
 import (
 	"errors"
 	"io"
+	"net"
+	"os"
+	"syscall"
+
+	"sshbox/internal/rawio"
 )
 
 const (
@@ -21,7 +26,24 @@ const (
 // an *os.File on either side, fall back to a fixed 32 KiB buffer) and with
 // a buffer that grows from 32 KiB to 256 KiB the first time a read fills
 // it. Its results are io.Copy's.
+//
+// Where src or dst is a non-blocking *os.File (the pipes sshd gives a
+// command), it is read or written with raw system calls (internal/rawio):
+// 256 KiB through a pipe is long enough a call for the scheduler to hand
+// the processor away. Measured on 2 cores, 256 MiB aes128-gcm, five
+// alternated runs, medians: down 838 -> 892 MB/s with sshd's CPU per GiB
+// 1.16 -> 1.04 s, up 701 -> 717 MB/s (docs/performance.md, "Raw writes").
 func Copy(dst io.Writer, src io.Reader) (written int64, err error) {
+	if f, ok := dst.(*os.File); ok {
+		if rc := rawio.Of(f); rc != nil {
+			dst = rawFile{f, rc}
+		}
+	}
+	if f, ok := src.(*os.File); ok {
+		if rc := rawio.Of(f); rc != nil {
+			src = rawFile{f, rc}
+		}
+	}
 	buf := make([]byte, startSize)
 	for {
 		n, rerr := src.Read(buf)
@@ -63,3 +85,30 @@ func (w Writer) Write(p []byte) (int, error) { return w.W.Write(p) }
 
 // ReadFrom copies r into W until EOF.
 func (w Writer) ReadFrom(r io.Reader) (int64, error) { return Copy(w.W, r) }
+
+// rawFile reads and writes a non-blocking file through rawio, with the os
+// package's errors.
+type rawFile struct {
+	f  *os.File
+	rc syscall.RawConn
+}
+
+func (r rawFile) Read(p []byte) (int, error) {
+	n, err := rawio.Read(r.rc, p)
+	return n, r.pathError("read", err)
+}
+
+func (r rawFile) Write(p []byte) (int, error) {
+	n, err := rawio.Writev(r.rc, net.Buffers{p})
+	return int(n), r.pathError("write", err)
+}
+
+// pathError is how the os package reports a failed call on a file:
+// "write |1: broken pipe".
+func (r rawFile) pathError(op string, err error) error {
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return &os.PathError{Op: op, Path: r.f.Name(), Err: se.Err}
+	}
+	return err
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
+	"syscall"
 	"testing"
 	"testing/iotest"
 )
@@ -77,5 +79,50 @@ func TestWriterReadFrom(t *testing.T) {
 	n, err := io.Copy(Writer{&dst}, struct{ io.Reader }{bytes.NewReader(data)})
 	if err != nil || n != int64(len(data)) || dst.writes[1] != bulkSize {
 		t.Fatalf("io.Copy into Writer: %d, %v, writes %v", n, err, dst.writes)
+	}
+}
+
+// Between pipes (raw system calls, internal/rawio) every byte arrives in
+// order, and a write to a pipe nobody reads fails as os.File's would.
+func TestCopyBetweenPipes(t *testing.T) {
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inR.Close()
+	defer outR.Close()
+	data := bytes.Repeat([]byte("0123456789abcdef"), 256<<10) // 4 MiB
+	go func() {
+		inW.Write(data)
+		inW.Close()
+	}()
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := io.ReadAll(outR)
+		got <- b
+	}()
+	n, err := Copy(outW, inR)
+	outW.Close()
+	if err != nil || n != int64(len(data)) {
+		t.Fatalf("Copy = %d, %v", n, err)
+	}
+	if b := <-got; !bytes.Equal(b, data) {
+		t.Fatalf("%d bytes arrived, not the %d sent in order", len(b), len(data))
+	}
+
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	defer w.Close()
+	_, err = Copy(w, bytes.NewReader([]byte("x")))
+	var pe *os.PathError
+	if !errors.As(err, &pe) || pe.Op != "write" || !errors.Is(err, syscall.EPIPE) {
+		t.Fatalf("write to a pipe nobody reads: %v", err)
 	}
 }
