@@ -157,3 +157,26 @@ func TestPipesAreNotWrittenRaw(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Reads are raw too: what the peer sends arrives in order, then EOF; a
+// deadline ends a read with the net package's timeout error.
+func TestRawRead(t *testing.T) {
+	c, peer := tcpPair(t)
+	data := bytes.Repeat([]byte("0123456789"), 400000)
+	go func() {
+		peer.Write(data)
+		peer.Close()
+	}()
+	got, err := io.ReadAll(c)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes (%v), not the %d sent in order", len(got), err, len(data))
+	}
+
+	c2, _ := tcpPair(t)
+	c2.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	_, err = c2.Read(make([]byte, 10))
+	var ne net.Error
+	if !errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &ne) || !ne.Timeout() || !strings.HasPrefix(err.Error(), "read tcp ") {
+		t.Fatalf("read past the deadline: %v", err)
+	}
+}
