@@ -115,8 +115,11 @@ func TestSSHRekeyLimitLogged(t *testing.T) {
 	e, d := openSSHEnv(t, "LogLevel DEBUG1")
 	n := pullWithRekeyLimit(t, e)
 	// OpenSSH's sshd logs the transfer totals when the connection has
-	// ended: its log is complete then.
-	waitStderr(t, d.Proc, "Transferred: sent")
+	// ended: its log is complete then. Or it logs a reset: when ssh ends
+	// just as its last re-key is under way, the server's answer may still
+	// be unread in the socket, and closing it then sends a reset (one run
+	// in four of this test, in the runs before and after x/crypto 0.59.0).
+	waitStderr(t, d.Proc, "Transferred: sent", "Connection reset by peer")
 	if got := strings.Count(d.Proc.Stderr.String(), "SSH2_MSG_KEXINIT received"); got < n+1 {
 		t.Errorf("OpenSSH's sshd saw %d key exchanges, ssh -vv showed %d\n%s", got, n+1, d.Proc.Stderr.String())
 	}
@@ -162,14 +165,16 @@ func TestSshdRekeyLimitLogged(t *testing.T) {
 }
 
 // waitStderr waits until the process has logged want.
-func waitStderr(t *testing.T, p *testenv.Proc, want string) {
+func waitStderr(t *testing.T, p *testenv.Proc, wants ...string) {
 	t.Helper()
 	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-		if strings.Contains(p.Stderr.String(), want) {
-			return
+		for _, want := range wants {
+			if strings.Contains(p.Stderr.String(), want) {
+				return
+			}
 		}
 	}
-	t.Fatalf("no %q in the log:\n%s", want, p.Stderr.String())
+	t.Fatalf("none of %q in the log:\n%s", wants, p.Stderr.String())
 }
 
 // TestSSHRekeyLimitToSshbox: sshbox's ssh and sshd together, RekeyLimit 1M

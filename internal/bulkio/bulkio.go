@@ -32,7 +32,7 @@ const (
 // 256 KiB through a pipe is long enough a call for the scheduler to hand
 // the processor away. Measured on 2 cores, 256 MiB aes128-gcm, five
 // alternated runs, medians: down 838 -> 892 MB/s with sshd's CPU per GiB
-// 1.16 -> 1.04 s, up 701 -> 717 MB/s (docs/performance.md, "Raw writes").
+// 1.16 -> 1.04 s, up 701 -> 717 MB/s (docs/performance.md, "Raw reads and writes").
 func Copy(dst io.Writer, src io.Reader) (written int64, err error) {
 	if f, ok := dst.(*os.File); ok {
 		if rc := rawio.Of(f); rc != nil {

@@ -24,7 +24,7 @@
 // sshbox<->sshbox, alternated runs, medians: aes128-gcm down 685 -> 754
 // MB/s, chacha20-poly1305 down 318 -> 356 and up 306 -> 326; the sending
 // client's voluntary context switches fell from 1650-1900 to 590-720 per
-// 256 MiB; on one core no difference (docs/performance.md, "Raw writes").
+// 256 MiB; on one core no difference (docs/performance.md, "Raw reads and writes").
 package coalesce
 
 import (
@@ -172,7 +172,7 @@ const closeWait = 100 * time.Millisecond
 // raw: a 32 KiB read is long enough a call, on a busy machine, for the
 // scheduler to hand the processor away. Two cores, 256 MiB up, eight
 // alternated runs, medians: aes128-gcm 578 -> 648 MB/s, chacha20-poly1305
-// 254 -> 270; down alike (docs/performance.md, "Raw writes").
+// 254 -> 270; down alike (docs/performance.md, "Raw reads and writes").
 func (c *Conn) Read(p []byte) (int, error) {
 	if c.raw == nil {
 		return c.Conn.Read(p)
