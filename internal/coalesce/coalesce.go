@@ -75,21 +75,27 @@ func New(c net.Conn) *Conn {
 }
 
 // send writes bufs to the connection, in one writev(2) where it can.
-// Errors read as the net package's.
 func (c *Conn) send(bufs net.Buffers) (int64, error) {
 	if c.raw == nil {
 		return bufs.WriteTo(c.Conn)
 	}
 	n, err := rawio.Writev(c.raw, bufs)
+	return n, c.netError("write", err)
+}
+
+// netError words a raw call's error as the net package's own call would:
+// the poller's error (closed, deadline) under op, not "raw-write" or
+// "raw-read", and a system call's in an *net.OpError.
+func (c *Conn) netError(op string, err error) error {
 	var oe *net.OpError
 	switch {
-	case err == nil:
+	case err == nil || err == io.EOF:
 	case errors.As(err, &oe):
-		oe.Op = "write" // the poller's error: not the net package's "raw-write"
+		oe.Op = op
 	default:
-		err = &net.OpError{Op: "write", Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
+		err = &net.OpError{Op: op, Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
 	}
-	return n, err
+	return err
 }
 
 // Write sends p, with a held chunk before it; a 4096-byte p is held.
@@ -178,13 +184,5 @@ func (c *Conn) Read(p []byte) (int, error) {
 		return c.Conn.Read(p)
 	}
 	n, err := rawio.Read(c.raw, p)
-	var oe *net.OpError
-	switch {
-	case err == nil || err == io.EOF:
-	case errors.As(err, &oe):
-		oe.Op = "read" // the poller's error: not the net package's "raw-read"
-	default:
-		err = &net.OpError{Op: "read", Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
-	}
-	return n, err
+	return n, c.netError("read", err)
 }
