@@ -30,10 +30,10 @@ import (
 )
 
 // Of returns x's descriptor for Writev and Read: x a TCP or Unix socket,
-// or an *os.File whose descriptor is non-blocking. Anything else (a
-// terminal, a pipe inherited as standard input, net.Pipe, an SSH channel)
-// is nil: a raw call on a blocking descriptor would hold the processor
-// for as long as it blocks.
+// or an *os.File whose descriptor is non-blocking. Anything else (a file
+// or terminal left blocking, such as a pipe inherited as standard input;
+// net.Pipe; an SSH channel) is nil: a raw call on a blocking descriptor
+// would hold the processor for as long as it blocks.
 func Of(x any) syscall.RawConn {
 	var sc syscall.Conn
 	switch v := x.(type) {
