@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sshbox/internal/errtext"
+	"sshbox/internal/gcpace"
 	"sshbox/internal/help"
 	"sshbox/internal/procs"
 	"strconv"
@@ -32,6 +33,8 @@ func Main(args []string) int {
 	}
 	// One P per SSH connection held (internal/procs).
 	procs.Enable()
+	// Fewer collections while bulk data arrives (internal/gcpace).
+	gcpace.Enable()
 	optArgs, before, dest, command, err := splitArgsAt(args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)

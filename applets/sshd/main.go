@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sshbox/internal/errtext"
+	"sshbox/internal/gcpace"
 	"sshbox/internal/help"
 	"sshbox/internal/procs"
 	"sshbox/internal/supervise"
@@ -56,6 +57,8 @@ func Main(args []string) int {
 	}
 	// One P per SSH connection held (internal/procs).
 	procs.Enable()
+	// Fewer collections while bulk data arrives (internal/gcpace).
+	gcpace.Enable()
 	f, version, err := parseFlags(args[1:])
 	f.argv = args[1:]
 	if e, ok := err.(plainError); ok {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"syscall"
 
+	"sshbox/internal/gcpace"
 	"sshbox/internal/rawio"
 )
 
@@ -25,7 +26,9 @@ const (
 // Copy is io.Copy without its WriterTo/ReaderFrom short cuts (which, for
 // an *os.File on either side, fall back to a fixed 32 KiB buffer) and with
 // a buffer that grows from 32 KiB to 256 KiB the first time a read fills
-// it. Its results are io.Copy's.
+// it. Its results are io.Copy's. From then on it counts as a bulk copy
+// to internal/gcpace, which lets the collector run less often while the
+// data flows.
 //
 // Where src or dst is a non-blocking *os.File (the pipes sshd gives a
 // command), it is read or written with raw system calls (internal/rawio):
@@ -45,6 +48,7 @@ func Copy(dst io.Writer, src io.Reader) (written int64, err error) {
 		}
 	}
 	buf := make([]byte, startSize)
+	var sinceCheck int64
 	for {
 		n, rerr := src.Read(buf)
 		if n > 0 {
@@ -61,6 +65,13 @@ func Copy(dst io.Writer, src io.Reader) (written int64, err error) {
 			}
 			if n == len(buf) && len(buf) < bulkSize {
 				buf = make([]byte, bulkSize)
+				defer gcpace.Bulk()()
+			}
+			if len(buf) == bulkSize {
+				if sinceCheck += int64(n); sinceCheck >= gcpace.RecheckEvery {
+					sinceCheck = 0
+					gcpace.Recheck()
+				}
 			}
 		}
 		if rerr != nil {

@@ -5,19 +5,25 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"syscall"
 	"testing"
 	"testing/iotest"
+
+	"sshbox/internal/gcpace"
 )
 
-// sizes records the length of every buffer offered to Write.
+// sizes records the length of every buffer offered to Write, and how
+// many bulk copies internal/gcpace counted at the time.
 type sizes struct {
 	bytes.Buffer
 	writes []int
+	bulk   []int
 }
 
 func (s *sizes) Write(p []byte) (int, error) {
 	s.writes = append(s.writes, len(p))
+	s.bulk = append(s.bulk, gcpace.Active())
 	return s.Buffer.Write(p)
 }
 
@@ -31,6 +37,13 @@ func TestCopyGrowsOnlyForBulk(t *testing.T) {
 	if dst.writes[0] != startSize || dst.writes[1] != bulkSize {
 		t.Errorf("writes %v: want %d then %d", dst.writes[:2], startSize, bulkSize)
 	}
+	// A bulk copy from the read that filled the buffer until it returns.
+	if dst.bulk[0] != 0 || dst.bulk[1] != 1 || dst.bulk[len(dst.bulk)-1] != 1 {
+		t.Errorf("bulk copies counted at each write: %v, want 0 then 1", dst.bulk)
+	}
+	if n := gcpace.Active(); n != 0 {
+		t.Errorf("%d bulk copies counted after Copy returned", n)
+	}
 
 	// Small reads (a terminal, a trickle) never grow the buffer.
 	var small sizes
@@ -41,6 +54,9 @@ func TestCopyGrowsOnlyForBulk(t *testing.T) {
 		if w > startSize {
 			t.Fatalf("write of %d after reads that never filled the buffer", w)
 		}
+	}
+	if slices.Contains(small.bulk, 1) {
+		t.Errorf("a copy that never filled its buffer counted as bulk: %v", small.bulk)
 	}
 }
 

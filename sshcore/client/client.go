@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 
 	"sshbox/configfmt"
+	"sshbox/internal/bulkio"
 )
 
 // Client is one invocation of ssh: the effective options plus what only
@@ -170,7 +171,7 @@ func (c *Client) stdioForward(conn *ssh.Client) int {
 		}
 	}()
 	go func() {
-		io.Copy(os.Stdout, ch)
+		bulkio.Copy(os.Stdout, ch)
 		done <- struct{}{}
 	}()
 	<-done

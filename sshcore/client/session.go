@@ -13,6 +13,8 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
+
+	"sshbox/internal/bulkio"
 )
 
 // wantTTY decides whether to request a pty, as OpenSSH does from
@@ -189,7 +191,9 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 		log.Fatal("%v", err)
 		return 255
 	}
-	s.Stdout = os.Stdout
+	// Through bulkio, so that a download counts as a bulk copy
+	// (internal/gcpace).
+	s.Stdout = bulkio.Writer{W: os.Stdout}
 	s.Stderr = os.Stderr
 
 	switch {

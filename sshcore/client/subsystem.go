@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/internal/bulkio"
 )
 
 // runSubsystem is -s: x/crypto's Session cannot wait for a subsystem it did
@@ -55,7 +57,7 @@ func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 	}()
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { io.Copy(os.Stdout, ch); wg.Done() }()
+	go func() { bulkio.Copy(os.Stdout, ch); wg.Done() }()
 	go func() { io.Copy(os.Stderr, ch.Stderr()); wg.Done() }()
 	wg.Wait()
 	return <-status
