@@ -6,10 +6,13 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"sshbox/internal/testenv"
 )
@@ -148,5 +151,65 @@ func TestSSHSubsystem(t *testing.T) {
 	}
 	if werr != nil {
 		t.Errorf("ssh -s: %v; stderr %q", werr, stderr.String())
+	}
+}
+
+// pipeNonblocking reports whether the pipe's open file description, which
+// a child shares, has O_NONBLOCK; through Control, since Fd would clear it.
+func pipeNonblocking(t *testing.T, f *os.File) bool {
+	t.Helper()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fl int
+	var ferr error
+	if err := rc.Control(func(fd uintptr) { fl, ferr = unix.FcntlInt(fd, unix.F_GETFL, 0) }); err != nil || ferr != nil {
+		t.Fatal(err, ferr)
+	}
+	return fl&unix.O_NONBLOCK != 0
+}
+
+// ssh reads a standard input that is a pipe without blocking, as OpenSSH's
+// does, and leaves it blocking again when it exits: at the session's end,
+// and when a signal ends it, with the copy still waiting for input.
+func TestSSHStdinPipeRestored(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	for _, how := range []string{"session ends", "SIGTERM"} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", e.dest(),
+			"head -c 5; head -c 1 >/dev/null")...)
+		cmd.Env = e.env()
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		cmd.Stdin = r // exec hands it over blocking
+		stdout, _ := cmd.StdoutPipe()
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte("hello"))
+		got := make([]byte, 5)
+		if _, err := io.ReadFull(stdout, got); err != nil || string(got) != "hello" {
+			t.Fatalf("%s: read %q, %v; stderr %q", how, got, err, stderr.String())
+		}
+		if !pipeNonblocking(t, r) {
+			t.Errorf("%s: ssh reads its standard input pipe blocking", how)
+		}
+		if how == "SIGTERM" {
+			cmd.Process.Signal(syscall.SIGTERM)
+		} else {
+			w.Write([]byte("x")) // the remote command ends; w stays open
+		}
+		io.Copy(io.Discard, stdout)
+		cmd.Wait()
+		if pipeNonblocking(t, r) {
+			t.Errorf("%s: ssh left its standard input non-blocking", how)
+		}
+		r.Close()
+		w.Close()
 	}
 }

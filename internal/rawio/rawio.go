@@ -23,6 +23,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"sync"
 	"syscall"
 	"unsafe"
 
@@ -150,4 +151,50 @@ func advance(bufs net.Buffers, n int) net.Buffers {
 		bufs = bufs[1:]
 	}
 	return bufs
+}
+
+// Inherited makes a pipe or socket the process inherited (ssh's standard
+// input, say) something Of accepts: it sets O_NONBLOCK on fd and returns
+// an *os.File, registered with the poller, on a duplicate of it, and a
+// function that closes the duplicate and puts fd's flags back. OpenSSH's
+// ssh does the same with its standard descriptors that are not terminals,
+// and restores them the same way when the session ends. O_NONBLOCK
+// belongs to the open file description, so another process sharing the
+// pipe sees it until restore runs, as it would with OpenSSH. For anything
+// else (a terminal, a regular file, /dev/null) f is nil: the flag means
+// nothing to a file and the poller cannot wait on one.
+func Inherited(fd int, name string) (f *os.File, restore func()) {
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil {
+		return nil, nil
+	}
+	if t := st.Mode & unix.S_IFMT; t != unix.S_IFIFO && t != unix.S_IFSOCK {
+		return nil, nil
+	}
+	flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		return nil, nil
+	}
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil
+	}
+	wasBlocking := flags&unix.O_NONBLOCK == 0
+	if wasBlocking {
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFL, flags|unix.O_NONBLOCK); err != nil {
+			unix.Close(dup)
+			return nil, nil
+		}
+	}
+	// os.NewFile registers a non-blocking descriptor with the poller.
+	f = os.NewFile(uintptr(dup), name)
+	var once sync.Once
+	return f, func() {
+		once.Do(func() {
+			f.Close()
+			if wasBlocking {
+				unix.FcntlInt(uintptr(fd), unix.F_SETFL, flags)
+			}
+		})
+	}
 }

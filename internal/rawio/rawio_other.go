@@ -5,6 +5,7 @@ package rawio
 import (
 	"errors"
 	"net"
+	"os"
 	"syscall"
 )
 
@@ -15,3 +16,5 @@ func Of(any) syscall.RawConn { return nil }
 func Writev(syscall.RawConn, net.Buffers) (int64, error) { return 0, errors.ErrUnsupported }
 
 func Read(syscall.RawConn, []byte) (int, error) { return 0, errors.ErrUnsupported }
+
+func Inherited(int, string) (*os.File, func()) { return nil, nil }

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func pipe(t *testing.T) (r, w *os.File) {
@@ -145,3 +147,100 @@ func TestAdvance(t *testing.T) {
 		t.Errorf("advance past the end: %q", got)
 	}
 }
+
+func nonblocking(t *testing.T, fd int) bool {
+	t.Helper()
+	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fl&unix.O_NONBLOCK != 0
+}
+
+// An inherited blocking pipe (as ssh's standard input is) becomes one Of
+// accepts, reads through the poller, and is blocking again after restore,
+// with the original descriptor still open.
+func TestInheritedPipe(t *testing.T) {
+	var fds [2]int
+	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	rfd, wfd := fds[0], fds[1]
+	defer unix.Close(rfd)
+	defer unix.Close(wfd)
+
+	f, restore := Inherited(rfd, "stdin")
+	if f == nil {
+		t.Fatal("Inherited refused a pipe")
+	}
+	rc := Of(f)
+	if rc == nil {
+		t.Fatal("Of refused the file Inherited made")
+	}
+	if !nonblocking(t, rfd) {
+		t.Error("the inherited descriptor is still blocking")
+	}
+	want := bytes.Repeat([]byte("inherited "), 1000)
+	go func() {
+		time.Sleep(20 * time.Millisecond) // the reader waits in the poller first
+		unix.Write(wfd, want)
+		unix.Close(wfd)
+	}()
+	got, err := io.ReadAll(readerFunc(func(p []byte) (int, error) { return Read(rc, p) }))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("read %d bytes, %v; want %d", len(got), err, len(want))
+	}
+	restore()
+	restore() // a second call does nothing
+	if nonblocking(t, rfd) {
+		t.Error("restore left the descriptor non-blocking")
+	}
+	if err := unix.Fstat(rfd, new(unix.Stat_t)); err != nil {
+		t.Errorf("restore closed the inherited descriptor: %v", err)
+	}
+	if _, err := f.Read(make([]byte, 1)); err == nil {
+		t.Error("the duplicate is still open after restore")
+	}
+}
+
+// A descriptor that was non-blocking already stays so; files, /dev/null
+// and terminals are left alone.
+func TestInheritedLeavesOthers(t *testing.T) {
+	var fds [2]int
+	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	f, restore := Inherited(fds[0], "r")
+	if f == nil {
+		t.Fatal("Inherited refused a non-blocking pipe")
+	}
+	restore()
+	if !nonblocking(t, fds[0]) {
+		t.Error("restore cleared O_NONBLOCK that was set before")
+	}
+
+	file, err := os.CreateTemp(t.TempDir(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	for _, o := range []*os.File{file, null} {
+		if f, _ := Inherited(int(o.Fd()), o.Name()); f != nil {
+			t.Errorf("Inherited took %s", o.Name())
+		}
+		if nonblocking(t, int(o.Fd())) {
+			t.Errorf("Inherited set O_NONBLOCK on %s", o.Name())
+		}
+	}
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }

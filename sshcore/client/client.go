@@ -6,7 +6,6 @@
 package client
 
 import (
-	"io"
 	"net"
 	"os"
 	"sync"
@@ -163,9 +162,12 @@ func (c *Client) stdioForward(conn *ssh.Client) int {
 	if c.Background != nil {
 		c.Background()
 	}
+	in, restoreStdin := stdinForCopy()
+	defer restoreStdin()
 	done := make(chan struct{}, 2)
 	go func() {
-		io.Copy(ch, os.Stdin)
+		bulkio.Copy(ch, in)
+		restoreStdin()
 		if cw, ok := ch.(interface{ CloseWrite() error }); ok {
 			cw.CloseWrite()
 		}

@@ -123,10 +123,12 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 	stdinFd := int(os.Stdin.Fd())
 	tty := c.wantTTY(command)
 	var restore func()
+	restoreStdin := func() {}
 	var mu sync.Mutex
 	restoreOnce := func() {
 		mu.Lock()
 		defer mu.Unlock()
+		restoreStdin()
 		if restore != nil {
 			restore()
 			restore = nil
@@ -216,15 +218,25 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 	lost := c.watchConnection(conn)
 	disconnected := make(chan struct{})
 	var once sync.Once
+	esc := c.escapeChar()
+	var in io.Reader = os.Stdin
+	switch {
+	case c.StdinNull:
+		in = strings.NewReader("")
+	case !tty || esc == EscapeNone:
+		// Copied as it comes: a pipe is read without blocking, and its
+		// flags come back with the terminal's (restoreOnce).
+		mu.Lock()
+		in, restoreStdin = stdinForCopy()
+		mu.Unlock()
+	}
 	go func() {
-		var in io.Reader = os.Stdin
-		if c.StdinNull {
-			in = strings.NewReader("")
-		}
-		esc := c.escapeChar()
 		if !tty || esc == EscapeNone {
-			io.Copy(stdin, in)
+			bulkio.Copy(stdin, in)
 			stdin.Close()
+			mu.Lock()
+			restoreStdin()
+			mu.Unlock()
 			return
 		}
 		f := &escapeFilter{c: c, ch: byte(esc), lineHead: true,

@@ -47,12 +47,15 @@ func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 		log.Fatal("%s", msgSubsystemFailed)
 		return 255
 	}
+	var in io.Reader = eofReader{}
+	restoreStdin := func() {}
+	if !c.StdinNull {
+		in, restoreStdin = stdinForCopy()
+	}
+	defer restoreStdin()
 	go func() {
-		var in io.Reader = os.Stdin
-		if c.StdinNull {
-			in = eofReader{}
-		}
-		io.Copy(ch, in)
+		bulkio.Copy(ch, in)
+		restoreStdin()
 		ch.CloseWrite()
 	}()
 	var wg sync.WaitGroup
