@@ -213,3 +213,39 @@ func TestSSHStdinPipeRestored(t *testing.T) {
 		w.Close()
 	}
 }
+
+// A standard input that is also the standard output (one socket for both,
+// as inetd gives a program) stays blocking: O_NONBLOCK would reach ssh's
+// writes to it too.
+func TestSSHStdinSocketSharedWithStdout(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, theirs := os.NewFile(uintptr(fds[0]), "ours"), os.NewFile(uintptr(fds[1]), "theirs")
+	defer ours.Close()
+	cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", e.dest(),
+		"head -c 5; head -c 1 >/dev/null")...)
+	cmd.Env = e.env()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.Stdin, cmd.Stdout = theirs, theirs
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ours.Write([]byte("hello"))
+	got := make([]byte, 5)
+	if _, err := io.ReadFull(ours, got); err != nil || string(got) != "hello" {
+		t.Fatalf("read %q, %v; stderr %q", got, err, stderr.String())
+	}
+	if pipeNonblocking(t, theirs) {
+		t.Error("ssh made a standard input it shares with its standard output non-blocking")
+	}
+	ours.Write([]byte("x"))
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("ssh: %v; stderr %q", err, stderr.String())
+	}
+	theirs.Close()
+}

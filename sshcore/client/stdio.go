@@ -5,6 +5,8 @@ import (
 	"os"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"sshbox/internal/rawio"
 )
 
@@ -14,14 +16,31 @@ import (
 // terminal: a blocking read of a pipe holds the one processor a
 // connection runs on (internal/procs) until the runtime hands it to
 // another thread, at every read. Measured on one core, 512 MiB
-// aes128-gcm up, five alternated runs, medians: 397 -> 476 MB/s, the
-// client's CPU 1.08 -> 0.72 s/GiB (docs/performance.md, "Standard input
+// aes128-gcm up, five alternated runs, medians: 383 -> 460 MB/s, the
+// client's CPU 1.14 -> 0.76 s/GiB (docs/performance.md, "Standard input
 // without blocking"). done puts the descriptor's flags back and may be
 // called more than once: when the copy ends, and before ssh exits.
+//
+// A standard input that is also the standard output or error (one socket
+// for both, as inetd gives a program) is left blocking: O_NONBLOCK would
+// reach the writes to it too, which go through the os package's blocking
+// calls and would fail with EAGAIN.
 func stdinForCopy() (in io.Reader, done func()) {
-	// Descriptor 0, not os.Stdin.Fd(): Fd would make os.Stdin blocking.
-	if f, restore := rawio.Inherited(syscall.Stdin, os.Stdin.Name()); f != nil {
-		return f, restore
+	if !sameFile(syscall.Stdin, syscall.Stdout) && !sameFile(syscall.Stdin, syscall.Stderr) {
+		// Descriptor 0, not os.Stdin.Fd(): Fd would make os.Stdin blocking.
+		if f, restore := rawio.Inherited(syscall.Stdin, os.Stdin.Name()); f != nil {
+			return f, restore
+		}
 	}
 	return os.Stdin, func() {}
+}
+
+// sameFile reports whether descriptors a and b are the same file (device
+// and inode), or either cannot be looked at.
+func sameFile(a, b int) bool {
+	var sa, sb unix.Stat_t
+	if unix.Fstat(a, &sa) != nil || unix.Fstat(b, &sb) != nil {
+		return true
+	}
+	return sa.Dev == sb.Dev && sa.Ino == sb.Ino
 }
