@@ -37,6 +37,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+
+	"sshbox/internal/hold"
 )
 
 const (
@@ -84,19 +86,10 @@ func Enable() {
 // ended (calling it again does nothing). Recheck, with the bytes moved
 // since the last call, keeps the percentage in step with the live heap.
 func Bulk() (end func()) {
-	mu.Lock()
-	defer mu.Unlock()
-	active++
-	repace()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			mu.Lock()
-			defer mu.Unlock()
-			active--
-			repace()
-		})
-	}
+	return hold.Count(&mu, func(d int) {
+		active += d
+		repace()
+	})
 }
 
 // Active is the number of bulk copies running.

@@ -30,6 +30,8 @@ import (
 	"os"
 	"runtime"
 	"sync"
+
+	"sshbox/internal/hold"
 )
 
 var (
@@ -63,19 +65,10 @@ func Enable() {
 
 // Begin counts one connection until the returned function is called.
 func Begin() (end func()) {
-	mu.Lock()
-	defer mu.Unlock()
-	open++
-	resize()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			mu.Lock()
-			defer mu.Unlock()
-			open--
-			resize()
-		})
-	}
+	return hold.Count(&mu, func(d int) {
+		open += d
+		resize()
+	})
 }
 
 // resize sets GOMAXPROCS to one per open connection, at least one and at
