@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"net"
@@ -220,5 +222,21 @@ func TestSSHBindAddressAndAttempts(t *testing.T) {
 	}
 	if el := time.Since(start); el < time.Second {
 		t.Errorf("two attempts took only %v", el)
+	}
+}
+
+// OpenSSH's ssh reaches its target through sshbox's ssh -W as its
+// ProxyCommand: sshbox reads the pipe OpenSSH gives it as standard input
+// without blocking (rawio.Inherited), and 8 MiB go there and back intact.
+func TestOpenSSHThroughStdioForward(t *testing.T) {
+	e, jump, _ := twoServers(t)
+	proxy := fmt.Sprintf("%s -F /dev/null -i %s -o UserKnownHostsFile=%s -o BatchMode=yes -p %d -W %%h:%%p %s@127.0.0.1",
+		testenv.Bin(t, "ssh"), e.key, e.kh, jump.Port, e.user.Name)
+	data := make([]byte, 8<<20)
+	rand.Read(data)
+	args := append(e.base(), "-o", "BatchMode=yes", "-o", "ProxyCommand="+proxy, e.dest(), "cat")
+	stdout, stderr, status := e.runProg(testenv.NeedCmd(t, "ssh"), nil, bytes.NewReader(data), args...)
+	if status != 0 || stdout != string(data) {
+		t.Fatalf("status %d, %d of %d bytes back intact %v; stderr %q", status, len(stdout), len(data), stdout == string(data), stderr)
 	}
 }
