@@ -249,3 +249,42 @@ func TestSSHStdinSocketSharedWithStdout(t *testing.T) {
 	}
 	theirs.Close()
 }
+
+// ssh -s, which has no session of x/crypto's to restore a terminal with,
+// puts its standard input's flags back too when a signal ends it.
+func TestSSHSubsystemStdinRestoredOnSignal(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-s", e.dest(), "sftp")...)
+	cmd.Env = e.env()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.Stdin = r
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte{0, 0, 0, 5, 1, 0, 0, 0, 3}) // SSH_FXP_INIT, version 3
+	reply := make([]byte, 9)
+	if _, err := io.ReadFull(stdout, reply); err != nil || reply[4] != 2 {
+		t.Fatalf("sftp subsystem answered %x, %v; stderr %q", reply, err, stderr.String())
+	}
+	if !pipeNonblocking(t, r) {
+		t.Error("ssh -s reads its standard input pipe blocking")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	io.Copy(io.Discard, stdout)
+	err = cmd.Wait()
+	if pipeNonblocking(t, r) {
+		t.Error("ssh -s left its standard input non-blocking after SIGTERM")
+	}
+	if code := testenv.ExitCode(err); code != 255 {
+		t.Errorf("ssh -s ended by SIGTERM: exit %d (%v), want 255 as OpenSSH's", code, err)
+	}
+}

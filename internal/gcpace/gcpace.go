@@ -83,8 +83,8 @@ func Enable() {
 }
 
 // Bulk says a bulk copy has started; the function it returns says it has
-// ended (calling it again does nothing). Recheck, with the bytes moved
-// since the last call, keeps the percentage in step with the live heap.
+// ended (calling it again does nothing). Recheck, called as the copy
+// goes on, keeps the percentage in step with the live heap.
 func Bulk() (end func()) {
 	return hold.Count(&mu, func(d int) {
 		active += d

@@ -162,7 +162,7 @@ func (c *Client) stdioForward(conn *ssh.Client) int {
 	if c.Background != nil {
 		c.Background()
 	}
-	in, restoreStdin := stdinForCopy()
+	in, restoreStdin := c.stdinUntilExit()
 	defer restoreStdin()
 	done := make(chan struct{}, 2)
 	go func() {

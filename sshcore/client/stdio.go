@@ -3,6 +3,8 @@ package client
 import (
 	"io"
 	"os"
+	"os/signal"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -43,4 +45,38 @@ func sameFile(a, b int) bool {
 		return true
 	}
 	return sa.Dev == sb.Dev && sa.Ino == sb.Ino
+}
+
+// stdinUntilExit is stdinForCopy for -s and -W, which have no signal
+// handling of their own (runSession restores the descriptor with the
+// terminal): where the descriptor was made non-blocking, a SIGINT, SIGTERM
+// or SIGHUP puts its flags back before ssh exits, with 255 as OpenSSH's
+// does. done restores the flags and stops the signal handling; it may be
+// called more than once. Where nothing was changed, signals keep their
+// default effect.
+func (c *Client) stdinUntilExit() (in io.Reader, done func()) {
+	in, restore := stdinForCopy()
+	if in == io.Reader(os.Stdin) {
+		return in, restore
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	stopped := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			restore()
+			c.Log.Verbose(msgKilledBySignal, sig.(syscall.Signal))
+			os.Exit(255)
+		case <-stopped:
+		}
+	}()
+	var once sync.Once
+	return in, func() {
+		once.Do(func() {
+			signal.Stop(sigs)
+			close(stopped)
+			restore()
+		})
+	}
 }

@@ -50,7 +50,7 @@ func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 	var in io.Reader = eofReader{}
 	restoreStdin := func() {}
 	if !c.StdinNull {
-		in, restoreStdin = stdinForCopy()
+		in, restoreStdin = c.stdinUntilExit()
 	}
 	defer restoreStdin()
 	go func() {
