@@ -34,7 +34,7 @@ func Main(args []string) int {
 	// One P per SSH connection held (internal/procs).
 	procs.Enable()
 	// Fewer collections while bulk data arrives (internal/gcpace).
-	gcpace.Enable()
+	gcpace.Enable(0)
 	optArgs, before, dest, command, err := splitArgsAt(args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)

@@ -57,8 +57,9 @@ func Main(args []string) int {
 	}
 	// One P per SSH connection held (internal/procs).
 	procs.Enable()
-	// Fewer collections while bulk data arrives (internal/gcpace).
-	gcpace.Enable()
+	// Fewer collections while bulk data arrives, more between logins
+	// (internal/gcpace).
+	gcpace.Enable(gcpace.IdleServer)
 	f, version, err := parseFlags(args[1:])
 	f.argv = args[1:]
 	if e, ok := err.(plainError); ok {

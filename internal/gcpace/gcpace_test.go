@@ -31,7 +31,7 @@ func fake(t *testing.T, live uint64) (calls *[]int, setLive func(uint64)) {
 
 func TestBulkRaisesAndRestores(t *testing.T) {
 	calls, _ := fake(t, 2<<20)
-	Enable()
+	Enable(0)
 	*calls = nil
 	end1 := Bulk()
 	end2 := Bulk()
@@ -68,7 +68,7 @@ func TestPercentFollowsLiveHeap(t *testing.T) {
 		{200 << 20, nil},
 	} {
 		calls, _ := fake(t, c.live)
-		Enable()
+		Enable(0)
 		*calls = nil
 		Bulk()()
 		if !slices.Equal(*calls, c.want) {
@@ -77,10 +77,24 @@ func TestPercentFollowsLiveHeap(t *testing.T) {
 	}
 }
 
+// sshd's lower percentage between bulk copies: set at Enable, the floor
+// under what a copy calls for, and back when the copies end.
+func TestIdlePercent(t *testing.T) {
+	calls, setLive := fake(t, 2<<20)
+	Enable(IdleServer)
+	end := Bulk()
+	setLive(40 << 20) // 8 MiB is a fifth of it: less than IdleServer
+	Recheck()
+	end()
+	if want := []int{IdleServer, 250, IdleServer}; !slices.Equal(*calls, want) {
+		t.Fatalf("percentages set = %v, want %v", *calls, want)
+	}
+}
+
 // A heap that grows during a long transfer pulls the percentage back.
 func TestRecheckFollowsGrowth(t *testing.T) {
 	calls, setLive := fake(t, 2<<20)
-	Enable()
+	Enable(0)
 	*calls = nil
 	end := Bulk()
 	setLive(6 << 20)
@@ -102,7 +116,7 @@ func TestLeftAlone(t *testing.T) {
 		t.Fatalf("without Enable: percentages set = %v", *calls)
 	}
 	t.Setenv("GOGC", "100")
-	Enable()
+	Enable(IdleServer)
 	Bulk()()
 	if len(*calls) != 0 {
 		t.Fatalf("with $GOGC: percentages set = %v", *calls)
@@ -116,7 +130,7 @@ func TestRealRuntime(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Cleanup(func() { enabled, base, active, current = false, 0, 0, 0 })
 	before := readPercent()
-	Enable()
+	Enable(0)
 	runtime.GC()
 	want := percentFor(readLiveHeap(), before)
 	end := Bulk()
