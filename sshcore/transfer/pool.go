@@ -3,14 +3,15 @@ package transfer
 import (
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/pkg/sftp"
 )
 
 // Settings are what the command line says about moving bytes.
 type Settings struct {
-	Requests int // -R: requests in flight per session (0 = 64)
-	BufSize  int // -B: bytes per request (0 = 32768)
+	Requests int // -R: requests in flight per session (0: by round trip, 16-64)
+	BufSize  int // -B: bytes per request (0: defaultRequestSize)
 	Limit    *Limiter
 	Progress bool // draw the meter (a terminal, not -q)
 	Preserve bool // -p: modes and times
@@ -20,6 +21,9 @@ type Settings struct {
 	// what is done stays, a correct prefix, for a resume.
 	Cancel <-chan struct{}
 }
+
+// defaultRequestSize is pkg/sftp's read and write request size.
+const defaultRequestSize = 32 << 10
 
 // ErrInterrupted is a transfer stopped through Settings.Cancel.
 var ErrInterrupted = errors.New("Interrupted")
@@ -47,6 +51,38 @@ type Pool struct {
 	mu    sync.Mutex
 	extra []*sftp.Client
 	tried bool
+	rtt   time.Duration // the shortest request round trip seen, 0 before one
+}
+
+// timed runs one request that is a single round trip (a stat) and keeps
+// its time if it is the shortest yet: a server busy with something else
+// only makes a round trip look longer.
+func (p *Pool) timed(req func() error) error {
+	t0 := time.Now()
+	err := req()
+	d := time.Since(t0)
+	p.mu.Lock()
+	if p.rtt == 0 || d < p.rtt {
+		p.rtt = d
+	}
+	p.mu.Unlock()
+	return err
+}
+
+// perSession is how many chunk workers each session gets: what -R asks
+// for (requests in flight, each worker's chunk being chunkSize / -B of
+// them), else what the round trip seen so far needs.
+func (p *Pool) perSession() int {
+	if p.Set.Requests > 0 {
+		size := p.Set.BufSize
+		if size <= 0 {
+			size = defaultRequestSize
+		}
+		return max(p.Set.Requests/max(chunkSize/size, 1), 1)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return workersPerSession(p.rtt)
 }
 
 // ClientOptions are pkg/sftp's options for the settings.

@@ -5,19 +5,42 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // chunkSize is one worker's unit: a ReadAt/WriteAt that pkg/sftp splits
 // into requests in flight (eight of 32 KiB).
 const chunkSize = 256 << 10
 
-// workersPerSession keeps a session's 2 MiB channel window full: a worker
-// has nothing in flight between the last reply of its chunk and its next
-// request, so the window only stays full when the workers together ask for
-// at least a window's worth (8 x 256 KiB). With two workers of 1 MiB a
-// session moved about 25 MiB/s at 50 ms RTT, less than one window per
-// round trip.
-const workersPerSession = 8
+// A session's workers each have one chunk in flight, and nothing between
+// the last reply of a chunk and the next request: so a session moves at
+// most workers x chunkSize per round trip, less the gaps. On a long path
+// that is the limit: with two workers of 1 MiB a session moved about
+// 25 MiB/s at 50 ms RTT, less than its 2 MiB window per round trip; eight
+// of 256 KiB fill the window. On a LAN or loopback two already keep the
+// session busy, and every chunk in flight is memory: a download through
+// eight sessions with eight workers each peaked at 80-99 MiB of resident
+// memory, with two at 33-35 MiB, in the same time (256 MiB on loopback).
+const (
+	minWorkersPerSession = 2
+	maxWorkersPerSession = 8 // a 2 MiB window's worth
+	// sessionRate is what one session's workers are sized to carry over
+	// the path's round trip: eight sessions make 512 MiB/s.
+	sessionRate = 64 << 20
+)
+
+// workersPerSession is how many workers a session gets on a path whose
+// round trip is rtt (0: not known, the most): the chunks sessionRate
+// keeps in flight, one more for the gaps, within the bounds above: two up
+// to 3.9 ms, four at 10 ms, eight from 24 ms.
+func workersPerSession(rtt time.Duration) int {
+	if rtt <= 0 || rtt > time.Second {
+		return maxWorkersPerSession
+	}
+	inFlight := int64(rtt) * sessionRate / int64(time.Second)
+	n := int((inFlight+chunkSize-1)/chunkSize) + 1
+	return min(max(n, minWorkersPerSession), maxWorkersPerSession)
+}
 
 // chunk is one range of the file and what happened to it.
 type chunk struct {
@@ -31,14 +54,15 @@ type chunk struct {
 // chunks in parallel (each through its own reader, one per session), and
 // one writer commits them strictly in order, so that whatever is on the
 // destination at any moment, even after a kill, is a correct prefix that a
-// resume can continue. It returns the offset up to which the destination is
-// complete.
-func copyRanges(readers []io.ReaderAt, dst io.WriterAt, start, end int64, set Settings, prog *Progress) (int64, error) {
-	workers := len(readers) * workersPerSession
+// resume can continue. Each reader gets perSession workers. It returns the
+// offset up to which the destination is complete.
+func copyRanges(readers []io.ReaderAt, dst io.WriterAt, start, end int64, perSession int, set Settings, prog *Progress) (int64, error) {
+	workers := len(readers) * perSession
 	// A token is a chunk being fetched or fetched and waiting for its turn
 	// to be written; half as many again as there are workers lets the
 	// others go on while one chunk is late, and bounds the memory at
-	// 1.5 x workers x chunkSize (24 MiB with eight sessions).
+	// 1.5 x workers x chunkSize (24 MiB with eight sessions of eight
+	// workers, 6 MiB with two workers each).
 	tokens := make(chan struct{}, workers+workers/2)
 	// Chunk buffers go back to the workers once written: a 256 MiB file
 	// would otherwise be 256 MiB of garbage for the collector, which on

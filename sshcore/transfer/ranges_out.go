@@ -12,8 +12,8 @@ import (
 // upload is the network, so the writes are what must run in parallel. It
 // returns the offset up to which every chunk arrived; the caller truncates
 // the destination there after a failure, so that a resume sees a correct
-// prefix.
-func copyRangesOut(src io.ReaderAt, writers []io.WriterAt, start, end int64, set Settings, prog *Progress) (int64, error) {
+// prefix. Each writer gets perSession workers, a chunk buffer each.
+func copyRangesOut(src io.ReaderAt, writers []io.WriterAt, start, end int64, perSession int, set Settings, prog *Progress) (int64, error) {
 	chunks := (end - start + chunkSize - 1) / chunkSize
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -29,7 +29,7 @@ func copyRangesOut(src io.ReaderAt, writers []io.WriterAt, start, end int64, set
 	}
 	failed := func() bool { mu.Lock(); defer mu.Unlock(); return firstErr != nil }
 	var wg sync.WaitGroup
-	for w := 0; w < len(writers)*workersPerSession; w++ {
+	for w := 0; w < len(writers)*perSession; w++ {
 		dst := writers[w%len(writers)]
 		wg.Add(1)
 		go func() {

@@ -19,7 +19,11 @@ var ErrResumeNotNeeded = errors.New("resume not required")
 // continues a partial dst from its size. A failure part-way leaves dst a
 // correct prefix of src.
 func (p *Pool) Get(src, dst, label string) error {
-	st, err := p.Main.Stat(src)
+	var st os.FileInfo
+	err := p.timed(func() (err error) {
+		st, err = p.Main.Stat(src)
+		return err
+	})
 	if err != nil {
 		return fileErr(src, err)
 	}
@@ -65,7 +69,7 @@ func (p *Pool) Get(src, dst, label string) error {
 	if p.Set.Progress {
 		prog = StartProgress(label, start, size)
 	}
-	done, err := copyRanges(readers, out, start, size, p.Set, prog)
+	done, err := copyRanges(readers, out, start, size, p.perSession(), p.Set, prog)
 	prog.Finish()
 	if err == nil && done < size {
 		err = fmt.Errorf("%s: file shrank during transfer", src)
@@ -129,7 +133,10 @@ func (p *Pool) Put(src, dst, label string) error {
 	} else {
 		flags |= os.O_TRUNC
 	}
-	_, statErr := p.Main.Lstat(dst)
+	statErr := p.timed(func() error {
+		_, err := p.Main.Lstat(dst)
+		return err
+	})
 	created := errors.Is(statErr, fs.ErrNotExist)
 	sessions := p.sessions(size - start)
 	first, err := sessions[0].OpenFile(dst, flags)
@@ -151,7 +158,7 @@ func (p *Pool) Put(src, dst, label string) error {
 	if p.Set.Progress {
 		prog = StartProgress(label, start, size)
 	}
-	done, err := copyRangesOut(in, writers, start, size, p.Set, prog)
+	done, err := copyRangesOut(in, writers, start, size, p.perSession(), p.Set, prog)
 	prog.Finish()
 	if err != nil {
 		files[0].Truncate(done)
