@@ -55,6 +55,10 @@ type Conn struct {
 	buf   []byte
 	timer *time.Timer
 	err   error // a failed write of a held chunk, reported by the next Write
+	// hold is Hold; tests that check what is joined lengthen it, so that
+	// a test goroutine descheduled between two writes does not see the
+	// timer send the chunk alone.
+	hold time.Duration
 	// writev sends bufs in one system call where the connection can
 	// (net.Buffers uses writev(2) on TCP); tests replace it.
 	writev func(bufs net.Buffers) error
@@ -66,7 +70,7 @@ type Conn struct {
 
 // New wraps c.
 func New(c net.Conn) *Conn {
-	cc := &Conn{Conn: c, raw: rawio.Of(c)}
+	cc := &Conn{Conn: c, raw: rawio.Of(c), hold: Hold}
 	cc.writev = func(bufs net.Buffers) error {
 		_, err := cc.send(bufs)
 		return err
@@ -127,9 +131,9 @@ func (c *Conn) Write(p []byte) (int, error) {
 	}
 	c.held = c.buf[:copy(c.buf, p)]
 	if c.timer == nil {
-		c.timer = time.AfterFunc(Hold, c.flush)
+		c.timer = time.AfterFunc(c.hold, c.flush)
 	} else {
-		c.timer.Reset(Hold)
+		c.timer.Reset(c.hold)
 	}
 	return len(p), nil
 }

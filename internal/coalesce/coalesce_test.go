@@ -50,9 +50,12 @@ func (r *recorder) sizes() []int {
 	return out
 }
 
+// newRecorded is a Conn over a recorder whose held chunk waits for the
+// next write (or Close) however long the test takes to make it.
 func newRecorded() (*Conn, *recorder) {
 	r := &recorder{}
 	c := New(r)
+	c.hold = time.Hour
 	c.writev = func(bufs net.Buffers) error {
 		var all []byte
 		for _, b := range bufs {
@@ -92,6 +95,7 @@ func TestChunkJoinsNextWrite(t *testing.T) {
 // out, after Hold.
 func TestLoneChunkIsSent(t *testing.T) {
 	c, r := newRecorded()
+	c.hold = Hold
 	c.Write(fill(chunk, 'z'))
 	deadline := time.Now().Add(5 * time.Second)
 	for len(r.sizes()) == 0 && time.Now().Before(deadline) {
