@@ -60,7 +60,7 @@ type Pool struct {
 func (p *Pool) timed(req func() error) error {
 	t0 := time.Now()
 	err := req()
-	d := time.Since(t0)
+	d := max(time.Since(t0), 1) // 0 stands for "none seen yet"
 	p.mu.Lock()
 	if p.rtt == 0 || d < p.rtt {
 		p.rtt = d
