@@ -20,7 +20,8 @@ const chunkSize = 256 << 10
 // of 256 KiB fill the window. On a LAN or loopback two already keep the
 // session busy, and every chunk in flight is memory: a download through
 // eight sessions with eight workers each peaked at 80-99 MiB of resident
-// memory, with two at 32-36 MiB, in the same time (256 MiB on loopback).
+// memory, with two at 32-36 MiB, in about the same time (256 MiB on
+// loopback; docs/performance.md, "The file transfer clients' memory").
 const (
 	minWorkersPerSession = 2
 	maxWorkersPerSession = 8 // a 2 MiB window's worth
