@@ -17,13 +17,14 @@ const chunkSize = 256 << 10
 // most workers x chunkSize per round trip, less the gaps. On a long path
 // that is the limit: with two workers of 1 MiB a session moved about
 // 25 MiB/s at 50 ms RTT, less than its 2 MiB window per round trip; eight
-// of 256 KiB fill the window. On a LAN or loopback two already keep the
-// session busy, and every chunk in flight is memory: a download through
-// eight sessions with eight workers each peaked at 80-99 MiB of resident
-// memory, with two at 32-36 MiB, in about the same time (256 MiB on
-// loopback; docs/performance.md, "The file transfer clients' memory").
+// of 256 KiB fill the window. On a LAN or loopback a few keep the session
+// busy, and every chunk in flight is memory: a download through eight
+// sessions with eight workers each peaked at 80-103 MiB of resident
+// memory, with three at 42-47 MiB and 7 % slower on loopback, with two at
+// 32-36 MiB and 10-15 % slower (256 MiB; docs/performance.md, "The file
+// transfer clients' memory").
 const (
-	minWorkersPerSession = 2
+	minWorkersPerSession = 3
 	maxWorkersPerSession = 8 // a 2 MiB window's worth
 	// sessionRate is what one session's workers are sized to carry over
 	// the path's round trip: eight sessions make 512 MiB/s.
@@ -32,8 +33,8 @@ const (
 
 // workersPerSession is how many workers a session gets on a path whose
 // round trip is rtt (0: not known, the most): the chunks sessionRate
-// keeps in flight, one more for the gaps, within the bounds above: two up
-// to 3.9 ms, four at 10 ms, eight from 24 ms.
+// keeps in flight, one more for the gaps, within the bounds above: three
+// up to 7.8 ms, four at 10 ms, eight from 24 ms.
 func workersPerSession(rtt time.Duration) int {
 	if rtt <= 0 || rtt > time.Second {
 		return maxWorkersPerSession
@@ -63,7 +64,7 @@ func copyRanges(readers []io.ReaderAt, dst io.WriterAt, start, end int64, perSes
 	// to be written; half as many again as there are workers lets the
 	// others go on while one chunk is late, and bounds the memory at
 	// 1.5 x workers x chunkSize (24 MiB with eight sessions of eight
-	// workers, 6 MiB with two workers each).
+	// workers, 9 MiB with three workers each).
 	tokens := make(chan struct{}, workers+workers/2)
 	// Chunk buffers go back to the workers once written: a 256 MiB file
 	// would otherwise be 256 MiB of garbage for the collector, which on

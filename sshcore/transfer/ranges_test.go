@@ -16,10 +16,12 @@ func TestWorkersPerSession(t *testing.T) {
 		want int
 	}{
 		{0, maxWorkersPerSession}, // not known yet: as many as on a long path
-		{100 * time.Microsecond, 2},
-		{3900 * time.Microsecond, 2},
-		{5 * time.Millisecond, 3},
+		{100 * time.Microsecond, minWorkersPerSession},
+		{3900 * time.Microsecond, 3},
+		{7800 * time.Microsecond, 3},
+		{8 * time.Millisecond, 4},
 		{10 * time.Millisecond, 4},
+		{20 * time.Millisecond, 7},
 		{24 * time.Millisecond, 8},
 		{50 * time.Millisecond, 8},
 		{time.Hour, 8},
@@ -62,7 +64,7 @@ func TestRequestsFlagSetsWorkers(t *testing.T) {
 		{4, 1 << 20, 4}, // requests larger than a chunk: one each
 	} {
 		p := &Pool{Set: Settings{Requests: c.requests, BufSize: c.bufSize}}
-		p.timed(func() error { return nil }) // a LAN: without -R, two
+		p.timed(func() error { return nil }) // a LAN: without -R, the fewest
 		if got := p.perSession(); got != c.want {
 			t.Errorf("-R %d -B %d: %d workers per session, want %d", c.requests, c.bufSize, got, c.want)
 		}
@@ -101,7 +103,7 @@ func TestCopyRangesWorkerCounts(t *testing.T) {
 	for i := range src {
 		src[i] = byte(rand.IntN(256))
 	}
-	for _, per := range []int{minWorkersPerSession, 3, maxWorkersPerSession} {
+	for _, per := range []int{1, minWorkersPerSession, maxWorkersPerSession} { // 1: -R 8
 		for _, start := range []int64{0, chunkSize + 7} {
 			readers := []io.ReaderAt{slowReader{bytes.NewReader(src)}, bytes.NewReader(src), slowReader{bytes.NewReader(src)}}
 			dst := &memFile{buf: append([]byte(nil), src[:start]...)}
