@@ -135,3 +135,25 @@ func TestXferBadInput(t *testing.T) {
 		os.WriteFile(filler, make([]byte, 700<<10), 0o644)
 	}
 }
+
+// TestSftpRequestsFlag: -R sets the requests in flight per session, from
+// one worker asking one request at a time to sixteen workers per session;
+// a file large enough to be split over several sessions arrives whole
+// each way through OpenSSH's sshd.
+func TestSftpRequestsFlag(t *testing.T) {
+	t.Parallel()
+	e, _ := openSSHEnv(t, "")
+	data := randomBytes(40 << 20) // over bigFile: several sessions
+	remote := e.user.WriteFile(t, "big.bin", data, 0o644)
+	local := t.TempDir()
+	os.WriteFile(filepath.Join(local, "up.bin"), data, 0o644)
+	for _, flags := range [][]string{{"-R", "1"}, {"-R", "128", "-B", "65536"}} {
+		out, errOut, rc := e.sftpBatch(local, "get big.bin got.bin\nput up.bin put.bin\n", flags...)
+		if rc != 0 {
+			t.Fatalf("sftp %v: %d\n%s\n%s", flags, rc, out, errOut)
+		}
+		sameFile(t, remote, filepath.Join(local, "got.bin"))
+		sameFile(t, filepath.Join(local, "up.bin"), filepath.Join(e.user.Home, "put.bin"))
+		os.Remove(filepath.Join(local, "got.bin"))
+	}
+}

@@ -10,7 +10,7 @@ import (
 
 // Settings are what the command line says about moving bytes.
 type Settings struct {
-	Requests int // -R: requests in flight per session (0: by round trip, 16-64)
+	Requests int // -R: requests in flight per session (0: by round trip, 24-64)
 	BufSize  int // -B: bytes per request (0: defaultRequestSize)
 	Limit    *Limiter
 	Progress bool // draw the meter (a terminal, not -q)
