@@ -44,7 +44,14 @@ func sharedDir(t *testing.T, mode os.FileMode) string {
 // /proc/net/tcp{,6}: the kernel records who created the socket.
 func socketUID(t *testing.T, c net.Conn) int {
 	t.Helper()
-	port := c.LocalAddr().(*net.TCPAddr).Port
+	// Both ends' ports pick the socket: another socket on the machine (a
+	// TIME_WAIT one, or another test's) may have the same local port.
+	local, remote := c.LocalAddr().(*net.TCPAddr).Port, c.RemoteAddr().(*net.TCPAddr).Port
+	port := func(addr string) int {
+		_, p, _ := strings.Cut(addr, ":")
+		n, _ := strconv.ParseInt(p, 16, 32)
+		return int(n)
+	}
 	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -55,14 +62,13 @@ func socketUID(t *testing.T, c net.Conn) int {
 			if len(fields) < 8 {
 				continue
 			}
-			_, p, _ := strings.Cut(fields[1], ":")
-			if n, _ := strconv.ParseInt(p, 16, 32); int(n) == port {
+			if port(fields[1]) == local && port(fields[2]) == remote {
 				uid, _ := strconv.Atoi(fields[7])
 				return uid
 			}
 		}
 	}
-	t.Fatalf("no socket with local port %d", port)
+	t.Fatalf("no socket from port %d to port %d", local, remote)
 	return -1
 }
 
