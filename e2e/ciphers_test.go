@@ -3,7 +3,11 @@ package e2e
 import (
 	"bytes"
 	"crypto/rand"
+	"debug/elf"
+	"os"
 	"os/exec"
+	"runtime"
+	"strings"
 	"testing"
 
 	"sshbox/internal/testenv"
@@ -35,4 +39,29 @@ func TestCiphersCarryData(t *testing.T) {
 			t.Errorf("%s, OpenSSH's ssh to sshbox's sshd: status %d, %d bytes back of %d, stderr %q", c, r.RC, len(r.Out), len(data), r.Err)
 		}
 	}
+}
+
+// TestChaCha20Assembly: built through scripts/xcrypto (its -modfile in
+// GOFLAGS, as scripts/test, scripts/build and scripts/bench build), the
+// sshbox binary links the AVX2 ChaCha20 of _xcrypto/ on amd64. Without
+// scripts/xcrypto it has x/crypto's generic code, and nothing is asserted.
+func TestChaCha20Assembly(t *testing.T) {
+	if runtime.GOARCH != "amd64" || !strings.Contains(os.Getenv("GOFLAGS"), "/x-crypto-") {
+		t.Skip("not an amd64 build through scripts/xcrypto")
+	}
+	f, err := elf.Open(testenv.Bin(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range syms {
+		if strings.HasPrefix(s.Name, "golang.org/x/crypto/chacha20.xorKeyStreamAVX2") {
+			return
+		}
+	}
+	t.Errorf("GOFLAGS=%s, but %s has no golang.org/x/crypto/chacha20.xorKeyStreamAVX2", os.Getenv("GOFLAGS"), testenv.Bin(t, ""))
 }

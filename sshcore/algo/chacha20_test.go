@@ -5,10 +5,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	mrand "math/rand"
-	"os"
-	"reflect"
-	"runtime"
-	"strings"
 	"testing"
 
 	"golang.org/x/crypto/chacha20"
@@ -50,7 +46,7 @@ func refBlock(key [8]uint32, counter uint32, nonce [3]uint32) (out [64]byte) {
 
 // TestChaCha20KeyStream holds the ChaCha20 that x/crypto/ssh encrypts with
 // (on amd64 in the release build, the assembly scripts/xcrypto adds, six
-// blocks a pass) to the reference: random keys, nonces and counters, up to
+// blocks a pass, the generic code for the rest) to the reference: random keys, nonces and counters, up to
 // a dozen passes, in pieces of random size, in place and not.
 func TestChaCha20KeyStream(t *testing.T) {
 	r := mrand.New(mrand.NewSource(1))
@@ -116,20 +112,5 @@ func TestChaCha20KeyStream(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-// TestChaCha20Assembly: a build through scripts/xcrypto (its -modfile in
-// GOFLAGS, as scripts/test, scripts/build and scripts/bench have it) has
-// the AVX2 ChaCha20 on amd64, seen in the Cipher's key stream buffer: six
-// blocks, what one pass of the assembly makes, where x/crypto's generic
-// code keeps one. Without scripts/xcrypto nothing is asserted.
-func TestChaCha20Assembly(t *testing.T) {
-	if runtime.GOARCH != "amd64" || !strings.Contains(os.Getenv("GOFLAGS"), "/x-crypto-") {
-		t.Skip("not an amd64 build through scripts/xcrypto")
-	}
-	f, ok := reflect.TypeFor[chacha20.Cipher]().FieldByName("buf")
-	if !ok || f.Type.Kind() != reflect.Array || f.Type.Len() != 6*64 {
-		t.Fatalf("GOFLAGS=%s, but chacha20.Cipher's buf is %v, not the six blocks of chacha_amd64.go", os.Getenv("GOFLAGS"), f.Type)
 	}
 }
