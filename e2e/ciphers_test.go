@@ -41,14 +41,12 @@ func TestCiphersCarryData(t *testing.T) {
 	}
 }
 
-// TestChaCha20Assembly: built through scripts/xcrypto (its -modfile in
-// GOFLAGS, as scripts/test, scripts/build and scripts/bench build), the
-// sshbox binary links the AVX2 ChaCha20 of _xcrypto/ on amd64. Without
-// scripts/xcrypto it has x/crypto's generic code, and nothing is asserted.
+// TestChaCha20Assembly: the sshbox binary the tests built links the AVX2
+// ChaCha20 of _xcrypto/ exactly when it was built for amd64 through
+// scripts/xcrypto (its -modfile in GOFLAGS, as scripts/test, scripts/build
+// and scripts/bench build); otherwise it has x/crypto's generic code alone.
 func TestChaCha20Assembly(t *testing.T) {
-	if runtime.GOARCH != "amd64" || !strings.Contains(os.Getenv("GOFLAGS"), "/x-crypto-") {
-		t.Skip("not an amd64 build through scripts/xcrypto")
-	}
+	want := runtime.GOARCH == "amd64" && strings.Contains(os.Getenv("GOFLAGS"), "/x-crypto-")
 	f, err := elf.Open(testenv.Bin(t, ""))
 	if err != nil {
 		t.Fatal(err)
@@ -58,10 +56,12 @@ func TestChaCha20Assembly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	has := false
 	for _, s := range syms {
-		if strings.HasPrefix(s.Name, "golang.org/x/crypto/chacha20.xorKeyStreamAVX2") {
-			return
-		}
+		has = has || strings.HasPrefix(s.Name, "golang.org/x/crypto/chacha20.xorKeyStreamAVX2")
 	}
-	t.Errorf("GOFLAGS=%s, but %s has no golang.org/x/crypto/chacha20.xorKeyStreamAVX2", os.Getenv("GOFLAGS"), testenv.Bin(t, ""))
+	if has != want {
+		t.Errorf("GOFLAGS=%q on %s: %s has golang.org/x/crypto/chacha20.xorKeyStreamAVX2: %v, want %v",
+			os.Getenv("GOFLAGS"), runtime.GOARCH, testenv.Bin(t, ""), has, want)
+	}
 }
