@@ -1,8 +1,10 @@
 package krl
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -171,5 +173,90 @@ func FuzzUpdate(f *testing.F) {
 				t.Fatalf("%q: written back: %v", spec, err)
 			}
 		}
+	})
+}
+
+func TestParseKeyList(t *testing.T) {
+	good := "# CAs\n\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3FzIC8Evg5MNXm8phdVUQgPH3oOT2m5yG7dh7Ak3xV ca\n"
+	if keys, err := ParseKeyList("f", []byte(good)); err != nil || len(keys) != 1 {
+		t.Fatalf("%v %v", keys, err)
+	}
+	if _, err := ParseKeyList("f", []byte("ssh-ed25519 AAAA\n")); err == nil || !strings.Contains(err.Error(), "f:1:") {
+		t.Fatalf("bad key: %v", err)
+	}
+	if _, err := ParseKeyList("f", append([]byte("SSHKRL\n\x00"), 1, 2, 3)); err == nil || !strings.Contains(err.Error(), "KRL") {
+		t.Fatalf("KRL: %v", err)
+	}
+}
+
+// TestRevokedBy: a key list revokes a certificate through its key or its
+// CA; a KRL also by serial; the answer names the plain key revoked.
+func TestRevokedBy(t *testing.T) {
+	hostPub, _ := newKey(t)
+	caPub, ca := newKey(t)
+	otherPub, _ := newKey(t)
+	c := cert(t, ca, 7, "host")
+	dir := t.TempDir()
+	n := 0
+	list := func(keys ...ssh.PublicKey) string {
+		n++
+		p := filepath.Join(dir, fmt.Sprintf("list%d", n))
+		var b []byte
+		for _, k := range keys {
+			b = append(b, ssh.MarshalAuthorizedKey(k)...)
+		}
+		os.WriteFile(p, b, 0o600)
+		return p
+	}
+	for _, tc := range []struct {
+		name string
+		path string
+		key  ssh.PublicKey
+		want ssh.PublicKey
+	}{
+		{"plain key listed", list(hostPub), hostPub, hostPub},
+		{"other key listed", list(otherPub), hostPub, nil},
+		{"certificate's key listed", list(c.Key), c, c.Key},
+		{"certificate's CA listed", list(otherPub, caPub), c, caPub},
+		{"empty list", list(), c, nil},
+	} {
+		test, err := ReadRevocations(tc.path)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got := RevokedBy(test, tc.key)
+		if (got == nil) != (tc.want == nil) || got != nil && !bytes.Equal(got.Marshal(), tc.want.Marshal()) {
+			t.Errorf("%s: revoked %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	k := &KRL{}
+	k.RevokeSerials(c.SignatureKey.Marshal(), 5, 9)
+	p := filepath.Join(dir, "krl")
+	os.WriteFile(p, k.Marshal(), 0o600)
+	test, err := ReadRevocations(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := RevokedBy(test, c); got == nil || !bytes.Equal(got.Marshal(), c.Key.Marshal()) {
+		t.Errorf("KRL serial 7 in 5-9: revoked %v", got)
+	}
+	if RevokedBy(test, hostPub) != nil {
+		t.Error("KRL revokes the plain key")
+	}
+	if _, err := ReadRevocations(filepath.Join(dir, "missing")); err == nil {
+		t.Error("a missing file read as no revocations")
+	}
+	os.WriteFile(p, []byte("not a key\n"), 0o600)
+	if _, err := ReadRevocations(p); err == nil || !strings.Contains(err.Error(), p+":1:") {
+		t.Errorf("bad line: %v", err)
+	}
+}
+
+func FuzzParseKeyList(f *testing.F) {
+	f.Add([]byte("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3FzIC8Evg5MNXm8phdVUQgPH3oOT2m5yG7dh7Ak3xV ca\n"))
+	f.Add([]byte("SSHKRL\n\x00"))
+	f.Add([]byte("#\n\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ParseKeyList("f", b)
 	})
 }

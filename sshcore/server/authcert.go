@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -23,67 +21,6 @@ import (
 // x/crypto's CertChecker; force-command and source-address are applied
 // here; revoked keys and CAs (RevokedKeys) are refused.
 
-// maxKeyList bounds a TrustedUserCAKeys or RevokedKeys file.
-const maxKeyList = 1 << 20
-
-// readKeyList reads a file of public keys, one per line in authorized_keys
-// form (options allowed and ignored), blank lines and '#' comments skipped.
-// A line that is not a key is an error naming file:line.
-func readKeyList(path string) ([]ssh.PublicKey, error) {
-	data, err := readKeyListFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return parseKeyList(path, data)
-}
-
-// readKeyListFile reads a TrustedUserCAKeys or RevokedKeys file, at most
-// maxKeyList bytes.
-func readKeyListFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxKeyList+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxKeyList {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxKeyList)
-	}
-	return data, nil
-}
-
-func parseKeyList(path string, data []byte) ([]ssh.PublicKey, error) {
-	if krl.IsKRL(data) {
-		return nil, fmt.Errorf("%s: a KRL (key revocation list) is not a list of keys", path)
-	}
-	var keys []ssh.PublicKey
-	for n, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		k, _, _, rest, err := ssh.ParseAuthorizedKey([]byte(line))
-		if err != nil || len(bytes.TrimSpace(rest)) > 0 {
-			return nil, fmt.Errorf("%s:%d: not a public key", path, n+1)
-		}
-		keys = append(keys, k)
-	}
-	return keys, nil
-}
-
-func containsKey(list []ssh.PublicKey, k ssh.PublicKey) bool {
-	b := k.Marshal()
-	for _, x := range list {
-		if bytes.Equal(x.Marshal(), b) {
-			return true
-		}
-	}
-	return false
-}
-
 // isRevoked says whether RevokedKeys lists key (for a certificate: its key
 // or its CA, or its serial or key ID in a KRL). The file is a list of
 // public keys or an OpenSSH binary KRL. An unreadable or malformed file
@@ -93,51 +30,16 @@ func (c *conn) isRevoked(revokedFile string, key ssh.PublicKey) bool {
 	if revokedFile == "" || strings.EqualFold(revokedFile, "none") {
 		return false
 	}
-	revoked, err := readRevoked(revokedFile)
+	revoked, err := krl.ReadRevocations(revokedFile)
 	if err != nil {
 		c.srv.log().Errorf(msgRevokedRead, revokedFile, err)
 		return true
 	}
-	check := []ssh.PublicKey{key}
-	if cert, ok := key.(*ssh.Certificate); ok {
-		check = []ssh.PublicKey{cert, cert.SignatureKey}
-	}
-	for _, k := range check {
-		if revoked(k) {
-			shown := k
-			if cert, ok := k.(*ssh.Certificate); ok {
-				shown = cert.Key
-			}
-			c.srv.log().Infof(msgKeyRevoked, keyTypeName(shown), ssh.FingerprintSHA256(shown), revokedFile)
-			return true
-		}
+	if shown := krl.RevokedBy(revoked, key); shown != nil {
+		c.srv.log().Infof(msgKeyRevoked, keyTypeName(shown), ssh.FingerprintSHA256(shown), revokedFile)
+		return true
 	}
 	return false
-}
-
-// readRevoked reads a RevokedKeys file into a test for keys.
-func readRevoked(path string) (func(ssh.PublicKey) bool, error) {
-	data, err := readKeyListFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if krl.IsKRL(data) {
-		k, err := krl.Parse(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
-		}
-		return k.IsRevoked, nil
-	}
-	list, err := parseKeyList(path, data)
-	if err != nil {
-		return nil, err
-	}
-	return func(k ssh.PublicKey) bool {
-		if cert, ok := k.(*ssh.Certificate); ok {
-			k = cert.Key
-		}
-		return containsKey(list, k)
-	}, nil
 }
 
 // checkCertificate decides a user certificate for the admitted user; the
@@ -159,10 +61,10 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 	var allowed []string // principals that may log in as this user
 	principal := ""
 	if cas := opts.TrustedUserCAKeys; cas != "" && !strings.EqualFold(cas, "none") {
-		list, err := readKeyList(cas)
+		list, err := krl.ReadKeyList(cas)
 		if err != nil {
 			log.Errorf(msgTrustedCARead, cas, err)
-		} else if containsKey(list, cert.SignatureKey) {
+		} else if krl.ContainsKey(list, cert.SignatureKey) {
 			ko = &keyOptions{}
 			pf, pc := opts.AuthorizedPrincipalsFile, opts.AuthorizedPrincipalsCommand
 			var lines []principalLine

@@ -94,19 +94,6 @@ func TestSplitPrincipalLine(t *testing.T) {
 	}
 }
 
-func TestParseKeyList(t *testing.T) {
-	good := "# CAs\n\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3FzIC8Evg5MNXm8phdVUQgPH3oOT2m5yG7dh7Ak3xV ca\n"
-	if keys, err := parseKeyList("f", []byte(good)); err != nil || len(keys) != 1 {
-		t.Fatalf("%v %v", keys, err)
-	}
-	if _, err := parseKeyList("f", []byte("ssh-ed25519 AAAA\n")); err == nil || !strings.Contains(err.Error(), "f:1:") {
-		t.Fatalf("bad key: %v", err)
-	}
-	if _, err := parseKeyList("f", append([]byte("SSHKRL\n\x00"), 1, 2, 3)); err == nil || !strings.Contains(err.Error(), "KRL") {
-		t.Fatalf("KRL: %v", err)
-	}
-}
-
 func FuzzParseMaxStartups(f *testing.F) {
 	for _, s := range []string{"10:30:100", "5", "1:2", ":::", "9999999999999999999:1:2"} {
 		f.Add(s)
@@ -128,14 +115,5 @@ func FuzzSplitPrincipalLine(f *testing.F) {
 		if err == nil && strings.ContainsAny(p, " \t") {
 			t.Fatalf("%q: principal %q with blanks (opts %q)", s, p, opts)
 		}
-	})
-}
-
-func FuzzParseKeyList(f *testing.F) {
-	f.Add([]byte("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3FzIC8Evg5MNXm8phdVUQgPH3oOT2m5yG7dh7Ak3xV ca\n"))
-	f.Add([]byte("SSHKRL\n\x00"))
-	f.Add([]byte("#\n\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		parseKeyList("f", b)
 	})
 }
