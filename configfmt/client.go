@@ -243,9 +243,11 @@ var clientTable = []clientKW{
 	}, g: func(o *ClientOptions) []string {
 		return []string{map[string]string{"yes": "true", "no": "false", "force": "force", "auto": "auto"}[o.RequestTTY]}
 	}},
-	{name: "SessionType", status: warned, x: &extraVal{def: "default", words: []string{"none", "subsystem", "default"}}},
-	{name: "StdinNull", status: warned, x: &extraVal{def: "no", norm: nFlag}},
-	{name: "ForkAfterAuthentication", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "SessionType", set: func(o *ClientOptions, a []string, _ bool) error {
+		return setNorm(&o.SessionType, a, func(a []string) (string, error) { return oneOf([]string{"none", "subsystem", "default"}, a) })
+	}, kind: cStr, str: func(o *ClientOptions) *string { return &o.SessionType }},
+	{name: "StdinNull", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.StdinNull }},
+	{name: "ForkAfterAuthentication", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.ForkAfterAuthentication }},
 	{name: "StreamLocalBindUnlink", status: warned, x: &extraVal{def: "no", norm: nFlag}},
 	{name: "StrictHostKeyChecking", set: func(o *ClientOptions, a []string, _ bool) error {
 		v, err := parseChoice(a[0], "yes", "no", "true", "false", "off", "ask", "accept-new")
@@ -270,7 +272,7 @@ var clientTable = []clientKW{
 	{name: "NumberOfPasswordPrompts", kind: cInt, num: func(o *ClientOptions) *int { return &o.NumberOfPasswordPrompts }},
 	{name: "ServerAliveCountMax", kind: cInt, num: func(o *ClientOptions) *int { return &o.ServerAliveCountMax }},
 	{name: "ServerAliveInterval", kind: cTime, dur: func(o *ClientOptions) *time.Duration { return &o.ServerAliveInterval }},
-	{name: "RequiredRSASize", status: warned, x: &extraVal{def: "1024", norm: nInt}},
+	{name: "RequiredRSASize", kind: cInt, num: func(o *ClientOptions) *int { return &o.RequiredRSASize }},
 
 	{name: "BindAddress", kind: cStr, str: func(o *ClientOptions) *string { return &o.BindAddress }},
 	{name: "BindInterface", status: warned, x: &extraVal{def: "", norm: nFirst}},
@@ -290,9 +292,7 @@ var clientTable = []clientKW{
 	{name: "IgnoreUnknown", status: structural, x: &extraVal{}},
 	{name: "KbdInteractiveDevices", status: warned, x: &extraVal{def: "", norm: nFirst}},
 	{name: "KexAlgorithms", kind: cAlgo, algo: "kex", str: func(o *ClientOptions) *string { return &o.KexAlgorithms }},
-	{name: "CASignatureAlgorithms", status: warned, x: &extraVal{def: opensshSigAlgos, norm: func(a []string) (string, error) {
-		return opensshAlgoText("sig", a[0]), checkAlgoList(a[0])
-	}}},
+	{name: "CASignatureAlgorithms", kind: cAlgo, algo: "sig", str: func(o *ClientOptions) *string { return &o.CASignatureAlgorithms }},
 	{name: "LocalCommand", kind: cCommand, str: func(o *ClientOptions) *string { return &o.LocalCommand }},
 	{name: "RemoteCommand", set: func(o *ClientOptions, a []string, _ bool) error {
 		o.RemoteCommand = strings.Join(a, " ")
@@ -316,7 +316,10 @@ var clientTable = []clientKW{
 		return []string{strings.Join(o.PreferredAuthentications, ",")}
 	}},
 	{name: "PubkeyAcceptedAlgorithms", kind: cAlgo, algo: "key", str: func(o *ClientOptions) *string { return &o.PubkeyAcceptedAlgorithms }},
-	{name: "RevokedHostKeys", status: warned, x: &extraVal{def: "", norm: nFirst}},
+	{name: "RevokedHostKeys", set: func(o *ClientOptions, a []string, _ bool) error {
+		o.RevokedHostKeys = a[0]
+		return oneArg(a)
+	}, g: func(o *ClientOptions) []string { return o.rawOr("revokedhostkeys", nonEmpty(o.RevokedHostKeys)) }},
 	{name: "XAuthLocation", status: warned, x: &extraVal{def: "/usr/bin/xauth", norm: nFirst}},
 	{name: "KnownHostsCommand", kind: cCommand, str: func(o *ClientOptions) *string { return &o.KnownHostsCommand }},
 

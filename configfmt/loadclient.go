@@ -34,8 +34,10 @@ func DefaultClientOptions() *ClientOptions {
 		GlobalKnownHostsFiles:        []string{"/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"},
 		ConnectionAttempts:           1,
 		ServerAliveCountMax:          3,
+		RequiredRSASize:              1024,
 		TCPKeepAlive:                 true,
 		RequestTTY:                   "auto",
+		SessionType:                  "default",
 		EscapeChar:                   "~",
 		LogLevel:                     "INFO",
 		ControlMaster:                "false",
@@ -500,6 +502,16 @@ func (e *clientEval) finish() error {
 	}
 	if o.UserKnownHostsFiles, err = expandAll("UserKnownHostsFile", false, o.UserKnownHostsFiles); err != nil {
 		return err
+	}
+	if strings.EqualFold(o.RevokedHostKeys, "none") {
+		o.RevokedHostKeys = "" // as OpenSSH's CLEAR_ON_NONE
+	}
+	if r := o.RevokedHostKeys; r != "" {
+		// ssh -G prints it as written, as OpenSSH 9.2 does.
+		o.raw["revokedhostkeys"] = []string{r}
+		if o.RevokedHostKeys, err = expandPath("RevokedHostKeys", r); err != nil {
+			return err
+		}
 	}
 	if a := o.IdentityAgent; a != "" && a != "none" && a != "SSH_AUTH_SOCK" {
 		if o.IdentityAgent, err = expandPath("IdentityAgent", a); err != nil {

@@ -32,6 +32,13 @@ type ClientOptions struct {
 	HashKnownHosts        bool
 	HostKeyAlias          string
 	CheckHostIP           bool
+	// RevokedHostKeys: a KRL or a list of public keys (~, % tokens and
+	// ${VAR} expanded); "" or "none" for no file.
+	RevokedHostKeys string
+	// CASignatureAlgorithms as written; CASignatureList resolves it.
+	CASignatureAlgorithms string
+	// RequiredRSASize: the smallest RSA host or user key taken, in bits.
+	RequiredRSASize int
 
 	ConnectTimeout      time.Duration // 0 = none
 	ConnectionAttempts  int
@@ -41,13 +48,19 @@ type ClientOptions struct {
 	ServerAliveCountMax int
 	TCPKeepAlive        bool
 
-	RequestTTY    string // "auto", "no", "yes", "force"
-	RemoteCommand string
-	SendEnv       []string
-	SetEnv        []string
-	EscapeChar    string // a single character, "^X" form, or "none"
-	LogLevel      string // QUIET, FATAL, ERROR, INFO, VERBOSE, DEBUG, DEBUG1..3
-	Compression   bool
+	RequestTTY string // "auto", "no", "yes", "force"
+	// SessionType: "default" (a shell or the command), "none" (-N) or
+	// "subsystem" (-s). StdinNull is -n; ForkAfterAuthentication is -f,
+	// which implies StdinNull when ssh runs.
+	SessionType             string
+	StdinNull               bool
+	ForkAfterAuthentication bool
+	RemoteCommand           string
+	SendEnv                 []string
+	SetEnv                  []string
+	EscapeChar              string // a single character, "^X" form, or "none"
+	LogLevel                string // QUIET, FATAL, ERROR, INFO, VERBOSE, DEBUG, DEBUG1..3
+	Compression             bool
 
 	Ciphers                  string
 	MACs                     string
@@ -216,4 +229,11 @@ type MatchConn struct {
 	Addr      string
 	LocalAddr string
 	LocalPort int
+}
+
+// CASignatureList is CASignatureAlgorithms resolved against OpenSSH's
+// default: the signature algorithms (patterns allowed) a CA may have used
+// to sign a host certificate.
+func (o *ClientOptions) CASignatureList() string {
+	return opensshAlgoText("sig", o.CASignatureAlgorithms)
 }

@@ -125,12 +125,19 @@ func TestSSHNoCommonAlgorithm(t *testing.T) {
 	}
 }
 
-// TestSSHSubsystem: -s runs a subsystem; sftp answers its INIT packet.
-// stdin stays open until the answer is in, since sftp-server may exit at
-// EOF before writing.
+// TestSSHSubsystem: -s, or SessionType subsystem in the configuration,
+// runs a subsystem; sftp answers its INIT packet. stdin stays open until
+// the answer is in, since sftp-server may exit at EOF before writing.
 func TestSSHSubsystem(t *testing.T) {
+	for _, how := range [][]string{{"-s"}, {"-o", "SessionType=subsystem"}} {
+		t.Run(strings.Join(how, " "), func(t *testing.T) { testSubsystem(t, how) })
+	}
+}
+
+func testSubsystem(t *testing.T, how []string) {
 	e, _ := openSSHEnv(t, "")
-	cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-s", e.dest(), "sftp")...)
+	args := append(append(e.base(), "-o", "BatchMode=yes"), how...)
+	cmd := exec.Command(testenv.Bin(t, "ssh"), append(args, e.dest(), "sftp")...)
 	cmd.Env = e.env()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	stdin, _ := cmd.StdinPipe()

@@ -84,9 +84,16 @@ func TestSSHDynamicForward(t *testing.T) {
 	}
 }
 
-// TestSSHBackground: -f returns once authenticated while the command goes
-// on in the background.
+// TestSSHBackground: -f, or ForkAfterAuthentication in the
+// configuration, returns once authenticated while the command goes on in
+// the background.
 func TestSSHBackground(t *testing.T) {
+	for _, how := range [][]string{{"-f"}, {"-o", "ForkAfterAuthentication=yes"}} {
+		t.Run(strings.Join(how, " "), func(t *testing.T) { testBackground(t, how) })
+	}
+}
+
+func testBackground(t *testing.T, how []string) {
 	e, _ := openSSHEnv(t, "")
 	outPath := e.home + "/bg.out"
 	out, err := os.Create(outPath)
@@ -94,17 +101,18 @@ func TestSSHBackground(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer out.Close()
-	args := append(e.base(), "-o", "BatchMode=yes", "-f", e.dest(), "sleep 1; echo background-done")
+	args := append(append(e.base(), "-o", "BatchMode=yes"), how...)
+	args = append(args, e.dest(), "sleep 1; echo background-done")
 	cmd := exec.Command(testenv.Bin(t, "ssh"), args...)
 	cmd.Env = e.env()
 	cmd.Stdout = out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("ssh -f: %v", err)
+		t.Fatalf("ssh %s: %v", how, err)
 	}
 	if time.Since(start) > 900*time.Millisecond+5*time.Second {
-		t.Errorf("ssh -f waited for the command")
+		t.Errorf("ssh %s waited for the command", how)
 	}
 	if b := readFile(t, outPath); len(b) != 0 {
 		t.Fatalf("output before the command ran: %q", b)

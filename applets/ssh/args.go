@@ -98,12 +98,71 @@ func firstUser(opts []string, before int, destUser string) (user string, fromOpt
 }
 
 // userOption reads an -o value "User=x" or "User x" (any case).
-func userOption(o string) (string, bool) {
+func userOption(o string) (string, bool) { return optionValue(o, "user") }
+
+// optionValue reads an -o value "Keyword=x" or "Keyword x" (the keyword
+// in any case) for the keyword named in lowercase.
+func optionValue(o, keyword string) (string, bool) {
 	o = strings.TrimSpace(o)
 	i := strings.IndexAny(o, "= \t")
-	if i < 0 || !strings.EqualFold(o[:i], "user") {
+	if i < 0 || !strings.EqualFold(o[:i], keyword) {
 		return "", false
 	}
 	v := strings.TrimLeft(o[i:], "= \t")
 	return v, v != ""
+}
+
+// sessionConflict is OpenSSH's refusal of -N and -s together, or of
+// either after an -o SessionType that says otherwise; it reads the
+// options in command-line order, as OpenSSH's getopt loop meets them (an
+// -o SessionType after -N or -s counts for nothing: the first value wins).
+func sessionConflict(opts []string) string {
+	set := ""
+	for i := 0; i < len(opts); i++ {
+		switch opts[i] {
+		case "-N":
+			if set != "" && set != "none" {
+				return msgNoNWithS
+			}
+			set = "none"
+		case "-s":
+			if set != "" && set != "subsystem" {
+				return msgNoSWithN
+			}
+			set = "subsystem"
+		case "-o":
+			if i+1 < len(opts) {
+				i++
+				if v, ok := optionValue(opts[i], "sessiontype"); ok && set == "" {
+					set = strings.ToLower(v)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// ttyRequest is what -t, -T, -N and -W make of RequestTTY, in command-line
+// order as OpenSSH assigns it ("" when none is given): -t asks for a
+// terminal, a second -t forces one, the others ask for none.
+func ttyRequest(opts []string) string {
+	tty := ""
+	for i := 0; i < len(opts); i++ {
+		switch opts[i] {
+		case "-t":
+			if tty == "yes" {
+				tty = "force"
+			} else {
+				tty = "yes"
+			}
+		case "-T", "-N", "-W":
+			tty = "no"
+		}
+		if len(opts[i]) == 2 {
+			if _, takes := argKind(opts[i][1]); takes {
+				i++
+			}
+		}
+	}
+	return tty
 }

@@ -205,6 +205,29 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	if ctx.Bool("g") {
 		lines = append(lines, "GatewayPorts yes")
 	}
+	// -f, -n, -N, -s and -W set what ForkAfterAuthentication, StdinNull
+	// and SessionType set: ssh -G shows them, and, as OpenSSH sets them
+	// before it reads the files, no file can undo them.
+	if ctx.Bool("f") {
+		lines = append(lines, "ForkAfterAuthentication yes")
+	}
+	if ctx.Bool("n") || ctx.Bool("f") {
+		lines = append(lines, "StdinNull yes")
+	}
+	// -t and -T reach the session through RequestTTY too.
+	if tty := ttyRequest(inv.optArgs); tty != "" {
+		lines = append(lines, "RequestTTY "+tty)
+	}
+	if ctx.IsSet("W") {
+		// OpenSSH's -W: only the one forwarding, and it must work.
+		lines = append(lines, "ClearAllForwardings yes", "ExitOnForwardFailure yes")
+	}
+	switch {
+	case ctx.Bool("N") || ctx.IsSet("W"):
+		lines = append(lines, "SessionType none")
+	case ctx.Bool("s"):
+		lines = append(lines, "SessionType subsystem")
+	}
 	switch {
 	case inv.verbose >= 3:
 		lines = append(lines, "LogLevel DEBUG3")
@@ -283,9 +306,25 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		pre = client.NewLogger(logw, loglevel.Level(int(loglevel.Debug1)+min(inv.verbose, 3)-1))
 		fmt.Fprintln(logw, sshcore.VersionLine())
 	}
+	if msg := sessionConflict(inv.optArgs); msg != "" {
+		pre.Fatal("%s", msg)
+		return 255
+	}
 	o, err := loadConfig(pre, ctx.String("F"), ctx.IsSet("F"), overrides, d.Host, user)
 	if err != nil {
 		pre.Fatal("%v", err)
+		return 255
+	}
+	// As OpenSSH, before -G: a subsystem needs its name, and going to
+	// the background needs something to run there.
+	command := strings.Join(inv.command, " ")
+	if o.SessionType == "subsystem" && command == "" {
+		fmt.Fprintln(os.Stderr, msgNoSubsystem)
+		fmt.Fprintln(os.Stderr, usage)
+		return 255
+	}
+	if o.ForkAfterAuthentication && command == "" && o.RemoteCommand == "" && o.SessionType != "none" {
+		fmt.Fprintln(os.Stderr, msgForkNoCommand)
 		return 255
 	}
 	if ctx.Bool("G") {
@@ -300,20 +339,16 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		Opts:         o,
 		Log:          client.NewLogger(logw, level),
 		Prompt:       &client.Prompter{Batch: o.BatchMode},
-		Command:      strings.Join(inv.command, " "),
-		TTYFlag:      inv.tty,
-		NoShell:      ctx.Bool("N"),
-		StdinNull:    ctx.Bool("n") || ctx.Bool("f"),
+		Command:      command,
+		NoShell:      o.SessionType == "none" && !ctx.IsSet("W"),
+		StdinNull:    o.StdinNull || o.ForkAfterAuthentication,
 		StdioForward: ctx.String("W"),
 		HopOptions:   hopOptions(ctx.String("F"), ctx.IsSet("F"), overrides),
 	}
-	if ctx.Bool("T") {
-		c.TTYFlag = -1
-	}
-	if ctx.Bool("s") {
+	if o.SessionType == "subsystem" {
 		c.Subsystem = true
 	}
-	if c.StdioForward != "" && (c.Command != "" || c.NoShell || c.TTYFlag > 0) {
+	if c.StdioForward != "" && (c.Command != "" || ctx.Bool("N") || inv.tty > 0) {
 		fmt.Fprintln(os.Stderr, msgStdioConflict)
 		return 255
 	}
@@ -323,11 +358,7 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	if status, done := inv.share(c); done {
 		return status
 	}
-	if ctx.Bool("f") && !inv.bgMaster {
-		if c.Command == "" && o.RemoteCommand == "" && !c.NoShell && c.StdioForward == "" {
-			fmt.Fprintln(os.Stderr, msgForkNoCommand)
-			return 255
-		}
+	if o.ForkAfterAuthentication && !inv.bgMaster {
 		bg, status, done := background(args0())
 		if done {
 			return status

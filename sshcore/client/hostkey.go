@@ -12,8 +12,11 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/configfmt"
+	"sshbox/internal/errtext"
 	"sshbox/sshcore/keys"
 	"sshbox/sshcore/knownhosts"
+	"sshbox/sshcore/krl"
 )
 
 // errHostKey is returned through the handshake when the host key was refused;
@@ -76,6 +79,9 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 		h.onFirst()
 	}
 	log.Debug1("Server host key: %s %s", key.Type(), ssh.FingerprintSHA256(key))
+	if err := h.checkPolicy(key); err != nil {
+		return err
+	}
 	for _, f := range h.knownHostsFiles() {
 		log.Debug3("hostkeys_foreach: reading file \"%s\"", f)
 	}
@@ -115,6 +121,10 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 				log.Error(msgCertInvalid, err)
 				return errHostKey
 			}
+			if configfmt.MatchList(cert.Signature.Format, h.c.Opts.CASignatureList(), false) != 1 {
+				log.Error("%s", msgCertSigAlgo)
+				return errHostKey
+			}
 			log.Debug1("Host '%s' is known and matches the %s host certificate.", h.pattern(), keyTypeName(cert.Key))
 			return nil
 		}
@@ -145,6 +155,33 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 		return h.changed(key, res.Entry)
 	}
 	return h.unknown(key)
+}
+
+// checkPolicy applies, before any known_hosts file is read and as
+// OpenSSH's verify_host_key does, RequiredRSASize (a short RSA key ends the
+// connection) and RevokedHostKeys (a listed key, a certificate whose key
+// or CA is listed or, in a KRL, whose serial or ID is; an unreadable or
+// malformed file refuses every key, so that a broken list never lets a
+// revoked key through).
+func (h *hostKeyCheck) checkPolicy(key ssh.PublicKey) error {
+	o, log := h.c.Opts, h.c.Log
+	if keys.RSATooShort(key, o.RequiredRSASize) {
+		return fatalf("%s", msgBadHostKeyLength)
+	}
+	if o.RevokedHostKeys == "" {
+		return nil
+	}
+	fp := keys.Fingerprint(key, "sha256")
+	revoked, err := krl.ReadRevocations(o.RevokedHostKeys)
+	if err != nil {
+		log.Error(msgRevokedHostKeysErr, keyTypeName(key), fp, o.RevokedHostKeys, errtext.Reason(err))
+		return errHostKey
+	}
+	if krl.RevokedBy(revoked, key) != nil {
+		log.Error(msgHostKeyRevokedBy, keyTypeName(key), fp, o.RevokedHostKeys)
+		return errHostKey
+	}
+	return nil
 }
 
 // checksIP: CheckHostIP looks the address up too, except, as in OpenSSH,

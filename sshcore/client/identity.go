@@ -106,6 +106,16 @@ func (c *Client) loadIdentities() []*identity {
 		if seen[k] {
 			continue
 		}
+		if keys.RSATooShort(id.signer.PublicKey(), o.RequiredRSASize) {
+			// RequiredRSASize: OpenSSH leaves such keys out, saying so
+			// for a file and, under -v, for an agent key.
+			if id.origin == " agent" {
+				log.Debug1("pubkey_prepare: ignoring %s agent key: Invalid key length", id.signer.PublicKey().Type())
+			} else {
+				log.Error(msgLoadShortKey, id.name)
+			}
+			continue
+		}
 		seen[k] = true
 		out = append(out, id)
 	}

@@ -14,6 +14,12 @@ const (
 	msgHostKeyStrictNew  = "No %s host key is known for %s and you have requested strict checking."
 	msgHostKeyRevoked    = "Host key %s %s revoked by file %s:%d"
 	msgHostKeyWriteError = "Failed to add the host to the list of known hosts (%s): %v"
+	// RevokedHostKeys, RequiredRSASize and CASignatureAlgorithms, as
+	// OpenSSH's verify_host_key and sshkey_cert_check_host word them.
+	msgHostKeyRevokedBy   = "Host key %s %s revoked by file %s"
+	msgRevokedHostKeysErr = "Error checking host key %s %s in revoked keys file %s: %s"
+	msgBadHostKeyLength   = "Bad server host key: Invalid key length"
+	msgCertSigAlgo        = "Certificate signed with disallowed algorithm"
 
 	// The changed host key banner. Its first line is the seed's sentence
 	// (design.md §4: the banner starts with it); the rest follows OpenSSH's
@@ -90,6 +96,7 @@ Host key for %s has changed and you have requested strict checking.
 	msgLoadKey           = "Load key \"%s\": %v"
 	msgLoadKeyNoPub      = "Load key \"%s\": the key is encrypted and %s.pub is missing"
 	msgLoadKeyFormat     = "Load key \"%s\": invalid format"
+	msgLoadShortKey      = "load pubkey \"%s\": Invalid key length"
 	msgBadPassphrase     = "Bad passphrase, try again for %s: "
 	msgBadDestination    = "invalid destination '%s': %v"
 	msgJumpOpenFailed    = "channel 0: open failed: %v"

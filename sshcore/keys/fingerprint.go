@@ -145,3 +145,13 @@ func Randomart(key ssh.PublicKey, hash string) string {
 	border("[" + alg + "]")
 	return b.String()
 }
+
+// RSATooShort reports whether key is an RSA key (or certificate) shorter
+// than min bits, or than 1024 whatever min says, as OpenSSH's
+// sshkey_check_rsa_length (RequiredRSASize) refuses it.
+func RSATooShort(key ssh.PublicKey, min int) bool {
+	if c, ok := key.(*ssh.Certificate); ok {
+		key = c.Key
+	}
+	return key.Type() == ssh.KeyAlgoRSA && Bits(key) < max(min, 1024)
+}

@@ -1,0 +1,234 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sshbox/internal/testenv"
+)
+
+// The client's own restrictions (RevokedHostKeys, RequiredRSASize,
+// CASignatureAlgorithms) are enforced, not accepted and ignored; each case
+// runs OpenSSH's ssh on the same command line against the same OpenSSH
+// sshd and expects the same verdict.
+
+// sameVerdict runs sshbox's ssh and OpenSSH's with args and checks that
+// both connect (status 0, "ok" out) or both refuse (status 255) with a
+// line holding want on sshbox's stderr.
+func (e *sshEnv) sameVerdict(t *testing.T, args []string, ok bool, want string) {
+	t.Helper()
+	args = append(append(args, "-o", "BatchMode=yes"), e.dest(), "echo", "ok")
+	for _, prog := range []string{testenv.Bin(t, "ssh"), testenv.NeedCmd(t, "ssh")} {
+		stdout, stderr, status := e.runProg(prog, nil, nil, args...)
+		if ok && (status != 0 || stdout != "ok\n") {
+			t.Errorf("%s refused: status %d, stderr %q", prog, status, stderr)
+		}
+		if !ok && status != 255 {
+			t.Errorf("%s connected: status %d, stdout %q, stderr %q", prog, status, stdout, stderr)
+		}
+		if prog == testenv.Bin(t, "ssh") && want != "" && !strings.Contains(stderr, want) {
+			t.Errorf("sshbox's stderr %q lacks %q", stderr, want)
+		}
+	}
+}
+
+func TestSSHRevokedHostKeys(t *testing.T) {
+	e, d := openSSHEnv(t, "")
+	dir := t.TempDir()
+	hostPub := d.HostKey + ".pub"
+	fp := fingerprint(t, hostPub)
+	other := testenv.OpenSSHKey(t, dir, "ecdsa") + ".pub"
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	keyList := write("list", append([]byte("# revoked\n"), readFile(t, hostPub)...))
+	otherList := write("other", readFile(t, other))
+	krlFile := filepath.Join(dir, "krl")
+	if out, err := exec.Command("ssh-keygen", "-q", "-k", "-f", krlFile, hostPub).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen -k: %v\n%s", err, out)
+	}
+	otherKRL := filepath.Join(dir, "other.krl")
+	if out, err := exec.Command("ssh-keygen", "-q", "-k", "-f", otherKRL, other).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen -k: %v\n%s", err, out)
+	}
+	garbled := write("garbled", []byte("ssh-ed25519 not-base64\n"))
+	for _, tc := range []struct {
+		name, file string
+		ok         bool
+		want       string
+	}{
+		{"key list naming the key", keyList, false, "Host key ED25519 " + fp + " revoked by file " + keyList},
+		{"KRL naming the key", krlFile, false, "Host key ED25519 " + fp + " revoked by file " + krlFile},
+		{"key list naming another key", otherList, true, ""},
+		{"KRL naming another key", otherKRL, true, ""},
+		{"none", "none", true, ""},
+		{"missing file", filepath.Join(dir, "missing"), false, "Error checking host key ED25519 " + fp + " in revoked keys file " + filepath.Join(dir, "missing") + ": No such file or directory"},
+		{"unreadable contents", garbled, false, "in revoked keys file " + garbled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e.sameVerdict(t, append(e.base(), "-o", "RevokedHostKeys="+tc.file), tc.ok, tc.want)
+		})
+	}
+	// From a configuration file, with a % token expanded.
+	cfg := write("config", []byte("Host *\n  RevokedHostKeys "+dir+"/revoked-%h\n"))
+	revoked := write("revoked-127.0.0.1", readFile(t, hostPub))
+	args := append([]string{"-F", cfg}, e.base()[2:]...)
+	e.sameVerdict(t, args, false, "revoked by file "+revoked)
+}
+
+// TestSSHRevokedHostCertificate: a host certificate is refused when the
+// KRL revokes it by serial or revokes its CA, although known_hosts trusts
+// the CA.
+func TestSSHRevokedHostCertificate(t *testing.T) {
+	dir := t.TempDir()
+	ca := testenv.OpenSSHKey(t, dir, "ed25519")
+	hostKey := testenv.OpenSSHKey(t, dir, "ecdsa")
+	os.Chmod(dir, 0o755)
+	if out, err := exec.Command("ssh-keygen", "-q", "-s", ca, "-I", "host", "-z", "42", "-h", "-n", "127.0.0.1", hostKey+".pub").CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen -s: %v\n%s", err, out)
+	}
+	d := testenv.StartOpenSSHD(t, fmt.Sprintf("HostKey %s\nHostCertificate %s-cert.pub\n", hostKey, hostKey))
+	e := newEnv(t, d.Port, d.HostKey+".pub")
+	caPub := strings.Fields(string(readFile(t, ca+".pub")))
+	os.WriteFile(e.kh, []byte(fmt.Sprintf("@cert-authority [127.0.0.1]:%d %s %s\n", d.Port, caPub[0], caPub[1])), 0o600)
+	base := append(e.base(), "-o", "StrictHostKeyChecking=yes", "-o", "HostKeyAlgorithms=ecdsa-sha2-nistp256-cert-v01@openssh.com")
+	krl := func(name, spec string) string {
+		specFile := filepath.Join(dir, name+".spec")
+		os.WriteFile(specFile, []byte(spec), 0o644)
+		p := filepath.Join(dir, name+".krl")
+		if out, err := exec.Command("ssh-keygen", "-q", "-k", "-f", p, "-s", ca+".pub", specFile).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen -k: %v\n%s", err, out)
+		}
+		return p
+	}
+	e.sameVerdict(t, base, true, "")
+	e.sameVerdict(t, append(base, "-o", "RevokedHostKeys="+krl("serial", "serial: 40-45\n")), false, "revoked by file")
+	e.sameVerdict(t, append(base, "-o", "RevokedHostKeys="+krl("id", "id: host\n")), false, "revoked by file")
+	e.sameVerdict(t, append(base, "-o", "RevokedHostKeys="+krl("other", "serial: 1-41\n")), true, "")
+	caList := filepath.Join(dir, "ca.list")
+	os.WriteFile(caList, readFile(t, ca+".pub"), 0o644)
+	e.sameVerdict(t, append(base, "-o", "RevokedHostKeys="+caList), false, "revoked by file "+caList)
+}
+
+// TestSSHRequiredRSASize: a 2048-bit RSA host key ends the connection
+// under RequiredRSASize 3072; a 2048-bit RSA identity is left out.
+func TestSSHRequiredRSASize(t *testing.T) {
+	dir := t.TempDir()
+	rsaHost := filepath.Join(dir, "host_rsa")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", rsaHost).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+	d := testenv.StartOpenSSHD(t, "HostKey "+rsaHost+"\n")
+	e := newEnv(t, d.Port, rsaHost+".pub")
+	base := append(e.base(), "-o", "HostKeyAlgorithms=rsa-sha2-512")
+	e.sameVerdict(t, base, true, "")
+	e.sameVerdict(t, append(base, "-o", "RequiredRSASize=2048"), true, "")
+	e.sameVerdict(t, append(base, "-o", "RequiredRSASize=3072"), false, "Bad server host key: Invalid key length")
+
+	// The identity: a 2048-bit RSA key authorized on the server, then
+	// refused by the client's own limit (the ed25519 host key is fine).
+	e2, _ := openSSHEnv(t, "")
+	rsaID := filepath.Join(e2.home, "id_rsa2048")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", rsaID).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+	e2.user.Authorize(t, rsaID+".pub")
+	args := []string{"-F", "/dev/null", "-o", "IdentitiesOnly=yes", "-i", rsaID, "-o", "UserKnownHostsFile=" + e2.kh,
+		"-o", "GlobalKnownHostsFile=/dev/null", "-p", fmt.Sprint(e2.port)}
+	e2.sameVerdict(t, args, true, "")
+	e2.sameVerdict(t, append(args, "-o", "RequiredRSASize=4096"), false, `load pubkey "`+rsaID+`": Invalid key length`)
+}
+
+// TestSSHCASignatureAlgorithms: a host certificate is taken only when its
+// CA signed it with an algorithm CASignatureAlgorithms allows; by default,
+// as OpenSSH's, not with SHA-1 RSA (ssh-rsa).
+func TestSSHCASignatureAlgorithms(t *testing.T) {
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca_rsa")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", ca).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+	caPub := strings.Fields(string(readFile(t, ca+".pub")))
+	for _, tc := range []struct {
+		sigAlg string
+		opts   []string
+		ok     bool
+	}{
+		{"rsa-sha2-512", nil, true},
+		{"rsa-sha2-512", []string{"-o", "CASignatureAlgorithms=-rsa-sha2-512"}, false},
+		{"rsa-sha2-256", []string{"-o", "CASignatureAlgorithms=rsa-sha2-*"}, true},
+		{"ssh-rsa", nil, false},
+		{"ssh-rsa", []string{"-o", "CASignatureAlgorithms=+ssh-rsa"}, true},
+	} {
+		t.Run(tc.sigAlg+strings.Join(tc.opts, ""), func(t *testing.T) {
+			sub := t.TempDir()
+			os.Chmod(sub, 0o755)
+			hostKey := testenv.OpenSSHKey(t, sub, "ecdsa")
+			if out, err := exec.Command("ssh-keygen", "-q", "-s", ca, "-t", tc.sigAlg, "-I", "host", "-h", "-n", "127.0.0.1", hostKey+".pub").CombinedOutput(); err != nil {
+				t.Fatalf("ssh-keygen -s: %v\n%s", err, out)
+			}
+			d := testenv.StartOpenSSHD(t, fmt.Sprintf("HostKey %s\nHostCertificate %s-cert.pub\n", hostKey, hostKey))
+			e := newEnv(t, d.Port, d.HostKey+".pub")
+			os.WriteFile(e.kh, []byte(fmt.Sprintf("@cert-authority [127.0.0.1]:%d %s %s\n", d.Port, caPub[0], caPub[1])), 0o600)
+			args := append(e.base(), "-o", "StrictHostKeyChecking=yes", "-o", "HostKeyAlgorithms=ecdsa-sha2-nistp256-cert-v01@openssh.com")
+			want := ""
+			if !tc.ok {
+				want = "Certificate signed with disallowed algorithm"
+			}
+			e.sameVerdict(t, append(args, tc.opts...), tc.ok, want)
+		})
+	}
+}
+
+// TestSSHStdinNull: -n, StdinNull and ForkAfterAuthentication's implied
+// StdinNull keep the remote command from reading ssh's standard input.
+func TestSSHStdinNull(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	for _, tc := range []struct {
+		how  []string
+		want string
+	}{
+		{nil, "typed\n"},
+		{[]string{"-n"}, ""},
+		{[]string{"-o", "StdinNull=yes"}, ""},
+	} {
+		args := append(append(e.base(), "-o", "BatchMode=yes"), tc.how...)
+		stdout, stderr, status := e.run(strings.NewReader("typed\n"), append(args, e.dest(), "cat")...)
+		if status != 0 || stdout != tc.want {
+			t.Errorf("%q: status %d, stdout %q (want %q), stderr %q", tc.how, status, stdout, tc.want, stderr)
+		}
+	}
+}
+
+// TestSSHSessionOptionsRefused: the combinations OpenSSH refuses before
+// connecting are refused with its words and status, also under -G.
+func TestSSHSessionOptionsRefused(t *testing.T) {
+	for _, args := range [][]string{
+		{"-N", "-s"},
+		{"-s", "-N"},
+		{"-o", "SessionType=subsystem", "-N"},
+		{"-o", "SessionType=none", "-s"},
+		{"-s"},
+		{"-o", "SessionType=subsystem"},
+		{"-f"},
+		{"-o", "ForkAfterAuthentication=yes"},
+	} {
+		full := append(append([]string{"-F", "/dev/null", "-G"}, args...), "host.invalid")
+		want, err := exec.Command(testenv.NeedCmd(t, "ssh"), full...).CombinedOutput()
+		wantStatus := testenv.ExitCode(err)
+		got, err := exec.Command(testenv.Bin(t, "ssh"), full...).CombinedOutput()
+		gotStatus := testenv.ExitCode(err)
+		first := func(b []byte) string { l, _, _ := strings.Cut(strings.ReplaceAll(string(b), "\r", ""), "\n"); return l }
+		if gotStatus != wantStatus || wantStatus != 255 || first(got) != first(want) {
+			t.Errorf("%q: sshbox %d %q, OpenSSH %d %q", args, gotStatus, first(got), wantStatus, first(want))
+		}
+	}
+}
