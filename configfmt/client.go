@@ -248,7 +248,7 @@ var clientTable = []clientKW{
 	}, kind: cStr, str: func(o *ClientOptions) *string { return &o.SessionType }},
 	{name: "StdinNull", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.StdinNull }},
 	{name: "ForkAfterAuthentication", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.ForkAfterAuthentication }},
-	{name: "StreamLocalBindUnlink", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "StreamLocalBindUnlink", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.StreamLocalBindUnlink }},
 	{name: "StrictHostKeyChecking", set: func(o *ClientOptions, a []string, _ bool) error {
 		v, err := parseChoice(a[0], "yes", "no", "true", "false", "off", "ask", "accept-new")
 		o.StrictHostKeyChecking = map[string]string{"true": "yes", "false": "no", "off": "no"}[v]
@@ -275,7 +275,7 @@ var clientTable = []clientKW{
 	{name: "RequiredRSASize", kind: cInt, num: func(o *ClientOptions) *int { return &o.RequiredRSASize }},
 
 	{name: "BindAddress", kind: cStr, str: func(o *ClientOptions) *string { return &o.BindAddress }},
-	{name: "BindInterface", status: warned, x: &extraVal{def: "", norm: nFirst}},
+	{name: "BindInterface", kind: cStr, str: func(o *ClientOptions) *string { return &o.BindInterface }},
 	{name: "Ciphers", kind: cAlgo, algo: "cipher", str: func(o *ClientOptions) *string { return &o.Ciphers }},
 	{name: "ControlPath", kind: cStr, str: func(o *ClientOptions) *string { return &o.ControlPath }},
 	{name: "HostKeyAlgorithms", kind: cAlgo, algo: "key", str: func(o *ClientOptions) *string { return &o.HostKeyAlgorithms }},
@@ -380,7 +380,14 @@ var clientTable = []clientKW{
 		o.RekeyLimit = v
 		return err
 	}, g: func(o *ClientOptions) []string { return []string{rekeyText(o.RekeyLimit)} }},
-	{name: "StreamLocalBindMask", status: warned, x: &extraVal{def: "0177", norm: nOctalMask}},
+	{name: "StreamLocalBindMask", set: func(o *ClientOptions, a []string, _ bool) error {
+		if err := oneArg(a); err != nil {
+			return err
+		}
+		v, err := parseMask(a[0])
+		o.StreamLocalBindMask = v
+		return err
+	}, g: func(o *ClientOptions) []string { return []string{maskText(o.StreamLocalBindMask)} }},
 	{name: "SyslogFacility", status: warned, x: &extraVal{def: "USER", norm: nUpper}},
 	{name: "ProxyCommand", set: func(o *ClientOptions, a []string, _ bool) error {
 		if o.ProxyJump == "" {
@@ -410,7 +417,10 @@ var clientTable = []clientKW{
 	// RefuseConnection (10.0), WarnWeakCrypto and VersionAddendum (10.1).
 	{name: "ChannelTimeout", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
 	{name: "ObscureKeystrokeTiming", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
-	{name: "Tag", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "Tag", set: func(o *ClientOptions, a []string, _ bool) error {
+		o.Tag = a[0]
+		return oneArg(a)
+	}},
 	{name: "WarnWeakCrypto", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
 	{name: "VersionAddendum", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
 	{name: "RefuseConnection", set: func(o *ClientOptions, a []string, _ bool) error { return setFlag(&o.RefuseConnection, a) }},

@@ -329,3 +329,30 @@ func TestClientOverrideErrorsNameTheOption(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// TestMatchTagged: Match tagged (OpenSSH 9.4) matches the Tag set so far,
+// from -P (an override line) or an earlier line; with no tag only
+// patterns that match the empty string do.
+func TestMatchTagged(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "c", "Match tagged prod*\n  Port 2201\nMatch tagged !prod*,*\n  User notag\nHost *\n  Tag test\nMatch tagged test\n  Port 2203\n")
+	for _, tc := range []struct {
+		overrides []string
+		port      int
+	}{
+		{[]string{"Tag production"}, 2201},
+		{nil, 2203}, // Tag test, set by the file before the last Match
+		{[]string{"Tag other"}, 22},
+	} {
+		o, err := LoadClient([]string{p}, tc.overrides, "h", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Port != tc.port || o.Tag == "" && tc.overrides != nil {
+			t.Errorf("%q: port %d tag %q, want port %d", tc.overrides, o.Port, o.Tag, tc.port)
+		}
+	}
+	o, err := LoadClient([]string{p}, []string{"Tag production"}, "h", "")
+	if err != nil || o.User == "notag" {
+		t.Errorf("Match tagged !prod*,* applied to tag production: user %q, %v", o.User, err)
+	}
+}

@@ -262,11 +262,8 @@ func nControlPersist(a []string) (string, error) {
 
 // nOctalMask prints a umask as OpenSSH's printf("0%o").
 func nOctalMask(a []string) (string, error) {
-	v, err := strconv.ParseUint(a[0], 8, 32)
-	if err != nil || v > 0o777 {
-		return "", fmt.Errorf("invalid mask %q", a[0])
-	}
-	return "0" + strconv.FormatUint(v, 8), nil
+	v, err := parseMask(a[0])
+	return maskText(v), err
 }
 
 // firstOfEachName keeps, of SetEnv's NAME=VALUE words, the first for each

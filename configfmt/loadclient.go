@@ -35,6 +35,7 @@ func DefaultClientOptions() *ClientOptions {
 		ConnectionAttempts:           1,
 		ServerAliveCountMax:          3,
 		RequiredRSASize:              1024,
+		StreamLocalBindMask:          0o177,
 		TCPKeepAlive:                 true,
 		RequestTTY:                   "auto",
 		SessionType:                  "default",
@@ -341,7 +342,7 @@ func (e *clientEval) matchLine(l *cline) (bool, error) {
 		case "canonical", "final":
 			e.wantFinal = true
 			m = e.final
-		case "host", "originalhost", "user", "localuser", "exec", "localnetwork":
+		case "host", "originalhost", "user", "localuser", "exec", "localnetwork", "tagged":
 			if i+1 >= len(a) {
 				return false, l.errorf("Match keyword %q requires an argument", crit)
 			}
@@ -360,6 +361,10 @@ func (e *clientEval) matchLine(l *cline) (bool, error) {
 				m = MatchList(u, arg, false) == 1
 			case "localuser":
 				m = MatchList(e.local.name, arg, false) == 1
+			case "tagged":
+				// OpenSSH 9.4: the Tag set so far (-P, or an earlier
+				// line); no tag matches as "".
+				m = MatchList(e.o.Tag, arg, false) == 1
 			case "exec":
 				// As OpenSSH: not run when an earlier criterion of
 				// the line already failed.

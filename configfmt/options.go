@@ -14,6 +14,9 @@ type ClientOptions struct {
 	User          string
 	AddressFamily string // any, inet, inet6
 	BindAddress   string
+	BindInterface string // the source address is this interface's (BindAddress wins)
+	// Tag is what Match tagged matches (-P).
+	Tag string
 
 	IdentityFiles                []string // ~ and % tokens expanded
 	IdentitiesOnly               bool
@@ -79,6 +82,10 @@ type ClientOptions struct {
 	ExitOnForwardFailure bool
 	ClearAllForwardings  bool
 	GatewayPorts         bool
+	// Local forwardings' Unix sockets: the umask they are made with, and
+	// whether an existing file at the path is removed first.
+	StreamLocalBindMask   uint32
+	StreamLocalBindUnlink bool
 
 	// Connection sharing, as ssh -G prints them: ControlMaster "true",
 	// "false", "auto", "ask" or "autoask"; ControlPath expanded ("" or

@@ -72,10 +72,19 @@ func setBindMask(o *ServerOptions, a []string, _ bool) error {
 	if err := oneArg(a); err != nil {
 		return err
 	}
-	v, err := strconv.ParseUint(a[0], 8, 32)
-	if err != nil || v > 0o777 {
-		return fmt.Errorf("invalid mask %q", a[0])
-	}
-	o.StreamLocalBindMask = uint32(v)
-	return nil
+	v, err := parseMask(a[0])
+	o.StreamLocalBindMask = v
+	return err
 }
+
+// parseMask reads a StreamLocalBindMask: octal, at most 0777.
+func parseMask(s string) (uint32, error) {
+	v, err := strconv.ParseUint(s, 8, 32)
+	if err != nil || v > 0o777 {
+		return 0, fmt.Errorf("invalid mask %q", s)
+	}
+	return uint32(v), nil
+}
+
+// maskText prints a mask as ssh -G and sshd -T do: "0" and octal digits.
+func maskText(v uint32) string { return "0" + strconv.FormatUint(uint64(v), 8) }

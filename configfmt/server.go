@@ -194,7 +194,7 @@ var serverTable = []serverKW{
 	{name: "ClientAliveCountMax", match: true, kind: sInt, num: func(o *ServerOptions) *int { return &o.ClientAliveCountMax }},
 	{name: "RequiredRSASize", status: warned, match: true, x: &extraVal{def: "1024", norm: nInt}},
 	{name: "StreamLocalBindMask", match: true, set: setBindMask, t: func(o *ServerOptions) []string {
-		return []string{"0" + strconv.FormatUint(uint64(o.StreamLocalBindMask), 8)}
+		return []string{maskText(o.StreamLocalBindMask)}
 	}},
 	{name: "UnusedConnectionTimeout", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {

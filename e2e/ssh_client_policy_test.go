@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -230,5 +231,43 @@ func TestSSHSessionOptionsRefused(t *testing.T) {
 		if gotStatus != wantStatus || wantStatus != 255 || first(got) != first(want) {
 			t.Errorf("%q: sshbox %d %q, OpenSSH %d %q", args, gotStatus, first(got), wantStatus, first(want))
 		}
+	}
+}
+
+// TestSSHBindInterface: -B and BindInterface connect from the interface's
+// address (the server's SSH_CLIENT shows it), as OpenSSH's ssh does; an
+// interface without a usable address is a connection failure.
+func TestSSHBindInterface(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	ifName, ifAddr := "lo", "127.0.0.1"
+	if ifaces, err := net.Interfaces(); err == nil {
+	search:
+		for _, ifi := range ifaces {
+			if ifi.Flags&net.FlagUp == 0 || ifi.Flags&net.FlagLoopback != 0 {
+				continue
+			}
+			addrs, _ := ifi.Addrs()
+			for _, a := range addrs {
+				if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
+					ifName, ifAddr = ifi.Name, n.IP.String()
+					break search
+				}
+			}
+		}
+	}
+	for _, how := range [][]string{{"-B", ifName}, {"-o", "BindInterface=" + ifName}} {
+		args := append(append(e.base(), "-o", "BatchMode=yes"), how...)
+		args = append(args, e.dest(), "echo ${SSH_CLIENT%% *}")
+		for _, prog := range []string{testenv.Bin(t, "ssh"), testenv.NeedCmd(t, "ssh")} {
+			stdout, stderr, status := e.runProg(prog, nil, nil, args...)
+			if status != 0 || stdout != ifAddr+"\n" {
+				t.Errorf("%s %q: status %d, the server saw %q (want %s); stderr %q", prog, how, status, stdout, ifAddr, stderr)
+			}
+		}
+	}
+	args := append(e.base(), "-o", "BatchMode=yes", "-B", "nosuch0", e.dest(), "true")
+	_, stderr, status := e.run(nil, args...)
+	if status != 255 || !strings.Contains(stderr, "getifaddrs: nosuch0: no suitable addresses") || !strings.Contains(stderr, "port "+fmt.Sprint(e.port)+": failure") {
+		t.Errorf("-B nosuch0: status %d, stderr %q", status, stderr)
 	}
 }

@@ -54,3 +54,41 @@ func TestSSHForwardUnixSockets(t *testing.T) {
 		t.Errorf("-R socket:host:port: %q; ssh stderr:\n%s", reply, p.Stderr.String())
 	}
 }
+
+// TestSSHForwardUnixSocketMaskAndUnlink: the local socket of -L takes
+// StreamLocalBindMask's permissions, and a stale file at its path is
+// removed first only with StreamLocalBindUnlink; OpenSSH's ssh on the same
+// command line does the same.
+func TestSSHForwardUnixSocketMaskAndUnlink(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	dir := sharedDir(t, 0o755, 0, 0)
+	remote := filepath.Join(dir, "remote.sock")
+	unixEcho(t, remote, "echo:", 0o777)
+	for _, prog := range []string{testenv.Bin(t, "ssh"), testenv.NeedCmd(t, "ssh")} {
+		local := filepath.Join(t.TempDir(), "local.sock")
+		args := append(e.base(), "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-N")
+		p := testenv.Start(t, prog, append(args, "-o", "StreamLocalBindMask=0077", "-L", local+":"+remote, e.dest())...)
+		waitFor(t, "the local socket "+local, func() bool { _, err := os.Stat(local); return err == nil })
+		if st, _ := os.Stat(local); st.Mode().Perm() != 0o700 {
+			t.Errorf("%s: local socket mode %v under StreamLocalBindMask 0077, want 0700", prog, st.Mode().Perm())
+		}
+		p.Kill()
+
+		// A stale file where the socket goes.
+		os.Remove(local)
+		os.WriteFile(local, []byte("stale"), 0o600)
+		_, stderr, status := e.runProg(prog, nil, nil, append(args, "-L", local+":"+remote, e.dest())...)
+		if status != 255 {
+			t.Errorf("%s: bound over a stale file without StreamLocalBindUnlink: status %d, stderr %q", prog, status, stderr)
+		}
+		p = testenv.Start(t, prog, append(args, "-o", "StreamLocalBindUnlink=yes", "-L", local+":"+remote, e.dest())...)
+		waitFor(t, "the local socket replacing the stale file", func() bool {
+			st, err := os.Stat(local)
+			return err == nil && st.Mode()&os.ModeSocket != 0
+		})
+		if got := roundTrip("unix", local); got != "echo:hello" {
+			t.Errorf("%s: through the socket that replaced the stale file: %q; stderr:\n%s", prog, got, p.Stderr.String())
+		}
+		p.Kill()
+	}
+}

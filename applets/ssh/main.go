@@ -97,6 +97,8 @@ func (inv *invocation) parse(optArgs []string) (*cli.Context, error) {
 		&cli.BoolFlag{Name: "v", Usage: "verbose", Count: &inv.verbose},
 		&cli.BoolFlag{Name: "x"}, &cli.BoolFlag{Name: "y"},
 		&cli.StringFlag{Name: "b", Usage: "bind address"},
+		&cli.StringFlag{Name: "B", Usage: "bind interface"},
+		&cli.StringFlag{Name: "P", Usage: "tag"},
 		&cli.StringFlag{Name: "c", Usage: "ciphers"},
 		&cli.GenericFlag{Name: "D", Value: &list{}, Usage: "dynamic forwarding"},
 		&cli.StringFlag{Name: "E", Usage: "log file"},
@@ -157,6 +159,8 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	add("c", "Ciphers")
 	add("m", "MACs")
 	add("b", "BindAddress")
+	add("B", "BindInterface")
+	add("P", "Tag")
 	add("e", "EscapeChar")
 	add("S", "ControlPath")
 	switch {

@@ -3,11 +3,12 @@ package ssh
 // Every text the ssh applet shows a user lives here; the client's own
 // (host key dialogue, authentication, session) are in sshcore/client.
 
-const usage = `usage: ssh [-46ACfGMNnqTtVv] [-b bind_address] [-c cipher_spec]
-           [-D [bind_address:]port] [-E log_file] [-e escape_char]
-           [-F configfile] [-i identity_file] [-J destination] [-L address]
-           [-l login_name] [-m mac_spec] [-O ctl_cmd] [-o option] [-p port]
-           [-R address] [-S ctl_path] [-W host:port]
+const usage = `usage: ssh [-46ACfGMNnqsTtVv] [-B bind_interface] [-b bind_address]
+           [-c cipher_spec] [-D [bind_address:]port] [-E log_file]
+           [-e escape_char] [-F configfile] [-i identity_file]
+           [-J destination] [-L address] [-l login_name] [-m mac_spec]
+           [-O ctl_cmd] [-o option] [-P tag] [-p port] [-R address]
+           [-S ctl_path] [-W host:port]
            destination [command [argument ...]]
        ssh [-Q query_option]`
 
@@ -18,8 +19,6 @@ var unsupported = map[string]string{
 	"-Y": "X11 forwarding is not supported by sshbox",
 	"-I": "PKCS#11 tokens (-I) are not supported by sshbox",
 	"-w": "tunnel devices (-w) are not supported by sshbox",
-	"-B": "binding to an interface (-B) is not supported by sshbox; use -b address",
-	"-P": "tags (-P) are not supported by sshbox",
 }
 
 const (

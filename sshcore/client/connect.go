@@ -94,6 +94,11 @@ func (c *Client) dialTCP(host string, port int) (net.Conn, error) {
 		}
 		d.LocalAddr = &net.TCPAddr{IP: ip}
 	}
+	var ifAddrs []net.Addr
+	if o.BindInterface != "" && o.BindAddress == "" {
+		// A missing interface has no addresses, as in OpenSSH.
+		ifAddrs, _ = interfaceAddrs(o.BindInterface)
+	}
 	attempts := o.ConnectionAttempts
 	if attempts < 1 {
 		attempts = 1
@@ -106,6 +111,16 @@ func (c *Client) dialTCP(host string, port int) (net.Conn, error) {
 		}
 		for _, a := range addrs {
 			log.Debug1("Connecting to %s [%s] port %d.", host, a.Unmap(), port)
+			if o.BindInterface != "" && o.BindAddress == "" {
+				src := sourceFor(ifAddrs, a.Unmap().Is4())
+				if src == nil {
+					// OpenSSH skips the address, saying why.
+					log.Info(msgNoIfaceAddr, o.BindInterface)
+					lastErr = errNoIfaceAddr
+					continue
+				}
+				d.LocalAddr = &net.TCPAddr{IP: src}
+			}
 			conn, err := d.Dial("tcp", net.JoinHostPort(a.Unmap().String(), strconv.Itoa(port)))
 			if err == nil {
 				log.Debug1("Connection established.")
@@ -116,6 +131,42 @@ func (c *Client) dialTCP(host string, port int) (net.Conn, error) {
 		}
 	}
 	return nil, fatalf(msgConnectRefused, host, port, dialErrorText(lastErr))
+}
+
+// errNoIfaceAddr: BindInterface has no address of the family to connect
+// from.
+var errNoIfaceAddr = errors.New("failure") // OpenSSH's word for it
+
+// interfaceAddrs lists the addresses of the interface BindInterface names,
+// if it is up.
+func interfaceAddrs(name string) ([]net.Addr, error) {
+	ifi, err := net.InterfaceByName(name)
+	if err != nil {
+		return nil, err
+	}
+	if ifi.Flags&net.FlagUp == 0 {
+		return nil, nil
+	}
+	return ifi.Addrs()
+}
+
+// sourceFor picks BindInterface's source address for one destination, as
+// OpenSSH's check_ifaddrs: the first of the family that is not loopback
+// (nor, for IPv6, link-local), else the first loopback or link-local one.
+func sourceFor(addrs []net.Addr, v4 bool) net.IP {
+	for _, allowLocal := range []bool{false, true} {
+		for _, a := range addrs {
+			n, ok := a.(*net.IPNet)
+			if !ok || (n.IP.To4() != nil) != v4 {
+				continue
+			}
+			if !allowLocal && (n.IP.IsLoopback() || !v4 && n.IP.IsLinkLocalUnicast()) {
+				continue
+			}
+			return n.IP
+		}
+	}
+	return nil
 }
 
 // dialProxyCommand runs the ProxyCommand through the shell and speaks SSH

@@ -9,11 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
 
 	"sshbox/configfmt"
+	"sshbox/internal/errtext"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -236,13 +238,11 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 	if f.bindPath != "" {
 		network, addr = "unix", f.bindPath
 	}
-	l, err := net.Listen(network, addr)
-	if err == nil && network == "unix" {
-		// OpenSSH's StreamLocalBindMask default (0177): only the user.
-		err = os.Chmod(addr, 0o600)
-		if err != nil {
-			l.Close()
-		}
+	var l net.Listener
+	if network == "unix" {
+		l, err = c.listenUnix(addr)
+	} else {
+		l, err = net.Listen(network, addr)
 	}
 	if err != nil {
 		msg := msgLocalFwdFailed
@@ -265,6 +265,28 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 	c.noteForward("local " + addr + " -> " + target)
 	go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn, tnet)
 	return nil
+}
+
+// umaskMu keeps two socket binds from interleaving their umask changes.
+var umaskMu sync.Mutex
+
+// listenUnix makes a local forwarding's socket as OpenSSH does: an
+// existing file at the path removed first with StreamLocalBindUnlink, and
+// the socket created under the umask StreamLocalBindMask (0177 by
+// default: only the user may connect), so that it is never reachable
+// with wider permissions, not even for a moment.
+func (c *Client) listenUnix(path string) (net.Listener, error) {
+	o := c.Opts
+	if o.StreamLocalBindUnlink {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			c.Log.Error("unlink(%s): %s", path, errtext.Reason(err))
+		}
+	}
+	umaskMu.Lock()
+	defer umaskMu.Unlock()
+	old := syscall.Umask(int(o.StreamLocalBindMask))
+	defer syscall.Umask(old)
+	return net.Listen("unix", path)
 }
 
 // addRemote asks the server to listen (on a port or, with a path, a Unix

@@ -64,6 +64,7 @@ Host key for %s has changed and you have requested strict checking.
 	// Errors and notices beyond the dialogue, worded as OpenSSH words them.
 	msgBadStdioSpec      = "Bad stdio forwarding specification '%s'"
 	msgBadBind           = "ssh: bind address %q is not an IP address"
+	msgNoIfaceAddr       = "getifaddrs: %s: no suitable addresses"
 	msgBannerTimeout     = "Connection timed out during banner exchange"
 	msgClosedBy          = "Connection closed by %s"
 	msgConnReset         = "Connection reset by %s"
