@@ -208,7 +208,9 @@ var clientTable = []clientKW{
 	{name: "EnableSSHKeysign", status: warned, x: &extraVal{def: "no", norm: nFlag}},
 	{name: "ClearAllForwardings", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.ClearAllForwardings }},
 	{name: "ExitOnForwardFailure", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.ExitOnForwardFailure }},
-	{name: "FingerprintHash", status: warned, x: &extraVal{def: "SHA256", words: []string{"sha256=SHA256", "md5=MD5"}}},
+	{name: "FingerprintHash", set: func(o *ClientOptions, a []string, _ bool) error {
+		return setNorm(&o.FingerprintHash, a, func(a []string) (string, error) { return oneOf([]string{"sha256=SHA256", "md5=MD5"}, a) })
+	}, kind: cStr, str: func(o *ClientOptions) *string { return &o.FingerprintHash }},
 	{name: "ForwardX11", status: warned, x: &extraVal{def: "no", norm: nFlag}},
 	{name: "ForwardX11Trusted", status: warned, x: &extraVal{def: "yes", norm: nFlag}},
 	{name: "GatewayPorts", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.GatewayPorts }},
@@ -222,7 +224,7 @@ var clientTable = []clientKW{
 	{name: "HostbasedAuthentication", status: warned, x: &extraVal{def: "no", norm: nFlag}},
 	{name: "IdentitiesOnly", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.IdentitiesOnly }},
 	{name: "KbdInteractiveAuthentication", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.KbdInteractiveAuthentication }},
-	{name: "NoHostAuthenticationForLocalhost", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "NoHostAuthenticationForLocalhost", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.NoHostAuthenticationForLocalhost }},
 	{name: "PasswordAuthentication", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.PasswordAuthentication }},
 	{name: "PermitLocalCommand", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.PermitLocalCommand }},
 	{name: "ProxyUseFdpass", status: warned, x: &extraVal{def: "no", norm: nFlag}},
@@ -262,7 +264,7 @@ var clientTable = []clientKW{
 	{name: "TCPKeepAlive", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.TCPKeepAlive }},
 	{name: "Tunnel", status: warned, x: &extraVal{def: "false", words: []string{"yes=point-to-point", "no=false", "true=point-to-point", "false", "ethernet", "point-to-point"}}},
 	{name: "VerifyHostKeyDNS", status: warned, x: &extraVal{def: "false", words: []string{"yes=true", "no=false", "true", "false", "ask"}}},
-	{name: "VisualHostKey", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "VisualHostKey", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.VisualHostKey }},
 	{name: "UpdateHostKeys", set: setUpdateHostKeys, g: getUpdateHostKeys},
 	{name: "EnableEscapeCommandline", status: warned, x: &extraVal{def: "no", norm: nFlag}},
 

@@ -36,6 +36,7 @@ func DefaultClientOptions() *ClientOptions {
 		ServerAliveCountMax:          3,
 		RequiredRSASize:              1024,
 		StreamLocalBindMask:          0o177,
+		FingerprintHash:              "SHA256",
 		TCPKeepAlive:                 true,
 		RequestTTY:                   "auto",
 		SessionType:                  "default",

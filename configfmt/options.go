@@ -42,6 +42,12 @@ type ClientOptions struct {
 	CASignatureAlgorithms string
 	// RequiredRSASize: the smallest RSA host or user key taken, in bits.
 	RequiredRSASize int
+	// FingerprintHash: "SHA256" or "MD5", for every fingerprint shown;
+	// VisualHostKey adds the key's randomart; NoHostAuthenticationForLocalhost
+	// takes any key from a loopback address (no HostKeyAlias).
+	FingerprintHash                  string
+	VisualHostKey                    bool
+	NoHostAuthenticationForLocalhost bool
 
 	ConnectTimeout      time.Duration // 0 = none
 	ConnectionAttempts  int

@@ -271,3 +271,41 @@ func TestSSHBindInterface(t *testing.T) {
 		t.Errorf("-B nosuch0: status %d, stderr %q", status, stderr)
 	}
 }
+
+// TestSSHFingerprintHashAndVisualHostKey: FingerprintHash picks the
+// fingerprints shown (the changed-key banner here), VisualHostKey prints
+// the key's randomart once the key is known, each as OpenSSH's ssh-keygen
+// prints them for the same key.
+func TestSSHFingerprintHashAndVisualHostKey(t *testing.T) {
+	e, d := openSSHEnv(t, "")
+	hostPub := d.HostKey + ".pub"
+	keygen := func(args ...string) string {
+		out, err := exec.Command("ssh-keygen", args...).Output()
+		if err != nil {
+			t.Fatalf("ssh-keygen %q: %v", args, err)
+		}
+		return string(out)
+	}
+	for _, hash := range []string{"sha256", "md5"} {
+		lv := strings.SplitN(keygen("-l", "-v", "-E", hash, "-f", hostPub), "\n", 2)
+		fp, art := strings.Fields(lv[0])[1], strings.TrimSuffix(lv[1], "\n")
+		stdout, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-o", "VisualHostKey=yes",
+			"-o", "FingerprintHash="+hash, e.dest(), "echo", "ok")...)
+		if status != 0 || stdout != "ok\n" || !strings.Contains(stderr, "Host key fingerprint is "+fp+"\n"+art+"\n") {
+			t.Errorf("%s: status %d, stderr %q; want the fingerprint %s and\n%s", hash, status, stderr, fp, art)
+		}
+	}
+	// A changed key: the banner's fingerprint in MD5.
+	other := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	pub := strings.Fields(string(readFile(t, other+".pub")))
+	os.WriteFile(e.kh, []byte(fmt.Sprintf("[127.0.0.1]:%d %s %s\n", e.port, pub[0], pub[1])), 0o600)
+	md5 := strings.Fields(keygen("-l", "-E", "md5", "-f", hostPub))[1]
+	_, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-o", "FingerprintHash=md5", e.dest(), "true")...)
+	if status != 255 || !strings.Contains(stderr, md5) {
+		t.Errorf("changed key under FingerprintHash md5: status %d, stderr %q lacks %s", status, stderr, md5)
+	}
+	// NoHostAuthenticationForLocalhost takes the changed key from
+	// 127.0.0.1, as OpenSSH does; not under a HostKeyAlias.
+	e.sameVerdict(t, append(e.base(), "-o", "NoHostAuthenticationForLocalhost=yes"), true, "")
+	e.sameVerdict(t, append(e.base(), "-o", "NoHostAuthenticationForLocalhost=yes", "-o", "HostKeyAlias=[127.0.0.1]:"+fmt.Sprint(e.port)), false, "")
+}

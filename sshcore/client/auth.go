@@ -115,7 +115,7 @@ func (a *authState) nextKey() ssh.AuthMethod {
 		id := a.ids[a.nextID]
 		a.nextID++
 		a.c.Log.Debug1("Offering public key: %s %s %s%s", id.name, keyTypeName(id.signer.PublicKey()),
-			ssh.FingerprintSHA256(id.signer.PublicKey()), id.origin)
+			a.c.fingerprint(id.signer.PublicKey()), id.origin)
 		a.c.Log.Debug2("we sent a publickey packet, wait for reply")
 		return ssh.PublicKeys(id.signer)
 	}

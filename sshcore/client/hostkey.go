@@ -61,8 +61,8 @@ func (h *hostKeyCheck) callback(hostname string, remote net.Addr, key ssh.Public
 	}
 	var err error
 	if rekey && bytes.Equal(h.accepted, key.Marshal()) {
-		h.c.Log.Debug1("Server host key: %s %s", key.Type(), ssh.FingerprintSHA256(key))
-		h.c.Log.Debug2("verify_host_key: server host key %s %s matches cached key", keyTypeName(key), ssh.FingerprintSHA256(key))
+		h.c.Log.Debug1("Server host key: %s %s", key.Type(), h.c.fingerprint(key))
+		h.c.Log.Debug2("verify_host_key: server host key %s %s matches cached key", keyTypeName(key), h.c.fingerprint(key))
 	} else if err = h.check(hostname, remote, key); err == nil {
 		h.accepted = key.Marshal()
 	}
@@ -78,9 +78,13 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 	if h.onFirst != nil {
 		h.onFirst()
 	}
-	log.Debug1("Server host key: %s %s", key.Type(), ssh.FingerprintSHA256(key))
+	log.Debug1("Server host key: %s %s", key.Type(), h.c.fingerprint(key))
 	if err := h.checkPolicy(key); err != nil {
 		return err
+	}
+	if h.c.Opts.NoHostAuthenticationForLocalhost && h.c.Opts.HostKeyAlias == "" && isLoopback(h.ip) {
+		log.Debug1("Forcing accepting of host key for loopback/localhost.")
+		return nil
 	}
 	for _, f := range h.knownHostsFiles() {
 		log.Debug3("hostkeys_foreach: reading file \"%s\"", f)
@@ -137,6 +141,9 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 	switch res.Status {
 	case knownhosts.Known:
 		log.Debug1("Host '%s' is known and matches the %s host key.", h.pattern(), keyTypeName(key))
+		if h.c.Opts.VisualHostKey {
+			log.Info(msgVisualHostKey, h.c.fingerprint(key), keys.Randomart(key, h.c.Opts.FingerprintHash))
+		}
 		if res.Entry != nil {
 			log.Debug3("record_hostkey: found key type %s in file %s:%d", keyTypeName(key), res.Entry.File, res.Entry.Line)
 			log.Debug1("Found key in %s:%d", res.Entry.File, res.Entry.Line)
@@ -149,7 +156,7 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 		if res.Entry != nil {
 			file, line = res.Entry.File, res.Entry.Line
 		}
-		log.Error(msgHostKeyRevoked, keyTypeName(key), ssh.FingerprintSHA256(key), file, line)
+		log.Error(msgHostKeyRevoked, keyTypeName(key), h.c.fingerprint(key), file, line)
 		return errHostKey
 	case knownhosts.Changed:
 		return h.changed(key, res.Entry)
@@ -171,7 +178,7 @@ func (h *hostKeyCheck) checkPolicy(key ssh.PublicKey) error {
 	if o.RevokedHostKeys == "" {
 		return nil
 	}
-	fp := keys.Fingerprint(key, "sha256")
+	fp := h.c.fingerprint(key)
 	revoked, err := krl.ReadRevocations(o.RevokedHostKeys)
 	if err != nil {
 		log.Error(msgRevokedHostKeysErr, keyTypeName(key), fp, o.RevokedHostKeys, errtext.Reason(err))
@@ -182,6 +189,22 @@ func (h *hostKeyCheck) checkPolicy(key ssh.PublicKey) error {
 		return errHostKey
 	}
 	return nil
+}
+
+// visual is the key's randomart and a newline under VisualHostKey, for
+// the first-connection question; else nothing.
+func (h *hostKeyCheck) visual(key ssh.PublicKey) string {
+	if !h.c.Opts.VisualHostKey {
+		return ""
+	}
+	return keys.Randomart(key, h.c.Opts.FingerprintHash) + "\n"
+}
+
+// isLoopback: ip is a loopback address (NoHostAuthenticationForLocalhost;
+// "" when connected through a proxy or a jump host, which is not).
+func isLoopback(ip string) bool {
+	a := net.ParseIP(ip)
+	return a != nil && a.IsLoopback()
 }
 
 // checksIP: CheckHostIP looks the address up too, except, as in OpenSSH,
@@ -220,8 +243,8 @@ func (h *hostKeyCheck) unknown(key ssh.PublicKey) error {
 		return h.add(key)
 	}
 	prompt := msgHostKeyNotFound +
-		fmt.Sprintf(msgHostKeyFinger, keyTypeName(key), ssh.FingerprintSHA256(key)) +
-		msgHostKeyAsk
+		fmt.Sprintf(msgHostKeyFinger, keyTypeName(key), h.c.fingerprint(key)) +
+		h.visual(key) + msgHostKeyAsk
 	for {
 		answer, err := h.c.Prompt.Line(prompt)
 		if err != nil {
@@ -287,7 +310,7 @@ func (h *hostKeyCheck) changed(key ssh.PublicKey, old *knownhosts.Entry) error {
 	if len(o.UserKnownHostsFiles) > 0 {
 		addTo = o.UserKnownHostsFiles[0]
 	}
-	banner := fmt.Sprintf(msgHostKeyChangedBanner, keyTypeName(key), ssh.FingerprintSHA256(key),
+	banner := fmt.Sprintf(msgHostKeyChangedBanner, keyTypeName(key), h.c.fingerprint(key),
 		addTo, oldType, file, line, removeCommand(file, h.pattern()), h.pattern())
 	if o.StrictHostKeyChecking == "no" || o.StrictHostKeyChecking == "off" {
 		banner = strings.TrimSuffix(banner, "Host key for "+h.pattern()+" has changed and you have requested strict checking.\n")

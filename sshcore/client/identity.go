@@ -399,3 +399,9 @@ func (p publicOnlySigner) PublicKey() ssh.PublicKey { return p.pub }
 func (p publicOnlySigner) Sign(io.Reader, []byte) (*ssh.Signature, error) {
 	return nil, errors.New("no private key for " + ssh.FingerprintSHA256(p.pub))
 }
+
+// fingerprint is a key's fingerprint as FingerprintHash asks (a
+// certificate's is its key's, as in OpenSSH).
+func (c *Client) fingerprint(k ssh.PublicKey) string {
+	return keys.Fingerprint(k, c.Opts.FingerprintHash)
+}

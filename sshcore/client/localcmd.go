@@ -85,7 +85,7 @@ func (h *hostKeyCheck) knownHostsCommand(invocation string, key ssh.PublicKey) (
 	extra := map[byte]string{'H': name, 'I': invocation, 't': "NONE", 'f': "NONE", 'K': "NONE"}
 	if key != nil {
 		extra['t'] = key.Type()
-		extra['f'] = ssh.FingerprintSHA256(key)
+		extra['f'] = h.c.fingerprint(key)
 		extra['K'] = base64.StdEncoding.EncodeToString(key.Marshal())
 	}
 	argv, err := configfmt.SplitArgs(o.KnownHostsCommand)

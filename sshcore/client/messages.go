@@ -7,6 +7,7 @@ const (
 	// The host key dialogue (design.md §4, the seed's texts).
 	msgHostKeyNotFound   = "Host key not found from the list of known hosts.\n"
 	msgHostKeyFinger     = "%s key fingerprint is %s.\n"
+	msgVisualHostKey     = "Host key fingerprint is %s\n%s"
 	msgHostKeyAsk        = "Are you sure you want to continue connecting (yes/no)? "
 	msgHostKeyAskAgain   = "Please type 'yes' or 'no': "
 	msgHostKeyAdded      = "Warning: Permanently added '%s' (%s) to the list of known hosts."

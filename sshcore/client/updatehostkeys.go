@@ -227,7 +227,7 @@ func (u *hostKeyUpdater) announcedKeys(payload []byte) ([]ssh.PublicKey, error) 
 			log.Debug1("client_input_hostkeys: parse key: %v", err)
 			continue
 		}
-		log.Debug3("client_input_hostkeys: received %s key %s", k.Type(), ssh.FingerprintSHA256(k))
+		log.Debug3("client_input_hostkeys: received %s key %s", k.Type(), u.c.fingerprint(k))
 		if _, isCert := k.(*ssh.Certificate); isCert {
 			log.Debug3("client_input_hostkeys: %s key is a certificate; skipping", k.Type())
 			continue
@@ -338,11 +338,11 @@ func (u *hostKeyUpdater) apply(plan *knownhosts.HostKeyUpdate, dropped []ssh.Pub
 	}
 	for _, k := range plan.New {
 		preamble()
-		say(msgHostKeyLearned, keyTypeName(k), ssh.FingerprintSHA256(k))
+		say(msgHostKeyLearned, keyTypeName(k), u.c.fingerprint(k))
 	}
 	for _, e := range plan.Old {
 		preamble()
-		say(msgHostKeyDeprecated, keyTypeName(e.Key), ssh.FingerprintSHA256(e.Key))
+		say(msgHostKeyDeprecated, keyTypeName(e.Key), u.c.fingerprint(e.Key))
 	}
 	if u.mode == "ask" && !u.confirm() {
 		return nil
