@@ -349,7 +349,19 @@ var clientTable = []clientKW{
 	{name: "LogVerbose", status: warned, x: &extraVal{def: "none", norm: nFirst, several: true}}, // OpenSSH keeps the first argument
 
 	{name: "PermitRemoteOpen", status: warned, x: &extraVal{def: "any"}},
-	{name: "AddKeysToAgent", status: warned, x: &extraVal{def: "false", words: []string{"yes=true", "no=false", "true", "false", "ask", "confirm"}}},
+	{name: "AddKeysToAgent", set: setAddKeysToAgent, g: func(o *ClientOptions) []string {
+		v := map[string]string{"yes": "true", "no": "false"}[o.AddKeysToAgent]
+		if v == "" {
+			v = o.AddKeysToAgent
+		}
+		switch {
+		case o.AddKeysToAgentLifespan > 0 && o.AddKeysToAgent == "yes":
+			v = strconv.Itoa(o.AddKeysToAgentLifespan)
+		case o.AddKeysToAgentLifespan > 0:
+			v += " " + strconv.Itoa(o.AddKeysToAgentLifespan)
+		}
+		return []string{v}
+	}},
 	{name: "ForwardAgent", set: setForwardAgent, g: func(o *ClientOptions) []string {
 		if o.ForwardAgentSock != "" {
 			return []string{o.ForwardAgentSock}
@@ -579,4 +591,27 @@ func splitHostPort(s string) (string, string) {
 		return h, p
 	}
 	return s, ""
+}
+
+// setAddKeysToAgent reads AddKeysToAgent as OpenSSH's readconf does: yes,
+// no, ask, confirm (optionally followed by a lifetime), or a lifetime
+// alone, which means yes for that long.
+func setAddKeysToAgent(o *ClientOptions, a []string, _ bool) error {
+	v, err := oneOf([]string{"yes", "true=yes", "no", "false=no", "ask", "confirm"}, a[:1])
+	life := 0
+	switch {
+	case err == nil && v == "confirm" && len(a) == 2:
+		if life, err = parseTime(a[1]); err != nil {
+			return fmt.Errorf("invalid time value %q", a[1])
+		}
+	case err != nil && len(a) == 1:
+		if life, err = parseTime(a[0]); err != nil {
+			return fmt.Errorf("unsupported option %q", a[0])
+		}
+		v = "yes"
+	case err != nil || len(a) > 1:
+		return fmt.Errorf("unsupported option %q", strings.Join(a, " "))
+	}
+	o.AddKeysToAgent, o.AddKeysToAgentLifespan = v, life
+	return nil
 }

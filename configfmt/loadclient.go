@@ -37,6 +37,7 @@ func DefaultClientOptions() *ClientOptions {
 		RequiredRSASize:              1024,
 		StreamLocalBindMask:          0o177,
 		FingerprintHash:              "SHA256",
+		AddKeysToAgent:               "no",
 		TCPKeepAlive:                 true,
 		RequestTTY:                   "auto",
 		SessionType:                  "default",

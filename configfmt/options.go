@@ -84,10 +84,15 @@ type ClientOptions struct {
 	// ForwardAgentSock is the agent ForwardAgent names instead of yes: a
 	// path (~, % and ${VAR} expanded) or "$NAME" (see EnvSocket); "" for
 	// the one IdentityAgent or SSH_AUTH_SOCK names.
-	ForwardAgentSock     string
-	ExitOnForwardFailure bool
-	ClearAllForwardings  bool
-	GatewayPorts         bool
+	ForwardAgentSock string
+	// AddKeysToAgent: "no", "yes", "ask" or "confirm"; a key read from a
+	// file is added to the agent once it has signed, for
+	// AddKeysToAgentLifespan seconds (0: no limit).
+	AddKeysToAgent         string
+	AddKeysToAgentLifespan int
+	ExitOnForwardFailure   bool
+	ClearAllForwardings    bool
+	GatewayPorts           bool
 	// Local forwardings' Unix sockets: the umask they are made with, and
 	// whether an existing file at the path is removed first.
 	StreamLocalBindMask   uint32

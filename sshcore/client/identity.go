@@ -192,6 +192,7 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 		return c.withCertificate(path, &identity{name: path, origin: origin, signer: publicOnlySigner{pub}, publicOnly: true})
 	}
 	var signer ssh.Signer
+	var loaded func() *keys.PrivateKey // the private key, once known
 	k, err := keys.LoadPrivateFile(path, nil)
 	var perm *keys.PermissionError
 	var readErr *fs.PathError
@@ -201,6 +202,7 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 			log.Error(msgLoadKeyFormat, path)
 			return nil
 		}
+		loaded = func() *keys.PrivateKey { return k }
 	case errors.As(err, &perm):
 		log.Error(msgKeyTooOpen, perm, path)
 		return nil
@@ -217,7 +219,13 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 			log.Error(msgLoadKey, path, rerr)
 			return nil
 		}
-		signer = &lazySigner{c: c, path: path, data: data, pub: pub}
+		lazy := &lazySigner{c: c, path: path, data: data, pub: pub}
+		signer = lazy
+		loaded = func() *keys.PrivateKey {
+			lazy.mu.Lock()
+			defer lazy.mu.Unlock()
+			return lazy.key
+		}
 	case errors.As(err, &readErr):
 		log.Error(msgLoadKey, path, err)
 		return nil
@@ -226,6 +234,9 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 		return nil
 	}
 	log.Debug1("identity file %s type %s", path, signer.PublicKey().Type())
+	if as, ok := signer.(ssh.AlgorithmSigner); ok && c.Opts.AddKeysToAgent != "" && c.Opts.AddKeysToAgent != "no" {
+		signer = &addingSigner{AlgorithmSigner: as, c: c, path: path, key: loaded}
+	}
 	var out []*identity
 	if cert := readCertificate(path + "-cert.pub"); cert != nil {
 		if cs, err := ssh.NewCertSigner(cert, signer); err == nil {
@@ -318,6 +329,7 @@ type lazySigner struct {
 
 	mu     sync.Mutex
 	signer ssh.AlgorithmSigner
+	key    *keys.PrivateKey // once decrypted, for AddKeysToAgent
 	failed bool
 }
 
@@ -348,7 +360,7 @@ func (l *lazySigner) unlock() (ssh.AlgorithmSigner, error) {
 			if !ok {
 				break
 			}
-			l.signer = as
+			l.signer, l.key = as, k
 			return as, nil
 		}
 		prompt = fmt.Sprintf(msgBadPassphrase, l.path)
