@@ -388,7 +388,13 @@ var clientTable = []clientKW{
 		o.EscapeChar = v
 		return nil
 	}, g: func(o *ClientOptions) []string { return []string{visEscape(o.EscapeChar)} }},
-	{name: "IPQoS", status: warned, x: &extraVal{def: "lowdelay throughput", norm: nIPQoS, several: true}},
+	{name: "IPQoS", set: func(o *ClientOptions, a []string, _ bool) error {
+		i, b, err := parseIPQoS(a)
+		o.IPQoSInteractive, o.IPQoSBulk = i, b
+		return err
+	}, g: func(o *ClientOptions) []string {
+		return []string{ipqosText(o.IPQoSInteractive) + " " + ipqosText(o.IPQoSBulk)}
+	}},
 	{name: "RekeyLimit", set: func(o *ClientOptions, a []string, _ bool) error {
 		v, err := nRekeyLimit(a)
 		o.RekeyLimit = v

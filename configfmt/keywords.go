@@ -138,15 +138,74 @@ func (x extraVal) parse(a []string) (string, error) {
 	return strings.Join(a, " "), nil
 }
 
-// nIPQoS: one value stands for both interactive and bulk traffic.
+// nIPQoS: one value stands for both interactive and bulk traffic; each is
+// checked and printed as OpenSSH's iptos2str prints it.
 func nIPQoS(a []string) (string, error) {
+	i, b, err := parseIPQoS(a)
+	if err != nil {
+		return "", err
+	}
+	return ipqosText(i) + " " + ipqosText(b), nil
+}
+
+// IPQoSNone is IPQoS none: the socket's TOS is left alone.
+const IPQoSNone = -1
+
+// ipqosNames are OpenSSH's IPQoS words and their TOS byte values
+// (misc.c's table; DSCP code points shifted into the TOS byte).
+var ipqosNames = []struct {
+	name string
+	tos  int
+}{
+	{"none", IPQoSNone},
+	{"af11", 0x28}, {"af12", 0x30}, {"af13", 0x38},
+	{"af21", 0x48}, {"af22", 0x50}, {"af23", 0x58},
+	{"af31", 0x68}, {"af32", 0x70}, {"af33", 0x78},
+	{"af41", 0x88}, {"af42", 0x90}, {"af43", 0x98},
+	{"cs0", 0x00}, {"cs1", 0x20}, {"cs2", 0x40}, {"cs3", 0x60},
+	{"cs4", 0x80}, {"cs5", 0xa0}, {"cs6", 0xc0}, {"cs7", 0xe0},
+	{"ef", 0xb8}, {"le", 0x04},
+	{"lowdelay", 0x10}, {"throughput", 0x08}, {"reliability", 0x04},
+}
+
+// parseIPQoS reads IPQoS's one or two values (interactive, bulk): words of
+// the table or numbers 0-255 (C notation, as strtol's base 0).
+func parseIPQoS(a []string) (interactive, bulk int, err error) {
 	if len(a) > 2 {
-		return "", oneArg(a[1:])
+		return 0, 0, oneArg(a[1:])
+	}
+	var v [2]int
+	for i, w := range a {
+		v[i] = -2
+		for _, n := range ipqosNames {
+			if strings.EqualFold(w, n.name) {
+				v[i] = n.tos
+				break
+			}
+		}
+		if v[i] == -2 {
+			n, perr := strconv.ParseInt(w, 0, 32)
+			if perr != nil || n < 0 || n > 255 {
+				return 0, 0, fmt.Errorf("Bad IPQoS value: %s", w)
+			}
+			v[i] = int(n)
+		}
 	}
 	if len(a) == 1 {
-		a = []string{a[0], a[0]}
+		v[1] = v[0]
 	}
-	return strings.ToLower(a[0] + " " + a[1]), nil
+	return v[0], v[1], nil
+}
+
+// ipqosText names a TOS value as OpenSSH's iptos2str: the first word of
+// the table with that value, else 0x and two hex digits.
+func ipqosText(v int) string {
+	for _, n := range ipqosNames {
+		if n.tos == v {
+			return n.name
+		}
+	}
+	return fmt.Sprintf("0x%02x", v)
 }
 
 // rekeyBytes is the size part of a normalized RekeyLimit ("SIZE SECS"):

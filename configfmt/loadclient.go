@@ -38,6 +38,8 @@ func DefaultClientOptions() *ClientOptions {
 		StreamLocalBindMask:          0o177,
 		FingerprintHash:              "SHA256",
 		AddKeysToAgent:               "no",
+		IPQoSInteractive:             0x10, // lowdelay, OpenSSH 9.2's defaults
+		IPQoSBulk:                    0x08, // throughput
 		TCPKeepAlive:                 true,
 		RequestTTY:                   "auto",
 		SessionType:                  "default",

@@ -40,6 +40,9 @@ type ClientOptions struct {
 	RevokedHostKeys string
 	// CASignatureAlgorithms as written; CASignatureList resolves it.
 	CASignatureAlgorithms string
+	// IPQoS: the TOS byte for interactive sessions (a terminal, or no
+	// session) and for the others; IPQoSNone leaves it alone.
+	IPQoSInteractive, IPQoSBulk int
 	// RequiredRSASize: the smallest RSA host or user key taken, in bits.
 	RequiredRSASize int
 	// FingerprintHash: "SHA256" or "MD5", for every fingerprint shown;

@@ -309,3 +309,39 @@ func TestSSHFingerprintHashAndVisualHostKey(t *testing.T) {
 	e.sameVerdict(t, append(e.base(), "-o", "NoHostAuthenticationForLocalhost=yes"), true, "")
 	e.sameVerdict(t, append(e.base(), "-o", "NoHostAuthenticationForLocalhost=yes", "-o", "HostKeyAlias=[127.0.0.1]:"+fmt.Sprint(e.port)), false, "")
 }
+
+// TestSSHIPQoS: the connection's packets carry IPQoS's bulk value for a
+// command without a terminal and its interactive value with -N, as with
+// OpenSSH's ssh (the kernel's view of the socket, through ss --tos).
+func TestSSHIPQoS(t *testing.T) {
+	ss := testenv.NeedCmd(t, "ss")
+	e, _ := openSSHEnv(t, "")
+	for _, prog := range []string{testenv.Bin(t, "ssh"), testenv.NeedCmd(t, "ssh")} {
+		for _, tc := range []struct {
+			how  []string
+			want string
+		}{
+			{[]string{e.dest(), "sleep", "30"}, "tos:0x28"}, // bulk: af11
+			{[]string{"-N", e.dest()}, "tos:0xb8"},          // interactive: ef
+		} {
+			args := append(append(e.base(), "-o", "BatchMode=yes", "-o", "IPQoS=ef af11"), tc.how...)
+			p := testenv.Start(t, prog, args...)
+			pid := fmt.Sprintf("pid=%d,", p.Cmd.Process.Pid)
+			var line string
+			waitFor(t, "the connection of "+prog+" in ss", func() bool {
+				out, _ := exec.Command(ss, "-Htnp", "--tos", "dst", fmt.Sprintf("127.0.0.1:%d", e.port)).Output()
+				for _, l := range strings.Split(string(out), "\n") {
+					if strings.Contains(l, pid) && strings.Contains(l, "tos:") {
+						line = l
+						return strings.Contains(l, tc.want)
+					}
+				}
+				return false
+			})
+			if !strings.Contains(line, tc.want) {
+				t.Errorf("%s %q: %q, want %s", prog, tc.how, line, tc.want)
+			}
+			p.Kill()
+		}
+	}
+}

@@ -46,6 +46,7 @@ type Client struct {
 
 	jumps       []*ssh.Client
 	agentConn   net.Conn
+	tcp         *net.TCPConn // the direct connection, for IPQoS (nil through a proxy)
 	agent       agent.ExtendedAgent
 	aliveFailed atomic.Bool
 
@@ -80,6 +81,11 @@ func (c *Client) Run() int {
 	defer c.finishHostKeyUpdate()
 	go c.keepAlive(conn)
 
+	if c.NoShell || c.StdioForward != "" {
+		// OpenSSH's ssh_session2: no session is interactive traffic,
+		// unless this is a connection-sharing master.
+		c.setQoS(c.Opts.ControlMaster == "false")
+	}
 	if c.StdioForward != "" {
 		return c.stdioForward(conn)
 	}

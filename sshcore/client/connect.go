@@ -124,6 +124,7 @@ func (c *Client) dialTCP(host string, port int) (net.Conn, error) {
 			conn, err := d.Dial("tcp", net.JoinHostPort(a.Unmap().String(), strconv.Itoa(port)))
 			if err == nil {
 				log.Debug1("Connection established.")
+				c.tcp, _ = conn.(*net.TCPConn)
 				return conn, nil
 			}
 			log.Debug1("connect to address %s port %d: %s", a.Unmap(), port, dialErrorText(err))

@@ -122,6 +122,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 
 	stdinFd := int(os.Stdin.Fd())
 	tty := c.wantTTY(command)
+	c.setQoS(tty)
 	var restore func()
 	restoreStdin := func() {}
 	var mu sync.Mutex

@@ -16,6 +16,7 @@ import (
 // stderr copied, the exit status taken from the server's request.
 func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 	log := c.Log
+	c.setQoS(false)
 	ch, reqs, err := conn.OpenChannel("session", nil)
 	if err != nil {
 		log.Fatal(msgSessionOpenFailed, err)
