@@ -49,7 +49,8 @@ const (
 	cTime                             // dur: a time, or none; printed in seconds
 	cList                             // list: every argument of the first line (UserKnownHostsFile a b), printed joined
 	cAcc                              // list: each line's arguments, one entry a line; the first line replaces the default
-	cForward                          // list: LocalForward, RemoteForward
+	cLocalForward                     // list: LocalForward
+	cRemoteForward                    // list: RemoteForward (a lone listening end: remote dynamic)
 	cDynamicForward                   // list: DynamicForward
 )
 
@@ -89,10 +90,21 @@ func (k *clientKW) apply(o *ClientOptions, a []string, first bool) error {
 		}
 		*p = append(*p, strings.Join(a, " "))
 		return nil
-	case cForward, cDynamicForward:
-		return addForward(k.list(o), a, k.kind == cDynamicForward)
+	case cLocalForward, cRemoteForward, cDynamicForward:
+		return addForward(k.list(o), a, k.fwdKind())
 	}
 	return fmt.Errorf("%s is not allowed here", k.name)
+}
+
+// fwdKind is parseForward's letter for a forwarding row.
+func (k *clientKW) fwdKind() byte {
+	switch k.kind {
+	case cRemoteForward:
+		return 'R'
+	case cDynamicForward:
+		return 'D'
+	}
+	return 'L'
 }
 
 // printable: ssh -G prints the keyword's typed option.
@@ -121,8 +133,8 @@ func (k *clientKW) values(o *ClientOptions) []string {
 		return []string{strings.Join(*k.list(o), " ")}
 	case cAcc:
 		return *k.list(o)
-	case cForward, cDynamicForward:
-		return forwardLines(*k.list(o), k.kind == cDynamicForward)
+	case cLocalForward, cRemoteForward, cDynamicForward:
+		return forwardLines(*k.list(o), k.fwdKind())
 	}
 	return nil
 }
@@ -326,8 +338,8 @@ var clientTable = []clientKW{
 	{name: "KnownHostsCommand", kind: cCommand, str: func(o *ClientOptions) *string { return &o.KnownHostsCommand }},
 
 	{name: "DynamicForward", acc: true, kind: cDynamicForward, list: func(o *ClientOptions) *[]string { return &o.DynamicForward }},
-	{name: "LocalForward", acc: true, kind: cForward, list: func(o *ClientOptions) *[]string { return &o.LocalForward }},
-	{name: "RemoteForward", acc: true, kind: cForward, list: func(o *ClientOptions) *[]string { return &o.RemoteForward }},
+	{name: "LocalForward", acc: true, kind: cLocalForward, list: func(o *ClientOptions) *[]string { return &o.LocalForward }},
+	{name: "RemoteForward", acc: true, kind: cRemoteForward, list: func(o *ClientOptions) *[]string { return &o.RemoteForward }},
 
 	{name: "IdentityFile", acc: true, kind: cAcc, list: func(o *ClientOptions) *[]string { return &o.IdentityFiles },
 		g: func(o *ClientOptions) []string { return o.rawOr("identityfile", o.IdentityFiles) }},
@@ -348,7 +360,26 @@ var clientTable = []clientKW{
 	}, g: func(o *ClientOptions) []string { return o.SetEnv }},
 	{name: "LogVerbose", status: warned, x: &extraVal{def: "none", norm: nFirst, several: true}}, // OpenSSH keeps the first argument
 
-	{name: "PermitRemoteOpen", status: warned, x: &extraVal{def: "any"}},
+	{name: "PermitRemoteOpen", set: func(o *ClientOptions, a []string, _ bool) error {
+		// any and none in any case, as OpenSSH's readconf; kept as written.
+		check := make([]string, len(a))
+		for i, v := range a {
+			check[i] = v
+			if strings.EqualFold(v, "any") || strings.EqualFold(v, "none") {
+				check[i] = strings.ToLower(v)
+			}
+		}
+		if err := setPermitList(&o.PermitRemoteOpen, check, false); err != nil {
+			return err
+		}
+		o.PermitRemoteOpen = append([]string(nil), a...)
+		return nil
+	}, g: func(o *ClientOptions) []string {
+		if len(o.PermitRemoteOpen) == 0 {
+			return []string{"any"}
+		}
+		return []string{strings.Join(o.PermitRemoteOpen, " ")}
+	}},
 	{name: "AddKeysToAgent", set: setAddKeysToAgent, g: func(o *ClientOptions) []string {
 		v := map[string]string{"yes": "true", "no": "false"}[o.AddKeysToAgent]
 		if v == "" {

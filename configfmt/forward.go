@@ -56,9 +56,12 @@ func parseFwdEnd(s string, needHost bool) (fwdEnd, error) {
 	return fwdEnd{host: host, port: p}, nil
 }
 
-// parseForward checks one forwarding line's arguments.
-func parseForward(a []string, dynamic bool) (listen, connect fwdEnd, err error) {
-	if dynamic {
+// parseForward checks one forwarding line's arguments: kind 'L', 'R' or
+// 'D'. A RemoteForward with no target is a remote dynamic forwarding (the
+// client answers SOCKS requests for the server's connections); connect is
+// then the zero fwdEnd.
+func parseForward(a []string, kind byte) (listen, connect fwdEnd, err error) {
+	if kind == 'D' || kind == 'R' && len(a) == 1 {
 		if len(a) != 1 {
 			return listen, connect, fmt.Errorf("bad forwarding specification %q", strings.Join(a, " "))
 		}
@@ -75,8 +78,8 @@ func parseForward(a []string, dynamic bool) (listen, connect fwdEnd, err error) 
 	return listen, connect, err
 }
 
-func addForward(p *[]string, a []string, dynamic bool) error {
-	if _, _, err := parseForward(a, dynamic); err != nil {
+func addForward(p *[]string, a []string, kind byte) error {
+	if _, _, err := parseForward(a, kind); err != nil {
 		return err
 	}
 	// Forwardings always accumulate, and the defaults are empty.
@@ -84,20 +87,29 @@ func addForward(p *[]string, a []string, dynamic bool) error {
 	return nil
 }
 
-// forwardLines prints forwardings as ssh -G does.
-func forwardLines(specs []string, dynamic bool) []string {
+// forwardLines prints forwardings as ssh -G does (a remote dynamic one
+// with OpenSSH's "[socks]:0" for its target).
+func forwardLines(specs []string, kind byte) []string {
 	var out []string
 	for _, spec := range specs {
-		l, c, err := parseForward(strings.Fields(spec), dynamic)
-		if err != nil {
+		l, c, err := parseForward(strings.Fields(spec), kind)
+		switch {
+		case err != nil:
 			out = append(out, spec)
-			continue
-		}
-		if dynamic {
+		case kind == 'D':
 			out = append(out, l.String())
-		} else {
+		case c == fwdEnd{}:
+			out = append(out, l.String()+" [socks]:0")
+		default:
 			out = append(out, l.String()+" "+c.String())
 		}
 	}
 	return out
+}
+
+// IsRemoteDynamic says whether a RemoteForward line (as kept in the
+// options) is a remote dynamic forwarding: a listening end only.
+func IsRemoteDynamic(spec string) bool {
+	_, c, err := parseForward(strings.Fields(spec), 'R')
+	return err == nil && c == fwdEnd{}
 }

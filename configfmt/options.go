@@ -94,8 +94,11 @@ type ClientOptions struct {
 	AddKeysToAgent         string
 	AddKeysToAgentLifespan int
 	ExitOnForwardFailure   bool
-	ClearAllForwardings    bool
-	GatewayPorts           bool
+	// PermitRemoteOpen limits where a remote dynamic forwarding may
+	// connect (OpenPermitted); empty for any.
+	PermitRemoteOpen    []string
+	ClearAllForwardings bool
+	GatewayPorts        bool
 	// Local forwardings' Unix sockets: the umask they are made with, and
 	// whether an existing file at the path is removed first.
 	StreamLocalBindMask   uint32

@@ -46,6 +46,29 @@ func ParsePermitEntry(s string, listen bool) (host string, port int, err error) 
 	return host, n, nil
 }
 
+// OpenPermitted applies a PermitOpen (sshd) or PermitRemoteOpen (ssh)
+// list to a destination as OpenSSH's open_match does: empty or "any"
+// allows all, "none" nothing; otherwise an entry must name the host byte
+// for byte, or "*", and the port, or "*". An entry that does not parse
+// matches nothing, so a mistake only ever forbids more.
+func OpenPermitted(list []string, host string, port int) bool {
+	if len(list) == 0 || strings.EqualFold(list[0], "any") {
+		return true
+	}
+	for _, entry := range list {
+		if OpenEntryMatches(entry, host, port) {
+			return true
+		}
+	}
+	return false
+}
+
+// OpenEntryMatches is one entry of OpenPermitted's list.
+func OpenEntryMatches(entry, host string, port int) bool {
+	h, p, err := ParsePermitEntry(entry, false)
+	return err == nil && (p == PermitAnyPort || p == port) && (h == "*" || h == host)
+}
+
 // setPermitList is PermitOpen and PermitListen: "any" or "none" alone on
 // the line, or entries ParsePermitEntry accepts; the first line wins.
 func setPermitList(p *[]string, a []string, listen bool) error {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -177,5 +178,85 @@ func TestSSHBackgroundAfterPassword(t *testing.T) {
 			t.Fatalf("background output %q; terminal:\n%s", readFile(t, outPath), tm.Output())
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// socks5Echo asks a SOCKS5 proxy at addr for 127.0.0.1:port and, when the
+// proxy grants it, sends "hello" and returns the answer; granted is false
+// when the proxy refused.
+func socks5Echo(t *testing.T, network, addr string, port int) (granted bool, reply string) {
+	t.Helper()
+	c, err := net.Dial(network, addr)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c.Write([]byte{5, 1, 0})
+	var auth [2]byte
+	if _, err := io.ReadFull(c, auth[:]); err != nil || auth != [2]byte{5, 0} {
+		// OpenSSH's ssh under PermitRemoteOpen none refuses before
+		// SOCKS starts: a refusal all the same.
+		t.Logf("SOCKS5 method reply %v, %v", auth, err)
+		return false, ""
+	}
+	req := []byte{5, 1, 0, 1, 127, 0, 0, 1, 0, 0}
+	binary.BigEndian.PutUint16(req[8:], uint16(port))
+	c.Write(req)
+	var rep [10]byte
+	if _, err := io.ReadFull(c, rep[:]); err != nil || rep[1] != 0 {
+		return false, ""
+	}
+	c.Write([]byte("hello"))
+	buf := make([]byte, 64)
+	n, _ := c.Read(buf)
+	return true, string(buf[:n])
+}
+
+// TestSSHRemoteDynamicForward: -R with a listening end only (a port, or a
+// socket path) makes the client a SOCKS proxy for the server's
+// connections, within PermitRemoteOpen, with OpenSSH's ssh doing the same
+// on the same command line.
+func TestSSHRemoteDynamicForward(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	echo := echoServer(t, "echo:")
+	echoPort := echo.Addr().(*net.TCPAddr).Port
+	for _, prog := range []string{testenv.Bin(t, "ssh"), testenv.NeedCmd(t, "ssh")} {
+		for _, tc := range []struct {
+			permit string
+			ok     bool
+		}{
+			{"", true},
+			{fmt.Sprintf("127.0.0.1:%d", echoPort), true},
+			{"127.0.0.1:1 localhost:*", false},
+			{"none", false},
+		} {
+			rport := testenv.FreePort(t)
+			args := append(e.base(), "-v", "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-N", "-R", fmt.Sprint(rport))
+			if tc.permit != "" {
+				args = append(args, "-o", "PermitRemoteOpen="+tc.permit)
+			}
+			p := testenv.Start(t, prog, append(args, e.dest())...)
+			// Both clients say when the server has confirmed the
+			// forwarding; connections before that may be refused.
+			waitFor(t, "the remote forwarding of "+prog, func() bool {
+				return strings.Contains(p.Stderr.String(), "remote forward success for: listen "+fmt.Sprint(rport)+", connect socks:0")
+			})
+			granted, reply := socks5Echo(t, "tcp", fmt.Sprintf("127.0.0.1:%d", rport), echoPort)
+			if granted != tc.ok || tc.ok && reply != "echo:hello" {
+				t.Errorf("%s, PermitRemoteOpen %q: granted %v, reply %q; stderr:\n%s", prog, tc.permit, granted, reply, p.Stderr.String())
+			}
+			p.Kill()
+		}
+	}
+	// On a socket path of the server.
+	dir := sharedDir(t, 0o755, e.user.UID, e.user.GID)
+	sock := filepath.Join(dir, "socks.sock")
+	p := testenv.Start(t, testenv.Bin(t, "ssh"), append(e.base(), "-v", "-o", "BatchMode=yes", "-N", "-R", sock, e.dest())...)
+	waitFor(t, "the remote socket "+sock, func() bool {
+		return strings.Contains(p.Stderr.String(), "remote forward success for: listen "+sock+":-2, connect socks:0")
+	})
+	if granted, reply := socks5Echo(t, "unix", sock, echoPort); !granted || reply != "echo:hello" {
+		t.Errorf("-R %s: granted %v, reply %q; stderr:\n%s", sock, granted, reply, p.Stderr.String())
 	}
 }

@@ -82,12 +82,12 @@ func TestForwardLine(t *testing.T) {
 		"[::1]:8080:[fe80::1]:443":   "[::1]:8080 [fe80::1]:443",
 		"127.0.0.1:1:10.0.0.1:65535": "127.0.0.1:1 10.0.0.1:65535",
 	} {
-		if got, err := forwardLine(in); err != nil || got != want {
+		if got, err := forwardLine(in, false); err != nil || got != want {
 			t.Errorf("%q: %q, %v; want %q", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"8080", "a:b", "1:2:3:4:5"} {
-		if _, err := forwardLine(bad); err == nil {
+		if _, err := forwardLine(bad, false); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -97,7 +97,7 @@ func FuzzForwardLine(f *testing.F) {
 	f.Add("8080:localhost:80")
 	f.Add("[::1]:1:[::2]:2")
 	f.Fuzz(func(t *testing.T, s string) {
-		line, err := forwardLine(s)
+		line, err := forwardLine(s, false)
 		if err != nil {
 			return
 		}

@@ -88,7 +88,7 @@ func quoteValue(v string) string {
 
 // forwardLine turns -L/-R's "[bind:]port:host:hostport" into the
 // configuration form "[bind:]port host:hostport".
-func forwardLine(spec string) (string, error) {
+func forwardLine(spec string, remote bool) (string, error) {
 	var parts []string
 	start, depth := 0, 0
 	for i := 0; i < len(spec); i++ {
@@ -109,6 +109,11 @@ func forwardLine(spec string) (string, error) {
 	if n >= 2 && n <= 3 && isSocketPath(parts[n-1]) {
 		// The target is a Unix socket: "listen:/path".
 		return strings.Join(parts[:n-1], ":") + " " + parts[n-1], nil
+	}
+	if remote && n <= 2 {
+		// -R [bind:]port or -R /path: remote dynamic forwarding, a
+		// listening end only ("port:/path" was taken above).
+		return spec, nil
 	}
 	if n < 3 || n > 4 {
 		return "", fmt.Errorf(msgBadForward, spec)

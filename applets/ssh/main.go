@@ -182,7 +182,7 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	for _, flag := range []string{"L", "R"} {
 		kw := map[string]string{"L": "LocalForward", "R": "RemoteForward"}[flag]
 		for _, f := range values(ctx, flag) {
-			line, err := forwardLine(f)
+			line, err := forwardLine(f, flag == "R")
 			if err != nil {
 				return nil, err
 			}

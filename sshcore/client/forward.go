@@ -71,6 +71,10 @@ func ParseForward(spec string, dynamic bool) (fwdSpec, error) {
 	parts := splitFwd(spec)
 	bad := fmt.Errorf(msgBadForward, spec)
 	if dynamic {
+		if len(parts) == 1 && isSocketPath(parts[0]) {
+			f.bindPath = parts[0] // -R /path: a remote dynamic forwarding
+			return f, nil
+		}
 		switch len(parts) {
 		case 1:
 		case 2:
@@ -227,7 +231,7 @@ func (c *Client) commandLine(conn *ssh.Client) func(string) string {
 // addForward sets up one forwarding: 'L' local, 'D' dynamic (SOCKS), 'R'
 // remote.
 func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
-	f, err := ParseForward(spec, flag == 'D')
+	f, err := ParseForward(spec, flag == 'D' || flag == 'R' && configfmt.IsRemoteDynamic(spec))
 	if err != nil {
 		return errBadSpec{err}
 	}
@@ -292,10 +296,23 @@ func (c *Client) listenUnix(path string) (net.Listener, error) {
 // addRemote asks the server to listen (on a port or, with a path, a Unix
 // socket) and carries its connections back to the target here.
 func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
+	tnet, target := "tcp", net.JoinHostPort(f.host, itoa(f.hostPort))
+	connectName := f.host + ":" + itoa(f.hostPort) // as OpenSSH's debug line
+	switch {
+	case f.hostPath != "":
+		tnet, target, connectName = "unix", f.hostPath, f.hostPath+":-2"
+	case f.host == "":
+		// Remote dynamic: each connection names its destination in SOCKS.
+		tnet, target, connectName = "", "socks:0", "socks:0"
+	}
 	var l net.Listener
 	var err error
-	listenName := f.bindPath
+	listenName := itoa(f.bindPort)
+	if f.bindHost != "" {
+		listenName = f.bindHost + ":" + listenName
+	}
 	if f.bindPath != "" {
+		listenName = f.bindPath + ":-2"
 		l, err = conn.ListenUnix(f.bindPath)
 	} else {
 		bind := f.bindHost
@@ -304,25 +321,69 @@ func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
 		} else if bind == "*" {
 			bind = "0.0.0.0"
 		}
-		listenName = itoa(f.bindPort)
 		l, err = conn.Listen("tcp", net.JoinHostPort(bind, itoa(f.bindPort)))
 	}
 	if err != nil {
+		c.Log.Debug1("remote forward failure for: listen %s, connect %s", listenName, connectName)
 		if f.bindPath != "" {
 			return fmt.Errorf(msgRemoteFwdPathFailed, f.bindPath)
 		}
-		return fmt.Errorf(msgRemoteFwdFailed, listenName)
+		return fmt.Errorf(msgRemoteFwdFailed, itoa(f.bindPort))
 	}
-	tnet, target := "tcp", net.JoinHostPort(f.host, itoa(f.hostPort))
-	if f.hostPath != "" {
-		tnet, target = "unix", f.hostPath
-	}
+	// x/crypto takes the server's connections only from here on: one
+	// the server accepts between its reply and this point is refused.
+	c.Log.Debug1("remote forward success for: listen %s, connect %s", listenName, connectName)
 	if f.bindPath == "" && f.bindPort == 0 {
 		c.Log.Info(msgAllocatedPort, l.Addr().(*net.TCPAddr).Port, target)
 	}
 	c.noteForward("remote " + l.Addr().String() + " -> " + target)
+	if tnet == "" {
+		go c.serveRemoteDynamic(l)
+		return nil
+	}
 	go c.serveRemote(l, tnet, target)
 	return nil
+}
+
+// serveRemoteDynamic answers, for each connection the server accepts, the
+// SOCKS request it carries and connects to the destination from here, as
+// OpenSSH's -R [bind:]port does, within PermitRemoteOpen.
+func (c *Client) serveRemoteDynamic(l net.Listener) {
+	for {
+		in, err := l.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			dest, err := socksHandshake(in)
+			if err != nil {
+				c.Log.Debug1("%v", err)
+				in.Close()
+				return
+			}
+			host, portText, _ := net.SplitHostPort(dest)
+			port, _ := strconv.Atoi(portText)
+			if !configfmt.OpenPermitted(c.Opts.PermitRemoteOpen, host, port) {
+				from, fromPort := "", 0
+				if a, ok := in.RemoteAddr().(*net.TCPAddr); ok {
+					from, fromPort = a.IP.String(), a.Port
+				}
+				c.Log.Info(msgRemoteOpenDenied, from, fromPort, host, port)
+				socksReply(in, false)
+				in.Close()
+				return
+			}
+			out, err := net.Dial("tcp", dest)
+			if err != nil {
+				c.Log.Debug1("connect_to %s: %v", dest, err)
+				socksReply(in, false)
+				in.Close()
+				return
+			}
+			socksReply(in, true)
+			pipe(in, out)
+		}()
+	}
 }
 
 // serveRemote carries the connections the server accepts on l to target

@@ -85,6 +85,7 @@ Host key for %s has changed and you have requested strict checking.
 	msgBadEscape         = "Bad escape character '%s'"
 	msgBadForward        = "Bad forwarding specification '%s'"
 	msgAllocatedPort     = "Allocated port %d for remote forward to %s"
+	msgRemoteOpenDenied  = "Received request from %s port %d to connect to host %s port %d, but the request was denied."
 	msgChannelOpenFailed = "channel open failed: %s: %v"
 	msgAgentFwdFailed    = "Agent forwarding failed: %v"
 	msgLocalFwdFailed    = "bind %s: %s\n" + msgForwardFailed + "\nCould not request local forwarding."

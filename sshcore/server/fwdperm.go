@@ -55,10 +55,7 @@ func (c *conn) agentForwardingAllowed() bool {
 // OpenSSH compares the host as the client sent it, byte for byte; only
 // "*" is a wildcard.
 func (c *conn) openPermitted(host string, port uint32) bool {
-	match := func(entry string) bool {
-		h, p, err := configfmt.ParsePermitEntry(entry, false)
-		return err == nil && (p == configfmt.PermitAnyPort || p == int(port)) && (h == "*" || h == host)
-	}
+	match := func(entry string) bool { return configfmt.OpenEntryMatches(entry, host, int(port)) }
 	var user []string
 	if c.auth != nil {
 		user = c.auth.PermitOpen
