@@ -278,7 +278,7 @@ var clientTable = []clientKW{
 	{name: "VerifyHostKeyDNS", status: warned, x: &extraVal{def: "false", words: []string{"yes=true", "no=false", "true", "false", "ask"}}},
 	{name: "VisualHostKey", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.VisualHostKey }},
 	{name: "UpdateHostKeys", set: setUpdateHostKeys, g: getUpdateHostKeys},
-	{name: "EnableEscapeCommandline", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "EnableEscapeCommandline", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.EnableEscapeCommandline }},
 
 	{name: "CanonicalizeMaxDots", status: warned, x: &extraVal{def: "1", norm: nInt}},
 	{name: "ConnectionAttempts", kind: cInt, num: func(o *ClientOptions) *int { return &o.ConnectionAttempts }},

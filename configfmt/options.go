@@ -71,6 +71,9 @@ type ClientOptions struct {
 	SendEnv                 []string
 	SetEnv                  []string
 	EscapeChar              string // a single character, "^X" form, or "none"
+	// EnableEscapeCommandline: ~C opens the command line (off by
+	// default since OpenSSH 9.2).
+	EnableEscapeCommandline bool
 	LogLevel                string // QUIET, FATAL, ERROR, INFO, VERBOSE, DEBUG, DEBUG1..3
 	Compression             bool
 

@@ -168,7 +168,7 @@ func TestSSHForwardAgentPath(t *testing.T) {
 func TestSSHEscapeLocalCommand(t *testing.T) {
 	e, _ := openSSHEnv(t, "")
 	for _, permit := range []string{"yes", "no"} {
-		tm := e.term(24, 80, append(e.base(), "-o", "PermitLocalCommand="+permit, e.dest())...)
+		tm := e.term(24, 80, append(e.base(), "-o", "EnableEscapeCommandline=yes", "-o", "PermitLocalCommand="+permit, e.dest())...)
 		tm.Type("PS1='rdy''> '\r")
 		at := tm.Expect(0, "rdy> ", 15*time.Second)
 		tm.Type("\r~C")
@@ -206,5 +206,23 @@ func TestSSHForwardSocketPathTokens(t *testing.T) {
 	waitFor(t, "the local socket "+local+" (ssh: "+p.Stderr.String()+")", func() bool { _, err := os.Stat(local); return err == nil })
 	if got := roundTrip("unix", local); got != "echo:hello" {
 		t.Errorf("through %s: %q; ssh stderr:\n%s", local, got, p.Stderr.String())
+	}
+}
+
+// TestSSHEscapeCommandlineDisabled: as in OpenSSH 9.2, ~C opens no command
+// line unless EnableEscapeCommandline is set; both clients say so.
+func TestSSHEscapeCommandlineDisabled(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	for _, prog := range []string{testenv.Bin(t, "ssh"), testenv.NeedCmd(t, "ssh")} {
+		tm := testenv.StartTerm(t, 24, 80, []string{"HOME=" + e.home, "TERM=xterm", "SSH_AUTH_SOCK="}, prog, append(e.base(), e.dest())...)
+		tm.Type("PS1='rdy''> '\r")
+		at := tm.Expect(0, "rdy> ", 15*time.Second)
+		tm.Type("\r~C")
+		at = tm.Expect(at, "commandline disabled", 5*time.Second)
+		tm.Type("exit 4\r")
+		tm.Expect(at, "closed.", 5*time.Second)
+		if status := tm.Wait(10 * time.Second); status != 4 {
+			t.Errorf("%s: status %d, want 4; terminal:\n%s", prog, status, tm.Output())
+		}
 	}
 }

@@ -60,7 +60,7 @@ func interactiveShell(t *testing.T, e *sshEnv) {
 func TestSSHInteractiveExitStatus(t *testing.T) {
 	e, d := openSSHEnv(t, "")
 	lport := testenv.FreePort(t)
-	tm := e.term(24, 80, append(e.base(), "-L", fmt.Sprintf("%d:127.0.0.1:%d", lport, d.Port), e.dest())...)
+	tm := e.term(24, 80, append(e.base(), "-o", "EnableEscapeCommandline=yes", "-L", fmt.Sprintf("%d:127.0.0.1:%d", lport, d.Port), e.dest())...)
 	tm.Type("PS1='rdy''> '\r")
 	at := tm.Expect(0, "rdy> ", 15*time.Second)
 	// ~# lists the forwardings.

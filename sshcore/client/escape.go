@@ -53,8 +53,11 @@ type escapeFilter struct {
 	// command runs a ~C command line and returns what to show; nil
 	// disables ~C.
 	command func(line string) string
-	w       io.Writer // where escapes are echoed; nil = stderr
-	shared  bool      // a master filtering a shared session's input
+	// cmdlineOff: ~C only says "commandline disabled", as OpenSSH 9.2
+	// does unless EnableEscapeCommandline is set.
+	cmdlineOff bool
+	w          io.Writer // where escapes are echoed; nil = stderr
+	shared     bool      // a master filtering a shared session's input
 
 	inCmd bool   // reading a ~C command line
 	cmd   []byte // the command line so far
@@ -104,6 +107,12 @@ func (e *escapeFilter) filter(in []byte) []byte {
 			case 'C':
 				if e.shared {
 					e.echo("C" + msgEscapeNotShared)
+					e.lineHead = true
+					continue
+				}
+				if e.command != nil && e.cmdlineOff {
+					// OpenSSH 9.2: off unless EnableEscapeCommandline.
+					e.say(msgEscapeCmdlineOff)
 					e.lineHead = true
 					continue
 				}

@@ -138,7 +138,8 @@ Host key for %s has changed and you have requested strict checking.
  %[1]s%[1]s  - send the escape character by typing it twice
 (Note that escapes are only recognized immediately after newline.)
 `
-	msgEscapeNotShared = " escape not available to multiplexed sessions\r\n"
+	msgEscapeNotShared  = " escape not available to multiplexed sessions\r\n"
+	msgEscapeCmdlineOff = "commandline disabled\r\n"
 )
 
 // RefuseConnection (client.go).

@@ -205,4 +205,13 @@ func TestEscapeCommandLine(t *testing.T) {
 		!strings.Contains(shown.String(), "Supported escape sequences:") {
 		t.Errorf("shown %q", shown.String())
 	}
+
+	// Without EnableEscapeCommandline, ~C says so and takes nothing.
+	got, shown = nil, bytes.Buffer{}
+	f = &escapeFilter{c: &Client{}, ch: '~', lineHead: true, w: &shown, cmdlineOff: true,
+		command: func(l string) string { got = append(got, l); return "done" }}
+	sent = string(f.filter([]byte("ls\r~C-L 1:h:2\r")))
+	if sent != "ls\r-L 1:h:2\r" || len(got) != 0 || !strings.Contains(shown.String(), "commandline disabled\r\n") {
+		t.Errorf("disabled: sent %q, commands %q, shown %q", sent, got, shown.String())
+	}
 }

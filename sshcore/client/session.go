@@ -245,7 +245,8 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 				once.Do(func() { close(disconnected) })
 				conn.Close()
 			},
-			command: c.commandLine(conn),
+			command:    c.commandLine(conn),
+			cmdlineOff: !c.Opts.EnableEscapeCommandline,
 			suspend: func() {
 				suspendSelf(restoreOnce, makeRaw)
 				// The window may have changed while ssh was stopped.
