@@ -42,7 +42,8 @@ func TestSshdRekeyLimit(t *testing.T) {
 // TestSSHRekeyLimit: sshbox's ssh with -o RekeyLimit=1M renews the keys
 // while 4 MB flow, which OpenSSH's sshd shows in its debug log; and, as
 // OpenSSH's ssh -v, sshbox's shows "Server host key:" at every one of
-// those key exchanges (scripts/bench's soak counts re-keys that way).
+// those key exchanges that completes (scripts/bench's soak counts re-keys
+// that way).
 func TestSSHRekeyLimit(t *testing.T) {
 	t.Parallel()
 	e, d := openSSHEnv(t, "LogLevel DEBUG1")
@@ -54,7 +55,10 @@ func TestSSHRekeyLimit(t *testing.T) {
 	if n < 2 {
 		t.Errorf("RekeyLimit=1M: %d key exchanges in OpenSSH's sshd log\n%s", n, d.Proc.Stderr.String())
 	}
-	if c := strings.Count(stderr, "debug1: Server host key: "); c != n {
+	// The last exchange may be cut short by the end of the connection:
+	// sshd has the client's KEXINIT, the client never gets the server's
+	// reply. Every other one shows the host key, at least one re-key.
+	if c := strings.Count(stderr, "debug1: Server host key: "); c != n && c != n-1 || c < 2 {
 		t.Errorf("ssh -v shows \"Server host key:\" %d times for the server's %d key exchanges\n%s", c, n, stderr)
 	}
 }
