@@ -223,6 +223,14 @@ var ssh2Table = []ssh2KW{
 	{name: "GatewayPorts", side: "client", note: "GatewayPorts", kw: "GatewayPorts", conv: asBool},
 	{name: "ClearAllForwardings", side: "client", note: "ClearAllForwardings", kw: "ClearAllForwardings", conv: asBool},
 	{name: "ExitOnForwardFailure", side: "client", note: "ExitOnForwardFailure", kw: "ExitOnForwardFailure", conv: asBool},
+	{name: "GoBackground", side: "client", note: "ForkAfterAuthentication (ssh -f)", kw: "ForkAfterAuthentication", conv: asBool},
+	{name: "DontReadStdin", side: "client", note: "StdinNull (ssh -n)", kw: "StdinNull", conv: asBool},
+	{name: "ForcePTTYAllocation", side: "client", note: "RequestTTY yes when yes (ssh -t)", to: func(v string) ([][]string, error) {
+		if ssh2Bool(v) == "yes" {
+			return [][]string{{"RequestTTY", "yes"}}, nil
+		}
+		return nil, nil
+	}},
 
 	// Accepted with a warning, not acted on.
 	{name: "RequireReverseMapping", side: "server", warned: true},
@@ -246,15 +254,12 @@ var ssh2Table = []ssh2KW{
 	{name: "UserSpecificConfig", side: "server", warned: true},
 	{name: "SecurePath", side: "server", warned: true},
 	{name: "PasswordPrompt", side: "client", warned: true},
-	{name: "GoBackground", side: "client", warned: true},
-	{name: "DontReadStdin", side: "client", warned: true},
 	{name: "AuthenticationSuccessMsg", side: "client", warned: true},
 	{name: "TrustX11Applications", side: "client", warned: true},
 	{name: "SocksServer", side: "client", warned: true},
 	{name: "DefaultDomain", side: "client", warned: true},
 	{name: "SshSignerPath", side: "client", warned: true},
 	{name: "RekeyIntervalSeconds", side: "both", warned: true},
-	{name: "ForcePTTYAllocation", side: "client", warned: true},
 	{name: "NoDelay", side: "both", warned: true},
 	{name: "HostCA", side: "server", warned: true},
 	{name: "HostCANoCRLs", side: "server", warned: true},

@@ -57,6 +57,9 @@ var ssh2ClientConfig = []string{
 	"  ForwardAgent kylla",
 	"  Compression no",
 	"  IdentityFile ~/.ssh2/id_alpha",
+	"  GoBackground yes",
+	"  DontReadStdin no",
+	"  ForcePTTYAllocation yes",
 	"  PasswordPrompt \"%U@%H's password: \"",
 }
 
@@ -160,6 +163,9 @@ func TestSSH2Config(t *testing.T) {
 		check("ForwardAgent", a.ForwardAgent, true)
 		check("Compression", a.Compression, false)
 		check("IdentityFiles", a.IdentityFiles, []string{home + "/.ssh2/id_alpha"})
+		check("ForkAfterAuthentication (GoBackground)", a.ForkAfterAuthentication, true)
+		check("StdinNull (DontReadStdin)", a.StdinNull, false)
+		check("RequestTTY (ForcePTTYAllocation)", a.RequestTTY, "yes")
 		if len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0], "PasswordPrompt") {
 			t.Errorf("warnings %q", a.Warnings)
 		}
@@ -174,6 +180,8 @@ func TestSSH2Config(t *testing.T) {
 		check("beta Compression", b.Compression, true)
 		check("beta StrictHostKeyChecking", b.StrictHostKeyChecking, "ask")
 		check("beta LocalForward", len(b.LocalForward), 0)
+		check("beta ForkAfterAuthentication", b.ForkAfterAuthentication, false)
+		check("beta RequestTTY", b.RequestTTY, "auto")
 
 		c, err := LoadClient([]string{p}, nil, "alpha1", "cmdline")
 		if err != nil {
