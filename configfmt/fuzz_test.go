@@ -42,6 +42,7 @@ var fuzzClientSeeds = []string{
 	"Match !all\nMatch exec \"true\"\n",
 	"IdentityFile ~nosuchuser/x\n",
 	"HostName %z\n",
+	"Tag prod\nMatch tagged prod*\n AddKeysToAgent confirm 1h\n IPQoS af21 0x2c\n PermitRemoteOpen [::1]:22 *:443\n RemoteForward 8080\nHost *\n RevokedHostKeys ~/r%h\n StreamLocalBindMask 0077\n SessionType none\n CASignatureAlgorithms -ssh-rsa\n",
 }
 
 var fuzzServerSeeds = []string{
