@@ -210,8 +210,12 @@ var clientTable = []clientKW{
 		return err
 	}, kind: cStr, str: func(o *ClientOptions) *string { return &o.AddressFamily }},
 	{name: "BatchMode", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.BatchMode }},
-	{name: "CanonicalizeFallbackLocal", status: warned, x: &extraVal{def: "yes", norm: nFlag}},
-	{name: "CanonicalizeHostname", status: warned, x: &extraVal{def: "false", words: []string{"yes=true", "no=false", "true", "false", "always"}}},
+	{name: "CanonicalizeFallbackLocal", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.CanonicalizeFallbackLocal }},
+	{name: "CanonicalizeHostname", set: func(o *ClientOptions, a []string, _ bool) error {
+		return setNorm(&o.CanonicalizeHostname, a, func(a []string) (string, error) {
+			return oneOf([]string{"yes=true", "no=false", "true", "false", "always"}, a)
+		})
+	}, kind: cStr, str: func(o *ClientOptions) *string { return &o.CanonicalizeHostname }},
 	{name: "CheckHostIP", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.CheckHostIP }},
 	{name: "Compression", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.Compression }},
 	{name: "ControlMaster", set: func(o *ClientOptions, a []string, _ bool) error {
@@ -280,7 +284,7 @@ var clientTable = []clientKW{
 	{name: "UpdateHostKeys", set: setUpdateHostKeys, g: getUpdateHostKeys},
 	{name: "EnableEscapeCommandline", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.EnableEscapeCommandline }},
 
-	{name: "CanonicalizeMaxDots", status: warned, x: &extraVal{def: "1", norm: nInt}},
+	{name: "CanonicalizeMaxDots", kind: cInt, num: func(o *ClientOptions) *int { return &o.CanonicalizeMaxDots }},
 	{name: "ConnectionAttempts", kind: cInt, num: func(o *ClientOptions) *int { return &o.ConnectionAttempts }},
 	{name: "ForwardX11Timeout", status: warned, x: &extraVal{def: "1200", norm: nTime}},
 	{name: "NumberOfPasswordPrompts", kind: cInt, num: func(o *ClientOptions) *int { return &o.NumberOfPasswordPrompts }},
@@ -343,7 +347,7 @@ var clientTable = []clientKW{
 
 	{name: "IdentityFile", acc: true, kind: cAcc, list: func(o *ClientOptions) *[]string { return &o.IdentityFiles },
 		g: func(o *ClientOptions) []string { return o.rawOr("identityfile", o.IdentityFiles) }},
-	{name: "CanonicalDomains", status: warned, x: &extraVal{def: "none"}},
+	{name: "CanonicalDomains", set: setCanonicalDomains, g: func(o *ClientOptions) []string { return []string{noneIfEmpty(o.CanonicalDomains)} }},
 	{name: "CertificateFile", acc: true, kind: cAcc, list: func(o *ClientOptions) *[]string { return &o.CertificateFiles },
 		g: func(o *ClientOptions) []string { return o.rawOr("certificatefile", o.CertificateFiles) }},
 	{name: "GlobalKnownHostsFile", kind: cList, list: func(o *ClientOptions) *[]string { return &o.GlobalKnownHostsFiles }},
@@ -406,7 +410,7 @@ var clientTable = []clientKW{
 		return []string{strconv.Itoa(int(o.ConnectTimeout / time.Second))}
 	}},
 	{name: "TunnelDevice", status: warned, x: &extraVal{def: "any:any"}},
-	{name: "CanonicalizePermittedCNAMEs", status: warned, x: &extraVal{def: "none"}},
+	{name: "CanonicalizePermittedCNAMEs", set: setPermittedCNAMEs, g: func(o *ClientOptions) []string { return []string{noneIfEmpty(o.CanonicalizePermittedCNAMEs)} }},
 	{name: "ControlPersist", set: func(o *ClientOptions, a []string, _ bool) error {
 		return setNorm(&o.ControlPersist, a, nControlPersist)
 	},

@@ -42,6 +42,7 @@ var fuzzClientSeeds = []string{
 	"Match !all\nMatch exec \"true\"\n",
 	"IdentityFile ~nosuchuser/x\n",
 	"HostName %z\n",
+	"CanonicalizeHostname yes\nCanonicalDomains a.test bb.test\nCanonicalizePermittedCNAMEs *.test:c.*\nMatch canonical host *.test\n Port 3\n",
 	"Tag prod\nMatch tagged prod*\n AddKeysToAgent confirm 1h\n IPQoS af21 0x2c\n PermitRemoteOpen [::1]:22 *:443\n RemoteForward 8080\nHost *\n RevokedHostKeys ~/r%h\n StreamLocalBindMask 0077\n SessionType none\n CASignatureAlgorithms -ssh-rsa\n",
 }
 
@@ -65,11 +66,15 @@ var memConfig = fstest.MapFS{
 }
 
 // memFiles makes the loaders read memConfig for the rest of the target,
-// and Match exec match the commands of even length without running them.
+// Match exec match the commands of even length without running them, and
+// canonicalization find the names of even length without asking DNS.
 func memFiles(f *testing.F) string {
 	files = memConfig
 	execShell = func(cmd string) (bool, error) { return len(cmd)%2 == 0, nil }
-	f.Cleanup(func() { files, execShell = nil, runInShell })
+	host, cname := lookupHost, lookupCNAME
+	lookupHost = func(n string) bool { return len(n)%2 == 0 }
+	lookupCNAME = func(n string) string { return "c." + n }
+	f.Cleanup(func() { files, execShell, lookupHost, lookupCNAME = nil, runInShell, host, cname })
 	return "/etc/ssh"
 }
 

@@ -43,6 +43,9 @@ func DefaultClientOptions() *ClientOptions {
 		TCPKeepAlive:                 true,
 		RequestTTY:                   "auto",
 		SessionType:                  "default",
+		CanonicalizeHostname:         "false",
+		CanonicalizeMaxDots:          1,
+		CanonicalizeFallbackLocal:    true,
 		EscapeChar:                   "~",
 		LogLevel:                     "INFO",
 		ControlMaster:                "false",
@@ -139,6 +142,14 @@ func LoadClient(files []string, overrides []string, host, user string) (*ClientO
 		if err := e.run(f, true, false); err != nil {
 			return nil, err
 		}
+	}
+	if e.o.CanonicalizeHostname != "false" {
+		// As OpenSSH's ssh.c: canonicalize, then parse the files again
+		// with the canonical name, whether or not it changed.
+		if err := e.canonicalize(); err != nil {
+			return nil, err
+		}
+		e.wantFinal = true
 	}
 	if e.wantFinal {
 		// OpenSSH parses the files again with the final host name, for

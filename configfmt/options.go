@@ -17,6 +17,18 @@ type ClientOptions struct {
 	BindInterface string // the source address is this interface's (BindAddress wins)
 	// Tag is what Match tagged matches (-P).
 	Tag string
+	// Host name canonicalization (canonical.go): CanonicalizeHostname
+	// "false", "true" or "always", as ssh -G prints it; CanonicalDomains
+	// lowercased, without a final dot ("none" alone: none); the CNAME
+	// rules as "sources:targets", lowercased.
+	CanonicalizeHostname        string
+	CanonicalDomains            []string
+	CanonicalizeMaxDots         int
+	CanonicalizeFallbackLocal   bool
+	CanonicalizePermittedCNAMEs []string
+	// Canonicalized is the name canonicalization started from, when it
+	// changed HostName (for ssh -v).
+	Canonicalized string
 
 	IdentityFiles                []string // ~ and % tokens expanded
 	IdentitiesOnly               bool

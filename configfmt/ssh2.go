@@ -223,6 +223,9 @@ var ssh2Table = []ssh2KW{
 	{name: "GatewayPorts", side: "client", note: "GatewayPorts", kw: "GatewayPorts", conv: asBool},
 	{name: "ClearAllForwardings", side: "client", note: "ClearAllForwardings", kw: "ClearAllForwardings", conv: asBool},
 	{name: "ExitOnForwardFailure", side: "client", note: "ExitOnForwardFailure", kw: "ExitOnForwardFailure", conv: asBool},
+	{name: "DefaultDomain", side: "client", note: "CanonicalizeHostname yes with CanonicalDomains set to it", to: func(v string) ([][]string, error) {
+		return [][]string{{"CanonicalizeHostname", "yes"}, {"CanonicalDomains", v}}, nil
+	}},
 	{name: "GoBackground", side: "client", note: "ForkAfterAuthentication (ssh -f)", kw: "ForkAfterAuthentication", conv: asBool},
 	{name: "DontReadStdin", side: "client", note: "StdinNull (ssh -n)", kw: "StdinNull", conv: asBool},
 	{name: "ForcePTTYAllocation", side: "client", note: "RequestTTY yes when yes (ssh -t)", to: func(v string) ([][]string, error) {
@@ -257,7 +260,6 @@ var ssh2Table = []ssh2KW{
 	{name: "AuthenticationSuccessMsg", side: "client", warned: true},
 	{name: "TrustX11Applications", side: "client", warned: true},
 	{name: "SocksServer", side: "client", warned: true},
-	{name: "DefaultDomain", side: "client", warned: true},
 	{name: "SshSignerPath", side: "client", warned: true},
 	{name: "RekeyIntervalSeconds", side: "both", warned: true},
 	{name: "NoDelay", side: "both", warned: true},

@@ -137,3 +137,43 @@ Host *
 		}
 	}
 }
+
+// TestSSHCanonicalizeHostname: with CanonicalizeHostname, "ssh web" whose
+// name resolves as web.example.test connects under that name (its Host
+// block gives the port, known_hosts is read under it); with
+// CanonicalizeFallbackLocal no, a name that resolves under no domain ends
+// ssh. OpenSSH's ssh on the same command line does the same. Names come
+// from a hosts file mounted over /etc/hosts in a mount namespace of the
+// test's own.
+func TestSSHCanonicalizeHostname(t *testing.T) {
+	unshare := testenv.NeedCmd(t, "unshare")
+	e, d := openSSHEnv(t, "")
+	dir := t.TempDir()
+	hosts := filepath.Join(dir, "hosts")
+	// glibc looks names up with their final dot, as OpenSSH asks for
+	// them; Go's resolver takes either.
+	os.WriteFile(hosts, []byte("127.0.0.1 localhost\n127.0.0.1 web.example.test web.example.test.\n"), 0o644)
+	cfg := filepath.Join(dir, "config")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("Host web.example.test\n  Port %d\n  User %s\n", d.Port, e.user.Name)), 0o644)
+	pub := strings.Fields(string(readFile(t, d.HostKey+".pub")))
+	os.WriteFile(e.kh, []byte(fmt.Sprintf("[web.example.test]:%d %s %s\n", d.Port, pub[0], pub[1])), 0o600)
+	run := func(prog string, args ...string) (string, string, int) {
+		full := append([]string{"--mount", "sh", "-c", `mount --bind "$0" /etc/hosts && exec "$@"`, hosts, prog,
+			"-F", cfg, "-i", e.key, "-o", "UserKnownHostsFile=" + e.kh, "-o", "GlobalKnownHostsFile=/dev/null",
+			"-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"}, args...)
+		return e.runProg(unshare, nil, nil, full...)
+	}
+	for _, prog := range []string{testenv.Bin(t, "ssh"), testenv.NeedCmd(t, "ssh")} {
+		stdout, stderr, status := run(prog, "-o", "CanonicalizeHostname=yes", "-o", "CanonicalDomains=other.test example.test", "web", "echo", "canonical")
+		if status != 0 || stdout != "canonical\n" {
+			t.Errorf("%s: status %d, stdout %q, stderr %q", prog, status, stdout, stderr)
+		}
+		if _, _, status := run(prog, "-o", "CanonicalDomains=example.test", "web", "true"); status != 255 {
+			t.Errorf("%s: connected without CanonicalizeHostname: status %d", prog, status)
+		}
+		_, stderr, status = run(prog, "-o", "CanonicalizeHostname=yes", "-o", "CanonicalDomains=other.test", "-o", "CanonicalizeFallbackLocal=no", "web", "true")
+		if status != 255 || !strings.Contains(stderr, `Could not resolve host "web"`) {
+			t.Errorf("%s: FallbackLocal no: status %d, stderr %q", prog, status, stderr)
+		}
+	}
+}

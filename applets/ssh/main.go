@@ -319,6 +319,9 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		pre.Fatal("%v", err)
 		return 255
 	}
+	if o.Canonicalized != "" {
+		pre.Debug1("Canonicalized hostname %q => %q", o.Canonicalized, o.HostName)
+	}
 	// As OpenSSH, before -G: a subsystem needs its name, and going to
 	// the background needs something to run there.
 	command := strings.Join(inv.command, " ")
