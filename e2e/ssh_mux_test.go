@@ -593,3 +593,32 @@ func TestSSHMuxCannotListen(t *testing.T) {
 		t.Errorf("stdout %q, stderr %q, status %d; want \"still\\n\", 6 and %q", stdout, stderr, status, want)
 	}
 }
+
+// A remote dynamic forwarding (-R port alone) through the master, asked
+// by sshbox's client and by OpenSSH's -O forward: the master answers the
+// SOCKS requests; a socket path is refused as the master does not offer
+// Unix socket forwarding.
+func TestSSHMuxRemoteDynamicForward(t *testing.T) {
+	e := newMuxEnv(t)
+	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
+		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
+	}
+	echo := echoServer(t, "echo:")
+	echoPort := echo.Addr().(*net.TCPAddr).Port
+	p1, p2 := testenv.FreePort(t), testenv.FreePort(t)
+	if _, stderr, status := e.run(nil, append(e.shared(), "-N", "-R", fmt.Sprint(p1), e.dest())...); status != 0 {
+		t.Fatalf("-R %d -N through the master: status %d, stderr %q", p1, status, stderr)
+	}
+	if _, stderr, status := e.openssh(append(e.base(), "-S", e.path, "-O", "forward", "-R", fmt.Sprint(p2), e.dest())...); status != 0 {
+		t.Fatalf("OpenSSH's -O forward -R %d: status %d, stderr %q", p2, status, stderr)
+	}
+	for _, p := range []int{p1, p2} {
+		if granted, reply := socks5Echo(t, "tcp", fmt.Sprintf("127.0.0.1:%d", p), echoPort); !granted || reply != "echo:hello" {
+			t.Errorf("through the master's remote dynamic forwarding on %d: granted %v, reply %q", p, granted, reply)
+		}
+	}
+	_, stderr, status := e.run(nil, append(e.shared(), "-N", "-R", "/tmp/sbx-mux-rd.sock", e.dest())...)
+	if status != 255 || !strings.Contains(stderr, "not offered through a shared connection") {
+		t.Errorf("-R /path through the master: status %d, stderr %q", status, stderr)
+	}
+}

@@ -338,42 +338,59 @@ func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
 	}
 	c.noteForward("remote " + l.Addr().String() + " -> " + target)
 	if tnet == "" {
-		go c.serveRemoteDynamic(l)
+		go c.serveRemote(l, "tcp", c.remoteSocks)
 		return nil
 	}
-	go c.serveRemote(l, tnet, target)
+	go c.serveRemote(l, tnet, fixedTarget(target))
 	return nil
 }
 
-// serveRemoteDynamic answers, for each connection the server accepts, the
-// SOCKS request it carries and connects to the destination from here, as
+// fixedTarget is the target function of a forwarding with one destination.
+func fixedTarget(target string) func(net.Conn) (string, error) {
+	return func(net.Conn) (string, error) { return target, nil }
+}
+
+// remoteSocks is a remote dynamic forwarding's target for one connection
+// the server accepted: the SOCKS request it carries, answered from here as
 // OpenSSH's -R [bind:]port does, within PermitRemoteOpen.
-func (c *Client) serveRemoteDynamic(l net.Listener) {
+func (c *Client) remoteSocks(in net.Conn) (string, error) {
+	dest, err := socksHandshake(in)
+	if err != nil {
+		return "", err
+	}
+	host, portText, _ := net.SplitHostPort(dest)
+	port, _ := strconv.Atoi(portText)
+	if !configfmt.OpenPermitted(c.Opts.PermitRemoteOpen, host, port) {
+		from, fromPort := "", 0
+		if a, ok := in.RemoteAddr().(*net.TCPAddr); ok {
+			from, fromPort = a.IP.String(), a.Port
+		}
+		c.Log.Info(msgRemoteOpenDenied, from, fromPort, host, port)
+		return "", errRemoteOpenDenied
+	}
+	return dest, nil
+}
+
+var errRemoteOpenDenied = errors.New("PermitRemoteOpen: destination not permitted")
+
+// serveRemote carries the connections the server accepts on l to the
+// target the function names (tnet "tcp", or "unix" for a socket path),
+// answering SOCKS clients once the connection is made or has failed.
+func (c *Client) serveRemote(l net.Listener, tnet string, target func(net.Conn) (string, error)) {
 	for {
 		in, err := l.Accept()
 		if err != nil {
 			return
 		}
 		go func() {
-			dest, err := socksHandshake(in)
+			dest, err := target(in)
 			if err != nil {
 				c.Log.Debug1("%v", err)
-				in.Close()
-				return
-			}
-			host, portText, _ := net.SplitHostPort(dest)
-			port, _ := strconv.Atoi(portText)
-			if !configfmt.OpenPermitted(c.Opts.PermitRemoteOpen, host, port) {
-				from, fromPort := "", 0
-				if a, ok := in.RemoteAddr().(*net.TCPAddr); ok {
-					from, fromPort = a.IP.String(), a.Port
-				}
-				c.Log.Info(msgRemoteOpenDenied, from, fromPort, host, port)
 				socksReply(in, false)
 				in.Close()
 				return
 			}
-			out, err := net.Dial("tcp", dest)
+			out, err := net.Dial(tnet, dest)
 			if err != nil {
 				c.Log.Debug1("connect_to %s: %v", dest, err)
 				socksReply(in, false)
@@ -381,26 +398,6 @@ func (c *Client) serveRemoteDynamic(l net.Listener) {
 				return
 			}
 			socksReply(in, true)
-			pipe(in, out)
-		}()
-	}
-}
-
-// serveRemote carries the connections the server accepts on l to target
-// (tnet "tcp", or "unix" for a socket path).
-func (c *Client) serveRemote(l net.Listener, tnet, target string) {
-	for {
-		in, err := l.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			out, err := net.Dial(tnet, target)
-			if err != nil {
-				c.Log.Debug1("connect_to %s: %v", target, err)
-				in.Close()
-				return
-			}
 			pipe(in, out)
 		}()
 	}

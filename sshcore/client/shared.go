@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"io"
 	"net"
 
@@ -20,11 +21,19 @@ func (c *Client) ServeLocal(conn *ssh.Client, l net.Listener, target string) {
 		c.serveLocal(l, socksHandshake, conn, "tcp")
 		return
 	}
-	c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn, "tcp")
+	c.serveLocal(l, fixedTarget(target), conn, "tcp")
 }
 
-// ServeRemote carries the connections the server accepts on l to target.
-func (c *Client) ServeRemote(l net.Listener, target string) { c.serveRemote(l, "tcp", target) }
+// ServeRemote carries the connections the server accepts on l to target,
+// or, when target is "", to the address each one's SOCKS request names
+// (remote dynamic forwarding, within PermitRemoteOpen).
+func (c *Client) ServeRemote(l net.Listener, target string) {
+	if target == "" {
+		c.serveRemote(l, "tcp", c.remoteSocks)
+		return
+	}
+	c.serveRemote(l, "tcp", fixedTarget(target))
+}
 
 // LocalBind is the address a local listener binds for a forwarding's bind
 // host ("" and "localhost": loopback, "*": every address).
@@ -38,6 +47,9 @@ func (c *Client) WantTTY(command string) bool { return c.wantTTY(command) }
 // ("[bind:]port") specification, or its configuration form.
 func ForwardParts(spec string, dynamic bool) (bindHost string, bindPort int, host string, hostPort int, err error) {
 	f, err := ParseForward(spec, dynamic)
+	if err == nil && (f.bindPath != "" || f.hostPath != "") {
+		err = fmt.Errorf(msgMuxNoSocketFwd, spec)
+	}
 	return f.bindHost, f.bindPort, f.host, f.hostPort, err
 }
 

@@ -82,6 +82,9 @@ func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
 		if err != nil {
 			return reply(c, sFailure, id, "remote port forwarding failed for listen port "+strconv.Itoa(int(f.ListenPort)))
 		}
+		if f.ConnectHost == remoteSocks && f.ConnectPort == 0 {
+			target = "" // remote dynamic
+		}
 		go m.Client.ServeRemote(l, target)
 		if f.ListenPort == 0 {
 			// -O cancel names the port the server chose.

@@ -62,6 +62,10 @@ func Share(c *client.Client, path string, persist time.Duration, ready func(ok b
 	}
 }
 
+// remoteSocks is the connect host of a remote dynamic forwarding in the
+// protocol (OpenSSH's, port 0).
+const remoteSocks = "socks"
+
 // Forwards lists the -L, -R and -D forwardings in the protocol's form.
 func Forwards(o *configfmt.ClientOptions) ([]Forward, error) {
 	if o.ClearAllForwardings {
@@ -73,9 +77,15 @@ func Forwards(o *configfmt.ClientOptions) ([]Forward, error) {
 		specs []string
 	}{{FwdLocal, o.LocalForward}, {FwdRemote, o.RemoteForward}, {FwdDynamic, o.DynamicForward}} {
 		for _, spec := range k.specs {
-			bh, bp, h, hp, err := client.ForwardParts(spec, k.kind == FwdDynamic)
+			// A remote dynamic forwarding travels as OpenSSH sends it:
+			// to "socks", port 0.
+			rdynamic := k.kind == FwdRemote && configfmt.IsRemoteDynamic(spec)
+			bh, bp, h, hp, err := client.ForwardParts(spec, k.kind == FwdDynamic || rdynamic)
 			if err != nil {
 				return nil, err
+			}
+			if rdynamic {
+				h, hp = remoteSocks, 0
 			}
 			out = append(out, Forward{Kind: k.kind, ListenHost: bh, ListenPort: uint32(bp), ConnectHost: h, ConnectPort: uint32(hp)})
 		}
