@@ -471,7 +471,7 @@ var clientTable = []clientKW{
 	// printed: ChannelTimeout and ObscureKeystrokeTiming (9.x), Tag (9.4),
 	// RefuseConnection (10.0), WarnWeakCrypto and VersionAddendum (10.1).
 	{name: "ChannelTimeout", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
-	{name: "ObscureKeystrokeTiming", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
+	{name: "ObscureKeystrokeTiming", set: setObscureKeystrokeTiming},
 	{name: "Tag", set: func(o *ClientOptions, a []string, _ bool) error {
 		o.Tag = a[0]
 		return oneArg(a)
@@ -654,5 +654,28 @@ func setAddKeysToAgent(o *ClientOptions, a []string, _ bool) error {
 		return fmt.Errorf("unsupported option %q", strings.Join(a, " "))
 	}
 	o.AddKeysToAgent, o.AddKeysToAgentLifespan = v, life
+	return nil
+}
+
+// setObscureKeystrokeTiming reads ObscureKeystrokeTiming as OpenSSH 9.5's
+// readconf: yes (20 ms), no, or interval:MS (1 to 1000).
+func setObscureKeystrokeTiming(o *ClientOptions, a []string, _ bool) error {
+	if err := oneArg(a); err != nil {
+		return err
+	}
+	switch v := a[0]; {
+	case v == "yes" || v == "true":
+		o.ObscureKeystrokeTiming = 20
+	case v == "no" || v == "false":
+		o.ObscureKeystrokeTiming = 0
+	case strings.HasPrefix(v, "interval:"):
+		n, err := strconv.Atoi(v[len("interval:"):])
+		if err != nil || n <= 0 || n > 1000 {
+			return fmt.Errorf("value out of range: %q", v)
+		}
+		o.ObscureKeystrokeTiming = n
+	default:
+		return fmt.Errorf("unsupported argument %q", v)
+	}
 	return nil
 }

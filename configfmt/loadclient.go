@@ -43,6 +43,7 @@ func DefaultClientOptions() *ClientOptions {
 		TCPKeepAlive:                 true,
 		RequestTTY:                   "auto",
 		SessionType:                  "default",
+		ObscureKeystrokeTiming:       20, // OpenSSH 9.5's default
 		CanonicalizeHostname:         "false",
 		CanonicalizeMaxDots:          1,
 		CanonicalizeFallbackLocal:    true,

@@ -83,6 +83,10 @@ type ClientOptions struct {
 	SendEnv                 []string
 	SetEnv                  []string
 	EscapeChar              string // a single character, "^X" form, or "none"
+	// ObscureKeystrokeTiming: the beat, in milliseconds, on which a
+	// terminal session's keystrokes leave, with chaff between them
+	// (OpenSSH 9.5; 0 = off).
+	ObscureKeystrokeTiming int
 	// EnableEscapeCommandline: ~C opens the command line (off by
 	// default since OpenSSH 9.2).
 	EnableEscapeCommandline bool

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"sshbox/internal/testenv"
 )
@@ -342,6 +343,41 @@ func TestSSHIPQoS(t *testing.T) {
 				t.Errorf("%s %q: %q, want %s", prog, tc.how, line, tc.want)
 			}
 			p.Kill()
+		}
+	}
+}
+
+// TestSSHObscureKeystrokeTiming: in a terminal session sshbox's ssh sends
+// chaff between keystrokes (OpenSSH 9.5's ObscureKeystrokeTiming, on by
+// default), which OpenSSH's sshd ignores and logs; with
+// ObscureKeystrokeTiming no it sends none. What is typed arrives either way.
+func TestSSHObscureKeystrokeTiming(t *testing.T) {
+	for _, tc := range []struct {
+		opt   string
+		chaff bool
+	}{{"", true}, {"ObscureKeystrokeTiming=interval:10", true}, {"ObscureKeystrokeTiming=no", false}} {
+		e, d := openSSHEnv(t, "LogLevel DEBUG1")
+		args := e.base()
+		if tc.opt != "" {
+			args = append(args, "-o", tc.opt)
+		}
+		tm := e.term(24, 80, append(args, e.dest())...)
+		tm.Type("PS1='rdy''> '\r")
+		at := tm.Expect(0, "rdy> ", 15*time.Second)
+		// Typed a key at a time, as a person types.
+		for _, ch := range "echo typed-$((6*7))\r" {
+			tm.Type(string(ch))
+			time.Sleep(40 * time.Millisecond)
+		}
+		at = tm.Expect(at, "typed-42", 10*time.Second)
+		tm.Type("exit\r")
+		tm.Expect(at, "closed.", 10*time.Second)
+		if status := tm.Wait(10 * time.Second); status != 0 {
+			t.Fatalf("%q: status %d; terminal:\n%s", tc.opt, status, tm.Output())
+		}
+		n := strings.Count(d.Proc.Stderr.String(), "rtype ping want_reply 0")
+		if tc.chaff && n < 3 || !tc.chaff && n != 0 {
+			t.Errorf("%q: %d chaff packets in sshd's log", tc.opt, n)
 		}
 	}
 }

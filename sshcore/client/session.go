@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/sys/unix"
@@ -230,6 +231,12 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 		mu.Lock()
 		in, restoreStdin = stdinForCopy()
 		mu.Unlock()
+	}
+	if ms := c.Opts.ObscureKeystrokeTiming; tty && ms > 0 {
+		stdin = newKeystrokePacer(stdin, time.Duration(ms)*time.Millisecond, func() error {
+			_, _, err := conn.SendRequest("ping", false, nil)
+			return err
+		})
 	}
 	go func() {
 		if !tty || esc == EscapeNone {
