@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -67,21 +66,11 @@ func TestSSHAddKeysToAgent(t *testing.T) {
 func TestSSHAddKeysToAgentEncrypted(t *testing.T) {
 	e, _ := openSSHEnv(t, "")
 	sock := startAgent(t, testenv.NeedCmd(t, "ssh-agent"), t.TempDir(), nil, nil)
-	key := e.home + "/id_enc"
-	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "open sesame", "-f", key).CombinedOutput(); err != nil {
-		t.Fatalf("ssh-keygen: %v\n%s", err, out)
-	}
-	e.user.Authorize(t, key+".pub")
+	key := e.encryptedKey(t, "open sesame")
 	args := []string{"-F", "/dev/null", "-i", key, "-o", "IdentitiesOnly=yes", "-o", "UserKnownHostsFile=" + e.kh,
 		"-o", "IdentityAgent=" + sock, "-o", "AddKeysToAgent=yes",
 		"-o", "PasswordAuthentication=no", "-p", fmt.Sprint(e.port), e.dest(), "echo", "unlocked"}
-	tm := e.term(24, 80, args...)
-	at := tm.Expect(0, fmt.Sprintf("Enter passphrase for key '%s': ", key), 15*time.Second)
-	tm.Type("open sesame\r")
-	tm.Expect(at, "unlocked", 10*time.Second)
-	if status := tm.Wait(10 * time.Second); status != 0 {
-		t.Fatalf("status %d; terminal:\n%s", status, tm.Output())
-	}
+	e.typePassphrase(t, key, "open sesame", "unlocked", args...)
 	if !agentLists(t, sock, key+".pub") {
 		t.Fatal("the decrypted key is not in the agent")
 	}

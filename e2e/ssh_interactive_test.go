@@ -162,19 +162,34 @@ func TestSSHPermissionDenied(t *testing.T) {
 
 func TestSSHEncryptedKeyPassphrase(t *testing.T) {
 	e, _ := openSSHEnv(t, "")
+	key := e.encryptedKey(t, "open sesame")
+	args := []string{"-F", "/dev/null", "-i", key, "-o", "UserKnownHostsFile=" + e.kh,
+		"-o", "PasswordAuthentication=no", "-p", fmt.Sprint(e.port), e.dest(), "echo", "unlocked"}
+	e.typePassphrase(t, key, "open sesame", "unlocked", args...)
+}
+
+// encryptedKey makes an ed25519 key encrypted with pass in the test's
+// home and authorizes it on the server.
+func (e *sshEnv) encryptedKey(t *testing.T, pass string) string {
+	t.Helper()
 	key := e.home + "/id_enc"
-	if out, err := runCmd("ssh-keygen", "-q", "-t", "ed25519", "-N", "open sesame", "-f", key); err != nil {
+	if out, err := runCmd("ssh-keygen", "-q", "-t", "ed25519", "-N", pass, "-f", key); err != nil {
 		t.Fatalf("ssh-keygen: %v\n%s", err, out)
 	}
 	e.user.Authorize(t, key+".pub")
-	args := []string{"-F", "/dev/null", "-i", key, "-o", "UserKnownHostsFile=" + e.kh,
-		"-o", "PasswordAuthentication=no", "-p", fmt.Sprint(e.port), e.dest(), "echo", "unlocked"}
+	return key
+}
+
+// typePassphrase runs sshbox's ssh in a terminal with args, types pass at
+// the question for key, and expects want and status 0.
+func (e *sshEnv) typePassphrase(t *testing.T, key, pass, want string, args ...string) {
+	t.Helper()
 	tm := e.term(24, 80, args...)
 	at := tm.Expect(0, fmt.Sprintf("Enter passphrase for key '%s': ", key), 15*time.Second)
-	tm.Type("open sesame\r")
-	tm.Expect(at, "unlocked", 10*time.Second)
+	tm.Type(pass + "\r")
+	tm.Expect(at, want, 10*time.Second)
 	if status := tm.Wait(10 * time.Second); status != 0 {
-		t.Errorf("status %d; terminal:\n%s", status, tm.Output())
+		t.Fatalf("status %d; terminal:\n%s", status, tm.Output())
 	}
 }
 
