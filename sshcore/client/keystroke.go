@@ -31,6 +31,9 @@ type keystrokePacer struct {
 	chaff    func() error
 	interval time.Duration
 
+	// wmu orders the writes to w: whoever takes the queue holds it until
+	// the queue is written, so a paste never overtakes keys typed before.
+	wmu     sync.Mutex
 	mu      sync.Mutex
 	pending []byte
 	until   time.Time // chaff until then
@@ -53,6 +56,10 @@ func (k *keystrokePacer) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	if len(k.pending)+len(p) > keystrokeMax {
+		k.mu.Unlock()
+		k.wmu.Lock()
+		defer k.wmu.Unlock()
+		k.mu.Lock()
 		out := append(k.pending, p...)
 		k.pending = nil
 		k.mu.Unlock()
@@ -79,12 +86,14 @@ func (k *keystrokePacer) beat(done chan struct{}) {
 	t := time.NewTicker(k.interval)
 	defer t.Stop()
 	for now := range t.C {
+		k.wmu.Lock()
 		k.mu.Lock()
 		out := k.pending
 		k.pending = nil
 		if out == nil && !now.Before(k.until) {
 			k.running = false
 			k.mu.Unlock()
+			k.wmu.Unlock()
 			return
 		}
 		k.mu.Unlock()
@@ -94,6 +103,7 @@ func (k *keystrokePacer) beat(done chan struct{}) {
 		} else {
 			err = k.chaff()
 		}
+		k.wmu.Unlock()
 		if err != nil {
 			k.mu.Lock()
 			k.err, k.running = err, false
@@ -105,17 +115,19 @@ func (k *keystrokePacer) beat(done chan struct{}) {
 
 // Close sends what is still queued, stops the beat and closes w.
 func (k *keystrokePacer) Close() error {
+	k.wmu.Lock()
 	k.mu.Lock()
 	out := k.pending
 	k.pending, k.until = nil, time.Time{}
 	done := k.done
 	running := k.running
 	k.mu.Unlock()
-	if running {
-		<-done // ends at the next tick: nothing is queued or owed
-	}
 	if len(out) > 0 {
 		k.w.Write(out)
+	}
+	k.wmu.Unlock()
+	if running {
+		<-done // ends at the next tick: nothing is queued or owed
 	}
 	return k.w.Close()
 }
