@@ -33,6 +33,11 @@ func TestClientArgsTranslation(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+	// -z: no IP QoS marking; -W: window size, no effect.
+	got, _ = clientArgs([]string{"-z", "-W", "65536", "h"})
+	if want := []string{"ssh", "-o", "IPQoS=none", "--", "h"}; !slices.Equal(got, want) {
+		t.Errorf("-z -W: got %q, want %q", got, want)
+	}
 }
 
 func TestGetoptErrors(t *testing.T) {

@@ -74,8 +74,11 @@ func clientArgs(args []string) ([]string, int) {
 			if addr != "" {
 				out = append(out, "-b", addr)
 			}
-		case 'W', 'z':
-			// Window size and IP QoS: tuning only, nothing to restrict.
+		case 'z':
+			// Dropbear's -z: no IP QoS marking, which ssh does now.
+			out = append(out, "-o", "IPQoS=none")
+		case 'W':
+			// Window size: tuning only, nothing to restrict.
 		case 'V':
 			fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 			return nil, 0

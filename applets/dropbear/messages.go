@@ -70,7 +70,7 @@ const (
 -W <receive_window_buffer> (accepted, ignored)
 -K <keepalive>  (0 is never, default 0)
 -I <idle_timeout>  (only 0, never, is supported)
--z    disable QoS (ignored)
+-z    disable QoS
 -B <endhost:endport> Netcat-alike forwarding
 -J <proxy_program> Use program pipe rather than TCP connection
 -c <cipher list> Specify preferred ciphers
