@@ -18,6 +18,8 @@ const SystemServerDir = "/etc/ssh"
 func DefaultServerOptions() *ServerOptions {
 	return &ServerOptions{
 		Port:                         []int{22},
+		IPQoSInteractive:             0x10, // lowdelay, OpenSSH 9.2's defaults
+		IPQoSBulk:                    0x08, // throughput
 		AddressFamily:                "any",
 		HostKeys:                     []string{"/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_ecdsa_key", "/etc/ssh/ssh_host_ed25519_key"},
 		PidFile:                      "/run/sshd.pid",

@@ -168,7 +168,10 @@ type ServerOptions struct {
 	HostCertificates []string
 	PidFile          string
 	LogLevel         string
-	SyslogFacility   string
+	// IPQoS: the TOS byte once a session starts, with a terminal or
+	// without; IPQoSNone leaves it alone.
+	IPQoSInteractive, IPQoSBulk int
+	SyslogFacility              string
 
 	LoginGraceTime  time.Duration
 	MaxAuthTries    int

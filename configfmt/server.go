@@ -358,7 +358,13 @@ var serverTable = []serverKW{
 	{name: "PerSourceMaxStartups", status: warned, match: false, x: &extraVal{def: "none", norm: nFirst}},
 	{name: "PerSourceNetBlockSize", status: warned, match: false, x: &extraVal{def: "32:128", norm: nFirst}},
 	{name: "PermitTunnel", status: warned, match: true, x: &extraVal{def: "no", words: []string{"yes", "no", "point-to-point", "ethernet"}}},
-	{name: "IPQoS", status: warned, match: true, x: &extraVal{def: "lowdelay throughput", norm: nIPQoS, several: true}},
+	{name: "IPQoS", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
+		i, b, err := parseIPQoS(a)
+		o.IPQoSInteractive, o.IPQoSBulk = i, b
+		return err
+	}, t: func(o *ServerOptions) []string {
+		return []string{ipqosText(o.IPQoSInteractive) + " " + ipqosText(o.IPQoSBulk)}
+	}},
 	{name: "RekeyLimit", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		v, err := nRekeyLimit(a)
 		o.RekeyLimit = v

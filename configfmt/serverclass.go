@@ -192,7 +192,7 @@ var serverClasses = []serverClass{
 	{name: "persourcemaxstartups", class: classRefused, words: []string{"none"}, reason: "none (the default) sets no per-source limit"},
 	{name: "persourcenetblocksize", class: classAccepted, reason: "only used by PerSourceMaxStartups, which is refused unless none"},
 	{name: "permittunnel", class: classAccepted, reason: "tun/tap forwarding is never offered (tun@openssh.com is refused)"},
-	{name: "ipqos", class: classAccepted, reason: "packet priority tuning only"},
+	{name: "ipqos", class: classEnforced, tests: []string{"TestSshdIPQoS"}},
 	{name: "sshdsessionpath", class: classAccepted, reason: "the path of OpenSSH 10's per-session helper program; sshbox has none"},
 	{name: "sshdauthpath", class: classAccepted, reason: "the path of OpenSSH 10's authentication helper program; sshbox has none"},
 	{name: "persourcepenalties", class: classRefused, allowed: isNo, reason: "no: sshbox does not throttle sources that misbehave, so only switching the penalties off is accepted"},

@@ -11,7 +11,9 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/configfmt"
 	"sshbox/internal/bulkio"
+	"sshbox/internal/ipqos"
 	"sshbox/internal/procs"
 	"sshbox/sshcore/loglevel"
 )
@@ -205,6 +207,16 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 		if err != nil {
 			log.Errorf(msgChildStartFailed, req.Type, s.c.user.name, err)
 			return false, nil
+		}
+		// IPQoS, as OpenSSH's do_exec: interactive with a terminal.
+		tos := opts.IPQoSBulk
+		if s.pty != nil {
+			tos = opts.IPQoSInteractive
+		}
+		if tos != configfmt.IPQoSNone {
+			if err := ipqos.Set(s.c.nc, tos); err != nil {
+				log.Debugf("setsockopt IP_TOS %d: %v", tos, err)
+			}
 		}
 		if req.Type == "shell" && s.pty != nil {
 			// As OpenSSH, only an interactive login shows the last
