@@ -132,7 +132,7 @@ var serverClasses = []serverClass{
 	{name: "passwordauthentication", class: classEnforced, tests: []string{"TestSshdAuthPasswordRefusals"}},
 	{name: "kbdinteractiveauthentication", class: classEnforced, tests: []string{"TestSshdAuthKbdInteractiveOpenSSH"}},
 	{name: "printmotd", class: classEnforced, tests: []string{"TestSshdAuthPrintMotd"}},
-	{name: "printlastlog", class: classAccepted, reason: "informational output at login; it grants and denies nothing"},
+	{name: "printlastlog", class: classEnforced, tests: []string{"TestSshdLoginRecords"}},
 	{name: "x11forwarding", class: classAccepted, reason: noX11},
 	{name: "x11uselocalhost", class: classAccepted, reason: noX11},
 	{name: "permittty", class: classEnforced, tests: []string{"TestSshdFailClosedPermitTTY"}},

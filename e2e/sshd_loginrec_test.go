@@ -28,14 +28,7 @@ func TestSshdLoginRecords(t *testing.T) {
 	d := testenv.StartSshbox(t, "PrintMotd no")
 	login := func() string {
 		t.Helper()
-		args := append([]string{"-tt"}, testenv.SSHArgs(key, d.Port, u.Name)...)
-		cmd := exec.Command(testenv.NeedCmd(t, "ssh"), args...)
-		cmd.Stdin = strings.NewReader("echo logged-in-$((6*7)); exit\n")
-		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "logged-in-42") {
-			t.Fatalf("ssh -tt: %v\n%s\n%s", err, out, d.Proc.Stderr.String())
-		}
-		return string(out)
+		return terminalLogin(t, d, key, u.Name)
 	}
 	first := login()
 	if strings.Contains(first, "Last login:") {
@@ -45,6 +38,11 @@ func TestSshdLoginRecords(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^Last login: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} from 127\.0\.0\.1\r$`).MatchString(second) {
 		t.Errorf("second login:\n%q", second)
 	}
+	// PrintLastLog no: the record is kept, the line is not shown.
+	quiet := testenv.StartSshbox(t, "PrintMotd no\nPrintLastLog no")
+	if out := terminalLogin(t, quiet, key, u.Name); strings.Contains(out, "Last login:") {
+		t.Errorf("PrintLastLog no shows a last login:\n%s", out)
+	}
 	// last prints "still running" for a logout in the very second it
 	// runs (util-linux compares the logout time with its start time).
 	time.Sleep(1100 * time.Millisecond)
@@ -52,16 +50,30 @@ func TestSshdLoginRecords(t *testing.T) {
 	if err != nil {
 		t.Fatalf("last: %v\n%s", err, out)
 	}
-	// Two logins, each paired with its logout (a duration, not "still
+	// Three logins, each paired with its logout (a duration, not "still
 	// logged in").
 	logins := regexp.MustCompile(`(?m)^`+u.Name+` +pts/\d+ +127\.0\.0\.1 .* - \d\d:\d\d +\(\d\d:\d\d\)$`).FindAllString(string(out), -1)
-	if len(logins) != 2 {
-		t.Errorf("last shows %d finished logins of %s, want 2:\n%s", len(logins), u.Name, out)
+	if len(logins) != 3 {
+		t.Errorf("last shows %d finished logins of %s, want 3:\n%s", len(logins), u.Name, out)
 	}
 	out, err = exec.Command(testenv.NeedCmd(t, "lastlog"), "-u", u.Name).CombinedOutput()
 	if err != nil || !regexp.MustCompile(u.Name+` +pts/\d+ +127\.0\.0\.1 `).Match(out) {
 		t.Errorf("lastlog -u %s: %v\n%s", u.Name, err, out)
 	}
+}
+
+// terminalLogin logs in with OpenSSH's ssh -tt, runs one command in the
+// shell and returns what the terminal showed.
+func terminalLogin(t *testing.T, d *testenv.Sshbox, key, user string) string {
+	t.Helper()
+	args := append([]string{"-tt"}, testenv.SSHArgs(key, d.Port, user)...)
+	cmd := exec.Command(testenv.NeedCmd(t, "ssh"), args...)
+	cmd.Stdin = strings.NewReader("echo logged-in-$((6*7)); exit\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "logged-in-42") {
+		t.Fatalf("ssh -tt: %v\n%s\n%s", err, out, d.Proc.Stderr.String())
+	}
+	return string(out)
 }
 
 // TestSshdLoginRecordsFailed: a wrong password is recorded in btmp, as
