@@ -298,6 +298,9 @@ var logLevels = []string{"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG", 
 
 func parseLogLevel(a string) (string, error) {
 	u := strings.ToUpper(a)
+	if u == "SILENT" {
+		u = "QUIET" // OpenSSH's other name for it
+	}
 	for _, l := range logLevels {
 		if u == l {
 			return l, nil
@@ -306,10 +309,14 @@ func parseLogLevel(a string) (string, error) {
 	return "", fmt.Errorf("unsupported log level %q", a)
 }
 
-// logLevelName prints a level as OpenSSH does (DEBUG1 is DEBUG).
+// logLevelName prints a level as OpenSSH does (DEBUG1 is DEBUG, QUIET
+// is SILENT).
 func logLevelName(l string) string {
-	if l == "DEBUG1" {
+	switch l {
+	case "DEBUG1":
 		return "DEBUG"
+	case "QUIET":
+		return "SILENT"
 	}
 	return l
 }

@@ -381,3 +381,44 @@ func TestSSHObscureKeystrokeTiming(t *testing.T) {
 		}
 	}
 }
+
+// TestSSHGMatchesOpenSSHForFlags: ssh -G prints what OpenSSH's prints for
+// flags that set options, and refuses -1 as it does. (-P is left out:
+// OpenSSH 9.2 still read it as the old flag without an argument.)
+func TestSSHGMatchesOpenSSHForFlags(t *testing.T) {
+	for _, flags := range [][]string{
+		{"-q"}, {"-o", "LogLevel=silent"}, {"-t", "-T"}, {"-T", "-t"}, {"-N"}, {"-n"}, {"-f", "-N"},
+		{"-W", "h:1"}, {"-B", "lo"}, {"-R", "8080"}, {"-A"}, {"-a"}, {"-g"}, {"-4"}, {"-x"},
+	} {
+		args := append(append([]string{"-F", "/dev/null", "-G"}, flags...), "host.invalid")
+		want, err := exec.Command(testenv.NeedCmd(t, "ssh"), args...).Output()
+		if err != nil {
+			t.Fatalf("OpenSSH's ssh %q: %v", flags, err)
+		}
+		got, err := exec.Command(testenv.Bin(t, "ssh"), args...).Output()
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%q: %v\n%s", flags, err, lineDiff(string(want), string(got)))
+		}
+	}
+	out, err := exec.Command(testenv.Bin(t, "ssh"), "-1", "host.invalid").CombinedOutput()
+	if testenv.ExitCode(err) != 255 || string(out) != "SSH protocol v.1 is no longer supported\n" {
+		t.Errorf("-1: status %d, %q", testenv.ExitCode(err), out)
+	}
+}
+
+// lineDiff lists the lines of want missing from got and the reverse.
+func lineDiff(want, got string) string {
+	in := func(l, s string) bool { return strings.Contains("\n"+s, "\n"+l+"\n") }
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimSpace(want), "\n") {
+		if !in(l, got) {
+			b.WriteString("- " + l + "\n")
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSpace(got), "\n") {
+		if !in(l, want) {
+			b.WriteString("+ " + l + "\n")
+		}
+	}
+	return b.String()
+}

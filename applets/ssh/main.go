@@ -41,6 +41,10 @@ func Main(args []string) int {
 		return 255
 	}
 	for _, a := range optArgs {
+		if a == "-1" {
+			fmt.Fprintln(os.Stderr, msgProtocol1) // OpenSSH's words, without "ssh:"
+			return 255
+		}
 		if why, ok := unsupported[a]; ok {
 			fmt.Fprintf(os.Stderr, "ssh: %s\n", why)
 			return 255

@@ -28,6 +28,7 @@ const (
 	msgStdioConflict = "Cannot specify stdio forward with -N, -t or a command"
 	msgForkNoCommand = "Cannot fork into background without a command to execute."
 	msgNoSubsystem   = "You must specify a subsystem to invoke."
+	msgProtocol1     = "SSH protocol v.1 is no longer supported"
 	msgNoNWithS      = "Cannot specify -N with -s/SessionType"
 	msgNoSWithN      = "Cannot specify -s with -N/SessionType"
 	msgLogFile       = "couldn't open logfile %s: %v"
