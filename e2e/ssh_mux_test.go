@@ -594,10 +594,9 @@ func TestSSHMuxCannotListen(t *testing.T) {
 	}
 }
 
-// A remote dynamic forwarding (-R port alone) through the master, asked
-// by sshbox's client and by OpenSSH's -O forward: the master answers the
-// SOCKS requests; a socket path is refused as the master does not offer
-// Unix socket forwarding.
+// A remote dynamic forwarding (-R port alone, or a socket path) through
+// the master, asked by sshbox's client and by OpenSSH's -O forward: the
+// master answers the SOCKS requests.
 func TestSSHMuxRemoteDynamicForward(t *testing.T) {
 	e := newMuxEnv(t)
 	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
@@ -617,8 +616,61 @@ func TestSSHMuxRemoteDynamicForward(t *testing.T) {
 			t.Errorf("through the master's remote dynamic forwarding on %d: granted %v, reply %q", p, granted, reply)
 		}
 	}
-	_, stderr, status := e.run(nil, append(e.shared(), "-N", "-R", "/tmp/sbx-mux-rd.sock", e.dest())...)
-	if status != 255 || !strings.Contains(stderr, "not offered through a shared connection") {
-		t.Errorf("-R /path through the master: status %d, stderr %q", status, stderr)
+	dir := sharedDir(t, 0o755, e.user.UID, e.user.GID)
+	sock := filepath.Join(dir, "rd.sock")
+	if _, stderr, status := e.run(nil, append(e.shared(), "-N", "-R", sock, e.dest())...); status != 0 {
+		t.Fatalf("-R %s through the master: status %d, stderr %q", sock, status, stderr)
+	}
+	if granted, reply := socks5Echo(t, "unix", sock, echoPort); !granted || reply != "echo:hello" {
+		t.Errorf("through the master's remote dynamic forwarding on %s: granted %v, reply %q", sock, granted, reply)
+	}
+}
+
+// Unix socket forwardings through the master, both ways, asked by sshbox's
+// client and by OpenSSH's -O forward; -O cancel removes one.
+func TestSSHMuxUnixSocketForward(t *testing.T) {
+	e := newMuxEnv(t)
+	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
+		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
+	}
+	dir := sharedDir(t, 0o755, e.user.UID, e.user.GID)
+	remote := filepath.Join(dir, "remote.sock")
+	unixEcho(t, remote, "echo:", 0o777)
+	echo := echoServer(t, "back:")
+	for i, ask := range []func(args ...string) (string, string, int){
+		func(args ...string) (string, string, int) {
+			return e.run(nil, append(append(e.shared(), "-N"), append(args, e.dest())...)...)
+		},
+		func(args ...string) (string, string, int) {
+			return e.openssh(append(append(e.base(), "-S", e.path, "-O", "forward"), append(args, e.dest())...)...)
+		},
+	} {
+		local := filepath.Join(t.TempDir(), "local.sock")
+		if _, stderr, status := ask("-L", local+":"+remote); status != 0 {
+			t.Fatalf("%d: -L %s:%s: status %d, stderr %q", i, local, remote, status, stderr)
+		}
+		if st, err := os.Stat(local); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%d: local socket: %v, %v; want mode 0600", i, st, err)
+		}
+		if got := roundTrip("unix", local); got != "echo:hello" {
+			t.Errorf("%d: -L socket:socket through the master: %q", i, got)
+		}
+		rsock := filepath.Join(dir, fmt.Sprintf("r%d.sock", i))
+		if _, stderr, status := ask("-R", rsock+":"+echo.Addr().String()); status != 0 {
+			t.Fatalf("%d: -R %s: status %d, stderr %q", i, rsock, status, stderr)
+		}
+		if got := roundTrip("unix", rsock); got != "back:hello" {
+			t.Errorf("%d: -R socket:host:port through the master: %q", i, got)
+		}
+	}
+	last := filepath.Join(t.TempDir(), "cancel.sock")
+	if _, stderr, status := e.run(nil, append(e.shared(), "-N", "-L", last+":"+remote, e.dest())...); status != 0 {
+		t.Fatalf("-L %s: status %d, stderr %q", last, status, stderr)
+	}
+	if _, stderr, status := e.run(nil, append(e.base(), "-S", e.path, "-O", "cancel", "-L", last+":"+remote, e.dest())...); status != 0 {
+		t.Fatalf("-O cancel -L %s: status %d, stderr %q", last, status, stderr)
+	}
+	if got := roundTrip("unix", last); got != "" {
+		t.Errorf("the cancelled forwarding still answers: %q", got)
 	}
 }

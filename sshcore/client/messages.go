@@ -139,7 +139,6 @@ Host key for %s has changed and you have requested strict checking.
 (Note that escapes are only recognized immediately after newline.)
 `
 	msgEscapeNotShared  = " escape not available to multiplexed sessions\r\n"
-	msgMuxNoSocketFwd   = "Unix socket forwarding (%s) is not offered through a shared connection"
 	msgEscapeCmdlineOff = "commandline disabled\r\n"
 )
 

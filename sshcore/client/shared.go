@@ -1,7 +1,6 @@
 package client
 
 import (
-	"fmt"
 	"io"
 	"net"
 
@@ -14,25 +13,31 @@ import (
 // TerminalModes are the pty modes sent for the terminal on fd.
 func TerminalModes(fd int) ssh.TerminalModes { return terminalModes(fd) }
 
-// ServeLocal carries each connection accepted on l through conn to target,
-// or, when target is "", to the address a SOCKS client names (-D).
-func (c *Client) ServeLocal(conn *ssh.Client, l net.Listener, target string) {
+// ServeLocal carries each connection accepted on l through conn to target
+// (network "tcp", or "unix" for a socket path on the server), or, when
+// target is "", to the address a SOCKS client names (-D).
+func (c *Client) ServeLocal(conn *ssh.Client, l net.Listener, network, target string) {
 	if target == "" {
 		c.serveLocal(l, socksHandshake, conn, "tcp")
 		return
 	}
-	c.serveLocal(l, fixedTarget(target), conn, "tcp")
+	c.serveLocal(l, fixedTarget(target), conn, network)
 }
 
-// ServeRemote carries the connections the server accepts on l to target,
-// or, when target is "", to the address each one's SOCKS request names
-// (remote dynamic forwarding, within PermitRemoteOpen).
-func (c *Client) ServeRemote(l net.Listener, target string) {
+// ListenUnix makes a local forwarding's socket as -L does
+// (StreamLocalBindMask, StreamLocalBindUnlink).
+func (c *Client) ListenUnix(path string) (net.Listener, error) { return c.listenUnix(path) }
+
+// ServeRemote carries the connections the server accepts on l to target
+// (network "tcp", or "unix" for a socket path here), or, when target is
+// "", to the address each one's SOCKS request names (remote dynamic
+// forwarding, within PermitRemoteOpen).
+func (c *Client) ServeRemote(l net.Listener, network, target string) {
 	if target == "" {
 		c.serveRemote(l, "tcp", c.remoteSocks)
 		return
 	}
-	c.serveRemote(l, "tcp", fixedTarget(target))
+	c.serveRemote(l, network, fixedTarget(target))
 }
 
 // LocalBind is the address a local listener binds for a forwarding's bind
@@ -43,14 +48,12 @@ func LocalBind(host string) string { return localBind(host) }
 // for a pty.
 func (c *Client) WantTTY(command string) bool { return c.wantTTY(command) }
 
-// ForwardParts reads a -L/-R ("[bind:]port:host:hostport") or -D
-// ("[bind:]port") specification, or its configuration form.
-func ForwardParts(spec string, dynamic bool) (bindHost string, bindPort int, host string, hostPort int, err error) {
+// ForwardParts reads a -L/-R ("[bind:]port:host:hostport", either end
+// possibly a socket path) or -D ("[bind:]port") specification, or its
+// configuration form; bindPath and hostPath are the ends that are paths.
+func ForwardParts(spec string, dynamic bool) (bindHost string, bindPort int, host string, hostPort int, bindPath, hostPath string, err error) {
 	f, err := ParseForward(spec, dynamic)
-	if err == nil && (f.bindPath != "" || f.hostPath != "") {
-		err = fmt.Errorf(msgMuxNoSocketFwd, spec)
-	}
-	return f.bindHost, f.bindPort, f.host, f.hostPort, err
+	return f.bindHost, f.bindPort, f.host, f.hostPort, f.bindPath, f.hostPath, err
 }
 
 // SharedEscapes is the escape filter a master applies to what a shared

@@ -50,10 +50,10 @@ func (f Forward) key() Forward {
 // a passenger was given). An identical one that exists already is fine,
 // as in OpenSSH.
 func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
-	if f.Kind < FwdLocal || f.Kind > FwdDynamic || f.ListenPort == unixPort || f.ConnectPort == unixPort && f.Kind != FwdDynamic {
-		return reply(c, sFailure, id, "unsupported forwarding (Unix socket forwarding is not supported by sshbox)")
+	if f.Kind < FwdLocal || f.Kind > FwdDynamic || f.Kind == FwdDynamic && f.ListenPort == unixPort {
+		return reply(c, sFailure, id, "unsupported forwarding")
 	}
-	if f.ListenPort > 65535 || f.Kind != FwdDynamic && f.ConnectPort > 65535 {
+	if f.ListenPort > 65535 && f.ListenPort != unixPort || f.Kind != FwdDynamic && f.ConnectPort > 65535 && f.ConnectPort != unixPort {
 		return reply(c, sFailure, id, "invalid port")
 	}
 	k := f.key()
@@ -69,23 +69,33 @@ func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
 	if m.Confirm != nil && !m.Confirm(fmt.Sprintf("Open %s forward %s? ", kindName(f.Kind), f)) {
 		return reply(c, sPermissionDenied, id, "permission denied")
 	}
-	target := net.JoinHostPort(f.ConnectHost, strconv.Itoa(int(f.ConnectPort)))
+	network, target := "tcp", net.JoinHostPort(f.ConnectHost, strconv.Itoa(int(f.ConnectPort)))
+	if f.ConnectPort == unixPort {
+		network, target = "unix", f.ConnectHost
+	}
 	if f.Kind == FwdRemote {
-		bind := f.ListenHost
-		switch bind {
-		case "", "localhost":
-			bind = "127.0.0.1"
-		case "*":
-			bind = "0.0.0.0"
-		}
-		l, err := m.Conn.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(int(f.ListenPort))))
-		if err != nil {
-			return reply(c, sFailure, id, "remote port forwarding failed for listen port "+strconv.Itoa(int(f.ListenPort)))
+		var l net.Listener
+		var err error
+		if f.ListenPort == unixPort {
+			if l, err = m.Conn.ListenUnix(f.ListenHost); err != nil {
+				return reply(c, sFailure, id, "remote port forwarding failed for listen path "+f.ListenHost)
+			}
+		} else {
+			bind := f.ListenHost
+			switch bind {
+			case "", "localhost":
+				bind = "127.0.0.1"
+			case "*":
+				bind = "0.0.0.0"
+			}
+			if l, err = m.Conn.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(int(f.ListenPort)))); err != nil {
+				return reply(c, sFailure, id, "remote port forwarding failed for listen port "+strconv.Itoa(int(f.ListenPort)))
+			}
 		}
 		if f.ConnectHost == remoteSocks && f.ConnectPort == 0 {
 			target = "" // remote dynamic
 		}
-		go m.Client.ServeRemote(l, target)
+		go m.Client.ServeRemote(l, network, target)
 		if f.ListenPort == 0 {
 			// -O cancel names the port the server chose.
 			port := uint32(l.Addr().(*net.TCPAddr).Port)
@@ -98,8 +108,15 @@ func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
 		m.remember(k, l.Close)
 		return reply(c, sOK, id, "")
 	}
+	var l net.Listener
+	var err error
 	addr := net.JoinHostPort(client.LocalBind(f.ListenHost), strconv.Itoa(int(f.ListenPort)))
-	l, err := net.Listen("tcp", addr)
+	if f.ListenPort == unixPort {
+		addr = f.ListenHost
+		l, err = m.Client.ListenUnix(addr)
+	} else {
+		l, err = net.Listen("tcp", addr)
+	}
 	if err != nil {
 		return reply(c, sFailure, id, fmt.Sprintf("Port forwarding failed: bind %s: %v", addr, err))
 	}
@@ -107,7 +124,7 @@ func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
 	if f.Kind == FwdDynamic {
 		target = ""
 	}
-	go m.Client.ServeLocal(m.Conn, l, target)
+	go m.Client.ServeLocal(m.Conn, l, network, target)
 	return reply(c, sOK, id, "")
 }
 

@@ -80,14 +80,23 @@ func Forwards(o *configfmt.ClientOptions) ([]Forward, error) {
 			// A remote dynamic forwarding travels as OpenSSH sends it:
 			// to "socks", port 0.
 			rdynamic := k.kind == FwdRemote && configfmt.IsRemoteDynamic(spec)
-			bh, bp, h, hp, err := client.ForwardParts(spec, k.kind == FwdDynamic || rdynamic)
+			bh, bp, h, hp, bpath, hpath, err := client.ForwardParts(spec, k.kind == FwdDynamic || rdynamic)
 			if err != nil {
 				return nil, err
 			}
+			f := Forward{Kind: k.kind, ListenHost: bh, ListenPort: uint32(bp), ConnectHost: h, ConnectPort: uint32(hp)}
 			if rdynamic {
-				h, hp = remoteSocks, 0
+				f.ConnectHost, f.ConnectPort = remoteSocks, 0
 			}
-			out = append(out, Forward{Kind: k.kind, ListenHost: bh, ListenPort: uint32(bp), ConnectHost: h, ConnectPort: uint32(hp)})
+			// Socket paths travel as the protocol has them: the path
+			// for the host, port -2.
+			if bpath != "" {
+				f.ListenHost, f.ListenPort = bpath, unixPort
+			}
+			if hpath != "" {
+				f.ConnectHost, f.ConnectPort = hpath, unixPort
+			}
+			out = append(out, f)
 		}
 	}
 	return out, nil
