@@ -51,6 +51,14 @@ func (e *muxEnv) shared() []string {
 		"-o", "ControlPersist=60s", "-o", "ControlPath="+e.path)
 }
 
+// startMaster starts the ControlPersist master with a first command.
+func (e *muxEnv) startMaster() {
+	e.t.Helper()
+	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
+		e.t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
+	}
+}
+
 func (e *muxEnv) connections() int {
 	return strings.Count(e.srv.Proc.Stderr.String(), "Connection from ")
 }
@@ -117,9 +125,7 @@ func TestSSHMuxControlCommands(t *testing.T) {
 	e.sameAnswer("-S", e.path, "-O", "bogus")
 	e.sameAnswer("-O", "check")
 
-	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
-		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
-	}
+	e.startMaster()
 	stderr := e.sameAnswer("-S", e.path, "-O", "check")
 	m := masterRunning.FindStringSubmatch(stderr)
 	if m == nil {
@@ -141,9 +147,7 @@ func TestSSHMuxControlCommands(t *testing.T) {
 	}
 
 	// -O stop: the socket goes; an idle master has nothing left to do.
-	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
-		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
-	}
+	e.startMaster()
 	stderr, _ = e.ctl(false, "-S", e.path, "-O", "check")
 	if m = masterRunning.FindStringSubmatch(stderr); m == nil {
 		t.Fatalf("-O check: %q", stderr)
@@ -237,9 +241,7 @@ func TestSSHMuxOpenSSHInterop(t *testing.T) {
 // exit status and OpenSSH's closing line.
 func TestSSHMuxTerminal(t *testing.T) {
 	e := newMuxEnv(t)
-	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
-		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
-	}
+	e.startMaster()
 	tm := e.term(30, 100, append(e.shared(), "-t", e.dest(),
 		"echo TERM=$TERM; stty size; while read x; do stty size; done; exit 5")...)
 	at := tm.Expect(0, "TERM=xterm", 20*time.Second)
@@ -290,9 +292,7 @@ func banner(addr string) string {
 // -O cancel, a remote forward on a port the server picks.
 func TestSSHMuxForwarding(t *testing.T) {
 	e := newMuxEnv(t)
-	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
-		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
-	}
+	e.startMaster()
 	// The forwardings lead to a greeter, so the server's log counts only
 	// the master's connection.
 	greeter := testenv.ServeTCP(t, func(c net.Conn) { io.WriteString(c, "hello\n"); c.Close() })
@@ -443,9 +443,7 @@ func TestSSHMuxForegroundMaster(t *testing.T) {
 // ssh's session ends with its connection.
 func TestSSHMuxClientKilled(t *testing.T) {
 	e := newMuxEnv(t)
-	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
-		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
-	}
+	e.startMaster()
 	cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.shared(), e.dest(), "echo started; exec sleep 600")...)
 	cmd.Env = e.env()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -546,9 +544,7 @@ func TestSSHMuxAgent(t *testing.T) {
 // shared ones, ~^Z is refused, ~. ends this session and not the master.
 func TestSSHMuxEscapes(t *testing.T) {
 	e := newMuxEnv(t)
-	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
-		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
-	}
+	e.startMaster()
 	tm := e.term(24, 80, append(e.shared(), "-t", e.dest(), "echo ready; cat")...)
 	at := tm.Expect(0, "ready", 20*time.Second)
 	tm.Type("\r~?")
@@ -599,9 +595,7 @@ func TestSSHMuxCannotListen(t *testing.T) {
 // master answers the SOCKS requests.
 func TestSSHMuxRemoteDynamicForward(t *testing.T) {
 	e := newMuxEnv(t)
-	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
-		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
-	}
+	e.startMaster()
 	echo := echoServer(t, "echo:")
 	echoPort := echo.Addr().(*net.TCPAddr).Port
 	p1, p2 := testenv.FreePort(t), testenv.FreePort(t)
@@ -630,9 +624,7 @@ func TestSSHMuxRemoteDynamicForward(t *testing.T) {
 // client and by OpenSSH's -O forward; -O cancel removes one.
 func TestSSHMuxUnixSocketForward(t *testing.T) {
 	e := newMuxEnv(t)
-	if _, stderr, status := e.run(nil, append(e.shared(), e.dest(), "true")...); status != 0 {
-		t.Fatalf("starting the master: status %d, stderr %q", status, stderr)
-	}
+	e.startMaster()
 	dir := sharedDir(t, 0o755, e.user.UID, e.user.GID)
 	remote := filepath.Join(dir, "remote.sock")
 	unixEcho(t, remote, "echo:", 0o777)
