@@ -27,7 +27,6 @@ type Client struct {
 	Prompt *Prompter
 
 	Command      string // remote command; "" = RemoteCommand or a shell
-	TTYFlag      int    // -t count, or -1 for -T
 	NoShell      bool   // -N
 	StdinNull    bool   // -n
 	StdioForward string // -W host:port

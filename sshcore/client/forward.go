@@ -315,12 +315,7 @@ func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
 		listenName = f.bindPath + ":-2"
 		l, err = conn.ListenUnix(f.bindPath)
 	} else {
-		bind := f.bindHost
-		if bind == "" || bind == "localhost" {
-			bind = "127.0.0.1"
-		} else if bind == "*" {
-			bind = "0.0.0.0"
-		}
+		bind := RemoteBind(f.bindHost)
 		l, err = conn.Listen("tcp", net.JoinHostPort(bind, itoa(f.bindPort)))
 	}
 	if err != nil {

@@ -21,15 +21,7 @@ import (
 // wantTTY decides whether to request a pty, as OpenSSH does from
 // RequestTTY, -t/-T and whether stdin is a terminal.
 func (c *Client) wantTTY(command string) bool {
-	mode := c.Opts.RequestTTY
-	switch {
-	case c.TTYFlag < 0:
-		mode = "no"
-	case c.TTYFlag == 1:
-		mode = "yes"
-	case c.TTYFlag >= 2:
-		mode = "force"
-	}
+	mode := c.Opts.RequestTTY // -t, -tt and -T arrive as RequestTTY
 	stdinTTY := term.IsTerminal(int(os.Stdin.Fd()))
 	switch mode {
 	case "no":

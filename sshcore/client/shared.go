@@ -44,6 +44,18 @@ func (c *Client) ServeRemote(l net.Listener, network, target string) {
 // host ("" and "localhost": loopback, "*": every address).
 func LocalBind(host string) string { return localBind(host) }
 
+// RemoteBind is the address a remote forwarding asks the server to bind
+// ("" and "localhost": loopback, "*": every address).
+func RemoteBind(host string) string {
+	switch host {
+	case "", "localhost":
+		return "127.0.0.1"
+	case "*":
+		return "0.0.0.0"
+	}
+	return host
+}
+
 // WantTTY decides, as for a direct session, whether a shared session asks
 // for a pty.
 func (c *Client) WantTTY(command string) bool { return c.wantTTY(command) }

@@ -81,13 +81,7 @@ func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
 				return reply(c, sFailure, id, "remote port forwarding failed for listen path "+f.ListenHost)
 			}
 		} else {
-			bind := f.ListenHost
-			switch bind {
-			case "", "localhost":
-				bind = "127.0.0.1"
-			case "*":
-				bind = "0.0.0.0"
-			}
+			bind := client.RemoteBind(f.ListenHost)
 			if l, err = m.Conn.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(int(f.ListenPort)))); err != nil {
 				return reply(c, sFailure, id, "remote port forwarding failed for listen port "+strconv.Itoa(int(f.ListenPort)))
 			}
