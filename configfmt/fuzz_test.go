@@ -56,6 +56,7 @@ var fuzzServerSeeds = []string{
 	"Match User x\n  ChannelTimeout session=1m\n",
 	"ChrootDirectory /srv/%u\nPubkeyAuthOptions verify-required\n",
 	"Include /etc/ssh/conf.d/*.conf\nMatch User a\n  Include conf.d/a.conf\n",
+	"PerSourcePenalties crash:2m authfail:5 overflow:deny-all\nPerSourcePenalties no\nPerSourceNetBlockSize 24:64\nPerSourceMaxStartups 3\nPerSourcePenaltyExemptList 10.0.0.0/8,!10.0.0.1\n",
 }
 
 // memConfig is the in-memory file system the fuzz targets read from (see

@@ -280,34 +280,6 @@ func nTimeOrNone(a []string) (string, error) {
 	return nTime(a)
 }
 
-// nPenalties checks PerSourcePenalties: yes, no, or NAME:VALUE words
-// (crash:90s, max-sources4:65536, overflow:permissive ...).
-func nPenalties(a []string) (string, error) {
-	if len(a) == 1 {
-		if _, err := parseYesNo(a[0]); err == nil {
-			return strings.ToLower(a[0]), nil
-		}
-	}
-	for _, w := range a {
-		name, val, ok := strings.Cut(w, ":")
-		var err error
-		switch strings.ToLower(name) {
-		case "crash", "authfail", "noauth", "grace-exceeded", "refuseconnection", "max", "min":
-			_, err = parseTime(val)
-		case "max-sources4", "max-sources6":
-			_, err = parseInt(val)
-		case "overflow", "overflow6":
-			_, err = parseChoice(val, "deny-all", "permissive")
-		default:
-			ok = false
-		}
-		if !ok || err != nil {
-			return "", fmt.Errorf("invalid PerSourcePenalties word %q", w)
-		}
-	}
-	return strings.Join(a, " "), nil
-}
-
 // nControlPersist: yes, no, or a time printed in seconds.
 func nControlPersist(a []string) (string, error) {
 	switch strings.ToLower(a[0]) {

@@ -29,6 +29,8 @@ func DefaultServerOptions() *ServerOptions {
 		MaxAuthTries:                 6,
 		MaxSessions:                  10,
 		MaxStartups:                  "10:30:100",
+		PerSourceNetBlockSize:        [2]int{32, 128},
+		PerSourcePenalties:           DefaultPenalties(),
 		PermitRootLogin:              "prohibit-password",
 		StrictModes:                  true,
 		PubkeyAuthentication:         true,

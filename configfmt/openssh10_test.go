@@ -44,19 +44,6 @@ func TestEveryOpenSSH10ServerKeyword(t *testing.T) {
 	}
 }
 
-func TestPerSourcePenaltiesValues(t *testing.T) {
-	for _, ok := range []string{"yes", "no", "crash:90s authfail:5", "max-sources4:10 overflow6:deny-all"} {
-		if _, err := nPenalties(strings.Fields(ok)); err != nil {
-			t.Errorf("%q: %v", ok, err)
-		}
-	}
-	for _, bad := range []string{"maybe", "crash", "crash:soon", "overflow:sometimes", "nosuch:1"} {
-		if _, err := nPenalties(strings.Fields(bad)); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-}
-
 // openssh10ClientKeywords is ssh_config(5)'s keyword list of OpenSSH 10.
 const openssh10ClientKeywords = `AddKeysToAgent AddressFamily BatchMode BindAddress BindInterface
 CanonicalDomains CanonicalizeFallbackLocal CanonicalizeHostname CanonicalizeMaxDots

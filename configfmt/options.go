@@ -173,12 +173,21 @@ type ServerOptions struct {
 	IPQoSInteractive, IPQoSBulk int
 	SyslogFacility              string
 
-	LoginGraceTime  time.Duration
-	MaxAuthTries    int
-	MaxSessions     int
-	MaxStartups     string // "start:rate:full" or "n"
-	PermitRootLogin string // yes, no, prohibit-password, forced-commands-only
-	StrictModes     bool
+	LoginGraceTime time.Duration
+	MaxAuthTries   int
+	MaxSessions    int
+	MaxStartups    string // "start:rate:full" or "n"
+	// PerSourceMaxStartups limits the unauthenticated connections of one
+	// source (0: none); a source is an address masked to
+	// PerSourceNetBlockSize's IPv4 and IPv6 prefix lengths, which
+	// PerSourcePenalties also uses. PerSourcePenaltyExemptList is an
+	// address list ("" none) never penalised.
+	PerSourceMaxStartups       int
+	PerSourceNetBlockSize      [2]int
+	PerSourcePenalties         Penalties
+	PerSourcePenaltyExemptList string
+	PermitRootLogin            string // yes, no, prohibit-password, forced-commands-only
+	StrictModes                bool
 
 	PubkeyAuthentication         bool
 	AuthorizedKeysFile           []string // tokens unexpanded (%h %u %%)

@@ -355,8 +355,15 @@ var serverTable = []serverKW{
 		_, err := maxStartupsText(a[0])
 		return err
 	}, t: func(o *ServerOptions) []string { v, _ := maxStartupsText(o.MaxStartups); return []string{v} }},
-	{name: "PerSourceMaxStartups", status: warned, match: false, x: &extraVal{def: "none", norm: nFirst}},
-	{name: "PerSourceNetBlockSize", status: warned, match: false, x: &extraVal{def: "32:128", norm: nFirst}},
+	{name: "PerSourceMaxStartups", set: setPerSourceMaxStartups, t: func(o *ServerOptions) []string {
+		if o.PerSourceMaxStartups == 0 {
+			return []string{"none"}
+		}
+		return []string{strconv.Itoa(o.PerSourceMaxStartups)}
+	}},
+	{name: "PerSourceNetBlockSize", set: setNetBlockSize, t: func(o *ServerOptions) []string {
+		return []string{fmt.Sprintf("%d:%d", o.PerSourceNetBlockSize[0], o.PerSourceNetBlockSize[1])}
+	}},
 	{name: "PermitTunnel", status: warned, match: true, x: &extraVal{def: "no", words: []string{"yes", "no", "point-to-point", "ethernet"}}},
 	{name: "IPQoS", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		i, b, err := parseIPQoS(a)
@@ -417,8 +424,9 @@ var serverTable = []serverKW{
 	// throttling (see the class table for what sshbox does).
 	{name: "SshdSessionPath", status: warned, match: false, x: &extraVal{norm: nFirst, hidden: true}},
 	{name: "SshdAuthPath", status: warned, match: false, x: &extraVal{norm: nFirst, hidden: true}},
-	{name: "PerSourcePenalties", status: warned, match: false, x: &extraVal{norm: nPenalties, several: true, hidden: true}},
-	{name: "PerSourcePenaltyExemptList", status: warned, match: false, x: &extraVal{norm: nFirst, hidden: true}},
+	// OpenSSH 9.8's; not printed, as OpenSSH 9.2's sshd -T does not know them.
+	{name: "PerSourcePenalties", acc: true, set: func(o *ServerOptions, a []string, _ bool) error { return o.PerSourcePenalties.set(a) }},
+	{name: "PerSourcePenaltyExemptList", set: setPenaltyExempt},
 	{name: "RefuseConnection", match: true, set: func(o *ServerOptions, a []string, _ bool) error { return setFlag(&o.RefuseConnection, a) }},
 	{name: "Protocol", status: deprecated, match: true}, {name: "UsePrivilegeSeparation", status: deprecated, match: true}, {name: "KeyRegenerationInterval", status: deprecated, match: true}, {name: "ServerKeyBits", status: deprecated, match: true},
 	{name: "RSAAuthentication", status: deprecated, match: true}, {name: "RhostsRSAAuthentication", status: deprecated, match: true}, {name: "UseLogin", status: deprecated, match: true},

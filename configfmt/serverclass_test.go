@@ -102,13 +102,10 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		return err
 	}
 	for _, c := range []struct{ text, line, kw string }{
-		{"Port 22\nPerSourcePenalties authfail:5s\n", "2", "PerSourcePenalties"},
 		{"Match User nobody\n  PubkeyAuthOptions verify-required\n", "2", "PubkeyAuthOptions"},
 		{"UseDNS yes\n", "1", "UseDNS"},
 		{"RequiredRSASize 3072\n", "1", "RequiredRSASize"},
 		{"PubkeyAuthOptions verify-required\n", "1", "PubkeyAuthOptions"},
-		{"PerSourceMaxStartups 10\n", "1", "PerSourceMaxStartups"},
-		{"PerSourceMaxStartups 5\n", "1", "PerSourceMaxStartups"},
 		{"*:\n  ChRootUsers alice\n", "2", "ChRootUsers"},
 		{"*:\n  RekeyIntervalSeconds 3600\n", "2", "RekeyIntervalSeconds"},
 		{"Port 22\nMatch RDomain !vrf1\n  DenyUsers bob\n", "2", "Match RDomain"},

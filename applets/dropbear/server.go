@@ -158,6 +158,12 @@ func serverArgs(args []string) ([]string, int) {
 	// §8); Dropbear offers them, and clients that learned a host's ECDSA
 	// key must keep seeing it after the switch.
 	set("HostKeyAlgorithms=" + dropbearHostKeyAlgorithms)
+	// Dropbear's own limits on unauthenticated connections
+	// (MAX_UNAUTH_CLIENTS 30, MAX_UNAUTH_PER_IP 5), and no penalties,
+	// which Dropbear does not have.
+	set("MaxStartups=30")
+	set("PerSourceMaxStartups=5")
+	set("PerSourcePenalties=no")
 	out = append(out, listenArgs(bare, addressed)...)
 	set("PidFile=" + pidFile)
 	keys, ok := hostKeyArgs(hostKeys, create)

@@ -87,6 +87,7 @@ func (c *conn) admit(name string) *admission {
 		// accepted afterwards.
 		log.Infof(msgRefuseUser, name, c.remoteIP, c.remotePort)
 		a.why = "RefuseConnection"
+		c.refusedByConfig = true
 		c.nc.Close()
 		return a
 	}
@@ -125,8 +126,15 @@ func (c *conn) admit(name string) *admission {
 // authLog remembers the last user name tried, for the log line when the
 // client gives up.
 func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
+	var pse *ssh.PartialSuccessError
 	c.mu.Lock()
 	c.authUser = userName(meta.User())
+	if err != nil && method != "none" && !errors.As(err, &pse) {
+		c.triedAuth = true
+		if a := c.admissions[c.authUser]; a != nil && a.acct == nil && a.why == "invalid user" {
+			c.triedInvalid = true
+		}
+	}
 	c.mu.Unlock()
 	log := c.srv.log()
 	if !log.Enabled(loglevel.Debug1) {

@@ -17,6 +17,7 @@ import (
 	"sshbox/internal/procs"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
+	"sshbox/sshcore/srclimit"
 )
 
 // conn is the state of one client connection, from the version exchange
@@ -59,6 +60,10 @@ type conn struct {
 	keyAlgos       map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
 	ident          *identConn      // nc, the client's identification line checked
 	failed         error           // why the connection ended before a login, for sshd -i
+	// How authentication went, for PerSourcePenalties (sources.go): a
+	// method failed (triedAuth), for a user that does not exist
+	// (triedInvalid); RefuseConnection refused the user (refusedByConfig).
+	triedAuth, triedInvalid, refusedByConfig bool
 }
 
 // ServeConn runs the SSH protocol on one connection until the client
@@ -134,8 +139,15 @@ func (c *conn) serve() {
 		return
 	}
 	c.opts = opts
+	if c.counted {
+		if !c.admitSource(opts) {
+			return
+		}
+		defer func() { c.authDone() }() // as it is at the end, with MaxStartups's count
+	}
 	if opts.RefuseConnection {
 		log.Infof(msgRefuseConnection, c.remoteIP, c.remotePort, c.localIP, c.localPort)
+		c.penalise(opts, srclimit.RefuseConnection)
 		return
 	}
 	if c.counted {
@@ -143,8 +155,8 @@ func (c *conn) serve() {
 		if !ok {
 			return
 		}
-		c.authDone = done
-		defer done()
+		prev := c.authDone
+		c.authDone = func() { done(); prev() }
 	}
 	log.Verbosef(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
 	cfg, err := c.sshConfig(opts)
@@ -160,6 +172,7 @@ func (c *conn) serve() {
 	c.srv.trim.Poke()
 	if err != nil {
 		c.failed = err
+		c.penalise(opts, c.preauthEnd(err))
 		if c.ident.reply != "" {
 			log.Errorf("%s", c.ident.logLine)
 			log.Errorf(msgBannerExchange, c.remoteIP, c.remotePort, c.ident.reason)

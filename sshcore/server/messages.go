@@ -63,6 +63,7 @@ const (
 	msgMaxAuthExceeded  = "maximum authentication attempts exceeded for %s from %s port %d ssh2 [preauth]"
 	msgTooManyAuthInval = "Disconnecting invalid user %s %s port %d: Too many authentication failures [preauth]"
 	msgDropStartup      = "drop connection #%d from [%s]:%d on [%s]:%d past MaxStartups"
+	msgDropConnection   = "drop connection #%d from [%s]:%d on [%s]:%d %s"
 	msgAliveTimeout     = "Timeout, client not responding from user %s %s port %d"
 	msgBannerRead       = "Banner %s: %v"
 	msgRevokedRead      = "RevokedKeys %s: %v"
@@ -101,6 +102,14 @@ const msgKeyTypeNotAccepted = "key type %s not in PubkeyAcceptedAlgorithms"
 const (
 	msgRefuseConnection = "administratively prohibited connection from %s port %d on %s port %d"
 	msgRefuseUser       = "administratively prohibited connection for %s from %s port %d"
+)
+
+// PerSourcePenalties (sources.go), in OpenSSH 9.8's words.
+const (
+	msgPenaltyNew      = "srclimit_penalise: %s: new %s %s penalty of %.3f seconds for %s"
+	msgPenaltyActivate = "srclimit_penalise: %s: activating %s penalty of %.3f seconds for %s"
+	msgPenaltyExists   = "srclimit_penalise: %s penalty for %s %s already exists, %d seconds remaining"
+	msgPenaltyFull     = "srclimit_penalise: %s penalty table full, cannot penalise %s for %s"
 )
 
 // The client's identification line (ident.go), in OpenSSH's words.

@@ -20,6 +20,7 @@ import (
 	"sshbox/internal/idletrim"
 	"sshbox/sshcore/loginrec"
 	"sshbox/sshcore/passwd"
+	"sshbox/sshcore/srclimit"
 )
 
 // ConfigFunc returns the options for one connection with Match blocks
@@ -58,6 +59,7 @@ type Server struct {
 	nconns    atomic.Int64
 	preauth   int // connections not yet authenticated (MaxStartups)
 	dropped   int // connections refused past MaxStartups
+	sources   srclimit.Table
 	trim      idletrim.Trimmer
 	notice    hostKeyNotice
 }

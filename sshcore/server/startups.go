@@ -76,6 +76,7 @@ func (s *Server) admitStartup(nc net.Conn, spec string) (done func(), ok bool) {
 		rip, rport := splitAddr(nc.RemoteAddr())
 		lip, lport := splitAddr(nc.LocalAddr())
 		s.log().Infof(msgDropStartup, count, rip, rport, lip, lport)
+		nc.Write([]byte(notAllowed))
 		return nil, false
 	}
 	s.preauth++
