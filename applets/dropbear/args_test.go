@@ -16,7 +16,8 @@ func TestServerArgsTranslation(t *testing.T) {
 	line := strings.Join(got, " ")
 	for _, want := range []string{"-f /dev/null", "-D", "-e", "-o ListenAddress=127.0.0.1:22", "-o ListenAddress=0.0.0.0:2222",
 		"-o ListenAddress=[::]:2222", "-o PermitRootLogin=no", "-o PasswordAuthentication=no", "-o AllowTcpForwarding=no",
-		"-o MaxAuthTries=3", "-o ClientAliveInterval=300", "-h " + key, "-o PidFile=/var/run/dropbear.pid"} {
+		"-o MaxAuthTries=3", "-o ClientAliveInterval=300", "-h " + key, "-o PidFile=/var/run/dropbear.pid",
+		"-o MaxStartups=30", "-o PerSourceMaxStartups=5", "-o PerSourcePenalties=no"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("%q lacks %q", line, want)
 		}
