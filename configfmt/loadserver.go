@@ -331,15 +331,28 @@ func (e *serverEval) matchLine(l *cline) (bool, error) {
 		return true, nil
 	}
 	result := true
-	for i := 0; i < len(a); i += 2 {
-		crit := strings.ToLower(a[i])
-		if i+1 >= len(a) {
-			return false, l.errorf("Match %s: missing argument", a[i])
-		}
-		arg := a[i+1]
+	for i := 0; i < len(a); i++ {
 		ci := e.ci
 		if ci == nil {
 			ci = &MatchConn{}
+		}
+		// invalid-user (OpenSSH 10) takes no argument; the others take
+		// the next word, or their own after "=" (user=alice, OpenSSH 10).
+		word := a[i]
+		name, arg, eq := strings.Cut(word, "=")
+		crit := strings.ToLower(name)
+		if crit == "invalid-user" && !eq {
+			result = result && ci.InvalidUser
+			continue
+		}
+		if !eq {
+			if i+1 >= len(a) {
+				return false, l.errorf("Match %s: missing argument", word)
+			}
+			i++
+			arg = a[i]
+		} else if arg == "" {
+			return false, l.errorf("Match %s: missing argument", word)
 		}
 		var m bool
 		switch crit {
@@ -356,7 +369,7 @@ func (e *serverEval) matchLine(l *cline) (bool, error) {
 			}
 			r := matchAddrList(addr, arg)
 			if r == -2 {
-				return false, l.errorf("Match %s: invalid address list %q", a[i], arg)
+				return false, l.errorf("Match %s: invalid address list %q", name, arg)
 			}
 			m = addr != "" && r == 1
 		case "localport":
@@ -369,8 +382,13 @@ func (e *serverEval) matchLine(l *cline) (bool, error) {
 			// sshbox has no routing domains: a block that could never
 			// apply would silently drop the restrictions in it.
 			return false, l.errorf("Match RDomain is not supported by sshbox")
+		case "version":
+			// It matches OpenSSH's release name, which sshbox is not:
+			// its blocks would never apply here, their restrictions
+			// silently dropped.
+			return false, l.errorf("Match version is not supported by sshbox")
 		default:
-			return false, l.errorf("Unsupported Match attribute %s", a[i])
+			return false, l.errorf("Unsupported Match attribute %s", word)
 		}
 		result = result && m
 	}
@@ -442,7 +460,9 @@ func ParseMatchConn(spec string) (MatchConn, error) {
 		}
 		switch strings.ToLower(k) {
 		case "user":
-			m.User = v
+			// Match invalid-user applies to a name with no account.
+			_, err := user.Lookup(v)
+			m.User, m.InvalidUser = v, err != nil
 		case "host":
 			m.Host = v
 		case "addr":

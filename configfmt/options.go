@@ -284,6 +284,8 @@ type MatchConn struct {
 	Addr      string
 	LocalAddr string
 	LocalPort int
+	// InvalidUser: User names no account (Match invalid-user).
+	InvalidUser bool
 }
 
 // CASignatureList is CASignatureAlgorithms resolved against OpenSSH's

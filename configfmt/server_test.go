@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -198,7 +199,10 @@ var tConns = []struct {
 func TestParseMatchConn(t *testing.T) {
 	for _, c := range tConns[1:] {
 		m, err := ParseMatchConn(c.conn)
-		if err != nil || m != c.m {
+		want := c.m
+		_, lookup := user.Lookup(want.User)
+		want.InvalidUser = lookup != nil
+		if err != nil || m != want {
 			t.Errorf("%s: %+v %v", c.conn, m, err)
 		}
 	}
@@ -406,6 +410,41 @@ func TestCASignatureAlgorithms(t *testing.T) {
 			if slices.Contains(o.CASignatureAlgorithms, a) {
 				t.Errorf("%q: %v has %s", c.line, o.CASignatureAlgorithms, a)
 			}
+		}
+	}
+}
+
+// TestMatchInvalidUserAndEquals: OpenSSH 10's Match invalid-user (no
+// argument) and attribute=value forms; Match version is refused, as
+// sshbox is not the OpenSSH release it names.
+func TestMatchInvalidUserAndEquals(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sshd_config")
+	text := "MaxAuthTries 6\nMatch invalid-user\n\tMaxAuthTries 1\nMatch user=alice address=10.0.0.0/8\n\tMaxAuthTries 2\nMatch invalid-user User bob\n\tMaxAuthTries 3\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadServer(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct {
+		conn MatchConn
+		want int
+	}{
+		{MatchConn{User: "alice", Addr: "10.1.1.1"}, 2},
+		{MatchConn{User: "alice", Addr: "192.0.2.1"}, 6},
+		{MatchConn{User: "bob", Addr: "10.1.1.1", InvalidUser: true}, 1},
+		{MatchConn{User: "carol", Addr: "10.1.1.1", InvalidUser: true}, 1},
+		{MatchConn{Addr: "10.1.1.1"}, 6},
+	} {
+		o, err := c.For(m.conn)
+		if err != nil || o.MaxAuthTries != m.want {
+			t.Errorf("%+v: MaxAuthTries %d, want %d (%v)", m.conn, o.MaxAuthTries, m.want, err)
+		}
+	}
+	for _, bad := range []string{"Match user=\n", "Match invalid-user User\n", "Match version OpenSSH_10.*\n", "Match Version=OpenSSH_9.*\n", "Match address=10.0.0.1/8\n"} {
+		if _, err := loadServerText(t, bad); err == nil {
+			t.Errorf("%q accepted", bad)
 		}
 	}
 }

@@ -203,7 +203,7 @@ var serverClasses = []serverClass{
 	{name: "permitlisten", class: classEnforced, tests: []string{"TestSshdForwardPermitListen", "TestPermitOpenAndListen"}},
 	{name: "permituserenvironment", class: classEnforced, tests: []string{"TestSshdAuthorizedKeysOptions", "TestSshdFailClosedEnvironment"}},
 	{name: "pubkeyauthoptions", class: classRefused, words: []string{"none"}, reason: "none (the default): no touch or verification requirement for security keys"},
-	{name: "match", class: classEnforced, tests: []string{"TestSshdAuthMatchUser", "TestParseMatchConn"}},
+	{name: "match", class: classEnforced, tests: []string{"TestSshdAuthMatchUser", "TestParseMatchConn", "TestSshdMatchInvalidUser", "TestMatchInvalidUserAndEquals"}},
 	{name: "include", class: classEnforced, tests: []string{"TestDebianStockServerConfig"}},
 	{name: "rdomain", class: classRefused, reason: "sshbox has no routing domains"},
 	{name: "debianbanner", class: classAccepted, reason: "text of the version banner only"},

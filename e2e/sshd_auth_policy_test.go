@@ -324,3 +324,36 @@ func TestSshdAuthMatchUserEnables(t *testing.T) {
 		t.Fatalf("another user: status %d, %q", code, errOut)
 	}
 }
+
+// TestSshdMatchInvalidUser: OpenSSH 10's Match invalid-user applies to
+// user names with no account, here refusing them (RefuseConnection, which
+// PerSourcePenalties then charges to the source); the attribute=value form
+// (Match user=NAME) works as Match User NAME; sshd -T -C knows the names
+// that have no account.
+func TestSshdMatchInvalidUser(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartSshbox(t, "PerSourcePenalties refuseconnection:30s\nMatch invalid-user\n\tRefuseConnection yes\n\tMaxAuthTries 1\nMatch user="+u.Name+"\n\tForceCommand echo matched-by-equals")
+	if out, _, code := sshdLogin(t, d, key, u.Name, nil, nil, "id"); code != 0 || strings.TrimSpace(out) != "matched-by-equals" {
+		t.Fatalf("Match user=NAME: status %d, %q\n%s", code, out, d.Proc.Stderr.String())
+	}
+	if strings.Contains(d.Proc.Stderr.String(), "administratively prohibited") {
+		t.Fatalf("a valid user matched invalid-user:\n%s", d.Proc.Stderr.String())
+	}
+	if code := func() int { _, _, c := sshdLogin(t, d, key, "sbx-no-such-user", nil, nil, "id"); return c }(); code != 255 {
+		t.Fatalf("an invalid user: status %d", code)
+	}
+	d.WaitLog(t, "administratively prohibited connection for sbx-no-such-user from 127.0.0.1 port ", 5*time.Second)
+	d.WaitLog(t, "active penalty of 30.000 seconds for penalty: connection prohibited by RefuseConnection", 5*time.Second)
+	if _, _, code := sshdLogin(t, d, key, u.Name, nil, nil, "id"); code != 255 {
+		t.Fatalf("the source was not penalised: status %d", code)
+	}
+
+	for spec, want := range map[string]string{"user=sbx-no-such-user,addr=127.0.0.1": "maxauthtries 1", "user=" + u.Name + ",addr=127.0.0.1": "maxauthtries 6"} {
+		out, err := exec.Command(testenv.Bin(t, ""), "sshd", "-T", "-f", d.ConfigPath, "-C", spec).Output()
+		if err != nil || !strings.Contains(string(out), "\n"+want+"\n") {
+			t.Errorf("sshd -T -C %s: %v, want %q in\n%s", spec, err, want, out)
+		}
+	}
+}

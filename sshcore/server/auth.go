@@ -73,7 +73,10 @@ func (c *conn) admit(name string) *admission {
 	a := &admission{name: name}
 	c.admissions[name] = a
 	log := c.srv.log()
-	opts, err := c.config(c.matchConn(name))
+	acct, lookupErr := lookupAccount(c.srv.accounts(), name)
+	mc := c.matchConn(name)
+	mc.InvalidUser = lookupErr != nil
+	opts, err := c.config(mc)
 	if err != nil {
 		log.Errorf("%v", err)
 		a.why = err.Error()
@@ -91,8 +94,7 @@ func (c *conn) admit(name string) *admission {
 		c.nc.Close()
 		return a
 	}
-	acct, err := lookupAccount(c.srv.accounts(), name)
-	if err != nil {
+	if lookupErr != nil {
 		log.Infof(msgInvalidUser, name, c.remoteIP, c.remotePort)
 		a.why = "invalid user"
 		return a
