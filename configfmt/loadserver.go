@@ -30,6 +30,7 @@ func DefaultServerOptions() *ServerOptions {
 		MaxSessions:                  10,
 		MaxStartups:                  "10:30:100",
 		PerSourceNetBlockSize:        [2]int{32, 128},
+		RequiredRSASize:              1024,
 		PerSourcePenalties:           DefaultPenalties(),
 		PermitRootLogin:              "prohibit-password",
 		StrictModes:                  true,

@@ -187,7 +187,10 @@ type ServerOptions struct {
 	PerSourcePenalties         Penalties
 	PerSourcePenaltyExemptList string
 	PermitRootLogin            string // yes, no, prohibit-password, forced-commands-only
-	StrictModes                bool
+	// RequiredRSASize: the smallest RSA user key (or certificate key)
+	// accepted, and, globally, RSA host key loaded, in bits.
+	RequiredRSASize int
+	StrictModes     bool
 
 	PubkeyAuthentication         bool
 	AuthorizedKeysFile           []string // tokens unexpanded (%h %u %%)

@@ -192,7 +192,7 @@ var serverTable = []serverKW{
 	{name: "MaxSessions", match: true, kind: sInt, num: func(o *ServerOptions) *int { return &o.MaxSessions }},
 	{name: "ClientAliveInterval", match: true, kind: sTime, dur: func(o *ServerOptions) *time.Duration { return &o.ClientAliveInterval }},
 	{name: "ClientAliveCountMax", match: true, kind: sInt, num: func(o *ServerOptions) *int { return &o.ClientAliveCountMax }},
-	{name: "RequiredRSASize", status: warned, match: true, x: &extraVal{def: "1024", norm: nInt}},
+	{name: "RequiredRSASize", match: true, kind: sInt, num: func(o *ServerOptions) *int { return &o.RequiredRSASize }},
 	{name: "StreamLocalBindMask", match: true, set: setBindMask, t: func(o *ServerOptions) []string {
 		return []string{maskText(o.StreamLocalBindMask)}
 	}},

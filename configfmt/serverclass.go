@@ -2,7 +2,6 @@ package configfmt
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -111,7 +110,7 @@ var serverClasses = []serverClass{
 	{name: "maxsessions", class: classEnforced, tests: []string{"TestSshdAuthMaxSessions"}},
 	{name: "clientaliveinterval", class: classEnforced, tests: []string{"TestSshdAuthClientAlive"}},
 	{name: "clientalivecountmax", class: classEnforced, tests: []string{"TestSshdAuthClientAlive"}},
-	{name: "requiredrsasize", class: classRefused, allowed: atMost1024, reason: "values up to 1024 are accepted: Go's crypto/rsa refuses RSA keys under 1024 bits"},
+	{name: "requiredrsasize", class: classEnforced, tests: []string{"TestSshdRequiredRSASize"}},
 	{name: "streamlocalbindmask", class: classEnforced, tests: []string{"TestSshdForwardUnixRemote"}},
 	{name: "unusedconnectiontimeout", class: classEnforced, tests: []string{"TestSshdUnusedConnectionTimeout"}},
 	{name: "permitrootlogin", class: classEnforced, tests: []string{"TestSshdAuthPermitRootLogin"}},
@@ -233,16 +232,6 @@ func checkUsePAM(a []string) error {
 		return nil
 	}
 	return checkPAMStack()
-}
-
-// atMost1024: RequiredRSASize values Go's own 1024-bit minimum already
-// enforces.
-func atMost1024(a []string) bool {
-	if len(a) != 1 {
-		return false
-	}
-	n, err := strconv.Atoi(a[0])
-	return err == nil && n <= 1024
 }
 
 // ssh2Refused: server keywords of the ssh2 dialect that restrict access and

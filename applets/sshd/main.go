@@ -120,7 +120,7 @@ func run(f *flags) int {
 	for _, w := range cfg.src.Warnings {
 		log.Infof("%s", w)
 	}
-	keys, err := server.HostKeysWithAgent(global.HostKeys, global.HostKeyAgent, log.Errorf)
+	keys, err := server.HostKeysWithAgent(global.HostKeys, global.HostKeyAgent, global.RequiredRSASize, log.Errorf)
 	if err != nil {
 		log.Errorf("%v", err)
 		return 1

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/keys"
 )
 
 func init() { authMethods = append(authMethods, setupMethods) }
@@ -43,6 +45,10 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 	if c.keyUsed(key) {
 		// AuthenticationMethods publickey,publickey wants two keys.
 		c.srv.log().Infof(msgKeyReused, keyTypeName(key), ssh.FingerprintSHA256(plainKey(key)))
+		return nil, errDenied
+	}
+	if keys.RSATooShort(key, opts.RequiredRSASize) {
+		c.srv.log().Infof(msgRSATooShort, keyTypeName(key))
 		return nil, errDenied
 	}
 	if cert, ok := key.(*ssh.Certificate); ok {

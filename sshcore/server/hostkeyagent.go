@@ -23,9 +23,9 @@ import (
 // HostKeysWithAgent is HostKeys with HostKeyAgent set to agentSpec (a
 // socket path, or SSH_AUTH_SOCK for the variable's value; "" or none:
 // no agent).
-func HostKeysWithAgent(configured []string, agentSpec string, logf func(format string, args ...any)) ([]ssh.Signer, error) {
+func HostKeysWithAgent(configured []string, agentSpec string, minRSA int, logf func(format string, args ...any)) ([]ssh.Signer, error) {
 	if agentSpec == "" || agentSpec == "none" {
-		return HostKeys(configured, logf)
+		return HostKeys(configured, minRSA, logf)
 	}
 	sock := agentSpec
 	if sock == "SSH_AUTH_SOCK" {
@@ -42,7 +42,9 @@ func HostKeysWithAgent(configured []string, agentSpec string, logf func(format s
 	for _, p := range configured {
 		k, err := LoadHostKey(p)
 		if err == nil {
-			out = append(out, k)
+			if hostKeySizeOK(p, k.PublicKey(), minRSA, logf) {
+				out = append(out, k)
+			}
 			continue
 		}
 		pub, perr := hostPublicKey(p)
@@ -50,7 +52,9 @@ func HostKeysWithAgent(configured []string, agentSpec string, logf func(format s
 			logf(msgHostKeyLoad, p, errtext.Reason(err))
 			continue
 		}
-		out = append(out, &agentHostKey{pub: pub, sock: sock})
+		if hostKeySizeOK(p, pub, minRSA, logf) {
+			out = append(out, &agentHostKey{pub: pub, sock: sock})
+		}
 	}
 	if len(out) == 0 {
 		return nil, errors.New(msgNoHostKeys)

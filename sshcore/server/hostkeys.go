@@ -89,9 +89,10 @@ func GenerateHostKey(path string) (ssh.Signer, error) {
 // HostKeys loads the configured host keys. When none is configured the
 // defaults are used, and a missing ed25519 key is generated: in /etc/ssh
 // when sshd may write there, otherwise (an unprivileged sshd) in StateDir.
-// Keys that cannot be loaded are reported through logf and skipped, as
-// OpenSSH does; no key at all is an error.
-func HostKeys(configured []string, logf func(format string, args ...any)) ([]ssh.Signer, error) {
+// Keys that cannot be loaded, and RSA keys shorter than minRSA bits
+// (RequiredRSASize), are reported through logf and skipped, as OpenSSH
+// does; no key at all is an error.
+func HostKeys(configured []string, minRSA int, logf func(format string, args ...any)) ([]ssh.Signer, error) {
 	if isDefaultHostKeys(configured) {
 		configured = nil
 	}
@@ -102,6 +103,9 @@ func HostKeys(configured []string, logf func(format string, args ...any)) ([]ssh
 			if !os.IsNotExist(err) || len(configured) > 0 {
 				logf(msgHostKeyLoad, p, errtext.Reason(err))
 			}
+			return false
+		}
+		if !hostKeySizeOK(p, k.PublicKey(), minRSA, logf) {
 			return false
 		}
 		keys = append(keys, k)
@@ -187,4 +191,14 @@ func generateDefault(logf func(string, ...any)) ssh.Signer {
 		return nil
 	}
 	return k
+}
+
+// hostKeySizeOK applies RequiredRSASize to the host key at path, saying
+// so through logf when the key is too short.
+func hostKeySizeOK(path string, pub ssh.PublicKey, minRSA int, logf func(format string, args ...any)) bool {
+	if keys.RSATooShort(pub, minRSA) {
+		logf(msgHostKeyTooShort, path)
+		return false
+	}
+	return true
 }

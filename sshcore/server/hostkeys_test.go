@@ -68,7 +68,7 @@ func TestHostKeyGenerationFailureLogged(t *testing.T) {
 	dir, logged, logf := hostKeyEnv(t)
 	// A directory not even root can create, as in a read-only /etc.
 	generatedHostKey = "/proc/sshbox-no-such-dir/ssh_host_ed25519_key"
-	ks, err := HostKeys(DefaultHostKeyFiles, logf)
+	ks, err := HostKeys(DefaultHostKeyFiles, 0, logf)
 	if err != nil || len(ks) != 1 {
 		t.Fatalf("HostKeys: %d keys, %v; log %q", len(ks), err, *logged)
 	}
@@ -99,7 +99,7 @@ func TestHostKeyUnusableLoggedNotReplaced(t *testing.T) {
 	if err := os.WriteFile(p, garbage, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := HostKeys(DefaultHostKeyFiles, logf); err == nil {
+	if _, err := HostKeys(DefaultHostKeyFiles, 0, logf); err == nil {
 		t.Error("HostKeys succeeded with no usable key")
 	}
 	if got, _ := os.ReadFile(p); !bytes.Equal(got, garbage) {
@@ -115,7 +115,7 @@ func TestHostKeyUnusableLoggedNotReplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chmod(open, 0o644)
-	HostKeys([]string{open}, logf)
+	HostKeys([]string{open}, 0, logf)
 	if os.Geteuid() == 0 && !strings.Contains(strings.Join(*logged, "\n"), "Unable to load host key: "+open+": permissions 0644 for '"+open+"' are too open") {
 		t.Errorf("log %q", *logged)
 	}

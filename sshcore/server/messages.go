@@ -95,8 +95,13 @@ const (
 	whyAllowGrps  = "none of user's groups are listed in AllowGroups"
 )
 
-// Log lines of the algorithm checks (authpubkey.go).
-const msgKeyTypeNotAccepted = "key type %s not in PubkeyAcceptedAlgorithms"
+// Log lines of the algorithm and key size checks (authpubkey.go,
+// hostkeys.go).
+const (
+	msgKeyTypeNotAccepted = "key type %s not in PubkeyAcceptedAlgorithms"
+	msgRSATooShort        = "refusing %s key: Invalid key length"
+	msgHostKeyTooShort    = "main: Host key %s: Invalid key length"
+)
 
 // RefuseConnection (conn.go, auth.go), in OpenSSH 10's words.
 const (
