@@ -187,6 +187,9 @@ type ServerOptions struct {
 	PerSourcePenalties         Penalties
 	PerSourcePenaltyExemptList string
 	PermitRootLogin            string // yes, no, prohibit-password, forced-commands-only
+	// UseDNS: host patterns see the client's name, looked up and
+	// checked to map back to its address.
+	UseDNS bool
 	// RequiredRSASize: the smallest RSA user key (or certificate key)
 	// accepted, and, globally, RSA host key loaded, in bits.
 	RequiredRSASize int

@@ -256,7 +256,7 @@ var serverTable = []serverKW{
 	{name: "PermitEmptyPasswords", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PermitEmptyPasswords }},
 	{name: "Compression", status: warned, match: false, x: &extraVal{def: "yes", words: []string{"yes", "delayed=yes", "no"}}},
 	{name: "GatewayPorts", match: true, kind: sChoice, words: []string{"no", "yes", "clientspecified"}, str: func(o *ServerOptions) *string { return &o.GatewayPorts }},
-	{name: "UseDNS", status: warned, match: false, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "UseDNS", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.UseDNS }},
 	{name: "AllowTcpForwarding", match: true, kind: sForwarding, str: func(o *ServerOptions) *string { return &o.AllowTcpForwarding }},
 	{name: "AllowAgentForwarding", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.AllowAgentForwarding }},
 	{name: "DisableForwarding", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.DisableForwarding }},

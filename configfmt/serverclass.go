@@ -141,7 +141,7 @@ var serverClasses = []serverClass{
 	{name: "permitemptypasswords", class: classEnforced, tests: []string{"TestSshdAuthPasswordRefusals"}},
 	{name: "compression", class: classAccepted, reason: "transport tuning; the session is encrypted either way"},
 	{name: "gatewayports", class: classEnforced, tests: []string{"TestSshdLocalForwarding", "TestSshdRemoteForwarding"}},
-	{name: "usedns", class: classRefused, allowed: isNo, reason: "no (the default): host patterns match the address, as OpenSSH's UseDNS no"},
+	{name: "usedns", class: classEnforced, tests: []string{"TestSshdUseDNS", "TestMatchListAndHostIP"}},
 	{name: "allowtcpforwarding", class: classEnforced, tests: []string{"TestSshdForwardPermitOpen", "TestSshdForwardPermitListen", "TestForwardingSwitches"}},
 	{name: "allowagentforwarding", class: classEnforced, tests: []string{"TestSshdAgentForwarding", "TestSshdForwardAgentRestrictions"}},
 	{name: "disableforwarding", class: classEnforced, tests: []string{"TestSshdForwardPermitOpen", "TestSshdForwardPermitListen", "TestSshdForwardAgentRestrictions"}},

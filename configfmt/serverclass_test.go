@@ -103,7 +103,6 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 	}
 	for _, c := range []struct{ text, line, kw string }{
 		{"Match User nobody\n  PubkeyAuthOptions verify-required\n", "2", "PubkeyAuthOptions"},
-		{"UseDNS yes\n", "1", "UseDNS"},
 		{"PubkeyAuthOptions verify-required\n", "1", "PubkeyAuthOptions"},
 		{"*:\n  ChRootUsers alice\n", "2", "ChRootUsers"},
 		{"*:\n  RekeyIntervalSeconds 3600\n", "2", "RekeyIntervalSeconds"},

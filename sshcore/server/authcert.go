@@ -215,7 +215,7 @@ func principalNames(lines []principalLine) []string {
 // keyOptionsRefuse checks the options that limit where and until when a
 // line may be used (from=, expiry-time=): "" when they allow this login.
 func (c *conn) keyOptionsRefuse(ko *keyOptions) string {
-	if len(ko.From) > 0 && !matchHostIP(ko.From, c.remoteIP) {
+	if len(ko.From) > 0 && !matchHostIP(ko.From, c.remoteHost, c.remoteIP) {
 		return "not from a permitted host (" + c.remoteIP + ")"
 	}
 	if !ko.ExpiryTime.IsZero() && !time.Now().Before(ko.ExpiryTime) {
@@ -337,8 +337,8 @@ func (c *conn) certAuthorityIn(path string, recs []string, a *admission, caBytes
 		if err != nil || ak == nil || !ak.Options.CertAuthority || !bytes.Equal(ak.Key.Marshal(), caBytes) {
 			continue
 		}
-		if len(ak.Options.From) > 0 && !matchHostIP(ak.Options.From, c.remoteIP) {
-			c.srv.log().Infof(msgKeyFromRefused, a.name, c.remoteIP, c.remoteIP)
+		if len(ak.Options.From) > 0 && !matchHostIP(ak.Options.From, c.remoteHost, c.remoteIP) {
+			c.srv.log().Infof(msgKeyFromRefused, a.name, c.remoteHost, c.remoteIP)
 			continue
 		}
 		if !ak.Options.ExpiryTime.IsZero() && !now.Before(ak.Options.ExpiryTime) {

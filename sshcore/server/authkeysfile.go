@@ -166,8 +166,8 @@ func (c *conn) matchKeyRecords(path string, recs []string, a *account, keyBytes 
 		if ak == nil || ak.Options.CertAuthority || string(ak.Key.Marshal()) != string(keyBytes) {
 			continue
 		}
-		if len(ak.Options.From) > 0 && !matchHostIP(ak.Options.From, c.remoteIP) {
-			c.srv.log().Infof(msgKeyFromRefused, a.Name, c.remoteIP, c.remoteIP)
+		if len(ak.Options.From) > 0 && !matchHostIP(ak.Options.From, c.remoteHost, c.remoteIP) {
+			c.srv.log().Infof(msgKeyFromRefused, a.Name, c.remoteHost, c.remoteIP)
 			continue
 		}
 		if !ak.Options.ExpiryTime.IsZero() && !now.Before(ak.Options.ExpiryTime) {

@@ -30,6 +30,9 @@ type conn struct {
 
 	remoteIP, localIP     string
 	remotePort, localPort int
+	// remoteHost is the client's name when UseDNS yes found one that maps
+	// back to its address (usedns.go), else remoteIP.
+	remoteHost string
 
 	mu         sync.Mutex
 	admissions map[string]*admission // by user name, see auth.go
@@ -82,6 +85,7 @@ func (s *Server) serveConn(nc net.Conn, counted bool) error {
 	ic := &identConn{Conn: coalesce.New(nc)}
 	c := &conn{srv: s, nc: nc, ident: ic, failed: errNoLogin, config: s.currentConfig(), gone: make(chan struct{}), globalSync: make(chan chan struct{}), counted: counted, authDone: func() {}}
 	c.remoteIP, c.remotePort = splitAddr(nc.RemoteAddr())
+	c.remoteHost = c.remoteIP
 	c.localIP, c.localPort = splitAddr(nc.LocalAddr())
 	s.track(c, true)
 	defer s.track(c, false)
@@ -128,7 +132,7 @@ func splitAddr(a net.Addr) (string, int) {
 }
 
 func (c *conn) matchConn(user string) configfmt.MatchConn {
-	return configfmt.MatchConn{User: user, Host: c.remoteIP, Addr: c.remoteIP, LocalAddr: c.localIP, LocalPort: c.localPort}
+	return configfmt.MatchConn{User: user, Host: c.remoteHost, Addr: c.remoteIP, LocalAddr: c.localIP, LocalPort: c.localPort}
 }
 
 func (c *conn) serve() {
@@ -145,9 +149,14 @@ func (c *conn) serve() {
 		}
 		defer func() { c.authDone() }() // as it is at the end, with MaxStartups's count
 	}
-	if opts.RefuseConnection {
-		log.Infof(msgRefuseConnection, c.remoteIP, c.remotePort, c.localIP, c.localPort)
-		c.penalise(opts, srclimit.RefuseConnection)
+	refused := func(opts *configfmt.ServerOptions) bool {
+		if opts.RefuseConnection {
+			log.Infof(msgRefuseConnection, c.remoteIP, c.remotePort, c.localIP, c.localPort)
+			c.penalise(opts, srclimit.RefuseConnection)
+		}
+		return opts.RefuseConnection
+	}
+	if refused(opts) {
 		return
 	}
 	if c.counted {
@@ -157,6 +166,17 @@ func (c *conn) serve() {
 		}
 		prev := c.authDone
 		c.authDone = func() { done(); prev() }
+	}
+	if opts.UseDNS && c.lookUpRemoteHost(opts.LoginGraceTime) {
+		// Match Host blocks now see the name.
+		if opts, err = c.config(c.matchConn("")); err != nil {
+			log.Errorf("%v", err)
+			return
+		}
+		c.opts = opts
+		if refused(opts) {
+			return
+		}
 	}
 	log.Verbosef(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
 	cfg, err := c.sshConfig(opts)

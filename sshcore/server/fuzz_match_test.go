@@ -19,17 +19,17 @@ func FuzzSourceAddress(f *testing.F) {
 	f.Add("", "UNKNOWN")
 	f.Fuzz(func(t *testing.T, list, ip string) {
 		patterns := splitList(list)
-		got := matchHostIP(patterns, ip)
+		got := matchHostIP(patterns, ip, ip)
 		if net.ParseIP(ip) == nil || strings.ContainsAny(ip, "*?!,") {
 			return
 		}
-		if !matchHostIP([]string{ip}, ip) {
+		if !matchHostIP([]string{ip}, ip, ip) {
 			t.Fatalf("%q does not match itself", ip)
 		}
-		if matchHostIP(append([]string{"!" + ip}, patterns...), ip) {
+		if matchHostIP(append([]string{"!" + ip}, patterns...), ip, ip) {
 			t.Fatalf("!%q does not refuse %q", ip, ip)
 		}
-		if got && !matchHostIP(append(patterns, "192.0.2.200"), ip) {
+		if got && !matchHostIP(append(patterns, "192.0.2.200"), ip, ip) {
 			t.Fatalf("adding an entry to %q refused %q", list, ip)
 		}
 	})

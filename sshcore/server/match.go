@@ -39,10 +39,13 @@ func matchList(patterns []string, s string, fold bool) bool {
 }
 
 // matchHostIP matches a from= list (patterns and CIDR blocks, negation
-// with '!') against the client's address, as OpenSSH's match_host_and_ip
-// does with UseDNS off: host name patterns see the address text.
-func matchHostIP(patterns []string, ip string) bool {
+// with '!') against the client, as OpenSSH's match_host_and_ip: name
+// patterns see host (the client's name under UseDNS yes, else its address
+// text, as host is then), patterns and CIDR blocks its address ip. A
+// negated entry that matches either refuses; otherwise any match admits.
+func matchHostIP(patterns []string, host, ip string) bool {
 	addr := net.ParseIP(ip)
+	host = strings.ToLower(host)
 	matched := false
 	for _, p := range patterns {
 		neg := strings.HasPrefix(p, "!")
@@ -54,7 +57,8 @@ func matchHostIP(patterns []string, ip string) bool {
 			_, n, err := net.ParseCIDR(p)
 			ok = err == nil && addr != nil && n.Contains(addr)
 		} else {
-			ok = configfmt.MatchPattern(strings.ToLower(ip), strings.ToLower(p))
+			p = strings.ToLower(p)
+			ok = configfmt.MatchPattern(host, p) || configfmt.MatchPattern(strings.ToLower(ip), p)
 		}
 		if ok {
 			if neg {

@@ -28,7 +28,9 @@ func TestHostilePatternIsCheap(t *testing.T) {
 	// With a backtracking matcher this takes C(32,14) steps: minutes.
 	hostile := strings.Repeat("*1", 14) + "*x"
 	done := make(chan bool, 1)
-	go func() { done <- matchHostIP([]string{hostile}, "1111:1111:1111:1111:1111:1111:1111:1111") }()
+	go func() {
+		done <- matchHostIP([]string{hostile}, "1111:1111:1111:1111:1111:1111:1111:1111", "1111:1111:1111:1111:1111:1111:1111:1111")
+	}()
 	select {
 	case got := <-done:
 		if got {
@@ -57,8 +59,26 @@ func TestMatchListAndHostIP(t *testing.T) {
 		{[]string{"bad/cidr"}, "127.0.0.1", false},
 	}
 	for _, c := range cases {
-		if got := matchHostIP(c.list, c.ip); got != c.want {
+		if got := matchHostIP(c.list, c.ip, c.ip); got != c.want {
 			t.Errorf("matchHostIP(%v, %s) = %v", c.list, c.ip, got)
+		}
+	}
+	// UseDNS yes: names match the client's name, addresses its address,
+	// and a negated match of either refuses.
+	named := []struct {
+		list []string
+		want bool
+	}{
+		{[]string{"*.Example.test"}, true},
+		{[]string{"10.0.0.0/8"}, true},
+		{[]string{"10.1.2.*"}, true},
+		{[]string{"*.other.test"}, false},
+		{[]string{"*.example.test", "!10.1.2.3"}, false},
+		{[]string{"10.0.0.0/8", "!web.example.test"}, false},
+	}
+	for _, c := range named {
+		if got := matchHostIP(c.list, "WEB.example.test", "10.1.2.3"); got != c.want {
+			t.Errorf("matchHostIP(%v, web.example.test, 10.1.2.3) = %v", c.list, got)
 		}
 	}
 }

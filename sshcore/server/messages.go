@@ -117,6 +117,13 @@ const (
 	msgPenaltyFull     = "srclimit_penalise: %s penalty table full, cannot penalise %s for %s"
 )
 
+// UseDNS (usedns.go), in OpenSSH's words.
+const (
+	msgNoPTR         = "no name for %s: %v"
+	msgReverseFailed = "reverse mapping checking getaddrinfo for %s [%s] failed."
+	msgNoMapBack     = "Address %s maps to %s, but this does not map back to the address."
+)
+
 // The client's identification line (ident.go), in OpenSSH's words.
 const (
 	msgIdentInvalid      = "kex_exchange_identification: client sent invalid protocol identifier \"%s\""

@@ -12,19 +12,19 @@ func init() { admissionChecks = append(admissionChecks, checkUserLists) }
 
 // checkUserLists applies DenyUsers, AllowUsers, DenyGroups and AllowGroups
 // in OpenSSH's order. A user pattern may be "user@host", the host part
-// matched against the client's address (wildcards, CIDR blocks; sshd does
-// not look names up, as with OpenSSH's UseDNS no).
+// matched against the client's name (UseDNS yes) and address (wildcards,
+// CIDR blocks), as OpenSSH's match_user.
 func checkUserLists(c *conn, a *admission) string {
 	o := a.opts
 	for _, p := range o.DenyUsers {
-		if userPatternMatch(p, a.name, c.remoteIP) {
+		if userPatternMatch(p, a.name, c.remoteHost, c.remoteIP) {
 			return whyDenyUsers
 		}
 	}
 	if len(o.AllowUsers) > 0 {
 		ok := false
 		for _, p := range o.AllowUsers {
-			if userPatternMatch(p, a.name, c.remoteIP) {
+			if userPatternMatch(p, a.name, c.remoteHost, c.remoteIP) {
 				ok = true
 				break
 			}
@@ -48,9 +48,9 @@ func checkUserLists(c *conn, a *admission) string {
 
 // userPatternMatch matches one AllowUsers/DenyUsers entry: "pattern" or
 // "pattern@hostpattern" (the last '@' splits, as in OpenSSH).
-func userPatternMatch(pattern, name, ip string) bool {
+func userPatternMatch(pattern, name, host, ip string) bool {
 	if i := strings.LastIndexByte(pattern, '@'); i >= 0 {
-		if !matchHostIP([]string{pattern[i+1:]}, ip) {
+		if !matchHostIP([]string{pattern[i+1:]}, host, ip) {
 			return false
 		}
 		pattern = pattern[:i]

@@ -68,7 +68,7 @@ func TestUserPatternMatch(t *testing.T) {
 		{"alice@1.2.4.0/24", "alice", "1.2.3.4", false},
 		{"*@127.0.0.?", "x", "127.0.0.1", true},
 	} {
-		if got := userPatternMatch(c.pat, c.name, c.ip); got != c.want {
+		if got := userPatternMatch(c.pat, c.name, c.ip, c.ip); got != c.want {
 			t.Errorf("%q %q %q: %v", c.pat, c.name, c.ip, got)
 		}
 	}
