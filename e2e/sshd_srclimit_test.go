@@ -130,25 +130,22 @@ func TestSshdPerSourcePenalties(t *testing.T) {
 		d.WaitLog(t, fmt.Sprintf(" on [127.0.0.1]:%d penalty: connections without attempting authentication", d.Port), 5*time.Second)
 	})
 
-	t.Run("invalid user", func(t *testing.T) {
-		t.Parallel()
-		d := testenv.StartSshbox(t, "PerSourcePenalties invaliduser:30s")
-		login(t, d, bad, "sbx-nosuch-user")
-		d.WaitLog(t, "new 127.0.0.1/32 active penalty of 30.000 seconds for penalty: attempted authentication by invalid user", 5*time.Second)
-		if code := login(t, d, good, u.Name); code != 255 {
-			t.Fatalf("login after an invalid user: %d", code)
-		}
-	})
-
-	t.Run("RefuseConnection", func(t *testing.T) {
-		t.Parallel()
-		d := testenv.StartSshbox(t, "PerSourcePenalties refuseconnection:30s\nMatch User sbx-refused\n\tRefuseConnection yes")
-		login(t, d, bad, "sbx-refused")
-		d.WaitLog(t, "new 127.0.0.1/32 active penalty of 30.000 seconds for penalty: connection prohibited by RefuseConnection", 5*time.Second)
-		if code := login(t, d, good, u.Name); code != 255 {
-			t.Fatalf("login after RefuseConnection: %d", code)
-		}
-	})
+	// One login that ends one way, 30 s of penalty: the next connection
+	// from the address is refused, whoever it is for.
+	for _, c := range []struct{ name, config, user, reason string }{
+		{"invalid user", "PerSourcePenalties invaliduser:30s", "sbx-nosuch-user", "attempted authentication by invalid user"},
+		{"RefuseConnection", "PerSourcePenalties refuseconnection:30s\nMatch User sbx-refused\n\tRefuseConnection yes", "sbx-refused", "connection prohibited by RefuseConnection"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			d := testenv.StartSshbox(t, c.config)
+			login(t, d, bad, c.user)
+			d.WaitLog(t, "new 127.0.0.1/32 active penalty of 30.000 seconds for penalty: "+c.reason, 5*time.Second)
+			if code := login(t, d, good, u.Name); code != 255 {
+				t.Fatalf("login after %s: %d", c.name, code)
+			}
+		})
+	}
 
 	t.Run("no", func(t *testing.T) {
 		t.Parallel()

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/internal/testenv"
 )
 
 // TestGlobalRequestsAroundARemoteForwarding: a keepalive is refused both
@@ -59,22 +60,7 @@ func TestGlobalRequestsAroundARemoteForwarding(t *testing.T) {
 // x/crypto authenticates, on the login's own goroutine) is logged and ends
 // that connection; the listener keeps serving.
 func TestPanicDuringLoginEndsOnlyThatConnection(t *testing.T) {
-	addr, hk, log := startServer(t, func(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
-		if m.User == "sbx-panic-user" {
-			panic("boom in login")
-		}
-		return testOptions(), nil
-	})
-	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	signer, _ := ssh.NewSignerFromKey(priv)
-	dial := func(user string) error {
-		c, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{User: user, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
-			HostKeyCallback: ssh.FixedHostKey(hk), Timeout: 5 * time.Second})
-		if err == nil {
-			c.Close()
-		}
-		return err
-	}
+	dial, log := panickingLoginServer(t, testOptions)
 	if err := dial("sbx-panic-user"); err == nil {
 		t.Fatal("the connection whose login panicked succeeded")
 	}
@@ -84,6 +70,27 @@ func TestPanicDuringLoginEndsOnlyThatConnection(t *testing.T) {
 	if !strings.Contains(log.String(), "fatal: panic serving 127.0.0.1 port ") || !strings.Contains(log.String(), "boom in login") {
 		t.Fatalf("log:\n%s", log.String())
 	}
+}
+
+// panickingLoginServer serves opts, except that the login of
+// sbx-panic-user panics; dial logs in as a user with a key of its own.
+func panickingLoginServer(t *testing.T, opts func() *configfmt.ServerOptions) (dial func(user string) error, log *testenv.SyncBuffer) {
+	addr, hk, log := startServer(t, func(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
+		if m.User == "sbx-panic-user" {
+			panic("boom in login")
+		}
+		return opts(), nil
+	})
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	signer, _ := ssh.NewSignerFromKey(priv)
+	return func(user string) error {
+		c, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{User: user, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+			HostKeyCallback: ssh.FixedHostKey(hk), Timeout: 5 * time.Second})
+		if err == nil {
+			c.Close()
+		}
+		return err
+	}, log
 }
 
 // TestIdleConnectionHoldsOneGoroutine: once logged in, an idle connection

@@ -1,13 +1,9 @@
 package server
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
 )
@@ -25,22 +21,7 @@ func TestPanicDuringLoginIsPenalised(t *testing.T) {
 			o.PerSourcePenalties.Enabled = on
 			return o
 		}
-		addr, hk, log := startServer(t, func(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
-			if m.User == "sbx-panic-user" {
-				panic("boom in login")
-			}
-			return opts(), nil
-		})
-		_, priv, _ := ed25519.GenerateKey(rand.Reader)
-		signer, _ := ssh.NewSignerFromKey(priv)
-		dial := func(user string) error {
-			c, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{User: user, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
-				HostKeyCallback: ssh.FixedHostKey(hk), Timeout: 5 * time.Second})
-			if err == nil {
-				c.Close()
-			}
-			return err
-		}
+		dial, log := panickingLoginServer(t, opts)
 		dial("sbx-panic-user")
 		// The penalty is recorded once the server has seen the
 		// connection end; wait for its log line.
