@@ -193,6 +193,7 @@ var ssh2Table = []ssh2KW{
 	{name: "BannerMessageFile", side: "server", note: "Banner", kw: "Banner"},
 	{name: "SyslogFacility", side: "server", note: "SyslogFacility", kw: "SyslogFacility"},
 	{name: "PidFile", side: "server", note: "PidFile", kw: "PidFile"},
+	{name: "ResolveClientHostName", side: "server", note: "UseDNS (sshbox's default stays no when the line is absent)", kw: "UseDNS", conv: asBool},
 	{name: "AuthorizationFile", side: "server", note: "accepted: an ssh2 authorization file lists key files, not keys; use AuthorizedKeysFile", warned: true},
 	{name: "UserKnownHosts", side: "server", note: "accepted: host-based authentication is not offered", warned: true},
 
@@ -237,7 +238,6 @@ var ssh2Table = []ssh2KW{
 
 	// Accepted with a warning, not acted on.
 	{name: "RequireReverseMapping", side: "server", warned: true},
-	{name: "ResolveClientHostName", side: "server", warned: true},
 	{name: "MaxConnections", side: "server", warned: true},
 	{name: "IdleTimeout", side: "both", warned: true},
 	{name: "UserConfigDirectory", side: "both", warned: true},

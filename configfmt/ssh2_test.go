@@ -27,6 +27,7 @@ var sshd2Config = []string{
 	"KeepAlive kylla",
 	"AllowUsers alice,bob",
 	"NoDelay yes",
+	"ResolveClientHostName yes",
 	"",
 	"*:",
 	"  PasswordGuesses 4",
@@ -105,6 +106,7 @@ func TestSSHD2Config(t *testing.T) {
 		check("TCPKeepAlive", g.TCPKeepAlive, true)
 		check("AllowUsers", g.AllowUsers, []string{"alice", "bob"})
 		check("Banner", g.Banner, "none")
+		check("UseDNS (ResolveClientHostName)", g.UseDNS, true)
 
 		a, err := c.For(MatchConn{User: "u", Host: "alpha7.example.com", Addr: "192.0.2.1"})
 		if err != nil {
