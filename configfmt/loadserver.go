@@ -43,6 +43,7 @@ func DefaultServerOptions() *ServerOptions {
 		KbdInteractiveAuthentication: true,
 		AuthenticationMethods:        []string{"any"},
 		PermitTTY:                    true,
+		PermitUserRC:                 true,
 		PrintMotd:                    true,
 		PrintLastLog:                 true,
 		Banner:                       "none",

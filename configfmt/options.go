@@ -215,6 +215,7 @@ type ServerOptions struct {
 	PermitUserEnvironment bool
 	SetEnv                []string
 	PermitTTY             bool
+	PermitUserRC          bool // ~/.ssh/rc runs before the session's program
 	ExposeAuthInfo        bool // SSH_USER_AUTH names a file of the methods that passed
 	// ChannelTimeout's "type=interval" pairs as written (none: empty);
 	// see ChannelIdleTimeout.

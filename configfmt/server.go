@@ -250,7 +250,7 @@ var serverTable = []serverKW{
 	{name: "X11Forwarding", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.X11Forwarding }},
 	{name: "X11UseLocalhost", status: warned, match: true, x: &extraVal{def: "yes", norm: nFlag}},
 	{name: "PermitTTY", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PermitTTY }},
-	{name: "PermitUserRC", status: warned, match: true, x: &extraVal{def: "yes", norm: nFlag}},
+	{name: "PermitUserRC", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PermitUserRC }},
 	{name: "StrictModes", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.StrictModes }},
 	{name: "TCPKeepAlive", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.TCPKeepAlive }},
 	{name: "PermitEmptyPasswords", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PermitEmptyPasswords }},

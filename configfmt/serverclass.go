@@ -135,7 +135,7 @@ var serverClasses = []serverClass{
 	{name: "x11forwarding", class: classAccepted, reason: noX11},
 	{name: "x11uselocalhost", class: classAccepted, reason: noX11},
 	{name: "permittty", class: classEnforced, tests: []string{"TestSshdFailClosedPermitTTY"}},
-	{name: "permituserrc", class: classAccepted, reason: "sshbox never runs ~/.ssh/rc or /etc/ssh/sshrc, which is what PermitUserRC no asks"},
+	{name: "permituserrc", class: classEnforced, tests: []string{"TestSshdUserRC"}},
 	{name: "strictmodes", class: classEnforced, tests: []string{"TestSshdStrictModesAndSecondFile", "TestStrictModes"}},
 	{name: "tcpkeepalive", class: classAccepted, reason: "TCP keepalive probes only detect dead peers; Go's listener enables them either way"},
 	{name: "permitemptypasswords", class: classEnforced, tests: []string{"TestSshdAuthPasswordRefusals"}},

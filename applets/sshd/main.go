@@ -51,6 +51,11 @@ func Main(args []string) int {
 		// ChrootDirectory (sshcore/server/chroot.go).
 		return server.RunChrootChild(args[2:], sftpserver.Main)
 	}
+	if len(args) > 1 && args[1] == server.SessionRCArg {
+		// sshd itself, re-executed as the user to run ~/.ssh/rc or
+		// /etc/ssh/sshrc before the session's program (userrc.go).
+		return server.RunSessionRC(args[2:])
+	}
 	if help.Asked(args[1:], false) {
 		help.Print(os.Stderr, usageText)
 		return 1

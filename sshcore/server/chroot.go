@@ -189,6 +189,17 @@ func RunChrootChild(args []string, sftp func(argv []string) int) int {
 	if path == internalSftp {
 		return sftp(append([]string{"sftp-server"}, argv[1:]...))
 	}
+	if path == SessionRCArg {
+		// The session's rc file runs inside the jail, as the user,
+		// before the program (userrc.go).
+		os.Clearenv()
+		for _, kv := range env {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				os.Setenv(k, v)
+			}
+		}
+		return RunSessionRC(argv[1:])
+	}
 	err := syscall.Exec(path, argv, env)
 	return fail("%s: %v", path, err)
 }

@@ -325,6 +325,9 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 	var stdin io.WriteCloser
 	var closeAfterStart []*os.File
 	s.exposeAuthInfo()
+	if path, argv, err = s.rcFirst(req.Type == "subsystem", path, argv); err != nil {
+		return nil, err
+	}
 	cmd, envW, err := s.childCommand(path, argv, s.environ(original))
 	if err != nil {
 		return nil, err
