@@ -60,3 +60,20 @@ func TestSshdUserRC(t *testing.T) {
 		}
 	}
 }
+
+// TestSshdChrootRC: under ChrootDirectory the rc file is the jail's own
+// /etc/ssh/sshrc, run inside the jail as the user before the command.
+func TestSshdChrootRC(t *testing.T) {
+	t.Parallel()
+	jail := rootJail(t)
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	copyWithLibs(t, jail, "/bin/sh")
+	os.MkdirAll(filepath.Join(jail, "etc/ssh"), 0o755)
+	os.WriteFile(filepath.Join(jail, "etc/ssh/sshrc"), []byte("cd /; echo \"jail rc in $PWD\"; echo *\n"), 0o644)
+	d := testenv.StartSshbox(t, "Match User "+u.Name+"\n  ChrootDirectory "+jail)
+	out, errOut, code := sshdLogin(t, d, key, u.Name, nil, nil, "echo command")
+	if code != 0 || out != "jail rc in /\nbin etc lib lib64\ncommand\n" && out != "jail rc in /\nbin etc lib\ncommand\n" {
+		t.Errorf("status %d, stdout %q, stderr %q\n%s", code, out, errOut, d.Proc.Stderr.String())
+	}
+}

@@ -77,8 +77,15 @@ func RunSessionRC(args []string) int {
 	cmd := exec.Command(shell, "-c", "/bin/sh "+rc)
 	cmd.Args[0] = filepath.Base(shell)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	// Its standard input is a pipe nobody writes to, as OpenSSH's popen
+	// gives it: a jail may have no /dev/null to open.
+	if r, w, err := os.Pipe(); err == nil {
+		w.Close()
+		defer r.Close()
+		cmd.Stdin = r
+	}
 	if err := cmd.Run(); err != nil && cmd.ProcessState == nil {
-		fmt.Fprintf(os.Stderr, "Could not run %s\n", rc)
+		fmt.Fprintf(os.Stderr, "Could not run %s: %v\n", rc, err)
 	}
 	err := syscall.Exec(path, argv, os.Environ())
 	fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
