@@ -187,6 +187,9 @@ type ServerOptions struct {
 	PerSourcePenalties         Penalties
 	PerSourcePenaltyExemptList string
 	PermitRootLogin            string // yes, no, prohibit-password, forced-commands-only
+	// VersionAddendum is sent after sshd's version in the version
+	// exchange, after a space ("" none).
+	VersionAddendum string
 	// UseDNS: host patterns see the client's name, looked up and
 	// checked to map back to its address.
 	UseDNS bool

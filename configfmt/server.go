@@ -276,7 +276,22 @@ var serverTable = []serverKW{
 	{name: "RevokedKeys", match: true, kind: sStr, str: func(o *ServerOptions) *string { return &o.RevokedKeys }},
 	{name: "SecurityKeyProvider", status: warned, match: false, x: &extraVal{def: "internal", norm: nFirst}},
 	{name: "AuthorizedPrincipalsFile", match: true, kind: sStr, str: func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsFile }},
-	{name: "VersionAddendum", status: warned, match: false, x: &extraVal{def: "none"}},
+	{name: "VersionAddendum", set: func(o *ServerOptions, a []string, _ bool) error {
+		v := strings.Join(a, " ")
+		if strings.ContainsAny(v, "\r\n") {
+			return fmt.Errorf("invalid argument")
+		}
+		if strings.EqualFold(v, "none") {
+			v = ""
+		}
+		o.VersionAddendum = v
+		return nil
+	}, t: func(o *ServerOptions) []string {
+		if o.VersionAddendum == "" {
+			return []string{"none"}
+		}
+		return []string{o.VersionAddendum}
+	}},
 	{name: "AuthorizedKeysCommand", match: true, kind: sCommand, str: func(o *ServerOptions) *string { return &o.AuthorizedKeysCommand }},
 	{name: "AuthorizedKeysCommandUser", match: true, kind: sStr, str: func(o *ServerOptions) *string { return &o.AuthorizedKeysCommandUser }},
 	{name: "AuthorizedPrincipalsCommand", match: true, kind: sCommand, str: func(o *ServerOptions) *string { return &o.AuthorizedPrincipalsCommand }},

@@ -161,7 +161,7 @@ var serverClasses = []serverClass{
 	{name: "revokedkeys", class: classEnforced, tests: []string{"TestSshdAuthCertPrincipalsAndRevocation", "TestSshdFailClosedPrincipalsOptions"}},
 	{name: "securitykeyprovider", class: classAccepted, reason: "sshd loads no security-key middleware; host keys are read from files"},
 	{name: "authorizedprincipalsfile", class: classEnforced, tests: []string{"TestSshdAuthCertPrincipalsAndRevocation"}},
-	{name: "versionaddendum", class: classAccepted, reason: "text added to the version banner only"},
+	{name: "versionaddendum", class: classEnforced, tests: []string{"TestSshdVersionAddendum"}},
 	{name: "authorizedkeyscommand", class: classEnforced, tests: []string{"TestSshdAuthorizedKeysCommand"}},
 	{name: "authorizedkeyscommanduser", class: classEnforced, tests: []string{"TestSshdAuthorizedKeysCommand"}},
 	{name: "authorizedprincipalscommand", class: classEnforced, tests: []string{"TestSshdAuthorizedPrincipalsCommand"}},

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"sshbox/internal/testenv"
+	"sshbox/sshcore"
 )
 
 // TestSshdInetdBadIdentification: sshd -i given something that is not an
@@ -32,6 +33,28 @@ func TestSshdInetdBadIdentification(t *testing.T) {
 		gotReply, gotLog, gotCode := run(testenv.Bin(t, "sshd"), []string{"-i", "-e", "-f", cfg}, input)
 		if gotReply != wantReply || gotLog != wantLog || gotCode != wantCode {
 			t.Errorf("%q: status %d, reply %q, log %q\nOpenSSH: status %d, reply %q, log %q", input, gotCode, gotReply, gotLog, wantCode, wantReply, wantLog)
+		}
+	}
+}
+
+// TestSshdVersionAddendum: VersionAddendum follows sshd's version in the
+// identification line after a space, as OpenSSH 9.2's sshd sends it under
+// the same line; none sends nothing more.
+func TestSshdVersionAddendum(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ config, suffix string }{
+		{"VersionAddendum Site 7 (managed)", " Site 7 (managed)"},
+		{"VersionAddendum none", ""},
+	} {
+		box := testenv.StartSshbox(t, c.config)
+		ossh := testenv.StartOpenSSHD(t, c.config)
+		got, _ := greeting(t, box.Addr, "")
+		want, _ := greeting(t, ossh.Addr, "")
+		// Debian's OpenSSH says "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10"
+		// before the addendum.
+		if got != sshcore.ProtocolVersion+c.suffix || !strings.HasPrefix(want, "SSH-2.0-OpenSSH_") ||
+			!strings.HasSuffix(want, c.suffix) || c.suffix == "" && strings.Count(want, " ") != 1 {
+			t.Errorf("%s: sshbox sent %q, OpenSSH %q", c.config, got, want)
 		}
 	}
 }

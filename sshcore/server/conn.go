@@ -301,11 +301,20 @@ func (c *conn) logPreauthEnd(err error) {
 	log.Debugf("%v", err)
 }
 
+// serverVersion is sshd's identification line, VersionAddendum after a
+// space as OpenSSH sends it.
+func serverVersion(addendum string) string {
+	if addendum == "" {
+		return sshcore.ProtocolVersion
+	}
+	return sshcore.ProtocolVersion + " " + addendum
+}
+
 // sshConfig builds the x/crypto configuration for this connection from
 // the algorithm table, the host keys and the authentication methods.
 func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, error) {
 	cfg := &ssh.ServerConfig{
-		ServerVersion: sshcore.ProtocolVersion,
+		ServerVersion: serverVersion(opts.VersionAddendum),
 		MaxAuthTries:  opts.MaxAuthTries,
 	}
 	cfg.RekeyThreshold = opts.RekeyBytes()
