@@ -102,12 +102,12 @@ func TestSshdPerSourcePenalties(t *testing.T) {
 
 	t.Run("grace and expiry", func(t *testing.T) {
 		t.Parallel()
-		d := testenv.StartSshbox(t, "LoginGraceTime 1\nPerSourcePenalties grace-exceeded:3s min:2s")
+		d := testenv.StartSshbox(t, "LoginGraceTime 1\nPerSourcePenalties grace-exceeded:6s min:2s")
 		// A client that says nothing until LoginGraceTime ends.
 		if line, _ := greeting(t, d.Addr, ""); !strings.HasPrefix(line, "SSH-2.0-") {
 			t.Fatalf("greeting %q", line)
 		}
-		d.WaitLog(t, "srclimit_penalise: ipv4: new 127.0.0.1/32 active penalty of 3.000 seconds for penalty: exceeded LoginGraceTime", 10*time.Second)
+		d.WaitLog(t, "srclimit_penalise: ipv4: new 127.0.0.1/32 active penalty of 6.000 seconds for penalty: exceeded LoginGraceTime", 10*time.Second)
 		if line, _ := greeting(t, d.Addr, ""); line != refusedLine {
 			t.Fatalf("during the penalty: %q", line)
 		}
