@@ -243,7 +243,7 @@ var clientTable = []clientKW{
 	{name: "NoHostAuthenticationForLocalhost", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.NoHostAuthenticationForLocalhost }},
 	{name: "PasswordAuthentication", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.PasswordAuthentication }},
 	{name: "PermitLocalCommand", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.PermitLocalCommand }},
-	{name: "ProxyUseFdpass", status: warned, x: &extraVal{def: "no", norm: nFlag}},
+	{name: "ProxyUseFdpass", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.ProxyUseFdpass }},
 	{name: "PubkeyAuthentication", set: func(o *ClientOptions, a []string, _ bool) error {
 		v, err := parseChoice(a[0], "yes", "no", "true", "false", "unbound", "host-bound")
 		o.PubkeyAuthentication = v != "no" && v != "false"

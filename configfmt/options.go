@@ -64,9 +64,12 @@ type ClientOptions struct {
 	VisualHostKey                    bool
 	NoHostAuthenticationForLocalhost bool
 
-	ConnectTimeout      time.Duration // 0 = none
-	ConnectionAttempts  int
-	ProxyCommand        string // "" or "none" = direct
+	ConnectTimeout     time.Duration // 0 = none
+	ConnectionAttempts int
+	ProxyCommand       string // "" or "none" = direct
+	// ProxyUseFdpass: the ProxyCommand hands back a connected socket
+	// (sendmsg SCM_RIGHTS on its standard output) instead of relaying.
+	ProxyUseFdpass      bool
 	ProxyJump           string
 	ServerAliveInterval time.Duration
 	ServerAliveCountMax int

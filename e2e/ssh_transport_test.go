@@ -240,3 +240,24 @@ func TestOpenSSHThroughStdioForward(t *testing.T) {
 		t.Fatalf("status %d, %d of %d bytes back intact %v; stderr %q", status, len(stdout), len(data), stdout == string(data), stderr)
 	}
 }
+
+// TestSSHProxyUseFdpass: with ProxyUseFdpass the ProxyCommand (OpenBSD's
+// nc -F) connects and hands the socket back, and ssh speaks SSH on it; a
+// command that hands nothing back ends ssh with OpenSSH's words. OpenSSH's
+// ssh on the same command lines does the same.
+func TestSSHProxyUseFdpass(t *testing.T) {
+	e, _ := openSSHEnv(t, "")
+	nc := testenv.NeedCmd(t, "nc")
+	for _, prog := range []string{testenv.Bin(t, "ssh"), testenv.NeedCmd(t, "ssh")} {
+		args := append(e.base(), "-o", "BatchMode=yes", "-o", "ProxyUseFdpass=yes", "-o", "ProxyCommand="+nc+" -F %h %p", e.dest(), "echo", "via-fdpass")
+		stdout, stderr, status := e.runProg(prog, nil, nil, args...)
+		if status != 0 || stdout != "via-fdpass\n" {
+			t.Errorf("%s: status %d, stdout %q, stderr %q", prog, status, stdout, stderr)
+		}
+		args = append(e.base(), "-o", "BatchMode=yes", "-o", "ProxyUseFdpass=yes", "-o", "ProxyCommand=true", e.dest(), "true")
+		_, stderr, status = e.runProg(prog, nil, nil, args...)
+		if status != 255 || !strings.Contains(stderr, "proxy dialer did not pass back a connection") {
+			t.Errorf("%s, nothing handed back: status %d, stderr %q", prog, status, stderr)
+		}
+	}
+}

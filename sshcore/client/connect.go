@@ -175,13 +175,7 @@ func sourceFor(addrs []net.Addr, v4 bool) net.IP {
 func (c *Client) dialProxyCommand() (net.Conn, error) {
 	// configfmt has expanded the tokens (%h %p %r %n %%).
 	line := c.Opts.ProxyCommand
-	c.Log.Debug1("Executing proxy command: exec %s", line)
-	shell := os.Getenv("SHELL")
-	if shell == "" {
-		shell = "/bin/sh"
-	}
-	cmd := exec.Command(shell, "-c", "exec "+line)
-	cmd.Stderr = os.Stderr
+	cmd := c.proxyCommand(line)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -196,6 +190,19 @@ func (c *Client) dialProxyCommand() (net.Conn, error) {
 	return &cmdConn{cmd: cmd, r: stdout, w: stdin}, nil
 }
 
+// proxyCommand is the ProxyCommand line run through the user's shell,
+// its standard error ours.
+func (c *Client) proxyCommand(line string) *exec.Cmd {
+	c.Log.Debug1("Executing proxy command: exec %s", line)
+	shell := os.Getenv("SHELL")
+	if shell == "" {
+		shell = "/bin/sh"
+	}
+	cmd := exec.Command(shell, "-c", "exec "+line)
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
 // dialTarget returns the byte stream to the server: through the ProxyJump
 // hops, the ProxyCommand, or a direct TCP connection.
 func (c *Client) dialTarget() (net.Conn, error) {
@@ -204,6 +211,9 @@ func (c *Client) dialTarget() (net.Conn, error) {
 		return c.dialJump()
 	}
 	if o.ProxyCommand != "" && o.ProxyCommand != "none" {
+		if o.ProxyUseFdpass {
+			return c.dialProxyFdpass()
+		}
 		return c.dialProxyCommand()
 	}
 	return c.dialTCP(o.HostName, o.Port)

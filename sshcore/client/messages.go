@@ -62,6 +62,7 @@ Host key for %s has changed and you have requested strict checking.
 	msgRemoteFwdPathFailed = "Warning: remote port forwarding failed for listen path %s"
 	msgStdioFwdFailed      = "stdio forwarding failed"
 	msgProxyCmdFailed      = "ssh: ProxyCommand %q: %v"
+	msgProxyNoFD           = "proxy dialer did not pass back a connection"
 
 	// Errors and notices beyond the dialogue, worded as OpenSSH words them.
 	msgBadStdioSpec      = "Bad stdio forwarding specification '%s'"
