@@ -62,8 +62,8 @@ const (
 	msgTooManyAuth      = "Disconnecting authenticating user %s %s port %d: Too many authentication failures [preauth]"
 	msgMaxAuthExceeded  = "maximum authentication attempts exceeded for %s from %s port %d ssh2 [preauth]"
 	msgTooManyAuthInval = "Disconnecting invalid user %s %s port %d: Too many authentication failures [preauth]"
-	msgDropStartup      = "drop connection #%d from [%s]:%d on [%s]:%d past MaxStartups"
 	msgDropConnection   = "drop connection #%d from [%s]:%d on [%s]:%d %s"
+	whyMaxStartups      = "past MaxStartups" // msgDropConnection's reason past MaxStartups or PerSourceMaxStartups
 	msgAliveTimeout     = "Timeout, client not responding from user %s %s port %d"
 	msgBannerRead       = "Banner %s: %v"
 	msgRevokedRead      = "RevokedKeys %s: %v"

@@ -44,7 +44,7 @@ func (c *conn) admitSource(opts *configfmt.ServerOptions) bool {
 	}
 	release, ok := c.srv.sources.Start(l, ip)
 	if !ok {
-		c.drop("past MaxStartups")
+		c.drop(whyMaxStartups)
 		return false
 	}
 	prev := c.authDone
@@ -52,14 +52,22 @@ func (c *conn) admitSource(opts *configfmt.ServerOptions) bool {
 	return true
 }
 
-// drop refuses the connection before the version exchange, logged as
-// OpenSSH's drop_connection logs it, and tells the client.
+// drop refuses the connection for a reason of its source.
 func (c *conn) drop(why string) {
 	c.srv.mu.Lock()
 	n := c.srv.preauth
 	c.srv.mu.Unlock()
-	c.srv.log().Infof(msgDropConnection, n, c.remoteIP, c.remotePort, c.localIP, c.localPort, why)
-	c.nc.Write([]byte(notAllowed))
+	c.srv.refuseConn(c.nc, n, why)
+}
+
+// refuseConn refuses nc before the version exchange (MaxStartups, the
+// per-source limits), logged as OpenSSH's drop_connection logs it with n
+// as the connection's number, and tells the client.
+func (s *Server) refuseConn(nc net.Conn, n int, why string) {
+	rip, rport := splitAddr(nc.RemoteAddr())
+	lip, lport := splitAddr(nc.LocalAddr())
+	s.log().Infof(msgDropConnection, n, rip, rport, lip, lport, why)
+	nc.Write([]byte(notAllowed))
 }
 
 // preauthEnd classifies how a connection ended before a login, for

@@ -73,10 +73,7 @@ func (s *Server) admitStartup(nc net.Conn, spec string) (done func(), ok bool) {
 		s.dropped++
 		count := s.dropped
 		s.mu.Unlock()
-		rip, rport := splitAddr(nc.RemoteAddr())
-		lip, lport := splitAddr(nc.LocalAddr())
-		s.log().Infof(msgDropStartup, count, rip, rport, lip, lport)
-		nc.Write([]byte(notAllowed))
+		s.refuseConn(nc, count, whyMaxStartups)
 		return nil, false
 	}
 	s.preauth++
