@@ -227,8 +227,8 @@ var clientTable = []clientKW{
 	{name: "FingerprintHash", set: func(o *ClientOptions, a []string, _ bool) error {
 		return setNorm(&o.FingerprintHash, a, func(a []string) (string, error) { return oneOf([]string{"sha256=SHA256", "md5=MD5"}, a) })
 	}, kind: cStr, str: func(o *ClientOptions) *string { return &o.FingerprintHash }},
-	{name: "ForwardX11", status: warned, x: &extraVal{def: "no", norm: nFlag}},
-	{name: "ForwardX11Trusted", status: warned, x: &extraVal{def: "yes", norm: nFlag}},
+	{name: "ForwardX11", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.ForwardX11 }},
+	{name: "ForwardX11Trusted", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.ForwardX11Trusted }},
 	{name: "GatewayPorts", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.GatewayPorts }},
 	{name: "GSSAPIAuthentication", status: warned, x: &extraVal{def: "no", norm: nFlag}},
 	{name: "GSSAPIKeyExchange", status: warned, x: &extraVal{def: "no", norm: nFlag}},
@@ -286,7 +286,7 @@ var clientTable = []clientKW{
 
 	{name: "CanonicalizeMaxDots", kind: cInt, num: func(o *ClientOptions) *int { return &o.CanonicalizeMaxDots }},
 	{name: "ConnectionAttempts", kind: cInt, num: func(o *ClientOptions) *int { return &o.ConnectionAttempts }},
-	{name: "ForwardX11Timeout", status: warned, x: &extraVal{def: "1200", norm: nTime}},
+	{name: "ForwardX11Timeout", kind: cTime, dur: func(o *ClientOptions) *time.Duration { return &o.ForwardX11Timeout }},
 	{name: "NumberOfPasswordPrompts", kind: cInt, num: func(o *ClientOptions) *int { return &o.NumberOfPasswordPrompts }},
 	{name: "ServerAliveCountMax", kind: cInt, num: func(o *ClientOptions) *int { return &o.ServerAliveCountMax }},
 	{name: "ServerAliveInterval", kind: cTime, dur: func(o *ClientOptions) *time.Duration { return &o.ServerAliveInterval }},
@@ -338,7 +338,7 @@ var clientTable = []clientKW{
 		o.RevokedHostKeys = a[0]
 		return oneArg(a)
 	}, g: func(o *ClientOptions) []string { return o.rawOr("revokedhostkeys", nonEmpty(o.RevokedHostKeys)) }},
-	{name: "XAuthLocation", status: warned, x: &extraVal{def: "/usr/bin/xauth", norm: nFirst}},
+	{name: "XAuthLocation", kind: cStr, str: func(o *ClientOptions) *string { return &o.XAuthLocation }},
 	{name: "KnownHostsCommand", kind: cCommand, str: func(o *ClientOptions) *string { return &o.KnownHostsCommand }},
 
 	{name: "DynamicForward", acc: true, kind: cDynamicForward, list: func(o *ClientOptions) *[]string { return &o.DynamicForward }},

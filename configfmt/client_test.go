@@ -306,12 +306,12 @@ func TestIdentityFileErrorWaits(t *testing.T) {
 
 func TestClientWarningsAndExpansion(t *testing.T) {
 	dir := t.TempDir()
-	p := writeFile(t, dir, "c", "ForwardX11 yes\nHost *\n  ForwardX11 no\n  Protocol 2\n  IdentityFile ~/.ssh/id_%r@%h\n  ProxyCommand nc %h %p %%\n")
+	p := writeFile(t, dir, "c", "GSSAPIAuthentication yes\nHost *\n  GSSAPIAuthentication no\n  Protocol 2\n  IdentityFile ~/.ssh/id_%r@%h\n  ProxyCommand nc %h %p %%\n")
 	o, err := LoadClient([]string{p}, nil, "Srv", "bob")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(o.Warnings) != 2 || !strings.Contains(o.Warnings[0], p+":1: ForwardX11") || !strings.Contains(o.Warnings[1], "Deprecated option \"Protocol\"") {
+	if len(o.Warnings) != 2 || !strings.Contains(o.Warnings[0], p+":1: GSSAPIAuthentication") || !strings.Contains(o.Warnings[1], "Deprecated option \"Protocol\"") {
 		t.Errorf("warnings %q", o.Warnings)
 	}
 	home := currentLocal().home

@@ -36,6 +36,9 @@ func DefaultClientOptions() *ClientOptions {
 		ServerAliveCountMax:          3,
 		RequiredRSASize:              1024,
 		StreamLocalBindMask:          0o177,
+		ForwardX11Trusted:            true, // Debian's default; upstream OpenSSH's is no
+		ForwardX11Timeout:            20 * time.Minute,
+		XAuthLocation:                "/usr/bin/xauth",
 		FingerprintHash:              "SHA256",
 		AddKeysToAgent:               "no",
 		IPQoSInteractive:             0x10, // lowdelay, OpenSSH 9.2's defaults

@@ -54,6 +54,9 @@ func DefaultServerOptions() *ServerOptions {
 		AllowStreamLocalForwarding:   "yes",
 		GatewayPorts:                 "no",
 		StreamLocalBindMask:          0o177,
+		X11DisplayOffset:             10,
+		X11UseLocalhost:              true,
+		XAuthLocation:                "/usr/bin/xauth",
 		CASignatureAlgorithms:        strings.Split(opensshSigAlgos, ","),
 		extra:                        map[string]string{},
 	}

@@ -116,6 +116,13 @@ type ClientOptions struct {
 	AddKeysToAgent         string
 	AddKeysToAgentLifespan int
 	ExitOnForwardFailure   bool
+	// X11 forwarding (-X, -Y): ForwardX11Trusted passes the display's
+	// own cookie on, else xauth makes an untrusted one that the X server
+	// stops accepting ForwardX11Timeout after it was made (0: never).
+	ForwardX11        bool
+	ForwardX11Trusted bool
+	ForwardX11Timeout time.Duration
+	XAuthLocation     string
 	// PermitRemoteOpen limits where a remote dynamic forwarding may
 	// connect (OpenPermitted); empty for any.
 	PermitRemoteOpen    []string
@@ -255,6 +262,9 @@ type ServerOptions struct {
 	PermitOpen                 []string
 	PermitListen               []string
 	X11Forwarding              bool
+	X11DisplayOffset           int    // the first display number tried (6000+N)
+	X11UseLocalhost            bool   // listen on the loopback address only
+	XAuthLocation              string // xauth(1), run to add the cookie
 	DisableForwarding          bool   // overrides every forwarding keyword above
 	StreamLocalBindMask        uint32 // umask for remote-forwarded Unix sockets
 	StreamLocalBindUnlink      bool

@@ -39,7 +39,7 @@ var pamModules = []struct{ name, why string }{
 	{"pam_umask", "sets the umask only"},
 	{"pam_cap", "grants inheritable capabilities; restricts nothing"},
 	{"pam_mkhomedir", "creates a missing home directory; sshbox refuses users without one instead"},
-	{"pam_xauth", "forwards X authority; sshbox offers no X11"},
+	{"pam_xauth", "copies X authority between users for su and sudo; restricts nothing"},
 	// Checked further below: pam_deny, pam_limits, pam_selinux.
 	{"pam_deny", ""},
 	{"pam_limits", ""},

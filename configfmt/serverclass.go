@@ -94,7 +94,6 @@ func isNo(a []string) bool {
 const (
 	noHostbased = "host-based and rhosts authentication are never offered, so it can only add a method sshbox does not have"
 	noKerberos  = "Kerberos and GSSAPI authentication are never offered"
-	noX11       = "X11 forwarding is never offered (x11-req is refused)"
 	deprecatedR = "deprecated: OpenSSH itself ignores it"
 )
 
@@ -105,7 +104,7 @@ var serverClasses = []serverClass{
 	{name: "listenaddress", class: classEnforced, tests: []string{"TestSshdListensOnSeveralAddresses"}},
 	{name: "usepam", class: classRefused, check: checkUsePAM, reason: "no, and yes while the sshd PAM stack holds only modules sshbox reproduces (pam_unix, pam_nologin) or that restrict nothing (pam_env, pam_motd, pam_systemd...; pam_limits with no limits set; pam_deny where a success jump skips it, as in Debian's stock stack); any other module refuses it with the PAM file and line"},
 	{name: "logingracetime", class: classEnforced, tests: []string{"TestSshdAuthLoginGraceTime"}},
-	{name: "x11displayoffset", class: classAccepted, reason: noX11},
+	{name: "x11displayoffset", class: classEnforced, tests: []string{"TestSshdX11Forwarding"}},
 	{name: "maxauthtries", class: classEnforced, tests: []string{"TestSshdAuthMaxAuthTries"}},
 	{name: "maxsessions", class: classEnforced, tests: []string{"TestSshdAuthMaxSessions"}},
 	{name: "clientaliveinterval", class: classEnforced, tests: []string{"TestSshdAuthClientAlive"}},
@@ -132,8 +131,8 @@ var serverClasses = []serverClass{
 	{name: "kbdinteractiveauthentication", class: classEnforced, tests: []string{"TestSshdAuthKbdInteractiveOpenSSH"}},
 	{name: "printmotd", class: classEnforced, tests: []string{"TestSshdAuthPrintMotd"}},
 	{name: "printlastlog", class: classEnforced, tests: []string{"TestSshdLoginRecords"}},
-	{name: "x11forwarding", class: classAccepted, reason: noX11},
-	{name: "x11uselocalhost", class: classAccepted, reason: noX11},
+	{name: "x11forwarding", class: classEnforced, tests: []string{"TestSshdX11Forwarding", "TestSshdX11RC"}},
+	{name: "x11uselocalhost", class: classEnforced, tests: []string{"TestSshdX11DisplayClosed", "TestSshdX11UseLocalhostNo"}},
 	{name: "permittty", class: classEnforced, tests: []string{"TestSshdFailClosedPermitTTY"}},
 	{name: "permituserrc", class: classEnforced, tests: []string{"TestSshdUserRC"}},
 	{name: "strictmodes", class: classEnforced, tests: []string{"TestSshdStrictModesAndSecondFile", "TestStrictModes"}},
@@ -151,7 +150,7 @@ var serverClasses = []serverClass{
 	{name: "exposeauthinfo", class: classEnforced, tests: []string{"TestSshdExposeAuthInfo"}},
 	{name: "pidfile", class: classEnforced, tests: []string{"TestSshdSignalsAndPidFile"}},
 	{name: "modulifile", class: classAccepted, reason: "sshbox offers no Diffie-Hellman group exchange, so no moduli are read"},
-	{name: "xauthlocation", class: classAccepted, reason: noX11},
+	{name: "xauthlocation", class: classEnforced, tests: []string{"TestSshdX11Forwarding"}},
 	{name: "ciphers", class: classEnforced, tests: []string{"TestSSHGMatchesOpenSSH", "TestSshdUnprivilegedDefaultAudit"}},
 	{name: "macs", class: classEnforced, tests: []string{"TestSshdUnprivilegedDefaultAudit"}},
 	{name: "banner", class: classEnforced, tests: []string{"TestSshdAuthBanner"}},

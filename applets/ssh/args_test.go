@@ -139,3 +139,20 @@ func TestFirstUser(t *testing.T) {
 		}
 	}
 }
+
+// TestX11Flags: -X, -x and -Y in argument order, as OpenSSH's ssh.c.
+func TestX11Flags(t *testing.T) {
+	for in, want := range map[string]string{
+		"":          "",
+		"-X":        "ForwardX11 yes",
+		"-Y":        "ForwardX11 yes|ForwardX11Trusted yes",
+		"-X -x":     "ForwardX11 no",
+		"-x -X":     "ForwardX11 yes",
+		"-Y -x":     "ForwardX11 no|ForwardX11Trusted yes",
+		"-v -X -p1": "ForwardX11 yes",
+	} {
+		if got := strings.Join(x11Lines(strings.Fields(in)), "|"); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}

@@ -99,7 +99,10 @@ func (inv *invocation) parse(optArgs []string) (*cli.Context, error) {
 		&cli.BoolFlag{Name: "t", Usage: "request a pty", Count: &inv.tty},
 		&cli.BoolFlag{Name: "V", Usage: "print the version"},
 		&cli.BoolFlag{Name: "v", Usage: "verbose", Count: &inv.verbose},
-		&cli.BoolFlag{Name: "x"}, &cli.BoolFlag{Name: "y"},
+		&cli.BoolFlag{Name: "X", Usage: "forward X11"},
+		&cli.BoolFlag{Name: "x", Usage: "do not forward X11"},
+		&cli.BoolFlag{Name: "Y", Usage: "forward X11, trusted"},
+		&cli.BoolFlag{Name: "y"},
 		&cli.StringFlag{Name: "b", Usage: "bind address"},
 		&cli.StringFlag{Name: "B", Usage: "bind interface"},
 		&cli.StringFlag{Name: "P", Usage: "tag"},
@@ -207,6 +210,7 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	} else if ctx.Bool("a") {
 		lines = append(lines, "ForwardAgent no")
 	}
+	lines = append(lines, x11Lines(inv.optArgs)...)
 	if ctx.Bool("C") {
 		lines = append(lines, "Compression yes")
 	}
@@ -415,4 +419,29 @@ func expandTilde(p string) string {
 		}
 	}
 	return p
+}
+
+// x11Lines are -X, -x and -Y as OpenSSH's ssh.c applies them, in order:
+// -X and -Y set forward_x11, -x clears it, -Y also sets
+// forward_x11_trusted; the last of -X, -x and -Y decides forwarding.
+func x11Lines(optArgs []string) []string {
+	fwd, trusted := "", false
+	for _, a := range optArgs {
+		switch a {
+		case "-X":
+			fwd = "yes"
+		case "-x":
+			fwd = "no"
+		case "-Y":
+			fwd, trusted = "yes", true
+		}
+	}
+	var lines []string
+	if fwd != "" {
+		lines = append(lines, "ForwardX11 "+fwd)
+	}
+	if trusted {
+		lines = append(lines, "ForwardX11Trusted yes")
+	}
+	return lines
 }

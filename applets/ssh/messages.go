@@ -3,7 +3,7 @@ package ssh
 // Every text the ssh applet shows a user lives here; the client's own
 // (host key dialogue, authentication, session) are in sshcore/client.
 
-const usage = `usage: ssh [-46ACfGMNnqsTtVv] [-B bind_interface] [-b bind_address]
+const usage = `usage: ssh [-46ACfGMNnqsTtVvXxY] [-B bind_interface] [-b bind_address]
            [-c cipher_spec] [-D [bind_address:]port] [-E log_file]
            [-e escape_char] [-F configfile] [-i identity_file]
            [-J destination] [-L address] [-l login_name] [-m mac_spec]
@@ -15,8 +15,6 @@ const usage = `usage: ssh [-46ACfGMNnqsTtVv] [-B bind_interface] [-b bind_addres
 // Flags OpenSSH has that sshbox does not implement: refused with a reason
 // rather than ignored.
 var unsupported = map[string]string{
-	"-X": "X11 forwarding is not supported by sshbox",
-	"-Y": "X11 forwarding is not supported by sshbox",
 	"-I": "PKCS#11 tokens (-I) are not supported by sshbox",
 	"-w": "tunnel devices (-w) are not supported by sshbox",
 }

@@ -50,6 +50,7 @@ type Client struct {
 	aliveFailed atomic.Bool
 
 	hostKeys *hostKeyUpdater // UpdateHostKeys, when it applies
+	x11      x11State        // X11 forwarding (x11.go)
 
 	fwdMu sync.Mutex
 	fwds  []string // descriptions for ~#

@@ -426,11 +426,12 @@ func (c *Client) serveLocal(l net.Listener, target func(net.Conn) (string, error
 	}
 }
 
-// pipe copies both ways, passing each side's EOF on.
-func pipe(a, b net.Conn) {
+// pipe copies both ways, passing each side's EOF on (net.Conn and
+// ssh.Channel alike).
+func pipe(a, b io.ReadWriteCloser) {
 	var wg sync.WaitGroup
 	wg.Add(2)
-	half := func(dst, src net.Conn) {
+	half := func(dst, src io.ReadWriteCloser) {
 		defer wg.Done()
 		io.Copy(dst, src)
 		if cw, ok := dst.(interface{ CloseWrite() error }); ok {

@@ -49,12 +49,18 @@ Host key for %s has changed and you have requested strict checking.
 	msgKeyTooOpen       = "%v\nLoad key \"%s\": bad permissions" // banner from keys.PermissionError
 
 	// Connection and session.
-	msgConnectRefused      = "ssh: connect to host %s port %d: %v"
-	msgResolve             = "ssh: Could not resolve hostname %s: %s"
-	msgConnClosed          = "Connection to %s closed."
-	msgConnClosedRemote    = "Connection to %s closed by remote host."
-	msgServerTimeout       = "Timeout, server %s not responding."
-	msgNoPtyStdin          = "Pseudo-terminal will not be allocated because stdin is not a terminal."
+	msgConnectRefused   = "ssh: connect to host %s port %d: %v"
+	msgResolve          = "ssh: Could not resolve hostname %s: %s"
+	msgConnClosed       = "Connection to %s closed."
+	msgConnClosedRemote = "Connection to %s closed by remote host."
+	msgServerTimeout    = "Timeout, server %s not responding."
+	msgNoPtyStdin       = "Pseudo-terminal will not be allocated because stdin is not a terminal."
+	// X11 forwarding, as OpenSSH's clientloop.c and channels.c word it.
+	msgX11ReqFailed        = "X11 forwarding request failed on channel 0"
+	msgX11Untrusted        = "Warning: untrusted X11 forwarding setup failed: xauth key data not generated"
+	msgX11FakeCookie       = "Warning: No xauth data; using fake authentication data for X11 forwarding."
+	msgX11Expired          = "Rejected X11 connection after ForwardX11Timeout expired"
+	msgX11WrongAuth        = "X11 connection rejected because of wrong authentication."
 	msgNoCompression       = "sshbox's transport offers no compression; -C / Compression yes is ignored"
 	msgKexFailed           = "Unable to negotiate with %s port %d: %s"
 	msgForwardFailed       = "channel_setup_fwd_listener_tcpip: cannot listen to port: %s"

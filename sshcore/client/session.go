@@ -108,6 +108,9 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 		return 255
 	}
 	defer s.Close()
+	// X11, then the agent, then the terminal and the environment: the
+	// order of OpenSSH's requests.
+	x11 := c.RequestX11(conn, s)
 	if c.Opts.ForwardAgent {
 		c.forwardAgent(conn, s)
 	}
@@ -115,7 +118,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 
 	stdinFd := int(os.Stdin.Fd())
 	tty := c.wantTTY(command)
-	c.setQoS(tty)
+	c.setQoS(tty || x11)
 	var restore func()
 	restoreStdin := func() {}
 	var mu sync.Mutex

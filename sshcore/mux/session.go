@@ -145,6 +145,11 @@ func (m *Master) newSession(c *net.UnixConn, id uint32, body *reader) {
 			s.Setenv(name, value)
 		}
 	}
+	// As OpenSSH's master: X11 only when the passenger asks and the
+	// master itself forwards it (its DISPLAY, its options).
+	if req.X11 {
+		m.Client.RequestX11(m.Conn, s)
+	}
 	if req.Agent {
 		m.forwardAgent(s)
 	}

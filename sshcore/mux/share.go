@@ -165,6 +165,7 @@ func Join(c *client.Client, conn *Conn) int {
 	req := &SessionRequest{
 		TTY:        c.WantTTY(command),
 		Agent:      o.ForwardAgent,
+		X11:        o.ForwardX11,
 		Subsystem:  c.Subsystem,
 		EscapeChar: NoEscape,
 		Term:       os.Getenv("TERM"),

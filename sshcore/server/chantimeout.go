@@ -19,8 +19,11 @@ import (
 
 // timeoutType is the name ChannelTimeout knows a channel type by.
 func timeoutType(chanType string) string {
-	if chanType == "auth-agent@openssh.com" {
+	switch chanType {
+	case "auth-agent@openssh.com":
 		return "agent-connection"
+	case "x11":
+		return "x11-connection"
 	}
 	return chanType
 }

@@ -97,6 +97,9 @@ func (s *session) environ(originalCommand *string) []string {
 	if s.agentSock != "" {
 		e.set("SSH_AUTH_SOCK", s.agentSock)
 	}
+	if s.x11 != nil {
+		e.set("DISPLAY", s.x11.display)
+	}
 	if s.authInfoFile != "" {
 		e.set("SSH_USER_AUTH", s.authInfoFile)
 	}

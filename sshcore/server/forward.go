@@ -287,20 +287,27 @@ func (c *conn) acceptIntoChannels(l net.Listener, chanType string, payload func(
 		if err != nil {
 			return
 		}
-		ch, reqs, err := c.sshConn.OpenChannel(chanType, payload(lc))
-		if err != nil {
-			lc.Close()
-			continue
-		}
-		ch = c.trackChannel(ch, chanType)
-		go ssh.DiscardRequests(reqs)
-		c.sessions.Add(1)
-		go func() {
-			defer c.sessions.Done()
-			defer c.recoverPanic()
-			pipe(ch, lc, c.gone)
-		}()
+		c.openInto(lc, chanType, payload(lc))
 	}
+}
+
+// openInto opens a channel to the client for a connection accepted on the
+// server's side and copies both ways in the background; a channel the
+// client refuses closes the connection.
+func (c *conn) openInto(lc net.Conn, chanType string, payload []byte) {
+	ch, reqs, err := c.sshConn.OpenChannel(chanType, payload)
+	if err != nil {
+		lc.Close()
+		return
+	}
+	ch = c.trackChannel(ch, chanType)
+	go ssh.DiscardRequests(reqs)
+	c.sessions.Add(1)
+	go func() {
+		defer c.sessions.Done()
+		defer c.recoverPanic()
+		pipe(ch, lc, c.gone)
+	}()
 }
 
 // boolInt prints want-reply as OpenSSH's debug line does (0 or 1).

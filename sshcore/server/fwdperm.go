@@ -51,6 +51,14 @@ func (c *conn) agentForwardingAllowed() bool {
 	return !o.DisableForwarding && o.AllowAgentForwarding && (c.auth == nil || !c.auth.NoAgentForwarding)
 }
 
+// x11ForwardingAllowed: ssh -X or -Y (the authorized_keys option
+// no-x11-forwarding, restrict, or a certificate without
+// permit-X11-forwarding forbid it).
+func (c *conn) x11ForwardingAllowed() bool {
+	o := c.user.opts
+	return !o.DisableForwarding && o.X11Forwarding && (c.auth == nil || !c.auth.NoX11Forwarding)
+}
+
 // openPermitted is PermitOpen and permitopen= for a direct-tcpip request.
 // OpenSSH compares the host as the client sent it, byte for byte; only
 // "*" is a wildcard.

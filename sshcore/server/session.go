@@ -41,6 +41,8 @@ type session struct {
 	pty *sessionPty
 	// agentSock is SSH_AUTH_SOCK when the client forwards its agent.
 	agentSock string
+	// x11 is the forwarded X11 display (x11fwd.go), nil for none.
+	x11 *x11Forward
 	// authInfoFile is SSH_USER_AUTH (ExposeAuthInfo).
 	authInfoFile string
 
@@ -128,6 +130,7 @@ func (s *session) serve(reqs <-chan *ssh.Request) {
 	// The channel is closed: by us after the exit status, or by a client
 	// that left early.
 	s.hangup()
+	s.x11.close()
 	s.removeAuthInfo()
 	if s.pty != nil {
 		s.pty.close()
@@ -199,6 +202,11 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 		}
 		s.agentSock = sock
 		return true, nil
+	case "x11-req":
+		if s.cmd != nil {
+			return false, nil
+		}
+		return s.x11Forwarding(req.Payload), nil
 	case "shell", "exec", "subsystem":
 		if s.cmd != nil {
 			return false, nil
@@ -325,10 +333,11 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 	var stdin io.WriteCloser
 	var closeAfterStart []*os.File
 	s.exposeAuthInfo()
-	if path, argv, err = s.rcFirst(req.Type == "subsystem", path, argv); err != nil {
+	env := s.environ(original)
+	if path, argv, env, err = s.rcFirst(req.Type == "subsystem", path, argv, env); err != nil {
 		return nil, err
 	}
-	cmd, envW, err := s.childCommand(path, argv, s.environ(original))
+	cmd, envW, err := s.childCommand(path, argv, env)
 	if err != nil {
 		return nil, err
 	}

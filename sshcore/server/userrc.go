@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -14,9 +15,10 @@ import (
 // user's rc is not to run or not there, /etc/ssh/sshrc. The user's rc is
 // left out for subsystems, under ForceCommand, with PermitUserRC no and
 // for keys with no-user-rc (certificates without permit-user-rc). Its
-// exit status does not matter; its standard input is empty (sshbox offers
-// no X11 forwarding, whose cookie OpenSSH writes there) and its output
-// goes where the session's does.
+// exit status does not matter; its standard input is the forwarded X11
+// display's "PROTO COOKIE" line, or empty, and its output goes where the
+// session's does. With X11 forwarding and no rc file, "xauth -q -" is told
+// to add the cookie instead (XAuthLocation).
 //
 // The rc file must run as the user, in the session's process group and
 // on its terminal, before the program: sshd starts this binary as the
@@ -65,8 +67,17 @@ func withRC(shell, rc, path string, argv []string, inChroot bool) (string, []str
 	return exe, append([]string{"sshd", SessionRCArg}, tail...), nil
 }
 
+// x11AuthEnv carries the forwarded display's cookie to the rc runner:
+// "PROTO COOKIE DISPLAY XAUTH", the words checked by xauthValid (the
+// display is xauth's name for it) and XAuthLocation last. The runner
+// removes it before anything else runs. An environment is readable by the
+// user and root only, as the user's ~/.Xauthority is; a command line
+// would show the cookie to everyone.
+const x11AuthEnv = "SSHBOX_X11_AUTH"
+
 // RunSessionRC is the rc runner's side: args are "SHELL RC -- PATH
-// ARGV...". It runs "SHELL -c '/bin/sh RC'" and then execs PATH with the
+// ARGV...", RC "" for none. It runs "SHELL -c '/bin/sh RC'", or with no rc
+// file the forwarded display's xauth, and then execs PATH with the
 // environment it was given; it returns only when that fails.
 func RunSessionRC(args []string) int {
 	if len(args) < 5 || args[2] != "--" {
@@ -74,35 +85,71 @@ func RunSessionRC(args []string) int {
 		return 1
 	}
 	shell, rc, path, argv := args[0], args[1], args[3], args[4:]
-	cmd := exec.Command(shell, "-c", "/bin/sh "+rc)
-	cmd.Args[0] = filepath.Base(shell)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	// Its standard input is a pipe nobody writes to, as OpenSSH's popen
-	// gives it: a jail may have no /dev/null to open.
-	if r, w, err := os.Pipe(); err == nil {
-		w.Close()
-		defer r.Close()
-		cmd.Stdin = r
+	x11 := strings.SplitN(os.Getenv(x11AuthEnv), " ", 4)
+	os.Unsetenv(x11AuthEnv)
+	var cmd *exec.Cmd
+	var input string
+	switch {
+	case rc != "":
+		cmd = exec.Command(shell, "-c", "/bin/sh "+rc)
+		cmd.Args[0] = filepath.Base(shell)
+		if len(x11) == 4 {
+			input = x11[0] + " " + x11[1] + "\n"
+		}
+	case len(x11) == 4:
+		rc = x11[3] + " -q -"
+		cmd = exec.Command("/bin/sh", "-c", rc)
+		cmd.Args[0] = "sh"
+		input = "remove " + x11[2] + "\nadd " + x11[2] + " " + x11[0] + " " + x11[1] + "\n"
 	}
-	if err := cmd.Run(); err != nil && cmd.ProcessState == nil {
-		fmt.Fprintf(os.Stderr, "Could not run %s: %v\n", rc, err)
+	if cmd != nil {
+		runWithInput(cmd, input, rc)
 	}
 	err := syscall.Exec(path, argv, os.Environ())
 	fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
 	return 1
 }
 
-// rcFirst wraps the session's program with its rc file, if it has one.
-// The chroot helper's in-process sftp server has no exec to run it
-// before, and goes without.
-func (s *session) rcFirst(subsystem bool, path string, argv []string) (string, []string, error) {
+// runWithInput runs cmd with input on its standard input, as OpenSSH's
+// popen(..., "w") does, and its output where the session's goes. The
+// input is a pipe even when empty: a jail may have no /dev/null to open.
+func runWithInput(cmd *exec.Cmd, input, what string) {
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	r, w, err := os.Pipe()
+	if err == nil {
+		defer r.Close()
+		cmd.Stdin = r
+	}
+	if err := cmd.Start(); err != nil {
+		if w != nil {
+			w.Close()
+		}
+		fmt.Fprintf(os.Stderr, "Could not run %s: %v\n", what, err)
+		return
+	}
+	if w != nil {
+		w.WriteString(input) // small: fits the pipe's buffer
+		w.Close()
+	}
+	cmd.Wait()
+}
+
+// rcFirst wraps the session's program with its rc file, if it has one,
+// or with xauth for a forwarded X11 display; env gains what the wrapper
+// needs for the display. The chroot helper's in-process sftp server has
+// no exec to run it before, and goes without.
+func (s *session) rcFirst(subsystem bool, path string, argv, env []string) (string, []string, []string, error) {
 	jail, err := chrootDir(s.c.user.opts, s.c.user.acct)
 	if err != nil || jail != "" && s.internalSftp {
-		return path, argv, nil // childCommand reports a bad ChrootDirectory
+		return path, argv, env, nil // childCommand reports a bad ChrootDirectory
 	}
 	rc := s.rcFile(subsystem, jail)
-	if rc == "" {
-		return path, argv, nil
+	if rc == "" && s.x11 == nil {
+		return path, argv, env, nil
 	}
-	return withRC(s.c.user.acct.Shell, rc, path, argv, jail != "")
+	if f := s.x11; f != nil {
+		env = append(env, x11AuthEnv+"="+f.proto+" "+f.cookie+" "+f.authDisplay+" "+s.c.user.opts.XAuthLocation)
+	}
+	path, argv, err = withRC(s.c.user.acct.Shell, rc, path, argv, jail != "")
+	return path, argv, env, err
 }
