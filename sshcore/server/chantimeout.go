@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/idle"
 )
 
 // ChannelTimeout and UnusedConnectionTimeout (sshd_config(5)). A channel
@@ -25,75 +27,13 @@ func timeoutType(chanType string) string {
 	return chanType
 }
 
-// idleTimer calls expire once nothing has touched it for d. Touching only
-// stores the time; the timer looks at it when it fires, so busy channels
-// cost no timer resets.
-type idleTimer struct {
-	d      time.Duration
-	expire func()
-
-	mu      sync.Mutex
-	last    time.Time
-	timer   *time.Timer
-	stopped bool
-}
-
-func newIdleTimer(d time.Duration, expire func()) *idleTimer {
-	t := &idleTimer{d: d, expire: expire, last: time.Now()}
-	t.timer = time.AfterFunc(d, t.fire)
-	return t
-}
-
-func (t *idleTimer) touch() {
-	if t == nil {
-		return
-	}
-	t.mu.Lock()
-	t.last = time.Now()
-	t.mu.Unlock()
-}
-
-func (t *idleTimer) fire() {
-	t.mu.Lock()
-	if t.stopped {
-		t.mu.Unlock()
-		return
-	}
-	if idle := time.Since(t.last); idle < t.d {
-		t.timer.Reset(t.d - idle)
-		t.mu.Unlock()
-		return
-	}
-	t.mu.Unlock()
-	t.expire()
-}
-
-// restart starts a new interval (after the global timeout closed
-// everything, or when the connection becomes unused again).
-func (t *idleTimer) restart() {
-	t.mu.Lock()
-	t.last, t.stopped = time.Now(), false
-	t.timer.Reset(t.d)
-	t.mu.Unlock()
-}
-
-func (t *idleTimer) stop() {
-	if t == nil {
-		return
-	}
-	t.mu.Lock()
-	t.stopped = true
-	t.timer.Stop()
-	t.mu.Unlock()
-}
-
 // chanTimeouts is a connection's record of its open channels.
 type chanTimeouts struct {
 	mu     sync.Mutex
 	next   int                        // OpenSSH-style channel number for the log
 	open   map[*timedChannel]struct{} // every open channel, whoever opened it
-	global *idleTimer
-	unused *idleTimer // running while no channel is open
+	global *idle.Timer
+	unused *idle.Timer // running while no channel is open
 }
 
 // trackChannel wraps a channel just opened (by either side) so that its
@@ -110,13 +50,13 @@ func (c *conn) trackChannel(ch ssh.Channel, chanType string) ssh.Channel {
 		t.open = map[*timedChannel]struct{}{}
 	}
 	t.open[tc] = struct{}{}
-	t.unused.stop()
+	t.unused.Stop()
 	if d := opts.ChannelIdleTimeout("global"); d > 0 && t.global == nil {
-		t.global = newIdleTimer(d, c.globalTimeout)
+		t.global = idle.New(d, c.globalTimeout)
 	}
 	tc.global = t.global
 	if d := opts.ChannelIdleTimeout(timeoutType(chanType)); d > 0 {
-		tc.own = newIdleTimer(d, func() {
+		tc.own = idle.New(d, func() {
 			c.srv.log().Infof(msgChannelInactive, tc.id, int(d/time.Second))
 			tc.Close()
 		})
@@ -132,7 +72,7 @@ func (c *conn) channelClosed(tc *timedChannel) {
 	defer t.mu.Unlock()
 	delete(t.open, tc)
 	if len(t.open) == 0 && t.unused != nil {
-		t.unused.restart()
+		t.unused.Restart()
 	}
 }
 
@@ -144,8 +84,8 @@ func (c *conn) globalTimeout() {
 	for tc := range t.open {
 		open = append(open, tc)
 	}
-	d := t.global.d
-	t.global.restart()
+	d := t.global.Duration()
+	t.global.Restart()
 	t.mu.Unlock()
 	for _, tc := range open {
 		c.srv.log().Infof(msgChannelInactive, tc.id, int(d/time.Second))
@@ -162,7 +102,7 @@ func (c *conn) watchUnused() {
 	t := &c.timeouts
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.unused = newIdleTimer(d, func() {
+	t.unused = idle.New(d, func() {
 		t.mu.Lock()
 		busy := len(t.open) > 0
 		t.mu.Unlock()
@@ -173,7 +113,7 @@ func (c *conn) watchUnused() {
 		c.sshConn.Close()
 	})
 	if len(t.open) > 0 {
-		t.unused.stop()
+		t.unused.Stop()
 	}
 }
 
@@ -181,8 +121,8 @@ func (c *conn) watchUnused() {
 func (c *conn) stopTimeouts() {
 	t := &c.timeouts
 	t.mu.Lock()
-	t.unused.stop()
-	t.global.stop()
+	t.unused.Stop()
+	t.global.Stop()
 	t.mu.Unlock()
 }
 
@@ -191,14 +131,14 @@ type timedChannel struct {
 	ssh.Channel
 	c           *conn
 	id          int
-	own, global *idleTimer
+	own, global *idle.Timer
 	once        sync.Once
 }
 
 func (tc *timedChannel) touch(n int) {
 	if n > 0 {
-		tc.own.touch()
-		tc.global.touch()
+		tc.own.Touch()
+		tc.global.Touch()
 	}
 }
 
@@ -221,7 +161,7 @@ func (tc *timedChannel) Stderr() io.ReadWriter {
 func (tc *timedChannel) Close() error {
 	err := tc.Channel.Close()
 	tc.once.Do(func() {
-		tc.own.stop()
+		tc.own.Stop()
 		tc.c.channelClosed(tc)
 	})
 	return err
