@@ -1,7 +1,6 @@
 package server
 
 import (
-	"io"
 	"sync"
 	"time"
 
@@ -17,7 +16,9 @@ import (
 // together: data on any of them counts, and when it expires every open
 // channel is closed. UnusedConnectionTimeout ends a connection that has had
 // no open channel, of any kind, for its interval since authentication;
-// forward listeners do not count as channels.
+// forward listeners do not count as channels. Server.IdleTimeout
+// (Dropbear's -I) ends a connection with no traffic at all for its
+// interval (watchIdle).
 
 // timeoutType is the name ChannelTimeout knows a channel type by.
 func timeoutType(chanType string) string {
@@ -44,7 +45,9 @@ func (c *conn) trackChannel(ch ssh.Channel, chanType string) ssh.Channel {
 	t := &c.timeouts
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	tc := &timedChannel{Channel: ch, c: c, id: t.next}
+	tc := &timedChannel{c: c, id: t.next}
+	tc.Channel = &idle.Channel{Channel: ch, Touch: tc.touch}
+	c.idle.Touch()
 	t.next++
 	if t.open == nil {
 		t.open = map[*timedChannel]struct{}{}
@@ -117,6 +120,26 @@ func (c *conn) watchUnused() {
 	}
 }
 
+// Dropbear's -I (Server.IdleTimeout): the connection is closed once no
+// traffic has moved on it for the interval, counted from authentication.
+// What is traffic is sshcore/idle's rule (channel opens, data and requests
+// on channels, global requests other than keepalives); it is noted where
+// each passes: timedChannel for what moves on a channel, session.serve for
+// the requests that arrive on a session, dispatch and forwardRequest for
+// channel opens and global requests. The keepalives of ClientAliveInterval
+// (dropbear -K) and their answers never reach those places, so they do not
+// keep an otherwise idle connection open, as with Dropbear.
+func (c *conn) watchIdle() {
+	d := c.srv.IdleTimeout
+	if d <= 0 {
+		return
+	}
+	c.idle = idle.New(d, func() {
+		c.srv.log().Infof(msgIdleTimeout, int(d/time.Second), c.user.name, c.remoteIP, c.remotePort)
+		c.sshConn.Close()
+	})
+}
+
 // stopTimeouts ends the connection's timers when it is over.
 func (c *conn) stopTimeouts() {
 	t := &c.timeouts
@@ -124,38 +147,25 @@ func (c *conn) stopTimeouts() {
 	t.unused.Stop()
 	t.global.Stop()
 	t.mu.Unlock()
+	c.idle.Stop()
 }
 
-// timedChannel notes the data that moves on a channel.
+// timedChannel notes the traffic on a channel: data (either way) for
+// ChannelTimeout, anything for the connection's idle timeout.
 type timedChannel struct {
-	ssh.Channel
+	ssh.Channel // an *idle.Channel reporting to touch
 	c           *conn
 	id          int
 	own, global *idle.Timer
 	once        sync.Once
 }
 
-func (tc *timedChannel) touch(n int) {
-	if n > 0 {
+func (tc *timedChannel) touch(data bool) {
+	if data {
 		tc.own.Touch()
 		tc.global.Touch()
 	}
-}
-
-func (tc *timedChannel) Read(p []byte) (int, error) {
-	n, err := tc.Channel.Read(p)
-	tc.touch(n)
-	return n, err
-}
-
-func (tc *timedChannel) Write(p []byte) (int, error) {
-	n, err := tc.Channel.Write(p)
-	tc.touch(n)
-	return n, err
-}
-
-func (tc *timedChannel) Stderr() io.ReadWriter {
-	return &timedStderr{rw: tc.Channel.Stderr(), tc: tc}
+	tc.c.idle.Touch()
 }
 
 func (tc *timedChannel) Close() error {
@@ -165,21 +175,4 @@ func (tc *timedChannel) Close() error {
 		tc.c.channelClosed(tc)
 	})
 	return err
-}
-
-type timedStderr struct {
-	rw io.ReadWriter
-	tc *timedChannel
-}
-
-func (s *timedStderr) Read(p []byte) (int, error) {
-	n, err := s.rw.Read(p)
-	s.tc.touch(n)
-	return n, err
-}
-
-func (s *timedStderr) Write(p []byte) (int, error) {
-	n, err := s.rw.Write(p)
-	s.tc.touch(n)
-	return n, err
 }
