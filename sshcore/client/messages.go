@@ -54,6 +54,7 @@ Host key for %s has changed and you have requested strict checking.
 	msgConnClosed          = "Connection to %s closed."
 	msgConnClosedRemote    = "Connection to %s closed by remote host."
 	msgServerTimeout       = "Timeout, server %s not responding."
+	msgIdleTimeout         = "Connection to %s@%s:%d exited: Idle timeout" // dbclient's, for its -I
 	msgNoPtyStdin          = "Pseudo-terminal will not be allocated because stdin is not a terminal."
 	msgNoCompression       = "sshbox's transport offers no compression; -C / Compression yes is ignored"
 	msgKexFailed           = "Unable to negotiate with %s port %d: %s"

@@ -95,14 +95,15 @@ func (s *stderr) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// Requests passes on the requests that arrive on a channel, calling touch
-// for each. The goroutine that carries them ends when in closes.
-func Requests(in <-chan *ssh.Request, touch func()) <-chan *ssh.Request {
+// Requests passes on the requests that arrive on a channel (or on the
+// connection), calling touch with the type of each first. The goroutine
+// that carries them ends when in closes.
+func Requests(in <-chan *ssh.Request, touch func(reqType string)) <-chan *ssh.Request {
 	out := make(chan *ssh.Request)
 	go func() {
 		defer close(out)
 		for r := range in {
-			touch()
+			touch(r.Type)
 			out <- r
 		}
 	}()
