@@ -166,7 +166,7 @@ func (c *Client) keepAlive(conn *ssh.Client) {
 	defer t.Stop()
 	for range t.C {
 		if c.idleExpired.Load() {
-			return // the connection is closed, and why said
+			return // the idle timeout closed the connection; Run says so
 		}
 		if int(outstanding.Load()) >= max {
 			c.aliveFailed.Store(true)
