@@ -188,11 +188,11 @@ func TestDropbearBadCommandLines(t *testing.T) {
 		{"dropbear", []string{"-Z"}, "Unknown argument -Z"},
 		{"dropbear", []string{"-p"}, "Missing argument for -p"},
 		{"dropbear", []string{"-T", "abc"}, "Bad maximum authentication tries 'abc'"},
-		{"dropbear", []string{"-I", "60"}, "-I 60: idle timeouts are not supported"},
+		{"dropbear", []string{"-I", "abc"}, "Bad idle_timeout 'abc'"},
 		{"dropbearkey", []string{"-t", "ed25519"}, "Must specify a key filename"},
 		{"dropbearkey", []string{"-t", "dss", "-f", "x"}, "Unknown key type 'dss'"},
 		{"dropbearkey", []string{"-y", "-f", "/nonexistent"}, "Failed reading '/nonexistent': No such file or directory"},
-		{"dbclient", []string{"-I", "5", "host"}, "-I 5: idle timeouts are not supported"},
+		{"dbclient", []string{"-I", "-1", "host"}, "Bad idle_timeout '-1'"},
 		{"dbclient", []string{}, "No remote host specified"},
 	} {
 		out, err := exec.Command(testenv.Bin(t, c.applet), c.args...).CombinedOutput()

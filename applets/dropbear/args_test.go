@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"sshbox/applets/sshd"
 )
 
 func TestServerArgsTranslation(t *testing.T) {
@@ -28,16 +31,46 @@ func TestServerArgsTranslation(t *testing.T) {
 }
 
 func TestClientArgsTranslation(t *testing.T) {
-	got, _ := clientArgs([]string{"-y", "-i", "k", "a@jump/2200,b@[::1]/22", "-p", "9", "ls", "-l"})
+	got, x, _ := clientArgs([]string{"-y", "-i", "k", "a@jump/2200,b@[::1]/22", "-p", "9", "ls", "-l"})
 	// -p after the host is still an option, as in dbclient.
 	want := []string{"ssh", "-i", "k", "-p", "9", "-o", "StrictHostKeyChecking=accept-new", "-J", "a@jump:2200", "-p", "22", "--", "b@[::1]", "ls", "-l"}
-	if !slices.Equal(got, want) {
-		t.Errorf("got  %q\nwant %q", got, want)
+	if !slices.Equal(got, want) || x.IdleTimeout != 0 {
+		t.Errorf("got  %q %+v\nwant %q", got, x, want)
 	}
 	// -z: no IP QoS marking; -W: window size, no effect.
-	got, _ = clientArgs([]string{"-z", "-W", "65536", "h"})
+	got, _, _ = clientArgs([]string{"-z", "-W", "65536", "h"})
 	if want := []string{"ssh", "-o", "IPQoS=none", "--", "h"}; !slices.Equal(got, want) {
 		t.Errorf("-z -W: got %q, want %q", got, want)
+	}
+	// -I: an idle timeout beside ssh's command line, which has none.
+	got, x, _ = clientArgs([]string{"-I", "30", "h", "sleep", "60"})
+	if want := []string{"ssh", "--", "h", "sleep", "60"}; !slices.Equal(got, want) || x.IdleTimeout != 30*time.Second {
+		t.Errorf("-I 30: got %q %+v, want %q and 30s", got, x, want)
+	}
+	for _, bad := range []string{"abc", "-1", "4294967296"} {
+		if got, _, code := clientArgs([]string{"-I", bad, "h"}); got != nil || code != 1 {
+			t.Errorf("-I %s: %q, status %d; want a refusal", bad, got, code)
+		}
+	}
+}
+
+// TestServerIdleTimeout: dropbear -I reaches sshd as its leading
+// --idle-timeout (no sshd_config keyword); -I 0 adds nothing, and a value
+// Dropbear refuses is refused.
+func TestServerIdleTimeout(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	got, _ := serverArgs([]string{"-I", "60", "-K", "5", "-r", key})
+	if len(got) < 2 || got[0] != "sshd" || got[1] != sshd.IdleTimeoutArg+"60" {
+		t.Errorf("-I 60: %q", got)
+	}
+	got, _ = serverArgs([]string{"-I0", "-r", key})
+	if strings.Contains(strings.Join(got, " "), "idle") {
+		t.Errorf("-I 0: %q", got)
+	}
+	for _, bad := range []string{"abc", "-5", "99999999999"} {
+		if got, code := serverArgs([]string{"-I", bad, "-r", key}); got != nil || code != 1 {
+			t.Errorf("-I %s: %q, status %d; want a refusal", bad, got, code)
+		}
 	}
 }
 

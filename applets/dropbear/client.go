@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sshbox/internal/help"
 	"strings"
+	"time"
 
 	"sshbox/applets/ssh"
 	"sshbox/sshcore"
@@ -21,20 +22,22 @@ func ClientMain(args []string) int {
 		help.Print(os.Stderr, clientUsage)
 		return 1
 	}
-	argv, code := clientArgs(args[1:])
+	argv, x, code := clientArgs(args[1:])
 	if argv == nil {
 		return code
 	}
-	return ssh.Main(argv)
+	return ssh.MainWith(argv, x)
 }
 
-// clientArgs translates a dbclient command line into ssh's. A nil result
-// means exit with code.
-func clientArgs(args []string) ([]string, int) {
+// clientArgs translates a dbclient command line into ssh's, and into
+// what ssh takes beyond its command line (-I). A nil result means exit
+// with code.
+func clientArgs(args []string) ([]string, ssh.Extensions, int) {
+	var x ssh.Extensions
 	opts, operands, err := getopt(args, clientSpec, true)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "dbclient: %v\n%s", err, clientUsage)
-		return nil, 1
+		return nil, x, 1
 	}
 	out := []string{"ssh"}
 	yes, identity := 0, false
@@ -58,16 +61,18 @@ func clientArgs(args []string) ([]string, int) {
 		case 'K':
 			out = append(out, "-o", "ServerAliveInterval="+o.value)
 		case 'I':
-			if o.value != "0" {
-				fmt.Fprintf(os.Stderr, msgIdleTimeout+"\n", "dbclient", o.value)
-				return nil, 1
+			// No ssh option sets an idle timeout (OpenSSH has none).
+			n, ok := idleTimeout("dbclient", o.value)
+			if !ok {
+				return nil, x, 1
 			}
+			x.IdleTimeout = time.Duration(n) * time.Second
 		case 'b':
 			addr := o.value
 			if i := strings.LastIndexByte(addr, ':'); i >= 0 && !strings.HasSuffix(addr, "]") && strings.Count(addr, ":") == 1 {
 				if addr[i+1:] != "" {
 					fmt.Fprintf(os.Stderr, msgBindPort+"\n", o.value)
-					return nil, 1
+					return nil, x, 1
 				}
 				addr = addr[:i]
 			}
@@ -81,7 +86,7 @@ func clientArgs(args []string) ([]string, int) {
 			// Window size: tuning only, nothing to restrict.
 		case 'V':
 			fmt.Fprintln(os.Stderr, sshcore.VersionLine())
-			return nil, 0
+			return nil, x, 0
 		}
 	}
 	switch {
@@ -100,7 +105,7 @@ func clientArgs(args []string) ([]string, int) {
 	}
 	if len(operands) == 0 {
 		fmt.Fprintf(os.Stderr, "dbclient: No remote host specified\n%s", clientUsage)
-		return nil, 1
+		return nil, x, 1
 	}
 	hops := strings.Split(operands[0], ",")
 	var jumps []string
@@ -116,7 +121,7 @@ func clientArgs(args []string) ([]string, int) {
 		last = host
 	}
 	out = append(out, "--", last)
-	return append(out, operands[1:]...), 0
+	return append(out, operands[1:]...), x, 0
 }
 
 // hostPort turns dbclient's user@host/port into ssh -J's user@host:port.

@@ -32,7 +32,7 @@ const (
 -i		Start for inetd
 -W <receive_window_buffer> (accepted, ignored)
 -K <keepalive>  (0 is never, default 0, in seconds)
--I <idle_timeout>  (only 0, never, is supported)
+-I <idle_timeout>  (0 is never, default 0, in seconds)
 -z    disable QoS (ignored)
 -V    Version
 `
@@ -69,7 +69,7 @@ const (
 -R <[listenaddress:]listenport:remotehost:remoteport> Remote port forwarding
 -W <receive_window_buffer> (accepted, ignored)
 -K <keepalive>  (0 is never, default 0)
--I <idle_timeout>  (only 0, never, is supported)
+-I <idle_timeout>  (0 is never, default 0)
 -z    disable QoS
 -B <endhost:endport> Netcat-alike forwarding
 -J <proxy_program> Use program pipe rather than TCP connection
@@ -79,7 +79,6 @@ const (
 -v    verbose
 -V    Version
 `
-	msgIdleTimeout   = "%s: -I %s: idle timeouts are not supported; only -I 0 (never) is"
 	msgBadNumber     = "%s: Bad %s '%s'"
 	msgUnknownType   = "Unknown key type '%s'"
 	msgNoKeyFile     = "Must specify a key filename"

@@ -63,6 +63,7 @@ func serverArgs(args []string) ([]string, int) {
 	create := false
 	pidFile := defaultPidFile
 	noLocal, noRemote, noRoot, noRootPassword := false, false, false, false
+	idleSecs := uint64(0)
 	for _, o := range opts {
 		switch o.name {
 		case 'b':
@@ -121,10 +122,11 @@ func serverArgs(args []string) ([]string, int) {
 			}
 			set("ClientAliveInterval=" + o.value)
 		case 'I':
-			if o.value != "0" {
-				fmt.Fprintf(os.Stderr, msgIdleTimeout+"\n", "dropbear", o.value)
+			n, ok := idleTimeout("dropbear", o.value)
+			if !ok {
 				return nil, 1
 			}
+			idleSecs = n
 		case 'W':
 			// A receive window size: a tuning knob with nothing to
 			// restrict; x/crypto sizes its own windows.
@@ -170,7 +172,24 @@ func serverArgs(args []string) ([]string, int) {
 	if !ok {
 		return nil, 1
 	}
+	if idleSecs > 0 {
+		// No sshd_config keyword sets an idle timeout (OpenSSH has none):
+		// sshd takes it from the argument only this applet writes, in
+		// front of its command line.
+		out = append([]string{"sshd", sshd.IdleTimeoutArg + strconv.FormatUint(idleSecs, 10)}, out[1:]...)
+	}
 	return append(out, keys...), 0
+}
+
+// idleTimeout reads -I's value as Dropbear does (m_str_to_uint): a
+// number of seconds up to UINT_MAX, 0 for never.
+func idleTimeout(prog, v string) (uint64, bool) {
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, msgBadNumber+"\n", prog, "idle_timeout", v)
+		return 0, false
+	}
+	return n, true
 }
 
 func nonNegative(v, what string) bool {

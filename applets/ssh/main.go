@@ -15,6 +15,7 @@ import (
 	"sshbox/internal/procs"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -26,7 +27,20 @@ import (
 
 // Main runs the ssh applet with args[0] the applet name; it returns the exit
 // status.
-func Main(args []string) int {
+func Main(args []string) int { return MainWith(args, Extensions{}) }
+
+// Extensions are what an applet standing in for another client (dbclient)
+// asks of ssh beyond OpenSSH's command line and ssh_config: settings that
+// no ssh option or keyword carries. ssh runs itself again only with its
+// process's own command line (-f, ControlPersist), which brings that
+// applet, and so these, back.
+type Extensions struct {
+	// IdleTimeout: dbclient's -I (client.Client.IdleTimeout).
+	IdleTimeout time.Duration
+}
+
+// MainWith is Main with extensions.
+func MainWith(args []string, x Extensions) int {
 	if help.Asked(args[1:], true) {
 		help.Print(os.Stderr, usage)
 		return 255
@@ -50,7 +64,7 @@ func Main(args []string) int {
 			return 255
 		}
 	}
-	inv := &invocation{dest: dest, command: command, optArgs: optArgs, before: before}
+	inv := &invocation{dest: dest, command: command, optArgs: optArgs, before: before, x: x}
 	ctx, err := inv.parse(optArgs)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)
@@ -69,6 +83,7 @@ type invocation struct {
 	bgMaster                 bool     // this process is ControlPersist's background master
 	optArgs                  []string // the options, one element each ("-l", "bob")
 	before                   int      // how many of them came before the destination
+	x                        Extensions
 }
 
 // parse reads the options (getopt has already split them, one per
@@ -359,6 +374,7 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		StdinNull:    o.StdinNull || o.ForkAfterAuthentication,
 		StdioForward: ctx.String("W"),
 		HopOptions:   hopOptions(ctx.String("F"), ctx.IsSet("F"), overrides),
+		IdleTimeout:  inv.x.IdleTimeout,
 	}
 	if o.SessionType == "subsystem" {
 		c.Subsystem = true

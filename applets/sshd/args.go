@@ -1,8 +1,10 @@
 package sshd
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"sshbox/internal/getopt"
 )
@@ -13,6 +15,24 @@ import (
 // obsolete or only tune what sshbox does not do.
 const optString = "C:E:b:c:f:g:h:k:o:p:u:46DGQTdeiqrtV"
 
+// IdleTimeoutArg carries Dropbear's -I from the dropbear applet into sshd:
+// "--idle-timeout=SECONDS" as sshd's first argument sets
+// server.Server.IdleTimeout. Neither OpenSSH's sshd nor its sshd_config
+// has an idle timeout, so no OpenSSH flag or keyword is borrowed for it;
+// it is on the command line (not passed in memory) because sshd runs
+// itself again with its command line, to detach and under an anchor.
+const IdleTimeoutArg = "--idle-timeout="
+
+// splitInternal takes the arguments that only sshbox's applets put in
+// front of sshd's command line (IdleTimeoutArg) off it.
+func splitInternal(args []string) (internal, rest []string) {
+	n := 0
+	for n < len(args) && strings.HasPrefix(args[n], IdleTimeoutArg) {
+		n++
+	}
+	return args[:n], args[n:]
+}
+
 // plainError is a command line mistake OpenSSH reports in one line of its
 // own, without the usage.
 type plainError string
@@ -22,6 +42,14 @@ func (e plainError) Error() string { return string(e) }
 // parseFlags reads sshd's command line (without the program name).
 func parseFlags(args []string) (f flags, version bool, err error) {
 	f.configFile = defaultConfigFile
+	internal, args := splitInternal(args)
+	for _, a := range internal {
+		n, err := strconv.ParseUint(strings.TrimPrefix(a, IdleTimeoutArg), 10, 32)
+		if err != nil {
+			return f, false, plainError(fmt.Sprintf(msgBadIdleTimeout, a))
+		}
+		f.idleTimeout = time.Duration(n) * time.Second
+	}
 	opts, rest, err := getopt.Parse(optString, args)
 	if err != nil {
 		return f, false, err

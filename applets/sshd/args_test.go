@@ -2,7 +2,9 @@ package sshd
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestParseFlagsAttached: every flag that takes a value reads it attached
@@ -48,5 +50,28 @@ func TestParseFlagsCombined(t *testing.T) {
 		if _, _, err := parseFlags(want); err == nil || err.Error() != argv {
 			t.Errorf("sshd %q: %v, want %q", want, err, argv)
 		}
+	}
+}
+
+// TestIdleTimeoutArg: the dropbear applet's -I reaches sshd as a leading
+// --idle-timeout=SECONDS, which stays in front when sshd detaches; it is
+// no option anywhere else, as OpenSSH's sshd has no long options.
+func TestIdleTimeoutArg(t *testing.T) {
+	f, _, err := parseFlags([]string{IdleTimeoutArg + "30", "-t", "-p", "22"})
+	if err != nil || f.idleTimeout != 30*time.Second || !f.test || !reflect.DeepEqual(f.ports, []int{22}) {
+		t.Errorf("leading %s30: %+v %v", IdleTimeoutArg, f, err)
+	}
+	if _, _, err := parseFlags([]string{IdleTimeoutArg + "x", "-t"}); err == nil || !strings.Contains(err.Error(), "bad idle timeout") {
+		t.Errorf("%sx: %v", IdleTimeoutArg, err)
+	}
+	if _, _, err := parseFlags([]string{"-t", IdleTimeoutArg + "30"}); err == nil || err.Error() != "unknown option -- -" {
+		t.Errorf("%s30 after an option: %v, want OpenSSH's refusal of a long option", IdleTimeoutArg, err)
+	}
+	got := foregroundArgs([]string{IdleTimeoutArg + "30", "-f", "/dev/null", "--"})
+	if want := []string{"sshd", IdleTimeoutArg + "30", "-D", "-f", "/dev/null", "--"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("detached command line %q, want %q", got, want)
+	}
+	if f, _, err := parseFlags(got[1:]); err != nil || f.idleTimeout != 30*time.Second || !f.foreground {
+		t.Errorf("the detached sshd reads %q as %+v %v", got, f, err)
 	}
 }

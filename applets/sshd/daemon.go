@@ -224,6 +224,15 @@ func inheritedListeners() ([]net.Listener, error) {
 	return ls, nil
 }
 
+// foregroundArgs is the command line of the detached sshd: argv with -D.
+// argv, not os.Args: under another applet's name (dropbear) the process's
+// own command line is not sshd's. What that applet put in front of it
+// (splitInternal) stays in front.
+func foregroundArgs(argv []string) []string {
+	internal, rest := splitInternal(argv)
+	return append(append(append([]string{"sshd"}, internal...), "-D"), rest...)
+}
+
 // detach starts sshd again with -D added, in its own session with its
 // standard descriptors on /dev/null and the listening sockets from
 // descriptor 3 on, and leaves.
@@ -239,10 +248,7 @@ func detach(ls []net.Listener, argv []string) int {
 		return 255
 	}
 	defer null.Close()
-	// argv, not os.Args: under another applet's name (dropbear) the
-	// process's own command line is not sshd's.
-	args := append([]string{"sshd", "-D"}, argv...)
-	cmd := &exec.Cmd{Path: exe, Args: args, Stdin: null, Stdout: null, Stderr: null,
+	cmd := &exec.Cmd{Path: exe, Args: foregroundArgs(argv), Stdin: null, Stdout: null, Stderr: null,
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 		Env:         append(os.Environ(), fmt.Sprintf("%s=%d", supervise.ListenFDsEnv, len(ls)))}
 	for _, l := range ls {

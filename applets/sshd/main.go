@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
+
 	"sshbox/internal/errtext"
 	"sshbox/internal/gcpace"
 	"sshbox/internal/help"
@@ -38,6 +40,7 @@ type flags struct {
 	connSpec    string
 	inetd       bool
 	quiet       bool
+	idleTimeout time.Duration // IdleTimeoutArg (Dropbear's -I)
 	// argv is the command line after the applet name, which the
 	// detaching daemon passes on to its background self.
 	argv []string
@@ -134,7 +137,7 @@ func run(f *flags) int {
 	if f.test {
 		return 0
 	}
-	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System}
+	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System, IdleTimeout: f.idleTimeout}
 	if f.inetd {
 		if err := srv.ServeConn(server.StdioConn(os.Stdin, os.Stdout)); err != nil {
 			return 255

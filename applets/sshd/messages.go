@@ -22,3 +22,7 @@ const (
 	msgListenFDs    = "LISTEN_FDS=%q is not a count of sockets"
 	msgListenFD     = "socket %d from the service manager: %v"
 )
+
+// msgBadIdleTimeout is an IdleTimeoutArg whose value is no count of
+// seconds (only the dropbear applet writes one, after checking it).
+const msgBadIdleTimeout = "sshd: bad idle timeout %s (seconds)"

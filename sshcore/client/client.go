@@ -17,6 +17,7 @@ import (
 
 	"sshbox/configfmt"
 	"sshbox/internal/bulkio"
+	"sshbox/sshcore/idle"
 )
 
 // Client is one invocation of ssh: the effective options plus what only
@@ -42,12 +43,18 @@ type Client struct {
 	// and the function it returns runs before Run returns (it waits for
 	// the shared sessions). An error ends ssh (status 255).
 	Shared func(conn *ssh.Client) (done func(), err error)
+	// IdleTimeout closes the connection once no traffic has moved on it
+	// for this long (0: never): dbclient's -I, which no ssh option or
+	// ssh_config keyword sets (idle.go). ssh then exits as dbclient does.
+	IdleTimeout time.Duration
 
 	jumps       []*ssh.Client
 	agentConn   net.Conn
 	tcp         *net.TCPConn // the direct connection, for IPQoS (nil through a proxy)
 	agent       agent.ExtendedAgent
 	aliveFailed atomic.Bool
+	idle        *idle.Timer // IdleTimeout's, nil without one
+	idleExpired atomic.Bool
 
 	hostKeys *hostKeyUpdater // UpdateHostKeys, when it applies
 	x11      x11State        // X11 forwarding (x11.go)
@@ -78,9 +85,32 @@ func (c *Client) Run() int {
 		return 255
 	}
 	defer conn.Close()
+	defer c.idle.Stop()
 	defer c.finishHostKeyUpdate()
 	go c.keepAlive(conn)
+	status := c.serve(conn)
+	if c.idleExpired.Load() {
+		// dbclient's words and status: its idle timeout is an end it was
+		// asked for (Dropbear's dropbear_close, exit status 0), whatever
+		// the session was doing.
+		c.Log.Fatal(msgIdleTimeout, c.Opts.User, c.Opts.HostName, c.Opts.Port)
+		return idleTimeoutStatus
+	}
+	return status
+}
 
+// idleTimeoutStatus is ssh's exit status when IdleTimeout ended the
+// connection: dbclient's, 0.
+const idleTimeoutStatus = 0
+
+// closedHere says whether ssh itself ended the connection (keepalives
+// unanswered, the idle timeout): then ssh says why, not that the
+// connection was lost.
+func (c *Client) closedHere() bool { return c.aliveFailed.Load() || c.idleExpired.Load() }
+
+// serve runs what the command line asked for on the connection; it returns
+// ssh's exit status.
+func (c *Client) serve(conn *ssh.Client) int {
 	if c.NoShell || c.StdioForward != "" {
 		// OpenSSH's ssh_session2: no session is interactive traffic,
 		// unless this is a connection-sharing master.
@@ -110,7 +140,7 @@ func (c *Client) Run() int {
 		c.Background()
 	}
 	if c.NoShell {
-		if c.reportMACFailure(c.connMACFailure(conn, conn.Wait())) || c.aliveFailed.Load() {
+		if c.reportMACFailure(c.connMACFailure(conn, conn.Wait())) || c.closedHere() {
 			return 255
 		}
 		return 0
@@ -136,6 +166,9 @@ func (c *Client) keepAlive(conn *ssh.Client) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for range t.C {
+		if c.idleExpired.Load() {
+			return // the idle timeout closed the connection; Run says so
+		}
 		if int(outstanding.Load()) >= max {
 			c.aliveFailed.Store(true)
 			c.Log.Fatal(msgServerTimeout, c.Opts.HostName)

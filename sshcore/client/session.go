@@ -308,12 +308,15 @@ func (c *Client) exitStatus(err error, tty bool, lost <-chan error) int {
 	case errors.As(err, &missing):
 		// No exit status: the channel closed, or the whole connection
 		// went (OpenSSH: "Connection to HOST closed by remote host.").
-		if msg := c.lostMessage(lost); msg != "" && !c.aliveFailed.Load() {
+		if c.closedHere() {
+			return 255
+		}
+		if msg := c.lostMessage(lost); msg != "" {
 			c.Log.Error("%s", msg)
 		}
 		return 255
 	}
-	if c.aliveFailed.Load() {
+	if c.closedHere() {
 		return 255
 	}
 	c.Log.Error(msgConnClosedRemote, c.Opts.HostName)

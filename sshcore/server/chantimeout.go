@@ -1,11 +1,12 @@
 package server
 
 import (
-	"io"
 	"sync"
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/idle"
 )
 
 // ChannelTimeout and UnusedConnectionTimeout (sshd_config(5)). A channel
@@ -15,7 +16,9 @@ import (
 // together: data on any of them counts, and when it expires every open
 // channel is closed. UnusedConnectionTimeout ends a connection that has had
 // no open channel, of any kind, for its interval since authentication;
-// forward listeners do not count as channels.
+// forward listeners do not count as channels. Server.IdleTimeout
+// (Dropbear's -I) ends a connection with no traffic at all for its
+// interval (watchIdle).
 
 // timeoutType is the name ChannelTimeout knows a channel type by.
 func timeoutType(chanType string) string {
@@ -28,75 +31,13 @@ func timeoutType(chanType string) string {
 	return chanType
 }
 
-// idleTimer calls expire once nothing has touched it for d. Touching only
-// stores the time; the timer looks at it when it fires, so busy channels
-// cost no timer resets.
-type idleTimer struct {
-	d      time.Duration
-	expire func()
-
-	mu      sync.Mutex
-	last    time.Time
-	timer   *time.Timer
-	stopped bool
-}
-
-func newIdleTimer(d time.Duration, expire func()) *idleTimer {
-	t := &idleTimer{d: d, expire: expire, last: time.Now()}
-	t.timer = time.AfterFunc(d, t.fire)
-	return t
-}
-
-func (t *idleTimer) touch() {
-	if t == nil {
-		return
-	}
-	t.mu.Lock()
-	t.last = time.Now()
-	t.mu.Unlock()
-}
-
-func (t *idleTimer) fire() {
-	t.mu.Lock()
-	if t.stopped {
-		t.mu.Unlock()
-		return
-	}
-	if idle := time.Since(t.last); idle < t.d {
-		t.timer.Reset(t.d - idle)
-		t.mu.Unlock()
-		return
-	}
-	t.mu.Unlock()
-	t.expire()
-}
-
-// restart starts a new interval (after the global timeout closed
-// everything, or when the connection becomes unused again).
-func (t *idleTimer) restart() {
-	t.mu.Lock()
-	t.last, t.stopped = time.Now(), false
-	t.timer.Reset(t.d)
-	t.mu.Unlock()
-}
-
-func (t *idleTimer) stop() {
-	if t == nil {
-		return
-	}
-	t.mu.Lock()
-	t.stopped = true
-	t.timer.Stop()
-	t.mu.Unlock()
-}
-
 // chanTimeouts is a connection's record of its open channels.
 type chanTimeouts struct {
 	mu     sync.Mutex
 	next   int                        // OpenSSH-style channel number for the log
 	open   map[*timedChannel]struct{} // every open channel, whoever opened it
-	global *idleTimer
-	unused *idleTimer // running while no channel is open
+	global *idle.Timer
+	unused *idle.Timer // running while no channel is open
 }
 
 // trackChannel wraps a channel just opened (by either side) so that its
@@ -107,19 +48,21 @@ func (c *conn) trackChannel(ch ssh.Channel, chanType string) ssh.Channel {
 	t := &c.timeouts
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	tc := &timedChannel{Channel: ch, c: c, id: t.next}
+	tc := &timedChannel{c: c, id: t.next}
+	tc.Channel = &idle.Channel{Channel: ch, Touch: tc.touch}
+	c.idle.Touch()
 	t.next++
 	if t.open == nil {
 		t.open = map[*timedChannel]struct{}{}
 	}
 	t.open[tc] = struct{}{}
-	t.unused.stop()
+	t.unused.Stop()
 	if d := opts.ChannelIdleTimeout("global"); d > 0 && t.global == nil {
-		t.global = newIdleTimer(d, c.globalTimeout)
+		t.global = idle.New(d, c.globalTimeout)
 	}
 	tc.global = t.global
 	if d := opts.ChannelIdleTimeout(timeoutType(chanType)); d > 0 {
-		tc.own = newIdleTimer(d, func() {
+		tc.own = idle.New(d, func() {
 			c.srv.log().Infof(msgChannelInactive, tc.id, int(d/time.Second))
 			tc.Close()
 		})
@@ -135,7 +78,7 @@ func (c *conn) channelClosed(tc *timedChannel) {
 	defer t.mu.Unlock()
 	delete(t.open, tc)
 	if len(t.open) == 0 && t.unused != nil {
-		t.unused.restart()
+		t.unused.Restart()
 	}
 }
 
@@ -147,8 +90,8 @@ func (c *conn) globalTimeout() {
 	for tc := range t.open {
 		open = append(open, tc)
 	}
-	d := t.global.d
-	t.global.restart()
+	d := t.global.Duration()
+	t.global.Restart()
 	t.mu.Unlock()
 	for _, tc := range open {
 		c.srv.log().Infof(msgChannelInactive, tc.id, int(d/time.Second))
@@ -165,7 +108,7 @@ func (c *conn) watchUnused() {
 	t := &c.timeouts
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.unused = newIdleTimer(d, func() {
+	t.unused = idle.New(d, func() {
 		t.mu.Lock()
 		busy := len(t.open) > 0
 		t.mu.Unlock()
@@ -176,73 +119,63 @@ func (c *conn) watchUnused() {
 		c.sshConn.Close()
 	})
 	if len(t.open) > 0 {
-		t.unused.stop()
+		t.unused.Stop()
 	}
+}
+
+// Dropbear's -I (Server.IdleTimeout): the connection is closed once no
+// traffic has moved on it for the interval, counted from authentication.
+// What is traffic is sshcore/idle's rule (channel opens, data and requests
+// on channels, global requests other than keepalives); it is noted where
+// each passes: timedChannel for what moves on a channel, session.serve for
+// the requests that arrive on a session, dispatch and forwardRequest for
+// channel opens and global requests. The keepalives of ClientAliveInterval
+// (dropbear -K) and their answers never reach those places, so they do not
+// keep an otherwise idle connection open, as with Dropbear.
+func (c *conn) watchIdle() {
+	d := c.srv.IdleTimeout
+	if d <= 0 {
+		return
+	}
+	c.idle = idle.New(d, func() {
+		c.srv.log().Infof(msgIdleTimeout, int(d/time.Second), c.user.name, c.remoteIP, c.remotePort)
+		c.sshConn.Close()
+	})
 }
 
 // stopTimeouts ends the connection's timers when it is over.
 func (c *conn) stopTimeouts() {
 	t := &c.timeouts
 	t.mu.Lock()
-	t.unused.stop()
-	t.global.stop()
+	t.unused.Stop()
+	t.global.Stop()
 	t.mu.Unlock()
+	c.idle.Stop()
 }
 
-// timedChannel notes the data that moves on a channel.
+// timedChannel notes the traffic on a channel: data (either way) for
+// ChannelTimeout, anything for the connection's idle timeout.
 type timedChannel struct {
-	ssh.Channel
+	ssh.Channel // an *idle.Channel reporting to touch
 	c           *conn
 	id          int
-	own, global *idleTimer
+	own, global *idle.Timer
 	once        sync.Once
 }
 
-func (tc *timedChannel) touch(n int) {
-	if n > 0 {
-		tc.own.touch()
-		tc.global.touch()
+func (tc *timedChannel) touch(data bool) {
+	if data {
+		tc.own.Touch()
+		tc.global.Touch()
 	}
-}
-
-func (tc *timedChannel) Read(p []byte) (int, error) {
-	n, err := tc.Channel.Read(p)
-	tc.touch(n)
-	return n, err
-}
-
-func (tc *timedChannel) Write(p []byte) (int, error) {
-	n, err := tc.Channel.Write(p)
-	tc.touch(n)
-	return n, err
-}
-
-func (tc *timedChannel) Stderr() io.ReadWriter {
-	return &timedStderr{rw: tc.Channel.Stderr(), tc: tc}
+	tc.c.idle.Touch()
 }
 
 func (tc *timedChannel) Close() error {
 	err := tc.Channel.Close()
 	tc.once.Do(func() {
-		tc.own.stop()
+		tc.own.Stop()
 		tc.c.channelClosed(tc)
 	})
 	return err
-}
-
-type timedStderr struct {
-	rw io.ReadWriter
-	tc *timedChannel
-}
-
-func (s *timedStderr) Read(p []byte) (int, error) {
-	n, err := s.rw.Read(p)
-	s.tc.touch(n)
-	return n, err
-}
-
-func (s *timedStderr) Write(p []byte) (int, error) {
-	n, err := s.rw.Write(p)
-	s.tc.touch(n)
-	return n, err
 }

@@ -17,6 +17,7 @@ import (
 	"sshbox/internal/procs"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
+	"sshbox/sshcore/idle"
 	"sshbox/sshcore/srclimit"
 )
 
@@ -58,6 +59,7 @@ type conn struct {
 	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
 	authInfo       []string        // the methods passed, for ExposeAuthInfo (authinfo.go)
 	timeouts       chanTimeouts    // ChannelTimeout, UnusedConnectionTimeout (chantimeout.go)
+	idle           *idle.Timer     // Server.IdleTimeout, nil when none (chantimeout.go)
 	channelsOpen   int             // channels the client has open (limits.go)
 	refusals       refusalLog      // log lines past the budget (log_budget.go)
 	keyAlgos       map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
@@ -217,6 +219,7 @@ func (c *conn) serve() {
 	c.notifyHostKeys()
 	go c.clientAlive()
 	c.watchUnused()
+	c.watchIdle()
 	defer c.stopTimeouts()
 	c.dispatch(chans, reqs)
 	close(c.gone)

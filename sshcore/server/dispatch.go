@@ -4,6 +4,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/sshcore"
+	"sshbox/sshcore/idle"
 )
 
 // dispatch serves an authenticated connection's channel opens and global
@@ -32,6 +33,7 @@ func (c *conn) dispatch(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
 				chans = nil
 				continue
 			}
+			c.idle.Touch()
 			if nch, ok := c.admitChannel(nch); ok {
 				c.handleChannel(nch)
 			}
@@ -55,6 +57,9 @@ func (c *conn) dispatch(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
 // dispatchGlobal answers a global request that needs no listener, or
 // starts handleGlobalRequests with it and the rest of reqs and says so.
 func (c *conn) dispatchGlobal(req *ssh.Request, reqs <-chan *ssh.Request) (handedOff bool) {
+	if idle.Counts(req.Type) {
+		c.idle.Touch()
+	}
 	if req.Type == sshcore.ReqHostKeysProve {
 		c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
 		c.answerProve(req)

@@ -11,6 +11,7 @@ import (
 
 	"sshbox/sshcore"
 	"sshbox/sshcore/asuser"
+	"sshbox/sshcore/idle"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -142,6 +143,9 @@ func (c *conn) handleGlobalRequests(first *ssh.Request, reqs <-chan *ssh.Request
 
 // forwardRequest answers one global request for handleGlobalRequests.
 func (c *conn) forwardRequest(req *ssh.Request, forwards map[string]net.Listener) {
+	if idle.Counts(req.Type) {
+		c.idle.Touch()
+	}
 	c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
 	switch req.Type {
 	case "tcpip-forward":

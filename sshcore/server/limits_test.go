@@ -17,15 +17,21 @@ import (
 // dialUser starts an in-process server with opts and logs a fresh user in.
 func dialUser(t *testing.T, opts func(*configfmt.ServerOptions)) (*ssh.Client, *testenv.SyncBuffer) {
 	t.Helper()
+	return dialUserWith(t, opts, nil)
+}
+
+// dialUserWith is dialUser with the Server's other fields set by setup.
+func dialUserWith(t *testing.T, opts func(*configfmt.ServerOptions), setup func(*Server)) (*ssh.Client, *testenv.SyncBuffer) {
+	t.Helper()
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
-	addr, hk, log := startServer(t, func(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
+	addr, hk, log := startServerWith(t, func(m configfmt.MatchConn) (*configfmt.ServerOptions, error) {
 		o := testOptions()
 		if opts != nil {
 			opts(o)
 		}
 		return o, nil
-	})
+	}, setup)
 	data, _ := os.ReadFile(key)
 	signer, err := ssh.ParsePrivateKey(data)
 	if err != nil {

@@ -20,6 +20,7 @@ const (
 	msgDisconnected     = "Disconnected from user %s %s port %d"
 	msgChannelInactive  = "channel %d: closing after %d seconds of inactivity"
 	msgUnusedConnection = "terminating inactive connection from user %s %s port %d"
+	msgIdleTimeout      = "Idle timeout: no traffic for %d seconds from user %s %s port %d" // Dropbear's -I, Dropbear's reason first
 	msgPanic            = "fatal: panic serving %s port %d: %v\n%s"
 	msgStatus           = "Status: %d goroutines, %d connections"
 	msgAuthKeysBad      = "Authentication refused: %v"

@@ -49,6 +49,11 @@ type Server struct {
 	// sessions with a terminal (loginrec.System for sshd); the zero value
 	// writes none.
 	LoginRecords loginrec.Files
+	// IdleTimeout closes an authenticated connection on which no traffic
+	// has moved for this long (0: never): Dropbear's -I, which no
+	// sshd_config keyword sets. What counts as traffic is sshcore/idle's
+	// rule; keepalives do not.
+	IdleTimeout time.Duration
 
 	mu        sync.Mutex
 	config    ConfigFunc // replaced by Reload

@@ -29,10 +29,20 @@ func testOptions() *configfmt.ServerOptions {
 // the address, the host key and the log.
 func startServer(t *testing.T, config ConfigFunc) (string, ssh.PublicKey, *testenv.SyncBuffer) {
 	t.Helper()
+	return startServerWith(t, config, nil)
+}
+
+// startServerWith is startServer with the Server's other fields set by
+// setup (nil: none).
+func startServerWith(t *testing.T, config ConfigFunc, setup func(*Server)) (string, ssh.PublicKey, *testenv.SyncBuffer) {
+	t.Helper()
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	hk, _ := ssh.NewSignerFromKey(priv)
 	var log testenv.SyncBuffer
 	srv := &Server{Config: config, HostKeys: []ssh.Signer{hk}, Log: NewLogger(&log, loglevel.Debug1)}
+	if setup != nil {
+		setup(srv)
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -117,6 +117,7 @@ func (c *conn) handleChannel(nch ssh.NewChannel) {
 
 func (s *session) serve(reqs <-chan *ssh.Request) {
 	for req := range reqs {
+		s.c.idle.Touch() // any request on a channel is traffic, keepalives too (sshcore/idle)
 		s.c.srv.log().Debugf(msgChannelRequest, req.Type)
 		ok, then := s.handle(req)
 		s.c.srv.log().Debug2f(msgChannelReply, req.Type, map[bool]string{true: "success", false: "failure"}[ok])
