@@ -89,3 +89,6 @@ func startXvfb(t *testing.T) *xDisplay {
 const x11Probe = `echo "display=$DISPLAY"; ` +
 	`n=${DISPLAY#*:}; xauth list "unix:$n" 2>/dev/null | awk '{print "xauth=" $2}'; ` +
 	`xdpyinfo >/dev/null 2>&1 && echo x11=ok || echo x11=failed`
+
+// x11Absent is what x11Probe prints in a session without X11 forwarding.
+const x11Absent = "display=\nx11=failed\n"

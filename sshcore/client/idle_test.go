@@ -1,8 +1,6 @@
 package client
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
 	"io"
 	"net"
 	"testing"
@@ -16,43 +14,23 @@ import (
 // keepalives are answered).
 func echoServer(t *testing.T) string {
 	t.Helper()
-	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	hk, _ := ssh.NewSignerFromKey(priv)
 	cfg := &ssh.ServerConfig{NoClientAuth: true}
-	cfg.AddHostKey(hk)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			nc, err := l.Accept()
+	cfg.AddHostKey(newSigner(t))
+	return listenSSH(t, cfg, func(_ *ssh.ServerConn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
+		go ssh.DiscardRequests(reqs)
+		for nch := range chans {
+			ch, creqs, err := nch.Accept()
 			if err != nil {
-				return
+				continue
 			}
 			go func() {
-				_, chans, reqs, err := ssh.NewServerConn(nc, cfg)
-				if err != nil {
-					return
-				}
-				go ssh.DiscardRequests(reqs)
-				for nch := range chans {
-					ch, creqs, err := nch.Accept()
-					if err != nil {
-						continue
-					}
-					go func() {
-						for r := range creqs {
-							r.Reply(true, nil)
-						}
-					}()
-					go io.Copy(ch, ch)
+				for r := range creqs {
+					r.Reply(true, nil)
 				}
 			}()
+			go io.Copy(ch, ch)
 		}
-	}()
-	return l.Addr().String()
+	})
 }
 
 // idleClient connects to addr as watchIdle sets the connection up, with

@@ -27,6 +27,30 @@ func proofServer(t *testing.T, known, extra ssh.Signer, prove func(sid []byte, r
 	t.Helper()
 	cfg := &ssh.ServerConfig{NoClientAuth: true}
 	cfg.AddHostKey(known)
+	return listenSSH(t, cfg, func(sc *ssh.ServerConn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
+		defer sc.Close()
+		go func() {
+			for nch := range chans {
+				nch.Reject(ssh.Prohibited, "")
+			}
+		}()
+		sc.SendRequest(sshcore.ReqHostKeys, false, sshcore.JoinStrings([][]byte{
+			known.PublicKey().Marshal(), extra.PublicKey().Marshal()}))
+		for r := range reqs {
+			if r.Type == sshcore.ReqHostKeysProve {
+				prove(sc.SessionID(), r)
+				continue
+			}
+			r.Reply(false, nil)
+		}
+	})
+}
+
+// listenSSH serves SSH on a loopback port for a test: each connection's
+// handshake under cfg, then serve with what it brings (a failed handshake
+// closes the connection). It returns the address.
+func listenSSH(t *testing.T, cfg *ssh.ServerConfig, serve func(sc *ssh.ServerConn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request)) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -44,21 +68,7 @@ func proofServer(t *testing.T, known, extra ssh.Signer, prove func(sid []byte, r
 					nc.Close()
 					return
 				}
-				defer sc.Close()
-				go func() {
-					for nch := range chans {
-						nch.Reject(ssh.Prohibited, "")
-					}
-				}()
-				sc.SendRequest(sshcore.ReqHostKeys, false, sshcore.JoinStrings([][]byte{
-					known.PublicKey().Marshal(), extra.PublicKey().Marshal()}))
-				for r := range reqs {
-					if r.Type == sshcore.ReqHostKeysProve {
-						prove(sc.SessionID(), r)
-						continue
-					}
-					r.Reply(false, nil)
-				}
+				serve(sc, chans, reqs)
 			}()
 		}
 	}()

@@ -277,7 +277,7 @@ func (c *conn) serveForward(l net.Listener, addr string, port uint32) {
 }
 
 // acceptIntoChannels is the server side of every forwarding that starts on
-// this host (ssh -R, agent forwarding): each connection accepted on l is
+// this host (ssh -R, agent and X11 forwarding): each connection accepted on l is
 // carried to the client in a new channel of chanType, whose extra data
 // payload builds. It returns when l is closed, which happens when the
 // client leaves.

@@ -123,31 +123,20 @@ func (s *session) x11Forwarding(payload []byte) bool {
 // "x11" channel, whose originator is the X client's address. A single
 // connection request closes the display after the first.
 func (s *session) acceptX11(l net.Listener, single bool) {
-	c := s.c
-	go func() {
-		<-c.gone
-		l.Close()
-	}()
-	for {
-		lc, err := l.Accept()
-		if err != nil {
-			return
+	s.c.acceptIntoChannels(l, "x11", func(lc net.Conn) []byte {
+		s.c.srv.log().Debugf(msgX11Connection)
+		if single {
+			s.x11.close() // Accept then returns, ending the loop
 		}
-		c.srv.log().Debugf(msgX11Connection)
 		host, port := "", 0
 		if a, ok := lc.RemoteAddr().(*net.TCPAddr); ok {
 			host, port = a.IP.String(), a.Port
 		}
-		payload := ssh.Marshal(struct {
+		return ssh.Marshal(struct {
 			Host string
 			Port uint32
 		}{host, uint32(port)})
-		c.openInto(lc, "x11", payload)
-		if single {
-			s.x11.close()
-			return
-		}
-	}
+	})
 }
 
 // close stops listening on the display; connections already made stay.
