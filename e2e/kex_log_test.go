@@ -82,8 +82,9 @@ func rekeys(t *testing.T, stderr string) int {
 	inits := strings.Count(stderr, "debug1: SSH2_MSG_KEXINIT sent")
 	done := strings.Count(stderr, "debug1: SSH2_MSG_NEWKEYS received")
 	cached := strings.Count(stderr, "matches cached key")
-	// The last re-key may still be under way when the session ends.
-	if done < inits-1 || cached != inits-1 {
+	// The last re-key may still be under way when the session ends:
+	// its host key may or may not have been checked yet.
+	if done < inits-1 || cached < done-1 || cached > inits-1 {
 		t.Errorf("%d KEXINITs, %d NEWKEYS received, %d cached host key checks:\n%s", inits, done, cached, stderr)
 	}
 	return inits - 1

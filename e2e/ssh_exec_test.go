@@ -91,7 +91,7 @@ func TestSSHBadArguments(t *testing.T) {
 		{[]string{"host", "-p"}, "option requires an argument -- p"},
 		{[]string{"-p", "99999", "host"}, "Bad port '99999'"},
 		{[]string{"-Q", "nonsense"}, `Unsupported query "nonsense"`},
-		{[]string{"-X", "host"}, "X11 forwarding is not supported by sshbox"},
+		{[]string{"-w", "any", "host"}, "tunnel devices (-w) are not supported by sshbox"},
 		{[]string{"-F", "/dev/null", "-c", "nosuch", "127.0.0.1"}, "Bad SSH2 cipher spec 'nosuch'"},
 		{[]string{"-F", "/dev/null", "-L", "bad", "127.0.0.1"}, "Bad forwarding specification 'bad'"},
 		{[]string{"-F", "/dev/null", "-o", "NoSuchOption=1", "127.0.0.1"}, "NoSuchOption"},
