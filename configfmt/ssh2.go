@@ -201,7 +201,7 @@ var ssh2Table = []ssh2KW{
 	{name: "User", side: "client", note: "User", kw: "User"},
 	{name: "Compression", side: "client", note: "Compression", kw: "Compression", conv: asBool},
 	{name: "ForwardAgent", side: "client", note: "ForwardAgent", kw: "ForwardAgent", conv: asBool},
-	{name: "ForwardX11", side: "client", note: "accepted: X11 forwarding is not offered", warned: true},
+	{name: "ForwardX11", side: "client", note: "ForwardX11", kw: "ForwardX11", conv: asBool},
 	{name: "StrictHostKeyChecking", side: "client", note: "StrictHostKeyChecking yes|no|ask (default ask)", to: func(v string) ([][]string, error) {
 		if strings.EqualFold(v, "ask") {
 			return [][]string{{"StrictHostKeyChecking", "ask"}}, nil
@@ -258,7 +258,7 @@ var ssh2Table = []ssh2KW{
 	{name: "SecurePath", side: "server", warned: true},
 	{name: "PasswordPrompt", side: "client", warned: true},
 	{name: "AuthenticationSuccessMsg", side: "client", warned: true},
-	{name: "TrustX11Applications", side: "client", warned: true},
+	{name: "TrustX11Applications", side: "client", note: "ForwardX11Trusted (sshbox's default stays yes, Debian's, when the line is absent)", kw: "ForwardX11Trusted", conv: asBool},
 	{name: "SocksServer", side: "client", warned: true},
 	{name: "SshSignerPath", side: "client", warned: true},
 	{name: "RekeyIntervalSeconds", side: "both", warned: true},

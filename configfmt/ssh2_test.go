@@ -235,11 +235,12 @@ func TestSSH2EquivalentToOpenSSH(t *testing.T) {
 		"StrictHostKeyChecking no", "Compression yes",
 		"alpha*:", "Host alpha.example.com", "User alice", "Port 2200", "LocalForward \"8110:mail:110\"",
 		"AllowedAuthentications publickey,password", "ForwardAgent yes", "Compression no",
+		"ForwardX11 yes", "TrustX11Applications no",
 	}, VFC)
 	ceq := writeFile(t, dir, "ssh_config", "StrictHostKeyChecking no\nHost alpha*\n  HostName alpha.example.com\n  User alice\n"+
 		"  Port 2200\n  LocalForward 8110 mail:110\n  PubkeyAuthentication yes\n  PasswordAuthentication yes\n"+
 		"  KbdInteractiveAuthentication no\n  PreferredAuthentications publickey,password\n  ForwardAgent yes\n"+
-		"  Compression no\nHost *\n  Compression yes\n")
+		"  Compression no\n  ForwardX11 yes\n  ForwardX11Trusted no\nHost *\n  Compression yes\n")
 	for _, h := range []string{"alpha1", "other"} {
 		diffLines(t, "SSH2_CONFIG vs ssh_config "+h, opensshG(t, ceq, h), ourG(t, c2, h, nil, ""))
 	}
