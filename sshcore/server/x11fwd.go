@@ -98,7 +98,11 @@ func (s *session) x11Forwarding(payload []byte) bool {
 		f.display = fmt.Sprintf("localhost:%d.%d", n, m.ScreenNumber)
 		f.authDisplay = fmt.Sprintf("unix:%d.%d", n, m.ScreenNumber)
 	} else {
+		// The name goes on xauth's command line like the cookie.
 		host, err := os.Hostname()
+		if err == nil && !xauthValid(host) {
+			err = fmt.Errorf("%q cannot name an X display", host)
+		}
 		if err != nil {
 			closeListeners(ls)
 			log.Errorf("gethostname: %v", err)
