@@ -54,7 +54,7 @@ type x11Spoof struct {
 type x11State struct {
 	mu      sync.Mutex
 	spoof   *x11Spoof
-	handled map[*ssh.Client]bool // connections whose "x11" channels are served
+	handled *ssh.Client // the connection whose "x11" channels are served (ssh has one)
 }
 
 // handleX11 serves the "x11" channels of conn: connected to the display
@@ -63,13 +63,10 @@ type x11State struct {
 func (c *Client) handleX11(conn *ssh.Client) {
 	c.x11.mu.Lock()
 	defer c.x11.mu.Unlock()
-	if c.x11.handled[conn] {
+	if c.x11.handled == conn {
 		return
 	}
-	if c.x11.handled == nil {
-		c.x11.handled = map[*ssh.Client]bool{}
-	}
-	c.x11.handled[conn] = true
+	c.x11.handled = conn
 	chans := conn.HandleChannelOpen("x11")
 	if chans == nil {
 		return
@@ -329,7 +326,7 @@ func (c *Client) dialDisplay(display string) (net.Conn, error) {
 		c.Log.Error("Could not parse display number from DISPLAY: %.100s", display)
 		return nil, errors.New("bad DISPLAY")
 	}
-	if host == "" || host == "unix" || strings.HasPrefix(display, "unix:") || strings.HasPrefix(display, "::") {
+	if host == "unix" || strings.HasPrefix(display, ":") {
 		path := "/tmp/.X11-unix/X" + num
 		if conn, err := net.Dial("unix", "@"+path); err == nil {
 			return conn, nil
