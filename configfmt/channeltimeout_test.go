@@ -62,25 +62,52 @@ func TestChannelIdleTimeout(t *testing.T) {
 	}
 }
 
-// TestRekeyLimitTimeRefused: x/crypto cannot renew keys on a timer, so a
-// RekeyLimit time part is refused (client and server) with file:line;
-// none, 0 and default still load.
-func TestRekeyLimitTimeRefused(t *testing.T) {
+// TestRekeyLimitTime: RekeyLimit's time part loads on both sides (keys
+// renewed on a timer, sshcore/rekey), is printed in seconds as OpenSSH's
+// -G and -T print it, and a bad one is an error with file:line.
+func TestRekeyLimitTime(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "sshd_config")
-	for text, ok := range map[string]bool{
-		"RekeyLimit 1G 1h\n": false, "RekeyLimit default 30\n": false,
-		"RekeyLimit 1G none\n": true, "RekeyLimit 1G 0\n": true, "RekeyLimit default none\n": true, "RekeyLimit 512M\n": true,
+	for text, want := range map[string]struct {
+		printed string
+		bytes   uint64
+		secs    time.Duration
+	}{
+		"RekeyLimit 1G 1h\n":        {"1073741824 3600", 1 << 30, time.Hour},
+		"RekeyLimit default 30\n":   {"0 30", 0, 30 * time.Second},
+		"RekeyLimit 1G none\n":      {"1073741824 0", 1 << 30, 0},
+		"RekeyLimit 1G 0\n":         {"1073741824 0", 1 << 30, 0},
+		"RekeyLimit default none\n": {"0 0", 0, 0},
+		"RekeyLimit 512M\n":         {"536870912 0", 512 << 20, 0},
+		"RekeyLimit 1M 1m30s\n":     {"1048576 90", 1 << 20, 90 * time.Second},
 	} {
 		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		_, err := LoadServer(p, nil)
-		if ok != (err == nil) || !ok && !strings.Contains(err.Error(), "sshd_config:1: RekeyLimit: a time limit") {
+		c, err := LoadServer(p, nil)
+		if err != nil {
 			t.Errorf("sshd %q: %v", text, err)
+			continue
 		}
-		if _, err := nRekeyLimit(strings.Fields(text)[1:]); ok != (err == nil) {
-			t.Errorf("ssh %q: %v", text, err)
+		o, err := c.For(MatchConn{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.RekeyLimit != want.printed || o.RekeyBytes() != want.bytes || o.RekeyInterval() != want.secs {
+			t.Errorf("sshd %q: %q, %d bytes, %v; want %+v", text, o.RekeyLimit, o.RekeyBytes(), o.RekeyInterval(), want)
+		}
+		v, err := nRekeyLimit(strings.Fields(text)[1:])
+		co := &ClientOptions{RekeyLimit: v}
+		if err != nil || v != want.printed || co.RekeyBytes() != want.bytes || co.RekeyInterval() != want.secs {
+			t.Errorf("ssh %q: %q %v", text, v, err)
+		}
+	}
+	for _, bad := range []string{"RekeyLimit 1G 1x\n", "RekeyLimit 1G -5\n", "RekeyLimit 1G 1h extra\n"} {
+		if err := os.WriteFile(p, []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadServer(p, nil); err == nil || !strings.Contains(err.Error(), "sshd_config:1: ") {
+			t.Errorf("sshd %q: %v", bad, err)
 		}
 	}
 }

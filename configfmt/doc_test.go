@@ -65,9 +65,6 @@ func keywordTables() string {
 				note += "; accepted with a warning in SSH2_CONFIG"
 			}
 		}
-		if r.name == "RekeyIntervalSeconds" {
-			note = "refused in SSHD2_CONFIG unless 0 (keys cannot be renewed on a timer); accepted with a warning in SSH2_CONFIG"
-		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.name, r.side, note)
 	}
 	fmt.Fprintf(&b, "| `subsystem-NAME` | server | Subsystem NAME |\n")

@@ -210,11 +210,19 @@ func ipqosText(v int) string {
 
 // rekeyBytes is the size part of a normalized RekeyLimit ("SIZE SECS"):
 // the data after which the transport renews its keys, 0 for the cipher's
-// default. A time part other than none is refused (nRekeyLimit).
+// default.
 func rekeyBytes(v string) uint64 {
 	size, _, _ := strings.Cut(v, " ")
 	n, _ := strconv.ParseUint(size, 10, 64)
 	return n
+}
+
+// rekeyInterval is the time part: how long keys may live with no key
+// exchange, 0 for no limit (sshcore/rekey).
+func rekeyInterval(v string) time.Duration {
+	_, secs, _ := strings.Cut(v, " ")
+	n, _ := strconv.ParseUint(secs, 10, 32)
+	return time.Duration(n) * time.Second
 }
 
 // rekeyText is RekeyLimit as -G and -T print it.
@@ -230,6 +238,12 @@ func (o *ServerOptions) RekeyBytes() uint64 { return rekeyBytes(o.RekeyLimit) }
 
 // RekeyBytes is RekeyLimit's size in bytes (0: the default).
 func (o *ClientOptions) RekeyBytes() uint64 { return rekeyBytes(o.RekeyLimit) }
+
+// RekeyInterval is RekeyLimit's time part (0: none).
+func (o *ServerOptions) RekeyInterval() time.Duration { return rekeyInterval(o.RekeyLimit) }
+
+// RekeyInterval is RekeyLimit's time part (0: none).
+func (o *ClientOptions) RekeyInterval() time.Duration { return rekeyInterval(o.RekeyLimit) }
 
 // nRekeyLimit prints "SIZE [TIME]" in bytes and seconds.
 func nRekeyLimit(a []string) (string, error) {
@@ -259,13 +273,6 @@ func nRekeyLimit(a []string) (string, error) {
 		t, err := parseTime(a[1])
 		if err != nil {
 			return "", err
-		}
-		if t != 0 {
-			// x/crypto starts a key exchange after so much data, never
-			// on a timer, and offers no way to ask for one: keys that
-			// the administrator wants renewed hourly would silently live
-			// on, so the time limit is refused.
-			return "", fmt.Errorf("a time limit (%s) is not supported by sshbox (keys are renewed by data volume only); use RekeyLimit %s none", a[1], a[0])
 		}
 		secs = strconv.Itoa(t)
 	}

@@ -196,7 +196,7 @@ var serverClasses = []serverClass{
 	{name: "persourcepenalties", class: classEnforced, tests: []string{"TestSshdPerSourcePenalties", "TestPenaltiesAccumulate", "TestPenaltyOverflow", "TestPanicDuringLoginIsPenalised"}},
 	{name: "persourcepenaltyexemptlist", class: classEnforced, tests: []string{"TestSshdPerSourcePenalties", "TestPenaltyExempt"}},
 	{name: "refuseconnection", class: classEnforced, tests: []string{"TestSshdRefuseConnection"}},
-	{name: "rekeylimit", class: classEnforced, tests: []string{"TestSshdRekeyLimit"}},
+	{name: "rekeylimit", class: classEnforced, tests: []string{"TestSshdRekeyLimit", "TestSshdRekeyLimitTime"}},
 	{name: "permitopen", class: classEnforced, tests: []string{"TestSshdForwardPermitOpen", "TestPermitOpenAndListen"}},
 	{name: "permitlisten", class: classEnforced, tests: []string{"TestSshdForwardPermitListen", "TestPermitOpenAndListen"}},
 	{name: "permituserenvironment", class: classEnforced, tests: []string{"TestSshdAuthorizedKeysOptions", "TestSshdFailClosedEnvironment"}},
@@ -240,8 +240,6 @@ var ssh2Refused = []string{
 	"requiredauthentications", "authpublickey.maxsize", "authpublickey.minsize",
 	"maxconnections", "idletimeout", "requirereversemapping",
 	"authkbdint.required", "securepath",
-	// RekeyIntervalSeconds is refused unless 0 (ssh2.go), as RekeyLimit's
-	// time part: the SSH library cannot renew keys on a timer.
 }
 
 // errNotSupported is the one refusal text, as the issue words it.

@@ -261,7 +261,9 @@ var ssh2Table = []ssh2KW{
 	{name: "TrustX11Applications", side: "client", note: "ForwardX11Trusted (sshbox's default stays yes, Debian's, when the line is absent)", kw: "ForwardX11Trusted", conv: asBool},
 	{name: "SocksServer", side: "client", warned: true},
 	{name: "SshSignerPath", side: "client", warned: true},
-	{name: "RekeyIntervalSeconds", side: "both", warned: true},
+	{name: "RekeyIntervalSeconds", side: "both", note: "RekeyLimit default N (keys renewed every N seconds; 0 never)", to: func(v string) ([][]string, error) {
+		return [][]string{{"RekeyLimit", "default", v}}, nil
+	}},
 	{name: "NoDelay", side: "both", warned: true},
 	{name: "HostCA", side: "server", warned: true},
 	{name: "HostCANoCRLs", side: "server", warned: true},
@@ -371,7 +373,7 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 		return [][]string{append([]string{"Subsystem", l.word[len("subsystem-"):]}, f...)}, true, "", nil
 	}
 	if r := ssh2Lookup(l.kw, client); r != nil {
-		if r.warned && !client && (containsStr(ssh2Refused, l.kw) || l.kw == "rekeyintervalseconds" && strings.TrimSpace(l.value) != "0") {
+		if r.warned && !client && containsStr(ssh2Refused, l.kw) {
 			return nil, false, "", l.errorf("%s", errNotSupported(r.name))
 		}
 		if r.warned {

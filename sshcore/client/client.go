@@ -55,6 +55,9 @@ type Client struct {
 	aliveFailed atomic.Bool
 	idle        *idle.Timer // IdleTimeout's, nil without one
 	idleExpired atomic.Bool
+	// transport is the connection as x/crypto made it, before the
+	// wrappers that watch it: what ~R asks for a key exchange.
+	transport ssh.Conn
 
 	hostKeys *hostKeyUpdater // UpdateHostKeys, when it applies
 	x11      x11State        // X11 forwarding (x11.go)

@@ -21,6 +21,7 @@ import (
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
 	"sshbox/sshcore/loglevel"
+	"sshbox/sshcore/rekey"
 )
 
 // HomeDir is the directory ~ stands for: the user's passwd entry, as
@@ -316,6 +317,7 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 	hk.kex = newKexLog(bc, c.Log)
 	// As OpenSSH, once the server's version line is in.
 	hk.kex.afterVersion = func() { c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User) }
+	hk.rekey = rekey.New(o.RekeyInterval())
 	stream := procs.Begin()
 	sc, chans, reqs, err := ssh.NewClientConn(hk.kex, addr, cfg)
 	if err != nil {
@@ -323,8 +325,15 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		conn.Close()
 		return nil, c.handshakeError(err, auth, bc)
 	}
+	if err := hk.rekey.Start(sc); err != nil {
+		stream()
+		sc.Close()
+		return nil, fatalf("RekeyLimit %s: %v", o.RekeyLimit, err)
+	}
+	c.transport = sc
 	go func() {
 		sc.Wait()
+		hk.rekey.Stop()
 		stream()
 	}()
 	conn.SetDeadline(time.Time{})

@@ -17,6 +17,7 @@ import (
 	"sshbox/sshcore/keys"
 	"sshbox/sshcore/knownhosts"
 	"sshbox/sshcore/krl"
+	"sshbox/sshcore/rekey"
 )
 
 // errHostKey is returned through the handshake when the host key was refused;
@@ -38,6 +39,7 @@ type hostKeyCheck struct {
 	// by the user, which is what lets UpdateHostKeys rewrite that file.
 	trusted bool
 	kex     *kexLog
+	rekey   *rekey.Timer // RekeyLimit's time part, nil when none
 }
 
 // keyTypeName is the key type as OpenSSH names it in its messages.
@@ -59,6 +61,7 @@ func (h *hostKeyCheck) callback(hostname string, remote net.Addr, key ssh.Public
 	if rekey && h.kex != nil {
 		h.kex.rekeying()
 	}
+	h.rekey.Exchanged() // RekeyLimit's time starts again
 	var err error
 	if rekey && bytes.Equal(h.accepted, key.Marshal()) {
 		h.c.Log.Debug1("Server host key: %s %s", key.Type(), h.c.fingerprint(key))

@@ -18,6 +18,7 @@ import (
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
 	"sshbox/sshcore/idle"
+	"sshbox/sshcore/rekey"
 	"sshbox/sshcore/srclimit"
 )
 
@@ -60,6 +61,7 @@ type conn struct {
 	authInfo       []string        // the methods passed, for ExposeAuthInfo (authinfo.go)
 	timeouts       chanTimeouts    // ChannelTimeout, UnusedConnectionTimeout (chantimeout.go)
 	idle           *idle.Timer     // Server.IdleTimeout, nil when none (chantimeout.go)
+	rekey          *rekey.Timer    // RekeyLimit's time part, nil when none; set under mu
 	channelsOpen   int             // channels the client has open (limits.go)
 	refusals       refusalLog      // log lines past the budget (log_budget.go)
 	keyAlgos       map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
@@ -209,6 +211,12 @@ func (c *conn) serve() {
 	c.sshConn = sconn
 	u := c.user
 	c.forgetAuthentication()
+	if u != nil {
+		// The user's RekeyLimit (Match blocks apply), timed from the
+		// exchange that preceded authentication, as OpenSSH sets it
+		// once the user is known.
+		c.rekey = rekey.New(u.opts.RekeyInterval())
+	}
 	c.mu.Unlock()
 	if u == nil {
 		// x/crypto only lets a client in through our callbacks, which
@@ -216,6 +224,13 @@ func (c *conn) serve() {
 		sconn.Close()
 		panic("authenticated connection without a user")
 	}
+	if err := c.rekey.Start(sconn); err != nil {
+		// Keys the administrator wants renewed would live on.
+		log.Errorf("RekeyLimit %s: %v", u.opts.RekeyLimit, err)
+		sconn.Close()
+		return
+	}
+	defer c.rekey.Stop()
 	c.notifyHostKeys()
 	go c.clientAlive()
 	c.watchUnused()

@@ -21,6 +21,7 @@ type kexCounter struct{ c *conn }
 func (k *kexCounter) signed(algorithm string) {
 	k.c.mu.Lock()
 	preauth := k.c.user == nil
+	k.c.rekey.Exchanged() // RekeyLimit's time starts again
 	k.c.mu.Unlock()
 	suffix := ""
 	if preauth {
