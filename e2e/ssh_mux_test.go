@@ -541,14 +541,14 @@ func TestSSHMuxAgent(t *testing.T) {
 }
 
 // Escapes in a shared session are the master's to act on: ~? lists the
-// shared ones, ~^Z is refused, ~. ends this session and not the master.
+// shared ones (OpenSSH's mux client list), ~^Z is refused, ~. ends this session and not the master.
 func TestSSHMuxEscapes(t *testing.T) {
 	e := newMuxEnv(t)
 	e.startMaster()
 	tm := e.term(24, 80, append(e.shared(), "-t", e.dest(), "echo ready; cat")...)
 	at := tm.Expect(0, "ready", 20*time.Second)
 	tm.Type("\r~?")
-	at = tm.Expect(at, " ~.   - terminate session\r\n", 20*time.Second)
+	at = tm.Expect(at, " ~.   - terminate session\r\n ~B   - send a BREAK to the remote system\r\n ~R   - request rekey\r\n ~#   - list", 20*time.Second)
 	if strings.Contains(tm.Output(), "suspend ssh") {
 		t.Errorf("shared help offers ~^Z:\n%s", tm.Output())
 	}

@@ -6,6 +6,9 @@ import (
 	"os"
 	"strings"
 	"syscall"
+
+	"sshbox/sshcore/loglevel"
+	"sshbox/sshcore/rekey"
 )
 
 // EscapeNone disables escape sequences (-e none).
@@ -47,9 +50,10 @@ type escapeFilter struct {
 	lineHead bool
 	pending  bool
 	// disconnect ends the connection (~.); suspend stops ssh (~^Z);
-	// forwards lists the forwarded connections (~#).
+	// sendBreak sends the session a BREAK (~B; nil: not available).
 	disconnect func()
 	suspend    func()
+	sendBreak  func()
 	// command runs a ~C command line and returns what to show; nil
 	// disables ~C.
 	command func(line string) string
@@ -89,13 +93,31 @@ func (e *escapeFilter) filter(in []byte) []byte {
 				e.lineHead = true
 				continue
 			case '?':
-				help := msgEscapeHelp
-				if e.shared {
-					help = msgEscapeHelpShared
-				}
-				e.echo("?\r\n" + strings.ReplaceAll(fmt.Sprintf(help, escapeName(int(e.ch))), "\n", "\r\n"))
+				e.echo("?\r\n" + e.help())
 				e.lineHead = true
 				continue
+			case 'B':
+				if e.sendBreak != nil {
+					e.echo("B\r\n")
+					e.sendBreak()
+					e.lineHead = true
+					continue
+				}
+			case 'R':
+				// As OpenSSH: nothing is echoed; -v shows the exchange.
+				if !rekey.Request(e.c.transport) {
+					e.say(rekey.ErrUnsupported.Error() + "\r\n")
+				}
+				e.lineHead = true
+				continue
+			case 'V', 'v':
+				// A shared session's ~V and ~v are typed text, as with
+				// OpenSSH's master.
+				if !e.shared {
+					e.verbosity(b)
+					e.lineHead = true
+					continue
+				}
 			case '#':
 				e.echo("#\r\n" + strings.ReplaceAll(e.c.forwardList(), "\n", "\r\n"))
 				e.lineHead = true
@@ -160,6 +182,63 @@ func (e *escapeFilter) commandKey(b byte) {
 			e.say(string(b))
 		}
 	}
+}
+
+// escapeHelp is OpenSSH's list of escapes, in its order, with what each
+// session offers: a shared session (a master filtering a passenger's
+// input) has only what does not act on ssh itself. ~& (background ssh while
+// forwarded connections finish) is not implemented and not listed.
+var escapeHelp = []struct {
+	keys, what     string
+	shared, notMux bool // only for a shared session; not for one
+	cmdline        bool // only when ~C opens a command line
+}{
+	{keys: ".", what: "terminate session", shared: true},
+	{keys: ".", what: "terminate connection (and any multiplexed sessions)", notMux: true},
+	{keys: "B", what: "send a BREAK to the remote system"},
+	{keys: "C", what: "open a command line", notMux: true, cmdline: true},
+	{keys: "R", what: "request rekey"},
+	{keys: "V/v", what: "decrease/increase verbosity (LogLevel)", notMux: true},
+	{keys: "^Z", what: "suspend ssh", notMux: true},
+	{keys: "#", what: "list forwarded connections"},
+	{keys: "?", what: "this message"},
+}
+
+// help is the text ~? shows, lines ending in CR LF (the terminal is raw).
+func (e *escapeFilter) help() string {
+	esc := escapeName(int(e.ch))
+	var b strings.Builder
+	b.WriteString("Supported escape sequences:\r\n")
+	for _, h := range escapeHelp {
+		if h.shared && !e.shared || h.notMux && e.shared || h.cmdline && (e.command == nil || e.cmdlineOff) {
+			continue
+		}
+		fmt.Fprintf(&b, " %s%-3s - %s\r\n", esc, h.keys, h.what)
+	}
+	fmt.Fprintf(&b, " %s%-3s - send the escape character by typing it twice\r\n", esc, esc)
+	b.WriteString("(Note that escapes are only recognized immediately after newline.)\r\n")
+	return b.String()
+}
+
+// verbosity is ~V (less) and ~v (more): the client's LogLevel changes
+// between QUIET and DEBUG3, as OpenSSH's does, unless the log goes to a
+// file (-E), where OpenSSH says this.
+func (e *escapeFilter) verbosity(key byte) {
+	esc := escapeName(int(e.ch))
+	log := e.c.Log
+	if !log.OnStderr() {
+		e.say(fmt.Sprintf(msgEscapeSyslog, esc, string(key)))
+		return
+	}
+	l := log.Level()
+	if key == 'V' && l > loglevel.Quiet {
+		l--
+	}
+	if key == 'v' && l < loglevel.Debug3 {
+		l++
+	}
+	log.SetLevel(l)
+	e.say(fmt.Sprintf(msgEscapeVerbosity, esc, string(key), l))
 }
 
 func (e *escapeFilter) echo(s string) { e.say(escapeName(int(e.ch)) + s) }

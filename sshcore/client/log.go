@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"sshbox/sshcore/loglevel"
 )
@@ -14,9 +15,10 @@ import (
 // line each, the way OpenSSH formats them. While the terminal is in raw mode
 // a bare LF would not return the cursor, so lines end in CR LF then.
 type Logger struct {
-	mu    sync.Mutex
-	w     io.Writer
-	level loglevel.Level
+	mu sync.Mutex
+	w  io.Writer
+	// level changes under ~V and ~v while other goroutines log.
+	level atomic.Int32
 	raw   bool
 }
 
@@ -25,7 +27,9 @@ func NewLogger(w io.Writer, level loglevel.Level) *Logger {
 	if w == nil {
 		w = os.Stderr
 	}
-	return &Logger{w: w, level: level}
+	l := &Logger{w: w}
+	l.level.Store(int32(level))
+	return l
 }
 
 // SetRaw tells the logger whether the terminal is in raw mode.
@@ -36,10 +40,17 @@ func (l *Logger) SetRaw(raw bool) {
 }
 
 // Level returns the configured level.
-func (l *Logger) Level() loglevel.Level { return l.level }
+func (l *Logger) Level() loglevel.Level { return loglevel.Level(l.level.Load()) }
+
+// SetLevel changes the level (the ~V and ~v escapes).
+func (l *Logger) SetLevel(level loglevel.Level) { l.level.Store(int32(level)) }
+
+// OnStderr reports whether the lines go to standard error, not to a file
+// (-E).
+func (l *Logger) OnStderr() bool { return l.w == os.Stderr }
 
 func (l *Logger) out(level loglevel.Level, prefix, format string, args ...any) {
-	if l == nil || level > l.level {
+	if l == nil || level > l.Level() {
 		return
 	}
 	msg := prefix + fmt.Sprintf(format, args...)

@@ -128,24 +128,8 @@ Host key for %s has changed and you have requested strict checking.
 	msgCmdInvalid    = "Invalid command."
 
 	// The escape character help (~?), as OpenSSH prints it.
-	msgEscapeHelp = `Supported escape sequences:
- %[1]s.   - terminate connection (and any multiplexed sessions)
- %[1]sC   - open a command line
- %[1]s#   - list forwarded connections
- %[1]s?   - this message
- %[1]s^Z  - suspend ssh
- %[1]s%[1]s  - send the escape character by typing it twice
-(Note that escapes are only recognized immediately after newline.)
-`
-	// The same for a session shared through a master (OpenSSH's list
-	// without what only the master's own session can do).
-	msgEscapeHelpShared = `Supported escape sequences:
- %[1]s.   - terminate session
- %[1]s#   - list forwarded connections
- %[1]s?   - this message
- %[1]s%[1]s  - send the escape character by typing it twice
-(Note that escapes are only recognized immediately after newline.)
-`
+	msgEscapeVerbosity  = "%s%s [LogLevel %s]\r\n"
+	msgEscapeSyslog     = "%s%s [Logging to syslog]\r\n"
 	msgEscapeNotShared  = " escape not available to multiplexed sessions\r\n"
 	msgEscapeCmdlineOff = "commandline disabled\r\n"
 )

@@ -249,6 +249,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 			},
 			command:    c.commandLine(conn),
 			cmdlineOff: !c.Opts.EnableEscapeCommandline,
+			sendBreak:  func() { SendBreak(s) },
 			suspend: func() {
 				suspendSelf(restoreOnce, makeRaw)
 				// The window may have changed while ssh was stopped.

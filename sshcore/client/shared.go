@@ -69,10 +69,18 @@ func ForwardParts(spec string, dynamic bool) (bindHost string, bindPort int, hos
 }
 
 // SharedEscapes is the escape filter a master applies to what a shared
-// session's user types: ~. ends that session only (end), ~# and ~? work,
+// session's user types: ~. ends that session only (end), ~B sends the
+// session s a BREAK, ~R re-keys the master's connection, ~# and ~? work,
 // ~^Z and ~C are refused as OpenSSH's master refuses them; w is the
 // client's terminal.
-func (c *Client) SharedEscapes(ch byte, w io.Writer, end func()) func([]byte) []byte {
-	f := &escapeFilter{c: c, ch: ch, lineHead: true, shared: true, w: w, disconnect: end}
+func (c *Client) SharedEscapes(ch byte, w io.Writer, s *ssh.Session, end func()) func([]byte) []byte {
+	f := &escapeFilter{c: c, ch: ch, lineHead: true, shared: true, w: w, disconnect: end,
+		sendBreak: func() { SendBreak(s) }}
 	return f.filter
+}
+
+// SendBreak sends the session a BREAK (RFC 4335) of OpenSSH's length, as
+// ~B does; a server without BREAK support ignores it.
+func SendBreak(s *ssh.Session) {
+	s.SendRequest("break", false, ssh.Marshal(struct{ Ms uint32 }{1000}))
 }

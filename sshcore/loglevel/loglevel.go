@@ -45,3 +45,14 @@ func Parse(s string) (Level, error) {
 	}
 	return 0, fmt.Errorf("unsupported log level %q", s)
 }
+
+// String is the level's name as OpenSSH's log_level_name gives it (and ~V
+// shows it): QUIET is SILENT and DEBUG1 is DEBUG, the names its table has
+// first.
+func (l Level) String() string {
+	names := [...]string{"SILENT", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG", "DEBUG2", "DEBUG3"}
+	if l >= 0 && int(l) < len(names) {
+		return names[l]
+	}
+	return fmt.Sprintf("Level(%d)", int(l))
+}

@@ -185,7 +185,7 @@ func (m *Master) newSession(c *net.UnixConn, id uint32, body *reader) {
 	}
 	var input io.Reader = stdin
 	if req.TTY && !ttyFailed && req.EscapeChar < 256 {
-		input = &filtered{r: stdin, f: m.Client.SharedEscapes(byte(req.EscapeChar), files[2], func() { s.Close() })}
+		input = &filtered{r: stdin, f: m.Client.SharedEscapes(byte(req.EscapeChar), files[2], s, func() { s.Close() })}
 	}
 	go func() {
 		io.Copy(in, input)
