@@ -231,7 +231,7 @@ func (c *Client) commandLine(conn *ssh.Client) func(string) string {
 // addForward sets up one forwarding: 'L' local, 'D' dynamic (SOCKS), 'R'
 // remote.
 func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
-	f, err := ParseForward(spec, flag == 'D' || flag == 'R' && configfmt.IsRemoteDynamic(spec))
+	f, err := ParseForward(spec, flag == 'D' || flag == 'R' && remoteDynamic(spec))
 	if err != nil {
 		return errBadSpec{err}
 	}
@@ -269,6 +269,13 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 	c.noteForward("local " + addr + " -> " + target)
 	go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn, tnet)
 	return nil
+}
+
+// remoteDynamic says whether a -R specification, in the command line's
+// form or the configuration's, has a listening end only.
+func remoteDynamic(spec string) bool {
+	parts := splitFwd(spec)
+	return len(parts) == 1 || len(parts) == 2 && !isSocketPath(parts[1])
 }
 
 // umaskMu keeps two socket binds from interleaving their umask changes.
