@@ -139,24 +139,6 @@ func localBind(host string) string {
 	return host
 }
 
-func (c *Client) noteForward(s string) {
-	c.fwdMu.Lock()
-	c.fwds = append(c.fwds, s)
-	c.fwdMu.Unlock()
-}
-
-// forwardList is what ~# prints.
-func (c *Client) forwardList() string {
-	c.fwdMu.Lock()
-	defer c.fwdMu.Unlock()
-	var b strings.Builder
-	b.WriteString("The following connections are open:\n")
-	for i, f := range c.fwds {
-		fmt.Fprintf(&b, "  #%d %s\n", i, f)
-	}
-	return b.String()
-}
-
 // fwdFailure reports a forwarding that could not be set up; it is fatal
 // only with ExitOnForwardFailure, as in OpenSSH.
 func (c *Client) fwdFailure(err error) error {
@@ -257,7 +239,7 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 	}
 	if flag == 'D' {
 		c.Log.Debug1("Local connections to %s forwarded to remote address socks:0", addr)
-		c.noteForward("dynamic " + addr)
+		c.HoldForward(f.forwarding(flag), l)
 		go c.serveLocal(l, socksHandshake, conn, "tcp")
 		return nil
 	}
@@ -266,7 +248,7 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 		tnet, target = "unix", f.hostPath
 	}
 	c.Log.Debug1("Local connections to %s forwarded to remote address %s", addr, target)
-	c.noteForward("local " + addr + " -> " + target)
+	c.HoldForward(f.forwarding(flag), l)
 	go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn, tnet)
 	return nil
 }
@@ -338,7 +320,7 @@ func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
 	if f.bindPath == "" && f.bindPort == 0 {
 		c.Log.Info(msgAllocatedPort, l.Addr().(*net.TCPAddr).Port, target)
 	}
-	c.noteForward("remote " + l.Addr().String() + " -> " + target)
+	c.HoldForward(f.forwarding('R'), l)
 	if tnet == "" {
 		go c.serveRemote(l, "tcp", c.remoteSocks)
 		return nil
