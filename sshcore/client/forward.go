@@ -178,36 +178,69 @@ func (c *Client) startForwards(conn *ssh.Client) error {
 	return nil
 }
 
-// commandLine runs one ~C line: -L, -R or -D with a specification, as
-// OpenSSH's command line accepts them.
+// commandLine runs one ~C line as OpenSSH's process_cmdline reads it: an
+// optional "-", then h, H or ? (help), !args (a local command, with
+// PermitLocalCommand), L, R or D with a specification (add a forwarding),
+// or KL, KR or KD with a listening end (cancel one).
 func (c *Client) commandLine(conn *ssh.Client) func(string) string {
 	return func(line string) string {
-		line = strings.TrimSpace(line)
-		switch {
-		case line == "":
+		s := strings.TrimLeft(line, cmdSpace)
+		s = strings.TrimPrefix(s, "-")
+		if s == "" {
 			return ""
-		case line == "?" || line == "-h" || line == "help":
-			if c.Opts.PermitLocalCommand {
-				return msgCmdHelp + "\n" + msgCmdHelpLocal
-			}
-			return msgCmdHelp
-		case strings.HasPrefix(line, "!") && c.Opts.PermitLocalCommand:
-			// As OpenSSH's ~C !args: a local command through the
-			// shell. The terminal stays raw, so its output is
-			// collected and shown as the command's answer.
-			return c.escapeLocalCommand(line[1:])
-		case len(line) > 2 && line[0] == '-' && strings.IndexByte("LRD", line[1]) >= 0:
-			if err := c.addForward(conn, line[1], strings.TrimSpace(line[2:])); err != nil {
-				return err.Error()
-			}
-			return msgCmdForwarding
 		}
 		help := msgCmdHelp
 		if c.Opts.PermitLocalCommand {
 			help += "\n" + msgCmdHelpLocal
 		}
-		return msgCmdInvalid + "\n" + help
+		switch {
+		case s[0] == 'h' || s[0] == 'H' || s[0] == '?':
+			return help
+		case s[0] == '!' && c.Opts.PermitLocalCommand:
+			// As OpenSSH's ~C !args: a local command through the
+			// shell. The terminal stays raw, so its output is
+			// collected and shown as the command's answer.
+			return c.escapeLocalCommand(s[1:])
+		}
+		cancel := s[0] == 'K'
+		if cancel {
+			s = s[1:]
+		}
+		if s == "" || strings.IndexByte("LRD", s[0]) < 0 {
+			return msgCmdInvalid
+		}
+		kind, arg := s[0], strings.TrimLeft(s[1:], cmdSpace)
+		if cancel {
+			return c.cancelCommand(kind, arg)
+		}
+		err := c.addForward(conn, kind, arg)
+		if _, bad := err.(errBadSpec); bad {
+			if kind == 'R' {
+				return msgCmdBadRemote
+			}
+			return msgCmdBadLocal // -D's too, as OpenSSH 9.2 words it
+		}
+		if err != nil {
+			return err.Error()
+		}
+		return msgCmdForwarding
 	}
+}
+
+// cmdSpace is what C's isspace skips on the ~C command line.
+const cmdSpace = " \t\n\v\f\r"
+
+// cancelCommand is ~C's -KL, -KR and -KD: arg is "[bind_address:]port" or
+// a socket path.
+func (c *Client) cancelCommand(kind byte, arg string) string {
+	at, err := ParseForward(arg, true)
+	if err != nil {
+		return msgCmdBadClose
+	}
+	if !c.cancelListen(kind, at) {
+		return msgCmdUnknownFwd
+	}
+	return msgCmdCanceled
 }
 
 // addForward sets up one forwarding: 'L' local, 'D' dynamic (SOCKS), 'R'

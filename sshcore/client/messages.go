@@ -122,10 +122,18 @@ Host key for %s has changed and you have requested strict checking.
 	msgCmdHelp = `Commands:
       -L[bind_address:]port:host:hostport    Request local forward
       -R[bind_address:]port:host:hostport    Request remote forward
-      -D[bind_address:]port                  Request dynamic forward`
+      -D[bind_address:]port                  Request dynamic forward
+      -KL[bind_address:]port                 Cancel local forward
+      -KR[bind_address:]port                 Cancel remote forward
+      -KD[bind_address:]port                 Cancel dynamic forward`
 	msgCmdHelpLocal  = "      !args                                  Execute local command"
 	msgCmdForwarding = "Forwarding port."
 	msgCmdInvalid    = "Invalid command."
+	msgCmdBadLocal   = "Bad local forwarding specification."
+	msgCmdBadRemote  = "Bad remote forwarding specification."
+	msgCmdBadClose   = "Bad forwarding close specification."
+	msgCmdUnknownFwd = "Unknown port forwarding."
+	msgCmdCanceled   = "Canceled forwarding."
 
 	// The escape character help (~?), as OpenSSH prints it.
 	msgEscapeHelp = `Supported escape sequences:
