@@ -44,9 +44,11 @@ func cancelForwards(t *testing.T, e *sshEnv, prog string, sshbox bool) {
 	lport, rport, dport := testenv.FreePort(t), testenv.FreePort(t), testenv.FreePort(t)
 	laddr, raddr, daddr := fmt.Sprintf("127.0.0.1:%d", lport), fmt.Sprintf("127.0.0.1:%d", rport), fmt.Sprintf("127.0.0.1:%d", dport)
 	lsock := filepath.Join(t.TempDir(), "l.sock")
+	rsock := filepath.Join(sharedDir(t, 0o755, e.user.UID, e.user.GID), "r.sock")
 	args := append(e.base(), "-o", "EnableEscapeCommandline=yes",
 		"-L", fmt.Sprintf("%d:%s", lport, target), "-L", lsock+":"+target,
-		"-R", fmt.Sprintf("%d:%s", rport, target), "-D", fmt.Sprint(dport), e.dest())
+		"-R", fmt.Sprintf("%d:%s", rport, target), "-R", rsock+":"+target,
+		"-D", fmt.Sprint(dport), e.dest())
 	tm := testenv.StartTerm(t, 24, 100, []string{"HOME=" + e.home, "TERM=xterm", "SSH_AUTH_SOCK="}, prog, args...)
 	tm.Type("PS1='rdy''> '\r")
 	at := tm.Expect(0, "rdy> ", 15*time.Second)
@@ -61,6 +63,7 @@ func cancelForwards(t *testing.T, e *sshEnv, prog string, sshbox bool) {
 	local := dialEcho(t, "tcp", laddr)
 	unix := dialEcho(t, "unix", lsock)
 	remote := dialEcho(t, "tcp", raddr)
+	remoteUnix := dialEcho(t, "unix", rsock)
 	dynamic := dialEcho(t, "socks", daddr+"|"+target)
 	if sshbox {
 		tm.Type("\r~#")
@@ -77,6 +80,9 @@ func cancelForwards(t *testing.T, e *sshEnv, prog string, sshbox bool) {
 	cmdline("-KR"+fmt.Sprint(rport), "Canceled forwarding.")
 	refused(t, "tcp", raddr)
 	remote.check(t, "-R after -KR")
+	cmdline("-KR "+rsock, "Canceled forwarding.")
+	refused(t, "unix", rsock)
+	remoteUnix.check(t, "-R socket after -KR")
 	cmdline("KD localhost:"+fmt.Sprint(dport), "Canceled forwarding.")
 	refused(t, "tcp", daddr)
 	dynamic.check(t, "-D after -KD")
@@ -88,6 +94,11 @@ func cancelForwards(t *testing.T, e *sshEnv, prog string, sshbox bool) {
 	cmdline("-KL 1:2:3", "Bad forwarding close specification.")
 	cmdline("-KL", "Bad forwarding close specification.")
 	cmdline("-KX1", "Invalid command.")
+	busy := echo.Addr().(*net.TCPAddr).Port
+	cmdline(fmt.Sprintf("-L127.0.0.1:%d:%s", busy, target),
+		fmt.Sprintf("bind [127.0.0.1]:%d: Address already in use", busy))
+	at = tm.Expect(at, fmt.Sprintf("channel_setup_fwd_listener_tcpip: cannot listen to port: %d", busy), time.Second)
+	at = tm.Expect(at, "Port forwarding failed.", time.Second)
 	cmdline("-L 1:2", "Bad local forwarding specification.")
 	cmdline("-R 1:2:3:4:5", "Bad remote forwarding specification.")
 	cmdline("-D 1:2:3", "Bad local forwarding specification.")
@@ -111,13 +122,13 @@ func cancelForwards(t *testing.T, e *sshEnv, prog string, sshbox bool) {
 		tm.Type("\r~#")
 		at = tm.Expect(at, "The following connections are open:", 5*time.Second)
 		time.Sleep(300 * time.Millisecond)
-		if list := tm.Output()[at:]; strings.Contains(list, "127.0.0.1:") || strings.Contains(list, lsock) {
+		if list := tm.Output()[at:]; strings.Contains(list, "127.0.0.1:") || strings.Contains(list, ".sock") {
 			t.Errorf("~# after cancelling every forwarding:\n%s", list)
 		}
 	}
 
 	// ssh waits for forwarded connections before it exits, as OpenSSH's.
-	for _, c := range []*echoConn{local, unix, remote, dynamic, local2, remote2} {
+	for _, c := range []*echoConn{local, unix, remote, remoteUnix, dynamic, local2, remote2} {
 		c.Close()
 	}
 	tm.Type("\rexit 5\r")

@@ -149,6 +149,13 @@ func (c *Client) fwdFailure(err error) error {
 	return nil
 }
 
+// errListen is a local or dynamic forwarding whose listener could not be
+// made: why, in OpenSSH's lines, then what was not done (on the command
+// line; ~C says "Port forwarding failed." instead).
+type errListen struct{ why, what string }
+
+func (e errListen) Error() string { return e.why + "\n" + e.what }
+
 // errBadSpec marks a forwarding specification that does not parse: always
 // fatal on the command line, unlike a port that cannot be had.
 type errBadSpec struct{ error }
@@ -220,6 +227,10 @@ func (c *Client) commandLine(conn *ssh.Client) func(string) string {
 			}
 			return msgCmdBadLocal // -D's too, as OpenSSH 9.2 words it
 		}
+		var le errListen
+		if errors.As(err, &le) {
+			return le.why + "\n" + msgCmdFwdFailed
+		}
 		if err != nil {
 			return err.Error()
 		}
@@ -264,11 +275,19 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 		l, err = net.Listen(network, addr)
 	}
 	if err != nil {
-		msg := msgLocalFwdFailed
+		what := msgLocalFwdFailed
 		if flag == 'D' {
-			msg = msgDynamicFwdFailed
+			what = msgDynamicFwdFailed
 		}
-		return fmt.Errorf(msg, addr, dialErrorText(err), itoa(f.bindPort))
+		why := fmt.Sprintf(msgUnixBindFailed, addr, dialErrorText(err))
+		if network == "tcp" {
+			host := localBind(f.bindHost)
+			if host == "" {
+				host = "0.0.0.0"
+			}
+			why = fmt.Sprintf(msgBindFailed, host, itoa(f.bindPort), dialErrorText(err), itoa(f.bindPort))
+		}
+		return errListen{why, what}
 	}
 	if flag == 'D' {
 		c.Log.Debug1("Local connections to %s forwarded to remote address socks:0", addr)
