@@ -488,8 +488,9 @@ func pipe(a, b io.ReadWriteCloser) {
 	b.Close()
 }
 
-// forwardAgent lets the remote side use the local agent (-A).
-func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
+// forwardAgent lets the remote side use the local agent (-A) through
+// session s.
+func (c *Client) forwardAgent(conn *ssh.Client, s ChannelRequester) {
 	sock := c.AgentSocket()
 	if sock == "" {
 		c.Log.Debug1("Agent forwarding requested but no agent is running")
@@ -499,7 +500,13 @@ func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
 		c.Log.Error(msgAgentFwdFailed, err)
 		return
 	}
-	if err := agent.RequestAgentForwarding(s); err != nil {
+	c.Log.Debug1("Requesting authentication agent forwarding.")
+	// agent.RequestAgentForwarding's request, on any session channel.
+	ok, err := s.SendRequest("auth-agent-req@openssh.com", true, nil)
+	if err == nil && !ok {
+		err = errors.New("forwarding request denied")
+	}
+	if err != nil {
 		c.Log.Debug1("Agent forwarding request refused: %v", err)
 	}
 }
