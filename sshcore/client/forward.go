@@ -275,10 +275,6 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 		l, err = net.Listen(network, addr)
 	}
 	if err != nil {
-		what := msgLocalFwdFailed
-		if flag == 'D' {
-			what = msgDynamicFwdFailed
-		}
 		why := fmt.Sprintf(msgUnixBindFailed, addr, dialErrorText(err))
 		if network == "tcp" {
 			host := localBind(f.bindHost)
@@ -287,7 +283,9 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 			}
 			why = fmt.Sprintf(msgBindFailed, host, itoa(f.bindPort), dialErrorText(err), itoa(f.bindPort))
 		}
-		return errListen{why, what}
+		// -D's too: OpenSSH keeps dynamic forwardings with the local
+		// ones and has no other words for them.
+		return errListen{why, msgLocalFwdFailed}
 	}
 	if flag == 'D' {
 		c.Log.Debug1("Local connections to %s forwarded to remote address socks:0", addr)

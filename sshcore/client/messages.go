@@ -99,7 +99,6 @@ Host key for %s has changed and you have requested strict checking.
 	msgBindFailed        = "bind [%s]:%s: %s\n" + msgForwardFailed
 	msgUnixBindFailed    = "unix_listener: cannot bind to path %s: %s"
 	msgLocalFwdFailed    = "Could not request local forwarding."
-	msgDynamicFwdFailed  = "Could not request dynamic forwarding."
 	msgCertInvalid       = "Certificate invalid: %v"
 	msgIPKeyDiffers      = "Warning: the %s host key for '%s' differs from the key for the IP address '%s'"
 	msgPasswordDisabled  = "Password authentication is disabled to avoid man-in-the-middle attacks."
