@@ -53,9 +53,7 @@ func (f Forwarding) target() string {
 // ends it. A remote one asked for on port 0 is entered with the port the
 // server chose, by which ~C -KR and -O cancel name it.
 func (c *Client) HoldForward(f Forwarding, l net.Listener) {
-	if f.Kind == 'D' {
-		f.ConnectHost, f.ConnectPort, f.ConnectPath = "", 0, ""
-	}
+	f = exact(f)
 	if a, ok := l.Addr().(*net.TCPAddr); ok && f.ListenPath == "" && f.ListenPort == 0 {
 		f.ListenPort = a.Port
 	}
@@ -94,6 +92,8 @@ func (c *Client) CloseForward(f Forwarding) bool {
 	return c.closeForwards(func(h Forwarding) bool { return h == f }, true)
 }
 
+// exact is f as the table compares it: what a dynamic forwarding's
+// connect end says does not tell it apart (OpenSSH's mux sends "socks").
 func exact(f Forwarding) Forwarding {
 	if f.Kind == 'D' {
 		f.ConnectHost, f.ConnectPort, f.ConnectPath = "", 0, ""
