@@ -63,7 +63,7 @@ type Client struct {
 	x11      x11State        // X11 forwarding (x11.go)
 
 	fwdMu sync.Mutex
-	fwds  []string // descriptions for ~#
+	fwds  []*heldFwd // the forwardings held open (fwdtable.go)
 }
 
 // Run connects and runs the session; it returns ssh's exit status.

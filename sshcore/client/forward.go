@@ -139,24 +139,6 @@ func localBind(host string) string {
 	return host
 }
 
-func (c *Client) noteForward(s string) {
-	c.fwdMu.Lock()
-	c.fwds = append(c.fwds, s)
-	c.fwdMu.Unlock()
-}
-
-// forwardList is what ~# prints.
-func (c *Client) forwardList() string {
-	c.fwdMu.Lock()
-	defer c.fwdMu.Unlock()
-	var b strings.Builder
-	b.WriteString("The following connections are open:\n")
-	for i, f := range c.fwds {
-		fmt.Fprintf(&b, "  #%d %s\n", i, f)
-	}
-	return b.String()
-}
-
 // fwdFailure reports a forwarding that could not be set up; it is fatal
 // only with ExitOnForwardFailure, as in OpenSSH.
 func (c *Client) fwdFailure(err error) error {
@@ -166,6 +148,13 @@ func (c *Client) fwdFailure(err error) error {
 	c.Log.Error("%v", err)
 	return nil
 }
+
+// errListen is a local or dynamic forwarding whose listener could not be
+// made: why, in OpenSSH's lines, then what was not done (on the command
+// line; ~C says "Port forwarding failed." instead).
+type errListen struct{ why, what string }
+
+func (e errListen) Error() string { return e.why + "\n" + e.what }
 
 // errBadSpec marks a forwarding specification that does not parse: always
 // fatal on the command line, unlike a port that cannot be had.
@@ -196,42 +185,79 @@ func (c *Client) startForwards(conn *ssh.Client) error {
 	return nil
 }
 
-// commandLine runs one ~C line: -L, -R or -D with a specification, as
-// OpenSSH's command line accepts them.
+// commandLine runs one ~C line as OpenSSH's process_cmdline reads it: an
+// optional "-", then h, H or ? (help), !args (a local command, with
+// PermitLocalCommand), L, R or D with a specification (add a forwarding),
+// or KL, KR or KD with a listening end (cancel one).
 func (c *Client) commandLine(conn *ssh.Client) func(string) string {
 	return func(line string) string {
-		line = strings.TrimSpace(line)
-		switch {
-		case line == "":
+		s := strings.TrimLeft(line, cmdSpace)
+		s = strings.TrimPrefix(s, "-")
+		if s == "" {
 			return ""
-		case line == "?" || line == "-h" || line == "help":
-			if c.Opts.PermitLocalCommand {
-				return msgCmdHelp + "\n" + msgCmdHelpLocal
-			}
-			return msgCmdHelp
-		case strings.HasPrefix(line, "!") && c.Opts.PermitLocalCommand:
-			// As OpenSSH's ~C !args: a local command through the
-			// shell. The terminal stays raw, so its output is
-			// collected and shown as the command's answer.
-			return c.escapeLocalCommand(line[1:])
-		case len(line) > 2 && line[0] == '-' && strings.IndexByte("LRD", line[1]) >= 0:
-			if err := c.addForward(conn, line[1], strings.TrimSpace(line[2:])); err != nil {
-				return err.Error()
-			}
-			return msgCmdForwarding
 		}
 		help := msgCmdHelp
 		if c.Opts.PermitLocalCommand {
 			help += "\n" + msgCmdHelpLocal
 		}
-		return msgCmdInvalid + "\n" + help
+		switch {
+		case s[0] == 'h' || s[0] == 'H' || s[0] == '?':
+			return help
+		case s[0] == '!' && c.Opts.PermitLocalCommand:
+			// As OpenSSH's ~C !args: a local command through the
+			// shell. The terminal stays raw, so its output is
+			// collected and shown as the command's answer.
+			return c.escapeLocalCommand(s[1:])
+		}
+		cancel := s[0] == 'K'
+		if cancel {
+			s = s[1:]
+		}
+		if s == "" || strings.IndexByte("LRD", s[0]) < 0 {
+			return msgCmdInvalid
+		}
+		kind, arg := s[0], strings.TrimLeft(s[1:], cmdSpace)
+		if cancel {
+			return c.cancelCommand(kind, arg)
+		}
+		err := c.addForward(conn, kind, arg)
+		if _, bad := err.(errBadSpec); bad {
+			if kind == 'R' {
+				return msgCmdBadRemote
+			}
+			return msgCmdBadLocal // -D's too, as OpenSSH 9.2 words it
+		}
+		var le errListen
+		if errors.As(err, &le) {
+			return le.why + "\n" + msgCmdFwdFailed
+		}
+		if err != nil {
+			return err.Error()
+		}
+		return msgCmdForwarding
 	}
+}
+
+// cmdSpace is what C's isspace skips on the ~C command line.
+const cmdSpace = " \t\n\v\f\r"
+
+// cancelCommand is ~C's -KL, -KR and -KD: arg is "[bind_address:]port" or
+// a socket path.
+func (c *Client) cancelCommand(kind byte, arg string) string {
+	at, err := ParseForward(arg, true)
+	if err != nil {
+		return msgCmdBadClose
+	}
+	if !c.cancelListen(kind, at) {
+		return msgCmdUnknownFwd
+	}
+	return msgCmdCanceled
 }
 
 // addForward sets up one forwarding: 'L' local, 'D' dynamic (SOCKS), 'R'
 // remote.
 func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
-	f, err := ParseForward(spec, flag == 'D' || flag == 'R' && configfmt.IsRemoteDynamic(spec))
+	f, err := ParseForward(spec, flag == 'D' || flag == 'R' && remoteDynamic(spec))
 	if err != nil {
 		return errBadSpec{err}
 	}
@@ -249,15 +275,21 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 		l, err = net.Listen(network, addr)
 	}
 	if err != nil {
-		msg := msgLocalFwdFailed
-		if flag == 'D' {
-			msg = msgDynamicFwdFailed
+		why := fmt.Sprintf(msgUnixBindFailed, addr, dialErrorText(err))
+		if network == "tcp" {
+			host := localBind(f.bindHost)
+			if host == "" {
+				host = "0.0.0.0"
+			}
+			why = fmt.Sprintf(msgBindFailed, host, itoa(f.bindPort), dialErrorText(err), itoa(f.bindPort))
 		}
-		return fmt.Errorf(msg, addr, dialErrorText(err), itoa(f.bindPort))
+		// -D's too: OpenSSH keeps dynamic forwardings with the local
+		// ones and has no other words for them.
+		return errListen{why, msgLocalFwdFailed}
 	}
 	if flag == 'D' {
 		c.Log.Debug1("Local connections to %s forwarded to remote address socks:0", addr)
-		c.noteForward("dynamic " + addr)
+		c.HoldForward(f.forwarding(flag), l)
 		go c.serveLocal(l, socksHandshake, conn, "tcp")
 		return nil
 	}
@@ -266,9 +298,16 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 		tnet, target = "unix", f.hostPath
 	}
 	c.Log.Debug1("Local connections to %s forwarded to remote address %s", addr, target)
-	c.noteForward("local " + addr + " -> " + target)
+	c.HoldForward(f.forwarding(flag), l)
 	go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn, tnet)
 	return nil
+}
+
+// remoteDynamic says whether a -R specification, in the command line's
+// form or the configuration's, has a listening end only.
+func remoteDynamic(spec string) bool {
+	parts := splitFwd(spec)
+	return len(parts) == 1 || len(parts) == 2 && !isSocketPath(parts[1])
 }
 
 // umaskMu keeps two socket binds from interleaving their umask changes.
@@ -331,7 +370,7 @@ func (c *Client) addRemote(conn *ssh.Client, f fwdSpec) error {
 	if f.bindPath == "" && f.bindPort == 0 {
 		c.Log.Info(msgAllocatedPort, l.Addr().(*net.TCPAddr).Port, target)
 	}
-	c.noteForward("remote " + l.Addr().String() + " -> " + target)
+	c.HoldForward(f.forwarding('R'), l)
 	if tnet == "" {
 		go c.serveRemote(l, "tcp", c.remoteSocks)
 		return nil
@@ -447,8 +486,9 @@ func pipe(a, b io.ReadWriteCloser) {
 	b.Close()
 }
 
-// forwardAgent lets the remote side use the local agent (-A).
-func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
+// forwardAgent lets the remote side use the local agent (-A) through
+// session s.
+func (c *Client) forwardAgent(conn *ssh.Client, s ChannelRequester) {
 	sock := c.AgentSocket()
 	if sock == "" {
 		c.Log.Debug1("Agent forwarding requested but no agent is running")
@@ -458,7 +498,13 @@ func (c *Client) forwardAgent(conn *ssh.Client, s *ssh.Session) {
 		c.Log.Error(msgAgentFwdFailed, err)
 		return
 	}
-	if err := agent.RequestAgentForwarding(s); err != nil {
+	c.Log.Debug1("Requesting authentication agent forwarding.")
+	// agent.RequestAgentForwarding's request, on any session channel.
+	ok, err := s.SendRequest("auth-agent-req@openssh.com", true, nil)
+	if err == nil && !ok {
+		err = errors.New("forwarding request denied")
+	}
+	if err != nil {
 		c.Log.Debug1("Agent forwarding request refused: %v", err)
 	}
 }

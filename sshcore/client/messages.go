@@ -96,8 +96,9 @@ Host key for %s has changed and you have requested strict checking.
 	msgRemoteOpenDenied  = "Received request from %s port %d to connect to host %s port %d, but the request was denied."
 	msgChannelOpenFailed = "channel open failed: %s: %v"
 	msgAgentFwdFailed    = "Agent forwarding failed: %v"
-	msgLocalFwdFailed    = "bind %s: %s\n" + msgForwardFailed + "\nCould not request local forwarding."
-	msgDynamicFwdFailed  = "bind %s: %s\n" + msgForwardFailed + "\nCould not request dynamic forwarding."
+	msgBindFailed        = "bind [%s]:%s: %s\n" + msgForwardFailed
+	msgUnixBindFailed    = "unix_listener: cannot bind to path %s: %s"
+	msgLocalFwdFailed    = "Could not request local forwarding."
 	msgCertInvalid       = "Certificate invalid: %v"
 	msgIPKeyDiffers      = "Warning: the %s host key for '%s' differs from the key for the IP address '%s'"
 	msgPasswordDisabled  = "Password authentication is disabled to avoid man-in-the-middle attacks."
@@ -122,10 +123,19 @@ Host key for %s has changed and you have requested strict checking.
 	msgCmdHelp = `Commands:
       -L[bind_address:]port:host:hostport    Request local forward
       -R[bind_address:]port:host:hostport    Request remote forward
-      -D[bind_address:]port                  Request dynamic forward`
+      -D[bind_address:]port                  Request dynamic forward
+      -KL[bind_address:]port                 Cancel local forward
+      -KR[bind_address:]port                 Cancel remote forward
+      -KD[bind_address:]port                 Cancel dynamic forward`
 	msgCmdHelpLocal  = "      !args                                  Execute local command"
 	msgCmdForwarding = "Forwarding port."
+	msgCmdFwdFailed  = "Port forwarding failed."
 	msgCmdInvalid    = "Invalid command."
+	msgCmdBadLocal   = "Bad local forwarding specification."
+	msgCmdBadRemote  = "Bad remote forwarding specification."
+	msgCmdBadClose   = "Bad forwarding close specification."
+	msgCmdUnknownFwd = "Unknown port forwarding."
+	msgCmdCanceled   = "Canceled forwarding."
 
 	// The escape character help (~?), as OpenSSH prints it.
 	msgEscapeVerbosity  = "%s%s [LogLevel %s]\r\n"

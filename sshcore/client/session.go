@@ -72,12 +72,32 @@ func terminalModes(fd int) ssh.TerminalModes {
 	return m
 }
 
+// ChannelRequester is a session channel as the requests made before its
+// command see it: an *ssh.Session, or the channel -s drives itself.
+type ChannelRequester interface {
+	SendRequest(name string, wantReply bool, payload []byte) (bool, error)
+}
+
+// prepareSession makes the requests that come before a session's shell,
+// command or subsystem, in the order of OpenSSH's ssh_session2_setup: X11
+// forwarding, agent forwarding, then the environment. It reports whether
+// X11 forwarding made the session interactive (IPQoS).
+func (c *Client) prepareSession(conn *ssh.Client, s ChannelRequester) (x11 bool) {
+	x11 = c.RequestX11(conn, s)
+	if c.Opts.ForwardAgent {
+		c.forwardAgent(conn, s)
+	}
+	c.sendEnv(s)
+	return x11
+}
+
 // sendEnv passes SendEnv-matched variables and SetEnv pairs.
-func (c *Client) sendEnv(s *ssh.Session) {
+func (c *Client) sendEnv(s ChannelRequester) {
 	for _, kv := range c.SessionEnv() {
 		name, value, _ := strings.Cut(kv, "=")
 		c.Log.Debug1("channel 0: setenv %s", name)
-		if err := s.Setenv(name, value); err != nil {
+		ok, err := s.SendRequest("env", true, ssh.Marshal(struct{ Name, Value string }{name, value}))
+		if err == nil && !ok {
 			c.Log.Debug1("Sending env %s refused", name)
 		}
 	}
@@ -108,13 +128,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 		return 255
 	}
 	defer s.Close()
-	// X11, then the agent, then the terminal and the environment: the
-	// order of OpenSSH's requests.
-	x11 := c.RequestX11(conn, s)
-	if c.Opts.ForwardAgent {
-		c.forwardAgent(conn, s)
-	}
-	c.sendEnv(s)
+	x11 := c.prepareSession(conn, s)
 
 	stdinFd := int(os.Stdin.Fd())
 	tty := c.wantTTY(command)

@@ -13,10 +13,11 @@ import (
 
 // runSubsystem is -s: x/crypto's Session cannot wait for a subsystem it did
 // not start itself, so the channel is driven directly: stdin, stdout and
-// stderr copied, the exit status taken from the server's request.
+// stderr copied, the exit status taken from the server's request. X11,
+// the agent and the environment are asked for first, as for a command
+// (OpenSSH's ssh_session2_setup does the same for a subsystem).
 func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 	log := c.Log
-	c.setQoS(false)
 	ch, reqs, err := conn.OpenChannel("session", nil)
 	if err != nil {
 		log.Fatal(msgSessionOpenFailed, err)
@@ -41,6 +42,7 @@ func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 		}
 		status <- code
 	}()
+	c.setQoS(c.prepareSession(conn, ch))
 	log.Debug1("Sending subsystem: %s", name)
 	log.Debug2("channel 0: request subsystem confirm 1")
 	ok, err := ch.SendRequest("subsystem", true, ssh.Marshal(struct{ Name string }{name}))

@@ -81,7 +81,7 @@ func (c *Client) handleX11(conn *ssh.Client) {
 // RequestX11 asks the server to forward X11 for session s (ssh -X, -Y, or
 // a shared connection's session); it does nothing without ForwardX11. It
 // reports whether the session was made interactive by it (IPQoS).
-func (c *Client) RequestX11(conn *ssh.Client, s *ssh.Session) bool {
+func (c *Client) RequestX11(conn *ssh.Client, s ChannelRequester) bool {
 	c.handleX11(conn)
 	if !c.Opts.ForwardX11 {
 		return false

@@ -38,12 +38,29 @@ func containsColon(s string) bool {
 	return false
 }
 
-// key ignores what does not tell forwardings apart for CLOSE_FWD.
-func (f Forward) key() Forward {
-	if f.Kind == FwdDynamic {
-		f.ConnectHost, f.ConnectPort = "", 0
+// forwarding is f as the client's table of forwardings names it (the
+// master's own -L/-R/-D are there too, as in OpenSSH's one list).
+func (f Forward) forwarding() client.Forwarding {
+	out := client.Forwarding{ListenHost: f.ListenHost, ListenPort: int(f.ListenPort),
+		ConnectHost: f.ConnectHost, ConnectPort: int(f.ConnectPort)}
+	switch f.Kind {
+	case FwdLocal:
+		out.Kind = 'L'
+	case FwdRemote:
+		out.Kind = 'R'
+	case FwdDynamic:
+		out.Kind = 'D'
 	}
-	return f
+	if f.ListenPort == unixPort {
+		out.ListenPath, out.ListenHost, out.ListenPort = f.ListenHost, "", 0
+	}
+	if f.ConnectPort == unixPort {
+		out.ConnectPath, out.ConnectHost, out.ConnectPort = f.ConnectHost, "", 0
+	}
+	if f.Kind == FwdRemote && f.ConnectHost == remoteSocks && f.ConnectPort == 0 {
+		out.ConnectHost = "" // remote dynamic
+	}
+	return out
 }
 
 // openForward sets up a forwarding for a client (-O forward, or the -L/-R
@@ -56,14 +73,7 @@ func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
 	if f.ListenPort > 65535 && f.ListenPort != unixPort || f.Kind != FwdDynamic && f.ConnectPort > 65535 && f.ConnectPort != unixPort {
 		return reply(c, sFailure, id, "invalid port")
 	}
-	k := f.key()
-	m.mu.Lock()
-	if m.fwds == nil {
-		m.fwds = map[Forward]func() error{}
-	}
-	_, dup := m.fwds[k]
-	m.mu.Unlock()
-	if dup {
+	if m.Client.HoldsForward(f.forwarding()) {
 		return reply(c, sOK, id, "")
 	}
 	if m.Confirm != nil && !m.Confirm(fmt.Sprintf("Open %s forward %s? ", kindName(f.Kind), f)) {
@@ -90,16 +100,14 @@ func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
 			target = "" // remote dynamic
 		}
 		go m.Client.ServeRemote(l, network, target)
+		// Held with the port the server chose, by which -O cancel
+		// names it.
+		m.Client.HoldForward(f.forwarding(), l)
 		if f.ListenPort == 0 {
-			// -O cancel names the port the server chose.
-			port := uint32(l.Addr().(*net.TCPAddr).Port)
-			k.ListenPort = port
-			m.remember(k, l.Close)
 			var p packet
-			p.u32(sRemotePort).u32(id).u32(port)
+			p.u32(sRemotePort).u32(id).u32(uint32(l.Addr().(*net.TCPAddr).Port))
 			return writePacket(c, p)
 		}
-		m.remember(k, l.Close)
 		return reply(c, sOK, id, "")
 	}
 	var l net.Listener
@@ -114,7 +122,7 @@ func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
 	if err != nil {
 		return reply(c, sFailure, id, fmt.Sprintf("Port forwarding failed: bind %s: %v", addr, err))
 	}
-	m.remember(k, l.Close)
+	m.Client.HoldForward(f.forwarding(), l)
 	if f.Kind == FwdDynamic {
 		target = ""
 	}
@@ -122,23 +130,12 @@ func (m *Master) openForward(c *net.UnixConn, id uint32, f Forward) error {
 	return reply(c, sOK, id, "")
 }
 
-func (m *Master) remember(k Forward, closer func() error) {
-	m.mu.Lock()
-	m.fwds[k] = closer
-	m.mu.Unlock()
-}
-
-// closeForward is -O cancel.
+// closeForward is -O cancel: any forwarding the master holds, its own
+// -L/-R/-D included, as OpenSSH's master.
 func (m *Master) closeForward(c *net.UnixConn, id uint32, f Forward) error {
-	k := f.key()
-	m.mu.Lock()
-	closer, ok := m.fwds[k]
-	delete(m.fwds, k)
-	m.mu.Unlock()
-	if !ok {
+	if !m.Client.CloseForward(f.forwarding()) {
 		return reply(c, sFailure, id, "port not forwarded")
 	}
-	closer()
 	return reply(c, sOK, id, "")
 }
 

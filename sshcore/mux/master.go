@@ -43,7 +43,6 @@ type Master struct {
 	allIdle   chan struct{} // closed when the last client leaves after ownDone
 	nextSess  uint32
 	ttys      map[uint32]*ttySession
-	fwds      map[Forward]func() error
 	sigwinch  chan os.Signal
 	closeOnce sync.Once
 	agentOnce sync.Once
@@ -64,9 +63,6 @@ func (m *Master) Serve(l *net.UnixListener) {
 	m.mu.Lock()
 	m.l = l
 	m.ttys = map[uint32]*ttySession{}
-	if m.fwds == nil {
-		m.fwds = map[Forward]func() error{}
-	}
 	m.sigwinch = make(chan os.Signal, 1)
 	m.mu.Unlock()
 	signal.Notify(m.sigwinch, syscall.SIGWINCH)
