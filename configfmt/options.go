@@ -294,6 +294,19 @@ type ServerOptions struct {
 	// the connections it matches.
 	RefuseConnection bool
 
+	// The ssh2 dialect's restrictions that no OpenSSH keyword sets
+	// (ssh2srv.go); zero when the file is OpenSSH's. IdleTimeout closes
+	// a connection on which no traffic has moved for this long (0:
+	// never), as Server.IdleTimeout does; MaxConnections is the number of
+	// connections sshd serves at once (0: no limit); AllowHosts and
+	// DenyHosts (nil: none) admit and refuse clients by address or
+	// verified name; RequireReverseMapping refuses a client whose
+	// address has no name that maps back to it.
+	IdleTimeout           time.Duration
+	MaxConnections        int
+	AllowHosts, DenyHosts *HostList
+	RequireReverseMapping bool
+
 	subsysOrder []string          // Subsystem names in definition order, for sshd -T
 	extra       map[string]string // keywords not acted on, as sshd -T prints them
 	extraShared bool              // extra belongs to the options cloned from (clone)

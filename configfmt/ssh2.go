@@ -21,6 +21,7 @@ type ssh2Line struct {
 	kw      string // lowercased
 	word    string
 	value   string
+	syntax  regexSyntax // the file's REGEX-SYNTAX, for AllowHosts and DenyHosts
 }
 
 func (l *ssh2Line) errorf(format string, a ...any) error {
@@ -44,6 +45,12 @@ type ssh2KW struct {
 	to     func(v string) ([][]string, error) // instead of kw: the lines
 	accum  bool                               // each line adds to the list instead of replacing it
 	warned bool                               // accepted, not acted on
+	// srv and cli instead set a typed option that no OpenSSH keyword
+	// sets (ssh2srv.go); whole: it is the whole server's, so it may not
+	// sit under a heading that picks some connections.
+	srv   func(o *ServerOptions, l *ssh2Line) error
+	cli   func(o *ClientOptions, v string) error
+	whole bool
 }
 
 // ssh2Conv is how an ssh2 value becomes the OpenSSH keyword's.
@@ -236,13 +243,15 @@ var ssh2Table = []ssh2KW{
 		return nil, nil
 	}},
 
+	{name: "IdleTimeout", side: "server", note: "closes a connection with no traffic for that long, as dropbear -I (seconds, or s, m, h, d, w; 0: never); sshd -T prints idletimeout when set", srv: setIdleTimeout2},
+	{name: "MaxConnections", side: "server", note: "connections served at once (0: no limit); one past it is refused before the version exchange; not under a heading other than *; sshd -T prints maxconnections when set", srv: setMaxConnections, whole: true},
+	{name: "AllowHosts", side: "server", note: "only clients whose address or verified name matches connect (each line adds patterns; egrep or zsh_fileglob by the file's REGEX-SYNTAX; \\i address only, \\m CIDR); sshd -T prints allowhosts when set", srv: func(o *ServerOptions, l *ssh2Line) error { return addHosts(&o.AllowHosts, l) }},
+	{name: "DenyHosts", side: "server", note: "clients whose address or verified name matches are refused (as AllowHosts); sshd -T prints denyhosts when set", srv: func(o *ServerOptions, l *ssh2Line) error { return addHosts(&o.DenyHosts, l) }},
+	{name: "RequireReverseMapping", side: "server", note: "refuses a client whose address has no name that maps back to it; sshd -T prints requirereversemapping when yes", srv: setRequireReverseMapping},
+
 	// Accepted with a warning, not acted on.
-	{name: "RequireReverseMapping", side: "server", warned: true},
-	{name: "MaxConnections", side: "server", warned: true},
-	{name: "IdleTimeout", side: "both", warned: true},
+	{name: "IdleTimeout", side: "client", warned: true},
 	{name: "UserConfigDirectory", side: "both", warned: true},
-	{name: "AllowHosts", side: "server", warned: true},
-	{name: "DenyHosts", side: "server", warned: true},
 	{name: "AllowSHosts", side: "server", warned: true},
 	{name: "DenySHosts", side: "server", warned: true},
 	{name: "IgnoreRhosts", side: "server", warned: true},
@@ -314,7 +323,8 @@ func isSSH2(recs []string) bool {
 			return true
 		}
 		switch word {
-		case "allowedauthentications", "passwordguesses", "hostkeyfile", "publichostkeyfile", "userknownhosts", "quietmode", "verbosemode", "bannermessagefile":
+		case "allowedauthentications", "passwordguesses", "hostkeyfile", "publichostkeyfile", "userknownhosts", "quietmode", "verbosemode", "bannermessagefile",
+			"idletimeout", "maxconnections", "allowhosts", "denyhosts", "requirereversemapping":
 			return true
 		}
 	}
@@ -325,9 +335,13 @@ func isSSH2(recs []string) bool {
 // the lines are applied.
 func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 	c := &ssh2Config{}
+	syntax, err := parseMetaconfig(path, recs)
+	if err != nil {
+		return nil, err
+	}
 	pattern := ""
 	for i, r := range recs {
-		l := ssh2Line{file: path, num: i + 1}
+		l := ssh2Line{file: path, num: i + 1, syntax: syntax}
 		t := strings.TrimSpace(r)
 		if t == "" || t[0] == '#' {
 			continue
@@ -400,6 +414,12 @@ func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
 	for i := range c.lines {
 		l := &c.lines[i]
 		active := l.pattern == "" || matchHostAndAddr(m.Host, m.Addr, l.pattern)
+		if r := ssh2Lookup(l.kw, false); r != nil && r.srv != nil {
+			if err := e.setTyped(r, l, active); err != nil {
+				return err
+			}
+			continue
+		}
 		rows, accum, warn, err := ssh2Lines(l, false)
 		if err != nil {
 			return err
@@ -458,6 +478,23 @@ func (c *ssh2Config) applyClient(e *clientEval) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// setTyped applies a line that sets an ssh2-only option: to the options
+// when it applies, else to a scratch copy, so that a bad value is an error
+// whichever connections the heading picks.
+func (e *serverEval) setTyped(r *ssh2KW, l *ssh2Line, active bool) error {
+	if r.whole && l.pattern != "" && l.pattern != "*" {
+		return l.errorf("%s applies to the whole server and cannot be under the heading %q", r.name, l.pattern)
+	}
+	target := e.o
+	if !active {
+		target = &ServerOptions{}
+	}
+	if err := r.srv(target, l); err != nil {
+		return l.errorf("%s: %v", r.name, err)
 	}
 	return nil
 }

@@ -63,6 +63,7 @@ type Server struct {
 	wg        sync.WaitGroup
 	nconns    atomic.Int64
 	preauth   int // connections not yet authenticated (MaxStartups)
+	open      int // connections from listeners being served (MaxConnections)
 	dropped   int // connections refused past MaxStartups
 	sources   srclimit.Table
 	trim      idletrim.Trimmer
