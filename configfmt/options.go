@@ -153,6 +153,11 @@ type ClientOptions struct {
 	// in a Host or Match block.
 	RefuseConnection bool
 
+	// IdleTimeout is the ssh2 dialect's (no OpenSSH keyword sets it):
+	// the connection is closed once no traffic has moved on it for this
+	// long (0: never), as dbclient -I does, which wins over it.
+	IdleTimeout time.Duration
+
 	// Warnings lists one line per keyword that OpenSSH knows but sshbox
 	// does not act on ("FILE:LINE: ..."), for ssh -v to show.
 	Warnings []string

@@ -249,8 +249,13 @@ var ssh2Table = []ssh2KW{
 	{name: "DenyHosts", side: "server", note: "clients whose address or verified name matches are refused (as AllowHosts); sshd -T prints denyhosts when set", srv: func(o *ServerOptions, l *ssh2Line) error { return addHosts(&o.DenyHosts, l) }},
 	{name: "RequireReverseMapping", side: "server", note: "refuses a client whose address has no name that maps back to it; sshd -T prints requirereversemapping when yes", srv: setRequireReverseMapping},
 
+	{name: "IdleTimeout", side: "client", note: "closes the connection after that long with no traffic, as dbclient -I, which wins (seconds, or s, m, h, d, w; 0: never); ssh -G prints idletimeout when set", cli: func(o *ClientOptions, v string) error {
+		d, err := ssh2Time(v)
+		o.IdleTimeout = d
+		return err
+	}},
+
 	// Accepted with a warning, not acted on.
-	{name: "IdleTimeout", side: "client", warned: true},
 	{name: "UserConfigDirectory", side: "both", warned: true},
 	{name: "AllowSHosts", side: "server", warned: true},
 	{name: "DenySHosts", side: "server", warned: true},
@@ -458,6 +463,12 @@ func (c *ssh2Config) applyClient(e *clientEval) error {
 	for i := range c.lines {
 		l := &c.lines[i]
 		active := l.pattern == "" || MatchList(e.orig, l.pattern, true) == 1
+		if r := ssh2Lookup(l.kw, true); r != nil && r.cli != nil {
+			if err := e.setTyped(r, l, active); err != nil {
+				return err
+			}
+			continue
+		}
 		rows, accum, warn, err := ssh2Lines(l, true)
 		if err != nil {
 			return err
@@ -495,6 +506,23 @@ func (e *serverEval) setTyped(r *ssh2KW, l *ssh2Line, active bool) error {
 	}
 	if err := r.srv(target, l); err != nil {
 		return l.errorf("%s: %v", r.name, err)
+	}
+	return nil
+}
+
+// setTyped is the client's: a file read earlier (the user's before the
+// system's) wins, as for every keyword.
+func (e *clientEval) setTyped(r *ssh2KW, l *ssh2Line, active bool) error {
+	key := "ssh2 " + l.kw
+	target := e.o
+	if !active || e.locked[key] {
+		target = &ClientOptions{}
+	}
+	if err := r.cli(target, l.value); err != nil {
+		return l.errorf("%s: %v", r.name, err)
+	}
+	if target == e.o {
+		e.seen[key] = true
 	}
 	return nil
 }

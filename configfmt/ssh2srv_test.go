@@ -2,6 +2,7 @@ package configfmt
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,5 +182,41 @@ func TestSSH2Time(t *testing.T) {
 		if _, err := ssh2Time(v); err == nil {
 			t.Errorf("ssh2Time(%q): no error", v)
 		}
+	}
+}
+
+// TestSSH2ClientIdleTimeout: the client's IdleTimeout, per heading, the
+// file read first winning as for every keyword; ssh -G prints it only
+// when set; a bad value names the file and line.
+func TestSSH2ClientIdleTimeout(t *testing.T) {
+	dir := t.TempDir()
+	user := writeFile(t, dir, "user_ssh2_config", "*:\n  StrictHostKeyChecking no\nalpha*:\n  IdleTimeout 30\n")
+	sys := writeFile(t, dir, "SSH2_CONFIG", "*:\n  IdleTimeout 5m\n  QuietMode no\n")
+	for host, want := range map[string]time.Duration{"alpha1": 30 * time.Second, "beta": 5 * time.Minute} {
+		o, err := LoadClient([]string{user, sys}, nil, host, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.IdleTimeout != want {
+			t.Errorf("%s: IdleTimeout %v, want %v", host, o.IdleTimeout, want)
+		}
+		var b bytes.Buffer
+		o.WriteG(&b)
+		if line := fmt.Sprintf("\nidletimeout %d\n", int(want/time.Second)); !strings.HasSuffix(b.String(), line) {
+			t.Errorf("%s: ssh -G does not end with %q", host, line)
+		}
+	}
+	o, err := LoadClient([]string{user}, nil, "beta", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	o.WriteG(&b)
+	if o.IdleTimeout != 0 || strings.Contains(b.String(), "idletimeout") {
+		t.Errorf("without IdleTimeout: %v, ssh -G prints it", o.IdleTimeout)
+	}
+	bad := writeFile(t, dir, "bad", "*:\n  IdleTimeout soon\n")
+	if _, err := LoadClient([]string{bad}, nil, "h", ""); err == nil || !strings.Contains(err.Error(), bad+`:2: IdleTimeout: invalid time "soon"`) {
+		t.Errorf("a bad IdleTimeout: %v", err)
 	}
 }
