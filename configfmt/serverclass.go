@@ -236,7 +236,6 @@ func checkUsePAM(a []string) error {
 // ssh2Refused: server keywords of the ssh2 dialect that restrict access and
 // that sshbox does not enforce.
 var ssh2Refused = []string{
-	"chrootusers", "chrootgroups",
 	"requiredauthentications", "authpublickey.maxsize", "authpublickey.minsize",
 	"authkbdint.required", "securepath",
 	// RekeyIntervalSeconds is refused unless 0 (ssh2.go), as RekeyLimit's

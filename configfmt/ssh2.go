@@ -48,7 +48,7 @@ type ssh2KW struct {
 	// srv and cli instead set a typed option that no OpenSSH keyword
 	// sets (ssh2srv.go); whole: it is the whole server's, so it may not
 	// sit under a heading that picks some connections.
-	srv   func(o *ServerOptions, l *ssh2Line) error
+	srv   func(o *ServerOptions, l *ssh2Line, m *MatchConn) error
 	cli   func(o *ClientOptions, v string) error
 	whole bool
 }
@@ -245,9 +245,11 @@ var ssh2Table = []ssh2KW{
 
 	{name: "IdleTimeout", side: "server", note: "closes a connection with no traffic for that long, as dropbear -I (seconds, or s, m, h, d, w; 0: never); sshd -T prints idletimeout when set", srv: setIdleTimeout2},
 	{name: "MaxConnections", side: "server", note: "connections served at once (0: no limit); one past it is refused before the version exchange; not under a heading other than *; sshd -T prints maxconnections when set", srv: setMaxConnections, whole: true},
-	{name: "AllowHosts", side: "server", note: "only clients whose address or verified name matches connect (each line adds patterns; egrep or zsh_fileglob by the file's REGEX-SYNTAX; \\i address only, \\m CIDR); sshd -T prints allowhosts when set", srv: func(o *ServerOptions, l *ssh2Line) error { return addHosts(&o.AllowHosts, l) }},
-	{name: "DenyHosts", side: "server", note: "clients whose address or verified name matches are refused (as AllowHosts); sshd -T prints denyhosts when set", srv: func(o *ServerOptions, l *ssh2Line) error { return addHosts(&o.DenyHosts, l) }},
+	{name: "AllowHosts", side: "server", note: "only clients whose address or verified name matches connect (each line adds patterns; egrep or zsh_fileglob by the file's REGEX-SYNTAX; \\i address only, \\m CIDR); sshd -T prints allowhosts when set", srv: func(o *ServerOptions, l *ssh2Line, _ *MatchConn) error { return addHosts(&o.AllowHosts, l) }},
+	{name: "DenyHosts", side: "server", note: "clients whose address or verified name matches are refused (as AllowHosts); sshd -T prints denyhosts when set", srv: func(o *ServerOptions, l *ssh2Line, _ *MatchConn) error { return addHosts(&o.DenyHosts, l) }},
 	{name: "RequireReverseMapping", side: "server", note: "refuses a client whose address has no name that maps back to it; sshd -T prints requirereversemapping when yes", srv: setRequireReverseMapping},
+	{name: "ChRootUsers", side: "server", note: "ChrootDirectory %h for the users whose names match (patterns as AllowHosts'); OpenSSH's rule applies: a home directory that is not root's, or that others may write to, refuses the session", srv: setChrootUsers},
+	{name: "ChRootGroups", side: "server", note: "ChrootDirectory %h for the users one of whose groups matches (as ChRootUsers)", srv: setChrootGroups},
 
 	{name: "IdleTimeout", side: "client", note: "closes the connection after that long with no traffic, as dbclient -I, which wins (seconds, or s, m, h, d, w; 0: never); ssh -G prints idletimeout when set", cli: func(o *ClientOptions, v string) error {
 		d, err := ssh2Time(v)
@@ -282,8 +284,6 @@ var ssh2Table = []ssh2KW{
 	{name: "PKI", side: "server", warned: true},
 	{name: "PKIDisableCRLs", side: "server", warned: true},
 	{name: "SftpSysLogFacility", side: "server", warned: true},
-	{name: "ChRootUsers", side: "server", warned: true},
-	{name: "ChRootGroups", side: "server", warned: true},
 	{name: "AuthPublicKey.MaxSize", side: "server", warned: true},
 	{name: "AuthPublicKey.MinSize", side: "server", warned: true},
 	{name: "AuthKbdInt.Optional", side: "server", warned: true},
@@ -420,7 +420,7 @@ func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
 		l := &c.lines[i]
 		active := l.pattern == "" || matchHostAndAddr(m.Host, m.Addr, l.pattern)
 		if r := ssh2Lookup(l.kw, false); r != nil && r.srv != nil {
-			if err := e.setTyped(r, l, active); err != nil {
+			if err := e.setTyped(r, l, active, &m); err != nil {
 				return err
 			}
 			continue
@@ -496,7 +496,7 @@ func (c *ssh2Config) applyClient(e *clientEval) error {
 // setTyped applies a line that sets an ssh2-only option: to the options
 // when it applies, else to a scratch copy, so that a bad value is an error
 // whichever connections the heading picks.
-func (e *serverEval) setTyped(r *ssh2KW, l *ssh2Line, active bool) error {
+func (e *serverEval) setTyped(r *ssh2KW, l *ssh2Line, active bool, m *MatchConn) error {
 	if r.whole && l.pattern != "" && l.pattern != "*" {
 		return l.errorf("%s applies to the whole server and cannot be under the heading %q", r.name, l.pattern)
 	}
@@ -504,7 +504,7 @@ func (e *serverEval) setTyped(r *ssh2KW, l *ssh2Line, active bool) error {
 	if !active {
 		target = &ServerOptions{}
 	}
-	if err := r.srv(target, l); err != nil {
+	if err := r.srv(target, l, m); err != nil {
 		return l.errorf("%s: %v", r.name, err)
 	}
 	return nil

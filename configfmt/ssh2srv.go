@@ -3,18 +3,20 @@ package configfmt
 import (
 	"fmt"
 	"io"
+	"os/user"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // The ssh2 dialect's restrictions that OpenSSH's sshd_config has no
-// keyword for: IdleTimeout, MaxConnections, AllowHosts, DenyHosts and
+// keyword for. IdleTimeout, MaxConnections, AllowHosts, DenyHosts and
 // RequireReverseMapping set typed options of their own (ServerOptions),
-// which sshd enforces like any other. As they are not OpenSSH keywords,
+// which sshd enforces like any other; as they are not OpenSSH keywords,
 // an OpenSSH-dialect file cannot set them, and sshd -T prints them only
 // when set, after OpenSSH's keywords (writeSSH2T), so that an ssh2 file
 // that says what an OpenSSH file says prints what OpenSSH prints.
+// ChRootUsers and ChRootGroups set OpenSSH's ChrootDirectory.
 
 // ssh2Time reads a Tectia time: seconds, or a number with one unit
 // suffix (s, m, h, d, w); 0 disables.
@@ -41,13 +43,13 @@ func ssh2Time(v string) (time.Duration, error) {
 	return time.Duration(n) * unit, nil
 }
 
-func setIdleTimeout2(o *ServerOptions, l *ssh2Line) error {
+func setIdleTimeout2(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
 	d, err := ssh2Time(l.value)
 	o.IdleTimeout = d
 	return err
 }
 
-func setMaxConnections(o *ServerOptions, l *ssh2Line) error {
+func setMaxConnections(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
 	n, err := strconv.ParseUint(l.value, 10, 31)
 	if err != nil {
 		return fmt.Errorf("invalid number %q", l.value)
@@ -70,9 +72,83 @@ func addHosts(p **HostList, l *ssh2Line) error {
 	return nil
 }
 
-func setRequireReverseMapping(o *ServerOptions, l *ssh2Line) error {
+func setRequireReverseMapping(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
 	o.RequireReverseMapping = ssh2Bool(l.value) == "yes"
 	return nil
+}
+
+// ChRootUsers and ChRootGroups: Tectia confines the users they name to
+// their home directories. That is ChrootDirectory %h for those users,
+// set when the connection names its user (the global options, with no
+// user, have none), so sshd -T -C user=NAME shows it. OpenSSH's rule for
+// the directory applies (sshcore/server/chroot.go): a home directory that
+// is not root's, or that others may write to, refuses the session and the
+// log says why; a user's own home directory would let them plant files
+// (a setuid link, a libc) that the jail's programs trust. The patterns
+// are names in the file's REGEX-SYNTAX, matched as AllowHosts' are;
+// matching ignores case, so a pattern may chroot more users, never fewer.
+
+func setChrootUsers(o *ServerOptions, l *ssh2Line, m *MatchConn) error {
+	names, err := parseNameList(l.value, l.syntax)
+	if err != nil {
+		return err
+	}
+	if m != nil && m.User != "" && names.Match("", m.User) {
+		o.ChrootDirectory = "%h"
+	}
+	return nil
+}
+
+func setChrootGroups(o *ServerOptions, l *ssh2Line, m *MatchConn) error {
+	names, err := parseNameList(l.value, l.syntax)
+	if err != nil {
+		return err
+	}
+	if m == nil || m.User == "" {
+		return nil
+	}
+	for _, g := range groupNames(m.User) {
+		if names.Match("", g) {
+			o.ChrootDirectory = "%h"
+			return nil
+		}
+	}
+	return nil
+}
+
+// parseNameList is a list of user or group name patterns: no \i or \m,
+// which are for addresses.
+func parseNameList(v string, syntax regexSyntax) (*HostList, error) {
+	l, err := parseHostList(v, syntax)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range l.pats {
+		if p.re == nil || p.addrOnly {
+			return nil, fmt.Errorf("\\i and \\m are for addresses, not names")
+		}
+	}
+	return l, nil
+}
+
+// groupNames are the names of the user's groups, primary and
+// supplementary; none for a name with no account.
+func groupNames(name string) []string {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil
+	}
+	ids, err := u.GroupIds()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, id := range ids {
+		if g, err := user.LookupGroupId(id); err == nil {
+			out = append(out, g.Name)
+		}
+	}
+	return out
 }
 
 // HostAllowed applies AllowHosts and DenyHosts to a client at addr with

@@ -220,3 +220,42 @@ func TestSSH2ClientIdleTimeout(t *testing.T) {
 		t.Errorf("a bad IdleTimeout: %v", err)
 	}
 }
+
+// TestSSH2ChrootUsers: ChRootUsers and ChRootGroups set ChrootDirectory
+// %h for the users they name once the connection names its user (root's
+// groups include root everywhere), and nothing for others or globally.
+func TestSSH2ChrootUsers(t *testing.T) {
+	for _, tc := range []struct {
+		text, user, want string
+	}{
+		{"*:\nChRootUsers guest.*,sftp[0-9]\n", "guest7", "%h"},
+		{"*:\nChRootUsers guest.*,sftp[0-9]\n", "sftp1", "%h"},
+		{"*:\nChRootUsers guest.*,sftp[0-9]\n", "alice", ""},
+		{"*:\nChRootUsers guest*\n", "guest7", "%h"}, // zsh_fileglob without metaconfiguration
+		{"*:\nChRootGroups root\n", "root", "%h"},
+		{"*:\nChRootGroups nosuchgroup.*\n", "root", ""},
+		{"*:\nChRootUsers nosuch\nChrootDirectory /srv/jail\n", "root", "/srv/jail"},
+		{"*:\nChRootUsers root\nChrootDirectory /srv/jail\nChRootUsers root\n", "root", "%h"}, // the last line wins
+	} {
+		meta := ""
+		if !strings.Contains(tc.text, "guest*") {
+			meta = "## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n"
+		}
+		c, _, err := loadSSHD2(t, meta+tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := c.For(MatchConn{})
+		o, err := c.For(MatchConn{User: tc.user, Addr: "192.0.2.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.ChrootDirectory != tc.want || g.ChrootDirectory != "" && !strings.Contains(tc.text, "ChrootDirectory") {
+			t.Errorf("%q for %s: ChrootDirectory %q (globally %q), want %q", tc.text, tc.user, o.ChrootDirectory, g.ChrootDirectory, tc.want)
+		}
+	}
+	_, p, err := loadSSHD2(t, "*:\nChRootUsers \\i10.*\n")
+	if err == nil || !strings.Contains(err.Error(), p+`:2: ChRootUsers: \i and \m are for addresses, not names`) {
+		t.Errorf("ChRootUsers \\i: %v", err)
+	}
+}

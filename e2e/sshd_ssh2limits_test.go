@@ -199,15 +199,73 @@ func TestSshdSSH2HostAccess(t *testing.T) {
 func TestSshdSSH2RefusedStill(t *testing.T) {
 	t.Parallel()
 	for extra, want := range map[string]string{
-		"  ChRootUsers alice\n":      ":8: ChRootUsers is not supported by sshbox",
-		"  IdleTimeout 10 minutes\n": `:8: IdleTimeout: invalid time "10 minutes"`,
-		"  MaxConnections -1\n":      `:8: MaxConnections: invalid number "-1"`,
-		"  DenyHosts a|b\n":          `:8: DenyHosts: pattern "a|b": '|' is not supported by sshbox`,
+		"  AuthPublicKey.MinSize 2048\n": ":8: AuthPublicKey.MinSize is not supported by sshbox",
+		"  IdleTimeout 10 minutes\n":     `:8: IdleTimeout: invalid time "10 minutes"`,
+		"  MaxConnections -1\n":          `:8: MaxConnections: invalid number "-1"`,
+		"  DenyHosts a|b\n":              `:8: DenyHosts: pattern "a|b": '|' is not supported by sshbox`,
 	} {
 		cfg, _ := writeSSHD2(t, "", extra)
 		out, err := exec.Command(testenv.Bin(t, ""), "sshd", "-t", "-f", cfg).CombinedOutput()
 		if testenv.ExitCode(err) == 0 || !strings.Contains(string(out), cfg+want) {
 			t.Errorf("sshd -t with %q: %v\n%s\nwant %q", extra, err, out, want)
 		}
+	}
+}
+
+// TestSshdSSH2ChrootUsers: ChRootUsers and ChRootGroups confine the users
+// they name to their home directories, here with OpenSSH's sftp and
+// sshbox's internal-sftp: the user sees only the home directory and
+// cannot get /etc/passwd. The home directory must be root's, as for
+// ChrootDirectory: a user-owned one refuses the session, with the reason
+// in the log. A user neither names gets the whole file system.
+func TestSshdSSH2ChrootUsers(t *testing.T) {
+	t.Parallel()
+	testenv.NeedRoot(t)
+	jailed, byGroup, own, free := testenv.NewUser(t, ""), testenv.NewUser(t, ""), testenv.NewUser(t, ""), testenv.NewUser(t, "")
+	keys := map[*testenv.User]string{}
+	for _, u := range []*testenv.User{jailed, byGroup, own, free} {
+		keys[u] = u.AuthorizeKey(t, "")
+	}
+	for _, u := range []*testenv.User{jailed, byGroup} {
+		// A root-owned home directory the user cannot write to, as
+		// ChrootDirectory requires; ~/.ssh stays the user's.
+		if err := os.Chown(u.Home, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(u.Home, 0o755)
+		os.WriteFile(filepath.Join(u.Home, "welcome.txt"), []byte("at home\n"), 0o644)
+	}
+	grp, err := exec.Command("id", "-gn", byGroup.Name).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := startSSHD2(t, egrepMeta, fmt.Sprintf("  subsystem-sftp internal-sftp\n  ChRootUsers %s,%s\n  ChRootGroups %s\n",
+		jailed.Name, own.Name, strings.TrimSpace(string(grp))))
+	if out := sshdT(t, d.ConfigPath); strings.Contains(out, "chrootdirectory %h") {
+		t.Errorf("sshd -T without a user has a chroot:\n%s", out)
+	}
+
+	tmp := t.TempDir()
+	batch := filepath.Join(tmp, "batch")
+	os.WriteFile(batch, []byte(fmt.Sprintf("pwd\nls -1 /\n-get /etc/passwd %s\n", filepath.Join(tmp, "passwd"))), 0o644)
+	sftp := func(u *testenv.User) (string, error) {
+		out, err := exec.Command(testenv.NeedCmd(t, "sftp"), append(sshdFileArgs(keys[u], d.Port), "-b", batch, u.Name+"@127.0.0.1")...).CombinedOutput()
+		return string(out), err
+	}
+	for _, u := range []*testenv.User{jailed, byGroup} {
+		out, err := sftp(u)
+		if err != nil || !strings.Contains(out, "ls -1 /\n/welcome.txt\n") || !strings.Contains(out, `File "/etc/passwd" not found`) {
+			t.Errorf("sftp as %s: %v\n%s\nlog:\n%s", u.Name, err, out, d.Proc.Stderr.String())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "passwd")); err == nil {
+		t.Errorf("/etc/passwd was fetched from the real root")
+	}
+	if out, err := sftp(own); err == nil {
+		t.Errorf("sftp into a user-owned home directory as a jail worked:\n%s", out)
+	}
+	d.WaitLog(t, fmt.Sprintf("bad ownership or modes for chroot directory %q", own.Home), 10*time.Second)
+	if out, err := sftp(free); err != nil || strings.Contains(out, `File "/etc/passwd" not found`) {
+		t.Errorf("sftp as a user ChRootUsers does not name: %v\n%s", err, out)
 	}
 }
