@@ -62,10 +62,14 @@ const (
 	asList             // commas where OpenSSH uses blanks
 	asAlgos            // "AnyStd", "AnyCipher", "AnyMac"... mean the defaults
 	asForward          // "110:host:110" or "bind:110:host:110" is OpenSSH's "110 host:110"
+	asNames            // a list of user or group patterns in the file's REGEX-SYNTAX (ssh2names.go)
 )
 
 // lines are the OpenSSH keyword lines for one value.
-func (r *ssh2KW) lines(v string) ([][]string, error) {
+func (r *ssh2KW) lines(v string, syntax regexSyntax) ([][]string, error) {
+	if r.conv == asNames {
+		return namesLines(r.kw, v, syntax)
+	}
 	if r.to != nil {
 		return r.to(v)
 	}
@@ -188,10 +192,10 @@ var ssh2Table = []ssh2KW{
 	}},
 	{name: "PermitEmptyPasswords", side: "server", note: "PermitEmptyPasswords", kw: "PermitEmptyPasswords", conv: asBool},
 	{name: "StrictModes", side: "server", note: "StrictModes", kw: "StrictModes", conv: asBool},
-	{name: "AllowUsers", side: "server", note: "AllowUsers (comma list)", kw: "AllowUsers", conv: asList},
-	{name: "DenyUsers", side: "server", note: "DenyUsers (comma list)", kw: "DenyUsers", conv: asList},
-	{name: "AllowGroups", side: "server", note: "AllowGroups (comma list)", kw: "AllowGroups", conv: asList},
-	{name: "DenyGroups", side: "server", note: "DenyGroups (comma list)", kw: "DenyGroups", conv: asList},
+	{name: "AllowUsers", side: "server", note: "AllowUsers (comma list; patterns in the file's REGEX-SYNTAX become OpenSSH's, or are refused when none means the same)", kw: "AllowUsers", conv: asNames},
+	{name: "DenyUsers", side: "server", note: "DenyUsers (comma list; patterns in the file's REGEX-SYNTAX become OpenSSH's, or are refused when none means the same)", kw: "DenyUsers", conv: asNames},
+	{name: "AllowGroups", side: "server", note: "AllowGroups (comma list; patterns in the file's REGEX-SYNTAX become OpenSSH's, or are refused when none means the same)", kw: "AllowGroups", conv: asNames},
+	{name: "DenyGroups", side: "server", note: "DenyGroups (comma list; patterns in the file's REGEX-SYNTAX become OpenSSH's, or are refused when none means the same)", kw: "DenyGroups", conv: asNames},
 	{name: "ForwardX11", side: "server", note: "X11Forwarding", kw: "X11Forwarding", conv: asBool},
 	{name: "X11Forwarding", side: "server", note: "X11Forwarding", kw: "X11Forwarding", conv: asBool},
 	{name: "ForwardAgent", side: "server", note: "AllowAgentForwarding", kw: "AllowAgentForwarding", conv: asBool},
@@ -312,9 +316,15 @@ func ssh2Lookup(kw string, client bool) *ssh2KW {
 // read an ssh2 file.
 var headingRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*("[^"]*"|[^\s":#]+)\s*:\s*(#.*)?$`) })
 
-// isSSH2 recognizes the ssh2 dialect by its headings, or, in a file
-// without any, by a keyword only the ssh2 dialect has.
+// isSSH2 recognizes the ssh2 dialect by its metaconfiguration (the
+// templates' "## SSH CONFIGURATION FILE FORMAT VERSION 1.1" first line),
+// its headings, or, in a file without any, by a keyword only the ssh2
+// dialect has.
 func isSSH2(recs []string) bool {
+	if len(recs) > 0 && metaVersionRE().MatchString(strings.TrimSpace(recs[0])) &&
+		strings.Contains(strings.ToUpper(recs[0]), "CONFIGURATION FILE FORMAT VERSION") {
+		return true
+	}
 	for _, r := range recs {
 		t := strings.TrimSpace(r)
 		if t == "" || t[0] == '#' {
@@ -396,7 +406,7 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 		if r.warned {
 			return nil, false, l.errorf("%s is accepted but not acted on by sshbox", r.name).Error(), nil
 		}
-		rows, err = r.lines(l.value)
+		rows, err = r.lines(l.value, l.syntax)
 		if err != nil {
 			return nil, false, "", l.errorf("%s: %v", r.name, err)
 		}

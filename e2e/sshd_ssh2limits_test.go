@@ -210,6 +210,13 @@ func TestSshdSSH2RefusedStill(t *testing.T) {
 			t.Errorf("sshd -t with %q: %v\n%s\nwant %q", extra, err, out, want)
 		}
 	}
+	// An egrep DenyUsers pattern no OpenSSH pattern can say: refused,
+	// not read as a glob that would deny nobody it names.
+	cfg, _ := writeSSHD2(t, egrepMeta, "  DenyUsers sj*\n")
+	want := cfg + `:11: DenyUsers: pattern "sj*": '*' has no OpenSSH pattern that means the same (egrep syntax)`
+	if out, err := exec.Command(testenv.Bin(t, ""), "sshd", "-t", "-f", cfg).CombinedOutput(); testenv.ExitCode(err) == 0 || !strings.Contains(string(out), want) {
+		t.Errorf("sshd -t with an egrep DenyUsers: %v\n%s\nwant %q", err, out, want)
+	}
 }
 
 // TestSshdSSH2ChrootUsers: ChRootUsers and ChRootGroups confine the users
