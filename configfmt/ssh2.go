@@ -18,10 +18,13 @@ type ssh2Line struct {
 	file    string
 	num     int
 	pattern string // the heading the line sits under; "" before the first
-	kw      string // lowercased
-	word    string
-	value   string
-	syntax  regexSyntax // the file's REGEX-SYNTAX, for AllowHosts and DenyHosts
+	// head is the heading compiled when the file's patterns are egrep
+	// (nil: OpenSSH's glob list, zsh_fileglob's meaning too).
+	head   *HostList
+	kw     string // lowercased
+	word   string
+	value  string
+	syntax regexSyntax // the file's REGEX-SYNTAX, for AllowHosts and DenyHosts
 }
 
 func (l *ssh2Line) errorf(format string, a ...any) error {
@@ -355,6 +358,7 @@ func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 		return nil, err
 	}
 	pattern := ""
+	var head *HostList
 	for i, r := range recs {
 		l := ssh2Line{file: path, num: i + 1, syntax: syntax}
 		t := strings.TrimSpace(r)
@@ -365,6 +369,9 @@ func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 			pattern = strings.Trim(m[1], `"`)
 			if pattern == "" {
 				return nil, l.errorf("empty heading")
+			}
+			if head, err = headingPattern(pattern, syntax); err != nil {
+				return nil, l.errorf("heading %q: %v", pattern, err)
 			}
 			continue
 		}
@@ -387,7 +394,7 @@ func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 		if value == "" {
 			return nil, l.errorf("no argument after keyword %q", word)
 		}
-		l.pattern, l.kw, l.word, l.value = pattern, strings.ToLower(word), word, value
+		l.pattern, l.head, l.kw, l.word, l.value = pattern, head, strings.ToLower(word), word, value
 		c.lines = append(c.lines, l)
 	}
 	return c, nil
@@ -420,6 +427,31 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 	return [][]string{append([]string{l.word}, args...)}, false, "", nil
 }
 
+// headingPattern compiles a heading of a file whose patterns are egrep
+// (the OpenVMS templates' ".*:"); a glob heading stays OpenSSH's list
+// (nil), which means the same. "*:" means every host in any syntax: it
+// is what the writer of one means, and no regular expression.
+func headingPattern(pattern string, syntax regexSyntax) (*HostList, error) {
+	if syntax == syntaxFileglob || pattern == "*" {
+		return nil, nil
+	}
+	return parseHostList(pattern, syntax)
+}
+
+// appliesTo: the line is before the first heading, or its heading matches
+// the host name (the destination, on the client) or the address.
+func (l *ssh2Line) appliesTo(host, addr string) bool {
+	switch {
+	case l.pattern == "":
+		return true
+	case l.head != nil:
+		return l.head.Match(addr, host) || addr == "" && l.head.Match(host, "")
+	case addr == "":
+		return MatchList(host, l.pattern, true) == 1
+	}
+	return matchHostAndAddr(host, addr, l.pattern)
+}
+
 // applyServer applies the lines whose heading matches the connection (host
 // name or address; the global options see "" for both, so "*:" applies),
 // the last value winning.
@@ -428,7 +460,7 @@ func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
 	e.locked = copySet(e.seen)
 	for i := range c.lines {
 		l := &c.lines[i]
-		active := l.pattern == "" || matchHostAndAddr(m.Host, m.Addr, l.pattern)
+		active := l.appliesTo(m.Host, m.Addr)
 		if r := ssh2Lookup(l.kw, false); r != nil && r.srv != nil {
 			if err := e.setTyped(r, l, active, &m); err != nil {
 				return err
@@ -472,7 +504,7 @@ func (c *ssh2Config) applyClient(e *clientEval) error {
 	defer func() { e.lastWins, e.accum = false, false }()
 	for i := range c.lines {
 		l := &c.lines[i]
-		active := l.pattern == "" || MatchList(e.orig, l.pattern, true) == 1
+		active := l.appliesTo(e.orig, "")
 		if r := ssh2Lookup(l.kw, true); r != nil && r.cli != nil {
 			if err := e.setTyped(r, l, active); err != nil {
 				return err
@@ -507,7 +539,7 @@ func (c *ssh2Config) applyClient(e *clientEval) error {
 // when it applies, else to a scratch copy, so that a bad value is an error
 // whichever connections the heading picks.
 func (e *serverEval) setTyped(r *ssh2KW, l *ssh2Line, active bool, m *MatchConn) error {
-	if r.whole && l.pattern != "" && l.pattern != "*" {
+	if r.whole && l.pattern != "" && l.pattern != "*" && (l.head == nil || l.pattern != ".*") {
 		return l.errorf("%s applies to the whole server and cannot be under the heading %q", r.name, l.pattern)
 	}
 	target := e.o
