@@ -140,6 +140,11 @@ func FuzzSSH2(f *testing.F) {
 	f.Add([]byte("*:\n\"a b\":\nPort \"1\n"), true)
 	f.Add([]byte("MAtCh 0\n0:\nIgnoreUnknown x\n"), false)
 	f.Add([]byte("subsystem-sftp a\nsubsystem-sftp b\nHostKeyFile k\n"), true)
+	// The server's own restrictions, in both pattern syntaxes.
+	f.Add([]byte("## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n*:\nIdleTimeout 10m\nMaxConnections 5\n"+
+		"AllowHosts \"([[:digit:]]{1\\,3}\\.){3}[[:digit:]]{1\\,3}, alpha.*\"\nDenyHosts \\i10\\..*,\\m192.0.2.0/24\nRequireReverseMapping yes\n"), true)
+	f.Add([]byte("*:\nAllowHosts *.example.com,host[0-9]?\nDenyHosts \\i10.0.0.?\nalpha*:\nIdleTimeout 1w\n"), true)
+	f.Add([]byte("*:\nIdleTimeout 2s\nalpha*:\nIdleTimeout 0\n"), false)
 	dir := memFiles(f)
 	f.Fuzz(func(t *testing.T, data []byte, server bool) {
 		p := fuzzFile(t, dir, data)
@@ -151,6 +156,7 @@ func FuzzSSH2(f *testing.F) {
 			o, err := c.For(MatchConn{User: "u", Host: "alpha1", Addr: "10.0.0.1"})
 			if err == nil {
 				_ = o.WriteT(io.Discard)
+				o.HostAllowed("10.0.0.1", "alpha1")
 			}
 			return
 		}

@@ -632,5 +632,10 @@ func (o *ClientOptions) WriteG(w io.Writer) error {
 			fmt.Fprintf(bw, "%s %s\n", name, v)
 		}
 	}
+	if o.IdleTimeout > 0 {
+		// The ssh2 dialect's, after OpenSSH's keywords and only when set
+		// (as sshd -T prints the server's, ssh2srv.go).
+		fmt.Fprintf(bw, "idletimeout %d\n", int(o.IdleTimeout/time.Second))
+	}
 	return bw.Flush()
 }

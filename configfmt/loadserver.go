@@ -446,6 +446,7 @@ func (o *ServerOptions) WriteT(w io.Writer) error {
 			fmt.Fprintf(bw, "%s %s\n", name, v)
 		}
 	}
+	o.writeSSH2T(bw)
 	return bw.Flush()
 }
 

@@ -153,6 +153,11 @@ type ClientOptions struct {
 	// in a Host or Match block.
 	RefuseConnection bool
 
+	// IdleTimeout is the ssh2 dialect's (no OpenSSH keyword sets it):
+	// the connection is closed once no traffic has moved on it for this
+	// long (0: never), as dbclient -I does, which wins over it.
+	IdleTimeout time.Duration
+
 	// Warnings lists one line per keyword that OpenSSH knows but sshbox
 	// does not act on ("FILE:LINE: ..."), for ssh -v to show.
 	Warnings []string
@@ -293,6 +298,19 @@ type ServerOptions struct {
 	// RefuseConnection (OpenSSH 10) ends the connection, in a Match block
 	// the connections it matches.
 	RefuseConnection bool
+
+	// The ssh2 dialect's restrictions that no OpenSSH keyword sets
+	// (ssh2srv.go); zero when the file is OpenSSH's. IdleTimeout closes
+	// a connection on which no traffic has moved for this long (0:
+	// never), as Server.IdleTimeout does; MaxConnections is the number of
+	// connections sshd serves at once (0: no limit); AllowHosts and
+	// DenyHosts (nil: none) admit and refuse clients by address or
+	// verified name; RequireReverseMapping refuses a client whose
+	// address has no name that maps back to it.
+	IdleTimeout           time.Duration
+	MaxConnections        int
+	AllowHosts, DenyHosts *HostList
+	RequireReverseMapping bool
 
 	subsysOrder []string          // Subsystem names in definition order, for sshd -T
 	extra       map[string]string // keywords not acted on, as sshd -T prints them

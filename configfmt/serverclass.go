@@ -236,9 +236,7 @@ func checkUsePAM(a []string) error {
 // ssh2Refused: server keywords of the ssh2 dialect that restrict access and
 // that sshbox does not enforce.
 var ssh2Refused = []string{
-	"allowhosts", "denyhosts", "chrootusers", "chrootgroups",
 	"requiredauthentications", "authpublickey.maxsize", "authpublickey.minsize",
-	"maxconnections", "idletimeout", "requirereversemapping",
 	"authkbdint.required", "securepath",
 }
 

@@ -104,7 +104,7 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 	for _, c := range []struct{ text, line, kw string }{
 		{"Match User nobody\n  PubkeyAuthOptions verify-required\n", "2", "PubkeyAuthOptions"},
 		{"PubkeyAuthOptions verify-required\n", "1", "PubkeyAuthOptions"},
-		{"*:\n  ChRootUsers alice\n", "2", "ChRootUsers"},
+		{"*:\n  AuthPublicKey.MinSize 2048\n", "2", "AuthPublicKey.MinSize"},
 		{"Port 22\nMatch RDomain !vrf1\n  DenyUsers bob\n", "2", "Match RDomain"},
 	} {
 		err := load(c.text)

@@ -18,9 +18,13 @@ type ssh2Line struct {
 	file    string
 	num     int
 	pattern string // the heading the line sits under; "" before the first
-	kw      string // lowercased
-	word    string
-	value   string
+	// head is the heading compiled when the file's patterns are egrep
+	// (nil: OpenSSH's glob list, zsh_fileglob's meaning too).
+	head   *HostList
+	kw     string // lowercased
+	word   string
+	value  string
+	syntax regexSyntax // the file's REGEX-SYNTAX, for AllowHosts and DenyHosts
 }
 
 func (l *ssh2Line) errorf(format string, a ...any) error {
@@ -44,6 +48,12 @@ type ssh2KW struct {
 	to     func(v string) ([][]string, error) // instead of kw: the lines
 	accum  bool                               // each line adds to the list instead of replacing it
 	warned bool                               // accepted, not acted on
+	// srv and cli instead set a typed option that no OpenSSH keyword
+	// sets (ssh2srv.go); whole: it is the whole server's, so it may not
+	// sit under a heading that picks some connections.
+	srv   func(o *ServerOptions, l *ssh2Line, m *MatchConn) error
+	cli   func(o *ClientOptions, v string) error
+	whole bool
 }
 
 // ssh2Conv is how an ssh2 value becomes the OpenSSH keyword's.
@@ -55,10 +65,14 @@ const (
 	asList             // commas where OpenSSH uses blanks
 	asAlgos            // "AnyStd", "AnyCipher", "AnyMac"... mean the defaults
 	asForward          // "110:host:110" or "bind:110:host:110" is OpenSSH's "110 host:110"
+	asNames            // a list of user or group patterns in the file's REGEX-SYNTAX (ssh2names.go)
 )
 
 // lines are the OpenSSH keyword lines for one value.
-func (r *ssh2KW) lines(v string) ([][]string, error) {
+func (r *ssh2KW) lines(v string, syntax regexSyntax) ([][]string, error) {
+	if r.conv == asNames {
+		return namesLines(r.kw, v, syntax)
+	}
 	if r.to != nil {
 		return r.to(v)
 	}
@@ -181,10 +195,10 @@ var ssh2Table = []ssh2KW{
 	}},
 	{name: "PermitEmptyPasswords", side: "server", note: "PermitEmptyPasswords", kw: "PermitEmptyPasswords", conv: asBool},
 	{name: "StrictModes", side: "server", note: "StrictModes", kw: "StrictModes", conv: asBool},
-	{name: "AllowUsers", side: "server", note: "AllowUsers (comma list)", kw: "AllowUsers", conv: asList},
-	{name: "DenyUsers", side: "server", note: "DenyUsers (comma list)", kw: "DenyUsers", conv: asList},
-	{name: "AllowGroups", side: "server", note: "AllowGroups (comma list)", kw: "AllowGroups", conv: asList},
-	{name: "DenyGroups", side: "server", note: "DenyGroups (comma list)", kw: "DenyGroups", conv: asList},
+	{name: "AllowUsers", side: "server", note: "AllowUsers (comma list; patterns in the file's REGEX-SYNTAX become OpenSSH's, or are refused when none means the same)", kw: "AllowUsers", conv: asNames},
+	{name: "DenyUsers", side: "server", note: "DenyUsers (comma list; patterns in the file's REGEX-SYNTAX become OpenSSH's, or are refused when none means the same)", kw: "DenyUsers", conv: asNames},
+	{name: "AllowGroups", side: "server", note: "AllowGroups (comma list; patterns in the file's REGEX-SYNTAX become OpenSSH's, or are refused when none means the same)", kw: "AllowGroups", conv: asNames},
+	{name: "DenyGroups", side: "server", note: "DenyGroups (comma list; patterns in the file's REGEX-SYNTAX become OpenSSH's, or are refused when none means the same)", kw: "DenyGroups", conv: asNames},
 	{name: "ForwardX11", side: "server", note: "X11Forwarding", kw: "X11Forwarding", conv: asBool},
 	{name: "X11Forwarding", side: "server", note: "X11Forwarding", kw: "X11Forwarding", conv: asBool},
 	{name: "ForwardAgent", side: "server", note: "AllowAgentForwarding", kw: "AllowAgentForwarding", conv: asBool},
@@ -236,13 +250,22 @@ var ssh2Table = []ssh2KW{
 		return nil, nil
 	}},
 
+	{name: "IdleTimeout", side: "server", note: "closes a connection with no traffic for that long, as dropbear -I (seconds, or s, m, h, d, w; 0: never); sshd -T prints idletimeout when set", srv: setIdleTimeout2},
+	{name: "MaxConnections", side: "server", note: "connections served at once (0: no limit); one past it is refused before the version exchange; not under a heading other than *; sshd -T prints maxconnections when set", srv: setMaxConnections, whole: true},
+	{name: "AllowHosts", side: "server", note: "only clients whose address or verified name matches connect (each line adds patterns; egrep or zsh_fileglob by the file's REGEX-SYNTAX; \\i address only, \\m CIDR); sshd -T prints allowhosts when set", srv: func(o *ServerOptions, l *ssh2Line, _ *MatchConn) error { return addHosts(&o.AllowHosts, l) }},
+	{name: "DenyHosts", side: "server", note: "clients whose address or verified name matches are refused (as AllowHosts); sshd -T prints denyhosts when set", srv: func(o *ServerOptions, l *ssh2Line, _ *MatchConn) error { return addHosts(&o.DenyHosts, l) }},
+	{name: "RequireReverseMapping", side: "server", note: "refuses a client whose address has no name that maps back to it; sshd -T prints requirereversemapping when yes", srv: setRequireReverseMapping},
+	{name: "ChRootUsers", side: "server", note: "ChrootDirectory %h for the users whose names match (patterns as AllowHosts'); OpenSSH's rule applies: a home directory that is not root's, or that others may write to, refuses the session", srv: setChrootUsers},
+	{name: "ChRootGroups", side: "server", note: "ChrootDirectory %h for the users one of whose groups matches (as ChRootUsers)", srv: setChrootGroups},
+
+	{name: "IdleTimeout", side: "client", note: "closes the connection after that long with no traffic, as dbclient -I, which wins (seconds, or s, m, h, d, w; 0: never); ssh -G prints idletimeout when set", cli: func(o *ClientOptions, v string) error {
+		d, err := ssh2Time(v)
+		o.IdleTimeout = d
+		return err
+	}},
+
 	// Accepted with a warning, not acted on.
-	{name: "RequireReverseMapping", side: "server", warned: true},
-	{name: "MaxConnections", side: "server", warned: true},
-	{name: "IdleTimeout", side: "both", warned: true},
 	{name: "UserConfigDirectory", side: "both", warned: true},
-	{name: "AllowHosts", side: "server", warned: true},
-	{name: "DenyHosts", side: "server", warned: true},
 	{name: "AllowSHosts", side: "server", warned: true},
 	{name: "DenySHosts", side: "server", warned: true},
 	{name: "IgnoreRhosts", side: "server", warned: true},
@@ -270,8 +293,6 @@ var ssh2Table = []ssh2KW{
 	{name: "PKI", side: "server", warned: true},
 	{name: "PKIDisableCRLs", side: "server", warned: true},
 	{name: "SftpSysLogFacility", side: "server", warned: true},
-	{name: "ChRootUsers", side: "server", warned: true},
-	{name: "ChRootGroups", side: "server", warned: true},
 	{name: "AuthPublicKey.MaxSize", side: "server", warned: true},
 	{name: "AuthPublicKey.MinSize", side: "server", warned: true},
 	{name: "AuthKbdInt.Optional", side: "server", warned: true},
@@ -300,9 +321,15 @@ func ssh2Lookup(kw string, client bool) *ssh2KW {
 // read an ssh2 file.
 var headingRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*("[^"]*"|[^\s":#]+)\s*:\s*(#.*)?$`) })
 
-// isSSH2 recognizes the ssh2 dialect by its headings, or, in a file
-// without any, by a keyword only the ssh2 dialect has.
+// isSSH2 recognizes the ssh2 dialect by its metaconfiguration (the
+// templates' "## SSH CONFIGURATION FILE FORMAT VERSION 1.1" first line),
+// its headings, or, in a file without any, by a keyword only the ssh2
+// dialect has.
 func isSSH2(recs []string) bool {
+	if len(recs) > 0 && metaVersionRE().MatchString(strings.TrimSpace(recs[0])) &&
+		strings.Contains(strings.ToUpper(recs[0]), "CONFIGURATION FILE FORMAT VERSION") {
+		return true
+	}
 	for _, r := range recs {
 		t := strings.TrimSpace(r)
 		if t == "" || t[0] == '#' {
@@ -316,7 +343,8 @@ func isSSH2(recs []string) bool {
 			return true
 		}
 		switch word {
-		case "allowedauthentications", "passwordguesses", "hostkeyfile", "publichostkeyfile", "userknownhosts", "quietmode", "verbosemode", "bannermessagefile":
+		case "allowedauthentications", "passwordguesses", "hostkeyfile", "publichostkeyfile", "userknownhosts", "quietmode", "verbosemode", "bannermessagefile",
+			"idletimeout", "maxconnections", "allowhosts", "denyhosts", "requirereversemapping":
 			return true
 		}
 	}
@@ -327,9 +355,14 @@ func isSSH2(recs []string) bool {
 // the lines are applied.
 func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 	c := &ssh2Config{}
+	syntax, err := parseMetaconfig(path, recs)
+	if err != nil {
+		return nil, err
+	}
 	pattern := ""
+	var head *HostList
 	for i, r := range recs {
-		l := ssh2Line{file: path, num: i + 1}
+		l := ssh2Line{file: path, num: i + 1, syntax: syntax}
 		t := strings.TrimSpace(r)
 		if t == "" || t[0] == '#' {
 			continue
@@ -338,6 +371,9 @@ func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 			pattern = strings.Trim(m[1], `"`)
 			if pattern == "" {
 				return nil, l.errorf("empty heading")
+			}
+			if head, err = headingPattern(pattern, syntax); err != nil {
+				return nil, l.errorf("heading %q: %v", pattern, err)
 			}
 			continue
 		}
@@ -360,7 +396,7 @@ func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 		if value == "" {
 			return nil, l.errorf("no argument after keyword %q", word)
 		}
-		l.pattern, l.kw, l.word, l.value = pattern, strings.ToLower(word), word, value
+		l.pattern, l.head, l.kw, l.word, l.value = pattern, head, strings.ToLower(word), word, value
 		c.lines = append(c.lines, l)
 	}
 	return c, nil
@@ -379,7 +415,7 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 		if r.warned {
 			return nil, false, l.errorf("%s is accepted but not acted on by sshbox", r.name).Error(), nil
 		}
-		rows, err = r.lines(l.value)
+		rows, err = r.lines(l.value, l.syntax)
 		if err != nil {
 			return nil, false, "", l.errorf("%s: %v", r.name, err)
 		}
@@ -393,6 +429,31 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 	return [][]string{append([]string{l.word}, args...)}, false, "", nil
 }
 
+// headingPattern compiles a heading of a file whose patterns are egrep
+// (the OpenVMS templates' ".*:"); a glob heading stays OpenSSH's list
+// (nil), which means the same. "*:" means every host in any syntax: it
+// is what the writer of one means, and no regular expression.
+func headingPattern(pattern string, syntax regexSyntax) (*HostList, error) {
+	if syntax == syntaxFileglob || pattern == "*" {
+		return nil, nil
+	}
+	return parseHostList(pattern, syntax)
+}
+
+// appliesTo: the line is before the first heading, or its heading matches
+// the host name (the destination, on the client) or the address.
+func (l *ssh2Line) appliesTo(host, addr string) bool {
+	switch {
+	case l.pattern == "":
+		return true
+	case l.head != nil:
+		return l.head.Match(addr, host) || addr == "" && l.head.Match(host, "")
+	case addr == "":
+		return MatchList(host, l.pattern, true) == 1
+	}
+	return matchHostAndAddr(host, addr, l.pattern)
+}
+
 // applyServer applies the lines whose heading matches the connection (host
 // name or address; the global options see "" for both, so "*:" applies),
 // the last value winning.
@@ -401,7 +462,13 @@ func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
 	e.locked = copySet(e.seen)
 	for i := range c.lines {
 		l := &c.lines[i]
-		active := l.pattern == "" || matchHostAndAddr(m.Host, m.Addr, l.pattern)
+		active := l.appliesTo(m.Host, m.Addr)
+		if r := ssh2Lookup(l.kw, false); r != nil && r.srv != nil {
+			if err := e.setTyped(r, l, active, &m); err != nil {
+				return err
+			}
+			continue
+		}
 		rows, accum, warn, err := ssh2Lines(l, false)
 		if err != nil {
 			return err
@@ -439,7 +506,13 @@ func (c *ssh2Config) applyClient(e *clientEval) error {
 	defer func() { e.lastWins, e.accum = false, false }()
 	for i := range c.lines {
 		l := &c.lines[i]
-		active := l.pattern == "" || MatchList(e.orig, l.pattern, true) == 1
+		active := l.appliesTo(e.orig, "")
+		if r := ssh2Lookup(l.kw, true); r != nil && r.cli != nil {
+			if err := e.setTyped(r, l, active); err != nil {
+				return err
+			}
+			continue
+		}
 		rows, accum, warn, err := ssh2Lines(l, true)
 		if err != nil {
 			return err
@@ -460,6 +533,40 @@ func (c *ssh2Config) applyClient(e *clientEval) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// setTyped applies a line that sets an ssh2-only option: to the options
+// when it applies, else to a scratch copy, so that a bad value is an error
+// whichever connections the heading picks.
+func (e *serverEval) setTyped(r *ssh2KW, l *ssh2Line, active bool, m *MatchConn) error {
+	if r.whole && l.pattern != "" && l.pattern != "*" && (l.head == nil || l.pattern != ".*") {
+		return l.errorf("%s applies to the whole server and cannot be under the heading %q", r.name, l.pattern)
+	}
+	target := e.o
+	if !active {
+		target = &ServerOptions{}
+	}
+	if err := r.srv(target, l, m); err != nil {
+		return l.errorf("%s: %v", r.name, err)
+	}
+	return nil
+}
+
+// setTyped is the client's: a file read earlier (the user's before the
+// system's) wins, as for every keyword.
+func (e *clientEval) setTyped(r *ssh2KW, l *ssh2Line, active bool) error {
+	key := "ssh2 " + l.kw
+	target := e.o
+	if !active || e.locked[key] {
+		target = &ClientOptions{}
+	}
+	if err := r.cli(target, l.value); err != nil {
+		return l.errorf("%s: %v", r.name, err)
+	}
+	if target == e.o {
+		e.seen[key] = true
 	}
 	return nil
 }

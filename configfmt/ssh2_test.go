@@ -272,3 +272,49 @@ func TestSSH2StructuralKeywords(t *testing.T) {
 		}
 	}
 }
+
+// TestSSH2EgrepHeadings: in a file whose patterns are egrep (OpenVMS's
+// templates), headings are egrep too: ".*:" applies everywhere,
+// "alpha.*:" to alpha1, on the server to a name or an address; "*:"
+// keeps meaning every host; a heading Go would read differently is an
+// error with file:line.
+func TestSSH2EgrepHeadings(t *testing.T) {
+	dir := t.TempDir()
+	meta := "## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n## end of metaconfig\n"
+	srv := writeFile(t, dir, "SSHD2_CONFIG", meta+".*:\n  PasswordGuesses 4\nalpha.*:\n  PasswordGuesses 3\n"+
+		"10\\.0\\..*:\n  PasswordGuesses 2\n*:\n  PrintMotd no\n")
+	c, err := LoadServer(srv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m, want := range map[MatchConn]int{
+		{}: 4,
+		{User: "u", Host: "beta", Addr: "192.0.2.1"}:     4,
+		{User: "u", Host: "alpha7", Addr: "192.0.2.1"}:   3,
+		{User: "u", Host: "alph", Addr: "192.0.2.1"}:     4,
+		{User: "u", Host: "10.0.0.9", Addr: "10.0.0.9"}:  2,
+		{User: "u", Host: "10x0x0x9", Addr: "192.0.2.1"}: 4,
+	} {
+		o, err := c.For(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.MaxAuthTries != want || o.PrintMotd {
+			t.Errorf("%+v: MaxAuthTries %d PrintMotd %v, want %d and no", m, o.MaxAuthTries, o.PrintMotd, want)
+		}
+	}
+	cli := writeFile(t, dir, "SSH2_CONFIG", meta+".*:\n  User everyone\nalpha.*:\n  User alice\n")
+	for host, want := range map[string]string{"alpha1": "alice", "beta": "everyone"} {
+		o, err := LoadClient([]string{cli}, nil, host, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.User != want {
+			t.Errorf("client %s: User %q, want %q", host, o.User, want)
+		}
+	}
+	bad := writeFile(t, dir, "bad", meta+"\\balpha:\n  Port 22\n")
+	if _, err := LoadServer(bad, nil); err == nil || !strings.Contains(err.Error(), bad+`:4: heading "\\balpha": pattern "\\balpha": the escape \b is not supported by sshbox`) {
+		t.Errorf("a heading with \\b: %v", err)
+	}
+}

@@ -4,6 +4,7 @@
 package ssh
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -374,7 +375,7 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		StdinNull:    o.StdinNull || o.ForkAfterAuthentication,
 		StdioForward: ctx.String("W"),
 		HopOptions:   hopOptions(ctx.String("F"), ctx.IsSet("F"), overrides),
-		IdleTimeout:  inv.x.IdleTimeout,
+		IdleTimeout:  cmp.Or(inv.x.IdleTimeout, o.IdleTimeout),
 	}
 	if o.SessionType == "subsystem" {
 		c.Subsystem = true

@@ -44,8 +44,9 @@ type Client struct {
 	// the shared sessions). An error ends ssh (status 255).
 	Shared func(conn *ssh.Client) (done func(), err error)
 	// IdleTimeout closes the connection once no traffic has moved on it
-	// for this long (0: never): dbclient's -I, which no ssh option or
-	// ssh_config keyword sets (idle.go). ssh then exits as dbclient does.
+	// for this long (0: never): dbclient's -I, or an SSH2_CONFIG's
+	// IdleTimeout (no OpenSSH option sets one; idle.go). ssh then exits
+	// as dbclient does.
 	IdleTimeout time.Duration
 
 	jumps       []*ssh.Client

@@ -123,7 +123,8 @@ func (c *conn) watchUnused() {
 	}
 }
 
-// Dropbear's -I (Server.IdleTimeout): the connection is closed once no
+// Dropbear's -I (Server.IdleTimeout) and the ssh2 dialect's IdleTimeout
+// (ServerOptions.IdleTimeout): the connection is closed once no
 // traffic has moved on it for the interval, counted from authentication.
 // What is traffic is sshcore/idle's rule (channel opens, data and requests
 // on channels, global requests other than keepalives); it is noted where
@@ -134,6 +135,11 @@ func (c *conn) watchUnused() {
 // keep an otherwise idle connection open, as with Dropbear.
 func (c *conn) watchIdle() {
 	d := c.srv.IdleTimeout
+	if o := c.user.opts.IdleTimeout; o > 0 && (d <= 0 || o < d) {
+		// The ssh2 dialect's IdleTimeout, for this user's connection;
+		// with dropbear -I too, the shorter one.
+		d = o
+	}
 	if d <= 0 {
 		return
 	}

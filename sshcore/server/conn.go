@@ -148,6 +148,11 @@ func (c *conn) serve() {
 	}
 	c.opts = opts
 	if c.counted {
+		release, ok := c.srv.admitConnection(c.nc, opts.MaxConnections)
+		if !ok {
+			return
+		}
+		defer release()
 		if !c.admitSource(opts) {
 			return
 		}
@@ -181,6 +186,9 @@ func (c *conn) serve() {
 		if refused(opts) {
 			return
 		}
+	}
+	if opts.ChecksHosts() && !c.admitHost(opts, opts.UseDNS) {
+		return
 	}
 	log.Verbosef(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
 	cfg, err := c.sshConfig(opts)

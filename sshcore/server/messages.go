@@ -72,7 +72,8 @@ const (
 	msgMaxAuthExceeded  = "maximum authentication attempts exceeded for %s from %s port %d ssh2 [preauth]"
 	msgTooManyAuthInval = "Disconnecting invalid user %s %s port %d: Too many authentication failures [preauth]"
 	msgDropConnection   = "drop connection #%d from [%s]:%d on [%s]:%d %s"
-	whyMaxStartups      = "past MaxStartups" // msgDropConnection's reason past MaxStartups or PerSourceMaxStartups
+	whyMaxStartups      = "past MaxStartups"    // msgDropConnection's reason past MaxStartups or PerSourceMaxStartups
+	whyMaxConnections   = "past MaxConnections" // the ssh2 dialect's limit (maxconn.go)
 	msgAliveTimeout     = "Timeout, client not responding from user %s %s port %d"
 	msgBannerRead       = "Banner %s: %v"
 	msgRevokedRead      = "RevokedKeys %s: %v"
@@ -116,6 +117,13 @@ const (
 const (
 	msgRefuseConnection = "administratively prohibited connection from %s port %d on %s port %d"
 	msgRefuseUser       = "administratively prohibited connection for %s from %s port %d"
+)
+
+// The ssh2 dialect's AllowHosts, DenyHosts, RequireReverseMapping
+// (hostaccess.go); msgHostRefused's reason is the keyword that refused.
+const (
+	msgHostRefused      = "Refused connection from %s [%s] port %d by %s"
+	whyNoReverseMapping = "RequireReverseMapping (no name maps back to the address)"
 )
 
 // PerSourcePenalties (sources.go), in OpenSSH 9.8's words.

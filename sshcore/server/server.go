@@ -50,9 +50,10 @@ type Server struct {
 	// writes none.
 	LoginRecords loginrec.Files
 	// IdleTimeout closes an authenticated connection on which no traffic
-	// has moved for this long (0: never): Dropbear's -I, which no
-	// sshd_config keyword sets. What counts as traffic is sshcore/idle's
-	// rule; keepalives do not.
+	// has moved for this long (0: never): Dropbear's -I, which no OpenSSH
+	// keyword sets (an SSHD2_CONFIG's IdleTimeout sets the per-connection
+	// ServerOptions.IdleTimeout; the shorter wins). What counts as
+	// traffic is sshcore/idle's rule; keepalives do not.
 	IdleTimeout time.Duration
 
 	mu        sync.Mutex
@@ -63,6 +64,7 @@ type Server struct {
 	wg        sync.WaitGroup
 	nconns    atomic.Int64
 	preauth   int // connections not yet authenticated (MaxStartups)
+	open      int // connections from listeners being served (MaxConnections)
 	dropped   int // connections refused past MaxStartups
 	sources   srclimit.Table
 	trim      idletrim.Trimmer

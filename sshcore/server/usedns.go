@@ -17,12 +17,22 @@ import (
 var resolver = net.DefaultResolver
 
 // lookUpRemoteHost sets c.remoteHost to the client's verified name and
-// reports whether it found one. The lookups are bounded by LoginGraceTime
-// (10 s when that is 0), since they hold up the version exchange.
+// reports whether it found one.
 func (c *conn) lookUpRemoteHost(grace time.Duration) bool {
+	name, ok := c.verifiedName(grace)
+	if ok {
+		c.remoteHost = name
+	}
+	return ok
+}
+
+// verifiedName is the client's name when its address has one that maps
+// back to the address. The lookups are bounded by LoginGraceTime (10 s
+// when that is 0), since they hold up the version exchange.
+func (c *conn) verifiedName(grace time.Duration) (string, bool) {
 	ip, err := netip.ParseAddr(c.remoteIP)
 	if err != nil {
-		return false
+		return "", false
 	}
 	if grace <= 0 || grace > 10*time.Second {
 		grace = 10 * time.Second
@@ -36,20 +46,19 @@ func (c *conn) lookUpRemoteHost(grace time.Duration) bool {
 	log := c.srv.log()
 	if err != nil || len(names) == 0 {
 		log.Debugf(msgNoPTR, c.remoteIP, err)
-		return false
+		return "", false
 	}
 	name := strings.ToLower(strings.TrimSuffix(names[0], "."))
 	addrs, err := resolver.LookupNetIP(ctx, "ip", name)
 	if err != nil {
 		log.Infof(msgReverseFailed, name, c.remoteIP)
-		return false
+		return "", false
 	}
 	for _, a := range addrs {
 		if a.Unmap() == ip.Unmap() {
-			c.remoteHost = name
-			return true
+			return name, true
 		}
 	}
 	log.Infof(msgNoMapBack, c.remoteIP, name)
-	return false
+	return "", false
 }

@@ -1,0 +1,261 @@
+package configfmt
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// loadSSHD2 writes text as an SSHD2_CONFIG and loads it.
+func loadSSHD2(t *testing.T, text string) (*ServerConfig, string, error) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "SSHD2_CONFIG")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadServer(p, nil)
+	return c, p, err
+}
+
+// TestSSH2ServerOnlyKeywords: IdleTimeout, MaxConnections, AllowHosts,
+// DenyHosts and RequireReverseMapping set their typed options, per
+// heading where a heading picks the connection, and sshd -T prints them
+// after OpenSSH's keywords.
+func TestSSH2ServerOnlyKeywords(t *testing.T) {
+	c, _, err := loadSSHD2(t, "## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n## end of metaconfig\n"+
+		"IdleTimeout 10m\nMaxConnections 25\nAllowHosts localhost, .*\\.example\\.com\nAllowHosts \\m10.1.0.0/16\n"+
+		"DenyHosts \\i192\\.0\\.2\\..*\nRequireReverseMapping yes\n"+
+		"*:\n  IdleTimeout 1h\n10.1.*:\n  IdleTimeout 30\n  DenyHosts bad.*\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := c.For(MatchConn{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.IdleTimeout != time.Hour || g.MaxConnections != 25 || !g.RequireReverseMapping || g.AllowHosts == nil || g.DenyHosts == nil {
+		t.Fatalf("global: IdleTimeout %v MaxConnections %d RequireReverseMapping %v AllowHosts %v DenyHosts %v",
+			g.IdleTimeout, g.MaxConnections, g.RequireReverseMapping, g.AllowHosts, g.DenyHosts)
+	}
+	n, err := c.For(MatchConn{Addr: "10.1.2.3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.IdleTimeout != 30*time.Second || n.DenyHosts.String() != `\i192\.0\.2\..*,bad.*` {
+		t.Errorf("10.1.*: IdleTimeout %v, DenyHosts %q", n.IdleTimeout, n.DenyHosts)
+	}
+	for _, tc := range []struct {
+		addr, name string
+		o          *ServerOptions
+		ok         bool
+		why        string
+	}{
+		{"127.0.0.1", "localhost", g, true, ""},
+		{"127.0.0.1", "LOCALHOST", g, true, ""},
+		{"198.51.100.7", "www.example.com", g, true, ""},
+		{"198.51.100.7", "www.example.com.evil.test", g, false, "AllowHosts"},
+		{"198.51.100.7", "wwwxexample.com", g, false, "AllowHosts"},
+		{"198.51.100.7", "", g, false, "AllowHosts"},
+		{"10.1.200.9", "", g, true, ""},
+		{"10.2.0.1", "", g, false, "AllowHosts"},
+		// \i: the address only; a name that looks like one does not count.
+		{"192.0.2.5", "www.example.com", g, false, "DenyHosts"},
+		{"198.51.100.7", "192.0.2.5", g, false, "AllowHosts"},
+		{"10.1.2.3", "bad.example.com", n, false, "DenyHosts"},
+		{"10.1.2.3", "good.example.com", n, true, ""},
+	} {
+		ok, why := tc.o.HostAllowed(tc.addr, tc.name)
+		if ok != tc.ok || why != tc.why {
+			t.Errorf("HostAllowed(%s, %q) = %v %q, want %v %q", tc.addr, tc.name, ok, why, tc.ok, tc.why)
+		}
+	}
+	var b bytes.Buffer
+	if err := g.WriteT(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := "idletimeout 3600\nmaxconnections 25\nallowhosts localhost, .*\\.example\\.com,\\m10.1.0.0/16\ndenyhosts \\i192\\.0\\.2\\..*\nrequirereversemapping yes\n"
+	if !strings.HasSuffix(b.String(), want) {
+		t.Errorf("sshd -T ends\n%s\nwant\n%s", b.String()[max(0, b.Len()-300):], want)
+	}
+	// Without them, sshd -T prints none of their names (OpenSSH's output).
+	d, _, err := loadSSHD2(t, "*:\nPort 22\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := d.For(MatchConn{})
+	b.Reset()
+	o.WriteT(&b)
+	for _, k := range []string{"idletimeout", "maxconnections", "allowhosts", "denyhosts", "requirereversemapping"} {
+		if strings.Contains(b.String(), "\n"+k+" ") {
+			t.Errorf("sshd -T prints %s when it is not set", k)
+		}
+	}
+}
+
+// TestSSH2HostPatternSyntax: the file's REGEX-SYNTAX decides what a
+// pattern means; a file without metaconfiguration has zsh_fileglob
+// patterns, version 1.1 without a syntax egrep.
+func TestSSH2HostPatternSyntax(t *testing.T) {
+	for _, tc := range []struct {
+		meta, pattern, host string
+		match               bool
+	}{
+		{"", "*.example.com", "a.example.com", true},
+		{"", "*.example.com", "example.com", false},
+		{"", "host?.example.com", "host1.example.com", true},
+		{"", "host[0-9].example.com", "hostx.example.com", false},
+		{"", "host[0-9].example.com", "host7.example.com", true},
+		{"", "a.b", "axb", false}, // a dot is a dot in a glob
+		{"## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n", "a.b", "axb", true},
+		{"## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX zsh_fileglob\n", "a.b", "axb", false},
+		{"## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n", "h..s.\\..*", "house.example.com", true},
+		{"## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n", "h..s.\\..*", "house1.com", false},
+		{"## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n", "([[:digit:]]{1\\,3}\\.){3}[[:digit:]]{1\\,3}", "192.0.2.1", true},
+		{"## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n", "([[:digit:]]{1\\,3}\\.){3}[[:digit:]]{1\\,3}", "1920.0.2.1", false},
+		{"## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n", "[:alpha:]+\\.test", "abc.test", true},
+		{"## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n", "[:alpha:]+\\.test", "a1.test", false},
+		{"## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n", "a{2\\,0}", "aaaa", true},
+		{"## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n", "(foo|bar)\\.test", "bar.test", true},
+	} {
+		l, err := parseHostList(tc.pattern, mustSyntax(t, tc.meta))
+		if err != nil {
+			t.Errorf("%q %q: %v", tc.meta, tc.pattern, err)
+			continue
+		}
+		if got := l.Match("", tc.host); got != tc.match {
+			t.Errorf("%q %q against %q: %v, want %v", tc.meta, tc.pattern, tc.host, got, tc.match)
+		}
+	}
+}
+
+func mustSyntax(t *testing.T, meta string) regexSyntax {
+	t.Helper()
+	s, err := parseMetaconfig("f", strings.Split(meta+"Port 22", "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestSSH2ServerOnlyErrors: a bad value, a pattern sshbox cannot read the
+// way SSH Communications' server does, or a whole-server keyword under a
+// heading is an error naming the file and line; sshd does not start.
+func TestSSH2ServerOnlyErrors(t *testing.T) {
+	egrep := "## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n"
+	for text, want := range map[string]string{
+		"*:\nIdleTimeout 5x\n":                                `:2: IdleTimeout: invalid time "5x"`,
+		"*:\nIdleTimeout -1\n":                                `:2: IdleTimeout: invalid time "-1"`,
+		"*:\nIdleTimeout 99999999w\n":                         `:2: IdleTimeout: invalid time`,
+		"*:\nMaxConnections lots\n":                           `:2: MaxConnections: invalid number "lots"`,
+		"alpha*:\nMaxConnections 5\n":                         `:2: MaxConnections applies to the whole server and cannot be under the heading "alpha*"`,
+		"*:\nAllowHosts a(b)c\n":                              `:2: AllowHosts: pattern "a(b)c": '(' is not supported by sshbox in zsh_fileglob patterns`,
+		"*:\nDenyHosts \\mnot-a-block\n":                      `:2: DenyHosts: pattern "\\mnot-a-block": \m wants an address block`,
+		"*:\nDenyHosts , ,\n":                                 `:2: DenyHosts: no pattern`,
+		egrep + "DenyHosts \\bevil\n":                         `:3: DenyHosts: pattern "\\bevil": the escape \b is not supported by sshbox`,
+		egrep + "DenyHosts *.evil\n":                          `:3: DenyHosts: pattern "*.evil": not a regular expression sshbox can read (missing argument to repetition operator)`,
+		egrep + "DenyHosts \"[[:word:]]\"\n":                  `:3: DenyHosts: pattern "[[:word:]]": an unknown character class`,
+		"## VERSION 1.1\n## REGEX-SYNTAX ssh\nDenyHosts x\n":  `:3: DenyHosts: patterns in REGEX-SYNTAX ssh are not supported by sshbox`,
+		"## VERSION 1.1\n## REGEX-SYNTAX perl\nDenyHosts x\n": `:2: unknown REGEX-SYNTAX "perl"`,
+		// A heading that picks no connection at load time still has its
+		// values checked.
+		"10.9.*:\nDenyHosts a|b\n": `:2: DenyHosts: pattern "a|b": '|' is not supported`,
+	} {
+		_, p, err := loadSSHD2(t, text)
+		if err == nil || !strings.Contains(err.Error(), p+want) {
+			t.Errorf("%q: %v, want %q", text, err, want)
+		}
+	}
+}
+
+func TestSSH2Time(t *testing.T) {
+	for v, want := range map[string]time.Duration{"0": 0, "45": 45 * time.Second, "45s": 45 * time.Second, "10m": 10 * time.Minute,
+		"2H": 2 * time.Hour, "1d": 24 * time.Hour, "1w": 7 * 24 * time.Hour} {
+		if got, err := ssh2Time(v); err != nil || got != want {
+			t.Errorf("ssh2Time(%q) = %v %v, want %v", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"", "m", "1h30m", "1.5h", "+5", "5 m"} {
+		if _, err := ssh2Time(v); err == nil {
+			t.Errorf("ssh2Time(%q): no error", v)
+		}
+	}
+}
+
+// TestSSH2ClientIdleTimeout: the client's IdleTimeout, per heading, the
+// file read first winning as for every keyword; ssh -G prints it only
+// when set; a bad value names the file and line.
+func TestSSH2ClientIdleTimeout(t *testing.T) {
+	dir := t.TempDir()
+	user := writeFile(t, dir, "user_ssh2_config", "*:\n  StrictHostKeyChecking no\nalpha*:\n  IdleTimeout 30\n")
+	sys := writeFile(t, dir, "SSH2_CONFIG", "*:\n  IdleTimeout 5m\n  QuietMode no\n")
+	for host, want := range map[string]time.Duration{"alpha1": 30 * time.Second, "beta": 5 * time.Minute} {
+		o, err := LoadClient([]string{user, sys}, nil, host, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.IdleTimeout != want {
+			t.Errorf("%s: IdleTimeout %v, want %v", host, o.IdleTimeout, want)
+		}
+		var b bytes.Buffer
+		o.WriteG(&b)
+		if line := fmt.Sprintf("\nidletimeout %d\n", int(want/time.Second)); !strings.HasSuffix(b.String(), line) {
+			t.Errorf("%s: ssh -G does not end with %q", host, line)
+		}
+	}
+	o, err := LoadClient([]string{user}, nil, "beta", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	o.WriteG(&b)
+	if o.IdleTimeout != 0 || strings.Contains(b.String(), "idletimeout") {
+		t.Errorf("without IdleTimeout: %v, ssh -G prints it", o.IdleTimeout)
+	}
+	bad := writeFile(t, dir, "bad", "*:\n  IdleTimeout soon\n")
+	if _, err := LoadClient([]string{bad}, nil, "h", ""); err == nil || !strings.Contains(err.Error(), bad+`:2: IdleTimeout: invalid time "soon"`) {
+		t.Errorf("a bad IdleTimeout: %v", err)
+	}
+}
+
+// TestSSH2ChrootUsers: ChRootUsers and ChRootGroups set ChrootDirectory
+// %h for the users they name once the connection names its user (root's
+// groups include root everywhere), and nothing for others or globally.
+func TestSSH2ChrootUsers(t *testing.T) {
+	for _, tc := range []struct {
+		text, user, want string
+	}{
+		{"*:\nChRootUsers guest.*,sftp[0-9]\n", "guest7", "%h"},
+		{"*:\nChRootUsers guest.*,sftp[0-9]\n", "sftp1", "%h"},
+		{"*:\nChRootUsers guest.*,sftp[0-9]\n", "alice", ""},
+		{"*:\nChRootUsers guest*\n", "guest7", "%h"}, // zsh_fileglob without metaconfiguration
+		{"*:\nChRootGroups root\n", "root", "%h"},
+		{"*:\nChRootGroups nosuchgroup.*\n", "root", ""},
+		{"*:\nChRootUsers nosuch\nChrootDirectory /srv/jail\n", "root", "/srv/jail"},
+		{"*:\nChRootUsers root\nChrootDirectory /srv/jail\nChRootUsers root\n", "root", "%h"}, // the last line wins
+	} {
+		meta := ""
+		if !strings.Contains(tc.text, "guest*") {
+			meta = "## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n"
+		}
+		c, _, err := loadSSHD2(t, meta+tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := c.For(MatchConn{})
+		o, err := c.For(MatchConn{User: tc.user, Addr: "192.0.2.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.ChrootDirectory != tc.want || g.ChrootDirectory != "" && !strings.Contains(tc.text, "ChrootDirectory") {
+			t.Errorf("%q for %s: ChrootDirectory %q (globally %q), want %q", tc.text, tc.user, o.ChrootDirectory, g.ChrootDirectory, tc.want)
+		}
+	}
+	_, p, err := loadSSHD2(t, "*:\nChRootUsers \\i10.*\n")
+	if err == nil || !strings.Contains(err.Error(), p+`:2: ChRootUsers: \i and \m are for addresses, not names`) {
+		t.Errorf("ChRootUsers \\i: %v", err)
+	}
+}
