@@ -259,12 +259,12 @@ func bracket(s string, i int) (string, int, error) {
 			b.WriteByte(']')
 			return b.String(), j + 1, nil
 		case c == '[' && j+1 < len(s) && s[j+1] == ':':
-			end := strings.Index(s[j:], ":]")
-			if end < 0 || !posixClass(s[j+2:j+end]) {
+			name, n, ok := posixClassAt(s, j)
+			if !ok {
 				return "", 0, fmt.Errorf("an unknown character class")
 			}
-			b.WriteString(s[j : j+end+2])
-			j += end + 2
+			b.WriteString("[:" + name + ":]")
+			j = n
 		case c == '\\':
 			t, n, err := escaped(s, j)
 			if err != nil {
@@ -283,6 +283,19 @@ func bracket(s string, i int) (string, int, error) {
 		first = false
 	}
 	return "", 0, fmt.Errorf("an unterminated character set")
+}
+
+// posixClassAt reads the class "[:name:]" that starts at s[i] (s[i:i+2] is
+// "[:"), returning its name and the index after it; the ":]" is looked for
+// after the "[:", so that "[:]" is no class rather than one that ends
+// before it starts.
+func posixClassAt(s string, i int) (name string, next int, ok bool) {
+	end := strings.Index(s[i+2:], ":]")
+	if end < 0 {
+		return "", 0, false
+	}
+	name = s[i+2 : i+2+end]
+	return name, i + 2 + end + 2, posixClass(name)
 }
 
 func posixClass(name string) bool {
@@ -309,12 +322,12 @@ func egrepToGo(s string) (string, error) {
 		case c == '[' && i+1 < len(s) && s[i+1] == ':':
 			// SSH's egrep takes a bare POSIX class ([:digit:]+) as
 			// a set; in Go it would be a set of the letters.
-			end := strings.Index(s[i:], ":]")
-			if end < 0 || !posixClass(s[i+2:i+end]) {
+			name, n, ok := posixClassAt(s, i)
+			if !ok {
 				return "", fmt.Errorf("an unknown character class")
 			}
-			b.WriteString("[" + s[i:i+end+2] + "]")
-			i += end + 2
+			b.WriteString("[[:" + name + ":]]")
+			i = n
 		case c == '[':
 			t, n, err := bracket(s, i)
 			if err != nil {
