@@ -40,17 +40,27 @@ func (l *Logger) SetRaw(raw bool) {
 }
 
 // Level returns the configured level.
-func (l *Logger) Level() loglevel.Level { return loglevel.Level(l.level.Load()) }
+// A nil Logger logs nothing (QUIET).
+func (l *Logger) Level() loglevel.Level {
+	if l == nil {
+		return loglevel.Quiet
+	}
+	return loglevel.Level(l.level.Load())
+}
 
 // SetLevel changes the level (the ~V and ~v escapes).
-func (l *Logger) SetLevel(level loglevel.Level) { l.level.Store(int32(level)) }
+func (l *Logger) SetLevel(level loglevel.Level) {
+	if l != nil {
+		l.level.Store(int32(level))
+	}
+}
 
 // OnStderr reports whether the lines go to standard error, not to a file
 // (-E).
-func (l *Logger) OnStderr() bool { return l.w == os.Stderr }
+func (l *Logger) OnStderr() bool { return l != nil && l.w == os.Stderr }
 
 func (l *Logger) out(level loglevel.Level, prefix, format string, args ...any) {
-	if l == nil || level > l.Level() {
+	if level > l.Level() {
 		return
 	}
 	msg := prefix + fmt.Sprintf(format, args...)

@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/sshcore/loglevel"
+
 	"sshbox/sshcore/knownhosts"
 )
 
@@ -130,15 +132,16 @@ func FuzzParseForward(f *testing.F) {
 func FuzzEscapeFilter(f *testing.F) {
 	f.Add([]byte("ls\r~.\n"), byte('~'))
 	f.Add([]byte("~~~?~#"), byte('~'))
+	f.Add([]byte("x\r~R~B\n~v~V~V"), byte('~'))
 	f.Fuzz(func(t *testing.T, in []byte, ch byte) {
-		e := &escapeFilter{c: &Client{}, ch: ch, lineHead: true, disconnect: func() {}, suspend: func() {}, w: io.Discard,
+		e := &escapeFilter{c: &Client{Log: NewLogger(io.Discard, loglevel.Info)}, ch: ch, sendBreak: func() {}, lineHead: true, disconnect: func() {}, suspend: func() {}, w: io.Discard,
 			command: func(l string) string {
 				if len(l) > 1024 {
 					t.Fatalf("command line of %d bytes", len(l))
 				}
 				return "ok\n"
 			}}
-		if ch == '.' || ch == '?' || ch == '#' || ch == 0x1a {
+		if strings.IndexByte(".?#\x1aBRVv", ch) >= 0 {
 			return
 		}
 		out := e.filter(in)
