@@ -157,3 +157,44 @@ Host *
 		}
 	}
 }
+
+// TestSSHMuxMatchPerPassenger: with connection sharing, each ssh reads the
+// files for its own command line, as OpenSSH's mux clients do: the master
+// (started for "true") and a passenger asking for printenv send the
+// SetEnv of their own Match blocks over the one connection.
+func TestSSHMuxMatchPerPassenger(t *testing.T) {
+	srv := testenv.StartSshbox(t, "LogLevel VERBOSE\nAcceptEnv SBX_*")
+	e := &muxEnv{sshEnv: newEnv(t, srv.Port, srv.HostKey+".pub"), srv: srv}
+	dir, err := os.MkdirTemp("", "mux")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	e.path = filepath.Join(dir, "cm")
+	cfg := filepath.Join(e.home, "config")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`Match sessiontype exec command "printenv *"
+  SetEnv SBX_M=printenv
+Match sessiontype exec
+  SetEnv SBX_M=other
+Host *
+  ControlMaster auto
+  ControlPersist 60s
+  ControlPath %s
+`, e.path)), 0o600)
+	opts := append(append([]string{"-F", cfg}, e.base()[2:]...), "-o", "BatchMode=yes")
+	with := func(more ...string) []string { return append(append([]string{}, opts...), more...) }
+	t.Cleanup(func() { e.run(nil, with("-O", "exit", e.dest())...) })
+	for _, tc := range []struct{ command, want string }{
+		{"echo ${SBX_M-unset}", "other\n"}, // starts the master
+		{"printenv SBX_M", "printenv\n"},
+		{"echo ${SBX_M-unset}", "other\n"},
+	} {
+		stdout, stderr, status := e.run(nil, with(e.dest(), tc.command)...)
+		if status != 0 || stdout != tc.want {
+			t.Errorf("%q: status %d, stdout %q, want %q; stderr:\n%s", tc.command, status, stdout, tc.want, stderr)
+		}
+	}
+	if n := e.connections(); n != 1 {
+		t.Errorf("%d TCP connections, want 1 shared", n)
+	}
+}
