@@ -11,7 +11,8 @@ package configfmt
 //
 //	records.go    ReadFile, Decode, Encode: the record layer
 //	openssh.go    the OpenSSH dialect's lines, quoting and Include
-//	loadclient.go DefaultClientOptions, LoadClient, (*ClientOptions).WriteG
+//	loadclient.go DefaultClientOptions, LoadClient, LoadClientCommand,
+//	              (*ClientOptions).WriteG
 //	client.go     the ssh_config keyword table
 //	loadserver.go DefaultServerOptions, LoadServer, (*ServerConfig).For,
 //	              (*ServerOptions).WriteT

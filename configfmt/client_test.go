@@ -331,8 +331,8 @@ func TestClientOverrideErrorsNameTheOption(t *testing.T) {
 }
 
 // TestMatchTagged: Match tagged (OpenSSH 9.4) matches the Tag set so far,
-// from -P (an override line) or an earlier line; with no tag only
-// patterns that match the empty string do.
+// from -P (an override line) or an earlier line; with no tag, only the
+// empty argument matches (OpenSSH 10: Match tagged "").
 func TestMatchTagged(t *testing.T) {
 	p := writeFile(t, t.TempDir(), "c", "Match tagged prod*\n  Port 2201\nMatch tagged !prod*,*\n  User notag\nHost *\n  Tag test\nMatch tagged test\n  Port 2203\n")
 	for _, tc := range []struct {
@@ -354,5 +354,8 @@ func TestMatchTagged(t *testing.T) {
 	o, err := LoadClient([]string{p}, []string{"Tag production"}, "h", "")
 	if err != nil || o.User == "notag" {
 		t.Errorf("Match tagged !prod*,* applied to tag production: user %q, %v", o.User, err)
+	}
+	if o, err := LoadClient([]string{p}, nil, "h", ""); err != nil || o.User == "notag" {
+		t.Errorf("Match tagged !prod*,* applied with no tag: user %q, %v", o.User, err)
 	}
 }

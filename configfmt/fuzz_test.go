@@ -43,6 +43,8 @@ var fuzzClientSeeds = []string{
 	"IdentityFile ~nosuchuser/x\n",
 	"HostName %z\n",
 	"CanonicalizeHostname yes\nCanonicalDomains a.test bb.test\nCanonicalizePermittedCNAMEs *.test:c.*\nMatch canonical host *.test\n Port 3\n",
+	"Match sessiontype exec,subsystem !command \"\" version=sshbox_*\n Port 2\nMatch command=sftp tagged \"\"\n SessionType none\nMatch sessiontype none\n Port 3\n",
+	"Match host=web* !originalhost=x,y final all\n User u\nMatch canonical\nMatch command *\nMatch !sessiontype shell,none\n",
 	"Tag prod\nMatch tagged prod*\n AddKeysToAgent confirm 1h\n IPQoS af21 0x2c\n PermitRemoteOpen [::1]:22 *:443\n RemoteForward 8080\nHost *\n RevokedHostKeys ~/r%h\n StreamLocalBindMask 0077\n SessionType none\n CASignatureAlgorithms -ssh-rsa\n",
 }
 
@@ -88,12 +90,14 @@ func fuzzFile(t *testing.T, dir string, data []byte) string {
 func FuzzOpenSSHClient(f *testing.F) {
 	for _, s := range fuzzClientSeeds {
 		f.Add([]byte(s), "web1")
+		f.Add([]byte(s), "web1 ls -l") // a command for Match command, sessiontype
 		f.Add(Encode(strings.Split(s, "\n"), VAR), "x.example.com")
 	}
 	dir := memFiles(f)
-	f.Fuzz(func(t *testing.T, data []byte, host string) {
+	f.Fuzz(func(t *testing.T, data []byte, dest string) {
 		p := fuzzFile(t, dir, data)
-		o, err := LoadClient([]string{p}, nil, host, "")
+		host, command, _ := strings.Cut(dest, " ")
+		o, err := LoadClientCommand([]string{p}, nil, host, "", command)
 		if err != nil {
 			if strings.Contains(err.Error(), "\n") {
 				t.Fatalf("error is not one line: %q", err)

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sshbox/sshcore"
 )
 
 // SystemClientConfig is the system-wide ssh_config. Relative Include paths
@@ -67,6 +69,7 @@ type clientEval struct {
 	ignore    string // IgnoreUnknown patterns
 	host      string // what Host patterns match: the argument, then the final host name
 	orig      string
+	command   string // the command line's remote command or subsystem name
 	local     localIdentity
 	final     bool
 	wantFinal bool
@@ -96,9 +99,21 @@ type clientEval struct {
 // Warnings lists keywords accepted but not acted on. WriteG prints the
 // values the way OpenSSH's ssh -G does (some unexpanded).
 func LoadClient(files []string, overrides []string, host, user string) (*ClientOptions, error) {
+	return LoadClientCommand(files, overrides, host, user, "")
+}
+
+// ClientVersion is what Match version compares: the version string sshbox's
+// ssh reports (ssh -V), as OpenSSH compares its own ("OpenSSH_10.0p2").
+var ClientVersion = "sshbox_" + sshcore.Version
+
+// LoadClientCommand is LoadClient for a command line that asks for a
+// remote command or, with -s, a subsystem ("" for none): Match command
+// and Match sessiontype test it, as OpenSSH 10 does. RemoteCommand does
+// not count there: OpenSSH learns it only from the files.
+func LoadClientCommand(files []string, overrides []string, host, user, command string) (*ClientOptions, error) {
 	e := &clientEval{
 		o: DefaultClientOptions(), seen: map[string]bool{}, warned: map[string]bool{},
-		host: host, orig: host, local: currentLocal(), src: map[string][]string{},
+		host: host, orig: host, command: command, local: currentLocal(), src: map[string][]string{},
 	}
 	e.o.Host = host
 	// The -o options read as one file named "command-line", line N being
@@ -346,69 +361,143 @@ func (e *clientEval) matchHost(pats []string) bool {
 	return hit
 }
 
-// matchLine evaluates a client Match line: every criterion must hold.
+// matchLine evaluates a client Match line as OpenSSH 10's match_cfg_line:
+// every criterion must hold; "all" stands alone (or right after canonical
+// or final); the others but canonical and final take an argument, as the
+// next word or, for most, as attribute=value.
 func (e *clientEval) matchLine(l *cline) (bool, error) {
-	result := true
+	result, attributes := true, 0
 	a := l.args
 	for i := 0; i < len(a); i++ {
-		crit := strings.ToLower(a[i])
-		neg := strings.HasPrefix(crit, "!")
-		crit = strings.TrimPrefix(crit, "!")
-		var m bool
-		switch crit {
-		case "all":
-			m = true
-		case "canonical", "final":
-			e.wantFinal = true
-			m = e.final
-		case "host", "originalhost", "user", "localuser", "exec", "localnetwork", "tagged":
-			if i+1 >= len(a) {
-				return false, l.errorf("Match keyword %q requires an argument", crit)
+		word := strings.TrimPrefix(a[i], "!")
+		neg := len(word) < len(a[i])
+		crit := strings.ToLower(word)
+		if crit == "all" {
+			if attributes > 1 || i+1 < len(a) {
+				return false, l.errorf("'%s' cannot be combined with other Match attributes", a[i])
 			}
-			i++
-			arg := a[i]
-			switch crit {
-			case "host":
-				m = MatchList(e.hostname(), arg, true) == 1
-			case "originalhost":
-				m = MatchList(e.orig, arg, true) == 1
-			case "user":
-				u := e.o.User
-				if u == "" {
-					u = e.local.name
-				}
-				m = MatchList(u, arg, false) == 1
-			case "localuser":
-				m = MatchList(e.local.name, arg, false) == 1
-			case "tagged":
-				// OpenSSH 9.4: the Tag set so far (-P, or an earlier
-				// line); no tag matches as "".
-				m = MatchList(e.o.Tag, arg, false) == 1
-			case "exec":
-				// As OpenSSH: not run when an earlier criterion of
-				// the line already failed.
-				if !result {
-					continue
-				}
-				var err error
-				if m, err = e.matchExec(arg); err != nil {
-					return false, l.errorf("match exec %q: %v", arg, err)
-				}
-			case "localnetwork":
-				var err error
-				if m, err = matchLocalNetwork(arg); err != nil {
-					return false, l.errorf("Match localnetwork %q: %v", arg, err)
-				}
+			return result && !neg, nil
+		}
+		attributes++
+		if crit == "canonical" || crit == "final" {
+			// Only final asks for the second pass; canonical
+			// matches in it when CanonicalizeHostname made one.
+			if crit == "final" {
+				e.wantFinal = true
 			}
-		default:
+			result = result && e.final != neg
+			continue
+		}
+		var arg string
+		if name, v, ok := strings.Cut(word, "="); ok && matchEquals[strings.ToLower(name)] {
+			crit, arg = strings.ToLower(name), v
+		} else if !matchArgCriteria[crit] {
 			return false, l.errorf("unsupported Match attribute %q", a[i])
+		} else if i+1 < len(a) {
+			i++
+			arg = a[i]
+		} else {
+			return false, l.errorf("Match keyword %q requires an argument", crit)
 		}
-		if neg {
-			m = !m
+		// Only tagged and command may be matched against "", which
+		// stands for no tag, no command.
+		if arg == "" && crit != "tagged" && crit != "command" {
+			return false, l.errorf("Match keyword %q requires an argument", crit)
 		}
-		result = result && m
+		m, err := e.matchCriterion(l, crit, arg, result)
+		if err != nil {
+			return false, err
+		}
+		if m == nil {
+			continue // exec not run: the line already failed
+		}
+		result = result && *m != neg
 	}
 	return result, nil
+}
+
+// matchArgCriteria are the Match criteria that take an argument;
+// matchEquals, those that may take it as attribute=value (OpenSSH 10
+// leaves sessiontype out).
+var (
+	matchArgCriteria = map[string]bool{
+		"host": true, "originalhost": true, "user": true, "localuser": true, "exec": true,
+		"localnetwork": true, "tagged": true, "command": true, "sessiontype": true, "version": true,
+	}
+	matchEquals = map[string]bool{
+		"host": true, "originalhost": true, "user": true, "localuser": true, "exec": true,
+		"localnetwork": true, "tagged": true, "command": true, "version": true,
+	}
+)
+
+// matchCriterion tests one criterion against its argument; nil means it
+// was not evaluated (exec after a failed criterion).
+func (e *clientEval) matchCriterion(l *cline, crit, arg string, sofar bool) (*bool, error) {
+	var m bool
+	switch crit {
+	case "host":
+		m = MatchList(e.hostname(), arg, true) == 1
+	case "originalhost":
+		m = MatchList(e.orig, arg, true) == 1
+	case "user":
+		u := e.o.User
+		if u == "" {
+			u = e.local.name
+		}
+		m = MatchList(u, arg, false) == 1
+	case "localuser":
+		m = MatchList(e.local.name, arg, false) == 1
+	case "tagged":
+		// The Tag set so far (-P, or an earlier line).
+		m = matchOrEmpty(e.o.Tag, arg)
+	case "command":
+		// The command or subsystem name of the command line;
+		// RemoteCommand is not known yet, as in OpenSSH.
+		m = matchOrEmpty(e.command, arg)
+	case "sessiontype":
+		m = MatchList(e.sessionType(), arg, false) == 1
+	case "version":
+		m = MatchList(ClientVersion, arg, false) == 1
+	case "exec":
+		// As OpenSSH: not run when an earlier criterion of the line
+		// already failed.
+		if !sofar {
+			return nil, nil
+		}
+		var err error
+		if m, err = e.matchExec(arg); err != nil {
+			return nil, l.errorf("match exec %q: %v", arg, err)
+		}
+	case "localnetwork":
+		var err error
+		if m, err = matchLocalNetwork(arg); err != nil {
+			return nil, l.errorf("Match localnetwork %q: %v", arg, err)
+		}
+	}
+	return &m, nil
+}
+
+// matchOrEmpty is Match tagged and Match command: no value matches only
+// the empty argument (Match tagged ""), a value the pattern list.
+func matchOrEmpty(v, list string) bool {
+	if v == "" {
+		return list == ""
+	}
+	return MatchList(v, list, false) == 1
+}
+
+// sessionType is what Match sessiontype sees: SessionType so far (-N, -s,
+// -W or an earlier line), else exec when the command line has a command,
+// else shell.
+func (e *clientEval) sessionType() string {
+	switch e.o.SessionType {
+	case "none", "subsystem":
+		return e.o.SessionType
+	}
+	if e.command != "" {
+		return "exec"
+	}
+	return "shell"
 }
 
 // hostname is the HostName option with %h expanded, or the destination.

@@ -76,7 +76,9 @@ func (inv *invocation) dial(l transfer.Location) (transfer.Conn, error) {
 	if inv.sftpServer != "" && !inv.legacy {
 		return &transfer.ProgramConn{Program: "/bin/sh", Args: []string{"-c", inv.sftpServer}, Direct: true}, nil
 	}
-	c, err := xferconn.Open(inv.flags, l.User, l.Host, l.Port)
+	f := inv.flags
+	f.Exec = inv.legacy
+	c, err := xferconn.Open(f, l.User, l.Host, l.Port)
 	if err != nil && !xferconn.IsConnect(err) {
 		fmt.Fprintf(os.Stderr, "scp: %v\n", err)
 	}

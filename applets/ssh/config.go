@@ -34,8 +34,10 @@ func configFiles(f string, fSet bool) ([]string, error) {
 }
 
 // loadConfig computes the effective options for the destination through
-// configfmt (any record format, either dialect).
-func loadConfig(log *client.Logger, f string, fSet bool, overrides []string, host, user string) (*configfmt.ClientOptions, error) {
+// configfmt (any record format, either dialect); command is the remote
+// command or subsystem name of the command line, for Match command and
+// Match sessiontype.
+func loadConfig(log *client.Logger, f string, fSet bool, overrides []string, host, user, command string) (*configfmt.ClientOptions, error) {
 	files, err := configFiles(f, fSet)
 	if err != nil {
 		return nil, err
@@ -43,7 +45,7 @@ func loadConfig(log *client.Logger, f string, fSet bool, overrides []string, hos
 	for _, p := range files {
 		log.Debug1("Reading configuration data %s", p)
 	}
-	o, err := configfmt.LoadClient(files, overrides, host, user)
+	o, err := configfmt.LoadClientCommand(files, overrides, host, user, command)
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +58,8 @@ func loadConfig(log *client.Logger, f string, fSet bool, overrides []string, hos
 // hopOptions gives each ProxyJump hop its own options from the same files,
 // with the command line's identity and known hosts settings. The hops are
 // chained by the client itself, so a hop's own ProxyJump is not followed.
+// A hop is what OpenSSH's "ssh -W host:port hop" is: a session of type
+// none with no command, which its Match sessiontype and command see.
 func hopOptions(f string, fSet bool, overrides []string) func(client.Hop) (*configfmt.ClientOptions, error) {
 	return func(h client.Hop) (*configfmt.ClientOptions, error) {
 		var keep []string
@@ -67,8 +71,8 @@ func hopOptions(f string, fSet bool, overrides []string) func(client.Hop) (*conf
 				keep = append(keep, line)
 			}
 		}
-		keep = append(keep, "ProxyJump none")
-		o, err := loadConfig(client.NewLogger(nil, loglevel.Quiet), f, fSet, keep, h.Host, h.User)
+		keep = append(keep, "ProxyJump none", "SessionType none")
+		o, err := loadConfig(client.NewLogger(nil, loglevel.Quiet), f, fSet, keep, h.Host, h.User, "")
 		if err != nil {
 			return nil, fmt.Errorf(msgHopConfig, h.Host, err)
 		}

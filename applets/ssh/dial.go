@@ -25,6 +25,11 @@ type Dest struct {
 	Verbose    int      // -v count
 	Quiet      bool     // -q
 	Batch      bool     // sftp -b: never prompt
+	// What the connection is for, as OpenSSH's scp and sftp tell their
+	// ssh and its Match command and Match sessiontype see it: a
+	// subsystem's name with Subsystem (ssh -s host sftp), else a command.
+	Command   string
+	Subsystem bool
 }
 
 // NewClient computes the effective options for d exactly as the ssh applet
@@ -68,11 +73,15 @@ func NewClient(d Dest) (*client.Client, error) {
 		lines = append(lines, "LogLevel QUIET")
 	}
 	lines = append(lines, d.Options...)
+	if d.Subsystem {
+		// After the -o options, where OpenSSH's sftp puts its -s.
+		lines = append(lines, "SessionType subsystem")
+	}
 	pre := client.NewLogger(os.Stderr, loglevel.Info)
 	if d.Verbose > 0 {
 		pre = client.NewLogger(os.Stderr, loglevel.Level(int(loglevel.Debug1)+min(d.Verbose, 3)-1))
 	}
-	o, err := loadConfig(pre, d.ConfigFile, d.ConfigSet, lines, d.Host, d.User)
+	o, err := loadConfig(pre, d.ConfigFile, d.ConfigSet, lines, d.Host, d.User, d.Command)
 	if err != nil {
 		return nil, err
 	}

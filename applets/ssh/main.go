@@ -338,7 +338,10 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		pre.Fatal("%s", msg)
 		return 255
 	}
-	o, err := loadConfig(pre, ctx.String("F"), ctx.IsSet("F"), overrides, d.Host, user)
+	// The command (with -s, the subsystem's name) is known before the
+	// files are read: Match command and Match sessiontype test it.
+	command := strings.Join(inv.command, " ")
+	o, err := loadConfig(pre, ctx.String("F"), ctx.IsSet("F"), overrides, d.Host, user, command)
 	if err != nil {
 		pre.Fatal("%v", err)
 		return 255
@@ -348,7 +351,6 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	}
 	// As OpenSSH, before -G: a subsystem needs its name, and going to
 	// the background needs something to run there.
-	command := strings.Join(inv.command, " ")
 	if o.SessionType == "subsystem" && command == "" {
 		fmt.Fprintln(os.Stderr, msgNoSubsystem)
 		fmt.Fprintln(os.Stderr, usage)

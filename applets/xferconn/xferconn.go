@@ -4,6 +4,7 @@
 package xferconn
 
 import (
+	"cmp"
 	"strconv"
 
 	"sshbox/applets/ssh"
@@ -15,6 +16,7 @@ type Flags struct {
 	ssh.Dest
 	Program   string // -S
 	Subsystem string // sftp -s
+	Exec      bool   // scp -O: sessions run scp commands, not sftp
 }
 
 // ProgramFlags are the flags passed to an -S program, in ssh's syntax.
@@ -74,6 +76,16 @@ func Open(f Flags, user, host string, port int) (transfer.Conn, error) {
 	}
 	d := f.Dest
 	d.Host, d.User = host, user
+	if f.Exec {
+		// One connection carries every scp command to the host, where
+		// OpenSSH runs one ssh per command: Match command sees "scp".
+		d.Command = "scp"
+	} else {
+		// As OpenSSH's sftp runs "ssh -s host sftp", or a path
+		// (sftp -s /usr/lib/sftp-server) as the command.
+		d.Command = cmp.Or(f.Subsystem, "sftp")
+		d.Subsystem = d.Command[0] != '/'
+	}
 	if port != 0 {
 		d.Port = port
 	}
