@@ -89,3 +89,17 @@ func TestGetoptErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestServerRootKeys: every dropbear command line hands sshd OpenWrt's
+// file of root's keys, after the idle timeout when there is one.
+func TestServerRootKeys(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	got, _ := serverArgs([]string{"-r", key})
+	if len(got) < 2 || got[1] != sshd.RootKeysArg+"/etc/dropbear/authorized_keys" {
+		t.Errorf("no -I: %q", got)
+	}
+	got, _ = serverArgs([]string{"-I", "9", "-r", key})
+	if len(got) < 3 || got[1] != sshd.IdleTimeoutArg+"9" || got[2] != sshd.RootKeysArg+"/etc/dropbear/authorized_keys" {
+		t.Errorf("-I 9: %q", got)
+	}
+}

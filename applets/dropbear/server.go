@@ -32,6 +32,10 @@ var defaultHostKeys = []string{
 
 const defaultPidFile = "/var/run/dropbear.pid"
 
+// rootAuthorizedKeys is where OpenWrt's Dropbear takes root's public keys
+// from (its patch 100-pubkey_path), instead of ~/.ssh/authorized_keys.
+const rootAuthorizedKeys = "/etc/dropbear/authorized_keys"
+
 // dropbearHostKeyAlgorithms is what Dropbear offers, best first.
 const dropbearHostKeyAlgorithms = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
 
@@ -172,12 +176,17 @@ func serverArgs(args []string) ([]string, int) {
 	if !ok {
 		return nil, 1
 	}
+	// What no sshd_config keyword says goes in front of sshd's command
+	// line, in the arguments only this applet writes.
+	internal := []string{"sshd"}
 	if idleSecs > 0 {
-		// No sshd_config keyword sets an idle timeout (OpenSSH has none):
-		// sshd takes it from the argument only this applet writes, in
-		// front of its command line.
-		out = append([]string{"sshd", sshd.IdleTimeoutArg + strconv.FormatUint(idleSecs, 10)}, out[1:]...)
+		// OpenSSH has no idle timeout.
+		internal = append(internal, sshd.IdleTimeoutArg+strconv.FormatUint(idleSecs, 10))
 	}
+	// OpenWrt's Dropbear reads root's keys from /etc/dropbear; sshd does
+	// too, once that file exists (docs/dropbear.md).
+	internal = append(internal, sshd.RootKeysArg+rootAuthorizedKeys)
+	out = append(internal, out[1:]...)
 	return append(out, keys...), 0
 }
 

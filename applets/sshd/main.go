@@ -41,6 +41,7 @@ type flags struct {
 	inetd       bool
 	quiet       bool
 	idleTimeout time.Duration // IdleTimeoutArg (Dropbear's -I)
+	rootKeys    string        // RootKeysArg (OpenWrt's Dropbear)
 	// argv is the command line after the applet name, which the
 	// detaching daemon passes on to its background self.
 	argv []string
@@ -137,7 +138,8 @@ func run(f *flags) int {
 	if f.test {
 		return 0
 	}
-	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System, IdleTimeout: f.idleTimeout}
+	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System,
+		IdleTimeout: f.idleTimeout, RootAuthorizedKeysFile: f.rootKeys}
 	if f.inetd {
 		if err := srv.ServeConn(server.StdioConn(os.Stdin, os.Stdout)); err != nil {
 			return 255

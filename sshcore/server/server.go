@@ -55,6 +55,13 @@ type Server struct {
 	// ServerOptions.IdleTimeout; the shorter wins). What counts as
 	// traffic is sshcore/idle's rule; keepalives do not.
 	IdleTimeout time.Duration
+	// RootAuthorizedKeysFile, when set and the file exists, is where the
+	// public keys of accounts with uid 0 come from, in place of their
+	// AuthorizedKeysFile: OpenWrt's patch to Dropbear, which keeps root's
+	// keys in /etc/dropbear/authorized_keys. It is read as every
+	// authorized_keys file is, StrictModes included. No sshd_config
+	// keyword sets it; the dropbear applet does.
+	RootAuthorizedKeysFile string
 
 	mu        sync.Mutex
 	config    ConfigFunc // replaced by Reload

@@ -1,0 +1,195 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+// dropbearKeyPair makes a key with Dropbear's own dropbearkey (Dropbear's
+// dbclient reads its own format) and returns its path and public line.
+func dropbearKeyPair(t *testing.T) (key, pub string) {
+	t.Helper()
+	key = filepath.Join(t.TempDir(), "id_dropbear")
+	out, err := exec.Command(testenv.NeedCmd(t, "dropbearkey"), "-t", "ed25519", "-f", key).CombinedOutput()
+	if err != nil {
+		t.Fatalf("dropbearkey: %v\n%s", err, out)
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "ssh-ed25519 ") {
+			return key, l + "\n"
+		}
+	}
+	t.Fatalf("dropbearkey printed no public key:\n%s", out)
+	return "", ""
+}
+
+// openSSHKeyPair makes a key with OpenSSH's ssh-keygen and returns its
+// path and public line.
+func openSSHKeyPair(t *testing.T) (key, pub string) {
+	t.Helper()
+	key = testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	data, err := os.ReadFile(key + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, string(data)
+}
+
+// openWrtBox is sshbox's dropbear applet running as on an OpenWrt router:
+// in a mount namespace of its own, where /etc is the real one under an
+// overlay (the real /etc/dropbear is never touched, nor made), with
+// /etc/dropbear and root's home /root being directories of the test.
+type openWrtBox struct {
+	etcDropbear string // what the server sees as /etc/dropbear
+	rootHome    string // what it sees as /root
+	port        int
+	proc        *testenv.Proc
+}
+
+func startOpenWrtBox(t *testing.T, flags ...string) *openWrtBox {
+	t.Helper()
+	testenv.NeedRoot(t)
+	unshare := testenv.NeedCmd(t, "unshare")
+	ns := t.TempDir()
+	b := &openWrtBox{etcDropbear: filepath.Join(ns, "etc-dropbear"), rootHome: filepath.Join(ns, "root")}
+	for _, d := range []string{"upper", "work", "etc-dropbear", "root"} {
+		if err := os.Mkdir(filepath.Join(ns, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hostKey, _ := dropbearKey(t, ns, "ed25519")
+	b.port = testenv.FreePort(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", b.port)
+	const script = `set -e
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=$0/upper,workdir=$0/work" /etc
+mkdir /etc/dropbear
+mount --bind "$0/etc-dropbear" /etc/dropbear
+mount --bind "$0/root" /root
+exec "$@"`
+	args := append([]string{"--mount", "sh", "-c", script, ns, testenv.Bin(t, "dropbear"),
+		"-F", "-E", "-p", addr, "-P", filepath.Join(ns, "pid"), "-r", hostKey}, flags...)
+	b.proc = testenv.Start(t, unshare, args...)
+	testenv.WaitPort(t, addr, 10*time.Second)
+	return b
+}
+
+// write puts a file into the namespace's /etc/dropbear or /root.
+func (b *openWrtBox) write(t *testing.T, path, data string, mode os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ssh runs command as user with OpenSSH's client and key; it returns the
+// output and the status.
+func (b *openWrtBox) ssh(t *testing.T, key, user, command string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, b.port, user), command)...)
+	out, err := cmd.Output()
+	return string(out), testenv.ExitCode(err)
+}
+
+// dbclient runs command as user with Dropbear's client and key; it
+// returns the output and what dbclient said. (Refused, dbclient asks for
+// a password, gets none, and when the server gives up exits 0 all the
+// same: only the output tells.)
+func (b *openWrtBox) dbclient(t *testing.T, key, user, command string) (string, string) {
+	t.Helper()
+	cmd := exec.Command(testenv.NeedCmd(t, "dbclient"), "-y", "-y", "-i", key,
+		fmt.Sprintf("%s@127.0.0.1/%d", user, b.port), command)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	out, _ := cmd.Output()
+	return string(out), errb.String()
+}
+
+// TestDropbearOpenWrtRootKeys: as OpenWrt's Dropbear, root's keys come
+// from /etc/dropbear/authorized_keys, in place of ~root/.ssh's, once that
+// file exists; never for another user; and not from a file or directory
+// that someone other than root could write (nor does root then fall back
+// to ~/.ssh). Without the file, root's ~/.ssh/authorized_keys serves, as
+// on a Dropbear without OpenWrt's patch.
+func TestDropbearOpenWrtRootKeys(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	userKey := u.AuthorizeKey(t, "")
+	etcKey, etcPub := openSSHKeyPair(t)      // root's, in /etc/dropbear
+	dbEtcKey, dbEtcPub := dropbearKeyPair(t) // root's too, for dbclient
+	homeKey, homePub := openSSHKeyPair(t)    // in ~root/.ssh
+	strayKey, strayPub := openSSHKeyPair(t)  // in /etc/dropbear, tried as u
+	b := startOpenWrtBox(t)
+	keys := filepath.Join(b.etcDropbear, "authorized_keys")
+	b.write(t, keys, etcPub+dbEtcPub+strayPub, 0o600)
+	b.write(t, filepath.Join(b.rootHome, ".ssh", "authorized_keys"), homePub, 0o600)
+
+	in := func(what, key, user string) {
+		t.Helper()
+		if out, code := b.ssh(t, key, user, "id -u"); code != 0 || strings.TrimSpace(out) == "" {
+			t.Errorf("%s: status %d, %q; want a login\n%s", what, code, out, b.proc.Stderr.String())
+		}
+	}
+	out := func(what, key, user string) {
+		t.Helper()
+		if out, code := b.ssh(t, key, user, "id -u"); code != 255 {
+			t.Errorf("%s: status %d, %q; want no login", what, code, out)
+		}
+	}
+
+	if got, code := b.ssh(t, etcKey, "root", "id -u"); code != 0 || got != "0\n" {
+		t.Fatalf("root with a key of /etc/dropbear/authorized_keys: status %d, %q\n%s", code, got, b.proc.Stderr.String())
+	}
+	if got, said := b.dbclient(t, dbEtcKey, "root", "id -u"); got != "0\n" {
+		t.Errorf("dbclient, root with a key of /etc/dropbear/authorized_keys: %q, %s", got, said)
+	}
+	out("root with a key of ~root/.ssh/authorized_keys, beside /etc/dropbear's", homeKey, "root")
+	out(u.Name+" with a key of /etc/dropbear/authorized_keys", strayKey, u.Name)
+	in(u.Name+" with a key of its own ~/.ssh/authorized_keys", userKey, u.Name)
+
+	// Writable by the group, by everyone, owned by another user: refused,
+	// and ~root/.ssh is not tried instead.
+	refused := func(what, why string) {
+		t.Helper()
+		out("root, "+what, etcKey, "root")
+		out("root, "+what+", with ~root/.ssh's key", homeKey, "root")
+		if got, said := b.dbclient(t, dbEtcKey, "root", "id -u"); got != "" || !strings.Contains(said, "Disconnect received") {
+			t.Errorf("dbclient, root, %s: %q, %s; want no login", what, got, said)
+		}
+		if log := b.proc.Stderr.String(); !strings.Contains(log, "Authentication refused: "+why) {
+			t.Errorf("root, %s: the log does not say %q:\n%s", what, why, log)
+		}
+	}
+	os.Chmod(keys, 0o620)
+	refused("group-writable file", "bad ownership or modes file /etc/dropbear/authorized_keys")
+	os.Chmod(keys, 0o602)
+	refused("world-writable file", "bad ownership or modes file /etc/dropbear/authorized_keys")
+	os.Chmod(keys, 0o600)
+	os.Chown(keys, u.UID, -1)
+	refused("file owned by "+u.Name, "bad ownership or modes file /etc/dropbear/authorized_keys")
+	os.Chown(keys, 0, -1)
+	os.Chmod(b.etcDropbear, 0o770)
+	refused("group-writable directory", "bad ownership or modes directory /etc/dropbear")
+	os.Chmod(b.etcDropbear, 0o777)
+	refused("world-writable directory", "bad ownership or modes directory /etc/dropbear")
+	os.Chmod(b.etcDropbear, 0o755)
+	in("root, file and directory mended", etcKey, "root")
+
+	// No /etc/dropbear/authorized_keys: root's own file, as for anyone.
+	os.Remove(keys)
+	in("root without /etc/dropbear/authorized_keys, key of ~root/.ssh", homeKey, "root")
+	out("root without /etc/dropbear/authorized_keys, its former key", etcKey, "root")
+}
