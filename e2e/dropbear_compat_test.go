@@ -193,3 +193,116 @@ func TestDropbearOpenWrtRootKeys(t *testing.T) {
 	in("root without /etc/dropbear/authorized_keys, key of ~root/.ssh", homeKey, "root")
 	out("root without /etc/dropbear/authorized_keys, its former key", etcKey, "root")
 }
+
+// envOf parses env's output.
+func envOf(out string) map[string]string {
+	env := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if k, v, ok := strings.Cut(l, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+// TestDropbearPassEnv: with -e, sessions see the environment the server
+// was started with, and the variables the session sets itself (USER,
+// HOME, PATH, SSH_CONNECTION, SSH_TTY...) over it; a variable of the
+// server's that names what a session does not have (SSH_AUTH_SOCK without
+// agent forwarding, SSH_ORIGINAL_COMMAND without a forced command) is not
+// passed. Without -e, none of the server's. Dropbear 2022.83 with the
+// same command line and environment shows the same, but for those last
+// variables, which it passes on.
+func TestDropbearPassEnv(t *testing.T) {
+	t.Parallel()
+	testenv.NeedRoot(t)
+	u := testenv.NewUser(t, "")
+	sshKey := u.AuthorizeKey(t, "")
+	dbKey := dropbearUserKey(t, u)
+	dir := t.TempDir()
+	hostKey, _ := dropbearKey(t, dir, "ed25519")
+	serverEnv := []string{"SBX_SERVER_VAR=from the server", "USER=forged", "HOME=/forged", "PATH=/forged",
+		"SHELL=/forged", "SSH_CONNECTION=forged", "SSH_CLIENT=forged", "SSH_TTY=/dev/forged",
+		"SSH_AUTH_SOCK=/forged", "SSH_ORIGINAL_COMMAND=forged"}
+	start := func(prog string, flags ...string) int {
+		port := testenv.FreePort(t)
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		testenv.StartEnv(t, serverEnv, prog, append([]string{"-F", "-E", "-p", addr,
+			"-P", filepath.Join(t.TempDir(), "pid"), "-r", hostKey}, flags...)...)
+		testenv.WaitPort(t, addr, 10*time.Second)
+		return port
+	}
+	ssh := func(port int, extra ...string) map[string]string {
+		t.Helper()
+		args := append(append([]string{}, extra...), testenv.SSHArgs(sshKey, port, u.Name)...)
+		out, err := exec.Command(testenv.NeedCmd(t, "ssh"), append(args, "env")...).Output()
+		if err != nil {
+			t.Fatalf("ssh %q env: %v", extra, err)
+		}
+		return envOf(strings.ReplaceAll(string(out), "\r", ""))
+	}
+	dbclient := func(port int) map[string]string {
+		t.Helper()
+		cmd := exec.Command(testenv.NeedCmd(t, "dbclient"), "-y", "-y", "-i", dbKey,
+			fmt.Sprintf("%s@127.0.0.1/%d", u.Name, port), "env")
+		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("dbclient env: %v", err)
+		}
+		return envOf(string(out))
+	}
+	sessionOwn := func(who string, env map[string]string, tty bool) {
+		t.Helper()
+		if env["USER"] != u.Name || env["HOME"] != u.Home || env["SHELL"] != "/bin/sh" ||
+			env["PATH"] == "/forged" || !strings.HasPrefix(env["SSH_CONNECTION"], "127.0.0.1 ") ||
+			!strings.HasPrefix(env["SSH_CLIENT"], "127.0.0.1 ") {
+			t.Errorf("%s: the session's own variables are not the session's: %q", who, env)
+		}
+		if tty && !strings.HasPrefix(env["SSH_TTY"], "/dev/pts/") {
+			t.Errorf("%s, with a terminal: SSH_TTY=%q", who, env["SSH_TTY"])
+		}
+	}
+
+	box := start(testenv.Bin(t, "dropbear"), "-e")
+	real := start(testenv.NeedCmd(t, "dropbear"), "-e")
+	for _, s := range []struct {
+		who  string
+		port int
+	}{{"sshbox", box}, {"Dropbear", real}} {
+		for _, c := range []struct {
+			client string
+			env    map[string]string
+			tty    bool
+		}{
+			{"ssh", ssh(s.port), false},
+			{"ssh -tt", ssh(s.port, "-tt"), true},
+			{"dbclient", dbclient(s.port), false},
+		} {
+			who := s.who + " -e, " + c.client
+			if c.env["SBX_SERVER_VAR"] != "from the server" {
+				t.Errorf("%s: the server's variable is not passed on: %q", who, c.env)
+			}
+			sessionOwn(who, c.env, c.tty)
+			if s.who != "sshbox" {
+				continue
+			}
+			for _, k := range []string{"SSH_AUTH_SOCK", "SSH_ORIGINAL_COMMAND"} {
+				if v, ok := c.env[k]; ok {
+					t.Errorf("%s: %s=%q, the server's", who, k, v)
+				}
+			}
+			if v, ok := c.env["SSH_TTY"]; ok && !c.tty {
+				t.Errorf("%s: SSH_TTY=%q without a terminal", who, v)
+			}
+		}
+	}
+
+	plain := start(testenv.Bin(t, "dropbear"))
+	for who, env := range map[string]map[string]string{"ssh": ssh(plain), "dbclient": dbclient(plain)} {
+		if v, ok := env["SBX_SERVER_VAR"]; ok {
+			t.Errorf("sshbox without -e, %s: the server's variable is passed on: %q", who, v)
+		}
+		sessionOwn("sshbox without -e, "+who, env, false)
+	}
+}

@@ -103,3 +103,17 @@ func TestServerRootKeys(t *testing.T) {
 		t.Errorf("-I 9: %q", got)
 	}
 }
+
+// TestServerPassEnv: -e is sshd's leading --pass-environment, and sshd's
+// own -e (log to standard error) is not it.
+func TestServerPassEnv(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	got, _ := serverArgs([]string{"-e", "-r", key})
+	if !slices.Contains(got, sshd.PassEnvArg) || slices.Contains(got, "-e") {
+		t.Errorf("-e: %q", got)
+	}
+	got, _ = serverArgs([]string{"-E", "-r", key})
+	if slices.Contains(got, sshd.PassEnvArg) || !slices.Contains(got, "-e") {
+		t.Errorf("-E: %q", got)
+	}
+}

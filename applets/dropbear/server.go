@@ -68,6 +68,7 @@ func serverArgs(args []string) ([]string, int) {
 	pidFile := defaultPidFile
 	noLocal, noRemote, noRoot, noRootPassword := false, false, false, false
 	idleSecs := uint64(0)
+	passEnv := false
 	for _, o := range opts {
 		switch o.name {
 		case 'b':
@@ -137,10 +138,10 @@ func serverArgs(args []string) ([]string, int) {
 			if !nonNegative(o.value, "receive window") {
 				return nil, 1
 			}
-		case 'e', 'z':
-			// Accepted and ignored: -e would pass sshd's environment to
-			// sessions (sessions get the clean environment instead),
-			// -z turns off IP QoS marking.
+		case 'e':
+			passEnv = true
+		case 'z':
+			// Accepted and ignored: -z turns off IP QoS marking.
 		case 'V':
 			fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 			return nil, 0
@@ -186,6 +187,10 @@ func serverArgs(args []string) ([]string, int) {
 	// OpenWrt's Dropbear reads root's keys from /etc/dropbear; sshd does
 	// too, once that file exists (docs/dropbear.md).
 	internal = append(internal, sshd.RootKeysArg+rootAuthorizedKeys)
+	if passEnv {
+		// Sessions start from sshd's environment; OpenSSH's never do.
+		internal = append(internal, sshd.PassEnvArg)
+	}
 	out = append(internal, out[1:]...)
 	return append(out, keys...), 0
 }

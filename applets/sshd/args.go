@@ -31,10 +31,13 @@ const (
 	// "--root-authorized-keys=FILE" when FILE exists
 	// (server.Server.RootAuthorizedKeysFile).
 	RootKeysArg = "--root-authorized-keys="
+	// PassEnvArg carries Dropbear's -e: sessions start from sshd's own
+	// environment (server.Server.InheritEnv).
+	PassEnvArg = "--pass-environment"
 )
 
 // internalArgs are the prefixes of those arguments.
-var internalArgs = []string{IdleTimeoutArg, RootKeysArg}
+var internalArgs = []string{IdleTimeoutArg, RootKeysArg, PassEnvArg}
 
 func isInternal(arg string) bool {
 	for _, p := range internalArgs {
@@ -79,6 +82,10 @@ func parseFlags(args []string) (f flags, version bool, err error) {
 				return f, false, plainError(fmt.Sprintf(msgBadRootKeys, a))
 			}
 			f.rootKeys = p
+		case a == PassEnvArg:
+			f.passEnv = true
+		default:
+			return f, false, plainError(fmt.Sprintf(msgBadInternal, a))
 		}
 	}
 	opts, rest, err := getopt.Parse(optString, args)

@@ -96,3 +96,18 @@ func TestRootKeysArg(t *testing.T) {
 		t.Errorf("detached command line %q, want %q", got, want)
 	}
 }
+
+// TestPassEnvArg: dropbear -e reaches sshd as a leading
+// --pass-environment, which takes no value.
+func TestPassEnvArg(t *testing.T) {
+	f, _, err := parseFlags([]string{RootKeysArg + "/k", PassEnvArg, "-t"})
+	if err != nil || !f.passEnv || f.rootKeys != "/k" || !f.test {
+		t.Errorf("%s: %+v %v", PassEnvArg, f, err)
+	}
+	if f, _, err := parseFlags([]string{"-t"}); err != nil || f.passEnv {
+		t.Errorf("without %s: %+v %v", PassEnvArg, f, err)
+	}
+	if _, _, err := parseFlags([]string{PassEnvArg + "=yes", "-t"}); err == nil || !strings.Contains(err.Error(), "unknown argument") {
+		t.Errorf("%s=yes: %v", PassEnvArg, err)
+	}
+}

@@ -62,6 +62,12 @@ type Server struct {
 	// authorized_keys file is, StrictModes included. No sshd_config
 	// keyword sets it; the dropbear applet does.
 	RootAuthorizedKeysFile string
+	// InheritEnv is the environment sessions' processes start from
+	// (Dropbear's -e passes the server's own), beneath everything sshd
+	// sets for a session; of it, the variables sshd sets for sessions
+	// (sessionVars) are left out, so that each describes the session or
+	// is absent. Nil: sessions start from nothing, as in OpenSSH.
+	InheritEnv []string
 
 	mu        sync.Mutex
 	config    ConfigFunc // replaced by Reload
