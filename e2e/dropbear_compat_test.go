@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -304,5 +305,87 @@ func TestDropbearPassEnv(t *testing.T) {
 			t.Errorf("sshbox without -e, %s: the server's variable is passed on: %q", who, v)
 		}
 		sessionOwn("sshbox without -e, "+who, env, false)
+	}
+}
+
+// serverTOS is the TOS byte of the server's end of the established
+// connection on port, as ss --tos shows it (false while there is none).
+func serverTOS(t *testing.T, port int) (int64, bool) {
+	t.Helper()
+	out, _ := exec.Command(testenv.NeedCmd(t, "ss"), "-Htn", "--tos", "sport", "=", fmt.Sprintf(":%d", port)).Output()
+	for _, l := range strings.Split(string(out), "\n") {
+		if !strings.Contains(l, "ESTAB") {
+			continue
+		}
+		for _, f := range strings.Fields(l) {
+			if v, ok := strings.CutPrefix(f, "tos:"); ok {
+				n, err := strconv.ParseInt(v, 0, 16)
+				if err != nil {
+					t.Fatalf("ss: %q", l)
+				}
+				return n, true
+			}
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+// TestDropbearNoQoS: without -z, a session with a terminal is marked AF21
+// and one without is left at 0, as Dropbear 2022.83 marks them; with -z
+// neither is marked. Dropbear itself, under the same command lines, is
+// the reference (the kernel's view of the server's socket, through ss).
+func TestDropbearNoQoS(t *testing.T) {
+	t.Parallel()
+	testenv.NeedRoot(t)
+	testenv.NeedCmd(t, "ss")
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	dir := t.TempDir()
+	hostKey, _ := dropbearKey(t, dir, "ed25519")
+	for _, srv := range []struct{ name, prog string }{
+		{"sshbox", testenv.Bin(t, "dropbear")},
+		{"Dropbear", testenv.NeedCmd(t, "dropbear")},
+	} {
+		for _, c := range []struct {
+			flags          []string
+			terminal, bulk int64
+		}{
+			{nil, 0x48, 0},
+			{[]string{"-z"}, 0, 0},
+		} {
+			port := testenv.FreePort(t)
+			addr := fmt.Sprintf("127.0.0.1:%d", port)
+			d := testenv.Start(t, srv.prog, append([]string{"-F", "-E", "-p", addr,
+				"-P", filepath.Join(t.TempDir(), "pid"), "-r", hostKey}, c.flags...)...)
+			testenv.WaitPort(t, addr, 10*time.Second)
+			for _, s := range []struct {
+				how  []string
+				want int64
+			}{{nil, c.bulk}, {[]string{"-tt"}, c.terminal}} {
+				what := fmt.Sprintf("%s %q, ssh %q", srv.name, c.flags, s.how)
+				args := append(append([]string{"-o", "IPQoS=none"}, s.how...), testenv.SSHArgs(key, port, u.Name)...)
+				p := testenv.Start(t, testenv.NeedCmd(t, "ssh"), append(args, "echo started; sleep 30")...)
+				waitFor(t, what+": the session to start", func() bool { return strings.Contains(p.Stdout.String(), "started") })
+				// The server marks the socket once the session runs: a
+				// moment for it, so that a 0 is not read before a mark.
+				time.Sleep(300 * time.Millisecond)
+				var got int64
+				deadline := time.Now().Add(3 * time.Second)
+				for {
+					got, _ = serverTOS(t, port)
+					if got == s.want || time.Now().After(deadline) {
+						break
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+				if got != s.want {
+					t.Errorf("%s: the server marks tos:%#x, want %#x\n%s", what, got, s.want, d.Stderr.String())
+				}
+				p.Kill()
+				waitFor(t, what+": the connection to close", func() bool { _, open := serverTOS(t, port); return !open })
+			}
+			d.Kill()
+		}
 	}
 }

@@ -117,3 +117,21 @@ func TestServerPassEnv(t *testing.T) {
 		t.Errorf("-E: %q", got)
 	}
 }
+
+// TestServerIPQoS: Dropbear's marking (AF21 for a terminal session, the
+// rest left at 0) unless -z, which marks nothing.
+func TestServerIPQoS(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-r", key}, "IPQoS=af21 cs0"},
+		{[]string{"-z", "-r", key}, "IPQoS=none"},
+	} {
+		got, _ := serverArgs(c.args)
+		if !slices.Contains(got, c.want) {
+			t.Errorf("%q: %q, want -o %q", c.args, got, c.want)
+		}
+	}
+}

@@ -33,7 +33,7 @@ const (
 -W <receive_window_buffer> (accepted, ignored)
 -K <keepalive>  (0 is never, default 0, in seconds)
 -I <idle_timeout>  (0 is never, default 0, in seconds)
--z    disable QoS (ignored)
+-z    disable QoS
 -V    Version
 `
 	keyUsage = `Usage: dropbearkey -t <type> -f <filename> [-s bits]

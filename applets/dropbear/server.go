@@ -69,6 +69,9 @@ func serverArgs(args []string) ([]string, int) {
 	noLocal, noRemote, noRoot, noRootPassword := false, false, false, false
 	idleSecs := uint64(0)
 	passEnv := false
+	// Dropbear marks interactive sessions AF21 and leaves the rest at the
+	// default (0); -z marks nothing.
+	ipqos := "af21 cs0"
 	for _, o := range opts {
 		switch o.name {
 		case 'b':
@@ -141,7 +144,7 @@ func serverArgs(args []string) ([]string, int) {
 		case 'e':
 			passEnv = true
 		case 'z':
-			// Accepted and ignored: -z turns off IP QoS marking.
+			ipqos = "none"
 		case 'V':
 			fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 			return nil, 0
@@ -161,6 +164,7 @@ func serverArgs(args []string) ([]string, int) {
 	case noRemote:
 		set("AllowTcpForwarding=local")
 	}
+	set("IPQoS=" + ipqos)
 	// sshd leaves ECDSA host keys out of its offer unless told (design.md
 	// §8); Dropbear offers them, and clients that learned a host's ECDSA
 	// key must keep seeing it after the switch.
