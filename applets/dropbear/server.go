@@ -136,8 +136,10 @@ func serverArgs(args []string) ([]string, int) {
 			}
 			idleSecs = n
 		case 'W':
-			// A receive window size: a tuning knob with nothing to
-			// restrict; x/crypto sizes its own windows.
+			// A receive window size: a buffer size with nothing to
+			// restrict, and one sshbox cannot honour: x/crypto gives
+			// every channel a fixed 2 MiB window (channelWindowSize)
+			// and has no setting for it (docs/dropbear.md).
 			if !nonNegative(o.value, "receive window") {
 				return nil, 1
 			}
