@@ -54,7 +54,9 @@ type openWrtBox struct {
 	proc        *testenv.Proc
 }
 
-func startOpenWrtBox(t *testing.T, flags ...string) *openWrtBox {
+// startOpenWrtBox starts sshbox's dropbear applet with flags, or with
+// sshd true its OpenSSH-named sshd (for which nothing of this applies).
+func startOpenWrtBox(t *testing.T, sshd bool, flags ...string) *openWrtBox {
 	t.Helper()
 	testenv.NeedRoot(t)
 	unshare := testenv.NeedCmd(t, "unshare")
@@ -74,8 +76,13 @@ mkdir /etc/dropbear
 mount --bind "$0/etc-dropbear" /etc/dropbear
 mount --bind "$0/root" /root
 exec "$@"`
-	args := append([]string{"--mount", "sh", "-c", script, ns, testenv.Bin(t, "dropbear"),
-		"-F", "-E", "-p", addr, "-P", filepath.Join(ns, "pid"), "-r", hostKey}, flags...)
+	args := []string{"--mount", "sh", "-c", script, ns, testenv.Bin(t, "dropbear"),
+		"-F", "-E", "-p", addr, "-P", filepath.Join(ns, "pid"), "-r", hostKey}
+	if sshd {
+		args = append(args[:5], testenv.Bin(t, "sshd"), "-D", "-e", "-f", os.DevNull, "-h", hostKey,
+			"-o", "ListenAddress="+addr, "-o", "PidFile=none", "-o", "PerSourcePenalties=no")
+	}
+	args = append(args, flags...)
 	b.proc = testenv.Start(t, unshare, args...)
 	testenv.WaitPort(t, addr, 10*time.Second)
 	return b
@@ -133,7 +140,7 @@ func TestDropbearOpenWrtRootKeys(t *testing.T) {
 	dbEtcKey, dbEtcPub := dropbearKeyPair(t) // root's too, for dbclient
 	homeKey, homePub := openSSHKeyPair(t)    // in ~root/.ssh
 	strayKey, strayPub := openSSHKeyPair(t)  // in /etc/dropbear, tried as u
-	b := startOpenWrtBox(t)
+	b := startOpenWrtBox(t, false)
 	keys := filepath.Join(b.etcDropbear, "authorized_keys")
 	b.write(t, keys, etcPub+dbEtcPub+strayPub, 0o600)
 	b.write(t, filepath.Join(b.rootHome, ".ssh", "authorized_keys"), homePub, 0o600)
@@ -193,6 +200,17 @@ func TestDropbearOpenWrtRootKeys(t *testing.T) {
 	os.Remove(keys)
 	in("root without /etc/dropbear/authorized_keys, key of ~root/.ssh", homeKey, "root")
 	out("root without /etc/dropbear/authorized_keys, its former key", etcKey, "root")
+
+	// The OpenSSH-named sshd never reads /etc/dropbear/authorized_keys.
+	sshd := startOpenWrtBox(t, true)
+	sshd.write(t, filepath.Join(sshd.etcDropbear, "authorized_keys"), etcPub, 0o600)
+	sshd.write(t, filepath.Join(sshd.rootHome, ".ssh", "authorized_keys"), homePub, 0o600)
+	if got, code := sshd.ssh(t, etcKey, "root", "id -u"); code != 255 {
+		t.Errorf("sshd, root with a key of /etc/dropbear/authorized_keys: status %d, %q; want no login", code, got)
+	}
+	if got, code := sshd.ssh(t, homeKey, "root", "id -u"); code != 0 || got != "0\n" {
+		t.Errorf("sshd, root with a key of ~root/.ssh/authorized_keys: status %d, %q\n%s", code, got, sshd.proc.Stderr.String())
+	}
 }
 
 // envOf parses env's output.
