@@ -94,20 +94,7 @@ var dbclientClosed = []string{"exited: Remote closed the connection", "exited: E
 // dbclient reads its own format) and adds it to u's authorized keys.
 func dropbearUserKey(t *testing.T, u *testenv.User) string {
 	t.Helper()
-	key := filepath.Join(t.TempDir(), "id_dropbear")
-	out, err := exec.Command(testenv.NeedCmd(t, "dropbearkey"), "-t", "ed25519", "-f", key).CombinedOutput()
-	if err != nil {
-		t.Fatalf("dropbearkey: %v\n%s", err, out)
-	}
-	var pub string
-	for _, l := range strings.Split(string(out), "\n") {
-		if strings.HasPrefix(l, "ssh-ed25519 ") {
-			pub = l + "\n"
-		}
-	}
-	if pub == "" {
-		t.Fatalf("dropbearkey printed no public key:\n%s", out)
-	}
+	key, pub := dropbearKeyPair(t)
 	u.UnlockForKeys(t)
 	old, _ := os.ReadFile(filepath.Join(u.Home, ".ssh", "authorized_keys"))
 	u.WriteFile(t, ".ssh/authorized_keys", append(old, pub...), 0o600)

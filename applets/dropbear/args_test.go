@@ -89,3 +89,49 @@ func TestGetoptErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestServerRootKeys: every dropbear command line hands sshd OpenWrt's
+// file of root's keys, after the idle timeout when there is one.
+func TestServerRootKeys(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	got, _ := serverArgs([]string{"-r", key})
+	if len(got) < 2 || got[1] != sshd.RootKeysArg+"/etc/dropbear/authorized_keys" {
+		t.Errorf("no -I: %q", got)
+	}
+	got, _ = serverArgs([]string{"-I", "9", "-r", key})
+	if len(got) < 3 || got[1] != sshd.IdleTimeoutArg+"9" || got[2] != sshd.RootKeysArg+"/etc/dropbear/authorized_keys" {
+		t.Errorf("-I 9: %q", got)
+	}
+}
+
+// TestServerPassEnv: -e is sshd's leading --pass-environment, and sshd's
+// own -e (log to standard error) is not it.
+func TestServerPassEnv(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	got, _ := serverArgs([]string{"-e", "-r", key})
+	if !slices.Contains(got, sshd.PassEnvArg) || slices.Contains(got, "-e") {
+		t.Errorf("-e: %q", got)
+	}
+	got, _ = serverArgs([]string{"-E", "-r", key})
+	if slices.Contains(got, sshd.PassEnvArg) || !slices.Contains(got, "-e") {
+		t.Errorf("-E: %q", got)
+	}
+}
+
+// TestServerIPQoS: Dropbear's marking (AF21 for a terminal session, the
+// rest left at 0) unless -z, which marks nothing.
+func TestServerIPQoS(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-r", key}, "IPQoS=af21 cs0"},
+		{[]string{"-z", "-r", key}, "IPQoS=none"},
+	} {
+		got, _ := serverArgs(c.args)
+		if !slices.Contains(got, c.want) {
+			t.Errorf("%q: %q, want -o %q", c.args, got, c.want)
+		}
+	}
+}

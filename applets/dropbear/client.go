@@ -83,7 +83,8 @@ func clientArgs(args []string) ([]string, ssh.Extensions, int) {
 			// Dropbear's -z: no IP QoS marking, which ssh does now.
 			out = append(out, "-o", "IPQoS=none")
 		case 'W':
-			// Window size: tuning only, nothing to restrict.
+			// Window size: nothing to restrict, and x/crypto's channel
+			// window is fixed (see the dropbear applet's -W).
 		case 'V':
 			fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 			return nil, x, 0

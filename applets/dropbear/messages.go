@@ -9,7 +9,7 @@ const (
 		defaults: /etc/dropbear/dropbear_{rsa,ecdsa,ed25519}_host_key
 -R		Create hostkeys as required
 -F		Don't fork into background
--e		Pass on server process environment to child process (ignored)
+-e		Pass on server process environment to child process
 -E		Log to stderr rather than syslog
 -m		Don't display the motd on login
 -w		Disallow root logins
@@ -33,7 +33,7 @@ const (
 -W <receive_window_buffer> (accepted, ignored)
 -K <keepalive>  (0 is never, default 0, in seconds)
 -I <idle_timeout>  (0 is never, default 0, in seconds)
--z    disable QoS (ignored)
+-z    disable QoS
 -V    Version
 `
 	keyUsage = `Usage: dropbearkey -t <type> -f <filename> [-s bits]

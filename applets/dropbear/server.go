@@ -32,6 +32,10 @@ var defaultHostKeys = []string{
 
 const defaultPidFile = "/var/run/dropbear.pid"
 
+// rootAuthorizedKeys is where OpenWrt's Dropbear takes root's public keys
+// from (its patch 100-pubkey_path), instead of ~/.ssh/authorized_keys.
+const rootAuthorizedKeys = "/etc/dropbear/authorized_keys"
+
 // dropbearHostKeyAlgorithms is what Dropbear offers, best first.
 const dropbearHostKeyAlgorithms = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
 
@@ -64,6 +68,10 @@ func serverArgs(args []string) ([]string, int) {
 	pidFile := defaultPidFile
 	noLocal, noRemote, noRoot, noRootPassword := false, false, false, false
 	idleSecs := uint64(0)
+	passEnv := false
+	// Dropbear marks interactive sessions AF21 and leaves the rest at the
+	// default (0); -z marks nothing.
+	ipqos := "af21 cs0"
 	for _, o := range opts {
 		switch o.name {
 		case 'b':
@@ -128,15 +136,17 @@ func serverArgs(args []string) ([]string, int) {
 			}
 			idleSecs = n
 		case 'W':
-			// A receive window size: a tuning knob with nothing to
-			// restrict; x/crypto sizes its own windows.
+			// A receive window size: a buffer size with nothing to
+			// restrict, and one sshbox cannot honour: x/crypto gives
+			// every channel a fixed 2 MiB window (channelWindowSize)
+			// and has no setting for it (docs/dropbear.md).
 			if !nonNegative(o.value, "receive window") {
 				return nil, 1
 			}
-		case 'e', 'z':
-			// Accepted and ignored: -e would pass sshd's environment to
-			// sessions (sessions get the clean environment instead),
-			// -z turns off IP QoS marking.
+		case 'e':
+			passEnv = true
+		case 'z':
+			ipqos = "none"
 		case 'V':
 			fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 			return nil, 0
@@ -156,6 +166,7 @@ func serverArgs(args []string) ([]string, int) {
 	case noRemote:
 		set("AllowTcpForwarding=local")
 	}
+	set("IPQoS=" + ipqos)
 	// sshd leaves ECDSA host keys out of its offer unless told (design.md
 	// §8); Dropbear offers them, and clients that learned a host's ECDSA
 	// key must keep seeing it after the switch.
@@ -172,12 +183,21 @@ func serverArgs(args []string) ([]string, int) {
 	if !ok {
 		return nil, 1
 	}
+	// What no sshd_config keyword says goes in front of sshd's command
+	// line, in the arguments only this applet writes.
+	internal := []string{"sshd"}
 	if idleSecs > 0 {
-		// No sshd_config keyword sets an idle timeout (OpenSSH has none):
-		// sshd takes it from the argument only this applet writes, in
-		// front of its command line.
-		out = append([]string{"sshd", sshd.IdleTimeoutArg + strconv.FormatUint(idleSecs, 10)}, out[1:]...)
+		// OpenSSH has no idle timeout.
+		internal = append(internal, sshd.IdleTimeoutArg+strconv.FormatUint(idleSecs, 10))
 	}
+	// OpenWrt's Dropbear reads root's keys from /etc/dropbear; sshd does
+	// too, once that file exists (docs/dropbear.md).
+	internal = append(internal, sshd.RootKeysArg+rootAuthorizedKeys)
+	if passEnv {
+		// Sessions start from sshd's environment; OpenSSH's never do.
+		internal = append(internal, sshd.PassEnvArg)
+	}
+	out = append(internal, out[1:]...)
 	return append(out, keys...), 0
 }
 

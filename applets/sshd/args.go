@@ -2,6 +2,7 @@ package sshd
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -15,19 +16,43 @@ import (
 // obsolete or only tune what sshbox does not do.
 const optString = "C:E:b:c:f:g:h:k:o:p:u:46DGQTdeiqrtV"
 
-// IdleTimeoutArg carries Dropbear's -I from the dropbear applet into sshd:
-// "--idle-timeout=SECONDS" as sshd's first argument sets
-// server.Server.IdleTimeout. Neither OpenSSH's sshd nor its sshd_config
-// has an idle timeout, so no OpenSSH flag or keyword is borrowed for it;
-// it is on the command line (not passed in memory) because sshd runs
-// itself again with its command line, to detach and under an anchor.
-const IdleTimeoutArg = "--idle-timeout="
+// Arguments that only sshbox's applets put in front of sshd's command
+// line, for what Dropbear's command line asks and neither OpenSSH's sshd
+// nor its sshd_config has a flag or keyword for; no OpenSSH flag or
+// keyword is borrowed for them. They are on the command line (not passed
+// in memory) because sshd runs itself again with its command line, to
+// detach and under an anchor. Anywhere else on the line they are what
+// OpenSSH makes of a long option: an error.
+const (
+	// IdleTimeoutArg carries Dropbear's -I: "--idle-timeout=SECONDS" sets
+	// server.Server.IdleTimeout.
+	IdleTimeoutArg = "--idle-timeout="
+	// RootKeysArg carries OpenWrt's Dropbear patch: root's keys in
+	// "--root-authorized-keys=FILE" when FILE exists
+	// (server.Server.RootAuthorizedKeysFile).
+	RootKeysArg = "--root-authorized-keys="
+	// PassEnvArg carries Dropbear's -e: sessions start from sshd's own
+	// environment (server.Server.InheritEnv).
+	PassEnvArg = "--pass-environment"
+)
+
+// internalArgs are the prefixes of those arguments.
+var internalArgs = []string{IdleTimeoutArg, RootKeysArg, PassEnvArg}
+
+func isInternal(arg string) bool {
+	for _, p := range internalArgs {
+		if strings.HasPrefix(arg, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // splitInternal takes the arguments that only sshbox's applets put in
-// front of sshd's command line (IdleTimeoutArg) off it.
+// front of sshd's command line off it.
 func splitInternal(args []string) (internal, rest []string) {
 	n := 0
-	for n < len(args) && strings.HasPrefix(args[n], IdleTimeoutArg) {
+	for n < len(args) && isInternal(args[n]) {
 		n++
 	}
 	return args[:n], args[n:]
@@ -44,11 +69,24 @@ func parseFlags(args []string) (f flags, version bool, err error) {
 	f.configFile = defaultConfigFile
 	internal, args := splitInternal(args)
 	for _, a := range internal {
-		n, err := strconv.ParseUint(strings.TrimPrefix(a, IdleTimeoutArg), 10, 32)
-		if err != nil {
-			return f, false, plainError(fmt.Sprintf(msgBadIdleTimeout, a))
+		switch {
+		case strings.HasPrefix(a, IdleTimeoutArg):
+			n, err := strconv.ParseUint(strings.TrimPrefix(a, IdleTimeoutArg), 10, 32)
+			if err != nil {
+				return f, false, plainError(fmt.Sprintf(msgBadIdleTimeout, a))
+			}
+			f.idleTimeout = time.Duration(n) * time.Second
+		case strings.HasPrefix(a, RootKeysArg):
+			p := strings.TrimPrefix(a, RootKeysArg)
+			if !filepath.IsAbs(p) {
+				return f, false, plainError(fmt.Sprintf(msgBadRootKeys, a))
+			}
+			f.rootKeys = p
+		case a == PassEnvArg:
+			f.passEnv = true
+		default:
+			return f, false, plainError(fmt.Sprintf(msgBadInternal, a))
 		}
-		f.idleTimeout = time.Duration(n) * time.Second
 	}
 	opts, rest, err := getopt.Parse(optString, args)
 	if err != nil {

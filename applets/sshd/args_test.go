@@ -75,3 +75,39 @@ func TestIdleTimeoutArg(t *testing.T) {
 		t.Errorf("the detached sshd reads %q as %+v %v", got, f, err)
 	}
 }
+
+// TestRootKeysArg: the dropbear applet's root key file reaches sshd as a
+// leading --root-authorized-keys=FILE, beside --idle-timeout= in either
+// order, and stays in front when sshd detaches; only an absolute path.
+func TestRootKeysArg(t *testing.T) {
+	args := []string{RootKeysArg + "/etc/dropbear/authorized_keys", IdleTimeoutArg + "5", "-t"}
+	f, _, err := parseFlags(args)
+	if err != nil || f.rootKeys != "/etc/dropbear/authorized_keys" || f.idleTimeout != 5*time.Second || !f.test {
+		t.Errorf("%q: %+v %v", args, f, err)
+	}
+	if _, _, err := parseFlags([]string{RootKeysArg + "keys", "-t"}); err == nil || !strings.Contains(err.Error(), "not an absolute path") {
+		t.Errorf("relative %s: %v", RootKeysArg, err)
+	}
+	if _, _, err := parseFlags([]string{"-t", RootKeysArg + "/k"}); err == nil || err.Error() != "unknown option -- -" {
+		t.Errorf("%s after an option: %v", RootKeysArg, err)
+	}
+	got := foregroundArgs(args)
+	if want := []string{"sshd", args[0], args[1], "-D", "-t"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("detached command line %q, want %q", got, want)
+	}
+}
+
+// TestPassEnvArg: dropbear -e reaches sshd as a leading
+// --pass-environment, which takes no value.
+func TestPassEnvArg(t *testing.T) {
+	f, _, err := parseFlags([]string{RootKeysArg + "/k", PassEnvArg, "-t"})
+	if err != nil || !f.passEnv || f.rootKeys != "/k" || !f.test {
+		t.Errorf("%s: %+v %v", PassEnvArg, f, err)
+	}
+	if f, _, err := parseFlags([]string{"-t"}); err != nil || f.passEnv {
+		t.Errorf("without %s: %+v %v", PassEnvArg, f, err)
+	}
+	if _, _, err := parseFlags([]string{PassEnvArg + "=yes", "-t"}); err == nil || !strings.Contains(err.Error(), "unknown argument") {
+		t.Errorf("%s=yes: %v", PassEnvArg, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"sshbox/internal/errtext"
@@ -41,6 +42,8 @@ type flags struct {
 	inetd       bool
 	quiet       bool
 	idleTimeout time.Duration // IdleTimeoutArg (Dropbear's -I)
+	rootKeys    string        // RootKeysArg (OpenWrt's Dropbear)
+	passEnv     bool          // PassEnvArg (Dropbear's -e)
 	// argv is the command line after the applet name, which the
 	// detaching daemon passes on to its background self.
 	argv []string
@@ -137,7 +140,11 @@ func run(f *flags) int {
 	if f.test {
 		return 0
 	}
-	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System, IdleTimeout: f.idleTimeout}
+	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System,
+		IdleTimeout: f.idleTimeout, RootAuthorizedKeysFile: f.rootKeys}
+	if f.passEnv {
+		srv.InheritEnv = passedEnv()
+	}
 	if f.inetd {
 		if err := srv.ServeConn(server.StdioConn(os.Stdin, os.Stdout)); err != nil {
 			return 255
@@ -251,4 +258,17 @@ func anchorLog(f *flags) io.Writer {
 		}
 	}
 	return os.Stderr
+}
+
+// passedEnv is what dropbear -e passes on to sessions: sshd's environment
+// as it was started, less what systemd, a detaching sshd or an anchor
+// handed sshd itself (its sockets, its readiness channel).
+func passedEnv() []string {
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); !supervise.HandOverEnv(name) {
+			env = append(env, kv)
+		}
+	}
+	return env
 }

@@ -26,3 +26,10 @@ const (
 // msgBadIdleTimeout is an IdleTimeoutArg whose value is no count of
 // seconds (only the dropbear applet writes one, after checking it).
 const msgBadIdleTimeout = "sshd: bad idle timeout %s (seconds)"
+
+// msgBadRootKeys is a RootKeysArg that names no absolute path.
+const msgBadRootKeys = "sshd: %s is not an absolute path"
+
+// msgBadInternal is an argument that starts like one of the applets'
+// (PassEnvArg with something after it).
+const msgBadInternal = "sshd: unknown argument %s"

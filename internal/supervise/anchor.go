@@ -207,14 +207,22 @@ func inheritedSockets() ([]*os.File, error) {
 	return files, nil
 }
 
+// handOver are the variables by which systemd, a detaching sshd or an
+// anchor tell the server what they hand it: readiness and sockets.
+var handOver = map[string]bool{"NOTIFY_SOCKET": true, "LISTEN_PID": true, "LISTEN_FDS": true,
+	"LISTEN_FDNAMES": true, ListenFDsEnv: true, linkFDEnv: true, anchorPIDEnv: true}
+
+// HandOverEnv reports whether the variable name is one of those: meant
+// for the server process itself, never for what it starts (dropbear -e
+// passes the rest of its environment on to sessions).
+func HandOverEnv(name string) bool { return handOver[name] }
+
 // serverEnv is the anchor's environment for the server: the readiness and
 // socket variables are the anchor's business, replaced by the link's.
 func serverEnv(listeners int) []string {
-	drop := map[string]bool{"NOTIFY_SOCKET": true, "LISTEN_PID": true, "LISTEN_FDS": true,
-		"LISTEN_FDNAMES": true, ListenFDsEnv: true, linkFDEnv: true, anchorPIDEnv: true}
 	var env []string
 	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); !drop[name] {
+		if name, _, _ := strings.Cut(kv, "="); !handOver[name] {
 			env = append(env, kv)
 		}
 	}

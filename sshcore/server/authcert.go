@@ -298,10 +298,7 @@ func splitPrincipalLine(line string) (opts []string, principal string, err error
 // findCertAuthority looks for a cert-authority line naming ca in the
 // user's authorized keys files and returns its options.
 func (c *conn) findCertAuthority(a *admission, cert *ssh.Certificate) *keyOptions {
-	files := a.opts.AuthorizedKeysFile
-	if len(files) == 0 {
-		files = defaultAuthorizedKeysFiles
-	}
+	files := c.authorizedKeysFiles(a, a.opts)
 	caBytes := cert.SignatureKey.Marshal()
 	now := time.Now()
 	for _, pattern := range files {

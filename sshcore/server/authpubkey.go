@@ -1,13 +1,16 @@
 package server
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/configfmt"
 	"sshbox/sshcore/keys"
 )
 
@@ -67,10 +70,7 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		}
 		return nil, errDenied
 	}
-	files := opts.AuthorizedKeysFile
-	if len(files) == 0 {
-		files = defaultAuthorizedKeysFiles
-	}
+	files := c.authorizedKeysFiles(a, opts)
 	now := time.Now()
 	keyBytes := key.Marshal()
 	var found *keyOptions
@@ -113,6 +113,26 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		return nil, errDenied
 	}
 	return c.keyFound(a, key, found)
+}
+
+// authorizedKeysFiles are the AuthorizedKeysFile entries to search for
+// the admitted account: the configured ones (OpenSSH's default if none),
+// or, for uid 0 when the server has a RootAuthorizedKeysFile that exists,
+// that file alone, as OpenWrt's Dropbear reads root's keys. Only a file
+// that does not exist (nor its directory) brings the configured ones
+// back: one that is there but unreadable or insecure gives no keys.
+func (c *conn) authorizedKeysFiles(a *admission, opts *configfmt.ServerOptions) []string {
+	if root := c.srv.RootAuthorizedKeysFile; root != "" && a.acct != nil && a.acct.UID == 0 {
+		if _, err := os.Lstat(root); !errors.Is(err, fs.ErrNotExist) {
+			// A literal path: the %-tokens of AuthorizedKeysFile are not
+			// for it.
+			return []string{strings.ReplaceAll(root, "%", "%%")}
+		}
+	}
+	if len(opts.AuthorizedKeysFile) == 0 {
+		return defaultAuthorizedKeysFiles
+	}
+	return opts.AuthorizedKeysFile
 }
 
 // keyFound records that key (a plain key or a certificate) may log in as

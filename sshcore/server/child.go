@@ -44,14 +44,30 @@ func (e *envList) list() []string {
 	return out
 }
 
-// environ builds a child's environment from nothing: the account, the
-// connection, SetEnv, the client's AcceptEnv'd variables, and the
-// authorized_keys environment= options when PermitUserEnvironment allows
-// them. Nothing of sshd's own environment leaks into it.
+// sessionVars are the variables sshd sets for a session, each when the
+// session has what it names (a terminal, a forwarded agent, a forced
+// command...). None is ever taken from InheritEnv: a variable the server
+// was started with describes the server's own login, not the session's.
+var sessionVars = map[string]bool{
+	"USER": true, "LOGNAME": true, "HOME": true, "SHELL": true, "PATH": true, "MAIL": true,
+	"TERM": true, "SSH_TTY": true, "SSH_AUTH_SOCK": true, "DISPLAY": true, "SSH_USER_AUTH": true,
+	"SSH_CLIENT": true, "SSH_CONNECTION": true, "SSH_ORIGINAL_COMMAND": true,
+}
+
+// environ builds a child's environment: the account, the connection,
+// SetEnv, the client's AcceptEnv'd variables, and the authorized_keys
+// environment= options when PermitUserEnvironment allows them, over
+// nothing, or over the server's InheritEnv (dropbear -e). Nothing else of
+// sshd's own environment leaks into it.
 func (s *session) environ(originalCommand *string) []string {
 	a := s.c.user.acct
 	opts := s.c.user.opts
 	var e envList
+	for _, kv := range s.c.srv.InheritEnv {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "" && !sessionVars[k] {
+			e.set(k, v)
+		}
+	}
 	// The client's variables come first so that what sshd sets itself
 	// (the connection, the account) cannot be overridden by them.
 	for _, kv := range s.env {

@@ -55,6 +55,19 @@ type Server struct {
 	// ServerOptions.IdleTimeout; the shorter wins). What counts as
 	// traffic is sshcore/idle's rule; keepalives do not.
 	IdleTimeout time.Duration
+	// RootAuthorizedKeysFile, when set and the file exists, is where the
+	// public keys of accounts with uid 0 come from, in place of their
+	// AuthorizedKeysFile: OpenWrt's patch to Dropbear, which keeps root's
+	// keys in /etc/dropbear/authorized_keys. It is read as every
+	// authorized_keys file is, StrictModes included. No sshd_config
+	// keyword sets it; the dropbear applet does.
+	RootAuthorizedKeysFile string
+	// InheritEnv is the environment sessions' processes start from
+	// (Dropbear's -e passes the server's own), beneath everything sshd
+	// sets for a session; of it, the variables sshd sets for sessions
+	// (sessionVars) are left out, so that each describes the session or
+	// is absent. Nil: sessions start from nothing, as in OpenSSH.
+	InheritEnv []string
 
 	mu        sync.Mutex
 	config    ConfigFunc // replaced by Reload
