@@ -54,7 +54,8 @@ type Client struct {
 	tcp         *net.TCPConn // the direct connection, for IPQoS (nil through a proxy)
 	agent       agent.ExtendedAgent
 	aliveFailed atomic.Bool
-	idle        *idle.Timer // IdleTimeout's, nil without one
+	idle        *idle.Timer  // IdleTimeout's, nil without one
+	open        openChannels // the connection's channels (idle.go)
 	idleExpired atomic.Bool
 	// transport is the connection as x/crypto made it, before the
 	// wrappers that watch it: what ~R asks for a key exchange.

@@ -338,7 +338,7 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 	}()
 	conn.SetDeadline(time.Time{})
 	c.Log.Debug1("Authenticated to %s ([%s]:%d) using \"%s\".", o.HostName, hostOf(conn.RemoteAddr()), o.Port, auth.last)
-	watched, opens, global := c.watchIdle(sc, chans, c.watchHostKeys(sc, hk, reqs))
+	watched, opens, global := c.watchChannels(sc, chans, c.watchHostKeys(sc, hk, reqs))
 	return ssh.NewClient(watched, opens, global), nil
 }
 

@@ -1,101 +1,167 @@
 package client
 
 import (
+	"sync"
+
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/sshcore/idle"
 )
 
-// dbclient's -I (Client.IdleTimeout): once no traffic has moved on the
-// connection for the interval, counted from authentication, ssh closes it
-// and says so as Dropbear does. What is traffic is sshcore/idle's rule:
-// channels opened by either side, data and requests on them either way,
-// their EOF and close, global requests other than keepalives. It is
-// watched by wrapping the connection x/crypto's Client runs on, so every
-// user of the connection (the session, -L, -R, -D, -W, the agent,
-// connection sharing) is seen without being told. ServerAliveInterval's
-// keepalive@openssh.com (dbclient -K) and its answer do not count, nor do
-// the server's keepalives: with Dropbear too they leave an otherwise idle
-// session to time out.
+// ssh watches every channel of its connection, whoever opened it, by
+// wrapping the connection x/crypto's Client runs on, so that every user of
+// the connection (the session, -L, -R, -D, -W, X11, the agent, connection
+// sharing) is seen without being told. Two things need that:
+//
+//   - OpenSSH's client loop does not end with the session while forwarded
+//     connections are still open (channel_still_open): `ssh -L ... host
+//     sleep 10` keeps a connection made through the tunnel until it
+//     closes. openChannels counts them.
+//   - dbclient's -I (Client.IdleTimeout): once no traffic has moved on the
+//     connection for the interval, counted from authentication, ssh closes
+//     it and says so as Dropbear does. What is traffic is sshcore/idle's
+//     rule: channels opened by either side, data and requests on them
+//     either way, their EOF and close, global requests other than
+//     keepalives. ServerAliveInterval's keepalive@openssh.com (dbclient
+//     -K) and its answer do not count, nor do the server's keepalives:
+//     with Dropbear too they leave an otherwise idle session to time out.
 
-// watchIdle returns the connection, channel opens and global requests to
-// build the ssh.Client from: as given without an idle timeout, else
-// watched, with the timer started.
-func (c *Client) watchIdle(sc ssh.Conn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) (ssh.Conn, <-chan ssh.NewChannel, <-chan *ssh.Request) {
-	if c.IdleTimeout <= 0 {
-		return sc, chans, reqs
+// watchChannels returns the connection, channel opens and global requests
+// to build the ssh.Client from: the channels counted, and watched for the
+// idle timeout when there is one, with its timer started.
+func (c *Client) watchChannels(sc ssh.Conn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) (ssh.Conn, <-chan ssh.NewChannel, <-chan *ssh.Request) {
+	w := &watchedConn{Conn: sc, open: &c.open}
+	if c.IdleTimeout > 0 {
+		w.t = idle.New(c.IdleTimeout, func() {
+			c.idleExpired.Store(true)
+			sc.Close()
+		})
+		c.idle = w.t
+		reqs = idle.Requests(reqs, func(reqType string) {
+			if idle.Counts(reqType) {
+				w.t.Touch()
+			}
+		})
 	}
-	t := idle.New(c.IdleTimeout, func() {
-		c.idleExpired.Store(true)
-		sc.Close()
-	})
-	c.idle = t
 	opens := make(chan ssh.NewChannel)
 	go func() {
 		defer close(opens)
 		for nch := range chans {
-			t.Touch()
-			opens <- &idleNewChannel{NewChannel: nch, t: t}
+			w.t.Touch()
+			opens <- &watchedNewChannel{NewChannel: nch, w: w}
 		}
 	}()
-	return &idleConn{Conn: sc, t: t}, opens, idle.Requests(reqs, func(reqType string) {
-		if idle.Counts(reqType) {
-			t.Touch()
-		}
-	})
+	return w, opens, reqs
 }
 
-// watchedChannel reports a channel's traffic, and the requests that
-// arrive on it, to t.
-func watchedChannel(t *idle.Timer, ch ssh.Channel, reqs <-chan *ssh.Request) (ssh.Channel, <-chan *ssh.Request) {
-	return &idle.Channel{Channel: ch, Touch: func(bool) { t.Touch() }}, idle.Requests(reqs, func(string) { t.Touch() })
+// openChannels counts the connection's channels from their opening until
+// x/crypto has closed them (both sides sent CLOSE, or the connection
+// ended).
+type openChannels struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{} // closed when n drops to 0; nil while n is 0
 }
 
-// idleConn is the connection under an idle timeout: the channels it opens
-// and the global requests it sends are traffic.
-type idleConn struct {
+func (o *openChannels) add() {
+	o.mu.Lock()
+	if o.n == 0 {
+		o.zero = make(chan struct{})
+	}
+	o.n++
+	o.mu.Unlock()
+}
+
+func (o *openChannels) done() {
+	o.mu.Lock()
+	o.n--
+	if o.n == 0 {
+		close(o.zero)
+		o.zero = nil
+	}
+	o.mu.Unlock()
+}
+
+// wait returns once no channel is open: after the session has ended, the
+// forwarded connections still open hold ssh, as OpenSSH's do.
+func (o *openChannels) wait() {
+	o.mu.Lock()
+	z := o.zero
+	o.mu.Unlock()
+	if z != nil {
+		<-z
+	}
+}
+
+// watchedConn is the connection with its channels counted and, under an
+// idle timeout (t non-nil), the channels it opens and the global requests
+// it sends counted as traffic.
+type watchedConn struct {
 	ssh.Conn
-	t *idle.Timer
+	t    *idle.Timer
+	open *openChannels
 }
 
-func (c *idleConn) OpenChannel(name string, data []byte) (ssh.Channel, <-chan *ssh.Request, error) {
-	c.t.Touch()
-	ch, reqs, err := c.Conn.OpenChannel(name, data)
+func (w *watchedConn) OpenChannel(name string, data []byte) (ssh.Channel, <-chan *ssh.Request, error) {
+	w.t.Touch()
+	ch, reqs, err := w.Conn.OpenChannel(name, data)
 	if err != nil {
 		return ch, reqs, err
 	}
-	ch, reqs = watchedChannel(c.t, ch, reqs)
+	ch, reqs = w.channel(ch, reqs)
 	return ch, reqs, nil
 }
 
-func (c *idleConn) SendRequest(name string, wantReply bool, payload []byte) (bool, []byte, error) {
+func (w *watchedConn) SendRequest(name string, wantReply bool, payload []byte) (bool, []byte, error) {
 	if idle.Counts(name) {
-		c.t.Touch()
+		w.t.Touch()
 	}
-	return c.Conn.SendRequest(name, wantReply, payload)
+	return w.Conn.SendRequest(name, wantReply, payload)
 }
 
 // Algorithms passes on what was negotiated (connMACFailure reads the
 // cipher).
-func (c *idleConn) Algorithms() ssh.NegotiatedAlgorithms {
-	if am, ok := c.Conn.(ssh.AlgorithmsConnMetadata); ok {
+func (w *watchedConn) Algorithms() ssh.NegotiatedAlgorithms {
+	if am, ok := w.Conn.(ssh.AlgorithmsConnMetadata); ok {
 		return am.Algorithms()
 	}
 	return ssh.NegotiatedAlgorithms{}
 }
 
-// idleNewChannel is a channel the server opens (-R, the agent): accepted,
-// it is watched as the others.
-type idleNewChannel struct {
-	ssh.NewChannel
-	t *idle.Timer
+// channel counts ch open until its requests end, which x/crypto closes
+// once the channel is closed both ways or the connection has gone; the
+// count drops before the requests' end is passed on, so that whoever waits
+// for it (x/crypto's Session.Wait) sees the channel gone from the count.
+// Under an idle timeout its traffic and requests are reported to t.
+func (w *watchedConn) channel(ch ssh.Channel, reqs <-chan *ssh.Request) (ssh.Channel, <-chan *ssh.Request) {
+	w.open.add()
+	out := make(chan *ssh.Request)
+	go func() {
+		defer close(out)
+		defer w.open.done()
+		for r := range reqs {
+			w.t.Touch()
+			out <- r
+		}
+	}()
+	if w.t != nil {
+		ch = &idle.Channel{Channel: ch, Touch: func(bool) { w.t.Touch() }}
+	}
+	return ch, out
 }
 
-func (n *idleNewChannel) Accept() (ssh.Channel, <-chan *ssh.Request, error) {
+// watchedNewChannel is a channel the server opens (-R, X11, the agent):
+// accepted, it is watched as the others.
+type watchedNewChannel struct {
+	ssh.NewChannel
+	w *watchedConn
+}
+
+func (n *watchedNewChannel) Accept() (ssh.Channel, <-chan *ssh.Request, error) {
 	ch, reqs, err := n.NewChannel.Accept()
 	if err != nil {
 		return ch, reqs, err
 	}
-	ch, reqs = watchedChannel(n.t, ch, reqs)
+	ch, reqs = n.w.channel(ch, reqs)
 	return ch, reqs, nil
 }

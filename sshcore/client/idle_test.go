@@ -33,7 +33,7 @@ func echoServer(t *testing.T) string {
 	})
 }
 
-// idleClient connects to addr as watchIdle sets the connection up, with
+// idleClient connects to addr as watchChannels sets the connection up, with
 // an idle timeout of d.
 func idleClient(t *testing.T, addr string, d time.Duration) (*Client, *ssh.Client) {
 	t.Helper()
@@ -46,7 +46,7 @@ func idleClient(t *testing.T, addr string, d time.Duration) (*Client, *ssh.Clien
 		t.Fatal(err)
 	}
 	c := &Client{IdleTimeout: d}
-	conn := ssh.NewClient(c.watchIdle(sc, chans, reqs))
+	conn := ssh.NewClient(c.watchChannels(sc, chans, reqs))
 	t.Cleanup(func() { c.idle.Stop(); conn.Close() })
 	return c, conn
 }

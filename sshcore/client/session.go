@@ -297,6 +297,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 		return 255
 	default:
 	}
+	c.open.wait() // forwarded connections still open hold ssh (idle.go)
 	return c.exitStatus(err, tty, lost)
 }
 

@@ -66,7 +66,9 @@ func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 	go func() { bulkio.Copy(os.Stdout, ch); wg.Done() }()
 	go func() { io.Copy(os.Stderr, ch.Stderr()); wg.Done() }()
 	wg.Wait()
-	return <-status
+	code := <-status
+	c.open.wait() // forwarded connections still open hold ssh (idle.go)
+	return code
 }
 
 type eofReader struct{}
