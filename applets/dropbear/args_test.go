@@ -135,3 +135,32 @@ func TestServerIPQoS(t *testing.T) {
 		}
 	}
 }
+
+// TestServerRootLogin: root may log in by any method, as with Dropbear,
+// unless -w (not at all) or -g (not with a password) says otherwise;
+// OpenSSH's prohibit-password default would lock a router's root out.
+func TestServerRootLogin(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	for flag, want := range map[string]string{"": "PermitRootLogin=yes", "-w": "PermitRootLogin=no", "-g": "PermitRootLogin=prohibit-password", "-wg": "PermitRootLogin=no"} {
+		args := []string{"-F", "-r", key}
+		if flag != "" {
+			args = append(args, flag)
+		}
+		got, code := serverArgs(args)
+		if got == nil {
+			t.Fatalf("%s refused, code %d", flag, code)
+		}
+		n := 0
+		for _, a := range got {
+			if strings.HasPrefix(a, "PermitRootLogin=") {
+				n++
+				if a != want {
+					t.Errorf("%q: %s, want %s", flag, a, want)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("%q: %d PermitRootLogin options in %q", flag, n, got)
+		}
+	}
+}

@@ -157,6 +157,11 @@ func serverArgs(args []string) ([]string, int) {
 		set("PermitRootLogin=no")
 	case noRootPassword:
 		set("PermitRootLogin=prohibit-password")
+	default:
+		// Dropbear lets root in by any method unless -w or -g says
+		// otherwise; OpenSSH's default (prohibit-password) would lock
+		// out a router whose root logs in with its password.
+		set("PermitRootLogin=yes")
 	}
 	switch {
 	case noLocal && noRemote:
