@@ -164,3 +164,17 @@ func TestServerRootLogin(t *testing.T) {
 		}
 	}
 }
+
+// TestRecvWindowNotFatal: a -W Dropbear would not take is warned about and
+// the rest goes on, as with Dropbear.
+func TestRecvWindowNotFatal(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	for _, w := range []string{"abc", "-1", "0", "99999999", "65536"} {
+		if got, code := serverArgs([]string{"-F", "-r", key, "-W", w}); got == nil {
+			t.Errorf("dropbear -W %s refused, status %d", w, code)
+		}
+		if got, _, code := clientArgs([]string{"-W", w, "h"}); got == nil {
+			t.Errorf("dbclient -W %s refused, status %d", w, code)
+		}
+	}
+}

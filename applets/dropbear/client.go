@@ -85,6 +85,7 @@ func clientArgs(args []string) ([]string, ssh.Extensions, int) {
 		case 'W':
 			// Window size: nothing to restrict, and x/crypto's channel
 			// window is fixed (see the dropbear applet's -W).
+			checkRecvWindow("dbclient", o.value)
 		case 'V':
 			fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 			return nil, x, 0

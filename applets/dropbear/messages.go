@@ -79,7 +79,9 @@ const (
 -v    verbose
 -V    Version
 `
-	msgBadNumber     = "%s: Bad %s '%s'"
+	msgBadNumber = "%s: Bad %s '%s'"
+	// Dropbear goes on with its default window; sshbox has one window.
+	msgBadRecvWindow = "%s: Bad recv window '%s'"
 	msgUnknownType   = "Unknown key type '%s'"
 	msgNoKeyFile     = "Must specify a key filename"
 	msgKeyExists     = "Failed moving key file to %s: File exists\nExited: Failed to generate key."

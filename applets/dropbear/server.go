@@ -140,9 +140,7 @@ func serverArgs(args []string) ([]string, int) {
 			// restrict, and one sshbox cannot honour: x/crypto gives
 			// every channel a fixed 2 MiB window (channelWindowSize)
 			// and has no setting for it (docs/dropbear.md).
-			if !nonNegative(o.value, "receive window") {
-				return nil, 1
-			}
+			checkRecvWindow("dropbear", o.value)
 		case 'e':
 			passEnv = true
 		case 'z':
@@ -216,6 +214,18 @@ func idleTimeout(prog, v string) (uint64, bool) {
 	}
 	return n, true
 }
+
+// checkRecvWindow warns about a -W that Dropbear would not take and goes
+// on, as Dropbear does (it then uses its default; sshbox has only the one
+// window either way).
+func checkRecvWindow(prog, v string) {
+	if n, err := strconv.ParseUint(v, 10, 32); err != nil || n == 0 || n > maxRecvWindow {
+		fmt.Fprintf(os.Stderr, msgBadRecvWindow+"\n", prog, v)
+	}
+}
+
+// maxRecvWindow is Dropbear's MAX_RECV_WINDOW.
+const maxRecvWindow = 10 << 20
 
 func nonNegative(v, what string) bool {
 	if n, err := strconv.Atoi(v); err != nil || n < 0 {
