@@ -21,6 +21,21 @@ import (
 
 const rekeyHold = "sleep 7; echo held"
 
+// holdWithOpenSSH runs rekeyHold through OpenSSH's ssh -vv as user on the
+// sshd at port and returns ssh's log.
+func holdWithOpenSSH(t *testing.T, port int, user, key string) string {
+	t.Helper()
+	args := []string{"-vv", "-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+		"-o", "BatchMode=yes", "-i", key, "-p", fmt.Sprint(port), "-l", user, "127.0.0.1", rekeyHold}
+	cmd := exec.Command(testenv.NeedCmd(t, "ssh"), args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil || out.String() != "held\n" {
+		t.Fatalf("ssh: %v, %q\n%s", err, out.String(), errb.String())
+	}
+	return errb.String()
+}
+
 // rekeysIn counts key exchanges in an OpenSSH debug log.
 func rekeysIn(log string) int { return strings.Count(log, "SSH2_MSG_KEXINIT received") }
 
@@ -34,15 +49,7 @@ func TestSshdRekeyLimitTime(t *testing.T) {
 	key := u.AuthorizeKey(t, "")
 	kexes := func(config string) int {
 		d := testenv.StartSshbox(t, config, "-d")
-		args := []string{"-vv", "-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-			"-o", "BatchMode=yes", "-i", key, "-p", fmt.Sprint(d.Port), "-l", u.Name, "127.0.0.1", rekeyHold}
-		cmd := exec.Command(testenv.NeedCmd(t, "ssh"), args...)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil || out.String() != "held\n" {
-			t.Fatalf("%q: ssh: %v, %q\n%s", config, err, out.String(), errb.String())
-		}
-		n := rekeysIn(errb.String())
+		n := rekeysIn(holdWithOpenSSH(t, d.Port, u.Name, key))
 		// sshd -d logs each exchange it signs: the same count.
 		waitStderr(t, d.Proc, "Disconnected from user")
 		if got := rekeysIn(d.Proc.Stderr.String()); got != n {
@@ -83,16 +90,9 @@ func TestSshdRekeyIntervalSecondsSSH2(t *testing.T) {
 	}
 	p := testenv.Start(t, testenv.Bin(t, ""), "sshd", "-D", "-e", "-f", cfgPath, "-o", "PerSourcePenalties=no")
 	testenv.WaitListening(t, p, 20*time.Second)
-	args := []string{"-vv", "-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-		"-o", "BatchMode=yes", "-i", key, "-p", fmt.Sprint(port), "-l", u.Name, "127.0.0.1", rekeyHold}
-	cmd := exec.Command(testenv.NeedCmd(t, "ssh"), args...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil || out.String() != "held\n" {
-		t.Fatalf("ssh: %v, %q\n%s", err, out.String(), errb.String())
-	}
-	if n := rekeysIn(errb.String()); n < 3 || n > 5 {
-		t.Errorf("RekeyIntervalSeconds 2: %d key exchanges in 7 s\n%s", n, errb.String())
+	log := holdWithOpenSSH(t, port, u.Name, key)
+	if n := rekeysIn(log); n < 3 || n > 5 {
+		t.Errorf("RekeyIntervalSeconds 2: %d key exchanges in 7 s\n%s", n, log)
 	}
 }
 
