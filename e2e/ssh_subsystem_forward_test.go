@@ -39,21 +39,13 @@ func TestSSHSubsystemForwarding(t *testing.T) {
 	forwarded := regexp.MustCompile(`^display=localhost:\d+\.0\nxauth=MIT-MAGIC-COOKIE-1\nx11=ok\nagent=set\nkeys=ok\n$`)
 	const absent = x11Absent + "agent=\nkeys=none\n"
 
-	for _, cl := range []struct{ name, ssh string }{
-		{"sshbox", testenv.Bin(t, "ssh")},
-		{"OpenSSH", testenv.NeedCmd(t, "ssh")},
-	} {
-		for _, srv := range []struct {
-			name string
-			port int
-		}{{"sshbox", box.Port}, {"OpenSSH", ossh.Port}} {
-			what := cl.name + " ssh -s to " + srv.name + " sshd"
-			if out, stderr := x11Client(t, cl.ssh, env, srv.port, key, u, []string{"-s", "-X", "-A"}, "probe"); !forwarded.MatchString(out) {
-				t.Errorf("%s -X -A: %q, want X11 and the agent\n%s", what, out, stderr)
-			}
-			if out, stderr := x11Client(t, cl.ssh, env, srv.port, key, u, []string{"-s"}, "probe"); out != absent {
-				t.Errorf("%s without -X -A: %q, want %q\n%s", what, out, absent, stderr)
-			}
+	eachClientServer(t, box.Port, ossh.Port, func(client, server, ssh string, port int) {
+		what := client + " ssh -s to " + server + " sshd"
+		if out, stderr := x11Client(t, ssh, env, port, key, u, []string{"-s", "-X", "-A"}, "probe"); !forwarded.MatchString(out) {
+			t.Errorf("%s -X -A: %q, want X11 and the agent\n%s", what, out, stderr)
 		}
-	}
+		if out, stderr := x11Client(t, ssh, env, port, key, u, []string{"-s"}, "probe"); out != absent {
+			t.Errorf("%s without -X -A: %q, want %q\n%s", what, out, absent, stderr)
+		}
+	})
 }

@@ -53,43 +53,35 @@ func TestSSHX11Forwarding(t *testing.T) {
 	badProbe := `n=${DISPLAY#*:}; xauth -q -f bad.auth add "unix:$n" . 0123456789abcdef0123456789abcdef && ` +
 		`XAUTHORITY=bad.auth xdpyinfo >/dev/null 2>&1 && echo x11=ok || echo x11=failed; rm -f bad.auth`
 
-	for _, cl := range []struct{ name, ssh string }{
-		{"sshbox", testenv.Bin(t, "ssh")},
-		{"OpenSSH", testenv.NeedCmd(t, "ssh")},
-	} {
-		for _, srv := range []struct {
-			name string
-			port int
-		}{{"sshbox", box.Port}, {"OpenSSH", ossh.Port}} {
-			what := cl.name + " ssh to " + srv.name + " sshd"
-			run := func(env, flags []string, command string) (string, string) {
-				return x11Client(t, cl.ssh, env, srv.port, key, u, flags, command)
-			}
-			for _, flags := range [][]string{{"-X"}, {"-Y"}, {"-X", "-o", "ForwardX11Trusted=no"}} {
-				out, stderr := run(d.Env(), flags, probe)
-				if m := forwarded.FindStringSubmatch(out); m == nil {
-					t.Errorf("%s %v: %q, want an X11 session\n%s", what, flags, out, stderr)
-				} else if m[1] == d.Cookie {
-					t.Errorf("%s %v: the server has the display's own cookie", what, flags)
-				}
-			}
-			if out, _ := run(d.Env(), []string{"-Y", "-x"}, x11Probe); out != x11Absent {
-				t.Errorf("%s -Y -x: %q, want %q", what, out, x11Absent)
-			}
-			if out, _ := run(nil, []string{"-X"}, x11Probe); out != x11Absent {
-				t.Errorf("%s -X without DISPLAY: %q, want %q", what, out, x11Absent)
-			}
-			out, stderr := run(d.Env(), []string{"-X", "-o", "LogLevel=INFO"}, badProbe)
-			if out != "x11=failed\n" || !strings.Contains(stderr, "X11 connection rejected because of wrong authentication.") {
-				t.Errorf("%s, a wrong cookie: %q, stderr %q", what, out, stderr)
-			}
-			out, stderr = run(d.Env(), []string{"-X", "-o", "ForwardX11Trusted=no", "-o", "ForwardX11Timeout=1", "-o", "LogLevel=VERBOSE"},
-				"sleep 2; "+x11Probe)
-			if !strings.HasSuffix(out, "x11=failed\n") || !strings.Contains(stderr, "Rejected X11 connection after ForwardX11Timeout expired") {
-				t.Errorf("%s, after ForwardX11Timeout: %q, stderr %q", what, out, stderr)
+	eachClientServer(t, box.Port, ossh.Port, func(client, server, ssh string, port int) {
+		what := client + " ssh to " + server + " sshd"
+		run := func(env, flags []string, command string) (string, string) {
+			return x11Client(t, ssh, env, port, key, u, flags, command)
+		}
+		for _, flags := range [][]string{{"-X"}, {"-Y"}, {"-X", "-o", "ForwardX11Trusted=no"}} {
+			out, stderr := run(d.Env(), flags, probe)
+			if m := forwarded.FindStringSubmatch(out); m == nil {
+				t.Errorf("%s %v: %q, want an X11 session\n%s", what, flags, out, stderr)
+			} else if m[1] == d.Cookie {
+				t.Errorf("%s %v: the server has the display's own cookie", what, flags)
 			}
 		}
-	}
+		if out, _ := run(d.Env(), []string{"-Y", "-x"}, x11Probe); out != x11Absent {
+			t.Errorf("%s -Y -x: %q, want %q", what, out, x11Absent)
+		}
+		if out, _ := run(nil, []string{"-X"}, x11Probe); out != x11Absent {
+			t.Errorf("%s -X without DISPLAY: %q, want %q", what, out, x11Absent)
+		}
+		out, stderr := run(d.Env(), []string{"-X", "-o", "LogLevel=INFO"}, badProbe)
+		if out != "x11=failed\n" || !strings.Contains(stderr, "X11 connection rejected because of wrong authentication.") {
+			t.Errorf("%s, a wrong cookie: %q, stderr %q", what, out, stderr)
+		}
+		out, stderr = run(d.Env(), []string{"-X", "-o", "ForwardX11Trusted=no", "-o", "ForwardX11Timeout=1", "-o", "LogLevel=VERBOSE"},
+			"sleep 2; "+x11Probe)
+		if !strings.HasSuffix(out, "x11=failed\n") || !strings.Contains(stderr, "Rejected X11 connection after ForwardX11Timeout expired") {
+			t.Errorf("%s, after ForwardX11Timeout: %q, stderr %q", what, out, stderr)
+		}
+	})
 }
 
 // TestSSHX11SharedConnection: a passenger of sshbox's connection-sharing

@@ -92,3 +92,19 @@ const x11Probe = `echo "display=$DISPLAY"; ` +
 
 // x11Absent is what x11Probe prints in a session without X11 forwarding.
 const x11Absent = "display=\nx11=failed\n"
+
+// eachClientServer runs f for sshbox's and OpenSSH's ssh, each against
+// sshbox's sshd (boxPort) and OpenSSH's (osshPort).
+func eachClientServer(t *testing.T, boxPort, osshPort int, f func(client, server, ssh string, port int)) {
+	for _, cl := range []struct{ name, ssh string }{
+		{"sshbox", testenv.Bin(t, "ssh")},
+		{"OpenSSH", testenv.NeedCmd(t, "ssh")},
+	} {
+		for _, srv := range []struct {
+			name string
+			port int
+		}{{"sshbox", boxPort}, {"OpenSSH", osshPort}} {
+			f(cl.name, srv.name, cl.ssh, srv.port)
+		}
+	}
+}
