@@ -190,3 +190,55 @@ func TestSSHSigCertificate(t *testing.T) {
 		t.Errorf("find-principals: %+v", r)
 	}
 }
+
+// TestSSHSigRevocation: -Y verify -r revocation_file refuses a signature
+// whose key (or a certificate's CA) the file revokes, a KRL or a list of
+// keys alike, and one whose revocation file cannot be read; a file that
+// revokes other keys lets it through. OpenSSH's ssh-keygen answers each
+// the same (status and standard output).
+func TestSSHSigRevocation(t *testing.T) {
+	dir := t.TempDir()
+	tools := map[string]string{"sshbox": testenv.Bin(t, "ssh-keygen"), "openssh": testenv.NeedCmd(t, "ssh-keygen")}
+	keygen := tools["openssh"]
+	data := []byte("a message to sign\n")
+	key := testenv.OpenSSHKey(t, dir, "ed25519")
+	other := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	pub := strings.TrimSpace(string(readFile(t, key+".pub")))
+	allowed := filepath.Join(dir, "allowed")
+	os.WriteFile(allowed, []byte("alice "+pub+"\n"), 0o644)
+	r := runSig(t, data, nil, keygen, "-Y", "sign", "-f", key, "-n", "file")
+	if r.status != 0 {
+		t.Fatalf("sign: %+v", r)
+	}
+	sigFile := filepath.Join(dir, "sig")
+	os.WriteFile(sigFile, []byte(r.stdout), 0o644)
+	krlOf := func(name string, pubs ...string) string {
+		p := filepath.Join(dir, name)
+		if out, err := exec.Command(keygen, append([]string{"-k", "-f", p}, pubs...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen -k: %v\n%s", err, out)
+		}
+		return p
+	}
+	list := filepath.Join(dir, "revoked.list")
+	os.WriteFile(list, append(readFile(t, other+".pub"), readFile(t, key+".pub")...), 0o644)
+	otherList := filepath.Join(dir, "other.list")
+	os.WriteFile(otherList, readFile(t, other+".pub"), 0o644)
+	for _, c := range []struct {
+		revocations string
+		good        bool
+	}{
+		{krlOf("revoked.krl", key+".pub"), false},
+		{list, false},
+		{krlOf("other.krl", other+".pub"), true},
+		{otherList, true},
+		{filepath.Join(dir, "missing"), false},
+	} {
+		args := []string{"-Y", "verify", "-f", allowed, "-I", "alice", "-n", "file", "-s", sigFile, "-r", c.revocations}
+		ours := runSig(t, data, nil, tools["sshbox"], args...)
+		theirs := runSig(t, data, nil, tools["openssh"], args...)
+		if ours.status != theirs.status || ours.stdout != theirs.stdout || (ours.status == 0) != c.good {
+			t.Errorf("-r %s:\nsshbox  %d %q %q\nOpenSSH %d %q %q", filepath.Base(c.revocations),
+				ours.status, ours.stdout, ours.stderr, theirs.status, theirs.stdout, theirs.stderr)
+		}
+	}
+}

@@ -20,7 +20,11 @@ const (
 	msgSigVerifyFailed  = "Signature verification failed: %s\n"
 	msgSigOpenAllowed   = "Unable to open allowed keys file \"%s\": %s\n"
 	msgSigCouldNot      = "Could not verify signature.\n"
-	msgSigGood          = "Good \"%s\" signature for %s with %s key %s\n"
-	msgSigGoodNoID      = "Good \"%s\" signature with %s key %s\n"
-	msgSigNoPrincipal   = "No principal matched.\n"
+	// -Y verify -r: sshbox's words on standard error (OpenSSH says only
+	// msgSigCouldNot unless debugging).
+	msgSigRevoked     = "Signing key %s %s revoked by file %s\n"
+	msgSigRevocations = "Unable to read revocation file \"%s\": %s\n"
+	msgSigGood        = "Good \"%s\" signature for %s with %s key %s\n"
+	msgSigGoodNoID    = "Good \"%s\" signature with %s key %s\n"
+	msgSigNoPrincipal = "No principal matched.\n"
 )

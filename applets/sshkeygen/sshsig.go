@@ -14,6 +14,7 @@ import (
 
 	"sshbox/internal/atomicfile"
 	"sshbox/sshcore/keys"
+	"sshbox/sshcore/krl"
 	"sshbox/sshcore/sshsig"
 )
 
@@ -251,6 +252,26 @@ func (o *opts) verifySelf(sig *sshsig.Signature) bool {
 	return true
 }
 
+// revoked is verify's -r revocation_file (the letter is -r's of SSHFP
+// records elsewhere): a KRL or a list of public keys, checked against the
+// signing key and, for a certificate, its CA, as OpenSSH's
+// sshkey_check_revoked does. A file that cannot be read or parsed counts
+// as revoking: it was meant to refuse some keys. OpenSSH says no more than
+// "Could not verify signature." either way; the reason is on standard
+// error here.
+func (o *opts) revoked(key ssh.PublicKey) bool {
+	test, err := krl.ReadRevocations(o.sshfpHost)
+	if err != nil {
+		fmt.Fprintf(o.stderr, msgSigRevocations, o.sshfpHost, errText(err))
+		return true
+	}
+	if k := krl.RevokedBy(test, key); k != nil {
+		fmt.Fprintf(o.stderr, msgSigRevoked, keys.TypeLabel(k), keys.Fingerprint(k, o.hashAlg), o.sshfpHost)
+		return true
+	}
+	return false
+}
+
 // allowedSigners loads -f as an allowed_signers file.
 func (o *opts) allowedSigners() ([]sshsig.Signer, bool) {
 	data, err := os.ReadFile(o.file)
@@ -287,6 +308,9 @@ func (o *opts) sigVerify() int {
 func (o *opts) verifyAllowed(at time.Time) bool {
 	sig, ok := o.readSignature()
 	if !ok || !o.verifySelf(sig) {
+		return false
+	}
+	if o.sshfp && o.revoked(sig.PublicKey) {
 		return false
 	}
 	list, ok := o.allowedSigners()
