@@ -57,6 +57,10 @@ type Client struct {
 	idle        *idle.Timer  // IdleTimeout's, nil without one
 	open        openChannels // the connection's channels (idle.go)
 	idleExpired atomic.Bool
+	// timeouts is ChannelTimeout's watch over the channels, nil without
+	// one; sessionExpired says it closed a session (idle.go).
+	timeouts       *idle.Timeouts
+	sessionExpired atomic.Bool
 	// transport is the connection as x/crypto made it, before the
 	// wrappers that watch it: what ~R asks for a key exchange.
 	transport ssh.Conn
@@ -91,6 +95,7 @@ func (c *Client) Run() int {
 	}
 	defer conn.Close()
 	defer c.idle.Stop()
+	defer c.timeouts.Stop()
 	defer c.finishHostKeyUpdate()
 	go c.keepAlive(conn)
 	status := c.serve(conn)
