@@ -46,7 +46,7 @@ func (c *Client) watchChannels(sc ssh.Conn, chans <-chan ssh.NewChannel, reqs <-
 			if tc.Type() == "session" {
 				c.sessionExpired.Store(true)
 			}
-		})
+		}, nil)
 		c.timeouts = w.timeouts
 	}
 	if c.IdleTimeout > 0 {

@@ -34,6 +34,7 @@ func TimeoutType(chanType string) string {
 type Timeouts struct {
 	limit   func(typ string) time.Duration          // the interval for a type, or "global"; 0: none
 	expired func(tc *TimedChannel, d time.Duration) // told before a channel is closed for inactivity
+	emptied func()                                  // told when no channel is left open; may be nil
 
 	mu     sync.Mutex
 	next   int // OpenSSH-style channel number, for the log
@@ -44,9 +45,10 @@ type Timeouts struct {
 // NewTimeouts watches a connection's channels with the intervals limit
 // gives for a ChannelTimeout type (TimeoutType) or "global" (0: no limit);
 // expired is called with a channel and the interval it was idle for before
-// it is closed for inactivity.
-func NewTimeouts(limit func(typ string) time.Duration, expired func(tc *TimedChannel, d time.Duration)) *Timeouts {
-	return &Timeouts{limit: limit, expired: expired, open: map[*TimedChannel]struct{}{}}
+// it is closed for inactivity; emptied, when not nil, each time the last
+// open channel is gone (sshd's UnusedConnectionTimeout starts over then).
+func NewTimeouts(limit func(typ string) time.Duration, expired func(tc *TimedChannel, d time.Duration), emptied func()) *Timeouts {
+	return &Timeouts{limit: limit, expired: expired, emptied: emptied, open: map[*TimedChannel]struct{}{}}
 }
 
 // Track wraps ch, a channel of SSH type chanType just opened by either
@@ -157,7 +159,11 @@ func (tc *TimedChannel) Forget() bool {
 		tc.t.mu.Lock()
 		tc.own.Stop() // set under the lock, after its timer started
 		delete(tc.t.open, tc)
+		empty := len(tc.t.open) == 0
 		tc.t.mu.Unlock()
+		if empty && tc.t.emptied != nil {
+			tc.t.emptied()
+		}
 	})
 	return forgot
 }

@@ -46,7 +46,7 @@ func TestTimeoutsPerType(t *testing.T) {
 	log := &expiredLog{ids: map[int]time.Duration{}}
 	ts := NewTimeouts(limits(map[string]time.Duration{
 		"session": 60 * time.Millisecond, "direct-tcpip": 60 * time.Millisecond, "agent-connection": 60 * time.Millisecond,
-	}), log.note)
+	}), log.note, nil)
 	defer ts.Stop()
 	idleSess, busy, other, gone, agent := &closingChannel{}, &closingChannel{}, &closingChannel{}, &closingChannel{}, &closingChannel{}
 	s0 := ts.Track(idleSess, "session", nil)
@@ -91,7 +91,8 @@ func TestTimeoutsPerType(t *testing.T) {
 // interval, every open channel is closed.
 func TestTimeoutsGlobal(t *testing.T) {
 	log := &expiredLog{ids: map[int]time.Duration{}}
-	ts := NewTimeouts(limits(map[string]time.Duration{"global": 80 * time.Millisecond}), log.note)
+	var emptied atomic.Int32
+	ts := NewTimeouts(limits(map[string]time.Duration{"global": 80 * time.Millisecond}), log.note, func() { emptied.Add(1) })
 	defer ts.Stop()
 	a, b := &closingChannel{}, &closingChannel{}
 	ta := ts.Track(a, "session", nil)
@@ -107,8 +108,8 @@ func TestTimeoutsGlobal(t *testing.T) {
 	if !a.closed.Load() || !b.closed.Load() {
 		t.Errorf("after the global interval: closed %v %v", a.closed.Load(), b.closed.Load())
 	}
-	if _, ok := log.get(1); !ok || ts.Open() != 0 {
-		t.Errorf("channel 1 not reported, or %d open", ts.Open())
+	if _, ok := log.get(1); !ok || ts.Open() != 0 || emptied.Load() != 1 {
+		t.Errorf("channel 1 not reported, or %d open, or emptied told %d times", ts.Open(), emptied.Load())
 	}
 }
 
