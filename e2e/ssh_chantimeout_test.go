@@ -63,9 +63,9 @@ var inactivityLine = regexp.MustCompile(`channel \d+: closing after 2 seconds of
 // closed after direct-tcpip's interval while a busy one through the same
 // forward is not, and the session, which the pattern does not name, runs
 // to its end; an idle session under session= (or global=) is closed and
-// ssh exits 255 with no output, one whose command prints is not closed
-// while it prints; the VERBOSE line is logged, and not at the default
-// LogLevel.
+// ssh exits 255 with no output, on a pty too, one whose command prints is
+// not closed while it prints; the VERBOSE line is logged, and not at the
+// default LogLevel.
 func TestSSHChannelTimeout(t *testing.T) {
 	t.Parallel()
 	testenv.NeedRoot(t)
@@ -90,6 +90,15 @@ func TestSSHChannelTimeout(t *testing.T) {
 			}
 			if !strings.Contains(r.err, "channel 0: closing after 2 seconds of inactivity") {
 				t.Errorf("idle session: stderr lacks the VERBOSE line:\n%s", r.err)
+			}
+		})
+		t.Run(srv.name+"/session-pty", func(t *testing.T) {
+			t.Parallel()
+			// On a pty the server's hang-up ends even a command that
+			// never looks at its terminal.
+			r := chanTimeoutSSH(t, srv.port, u, key, []string{"-tt", "-o", "ChannelTimeout=session=2"}, "sleep 30; echo late")
+			if r.status != 255 || strings.Contains(r.out, "late") || r.took < 1500*time.Millisecond || r.took > 20*time.Second {
+				t.Errorf("idle pty session: status %d after %v, %q; want 255, no output, after 1.5 to 20 s", r.status, r.took, r.out)
 			}
 		})
 		t.Run(srv.name+"/session-busy", func(t *testing.T) {
