@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -202,5 +203,25 @@ func chanTimeoutForward(t *testing.T, port int, u *testenv.User, key string) {
 	}
 	if n := len(inactivityLine.FindAllString(errb.String(), -1)); n != 1 {
 		t.Errorf("%d inactivity lines, want 1 (the idle connection's):\n%s", n, errb.String())
+	}
+}
+
+// TestSSHChannelTimeoutProxyJump: the jump host's channel to the target is
+// what OpenSSH's ssh -W opens, "stdio-forward" to ChannelTimeout, so a
+// configuration's direct-tcpip= (which the hop reads too) does not close
+// the tunnel under a session that is silent for twice its interval.
+func TestSSHChannelTimeoutProxyJump(t *testing.T) {
+	e, jump, _ := twoServers(t)
+	cfg := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(cfg, []byte("Host *\n  ChannelTimeout direct-tcpip=2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := e.base()
+	args[1] = cfg // -F
+	args = append(args, "-o", "BatchMode=yes",
+		"-J", fmt.Sprintf("%s@127.0.0.1:%d", e.user.Name, jump.Port), e.dest(), "sleep 4; echo via-jump")
+	stdout, stderr, status := e.run(nil, args...)
+	if status != 0 || stdout != "via-jump\n" {
+		t.Fatalf("status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
 }

@@ -203,7 +203,7 @@ func (c *Client) stdioForward(conn *ssh.Client) int {
 		c.Log.Fatal(msgBadStdioSpec, c.StdioForward)
 		return 255
 	}
-	ch, err := conn.Dial("tcp", net.JoinHostPort(h.Host, itoa(h.Port)))
+	ch, err := dialStdio(conn, h.Host, h.Port)
 	if err != nil {
 		c.Log.Fatal("%s: %v", msgStdioFwdFailed, err)
 		return 255

@@ -1,6 +1,9 @@
 package client
 
 import (
+	"errors"
+	"net"
+	"strconv"
 	"sync"
 	"time"
 
@@ -34,6 +37,10 @@ import (
 //     are numbered in the order they open, either side's. A session closed
 //     so ends ssh as a session the server closed without an exit status
 //     does: status 255, "Connection to HOST closed." after a terminal.
+//     The channel of -W, and so each ProxyJump hop's channel to the next
+//     host, is a direct-tcpip channel on the wire but "stdio-forward" to
+//     ChannelTimeout, as OpenSSH's ssh -W (which ProxyJump runs) knows it:
+//     direct-tcpip= does not close a jump host's tunnel, "*=" does.
 
 // watchChannels returns the connection, channel opens and global requests
 // to build the ssh.Client from: the channels counted, and watched for the
@@ -199,3 +206,42 @@ func (n *watchedNewChannel) Accept() (ssh.Channel, <-chan *ssh.Request, error) {
 	ch, reqs = n.w.channel(ch, reqs, n.ChannelType())
 	return ch, reqs, nil
 }
+
+// dialStdio opens a direct-tcpip channel to host:port on conn for -W or
+// the next ProxyJump hop, known to ChannelTimeout as "stdio-forward"; on
+// a connection that is not watched it is conn.Dial.
+func dialStdio(conn *ssh.Client, host string, port int) (net.Conn, error) {
+	w, ok := conn.Conn.(*watchedConn)
+	if !ok {
+		return conn.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	}
+	// RFC 4254 7.2, from 0.0.0.0 port 0 as x/crypto's Dial says.
+	payload := ssh.Marshal(struct {
+		Host     string
+		Port     uint32
+		OrigHost string
+		OrigPort uint32
+	}{host, uint32(port), "0.0.0.0", 0})
+	w.t.Touch()
+	ch, reqs, err := w.Conn.OpenChannel("direct-tcpip", payload)
+	if err != nil {
+		return nil, err
+	}
+	ch, reqs = w.channel(ch, reqs, "stdio-forward")
+	go ssh.DiscardRequests(reqs)
+	return &stdioConn{Channel: ch}, nil
+}
+
+// stdioConn is a channel as a net.Conn, as x/crypto's Dial returns one:
+// zero addresses, no deadlines.
+type stdioConn struct {
+	ssh.Channel
+}
+
+var errNoDeadline = errors.New("ssh: deadline not supported on a forwarded channel")
+
+func (s *stdioConn) LocalAddr() net.Addr              { return &net.TCPAddr{IP: net.IPv4zero} }
+func (s *stdioConn) RemoteAddr() net.Addr             { return &net.TCPAddr{IP: net.IPv4zero} }
+func (s *stdioConn) SetDeadline(time.Time) error      { return errNoDeadline }
+func (s *stdioConn) SetReadDeadline(time.Time) error  { return errNoDeadline }
+func (s *stdioConn) SetWriteDeadline(time.Time) error { return errNoDeadline }

@@ -183,3 +183,38 @@ func TestChannelTimeoutClient(t *testing.T) {
 		t.Errorf("connection gone: %v", err)
 	}
 }
+
+// TestChannelTimeoutStdioForward: the channel of -W and of a ProxyJump hop
+// is "stdio-forward" to ChannelTimeout, as OpenSSH's ssh -W knows it:
+// direct-tcpip= leaves it open while it closes a direct-tcpip channel.
+func TestChannelTimeoutStdioForward(t *testing.T) {
+	addr := echoServer(t)
+	_, conn := watchedClient(t, addr, &Client{
+		Opts: &configfmt.ClientOptions{ChannelTimeout: []string{"direct-tcpip=1"}},
+	})
+	stdio, err := dialStdio(conn, "db.example", 5432)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdioEnded := make(chan struct{})
+	go func() { io.Copy(io.Discard, stdio); close(stdioEnded) }()
+	direct, err := conn.Dial("tcp", "db.example:5432")
+	if err != nil {
+		t.Fatal(err)
+	}
+	directEnded := make(chan struct{})
+	go func() { io.Copy(io.Discard, direct); close(directEnded) }()
+	select {
+	case <-directEnded:
+	case <-time.After(30 * time.Second):
+		t.Fatal("idle direct-tcpip channel still open")
+	}
+	select {
+	case <-stdioEnded:
+		t.Error("the stdio-forward channel was closed by direct-tcpip=1")
+	default:
+	}
+	if _, err := stdio.Write([]byte("x")); err != nil {
+		t.Errorf("stdio-forward channel: %v", err)
+	}
+}
