@@ -1,6 +1,7 @@
 package configfmt
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,6 +109,76 @@ func TestRekeyLimitTime(t *testing.T) {
 		}
 		if _, err := LoadServer(p, nil); err == nil || !strings.Contains(err.Error(), "sshd_config:1: ") {
 			t.Errorf("sshd %q: %v", bad, err)
+		}
+	}
+}
+
+// TestClientChannelTimeout: ssh_config's ChannelTimeout reads as sshd's
+// (the same pairs, "global" never matched by a wildcard, none), the first
+// value obtained wins across Host and Match blocks, it is acted on (no
+// warning), ssh -G prints it once set, and a bad pair is an error with
+// file:line, in a block that does not apply too.
+func TestClientChannelTimeout(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "config", `Host fwd
+  ChannelTimeout direct-tcpip=3 forwarded-*=1m global=90
+Match host sess*
+  ChannelTimeout session=5m *=0
+Host *
+  ChannelTimeout *=1h
+`)
+	for _, tc := range []struct {
+		host string
+		want map[string]time.Duration
+		line string
+	}{
+		{"fwd", map[string]time.Duration{"direct-tcpip": 3 * time.Second, "forwarded-tcpip": time.Minute,
+			"forwarded-streamlocal@openssh.com": time.Minute, "session": 0, "global": 90 * time.Second},
+			"channeltimeout direct-tcpip=3 forwarded-*=1m global=90"},
+		{"session1", map[string]time.Duration{"session": 5 * time.Minute, "x11-connection": 0, "global": 0},
+			"channeltimeout session=5m *=0"},
+		{"other", map[string]time.Duration{"session": time.Hour, "agent-connection": time.Hour, "global": 0},
+			"channeltimeout *=1h"},
+	} {
+		o, err := LoadClient([]string{p}, nil, tc.host, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for typ, want := range tc.want {
+			if got := o.ChannelIdleTimeout(typ); got != want {
+				t.Errorf("%s: %s %v, want %v", tc.host, typ, got, want)
+			}
+		}
+		if len(o.Warnings) != 0 {
+			t.Errorf("%s: warnings %q", tc.host, o.Warnings)
+		}
+		var b strings.Builder
+		if err := o.WriteG(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "\n"+tc.line+"\n") {
+			t.Errorf("%s: ssh -G lacks %q", tc.host, tc.line)
+		}
+	}
+
+	// -o comes first; none there leaves no limit and no -G line.
+	o, err := LoadClient([]string{p}, []string{"ChannelTimeout none"}, "fwd", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	o.WriteG(&b)
+	if o.ChannelIdleTimeout("direct-tcpip") != 0 || strings.Contains(b.String(), "channeltimeout") {
+		t.Errorf("-o ChannelTimeout=none: %v, -G %q", o.ChannelTimeout, b.String())
+	}
+	if o, err = LoadClient(nil, []string{"ChannelTimeout=session=2"}, "h", ""); err != nil || o.ChannelIdleTimeout("session") != 2*time.Second {
+		t.Errorf("-o ChannelTimeout=session=2: %v %v", o, err)
+	}
+
+	for i, bad := range []string{"ChannelTimeout session", "ChannelTimeout session=5x", "ChannelTimeout =5", "ChannelTimeout none session=1", "ChannelTimeout"} {
+		p := writeFile(t, dir, fmt.Sprintf("bad%d", i), "Host nomatch\n  Port 22\n"+"Host elsewhere\n  "+bad+"\n")
+		if _, err := LoadClient([]string{p}, nil, "h", ""); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("bad%d:4", i)) {
+			t.Errorf("%q: %v", bad, err)
 		}
 	}
 }

@@ -363,6 +363,14 @@ var clientTable = []clientKW{
 		return nil
 	}, g: func(o *ClientOptions) []string { return o.SetEnv }},
 	{name: "LogVerbose", status: warned, x: &extraVal{def: "none", norm: nFirst, several: true}}, // OpenSSH keeps the first argument
+	// ChannelTimeout (OpenSSH after 9.2): printed as OpenSSH's -G prints it, the
+	// pairs on one line, once set. Unset, it is left out, as the OpenSSH
+	// 9.2 that the tests compare -G with prints no channeltimeout line.
+	{name: "ChannelTimeout", set: func(o *ClientOptions, a []string, _ bool) error {
+		v, err := nChannelTimeout(a)
+		o.ChannelTimeout = v
+		return err
+	}, g: func(o *ClientOptions) []string { return channelTimeoutLine(o.ChannelTimeout) }},
 
 	{name: "PermitRemoteOpen", set: func(o *ClientOptions, a []string, _ bool) error {
 		// any and none in any case, as OpenSSH's readconf; kept as written.
@@ -468,9 +476,8 @@ var clientTable = []clientKW{
 	{name: "GSSAPIClientIdentity", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
 	{name: "GSSAPIServerIdentity", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
 	// Newer than the OpenSSH the tests compare ssh -G with, so not
-	// printed: ChannelTimeout and ObscureKeystrokeTiming (9.x), Tag (9.4),
-	// RefuseConnection (10.0), WarnWeakCrypto and VersionAddendum (10.1).
-	{name: "ChannelTimeout", status: warned, x: &extraVal{norm: nFirst, hidden: true}},
+	// printed: ObscureKeystrokeTiming (9.5), Tag (9.4), RefuseConnection
+	// (10.0), WarnWeakCrypto and VersionAddendum (10.1).
 	{name: "ObscureKeystrokeTiming", set: setObscureKeystrokeTiming},
 	{name: "Tag", set: func(o *ClientOptions, a []string, _ bool) error {
 		o.Tag = a[0]

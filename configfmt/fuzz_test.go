@@ -46,6 +46,8 @@ var fuzzClientSeeds = []string{
 	"Match sessiontype exec,subsystem !command \"\" version=sshbox_*\n Port 2\nMatch command=sftp tagged \"\"\n SessionType none\nMatch sessiontype none\n Port 3\n",
 	"Match host=web* !originalhost=x,y final all\n User u\nMatch canonical\nMatch command *\nMatch !sessiontype shell,none\n",
 	"Tag prod\nMatch tagged prod*\n AddKeysToAgent confirm 1h\n IPQoS af21 0x2c\n PermitRemoteOpen [::1]:22 *:443\n RemoteForward 8080\nHost *\n RevokedHostKeys ~/r%h\n StreamLocalBindMask 0077\n SessionType none\n CASignatureAlgorithms -ssh-rsa\n",
+	"Host web*\n ChannelTimeout direct-tcpip=3 forwarded-*=1m30s global=90 session=0\nMatch all\n ChannelTimeout none\nHost *\n ChannelTimeout *=1h\n",
+	"ChannelTimeout=session=5x =5 none\nChannelTimeout \"agent-connection=1\" x11-connection=2w\n",
 }
 
 var fuzzServerSeeds = []string{

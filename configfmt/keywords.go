@@ -338,13 +338,33 @@ func nChannelTimeout(a []string) ([]string, error) {
 	return append([]string(nil), a...), nil
 }
 
+// channelTimeoutLine prints ChannelTimeout's pairs on one line, as sshd -T
+// and ssh -G do; nothing when none are set.
+func channelTimeoutLine(pairs []string) []string {
+	if len(pairs) == 0 {
+		return nil
+	}
+	return []string{strings.Join(pairs, " ")}
+}
+
 // ChannelIdleTimeout is how long a channel of type typ ("session",
 // "direct-tcpip", ... or "global" for all channels taken together) may
-// stay idle under ChannelTimeout; 0 means no limit. As OpenSSH, the first
-// pair whose pattern matches decides, and "global" is never matched by a
-// wildcard.
+// stay idle under sshd's ChannelTimeout; 0 means no limit.
 func (o *ServerOptions) ChannelIdleTimeout(typ string) time.Duration {
-	for _, p := range o.ChannelTimeout {
+	return channelIdleTimeout(o.ChannelTimeout, typ)
+}
+
+// ChannelIdleTimeout is the same for ssh's ChannelTimeout (ssh_config of
+// OpenSSH after 9.2), which knows the same channel types and "global".
+func (o *ClientOptions) ChannelIdleTimeout(typ string) time.Duration {
+	return channelIdleTimeout(o.ChannelTimeout, typ)
+}
+
+// channelIdleTimeout looks typ up in ChannelTimeout's pairs, checked by
+// nChannelTimeout. As OpenSSH, the first pair whose pattern matches
+// decides, and "global" is never matched by a wildcard.
+func channelIdleTimeout(pairs []string, typ string) time.Duration {
+	for _, p := range pairs {
 		pat, interval, _ := strings.Cut(p, "=")
 		if (typ == "global") != (pat == "global") || !MatchPattern(typ, pat) {
 			continue

@@ -90,6 +90,9 @@ type ClientOptions struct {
 	// terminal session's keystrokes leave, with chaff between them
 	// (OpenSSH 9.5; 0 = off).
 	ObscureKeystrokeTiming int
+	// ChannelTimeout's "type=interval" pairs as written (none: empty),
+	// the same as sshd's; see ChannelIdleTimeout.
+	ChannelTimeout []string
 	// EnableEscapeCommandline: ~C opens the command line (off by
 	// default since OpenSSH 9.2).
 	EnableEscapeCommandline bool

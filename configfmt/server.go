@@ -355,12 +355,7 @@ var serverTable = []serverKW{
 		v, err := nChannelTimeout(a)
 		o.ChannelTimeout = v
 		return err
-	}, t: func(o *ServerOptions) []string {
-		if len(o.ChannelTimeout) == 0 {
-			return nil
-		}
-		return []string{strings.Join(o.ChannelTimeout, " ")}
-	}},
+	}, t: func(o *ServerOptions) []string { return channelTimeoutLine(o.ChannelTimeout) }},
 	{name: "Subsystem", acc: true, set: setSubsystem, t: subsystemLines},
 	{name: "MaxStartups", set: func(o *ServerOptions, a []string, _ bool) error {
 		if err := oneArg(a); err != nil {

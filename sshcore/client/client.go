@@ -57,6 +57,10 @@ type Client struct {
 	idle        *idle.Timer  // IdleTimeout's, nil without one
 	open        openChannels // the connection's channels (idle.go)
 	idleExpired atomic.Bool
+	// timeouts is ChannelTimeout's watch over the channels, nil without
+	// one; sessionExpired says it closed a session (idle.go).
+	timeouts       *idle.Timeouts
+	sessionExpired atomic.Bool
 	// transport is the connection as x/crypto made it, before the
 	// wrappers that watch it: what ~R asks for a key exchange.
 	transport ssh.Conn
@@ -91,6 +95,7 @@ func (c *Client) Run() int {
 	}
 	defer conn.Close()
 	defer c.idle.Stop()
+	defer c.timeouts.Stop()
 	defer c.finishHostKeyUpdate()
 	go c.keepAlive(conn)
 	status := c.serve(conn)
@@ -198,7 +203,7 @@ func (c *Client) stdioForward(conn *ssh.Client) int {
 		c.Log.Fatal(msgBadStdioSpec, c.StdioForward)
 		return 255
 	}
-	ch, err := conn.Dial("tcp", net.JoinHostPort(h.Host, itoa(h.Port)))
+	ch, err := dialStdio(conn, h.Host, h.Port)
 	if err != nil {
 		c.Log.Fatal("%s: %v", msgStdioFwdFailed, err)
 		return 255

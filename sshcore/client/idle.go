@@ -1,7 +1,11 @@
 package client
 
 import (
+	"errors"
+	"net"
+	"strconv"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -25,12 +29,33 @@ import (
 //     keepalives. ServerAliveInterval's keepalive@openssh.com (dbclient
 //     -K) and its answer do not count, nor do the server's keepalives:
 //     with Dropbear too they leave an otherwise idle session to time out.
+//   - ChannelTimeout (ssh_config(5)): a channel of a type it names on which
+//     no data has moved, either way, for its interval is closed by ssh, as
+//     OpenSSH's client does (sshcore/idle's Timeouts, the same as sshd's).
+//     OpenSSH says so at LogLevel VERBOSE ("channel N: closing after T
+//     seconds of inactivity"), numbering channels as it opens them; ours
+//     are numbered in the order they open, either side's. A session closed
+//     so ends ssh as a session the server closed without an exit status
+//     does: status 255, "Connection to HOST closed." after a terminal.
+//     The channel of -W, and so each ProxyJump hop's channel to the next
+//     host, is a direct-tcpip channel on the wire but "stdio-forward" to
+//     ChannelTimeout, as OpenSSH's ssh -W (which ProxyJump runs) knows it:
+//     direct-tcpip= does not close a jump host's tunnel, "*=" does.
 
 // watchChannels returns the connection, channel opens and global requests
 // to build the ssh.Client from: the channels counted, and watched for the
 // idle timeout when there is one, with its timer started.
 func (c *Client) watchChannels(sc ssh.Conn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) (ssh.Conn, <-chan ssh.NewChannel, <-chan *ssh.Request) {
 	w := &watchedConn{Conn: sc, open: &c.open}
+	if c.Opts != nil && len(c.Opts.ChannelTimeout) > 0 {
+		w.timeouts = idle.NewTimeouts(c.Opts.ChannelIdleTimeout, func(tc *idle.TimedChannel, d time.Duration) {
+			c.Log.Verbose(msgChannelInactive, tc.ID(), int(d/time.Second))
+			if tc.Type() == "session" {
+				c.sessionExpired.Store(true)
+			}
+		}, nil)
+		c.timeouts = w.timeouts
+	}
 	if c.IdleTimeout > 0 {
 		w.t = idle.New(c.IdleTimeout, func() {
 			c.idleExpired.Store(true)
@@ -95,11 +120,13 @@ func (o *openChannels) wait() {
 
 // watchedConn is the connection with its channels counted and, under an
 // idle timeout (t non-nil), the channels it opens and the global requests
-// it sends counted as traffic.
+// it sends counted as traffic; under ChannelTimeout (timeouts non-nil)
+// its channels are timed.
 type watchedConn struct {
 	ssh.Conn
-	t    *idle.Timer
-	open *openChannels
+	t        *idle.Timer
+	timeouts *idle.Timeouts
+	open     *openChannels
 }
 
 func (w *watchedConn) OpenChannel(name string, data []byte) (ssh.Channel, <-chan *ssh.Request, error) {
@@ -108,7 +135,7 @@ func (w *watchedConn) OpenChannel(name string, data []byte) (ssh.Channel, <-chan
 	if err != nil {
 		return ch, reqs, err
 	}
-	ch, reqs = w.channel(ch, reqs)
+	ch, reqs = w.channel(ch, reqs, name)
 	return ch, reqs, nil
 }
 
@@ -128,25 +155,39 @@ func (w *watchedConn) Algorithms() ssh.NegotiatedAlgorithms {
 	return ssh.NegotiatedAlgorithms{}
 }
 
-// channel counts ch open until its requests end, which x/crypto closes
-// once the channel is closed both ways or the connection has gone; the
-// count drops before the requests' end is passed on, so that whoever waits
-// for it (x/crypto's Session.Wait) sees the channel gone from the count.
-// Under an idle timeout its traffic and requests are reported to t.
-func (w *watchedConn) channel(ch ssh.Channel, reqs <-chan *ssh.Request) (ssh.Channel, <-chan *ssh.Request) {
+// channel counts ch, of SSH type chanType, open until its requests end,
+// which x/crypto closes once the channel is closed both ways or the
+// connection has gone; the count drops before the requests' end is passed
+// on, so that whoever waits for it (x/crypto's Session.Wait) sees the
+// channel gone from the count. Under an idle timeout its traffic and
+// requests are reported to t; under ChannelTimeout it is timed until it
+// ends.
+func (w *watchedConn) channel(ch ssh.Channel, reqs <-chan *ssh.Request, chanType string) (ssh.Channel, <-chan *ssh.Request) {
 	w.open.add()
+	var touch func(bool)
+	if w.t != nil {
+		touch = func(bool) { w.t.Touch() }
+	}
+	var timed *idle.TimedChannel
+	switch {
+	case w.timeouts != nil:
+		timed = w.timeouts.Track(ch, chanType, touch)
+		ch = timed
+	case touch != nil:
+		ch = &idle.Channel{Channel: ch, Touch: touch}
+	}
 	out := make(chan *ssh.Request)
 	go func() {
 		defer close(out)
 		defer w.open.done()
+		if timed != nil {
+			defer timed.Forget()
+		}
 		for r := range reqs {
 			w.t.Touch()
 			out <- r
 		}
 	}()
-	if w.t != nil {
-		ch = &idle.Channel{Channel: ch, Touch: func(bool) { w.t.Touch() }}
-	}
 	return ch, out
 }
 
@@ -162,6 +203,45 @@ func (n *watchedNewChannel) Accept() (ssh.Channel, <-chan *ssh.Request, error) {
 	if err != nil {
 		return ch, reqs, err
 	}
-	ch, reqs = n.w.channel(ch, reqs)
+	ch, reqs = n.w.channel(ch, reqs, n.ChannelType())
 	return ch, reqs, nil
 }
+
+// dialStdio opens a direct-tcpip channel to host:port on conn for -W or
+// the next ProxyJump hop, known to ChannelTimeout as "stdio-forward"; on
+// a connection that is not watched it is conn.Dial.
+func dialStdio(conn *ssh.Client, host string, port int) (net.Conn, error) {
+	w, ok := conn.Conn.(*watchedConn)
+	if !ok {
+		return conn.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	}
+	// RFC 4254 7.2, from 0.0.0.0 port 0 as x/crypto's Dial says.
+	payload := ssh.Marshal(struct {
+		Host     string
+		Port     uint32
+		OrigHost string
+		OrigPort uint32
+	}{host, uint32(port), "0.0.0.0", 0})
+	w.t.Touch()
+	ch, reqs, err := w.Conn.OpenChannel("direct-tcpip", payload)
+	if err != nil {
+		return nil, err
+	}
+	ch, reqs = w.channel(ch, reqs, "stdio-forward")
+	go ssh.DiscardRequests(reqs)
+	return &stdioConn{Channel: ch}, nil
+}
+
+// stdioConn is a channel as a net.Conn, as x/crypto's Dial returns one:
+// zero addresses, no deadlines.
+type stdioConn struct {
+	ssh.Channel
+}
+
+var errNoDeadline = errors.New("ssh: deadline not supported on a forwarded channel")
+
+func (s *stdioConn) LocalAddr() net.Addr              { return &net.TCPAddr{IP: net.IPv4zero} }
+func (s *stdioConn) RemoteAddr() net.Addr             { return &net.TCPAddr{IP: net.IPv4zero} }
+func (s *stdioConn) SetDeadline(time.Time) error      { return errNoDeadline }
+func (s *stdioConn) SetReadDeadline(time.Time) error  { return errNoDeadline }
+func (s *stdioConn) SetWriteDeadline(time.Time) error { return errNoDeadline }

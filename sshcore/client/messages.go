@@ -54,7 +54,8 @@ Host key for %s has changed and you have requested strict checking.
 	msgConnClosed       = "Connection to %s closed."
 	msgConnClosedRemote = "Connection to %s closed by remote host."
 	msgServerTimeout    = "Timeout, server %s not responding."
-	msgIdleTimeout      = "Connection to %s@%s:%d exited: Idle timeout" // dbclient's, for its -I
+	msgIdleTimeout      = "Connection to %s@%s:%d exited: Idle timeout"        // dbclient's, for its -I
+	msgChannelInactive  = "channel %d: closing after %d seconds of inactivity" // ChannelTimeout, at VERBOSE
 	msgNoPtyStdin       = "Pseudo-terminal will not be allocated because stdin is not a terminal."
 	// X11 forwarding, as OpenSSH's clientloop.c and channels.c word it.
 	msgX11ReqFailed        = "X11 forwarding request failed on channel 0"

@@ -179,7 +179,7 @@ func (c *Client) dialJump() (net.Conn, error) {
 			conn, err = hc.dialTarget()
 		} else {
 			c.Log.Debug1("Connecting to %s port %d through the previous jump host.", ho.HostName, ho.Port)
-			conn, err = prev.Dial("tcp", net.JoinHostPort(ho.HostName, strconv.Itoa(ho.Port)))
+			conn, err = dialStdio(prev, ho.HostName, ho.Port)
 			if err != nil {
 				err = fatalf(msgJumpOpenFailed, err)
 			}
@@ -193,7 +193,7 @@ func (c *Client) dialJump() (net.Conn, error) {
 		c.jumps = append(c.jumps, prev)
 	}
 	o := c.Opts
-	conn, err := prev.Dial("tcp", net.JoinHostPort(o.HostName, strconv.Itoa(o.Port)))
+	conn, err := dialStdio(prev, o.HostName, o.Port)
 	if err != nil {
 		return nil, fatalf(msgJumpTargetFailed, o.HostName, o.Port, err)
 	}

@@ -324,6 +324,14 @@ func (c *Client) exitStatus(err error, tty bool, lost <-chan error) int {
 	case errors.As(err, &missing):
 		// No exit status: the channel closed, or the whole connection
 		// went (OpenSSH: "Connection to HOST closed by remote host.").
+		if c.sessionExpired.Load() {
+			// ChannelTimeout closed it: OpenSSH's client loop ends as
+			// after any session, with no status to give.
+			if tty {
+				c.Log.Info(msgConnClosed, c.Opts.HostName)
+			}
+			return 255
+		}
 		if c.closedHere() {
 			return 255
 		}

@@ -1,8 +1,9 @@
 // Package idle watches SSH connections and channels for inactivity, for
-// the server's ChannelTimeout and UnusedConnectionTimeout and for
+// ChannelTimeout (both sides), the server's UnusedConnectionTimeout and
 // Dropbear's -I idle timeout (both sides): a Timer calls its function once
 // nothing has touched it for its interval, Channel reports what moves on
-// an ssh.Channel, and Counts says which requests are traffic.
+// an ssh.Channel, Timeouts closes a connection's idle channels, and Counts
+// says which requests are traffic.
 package idle
 
 import (
