@@ -264,6 +264,7 @@ type ServerOptions struct {
 	AllowAgentForwarding       bool
 	AllowStreamLocalForwarding string
 	GatewayPorts               string // no, yes, clientspecified
+	PermitTunnel               string // no, yes, point-to-point, ethernet (tun@openssh.com)
 	PermitOpen                 []string
 	PermitListen               []string
 	X11Forwarding              bool

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/sshcore/idle"
+	"sshbox/sshcore/tun"
 )
 
 // ChannelTimeout and UnusedConnectionTimeout (sshd_config(5)). A channel
@@ -175,6 +176,16 @@ func (tc *timedChannel) touch(data bool) {
 		tc.global.Touch()
 	}
 	tc.c.idle.Touch()
+}
+
+// ReadDatagram and WriteDatagram pass tun@openssh.com's packets on to
+// the *idle.Channel, which notes them (sshcore/tun).
+func (tc *timedChannel) ReadDatagram(p []byte) (int, error) {
+	return tun.ReadDatagram(tc.Channel, p)
+}
+
+func (tc *timedChannel) WriteDatagram(p []byte) (int, error) {
+	return tun.WriteDatagram(tc.Channel, p)
 }
 
 func (tc *timedChannel) Close() error {

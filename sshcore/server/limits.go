@@ -4,6 +4,8 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/tun"
 )
 
 // What one authenticated client may make the daemon hold. Connections are
@@ -91,6 +93,16 @@ func (n *countedNewChannel) Accept() (ssh.Channel, <-chan *ssh.Request, error) {
 type countedChannel struct {
 	ssh.Channel
 	release func()
+}
+
+// ReadDatagram and WriteDatagram pass tun@openssh.com's packets on
+// (sshcore/tun).
+func (ch *countedChannel) ReadDatagram(p []byte) (int, error) {
+	return tun.ReadDatagram(ch.Channel, p)
+}
+
+func (ch *countedChannel) WriteDatagram(p []byte) (int, error) {
+	return tun.WriteDatagram(ch.Channel, p)
 }
 
 func (ch *countedChannel) Close() error {
