@@ -77,7 +77,7 @@ func TestSshdTunnelRefused(t *testing.T) {
 		}
 		out := p.Stderr.String()
 		if testenv.ExitCode(err) != 255 ||
-			!strings.Contains(out, "open failed: administratively prohibited: open failed") ||
+			!strings.Contains(out, "channel 0: open failed: connect failed: open failed") ||
 			!strings.Contains(out, "Tunnel forwarding failed") ||
 			!strings.Contains(out, c.want) {
 			t.Errorf("%q key %q -w %s %s: exit %d, stderr:\n%s", c.config, c.keyOptions, c.w, c.mode, testenv.ExitCode(err), out)

@@ -39,22 +39,23 @@ func tunModesPermitted(permit string) tun.Mode {
 // PermitTunnel and the key's tunnel="n" govern it: no-port-forwarding,
 // restrict and DisableForwarding do not (sshd_config(5) lists what
 // DisableForwarding covers: X11, agent, TCP and StreamLocal). Every
-// refusal is OpenSSH's: administratively prohibited, "open failed".
+// refusal is OpenSSH's (serverloop.c's default for a channel it did not
+// open): "connect failed", with the message "open failed".
 func (c *conn) tunForwarding(nch ssh.NewChannel) {
 	var m tunOpenMsg
 	if err := ssh.Unmarshal(nch.ExtraData(), &m); err != nil {
-		nch.Reject(ssh.Prohibited, "open failed")
+		nch.Reject(ssh.ConnectionFailed, "open failed")
 		return
 	}
 	mode := tun.Mode(m.Mode)
 	if mode != tun.PointToPoint && mode != tun.Ethernet {
 		c.refusedAt(loglevel.Debug1, msgTunBadMode, m.Mode)
-		nch.Reject(ssh.Prohibited, "open failed")
+		nch.Reject(ssh.ConnectionFailed, "open failed")
 		return
 	}
 	if tunModesPermitted(c.user.opts.PermitTunnel)&mode == 0 {
 		c.refused(msgTunRefused, tunModeText(mode), c.user.name, c.remoteIP, c.remotePort)
-		nch.Reject(ssh.Prohibited, "open failed")
+		nch.Reject(ssh.ConnectionFailed, "open failed")
 		return
 	}
 	unit := m.Unit
@@ -62,7 +63,7 @@ func (c *conn) tunForwarding(nch ssh.NewChannel) {
 		forced := c.auth.TunDevice
 		if unit != tun.Any && unit != forced {
 			c.refused(msgTunKeyDevice, tun.UnitText(unit), tun.UnitText(forced))
-			nch.Reject(ssh.Prohibited, "open failed")
+			nch.Reject(ssh.ConnectionFailed, "open failed")
 			return
 		}
 		unit = forced
@@ -74,7 +75,7 @@ func (c *conn) tunForwarding(nch ssh.NewChannel) {
 		dev, name, err := asuser.OpenTun(c.user.acct.cred(), unit, mode)
 		if err != nil {
 			c.srv.log().Infof(msgTunOpenFailed, tun.UnitText(unit), tunModeText(mode), err)
-			nch.Reject(ssh.Prohibited, "open failed")
+			nch.Reject(ssh.ConnectionFailed, "open failed")
 			return
 		}
 		ch, reqs, err := nch.Accept()
