@@ -157,3 +157,34 @@ func TestSSHGTunnelMatchesOpenSSH(t *testing.T) {
 		}
 	}
 }
+
+// TestSSHTunnelNames: the devices' names reach LocalCommand's %T on the
+// client and SSH_TUNNEL in the session on the server, as in OpenSSH.
+func TestSSHTunnelNames(t *testing.T) {
+	needTun(t)
+	t.Parallel()
+	client, server := newNetns(t), newNetns(t)
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	cfg, _, _ := testenv.SshboxConfig(t, "PermitTunnel yes")
+	server.precreate(t, "tun9", "tun", u.Name)
+	local := filepath.Join(t.TempDir(), "local")
+	remote := filepath.Join(u.Home, "remote")
+	args := append([]string{"-o", "ProxyCommand=" + sshboxInetd(t, server, cfg), "-w", "any:9",
+		"-o", "PermitLocalCommand=yes", "-o", "LocalCommand=echo %T >" + local},
+		testenv.SSHArgs(key, 22, u.Name)...)
+	a := client.cmd(t, append(append([]string{testenv.Bin(t, "ssh")}, args...), `echo "$SSH_TUNNEL" >`+remote)...)
+	p := testenv.Start(t, a[0], a[1:]...)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		l, _ := os.ReadFile(local)
+		r, _ := os.ReadFile(remote)
+		if string(l) == "tun0\n" && string(r) == "tun9\n" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%%T %q, SSH_TUNNEL %q; ssh: %s", l, r, p.Stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

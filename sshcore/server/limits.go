@@ -75,6 +75,9 @@ type countedNewChannel struct {
 
 func (n *countedNewChannel) release() { n.once.Do(n.c.releaseChannel) }
 
+// UnwrapNewChannel is the channel open as x/crypto made it (tun.Supported).
+func (n *countedNewChannel) UnwrapNewChannel() ssh.NewChannel { return n.NewChannel }
+
 func (n *countedNewChannel) Reject(reason ssh.RejectionReason, message string) error {
 	n.release()
 	return n.NewChannel.Reject(reason, message)

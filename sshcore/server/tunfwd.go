@@ -58,6 +58,11 @@ func (c *conn) tunForwarding(nch ssh.NewChannel) {
 		nch.Reject(ssh.ConnectionFailed, "open failed")
 		return
 	}
+	if !tun.Supported(nch) {
+		c.srv.log().Errorf(msgTunOpenFailed, tun.UnitText(m.Unit), tunModeText(mode), tun.ErrUnsupported)
+		nch.Reject(ssh.ConnectionFailed, "open failed")
+		return
+	}
 	unit := m.Unit
 	if c.auth != nil && c.auth.ForceTun {
 		forced := c.auth.TunDevice
@@ -68,33 +73,34 @@ func (c *conn) tunForwarding(nch ssh.NewChannel) {
 		}
 		unit = forced
 	}
+	// Opened here, before the next channel open is read, as OpenSSH
+	// does: a session the client opens after the tunnel sees its device
+	// in SSH_TUNNEL. Opening a device is quick; no network is waited on.
+	dev, name, err := asuser.OpenTun(c.user.acct.cred(), unit, mode)
+	if err != nil {
+		c.srv.log().Infof(msgTunOpenFailed, tun.UnitText(unit), tunModeText(mode), err)
+		nch.Reject(ssh.ConnectionFailed, "open failed")
+		return
+	}
+	ch, reqs, err := nch.Accept()
+	if err != nil {
+		dev.Close()
+		return
+	}
+	go ssh.DiscardRequests(reqs)
+	d, err := tun.AsDatagrams(ch)
+	if err != nil { // Supported said otherwise: cannot happen
+		c.srv.log().Errorf(msgTunOpenFailed, tun.UnitText(unit), tunModeText(mode), err)
+		dev.Close()
+		ch.Close()
+		return
+	}
+	c.srv.log().Debugf(msgTunUsing, name)
+	c.addTunName(name)
 	c.sessions.Add(1)
 	go func() {
 		defer c.sessions.Done()
 		defer c.recoverPanic()
-		dev, name, err := asuser.OpenTun(c.user.acct.cred(), unit, mode)
-		if err != nil {
-			c.srv.log().Infof(msgTunOpenFailed, tun.UnitText(unit), tunModeText(mode), err)
-			nch.Reject(ssh.ConnectionFailed, "open failed")
-			return
-		}
-		ch, reqs, err := nch.Accept()
-		if err != nil {
-			dev.Close()
-			return
-		}
-		go ssh.DiscardRequests(reqs)
-		d, err := tun.AsDatagrams(ch)
-		if err != nil {
-			// Accepted only to be closed: a plain `go build` cannot
-			// know this before it has the channel.
-			c.srv.log().Errorf(msgTunOpenFailed, tun.UnitText(unit), tunModeText(mode), err)
-			dev.Close()
-			ch.Close()
-			return
-		}
-		c.srv.log().Debugf(msgTunUsing, name)
-		c.addTunName(name)
 		tun.Relay(d, dev, mode)
 		ch.Close()
 	}()

@@ -6,6 +6,8 @@ import (
 	"os"
 	"sync"
 	"syscall"
+
+	"golang.org/x/crypto/ssh"
 )
 
 // Datagrams is what a channel needs to carry tun@openssh.com: OpenSSH's
@@ -36,6 +38,26 @@ func AsDatagrams(ch any) (Datagrams, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// Opening is what Supported looks through: a wrapper of a channel open
+// (sshd's channel counting) gives the one it wraps.
+type Opening interface{ UnwrapNewChannel() ssh.NewChannel }
+
+// Supported reports whether a channel open, once accepted, can carry
+// datagrams: whether x/crypto's channel underneath has the methods. It
+// lets sshd refuse before it opens a device or accepts the channel.
+func Supported(nch ssh.NewChannel) bool {
+	for {
+		if _, ok := nch.(Datagrams); ok {
+			return true
+		}
+		w, ok := nch.(Opening)
+		if !ok {
+			return false
+		}
+		nch = w.UnwrapNewChannel()
+	}
 }
 
 // ReadDatagram is a wrapper's ReadDatagram: the wrapped channel's.
