@@ -34,12 +34,14 @@ func TestSSHTunnel(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		name, server, mode, dev string
-		tap                     bool
+		tap, v6                 bool
 	}{
-		{"openssh/point-to-point", "openssh", "point-to-point", "tun", false},
-		{"openssh/ethernet", "openssh", "ethernet", "tap", true},
-		{"sshbox/point-to-point", "sshbox", "point-to-point", "tun", false},
-		{"sshbox/ethernet", "sshbox", "ethernet", "tap", true},
+		{"openssh/point-to-point", "openssh", "point-to-point", "tun", false, false},
+		{"openssh/point-to-point/ipv6", "openssh", "point-to-point", "tun", false, true},
+		{"openssh/ethernet", "openssh", "ethernet", "tap", true, false},
+		{"sshbox/point-to-point", "sshbox", "point-to-point", "tun", false, false},
+		{"sshbox/point-to-point/ipv6", "sshbox", "point-to-point", "tun", false, true},
+		{"sshbox/ethernet", "sshbox", "ethernet", "tap", true, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			client, server := newNetns(t), newNetns(t)
@@ -55,7 +57,7 @@ func TestSSHTunnel(t *testing.T) {
 			}
 			server.precreate(t, c.dev+"1", c.dev, u.Name)
 			p := sshboxTunnel(t, client, proxy, key, u.Name, "-o", "Tunnel="+c.mode, "-w", "any:1", "-o", "ExitOnForwardFailure=yes")
-			l := &tunLink{client: client, server: server, clientDev: c.dev + "0", serverDev: c.dev + "1", tap: c.tap, ssh: p}
+			l := &tunLink{client: client, server: server, clientDev: c.dev + "0", serverDev: c.dev + "1", tap: c.tap, v6: c.v6, ssh: p}
 			l.check(t)
 		})
 	}

@@ -30,13 +30,18 @@ func TestSshdTunnelOpenSSHClient(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		permit, mode, dev string
-		tap               bool
+		tap, v6           bool
 	}{
-		{"yes", "point-to-point", "tun", false},
-		{"point-to-point", "point-to-point", "tun", false},
-		{"ethernet", "ethernet", "tap", true},
+		{"yes", "point-to-point", "tun", false, false},
+		{"point-to-point", "point-to-point", "tun", false, false},
+		{"point-to-point", "point-to-point", "tun", false, true},
+		{"ethernet", "ethernet", "tap", true, false},
 	} {
-		t.Run(c.permit+"/"+c.mode, func(t *testing.T) {
+		name := c.permit + "/" + c.mode
+		if c.v6 {
+			name += "/ipv6"
+		}
+		t.Run(name, func(t *testing.T) {
 			client, server := newNetns(t), newNetns(t)
 			u := testenv.NewUser(t, "")
 			key := u.AuthorizeKey(t, "")
@@ -44,7 +49,7 @@ func TestSshdTunnelOpenSSHClient(t *testing.T) {
 			server.precreate(t, c.dev+"7", c.dev, u.Name)
 			p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name,
 				"-o", "Tunnel="+c.mode, "-w", "3:7", "-o", "ExitOnForwardFailure=yes")
-			l := &tunLink{client: client, server: server, clientDev: c.dev + "3", serverDev: c.dev + "7", tap: c.tap, ssh: p}
+			l := &tunLink{client: client, server: server, clientDev: c.dev + "3", serverDev: c.dev + "7", tap: c.tap, v6: c.v6, ssh: p}
 			l.check(t)
 		})
 	}

@@ -23,6 +23,10 @@ import (
 const (
 	tunClientAddr = "10.231.0.1"
 	tunServerAddr = "10.231.0.2"
+	// IPv6 checks the address family header's other value (OpenBSD's
+	// AF_INET6, 24) on the channel.
+	tunClientAddr6 = "fd31::1"
+	tunServerAddr6 = "fd31::2"
 )
 
 // netns is a network namespace held open by a sleeping process.
@@ -118,12 +122,16 @@ func (ns *netns) waitLink(t *testing.T, dev string, p *testenv.Proc) {
 }
 
 // address puts addr on dev and brings it up: a peer address for a tun
-// (point-to-point), a /24 for a tap.
+// (point-to-point), a /24 for a tap; an IPv6 address as a /64, without
+// duplicate address detection's wait.
 func (ns *netns) address(t *testing.T, dev, addr, peer string, tap bool) {
 	t.Helper()
-	if tap {
+	switch {
+	case strings.Contains(addr, ":"):
+		ns.run(t, "ip", "addr", "add", addr+"/64", "dev", dev, "nodad")
+	case tap:
 		ns.run(t, "ip", "addr", "add", addr+"/24", "dev", dev)
-	} else {
+	default:
 		ns.run(t, "ip", "addr", "add", addr, "peer", peer, "dev", dev)
 	}
 	ns.run(t, "ip", "link", "set", dev, "up")
@@ -135,6 +143,7 @@ type tunLink struct {
 	client, server       *netns
 	clientDev, serverDev string
 	tap                  bool
+	v6                   bool // IPv6 instead of IPv4
 	ssh                  *testenv.Proc
 }
 
@@ -151,13 +160,17 @@ func (l *tunLink) check(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	l.client.address(t, l.clientDev, tunClientAddr, tunServerAddr, l.tap)
-	l.server.address(t, l.serverDev, tunServerAddr, tunClientAddr, l.tap)
+	clientAddr, serverAddr := tunClientAddr, tunServerAddr
+	if l.v6 {
+		clientAddr, serverAddr = tunClientAddr6, tunServerAddr6
+	}
+	l.client.address(t, l.clientDev, clientAddr, serverAddr, l.tap)
+	l.server.address(t, l.serverDev, serverAddr, clientAddr, l.tap)
 	nc := testenv.NeedCmd(t, "nc")
-	a := l.server.cmd(t, nc, "-l", tunServerAddr, "7777")
+	a := l.server.cmd(t, nc, "-n", "-l", serverAddr, "7777")
 	listener := testenv.Start(t, a[0], a[1:]...)
 	for {
-		c := l.client.cmd(t, "sh", "-c", fmt.Sprintf("echo through-the-tunnel | %s -N -w 2 %s 7777", nc, tunServerAddr))
+		c := l.client.cmd(t, "sh", "-c", fmt.Sprintf("echo through-the-tunnel | %s -n -N -w 2 %s 7777", nc, serverAddr))
 		if err := exec.Command(c[0], c[1:]...).Run(); err == nil {
 			break
 		}
