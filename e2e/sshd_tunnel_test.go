@@ -117,3 +117,23 @@ func TestSshdTunnelNotPortForwarding(t *testing.T) {
 	p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name, "-w", "any:4", "-o", "ExitOnForwardFailure=yes")
 	(&tunLink{client: client, server: server, clientDev: "tun0", serverDev: "tun4", ssh: p}).check(t)
 }
+
+// TestSshdTunnelChannelTimeout: ChannelTimeout knows a tunnel as OpenSSH
+// does, tun-connection, and closes it when no packet has moved.
+func TestSshdTunnelChannelTimeout(t *testing.T) {
+	needTun(t)
+	t.Parallel()
+	client, server := newNetns(t), newNetns(t)
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	cfg, _, _ := testenv.SshboxConfig(t, "PermitTunnel yes\nChannelTimeout session=5 tun-connection=1")
+	server.precreate(t, "tun1", "tun", u.Name)
+	p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name, "-w", "any:1")
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(p.Stderr.String(), "closing after 1 seconds of inactivity") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the idle tunnel was not closed: %s", p.Stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -28,6 +28,8 @@ func timeoutType(chanType string) string {
 		return "agent-connection"
 	case "x11":
 		return "x11-connection"
+	case "tun@openssh.com":
+		return "tun-connection"
 	}
 	return chanType
 }
