@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"sshbox/sshcore/tun"
 )
 
 // The ssh_config keyword table (OpenSSH 9.2, Debian's GSSAPI additions
@@ -278,7 +280,14 @@ var clientTable = []clientKW{
 		return []string{map[string]string{"yes": "true", "no": "false", "ask": "ask", "accept-new": "accept-new"}[o.StrictHostKeyChecking]}
 	}},
 	{name: "TCPKeepAlive", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.TCPKeepAlive }},
-	{name: "Tunnel", status: warned, x: &extraVal{def: "false", words: []string{"yes=point-to-point", "no=false", "true=point-to-point", "false", "ethernet", "point-to-point"}}},
+	{name: "Tunnel", set: func(o *ClientOptions, a []string, _ bool) error {
+		if err := oneArg(a); err != nil {
+			return err
+		}
+		v, err := oneOf([]string{"yes=point-to-point", "no=false", "true=point-to-point", "false", "ethernet", "point-to-point"}, a)
+		o.Tunnel = v
+		return err
+	}, g: func(o *ClientOptions) []string { return []string{o.Tunnel} }},
 	{name: "VerifyHostKeyDNS", status: warned, x: &extraVal{def: "false", words: []string{"yes=true", "no=false", "true", "false", "ask"}}},
 	{name: "VisualHostKey", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.VisualHostKey }},
 	{name: "UpdateHostKeys", set: setUpdateHostKeys, g: getUpdateHostKeys},
@@ -417,7 +426,16 @@ var clientTable = []clientKW{
 		}
 		return []string{strconv.Itoa(int(o.ConnectTimeout / time.Second))}
 	}},
-	{name: "TunnelDevice", status: warned, x: &extraVal{def: "any:any"}},
+	{name: "TunnelDevice", set: func(o *ClientOptions, a []string, _ bool) error {
+		l, r, err := tun.ParseDevice(a[0])
+		if err != nil {
+			return fmt.Errorf("Bad tun device.")
+		}
+		o.TunnelLocal, o.TunnelRemote = l, r
+		return nil
+	}, g: func(o *ClientOptions) []string {
+		return []string{tun.UnitText(o.TunnelLocal) + ":" + tun.UnitText(o.TunnelRemote)}
+	}},
 	{name: "CanonicalizePermittedCNAMEs", set: setPermittedCNAMEs, g: func(o *ClientOptions) []string { return []string{noneIfEmpty(o.CanonicalizePermittedCNAMEs)} }},
 	{name: "ControlPersist", set: func(o *ClientOptions, a []string, _ bool) error {
 		return setNorm(&o.ControlPersist, a, nControlPersist)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sshbox/sshcore"
+	"sshbox/sshcore/tun"
 )
 
 // SystemClientConfig is the system-wide ssh_config. Relative Include paths
@@ -32,6 +33,9 @@ func DefaultClientOptions() *ClientOptions {
 		KbdInteractiveAuthentication: true,
 		NumberOfPasswordPrompts:      3,
 		StrictHostKeyChecking:        "ask",
+		Tunnel:                       "false",
+		TunnelLocal:                  tun.Any,
+		TunnelRemote:                 tun.Any,
 		UserKnownHostsFiles:          []string{"~/.ssh/known_hosts", "~/.ssh/known_hosts2"},
 		GlobalKnownHostsFiles:        []string{"/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"},
 		ConnectionAttempts:           1,
@@ -532,7 +536,7 @@ func (e *clientEval) finish() error {
 	}
 	if o.ClearAllForwardings {
 		o.LocalForward, o.RemoteForward, o.DynamicForward = nil, nil, nil
-		delete(o.extra, "tunnel")
+		o.Tunnel = "false"
 	}
 	if _, ok := o.extra["updatehostkeys"]; !ok {
 		// OpenSSH learns new host keys only into its default file

@@ -53,6 +53,7 @@ func DefaultServerOptions() *ServerOptions {
 		AllowAgentForwarding:         true,
 		AllowStreamLocalForwarding:   "yes",
 		GatewayPorts:                 "no",
+		PermitTunnel:                 "no",
 		StreamLocalBindMask:          0o177,
 		X11DisplayOffset:             10,
 		X11UseLocalhost:              true,

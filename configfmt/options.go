@@ -131,6 +131,11 @@ type ClientOptions struct {
 	PermitRemoteOpen    []string
 	ClearAllForwardings bool
 	GatewayPorts        bool
+	// Tunnel device forwarding (-w, tun@openssh.com): Tunnel is "false",
+	// "point-to-point" or "ethernet"; TunnelDevice the local and remote
+	// units, tun.Any for the next free one.
+	Tunnel                    string
+	TunnelLocal, TunnelRemote uint32
 	// Local forwardings' Unix sockets: the umask they are made with, and
 	// whether an existing file at the path is removed first.
 	StreamLocalBindMask   uint32
@@ -267,6 +272,7 @@ type ServerOptions struct {
 	AllowAgentForwarding       bool
 	AllowStreamLocalForwarding string
 	GatewayPorts               string // no, yes, clientspecified
+	PermitTunnel               string // no, yes, point-to-point, ethernet (tun@openssh.com)
 	PermitOpen                 []string
 	PermitListen               []string
 	X11Forwarding              bool

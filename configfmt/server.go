@@ -374,7 +374,7 @@ var serverTable = []serverKW{
 	{name: "PerSourceNetBlockSize", set: setNetBlockSize, t: func(o *ServerOptions) []string {
 		return []string{fmt.Sprintf("%d:%d", o.PerSourceNetBlockSize[0], o.PerSourceNetBlockSize[1])}
 	}},
-	{name: "PermitTunnel", status: warned, match: true, x: &extraVal{def: "no", words: []string{"yes", "no", "point-to-point", "ethernet"}}},
+	{name: "PermitTunnel", match: true, kind: sChoice, words: []string{"yes", "no", "point-to-point", "ethernet"}, str: func(o *ServerOptions) *string { return &o.PermitTunnel }},
 	{name: "IPQoS", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		i, b, err := parseIPQoS(a)
 		o.IPQoSInteractive, o.IPQoSBulk = i, b

@@ -189,7 +189,7 @@ var serverClasses = []serverClass{
 	{name: "maxstartups", class: classEnforced, tests: []string{"TestSshdAuthMaxStartupsFlood", "TestSshdAuthMaxStartupsRandomDrop"}},
 	{name: "persourcemaxstartups", class: classEnforced, tests: []string{"TestSshdPerSourceMaxStartups", "TestPerSourceStartups"}},
 	{name: "persourcenetblocksize", class: classEnforced, tests: []string{"TestSshdPerSourceMaxStartups", "TestNetBlocks"}},
-	{name: "permittunnel", class: classAccepted, reason: "tun/tap forwarding is never offered (tun@openssh.com is refused)"},
+	{name: "permittunnel", class: classEnforced, tests: []string{"TestSshdTunnelOpenSSHClient", "TestSshdTunnelRefused", "TestSshdTunnelMatch", "TestSshdTunnelNotPortForwarding", "TestTunnelPermitted", "TestTunnelKeyOption"}},
 	{name: "ipqos", class: classEnforced, tests: []string{"TestSshdIPQoS"}},
 	{name: "sshdsessionpath", class: classAccepted, reason: "the path of OpenSSH 10's per-session helper program; sshbox has none"},
 	{name: "sshdauthpath", class: classAccepted, reason: "the path of OpenSSH 10's authentication helper program; sshbox has none"},

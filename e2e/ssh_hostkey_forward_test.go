@@ -48,13 +48,17 @@ func TestSSHChangedHostKeyDisablesForwarding(t *testing.T) {
 		}
 	}
 
-	// -D and -R are port forwarding too; with ExitOnForwardFailure it ends.
-	for _, fwd := range [][]string{{"-D", fmt.Sprint(lport)}, {"-R", fmt.Sprintf("%d:127.0.0.1:1", lport)}} {
+	// -D and -R are port forwarding too, and -w is disabled as well (before
+	// any device is opened); with ExitOnForwardFailure it ends.
+	for _, fwd := range [][]string{{"-D", fmt.Sprint(lport)}, {"-R", fmt.Sprintf("%d:127.0.0.1:1", lport)}, {"-w", "any"}} {
 		a := append(e.base(), "-o", "StrictHostKeyChecking=no", "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes")
 		a = append(append(a, fwd...), e.dest(), "echo", "went-on")
 		stdout, stderr, status = e.run(nil, a...)
 		if status != 255 || stdout != "" || !strings.Contains(stderr, "Error: forwarding disabled due to host key check failure") {
 			t.Errorf("%v with ExitOnForwardFailure: status %d, stdout %q, stderr:\n%s", fwd, status, stdout, stderr)
+		}
+		if fwd[0] == "-w" && !strings.Contains(stderr, "Tunnel forwarding is disabled to avoid man-in-the-middle attacks.") {
+			t.Errorf("-w: stderr lacks the tunnel's line:\n%s", stderr)
 		}
 	}
 

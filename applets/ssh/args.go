@@ -166,3 +166,49 @@ func ttyRequest(opts []string) string {
 	}
 	return tty
 }
+
+// tunnelFlag is the last -w's value: each -w replaces the devices.
+func tunnelFlag(opts []string) (string, bool) {
+	w, ok := "", false
+	for i := 0; i+1 < len(opts); i++ {
+		if opts[i] == "-w" {
+			w, ok = opts[i+1], true
+		}
+		if len(opts[i]) == 2 {
+			if _, takes := argKind(opts[i][1]); takes {
+				i++
+			}
+		}
+	}
+	return w, ok
+}
+
+// tunnelLines is what -w sets, as OpenSSH's getopt loop does: the devices
+// (over any TunnelDevice, even an earlier -o one), and Tunnel
+// point-to-point unless an -o Tunnel came before it (the first value of
+// Tunnel wins, and -w sets one only when none is set yet).
+func tunnelLines(opts []string) []string {
+	w, ok := tunnelFlag(opts)
+	if !ok {
+		return nil
+	}
+	lines := []string{"TunnelDevice " + w}
+	for i := 0; i < len(opts); i++ {
+		switch opts[i] {
+		case "-w":
+			return append(lines, "Tunnel yes")
+		case "-o":
+			if i+1 < len(opts) {
+				if _, set := optionValue(opts[i+1], "tunnel"); set {
+					return lines
+				}
+			}
+		}
+		if len(opts[i]) == 2 {
+			if _, takes := argKind(opts[i][1]); takes {
+				i++
+			}
+		}
+	}
+	return lines
+}

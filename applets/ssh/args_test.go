@@ -156,3 +156,23 @@ func TestX11Flags(t *testing.T) {
 		}
 	}
 }
+
+// TestTunnelLines: -w as OpenSSH's getopt loop applies it.
+func TestTunnelLines(t *testing.T) {
+	for _, c := range []struct {
+		opts []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"-w", "1"}, "TunnelDevice 1|Tunnel yes"},
+		{[]string{"-w", "1", "-w", "2:3"}, "TunnelDevice 2:3|Tunnel yes"},
+		{[]string{"-o", "Tunnel=ethernet", "-w", "1"}, "TunnelDevice 1"},
+		{[]string{"-w", "1", "-o", "Tunnel ethernet"}, "TunnelDevice 1|Tunnel yes"},
+		{[]string{"-o", "TunnelDevice=4", "-w", "1"}, "TunnelDevice 1|Tunnel yes"},
+		{[]string{"-l", "-w", "-N"}, ""},
+	} {
+		if got := strings.Join(tunnelLines(c.opts), "|"); got != c.want {
+			t.Errorf("%q: %q, want %q", c.opts, got, c.want)
+		}
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"sshbox/sshcore/algo"
 	"sshbox/sshcore/client"
 	"sshbox/sshcore/loglevel"
+	"sshbox/sshcore/tun"
 )
 
 // Main runs the ssh applet with args[0] the applet name; it returns the exit
@@ -55,7 +56,13 @@ func MainWith(args []string, x Extensions) int {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)
 		return 255
 	}
-	for _, a := range optArgs {
+	for i := 0; i < len(optArgs); i++ {
+		a := optArgs[i]
+		if len(a) == 2 {
+			if _, takes := argKind(a[1]); takes {
+				i++ // its argument, which may look like a flag (-w -1)
+			}
+		}
 		if a == "-1" {
 			fmt.Fprintln(os.Stderr, msgProtocol1) // OpenSSH's words, without "ssh:"
 			return 255
@@ -139,6 +146,7 @@ func (inv *invocation) parse(optArgs []string) (*cli.Context, error) {
 		&cli.GenericFlag{Name: "R", Value: &list{}, Usage: "remote forwarding"},
 		&cli.StringFlag{Name: "S", Usage: "control socket"},
 		&cli.StringFlag{Name: "W", Usage: "stdio forwarding"},
+		&cli.StringFlag{Name: "w", Usage: "tunnel device forwarding"},
 	}
 	set := flag.NewFlagSet("ssh", flag.ContinueOnError)
 	set.SetOutput(io.Discard)
@@ -246,6 +254,7 @@ func (inv *invocation) overrides(ctx *cli.Context) ([]string, error) {
 	if tty := ttyRequest(inv.optArgs); tty != "" {
 		lines = append(lines, "RequestTTY "+tty)
 	}
+	lines = append(lines, tunnelLines(inv.optArgs)...)
 	if ctx.IsSet("W") {
 		// OpenSSH's -W: only the one forwarding, and it must work.
 		lines = append(lines, "ClearAllForwardings yes", "ExitOnForwardFailure yes")
@@ -290,6 +299,12 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	default:
 		fmt.Fprint(os.Stderr, msgBadMuxCommand)
 		return 255
+	}
+	if w, ok := tunnelFlag(inv.optArgs); ok {
+		if _, _, err := tun.ParseDevice(w); err != nil {
+			fmt.Fprintf(os.Stderr, msgBadTunDevice+"\n", w)
+			return 255
+		}
 	}
 	if ctx.IsSet("p") {
 		if n, err := strconv.Atoi(ctx.String("p")); err != nil || n < 1 || n > 65535 {

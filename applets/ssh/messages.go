@@ -8,7 +8,7 @@ const usage = `usage: ssh [-46ACfGMNnqsTtVvXxY] [-B bind_interface] [-b bind_add
            [-e escape_char] [-F configfile] [-i identity_file]
            [-J destination] [-L address] [-l login_name] [-m mac_spec]
            [-O ctl_cmd] [-o option] [-P tag] [-p port] [-R address]
-           [-S ctl_path] [-W host:port]
+           [-S ctl_path] [-W host:port] [-w local_tun[:remote_tun]]
            destination [command [argument ...]]
        ssh [-Q query_option]`
 
@@ -16,7 +16,6 @@ const usage = `usage: ssh [-46ACfGMNnqsTtVvXxY] [-B bind_interface] [-b bind_add
 // rather than ignored.
 var unsupported = map[string]string{
 	"-I": "PKCS#11 tokens (-I) are not supported by sshbox",
-	"-w": "tunnel devices (-w) are not supported by sshbox",
 }
 
 const (
@@ -33,6 +32,7 @@ const (
 	msgNoConfigFile  = "Can't open user config file %s: No such file or directory"
 	msgHopConfig     = "ProxyJump host %s: %v"
 	msgBadForward    = "Bad forwarding specification '%s'"
+	msgBadTunDevice  = "Bad tun device '%s'"
 
 	// Connection sharing (OpenSSH's mux.c wording; the -O answers end in
 	// \r\n as OpenSSH's do, so scripts comparing them see the same bytes).

@@ -321,24 +321,31 @@ type OpenSSHD struct {
 // 127.0.0.1 with a fresh ed25519 host key; extra is appended to its config.
 func StartOpenSSHD(t testing.TB, extra string) *OpenSSHD {
 	t.Helper()
-	NeedRoot(t)
-	sshd := NeedCmd(t, "sshd")
-	os.MkdirAll("/run/sshd", 0o755)
-	dir := t.TempDir()
-	os.Chmod(dir, 0o755)
-	hostKey := filepath.Join(dir, "ssh_host_ed25519_key")
-	if out, err := exec.Command(NeedCmd(t, "ssh-keygen"), "-q", "-t", "ed25519", "-N", "", "-f", hostKey).CombinedOutput(); err != nil {
-		t.Fatalf("ssh-keygen: %v\n%s", err, out)
-	}
-	port := FreePort(t)
-	cfg := fmt.Sprintf("Port %d\nListenAddress 127.0.0.1\nHostKey %s\nPidFile none\nUsePAM no\nStrictModes no\nSubsystem sftp internal-sftp\n%s\n",
-		port, hostKey, extra)
-	cfgPath := filepath.Join(dir, "sshd_config")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p := Start(t, sshd, "-D", "-e", "-f", cfgPath)
+	cfgPath, hostKey, port := OpenSSHDConfig(t, extra)
+	p := Start(t, NeedCmd(t, "sshd"), "-D", "-e", "-f", cfgPath)
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	WaitPort(t, addr, 10*time.Second)
 	return &OpenSSHD{Port: port, Addr: addr, HostKey: hostKey, ConfigPath: cfgPath, Proc: p}
+}
+
+// OpenSSHDConfig writes StartOpenSSHD's sshd_config (and host key) without
+// starting the daemon, for tests that run OpenSSH's sshd -i themselves.
+func OpenSSHDConfig(t testing.TB, extra string) (cfgPath, hostKey string, port int) {
+	t.Helper()
+	NeedRoot(t)
+	os.MkdirAll("/run/sshd", 0o755)
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	hostKey = filepath.Join(dir, "ssh_host_ed25519_key")
+	if out, err := exec.Command(NeedCmd(t, "ssh-keygen"), "-q", "-t", "ed25519", "-N", "", "-f", hostKey).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+	port = FreePort(t)
+	cfg := fmt.Sprintf("Port %d\nListenAddress 127.0.0.1\nHostKey %s\nPidFile none\nUsePAM no\nStrictModes no\nSubsystem sftp internal-sftp\n%s\n",
+		port, hostKey, extra)
+	cfgPath = filepath.Join(dir, "sshd_config")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath, hostKey, port
 }

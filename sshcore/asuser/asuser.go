@@ -2,7 +2,9 @@
 // authenticated (or authenticating) user with that user's rights instead
 // of its own: connecting forwarded TCP and Unix-socket connections,
 // binding remote-forward listeners, creating the agent socket, opening the
-// user's authorized_keys and principals files.
+// user's authorized_keys and principals files, opening a tunnel device
+// (tun@openssh.com: OpenSSH opens it in the session's unprivileged process,
+// so the device's permissions must allow the user).
 //
 // When sshd runs as root and the user is someone else, each operation is
 // done by a short-lived helper: this same binary re-executed with the
@@ -27,6 +29,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"sshbox/sshcore/tun"
 )
 
 // HelperFlag is the argv[1] under which the binary runs as the helper;
@@ -139,6 +143,23 @@ func TempFile(c *Cred, dir, pattern string) (*os.File, string, error) {
 		return tempFile(dir, pattern)
 	}
 	return c.run("tempfile", dir, pattern)
+}
+
+// OpenTun opens a tun or tap device as the user (tun.Open) and returns it,
+// non-blocking, with the interface's name.
+func OpenTun(c *Cred, unit uint32, mode tun.Mode) (*os.File, string, error) {
+	if c.direct() {
+		return tun.Open(unit, mode)
+	}
+	f, name, err := c.run("tun", strconv.FormatUint(uint64(unit), 10), strconv.FormatUint(uint64(mode), 10))
+	if err != nil {
+		return nil, "", err
+	}
+	if f == nil {
+		return nil, "", errors.New("asuser: helper sent no descriptor")
+	}
+	f, err = tun.Pollable(f)
+	return f, name, err
 }
 
 // Remove removes a file as the user.

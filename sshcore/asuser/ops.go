@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"sshbox/sshcore/tun"
 )
 
 // The operations themselves, done by whichever process runs them: the
@@ -187,6 +189,19 @@ func perform(op string, a []string) (*os.File, string, error) {
 			return nil, "", err
 		}
 		return nil, "", os.Remove(a[0])
+	case "tun":
+		if err := need(2); err != nil {
+			return nil, "", err
+		}
+		unit, err := strconv.ParseUint(a[0], 10, 32)
+		if err != nil {
+			return nil, "", err
+		}
+		mode, err := strconv.ParseUint(a[1], 10, 32)
+		if err != nil {
+			return nil, "", err
+		}
+		return tun.Open(uint32(unit), tun.Mode(mode))
 	case "rmagent":
 		if err := need(1); err != nil {
 			return nil, "", err

@@ -70,6 +70,8 @@ type Client struct {
 
 	fwdMu sync.Mutex
 	fwds  []*heldFwd // the forwardings held open (fwdtable.go)
+
+	tunName string // the local tunnel device (-w), LocalCommand's %T
 }
 
 // Run connects and runs the session; it returns ssh's exit status.
@@ -130,6 +132,10 @@ func (c *Client) serve(conn *ssh.Client) int {
 		return c.stdioForward(conn)
 	}
 	if err := c.startForwards(conn); err != nil {
+		c.Log.Fatal("%v", err)
+		return 255
+	}
+	if err := c.startTunnel(conn); err != nil {
 		c.Log.Fatal("%v", err)
 		return 255
 	}

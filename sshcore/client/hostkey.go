@@ -328,7 +328,8 @@ func (h *hostKeyCheck) changed(key ssh.PublicKey, old *knownhosts.Entry) error {
 // disableForInsecure turns off, as OpenSSH does, everything an impostor
 // could abuse once a changed key was accepted under StrictHostKeyChecking
 // no: password and keyboard-interactive authentication (see auth.go), agent
-// forwarding and port forwarding (-L, -R, -D), each announced only when it
+// forwarding, port forwarding (-L, -R, -D) and tunnel forwarding (-w),
+// each announced only when it
 // was on. With ExitOnForwardFailure, having cancelled anything is fatal.
 func (h *hostKeyCheck) disableForInsecure() error {
 	o := h.c.Opts
@@ -349,6 +350,11 @@ func (h *hostKeyCheck) disableForInsecure() error {
 	if len(o.LocalForward)+len(o.RemoteForward)+len(o.DynamicForward) > 0 {
 		h.c.Log.Error("%s", msgPortFwdDisabled)
 		o.LocalForward, o.RemoteForward, o.DynamicForward = nil, nil, nil
+		cancelled = true
+	}
+	if o.Tunnel != "false" && o.Tunnel != "" {
+		h.c.Log.Error("%s", msgTunFwdDisabled)
+		o.Tunnel = "false"
 		cancelled = true
 	}
 	if o.ExitOnForwardFailure && cancelled {

@@ -21,14 +21,18 @@ import (
 // runLocalCommand runs LocalCommand, when PermitLocalCommand allows it,
 // as OpenSSH's ssh_local_cmd: after authentication and the forwardings,
 // before the session, through the user's shell, waited for; its exit
-// status does not matter. Its tokens are expanded now (%T is NONE: there
-// is no tunnel device), without ${VAR}: the shell sees those.
+// status does not matter. Its tokens are expanded now (%T is the local
+// tunnel device of -w, or NONE), without ${VAR}: the shell sees those.
 func (c *Client) runLocalCommand() {
 	o := c.Opts
 	if !o.PermitLocalCommand || o.LocalCommand == "" {
 		return
 	}
-	cmdline, err := o.Expand(o.LocalCommand, map[byte]string{'T': "NONE"}, false)
+	tunName := c.tunName
+	if tunName == "" {
+		tunName = "NONE"
+	}
+	cmdline, err := o.Expand(o.LocalCommand, map[byte]string{'T': tunName}, false)
 	if err != nil {
 		c.Log.Error(msgLocalCmdExpand, err)
 		return

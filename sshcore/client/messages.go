@@ -151,6 +151,16 @@ const msgRefuseConnection = "Connection to %s refused by configuration (RefuseCo
 // Local commands and agent sockets named in ssh_config.
 const (
 	msgAgentSockMissing = "Cannot forward agent socket path \"%s\": %s"
+
+	// Tunnel forwarding (tunfwd.go), OpenSSH's ssh.c and clientloop.c.
+	msgTunRequesting    = "Requesting tun unit %d in mode %d"
+	msgTunOpenFailed    = "Tunnel device open failed."
+	msgTunRequestFailed = "Could not request tunnel forwarding."
+	msgTunUsing         = "Tunnel forwarding using interface %s"
+	msgTunChannelFailed = "channel %d: open failed: %s: %s"
+	msgTunFailed        = "Tunnel forwarding failed"
+	msgTunEstablished   = "ssh_tun_confirm: tunnel forward established, id=%d"
+	msgTunFwdDisabled   = "Tunnel forwarding is disabled to avoid man-in-the-middle attacks."
 	msgLocalCmdExpand   = "LocalCommand: %v"
 	msgKnownHostsCmd    = "KnownHostsCommand %q: %s"
 )

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/tun"
 )
 
 // What is traffic. Dropbear's -I closes a connection on which "no traffic
@@ -42,6 +44,24 @@ type Channel struct {
 
 func (c *Channel) Read(p []byte) (int, error) {
 	n, err := c.Channel.Read(p)
+	if n > 0 {
+		c.Touch(true)
+	}
+	return n, err
+}
+
+// ReadDatagram and WriteDatagram carry tun@openssh.com's packets
+// (sshcore/tun), which are data as the rest.
+func (c *Channel) ReadDatagram(p []byte) (int, error) {
+	n, err := tun.ReadDatagram(c.Channel, p)
+	if n > 0 {
+		c.Touch(true)
+	}
+	return n, err
+}
+
+func (c *Channel) WriteDatagram(p []byte) (int, error) {
+	n, err := tun.WriteDatagram(c.Channel, p)
 	if n > 0 {
 		c.Touch(true)
 	}

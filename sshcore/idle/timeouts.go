@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/tun"
 )
 
 // ChannelTimeout, the same keyword in sshd_config(5) and ssh_config(5): a
@@ -140,6 +142,17 @@ func (tc *TimedChannel) touched(data bool) {
 	if tc.touch != nil {
 		tc.touch(data)
 	}
+}
+
+// ReadDatagram and WriteDatagram pass tun@openssh.com's packets on to
+// the *Channel underneath, which notes them (sshcore/tun): the embedded
+// interface does not carry them.
+func (tc *TimedChannel) ReadDatagram(p []byte) (int, error) {
+	return tun.ReadDatagram(tc.Channel, p)
+}
+
+func (tc *TimedChannel) WriteDatagram(p []byte) (int, error) {
+	return tun.WriteDatagram(tc.Channel, p)
 }
 
 // Close closes the channel and forgets it.

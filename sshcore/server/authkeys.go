@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/tun"
 )
 
 // keyOptions are the options of one authorized_keys line (sshd(8)
@@ -27,6 +29,8 @@ type keyOptions struct {
 	PermitListen      []string
 	Principals        []string
 	CertAuthority     bool
+	ForceTun          bool   // tunnel="n" was given:
+	TunDevice         uint32 // the only unit ssh -w may have (tun.Any: any, but not a named one)
 }
 
 // authorizedKey is one parsed authorized_keys line.
@@ -153,6 +157,14 @@ func parseKeyOptions(opts []string, now time.Time) (keyOptions, error) {
 		case "permitlisten":
 			if err = need(); err == nil {
 				ko.PermitListen = append(ko.PermitListen, value)
+			}
+		case "tunnel":
+			// OpenSSH's a2tun without a remote part: a unit or "any".
+			if err = need(); err == nil {
+				if ko.TunDevice, err = tun.ParseUnit(value); err != nil {
+					err = fmt.Errorf("invalid tun device %q", value)
+				}
+				ko.ForceTun = true
 			}
 		case "principals":
 			if err = need(); err == nil {

@@ -121,6 +121,9 @@ func (s *session) environ(originalCommand *string) []string {
 	}
 	e.set("SSH_CLIENT", fmt.Sprintf("%s %d %d", s.c.remoteIP, s.c.remotePort, s.c.localPort))
 	e.set("SSH_CONNECTION", fmt.Sprintf("%s %d %s %d", s.c.remoteIP, s.c.remotePort, s.c.localIP, s.c.localPort))
+	if t := s.c.tunnelEnv(); t != "" {
+		e.set("SSH_TUNNEL", t)
+	}
 	if originalCommand != nil {
 		e.set("SSH_ORIGINAL_COMMAND", *originalCommand)
 	}

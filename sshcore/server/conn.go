@@ -55,6 +55,7 @@ type conn struct {
 	counted        bool            // counts against MaxStartups
 	authDone       func()          // ends the MaxStartups count of this connection
 	sessionsOpen   int             // session channels open (MaxSessions)
+	tunNames       []string        // tunnel devices forwarded, for SSH_TUNNEL (tunfwd.go)
 	extraStreams   []func()        // procs.Begin of each session past the first
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
 	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)

@@ -4,6 +4,8 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/tun"
 )
 
 // What one authenticated client may make the daemon hold. Connections are
@@ -73,6 +75,9 @@ type countedNewChannel struct {
 
 func (n *countedNewChannel) release() { n.once.Do(n.c.releaseChannel) }
 
+// UnwrapNewChannel is the channel open as x/crypto made it (tun.Supported).
+func (n *countedNewChannel) UnwrapNewChannel() ssh.NewChannel { return n.NewChannel }
+
 func (n *countedNewChannel) Reject(reason ssh.RejectionReason, message string) error {
 	n.release()
 	return n.NewChannel.Reject(reason, message)
@@ -91,6 +96,16 @@ func (n *countedNewChannel) Accept() (ssh.Channel, <-chan *ssh.Request, error) {
 type countedChannel struct {
 	ssh.Channel
 	release func()
+}
+
+// ReadDatagram and WriteDatagram pass tun@openssh.com's packets on
+// (sshcore/tun).
+func (ch *countedChannel) ReadDatagram(p []byte) (int, error) {
+	return tun.ReadDatagram(ch.Channel, p)
+}
+
+func (ch *countedChannel) WriteDatagram(p []byte) (int, error) {
+	return tun.WriteDatagram(ch.Channel, p)
 }
 
 func (ch *countedChannel) Close() error {

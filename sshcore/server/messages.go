@@ -43,12 +43,20 @@ const (
 	msgRefusedStreamFwd = "refused streamlocal port forward: originator %s port %d, target %s"
 	msgRefusedStreamRev = "refused remote streamlocal forward of %s"
 	msgStreamFwdFailed  = "remote streamlocal forward of %s failed: %v"
-	msgConnectPathFail  = "connect to %s failed: %v"
-	msgAcceptFailed     = "accept: %v"
-	msgKeyReused        = "refusing previously-used %s key %s"
-	msgPtyFailed        = "session: pty: %v"
-	msgEnvIgnored       = "Ignoring env request %s: disallowed name"
-	msgAgentFailed      = "agent forwarding: %v"
+	// Tunnel forwarding (tun@openssh.com). OpenSSH tells the client
+	// only, in an SSH_MSG_DEBUG; sshbox logs the refusal as it does the
+	// other forwardings'.
+	msgTunRefused      = "refused tunnel forwarding (%s) for %s from %s port %d: PermitTunnel"
+	msgTunBadMode      = "Unsupported tunnel device mode %d."
+	msgTunKeyDevice    = "refused tunnel forwarding of unit %s: the key allows only tunnel=%s"
+	msgTunOpenFailed   = "Failed to open the tunnel device (unit %s, %s): %v"
+	msgTunUsing        = "Tunnel forwarding using interface %s"
+	msgConnectPathFail = "connect to %s failed: %v"
+	msgAcceptFailed    = "accept: %v"
+	msgKeyReused       = "refusing previously-used %s key %s"
+	msgPtyFailed       = "session: pty: %v"
+	msgEnvIgnored      = "Ignoring env request %s: disallowed name"
+	msgAgentFailed     = "agent forwarding: %v"
 	// X11 forwarding: OpenSSH's session.c and channels.c.
 	msgX11Active        = "session_x11_req: x11 forwarding already active"
 	msgX11BadData       = "Invalid X11 forwarding data"

@@ -110,6 +110,8 @@ func (c *conn) handleChannel(nch ssh.NewChannel) {
 		c.directTCPIP(nch)
 	case "direct-streamlocal@openssh.com":
 		c.directStreamLocal(nch)
+	case "tun@openssh.com":
+		c.tunForwarding(nch)
 	default:
 		nch.Reject(ssh.UnknownChannelType, "unknown channel type")
 	}

@@ -1,0 +1,139 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+// sshd's tun@openssh.com with OpenSSH's ssh -w: PermitTunnel and the
+// authorized_keys tunnel= option decide, the device is opened as the user.
+
+// sshboxInetd is ProxyCommand text starting sshbox's sshd -i with cfg in ns.
+func sshboxInetd(t *testing.T, ns *netns, cfg string) string {
+	return ns.command(t, testenv.Bin(t, ""), "sshd", "-i", "-e", "-f", cfg, "-o", "PerSourcePenalties=no")
+}
+
+// openSSHTunnel starts OpenSSH's ssh -N -w spec in client, reaching the
+// server through proxy, logged in as u with key.
+func openSSHTunnel(t *testing.T, client *netns, proxy, key, user string, extra ...string) *testenv.Proc {
+	args := append([]string{"-N", "-o", "ProxyCommand=" + proxy}, extra...)
+	args = append(args, testenv.SSHArgs(key, 22, user)...)
+	a := client.cmd(t, append([]string{testenv.NeedCmd(t, "ssh")}, args...)...)
+	return testenv.Start(t, a[0], a[1:]...)
+}
+
+func TestSshdTunnelOpenSSHClient(t *testing.T) {
+	needTun(t)
+	t.Parallel()
+	for _, c := range []struct {
+		permit, mode, dev string
+		tap, v6           bool
+	}{
+		{"yes", "point-to-point", "tun", false, false},
+		{"point-to-point", "point-to-point", "tun", false, false},
+		{"point-to-point", "point-to-point", "tun", false, true},
+		{"ethernet", "ethernet", "tap", true, false},
+	} {
+		name := c.permit + "/" + c.mode
+		if c.v6 {
+			name += "/ipv6"
+		}
+		t.Run(name, func(t *testing.T) {
+			client, server := newNetns(t), newNetns(t)
+			u := testenv.NewUser(t, "")
+			key := u.AuthorizeKey(t, "")
+			cfg, _, _ := testenv.SshboxConfig(t, "PermitTunnel "+c.permit)
+			server.precreate(t, c.dev+"7", c.dev, u.Name)
+			p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name,
+				"-o", "Tunnel="+c.mode, "-w", "3:7", "-o", "ExitOnForwardFailure=yes")
+			l := &tunLink{client: client, server: server, clientDev: c.dev + "3", serverDev: c.dev + "7", tap: c.tap, v6: c.v6, ssh: p}
+			l.check(t)
+		})
+	}
+}
+
+// TestSshdTunnelRefused: what PermitTunnel or the key does not allow is
+// refused as OpenSSH refuses it, and ssh says so in OpenSSH's words.
+func TestSshdTunnelRefused(t *testing.T) {
+	needTun(t)
+	t.Parallel()
+	for _, c := range []struct {
+		config, keyOptions, mode, w, want string
+	}{
+		{"", "", "point-to-point", "any", "refused tunnel forwarding (point-to-point)"},
+		{"PermitTunnel no", "", "point-to-point", "any", "refused tunnel forwarding (point-to-point)"},
+		{"PermitTunnel point-to-point", "", "ethernet", "any", "refused tunnel forwarding (ethernet)"},
+		{"PermitTunnel ethernet", "", "point-to-point", "any", "refused tunnel forwarding (point-to-point)"},
+		{"PermitTunnel no\nMatch User *\n\tPermitTunnel no", "", "point-to-point", "any", "refused tunnel forwarding"},
+		{"PermitTunnel yes", `tunnel="4"`, "point-to-point", "any:5", "the key allows only tunnel=4"},
+	} {
+		client, server := newNetns(t), newNetns(t)
+		u := testenv.NewUser(t, "")
+		key := u.AuthorizeKey(t, c.keyOptions)
+		cfg, _, _ := testenv.SshboxConfig(t, c.config)
+		p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name,
+			"-o", "Tunnel="+c.mode, "-w", c.w, "-o", "ExitOnForwardFailure=yes", "-o", "LogLevel=INFO")
+		err, done := p.Wait(20 * time.Second)
+		if !done {
+			t.Fatalf("%q: ssh kept running after a refusal: %s", c.config, p.Stderr.String())
+		}
+		out := p.Stderr.String()
+		if testenv.ExitCode(err) != 255 ||
+			!strings.Contains(out, "channel 0: open failed: connect failed: open failed") ||
+			!strings.Contains(out, "Tunnel forwarding failed") ||
+			!strings.Contains(out, c.want) {
+			t.Errorf("%q key %q -w %s %s: exit %d, stderr:\n%s", c.config, c.keyOptions, c.w, c.mode, testenv.ExitCode(err), out)
+		}
+	}
+}
+
+// TestSshdTunnelMatch: PermitTunnel in a Match block applies to its users.
+func TestSshdTunnelMatch(t *testing.T) {
+	needTun(t)
+	t.Parallel()
+	client, server := newNetns(t), newNetns(t)
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, `tunnel="6"`)
+	cfg, _, _ := testenv.SshboxConfig(t, "PermitTunnel no\nMatch User "+u.Name+"\n\tPermitTunnel point-to-point")
+	server.precreate(t, "tun6", "tun", u.Name)
+	p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name, "-w", "2", "-o", "ExitOnForwardFailure=yes")
+	(&tunLink{client: client, server: server, clientDev: "tun2", serverDev: "tun6", ssh: p}).check(t)
+}
+
+// TestSshdTunnelNotPortForwarding: as in OpenSSH, DisableForwarding and
+// the key's restrict and no-port-forwarding do not cover tunnel devices;
+// PermitTunnel alone does (sshd_config(5), sshd(8)).
+func TestSshdTunnelNotPortForwarding(t *testing.T) {
+	needTun(t)
+	t.Parallel()
+	client, server := newNetns(t), newNetns(t)
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "restrict,no-port-forwarding")
+	cfg, _, _ := testenv.SshboxConfig(t, "PermitTunnel yes\nDisableForwarding yes\nAllowTcpForwarding no")
+	server.precreate(t, "tun4", "tun", u.Name)
+	p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name, "-w", "any:4", "-o", "ExitOnForwardFailure=yes")
+	(&tunLink{client: client, server: server, clientDev: "tun0", serverDev: "tun4", ssh: p}).check(t)
+}
+
+// TestSshdTunnelChannelTimeout: ChannelTimeout knows a tunnel as OpenSSH
+// does, tun-connection, and closes it when no packet has moved.
+func TestSshdTunnelChannelTimeout(t *testing.T) {
+	needTun(t)
+	t.Parallel()
+	client, server := newNetns(t), newNetns(t)
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	cfg, _, _ := testenv.SshboxConfig(t, "PermitTunnel yes\nChannelTimeout session=5 tun-connection=1")
+	server.precreate(t, "tun1", "tun", u.Name)
+	p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name, "-w", "any:1")
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(p.Stderr.String(), "closing after 1 seconds of inactivity") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the idle tunnel was not closed: %s", p.Stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
