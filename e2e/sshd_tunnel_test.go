@@ -42,14 +42,9 @@ func TestSshdTunnelOpenSSHClient(t *testing.T) {
 			name += "/ipv6"
 		}
 		t.Run(name, func(t *testing.T) {
-			client, server := newNetns(t), newNetns(t)
-			u := testenv.NewUser(t, "")
-			key := u.AuthorizeKey(t, "")
-			cfg, _, _ := testenv.SshboxConfig(t, "PermitTunnel "+c.permit)
-			server.precreate(t, c.dev+"7", c.dev, u.Name)
-			p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name,
-				"-o", "Tunnel="+c.mode, "-w", "3:7", "-o", "ExitOnForwardFailure=yes")
-			l := &tunLink{client: client, server: server, clientDev: c.dev + "3", serverDev: c.dev + "7", tap: c.tap, v6: c.v6, ssh: p}
+			ts := newSshboxTunnel(t, "", "PermitTunnel "+c.permit, c.dev+"7", c.dev)
+			p := ts.openSSH(t, "-o", "Tunnel="+c.mode, "-w", "3:7", "-o", "ExitOnForwardFailure=yes")
+			l := &tunLink{client: ts.client, server: ts.server, clientDev: c.dev + "3", serverDev: c.dev + "7", tap: c.tap, v6: c.v6, ssh: p}
 			l.check(t)
 		})
 	}
@@ -70,12 +65,8 @@ func TestSshdTunnelRefused(t *testing.T) {
 		{"PermitTunnel no\nMatch User *\n\tPermitTunnel no", "", "point-to-point", "any", "refused tunnel forwarding"},
 		{"PermitTunnel yes", `tunnel="4"`, "point-to-point", "any:5", "the key allows only tunnel=4"},
 	} {
-		client, server := newNetns(t), newNetns(t)
-		u := testenv.NewUser(t, "")
-		key := u.AuthorizeKey(t, c.keyOptions)
-		cfg, _, _ := testenv.SshboxConfig(t, c.config)
-		p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name,
-			"-o", "Tunnel="+c.mode, "-w", c.w, "-o", "ExitOnForwardFailure=yes", "-o", "LogLevel=INFO")
+		ts := newSshboxTunnel(t, c.keyOptions, c.config, "", "")
+		p := ts.openSSH(t, "-o", "Tunnel="+c.mode, "-w", c.w, "-o", "ExitOnForwardFailure=yes", "-o", "LogLevel=INFO")
 		err, done := p.Wait(20 * time.Second)
 		if !done {
 			t.Fatalf("%q: ssh kept running after a refusal: %s", c.config, p.Stderr.String())
@@ -94,13 +85,9 @@ func TestSshdTunnelRefused(t *testing.T) {
 func TestSshdTunnelMatch(t *testing.T) {
 	needTun(t)
 	t.Parallel()
-	client, server := newNetns(t), newNetns(t)
-	u := testenv.NewUser(t, "")
-	key := u.AuthorizeKey(t, `tunnel="6"`)
-	cfg, _, _ := testenv.SshboxConfig(t, "PermitTunnel no\nMatch User "+u.Name+"\n\tPermitTunnel point-to-point")
-	server.precreate(t, "tun6", "tun", u.Name)
-	p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name, "-w", "2", "-o", "ExitOnForwardFailure=yes")
-	(&tunLink{client: client, server: server, clientDev: "tun2", serverDev: "tun6", ssh: p}).check(t)
+	ts := newSshboxTunnel(t, `tunnel="6"`, "PermitTunnel no\nMatch User %u\n\tPermitTunnel point-to-point", "tun6", "tun")
+	p := ts.openSSH(t, "-w", "2", "-o", "ExitOnForwardFailure=yes")
+	(&tunLink{client: ts.client, server: ts.server, clientDev: "tun2", serverDev: "tun6", ssh: p}).check(t)
 }
 
 // TestSshdTunnelNotPortForwarding: as in OpenSSH, DisableForwarding and
@@ -109,13 +96,9 @@ func TestSshdTunnelMatch(t *testing.T) {
 func TestSshdTunnelNotPortForwarding(t *testing.T) {
 	needTun(t)
 	t.Parallel()
-	client, server := newNetns(t), newNetns(t)
-	u := testenv.NewUser(t, "")
-	key := u.AuthorizeKey(t, "restrict,no-port-forwarding")
-	cfg, _, _ := testenv.SshboxConfig(t, "PermitTunnel yes\nDisableForwarding yes\nAllowTcpForwarding no")
-	server.precreate(t, "tun4", "tun", u.Name)
-	p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name, "-w", "any:4", "-o", "ExitOnForwardFailure=yes")
-	(&tunLink{client: client, server: server, clientDev: "tun0", serverDev: "tun4", ssh: p}).check(t)
+	ts := newSshboxTunnel(t, "restrict,no-port-forwarding", "PermitTunnel yes\nDisableForwarding yes\nAllowTcpForwarding no", "tun4", "tun")
+	p := ts.openSSH(t, "-w", "any:4", "-o", "ExitOnForwardFailure=yes")
+	(&tunLink{client: ts.client, server: ts.server, clientDev: "tun0", serverDev: "tun4", ssh: p}).check(t)
 }
 
 // TestSshdTunnelChannelTimeout: ChannelTimeout knows a tunnel as OpenSSH
@@ -123,12 +106,8 @@ func TestSshdTunnelNotPortForwarding(t *testing.T) {
 func TestSshdTunnelChannelTimeout(t *testing.T) {
 	needTun(t)
 	t.Parallel()
-	client, server := newNetns(t), newNetns(t)
-	u := testenv.NewUser(t, "")
-	key := u.AuthorizeKey(t, "")
-	cfg, _, _ := testenv.SshboxConfig(t, "PermitTunnel yes\nChannelTimeout session=5 tun-connection=1")
-	server.precreate(t, "tun1", "tun", u.Name)
-	p := openSSHTunnel(t, client, sshboxInetd(t, server, cfg), key, u.Name, "-w", "any:1")
+	ts := newSshboxTunnel(t, "", "PermitTunnel yes\nChannelTimeout session=5 tun-connection=1", "tun1", "tun")
+	p := ts.openSSH(t, "-w", "any:1")
 	deadline := time.Now().Add(15 * time.Second)
 	for !strings.Contains(p.Stderr.String(), "closing after 1 seconds of inactivity") {
 		if time.Now().After(deadline) {
@@ -136,4 +115,31 @@ func TestSshdTunnelChannelTimeout(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// sshboxTunnelServer is sshbox's sshd (started per connection, as inetd would)
+// in a network namespace of its own, and a client's namespace beside it.
+type sshboxTunnelServer struct {
+	client, server *netns
+	user           *testenv.User
+	key, proxy     string
+}
+
+// newSshboxTunnel makes the namespaces, a user whose key carries
+// keyOptions, and sshd's configuration (%u in it is the user's name); with
+// dev set, the server's device is made beforehand for the user.
+func newSshboxTunnel(t *testing.T, keyOptions, config, dev, mode string) *sshboxTunnelServer {
+	ts := &sshboxTunnelServer{client: newNetns(t), server: newNetns(t), user: testenv.NewUser(t, "")}
+	ts.key = ts.user.AuthorizeKey(t, keyOptions)
+	cfg, _, _ := testenv.SshboxConfig(t, strings.ReplaceAll(config, "%u", ts.user.Name))
+	if dev != "" {
+		ts.server.precreate(t, dev, mode, ts.user.Name)
+	}
+	ts.proxy = sshboxInetd(t, ts.server, cfg)
+	return ts
+}
+
+// openSSH runs OpenSSH's ssh with args to the server.
+func (ts *sshboxTunnelServer) openSSH(t *testing.T, args ...string) *testenv.Proc {
+	return openSSHTunnel(t, ts.client, ts.proxy, ts.key, ts.user.Name, args...)
 }
