@@ -106,7 +106,7 @@ func TestSshdTunnelNotPortForwarding(t *testing.T) {
 func TestSshdTunnelChannelTimeout(t *testing.T) {
 	needTun(t)
 	t.Parallel()
-	ts := newSshboxTunnel(t, "", "PermitTunnel yes\nChannelTimeout session=5 tun-connection=1", "tun1", "tun")
+	ts := newSshboxTunnel(t, "", "PermitTunnel yes\nChannelTimeout session=5 tun-connection=1\nLogLevel VERBOSE", "tun1", "tun")
 	p := ts.openSSH(t, "-w", "any:1")
 	deadline := time.Now().Add(15 * time.Second)
 	for !strings.Contains(p.Stderr.String(), "closing after 1 seconds of inactivity") {

@@ -34,7 +34,7 @@ func (c *conn) trackChannel(ch ssh.Channel, chanType string) ssh.Channel {
 	t.mu.Lock()
 	if t.t == nil {
 		t.t = idle.NewTimeouts(c.user.opts.ChannelIdleTimeout, func(tc *idle.TimedChannel, d time.Duration) {
-			c.srv.log().Infof(msgChannelInactive, tc.ID(), int(d/time.Second))
+			c.srv.log().Verbosef(msgChannelInactive, tc.ID(), int(d/time.Second))
 		}, c.channelsClosed)
 	}
 	t.unused.Stop()
