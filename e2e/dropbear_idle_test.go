@@ -137,18 +137,7 @@ func TestDropbearIdleTimeout(t *testing.T) {
 		t.Parallel()
 		checkBusyThenIdle(t, "dbclient printing", dbclient(idleCommand), 1, dbclientClosed...)
 	})
-	t.Run("ssh idle", func(t *testing.T) {
-		t.Parallel()
-		checkIdleEnd(t, "ssh sleep 30", ssh("sleep 30"), 255, sshClosed...)
-	})
-	t.Run("ssh keepalives", func(t *testing.T) {
-		t.Parallel()
-		checkIdleEnd(t, "ssh -o ServerAliveInterval=1 sleep 30", ssh("sleep 30", "-o", "ServerAliveInterval=1"), 255, sshClosed...)
-	})
-	t.Run("ssh busy", func(t *testing.T) {
-		t.Parallel()
-		checkBusyThenIdle(t, "ssh printing", ssh(idleCommand), 255, sshClosed...)
-	})
+	sshIdleCases(t, "ssh ", ssh)
 	t.Cleanup(func() {
 		if log := d.Stderr.String(); !strings.Contains(log, "Idle timeout: no traffic for 2 seconds from user "+u.Name) {
 			t.Errorf("the log gives no idle timeout:\n%s", log)
@@ -189,4 +178,23 @@ func TestDbclientIdleTimeout(t *testing.T) {
 			checkBusyThenIdle(t, "dbclient -I 2 printing", dbclient(idleCommand), 0, said)
 		})
 	}
+}
+
+// sshIdleCases runs OpenSSH's ssh (through ssh, which adds the options
+// given after the command) against a server with an idle timeout: an idle
+// session is cut, the client's keepalives do not keep it, printing does
+// until it stops. The subtests' names start with prefix.
+func sshIdleCases(t *testing.T, prefix string, ssh func(command string, extra ...string) idleRun) {
+	t.Run(prefix+"idle", func(t *testing.T) {
+		t.Parallel()
+		checkIdleEnd(t, "ssh sleep 30", ssh("sleep 30"), 255, sshClosed...)
+	})
+	t.Run(prefix+"keepalives", func(t *testing.T) {
+		t.Parallel()
+		checkIdleEnd(t, "ssh -o ServerAliveInterval=1 sleep 30", ssh("sleep 30", "-o", "ServerAliveInterval=1"), 255, sshClosed...)
+	})
+	t.Run(prefix+"busy", func(t *testing.T) {
+		t.Parallel()
+		checkBusyThenIdle(t, "ssh printing", ssh(idleCommand), 255, sshClosed...)
+	})
 }

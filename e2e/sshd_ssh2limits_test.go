@@ -77,18 +77,7 @@ func TestSshdSSH2IdleTimeout(t *testing.T) {
 		args := append(append([]string{}, extra...), testenv.SSHArgs(key, d.Port, u.Name)...)
 		return runIdle(t, nil, testenv.NeedCmd(t, "ssh"), append(args, command)...)
 	}
-	t.Run("idle", func(t *testing.T) {
-		t.Parallel()
-		checkIdleEnd(t, "ssh sleep 30", ssh("sleep 30"), 255, sshClosed...)
-	})
-	t.Run("keepalives", func(t *testing.T) {
-		t.Parallel()
-		checkIdleEnd(t, "ssh -o ServerAliveInterval=1 sleep 30", ssh("sleep 30", "-o", "ServerAliveInterval=1"), 255, sshClosed...)
-	})
-	t.Run("busy", func(t *testing.T) {
-		t.Parallel()
-		checkBusyThenIdle(t, "ssh printing", ssh(idleCommand), 255, sshClosed...)
-	})
+	sshIdleCases(t, "", ssh)
 	t.Run("short", func(t *testing.T) {
 		t.Parallel()
 		if r := ssh("echo done"); r.status != 0 || r.out != "done\n" {
