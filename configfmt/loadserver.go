@@ -119,6 +119,9 @@ func LoadServer(path string, overrides []string) (*ServerConfig, error) {
 	if err := checkCommandUsers(e.o); err != nil {
 		return nil, err
 	}
+	if e.krbAuth && e.krbNoLocal != "" {
+		return nil, errors.New(e.krbNoLocal)
+	}
 	c.Warnings = e.warnings
 	c.global = e.o
 	return c, nil
@@ -210,6 +213,14 @@ type serverEval struct {
 	// by the -o overrides; accum makes a line add to a list.
 	lastWins, accum bool
 	locked          map[string]bool
+
+	// KerberosOrLocalPasswd no makes OpenSSH take a password only when
+	// Kerberos confirms it, once KerberosAuthentication is on; sshbox has
+	// no Kerberos and would check the local password instead. krbNoLocal
+	// is the refusal for the line that set it, krbAuth whether any line
+	// (in any Match block) turns Kerberos on; checkKerberos joins them.
+	krbNoLocal string
+	krbAuth    bool
 }
 
 func newServerEval(o *ServerOptions, ci *MatchConn) *serverEval {
@@ -279,6 +290,15 @@ func (e *serverEval) apply(l *cline, active, inMatch bool) error {
 func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, wrap func(error) error, where func(string) string) error {
 	if err := checkServerClass(kw.name, args); err != nil {
 		return errors.New(where(err.Error()))
+	}
+	switch {
+	case kw.name == "KerberosAuthentication" && !isNo(args):
+		e.krbAuth = true
+	case kw.name == "KerberosOrLocalPasswd" && active && !e.seen[name]:
+		e.krbNoLocal = ""
+		if isNo(args) {
+			e.krbNoLocal = where(errNotSupported(kw.name).Error() + " with KerberosAuthentication yes")
+		}
 	}
 	switch kw.status {
 	case deprecated:

@@ -143,7 +143,7 @@ IgnoreUserKnownHosts yes
 HostbasedAuthentication yes
 HostbasedUsesNameFromPacketOnly yes
 KerberosAuthentication yes
-KerberosOrLocalPasswd no
+KerberosOrLocalPasswd yes
 KerberosTicketCleanup no
 GSSAPIAuthentication yes
 GSSAPICleanupCredentials no

@@ -119,7 +119,7 @@ var serverClasses = []serverClass{
 	{name: "hostbasedusesnamefrompacketonly", class: classAccepted, reason: noHostbased},
 	{name: "pubkeyauthentication", class: classEnforced, tests: []string{"TestNextMethods", "TestSshdAuthMaxAuthTries"}},
 	{name: "kerberosauthentication", class: classAccepted, reason: noKerberos},
-	{name: "kerberosorlocalpasswd", class: classAccepted, reason: noKerberos},
+	{name: "kerberosorlocalpasswd", class: classRefused, allowed: func([]string) bool { return true }, reason: "yes, and no while no line sets KerberosAuthentication yes: with Kerberos on, no makes OpenSSH take only passwords Kerberos confirms, and sshbox, which has no Kerberos, would check the local one instead"},
 	{name: "kerberosticketcleanup", class: classAccepted, reason: noKerberos},
 	{name: "gssapiauthentication", class: classAccepted, reason: noKerberos},
 	{name: "gssapicleanupcredentials", class: classAccepted, reason: noKerberos},

@@ -119,9 +119,24 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		"X11Forwarding yes\nPermitUserRC no\nGSSAPIAuthentication yes\n",
 		"*:\n  RekeyIntervalSeconds 0\n",
 		"*:\n  RekeyIntervalSeconds 3600\n",
+		"KerberosOrLocalPasswd no\n",
+		"KerberosAuthentication yes\n",
+		"KerberosAuthentication yes\nKerberosOrLocalPasswd yes\nKerberosOrLocalPasswd no\n",
 	} {
 		if err := load(ok); err != nil {
 			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	// KerberosOrLocalPasswd no refuses local passwords in OpenSSH once
+	// Kerberos is on anywhere, a Match block for someone else included.
+	for _, c := range []struct{ text, line string }{
+		{"KerberosAuthentication yes\nKerberosOrLocalPasswd no\n", "2"},
+		{"KerberosOrLocalPasswd no\nMatch User nobody\n  KerberosAuthentication yes\n", "1"},
+	} {
+		err := load(c.text)
+		want := filepath.Join(dir, "sshd_config") + ":" + c.line + ": KerberosOrLocalPasswd is not supported by sshbox with KerberosAuthentication yes"
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: got %v, want %q", c.text, err, want)
 		}
 	}
 }
