@@ -161,7 +161,7 @@ func (c *Client) serve(conn *ssh.Client) int {
 		}
 		return 0
 	}
-	if c.Subsystem {
+	if c.Subsystem && !c.subsystemOnPty(command) {
 		return c.runSubsystem(conn, command)
 	}
 	return c.runSession(conn, command)

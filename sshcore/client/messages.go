@@ -119,6 +119,9 @@ Host key for %s has changed and you have requested strict checking.
 	msgPtyFailed         = "PTY allocation request failed on channel 0"
 	msgKilledBySignal    = "Killed by signal %d."
 	msgSubsystemFailed   = "subsystem request failed on channel 0"
+	// sshbox's own: a plain go build's x/crypto cannot start a subsystem
+	// on a session (_xcrypto/README.md).
+	msgSubsystemNoPty = "Pseudo-terminal will not be allocated for a subsystem: this build's SSH library cannot run one on a session (build with scripts/xcrypto)"
 
 	// The ~C command line.
 	msgCmdHelp = `Commands:

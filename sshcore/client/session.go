@@ -119,7 +119,8 @@ func (c *Client) SessionEnv() []string {
 	return append(env, c.Opts.SetEnv...)
 }
 
-// runSession runs the command (or a shell) and returns ssh's exit status.
+// runSession runs the command (or a shell, or with -s on a pty the
+// subsystem) and returns ssh's exit status.
 func (c *Client) runSession(conn *ssh.Client, command string) int {
 	log := c.Log
 	s, err := conn.NewSession()
@@ -210,6 +211,15 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 	s.Stderr = os.Stderr
 
 	switch {
+	case c.Subsystem:
+		// Only on a pty (subsystemOnPty), where the session's terminal
+		// handling is wanted; runSubsystem takes the rest.
+		log.Debug1("Sending subsystem: %s", command)
+		log.Debug2("channel 0: request subsystem confirm 1")
+		if err := any(s).(subsystemStarter).StartSubsystem(command); err != nil {
+			log.Fatal("%s", msgSubsystemFailed)
+			return 255
+		}
 	case command == "":
 		log.Debug2("channel 0: request shell confirm 1")
 		err = s.Shell()

@@ -11,11 +11,34 @@ import (
 	"sshbox/internal/bulkio"
 )
 
-// runSubsystem is -s: x/crypto's Session cannot wait for a subsystem it did
-// not start itself, so the channel is driven directly: stdin, stdout and
-// stderr copied, the exit status taken from the server's request. X11,
-// the agent and the environment are asked for first, as for a command
-// (OpenSSH's ssh_session2_setup does the same for a subsystem).
+// subsystemStarter is x/crypto's Session with the StartSubsystem that
+// scripts/xcrypto adds (_xcrypto/ssh/subsystem_sshbox.go).
+type subsystemStarter interface {
+	StartSubsystem(name string) error
+}
+
+// subsystemOnPty: -s with -t (or RequestTTY) asks for a pty as OpenSSH
+// does, and then the subsystem runs as a session does, with the pty's
+// window changes, raw terminal and escape character (runSession). That
+// needs x/crypto's Session to start a subsystem; a build without
+// scripts/xcrypto runs it on a bare channel without the pty, and says so.
+func (c *Client) subsystemOnPty(name string) bool {
+	if !c.wantTTY(name) {
+		return false
+	}
+	if _, ok := any(&ssh.Session{}).(subsystemStarter); !ok {
+		c.Log.Info("%s", msgSubsystemNoPty)
+		return false
+	}
+	return true
+}
+
+// runSubsystem is -s without a pty: the channel is driven directly (a
+// plain x/crypto's Session cannot wait for a subsystem it did not start
+// itself): stdin, stdout and stderr copied, the exit status taken from the
+// server's request. X11, the agent and the environment are asked for
+// first, as for a command (OpenSSH's ssh_session2_setup does the same for
+// a subsystem).
 func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 	log := c.Log
 	ch, reqs, err := conn.OpenChannel("session", nil)
