@@ -407,3 +407,89 @@ func TestDropbearNoQoS(t *testing.T) {
 		}
 	}
 }
+
+// TestDropbearSessionEnv: the two variables Dropbear's sessions have and
+// OpenSSH's do not. LANG is the server's own, -e or not, and absent when
+// the server has none; SSH_PUBKEYINFO is the word after the key on the
+// authorized_keys line that let the key in, when it is one of the
+// characters Dropbear allows. Dropbear 2022.83 with the same command line,
+// environment and authorized_keys lines is the reference. sshbox's sshd
+// under its own name sets neither.
+func TestDropbearSessionEnv(t *testing.T) {
+	t.Parallel()
+	testenv.NeedRoot(t)
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	pub, err := os.ReadFile(key + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(string(pub))
+	typeBlob := f[0] + " " + f[1]
+	dir := t.TempDir()
+	hostKey, _ := dropbearKey(t, dir, "ed25519")
+	start := func(lang bool, prog string, flags ...string) int {
+		port := testenv.FreePort(t)
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		args := append([]string{"-F", "-E", "-p", addr, "-P", filepath.Join(t.TempDir(), "pid"), "-r", hostKey}, flags...)
+		if lang {
+			testenv.StartEnv(t, []string{"LANG=de_DE.UTF-8"}, prog, args...)
+		} else {
+			testenv.StartEnv(t, []string{}, testenv.NeedCmd(t, "env"), append([]string{"-u", "LANG", prog}, args...)...)
+		}
+		testenv.WaitPort(t, addr, 10*time.Second)
+		return port
+	}
+	probe := func(who string, port int) string {
+		t.Helper()
+		cmd := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(key, port, u.Name),
+			`echo "LANG=${LANG-unset} SSH_PUBKEYINFO=${SSH_PUBKEYINFO-unset}"`)...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("ssh to %s: %v\n%s", who, err, stderr.String())
+		}
+		return strings.TrimSpace(string(out))
+	}
+	servers := []struct {
+		who  string
+		port int
+	}{
+		{"sshbox", start(true, testenv.Bin(t, "dropbear"))},
+		{"Dropbear", start(true, testenv.NeedCmd(t, "dropbear"))},
+		{"sshbox -e", start(true, testenv.Bin(t, "dropbear"), "-e")},
+		{"Dropbear -e", start(true, testenv.NeedCmd(t, "dropbear"), "-e")},
+		{"sshbox without LANG", start(false, testenv.Bin(t, "dropbear"))},
+		{"Dropbear without LANG", start(false, testenv.NeedCmd(t, "dropbear"))},
+	}
+	sshd := testenv.StartSshbox(t, "")
+	for _, line := range []string{
+		typeBlob + " alice@host.example",
+		typeBlob + " my comment here",
+		typeBlob,
+		typeBlob + "  two-spaces",
+		`no-pty,command="echo forced" ` + typeBlob + " opt",
+		typeBlob + ` a,b=c"d`,
+		typeBlob + " x.y_z-1+2@h,i",
+	} {
+		u.WriteFile(t, ".ssh/authorized_keys", []byte(line+"\n"), 0o600)
+		var got [2]string
+		for i, s := range servers {
+			out := probe(s.who, s.port)
+			if i%2 == 0 {
+				got[0] = out
+				continue
+			}
+			if out != got[0] {
+				t.Errorf("line %q: %s gives %q, %s %q", line, servers[i-1].who, got[0], s.who, out)
+			}
+		}
+		if strings.Contains(line, "command=") {
+			continue
+		}
+		if out := probe("sshd", sshd.Port); strings.Contains(out, "SSH_PUBKEYINFO=") && !strings.Contains(out, "SSH_PUBKEYINFO=unset") {
+			t.Errorf("line %q: sshbox's sshd sets %q", line, out)
+		}
+	}
+}

@@ -196,6 +196,8 @@ func serverArgs(args []string) ([]string, int) {
 	// OpenWrt's Dropbear reads root's keys from /etc/dropbear; sshd does
 	// too, once that file exists (docs/dropbear.md).
 	internal = append(internal, sshd.RootKeysArg+rootAuthorizedKeys)
+	// LANG and SSH_PUBKEYINFO, as Dropbear's sessions have them.
+	internal = append(internal, sshd.DropbearEnvArg)
 	if passEnv {
 		// Sessions start from sshd's environment; OpenSSH's never do.
 		internal = append(internal, sshd.PassEnvArg)

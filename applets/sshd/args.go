@@ -34,10 +34,14 @@ const (
 	// PassEnvArg carries Dropbear's -e: sessions start from sshd's own
 	// environment (server.Server.InheritEnv).
 	PassEnvArg = "--pass-environment"
+	// DropbearEnvArg carries what every Dropbear session gets and no
+	// OpenSSH session does: LANG from the server's environment and
+	// SSH_PUBKEYINFO from the key's line (server.Server.DropbearEnv).
+	DropbearEnvArg = "--dropbear-environment"
 )
 
 // internalArgs are the prefixes of those arguments.
-var internalArgs = []string{IdleTimeoutArg, RootKeysArg, PassEnvArg}
+var internalArgs = []string{IdleTimeoutArg, RootKeysArg, PassEnvArg, DropbearEnvArg}
 
 func isInternal(arg string) bool {
 	for _, p := range internalArgs {
@@ -84,6 +88,8 @@ func parseFlags(args []string) (f flags, version bool, err error) {
 			f.rootKeys = p
 		case a == PassEnvArg:
 			f.passEnv = true
+		case a == DropbearEnvArg:
+			f.dropbearEnv = true
 		default:
 			return f, false, plainError(fmt.Sprintf(msgBadInternal, a))
 		}

@@ -44,6 +44,7 @@ type flags struct {
 	idleTimeout time.Duration // IdleTimeoutArg (Dropbear's -I)
 	rootKeys    string        // RootKeysArg (OpenWrt's Dropbear)
 	passEnv     bool          // PassEnvArg (Dropbear's -e)
+	dropbearEnv bool          // DropbearEnvArg
 	// argv is the command line after the applet name, which the
 	// detaching daemon passes on to its background self.
 	argv []string
@@ -141,7 +142,7 @@ func run(f *flags) int {
 		return 0
 	}
 	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System,
-		IdleTimeout: f.idleTimeout, RootAuthorizedKeysFile: f.rootKeys}
+		IdleTimeout: f.idleTimeout, RootAuthorizedKeysFile: f.rootKeys, DropbearEnv: f.dropbearEnv}
 	if f.passEnv {
 		srv.InheritEnv = passedEnv()
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -31,6 +32,10 @@ type keyOptions struct {
 	CertAuthority     bool
 	ForceTun          bool   // tunnel="n" was given:
 	TunDevice         uint32 // the only unit ssh -w may have (tun.Any: any, but not a named one)
+
+	// Info is not an option: Dropbear's SSH_PUBKEYINFO, taken from the
+	// line that let the key in (pubkeyInfo) when the server sets it.
+	Info string
 }
 
 // authorizedKey is one parsed authorized_keys line.
@@ -65,6 +70,33 @@ func parseAuthorizedKey(line string, now time.Time) (*authorizedKey, error) {
 		return nil, err
 	}
 	return &authorizedKey{Key: key, Comment: comment, Options: ko}, nil
+}
+
+// pubkeyInfo is Dropbear's SSH_PUBKEYINFO for an authorized_keys line:
+// the word that follows the key's base64 after exactly one space, up to the
+// next space, and only when every byte of it is a letter, a digit or one
+// of ".,_-+@" (Dropbear's allowlist: scripts may use the value unquoted).
+// Otherwise there is none.
+func pubkeyInfo(line string, key ssh.PublicKey) string {
+	blob := base64.StdEncoding.EncodeToString(key.Marshal())
+	i := strings.Index(line, " "+blob)
+	if i < 0 {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(line[i+1+len(blob):], " ")
+	if !ok {
+		return ""
+	}
+	if j := strings.IndexByte(rest, ' '); j >= 0 {
+		rest = rest[:j]
+	}
+	for k := 0; k < len(rest); k++ {
+		c := rest[k]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(".,_-+@", c) >= 0) {
+			return ""
+		}
+	}
+	return rest
 }
 
 // parseKeyOptions applies the options in the order written.

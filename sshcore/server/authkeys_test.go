@@ -73,3 +73,30 @@ func FuzzParseAuthorizedKey(f *testing.F) {
 		}
 	})
 }
+
+// TestPubkeyInfo: Dropbear's SSH_PUBKEYINFO rule, each case what Dropbear
+// 2022.83 gives for the line (e2e's TestDropbearSessionEnv runs Dropbear
+// itself beside the dropbear applet for the lines both accept).
+func TestPubkeyInfo(t *testing.T) {
+	typeBlob := strings.Join(strings.Fields(testPub)[:2], " ")
+	for line, want := range map[string]string{
+		testPub:                             "user@host",
+		typeBlob:                            "",
+		typeBlob + " my comment here":       "my",
+		typeBlob + "  two-spaces":           "",
+		typeBlob + "\ttabbed":               "",
+		typeBlob + " a,b=c":                 "",
+		typeBlob + ` q"uote`:                "",
+		typeBlob + " x.y_z-1+2@h,i tail":    "x.y_z-1+2@h,i",
+		`command="a b" ` + typeBlob + " k1": "k1",
+		typeBlob + " caf\xc3\xa9":           "",
+	} {
+		ak, err := parseAuthorizedKey(line, time.Now())
+		if err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		if got := pubkeyInfo(line, ak.Key); got != want {
+			t.Errorf("%q: SSH_PUBKEYINFO %q, want %q", line, got, want)
+		}
+	}
+}

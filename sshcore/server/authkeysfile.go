@@ -174,6 +174,9 @@ func (c *conn) matchKeyRecords(path string, recs []string, a *account, keyBytes 
 			c.srv.log().Infof(msgKeyExpired, path, i+1, ak.Options.ExpiryTime.Format("2006-01-02T15:04:05"))
 			continue
 		}
+		if c.srv.DropbearEnv {
+			ak.Options.Info = pubkeyInfo(rec, ak.Key)
+		}
 		return &ak.Options
 	}
 	return nil

@@ -52,6 +52,7 @@ var sessionVars = map[string]bool{
 	"USER": true, "LOGNAME": true, "HOME": true, "SHELL": true, "PATH": true, "MAIL": true,
 	"TERM": true, "SSH_TTY": true, "SSH_AUTH_SOCK": true, "DISPLAY": true, "SSH_USER_AUTH": true,
 	"SSH_CLIENT": true, "SSH_CONNECTION": true, "SSH_ORIGINAL_COMMAND": true,
+	"SSH_PUBKEYINFO": true,
 }
 
 // environ builds a child's environment: the account, the connection,
@@ -84,6 +85,12 @@ func (s *session) environ(originalCommand *string) []string {
 		e.set("PATH", userPath)
 	}
 	e.set("MAIL", "/var/mail/"+a.Name)
+	if s.c.srv.DropbearEnv {
+		// Dropbear passes its own LANG on, -e or not.
+		if lang, ok := os.LookupEnv("LANG"); ok {
+			e.set("LANG", lang)
+		}
+	}
 	if opts.PermitUserEnvironment && s.c.auth != nil {
 		for _, kv := range s.c.auth.Environment {
 			k, v, _ := strings.Cut(kv, "=")
@@ -126,6 +133,9 @@ func (s *session) environ(originalCommand *string) []string {
 	}
 	if originalCommand != nil {
 		e.set("SSH_ORIGINAL_COMMAND", *originalCommand)
+	}
+	if s.c.srv.DropbearEnv && s.c.auth != nil && s.c.auth.Info != "" {
+		e.set("SSH_PUBKEYINFO", s.c.auth.Info)
 	}
 	return e.list()
 }

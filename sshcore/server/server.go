@@ -68,6 +68,11 @@ type Server struct {
 	// (sessionVars) are left out, so that each describes the session or
 	// is absent. Nil: sessions start from nothing, as in OpenSSH.
 	InheritEnv []string
+	// DropbearEnv gives sessions the two variables Dropbear sets and
+	// OpenSSH does not: LANG, when sshd itself has one, and, after a
+	// public-key login, SSH_PUBKEYINFO (keyOptions.Info). No sshd_config
+	// keyword sets it; the dropbear applet does.
+	DropbearEnv bool
 
 	mu        sync.Mutex
 	config    ConfigFunc // replaced by Reload
