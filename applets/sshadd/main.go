@@ -66,6 +66,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stderr, msgAllRemoved)
 		return 0
+	case o.test:
+		return a.testKeys()
 	}
 	files := o.files
 	if len(files) == 0 {

@@ -40,8 +40,16 @@ const (
 	msgRemoveFailed  = "Could not remove identity \"%s\": %s\n"
 	msgBadPublic     = "Bad key file %s: %s\n"
 
+	// -T's lines are OpenSSH's error() log lines, which end in \r\n.
+	msgNoKeysToTest = "no keys to test\r\n"
+	msgTestRead     = "Couldn't read public key %s: No such file or directory\r\n"
+	msgTestSign     = "Agent signature failed for %s: %s\r\n"
+	msgTestVerify   = "Signature verification failed for %s: %s\r\n"
+
 	// errRefused is OpenSSH's ssh_err text for SSH_AGENT_FAILURE, the only
 	// thing the agent protocol says about why.
 	errRefused = "agent refused operation"
 	errComm    = "communication with agent failed"
+	// errBadSig is ssh_err's text for a signature that does not verify.
+	errBadSig = "incorrect signature"
 )
