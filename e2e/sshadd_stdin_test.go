@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,6 +61,43 @@ func TestSSHAddStdinCertOpenSSH(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("(stdin)-cert.pub", func(t *testing.T) { compareAdd(t, dir, cases) })
+}
+
+// TestSSHAddDeleteStdinOpenSSH: "ssh-add -d -" removes the key of every
+// line of standard input that holds one, reports the others by line
+// number, and looks for no certificate; -d with a file that holds no key
+// says so on stdout, as OpenSSH's ssh-add does.
+func TestSSHAddDeleteStdinOpenSSH(t *testing.T) {
+	dir := addKeyDir(t)
+	pub := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name+".pub"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSuffix(string(b), "\n")
+	}
+	ecdsa := strings.Fields(pub("ecdsa"))
+	lines := []string{
+		"# a comment", "", "junk", "ssh-rsa " + strings.Fields(pub("ed25519"))[1],
+		"ssh-ed25519 " + strings.Fields(pub("ed25519"))[1][:20],
+		ecdsa[0] + " " + ecdsa[1], // no comment
+		"  " + pub("ed25519") + "  with\tmore ",
+		pub("rsa") + "\r",
+		pub("enc_ed25519"), // not in the agent
+	}
+	if err := os.WriteFile(filepath.Join(dir, "lines"), []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "junk.pub"), []byte("junk\n"), 0o644)
+	all := [][]string{{"ed25519", "rsa", "ecdsa"}}
+	compareAdd(t, dir, []addCase{
+		{name: "lines", setup: all, args: []string{"-d", "-"}, stdin: "lines"},
+		{name: "twice", setup: all, args: []string{"-d", "-", "-"}, stdin: "rsa.pub"},
+		{name: "quiet", setup: all, args: []string{"-q", "-d", "-"}, stdin: "lines"},
+		{name: "none held", args: []string{"-d", "-"}, stdin: "rsa.pub"},
+		{name: "empty", setup: all, args: []string{"-d", "-"}},
+		{name: "among files", setup: all, args: []string{"-d", "ecdsa", "-", "junk.pub", "nonexistent"}, stdin: "rsa.pub"},
+	})
 }
 
 // TestSSHAddStdinTerminal: with a terminal, the passphrase of a key read

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 
 	"golang.org/x/crypto/ssh"
@@ -180,27 +181,21 @@ func (a *app) addCert(path string, pub ssh.PublicKey, added agent.AddedKey) {
 // deleteFile is -d: the key named by path (its public half), then its
 // certificate unless -k.
 func (a *app) deleteFile(path string) bool {
-	var pub ssh.PublicKey
-	var comment string
-	var err error
 	if path == "-" {
-		path = stdinName
-		var data []byte
-		if data, err = io.ReadAll(a.stdin); err == nil {
-			pub, comment, err = keys.ParsePublic(data)
-		}
-	} else {
-		pub, comment, err = keys.LoadPublicFile(path)
+		return a.deleteStdin()
 	}
+	pub, comment, err := keys.LoadPublicFile(path)
 	if err != nil {
-		fmt.Fprintf(a.stderr, msgBadPublic, path, errText(err))
+		// On stdout, and with the reason OpenSSH's loader gives for
+		// every failure, as OpenSSH's ssh-add prints it.
+		fmt.Fprintf(a.stdout, msgBadPublic, path)
 		return false
 	}
 	if comment == "" {
 		comment = path
 	}
 	ok := a.removeKey(path, pub, comment)
-	if a.keyOnly || path == stdinName {
+	if a.keyOnly {
 		return ok
 	}
 	certPath := path + "-cert.pub"
@@ -214,6 +209,31 @@ func (a *app) deleteFile(path string) bool {
 		}
 	}
 	return ok
+}
+
+// deleteStdin is "-d -": every line of standard input that holds a public
+// key removes it (no certificates looked for); a line that holds none is
+// reported and skipped. It succeeds if any key was removed.
+func (a *app) deleteStdin() bool {
+	ok := false
+	for n := 1; ; n++ {
+		line, err := a.stdin.ReadString('\n')
+		if line == "" && err != nil {
+			return ok
+		}
+		line = strings.TrimLeft(strings.TrimSuffix(line, "\n"), " \t")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		key, comment, perr := keys.ParsePublicLine(line)
+		if perr != nil {
+			fmt.Fprintf(a.stderr, msgBadLine, stdinName, n, perr)
+			continue
+		}
+		if a.removeKey(stdinName, key, comment) {
+			ok = true
+		}
+	}
 }
 
 func (a *app) removeKey(path string, key ssh.PublicKey, comment string) bool {

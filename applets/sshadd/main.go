@@ -33,7 +33,7 @@ func Main(args []string) int {
 type app struct {
 	*opts
 	ag             agent.ExtendedAgent
-	stdin          io.Reader
+	stdin          *bufio.Reader
 	stdout, stderr io.Writer
 	prompt         *prompter
 	// stdinRead is set once "-" has read standard input to its end.

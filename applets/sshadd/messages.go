@@ -42,7 +42,8 @@ const (
 	msgConfirm       = "The user must confirm each use of the key\n"
 	msgRemoved       = "Identity removed: %s %s (%s)\n"
 	msgRemoveFailed  = "Could not remove identity \"%s\": %s\n"
-	msgBadPublic     = "Bad key file %s: %s\n"
+	msgBadPublic     = "Bad key file %s: No such file or directory\n"
+	msgBadLine       = "%s:%d: invalid key: %s\r\n"
 
 	// -T's lines are OpenSSH's error() log lines, which end in \r\n.
 	msgNoKeysToTest = "no keys to test\r\n"
