@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"syscall"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
@@ -28,10 +30,12 @@ func (a *app) addFile(path string) bool {
 	if errors.Is(err, keys.ErrPassphraseNeeded) {
 		pk, err = a.decrypt(path, data)
 		if pk == nil && err == nil {
+			a.pass = ""
 			return false // the user gave up at the prompt
 		}
 	}
 	if err != nil {
+		a.pass = ""
 		fmt.Fprintf(a.stderr, msgLoadFailed, path, err)
 		return false
 	}
@@ -48,9 +52,11 @@ func (a *app) addFile(path string) bool {
 		fmt.Fprintf(a.stderr, msgAdded, path, comment)
 		a.sayConstraints()
 	}
-	if a.keyOnly || path == stdinName {
+	if a.keyOnly {
 		return true
 	}
+	// For a key from stdin OpenSSH's ssh-add looks for "(stdin)-cert.pub"
+	// in the working directory: that is what its name makes of it.
 	a.addCert(path, pk.PublicKey(), added)
 	return true
 }
@@ -62,9 +68,16 @@ const stdinName = "(stdin)"
 // or standard input for "-".
 func (a *app) readKeyFile(path string) ([]byte, bool) {
 	if path == "-" {
-		data, err := io.ReadAll(a.stdin)
+		// OpenSSH's ssh-add closes stdin once it has read the key, so a
+		// second "-" reads a closed descriptor.
+		err := error(syscall.EBADF)
+		var data []byte
+		if !a.stdinRead {
+			a.stdinRead = true
+			data, err = io.ReadAll(a.stdin)
+		}
 		if err != nil {
-			fmt.Fprintf(a.stderr, msgFileError, stdinName, errText(err))
+			fmt.Fprintf(a.stderr, msgLoadFailed, stdinName, errText(err))
 			return nil, false
 		}
 		return data, true
@@ -86,24 +99,41 @@ func (a *app) readKeyFile(path string) ([]byte, bool) {
 	return data, true
 }
 
-// decrypt asks for the passphrase until it is right; an empty answer
-// gives up, returning neither key nor error.
+// decrypt tries the passphrase that opened the previous key, as OpenSSH's
+// ssh-add does (one passphrase often serves several keys), then asks until
+// it is right; an empty answer gives up, returning neither key nor error.
 func (a *app) decrypt(path string, data []byte) (*keys.PrivateKey, error) {
-	prompt := fmt.Sprintf(msgPassphrase, path)
+	if a.pass != "" {
+		pk, err := parseWith(data, a.pass)
+		if !errors.Is(err, keys.ErrBadPassphrase) {
+			return pk, err
+		}
+		a.pass = ""
+	}
+	suffix := ""
+	if a.confirm {
+		suffix = msgWillConfirm
+	}
+	prompt := fmt.Sprintf(msgPassphrase, path, suffix)
 	for {
 		pass, err := a.prompt.secret(prompt)
 		if err != nil || pass == "" {
 			return nil, nil
 		}
-		pk, err := keys.ParsePrivate(data, func() ([]byte, error) { return []byte(pass), nil })
+		pk, err := parseWith(data, pass)
 		if err == nil {
+			a.pass = pass
 			return pk, nil
 		}
 		if !errors.Is(err, keys.ErrBadPassphrase) {
 			return nil, err
 		}
-		prompt = fmt.Sprintf(msgBadPassphrase, path)
+		prompt = fmt.Sprintf(msgBadPassphrase, path, suffix)
 	}
+}
+
+func parseWith(data []byte, pass string) (*keys.PrivateKey, error) {
+	return keys.ParsePrivate(data, func() ([]byte, error) { return []byte(pass), nil })
 }
 
 func (a *app) sayConstraints() {
@@ -115,25 +145,26 @@ func (a *app) sayConstraints() {
 	}
 }
 
-// addCert adds path-cert.pub with the key it certifies; a missing file is
-// the normal case and says nothing.
+// addCert adds path-cert.pub with the key it certifies. Like OpenSSH's
+// ssh-add it passes over a file it cannot load in silence: its loader
+// reports every failure as a missing file, the normal case.
 func (a *app) addCert(path string, pub ssh.PublicKey, added agent.AddedKey) {
 	certPath := path + "-cert.pub"
-	data, err := os.ReadFile(certPath)
+	k, _, err := keys.LoadPublicFile(certPath)
 	if err != nil {
 		return
 	}
-	k, _, err := keys.ParsePublic(data)
 	cert, ok := k.(*ssh.Certificate)
-	if err != nil || !ok {
-		if err == nil {
-			err = errors.New("not a certificate")
-		}
-		fmt.Fprintf(a.stderr, msgCertLoad, certPath, err)
+	certified := k
+	if ok {
+		certified = cert.Key
+	}
+	if !bytes.Equal(certified.Marshal(), pub.Marshal()) {
+		fmt.Fprintf(a.stderr, msgCertMismatch, certPath, path)
 		return
 	}
-	if !bytes.Equal(cert.Key.Marshal(), pub.Marshal()) {
-		fmt.Fprintf(a.stderr, msgCertMismatch, certPath, path)
+	if !ok {
+		fmt.Fprint(a.stderr, msgCertNotCert)
 		return
 	}
 	added.Certificate = cert
@@ -150,27 +181,21 @@ func (a *app) addCert(path string, pub ssh.PublicKey, added agent.AddedKey) {
 // deleteFile is -d: the key named by path (its public half), then its
 // certificate unless -k.
 func (a *app) deleteFile(path string) bool {
-	var pub ssh.PublicKey
-	var comment string
-	var err error
 	if path == "-" {
-		path = stdinName
-		var data []byte
-		if data, err = io.ReadAll(a.stdin); err == nil {
-			pub, comment, err = keys.ParsePublic(data)
-		}
-	} else {
-		pub, comment, err = keys.LoadPublicFile(path)
+		return a.deleteStdin()
 	}
+	pub, comment, err := keys.LoadPublicFile(path)
 	if err != nil {
-		fmt.Fprintf(a.stderr, msgBadPublic, path, errText(err))
+		// On stdout, and with the reason OpenSSH's loader gives for
+		// every failure, as OpenSSH's ssh-add prints it.
+		fmt.Fprintf(a.stdout, msgBadPublic, path)
 		return false
 	}
 	if comment == "" {
 		comment = path
 	}
 	ok := a.removeKey(path, pub, comment)
-	if a.keyOnly || path == stdinName {
+	if a.keyOnly {
 		return ok
 	}
 	certPath := path + "-cert.pub"
@@ -184,6 +209,31 @@ func (a *app) deleteFile(path string) bool {
 		}
 	}
 	return ok
+}
+
+// deleteStdin is "-d -": every line of standard input that holds a public
+// key removes it (no certificates looked for); a line that holds none is
+// reported and skipped. It succeeds if any key was removed.
+func (a *app) deleteStdin() bool {
+	ok := false
+	for n := 1; ; n++ {
+		line, err := a.stdin.ReadString('\n')
+		if line == "" && err != nil {
+			return ok
+		}
+		line = strings.TrimLeft(strings.TrimSuffix(line, "\n"), " \t")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		key, comment, perr := keys.ParsePublicLine(line)
+		if perr != nil {
+			fmt.Fprintf(a.stderr, msgBadLine, stdinName, n, perr)
+			continue
+		}
+		if a.removeKey(stdinName, key, comment) {
+			ok = true
+		}
+	}
 }
 
 func (a *app) removeKey(path string, key ssh.PublicKey, comment string) bool {

@@ -15,7 +15,7 @@ const optstring = "vkKlLCcdDTxXE:e:h:H:M:m:qs:S:t:"
 // opts is the parsed command line.
 type opts struct {
 	list, listFull, remove, removeAll, lock, unlock bool
-	confirm, keyOnly, quiet                         bool
+	confirm, keyOnly, quiet, test                   bool
 	verbose                                         int
 	hash                                            string
 	lifetime                                        int
@@ -53,6 +53,8 @@ func parseArgs(args []string, stderr io.Writer) (*opts, bool) {
 			o.unlock = true
 		case "q":
 			o.quiet = true
+		case "T":
+			o.test = true
 		case "E":
 			if !keys.ValidHash(op.Arg) {
 				fmt.Fprintf(stderr, msgBadHash, op.Arg)
@@ -68,7 +70,7 @@ func parseArgs(args []string, stderr io.Writer) (*opts, bool) {
 			o.lifetime = n
 		default:
 			// PKCS#11 (-s -e), FIDO (-K -S), destination constraints
-			// (-h -H), -T, -C and -M/-m: left out rather than ignored, as
+			// (-h -H), -C and -M/-m: left out rather than ignored, as
 			// ignoring a constraint would add a key less restricted than
 			// asked.
 			fmt.Fprintf(stderr, msgUnsupported, op.Name)

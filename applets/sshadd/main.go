@@ -4,6 +4,7 @@
 package sshadd
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -32,9 +33,15 @@ func Main(args []string) int {
 type app struct {
 	*opts
 	ag             agent.ExtendedAgent
-	stdin          io.Reader
+	stdin          *bufio.Reader
 	stdout, stderr io.Writer
 	prompt         *prompter
+	// stdinRead is set once "-" has read standard input to its end.
+	// OpenSSH's ssh-add then closes it, so a second "-" fails.
+	stdinRead bool
+	// pass is the passphrase that opened the last encrypted key; it is
+	// tried on the next one before asking.
+	pass string
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -53,7 +60,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer conn.Close()
-	a := &app{opts: o, ag: agent.NewClient(conn), stdin: stdin, stdout: stdout, stderr: stderr, prompt: newPrompter(stdin, stderr)}
+	// One buffer for both readers of stdin: a passphrase line read before
+	// "-" must not take the key's first bytes with it.
+	in := bufio.NewReader(stdin)
+	a := &app{opts: o, ag: agent.NewClient(conn), stdin: in, stdout: stdout, stderr: stderr, prompt: newPrompter(in, stderr)}
 	switch {
 	case o.list || o.listFull:
 		return a.listKeys()
@@ -66,6 +76,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stderr, msgAllRemoved)
 		return 0
+	case o.test:
+		return a.testKeys()
 	}
 	files := o.files
 	if len(files) == 0 {

@@ -23,8 +23,8 @@ type prompter struct {
 	out   io.Writer
 }
 
-func newPrompter(stdin io.Reader, stderr io.Writer) *prompter {
-	return &prompter{stdin: bufio.NewReader(stdin), out: stderr}
+func newPrompter(stdin *bufio.Reader, stderr io.Writer) *prompter {
+	return &prompter{stdin: stdin, out: stderr}
 }
 
 func useAskpass() bool {
