@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
@@ -78,6 +79,27 @@ func FuzzParsePublic(f *testing.F) {
 			_ = Randomart(k, "sha256")
 		}
 		_, _ = ParsePEMPublic(data)
+	})
+}
+
+// FuzzParsePublicLine: ssh-add -d -'s line reader never panics, and a key
+// it reads prints back as the same line (type, blob, the comment kept).
+func FuzzParsePublicLine(f *testing.F) {
+	_, pub := seedKeys(f)
+	f.Add(strings.TrimSpace(string(pub)))
+	f.Add("  ssh-ed25519\tAAAAC3NzaC1lZDI1NTE5AAAAIGyTXcWt2DpOTvnP7ldeO3eiPjpOp2gQKfVpvnjFv6Ab  two  words ")
+	f.Add("ssh-rsa AAAA")
+	f.Add("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGyTXcWt2Dp")
+	f.Fuzz(func(t *testing.T, line string) {
+		k, comment, err := ParsePublicLine(line)
+		if err != nil {
+			return
+		}
+		again := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k))) + " " + comment
+		k2, c2, err := ParsePublicLine(again)
+		if err != nil || !bytes.Equal(k2.Marshal(), k.Marshal()) || c2 != strings.TrimLeft(comment, " \t") {
+			t.Fatalf("%q read back from %q as %v, %q", line, again, err, c2)
+		}
 	})
 }
 
