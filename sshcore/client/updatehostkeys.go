@@ -175,22 +175,16 @@ func (u *hostKeyUpdater) update(payload []byte) error {
 		return err
 	}
 	files := u.c.updatableFiles()
-	name := u.hk.pattern()
-	for _, f := range files {
-		log.Debug1("client_input_hostkeys: searching %s for %s", f, name)
-	}
-	plan, err := knownhosts.PlanUpdate(files, name, keys)
+	plan, err := knownhosts.PlanUpdate(files, u.hk.pattern(), u.hk.ipName(), keys, log.Logf)
 	if err != nil {
 		return fmt.Errorf("client_input_hostkeys: %v", err)
 	}
-	log.Debug3("client_input_hostkeys: %d server keys: %d new, %d retained, %d to remove",
-		len(keys), len(plan.New), len(keys)-len(plan.New), len(plan.Old))
 	switch {
 	case plan.Empty():
 		log.Debug1("client_input_hostkeys: no new or deprecated keys from server")
 		return nil
 	case plan.Skip != "":
-		log.Debug1("client_input_hostkeys: %s, skipping UserKnownHostsFile update", plan.Skip)
+		log.Debug1("client_input_hostkeys: %s", plan.SkipMessage())
 		return nil
 	}
 	var dropped []ssh.PublicKey
@@ -356,13 +350,9 @@ func (u *hostKeyUpdater) apply(plan *knownhosts.HostKeyUpdate, dropped []ssh.Pub
 		if i == 0 {
 			add = keep
 		}
-		changes, err := knownhosts.ReplaceHostKeys(f, plan.Name, add, u.c.Opts.HashKnownHosts)
+		err := knownhosts.ReplaceHostKeys(f, plan.Name, plan.IP, add, u.c.Opts.HashKnownHosts, u.c.fingerprint, log.Logf)
 		if err != nil {
 			log.Error("update_known_hosts: hostfile_replace_entries failed for %s: %v", f, err)
-			continue
-		}
-		for _, l := range changes {
-			log.Verbose("%s", l)
 		}
 	}
 	return nil
