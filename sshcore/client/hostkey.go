@@ -259,7 +259,7 @@ func isLoopback(ip string) bool {
 // the host was given as that very address.
 func (h *hostKeyCheck) ipName() string {
 	o := h.c.Opts
-	if !o.CheckHostIP || h.noIP || h.ip == "" || isLoopback(h.ip) {
+	if !o.CheckHostIP || h.noIP || h.ip == "" || isLoopback(h.ip) || proxied(o.ProxyJump) || proxied(o.ProxyCommand) {
 		return ""
 	}
 	ip := knownhosts.HostPattern(h.ip, o.Port)
@@ -268,6 +268,11 @@ func (h *hostKeyCheck) ipName() string {
 	}
 	return ip
 }
+
+// proxied: a ProxyJump or ProxyCommand is set (OpenSSH's ProxyJump is a
+// ProxyCommand too, and with ProxyUseFdpass the socket it passes is not
+// what ssh connected to).
+func proxied(v string) bool { return v != "" && v != "none" }
 
 // checksIP: CheckHostIP looks the address up too, except for a
 // certificate.

@@ -24,7 +24,8 @@ import (
 // when the key that authenticated the server came from the user's own
 // known_hosts (or the user just accepted it): a key vouched for by a
 // certificate authority, the global file or StrictHostKeyChecking=no over
-// a changed key must not rewrite the user's file.
+// a changed key must not rewrite the user's file. With CheckHostIP the
+// address's lines count as the host's too (knownhosts.PlanUpdate).
 
 // hostKeyUpdater owns the connection's global requests: it takes the host
 // key announcement and passes everything else on to x/crypto's handler.
