@@ -191,7 +191,7 @@ func (u *hostKeyUpdater) update(payload []byte) error {
 	var dropped []ssh.PublicKey
 	if len(plan.New) > 0 {
 		log.Debug3("client_input_hostkeys: asking server to prove ownership for %d keys", len(plan.New))
-		proven, err := u.prove(plan.New)
+		proven, err := u.prove(plan.New, keys)
 		if err != nil {
 			return err
 		}
@@ -222,7 +222,7 @@ func (u *hostKeyUpdater) announcedKeys(payload []byte) ([]ssh.PublicKey, error) 
 			log.Debug1("client_input_hostkeys: parse key: %v", err)
 			continue
 		}
-		log.Debug3("client_input_hostkeys: received %s key %s", k.Type(), u.c.fingerprint(k))
+		log.Debug3("client_input_hostkeys: received %s key %s", keyTypeName(k), u.c.fingerprint(k))
 		if _, isCert := k.(*ssh.Certificate); isCert {
 			log.Debug3("client_input_hostkeys: %s key is a certificate; skipping", k.Type())
 			continue
@@ -260,7 +260,7 @@ func hostKeyTypeAllowed(keyType string, allowed []string) bool {
 // the RSA algorithm of the key exchange when that was one, else with
 // rsa-sha2-256/512 (a SHA-1 proof is disregarded, as OpenSSH does, and the
 // key not learned).
-func (u *hostKeyUpdater) prove(keys []ssh.PublicKey) ([]ssh.PublicKey, error) {
+func (u *hostKeyUpdater) prove(keys, announced []ssh.PublicKey) ([]ssh.PublicKey, error) {
 	blobs := make([][]byte, len(keys))
 	for i, k := range keys {
 		blobs[i] = k.Marshal()
@@ -287,21 +287,23 @@ func (u *hostKeyUpdater) prove(keys []ssh.PublicKey) ([]ssh.PublicKey, error) {
 	sid := u.conn.SessionID()
 	var proven []ssh.PublicKey
 	for i, k := range keys {
+		// Messages number the key as OpenSSH does: its place among all
+		// the keys announced.
+		n := indexOf(announced, k)
 		var sig ssh.Signature
 		if err := ssh.Unmarshal(sigs[i], &sig); err != nil {
-			return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), i)
+			return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), n)
 		}
-		if k.Type() == ssh.KeyAlgoRSA {
-			switch {
-			case rsaKex != "" && sig.Format != rsaKex:
-				return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), i)
-			case rsaKex == "" && sig.Format != ssh.KeyAlgoRSASHA512 && sig.Format != ssh.KeyAlgoRSASHA256:
-				u.c.Log.Debug1("client_global_hostkeys_prove_confirm: server used untrusted RSA signature algorithm %s for key %d, disregarding", sig.Format, i)
-				continue
-			}
+		if k.Type() == ssh.KeyAlgoRSA && rsaKex == "" && sig.Format != ssh.KeyAlgoRSASHA512 && sig.Format != ssh.KeyAlgoRSASHA256 {
+			u.c.Log.Debug1("client_global_hostkeys_prove_confirm: server used untrusted RSA signature algorithm %s for key %d, disregarding", sig.Format, n)
+			continue
+		}
+		u.c.Log.Debug3("client_global_hostkeys_prove_confirm: verify %s key %d using sigalg %s", keyTypeName(k), n, sig.Format)
+		if k.Type() == ssh.KeyAlgoRSA && rsaKex != "" && sig.Format != rsaKex {
+			return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), n)
 		}
 		if err := k.Verify(sshcore.HostKeyProofData(sid, blobs[i]), &sig); err != nil {
-			return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), i)
+			return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), n)
 		}
 		proven = append(proven, k)
 	}
