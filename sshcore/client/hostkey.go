@@ -28,13 +28,19 @@ var errHostKey = errors.New("host key verification failed")
 // hostKeyCheck proves the server's identity against the known hosts files,
 // asking the user the first time (design.md §4).
 type hostKeyCheck struct {
-	c        *Client
-	name     string // the name looked up in known_hosts (HostKeyAlias or HostName)
-	port     int    // 22 when HostKeyAlias is used: the alias is taken as written
-	ip       string // the address connected to, for CheckHostIP
-	insecure bool   // StrictHostKeyChecking=no accepted a changed key
-	onFirst  func() // called once the server has shown its key
-	accepted []byte // the key accepted, for re-keys
+	c    *Client
+	name string // the name looked up in known_hosts (HostKeyAlias or HostName)
+	port int    // 22 when HostKeyAlias is used: the alias is taken as written
+	ip   string // the address connected to, for CheckHostIP
+	// noIP: CheckHostIP was turned off during the check, as OpenSSH's
+	// check_host_key turns it off for the rest of the connection.
+	noIP bool
+	// addWithIP: the address to list along with the host when its key
+	// is added (CheckHostIP, the address not listed yet).
+	addWithIP string
+	insecure  bool   // StrictHostKeyChecking=no accepted a changed key
+	onFirst   func() // called once the server has shown its key
+	accepted  []byte // the key accepted, for re-keys
 	// trusted: the key was found in a user known_hosts file or accepted
 	// by the user, which is what lets UpdateHostKeys rewrite that file.
 	trusted bool
@@ -106,7 +112,11 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 		return err
 	}
 	db.Entries = append(db.Entries, more...)
+	// The address is looked up for the key as presented: never for a
+	// certificate, even one judged by its plain key below.
+	ip := ""
 	if h.checksIP(key) {
+		ip = h.ipName()
 		if more, err = h.knownHostsCommand("ADDRESS", key); err != nil {
 			return err
 		}
@@ -141,18 +151,44 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 		key = cert.Key
 	}
 	res := db.Check(h.name, h.port, key)
+	o := h.c.Opts
+	if ip != "" && o.Port != 22 && o.HostKeyAlias == "" && strings.EqualFold(o.HostName, h.ip) &&
+		db.CheckExact(h.name, h.port, key).Status == knownhosts.Unknown {
+		// OpenSSH looks the host up again without the port, where the
+		// name given is the address itself: that turns CheckHostIP off
+		// for the rest of the connection.
+		h.noIP, ip = true, ""
+	}
+	var ipSt knownhosts.Result
+	if ip != "" {
+		ipSt = ipStatus(db, ip, key)
+	}
 	switch res.Status {
 	case knownhosts.Known:
 		log.Debug1("Host '%s' is known and matches the %s host key.", h.pattern(), keyTypeName(key))
-		if h.c.Opts.VisualHostKey {
-			log.Info(msgVisualHostKey, h.c.fingerprint(key), keys.Randomart(key, h.c.Opts.FingerprintHash))
+		// Listed under this very name and port (not found through the
+		// port-less line): OpenSSH adds the address when it is not
+		// listed, and shows VisualHostKey's picture only otherwise.
+		exact := res.Entry != nil && res.Entry.Matches(h.pattern())
+		if exact && ip != "" && ipSt.Status == knownhosts.Unknown {
+			h.addIP(ip, key)
+		} else if o.VisualHostKey {
+			log.Info(msgVisualHostKey, h.c.fingerprint(key), keys.Randomart(key, o.FingerprintHash))
 		}
 		if res.Entry != nil {
 			log.Debug3("record_hostkey: found key type %s in file %s:%d", keyTypeName(key), res.Entry.File, res.Entry.Line)
 			log.Debug1("Found key in %s:%d", res.Entry.File, res.Entry.Line)
 		}
-		h.checkIP(db, key)
-		h.trusted = res.Entry != nil && h.isUserFile(res.Entry.File)
+		var matching *knownhosts.Entry
+		if exact {
+			matching = res.Entry
+		}
+		if err := h.checkIP(ip, ipSt, key, matching); err != nil {
+			return err
+		}
+		// A key found only through the port-less line does not let
+		// UpdateHostKeys write, as in OpenSSH.
+		h.trusted = exact && h.isUserFile(res.Entry.File)
 		return nil
 	case knownhosts.Revoked:
 		file, line := "", 0
@@ -164,7 +200,13 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 	case knownhosts.Changed:
 		return h.changed(key, res.Entry)
 	}
-	return h.unknown(key)
+	if ip != "" && ipSt.Status == knownhosts.Unknown {
+		h.addWithIP = ip
+	}
+	if err := h.unknown(key); err != nil {
+		return err
+	}
+	return h.checkIP(ip, ipSt, key, nil)
 }
 
 // checkPolicy applies, before any known_hosts file is read and as
@@ -210,28 +252,134 @@ func isLoopback(ip string) bool {
 	return a != nil && a.IsLoopback()
 }
 
-// checksIP: CheckHostIP looks the address up too, except, as in OpenSSH,
-// for a certificate, a loopback address, an address given as the host, or
-// under HostKeyAlias.
-func (h *hostKeyCheck) checksIP(key ssh.PublicKey) bool {
+// ipName is the address as known_hosts lists it ("addr" or "[addr]:port",
+// the port being the one connected to, whatever HostKeyAlias says) when
+// CheckHostIP applies, else "". As in OpenSSH it does not apply to a
+// loopback address, through a proxy or jump host (no address), or when
+// the host was given as that very address.
+func (h *hostKeyCheck) ipName() string {
 	o := h.c.Opts
-	if _, isCert := key.(*ssh.Certificate); isCert || !o.CheckHostIP || h.ip == "" || h.ip == h.name || o.HostKeyAlias != "" {
-		return false
+	if !o.CheckHostIP || h.noIP || h.ip == "" || isLoopback(h.ip) || proxied(o.ProxyJump) || proxied(o.ProxyCommand) {
+		return ""
 	}
-	ip := net.ParseIP(h.ip)
-	return ip != nil && !ip.IsLoopback()
+	ip := knownhosts.HostPattern(h.ip, o.Port)
+	if strings.EqualFold(o.HostName, ip) {
+		return ""
+	}
+	return ip
 }
 
-// checkIP warns, as OpenSSH does with CheckHostIP, when the address's entry
-// holds a different key than the name's.
-func (h *hostKeyCheck) checkIP(db *knownhosts.DB, key ssh.PublicKey) {
-	if !h.c.Opts.CheckHostIP || h.ip == "" || h.ip == h.name || h.c.Opts.HostKeyAlias != "" {
+// proxied: a ProxyJump or ProxyCommand is set (OpenSSH's ProxyJump is a
+// ProxyCommand too, and with ProxyUseFdpass the socket it passes is not
+// what ssh connected to).
+func proxied(v string) bool { return v != "" && v != "none" }
+
+// checksIP: CheckHostIP looks the address up too, except for a
+// certificate.
+func (h *hostKeyCheck) checksIP(key ssh.PublicKey) bool {
+	_, isCert := key.(*ssh.Certificate)
+	return !isCert && h.ipName() != ""
+}
+
+// ipStatus judges the key against the address's lines as OpenSSH's
+// check_host_key does: Known when one holds it, Changed when any other
+// key is listed for the address (of whatever type), Revoked when it is
+// marked so; with it, the line that decided.
+func ipStatus(db *knownhosts.DB, ip string, key ssh.PublicKey) knownhosts.Result {
+	blob := key.Marshal()
+	r := knownhosts.Result{Status: knownhosts.Unknown}
+	for _, e := range db.Entries {
+		if e.Marker != knownhosts.MarkerNone || !e.Matches(ip) {
+			continue
+		}
+		if bytes.Equal(e.Key.Marshal(), blob) {
+			r = knownhosts.Result{Status: knownhosts.Known, Entry: e}
+			break
+		}
+		r = knownhosts.Result{Status: knownhosts.Changed, Entry: e}
+	}
+	for _, e := range db.Entries {
+		if e.Marker == knownhosts.MarkerRevoked && bytes.Equal(e.Key.Marshal(), blob) && e.Matches(ip) {
+			return knownhosts.Result{Status: knownhosts.Revoked}
+		}
+	}
+	return r
+}
+
+// checkIP does, with CheckHostIP, what OpenSSH does once the host's own
+// lines have accepted the key (hostOK: listed; else just added): an
+// address that holds a different key is shown (and asked about, or
+// refused, per StrictHostKeyChecking); it returns an error when the
+// connection must end.
+func (h *hostKeyCheck) checkIP(ip string, st knownhosts.Result, key ssh.PublicKey, host *knownhosts.Entry) error {
+	if ip == "" || st.Status != knownhosts.Changed {
+		return nil
+	}
+	msg := fmt.Sprintf(msgIPKeyDiffers, keyTypeName(key), h.pattern(), ip) +
+		fmt.Sprintf("\nOffending key for IP in %s:%d", st.Entry.File, st.Entry.Line)
+	if host != nil {
+		msg += fmt.Sprintf("\nMatching host key in %s:%d", host.File, host.Line)
+	}
+	switch h.c.Opts.StrictHostKeyChecking {
+	case "no", "off":
+		h.c.Log.Info("%s", msg)
+		return nil
+	case "yes", "accept-new":
+		h.c.Log.Info("%s", msg)
+		h.c.Log.Error("%s", msgStrictExiting)
+		return errHostKey
+	}
+	if !h.confirm(msg + "\n" + msgHostKeyAsk) {
+		return errHostKey
+	}
+	return nil
+}
+
+// confirm asks prompt until the answer is yes or no, as OpenSSH's
+// confirm(); no terminal (or BatchMode) is no.
+func (h *hostKeyCheck) confirm(prompt string) bool {
+	for {
+		answer, err := h.c.Prompt.Line(prompt)
+		if err != nil {
+			if errors.Is(err, errNoTTY) {
+				h.c.Log.Debug1("read_passphrase: can't open /dev/tty: No such device or address")
+			}
+			return false
+		}
+		switch answer {
+		case "yes":
+			return true
+		case "no":
+			return false
+		}
+		prompt = msgHostKeyAskAgain
+	}
+}
+
+// addIP lists the address with the key in the first user file, for a host
+// found known whose address is not (OpenSSH's add_host_to_hostfile of the
+// address alone).
+func (h *hostKeyCheck) addIP(ip string, key ssh.PublicKey) {
+	o, log := h.c.Opts, h.c.Log
+	if len(o.UserKnownHostsFiles) == 0 || o.UserKnownHostsFiles[0] == "none" {
 		return
 	}
-	if db.Check(h.ip, h.port, key).Status == knownhosts.Changed {
-		h.c.Log.Error(msgIPKeyDiffers,
-			keyTypeName(key), h.name, h.ip)
+	file := o.UserKnownHostsFiles[0]
+	if err := appendLines(file, knownhosts.EntryLines(ip, "", key, o.HashKnownHosts)); err != nil {
+		log.Info(msgIPKeyAddFailed, keyTypeName(key), ip, file)
+		return
 	}
+	log.Info(msgIPKeyAdded, keyTypeName(key), ip)
+}
+
+// appendLines adds lines to a known_hosts file as knownhosts.AppendLines
+// does; a device such as /dev/null takes them nowhere, as OpenSSH's
+// append does, and is not replaced.
+func appendLines(file string, lines []string) error {
+	if st, err := os.Stat(file); err == nil && !st.Mode().IsRegular() {
+		return nil
+	}
+	return knownhosts.AppendLines(file, lines)
 }
 
 func (h *hostKeyCheck) pattern() string { return knownhosts.HostPattern(h.name, h.port) }
@@ -248,22 +396,13 @@ func (h *hostKeyCheck) unknown(key ssh.PublicKey) error {
 	prompt := msgHostKeyNotFound +
 		fmt.Sprintf(msgHostKeyFinger, keyTypeName(key), h.c.fingerprint(key)) +
 		h.visual(key) + msgHostKeyAsk
-	for {
-		answer, err := h.c.Prompt.Line(prompt)
-		if err != nil {
-			if errors.Is(err, errNoTTY) {
-				log.Debug1("read_passphrase: can't open /dev/tty: No such device or address")
-			}
-			return errHostKey
-		}
-		switch answer {
-		case "yes":
-			return h.add(key)
-		case "no":
-			return errHostKey
-		}
-		prompt = msgHostKeyAskAgain
+	if !h.confirm(prompt) {
+		return errHostKey
 	}
+	// Only a key the user accepted lets UpdateHostKeys write (not one
+	// StrictHostKeyChecking no or accept-new took in), as in OpenSSH.
+	h.trusted = true
+	return h.add(key)
 }
 
 // isUserFile reports whether file is one of the UserKnownHostsFiles.
@@ -279,22 +418,26 @@ func (h *hostKeyCheck) isUserFile(file string) bool {
 // add stores the key in the first user known_hosts file, as OpenSSH does.
 func (h *hostKeyCheck) add(key ssh.PublicKey) error {
 	o, log := h.c.Opts, h.c.Log
-	h.trusted = true
 	if len(o.UserKnownHostsFiles) == 0 || o.UserKnownHostsFiles[0] == "none" {
 		return nil
 	}
 	file := o.UserKnownHostsFiles[0]
-	if st, err := os.Stat(file); err == nil && !st.Mode().IsRegular() {
-		// /dev/null and the like: OpenSSH's append goes nowhere; an
-		// atomic rewrite must not replace the device.
-		log.Info(msgHostKeyAdded, h.pattern(), keyTypeName(key))
+	shown := h.pattern()
+	if h.addWithIP != "" {
+		// "host,address", or one hashed line each.
+		shown += "," + h.addWithIP
+	}
+	if net.ParseIP(h.name) == nil && strings.ContainsAny(h.name, " \t,") {
+		log.Error(msgHostKeyWriteError, file, fmt.Errorf("%s: invalid host name %q", file, h.name))
 		return nil
 	}
-	if err := knownhosts.Append(file, h.name, h.port, key, o.HashKnownHosts); err != nil {
+	// /dev/null and the like: OpenSSH's append goes nowhere; an atomic
+	// rewrite must not replace the device.
+	if err := appendLines(file, knownhosts.EntryLines(h.pattern(), h.addWithIP, key, o.HashKnownHosts)); err != nil {
 		log.Error(msgHostKeyWriteError, file, err)
 		return nil
 	}
-	log.Info(msgHostKeyAdded, h.pattern(), keyTypeName(key))
+	log.Info(msgHostKeyAdded, shown, keyTypeName(key))
 	return nil
 }
 

@@ -84,7 +84,7 @@ func (h *hostKeyCheck) knownHostsCommand(invocation string, key ssh.PublicKey) (
 	case "ORDER":
 		name = h.name
 	case "ADDRESS":
-		name = knownhosts.HostPattern(h.ip, h.port)
+		name = h.ipName()
 	}
 	extra := map[byte]string{'H': name, 'I': invocation, 't': "NONE", 'f': "NONE", 'K': "NONE"}
 	if key != nil {

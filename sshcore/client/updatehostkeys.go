@@ -24,7 +24,8 @@ import (
 // when the key that authenticated the server came from the user's own
 // known_hosts (or the user just accepted it): a key vouched for by a
 // certificate authority, the global file or StrictHostKeyChecking=no over
-// a changed key must not rewrite the user's file.
+// a changed key must not rewrite the user's file. With CheckHostIP the
+// address's lines count as the host's too (knownhosts.PlanUpdate).
 
 // hostKeyUpdater owns the connection's global requests: it takes the host
 // key announcement and passes everything else on to x/crypto's handler.
@@ -175,28 +176,22 @@ func (u *hostKeyUpdater) update(payload []byte) error {
 		return err
 	}
 	files := u.c.updatableFiles()
-	name := u.hk.pattern()
-	for _, f := range files {
-		log.Debug1("client_input_hostkeys: searching %s for %s", f, name)
-	}
-	plan, err := knownhosts.PlanUpdate(files, name, keys)
+	plan, err := knownhosts.PlanUpdate(files, u.hk.pattern(), u.hk.ipName(), keys, log.Logf)
 	if err != nil {
 		return fmt.Errorf("client_input_hostkeys: %v", err)
 	}
-	log.Debug3("client_input_hostkeys: %d server keys: %d new, %d retained, %d to remove",
-		len(keys), len(plan.New), len(keys)-len(plan.New), len(plan.Old))
 	switch {
 	case plan.Empty():
 		log.Debug1("client_input_hostkeys: no new or deprecated keys from server")
 		return nil
 	case plan.Skip != "":
-		log.Debug1("client_input_hostkeys: %s, skipping UserKnownHostsFile update", plan.Skip)
+		log.Debug1("client_input_hostkeys: %s", plan.SkipMessage())
 		return nil
 	}
 	var dropped []ssh.PublicKey
 	if len(plan.New) > 0 {
 		log.Debug3("client_input_hostkeys: asking server to prove ownership for %d keys", len(plan.New))
-		proven, err := u.prove(plan.New)
+		proven, err := u.prove(plan.New, keys)
 		if err != nil {
 			return err
 		}
@@ -227,7 +222,7 @@ func (u *hostKeyUpdater) announcedKeys(payload []byte) ([]ssh.PublicKey, error) 
 			log.Debug1("client_input_hostkeys: parse key: %v", err)
 			continue
 		}
-		log.Debug3("client_input_hostkeys: received %s key %s", k.Type(), u.c.fingerprint(k))
+		log.Debug3("client_input_hostkeys: received %s key %s", keyTypeName(k), u.c.fingerprint(k))
 		if _, isCert := k.(*ssh.Certificate); isCert {
 			log.Debug3("client_input_hostkeys: %s key is a certificate; skipping", k.Type())
 			continue
@@ -265,7 +260,7 @@ func hostKeyTypeAllowed(keyType string, allowed []string) bool {
 // the RSA algorithm of the key exchange when that was one, else with
 // rsa-sha2-256/512 (a SHA-1 proof is disregarded, as OpenSSH does, and the
 // key not learned).
-func (u *hostKeyUpdater) prove(keys []ssh.PublicKey) ([]ssh.PublicKey, error) {
+func (u *hostKeyUpdater) prove(keys, announced []ssh.PublicKey) ([]ssh.PublicKey, error) {
 	blobs := make([][]byte, len(keys))
 	for i, k := range keys {
 		blobs[i] = k.Marshal()
@@ -292,21 +287,23 @@ func (u *hostKeyUpdater) prove(keys []ssh.PublicKey) ([]ssh.PublicKey, error) {
 	sid := u.conn.SessionID()
 	var proven []ssh.PublicKey
 	for i, k := range keys {
+		// Messages number the key as OpenSSH does: its place among all
+		// the keys announced.
+		n := indexOf(announced, k)
 		var sig ssh.Signature
 		if err := ssh.Unmarshal(sigs[i], &sig); err != nil {
-			return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), i)
+			return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), n)
 		}
-		if k.Type() == ssh.KeyAlgoRSA {
-			switch {
-			case rsaKex != "" && sig.Format != rsaKex:
-				return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), i)
-			case rsaKex == "" && sig.Format != ssh.KeyAlgoRSASHA512 && sig.Format != ssh.KeyAlgoRSASHA256:
-				u.c.Log.Debug1("client_global_hostkeys_prove_confirm: server used untrusted RSA signature algorithm %s for key %d, disregarding", sig.Format, i)
-				continue
-			}
+		if k.Type() == ssh.KeyAlgoRSA && rsaKex == "" && sig.Format != ssh.KeyAlgoRSASHA512 && sig.Format != ssh.KeyAlgoRSASHA256 {
+			u.c.Log.Debug1("client_global_hostkeys_prove_confirm: server used untrusted RSA signature algorithm %s for key %d, disregarding", sig.Format, n)
+			continue
+		}
+		u.c.Log.Debug3("client_global_hostkeys_prove_confirm: verify %s key %d using sigalg %s", keyTypeName(k), n, sig.Format)
+		if k.Type() == ssh.KeyAlgoRSA && rsaKex != "" && sig.Format != rsaKex {
+			return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), n)
 		}
 		if err := k.Verify(sshcore.HostKeyProofData(sid, blobs[i]), &sig); err != nil {
-			return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), i)
+			return nil, fmt.Errorf(msgHostKeyBadSig, keyTypeName(k), n)
 		}
 		proven = append(proven, k)
 	}
@@ -356,13 +353,9 @@ func (u *hostKeyUpdater) apply(plan *knownhosts.HostKeyUpdate, dropped []ssh.Pub
 		if i == 0 {
 			add = keep
 		}
-		changes, err := knownhosts.ReplaceHostKeys(f, plan.Name, add, u.c.Opts.HashKnownHosts)
+		err := knownhosts.ReplaceHostKeys(f, plan.Name, plan.IP, add, u.c.Opts.HashKnownHosts, u.c.fingerprint, log.Logf)
 		if err != nil {
 			log.Error("update_known_hosts: hostfile_replace_entries failed for %s: %v", f, err)
-			continue
-		}
-		for _, l := range changes {
-			log.Verbose("%s", l)
 		}
 	}
 	return nil

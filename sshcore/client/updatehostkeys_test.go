@@ -107,7 +107,8 @@ func connectUpdating(t *testing.T, addr, kh, global string) string {
 }
 
 // TestUpdateHostKeysProof: a correct proof teaches known_hosts the new key;
-// a signature over another session, by another key, a SHA-1 RSA proof
+// a signature over another session, by another key (named, as OpenSSH
+// names it, by its place among the keys announced), a SHA-1 RSA proof
 // shape or a refused proof teaches nothing and leaves the file
 // byte-identical.
 func TestUpdateHostKeysProof(t *testing.T) {
@@ -130,10 +131,10 @@ func TestUpdateHostKeysProof(t *testing.T) {
 		}, true, "Learned new hostkey: ED25519 " + ssh.FingerprintSHA256(extra.PublicKey())},
 		{"other session", func(sid []byte, r *ssh.Request) {
 			r.Reply(true, sign(extra, sshcore.HostKeyProofData(append([]byte{1}, sid...), extra.PublicKey().Marshal())))
-		}, false, "server gave bad signature for ED25519 key 0"},
+		}, false, "server gave bad signature for ED25519 key 1"},
 		{"other key", func(sid []byte, r *ssh.Request) {
 			r.Reply(true, sign(stranger, sshcore.HostKeyProofData(sid, extra.PublicKey().Marshal())))
-		}, false, "server gave bad signature for ED25519 key 0"},
+		}, false, "server gave bad signature for ED25519 key 1"},
 		{"no signature", func(sid []byte, r *ssh.Request) {
 			r.Reply(true, nil)
 		}, false, "0 signatures for 1 keys"},

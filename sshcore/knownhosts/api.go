@@ -229,16 +229,22 @@ func Append(file, host string, port int, key ssh.PublicKey, hash bool) error {
 	if net.ParseIP(host) == nil && strings.ContainsAny(host, " \t,") {
 		return fmt.Errorf("%s: invalid host name %q", file, host)
 	}
+	return AppendLines(file, []string{FormatLine(host, port, key, hash)})
+}
+
+// AppendLines adds lines to file as Append does: the file is made 0600
+// (its directory 0700) when missing, written atomically, and a file in
+// record format gets records.
+func AppendLines(file string, lines []string) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return err
 	}
-	line := FormatLine(host, port, key, hash)
 	// A file in record format (copied from OpenVMS) gets a record, not a
 	// stray LF line.
 	if old, err := os.ReadFile(file); err == nil {
 		if recs, f, err := configfmt.Decode(old); err == nil && f != configfmt.StreamLF {
-			return atomicfile.WriteFile(file, configfmt.Encode(append(recs, line), f), 0o600)
+			return atomicfile.WriteFile(file, configfmt.Encode(append(recs, lines...), f), 0o600)
 		}
 	}
-	return atomicfile.Append(file, []byte(line+"\n"), 0o600)
+	return atomicfile.Append(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
 }
