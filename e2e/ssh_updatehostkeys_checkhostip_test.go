@@ -2,44 +2,38 @@ package e2e
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"sshbox/internal/testenv"
 )
 
 // UpdateHostKeys with CheckHostIP yes, sshbox's ssh and OpenSSH's side by
-// side. OpenSSH leaves the address alone for a loopback address, so the
-// servers also listen on one of this machine's other addresses and the
+// side. OpenSSH leaves the address alone for a loopback address, so server
+// and clients run in a network namespace of the test's own where the
+// server also listens on an address outside 127.0.0.0/8 (hostIPAddr), and the
 // clients reach it by a name (srv.test) that a hosts file, mounted over
 // /etc/hosts in a mount namespace of their own, gives that address.
 
-// outsideAddr is an IPv4 address of this machine that is not loopback;
-// the test is skipped when there is none.
-func outsideAddr(t *testing.T) string {
+// hostIPAddr is the server's address in the namespace (TEST-NET-1).
+const hostIPAddr = "192.0.2.1"
+
+// hostIPNetns makes the namespace: loopback up, with hostIPAddr on it too
+// (OpenSSH's ssh calls only 127.0.0.0/8 and ::1 local, whatever the
+// device; not every kernel has dummy devices).
+func hostIPNetns(t *testing.T) *netns {
 	t.Helper()
-	ifaces, err := net.Interfaces()
-	if err != nil {
-		t.Skip(err)
-	}
-	for _, ifc := range ifaces {
-		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
-			continue
-		}
-		addrs, _ := ifc.Addrs()
-		for _, a := range addrs {
-			if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
-				return n.IP.String()
-			}
-		}
-	}
-	t.Skip("no non-loopback IPv4 address to reach a server by")
-	return ""
+	testenv.NeedRoot(t)
+	testenv.NeedCmd(t, "ip")
+	ns := newNetns(t)
+	ns.run(t, "ip", "link", "set", "lo", "up")
+	ns.run(t, "ip", "addr", "add", hostIPAddr+"/32", "dev", "lo")
+	return ns
 }
 
 // hostIPRig is one server (ed25519, ECDSA and RSA host keys) reachable as
@@ -53,35 +47,50 @@ type hostIPRig struct {
 	fpEC, fpRSA  string
 	fpED, fpOld  string
 	unshare, dir string
+	ns           *netns // where server and clients run
 }
 
 func newHostIPRig(t *testing.T, server string) *hostIPRig {
-	addr := outsideAddr(t)
+	ns := hostIPNetns(t)
+	addr := hostIPAddr
 	unshare := testenv.NeedCmd(t, "unshare")
 	ecdsa, rsa, old := hostKeyFile(t, "ecdsa"), hostKeyFile(t, "rsa"), hostKeyFile(t, "ed25519")
 	extra := "HostKey " + ecdsa + "\nHostKey " + rsa + "\nListenAddress " + addr
+	var argv []string
+	var cfg, hostKey string
 	var port int
-	var edPub string
 	switch server {
 	case "OpenSSH":
-		d := testenv.StartOpenSSHD(t, extra)
-		port, edPub = d.Port, d.HostKey+".pub"
+		cfg, hostKey, port = testenv.OpenSSHDConfig(t, extra)
+		argv = []string{testenv.NeedCmd(t, "sshd")}
 	default:
-		d := testenv.StartSshbox(t, extra)
-		port, edPub = d.Port, d.HostKey+".pub"
+		cfg, hostKey, port = testenv.SshboxConfig(t, extra)
+		argv = []string{testenv.Bin(t, ""), "sshd", "-o", "PerSourcePenalties=no"}
 	}
+	a := ns.cmd(t, append(argv, "-D", "-e", "-f", cfg)...)
+	p := testenv.Start(t, a[0], a[1:]...)
+	// Both sshds say so on stderr once they listen there.
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(p.Stderr.String(), "Server listening on "+addr) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s sshd does not listen on %s: %s", server, addr, p.Stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	edPub := hostKey + ".pub"
 	dir := t.TempDir()
 	os.Chmod(dir, 0o755)
 	hosts := filepath.Join(dir, "hosts")
 	if err := os.WriteFile(hosts, []byte("127.0.0.1 localhost\n"+addr+" srv.test\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := &hostIPRig{e: newEnv(t, port, edPub), hosts: hosts, unshare: unshare, dir: dir,
+	r := &hostIPRig{ns: ns, e: newEnv(t, port, edPub), hosts: hosts, unshare: unshare, dir: dir,
 		name: fmt.Sprintf("[srv.test]:%d", port), ip: fmt.Sprintf("[%s]:%d", addr, port),
 		ed: pubLine(t, edPub), ec: pubLine(t, ecdsa+".pub"), rsa: pubLine(t, rsa+".pub"), old: pubLine(t, old+".pub"),
 		fpED: fingerprint(t, edPub), fpEC: fingerprint(t, ecdsa+".pub"), fpRSA: fingerprint(t, rsa+".pub"), fpOld: fingerprint(t, old+".pub")}
 	// Check that the namespace trick works here before relying on it.
-	out, err := exec.Command(unshare, "--mount", "sh", "-c", `mount --bind "$0" /etc/hosts && getent hosts srv.test`, hosts).CombinedOutput()
+	check := ns.cmd(t, unshare, "--mount", "sh", "-c", `mount --bind "$0" /etc/hosts && getent hosts srv.test`, hosts)
+	out, err := exec.Command(check[0], check[1:]...).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), addr) {
 		t.Skipf("cannot give srv.test an address in a mount namespace: %v %s", err, out)
 	}
@@ -112,7 +121,8 @@ func (r *hostIPRig) run(t *testing.T, prog string, lines []string, opts ...strin
 		"-o", "UserKnownHostsFile="+kh, "-o", "GlobalKnownHostsFile=/dev/null",
 		"-o", "UpdateHostKeys=yes", "-o", "CheckHostIP=yes", "-o", "BatchMode=yes",
 		"-p", fmt.Sprint(r.e.port), r.e.user.Name+"@srv.test", "true")
-	_, stderr, status := r.e.runProg(r.unshare, nil, nil, args...)
+	a := r.ns.cmd(t, append([]string{r.unshare}, args...)...)
+	_, stderr, status := r.e.runProg(a[0], nil, nil, a[1:]...)
 	stderr = strings.ReplaceAll(stderr, "\r", "")
 	var msgs []string
 	for _, l := range strings.Split(stderr, "\n") {
