@@ -71,6 +71,14 @@ func FuzzParseAuthorizedKey(f *testing.F) {
 		if err == nil && ak != nil && ak.Key == nil {
 			t.Fatalf("parsed %q without a key", line)
 		}
+		if err == nil && ak != nil {
+			// Dropbear's SSH_PUBKEYINFO: a word of the line, of its
+			// allowed characters only.
+			info := pubkeyInfo(line, ak.Key)
+			if !strings.Contains(line, " "+info) || strings.ContainsAny(info, " \t\n\"=$`;") {
+				t.Fatalf("%q gave SSH_PUBKEYINFO %q", line, info)
+			}
+		}
 	})
 }
 
