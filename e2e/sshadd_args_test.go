@@ -123,3 +123,30 @@ func TestSSHAddDeleteOpenSSH(t *testing.T) {
 		{name: "nothing", setup: all, args: []string{"-d", "nonexistent", "ecdsa"}},
 	})
 }
+
+// TestSSHAddLockEOFOpenSSH: -x and -X with nothing on standard input send
+// an empty password, as OpenSSH's read_passphrase makes of an end of
+// file; what the agent answers is the agent's (OpenSSH's refuses to lock
+// with one).
+func TestSSHAddLockEOFOpenSSH(t *testing.T) {
+	dir := t.TempDir()
+	ours, theirs := testenv.Bin(t, "ssh-add"), testenv.NeedCmd(t, "ssh-add")
+	for _, agentProg := range []string{testenv.Bin(t, "ssh-agent"), testenv.NeedCmd(t, "ssh-agent")} {
+		sock := startAgent(t, agentProg, t.TempDir(), nil, nil)
+		for _, args := range [][]string{{"-x"}, {"-X"}, {"-x", "-k"}} {
+			var runs [2]string
+			for i, prog := range []string{ours, theirs} {
+				cmd := addCmd(dir, sock, prog, nil, args)
+				var o, e bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &o, &e
+				status := testenv.ExitCode(cmd.Run())
+				runs[i] = fmt.Sprintf("status %d, stdout %q, stderr %q", status, o.String(), e.String())
+				// Unlocked again for the next run, whoever locked it.
+				addCmd(dir, sock, theirs, nil, []string{"-X"}).Run()
+			}
+			if runs[0] != runs[1] {
+				t.Errorf("%s: ssh-add %q\nsshbox:  %s\nOpenSSH: %s", agentProg, args, runs[0], runs[1])
+			}
+		}
+	}
+}

@@ -159,21 +159,18 @@ func (a *app) listKeys() int {
 // lockAgent is -x (asks twice) and -X.
 func (a *app) lockAgent() int {
 	lock := a.lockMode == 'x'
-	p1, err := a.prompt.secret(msgLockPrompt)
-	if err != nil {
-		return 1
-	}
+	// A password that cannot be read (standard input at its end) is
+	// empty, as OpenSSH's read_passphrase makes it, and still sent.
+	p1, _ := a.prompt.secret(msgLockPrompt)
 	if lock {
-		p2, err := a.prompt.secret(msgLockAgain)
-		if err != nil {
-			return 1
-		}
+		p2, _ := a.prompt.secret(msgLockAgain)
 		if p1 != p2 {
 			fmt.Fprint(a.stderr, msgLockMismatch)
 			return 1
 		}
 	}
 	un := "un"
+	var err error
 	if lock {
 		un, err = "", a.ag.Lock([]byte(p1))
 	} else {
