@@ -85,7 +85,8 @@ func (a *app) readKeyFile(path string) ([]byte, bool) {
 	if err := keys.CheckPermissions(path); err != nil {
 		var pe *keys.PermissionError
 		if errors.As(err, &pe) {
-			fmt.Fprintln(a.stderr, err)
+			// OpenSSH's error() lines, each ending in \r\n.
+			fmt.Fprint(a.stderr, strings.ReplaceAll(err.Error(), "\n", "\r\n")+"\r\n")
 		} else {
 			fmt.Fprintf(a.stderr, msgFileError, path, errText(err))
 		}
@@ -150,19 +151,15 @@ func (a *app) sayConstraints() {
 // reports every failure as a missing file, the normal case.
 func (a *app) addCert(path string, pub ssh.PublicKey, added agent.AddedKey) {
 	certPath := path + "-cert.pub"
-	k, _, err := keys.LoadPublicFile(certPath)
+	k, _, err := keys.LoadPublic(certPath)
 	if err != nil {
 		return
 	}
-	cert, ok := k.(*ssh.Certificate)
-	certified := k
-	if ok {
-		certified = cert.Key
-	}
-	if !bytes.Equal(certified.Marshal(), pub.Marshal()) {
+	if !samePublic(k, pub) {
 		fmt.Fprintf(a.stderr, msgCertMismatch, certPath, path)
 		return
 	}
+	cert, ok := k.(*ssh.Certificate)
 	if !ok {
 		fmt.Fprint(a.stderr, msgCertNotCert)
 		return
@@ -178,37 +175,56 @@ func (a *app) addCert(path string, pub ssh.PublicKey, added agent.AddedKey) {
 	}
 }
 
-// deleteFile is -d: the key named by path (its public half), then its
-// certificate unless -k.
-func (a *app) deleteFile(path string) bool {
+// deleteFile is -d: the key named by path (found as OpenSSH's loader
+// finds it), then its certificate unless -k. A certificate for another
+// key is fatal, as in OpenSSH: ssh-add stops there.
+func (a *app) deleteFile(path string) (ok, fatal bool) {
 	if path == "-" {
-		return a.deleteStdin()
+		return a.deleteStdin(), false
 	}
-	pub, comment, err := keys.LoadPublicFile(path)
+	pub, comment, err := keys.LoadPublic(path)
 	if err != nil {
 		// On stdout, and with the reason OpenSSH's loader gives for
 		// every failure, as OpenSSH's ssh-add prints it.
 		fmt.Fprintf(a.stdout, msgBadPublic, path)
-		return false
+		return false, false
 	}
 	if comment == "" {
-		comment = path
+		comment = noComment
 	}
-	ok := a.removeKey(path, pub, comment)
+	ok = a.removeKey(path, pub, comment)
 	if a.keyOnly {
-		return ok
+		return ok, false
 	}
 	certPath := path + "-cert.pub"
-	data, err := os.ReadFile(certPath)
+	cert, comment, err := keys.LoadPublic(certPath)
 	if err != nil {
-		return ok
+		return ok, false
 	}
-	if cert, _, err := keys.ParsePublic(data); err == nil {
-		if _, isCert := cert.(*ssh.Certificate); isCert && a.removeKey(certPath, cert, comment) {
-			ok = true
-		}
+	if !samePublic(cert, pub) {
+		fmt.Fprintf(a.stderr, msgCertMismatch, certPath, path)
+		return ok, true
 	}
-	return ok
+	if comment == "" {
+		comment = noComment
+	}
+	if a.removeKey(certPath, cert, comment) {
+		ok = true
+	}
+	return ok, false
+}
+
+// samePublic is OpenSSH's sshkey_equal_public: the same key, a
+// certificate standing for the key it certifies.
+func samePublic(a, b ssh.PublicKey) bool {
+	return bytes.Equal(plainKey(a).Marshal(), plainKey(b).Marshal())
+}
+
+func plainKey(k ssh.PublicKey) ssh.PublicKey {
+	if c, ok := k.(*ssh.Certificate); ok {
+		return c.Key
+	}
+	return k
 }
 
 // deleteStdin is "-d -": every line of standard input that holds a public

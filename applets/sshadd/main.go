@@ -45,10 +45,9 @@ type app struct {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	o, ok := parseArgs(args, stderr)
-	if !ok {
-		return 1
-	}
+	// OpenSSH's ssh-add connects to the agent before it reads its command
+	// line: without an agent every command line, a wrong one too, gets
+	// the agent's error.
 	sock := os.Getenv("SSH_AUTH_SOCK")
 	if sock == "" {
 		fmt.Fprint(stderr, msgNoAgent)
@@ -60,24 +59,33 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer conn.Close()
+	o, status := parseArgs(args, stderr)
+	if o == nil {
+		return status
+	}
 	// One buffer for both readers of stdin: a passphrase line read before
 	// "-" must not take the key's first bytes with it.
 	in := bufio.NewReader(stdin)
 	a := &app{opts: o, ag: agent.NewClient(conn), stdin: in, stdout: stdout, stderr: stderr, prompt: newPrompter(in, stderr)}
 	switch {
-	case o.list || o.listFull:
-		return a.listKeys()
-	case o.lock || o.unlock:
+	case o.lockMode != 0:
 		return a.lockAgent()
+	case o.listMode != 0:
+		return a.listKeys()
 	case o.removeAll:
 		if err := a.ag.RemoveAll(); err != nil {
 			fmt.Fprint(stderr, msgRemoveAllFail)
 			return 1
 		}
-		fmt.Fprint(stderr, msgAllRemoved)
+		if !o.quiet {
+			fmt.Fprint(stderr, msgAllRemoved)
+		}
 		return 0
 	case o.test:
 		return a.testKeys()
+	case o.unsupported != "":
+		fmt.Fprintf(stderr, msgUnsupported, o.unsupported)
+		return 1
 	}
 	files := o.files
 	if len(files) == 0 {
@@ -86,11 +94,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	status := 0
+	status = 0
 	for _, f := range files {
 		var ok bool
 		if o.remove {
-			ok = a.deleteFile(f)
+			var fatal bool
+			if ok, fatal = a.deleteFile(f); fatal {
+				return 255
+			}
 		} else {
 			ok = a.addFile(f)
 		}
@@ -136,7 +147,7 @@ func (a *app) listKeys() int {
 		if p, err := ssh.ParsePublicKey(id.Blob); err == nil {
 			k = p
 		}
-		if a.list {
+		if a.listMode == 'l' {
 			fmt.Fprintln(a.stdout, keys.FingerprintLine(k, a.hash, id.Comment))
 		} else {
 			fmt.Fprintln(a.stdout, keys.AuthorizedLine(k, id.Comment))
@@ -147,22 +158,20 @@ func (a *app) listKeys() int {
 
 // lockAgent is -x (asks twice) and -X.
 func (a *app) lockAgent() int {
-	p1, err := a.prompt.secret(msgLockPrompt)
-	if err != nil {
-		return 1
-	}
-	if a.lock {
-		p2, err := a.prompt.secret(msgLockAgain)
-		if err != nil {
-			return 1
-		}
+	lock := a.lockMode == 'x'
+	// A password that cannot be read (standard input at its end) is
+	// empty, as OpenSSH's read_passphrase makes it, and still sent.
+	p1, _ := a.prompt.secret(msgLockPrompt)
+	if lock {
+		p2, _ := a.prompt.secret(msgLockAgain)
 		if p1 != p2 {
 			fmt.Fprint(a.stderr, msgLockMismatch)
 			return 1
 		}
 	}
 	un := "un"
-	if a.lock {
+	var err error
+	if lock {
 		un, err = "", a.ag.Lock([]byte(p1))
 	} else {
 		err = a.ag.Unlock([]byte(p1))

@@ -9,9 +9,15 @@ const (
        ssh-add -e pkcs11
        ssh-add -T pubkey ...
 `
-	msgUnsupported   = "ssh-add: -%s is not supported by sshbox\n"
-	msgInvalidLife   = "Invalid lifetime\n"
-	msgBadHash       = "Invalid hash algorithm \"%s\"\n"
+	msgUnsupported = "ssh-add: -%s is not supported by sshbox\n"
+	msgInvalidLife = "Invalid lifetime\n"
+	// getopt's complaint and the fatal() ones are OpenSSH's log lines,
+	// which end in \r\n; the usage after it is a plain fprintf.
+	msgGetopt         = "%s\r\n%s"
+	msgBadHash        = "Invalid hash algorithm \"%s\"\r\n"
+	msgFlagTwice      = "-%c flag already specified\r\n"
+	msgBadCombination = "Invalid combination of actions\r\n"
+
 	msgNoAgent       = "Could not open a connection to your authentication agent.\n"
 	msgAgentConnect  = "Error connecting to agent: %s\n"
 	msgNoIdentities  = "The agent has no identities.\n"
@@ -41,9 +47,12 @@ const (
 	msgLifetime      = "Lifetime set to %d seconds\n"
 	msgConfirm       = "The user must confirm each use of the key\n"
 	msgRemoved       = "Identity removed: %s %s (%s)\n"
-	msgRemoveFailed  = "Could not remove identity \"%s\": %s\n"
-	msgBadPublic     = "Bad key file %s: No such file or directory\n"
-	msgBadLine       = "%s:%d: invalid key: %s\r\n"
+	// noComment is what -d names a key found in a private key file by,
+	// which keeps no comment outside its encrypted part.
+	noComment       = "no comment"
+	msgRemoveFailed = "Could not remove identity \"%s\": %s\n"
+	msgBadPublic    = "Bad key file %s: No such file or directory\n"
+	msgBadLine      = "%s:%d: invalid key: %s\r\n"
 
 	// -T's lines are OpenSSH's error() log lines, which end in \r\n.
 	msgNoKeysToTest = "no keys to test\r\n"

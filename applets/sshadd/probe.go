@@ -26,7 +26,7 @@ func (a *app) testKeys() int {
 
 func (a *app) testKey(path string) bool {
 	// As for -d: the file, FILE.pub, or the public half of a private key.
-	pub, _, err := keys.LoadPublicFile(path)
+	pub, _, err := keys.LoadPublic(path)
 	if err != nil {
 		// OpenSSH's loader turns every failure into ENOENT, so that is
 		// the reason its -T gives for a file that is there but unreadable

@@ -56,10 +56,16 @@ func (o *opts) signCerts() int {
 		principals = strings.Split(o.principals, ",")
 	}
 	for _, path := range o.args {
-		pub, comment, err := keys.LoadPublicFile(path)
+		// OpenSSH's sshkey_load_public: path.pub serves for a missing
+		// path, a key file's empty comment is its name, and a key from a
+		// private key file has none, which its printf writes "(null)".
+		pub, comment, err := keys.LoadPublic(path)
 		if err != nil {
-			fmt.Fprintf(o.stderr, "%s: %v\n", path, err)
+			fmt.Fprintf(o.stderr, msgLoadPubkey, path)
 			return 255
+		}
+		if comment == "" {
+			comment = "(null)"
 		}
 		c, err := keys.SignCert(signer, keys.CertRequest{
 			Key: pub, KeyID: o.keyID, Host: o.hostCert, Principals: principals,

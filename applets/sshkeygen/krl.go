@@ -40,9 +40,9 @@ func (o *opts) generateKRL() int {
 		if strings.EqualFold(o.caKey, "none") {
 			anyCA = true
 		} else {
-			pub, _, err := keys.LoadPublicFile(o.caKey)
+			pub, _, err := keys.LoadPublic(o.caKey) // as OpenSSH's
 			if err != nil {
-				fmt.Fprintf(o.stderr, msgKRLCA, o.caKey, err)
+				fmt.Fprintf(o.stderr, msgKRLCA, o.caKey)
 				return 255
 			}
 			ca = pub.Marshal()

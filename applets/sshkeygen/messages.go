@@ -78,7 +78,6 @@ const (
 	msgKRLNeedsFile      = "ssh-keygen: a KRL file must be named with -f\n"
 	msgKRLLoad           = "Cannot load KRL %s: %v\n"
 	msgKRLInvalid        = "Invalid KRL file %s: %v\n"
-	msgKRLCA             = "Cannot load CA public key %s: %v\n"
 	msgKRLVersion        = "Invalid KRL version number \"%s\"\n"
 	msgKRLSpecRead       = "%s: %v\n"
 	msgKRLWrite          = "Couldn't write KRL %s: %v\n"
@@ -103,4 +102,11 @@ const (
 	msgModuliOpen           = "Couldn't open moduli file \"%s\": %s"
 	msgModuliGenFailed      = "modulus candidate generation failed"
 	msgModuliScreenFailed   = "modulus screening failed"
+)
+
+// What OpenSSH's ssh-keygen says when sshkey_load_public fails: fatal()
+// lines (\r\n), with the reason that loader gives for every failure.
+const (
+	msgKRLCA      = "Cannot load CA public key %s: No such file or directory\r\n"
+	msgLoadPubkey = "load pubkey \"%s\": No such file or directory\r\n"
 )

@@ -84,7 +84,9 @@ func (p Parser) long(name string) (known, value bool) {
 
 // Parse reads args (without the program name) and returns the options in
 // order and the operands. Without Permute it stops at the first operand;
-// a lone "-" is an operand.
+// a lone "-" is an operand. On a usage error opts still holds the options
+// before the bad one: OpenSSH's programs act on each option as getopt
+// returns it, so one of those can fail first (ssh-add -lLZ).
 func (p Parser) Parse(args []string) (opts []Option, operands []string, err error) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -100,11 +102,11 @@ func (p Parser) Parse(args []string) (opts []Option, operands []string, err erro
 			name, val, hasVal := strings.Cut(a[2:], "=")
 			known, takes := p.long(name)
 			if !known || (hasVal && !takes) {
-				return nil, nil, &Error{Name: name, Long: true}
+				return opts, nil, &Error{Name: name, Long: true}
 			}
 			if takes && !hasVal {
 				if i+1 >= len(args) {
-					return nil, nil, &Error{Name: name, Long: true, Missing: true}
+					return opts, nil, &Error{Name: name, Long: true, Missing: true}
 				}
 				i++
 				val = args[i]
@@ -115,7 +117,7 @@ func (p Parser) Parse(args []string) (opts []Option, operands []string, err erro
 				c := a[j]
 				known, takes := p.takes(c)
 				if !known {
-					return nil, nil, &Error{Name: string([]byte{c})}
+					return opts, nil, &Error{Name: string([]byte{c})}
 				}
 				if !takes {
 					opts = append(opts, Option{Name: string([]byte{c})})
@@ -124,7 +126,7 @@ func (p Parser) Parse(args []string) (opts []Option, operands []string, err erro
 				val := a[j+1:]
 				if val == "" {
 					if i+1 >= len(args) {
-						return nil, nil, &Error{Name: string([]byte{c}), Missing: true}
+						return opts, nil, &Error{Name: string([]byte{c}), Missing: true}
 					}
 					i++
 					val = args[i]

@@ -130,3 +130,12 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestErrorKeepsEarlier: the options before a bad one come back with the
+// error, for programs that act on each before getopt reaches the next.
+func TestErrorKeepsEarlier(t *testing.T) {
+	opts, _, err := Parse("vb:p:", []string{"-vb", "x", "-vz"})
+	if err == nil || len(opts) != 3 || opts[1].Name != "b" || opts[1].Arg != "x" || opts[2].Name != "v" {
+		t.Errorf("%v %+v", err, opts)
+	}
+}

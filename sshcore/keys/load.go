@@ -100,6 +100,8 @@ func readPublicFile(path string) (ssh.PublicKey, string, error) {
 // LoadPublicFile finds the public key for path as ssh-keygen -l does: the
 // file itself as a public key, then path.pub, then the public half stored
 // in an (even encrypted) OpenSSH private key or an unencrypted PEM one.
+// Unlike LoadPublic (OpenSSH's sshkey_load_public) a missing path is an
+// error: the ssh-keygen options that use it look for path first.
 func LoadPublicFile(path string) (ssh.PublicKey, string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -116,10 +118,8 @@ func LoadPublicFile(path string) (ssh.PublicKey, string, error) {
 			return pk.PublicKey(), pk.Comment, nil
 		}
 		// Encrypted: the public key is stored in clear, the comment not.
-		if block.Type == "OPENSSH PRIVATE KEY" {
-			if k, err := opensshPublic(block.Bytes); err == nil {
-				return k, "", nil
-			}
+		if k, ok := storedPublic(data); ok {
+			return k, "", nil
 		}
 	}
 	return nil, "", ErrInvalidFormat
