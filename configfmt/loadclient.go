@@ -58,6 +58,7 @@ func DefaultClientOptions() *ClientOptions {
 		CanonicalizeFallbackLocal:    true,
 		EscapeChar:                   "~",
 		LogLevel:                     "INFO",
+		SyslogFacility:               "USER",
 		ControlMaster:                "false",
 		ControlPersist:               "no",
 		raw:                          map[string][]string{},
