@@ -29,14 +29,16 @@ func (c *Client) wantTTY(command string) bool {
 		return false
 	case "force":
 		return true
-	case "yes":
-		if !stdinTTY {
-			c.Log.Info("%s", msgNoPtyStdin)
-			return false
-		}
-		return true
 	}
-	return command == "" && stdinTTY && !c.StdinNull
+	// A terminal asked for (-t), or wanted for a login shell, is not
+	// allocated without one to read from; OpenSSH's ssh.c says so in
+	// both cases.
+	want := mode == "yes" || command == ""
+	if want && (!stdinTTY || c.StdinNull) {
+		c.Log.Info("%s", msgNoPtyStdin)
+		return false
+	}
+	return want
 }
 
 // terminalModes passes the local terminal's settings on, so the remote
