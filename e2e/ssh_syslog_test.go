@@ -223,6 +223,23 @@ func TestSSHSyslog(t *testing.T) {
 		t.Errorf("sshbox, denied: %v", runs[1].lines)
 	}
 
+	// No terminal for a login shell: "Pseudo-terminal will not be
+	// allocated" is logit(), an INFO line.
+	runs = both("no terminal", "-F", "/dev/null", "-y", "-i", e.key, "-o", "UserKnownHostsFile="+e.kh,
+		"-o", "GlobalKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-p", fmt.Sprint(d.Port), e.dest())
+	if lines := runs[1].notDebug(); len(lines) != 1 || lines[0] != "<14>Pseudo-terminal will not be allocated because stdin is not a terminal." {
+		t.Errorf("sshbox, no terminal: %v", runs[1].lines)
+	}
+
+	// A bad -o is read before the log is set up: said on stderr (in
+	// sshbox's words), nothing logged.
+	for i, p := range progs {
+		r := runWithSyslog(t, e.env(), p, "-F", "/dev/null", "-y", "-o", "SyslogFacility=LOCAL9", "127.0.0.1", "true")
+		if r.status != 255 || !strings.Contains(r.stderr, "LOCAL9") || len(r.lines) != 0 {
+			t.Errorf("%s, bad -o: status %d, stderr %q, logged %v", progs[i], r.status, r.stderr, r.lines)
+		}
+	}
+
 	// -y with -E: refused before anything is logged or opened.
 	logFile := filepath.Join(e.home, "never")
 	runs = both("-y -E", "-F", "/dev/null", "-y", "-E", logFile, "-p", fmt.Sprint(closed), "127.0.0.1", "true")

@@ -386,7 +386,13 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	command := strings.Join(inv.command, " ")
 	o, err := loadConfig(pre, ctx.String("F"), ctx.IsSet("F"), overrides, d.Host, user, command)
 	if err != nil {
-		pre.Fatal("%v", err)
+		if strings.HasPrefix(err.Error(), "command-line:") {
+			// OpenSSH reads -o before it sets its log up (-E, -y):
+			// a mistake there is said on stderr.
+			fmt.Fprintln(os.Stderr, err)
+		} else {
+			pre.Fatal("%v", err)
+		}
 		return 255
 	}
 	if o.Canonicalized != "" {
