@@ -124,7 +124,8 @@ func (r syslogRun) has(pri int, text string) bool {
 // facility of SyslogFacility (USER by default, from -o or a file), each
 // level with log.c's severity and words (error: and fatal: lines, debug1:
 // lines at debug, INFO lines bare), while quit_message's "Connection to
-// HOST closed." stays on stderr. OpenSSH 9.2's ssh runs beside sshbox's on
+// HOST closed." stays on stderr (with -E too), a bad -o is said there and
+// -y with -E is refused. OpenSSH 9.2's ssh runs beside sshbox's on
 // the same command lines and must log the same lines (the debug lines
 // apart, whose words are sshbox's) and print the same stderr.
 func TestSSHSyslog(t *testing.T) {
@@ -238,6 +239,13 @@ func TestSSHSyslog(t *testing.T) {
 		if r.status != 255 || !strings.Contains(r.stderr, "LOCAL9") || len(r.lines) != 0 {
 			t.Errorf("%s, bad -o: status %d, stderr %q, logged %v", progs[i], r.status, r.stderr, r.lines)
 		}
+	}
+
+	// quit_message is no log line: with -E too it is on stderr.
+	runs = both("-E", "-F", "/dev/null", "-E", filepath.Join(e.home, "ssh.log"), "-i", e.key, "-o", "UserKnownHostsFile="+e.kh,
+		"-o", "GlobalKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-tt", "-p", fmt.Sprint(d.Port), e.dest(), "true")
+	if r := runs[1]; r.status != 0 || r.stderr != "Connection to 127.0.0.1 closed.\r\n" {
+		t.Errorf("sshbox, -E: status %d, stderr %q", r.status, r.stderr)
 	}
 
 	// -y with -E: refused before anything is logged or opened.
