@@ -107,7 +107,7 @@ func (l *Logger) write(w io.Writer, msg string) {
 // goes to stderr whatever -E or -y say and always ends in CR LF. It is
 // shown when LogLevel is at least level.
 func (l *Logger) Quit(level loglevel.Level, format string, args ...any) {
-	if level > l.Level() {
+	if l == nil || level > l.Level() {
 		return
 	}
 	msg := fmt.Sprintf(format, args...)
