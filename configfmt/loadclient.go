@@ -271,6 +271,11 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	if rawCommand(name) && l.rest != "" {
 		args = []string{l.rest}
 	}
+	if name == "syslogfacility" && !e.lastWins {
+		// OpenSSH 9.2's readconf.c takes SyslogFacility without asking
+		// whether the Host or Match block applies: the first one counts.
+		active = true
+	}
 	// Values are checked even in blocks that do not apply, as OpenSSH
 	// does; they land in a scratch copy then.
 	target, first := e.o, !e.seen[name]
