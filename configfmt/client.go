@@ -469,7 +469,14 @@ var clientTable = []clientKW{
 		o.StreamLocalBindMask = v
 		return err
 	}, g: func(o *ClientOptions) []string { return []string{maskText(o.StreamLocalBindMask)} }},
-	{name: "SyslogFacility", status: warned, x: &extraVal{def: "USER", norm: nUpper}},
+	{name: "SyslogFacility", set: func(o *ClientOptions, a []string, _ bool) error {
+		if err := oneArg(a); err != nil {
+			return err
+		}
+		v, err := parseFacility(a[0])
+		o.SyslogFacility = v
+		return err
+	}, g: func(o *ClientOptions) []string { return []string{o.SyslogFacility} }},
 	{name: "ProxyCommand", set: func(o *ClientOptions, a []string, _ bool) error {
 		if o.ProxyJump == "" {
 			o.ProxyCommand = strings.Join(a, " ")

@@ -240,6 +240,21 @@ func TestWriteGOverridesAndUser(t *testing.T) {
 	diffLines(t, "overrides", want, got)
 }
 
+// TestSyslogFacilityG: SyslogFacility (ssh -y's) is taken in any case and
+// printed in capitals, as OpenSSH's ssh -G does; as in OpenSSH 9.2, the
+// first one in the files counts whether its Host or Match block applies or
+// not (readconf.c does not ask), and -o before them.
+func TestSyslogFacilityG(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "c", "Host web*\n  SyslogFacility local5\nHost *\n  SyslogFacility daemon\n")
+	matched := writeFile(t, dir, "m", "Match host web*\n  SyslogFacility local3\n  LogLevel DEBUG2\n")
+	for _, h := range []string{"web1", "db"} {
+		diffLines(t, "SyslogFacility "+h, opensshG(t, file, h), ourG(t, file, h, nil, ""))
+		diffLines(t, "Match SyslogFacility "+h, opensshG(t, matched, h), ourG(t, matched, h, nil, ""))
+	}
+	diffLines(t, "-o SyslogFacility", opensshG(t, file, "web1", "-o", "SyslogFacility=Auth"), ourG(t, file, "web1", []string{"SyslogFacility=Auth"}, ""))
+}
+
 func TestDebianStockClientConfig(t *testing.T) {
 	if _, err := os.Stat(SystemClientConfig); err != nil {
 		t.Fatalf("Debian's %s is needed: %v", SystemClientConfig, err)
@@ -271,6 +286,7 @@ func TestClientErrors(t *testing.T) {
 		"IgnoreUnknown Foo*\nFooX 1\nBar 2\n": ":3: unknown keyword \"Bar\"",
 		"Host *\n ControlPath /tmp/%Z\n":      ":2: ControlPath: unknown key %Z",
 		"HostName %q.x\n":                     ":1: HostName: unknown key %q",
+		"SyslogFacility LOCAL8\n":             ":1: SyslogFacility: unsupported log facility \"LOCAL8\"",
 	}
 	writeFile(t, dir, "loop", "Include "+dir+"/loop\n")
 	i := 0

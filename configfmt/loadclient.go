@@ -58,6 +58,7 @@ func DefaultClientOptions() *ClientOptions {
 		CanonicalizeFallbackLocal:    true,
 		EscapeChar:                   "~",
 		LogLevel:                     "INFO",
+		SyslogFacility:               "USER",
 		ControlMaster:                "false",
 		ControlPersist:               "no",
 		raw:                          map[string][]string{},
@@ -269,6 +270,11 @@ func (e *clientEval) apply(l *cline, active bool) error {
 	args := l.args
 	if rawCommand(name) && l.rest != "" {
 		args = []string{l.rest}
+	}
+	if name == "syslogfacility" && !e.lastWins {
+		// OpenSSH 9.2's readconf.c takes SyslogFacility without asking
+		// whether the Host or Match block applies: the first one counts.
+		active = true
 	}
 	// Values are checked even in blocks that do not apply, as OpenSSH
 	// does; they land in a scratch copy then.

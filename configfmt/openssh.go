@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"sshbox/internal/syslogw"
 )
 
 // The OpenSSH dialect, shared by ssh_config and sshd_config: how a line
@@ -307,6 +309,16 @@ func parseLogLevel(a string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("unsupported log level %q", a)
+}
+
+// parseFacility checks a SyslogFacility name (log.c's, any case) and
+// gives it in capitals, as ssh -G and sshd -T print it.
+func parseFacility(a string) (string, error) {
+	u := strings.ToUpper(a)
+	if _, err := syslogw.Facility(u, 0); err != nil || u == "" {
+		return "", fmt.Errorf("unsupported log facility %q", a)
+	}
+	return u, nil
 }
 
 // logLevelName prints a level as OpenSSH does (DEBUG1 is DEBUG, QUIET

@@ -97,6 +97,7 @@ type ClientOptions struct {
 	// default since OpenSSH 9.2).
 	EnableEscapeCommandline bool
 	LogLevel                string // QUIET, FATAL, ERROR, INFO, VERBOSE, DEBUG, DEBUG1..3
+	SyslogFacility          string // where ssh -y logs: USER unless set
 	Compression             bool
 
 	Ciphers                  string

@@ -8,12 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/syslog"
 	"os"
 	"path/filepath"
 	"sshbox/internal/errtext"
 	"sshbox/internal/gcpace"
 	"sshbox/internal/help"
 	"sshbox/internal/procs"
+	"sshbox/internal/syslogw"
 	"strconv"
 	"strings"
 	"time"
@@ -72,7 +74,7 @@ func MainWith(args []string, x Extensions) int {
 			return 255
 		}
 	}
-	inv := &invocation{dest: dest, command: command, optArgs: optArgs, before: before, x: x}
+	inv := &invocation{dest: dest, command: command, optArgs: optArgs, before: before, x: x, ident: args[0]}
 	ctx, err := inv.parse(optArgs)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)
@@ -92,6 +94,9 @@ type invocation struct {
 	optArgs                  []string // the options, one element each ("-l", "bob")
 	before                   int      // how many of them came before the destination
 	x                        Extensions
+	// ident is what ssh -y logs under: the program as it was run
+	// (argv[0]), as OpenSSH's log_init(av0, ...) has it.
+	ident string
 }
 
 // parse reads the options (getopt has already split them, one per
@@ -338,16 +343,39 @@ func (inv *invocation) run(ctx *cli.Context) int {
 		}
 		overrides = kept
 	}
+	if ctx.Bool("y") && ctx.IsSet("E") {
+		fmt.Fprint(os.Stderr, msgSyslogAndFile+"\r\n") // fatal(), as OpenSSH logs before log_init
+		return 255
+	}
 	logw, closeLog, err := logWriter(ctx.String("E"))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ssh: %v\n", err)
 		return 255
 	}
 	defer closeLog()
-	pre := client.NewLogger(logw, loglevel.Info)
+	newLog := func(level loglevel.Level, facility string) *client.Logger {
+		if !ctx.Bool("y") {
+			return client.NewLogger(logw, level)
+		}
+		f, err := syslogw.Facility(facility, syslog.LOG_USER)
+		if err != nil {
+			f = syslog.LOG_USER // the files are not read yet: loadConfig says why
+		}
+		return client.NewSyslogLogger(syslogw.New("", "", f, inv.ident), level)
+	}
+	// As OpenSSH, what ssh says before it has read the files is logged
+	// with -o SyslogFacility if one is given.
+	var facility string
+	for _, o := range values(ctx, "o") {
+		if v, ok := optionValue(o, "syslogfacility"); ok {
+			facility = v
+			break
+		}
+	}
+	pre := newLog(loglevel.Info, facility)
 	if inv.verbose > 0 {
-		pre = client.NewLogger(logw, loglevel.Level(int(loglevel.Debug1)+min(inv.verbose, 3)-1))
-		fmt.Fprintln(logw, sshcore.VersionLine())
+		pre = newLog(loglevel.Level(int(loglevel.Debug1)+min(inv.verbose, 3)-1), facility)
+		pre.Info("%s", sshcore.VersionLine())
 	}
 	if msg := sessionConflict(inv.optArgs); msg != "" {
 		pre.Fatal("%s", msg)
@@ -358,7 +386,13 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	command := strings.Join(inv.command, " ")
 	o, err := loadConfig(pre, ctx.String("F"), ctx.IsSet("F"), overrides, d.Host, user, command)
 	if err != nil {
-		pre.Fatal("%v", err)
+		if strings.HasPrefix(err.Error(), "command-line:") {
+			// OpenSSH reads -o before it sets its log up (-E, -y):
+			// a mistake there is said on stderr.
+			fmt.Fprintln(os.Stderr, err)
+		} else {
+			pre.Fatal("%v", err)
+		}
 		return 255
 	}
 	if o.Canonicalized != "" {
@@ -385,7 +419,7 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	level, _ := loglevel.Parse(o.LogLevel)
 	c := &client.Client{
 		Opts:         o,
-		Log:          client.NewLogger(logw, level),
+		Log:          newLog(level, o.SyslogFacility),
 		Prompt:       &client.Prompter{Batch: o.BatchMode},
 		Command:      command,
 		NoShell:      o.SessionType == "none" && !ctx.IsSet("W"),

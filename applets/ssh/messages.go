@@ -3,7 +3,7 @@ package ssh
 // Every text the ssh applet shows a user lives here; the client's own
 // (host key dialogue, authentication, session) are in sshcore/client.
 
-const usage = `usage: ssh [-46ACfGMNnqsTtVvXxY] [-B bind_interface] [-b bind_address]
+const usage = `usage: ssh [-46ACfGMNnqsTtVvXxYy] [-B bind_interface] [-b bind_address]
            [-c cipher_spec] [-D [bind_address:]port] [-E log_file]
            [-e escape_char] [-F configfile] [-i identity_file]
            [-J destination] [-L address] [-l login_name] [-m mac_spec]
@@ -29,6 +29,7 @@ const (
 	msgNoNWithS      = "Cannot specify -N with -s/SessionType"
 	msgNoSWithN      = "Cannot specify -s with -N/SessionType"
 	msgLogFile       = "couldn't open logfile %s: %v"
+	msgSyslogAndFile = "Can't specify both -y and -E"
 	msgNoConfigFile  = "Can't open user config file %s: No such file or directory"
 	msgHopConfig     = "ProxyJump host %s: %v"
 	msgBadForward    = "Bad forwarding specification '%s'"

@@ -95,7 +95,7 @@ func Open(f Flags, user, host string, port int) (transfer.Conn, error) {
 	}
 	conn, err := c.Connect()
 	if err != nil {
-		c.Log.Fatal("%s", err.Error())
+		c.Log.Fail(err)
 		return nil, connectError{err}
 	}
 	return &transfer.SSHConn{Client: conn, Subsystem: f.Subsystem}, nil

@@ -92,7 +92,7 @@ func (c *Client) Run() int {
 	}
 	conn, err := c.Connect()
 	if err != nil {
-		c.Log.Fatal("%s", err.Error())
+		c.Log.Fail(err)
 		return 255
 	}
 	defer conn.Close()

@@ -35,12 +35,38 @@ func HomeDir() string {
 }
 
 // fatalError is an error that has already been shown to the user (or needs
-// only its text shown); ssh exits 255 on it.
-type fatalError struct{ msg string }
+// only its text shown); ssh exits 255 on it. Logger.Fail logs it at the
+// level OpenSSH logs the same failure: FATAL for fatal(), ERROR for an
+// error() before exit(255), INFO for packet.c's logdie() (the transport
+// failures); first comes an error() line OpenSSH logs before it, if any.
+// The level counts for -q and LogLevel, and for the severity under -y.
+type fatalError struct {
+	msg    string
+	level  loglevel.Level
+	before string
+}
 
-func (e *fatalError) Error() string { return e.msg }
+func (e *fatalError) Error() string {
+	if e.before != "" {
+		return e.before + "\n" + e.msg
+	}
+	return e.msg
+}
 
-func fatalf(format string, args ...any) error { return &fatalError{fmt.Sprintf(format, args...)} }
+func fatalf(format string, args ...any) error {
+	return &fatalError{msg: fmt.Sprintf(format, args...), level: loglevel.Fatal}
+}
+
+// errorExitf is OpenSSH's error() followed by exit(255).
+func errorExitf(format string, args ...any) error {
+	return &fatalError{msg: fmt.Sprintf(format, args...), level: loglevel.Error}
+}
+
+// logdief is packet.c's logdie() (sshpkt_fatal), after the error() line
+// before when that is not "".
+func logdief(before, format string, args ...any) error {
+	return &fatalError{msg: fmt.Sprintf(format, args...), level: loglevel.Info, before: before}
+}
 
 // capitalize turns Go's "connection refused" into strerror's "Connection
 // refused", which is what users and scripts grep for.
@@ -85,7 +111,7 @@ func (c *Client) dialTCP(host string, port int) (net.Conn, error) {
 		if errors.As(err, &dnsErr) && !dnsErr.IsNotFound {
 			msg = dnsErr.Err
 		}
-		return nil, fatalf(msgResolve, host, msg)
+		return nil, errorExitf(msgResolve, host, msg)
 	}
 	d := net.Dialer{Timeout: o.ConnectTimeout}
 	if o.BindAddress != "" {
@@ -132,7 +158,7 @@ func (c *Client) dialTCP(host string, port int) (net.Conn, error) {
 			lastErr = err
 		}
 	}
-	return nil, fatalf(msgConnectRefused, host, port, dialErrorText(lastErr))
+	return nil, errorExitf(msgConnectRefused, host, port, dialErrorText(lastErr))
 }
 
 // errNoIfaceAddr: BindInterface has no address of the family to connect
@@ -376,13 +402,13 @@ func (c *Client) handshakeError(err error, auth *authState, conn *bannerConn) er
 		case strings.Contains(negErr.What, "MAC"), strings.Contains(negErr.What, "mac"):
 			what = "no matching MAC found"
 		}
-		return fatalf(msgKexFailed, o.HostName, o.Port, what+". Their offer: "+strings.Join(negErr.RequestedAlgorithms, ","))
+		return logdief("", msgKexFailed, o.HostName, o.Port, what+". Their offer: "+strings.Join(negErr.RequestedAlgorithms, ","))
 	}
 	if m, ok := asMACFailure(err, auth.hk.kex.serverCipher(), conn, o.HostName, o.Port).(*macFailure); ok {
 		return fatalf("%s", m.message())
 	}
-	if msg := transportEnd(err, conn, o.HostName, o.Port); msg != "" {
-		return fatalf("%s", msg)
+	if before, msg := transportEnd(err, conn, o.HostName, o.Port); msg != "" {
+		return logdief(before, "%s", msg)
 	}
 	return fatalf("ssh: %s", strings.TrimPrefix(strings.TrimPrefix(err.Error(), "ssh: handshake failed: "), "ssh: "))
 }

@@ -72,24 +72,25 @@ func isClosed(err error) bool {
 
 // transportEnd is the message for a connection that failed during the
 // handshake for a transport reason (the other failures, host key,
-// authentication, negotiation, have messages of their own); "" when err is
-// not such a failure.
-func transportEnd(err error, conn *bannerConn, host string, port int) string {
+// authentication, negotiation, have messages of their own), with the line
+// OpenSSH's kex_exchange_identification logs before it while the banner
+// exchange was under way; msg is "" when err is not such a failure.
+func transportEnd(err error, conn *bannerConn, host string, port int) (before, msg string) {
 	id := remoteID(conn, host, port)
 	banner := !conn.bannerDone()
 	switch {
 	case isTimeout(err) && banner:
-		return msgBannerTimeout + "\n" + fmt.Sprintf(msgConnTimedOut, id)
+		return msgBannerTimeout, fmt.Sprintf(msgConnTimedOut, id)
 	case isTimeout(err):
-		return fmt.Sprintf(msgConnTimedOut, id)
+		return "", fmt.Sprintf(msgConnTimedOut, id)
 	case isReset(err) && banner:
-		return msgBannerReadReset + "\n" + fmt.Sprintf(msgConnReset, id)
+		return msgBannerReadReset, fmt.Sprintf(msgConnReset, id)
 	case isReset(err):
-		return fmt.Sprintf(msgConnReset, id)
+		return "", fmt.Sprintf(msgConnReset, id)
 	case isClosed(err) && banner:
-		return msgBannerClosed + "\n" + fmt.Sprintf(msgClosedBy, id)
+		return msgBannerClosed, fmt.Sprintf(msgClosedBy, id)
 	case isClosed(err):
-		return fmt.Sprintf(msgClosedBy, id)
+		return "", fmt.Sprintf(msgClosedBy, id)
 	case banner:
 		// x/crypto's reasons ("ssh: overflow reading version string")
 		// carry their own prefix: it is replaced, not doubled.
@@ -97,9 +98,9 @@ func transportEnd(err error, conn *bannerConn, host string, port int) string {
 		if strings.Contains(why, "overflow") {
 			why = "banner line too long"
 		}
-		return msgBannerPrefix + why + "\n" + fmt.Sprintf(msgBannerInvalid, id)
+		return msgBannerPrefix + why, fmt.Sprintf(msgBannerInvalid, id)
 	}
-	return ""
+	return "", ""
 }
 
 // watchConnection returns a channel that yields the error the connection

@@ -460,11 +460,11 @@ func (h *hostKeyCheck) changed(key ssh.PublicKey, old *knownhosts.Entry) error {
 		addTo, oldType, file, line, removeCommand(file, h.pattern()), h.pattern())
 	if o.StrictHostKeyChecking == "no" || o.StrictHostKeyChecking == "off" {
 		banner = strings.TrimSuffix(banner, "Host key for "+h.pattern()+" has changed and you have requested strict checking.\n")
-		h.c.Log.Error("%s", strings.TrimSuffix(banner, "\n"))
+		h.c.Log.ErrorLines(banner)
 		h.insecure = true
 		return h.disableForInsecure()
 	}
-	h.c.Log.Error("%s", strings.TrimSuffix(banner, "\n"))
+	h.c.Log.ErrorLines(banner)
 	return errHostKey
 }
 

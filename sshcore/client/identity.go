@@ -204,7 +204,7 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 		}
 		loaded = func() *keys.PrivateKey { return k }
 	case errors.As(err, &perm):
-		log.Error(msgKeyTooOpen, perm, path)
+		log.ErrorLines(fmt.Sprintf(msgKeyTooOpen, perm, path))
 		return nil
 	case errors.Is(err, keys.ErrPassphraseNeeded):
 		// The public half is stored in clear in an OpenSSH key; a PEM one

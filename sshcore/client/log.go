@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -8,15 +9,19 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"sshbox/internal/syslogw"
 	"sshbox/sshcore/loglevel"
 )
 
 // Logger prints the client's diagnostics on stderr (or the -E file), one
 // line each, the way OpenSSH formats them. While the terminal is in raw mode
 // a bare LF would not return the cursor, so lines end in CR LF then.
+// With -y they go to the system log instead (NewSyslogLogger).
 type Logger struct {
 	mu sync.Mutex
 	w  io.Writer
+	// sys is the system log of ssh -y, in place of w.
+	sys *syslogw.Writer
 	// level changes under ~V and ~v while other goroutines log.
 	level atomic.Int32
 	raw   bool
@@ -28,6 +33,17 @@ func NewLogger(w io.Writer, level loglevel.Level) *Logger {
 		w = os.Stderr
 	}
 	l := &Logger{w: w}
+	l.level.Store(int32(level))
+	return l
+}
+
+// NewSyslogLogger sends lines at or below level to the system log, as
+// OpenSSH's ssh -y does: with the severity and the words log.c gives each
+// level ("error: ", "fatal: ", "debug1: "), escaped as log.c escapes
+// them for syslog. What ssh writes on the terminal without logging it
+// (Quit) still goes to stderr.
+func NewSyslogLogger(w *syslogw.Writer, level loglevel.Level) *Logger {
+	l := &Logger{w: os.Stderr, sys: w}
 	l.level.Store(int32(level))
 	return l
 }
@@ -56,14 +72,26 @@ func (l *Logger) SetLevel(level loglevel.Level) {
 }
 
 // OnStderr reports whether the lines go to standard error, not to a file
-// (-E).
-func (l *Logger) OnStderr() bool { return l != nil && l.w == os.Stderr }
+// (-E) or to the system log (-y): OpenSSH's log_is_on_stderr.
+func (l *Logger) OnStderr() bool { return l != nil && l.sys == nil && l.w == os.Stderr }
 
-func (l *Logger) out(level loglevel.Level, prefix, format string, args ...any) {
+func (l *Logger) out(level loglevel.Level, format string, args ...any) {
 	if level > l.Level() {
 		return
 	}
-	msg := prefix + fmt.Sprintf(format, args...)
+	msg := fmt.Sprintf(format, args...)
+	if l.sys != nil {
+		l.sys.Send(level, syslogw.Line(level, msg))
+		return
+	}
+	if level >= loglevel.Debug1 {
+		msg = fmt.Sprintf("debug%d: %s", level-loglevel.Debug1+1, msg)
+	}
+	l.write(l.w, msg)
+}
+
+// write puts one message on w, ending its lines as the terminal needs.
+func (l *Logger) write(w io.Writer, msg string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.raw {
@@ -71,20 +99,67 @@ func (l *Logger) out(level loglevel.Level, prefix, format string, args ...any) {
 	} else {
 		msg += "\n"
 	}
-	io.WriteString(l.w, msg)
+	io.WriteString(w, msg)
+}
+
+// Quit is what OpenSSH's client loop says on the terminal as it ends
+// ("Connection to HOST closed."): no log line but quit_message, which
+// goes to stderr whatever -E or -y say and always ends in CR LF. It is
+// shown when LogLevel is at least level.
+func (l *Logger) Quit(level loglevel.Level, format string, args ...any) {
+	if l == nil || level > l.Level() {
+		return
+	}
+	msg := fmt.Sprintf(format, args...)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.raw {
+		msg = strings.ReplaceAll(msg, "\n", "\r\n")
+	}
+	io.WriteString(os.Stderr, msg+"\r\n")
+}
+
+// Fail logs the failure that ends ssh (Connect's error) at the level
+// OpenSSH logs it (fatalError); another error is a fatal one.
+func (l *Logger) Fail(err error) {
+	var fe *fatalError
+	if !errors.As(err, &fe) {
+		l.Fatal("%v", err)
+		return
+	}
+	if fe.before != "" {
+		l.Error("%s", fe.before)
+	}
+	l.out(fe.level, "%s", fe.msg)
+}
+
+// ErrorLines logs text's lines as the separate error() calls OpenSSH
+// makes for a banner such as the changed host key's, which matters under
+// -y (one syslog line each). The one exception is the fingerprint, which
+// OpenSSH puts under its sentence in the same call.
+func (l *Logger) ErrorLines(text string) {
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		s := lines[i]
+		if strings.HasSuffix(s, " sent by the remote host is") && i+1 < len(lines) {
+			i++
+			s += "\n" + lines[i]
+		}
+		l.Error("%s", s)
+	}
 }
 
 // Error is for failures; shown unless LogLevel is QUIET or FATAL.
-func (l *Logger) Error(format string, args ...any) { l.out(loglevel.Error, "", format, args...) }
+func (l *Logger) Error(format string, args ...any) { l.out(loglevel.Error, format, args...) }
 
 // Fatal is for the failure that ends ssh; shown unless LogLevel is QUIET.
-func (l *Logger) Fatal(format string, args ...any) { l.out(loglevel.Fatal, "", format, args...) }
+func (l *Logger) Fatal(format string, args ...any) { l.out(loglevel.Fatal, format, args...) }
 
 // Info is for notices such as "Warning: Permanently added ..." (hidden by -q).
-func (l *Logger) Info(format string, args ...any) { l.out(loglevel.Info, "", format, args...) }
+func (l *Logger) Info(format string, args ...any) { l.out(loglevel.Info, format, args...) }
 
 // Verbose is LogLevel VERBOSE.
-func (l *Logger) Verbose(format string, args ...any) { l.out(loglevel.Verbose, "", format, args...) }
+func (l *Logger) Verbose(format string, args ...any) { l.out(loglevel.Verbose, format, args...) }
 
 // Logf logs at level, with the prefix that level's lines have.
 func (l *Logger) Logf(level loglevel.Level, format string, args ...any) {
@@ -102,11 +177,11 @@ func (l *Logger) Logf(level loglevel.Level, format string, args ...any) {
 
 // Debug1, Debug2 and Debug3 are -v, -vv and -vvv.
 func (l *Logger) Debug1(format string, args ...any) {
-	l.out(loglevel.Debug1, "debug1: ", format, args...)
+	l.out(loglevel.Debug1, format, args...)
 }
 func (l *Logger) Debug2(format string, args ...any) {
-	l.out(loglevel.Debug2, "debug2: ", format, args...)
+	l.out(loglevel.Debug2, format, args...)
 }
 func (l *Logger) Debug3(format string, args ...any) {
-	l.out(loglevel.Debug3, "debug3: ", format, args...)
+	l.out(loglevel.Debug3, format, args...)
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"sshbox/internal/bulkio"
+	"sshbox/sshcore/loglevel"
 )
 
 // wantTTY decides whether to request a pty, as OpenSSH does from
@@ -28,14 +29,16 @@ func (c *Client) wantTTY(command string) bool {
 		return false
 	case "force":
 		return true
-	case "yes":
-		if !stdinTTY {
-			c.Log.Info("%s", msgNoPtyStdin)
-			return false
-		}
-		return true
 	}
-	return command == "" && stdinTTY && !c.StdinNull
+	// A terminal asked for (-t), or wanted for a login shell, is not
+	// allocated without one to read from; OpenSSH's ssh.c says so in
+	// both cases.
+	want := mode == "yes" || command == ""
+	if want && (!stdinTTY || c.StdinNull) {
+		c.Log.Info("%s", msgNoPtyStdin)
+		return false
+	}
+	return want
 }
 
 // terminalModes passes the local terminal's settings on, so the remote
@@ -303,7 +306,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 	restoreOnce()
 	select {
 	case <-disconnected:
-		log.Info("\r\n"+msgConnClosed, c.Opts.HostName)
+		log.Quit(loglevel.Info, "\r\n"+msgConnClosed, c.Opts.HostName)
 		return 255
 	default:
 	}
@@ -319,7 +322,7 @@ func (c *Client) exitStatus(err error, tty bool, lost <-chan error) int {
 	switch {
 	case err == nil:
 		if tty {
-			c.Log.Info(msgConnClosed, c.Opts.HostName)
+			c.Log.Quit(loglevel.Info, msgConnClosed, c.Opts.HostName)
 		}
 		return 0
 	case errors.As(err, &ee):
@@ -328,7 +331,7 @@ func (c *Client) exitStatus(err error, tty bool, lost <-chan error) int {
 			return 255
 		}
 		if tty {
-			c.Log.Info(msgConnClosed, c.Opts.HostName)
+			c.Log.Quit(loglevel.Info, msgConnClosed, c.Opts.HostName)
 		}
 		return ee.ExitStatus()
 	case errors.As(err, &missing):
@@ -338,7 +341,7 @@ func (c *Client) exitStatus(err error, tty bool, lost <-chan error) int {
 			// ChannelTimeout closed it: OpenSSH's client loop ends as
 			// after any session, with no status to give.
 			if tty {
-				c.Log.Info(msgConnClosed, c.Opts.HostName)
+				c.Log.Quit(loglevel.Info, msgConnClosed, c.Opts.HostName)
 			}
 			return 255
 		}
@@ -346,14 +349,15 @@ func (c *Client) exitStatus(err error, tty bool, lost <-chan error) int {
 			return 255
 		}
 		if msg := c.lostMessage(lost); msg != "" {
-			c.Log.Error("%s", msg)
+			// quit_message, whatever LogLevel says.
+			c.Log.Quit(loglevel.Quiet, "%s", msg)
 		}
 		return 255
 	}
 	if c.closedHere() {
 		return 255
 	}
-	c.Log.Error(msgConnClosedRemote, c.Opts.HostName)
+	c.Log.Quit(loglevel.Quiet, msgConnClosedRemote, c.Opts.HostName)
 	return 255
 }
 

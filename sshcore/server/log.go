@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"sshbox/internal/syslogw"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -17,7 +18,7 @@ type Logger struct {
 	mu     sync.Mutex
 	level  loglevel.Level
 	w      io.Writer
-	syslog *syslog.Writer
+	syslog *syslogw.Writer
 	// errCopy also gets the error lines: stderr while sshd has not yet
 	// detached, so that a key it cannot load or a port it cannot bind is
 	// seen by whoever started it, whatever the log's destination.
@@ -36,23 +37,11 @@ var syslogNetwork, syslogAddr string
 // NewSyslogLogger logs to the system log under the tag "sshd" with the
 // OpenSSH SyslogFacility name (AUTH by default).
 func NewSyslogLogger(facility string, level loglevel.Level) (*Logger, error) {
-	f := syslog.LOG_AUTH
-	switch strings.ToUpper(facility) {
-	case "", "AUTH":
-	case "AUTHPRIV":
-		f = syslog.LOG_AUTHPRIV
-	case "DAEMON":
-		f = syslog.LOG_DAEMON
-	case "USER":
-		f = syslog.LOG_USER
-	default:
-		var n int
-		if _, err := fmt.Sscanf(strings.ToUpper(facility), "LOCAL%d", &n); err != nil || n < 0 || n > 7 {
-			return nil, fmt.Errorf("unsupported syslog facility %q", facility)
-		}
-		f = syslog.LOG_LOCAL0 + syslog.Priority(n)*8
+	f, err := syslogw.Facility(facility, syslog.LOG_AUTH)
+	if err != nil {
+		return nil, err
 	}
-	w, err := syslog.Dial(syslogNetwork, syslogAddr, f|syslog.LOG_INFO, "sshd")
+	w, err := syslogw.Dial(syslogNetwork, syslogAddr, f, "sshd")
 	if err != nil {
 		return nil, err
 	}
@@ -108,14 +97,7 @@ func (l *Logger) logf(level loglevel.Level, format string, args ...any) {
 		msg = fmt.Sprintf("debug%d: %s", level-loglevel.Debug1+1, msg)
 	}
 	if l.syslog != nil {
-		switch {
-		case level <= loglevel.Error:
-			l.syslog.Err(msg)
-		case level <= loglevel.Verbose:
-			l.syslog.Info(msg)
-		default:
-			l.syslog.Debug(msg)
-		}
+		l.syslog.Send(level, msg)
 		return
 	}
 	io.WriteString(l.w, msg+"\n")
