@@ -161,18 +161,9 @@ func (l *Logger) Info(format string, args ...any) { l.out(loglevel.Info, format,
 // Verbose is LogLevel VERBOSE.
 func (l *Logger) Verbose(format string, args ...any) { l.out(loglevel.Verbose, format, args...) }
 
-// Logf logs at level, with the prefix that level's lines have.
+// Logf logs at level (debug lines get their "debugN: " prefix in out).
 func (l *Logger) Logf(level loglevel.Level, format string, args ...any) {
-	prefix := ""
-	switch level {
-	case loglevel.Debug1:
-		prefix = "debug1: "
-	case loglevel.Debug2:
-		prefix = "debug2: "
-	case loglevel.Debug3:
-		prefix = "debug3: "
-	}
-	l.out(level, prefix, format, args...)
+	l.out(level, format, args...)
 }
 
 // Debug1, Debug2 and Debug3 are -v, -vv and -vvv.
