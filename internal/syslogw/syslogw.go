@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"sshbox/internal/vis"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -61,7 +62,7 @@ func Line(level loglevel.Level, msg string) string {
 	case level >= loglevel.Debug1:
 		msg = fmt.Sprintf("debug%d: %s", level-loglevel.Debug1+1, msg)
 	}
-	s := vis(msg)
+	s := vis.CStyle(msg)
 	if len(s) > maxLine {
 		s = s[:maxLine]
 	}
@@ -70,44 +71,6 @@ func Line(level loglevel.Level, msg string) string {
 
 // maxLine is log.c's "%.500s".
 const maxLine = 500
-
-func vis(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c >= ' ' && c <= '~':
-			b.WriteByte(c)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c == '\b':
-			b.WriteString(`\b`)
-		case c == '\a':
-			b.WriteString(`\a`)
-		case c == '\v':
-			b.WriteString(`\v`)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\f':
-			b.WriteString(`\f`)
-		case c == 0:
-			// \0, or \000 when an octal digit follows (it would be
-			// read as part of the number).
-			if i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '7' {
-				b.WriteString(`\000`)
-			} else {
-				b.WriteString(`\0`)
-			}
-		default:
-			fmt.Fprintf(&b, "\\%03o", c)
-		}
-	}
-	return b.String()
-}
 
 // Writer sends lines to the system log under one facility and tag (the
 // ident: "tag[pid]: " starts each line, as openlog's LOG_PID makes it).

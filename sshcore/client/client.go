@@ -61,6 +61,8 @@ type Client struct {
 	// one; sessionExpired says it closed a session (idle.go).
 	timeouts       *idle.Timeouts
 	sessionExpired atomic.Bool
+	// peer is the server as OpenSSH's messages name it ("IP port P").
+	peer string
 	// transport is the connection as x/crypto made it, before the
 	// wrappers that watch it: what ~R asks for a key exchange.
 	transport ssh.Conn

@@ -18,6 +18,7 @@ import (
 
 	"sshbox/internal/coalesce"
 	"sshbox/internal/procs"
+	"sshbox/internal/vis"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
 	"sshbox/sshcore/loglevel"
@@ -255,7 +256,9 @@ func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientCon
 		HostKeyCallback: hk.callback,
 		BannerCallback: func(msg string) error {
 			if c.Log.Level() >= loglevel.Info {
-				fmt.Fprint(os.Stderr, msg)
+				// As OpenSSH's fmprintf: no control sequences from the
+				// server reach the terminal.
+				fmt.Fprint(os.Stderr, vis.Terminal(msg, vis.UTF8Locale()))
 			}
 			return nil
 		},
@@ -357,6 +360,7 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		return nil, fatalf("RekeyLimit %s: %v", o.RekeyLimit, err)
 	}
 	c.transport = sc
+	c.peer = remoteID(bc, o.HostName, o.Port)
 	go func() {
 		sc.Wait()
 		hk.rekey.Stop()
@@ -406,6 +410,9 @@ func (c *Client) handshakeError(err error, auth *authState, conn *bannerConn) er
 	}
 	if m, ok := asMACFailure(err, auth.hk.kex.serverCipher(), conn, o.HostName, o.Port).(*macFailure); ok {
 		return fatalf("%s", m.message())
+	}
+	if before, msg, ok := disconnectEnd(err, remoteID(conn, o.HostName, o.Port)); ok {
+		return logdief(before, "%s", msg)
 	}
 	if before, msg := transportEnd(err, conn, o.HostName, o.Port); msg != "" {
 		return logdief(before, "%s", msg)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -55,6 +56,46 @@ func remoteID(conn interface{ RemoteAddr() net.Addr }, host string, port int) st
 		return fmt.Sprintf("%s port %d", ip, ta.Port)
 	}
 	return fmt.Sprintf("%s port %d", host, port)
+}
+
+// serverDisconnect reads the SSH_MSG_DISCONNECT the server ended the
+// connection with out of x/crypto's error ("ssh: disconnect, reason N:
+// %q", its only form): the reason code and the description as OpenSSH
+// prints it, a C string of at most 400 bytes (packet.c's "%.400s").
+func serverDisconnect(err error) (reason uint64, desc string, ok bool) {
+	const mark = "ssh: disconnect, reason "
+	s := err.Error()
+	i := strings.Index(s, mark)
+	if i < 0 {
+		return 0, "", false
+	}
+	num, quoted, found := strings.Cut(s[i+len(mark):], ": ")
+	if !found {
+		return 0, "", false
+	}
+	reason, err1 := strconv.ParseUint(num, 10, 32)
+	desc, err2 := strconv.Unquote(quoted)
+	if err1 != nil || err2 != nil {
+		return 0, "", false
+	}
+	if j := strings.IndexByte(desc, 0); j >= 0 {
+		desc = desc[:j]
+	}
+	if len(desc) > 400 {
+		desc = desc[:400]
+	}
+	return reason, desc, true
+}
+
+// disconnectEnd is what OpenSSH says when the server sent a disconnect:
+// the error line packet.c logs on receiving it, then sshpkt_fatal's
+// logdie. ok is false when err is not such an end.
+func disconnectEnd(err error, peer string) (before, msg string, ok bool) {
+	reason, desc, ok := serverDisconnect(err)
+	if !ok {
+		return "", "", false
+	}
+	return fmt.Sprintf(msgRecvDisconnect, peer, reason, desc), fmt.Sprintf(msgDisconnected, peer), true
 }
 
 // isReset and isTimeout classify a transport error.
@@ -127,6 +168,12 @@ func (c *Client) lostMessage(lost <-chan error) string {
 	}
 	host := c.Opts.HostName
 	var mf *macFailure
+	if before, msg, ok := disconnectEnd(err, c.peer); ok {
+		// Logged, not a quit message: packet.c's error, then logdie.
+		c.Log.Error("%s", before)
+		c.Log.Info("%s", msg)
+		return ""
+	}
 	switch {
 	case errors.As(err, &mf):
 		return mf.message()

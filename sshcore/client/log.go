@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"sshbox/internal/syslogw"
+	"sshbox/internal/vis"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -87,7 +88,9 @@ func (l *Logger) out(level loglevel.Level, format string, args ...any) {
 	if level >= loglevel.Debug1 {
 		msg = fmt.Sprintf("debug%d: %s", level-loglevel.Debug1+1, msg)
 	}
-	l.write(l.w, msg)
+	// As log.c: what a server sent (a disconnect reason, an error text, a
+	// key comment) cannot reach the terminal as control sequences.
+	l.write(l.w, vis.Safe(msg))
 }
 
 // write puts one message on w, ending its lines as the terminal needs.

@@ -78,6 +78,8 @@ Host key for %s has changed and you have requested strict checking.
 	msgNoIfaceAddr       = "getifaddrs: %s: no suitable addresses"
 	msgBannerTimeout     = "Connection timed out during banner exchange"
 	msgClosedBy          = "Connection closed by %s"
+	msgRecvDisconnect    = "Received disconnect from %s:%d: %s"
+	msgDisconnected      = "Disconnected from %s"
 	msgConnReset         = "Connection reset by %s"
 	msgConnTimedOut      = "Connection to %s timed out"
 	msgBannerClosed      = "kex_exchange_identification: Connection closed by remote host"

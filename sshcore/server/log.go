@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"sshbox/internal/syslogw"
+	"sshbox/internal/vis"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -89,7 +90,7 @@ func (l *Logger) logf(level loglevel.Level, format string, args ...any) {
 	if level > l.level {
 		return
 	}
-	msg := vis(strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
+	msg := vis.Line(strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
 	if level <= loglevel.Error && l.errCopy != nil && l.errCopy != l.w {
 		io.WriteString(l.errCopy, msg+"\n")
 	}
@@ -101,36 +102,6 @@ func (l *Logger) logf(level loglevel.Level, format string, args ...any) {
 		return
 	}
 	io.WriteString(l.w, msg+"\n")
-}
-
-// vis escapes a log message as OpenSSH's log.c does with strnvis(VIS_SAFE
-// | VIS_OCTAL): every byte that is not printable ASCII (newline and
-// carriage return included) becomes \ooo and a backslash becomes \\, so
-// that a client-supplied string (a user name, a command, a variable name)
-// can never start a line of its own in any log sink.
-func vis(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < ' ' || c > '~' || c == '\\' {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c < ' ' || c > '~':
-			fmt.Fprintf(&b, "\\%03o", c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
 
 func (l *Logger) Errorf(format string, args ...any)   { l.logf(loglevel.Error, format, args...) }
