@@ -163,9 +163,10 @@ func TestUpdateHostKeysAsk(t *testing.T) {
 		at := tm.Expect(0, "The server has updated its host keys.\r\n"+
 			"These changes were verified by the server's existing trusted key.\r\n"+
 			"Learned new hostkey: ECDSA "+fingerprint(t, ecdsa+".pub")+"\r\n"+
-			"Accept updated hostkeys? (yes/no): ", 15*time.Second)
+			// read_passphrase's CR before its prompt, as OpenSSH's.
+			"\rAccept updated hostkeys? (yes/no): ", 15*time.Second)
 		tm.Type("maybe\r")
-		at = tm.Expect(at, "Please enter \"yes\" or \"no\"\r\nAccept updated hostkeys? (yes/no): ", 5*time.Second)
+		at = tm.Expect(at, "Please enter \"yes\" or \"no\"\r\n\rAccept updated hostkeys? (yes/no): ", 5*time.Second)
 		tm.Type(answer + "\r")
 		tm.Type("echo shell-$((6*7))\r")
 		tm.Expect(at, "shell-42", 10*time.Second)

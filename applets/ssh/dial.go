@@ -89,7 +89,7 @@ func NewClient(d Dest) (*client.Client, error) {
 	return &client.Client{
 		Opts:       o,
 		Log:        client.NewLogger(os.Stderr, level),
-		Prompt:     &client.Prompter{Batch: o.BatchMode},
+		Prompt:     &client.Prompter{Batch: o.BatchMode, Askpass: true},
 		HopOptions: hopOptions(d.ConfigFile, d.ConfigSet, lines),
 	}, nil
 }

@@ -420,7 +420,7 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	c := &client.Client{
 		Opts:         o,
 		Log:          newLog(level, o.SyslogFacility),
-		Prompt:       &client.Prompter{Batch: o.BatchMode},
+		Prompt:       &client.Prompter{Batch: o.BatchMode, Askpass: true},
 		Command:      command,
 		NoShell:      o.SessionType == "none" && !ctx.IsSet("W"),
 		StdinNull:    o.StdinNull || o.ForkAfterAuthentication,

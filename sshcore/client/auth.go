@@ -138,12 +138,22 @@ func (a *authState) nextPassword() ssh.AuthMethod {
 		if again {
 			a.c.Log.Error("%s", msgPasswordAgain)
 		}
-		pw, err := a.c.Prompt.Secret(fmt.Sprintf(msgPassword, o.User, o.HostName))
+		pw, err := a.c.Prompt.Secret(fmt.Sprintf(msgPassword, o.User, a.promptHost()))
 		if err != nil {
 			a.pwTries = a.tries()
 		}
 		return pw, err
 	})
+}
+
+// promptHost is the host a password or keyboard-interactive prompt names:
+// HostKeyAlias when set, as in OpenSSH's userauth_passwd and
+// input_userauth_info_req, else the host connected to.
+func (a *authState) promptHost() string {
+	if o := a.c.Opts; o.HostKeyAlias != "" {
+		return o.HostKeyAlias
+	}
+	return a.c.Opts.HostName
 }
 
 // nextKbd answers keyboard-interactive challenges on the terminal.
@@ -154,15 +164,19 @@ func (a *authState) nextKbd() ssh.AuthMethod {
 	a.kbdTries++
 	p := a.c.Prompt
 	return ssh.KeyboardInteractive(func(name, instruction string, questions []string, echos []bool) ([]string, error) {
+		// Logged as OpenSSH's logit: on stderr, escaped, hidden by -q.
 		if name != "" {
-			p.Say(name + "\n")
+			a.c.Log.Info("%s", name)
 		}
 		if instruction != "" {
-			p.Say(instruction + "\n")
+			a.c.Log.Info("%s", instruction)
 		}
 		answers := make([]string, len(questions))
 		for i, q := range questions {
 			var err error
+			// "(user@host) Password: ", as OpenSSH names whom a
+			// keyboard-interactive question is for.
+			q = fmt.Sprintf(msgKbdPrompt, a.c.Opts.User, a.promptHost(), q)
 			if echos[i] {
 				answers[i], err = p.Line(q)
 			} else {

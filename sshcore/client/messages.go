@@ -44,6 +44,7 @@ Host key for %s has changed and you have requested strict checking.
 	msgPassphrase       = "Enter passphrase for key '%s': "
 	msgAddKeyAsk        = "Add key %s (%s) to agent? "
 	msgPassword         = "%s@%s's password: "
+	msgKbdPrompt        = "(%s@%s) %s"
 	msgPasswordAgain    = "Permission denied, please try again."
 	msgPermissionDenied = "%s@%s: Permission denied (%s)."
 	msgKeyTooOpen       = "%v\nLoad key \"%s\": bad permissions" // banner from keys.PermissionError

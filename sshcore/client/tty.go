@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strings"
 	"sync"
@@ -23,6 +24,72 @@ type Prompter struct {
 	mu    sync.Mutex
 	Batch bool   // BatchMode: never ask
 	Path  string // "" = /dev/tty
+	// Askpass lets a question go to SSH_ASKPASS where OpenSSH's
+	// read_passphrase sends ssh's own questions (askpassProgram).
+	Askpass bool
+}
+
+// defaultAskpass is where Debian's OpenSSH looks when SSH_ASKPASS is unset.
+const defaultAskpass = "/usr/bin/ssh-askpass"
+
+// errAskpass: the askpass program failed or was refused (non-zero exit).
+var errAskpass = errors.New("askpass failed")
+
+// askpassProgram is the program a question goes to instead of the
+// terminal, "" for the terminal: as OpenSSH's read_passphrase decides for
+// ssh (no RP_ALLOW_STDIN), an askpass program is allowed with DISPLAY or
+// WAYLAND_DISPLAY set, or SSH_ASKPASS_REQUIRE=force, and used when forced,
+// when preferred (SSH_ASKPASS_REQUIRE=prefer) and allowed, or when there is
+// no terminal to open; SSH_ASKPASS_REQUIRE=never keeps to the terminal.
+func (p *Prompter) askpassProgram() string {
+	if !p.Askpass || p.Batch {
+		return ""
+	}
+	allow := os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+	use := false
+	switch strings.ToLower(os.Getenv("SSH_ASKPASS_REQUIRE")) {
+	case "force":
+		use, allow = true, true
+	case "prefer":
+		use = allow
+	case "never":
+		allow = false
+	}
+	if !use {
+		f, err := p.open()
+		if err != nil {
+			use = true
+		} else {
+			f.Close()
+		}
+	}
+	if !use || !allow {
+		return ""
+	}
+	if prog := os.Getenv("SSH_ASKPASS"); prog != "" {
+		return prog
+	}
+	return defaultAskpass
+}
+
+// runAskpass asks prog with the prompt as its argument, as OpenSSH's
+// ssh_askpass: the answer is its output up to the first CR or LF (at most
+// 1023 bytes), and a non-zero exit is no answer.
+func runAskpass(prog, prompt string) (string, error) {
+	cmd := exec.Command(prog, prompt)
+	cmd.Stdin, cmd.Stderr = os.Stdin, os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", errAskpass
+	}
+	if len(out) > 1023 {
+		out = out[:1023]
+	}
+	s := string(out)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	return s, nil
 }
 
 func (p *Prompter) open() (*os.File, error) {
@@ -40,16 +107,22 @@ func (p *Prompter) open() (*os.File, error) {
 	return f, nil
 }
 
-// Line shows prompt and reads one line with echo.
+// Line shows prompt and reads one line with echo (or asks SSH_ASKPASS;
+// its failure is errAskpass, an answer of no).
 func (p *Prompter) Line(prompt string) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if prog := p.askpassProgram(); prog != "" {
+		return runAskpass(prog, prompt)
+	}
 	f, err := p.open()
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	fmt.Fprint(f, prompt)
+	// At the start of the line, as OpenSSH's read_passphrase writes a CR
+	// first, over whatever was typed ahead.
+	fmt.Fprint(f, "\r"+prompt)
 	// Byte by byte so nothing typed after the newline is swallowed.
 	var b strings.Builder
 	buf := make([]byte, 1)
@@ -71,16 +144,22 @@ func (p *Prompter) Line(prompt string) (string, error) {
 	return strings.TrimRight(b.String(), "\r"), nil
 }
 
-// Secret shows prompt and reads one line without echo.
+// Secret shows prompt and reads one line without echo (or asks
+// SSH_ASKPASS: a failed program gives the empty answer, as OpenSSH's
+// read_passphrase does without RP_ALLOW_EOF).
 func (p *Prompter) Secret(prompt string) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if prog := p.askpassProgram(); prog != "" {
+		s, _ := runAskpass(prog, prompt)
+		return s, nil
+	}
 	f, err := p.open()
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	fmt.Fprint(f, prompt)
+	fmt.Fprint(f, "\r"+prompt)
 	fd := int(f.Fd())
 	// ^C at the prompt must not leave the terminal without echo: restore
 	// it before dying of the signal, as OpenSSH's read_passphrase does.
@@ -107,18 +186,11 @@ func (p *Prompter) Secret(prompt string) (string, error) {
 	return string(b), nil
 }
 
-// Say writes text to the terminal (for keyboard-interactive instructions).
-func (p *Prompter) Say(text string) {
-	f, err := p.open()
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	fmt.Fprint(f, text)
-}
-
 // Available reports whether questions can be asked at all.
 func (p *Prompter) Available() bool {
+	if p.askpassProgram() != "" {
+		return true
+	}
 	f, err := p.open()
 	if err != nil {
 		return false
