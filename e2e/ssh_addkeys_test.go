@@ -2,9 +2,10 @@ package e2e
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"sshbox/internal/testenv"
 )
@@ -82,21 +83,33 @@ func TestSSHAddKeysToAgentEncrypted(t *testing.T) {
 }
 
 // TestSSHAddKeysToAgentAsk: under ask, the key goes to the agent only when
-// the question on the terminal is answered yes (or with Enter).
+// the askpass program answers yes or nothing (OpenSSH's ask_permission,
+// SSH_ASKPASS_PROMPT=confirm); the terminal is never asked, and without a
+// display nothing is. OpenSSH's ssh runs each case beside sshbox's.
 func TestSSHAddKeysToAgentAsk(t *testing.T) {
 	e, _ := openSSHEnv(t, "")
-	for _, answer := range []string{"no", "yes"} {
-		sock := startAgent(t, testenv.NeedCmd(t, "ssh-agent"), t.TempDir(), nil, nil)
-		args := append(e.base(), "-o", "IdentityAgent="+sock, "-o", "AddKeysToAgent=ask", e.dest(), "echo", "in")
-		tm := e.term(24, 80, args...)
-		at := tm.Expect(0, fmt.Sprintf("Add key %s (", e.key), 15*time.Second)
-		tm.Type(answer + "\r")
-		tm.Expect(at, "in", 10*time.Second)
-		if status := tm.Wait(10 * time.Second); status != 0 {
-			t.Fatalf("%s: status %d; terminal:\n%s", answer, status, tm.Output())
-		}
-		if got := agentLists(t, sock, e.key+".pub"); got != (answer == "yes") {
-			t.Errorf("answered %s: the agent lists the key: %v", answer, got)
+	for _, c := range []struct {
+		answer, display string
+		added           bool
+	}{{"no", ":0", false}, {"yes", ":0", true}, {"", ":0", false}, {"yes", "", false}} {
+		for _, prog := range []string{testenv.Bin(t, "ssh"), testenv.NeedCmd(t, "ssh")} {
+			sock := startAgent(t, testenv.NeedCmd(t, "ssh-agent"), t.TempDir(), nil, nil)
+			dir := t.TempDir()
+			log := filepath.Join(dir, "prompts")
+			ap := askpassScript(t, dir, log, c.answer)
+			args := append(e.base(), "-o", "IdentityAgent="+sock, "-o", "AddKeysToAgent=ask", e.dest(), "echo", "in")
+			out, stderr, status := e.runProg(prog, []string{"SSH_ASKPASS=" + ap, "DISPLAY=" + c.display, "SSH_ASKPASS_REQUIRE="}, nil, args...)
+			if status != 0 || out != "in\n" {
+				t.Fatalf("%s, answer %q: status %d, stderr %q", prog, c.answer, status, stderr)
+			}
+			if got := agentLists(t, sock, e.key+".pub"); got != c.added {
+				t.Errorf("%s, answer %q, DISPLAY %q: the agent lists the key: %v", prog, c.answer, c.display, got)
+			}
+			prompts, _ := os.ReadFile(log)
+			if want := c.display != ""; want != strings.Contains(string(prompts), "Add key "+e.key+" (") ||
+				want && !strings.Contains(string(prompts), "to agent?|confirm") {
+				t.Errorf("%s, answer %q, DISPLAY %q: askpass asked %q", prog, c.answer, c.display, prompts)
+			}
 		}
 	}
 }

@@ -486,7 +486,8 @@ func TestSSHMuxAsk(t *testing.T) {
 	run := func(command string) (string, string, int) {
 		cmd := exec.Command(testenv.Bin(t, "ssh"), append(e.base(), "-o", "BatchMode=yes", "-o", "ControlMaster=autoask",
 			"-o", "ControlPersist=60", "-o", "ControlPath="+e.path, e.dest(), command)...)
-		cmd.Env = append(e.env(), "SSH_ASKPASS="+askpass)
+		// A display lets OpenSSH's ask_permission run an askpass program.
+		cmd.Env = append(e.env(), "SSH_ASKPASS="+askpass, "DISPLAY=:0")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 		var o, er bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &o, &er

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"sync"
 
 	"golang.org/x/crypto/ssh"
@@ -64,13 +63,9 @@ func (c *Client) addKeyToAgent(path string, k *keys.PrivateKey) {
 	if comment == "" {
 		comment = path
 	}
-	if o.AddKeysToAgent == "ask" {
-		// As OpenSSH's ask_permission: an empty answer or yes allows it.
-		answer, err := c.Prompt.Line(fmt.Sprintf(msgAddKeyAsk, path, comment))
-		if err != nil || answer != "" && !strings.EqualFold(answer, "yes") {
-			log.Debug3("user denied adding this key")
-			return
-		}
+	if o.AddKeysToAgent == "ask" && !AskPermission(fmt.Sprintf(msgAddKeyAsk, path, comment)) {
+		log.Debug3("user denied adding this key")
+		return
 	}
 	conn, err := net.Dial("unix", sock)
 	if err != nil {

@@ -42,7 +42,7 @@ Host key for %s has changed and you have requested strict checking.
 
 	// User authentication.
 	msgPassphrase       = "Enter passphrase for key '%s': "
-	msgAddKeyAsk        = "Add key %s (%s) to agent? "
+	msgAddKeyAsk        = "Add key %s (%s) to agent?"
 	msgPassword         = "%s@%s's password: "
 	msgKbdPrompt        = "(%s@%s) %s"
 	msgPasswordAgain    = "Permission denied, please try again."

@@ -45,16 +45,7 @@ func (p *Prompter) askpassProgram() string {
 	if !p.Askpass || p.Batch {
 		return ""
 	}
-	allow := os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
-	use := false
-	switch strings.ToLower(os.Getenv("SSH_ASKPASS_REQUIRE")) {
-	case "force":
-		use, allow = true, true
-	case "prefer":
-		use = allow
-	case "never":
-		allow = false
-	}
+	allow, use := askpassRequire()
 	if !use {
 		f, err := p.open()
 		if err != nil {
@@ -66,10 +57,55 @@ func (p *Prompter) askpassProgram() string {
 	if !use || !allow {
 		return ""
 	}
+	return askpassPath()
+}
+
+// askpassRequire reads SSH_ASKPASS_REQUIRE and the display as OpenSSH's
+// read_passphrase does: whether an askpass program is allowed, and
+// whether it is to be used whatever else holds.
+func askpassRequire() (allow, use bool) {
+	allow = os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+	switch strings.ToLower(os.Getenv("SSH_ASKPASS_REQUIRE")) {
+	case "force":
+		use, allow = true, true
+	case "prefer":
+		use = allow
+	case "never":
+		allow = false
+	}
+	return allow, use
+}
+
+// askpassPath is SSH_ASKPASS, or Debian's default program.
+func askpassPath() string {
 	if prog := os.Getenv("SSH_ASKPASS"); prog != "" {
 		return prog
 	}
 	return defaultAskpass
+}
+
+// AskPermission is OpenSSH's ask_permission (AddKeysToAgent ask,
+// ControlMaster ask): the question goes to the askpass program alone,
+// never to the terminal, with SSH_ASKPASS_PROMPT=confirm, when one is
+// allowed (a display, or SSH_ASKPASS_REQUIRE=force; never with =never).
+// An empty answer or "yes" allows; anything else, a failing program or
+// none allowed denies.
+func AskPermission(question string) bool {
+	if allow, _ := askpassRequire(); !allow {
+		return false
+	}
+	cmd := exec.Command(askpassPath(), question)
+	cmd.Env = append(os.Environ(), "SSH_ASKPASS_PROMPT=confirm")
+	cmd.Stdin, cmd.Stderr = os.Stdin, os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return false
+	}
+	a := string(out)
+	if i := strings.IndexAny(a, "\r\n"); i >= 0 {
+		a = a[:i]
+	}
+	return a == "" || strings.EqualFold(a, "yes")
 }
 
 // runAskpass asks prog with the prompt as its argument, as OpenSSH's

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -47,7 +45,7 @@ func Share(c *client.Client, path string, persist time.Duration, ready func(ok b
 		m := &Master{Conn: conn, Client: c, Path: path, Host: o.HostName, Persist: persist,
 			End: func() { conn.Close() }}
 		if o.ControlMaster == "ask" || o.ControlMaster == "autoask" {
-			m.Confirm = askpassConfirm
+			m.Confirm = client.AskPermission
 		}
 		go m.Serve(l)
 		if ready != nil {
@@ -100,23 +98,6 @@ func Forwards(o *configfmt.ClientOptions) ([]Forward, error) {
 		}
 	}
 	return out, nil
-}
-
-// askpassConfirm asks through SSH_ASKPASS, as OpenSSH's ask_permission:
-// an empty answer or "yes" allows; no askpass program denies.
-func askpassConfirm(question string) bool {
-	prog := os.Getenv("SSH_ASKPASS")
-	if prog == "" {
-		return false
-	}
-	cmd := exec.Command(prog, question)
-	cmd.Env = append(os.Environ(), "SSH_ASKPASS_PROMPT=confirm")
-	out, err := cmd.Output()
-	if err != nil {
-		return false
-	}
-	a := strings.TrimRight(string(out), "\r\n")
-	return a == "" || strings.EqualFold(a, "yes")
 }
 
 // Join runs c's invocation through the master on conn (ssh as a client
