@@ -54,10 +54,7 @@ func (c *Client) watchHostKeys(conn ssh.Conn, hk *hostKeyCheck, reqs <-chan *ssh
 		// (or subsystem) owns the session.
 		mode = "no"
 	}
-	if mode == "no" || !hk.trusted || len(c.updatableFiles()) == 0 {
-		if mode != "no" && !hk.trusted {
-			c.Log.Debug3("%s", msgUpdateNotTrusted)
-		}
+	if mode == "no" || hk.noUpdate || len(c.updatableFiles()) == 0 {
 		return reqs
 	}
 	u := &hostKeyUpdater{c: c, conn: conn, hk: hk, mode: mode,
@@ -176,7 +173,14 @@ func (u *hostKeyUpdater) update(payload []byte) error {
 		return err
 	}
 	files := u.c.updatableFiles()
-	plan, err := knownhosts.PlanUpdate(files, u.hk.pattern(), u.hk.ipName(), keys, log.Logf)
+	// The names looked up, said as OpenSSH's get_hostfile_hostname_ipaddr
+	// says them.
+	ip := u.hk.ipName()
+	if ip != "" {
+		u.hk.putHostPort(u.hk.ip, u.c.Opts.Port)
+	}
+	u.hk.hostfileName(u.c.Opts.Port)
+	plan, err := knownhosts.PlanUpdate(files, u.hk.pattern(), ip, keys, log.Logf)
 	if err != nil {
 		return fmt.Errorf("client_input_hostkeys: %v", err)
 	}
