@@ -18,7 +18,7 @@ import (
 // hostCheckMessage picks the lines compared: everything OpenSSH's
 // check_host_key says except the changed-key banner, whose words are the
 // seed's (design.md §4), and the names it looks up.
-var hostCheckMessage = regexp.MustCompile(`POSSIBLE DNS SPOOFING|^The .* host key for .* has changed,$|corresponding IP address|^(is unknown|is unchanged|has a different value)\. This|DNS SPOOFING is happening|and its host key have changed|Offending key for IP|not in list of known hosts|Permanently added|differs from the key|Matching host key|Exiting, you have|Host key verification failed|checking without port identifier|w/out port|using hostkeyalias|put_host_port|check_host_key:|is known and matches|^debug1: Found key in|UpdateHostkeys is disabled|client_input_hostkeys: searching|Learned new hostkey`)
+var hostCheckMessage = regexp.MustCompile(`POSSIBLE DNS SPOOFING|^The .* host key for .* has changed,$|corresponding IP address|^(is unknown|is unchanged|has a different value)\. This|DNS SPOOFING is happening|and its host key have changed|Offending key for IP|not in list of known hosts|Permanently added|differs from the key|Matching host key|Exiting, you have|Host key verification failed|checking without port identifier|w/out port|using hostkeyalias|put_host_port|check_host_key:|is known and matches|^debug1: Found (CA )?key in|UpdateHostkeys is disabled|client_input_hostkeys: searching|Learned new hostkey|No matching CA found`)
 
 // hostCheckRun is what one client did: its exit status, the file after
 // it, the lines compared and KnownHostsCommand's invocations.
@@ -153,4 +153,25 @@ func TestHostKeyCheckMessagesCheckHostIP(t *testing.T) {
 func readOrEmpty(p string) []byte {
 	b, _ := os.ReadFile(p)
 	return b
+}
+
+// TestHostKeyCheckMessagesCertificate: a host certificate under
+// CheckHostIP, from a known and an unknown authority, as OpenSSH 9.2.
+func TestHostKeyCheckMessagesCertificate(t *testing.T) {
+	ca := hostKeyFile(t, "ed25519")
+	r := newHostIPRig(t, "OpenSSH", ca)
+	n := r.name
+	caKey := pubLine(t, ca+".pub")
+	cert := []string{"-o", "HostKeyAlgorithms=ecdsa-sha2-nistp256-cert-v01@openssh.com"}
+	r.compareHostCheck(t, "certificate, unknown authority, new", nil, append(cert, "-o", "StrictHostKeyChecking=accept-new")...)
+	r.compareHostCheck(t, "certificate, unknown authority, key known", []string{n + " " + r.ec}, cert...)
+	r.compareHostCheck(t, "certificate, known authority", []string{"@cert-authority " + n + " " + caKey}, cert...)
+	r.compareHostCheck(t, "certificate, known authority by pattern", []string{"@cert-authority *.test " + caKey}, cert...)
+	r.compareHostCheck(t, "certificate, known authority without the port", []string{"@cert-authority srv.test " + caKey}, append(cert, "-o", "StrictHostKeyChecking=accept-new")...)
+	// Not valid for the name: judged by its plain key after all, which
+	// accept-new takes in (with the address).
+	run := r.compareHostCheck(t, "certificate for another name", []string{"@cert-authority other " + caKey},
+		append(cert, "-o", "HostKeyAlias=other", "-o", "StrictHostKeyChecking=accept-new")...)
+	wantIn(t, "certificate for another name", run.stderr, "No matching CA found. Retry with plain key",
+		"Warning: Permanently added 'other,"+r.ip+"' (ECDSA) to the list of known hosts.")
 }

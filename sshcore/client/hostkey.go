@@ -162,7 +162,7 @@ func (h *hostKeyCheck) checkHostKey(remote net.Addr, key ssh.PublicKey, port int
 			// OpenSSH, one from an unknown authority is then judged by
 			// its plain key.
 			if hostDB.IsHostAuthority(cert.SignatureKey, name, namePort) {
-				hostSt.Status = knownhosts.Known
+				hostSt = knownhosts.Result{Status: knownhosts.Known, Entry: authorityEntry(hostDB, cert.SignatureKey, name, namePort)}
 			}
 		} else {
 			hostSt = hostDB.CheckExact(name, namePort, key)
@@ -184,10 +184,14 @@ func (h *hostKeyCheck) checkHostKey(remote net.Addr, key ssh.PublicKey, port int
 		switch hostSt.Status {
 		case knownhosts.Known:
 			if wantCert {
-				if err := h.checkCert(cert, remote, hostDB, name, namePort); err != nil {
-					return err
+				log.Debug1("Host '%s' is known and matches the %s host certificate.", host, keyTypeName(cert))
+				if hostSt.Entry != nil {
+					log.Debug1("Found CA key in %s:%d", hostSt.Entry.File, hostSt.Entry.Line)
 				}
-				log.Debug1("Host '%s' is known and matches the %s host certificate.", host, keyTypeName(cert.Key))
+				if h.checkCert(cert, remote, hostDB, name, namePort) != nil {
+					// As OpenSSH: judged by its plain key after all.
+					goto fail
+				}
 				h.disableUpdate(3, "certificate host key in use")
 			} else {
 				log.Debug1("Host '%s' is known and matches the %s host key.", host, keyTypeName(key))
@@ -290,6 +294,18 @@ func (h *hostKeyCheck) checkCert(cert *ssh.Certificate, remote net.Addr, db *kno
 	if configfmt.MatchList(cert.Signature.Format, h.c.Opts.CASignatureList(), false) != 1 {
 		h.c.Log.Error("%s", msgCertSigAlgo)
 		return errHostKey
+	}
+	return nil
+}
+
+// authorityEntry is the @cert-authority line that lists auth for the
+// host, for "Found CA key in".
+func authorityEntry(db *knownhosts.DB, auth ssh.PublicKey, name string, port int) *knownhosts.Entry {
+	pattern, blob := knownhosts.HostPattern(name, port), auth.Marshal()
+	for _, e := range db.Entries {
+		if e.Marker == knownhosts.MarkerCertAuthority && bytes.Equal(e.Key.Marshal(), blob) && e.Matches(pattern) {
+			return e
+		}
 	}
 	return nil
 }
