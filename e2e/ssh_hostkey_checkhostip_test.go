@@ -18,7 +18,7 @@ import (
 // hostCheckMessage picks the lines compared: everything OpenSSH's
 // check_host_key says except the changed-key banner, whose words are the
 // seed's (design.md §4), and the names it looks up.
-var hostCheckMessage = regexp.MustCompile(`POSSIBLE DNS SPOOFING|^The .* host key for .* has changed,$|corresponding IP address|^(is unknown|is unchanged|has a different value)\. This|DNS SPOOFING is happening|and its host key have changed|Offending key for IP|not in list of known hosts|Permanently added|differs from the key|Matching host key|Exiting, you have|Host key verification failed|checking without port identifier|w/out port|using hostkeyalias|put_host_port|check_host_key:|is known and matches|^debug1: Found (CA )?key in|UpdateHostkeys is disabled|client_input_hostkeys: searching|Learned new hostkey|No matching CA found`)
+var hostCheckMessage = regexp.MustCompile(`POSSIBLE DNS SPOOFING|^The .* host key for .* has changed,$|corresponding IP address|^(is unknown|is unchanged|has a different value)\. This|DNS SPOOFING is happening|and its host key have changed|Offending key for IP|not in list of known hosts|Permanently added|differs from the key|Matching host key|Exiting, you have|Host key verification failed|checking without port identifier|w/out port|using hostkeyalias|put_host_port|check_host_key:|is known and matches|^debug1: Found (CA )?key in|UpdateHostkeys is disabled|client_input_hostkeys: searching|Learned new hostkey|No matching CA found|UpdateHostKeys=ask`)
 
 // hostCheckRun is what one client did: its exit status, the file after
 // it, the lines compared and KnownHostsCommand's invocations.
@@ -134,6 +134,9 @@ func TestHostKeyCheckMessagesCheckHostIP(t *testing.T) {
 	// A new host taken in without the user's word.
 	run = r.compareHostCheck(t, "new, accept-new", nil, "-o", "StrictHostKeyChecking=accept-new")
 	wantIn(t, "new, accept-new", run.msgs, "debug1: check_host_key: hostkey not known or explicitly trusted: disabling UpdateHostkeys")
+	// UpdateHostKeys ask is off from the start with a remote command.
+	run = r.compareHostCheck(t, "new, accept-new, ask", nil, "-o", "StrictHostKeyChecking=accept-new", "-o", "UpdateHostKeys=ask")
+	wantIn(t, "new, accept-new, ask", run.msgs, "debug1: UpdateHostKeys=ask is incompatible with remote command execution; disabling")
 
 	// HostKeyAlias: said at each lookup; the address keeps its port.
 	run = r.compareHostCheck(t, "alias", []string{"alias " + r.ed}, "-o", "HostKeyAlias=alias")
