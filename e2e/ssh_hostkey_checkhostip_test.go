@@ -134,6 +134,13 @@ func TestHostKeyCheckMessagesCheckHostIP(t *testing.T) {
 	// A new host taken in without the user's word.
 	run = r.compareHostCheck(t, "new, accept-new", nil, "-o", "StrictHostKeyChecking=accept-new")
 	wantIn(t, "new, accept-new", run.msgs, "debug1: check_host_key: hostkey not known or explicitly trusted: disabling UpdateHostkeys")
+	// No user file to add it to: refused even so, as OpenSSH does.
+	for _, strict := range []string{"accept-new", "no"} {
+		run = r.compareHostCheck(t, "new, UserKnownHostsFile none, "+strict, nil, "-o", "UserKnownHostsFile=none", "-o", "StrictHostKeyChecking="+strict)
+		if run.status != 255 {
+			t.Errorf("new, UserKnownHostsFile none, %s: status %d", strict, run.status)
+		}
+	}
 	// UpdateHostKeys ask is off from the start with a remote command.
 	run = r.compareHostCheck(t, "new, accept-new, ask", nil, "-o", "StrictHostKeyChecking=accept-new", "-o", "UpdateHostKeys=ask")
 	wantIn(t, "new, accept-new, ask", run.msgs, "debug1: UpdateHostKeys=ask is incompatible with remote command execution; disabling")

@@ -177,7 +177,8 @@ func (h *hostKeyCheck) checkHostKey(remote net.Addr, key ssh.PublicKey, port int
 		} else {
 			ipSt = hostSt
 		}
-		// readonly: OpenSSH's RDONLY, nothing is added to the files.
+		// readonly: OpenSSH's RDONLY, nothing is added to the files:
+		// the second lookup, no user file, a key KnownHostsCommand gave.
 		readonly := quiet || len(o.UserKnownHostsFiles) == 0 || o.UserKnownHostsFiles[0] == "none" ||
 			(hostSt.Entry != nil && hostSt.Entry.File == knownhostsCommandFile)
 		trusted := false
@@ -222,7 +223,9 @@ func (h *hostKeyCheck) checkHostKey(remote net.Addr, key ssh.PublicKey, port int
 					break
 				}
 			}
-			if quiet || wantCert {
+			// Nowhere to add it (UserKnownHostsFile none), or the
+			// second lookup, or a certificate: as OpenSSH, no question.
+			if readonly || wantCert {
 				goto fail
 			}
 			if checkIP && ipSt.Status == knownhosts.Unknown {
