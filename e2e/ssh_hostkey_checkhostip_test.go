@@ -134,6 +134,13 @@ func TestHostKeyCheckMessagesCheckHostIP(t *testing.T) {
 	// A new host taken in without the user's word.
 	run = r.compareHostCheck(t, "new, accept-new", nil, "-o", "StrictHostKeyChecking=accept-new")
 	wantIn(t, "new, accept-new", run.msgs, "debug1: check_host_key: hostkey not known or explicitly trusted: disabling UpdateHostkeys")
+	// A new host whose address is listed with another key: the key is
+	// added for the name alone, then the address warning refuses (or,
+	// with StrictHostKeyChecking no, shows) it, without a matching line.
+	for _, strict := range []string{"accept-new", "no"} {
+		run = r.compareHostCheck(t, "new, address changed, "+strict, []string{ip + " " + r.old}, "-o", "StrictHostKeyChecking="+strict)
+		wantIn(t, "new, address changed, "+strict, run.msgs, "differs from the key for the IP address '"+ip+"'", "Offending key for IP in KH:1")
+	}
 	// No user file to add it to: refused even so, as OpenSSH does.
 	for _, strict := range []string{"accept-new", "no"} {
 		run = r.compareHostCheck(t, "new, UserKnownHostsFile none, "+strict, nil, "-o", "UserKnownHostsFile=none", "-o", "StrictHostKeyChecking="+strict)

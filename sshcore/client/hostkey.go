@@ -132,7 +132,7 @@ func (h *hostKeyCheck) checkHostKey(remote net.Addr, key ssh.PublicKey, port int
 		log.Debug1("%s", w)
 	}
 	hostDB := &knownhosts.DB{Entries: files.Entries}
-	_, wantCert := key.(*ssh.Certificate)
+	_, isCert := key.(*ssh.Certificate)
 	if !quiet {
 		// KnownHostsCommand adds to the files, after them (ssh_config(5)).
 		more, err := h.knownHostsCommand("HOSTNAME", host, key)
@@ -144,7 +144,7 @@ func (h *hostKeyCheck) checkHostKey(remote net.Addr, key ssh.PublicKey, port int
 	// The address is looked up for the key as presented: never for a
 	// certificate, even one judged by its plain key below.
 	var ipDB *knownhosts.DB
-	if !wantCert && checkIP {
+	if !isCert && checkIP {
 		ipDB = &knownhosts.DB{Entries: files.Entries}
 		if !quiet {
 			more, err := h.knownHostsCommand("ADDRESS", ip, key)
