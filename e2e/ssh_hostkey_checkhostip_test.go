@@ -160,7 +160,7 @@ func TestHostKeyCheckMessagesCheckHostIP(t *testing.T) {
 	wantIn(t, "no alias", run.msgs, "debug3: put_host_port: "+n)
 
 	// KnownHostsCommand's three calls and their tokens.
-	khc := "KnownHostsCommand=%LOG% I=%I H=%H h=%h n=%n k=%k p=%p t=%t"
+	khc := "KnownHostsCommand=%LOG% I=%I H=%H h=%h n=%n k=%k p=%p t=%t f=%f K=%K C=%C L=%L l=%l r=%r u=%u i=%i d=%d"
 	run = r.compareHostCheck(t, "KnownHostsCommand", []string{n + " " + r.ed}, "-o", khc)
 	wantIn(t, "KnownHostsCommand", run.khc, "I=ORDER H=srv.test ", "I=HOSTNAME H="+n+" ", "I=ADDRESS H="+ip+" ")
 	run = r.compareHostCheck(t, "KnownHostsCommand, alias", []string{"alias " + r.ed}, "-o", "HostKeyAlias=alias", "-o", khc)
