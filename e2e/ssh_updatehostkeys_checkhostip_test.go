@@ -50,12 +50,21 @@ type hostIPRig struct {
 	ns           *netns // where server and clients run
 }
 
-func newHostIPRig(t *testing.T, server string) *hostIPRig {
+// With a CA (a private key file), the ECDSA host key is certified by it
+// for srv.test.
+func newHostIPRig(t *testing.T, server string, ca ...string) *hostIPRig {
 	ns := hostIPNetns(t)
 	addr := hostIPAddr
 	unshare := testenv.NeedCmd(t, "unshare")
 	ecdsa, rsa, old := hostKeyFile(t, "ecdsa"), hostKeyFile(t, "rsa"), hostKeyFile(t, "ed25519")
 	extra := "HostKey " + ecdsa + "\nHostKey " + rsa + "\nListenAddress " + addr
+	if len(ca) > 0 {
+		out, err := exec.Command(testenv.NeedCmd(t, "ssh-keygen"), "-q", "-s", ca[0], "-h", "-I", "srv", "-n", "srv.test", ecdsa+".pub").CombinedOutput()
+		if err != nil {
+			t.Fatalf("ssh-keygen -s: %v\n%s", err, out)
+		}
+		extra += "\nHostCertificate " + ecdsa + "-cert.pub"
+	}
 	var argv []string
 	var cfg, hostKey string
 	var port int

@@ -426,6 +426,10 @@ func (c *Client) Connect() (*ssh.Client, error) {
 	if _, err := c.algorithms(); err != nil {
 		return nil, err
 	}
+	if c.Opts.UpdateHostKeys() == "ask" && c.Command != "" {
+		// Said where OpenSSH's ssh.c turns it off, before connecting.
+		c.Log.Debug1("UpdateHostKeys=ask is incompatible with remote command execution; disabling")
+	}
 	conn, err := c.dialTarget()
 	if err != nil {
 		return nil, err

@@ -41,11 +41,12 @@ type hostKeyCheck struct {
 	insecure  bool   // StrictHostKeyChecking=no accepted a changed key
 	onFirst   func() // called once the server has shown its key
 	accepted  []byte // the key accepted, for re-keys
-	// trusted: the key was found in a user known_hosts file or accepted
-	// by the user, which is what lets UpdateHostKeys rewrite that file.
-	trusted bool
-	kex     *kexLog
-	rekey   *rekey.Timer // RekeyLimit's time part, nil when none
+	// noUpdate: the check turned UpdateHostKeys off, as OpenSSH's
+	// check_host_key does unless the key was listed in a user
+	// known_hosts file under this very name or accepted by the user.
+	noUpdate bool
+	kex      *kexLog
+	rekey    *rekey.Timer // RekeyLimit's time part, nil when none
 }
 
 // keyTypeName is the key type as OpenSSH names it in its messages.
@@ -93,120 +94,312 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 	}
 	if h.c.Opts.NoHostAuthenticationForLocalhost && h.c.Opts.HostKeyAlias == "" && isLoopback(h.ip) {
 		log.Debug1("Forcing accepting of host key for loopback/localhost.")
+		h.noUpdate = true
 		return nil
+	}
+	return h.checkHostKey(remote, key, h.c.Opts.Port, false)
+}
+
+// checkHostKey is OpenSSH's check_host_key: the key is looked up under
+// the host's name (HostKeyAlias, else the name with port unless 22) and,
+// with CheckHostIP, under the address connected to. quiet is its second
+// lookup, without the port, for a host not known with it: that one asks
+// nothing, writes nothing and runs no KnownHostsCommand.
+func (h *hostKeyCheck) checkHostKey(remote net.Addr, key ssh.PublicKey, port int, quiet bool) error {
+	o, log := h.c.Opts, h.c.Log
+	ip := h.hostfileIP(port)
+	host := h.hostfileName(port)
+	if o.CheckHostIP && !h.noIP && (ip == "" || isLoopback(h.ip) || strings.EqualFold(o.HostName, ip)) {
+		// No address to compare, a loopback one, or the host given as
+		// that very address: CheckHostIP is off for the rest of the
+		// connection, as in OpenSSH.
+		h.noIP = true
+	}
+	checkIP := o.CheckHostIP && !h.noIP
+	name, namePort := h.name, port
+	if o.HostKeyAlias != "" {
+		namePort = h.port
 	}
 	for _, f := range h.knownHostsFiles() {
 		log.Debug3("hostkeys_foreach: reading file \"%s\"", f)
 	}
-	db, err := knownhosts.Open(h.knownHostsFiles()...)
+	files, err := knownhosts.Open(h.knownHostsFiles()...)
 	if err != nil {
 		log.Error("%v", err)
 		return errHostKey
 	}
-	for _, w := range db.Warnings {
+	for _, w := range files.Warnings {
 		log.Debug1("%s", w)
 	}
-	// KnownHostsCommand adds to the files, after them (ssh_config(5)).
-	more, err := h.knownHostsCommand("HOSTNAME", key)
-	if err != nil {
-		return err
+	hostDB := &knownhosts.DB{Entries: files.Entries}
+	_, isCert := key.(*ssh.Certificate)
+	if !quiet {
+		// KnownHostsCommand adds to the files, after them (ssh_config(5)).
+		more, err := h.knownHostsCommand("HOSTNAME", host, key)
+		if err != nil {
+			return err
+		}
+		hostDB.Entries = append(append([]*knownhosts.Entry(nil), files.Entries...), more...)
 	}
-	db.Entries = append(db.Entries, more...)
 	// The address is looked up for the key as presented: never for a
 	// certificate, even one judged by its plain key below.
-	ip := ""
-	if h.checksIP(key) {
-		ip = h.ipName()
-		if more, err = h.knownHostsCommand("ADDRESS", key); err != nil {
-			return err
-		}
-		db.Entries = append(db.Entries, more...)
-	}
-	if cert, ok := key.(*ssh.Certificate); ok {
-		if db.IsHostAuthority(cert.SignatureKey, h.name, h.port) {
-			checker := &ssh.CertChecker{
-				IsHostAuthority: func(auth ssh.PublicKey, _ string) bool {
-					return db.IsHostAuthority(auth, h.name, h.port)
-				},
+	var ipDB *knownhosts.DB
+	if !isCert && checkIP {
+		ipDB = &knownhosts.DB{Entries: files.Entries}
+		if !quiet {
+			more, err := h.knownHostsCommand("ADDRESS", ip, key)
+			if err != nil {
+				return err
 			}
-			check := func() error { return checker.CheckHostKey(net.JoinHostPort(h.name, fmt.Sprint(h.port)), remote, key) }
-			if len(cert.ValidPrincipals) == 0 {
-				// Valid for any host, as OpenSSH's client takes it.
-				check = func() error { return keys.CheckUnboundHostCert(cert, time.Now()) }
-			}
-			if err := check(); err != nil {
-				log.Error(msgCertInvalid, err)
-				return errHostKey
-			}
-			if configfmt.MatchList(cert.Signature.Format, h.c.Opts.CASignatureList(), false) != 1 {
-				log.Error("%s", msgCertSigAlgo)
-				return errHostKey
-			}
-			log.Debug1("Host '%s' is known and matches the %s host certificate.", h.pattern(), keyTypeName(cert.Key))
-			return nil
+			ipDB.Entries = append(append([]*knownhosts.Entry(nil), files.Entries...), more...)
 		}
-		// As OpenSSH: a certificate from an unknown authority is judged
-		// by its plain key.
-		log.Debug1("No matching CA found. Retry with plain key")
-		key = cert.Key
 	}
-	res := db.Check(h.name, h.port, key)
-	o := h.c.Opts
-	if ip != "" && o.Port != 22 && o.HostKeyAlias == "" && strings.EqualFold(o.HostName, h.ip) &&
-		db.CheckExact(h.name, h.port, key).Status == knownhosts.Unknown {
-		// OpenSSH looks the host up again without the port, where the
-		// name given is the address itself: that turns CheckHostIP off
-		// for the rest of the connection.
-		h.noIP, ip = true, ""
-	}
-	var ipSt knownhosts.Result
-	if ip != "" {
-		ipSt = ipStatus(db, ip, key)
-	}
-	switch res.Status {
-	case knownhosts.Known:
-		log.Debug1("Host '%s' is known and matches the %s host key.", h.pattern(), keyTypeName(key))
-		// Listed under this very name and port (not found through the
-		// port-less line): OpenSSH adds the address when it is not
-		// listed, and shows VisualHostKey's picture only otherwise.
-		exact := res.Entry != nil && res.Entry.Matches(h.pattern())
-		if exact && ip != "" && ipSt.Status == knownhosts.Unknown {
-			h.addIP(ip, key)
-		} else if o.VisualHostKey {
-			log.Info(msgVisualHostKey, h.c.fingerprint(key), keys.Randomart(key, o.FingerprintHash))
+	for {
+		cert, wantCert := key.(*ssh.Certificate)
+		var hostSt, ipSt knownhosts.Result
+		if wantCert {
+			// A certificate is known through its authority; as
+			// OpenSSH, one from an unknown authority is then judged by
+			// its plain key.
+			if hostDB.IsHostAuthority(cert.SignatureKey, name, namePort) {
+				hostSt = knownhosts.Result{Status: knownhosts.Known, Entry: authorityEntry(hostDB, cert.SignatureKey, name, namePort)}
+			}
+		} else {
+			hostSt = hostDB.CheckExact(name, namePort, key)
 		}
-		if res.Entry != nil {
-			log.Debug3("record_hostkey: found key type %s in file %s:%d", keyTypeName(key), res.Entry.File, res.Entry.Line)
-			log.Debug1("Found key in %s:%d", res.Entry.File, res.Entry.Line)
+		// host_ip_differ: the key changed for the host, and the
+		// address's lines do not hold the host's old key.
+		differ := false
+		if !wantCert && ipDB != nil {
+			ipSt = ipStatus(ipDB, ip, key)
+			differ = hostSt.Status == knownhosts.Changed && (ipSt.Status != knownhosts.Changed ||
+				(ipSt.Entry != nil && hostSt.Entry != nil && !bytes.Equal(ipSt.Entry.Key.Marshal(), hostSt.Entry.Key.Marshal())))
+		} else {
+			ipSt = hostSt
 		}
-		var matching *knownhosts.Entry
-		if exact {
-			matching = res.Entry
+		// readonly: OpenSSH's RDONLY, nothing is added to the files:
+		// the second lookup, no user file, a key KnownHostsCommand gave.
+		readonly := quiet || len(o.UserKnownHostsFiles) == 0 || o.UserKnownHostsFiles[0] == "none" ||
+			(hostSt.Entry != nil && hostSt.Entry.File == knownhostsCommandFile)
+		trusted := false
+		switch hostSt.Status {
+		case knownhosts.Known:
+			if wantCert {
+				log.Debug1("Host '%s' is known and matches the %s host certificate.", host, keyTypeName(cert))
+				if hostSt.Entry != nil {
+					log.Debug1("Found CA key in %s:%d", hostSt.Entry.File, hostSt.Entry.Line)
+				}
+				if h.checkCert(cert, remote, hostDB, name, namePort) != nil {
+					// As OpenSSH: judged by its plain key after all.
+					goto fail
+				}
+				h.disableUpdate(3, "certificate host key in use")
+			} else {
+				log.Debug1("Host '%s' is known and matches the %s host key.", host, keyTypeName(key))
+				log.Debug3("record_hostkey: found key type %s in file %s:%d", keyTypeName(key), hostSt.Entry.File, hostSt.Entry.Line)
+				log.Debug1("Found key in %s:%d", hostSt.Entry.File, hostSt.Entry.Line)
+				if h.isGlobalFile(hostSt.Entry.File) || (ipSt.Status == knownhosts.Known && ipSt.Entry != nil && h.isGlobalFile(ipSt.Entry.File)) {
+					h.disableUpdate(3, "host key found in GlobalKnownHostsFile")
+				}
+				if hostSt.Entry.File == knownhostsCommandFile {
+					h.disableUpdate(3, "host key found via KnownHostsCommand")
+				}
+			}
+			if checkIP && ipSt.Status == knownhosts.Unknown {
+				if readonly || wantCert {
+					log.Info(msgIPKeyNotListed, keyTypeName(key), ip)
+				} else {
+					h.addIP(ip, key)
+				}
+			} else if o.VisualHostKey {
+				log.Info(msgVisualHostKey, h.c.fingerprint(key), keys.Randomart(key, o.FingerprintHash))
+			}
+			trusted = true
+		case knownhosts.Unknown:
+			if o.HostKeyAlias == "" && port != 0 && port != 22 && !quiet {
+				log.Debug1("checking without port identifier")
+				if h.checkHostKey(remote, key, 0, true) == nil {
+					log.Debug1("found matching key w/out port")
+					break
+				}
+			}
+			// Nowhere to add it (UserKnownHostsFile none), or the
+			// second lookup, or a certificate: as OpenSSH, no question.
+			if readonly || wantCert {
+				goto fail
+			}
+			if checkIP && ipSt.Status == knownhosts.Unknown {
+				h.addWithIP = ip
+			}
+			confirmed, err := h.unknown(key)
+			if err != nil {
+				return err
+			}
+			trusted = confirmed
+		case knownhosts.Revoked:
+			file, line := "", 0
+			if hostSt.Entry != nil {
+				file, line = hostSt.Entry.File, hostSt.Entry.Line
+			}
+			log.Error(msgHostKeyRevoked, keyTypeName(key), h.c.fingerprint(key), file, line)
+			return errHostKey
+		case knownhosts.Changed:
+			if quiet {
+				goto fail
+			}
+			if checkIP && differ {
+				h.dnsSpoofing(key, host, ip, ipSt)
+			}
+			// Refused, or let through under StrictHostKeyChecking no
+			// with UpdateHostKeys off: nothing more to check.
+			return h.changed(key, hostSt.Entry)
 		}
-		if err := h.checkIP(ip, ipSt, key, matching); err != nil {
-			return err
+		if checkIP && hostSt.Status != knownhosts.Changed && ipSt.Status == knownhosts.Changed {
+			var matching *knownhosts.Entry
+			if hostSt.Status == knownhosts.Known {
+				matching = hostSt.Entry
+			}
+			if err := h.checkIP(host, ip, ipSt, key, matching); err != nil {
+				goto fail
+			}
 		}
-		// A key found only through the port-less line does not let
-		// UpdateHostKeys write, as in OpenSSH.
-		h.trusted = exact && h.isUserFile(res.Entry.File)
+		if !trusted {
+			h.disableUpdate(1, "hostkey not known or explicitly trusted")
+		}
 		return nil
-	case knownhosts.Revoked:
-		file, line := "", 0
-		if res.Entry != nil {
-			file, line = res.Entry.File, res.Entry.Line
+	fail:
+		if wantCert && hostSt.Status != knownhosts.Revoked {
+			log.Debug1("No matching CA found. Retry with plain key")
+			key = cert.Key
+			continue
 		}
-		log.Error(msgHostKeyRevoked, keyTypeName(key), h.c.fingerprint(key), file, line)
 		return errHostKey
-	case knownhosts.Changed:
-		return h.changed(key, res.Entry)
 	}
-	if ip != "" && ipSt.Status == knownhosts.Unknown {
-		h.addWithIP = ip
+}
+
+// checkCert checks a certificate whose authority known_hosts lists for
+// the host: validity, principals and CASignatureAlgorithms.
+func (h *hostKeyCheck) checkCert(cert *ssh.Certificate, remote net.Addr, db *knownhosts.DB, name string, port int) error {
+	checker := &ssh.CertChecker{
+		IsHostAuthority: func(auth ssh.PublicKey, _ string) bool {
+			return db.IsHostAuthority(auth, name, port)
+		},
 	}
-	if err := h.unknown(key); err != nil {
-		return err
+	check := func() error { return checker.CheckHostKey(net.JoinHostPort(name, fmt.Sprint(port)), remote, cert) }
+	if len(cert.ValidPrincipals) == 0 {
+		// Valid for any host, as OpenSSH's client takes it.
+		check = func() error { return keys.CheckUnboundHostCert(cert, time.Now()) }
 	}
-	return h.checkIP(ip, ipSt, key, nil)
+	if err := check(); err != nil {
+		h.c.Log.Error(msgCertInvalid, err)
+		return errHostKey
+	}
+	if configfmt.MatchList(cert.Signature.Format, h.c.Opts.CASignatureList(), false) != 1 {
+		h.c.Log.Error("%s", msgCertSigAlgo)
+		return errHostKey
+	}
+	return nil
+}
+
+// authorityEntry is the @cert-authority line that lists auth for the
+// host, for "Found CA key in".
+func authorityEntry(db *knownhosts.DB, auth ssh.PublicKey, name string, port int) *knownhosts.Entry {
+	pattern, blob := knownhosts.HostPattern(name, port), auth.Marshal()
+	for _, e := range db.Entries {
+		if e.Marker == knownhosts.MarkerCertAuthority && bytes.Equal(e.Key.Marshal(), blob) && e.Matches(pattern) {
+			return e
+		}
+	}
+	return nil
+}
+
+// knownhostsCommandFile is the file name given to KnownHostsCommand's
+// lines.
+const knownhostsCommandFile = "KnownHostsCommand"
+
+// updating reports whether UpdateHostKeys is still on as far as the host
+// key check goes: OpenSSH turns ask off at the start where a remote
+// command owns the session, and BatchMode only when the announcement
+// comes.
+func (h *hostKeyCheck) updating() bool {
+	mode := h.c.Opts.UpdateHostKeys()
+	if mode == "ask" && h.c.Command != "" {
+		return false
+	}
+	return mode != "no" && !h.noUpdate
+}
+
+// disableUpdate turns UpdateHostKeys off for the connection, saying why
+// at the level OpenSSH's check_host_key does, when it was on.
+func (h *hostKeyCheck) disableUpdate(level int, why string) {
+	if !h.updating() {
+		return
+	}
+	h.noUpdate = true
+	if level == 1 {
+		h.c.Log.Debug1("check_host_key: %s: disabling UpdateHostkeys", why)
+	} else {
+		h.c.Log.Debug3("check_host_key: %s; disabling UpdateHostkeys", why)
+	}
+}
+
+// isGlobalFile reports whether file is one of the GlobalKnownHostsFiles.
+func (h *hostKeyCheck) isGlobalFile(file string) bool {
+	for _, f := range h.c.Opts.GlobalKnownHostsFiles {
+		if f == file {
+			return true
+		}
+	}
+	return false
+}
+
+// hostfileName is the host's name as known_hosts lists it for a lookup
+// on port (0: without one), and says so as OpenSSH's
+// get_hostfile_hostname_ipaddr does.
+func (h *hostKeyCheck) hostfileName(port int) string {
+	if a := h.c.Opts.HostKeyAlias; a != "" {
+		h.c.Log.Debug1("using hostkeyalias: %s", a)
+		return h.pattern()
+	}
+	return h.putHostPort(h.name, port)
+}
+
+// hostfileIP is the address connected to as known_hosts lists it for a
+// lookup on port, or "" where there is none (a proxy or jump host).
+func (h *hostKeyCheck) hostfileIP(port int) string {
+	o := h.c.Opts
+	if h.ip == "" || proxied(o.ProxyJump) || proxied(o.ProxyCommand) {
+		return ""
+	}
+	return h.putHostPort(h.ip, port)
+}
+
+// putHostPort is OpenSSH's put_host_port: "[host]:port" (logged at
+// debug3) unless the port is 22 or none.
+func (h *hostKeyCheck) putHostPort(host string, port int) string {
+	p := knownhosts.HostPattern(host, port)
+	if port != 0 && port != 22 {
+		h.c.Log.Debug3("put_host_port: %s", p)
+	}
+	return p
+}
+
+// dnsSpoofing shows, before the changed-key banner, that the address's
+// lines do not back the host's old key (OpenSSH's POSSIBLE DNS SPOOFING
+// DETECTED): its key is unknown, the new one, or yet another.
+func (h *hostKeyCheck) dnsSpoofing(key ssh.PublicKey, host, ip string, ipSt knownhosts.Result) {
+	what := msgDNSIPDifferent
+	switch ipSt.Status {
+	case knownhosts.Unknown:
+		what = msgDNSIPUnknown
+	case knownhosts.Known:
+		what = msgDNSIPUnchanged
+	}
+	msg := fmt.Sprintf(msgDNSSpoofing, keyTypeName(key), host, ip, what)
+	if ipSt.Status != knownhosts.Unknown && ipSt.Entry != nil {
+		msg += fmt.Sprintf(msgDNSOffendingIP, ipSt.Entry.File, ipSt.Entry.Line, removeCommand(ipSt.Entry.File, ip))
+	}
+	h.c.Log.Error("%s", msg)
 }
 
 // checkPolicy applies, before any known_hosts file is read and as
@@ -255,8 +448,8 @@ func isLoopback(ip string) bool {
 // ipName is the address as known_hosts lists it ("addr" or "[addr]:port",
 // the port being the one connected to, whatever HostKeyAlias says) when
 // CheckHostIP applies, else "". As in OpenSSH it does not apply to a
-// loopback address, through a proxy or jump host (no address), or when
-// the host was given as that very address.
+// loopback address, through a proxy or jump host (no address), when the
+// host was given as that very address, or once the check turned it off.
 func (h *hostKeyCheck) ipName() string {
 	o := h.c.Opts
 	if !o.CheckHostIP || h.noIP || h.ip == "" || isLoopback(h.ip) || proxied(o.ProxyJump) || proxied(o.ProxyCommand) {
@@ -273,13 +466,6 @@ func (h *hostKeyCheck) ipName() string {
 // ProxyCommand too, and with ProxyUseFdpass the socket it passes is not
 // what ssh connected to).
 func proxied(v string) bool { return v != "" && v != "none" }
-
-// checksIP: CheckHostIP looks the address up too, except for a
-// certificate.
-func (h *hostKeyCheck) checksIP(key ssh.PublicKey) bool {
-	_, isCert := key.(*ssh.Certificate)
-	return !isCert && h.ipName() != ""
-}
 
 // ipStatus judges the key against the address's lines as OpenSSH's
 // check_host_key does: Known when one holds it, Changed when any other
@@ -311,11 +497,11 @@ func ipStatus(db *knownhosts.DB, ip string, key ssh.PublicKey) knownhosts.Result
 // address that holds a different key is shown (and asked about, or
 // refused, per StrictHostKeyChecking); it returns an error when the
 // connection must end.
-func (h *hostKeyCheck) checkIP(ip string, st knownhosts.Result, key ssh.PublicKey, host *knownhosts.Entry) error {
+func (h *hostKeyCheck) checkIP(name, ip string, st knownhosts.Result, key ssh.PublicKey, host *knownhosts.Entry) error {
 	if ip == "" || st.Status != knownhosts.Changed {
 		return nil
 	}
-	msg := fmt.Sprintf(msgIPKeyDiffers, keyTypeName(key), h.pattern(), ip) +
+	msg := fmt.Sprintf(msgIPKeyDiffers, keyTypeName(key), name, ip) +
 		fmt.Sprintf("\nOffending key for IP in %s:%d", st.Entry.File, st.Entry.Line)
 	if host != nil {
 		msg += fmt.Sprintf("\nMatching host key in %s:%d", host.File, host.Line)
@@ -384,35 +570,26 @@ func appendLines(file string, lines []string) error {
 
 func (h *hostKeyCheck) pattern() string { return knownhosts.HostPattern(h.name, h.port) }
 
-func (h *hostKeyCheck) unknown(key ssh.PublicKey) error {
+// unknown deals with a host whose key is not listed, per
+// StrictHostKeyChecking; confirmed says the user accepted the key, which
+// (unlike StrictHostKeyChecking no or accept-new taking it in) lets
+// UpdateHostKeys write, as in OpenSSH.
+func (h *hostKeyCheck) unknown(key ssh.PublicKey) (confirmed bool, err error) {
 	o, log := h.c.Opts, h.c.Log
 	switch o.StrictHostKeyChecking {
 	case "yes":
 		log.Error(msgHostKeyStrictNew, keyTypeName(key), h.pattern())
-		return errHostKey
+		return false, errHostKey
 	case "no", "accept-new", "off":
-		return h.add(key)
+		return false, h.add(key)
 	}
 	prompt := msgHostKeyNotFound +
 		fmt.Sprintf(msgHostKeyFinger, keyTypeName(key), h.c.fingerprint(key)) +
 		h.visual(key) + msgHostKeyAsk
 	if !h.confirm(prompt) {
-		return errHostKey
+		return false, errHostKey
 	}
-	// Only a key the user accepted lets UpdateHostKeys write (not one
-	// StrictHostKeyChecking no or accept-new took in), as in OpenSSH.
-	h.trusted = true
-	return h.add(key)
-}
-
-// isUserFile reports whether file is one of the UserKnownHostsFiles.
-func (h *hostKeyCheck) isUserFile(file string) bool {
-	for _, f := range h.c.Opts.UserKnownHostsFiles {
-		if f == file {
-			return true
-		}
-	}
-	return false
+	return true, h.add(key)
 }
 
 // add stores the key in the first user known_hosts file, as OpenSSH does.
@@ -471,9 +648,9 @@ func (h *hostKeyCheck) changed(key ssh.PublicKey, old *knownhosts.Entry) error {
 // disableForInsecure turns off, as OpenSSH does, everything an impostor
 // could abuse once a changed key was accepted under StrictHostKeyChecking
 // no: password and keyboard-interactive authentication (see auth.go), agent
-// forwarding, port forwarding (-L, -R, -D) and tunnel forwarding (-w),
-// each announced only when it
-// was on. With ExitOnForwardFailure, having cancelled anything is fatal.
+// forwarding, port forwarding (-L, -R, -D), tunnel forwarding (-w) and
+// UpdateHostKeys, each announced only when it was on. With
+// ExitOnForwardFailure, having cancelled a forwarding is fatal.
 func (h *hostKeyCheck) disableForInsecure() error {
 	o := h.c.Opts
 	cancelled := false
@@ -499,6 +676,10 @@ func (h *hostKeyCheck) disableForInsecure() error {
 		h.c.Log.Error("%s", msgTunFwdDisabled)
 		o.Tunnel = "false"
 		cancelled = true
+	}
+	if h.updating() {
+		h.c.Log.Error("%s", msgUpdateUntrusted)
+		h.noUpdate = true
 	}
 	if o.ExitOnForwardFailure && cancelled {
 		return fatalf("%s", msgFwdDisabledFatal)
@@ -554,11 +735,12 @@ func preferKnown(algs []string, known []*knownhosts.Entry) []string {
 // KnownHostsCommand's ("ORDER" as OpenSSH calls it); only a failing
 // command is an error.
 func (h *hostKeyCheck) knownEntries() ([]*knownhosts.Entry, error) {
+	h.hostfileName(h.c.Opts.Port)
 	db, err := knownhosts.Open(h.knownHostsFiles()...)
 	if err != nil {
 		db = &knownhosts.DB{}
 	}
-	more, err := h.knownHostsCommand("ORDER", nil)
+	more, err := h.knownHostsCommand("ORDER", strings.ToLower(h.c.Opts.HostName), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -71,20 +71,14 @@ func (c *Client) escapeLocalCommand(cmdline string) string {
 // tokens and ${VAR} expanded (%H the name looked up, %I why, and the
 // server's key as %t %f %K, or NONE before it is known), run without a
 // shell; its output is read as known_hosts lines. A command that cannot
-// run or does not exit 0 ends the connection.
-func (h *hostKeyCheck) knownHostsCommand(invocation string, key ssh.PublicKey) ([]*knownhosts.Entry, error) {
+// run or does not exit 0 ends the connection. name is %H: for HOSTNAME
+// the name as known_hosts lists it (HostKeyAlias, or the host with its
+// port), for ADDRESS the address so, and for ORDER, as OpenSSH passes
+// it, the host name alone, whatever HostKeyAlias and the port.
+func (h *hostKeyCheck) knownHostsCommand(invocation, name string, key ssh.PublicKey) ([]*knownhosts.Entry, error) {
 	o := h.c.Opts
 	if o.KnownHostsCommand == "" || o.KnownHostsCommand == "none" {
 		return nil, nil
-	}
-	// %H is the name as known_hosts lists it; OpenSSH passes the bare
-	// name when ordering the algorithms.
-	name := h.pattern()
-	switch invocation {
-	case "ORDER":
-		name = h.name
-	case "ADDRESS":
-		name = h.ipName()
 	}
 	extra := map[byte]string{'H': name, 'I': invocation, 't': "NONE", 'f': "NONE", 'K': "NONE"}
 	if key != nil {
@@ -124,7 +118,7 @@ func (h *hostKeyCheck) knownHostsCommand(invocation string, key ssh.PublicKey) (
 			continue
 		}
 		if e != nil {
-			e.File, e.Line = "KnownHostsCommand", i+1
+			e.File, e.Line = knownhostsCommandFile, i+1
 			entries = append(entries, e)
 		}
 	}

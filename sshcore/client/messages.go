@@ -40,6 +40,26 @@ Offending %s key in %s:%d
 Host key for %s has changed and you have requested strict checking.
 `
 
+	// CheckHostIP's warning before the changed-key banner when the
+	// address's lines do not hold the host's old key, in OpenSSH's words
+	// (sshconnect.c); the offending line's removal command is shown as in
+	// the banner above.
+	msgDNSSpoofing = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+@       WARNING: POSSIBLE DNS SPOOFING DETECTED!          @
+@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+The %s host key for %s has changed,
+and the key for the corresponding IP address %s
+%s. This could either mean that
+DNS SPOOFING is happening or the IP address for the host
+and its host key have changed at the same time.`
+	msgDNSOffendingIP = `
+Offending key for IP in %s:%d
+  remove with:
+  %s`
+	msgDNSIPUnknown   = "is unknown"
+	msgDNSIPUnchanged = "is unchanged"
+	msgDNSIPDifferent = "has a different value"
+
 	// User authentication.
 	msgPassphrase       = "Enter passphrase for key '%s': "
 	msgAddKeyAsk        = "Add key %s (%s) to agent?"
@@ -108,6 +128,8 @@ Host key for %s has changed and you have requested strict checking.
 	msgStrictExiting     = "Exiting, you have requested strict checking."
 	msgIPKeyAdded        = "Warning: Permanently added the %s host key for IP address '%s' to the list of known hosts."
 	msgIPKeyAddFailed    = "Failed to add the %s host key for IP address '%s' to the list of known hosts (%s)."
+	msgIPKeyNotListed    = "%s host key for IP address '%s' not in list of known hosts."
+	msgUpdateUntrusted   = "UpdateHostkeys is disabled because the host key is not trusted."
 	msgPasswordDisabled  = "Password authentication is disabled to avoid man-in-the-middle attacks."
 	msgKbdDisabled       = "Keyboard-interactive authentication is disabled to avoid man-in-the-middle attacks."
 	msgAgentFwdDisabled  = "Agent forwarding is disabled to avoid man-in-the-middle attacks."
@@ -176,7 +198,6 @@ const (
 
 // UpdateHostKeys (updatehostkeys.go), in clientloop.c's words.
 const (
-	msgUpdateNotTrusted    = "client_input_hostkeys: host key not from the user's known_hosts; UpdateHostKeys disabled"
 	msgHostKeysAgain       = "client_input_hostkeys: server already sent hostkeys; ignored"
 	msgHostKeyDuplicate    = "client_input_hostkeys: received duplicated %s host key"
 	msgHostKeysProveFailed = "Server failed to confirm ownership of private host keys"

@@ -54,10 +54,7 @@ func (c *Client) watchHostKeys(conn ssh.Conn, hk *hostKeyCheck, reqs <-chan *ssh
 		// (or subsystem) owns the session.
 		mode = "no"
 	}
-	if mode == "no" || !hk.trusted || len(c.updatableFiles()) == 0 {
-		if mode != "no" && !hk.trusted {
-			c.Log.Debug3("%s", msgUpdateNotTrusted)
-		}
+	if mode == "no" || hk.noUpdate || len(c.updatableFiles()) == 0 {
 		return reqs
 	}
 	u := &hostKeyUpdater{c: c, conn: conn, hk: hk, mode: mode,
@@ -176,7 +173,14 @@ func (u *hostKeyUpdater) update(payload []byte) error {
 		return err
 	}
 	files := u.c.updatableFiles()
-	plan, err := knownhosts.PlanUpdate(files, u.hk.pattern(), u.hk.ipName(), keys, log.Logf)
+	// The names looked up, said as OpenSSH's get_hostfile_hostname_ipaddr
+	// says them.
+	ip := u.hk.ipName()
+	if ip != "" {
+		u.hk.putHostPort(u.hk.ip, u.c.Opts.Port)
+	}
+	u.hk.hostfileName(u.c.Opts.Port)
+	plan, err := knownhosts.PlanUpdate(files, u.hk.pattern(), ip, keys, log.Logf)
 	if err != nil {
 		return fmt.Errorf("client_input_hostkeys: %v", err)
 	}
@@ -206,8 +210,9 @@ func (u *hostKeyUpdater) update(payload []byte) error {
 }
 
 // announcedKeys parses the announcement, keeping the keys sshbox could
-// use as this host's key: certificates, types it cannot parse and types
-// HostKeyAlgorithms excludes are skipped; a repeated key spoils the lot.
+// use as this host's key: types it cannot parse, algorithms
+// HostKeyAlgorithms does not list, then certificates are skipped; a
+// repeated key spoils the lot.
 func (u *hostKeyUpdater) announcedKeys(payload []byte) ([]ssh.PublicKey, error) {
 	log := u.c.Log
 	blobs, err := sshcore.SplitStrings(payload)
@@ -223,12 +228,14 @@ func (u *hostKeyUpdater) announcedKeys(payload []byte) ([]ssh.PublicKey, error) 
 			continue
 		}
 		log.Debug3("client_input_hostkeys: received %s key %s", keyTypeName(k), u.c.fingerprint(k))
-		if _, isCert := k.(*ssh.Certificate); isCert {
-			log.Debug3("client_input_hostkeys: %s key is a certificate; skipping", k.Type())
+		// HostKeyAlgorithms first, as OpenSSH: a certificate whose
+		// algorithm is not listed is "not permitted", not "skipped".
+		if !hostKeyAlgAccepted(k, algs[3]) {
+			log.Debug3("client_input_hostkeys: %s key not permitted by HostkeyAlgorithms", k.Type())
 			continue
 		}
-		if !hostKeyTypeAllowed(k.Type(), algs[3]) {
-			log.Debug3("client_input_hostkeys: %s key not permitted by HostkeyAlgorithms", k.Type())
+		if _, isCert := k.(*ssh.Certificate); isCert {
+			log.Debug3("client_input_hostkeys: %s key is a certificate; skipping", k.Type())
 			continue
 		}
 		for _, prev := range keys {
@@ -244,11 +251,13 @@ func (u *hostKeyUpdater) announcedKeys(payload []byte) ([]ssh.PublicKey, error) 
 	return keys, nil
 }
 
-// hostKeyTypeAllowed reports whether a plain key of this type could be
-// the host key under the allowed algorithms.
-func hostKeyTypeAllowed(keyType string, allowed []string) bool {
+// hostKeyAlgAccepted is OpenSSH's key_accepted_by_hostkeyalgs: the key's
+// own algorithm name must be listed (a certificate's is its certificate
+// algorithm: ssh-rsa-cert-v01@openssh.com is not in the default list), and
+// a plain RSA key is taken under rsa-sha2-256 or rsa-sha2-512 too.
+func hostKeyAlgAccepted(k ssh.PublicKey, allowed []string) bool {
 	for _, a := range allowed {
-		if plainKeyType(algo.Underlying(a)) == keyType {
+		if a == k.Type() || k.Type() == ssh.KeyAlgoRSA && (a == ssh.KeyAlgoRSASHA256 || a == ssh.KeyAlgoRSASHA512) {
 			return true
 		}
 	}
