@@ -37,9 +37,7 @@ func Lookup(name string) (*RRSet, error) {
 	if _, err := io.ReadFull(rand.Reader, idb[:]); err != nil {
 		return nil, ErrFail
 	}
-	// Debian's OpenSSH asks with EDNS0 and the DO bit whatever
-	// resolv.conf says.
-	q := &query{id: binary.BigEndian.Uint16(idb[:]), name: name, ad: c.trustAD, edns0: true, dnssec: true}
+	q := &query{id: binary.BigEndian.Uint16(idb[:]), name: name, ad: c.trustAD}
 	msg, err := q.pack()
 	if err != nil {
 		return nil, ErrFail

@@ -33,49 +33,38 @@ const (
 
 var errMalformed = errors.New("malformed DNS message")
 
-// query is what is asked: the name, and the header bits and EDNS0 record
-// that resolv.conf's options call for.
+// query is what is asked: the name, and whether to ask for the AD bit
+// (options trust-ad).
 type query struct {
-	id     uint16
-	name   string
-	ad     bool // trust-ad: ask for the AD bit
-	edns0  bool // an OPT record ...
-	dnssec bool // ... with the DO bit
+	id   uint16
+	name string
+	ad   bool
 }
 
-// pack is the query message, or an error for a name that is not one.
+// pack is the query message, or an error for a name that is not one. It
+// always carries an EDNS0 record with the DO bit: Debian's OpenSSH forces
+// DNSSEC on whatever resolv.conf's options say (its dnssec-sshfp patch).
 func (q *query) pack() ([]byte, error) {
 	flags := uint16(flagRD)
 	if q.ad {
 		flags |= flagAD
 	}
-	arcount := uint16(0)
-	if q.edns0 {
-		arcount = 1
-	}
 	m := binary.BigEndian.AppendUint16(nil, q.id)
 	m = binary.BigEndian.AppendUint16(m, flags)
 	m = binary.BigEndian.AppendUint16(m, 1) // QDCOUNT
 	m = append(m, 0, 0, 0, 0)               // ANCOUNT, NSCOUNT
-	m = binary.BigEndian.AppendUint16(m, arcount)
+	m = binary.BigEndian.AppendUint16(m, 1) // ARCOUNT: the OPT record
 	m, err := appendName(m, q.name)
 	if err != nil {
 		return nil, err
 	}
 	m = binary.BigEndian.AppendUint16(m, typeSSHFP)
 	m = binary.BigEndian.AppendUint16(m, classIN)
-	if q.edns0 {
-		m = append(m, 0) // root
-		m = binary.BigEndian.AppendUint16(m, typeOPT)
-		m = binary.BigEndian.AppendUint16(m, ednsSize)
-		ttl := uint32(0)
-		if q.dnssec {
-			ttl |= 1 << 15 // DO
-		}
-		m = binary.BigEndian.AppendUint32(m, ttl)
-		m = append(m, 0, 0) // no options
-	}
-	return m, nil
+	m = append(m, 0) // OPT: the root name
+	m = binary.BigEndian.AppendUint16(m, typeOPT)
+	m = binary.BigEndian.AppendUint16(m, ednsSize)
+	m = binary.BigEndian.AppendUint32(m, 1<<15) // extended RCODE 0, version 0, DO
+	return append(m, 0, 0), nil                 // no options
 }
 
 // appendName adds name in wire form (uncompressed). A trailing dot is

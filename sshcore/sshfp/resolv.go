@@ -10,13 +10,13 @@ import (
 )
 
 // config is what glibc's resolver takes from /etc/resolv.conf and
-// RES_OPTIONS for a res_query: the servers and how to ask them.
+// RES_OPTIONS for a res_query: the servers and how to ask them. (edns0
+// changes nothing: the query has EDNS0 anyway.)
 type config struct {
 	servers  []string      // host:port, at most three, in order
 	timeout  time.Duration // per try, before glibc's back-off
 	attempts int
 	rotate   bool
-	edns0    bool // EDNS0, and so (getrrsetbyname) the DO bit
 	trustAD  bool // ask for the AD bit and believe it in answers
 	useVC    bool // TCP only
 }
@@ -96,8 +96,6 @@ func (c *config) options(words []string) {
 			}
 		case "rotate":
 			c.rotate = true
-		case "edns0":
-			c.edns0 = true
 		case "trust-ad":
 			c.trustAD = true
 		case "use-vc":
