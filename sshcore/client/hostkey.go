@@ -44,8 +44,11 @@ type hostKeyCheck struct {
 	// trusted: the key was found in a user known_hosts file or accepted
 	// by the user, which is what lets UpdateHostKeys rewrite that file.
 	trusted bool
-	kex     *kexLog
-	rekey   *rekey.Timer // RekeyLimit's time part, nil when none
+	// dnsMatch: VerifyHostKeyDNS found the key in the host's SSHFP
+	// records, which the first-connection question mentions.
+	dnsMatch bool
+	kex      *kexLog
+	rekey    *rekey.Timer // RekeyLimit's time part, nil when none
 }
 
 // keyTypeName is the key type as OpenSSH names it in its messages.
@@ -90,6 +93,9 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 	log.Debug1("Server host key: %s %s", key.Type(), h.c.fingerprint(key))
 	if err := h.checkPolicy(key); err != nil {
 		return err
+	}
+	if h.checkDNS(key) {
+		return nil
 	}
 	if h.c.Opts.NoHostAuthenticationForLocalhost && h.c.Opts.HostKeyAlias == "" && isLoopback(h.ip) {
 		log.Debug1("Forcing accepting of host key for loopback/localhost.")
@@ -395,7 +401,7 @@ func (h *hostKeyCheck) unknown(key ssh.PublicKey) error {
 	}
 	prompt := msgHostKeyNotFound +
 		fmt.Sprintf(msgHostKeyFinger, keyTypeName(key), h.c.fingerprint(key)) +
-		h.visual(key) + msgHostKeyAsk
+		h.visual(key) + h.dnsNote() + msgHostKeyAsk
 	if !h.confirm(prompt) {
 		return errHostKey
 	}
