@@ -33,6 +33,7 @@ type dnsZone struct {
 	ad      bool     // set the AD bit (the server "validated" the answer)
 	rcode   int      // 3: NXDOMAIN
 	truncUD bool     // over UDP, a truncated answer without records
+	drop    bool     // no answer at all
 }
 
 // dnsQuestion is one question the server got.
@@ -181,6 +182,9 @@ func (d *dnsServer) answer(q []byte, proto string) []byte {
 	if !ok {
 		z = dnsZone{rcode: 3}
 	}
+	if z.drop {
+		return nil
+	}
 	rflags := uint16(0x8000|0x0080) | flags&0x0100 | uint16(z.rcode) // QR, RA, RD as asked
 	if z.ad {
 		rflags |= 0x0020
@@ -260,7 +264,9 @@ func newDNSRig(t *testing.T, zones map[string]dnsZone) *dnsRig {
 	t.Helper()
 	ns := hostIPNetns(t)
 	ns.run(t, "ip", "addr", "add", dnsAddr+"/32", "dev", "lo")
-	cfg, hostKey, port := testenv.OpenSSHDConfig(t, "ListenAddress "+sshfpAddr)
+	// An ECDSA key besides the ed25519 one the clients are shown, for
+	// UpdateHostKeys to learn.
+	cfg, hostKey, port := testenv.OpenSSHDConfig(t, "ListenAddress "+sshfpAddr+"\nHostKey "+hostKeyFile(t, "ecdsa"))
 	a := ns.cmd(t, testenv.NeedCmd(t, "sshd"), "-D", "-e", "-f", cfg)
 	p := testenv.Start(t, a[0], a[1:]...)
 	deadline := time.Now().Add(20 * time.Second)
@@ -287,11 +293,17 @@ func newDNSRig(t *testing.T, zones map[string]dnsZone) *dnsRig {
 	return r
 }
 
-// resolvConf writes a resolv.conf naming the DNS server, with an options
-// line when opts is not empty.
-func (r *dnsRig) resolvConf(t *testing.T, opts string) string {
+// resolvConf writes a resolv.conf naming the DNS server (or the servers
+// listed in server, when set), with an options line when opts is not empty.
+func (r *dnsRig) resolvConf(t *testing.T, server, opts string) string {
 	t.Helper()
-	text := "nameserver " + dnsAddr + "\n"
+	if server == "" {
+		server = dnsAddr
+	}
+	text := ""
+	for _, addr := range strings.Fields(server) {
+		text += "nameserver " + addr + "\n"
+	}
 	if opts != "" {
 		text += "options " + opts + "\n"
 	}

@@ -95,6 +95,9 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 		return err
 	}
 	if h.checkDNS(key) {
+		// As in OpenSSH, a key DNS proved lets an UpdateHostKeys asked
+		// for write known_hosts (its default is off with VerifyHostKeyDNS).
+		h.trusted = true
 		return nil
 	}
 	if h.c.Opts.NoHostAuthenticationForLocalhost && h.c.Opts.HostKeyAlias == "" && isLoopback(h.ip) {
