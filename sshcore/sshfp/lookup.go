@@ -59,20 +59,31 @@ func Lookup(name string) (*RRSet, error) {
 	return &RRSet{RDatas: a.rdatas, Secure: c.trustAD && a.authentic()}, nil
 }
 
-// exchange sends the query to each server in turn, attempts times, with
-// glibc's back-off, and returns the first usable answer: one that is not
-// a server failure (SERVFAIL, NOTIMP, REFUSED), by TCP when the UDP answer
-// was truncated. nil when none came.
+// exchange sends the query to each server in turn, attempts times, and
+// returns the first usable answer: one that is not a server failure
+// (SERVFAIL, NOTIMP, REFUSED), by TCP when the UDP answer was truncated;
+// nil when none came. As glibc's res_send, the wait for server i is
+// timeout<<i seconds, divided (in whole seconds) by the number of servers
+// for i > 0, at least one; the same at every attempt. rotate starts at a
+// random server.
 func (c *config) exchange(q *query, msg []byte) *answer {
-	servers := c.servers
+	n := len(c.servers)
+	offset := 0
+	if c.rotate && n > 1 {
+		var b [1]byte
+		rand.Read(b[:])
+		offset = int(b[0]) % n
+	}
 	var last *answer
 	for try := 0; try < c.attempts; try++ {
-		timeout := c.timeout << try
-		if try > 0 {
-			timeout /= time.Duration(len(servers))
-		}
-		timeout = max(timeout, time.Second)
-		for _, srv := range servers {
+		for shift := 0; shift < n; shift++ {
+			i := (shift + offset) % n
+			secs := int(c.timeout/time.Second) << i
+			if i > 0 {
+				secs /= n
+			}
+			timeout := time.Duration(max(secs, 1)) * time.Second
+			srv := c.servers[i]
 			var a *answer
 			if c.useVC {
 				a = exchangeTCP(srv, q, msg, timeout)
@@ -88,9 +99,6 @@ func (c *config) exchange(q *query, msg []byte) *answer {
 				continue
 			}
 			return a
-		}
-		if c.rotate && len(servers) > 1 {
-			servers = append(servers[1:len(servers):len(servers)], servers[0])
 		}
 	}
 	return last
