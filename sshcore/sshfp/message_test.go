@@ -116,6 +116,12 @@ func FuzzParseAnswer(f *testing.F) {
 	f.Add(response(1, flagQR|flagTC, "x"))
 	f.Add(response(1, flagQR|rcodeNXDomain, "a.b.c.d"))
 	f.Add([]byte{0, 1, 0x80, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0xc0, 12, 0, 44, 0, 1})
+	// A validating resolver's answer: SSHFP and RRSIG records, an OPT
+	// record with DO in the additional section.
+	signed := response(9, flagQR|flagRD|flagAD, "h.example", []byte{0, 44, 1, 1, 0xde, 0xad}, []byte{0, 46, 0, 44, 13, 2})
+	signed[11] = 1
+	signed = append(signed, 0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0)
+	f.Add(signed)
 	f.Fuzz(func(t *testing.T, m []byte) {
 		a := parseAnswer(m)
 		if a == nil {
