@@ -33,7 +33,7 @@ type dnsRun struct {
 }
 
 // dnsMessage picks the lines about the host key out of a -v log.
-var dnsMessage = regexp.MustCompile(`UpdateHostKeys|Learned new|in DNS|DNS lookup|SSHFP|numerical hostname|IDENTIFICATION HAS CHANGED|Permanently added|Host key verification failed|is known and matches|requested strict checking|Error calculating|Error parsing`)
+var dnsMessage = regexp.MustCompile(`verify_host_key_dns|UpdateHostKeys|Learned new|in DNS|DNS lookup|SSHFP|numerical hostname|IDENTIFICATION HAS CHANGED|Permanently added|Host key verification failed|is known and matches|requested strict checking|Error calculating|Error parsing`)
 
 // dnsCase is one connection: to host, with resolv.conf's options line,
 // a known_hosts that lists the server's key (known), a wrong key for the
@@ -309,6 +309,9 @@ func TestVerifyHostKeyDNS(t *testing.T) {
 			// Two servers, the first not listening: the second answers.
 			{host: "match.test", server: sshfpAddr + " " + dnsAddr, resolv: "trust-ad", opts: append([]string{"-o", "VerifyHostKeyDNS=yes"}, batch...)},
 			{host: "match.test", server: sshfpAddr + " " + dnsAddr, resolv: "trust-ad rotate", opts: append([]string{"-o", "VerifyHostKeyDNS=yes"}, batch...)},
+			// -vvv: each record, and the look-up's start.
+			{host: "partial.test", resolv: "trust-ad", opts: append([]string{"-vv", "-o", "VerifyHostKeyDNS=yes"}, batch...)},
+			{host: "short.test", resolv: "trust-ad", opts: append([]string{"-vv", "-o", "VerifyHostKeyDNS=yes"}, batch...)},
 			// UpdateHostKeys asked for, over a key DNS proved or not.
 			{host: "match.test", resolv: "trust-ad", opts: append([]string{"-o", "VerifyHostKeyDNS=yes", "-o", "UpdateHostKeys=yes"}, batch...)},
 			{host: "match.test", resolv: "trust-ad", known: true, opts: append([]string{"-o", "VerifyHostKeyDNS=yes", "-o", "UpdateHostKeys=yes"}, batch...)},
@@ -316,7 +319,10 @@ func TestVerifyHostKeyDNS(t *testing.T) {
 			// HostKeyAlias names the known_hosts entry, not the DNS name.
 			{host: "match.test", resolv: "trust-ad", opts: append([]string{"-o", "VerifyHostKeyDNS=ask", "-o", "HostKeyAlias=nodata.test"}, batch...)},
 		} {
-			r.compare(t, c)
+			run := r.compare(t, c)
+			if c.opts[0] == "-vv" && !strings.Contains(run.out, "debug3: verify_host_key_dns: checking SSHFP type 4 fptype 2") {
+				t.Errorf("%v: no record at -vvv:\n%s", c, run.out)
+			}
 		}
 	})
 }
