@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// ResolvConf is the resolver configuration read (a variable for tests).
-var ResolvConf = "/etc/resolv.conf"
+// resolvConf is glibc's resolver configuration.
+const resolvConf = "/etc/resolv.conf"
 
 // Lookup errors, worded as OpenSSH's dns_result_totext words
 // getrrsetbyname's results.
@@ -32,7 +32,7 @@ type RRSet struct {
 // name, as OpenSSH 9.2 on Debian does (getrrsetbyname on glibc's
 // res_query, no search list).
 func Lookup(name string) (*RRSet, error) {
-	c := readConfig(ResolvConf)
+	c := readConfig(resolvConf)
 	var idb [2]byte
 	if _, err := io.ReadFull(rand.Reader, idb[:]); err != nil {
 		return nil, ErrFail
