@@ -288,7 +288,13 @@ var clientTable = []clientKW{
 		o.Tunnel = v
 		return err
 	}, g: func(o *ClientOptions) []string { return []string{o.Tunnel} }},
-	{name: "VerifyHostKeyDNS", status: warned, x: &extraVal{def: "false", words: []string{"yes=true", "no=false", "true", "false", "ask"}}},
+	{name: "VerifyHostKeyDNS", set: func(o *ClientOptions, a []string, _ bool) error {
+		v, err := oneOf([]string{"yes", "no", "true=yes", "false=no", "ask"}, a)
+		o.VerifyHostKeyDNS = v
+		return err
+	}, g: func(o *ClientOptions) []string {
+		return []string{map[string]string{"yes": "true", "no": "false", "ask": "ask"}[o.VerifyHostKeyDNS]}
+	}},
 	{name: "VisualHostKey", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.VisualHostKey }},
 	{name: "UpdateHostKeys", set: setUpdateHostKeys, g: getUpdateHostKeys},
 	{name: "EnableEscapeCommandline", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.EnableEscapeCommandline }},

@@ -33,6 +33,7 @@ func DefaultClientOptions() *ClientOptions {
 		KbdInteractiveAuthentication: true,
 		NumberOfPasswordPrompts:      3,
 		StrictHostKeyChecking:        "ask",
+		VerifyHostKeyDNS:             "no",
 		Tunnel:                       "false",
 		TunnelLocal:                  tun.Any,
 		TunnelRemote:                 tun.Any,
@@ -549,9 +550,8 @@ func (e *clientEval) finish() error {
 		// (unset, or set to exactly ~/.ssh/known_hosts), and not when
 		// DNS may vouch for keys.
 		u := o.UserKnownHostsFiles
-		dns := o.extra["verifyhostkeydns"]
 		if (!e.seen["userknownhostsfile"] || len(u) == 1 && u[0] == "~/.ssh/known_hosts") &&
-			(dns == "" || dns == "false") {
+			o.VerifyHostKeyDNS == "no" {
 			o.extra["updatehostkeys"] = "true"
 		} else {
 			o.extra["updatehostkeys"] = "false"

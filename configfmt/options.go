@@ -42,6 +42,9 @@ type ClientOptions struct {
 	BatchMode                    bool
 
 	StrictHostKeyChecking string // "yes", "no", "ask", "accept-new"
+	// VerifyHostKeyDNS: "yes" (a secure SSHFP match proves the key), "ask"
+	// (it is only shown) or "no".
+	VerifyHostKeyDNS      string
 	UserKnownHostsFiles   []string
 	GlobalKnownHostsFiles []string
 	HashKnownHosts        bool

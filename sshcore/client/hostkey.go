@@ -45,6 +45,9 @@ type hostKeyCheck struct {
 	// check_host_key does unless the key was listed in a user
 	// known_hosts file under this very name or accepted by the user.
 	noUpdate bool
+	// dnsMatch: VerifyHostKeyDNS found the key in the host's SSHFP
+	// records, which the first-connection question mentions.
+	dnsMatch bool
 	kex      *kexLog
 	rekey    *rekey.Timer // RekeyLimit's time part, nil when none
 }
@@ -91,6 +94,11 @@ func (h *hostKeyCheck) check(_ string, remote net.Addr, key ssh.PublicKey) error
 	log.Debug1("Server host key: %s %s", key.Type(), h.c.fingerprint(key))
 	if err := h.checkPolicy(key); err != nil {
 		return err
+	}
+	if h.checkDNS(key) {
+		// As in OpenSSH, a key DNS proved leaves UpdateHostKeys on when
+		// asked for (its default is off with VerifyHostKeyDNS).
+		return nil
 	}
 	if h.c.Opts.NoHostAuthenticationForLocalhost && h.c.Opts.HostKeyAlias == "" && isLoopback(h.ip) {
 		log.Debug1("Forcing accepting of host key for loopback/localhost.")
@@ -585,7 +593,7 @@ func (h *hostKeyCheck) unknown(key ssh.PublicKey) (confirmed bool, err error) {
 	}
 	prompt := msgHostKeyNotFound +
 		fmt.Sprintf(msgHostKeyFinger, keyTypeName(key), h.c.fingerprint(key)) +
-		h.visual(key) + msgHostKeyAsk
+		h.visual(key) + h.dnsNote() + msgHostKeyAsk
 	if !h.confirm(prompt) {
 		return false, errHostKey
 	}

@@ -25,7 +25,16 @@ const (
 	// The changed host key banner. Its first line is the seed's sentence
 	// (design.md §4: the banner starts with it); the rest follows OpenSSH's
 	// so that habits and scripts keep working.
-	msgHostKeyChangedBanner = `WARNING: HOST IDENTIFICATION HAS CHANGED!
+	msgHostKeyChangedBanner = msgHostKeyChangedHead + `Add correct host key in %s to get rid of this message.
+Offending %s key in %s:%d
+  remove with:
+  %s
+Host key for %s has changed and you have requested strict checking.
+`
+
+	// The banner's first part, which OpenSSH's warn_changed_key also
+	// shows when the host's SSHFP records in DNS name another key.
+	msgHostKeyChangedHead = `WARNING: HOST IDENTIFICATION HAS CHANGED!
 @@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
 IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!
 Someone could be eavesdropping on you right now (man-in-the-middle attack)!
@@ -33,11 +42,6 @@ It is also possible that the host key has just been changed legitimately.
 The fingerprint for the %s key sent by the remote host is
 %s.
 Please contact your system administrator.
-Add correct host key in %s to get rid of this message.
-Offending %s key in %s:%d
-  remove with:
-  %s
-Host key for %s has changed and you have requested strict checking.
 `
 
 	// CheckHostIP's warning before the changed-key banner when the
@@ -59,6 +63,14 @@ Offending key for IP in %s:%d
 	msgDNSIPUnknown   = "is unknown"
 	msgDNSIPUnchanged = "is unchanged"
 	msgDNSIPDifferent = "has a different value"
+	// VerifyHostKeyDNS (hostkeydns.go), as OpenSSH's dns.c and
+	// sshconnect.c word them.
+	msgDNSUpdateSSHFP = "Update the SSHFP RR in DNS with the new host key to get rid of this message."
+	msgDNSMatching    = "Matching host key fingerprint found in DNS.\n"
+	msgDNSNoMatching  = "No matching host key fingerprint found in DNS.\n"
+	msgDNSLookupError = "DNS lookup error: %s"
+	msgDNSBadRecord   = "Error parsing fingerprint from DNS."
+	msgDNSBadKey      = "Error calculating key fingerprint."
 
 	// User authentication.
 	msgPassphrase       = "Enter passphrase for key '%s': "
