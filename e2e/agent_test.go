@@ -180,39 +180,51 @@ func TestAgentLockUnlock(t *testing.T) {
 	}
 }
 
-// TestAgentConfirm: a key added with -c is used only when SSH_ASKPASS
-// (run by the agent with SSH_ASKPASS_PROMPT=confirm) says yes; without
-// SSH_ASKPASS every use is refused.
+// TestAgentConfirm: a key added with -c is used only when the agent's
+// askpass program (run with SSH_ASKPASS_PROMPT=confirm) allows it, as
+// OpenSSH's ask_permission reads it: an empty answer or "yes" allows, "no",
+// a failing program, a missing one or no display refuses. OpenSSH's agent
+// runs each case beside sshbox's.
 func TestAgentConfirm(t *testing.T) {
 	e, _ := openSSHEnv(t, "")
 	dir := t.TempDir()
 	askpass := filepath.Join(dir, "askpass")
 	answer := filepath.Join(dir, "answer")
 	asked := filepath.Join(dir, "asked")
-	script := "#!/bin/sh\necho \"$SSH_ASKPASS_PROMPT:$1\" >> " + asked + "\nexit $(cat " + answer + ")\n"
+	// answer holds the exit status, then what to print.
+	script := "#!/bin/sh\necho \"$SSH_ASKPASS_PROMPT:$1\" >> " + asked + "\nread st out < " + answer +
+		"\n[ -n \"$out\" ] && echo \"$out\"\nexit $st\n"
 	if err := os.WriteFile(askpass, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		name, askpass, answer string
-		want                  int
-	}{{"no askpass", "", "0", 255}, {"askpass no", askpass, "1", 255}, {"askpass yes", askpass, "0", 0}} {
-		t.Run(c.name, func(t *testing.T) {
-			os.WriteFile(answer, []byte(c.answer), 0o644)
+		name, askpass, display, answer string
+		allowed                        bool
+	}{
+		{"no program", filepath.Join(dir, "missing"), ":0", "0", false},
+		{"fails", askpass, ":0", "1", false},
+		{"empty answer", askpass, ":0", "0", true},
+		{"yes", askpass, ":0", "0 yes", true},
+		{"no", askpass, ":0", "0 no", false},
+		{"no display", askpass, "", "0", false},
+	} {
+		for _, prog := range []string{testenv.Bin(t, "ssh-agent"), testenv.NeedCmd(t, "ssh-agent")} {
+			what := c.name + ", " + prog
+			os.WriteFile(answer, []byte(c.answer+"\n"), 0o644)
 			os.Remove(asked)
-			sock := startAgent(t, testenv.Bin(t, "ssh-agent"), t.TempDir(), nil, []string{"SSH_ASKPASS=" + c.askpass})
+			sock := startAgent(t, prog, t.TempDir(), nil, []string{"SSH_ASKPASS=" + c.askpass, "DISPLAY=" + c.display})
 			_, stderr, status := agentRun(t, sock, testenv.NeedCmd(t, "ssh-add"), "-c", e.key)
 			if status != 0 || !strings.Contains(stderr, "The user must confirm each use of the key") {
-				t.Fatalf("ssh-add -c: %d %q", status, stderr)
+				t.Fatalf("%s: ssh-add -c: %d %q", what, status, stderr)
 			}
-			if status, stderr := loginWithAgent(t, e, sock); status != c.want {
-				t.Errorf("login: status %d, want %d\n%s", status, c.want, stderr)
+			if status, stderr := loginWithAgent(t, e, sock); (status == 0) != c.allowed {
+				t.Errorf("%s: login status %d, want allowed %v\n%s", what, status, c.allowed, stderr)
 			}
 			b, _ := os.ReadFile(asked)
-			if c.askpass != "" && !strings.HasPrefix(string(b), "confirm:Allow use of key ") {
-				t.Errorf("askpass was asked %q", b)
+			if wantAsked := c.askpass == askpass && c.display != ""; wantAsked != strings.HasPrefix(string(b), "confirm:Allow use of key ") {
+				t.Errorf("%s: askpass was asked %q", what, b)
 			}
-		})
+		}
 	}
 }
 

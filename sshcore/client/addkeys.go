@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sshbox/internal/askpass"
 	"sync"
 
 	"golang.org/x/crypto/ssh"
@@ -63,7 +64,7 @@ func (c *Client) addKeyToAgent(path string, k *keys.PrivateKey) {
 	if comment == "" {
 		comment = path
 	}
-	if o.AddKeysToAgent == "ask" && !AskPermission(fmt.Sprintf(msgAddKeyAsk, path, comment)) {
+	if o.AddKeysToAgent == "ask" && !askpass.Permission(fmt.Sprintf(msgAddKeyAsk, path, comment)) {
 		log.Debug3("user denied adding this key")
 		return
 	}

@@ -4,13 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
 
 	"golang.org/x/term"
+
+	"sshbox/internal/askpass"
 )
 
 // errNoTTY means a question had to be asked but there is no terminal to ask
@@ -29,9 +30,6 @@ type Prompter struct {
 	Askpass bool
 }
 
-// defaultAskpass is where Debian's OpenSSH looks when SSH_ASKPASS is unset.
-const defaultAskpass = "/usr/bin/ssh-askpass"
-
 // errAskpass: the askpass program failed or was refused (non-zero exit).
 var errAskpass = errors.New("askpass failed")
 
@@ -45,7 +43,7 @@ func (p *Prompter) askpassProgram() string {
 	if !p.Askpass || p.Batch {
 		return ""
 	}
-	allow, use := askpassRequire()
+	allow, use := askpass.Require()
 	if !use {
 		f, err := p.open()
 		if err != nil {
@@ -57,75 +55,15 @@ func (p *Prompter) askpassProgram() string {
 	if !use || !allow {
 		return ""
 	}
-	return askpassPath()
+	return askpass.Program()
 }
 
-// askpassRequire reads SSH_ASKPASS_REQUIRE and the display as OpenSSH's
-// read_passphrase does: whether an askpass program is allowed, and
-// whether it is to be used whatever else holds.
-func askpassRequire() (allow, use bool) {
-	allow = os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
-	switch strings.ToLower(os.Getenv("SSH_ASKPASS_REQUIRE")) {
-	case "force":
-		use, allow = true, true
-	case "prefer":
-		use = allow
-	case "never":
-		allow = false
-	}
-	return allow, use
-}
-
-// askpassPath is SSH_ASKPASS, or Debian's default program.
-func askpassPath() string {
-	if prog := os.Getenv("SSH_ASKPASS"); prog != "" {
-		return prog
-	}
-	return defaultAskpass
-}
-
-// AskPermission is OpenSSH's ask_permission (AddKeysToAgent ask,
-// ControlMaster ask): the question goes to the askpass program alone,
-// never to the terminal, with SSH_ASKPASS_PROMPT=confirm, when one is
-// allowed (a display, or SSH_ASKPASS_REQUIRE=force; never with =never).
-// An empty answer or "yes" allows; anything else, a failing program or
-// none allowed denies.
-func AskPermission(question string) bool {
-	if allow, _ := askpassRequire(); !allow {
-		return false
-	}
-	cmd := exec.Command(askpassPath(), question)
-	cmd.Env = append(os.Environ(), "SSH_ASKPASS_PROMPT=confirm")
-	cmd.Stdin, cmd.Stderr = os.Stdin, os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return false
-	}
-	a := string(out)
-	if i := strings.IndexAny(a, "\r\n"); i >= 0 {
-		a = a[:i]
-	}
-	return a == "" || strings.EqualFold(a, "yes")
-}
-
-// runAskpass asks prog with the prompt as its argument, as OpenSSH's
-// ssh_askpass: the answer is its output up to the first CR or LF (at most
-// 1023 bytes), and a non-zero exit is no answer.
+// runAskpass asks prog as read_passphrase does: its failure is errAskpass.
 func runAskpass(prog, prompt string) (string, error) {
-	cmd := exec.Command(prog, prompt)
-	cmd.Stdin, cmd.Stderr = os.Stdin, os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", errAskpass
+	if a, ok := askpass.Run(prog, prompt, ""); ok {
+		return a, nil
 	}
-	if len(out) > 1023 {
-		out = out[:1023]
-	}
-	s := string(out)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
-	}
-	return s, nil
+	return "", errAskpass
 }
 
 func (p *Prompter) open() (*os.File, error) {

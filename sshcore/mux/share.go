@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"sshbox/configfmt"
+	"sshbox/internal/askpass"
 	"sshbox/sshcore/client"
 	"sshbox/sshcore/loglevel"
 )
@@ -45,7 +46,7 @@ func Share(c *client.Client, path string, persist time.Duration, ready func(ok b
 		m := &Master{Conn: conn, Client: c, Path: path, Host: o.HostName, Persist: persist,
 			End: func() { conn.Close() }}
 		if o.ControlMaster == "ask" || o.ControlMaster == "autoask" {
-			m.Confirm = client.AskPermission
+			m.Confirm = askpass.Permission
 		}
 		go m.Serve(l)
 		if ready != nil {
