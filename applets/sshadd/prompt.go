@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 
 	"golang.org/x/term"
 
+	"sshbox/internal/askpass"
 	"sshbox/sshcore/client"
 )
 
@@ -27,31 +27,23 @@ func newPrompter(stdin *bufio.Reader, stderr io.Writer) *prompter {
 	return &prompter{stdin: stdin, out: stderr}
 }
 
+// useAskpass is read_passphrase's choice with RP_ALLOW_STDIN, as ssh-add
+// asks: the askpass program when one is allowed and either required or
+// stdin is not a terminal.
 func useAskpass() bool {
-	prog := os.Getenv("SSH_ASKPASS")
-	switch os.Getenv("SSH_ASKPASS_REQUIRE") {
-	case "force":
-		return true
-	case "prefer":
-		return prog != ""
-	case "never":
-		return false
-	}
-	return prog != "" && os.Getenv("DISPLAY") != "" && !term.IsTerminal(int(os.Stdin.Fd()))
+	allow, use := askpass.Require()
+	return allow && (use || !term.IsTerminal(int(os.Stdin.Fd())))
 }
 
 // secret asks one question without echo.
 func (p *prompter) secret(prompt string) (string, error) {
 	if useAskpass() {
-		prog := os.Getenv("SSH_ASKPASS")
-		if prog == "" {
-			prog = "/usr/bin/ssh-askpass"
+		prog := askpass.Program()
+		a, ok := askpass.Run(prog, prompt, "")
+		if !ok {
+			return "", fmt.Errorf("%s failed", prog)
 		}
-		out, err := exec.Command(prog, prompt).Output()
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", prog, err)
-		}
-		return strings.TrimRight(string(out), "\r\n"), nil
+		return a, nil
 	}
 	if p.tty.Available() {
 		return p.tty.Secret(prompt)
