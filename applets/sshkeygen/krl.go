@@ -1,6 +1,7 @@
 package sshkeygen
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"sshbox/internal/atomicfile"
+	"sshbox/internal/errtext"
 	"sshbox/sshcore/keys"
 	"sshbox/sshcore/krl"
 )
@@ -17,20 +19,17 @@ import (
 // the CA for serial: and id: lines ("none": any CA), -z the KRL version.
 func (o *opts) generateKRL() int {
 	if !o.hasFile {
-		fmt.Fprint(o.stderr, msgKRLNeedsFile)
-		return 1
+		return o.fatalf(msgKRLNeedsOutput)
 	}
 	k := &krl.KRL{}
 	if o.update {
 		data, err := os.ReadFile(o.file)
 		if err != nil && !os.IsNotExist(err) {
-			fmt.Fprintf(o.stderr, msgKRLLoad, o.file, err)
-			return 255
+			return o.fatalf(msgKRLLoad, o.file, errtext.Reason(err))
 		}
 		if err == nil {
 			if k, err = krl.Parse(data); err != nil {
-				fmt.Fprintf(o.stderr, msgKRLInvalid, o.file, err)
-				return 255
+				return o.fatalf(msgKRLInvalid, o.file, krlReason(err))
 			}
 		}
 	}
@@ -42,7 +41,7 @@ func (o *opts) generateKRL() int {
 		} else {
 			pub, _, err := keys.LoadPublic(o.caKey) // as OpenSSH's
 			if err != nil {
-				fmt.Fprintf(o.stderr, msgKRLCA, o.caKey)
+				o.errorf(msgKRLCA, o.caKey)
 				return 255
 			}
 			ca = pub.Marshal()
@@ -51,28 +50,30 @@ func (o *opts) generateKRL() int {
 	if o.serial != "" {
 		v, err := strconv.ParseUint(o.serial, 10, 64)
 		if err != nil {
-			fmt.Fprintf(o.stderr, msgKRLVersion, o.serial)
-			return 255
+			return o.fatalf(msgKRLVersion, o.serial)
 		}
 		k.Version = v
 	}
+	// What goes to standard output waits for success: OpenSSH's fatal()
+	// leaves its stdio buffer unwritten, so a failed -k says nothing there
+	// (unless standard output is a terminal).
+	var revoking strings.Builder
 	for _, path := range o.args {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			fmt.Fprintf(o.stderr, msgKRLSpecRead, path, err)
-			return 255
+			return o.fatalf(msgKRLSpecRead, path, errtext.Reason(err))
 		}
-		fmt.Fprintf(o.stdout, msgRevoking, path)
+		fmt.Fprintf(&revoking, msgRevoking, path)
 		if err := k.Update(path, data, ca, anyCA); err != nil {
-			fmt.Fprintln(o.stderr, err)
+			o.errorLines(err.Error())
 			return 255
 		}
 	}
 	k.Date = uint64(time.Now().Unix())
 	if err := atomicfile.WriteFile(o.file, k.Marshal(), 0o644); err != nil {
-		fmt.Fprintf(o.stderr, msgKRLWrite, o.file, err)
-		return 255
+		return o.fatalf(msgKRLWrite, o.file, errtext.Reason(err))
 	}
+	fmt.Fprint(o.stdout, revoking.String())
 	return 0
 }
 
@@ -80,25 +81,21 @@ func (o *opts) generateKRL() int {
 // line each; exit 1 when one is revoked.
 func (o *opts) testKRL() int {
 	if !o.hasFile {
-		fmt.Fprint(o.stderr, msgKRLNeedsFile)
-		return 1
+		return o.fatalf(msgKRLNeedsInput)
 	}
 	data, err := os.ReadFile(o.file)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgKRLLoad, o.file, err)
-		return 255
+		return o.fatalf(msgKRLLoad, o.file, errtext.Reason(err))
 	}
 	k, err := krl.Parse(data)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgKRLInvalid, o.file, err)
-		return 255
+		return o.fatalf(msgKRLInvalid, o.file, krlReason(err))
 	}
 	status := 0
 	for _, path := range o.args {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			fmt.Fprintf(o.stderr, msgKRLSpecRead, path, err)
-			return 255
+			return o.fatalf(msgKRLSpecRead, path, errtext.Reason(err))
 		}
 		for _, line := range strings.Split(string(data), "\n") {
 			key, comment, ok := keyFromLine(strings.TrimSpace(line))
@@ -116,4 +113,12 @@ func (o *opts) testKRL() int {
 		}
 	}
 	return status
+}
+
+// krlReason is why a KRL did not parse, in OpenSSH's ssh_err() words.
+func krlReason(err error) string {
+	if errors.Is(err, krl.ErrMagic) {
+		return "KRL file has invalid magic number"
+	}
+	return "invalid format"
 }

@@ -4,12 +4,14 @@ package sshkeygen
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sshbox/internal/help"
 
 	"sshbox/internal/getopt"
+	"sshbox/internal/help"
+	"sshbox/sshcore/keys"
 )
 
 // optstring is the part of OpenSSH ssh-keygen's getopt string that
@@ -20,7 +22,7 @@ const optstring = "ABHLQUceghiklpquyb:C:D:E:F:f:I:M:m:N:n:O:P:R:r:s:t:V:vY:z:"
 type opts struct {
 	genHostKeys, hash, printCert, changeComment, export, find bool
 	hostCert, importKey, list, changePass, quiet, remove      bool
-	sign, printPublic                                         bool
+	sign, printPublic, bubble                                 bool
 	useAgent                                                  bool
 	sigOp                                                     string
 	moduli                                                    string // -M generate|screen
@@ -55,15 +57,26 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	o := &opts{stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := o.parse(args[1:]); err != nil {
-		if _, usage := err.(*getopt.Error); usage {
-			fmt.Fprintf(stderr, "ssh-keygen: %v\n%s", err, usageText)
-		} else {
+		var fatal fatalError
+		switch {
+		case errors.As(err, new(*getopt.Error)):
+			// getopt's complaint is a log line; the usage is printed.
+			fmt.Fprintf(stderr, "%v\r\n%s", err, usageText)
+		case errors.As(err, &fatal):
+			return o.fatalf("%s", string(fatal))
+		default:
 			fmt.Fprintf(stderr, "%v\n", err)
 		}
 		return 1
 	}
 	return o.dispatch()
 }
+
+// fatalError is a command line OpenSSH's ssh-keygen dies of with fatal()
+// while reading it (status 255), as opposed to a usage error (status 1).
+type fatalError string
+
+func (e fatalError) Error() string { return string(e) }
 
 // parse reads the command line (without the program name) into o.
 func (o *opts) parse(args []string) error {
@@ -80,6 +93,8 @@ func (o *opts) parse(args []string) error {
 			o.genHostKeys = true
 		case "H":
 			o.hash = true
+		case "B":
+			o.bubble = true
 		case "L":
 			o.printCert = true
 		case "c":
@@ -119,6 +134,9 @@ func (o *opts) parse(args []string) error {
 		case "C":
 			o.comment, o.hasComment = v, true
 		case "E":
+			if !keys.ValidHash(v) {
+				return fatalError(fmt.Sprintf(msgBadHash, v))
+			}
 			o.hashAlg = v
 		case "F":
 			o.find, findHost = true, v
@@ -130,7 +148,7 @@ func (o *opts) parse(args []string) error {
 			o.keyID = v
 		case "M":
 			if v != "generate" && v != "screen" {
-				return fmt.Errorf(msgModuliUnsupported, v)
+				return fatalError(fmt.Sprintf(msgModuliUnsupported, v))
 			}
 			o.moduli = v
 		case "m":
@@ -193,12 +211,12 @@ func (o *opts) dispatch() int {
 		return o.printSSHFP()
 	case o.sign:
 		return o.signCerts()
+	case o.list || o.bubble:
+		return o.fingerprint()
 	case o.changePass:
 		return o.changePassphrase()
 	case o.changeComment:
 		return o.changeKeyComment()
-	case o.list:
-		return o.fingerprint()
 	case o.export:
 		return o.exportKey()
 	case o.importKey:

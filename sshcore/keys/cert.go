@@ -206,7 +206,7 @@ func ParseValidity(spec string, now time.Time) (after, before uint64, err error)
 	if !hasFrom {
 		from, to = "", spec
 	}
-	bad := fmt.Errorf("Invalid certificate life %s", spec)
+	bad := fmt.Errorf("Invalid certificate life specification %s", spec)
 	if hasFrom {
 		if after, err = parseTime(from, now, true); err != nil {
 			return 0, 0, bad

@@ -1,0 +1,262 @@
+package sshkeygen
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+
+	"sshbox/internal/testenv"
+)
+
+// errorFixtures fills dir with what the error cases work on, made by
+// OpenSSH's ssh-keygen: k (ed25519, comment "me") with k.pub and its
+// certificate k-cert.pub, e (encrypted with "secret"), r (RSA), only.pub
+// (a public key without its private key), bad (no key), dir (a
+// directory), kh (known_hosts with a wildcard), signers and badsigners
+// (allowed_signers), msg and msg.sig (signed by k), and armoured
+// signatures that do not parse (nofoot.sig, b64.sig, short.sig).
+func errorFixtures(t *testing.T, dir string) {
+	t.Helper()
+	judge := testenv.NeedCmd(t, "ssh-keygen")
+	run := func(args ...string) {
+		cmd := exec.Command(judge, args...)
+		cmd.Dir = dir
+		cmd.SysProcAttr = noTTY()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen %q: %v\n%s", args, err, out)
+		}
+	}
+	write := func(name, data string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run("-q", "-t", "ed25519", "-N", "", "-C", "me", "-f", "k")
+	run("-q", "-t", "ed25519", "-N", "secret", "-C", "enc", "-f", "e")
+	run("-q", "-t", "rsa", "-b", "2048", "-N", "", "-C", "r", "-f", "r")
+	run("-q", "-s", "k", "-I", "id", "k.pub")
+	pub := strings.Fields(readFile(t, filepath.Join(dir, "k.pub")))
+	write("only.pub", strings.Join(pub, " ")+"\n")
+	write("bad", "garbage\n")
+	write("kh", fmt.Sprintf("a*b %s %s\nhost1 %s %s\n", pub[0], pub[1], pub[0], pub[1]))
+	write("signers", fmt.Sprintf("me %s %s\n", pub[0], pub[1]))
+	write("badsigners", "me ssh-ed25519 AAAA\n")
+	write("msg", "hello\n")
+	run("-q", "-Y", "sign", "-f", "k", "-n", "file", "msg")
+	write("nofoot.sig", "-----BEGIN SSH SIGNATURE-----\nAAAA\n")
+	write("b64.sig", "-----BEGIN SSH SIGNATURE-----\n!!!!\n-----END SSH SIGNATURE-----\n")
+	write("short.sig", "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n")
+	if err := os.Mkdir(filepath.Join(dir, "dir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// snapshot is every name under dir with its mode and a digest of its
+// contents, one a line, sorted.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	var lines []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		st, _ := d.Info()
+		sum := ""
+		if d.Type().IsRegular() {
+			b, _ := os.ReadFile(p)
+			sum = fmt.Sprintf("%x", sha256.Sum256(b))
+		}
+		rel, _ := filepath.Rel(dir, p)
+		lines = append(lines, fmt.Sprintf("%s %v %s", rel, st.Mode(), sum))
+		return nil
+	})
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+// copyTree copies the fixtures into a fresh directory, modes kept.
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	if out, err := exec.Command("cp", "-a", from+"/.", to).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v\n%s", err, out)
+	}
+}
+
+// rawRun is one run of an ssh-keygen in dir without a terminal, an agent
+// or askpass, standard input empty; standard error exactly as written
+// (\r\n kept), and what it did to the directory.
+type rawRun struct {
+	stdout, stderr string
+	status         int
+	changed        bool
+}
+
+func runRaw(t *testing.T, prog, dir string, cred *syscall.Credential, args []string) rawRun {
+	t.Helper()
+	before := snapshot(t, dir)
+	cmd := exec.Command(prog, args...)
+	cmd.Dir = dir
+	cmd.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "LC_ALL=C"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Credential: cred}
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	status := testenv.ExitCode(cmd.Run())
+	return rawRun{o.String(), e.String(), status, snapshot(t, dir) != before}
+}
+
+// keygenCase is one command line, written as a shell would split it
+// (two single quotes stand for the empty argument).
+type keygenCase string
+
+func (c keygenCase) args() []string {
+	f := strings.Fields(string(c))
+	for i := range f {
+		if f[i] == "''" {
+			f[i] = ""
+		}
+	}
+	return f
+}
+
+// compareKeygens runs each case with both ssh-keygens on their own copy
+// of the fixtures and wants the same standard output, the same standard
+// error byte for byte, the same status, and no file created or changed
+// where OpenSSH's left the directory alone.
+func compareKeygens(t *testing.T, u *testenv.User, cases []keygenCase) {
+	// As a user, everything lives in its home, which it can reach.
+	tempDir := t.TempDir
+	var cred *syscall.Credential
+	if u != nil {
+		cred = &syscall.Credential{Uid: uint32(u.UID), Gid: uint32(u.GID)}
+		tempDir = func() string {
+			d, err := os.MkdirTemp(u.Home, "case")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+	}
+	fixtures := tempDir()
+	errorFixtures(t, fixtures)
+	if cred != nil {
+		// The user's own copy, so that only what a case makes
+		// unreadable is.
+		if out, err := exec.Command("chown", "-R", fmt.Sprintf("%d:%d", cred.Uid, cred.Gid), fixtures).CombinedOutput(); err != nil {
+			t.Fatalf("chown: %v\n%s", err, out)
+		}
+	}
+	ours, theirs := binKeygen(t), testenv.NeedCmd(t, "ssh-keygen")
+	for _, c := range cases {
+		t.Run(string(c), func(t *testing.T) {
+			var runs [2]rawRun
+			for i, prog := range []string{ours, theirs} {
+				dir := tempDir()
+				os.Chmod(dir, 0o755)
+				copyTree(t, fixtures, dir)
+				if cred != nil {
+					os.Chown(dir, u.UID, u.GID)
+				}
+				if cred != nil {
+					// The unreadable file: root's, 0600.
+					secret := filepath.Join(dir, "secret")
+					os.WriteFile(secret, []byte(readFile(t, filepath.Join(dir, "k.pub"))), 0o600)
+					os.Chown(secret, 0, 0)
+				}
+				runs[i] = runRaw(t, prog, dir, cred, c.args())
+			}
+			sb, ossh := runs[0], runs[1]
+			if sb.stdout != ossh.stdout || sb.stderr != ossh.stderr || sb.status != ossh.status {
+				t.Errorf("ssh-keygen %s\nsshbox:  status %d, stdout %q, stderr %q\nOpenSSH: status %d, stdout %q, stderr %q",
+					c, sb.status, sb.stdout, sb.stderr, ossh.status, ossh.stdout, ossh.stderr)
+			}
+			if sb.changed && !ossh.changed {
+				t.Errorf("ssh-keygen %s: sshbox's changed the directory, OpenSSH's did not", c)
+			}
+		})
+	}
+}
+
+// TestKeygenMissingFilesOpenSSH: every operation that reads -f, given a
+// file that is missing, a directory, not a key, or only FILE.pub, fails
+// as OpenSSH 9.2's does (its fatal lines end in \r\n, some name
+// "ssh-keygen: "), and none falls through to making a key or to another
+// operation: -B is the fingerprint, as bubble babble.
+func TestKeygenMissingFilesOpenSSH(t *testing.T) {
+	var cases []keygenCase
+	for _, op := range []string{"-l", "-B", "-l -v", "-B -v", "-y", "-e", "-i", "-e -m PKCS8", "-i -m PKCS8",
+		"-p -N x -P ''", "-c -C new -P ''", "-L", "-r host", "-F host", "-R host", "-H"} {
+		for _, f := range []string{"missing", "dir", "bad", "only", "k", "e", "k.pub", "k-cert.pub"} {
+			if op == "-H" && f == "dir" {
+				// OpenSSH leaves a temporary file behind there; sshbox
+				// says the same and leaves none.
+				continue
+			}
+			cases = append(cases, keygenCase(op+" -f "+f))
+		}
+	}
+	cases = append(cases,
+		"-B -f r", "-B -f kh", "-l -f kh", "-B -E md5 -f k.pub",
+		"-l -p -P '' -N '' -f k", "-B -c -C x -f k", "-l -y -f k",
+		"-B -f missing -N '' -C c", "-B -f missing -t rsa")
+	compareKeygens(t, nil, cases)
+}
+
+// TestKeygenUnreadableFilesOpenSSH: the same for a file the user cannot
+// read (both run as a user without privileges).
+func TestKeygenUnreadableFilesOpenSSH(t *testing.T) {
+	u := testenv.NewUser(t, "")
+	var cases []keygenCase
+	for _, op := range []string{"-l", "-B", "-y", "-e", "-i", "-p -N x -P ''", "-c -C new -P ''", "-L", "-r host", "-F host", "-R host", "-H",
+		"-Y sign -n file msg", "-Q k.pub", "-k -u"} {
+		cases = append(cases, keygenCase(op+" -f secret"))
+	}
+	cases = append(cases, "-s secret -I id k.pub", "-k -f krl secret", "-Y verify -I me -n file -s msg.sig -f secret",
+		"-Y find-principals -s msg.sig -f secret", "-Y check-novalidate -n file -s secret",
+		"-Y sign -f k -n file secret", "-s k -I id secret", "-M screen -f secret out")
+	compareKeygens(t, u, cases)
+}
+
+// TestKeygenErrorsOpenSSH: ssh-keygen's other error paths, byte for byte
+// and status for status as OpenSSH 9.2's: bad keys and passphrases, bad
+// -t/-b/-E/-m, certificate signing (-s) errors, KRLs (-k/-Q), moduli
+// (-M) options, and -Y signatures (a -f with only FILE.pub is "No private
+// key found for ...", a signature that does not parse says where).
+func TestKeygenErrorsOpenSSH(t *testing.T) {
+	compareKeygens(t, nil, []keygenCase{
+		"-y -f e -P wrong", "-y -f e", "-p -f e -P wrong -N x", "-c -f e -P wrong -C x",
+		"-t foo -f new -N ''", "-t ecdsa -b 100 -f new -N ''",
+		"-b abc -f new -N ''", "-b 0 -f new -N ''", "-b -5 -f new -N ''", "-b 99999999999 -f new -N ''",
+		"-l -E foo -f k.pub", "-B -E foo -f k", "-y -E foo -f k", "-F host1 -f kh -l -E foo",
+		"-e -m foo -f k", "-i -m foo -f k.pub", "-e -m foo -f missing", "-m foo -f new -N ''",
+		"-i -m PKCS8 -f bad", "-i -m PEM -f k.pub", "-i -f k.pub",
+		"-s missing -I id k.pub", "-s only -I id k.pub", "-s dir -I id k.pub", "-s k -I id missing.pub",
+		"-s k -I id -O bogus k.pub", "-s k -I id -V bogus k.pub", "-s k -I id -z x k.pub",
+		"-s e -P wrong -I id k.pub", "-s k k.pub", "-s k -I id -t ssh-rsa k.pub", "-s k -I id k.pub",
+		"-k -f krl missing", "-k -f krl bad", "-k -f krl k.pub missing", "-k k.pub", "-Q k.pub",
+		"-Q -f missing k.pub", "-Q -f bad k.pub", "-Q -f dir k.pub", "-k -f krl -s missing bad",
+		"-k -f krl -z x k.pub", "-k -f krl k.pub", "-k -u -f bad k.pub",
+		"-M generate", "-M screen -O bogus=1 out", "-M bogus", "-H -f kh",
+		"-Y sign -f missing -n file msg", "-Y sign -f only -n file msg", "-Y sign -f only.pub -n file msg",
+		"-Y sign -f dir -n file msg", "-Y sign -f e -P wrong -n file msg", "-Y sign -f e.pub -P wrong -n file msg",
+		"-Y sign -f k -n file nofile", "-Y sign -f k msg", "-Y sign -f k -n file -O bogus msg",
+		"-Y sign -f k -n file msg", "-Y sign -f k.pub -n file msg", "-Y sign -U -f k -n file msg", "-Y sign -f k -n file",
+		"-Y verify -f signers -I me -n file -s missing", "-Y verify -f missing -I me -n file -s msg.sig",
+		"-Y verify -f badsigners -I me -n file -s msg.sig", "-Y verify -f signers -I me -n other -s msg.sig",
+		"-Y verify -f signers -I me -n file -s bad", "-Y verify -f signers -I me -n file -s msg.sig -O bogus",
+		"-Y find-principals -f signers -s missing", "-Y find-principals -f missing -s msg.sig",
+		"-Y find-principals -f signers -s bad",
+		"-Y check-novalidate -n file -s missing", "-Y check-novalidate -n file -s bad",
+		"-Y check-novalidate -n file -s nofoot.sig", "-Y check-novalidate -n file -s b64.sig",
+		"-Y check-novalidate -n file -s short.sig", "-Y find-principals -f signers -s nofoot.sig",
+		"-Y find-principals -f signers -s b64.sig", "-Y find-principals -f signers -s short.sig",
+		"-L -f k.pub", "-L -f k", "-L -f k-cert.pub", "-L -f kh",
+	})
+}
