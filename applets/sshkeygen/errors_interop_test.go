@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"sshbox/internal/testenv"
 )
@@ -99,12 +100,12 @@ type rawRun struct {
 	changed        bool
 }
 
-func runRaw(t *testing.T, prog, dir string, cred *syscall.Credential, args []string) rawRun {
+func runRaw(t *testing.T, prog, dir string, cred *syscall.Credential, env, args []string) rawRun {
 	t.Helper()
 	before := snapshot(t, dir)
 	cmd := exec.Command(prog, args...)
 	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "LC_ALL=C"}
+	cmd.Env = append([]string{"HOME=" + dir, "PATH=/usr/bin:/bin", "LC_ALL=C"}, env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Credential: cred}
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -131,6 +132,12 @@ func (c keygenCase) args() []string {
 // error byte for byte, the same status, and no file created or changed
 // where OpenSSH's left the directory alone.
 func compareKeygens(t *testing.T, u *testenv.User, cases []keygenCase) {
+	compareKeygensEnv(t, u, nil, nil, cases)
+}
+
+// compareKeygensEnv is compareKeygens with env added to the environment,
+// after setup has seen the fixtures.
+func compareKeygensEnv(t *testing.T, u *testenv.User, setup func(fixtures string), env []string, cases []keygenCase) {
 	// As a user, everything lives in its home, which it can reach.
 	tempDir := t.TempDir
 	var cred *syscall.Credential
@@ -146,6 +153,9 @@ func compareKeygens(t *testing.T, u *testenv.User, cases []keygenCase) {
 	}
 	fixtures := tempDir()
 	errorFixtures(t, fixtures)
+	if setup != nil {
+		setup(fixtures)
+	}
 	if cred != nil {
 		// The user's own copy, so that only what a case makes
 		// unreadable is.
@@ -170,7 +180,7 @@ func compareKeygens(t *testing.T, u *testenv.User, cases []keygenCase) {
 					os.WriteFile(secret, []byte(readFile(t, filepath.Join(dir, "k.pub"))), 0o600)
 					os.Chown(secret, 0, 0)
 				}
-				runs[i] = runRaw(t, prog, dir, cred, c.args())
+				runs[i] = runRaw(t, prog, dir, cred, env, c.args())
 			}
 			sb, ossh := runs[0], runs[1]
 			if sb.stdout != ossh.stdout || sb.stderr != ossh.stderr || sb.status != ossh.status {
@@ -258,5 +268,37 @@ func TestKeygenErrorsOpenSSH(t *testing.T) {
 		"-Y check-novalidate -n file -s short.sig", "-Y find-principals -f signers -s nofoot.sig",
 		"-Y find-principals -f signers -s b64.sig", "-Y find-principals -f signers -s short.sig",
 		"-L -f k.pub", "-L -f k", "-L -f k-cert.pub", "-L -f kh",
+	})
+}
+
+// TestKeygenSignAgentOpenSSH: -Y sign takes the agent's key when the
+// agent holds the one -f names, whether or not the private key is there
+// (only.pub); with -U nothing but the agent will do. OpenSSH's agent
+// holds k.
+func TestKeygenSignAgentOpenSSH(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "agent.sock")
+	agent := exec.Command(testenv.NeedCmd(t, "ssh-agent"), "-D", "-a", sock)
+	agent.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { agent.Process.Kill(); agent.Wait() })
+	addK := func(fixtures string) {
+		for i := 0; ; i++ {
+			add := exec.Command(testenv.NeedCmd(t, "ssh-add"), "-q", filepath.Join(fixtures, "k"))
+			add.Env = []string{"SSH_AUTH_SOCK=" + sock}
+			if add.Run() == nil {
+				return
+			}
+			if i == 100 {
+				t.Fatal("ssh-add k to OpenSSH's agent failed")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	compareKeygensEnv(t, nil, addK, []string{"SSH_AUTH_SOCK=" + sock}, []keygenCase{
+		"-Y sign -f only -n file", "-Y sign -f only.pub -n file", "-Y sign -U -f only -n file",
+		"-Y sign -U -f k -n file", "-Y sign -f k-cert.pub -n file", "-Y sign -U -f e -n file",
+		"-Y sign -f only -n file msg", "-Y sign -f r -n file -O hashalg=sha256 nofile",
 	})
 }
