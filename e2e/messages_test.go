@@ -75,7 +75,7 @@ func TestMessagesNameWhatAndWhy(t *testing.T) {
 		{"known-hosts", []string{"-f", missing, "add", "h", missing}, 1, missing + ": No such file or directory"},
 		{"known-hosts", []string{"-f", missing, "add", "h", junk}, 1, junk + ": invalid format"},
 		{"known-hosts", []string{"-f", filepath.Join(ro, "kh"), "add", "h", pub}, 1, filepath.Join(ro, "kh") + ": Permission denied"},
-		{"ssh-keygen", []string{"-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(ro, "key")}, 255,
+		{"ssh-keygen", []string{"-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(ro, "key")}, 1,
 			`Saving key "` + filepath.Join(ro, "key") + `" failed: Permission denied`},
 		{"sftp-server", []string{"-Z"}, 1, "sftp-server: unknown option -- Z"},
 		{"dropbearkey", []string{"-y", "-f", secret}, 1, "Failed reading '" + secret + "': Permission denied"},

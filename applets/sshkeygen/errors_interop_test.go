@@ -23,7 +23,9 @@ import (
 // (a public key without its private key), bad (no key), dir (a
 // directory), kh (known_hosts with a wildcard), signers and badsigners
 // (allowed_signers), msg and msg.sig (signed by k), and armoured
-// signatures that do not parse (nofoot.sig, b64.sig, short.sig).
+// signatures that do not parse (nofoot.sig, b64.sig, short.sig), and
+// rodir, a directory only root may write in, and pubdir.pub, a directory
+// where a new key's .pub would go.
 func errorFixtures(t *testing.T, dir string) {
 	t.Helper()
 	judge := testenv.NeedCmd(t, "ssh-keygen")
@@ -55,7 +57,13 @@ func errorFixtures(t *testing.T, dir string) {
 	write("nofoot.sig", "-----BEGIN SSH SIGNATURE-----\nAAAA\n")
 	write("b64.sig", "-----BEGIN SSH SIGNATURE-----\n!!!!\n-----END SSH SIGNATURE-----\n")
 	write("short.sig", "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n")
-	if err := os.Mkdir(filepath.Join(dir, "dir"), 0o755); err != nil {
+	for _, d := range []string{"dir", "pubdir.pub"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Not writable, but for root.
+	if err := os.Mkdir(filepath.Join(dir, "rodir"), 0o555); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -230,7 +238,8 @@ func TestKeygenUnreadableFilesOpenSSH(t *testing.T) {
 	}
 	cases = append(cases, "-s secret -I id k.pub", "-k -f krl secret", "-Y verify -I me -n file -s msg.sig -f secret",
 		"-Y find-principals -s msg.sig -f secret", "-Y check-novalidate -n file -s secret",
-		"-Y sign -f k -n file secret", "-s k -I id secret", "-M screen -f secret out")
+		"-Y sign -f k -n file secret", "-s k -I id secret", "-M screen -f secret out",
+		"-k -f rodir/krl k.pub", "-q -t ed25519 -N '' -f rodir/key", "-p -P '' -N x -f secret")
 	compareKeygens(t, u, cases)
 }
 
@@ -252,8 +261,8 @@ func TestKeygenErrorsOpenSSH(t *testing.T) {
 		"-s e -P wrong -I id k.pub", "-s k k.pub", "-s k -I id -t ssh-rsa k.pub", "-s k -I id k.pub",
 		"-k -f krl missing", "-k -f krl bad", "-k -f krl k.pub missing", "-k k.pub", "-Q k.pub",
 		"-Q -f missing k.pub", "-Q -f bad k.pub", "-Q -f dir k.pub", "-k -f krl -s missing bad",
-		"-k -f krl -z x k.pub", "-k -f krl k.pub", "-k -u -f bad k.pub",
-		"-M generate", "-M screen -O bogus=1 out", "-M bogus", "-H -f kh",
+		"-k -f krl -z x k.pub", "-k -f krl k.pub", "-k -u -f bad k.pub", "-k -f krl dir", "-k -f dir k.pub",
+		"-M generate", "-M screen -O bogus=1 out", "-M bogus", "-H -f kh", "-q -N '' -f pubdir",
 		"-Y sign -f missing -n file msg", "-Y sign -f only -n file msg", "-Y sign -f only.pub -n file msg",
 		"-Y sign -f dir -n file msg", "-Y sign -f e -P wrong -n file msg", "-Y sign -f e.pub -P wrong -n file msg",
 		"-Y sign -f k -n file nofile", "-Y sign -f k msg", "-Y sign -f k -n file -O bogus msg",

@@ -10,6 +10,7 @@ import (
 	"sshbox/internal/errtext"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"sshbox/sshcore/keys"
 )
@@ -141,16 +142,16 @@ func (o *opts) generate() int {
 	}
 	pk := &keys.PrivateKey{Key: k, Comment: comment}
 	if err := keys.SavePrivateFormat(path, pk, format, pass); err != nil {
-		o.errorf(msgSaveFailed, path, errtext.Reason(err))
-		return 255
+		// error() and exit(1) in OpenSSH, not fatal().
+		o.errorf(msgSaveFailed, path, saveReason(path, err))
+		return 1
 	}
 	if !o.quiet {
 		fmt.Fprintf(o.stdout, msgSavedPriv, path)
 	}
 	pub := pk.PublicKey()
 	if err := keys.SavePublic(path+".pub", pub, comment); err != nil {
-		o.errorf(msgSaveFailed, path+".pub", errtext.Reason(err))
-		return 255
+		return o.fatalf(msgSavePubFailed, path+".pub", saveReason(path+".pub", err))
 	}
 	if !o.quiet {
 		fmt.Fprintf(o.stdout, msgSavedPub, path)
@@ -216,4 +217,13 @@ func (o *opts) generateHostKeys() int {
 		fmt.Fprintln(o.stdout)
 	}
 	return 0
+}
+
+// saveReason is why writing path failed, in strerror's words: a directory
+// in the way is "Is a directory", as OpenSSH's open() finds it.
+func saveReason(path string, err error) string {
+	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+		return errtext.Reason(syscall.EISDIR)
+	}
+	return errtext.Reason(err)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"sshbox/internal/atomicfile"
@@ -60,6 +61,10 @@ func (o *opts) generateKRL() int {
 	var revoking strings.Builder
 	for _, path := range o.args {
 		data, err := os.ReadFile(path)
+		if errors.Is(err, syscall.EISDIR) {
+			// OpenSSH's fopen takes a directory, which reads as empty.
+			data, err = nil, nil
+		}
 		if err != nil {
 			return o.fatalf(msgKRLSpecRead, path, errtext.Reason(err))
 		}
@@ -71,7 +76,7 @@ func (o *opts) generateKRL() int {
 	}
 	k.Date = uint64(time.Now().Unix())
 	if err := atomicfile.WriteFile(o.file, k.Marshal(), 0o644); err != nil {
-		return o.fatalf(msgKRLWrite, o.file, errtext.Reason(err))
+		return o.fatalf(msgKRLWrite, o.file, saveReason(o.file, err))
 	}
 	fmt.Fprint(o.stdout, revoking.String())
 	return 0

@@ -134,6 +134,10 @@ func (o *opts) moduliScreen(outFile string) int {
 		}
 		defer f.Close()
 		in, s.Name = f, o.file
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			// OpenSSH's fopen takes a directory, which reads as empty.
+			in = strings.NewReader("")
+		}
 	}
 	out, err := os.OpenFile(outFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
 	if err != nil {
