@@ -311,3 +311,30 @@ func TestKeygenSignAgentOpenSSH(t *testing.T) {
 		"-Y sign -f only -n file msg", "-Y sign -f r -n file -O hashalg=sha256 nofile",
 	})
 }
+
+// TestKeygenCertOptionErrorsOpenSSH: -s's -O and -V and -Y's -O, refused
+// with OpenSSH 9.2's words: source-address lists checked as its
+// addr_match_cidr_list checks them (IPv4's short and octal forms are
+// addresses, bits past the mask are not), options given twice, the end
+// of -V that does not read, hash algorithms SSHSIG does not sign with.
+func TestKeygenCertOptionErrorsOpenSSH(t *testing.T) {
+	var cases []keygenCase
+	for _, v := range []string{"bogus", "999.1.1.1", "1.2.3.4/24", "1.2.3.4/33", "1.2.3.4/", "1.2.3.4/x", "/24",
+		"1.2.3", "01.2.3.4", "08.1.1.1", "1.256", "1.65536", "fe80::1/64", "fe80::/129", "::ffff:1.2.3.4",
+		",1.2.3.4", "1.2.3.4,", "1.2.3.4,,5.6.7.8", "1.2.3.4/024", "1.2.3.4/0", "1.2.3.0/24,fe80::/10",
+		strings.Repeat("A", 58)} {
+		cases = append(cases, keygenCase("-s k -I id -O source-address="+v+" k.pub"))
+	}
+	for _, v := range []string{"+1x", "-1", "-1x", "1", "+", "2020x", "2020x:forever", "20200101:2020x", "-1x:forever",
+		"always:-1x", "+1d:-1d", "0x10:0x5", "x:y:z", ":forever", "always:", "+1x:+2w", "20200101:+1x", "forever:always"} {
+		cases = append(cases, keygenCase("-s k -I id -V "+v+" k.pub"))
+	}
+	cases = append(cases, "-s k -I id -O source-address= k.pub",
+		"-s k -I id -O source-address=1.2.3.4 -O source-address=1.2.3.5 k.pub",
+		"-s k -I id -O force-command=a -O force-command=b k.pub", "-s k -I id -O force-command k.pub",
+		"-Y sign -f k -n file -O hashalg=md5", "-Y sign -f k -n file -O hashalg=SHA256 msg",
+		"-Y check-novalidate -n file -s msg.sig -O bogus", "-Y check-novalidate -n file -s msg.sig -O verify-time=20200101",
+		"-Y find-principals -f signers -s msg.sig -O verify-time=bogus", "-Y find-principals -f signers -s msg.sig -O bogus",
+		"-Y verify -f signers -I me -n file -s msg.sig -O verify-time=bogus")
+	compareKeygens(t, nil, cases)
+}

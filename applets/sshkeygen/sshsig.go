@@ -52,7 +52,7 @@ func (o *opts) sigOptions(allowed string) (hashAlg string, at time.Time, ok bool
 		case allowed == "verify-time" && strings.EqualFold(name, "verify-time"):
 			t, err := sshsig.ParseTime(value)
 			if err != nil {
-				o.errorf(msgSigInvalidOption, opt)
+				o.errorf(msgSigInvalidTime)
 				return "", at, false
 			}
 			at = t
@@ -99,6 +99,9 @@ func (o *opts) sigSign() int {
 		if !o.quiet {
 			fmt.Fprint(o.stderr, msgSigSigningStdin)
 		}
+		if !o.hashSupported(hashAlg, "(stdin)") {
+			return 255
+		}
 		blob, err := sshsig.Sign(signer, pub, o.stdin, o.principals, hashAlg)
 		if err != nil {
 			o.errorf(msgSigFailed, "data", err)
@@ -115,6 +118,18 @@ func (o *opts) sigSign() int {
 	return 0
 }
 
+// hashSupported checks -O hashalg= where OpenSSH does, as each file is
+// hashed, with its lines.
+func (o *opts) hashSupported(hashAlg, name string) bool {
+	if sshsig.HashSupported(hashAlg) {
+		return true
+	}
+	o.errorf(msgSigBadHash, hashAlg)
+	o.errorf(msgSigHashFile)
+	o.errorf(msgSigFailed, name, "signature algorithm not supported")
+	return false
+}
+
 // signOne writes name.sig, asking before replacing one, as OpenSSH does.
 func (o *opts) signOne(signer ssh.Signer, pub ssh.PublicKey, name, hashAlg string) int {
 	f, err := os.Open(name)
@@ -124,6 +139,9 @@ func (o *opts) signOne(signer ssh.Signer, pub ssh.PublicKey, name, hashAlg strin
 	defer f.Close()
 	if !o.quiet {
 		fmt.Fprintf(o.stderr, msgSigSigningFile, name)
+	}
+	if !o.hashSupported(hashAlg, name) {
+		return 255
 	}
 	blob, err := sshsig.Sign(signer, pub, f, o.principals, hashAlg)
 	if err != nil {
@@ -354,11 +372,12 @@ func (o *opts) sigFindPrincipals() int {
 	if o.sigMissing(msgSigTooFewNoSpace, "find-principals", sigNeed{o.caKey == "", "signature file"}, sigNeed{!o.hasFile, "allowed keys file"}) {
 		return 1
 	}
+	// Every failure ends in "No principal matched.".
 	_, at, ok := o.sigOptions("verify-time")
 	if !ok {
+		fmt.Fprint(o.stderr, msgSigNoPrincipal)
 		return 255
 	}
-	// Past the options, every failure ends in "No principal matched.".
 	sig, ok := o.readSignature("sig_find_principals")
 	if !ok {
 		fmt.Fprint(o.stderr, msgSigNoPrincipal)
@@ -414,6 +433,10 @@ func (o *opts) sigMatchPrincipals() int {
 func (o *opts) sigCheckNoValidate() int {
 	if o.sigMissing(msgSigTooFew, "check-novalidate", sigNeed{o.principals == "", "namespace"}, sigNeed{o.caKey == "", "signature file"}) {
 		return 1
+	}
+	if _, _, ok := o.sigOptions("verify-time"); !ok {
+		fmt.Fprint(o.stdout, msgSigCouldNot)
+		return 255
 	}
 	sig, ok := o.readSignature("sig_verify")
 	if !ok || !o.verifySelf(sig) {
