@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -27,6 +26,11 @@ func (o *opts) signCerts() int {
 		fmt.Fprint(o.stderr, usageText)
 		return 1
 	}
+	// OpenSSH takes the -O options before it loads the CA.
+	if err := keys.CheckCertOptions(o.options); err != nil {
+		o.errorLines(err.Error())
+		return 255
+	}
 	caPath := o.caKey
 	ca, _, ok := o.loadPrivate(caPath, msgPass, msgLoadKey)
 	if !ok {
@@ -47,13 +51,7 @@ func (o *opts) signCerts() int {
 		}
 		sigAlg = kt.SigAlg
 	}
-	var serial uint64
-	if o.serial != "" {
-		serial, err = strconv.ParseUint(o.serial, 0, 64)
-		if err != nil {
-			return o.fatalf("Invalid serial number \"%s\"", o.serial)
-		}
-	}
+	serial := o.serial
 	var principals []string
 	if o.principals != "" {
 		principals = strings.Split(o.principals, ",")

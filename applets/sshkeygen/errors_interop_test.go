@@ -335,6 +335,11 @@ func TestKeygenCertOptionErrorsOpenSSH(t *testing.T) {
 		"-Y sign -f k -n file -O hashalg=md5", "-Y sign -f k -n file -O hashalg=SHA256 msg",
 		"-Y check-novalidate -n file -s msg.sig -O bogus", "-Y check-novalidate -n file -s msg.sig -O verify-time=20200101",
 		"-Y find-principals -f signers -s msg.sig -O verify-time=bogus", "-Y find-principals -f signers -s msg.sig -O bogus",
-		"-Y verify -f signers -I me -n file -s msg.sig -O verify-time=bogus")
+		"-Y verify -f signers -I me -n file -s msg.sig -O verify-time=bogus",
+		// Which comes first: -V, -z, -b, -E and -M are fatal as getopt
+		// returns them, -O before the CA is loaded.
+		"-s missing -I id -V bogus k.pub", "-s missing -I id -O bogus k.pub", "-s k -V bogus k.pub",
+		"-V bogus -l -f k", "-z x -l -f k", "-b 0 -l -f k", "-k -f krl -s missing -z x bad", "-k -f krl -z 7 k.pub",
+		"-s k -I id -z 0x10 k.pub", "-s k -I id -z 010 k.pub", "-s k -I id -z +5 k.pub", "-s k -I id -z -1 k.pub")
 	compareKeygens(t, nil, cases)
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -48,12 +47,8 @@ func (o *opts) generateKRL() int {
 			ca = pub.Marshal()
 		}
 	}
-	if o.serial != "" {
-		v, err := strconv.ParseUint(o.serial, 10, 64)
-		if err != nil {
-			return o.fatalf(msgKRLVersion, o.serial)
-		}
-		k.Version = v
+	if o.hasSerial {
+		k.Version = o.serial
 	}
 	// What goes to standard output waits for success: OpenSSH's fatal()
 	// leaves its stdio buffer unwritten, so a failed -k says nothing there

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+	"time"
 
 	"sshbox/internal/getopt"
 	"sshbox/internal/help"
@@ -34,7 +37,9 @@ type opts struct {
 	caKey                                                     string
 	bits                                                      int
 	comment, hashAlg, file, keyID, format, newPass            string
-	principals, oldPass, keyType, validity, serial            string
+	principals, oldPass, keyType, validity                    string
+	serial                                                    uint64 // -z
+	hasSerial                                                 bool
 	hasComment, hasNewPass, hasOldPass, hasFile               bool
 	options                                                   []string
 	args                                                      []string
@@ -78,14 +83,27 @@ type fatalError string
 
 func (e fatalError) Error() string { return string(e) }
 
-// parse reads the command line (without the program name) into o.
+// parse reads the command line (without the program name) into o. As
+// OpenSSH's getopt loop, it acts on each option as it comes, so a fatal
+// value (-b, -E, -M, -V, -z) stops it before a later unknown option.
 func (o *opts) parse(args []string) error {
-	list, rest, err := getopt.Parse(optstring, args)
-	if err != nil {
+	list, rest, usageErr := getopt.Parse(optstring, args)
+	if err := o.take(list); err != nil {
 		return err
 	}
+	if usageErr != nil {
+		return usageErr
+	}
 	o.args = rest
-	bits, findHost, removeHost := "", "", ""
+	if o.hashAlg == "" {
+		o.hashAlg = "sha256"
+	}
+	return nil
+}
+
+// take acts on the options getopt read, in their order.
+func (o *opts) take(list []getopt.Option) error {
+	findHost, removeHost := "", ""
 	for _, opt := range list {
 		v := opt.Arg
 		switch opt.Name {
@@ -126,7 +144,11 @@ func (o *opts) parse(args []string) error {
 		case "v":
 			o.verbose++
 		case "b":
-			bits = v
+			n, err := parseBits(v)
+			if err != nil {
+				return err
+			}
+			o.bits = n
 		case "D":
 			// PKCS#11 needs a C library loaded into the process, which a
 			// static Go binary cannot do.
@@ -166,9 +188,16 @@ func (o *opts) parse(args []string) error {
 		case "t":
 			o.keyType = v
 		case "V":
+			if _, _, err := keys.ParseValidity(v, time.Now()); err != nil {
+				return fatalError(err.Error())
+			}
 			o.validity = v
 		case "z":
-			o.serial = v
+			n, ok := parseSerial(v)
+			if !ok {
+				return fatalError(fmt.Sprintf(msgBadSerial, v))
+			}
+			o.serial, o.hasSerial = n, true
 		case "U":
 			o.useAgent = true
 		case "Y":
@@ -179,17 +208,18 @@ func (o *opts) parse(args []string) error {
 	if o.remove {
 		o.host = removeHost
 	}
-	if bits != "" {
-		n, err := parseBits(bits)
-		if err != nil {
-			return err
-		}
-		o.bits = n
-	}
-	if o.hashAlg == "" {
-		o.hashAlg = "sha256"
-	}
 	return nil
+}
+
+// parseSerial reads -z (a certificate's serial, a KRL's version) as
+// OpenSSH does: decimal digits after an optional '+', within 64 bits.
+func parseSerial(s string) (uint64, bool) {
+	digits := strings.TrimPrefix(s, "+")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(digits, 10, 64)
+	return n, err == nil
 }
 
 func (o *opts) dispatch() int {

@@ -87,7 +87,7 @@ const (
 	msgKRLNeedsInput     = "KRL checking requires an input file"
 	msgKRLLoad           = "Unable to load KRL %s: %s"
 	msgKRLInvalid        = "Invalid KRL file %s: %v"
-	msgKRLVersion        = "Invalid serial number \"%s\""
+	msgBadSerial         = "Invalid serial number \"%s\""
 	msgKRLSpecRead       = "fopen %s: %s"
 	msgKRLWrite          = "write %s: %s"
 	msgKRLVerdict        = "%s (%s): %s\n"

@@ -138,6 +138,13 @@ func CheckUnboundHostCert(c *ssh.Certificate, now time.Time) error {
 	return nil
 }
 
+// CheckCertOptions checks ssh-keygen -O options for a certificate, with
+// the errors SignCert would give.
+func CheckCertOptions(opts []string) error {
+	_, _, err := certOptions(opts)
+	return err
+}
+
 func certOptions(opts []string) (crit, ext map[string]string, err error) {
 	crit = map[string]string{}
 	ext = map[string]string{}
