@@ -24,8 +24,9 @@ import (
 // directory), kh (known_hosts with a wildcard), signers and badsigners
 // (allowed_signers), msg and msg.sig (signed by k), and armoured
 // signatures that do not parse (nofoot.sig, b64.sig, short.sig), and
-// rodir, a directory only root may write in, and pubdir.pub, a directory
-// where a new key's .pub would go.
+// rodir, a directory only root may write in, pubdir.pub, a directory
+// where a new key's .pub would go, KRL specifications spec0 to spec12
+// that do not read, and krl0, a KRL that revokes k.
 func errorFixtures(t *testing.T, dir string) {
 	t.Helper()
 	judge := testenv.NeedCmd(t, "ssh-keygen")
@@ -62,6 +63,12 @@ func errorFixtures(t *testing.T, dir string) {
 			t.Fatal(err)
 		}
 	}
+	// KRL specifications that do not read, and krl0, a KRL revoking k.
+	for i, line := range []string{"serial: 5", "id: foo", "serial: 9-5", "serial: x", "serial: 5-x", "serial: 5 6",
+		"serial: 0", "hash: SHA256:nope", "hash: SHA256:!!!", "hash: MD5:xx", "key: garbage", "serial 5", "id:"} {
+		write(fmt.Sprintf("spec%d", i), line+"\n")
+	}
+	run("-q", "-k", "-f", "krl0", "k.pub")
 	// Not writable, but for root.
 	if err := os.Mkdir(filepath.Join(dir, "rodir"), 0o555); err != nil {
 		t.Fatal(err)
@@ -341,5 +348,21 @@ func TestKeygenCertOptionErrorsOpenSSH(t *testing.T) {
 		"-s missing -I id -V bogus k.pub", "-s missing -I id -O bogus k.pub", "-s k -V bogus k.pub",
 		"-V bogus -l -f k", "-z x -l -f k", "-b 0 -l -f k", "-k -f krl -s missing -z x bad", "-k -f krl -z 7 k.pub",
 		"-s k -I id -z 0x10 k.pub", "-s k -I id -z 010 k.pub", "-s k -I id -z +5 k.pub", "-s k -I id -z -1 k.pub")
+	compareKeygens(t, nil, cases)
+}
+
+// TestKeygenKRLErrorsOpenSSH: -k's specification lines and -Q's keys
+// refused as OpenSSH 9.2 refuses them: some lines named FILE:LINE, some
+// not; -Q reads one key a file as sshkey_load_public does (FILE.pub for a
+// private key, nothing from a known_hosts file), and a fatal error leaves
+// nothing on standard output.
+func TestKeygenKRLErrorsOpenSSH(t *testing.T) {
+	var cases []keygenCase
+	for i := 0; i <= 12; i++ {
+		cases = append(cases, keygenCase(fmt.Sprintf("-k -f krl spec%d", i)), keygenCase(fmt.Sprintf("-k -f krl -s k.pub spec%d", i)))
+	}
+	cases = append(cases, "-Q -f krl0 k.pub", "-Q -f krl0 r.pub k.pub", "-Q -f krl0 missing", "-Q -f krl0 bad",
+		"-Q -f krl0 dir", "-Q -f krl0 k", "-Q -f krl0 kh", "-Q -f krl0 only.pub", "-Q -f krl0 only",
+		"-Q -f krl0 k.pub missing", "-Q -f krl0 k-cert.pub", "-k -u -f krl0 r.pub")
 	compareKeygens(t, nil, cases)
 }

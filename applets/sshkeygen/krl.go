@@ -91,27 +91,26 @@ func (o *opts) testKRL() int {
 	if err != nil {
 		return o.fatalf(msgKRLInvalid, o.file, krlReason(err))
 	}
+	// One key a file, found as OpenSSH's sshkey_load_public finds it; the
+	// verdicts wait for the end, as OpenSSH's stdio buffer does, which its
+	// fatal() leaves unwritten.
 	status := 0
+	var verdicts strings.Builder
 	for _, path := range o.args {
-		data, err := os.ReadFile(path)
+		key, comment, err := keys.LoadPublic(path)
 		if err != nil {
-			return o.fatalf(msgKRLSpecRead, path, errtext.Reason(err))
+			return o.fatalf(msgKRLLoadPublic, path, msgNoSuchFile)
 		}
-		for _, line := range strings.Split(string(data), "\n") {
-			key, comment, ok := keyFromLine(strings.TrimSpace(line))
-			if !ok {
-				continue
-			}
-			if comment == "" {
-				comment = path
-			}
-			verdict := "ok"
-			if k.IsRevoked(key) {
-				verdict, status = "REVOKED", 1
-			}
-			fmt.Fprintf(o.stdout, msgKRLVerdict, path, comment, verdict)
+		if comment == "" {
+			comment = "(null)"
 		}
+		verdict := "ok"
+		if k.IsRevoked(key) {
+			verdict, status = "REVOKED", 1
+		}
+		fmt.Fprintf(&verdicts, msgKRLVerdict, path, comment, verdict)
 	}
+	fmt.Fprint(o.stdout, verdicts.String())
 	return status
 }
 

@@ -90,6 +90,7 @@ const (
 	msgBadSerial         = "Invalid serial number \"%s\""
 	msgKRLSpecRead       = "fopen %s: %s"
 	msgKRLWrite          = "write %s: %s"
+	msgKRLLoadPublic     = "Cannot load public key %s: %s"
 	msgKRLVerdict        = "%s (%s): %s\n"
 	msgNotValidFile      = "%s is not a valid known_hosts file."
 	msgNotReplacing      = "Not replacing existing known_hosts file because of errors"
