@@ -65,7 +65,8 @@ func TestMessagesNameWhatAndWhy(t *testing.T) {
 		{"ssh-keygen", []string{"-l", "-f", missing}, 255, missing + ": No such file or directory"},
 		{"ssh-keygen", []string{"-l", "-f", secret}, 255, secret + ": Permission denied"},
 		{"ssh-keygen", []string{"-y", "-f", secret}, 255, `Load key "` + secret + `": Permission denied`},
-		{"ssh-keygen", []string{"-y", "-f", corrupt}, 255, `Load key "` + corrupt + `": invalid format`},
+		// OpenSSH's words: OpenSSL's failure, once its own format failed.
+		{"ssh-keygen", []string{"-y", "-f", corrupt}, 255, `Load key "` + corrupt + `": error in libcrypto`},
 		{"ssh-keygen", []string{"-l", "-f", junk}, 255, junk + " is not a public key file."},
 		{"ssh-keygen", []string{"-i", "-f", secret}, 255, secret + ": Permission denied"},
 		{"ssh-keygen", []string{"-t", "nope", "-f", missing}, 255, "unknown key type nope"},

@@ -54,10 +54,29 @@ func (o *opts) loadPrivate(path, prompt, failFmt string) (*keys.PrivateKey, []by
 	case errors.As(err, &perm):
 		o.errorLines(perm.Error())
 		o.errorf(failFmt, path, msgBadPerms)
+	case errors.Is(err, keys.ErrInvalidFormat):
+		o.errorf(failFmt, path, formatReason(path))
 	default:
 		o.errorf(failFmt, path, errtext.Reason(err))
 	}
 	return nil, nil, false
+}
+
+// formatReason is why OpenSSH could not read path as a private key:
+// having failed its own format it hands the file to OpenSSL, which
+// reports "invalid format" for a PEM private key block it cannot decode
+// and fails in its own way ("error in libcrypto") when there is none.
+func formatReason(path string) string {
+	data, _ := os.ReadFile(path)
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		switch line {
+		case "-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN EC PRIVATE KEY-----", "-----BEGIN DSA PRIVATE KEY-----",
+			"-----BEGIN PRIVATE KEY-----", "-----BEGIN ENCRYPTED PRIVATE KEY-----":
+			return "invalid format"
+		}
+	}
+	return "error in libcrypto"
 }
 
 // statKey is the stat() OpenSSH's ssh-keygen makes of -f before most
@@ -111,6 +130,9 @@ func (o *opts) fingerprint() int {
 		}
 		if err == nil {
 			list = append(list, found{k, c})
+		} else if strings.Contains(first, "PRIVATE KEY") {
+			// OpenSSH's fingerprint_private gives up in its own words.
+			return o.fatalf(msgNotKeyFile, path)
 		}
 	} else {
 		for _, line := range strings.Split(string(data), "\n") {

@@ -26,7 +26,8 @@ import (
 // signatures that do not parse (nofoot.sig, b64.sig, short.sig), and
 // rodir, a directory only root may write in, pubdir.pub, a directory
 // where a new key's .pub would go, KRL specifications spec0 to spec12
-// that do not read, and krl0, a KRL that revokes k.
+// that do not read, krl0, a KRL that revokes k, and private keys that do
+// not read (corrupt, junk, trunc, badpem, badp8, badssh2, latepem).
 func errorFixtures(t *testing.T, dir string) {
 	t.Helper()
 	judge := testenv.NeedCmd(t, "ssh-keygen")
@@ -60,6 +61,20 @@ func errorFixtures(t *testing.T, dir string) {
 	write("short.sig", "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n")
 	for _, d := range []string{"dir", "pubdir.pub"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Private keys that do not read, 0600.
+	for name, data := range map[string]string{
+		"corrupt": "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+		"junk":    "garbage\n",
+		"trunc":   readFile(t, filepath.Join(dir, "k"))[:200],
+		"badpem":  "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n",
+		"badp8":   "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+		"badssh2": "---- BEGIN SSH2 PUBLIC KEY ----\nAAAA\n---- END SSH2 PUBLIC KEY ----\n",
+		"latepem": "x\n-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -364,5 +379,22 @@ func TestKeygenKRLErrorsOpenSSH(t *testing.T) {
 	cases = append(cases, "-Q -f krl0 k.pub", "-Q -f krl0 r.pub k.pub", "-Q -f krl0 missing", "-Q -f krl0 bad",
 		"-Q -f krl0 dir", "-Q -f krl0 k", "-Q -f krl0 kh", "-Q -f krl0 only.pub", "-Q -f krl0 only",
 		"-Q -f krl0 k.pub missing", "-Q -f krl0 k-cert.pub", "-k -u -f krl0 r.pub")
+	compareKeygens(t, nil, cases)
+}
+
+// TestKeygenBadKeysOpenSSH: private keys that do not read, refused with
+// OpenSSH 9.2's reason: "invalid format" for a PEM private key block,
+// "error in libcrypto" otherwise (OpenSSL's, having been handed the file);
+// -l and -B say "not a key file" of what begins as a private key.
+func TestKeygenBadKeysOpenSSH(t *testing.T) {
+	var cases []keygenCase
+	for _, op := range []string{"-y", "-p -P '' -N x", "-c -P '' -C x", "-l", "-B", "-e", "-L", "-r h", "-Y sign -n file"} {
+		for _, f := range []string{"corrupt", "junk", "trunc", "badpem", "badp8", "badssh2", "latepem"} {
+			cases = append(cases, keygenCase(op+" -f "+f))
+		}
+	}
+	for _, f := range []string{"corrupt", "junk", "trunc", "badpem"} {
+		cases = append(cases, keygenCase("-s "+f+" -I id k.pub"))
+	}
 	compareKeygens(t, nil, cases)
 }

@@ -53,6 +53,7 @@ const (
 	msgLoadKey           = "Load key \"%s\": %v"
 	msgCannotLoadPrivate = "Cannot load private key \"%s\": %s"
 	msgBadPerms          = "bad permissions"
+	msgNotKeyFile        = "%s is not a key file."
 	msgNotPublic         = "%s is not a public key file."
 	msgNoFile            = "%s: No such file or directory"
 	msgKeyComment        = "Key has comment '%s'\n"
