@@ -65,7 +65,8 @@ func TestMessagesNameWhatAndWhy(t *testing.T) {
 		{"ssh-keygen", []string{"-l", "-f", missing}, 255, missing + ": No such file or directory"},
 		{"ssh-keygen", []string{"-l", "-f", secret}, 255, secret + ": Permission denied"},
 		{"ssh-keygen", []string{"-y", "-f", secret}, 255, `Load key "` + secret + `": Permission denied`},
-		{"ssh-keygen", []string{"-y", "-f", corrupt}, 255, `Load key "` + corrupt + `": invalid format`},
+		// OpenSSH's words: OpenSSL's failure, once its own format failed.
+		{"ssh-keygen", []string{"-y", "-f", corrupt}, 255, `Load key "` + corrupt + `": error in libcrypto`},
 		{"ssh-keygen", []string{"-l", "-f", junk}, 255, junk + " is not a public key file."},
 		{"ssh-keygen", []string{"-i", "-f", secret}, 255, secret + ": Permission denied"},
 		{"ssh-keygen", []string{"-t", "nope", "-f", missing}, 255, "unknown key type nope"},
@@ -75,7 +76,7 @@ func TestMessagesNameWhatAndWhy(t *testing.T) {
 		{"known-hosts", []string{"-f", missing, "add", "h", missing}, 1, missing + ": No such file or directory"},
 		{"known-hosts", []string{"-f", missing, "add", "h", junk}, 1, junk + ": invalid format"},
 		{"known-hosts", []string{"-f", filepath.Join(ro, "kh"), "add", "h", pub}, 1, filepath.Join(ro, "kh") + ": Permission denied"},
-		{"ssh-keygen", []string{"-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(ro, "key")}, 255,
+		{"ssh-keygen", []string{"-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(ro, "key")}, 1,
 			`Saving key "` + filepath.Join(ro, "key") + `" failed: Permission denied`},
 		{"sftp-server", []string{"-Z"}, 1, "sftp-server: unknown option -- Z"},
 		{"dropbearkey", []string{"-y", "-f", secret}, 1, "Failed reading '" + secret + "': Permission denied"},

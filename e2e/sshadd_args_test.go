@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"sshbox/internal/testenv"
@@ -147,6 +148,52 @@ func TestSSHAddLockEOFOpenSSH(t *testing.T) {
 			if runs[0] != runs[1] {
 				t.Errorf("%s: ssh-add %q\nsshbox:  %s\nOpenSSH: %s", agentProg, args, runs[0], runs[1])
 			}
+		}
+	}
+}
+
+// TestAgentLockEmptyOpenSSH: both agents refuse to lock, or unlock, with
+// an empty password, as OpenSSH's agent does, whichever ssh-add asks:
+// ssh-add says "Failed to lock agent: agent refused operation" (status 1)
+// and the keys stay listed. A lock with a password holds against an empty
+// unlock and gives way to the right one.
+func TestAgentLockEmptyOpenSSH(t *testing.T) {
+	dir := addKeyDir(t)
+	adds := []string{testenv.Bin(t, "ssh-add"), testenv.NeedCmd(t, "ssh-add")}
+	agents := []string{testenv.Bin(t, "ssh-agent"), testenv.NeedCmd(t, "ssh-agent")}
+	steps := []struct{ args, stdin string }{
+		{"-x", "\n\n"}, // lock with an empty password: refused
+		{"-l", ""},     // still unlocked
+		{"-X", "\n"},   // unlock an unlocked agent with one: refused
+		{"-x", "pw\npw\n"},
+		{"-X", "\n"}, // locked: an empty password does not unlock
+		{"-l", ""},   // still locked
+		{"-X", "pw\n"},
+		{"-l", ""},
+	}
+	for _, add := range adds {
+		var runs [2]string
+		for i, agentProg := range agents {
+			sock := startAgent(t, agentProg, t.TempDir(), nil, nil)
+			if err := addCmd(dir, sock, adds[1], nil, []string{"-q", "ed25519"}).Run(); err != nil {
+				t.Fatalf("%s: ssh-add ed25519: %v", agentProg, err)
+			}
+			var b strings.Builder
+			for _, s := range steps {
+				cmd := addCmd(dir, sock, add, nil, []string{s.args})
+				cmd.Stdin = strings.NewReader(s.stdin)
+				var o, e bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &o, &e
+				status := testenv.ExitCode(cmd.Run())
+				fmt.Fprintf(&b, "%s %q: status %d, stdout %q, stderr %q\n", s.args, s.stdin, status, o.String(), e.String())
+			}
+			runs[i] = b.String()
+		}
+		if runs[0] != runs[1] {
+			t.Errorf("%s\nsshbox's agent:\n%sOpenSSH's agent:\n%s", add, runs[0], runs[1])
+		}
+		if !strings.Contains(runs[1], `-x "\n\n": status 1, stdout "", stderr "Enter lock password: Again: Failed to lock agent: agent refused operation\n"`) {
+			t.Errorf("%s with OpenSSH's agent, not as expected:\n%s", add, runs[1])
 		}
 	}
 }

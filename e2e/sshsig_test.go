@@ -90,7 +90,7 @@ func TestSSHSigInterop(t *testing.T) {
 	if r.status != 0 || r.stderr != "Signing file "+msg+"\nWrite signature to "+msg+".sig\n" {
 		t.Errorf("sign file: %+v", r)
 	}
-	if r := runSig(t, nil, nil, tools["sshbox"], "-Y", "sign", "-f", filepath.Join(dir, "id_ed25519"), msg); r.status != 1 || r.stderr != "Too few arguments for sign: missing namespace\n" {
+	if r := runSig(t, nil, nil, tools["sshbox"], "-Y", "sign", "-f", filepath.Join(dir, "id_ed25519"), msg); r.status != 1 || r.stderr != "Too few arguments for sign: missing namespace\r\n" {
 		t.Errorf("sign without -n: %+v", r)
 	}
 	os.WriteFile(filepath.Join(dir, "bad_allowed"), []byte("# x\nalice ssh-ed25519 AAAA\n"), 0o644)

@@ -29,7 +29,7 @@ func TestParseAttached(t *testing.T) {
 		{"s", "ca", func(o *opts) bool { return o.sign && o.caKey == "ca" }},
 		{"t", "ssh-ed25519", func(o *opts) bool { return o.keyType == "ssh-ed25519" }},
 		{"V", "-1d:+1h", func(o *opts) bool { return o.validity == "-1d:+1h" }},
-		{"z", "42", func(o *opts) bool { return o.serial == "42" }},
+		{"z", "42", func(o *opts) bool { return o.serial == 42 && o.hasSerial }},
 	} {
 		for _, argv := range [][]string{{"-" + c.flag + c.val}, {"-" + c.flag, c.val}, {"-q" + c.flag, c.val}} {
 			o := &opts{}

@@ -1,14 +1,17 @@
 package sshkeygen
 
 import (
+	"errors"
 	"fmt"
-	"strconv"
+	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/internal/atomicfile"
+	"sshbox/internal/errtext"
 	"sshbox/sshcore/keys"
 )
 
@@ -16,12 +19,17 @@ import (
 // beside it as NAME-cert.pub.
 func (o *opts) signCerts() int {
 	if o.keyID == "" {
-		fmt.Fprint(o.stderr, msgNeedKeyID)
+		o.errorf(msgNeedKeyID)
 		return 255
 	}
 	if len(o.args) == 0 {
 		fmt.Fprint(o.stderr, usageText)
 		return 1
+	}
+	// OpenSSH takes the -O options before it loads the CA.
+	if err := keys.CheckCertOptions(o.options); err != nil {
+		o.errorLines(err.Error())
+		return 255
 	}
 	caPath := o.caKey
 	ca, _, ok := o.loadPrivate(caPath, msgPass, msgLoadKey)
@@ -30,7 +38,7 @@ func (o *opts) signCerts() int {
 	}
 	signer, err := ca.Signer()
 	if err != nil {
-		fmt.Fprintln(o.stderr, err)
+		o.errorLines(err.Error())
 		return 255
 	}
 	var sigAlg string
@@ -38,19 +46,12 @@ func (o *opts) signCerts() int {
 		// -t names the CA's type, and for RSA the signature algorithm.
 		kt, err := keys.ParseKeyType(o.keyType)
 		if err != nil || kt.Base != keys.BaseType(signer.PublicKey()) || (kt.Bits != 0 && o.keyType != signer.PublicKey().Type()) {
-			fmt.Fprintf(o.stderr, msgCATypeMismatch, signer.PublicKey().Type(), o.keyType)
+			o.errorf(msgCATypeMismatch, signer.PublicKey().Type(), o.keyType)
 			return 255
 		}
 		sigAlg = kt.SigAlg
 	}
-	var serial uint64
-	if o.serial != "" {
-		serial, err = strconv.ParseUint(o.serial, 0, 64)
-		if err != nil {
-			fmt.Fprintf(o.stderr, "Invalid serial number \"%s\"\n", o.serial)
-			return 255
-		}
-	}
+	serial := o.serial
 	var principals []string
 	if o.principals != "" {
 		principals = strings.Split(o.principals, ",")
@@ -61,7 +62,7 @@ func (o *opts) signCerts() int {
 		// private key file has none, which its printf writes "(null)".
 		pub, comment, err := keys.LoadPublic(path)
 		if err != nil {
-			fmt.Fprintf(o.stderr, msgLoadPubkey, path)
+			o.errorf(msgLoadPubkey, path)
 			return 255
 		}
 		if comment == "" {
@@ -72,12 +73,12 @@ func (o *opts) signCerts() int {
 			Serial: serial, Validity: o.validity, Options: o.options, Now: time.Now(), SigAlg: sigAlg,
 		})
 		if err != nil {
-			fmt.Fprintln(o.stderr, err)
+			o.errorLines(err.Error())
 			return 255
 		}
 		out := strings.TrimSuffix(path, ".pub") + "-cert.pub"
 		if err := atomicfile.WriteFile(out, []byte(keys.AuthorizedLine(c, comment)+"\n"), 0o644); err != nil {
-			fmt.Fprintln(o.stderr, err)
+			o.errorLines(err.Error())
 			return 255
 		}
 		kind, who := "user", ""
@@ -88,28 +89,46 @@ func (o *opts) signCerts() int {
 			who = " for " + strings.Join(principals, ",")
 		}
 		if !o.quiet {
-			fmt.Fprintf(o.stderr, msgSigned, kind, out, o.keyID, serial, who, keys.ValidityText(c))
+			o.errorf(msgSigned, kind, out, o.keyID, serial, who, keys.ValidityText(c))
 		}
 	}
 	return 0
 }
 
-// showCert is -L: a certificate's contents.
+// showCert is -L: the contents of each certificate in the file, one a
+// line as OpenSSH's reads them; a line that is no key or no certificate
+// is reported and passed over, and the status is 1 when none was shown.
 func (o *opts) showCert() int {
 	path, ok := o.keyFile("Enter file in which the key is")
-	if !ok {
+	if !ok || !o.statKey(path, "ssh-keygen: ") {
+		return boolStatus(ok)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, syscall.EISDIR) {
+		// fopen failed; a directory opens and reads as no lines.
+		return o.fatalf("fopen %s: %s", path, errtext.Reason(err))
+	}
+	shown := false
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		k, _, ok := bareKey(line)
+		if !ok {
+			o.errorf(msgInvalidKeyLine, path, i+1)
+			continue
+		}
+		c, ok := k.(*ssh.Certificate)
+		if !ok {
+			o.errorf(msgNotCert, path, i+1)
+			continue
+		}
+		fmt.Fprint(o.stdout, keys.DescribeCert(path, c))
+		shown = true
+	}
+	if !shown {
 		return 1
 	}
-	k, _, err := keys.LoadPublicFile(path)
-	if err != nil {
-		fmt.Fprintf(o.stderr, msgNoFile, path)
-		return 255
-	}
-	c, ok := k.(*ssh.Certificate)
-	if !ok {
-		fmt.Fprintf(o.stderr, msgNotCert, path)
-		return 255
-	}
-	fmt.Fprint(o.stdout, keys.DescribeCert(path, c))
 	return 0
 }

@@ -6,10 +6,12 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sshbox/internal/errtext"
 	"strings"
+	"syscall"
 
 	"golang.org/x/crypto/ssh"
 
@@ -50,32 +52,62 @@ func (o *opts) loadPrivate(path, prompt, failFmt string) (*keys.PrivateKey, []by
 	case err == nil:
 		return k, used, true
 	case errors.As(err, &perm):
-		fmt.Fprintln(o.stderr, perm.Error())
-		fmt.Fprintf(o.stderr, msgLoadKey, path, msgBadPerms)
-	case keys.IsNotExist(err):
-		fmt.Fprintf(o.stderr, msgNoFile, path)
+		o.errorLines(perm.Error())
+		o.errorf(failFmt, path, msgBadPerms)
+	case errors.Is(err, keys.ErrInvalidFormat):
+		o.errorf(failFmt, path, formatReason(path))
 	default:
-		fmt.Fprintf(o.stderr, failFmt, path, errtext.Reason(err))
+		o.errorf(failFmt, path, errtext.Reason(err))
 	}
 	return nil, nil, false
+}
+
+// formatReason is why OpenSSH could not read path as a private key:
+// having failed its own format it hands the file to OpenSSL, which
+// reports "invalid format" for a PEM private key block it cannot decode
+// and fails in its own way ("error in libcrypto") when there is none.
+func formatReason(path string) string {
+	data, _ := os.ReadFile(path)
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		switch line {
+		case "-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN EC PRIVATE KEY-----", "-----BEGIN DSA PRIVATE KEY-----",
+			"-----BEGIN PRIVATE KEY-----", "-----BEGIN ENCRYPTED PRIVATE KEY-----":
+			return "invalid format"
+		}
+	}
+	return "error in libcrypto"
+}
+
+// statKey is the stat() OpenSSH's ssh-keygen makes of -f before most
+// operations, with its fatal line when the file is not there: prefix is
+// "ssh-keygen: " where OpenSSH's names itself.
+func (o *opts) statKey(path, prefix string) bool {
+	if _, err := os.Stat(path); err != nil {
+		o.errorf("%s%s: %s", prefix, path, errtext.Reason(err))
+		return false
+	}
+	return true
 }
 
 // fingerprint is -l: one line per key in the file (a private key, a public
 // key, authorized_keys or known_hosts), randomart under -v.
 func (o *opts) fingerprint() int {
 	if !keys.ValidHash(o.hashAlg) {
-		fmt.Fprintf(o.stderr, msgBadHash, o.hashAlg)
+		o.errorf(msgBadHash, o.hashAlg)
 		return 255
 	}
 	path, ok := o.keyFile("Enter file in which the key is")
 	if !ok {
 		return 1
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		fmt.Fprintf(o.stderr, "ssh-keygen: %s: %s\n", path, errtext.Reason(err))
-		return 255
+		return o.fatalf("ssh-keygen: %s: %s", path, errtext.Reason(err))
 	}
+	// A file that opens but does not read (a directory) holds no key.
+	data, _ := io.ReadAll(f)
+	f.Close()
 	type found struct {
 		key     ssh.PublicKey
 		comment string
@@ -98,6 +130,9 @@ func (o *opts) fingerprint() int {
 		}
 		if err == nil {
 			list = append(list, found{k, c})
+		} else if strings.Contains(first, "PRIVATE KEY") {
+			// OpenSSH's fingerprint_private gives up in its own words.
+			return o.fatalf(msgNotKeyFile, path)
 		}
 	} else {
 		for _, line := range strings.Split(string(data), "\n") {
@@ -110,11 +145,15 @@ func (o *opts) fingerprint() int {
 		}
 	}
 	if len(list) == 0 {
-		fmt.Fprintf(o.stderr, msgNotPublic, path)
+		o.errorf(msgNotPublic, path)
 		return 255
 	}
 	for _, f := range list {
-		fmt.Fprintln(o.stdout, keys.FingerprintLine(f.key, o.hashAlg, f.comment))
+		if o.bubble {
+			fmt.Fprintln(o.stdout, keys.BubblebabbleLine(f.key, f.comment))
+		} else {
+			fmt.Fprintln(o.stdout, keys.FingerprintLine(f.key, o.hashAlg, f.comment))
+		}
 		if o.verbose > 0 {
 			fmt.Fprintln(o.stdout, keys.Randomart(f.key, o.hashAlg))
 		}
@@ -125,8 +164,8 @@ func (o *opts) fingerprint() int {
 // showPublic is -y: the public key line of a private key.
 func (o *opts) showPublic() int {
 	path, ok := o.keyFile("Enter file in which the key is")
-	if !ok {
-		return 1
+	if !ok || !o.statKey(path, "") {
+		return boolStatus(ok)
 	}
 	k, _, ok := o.loadPrivate(path, msgPass, msgLoadKey)
 	if !ok {
@@ -143,7 +182,7 @@ func (o *opts) formatOrDefault() (string, bool) {
 	case "PKCS8", "PEM", "DROPBEAR":
 		return f, true
 	}
-	fmt.Fprintf(o.stderr, msgBadFormat, o.format)
+	o.errorf(msgUnsupportedFormat, o.format)
 	return "", false
 }
 
@@ -155,8 +194,8 @@ func (o *opts) exportKey() int {
 		return 255
 	}
 	path, ok := o.keyFile("Enter file in which the key is")
-	if !ok {
-		return 1
+	if !ok || !o.statKey(path, "ssh-keygen: ") {
+		return boolStatus(ok)
 	}
 	if format == "DROPBEAR" {
 		return o.exportDropbear(path)
@@ -171,8 +210,7 @@ func (o *opts) exportKey() int {
 		k, err = pk.PublicKey(), nil
 	}
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgNoFile, path)
-		return 255
+		return o.fatalf("ssh-keygen: "+msgNoFile, path)
 	}
 	switch format {
 	case "RFC4716":
@@ -180,8 +218,7 @@ func (o *opts) exportKey() int {
 	default:
 		out, err := keys.MarshalPublicPEM(k, format)
 		if err != nil {
-			fmt.Fprintf(o.stderr, "do_convert_to_%s: %v\n", strings.ToLower(format), err)
-			return 255
+			return o.fatalf("do_convert_to_%s: %v", strings.ToLower(format), err)
 		}
 		o.stdout.Write(out)
 	}
@@ -196,22 +233,22 @@ func (o *opts) importPublic() int {
 		return 255
 	}
 	path, ok := o.keyFile("Enter file in which the key is")
-	if !ok {
-		return 1
+	if !ok || !o.statKey(path, "ssh-keygen: ") {
+		return boolStatus(ok)
 	}
 	if format == "DROPBEAR" {
 		return o.importDropbear(path)
 	}
+	// A file that opens but does not read (a directory) is empty.
 	data, err := os.ReadFile(path)
-	if err != nil {
-		fmt.Fprintf(o.stderr, "%s: %s\n", path, errtext.Reason(err))
-		return 255
+	if err != nil && !errors.Is(err, syscall.EISDIR) {
+		return o.fatalf("ssh-keygen: %s: %s", path, errtext.Reason(err))
 	}
 	if format == "RFC4716" && keys.IsSSHComPrivate(data) {
 		// An ssh2 installation's private key: printed as PEM, as OpenSSH.
 		rk, _, err := keys.ParseSSHComPrivate(data)
 		if err != nil {
-			fmt.Fprintf(o.stderr, msgConvertFailed, path, err)
+			o.errorf(msgConvertFailed, path, err)
 			return 255
 		}
 		pem.Encode(o.stdout, &pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rk)})
@@ -219,13 +256,14 @@ func (o *opts) importPublic() int {
 	}
 	var k ssh.PublicKey
 	if format == "RFC4716" {
-		k, _, err = keys.ParseRFC4716(data)
-	} else {
-		k, err = keys.ParsePEMPublic(data)
-	}
-	if err != nil {
-		fmt.Fprintf(o.stderr, msgConvertFailed, path, err)
-		return 255
+		if k, _, err = keys.ParseRFC4716(data); err != nil {
+			return o.fatalf("do_convert_from_ssh2: %s: invalid format", rfc4716Stage(data))
+		}
+	} else if k, err = keys.ParsePEMPublic(data); err != nil {
+		if format == "PKCS8" {
+			return o.fatalf("do_convert_from_pkcs8: %s is not a recognised public key format", path)
+		}
+		return o.fatalf("do_convert_from_pem: unrecognised raw private key format")
 	}
 	fmt.Fprintln(o.stdout, keys.AuthorizedLine(k, ""))
 	return 0
@@ -241,7 +279,7 @@ func (o *opts) exportDropbear(path string) int {
 	}
 	b, err := keys.MarshalDropbear(k.Key)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgConvertFailed, path, err)
+		o.errorf(msgConvertFailed, path, err)
 		return 255
 	}
 	o.stdout.Write(b)
@@ -256,19 +294,18 @@ func (o *opts) importDropbear(path string) int {
 	var perm *keys.PermissionError
 	switch {
 	case errors.As(err, &perm):
-		fmt.Fprintln(o.stderr, perm.Error())
-		fmt.Fprintf(o.stderr, msgLoadKey, path, msgBadPerms)
+		o.errorLines(perm.Error())
+		o.errorf(msgLoadKey, path, msgBadPerms)
 		return 255
 	case keys.IsNotExist(err):
-		fmt.Fprintf(o.stderr, msgNoFile, path)
+		o.errorf(msgNoFile, path)
 		return 255
 	case err != nil:
-		fmt.Fprintf(o.stderr, "%v\n", err)
-		return 255
+		return o.fatalf("%v", err)
 	}
 	b, err := keys.MarshalOpenSSH(k.Key, o.comment, []byte(o.newPass))
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgConvertFailed, path, err)
+		o.errorf(msgConvertFailed, path, err)
 		return 255
 	}
 	o.stdout.Write(b)
@@ -278,8 +315,8 @@ func (o *opts) importDropbear(path string) int {
 // changePassphrase is -p: re-encrypt with -N (or the asked) passphrase.
 func (o *opts) changePassphrase() int {
 	path, ok := o.keyFile("Enter file in which the key is")
-	if !ok {
-		return 1
+	if !ok || !o.statKey(path, "") {
+		return boolStatus(ok)
 	}
 	k, _, ok := o.loadPrivate(path, msgOldPass, msgLoadFailed)
 	if !ok {
@@ -291,7 +328,7 @@ func (o *opts) changePassphrase() int {
 		return 1
 	}
 	if err := keys.SavePrivate(path, k, pass); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
+		o.errorf(msgSaveFailed, path, errtext.Reason(err))
 		return 255
 	}
 	fmt.Fprint(o.stdout, msgSavedNewPass)
@@ -302,10 +339,10 @@ func (o *opts) changePassphrase() int {
 // passphrase) and its .pub.
 func (o *opts) changeKeyComment() int {
 	path, ok := o.keyFile("Enter file in which the key is")
-	if !ok {
-		return 1
+	if !ok || !o.statKey(path, "") {
+		return boolStatus(ok)
 	}
-	k, pass, ok := o.loadPrivate(path, msgPass, msgLoadFailed)
+	k, pass, ok := o.loadPrivate(path, msgPass, msgCannotLoadPrivate)
 	if !ok {
 		return 255
 	}
@@ -325,11 +362,11 @@ func (o *opts) changeKeyComment() int {
 	}
 	k.Comment = comment
 	if err := keys.SavePrivate(path, k, pass); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
+		o.errorf(msgSaveFailed, path, errtext.Reason(err))
 		return 255
 	}
 	if err := keys.SavePublic(path+".pub", k.PublicKey(), comment); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", errtext.Reason(err))
+		o.errorf(msgSaveFailed, path+".pub", errtext.Reason(err))
 		return 255
 	}
 	fmt.Fprintf(o.stdout, msgCommentApplied, comment)
@@ -344,13 +381,8 @@ func keyFromLine(line string) (ssh.PublicKey, string, bool) {
 	if line == "" || line[0] == '#' || line[0] == '@' {
 		return nil, "", false
 	}
-	if f := strings.Fields(line); len(f) >= 2 {
-		if blob, err := base64.StdEncoding.DecodeString(f[1]); err == nil {
-			if k, err := ssh.ParsePublicKey(blob); err == nil && k.Type() == f[0] {
-				_, c, _ := strings.Cut(line, f[1])
-				return k, strings.TrimSpace(c), true
-			}
-		}
+	if k, c, ok := bareKey(line); ok {
+		return k, c, true
 	}
 	if e, err := knownhosts.ParseLine(line); err == nil && e != nil {
 		c := e.Comment
@@ -371,4 +403,53 @@ func keyFromLine(line string) (ssh.PublicKey, string, bool) {
 func readOrEmpty(path string) []byte {
 	b, _ := os.ReadFile(path)
 	return b
+}
+
+// boolStatus is the status of an operation stopped before its work: 1
+// when no file name could be read, 255 when the file was not there.
+func boolStatus(named bool) int {
+	if !named {
+		return 1
+	}
+	return 255
+}
+
+// rfc4716Stage names where OpenSSH's do_convert_from_ssh2 fails on a file
+// sshbox could not read as RFC 4716: decoding the base64 of the lines
+// that are neither "----" markers nor headers, or parsing the key it gives.
+func rfc4716Stage(data []byte) string {
+	var b strings.Builder
+	continued := false
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		wasContinued := continued
+		continued = strings.HasSuffix(line, "\\")
+		if wasContinued || strings.HasPrefix(line, "----") || strings.Contains(line, ":") {
+			continue
+		}
+		b.WriteString(line)
+	}
+	if _, err := base64.StdEncoding.DecodeString(b.String()); err != nil {
+		return "base64 decode"
+	}
+	return "parse key"
+}
+
+// bareKey reads a line that is a key as OpenSSH's sshkey_read reads one:
+// "type base64 [comment]", nothing before.
+func bareKey(line string) (ssh.PublicKey, string, bool) {
+	f := strings.Fields(line)
+	if len(f) < 2 {
+		return nil, "", false
+	}
+	blob, err := base64.StdEncoding.DecodeString(f[1])
+	if err != nil {
+		return nil, "", false
+	}
+	k, err := ssh.ParsePublicKey(blob)
+	if err != nil || k.Type() != f[0] {
+		return nil, "", false
+	}
+	_, c, _ := strings.Cut(line, f[1])
+	return k, strings.TrimSpace(c), true
 }

@@ -37,7 +37,7 @@ func TestGenerateFormat(t *testing.T) {
 	}
 	must(t, ossh(t, "-y", "-P", "secret1", "-f", enc), "OpenSSH reads the encrypted PEM key")
 	p8 := filepath.Join(t.TempDir(), "p8")
-	if r := sb(t, "-q", "-N", "secret1", "-m", "PKCS8", "-t", "rsa", "-f", p8); r.rc != 255 || !strings.Contains(r.err, "encrypted PKCS#8") {
+	if r := sb(t, "-q", "-N", "secret1", "-m", "PKCS8", "-t", "rsa", "-f", p8); r.rc != 1 || !strings.Contains(r.err, "encrypted PKCS#8") {
 		t.Errorf("encrypted PKCS8: exit %d %q", r.rc, r.err)
 	}
 	if _, err := os.Stat(p8); err == nil {

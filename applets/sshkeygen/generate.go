@@ -1,23 +1,36 @@
 package sshkeygen
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/user"
 	"path/filepath"
 	"sshbox/internal/errtext"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"sshbox/sshcore/keys"
 )
 
 func parseBits(s string) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil || n <= 0 || n > keys.MaxRSABits {
-		return 0, fmt.Errorf("Bits has bad value %s (%s)", s, "invalid")
+	// strtonum(s, 1, UINT32_MAX)'s verdicts, as OpenSSH words them.
+	n, err := strconv.ParseInt(s, 10, 64)
+	why := ""
+	switch {
+	case err != nil && errors.Is(err, strconv.ErrRange) && strings.HasPrefix(s, "-"), err == nil && n < 1:
+		why = "too small"
+	case err != nil && errors.Is(err, strconv.ErrRange), err == nil && n > math.MaxUint32:
+		why = "too large"
+	case err != nil:
+		why = "invalid"
 	}
-	return n, nil
+	if why != "" {
+		return 0, fatalError(fmt.Sprintf("Bits has bad value %s (%s)", s, why))
+	}
+	return int(n), nil
 }
 
 // defaultComment is user@host, as OpenSSH writes in new keys.
@@ -60,7 +73,7 @@ func (o *opts) privateFormat() (keys.Format, bool) {
 	case "PKCS8":
 		return keys.FormatPKCS8, true
 	}
-	fmt.Fprintf(o.stderr, msgUnsupportedFormat, o.format)
+	o.errorf(msgUnsupportedFormat, o.format)
 	return 0, false
 }
 
@@ -73,7 +86,7 @@ func (o *opts) generate() int {
 	if o.keyType != "" {
 		var err error
 		if kt, err = keys.ParseKeyType(o.keyType); err != nil {
-			fmt.Fprintln(o.stderr, err)
+			o.errorLines(err.Error())
 			return 255
 		}
 	}
@@ -82,7 +95,7 @@ func (o *opts) generate() int {
 		bits = kt.Bits
 	}
 	if err := keys.CheckBits(keyType, bits); err != nil {
-		fmt.Fprintln(o.stderr, err)
+		o.errorLines(err.Error())
 		return 255
 	}
 	if !o.quiet {
@@ -90,7 +103,7 @@ func (o *opts) generate() int {
 	}
 	k, err := keys.Generate(keyType, bits)
 	if err != nil {
-		fmt.Fprintln(o.stderr, err)
+		o.errorLines(err.Error())
 		return 255
 	}
 	path := o.file
@@ -129,16 +142,16 @@ func (o *opts) generate() int {
 	}
 	pk := &keys.PrivateKey{Key: k, Comment: comment}
 	if err := keys.SavePrivateFormat(path, pk, format, pass); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
-		return 255
+		// error() and exit(1) in OpenSSH, not fatal().
+		o.errorf(msgSaveFailed, path, saveReason(path, err))
+		return 1
 	}
 	if !o.quiet {
 		fmt.Fprintf(o.stdout, msgSavedPriv, path)
 	}
 	pub := pk.PublicKey()
 	if err := keys.SavePublic(path+".pub", pub, comment); err != nil {
-		fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", errtext.Reason(err))
-		return 255
+		return o.fatalf(msgSavePubFailed, path+".pub", saveReason(path+".pub", err))
 	}
 	if !o.quiet {
 		fmt.Fprintf(o.stdout, msgSavedPub, path)
@@ -192,11 +205,11 @@ func (o *opts) generateHostKeys() int {
 		}
 		pk := &keys.PrivateKey{Key: k, Comment: defaultComment()}
 		if err := keys.SavePrivate(path, pk, nil); err != nil {
-			fmt.Fprintf(o.stderr, msgSaveFailed, path, errtext.Reason(err))
+			o.errorf(msgSaveFailed, path, errtext.Reason(err))
 			return 1
 		}
 		if err := keys.SavePublic(path+".pub", pk.PublicKey(), pk.Comment); err != nil {
-			fmt.Fprintf(o.stderr, msgSaveFailed, path+".pub", errtext.Reason(err))
+			o.errorf(msgSaveFailed, path+".pub", errtext.Reason(err))
 			return 1
 		}
 	}
@@ -204,4 +217,13 @@ func (o *opts) generateHostKeys() int {
 		fmt.Fprintln(o.stdout)
 	}
 	return 0
+}
+
+// saveReason is why writing path failed, in strerror's words: a directory
+// in the way is "Is a directory", as OpenSSH's open() finds it.
+func saveReason(path string, err error) string {
+	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+		return errtext.Reason(syscall.EISDIR)
+	}
+	return errtext.Reason(err)
 }

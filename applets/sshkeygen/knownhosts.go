@@ -1,9 +1,13 @@
 package sshkeygen
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
+
+	"sshbox/internal/errtext"
 
 	"sshbox/sshcore/keys"
 	"sshbox/sshcore/knownhosts"
@@ -17,13 +21,15 @@ func (o *opts) knownHosts() int {
 		path = filepath.Join(homeDir(), ".ssh", "known_hosts")
 	}
 	if _, err := os.Stat(path); err != nil {
-		fmt.Fprintf(o.stderr, msgCannotStat, path, "No such file or directory")
-		return 255
+		return o.fatalf(msgCannotStat, path, errtext.Reason(err))
 	}
 	lines, err := knownhosts.ReadFile(path)
+	if errors.Is(err, syscall.EISDIR) {
+		// OpenSSH opens a directory and reads no lines from it.
+		lines, err = nil, nil
+	}
 	if err != nil {
-		fmt.Fprintf(o.stderr, "%s: %v\n", path, err)
-		return 255
+		return o.fatalf("do_known_hosts: hostkeys_foreach: %s", errtext.Reason(err))
 	}
 	if len(o.args) != 0 {
 		fmt.Fprint(o.stderr, usageText)
@@ -83,13 +89,13 @@ func (o *opts) invalidLines(path string, lines []knownhosts.Line) bool {
 	bad := false
 	for _, l := range lines {
 		if l.Err != nil {
-			fmt.Fprintf(o.stderr, msgInvalidLine, path, l.Num)
+			o.errorf(msgInvalidLine, path, l.Num)
 			bad = true
 		}
 	}
 	if bad {
-		fmt.Fprintf(o.stderr, msgNotValidFile, path)
-		fmt.Fprint(o.stderr, msgNotReplacing)
+		o.errorf(msgNotValidFile, path)
+		o.errorf(msgNotReplacing)
 	}
 	return bad
 }
@@ -105,12 +111,11 @@ func (o *opts) removeHost(path string, lines []knownhosts.Line, host string) int
 		return 1
 	}
 	if len(removed) == 0 {
-		fmt.Fprintf(o.stderr, msgHostNotFound, host, path)
+		o.errorf(msgHostNotFound, host, path)
 		return 0
 	}
 	if err := knownhosts.WriteLines(path, knownhosts.Texts(kept), true); err != nil {
-		fmt.Fprintln(o.stderr, err)
-		return 255
+		return o.fatalf("%s", writeFailure(err))
 	}
 	fmt.Fprintf(o.stdout, msgUpdated, path)
 	fmt.Fprintf(o.stdout, msgRetained, path+".old")
@@ -125,21 +130,30 @@ func (o *opts) hashFile(path string, lines []knownhosts.Line) int {
 	hashedAny := false
 	for _, l := range lines {
 		if l.Entry != nil && !l.Entry.Hashed() && knownhosts.HasWildcard(l.Entry.Hosts) {
-			fmt.Fprintf(o.stderr, msgWildcard, path, l.Num, l.Entry.Hosts)
+			o.errorf(msgWildcard, path, l.Num, l.Entry.Hosts)
 		}
 		h, did := knownhosts.HashLine(l)
 		hashedAny = hashedAny || did
 		out = append(out, h...)
 	}
 	if err := knownhosts.WriteLines(path, out, true); err != nil {
-		fmt.Fprintln(o.stderr, err)
-		return 255
+		return o.fatalf("%s", writeFailure(err))
 	}
 	fmt.Fprintf(o.stdout, msgUpdated, path)
 	fmt.Fprintf(o.stdout, msgRetained, path+".old")
 	if hashedAny {
-		fmt.Fprintf(o.stderr, msgUnhashed1, path+".old")
-		fmt.Fprint(o.stderr, msgUnhashed2)
+		o.errorf(msgUnhashed1, path+".old")
+		o.errorf(msgUnhashed2)
 	}
 	return 0
+}
+
+// writeFailure words a failed rewrite as OpenSSH does; its backup is a
+// hard link, "link FILE to FILE.old: reason" when that fails.
+func writeFailure(err error) string {
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return fmt.Sprintf("link %s to %s: %s", le.Old, le.New, errtext.Reason(le.Err))
+	}
+	return errtext.Reason(err)
 }

@@ -1,13 +1,15 @@
 package sshkeygen
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"sshbox/internal/atomicfile"
+	"sshbox/internal/errtext"
 	"sshbox/sshcore/keys"
 	"sshbox/sshcore/krl"
 )
@@ -17,20 +19,17 @@ import (
 // the CA for serial: and id: lines ("none": any CA), -z the KRL version.
 func (o *opts) generateKRL() int {
 	if !o.hasFile {
-		fmt.Fprint(o.stderr, msgKRLNeedsFile)
-		return 1
+		return o.fatalf(msgKRLNeedsOutput)
 	}
 	k := &krl.KRL{}
 	if o.update {
 		data, err := os.ReadFile(o.file)
 		if err != nil && !os.IsNotExist(err) {
-			fmt.Fprintf(o.stderr, msgKRLLoad, o.file, err)
-			return 255
+			return o.fatalf(msgKRLLoad, o.file, errtext.Reason(err))
 		}
 		if err == nil {
 			if k, err = krl.Parse(data); err != nil {
-				fmt.Fprintf(o.stderr, msgKRLInvalid, o.file, err)
-				return 255
+				return o.fatalf(msgKRLInvalid, o.file, krlReason(err))
 			}
 		}
 	}
@@ -42,37 +41,39 @@ func (o *opts) generateKRL() int {
 		} else {
 			pub, _, err := keys.LoadPublic(o.caKey) // as OpenSSH's
 			if err != nil {
-				fmt.Fprintf(o.stderr, msgKRLCA, o.caKey)
+				o.errorf(msgKRLCA, o.caKey)
 				return 255
 			}
 			ca = pub.Marshal()
 		}
 	}
-	if o.serial != "" {
-		v, err := strconv.ParseUint(o.serial, 10, 64)
-		if err != nil {
-			fmt.Fprintf(o.stderr, msgKRLVersion, o.serial)
-			return 255
-		}
-		k.Version = v
+	if o.hasSerial {
+		k.Version = o.serial
 	}
+	// What goes to standard output waits for success: OpenSSH's fatal()
+	// leaves its stdio buffer unwritten, so a failed -k says nothing there
+	// (unless standard output is a terminal).
+	var revoking strings.Builder
 	for _, path := range o.args {
 		data, err := os.ReadFile(path)
-		if err != nil {
-			fmt.Fprintf(o.stderr, msgKRLSpecRead, path, err)
-			return 255
+		if errors.Is(err, syscall.EISDIR) {
+			// OpenSSH's fopen takes a directory, which reads as empty.
+			data, err = nil, nil
 		}
-		fmt.Fprintf(o.stdout, msgRevoking, path)
+		if err != nil {
+			return o.fatalf(msgKRLSpecRead, path, errtext.Reason(err))
+		}
+		fmt.Fprintf(&revoking, msgRevoking, path)
 		if err := k.Update(path, data, ca, anyCA); err != nil {
-			fmt.Fprintln(o.stderr, err)
+			o.errorLines(err.Error())
 			return 255
 		}
 	}
 	k.Date = uint64(time.Now().Unix())
 	if err := atomicfile.WriteFile(o.file, k.Marshal(), 0o644); err != nil {
-		fmt.Fprintf(o.stderr, msgKRLWrite, o.file, err)
-		return 255
+		return o.fatalf(msgKRLWrite, o.file, saveReason(o.file, err))
 	}
+	fmt.Fprint(o.stdout, revoking.String())
 	return 0
 }
 
@@ -80,40 +81,43 @@ func (o *opts) generateKRL() int {
 // line each; exit 1 when one is revoked.
 func (o *opts) testKRL() int {
 	if !o.hasFile {
-		fmt.Fprint(o.stderr, msgKRLNeedsFile)
-		return 1
+		return o.fatalf(msgKRLNeedsInput)
 	}
 	data, err := os.ReadFile(o.file)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgKRLLoad, o.file, err)
-		return 255
+		return o.fatalf(msgKRLLoad, o.file, errtext.Reason(err))
 	}
 	k, err := krl.Parse(data)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgKRLInvalid, o.file, err)
-		return 255
+		return o.fatalf(msgKRLInvalid, o.file, krlReason(err))
 	}
+	// One key a file, found as OpenSSH's sshkey_load_public finds it; the
+	// verdicts wait for the end, as OpenSSH's stdio buffer does, which its
+	// fatal() leaves unwritten.
 	status := 0
+	var verdicts strings.Builder
 	for _, path := range o.args {
-		data, err := os.ReadFile(path)
+		key, comment, err := keys.LoadPublic(path)
 		if err != nil {
-			fmt.Fprintf(o.stderr, msgKRLSpecRead, path, err)
-			return 255
+			return o.fatalf(msgKRLLoadPublic, path, msgNoSuchFile)
 		}
-		for _, line := range strings.Split(string(data), "\n") {
-			key, comment, ok := keyFromLine(strings.TrimSpace(line))
-			if !ok {
-				continue
-			}
-			if comment == "" {
-				comment = path
-			}
-			verdict := "ok"
-			if k.IsRevoked(key) {
-				verdict, status = "REVOKED", 1
-			}
-			fmt.Fprintf(o.stdout, msgKRLVerdict, path, comment, verdict)
+		if comment == "" {
+			comment = "(null)"
 		}
+		verdict := "ok"
+		if k.IsRevoked(key) {
+			verdict, status = "REVOKED", 1
+		}
+		fmt.Fprintf(&verdicts, msgKRLVerdict, path, comment, verdict)
 	}
+	fmt.Fprint(o.stdout, verdicts.String())
 	return status
+}
+
+// krlReason is why a KRL did not parse, in OpenSSH's ssh_err() words.
+func krlReason(err error) string {
+	if errors.Is(err, krl.ErrMagic) {
+		return "KRL file has invalid magic number"
+	}
+	return "invalid format"
 }

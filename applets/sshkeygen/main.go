@@ -4,12 +4,17 @@ package sshkeygen
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sshbox/internal/help"
+	"strconv"
+	"strings"
+	"time"
 
 	"sshbox/internal/getopt"
+	"sshbox/internal/help"
+	"sshbox/sshcore/keys"
 )
 
 // optstring is the part of OpenSSH ssh-keygen's getopt string that
@@ -20,7 +25,7 @@ const optstring = "ABHLQUceghiklpquyb:C:D:E:F:f:I:M:m:N:n:O:P:R:r:s:t:V:vY:z:"
 type opts struct {
 	genHostKeys, hash, printCert, changeComment, export, find bool
 	hostCert, importKey, list, changePass, quiet, remove      bool
-	sign, printPublic                                         bool
+	sign, printPublic, bubble                                 bool
 	useAgent                                                  bool
 	sigOp                                                     string
 	moduli                                                    string // -M generate|screen
@@ -32,7 +37,9 @@ type opts struct {
 	caKey                                                     string
 	bits                                                      int
 	comment, hashAlg, file, keyID, format, newPass            string
-	principals, oldPass, keyType, validity, serial            string
+	principals, oldPass, keyType, validity                    string
+	serial                                                    uint64 // -z
+	hasSerial                                                 bool
 	hasComment, hasNewPass, hasOldPass, hasFile               bool
 	options                                                   []string
 	args                                                      []string
@@ -55,9 +62,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	o := &opts{stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := o.parse(args[1:]); err != nil {
-		if _, usage := err.(*getopt.Error); usage {
-			fmt.Fprintf(stderr, "ssh-keygen: %v\n%s", err, usageText)
-		} else {
+		var fatal fatalError
+		switch {
+		case errors.As(err, new(*getopt.Error)):
+			// getopt's complaint is a log line; the usage is printed.
+			fmt.Fprintf(stderr, "%v\r\n%s", err, usageText)
+		case errors.As(err, &fatal):
+			return o.fatalf("%s", string(fatal))
+		default:
 			fmt.Fprintf(stderr, "%v\n", err)
 		}
 		return 1
@@ -65,14 +77,33 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return o.dispatch()
 }
 
-// parse reads the command line (without the program name) into o.
+// fatalError is a command line OpenSSH's ssh-keygen dies of with fatal()
+// while reading it (status 255), as opposed to a usage error (status 1).
+type fatalError string
+
+func (e fatalError) Error() string { return string(e) }
+
+// parse reads the command line (without the program name) into o. As
+// OpenSSH's getopt loop, it acts on each option as it comes, so a fatal
+// value (-b, -E, -M, -V, -z) stops it before a later unknown option.
 func (o *opts) parse(args []string) error {
-	list, rest, err := getopt.Parse(optstring, args)
-	if err != nil {
+	list, rest, usageErr := getopt.Parse(optstring, args)
+	if err := o.take(list); err != nil {
 		return err
 	}
+	if usageErr != nil {
+		return usageErr
+	}
 	o.args = rest
-	bits, findHost, removeHost := "", "", ""
+	if o.hashAlg == "" {
+		o.hashAlg = "sha256"
+	}
+	return nil
+}
+
+// take acts on the options getopt read, in their order.
+func (o *opts) take(list []getopt.Option) error {
+	findHost, removeHost := "", ""
 	for _, opt := range list {
 		v := opt.Arg
 		switch opt.Name {
@@ -80,6 +111,8 @@ func (o *opts) parse(args []string) error {
 			o.genHostKeys = true
 		case "H":
 			o.hash = true
+		case "B":
+			o.bubble = true
 		case "L":
 			o.printCert = true
 		case "c":
@@ -111,7 +144,11 @@ func (o *opts) parse(args []string) error {
 		case "v":
 			o.verbose++
 		case "b":
-			bits = v
+			n, err := parseBits(v)
+			if err != nil {
+				return err
+			}
+			o.bits = n
 		case "D":
 			// PKCS#11 needs a C library loaded into the process, which a
 			// static Go binary cannot do.
@@ -119,6 +156,9 @@ func (o *opts) parse(args []string) error {
 		case "C":
 			o.comment, o.hasComment = v, true
 		case "E":
+			if !keys.ValidHash(v) {
+				return fatalError(fmt.Sprintf(msgBadHash, v))
+			}
 			o.hashAlg = v
 		case "F":
 			o.find, findHost = true, v
@@ -130,7 +170,7 @@ func (o *opts) parse(args []string) error {
 			o.keyID = v
 		case "M":
 			if v != "generate" && v != "screen" {
-				return fmt.Errorf(msgModuliUnsupported, v)
+				return fatalError(fmt.Sprintf(msgModuliUnsupported, v))
 			}
 			o.moduli = v
 		case "m":
@@ -148,9 +188,16 @@ func (o *opts) parse(args []string) error {
 		case "t":
 			o.keyType = v
 		case "V":
+			if _, _, err := keys.ParseValidity(v, time.Now()); err != nil {
+				return fatalError(err.Error())
+			}
 			o.validity = v
 		case "z":
-			o.serial = v
+			n, ok := parseSerial(v)
+			if !ok {
+				return fatalError(fmt.Sprintf(msgBadSerial, v))
+			}
+			o.serial, o.hasSerial = n, true
 		case "U":
 			o.useAgent = true
 		case "Y":
@@ -161,17 +208,18 @@ func (o *opts) parse(args []string) error {
 	if o.remove {
 		o.host = removeHost
 	}
-	if bits != "" {
-		n, err := parseBits(bits)
-		if err != nil {
-			return err
-		}
-		o.bits = n
-	}
-	if o.hashAlg == "" {
-		o.hashAlg = "sha256"
-	}
 	return nil
+}
+
+// parseSerial reads -z (a certificate's serial, a KRL's version) as
+// OpenSSH does: decimal digits after an optional '+', within 64 bits.
+func parseSerial(s string) (uint64, bool) {
+	digits := strings.TrimPrefix(s, "+")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(digits, 10, 64)
+	return n, err == nil
 }
 
 func (o *opts) dispatch() int {
@@ -193,12 +241,12 @@ func (o *opts) dispatch() int {
 		return o.printSSHFP()
 	case o.sign:
 		return o.signCerts()
+	case o.list || o.bubble:
+		return o.fingerprint()
 	case o.changePass:
 		return o.changePassphrase()
 	case o.changeComment:
 		return o.changeKeyComment()
-	case o.list:
-		return o.fingerprint()
 	case o.export:
 		return o.exportKey()
 	case o.importKey:

@@ -1,5 +1,10 @@
 package sshkeygen
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Texts users see, worded as OpenSSH's ssh-keygen words them.
 const (
 	usageText = `usage: ssh-keygen [-q] [-b bits] [-C comment] [-f output_keyfile] [-m format]
@@ -42,49 +47,55 @@ const (
 	msgSavedPub          = "Your public key has been saved in %s.pub\n"
 	msgFingerprintIs     = "The key fingerprint is:\n"
 	msgRandomartIs       = "The key's randomart image is:\n"
-	msgSaveFailed        = "Saving key \"%s\" failed: %v\n"
-	msgLoadFailed        = "Failed to load key %s: %v\n"
-	msgLoadKey           = "Load key \"%s\": %v\n"
+	msgSaveFailed        = "Saving key \"%s\" failed: %v"
+	msgSavePubFailed     = "Unable to save public key to %s: %s"
+	msgLoadFailed        = "Failed to load key %s: %v"
+	msgLoadKey           = "Load key \"%s\": %v"
+	msgCannotLoadPrivate = "Cannot load private key \"%s\": %s"
 	msgBadPerms          = "bad permissions"
-	msgNotPublic         = "%s is not a public key file.\n"
-	msgNoFile            = "%s: No such file or directory\n"
+	msgNotKeyFile        = "%s is not a key file."
+	msgNotPublic         = "%s is not a public key file."
+	msgNoFile            = "%s: No such file or directory"
 	msgKeyComment        = "Key has comment '%s'\n"
 	msgSavedNewPass      = "Your identification has been saved with the new passphrase.\n"
 	msgOldComment        = "Old comment: %s\n"
 	msgNewComment        = "New comment: "
 	msgNoComment         = "No existing comment\n"
 	msgCommentApplied    = "Comment '%s' applied\n"
-	msgBadHash           = "Invalid hash algorithm \"%s\"\n"
-	msgBadFormat         = "unsupported key format \"%s\"\n"
+	msgBadHash           = "Invalid hash algorithm \"%s\""
 	msgHostKeysGen       = "ssh-keygen: generating new host keys: "
-	msgCannotStat        = "Cannot stat %s: %v\n"
+	msgCannotStat        = "Cannot stat %s: %v"
 	msgHostFound         = "# Host %s found: line %d %s\n"
 	msgHostFoundR        = "# Host %s found: line %d\n"
-	msgHostNotFound      = "Host %s not found in %s\n"
+	msgHostNotFound      = "Host %s not found in %s"
 	msgUpdated           = "%s updated.\n"
 	msgRetained          = "Original contents retained as %s\n"
-	msgWildcard          = "%s:%d: ignoring host name with wildcard: %s\n"
-	msgUnhashed1         = "WARNING: %s contains unhashed entries\n"
-	msgUnhashed2         = "Delete this file to ensure privacy of hostnames\n"
-	msgInvalidLine       = "%s:%d: invalid line\n"
-	msgNeedKeyID         = "Must specify key id (-I) when certifying\n"
-	msgSigned            = "Signed %s key %s: id \"%s\" serial %d%s valid %s\n"
-	msgNotCert           = "%s is not a certificate\n"
-	msgConvertFailed     = "%s: %v\n"
-	msgCATypeMismatch    = "CA key type %s doesn't match specified %s\n"
+	msgWildcard          = "%s:%d: ignoring host name with wildcard: %s"
+	msgUnhashed1         = "WARNING: %s contains unhashed entries"
+	msgUnhashed2         = "Delete this file to ensure privacy of hostnames"
+	msgInvalidLine       = "%s:%d: invalid line"
+	msgNeedKeyID         = "Must specify key id (-I) when certifying"
+	msgSigned            = "Signed %s key %s: id \"%s\" serial %d%s valid %s"
+	msgNotCert           = "%s:%d is not a certificate"
+	msgInvalidKeyLine    = "%s:%d: invalid key: invalid format"
+	msgConvertFailed     = "%s: %v"
+	msgCATypeMismatch    = "CA key type %s doesn't match specified %s"
 	msgNoPKCS11          = "ssh-keygen: -D: PKCS#11 tokens are not supported by sshbox"
-	msgNoPublicKey       = "Failed to read v2 public key from \"%s\".\n"
+	msgNoSSHFP           = "export_dns_rr: unsupported algorithm and/or digest_type"
+	msgNoPublicKey       = "Failed to read v2 public key from \"%s\": %s"
 	msgRevoking          = "Revoking from %s\n"
-	msgKRLNeedsFile      = "ssh-keygen: a KRL file must be named with -f\n"
-	msgKRLLoad           = "Cannot load KRL %s: %v\n"
-	msgKRLInvalid        = "Invalid KRL file %s: %v\n"
-	msgKRLVersion        = "Invalid KRL version number \"%s\"\n"
-	msgKRLSpecRead       = "%s: %v\n"
-	msgKRLWrite          = "Couldn't write KRL %s: %v\n"
+	msgKRLNeedsOutput    = "KRL generation requires an output file"
+	msgKRLNeedsInput     = "KRL checking requires an input file"
+	msgKRLLoad           = "Unable to load KRL %s: %s"
+	msgKRLInvalid        = "Invalid KRL file %s: %v"
+	msgBadSerial         = "Invalid serial number \"%s\""
+	msgKRLSpecRead       = "fopen %s: %s"
+	msgKRLWrite          = "write %s: %s"
+	msgKRLLoadPublic     = "Cannot load public key %s: %s"
 	msgKRLVerdict        = "%s (%s): %s\n"
-	msgNotValidFile      = "%s is not a valid known_hosts file.\n"
-	msgNotReplacing      = "Not replacing existing known_hosts file because of errors\n"
-	msgUnsupportedFormat = "Unsupported conversion format \"%s\"\n"
+	msgNotValidFile      = "%s is not a valid known_hosts file."
+	msgNotReplacing      = "Not replacing existing known_hosts file because of errors"
+	msgUnsupportedFormat = "Unsupported conversion format \"%s\""
 )
 
 // -M generate / -M screen (moduli.go), in OpenSSH's words.
@@ -105,8 +116,28 @@ const (
 )
 
 // What OpenSSH's ssh-keygen says when sshkey_load_public fails: fatal()
-// lines (\r\n), with the reason that loader gives for every failure.
+// lines, with the reason that loader gives for every failure.
 const (
-	msgKRLCA      = "Cannot load CA public key %s: No such file or directory\r\n"
-	msgLoadPubkey = "load pubkey \"%s\": No such file or directory\r\n"
+	msgNoSuchFile = "No such file or directory"
+	msgKRLCA      = "Cannot load CA public key %s: No such file or directory"
+	msgLoadPubkey = "load pubkey \"%s\": No such file or directory"
 )
+
+// errorf writes one line as OpenSSH's fatal(), error() and logit() write
+// it on standard error: ending in \r\n. The messages above that end in no
+// newline are printed through it.
+func (o *opts) errorf(format string, args ...any) {
+	fmt.Fprintf(o.stderr, format+"\r\n", args...)
+}
+
+// errorLines writes a text of several lines (the unprotected key banner,
+// an error naming FILE:LINE) as that many log lines.
+func (o *opts) errorLines(text string) {
+	o.errorf("%s", strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\r\n"))
+}
+
+// fatalf is errorf for the errors OpenSSH's ssh-keygen dies of (status 255).
+func (o *opts) fatalf(format string, args ...any) int {
+	o.errorf(format, args...)
+	return 255
+}

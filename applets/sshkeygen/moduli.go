@@ -30,18 +30,17 @@ func (o *opts) moduliMode() int {
 }
 
 func (o *opts) fatal(format string, args ...any) int {
-	fmt.Fprintf(o.stderr, format+"\n", args...)
-	return 255
+	return o.fatalf(format, args...)
 }
 
 // logf prints a progress line as OpenSSH's logit does; debugf one at -v.
 func (o *opts) logf(format string, args ...any) {
-	fmt.Fprintf(o.stderr, format+"\n", args...)
+	o.errorf(format, args...)
 }
 
 func (o *opts) debugf(level int, format string, args ...any) {
 	if o.verbose >= level {
-		fmt.Fprintf(o.stderr, "debug%d: "+format+"\n", append([]any{level}, args...)...)
+		o.errorf("debug%d: "+format, append([]any{level}, args...)...)
 	}
 }
 
@@ -82,7 +81,7 @@ func (o *opts) moduliGenerate(outFile string) int {
 		err = fmt.Errorf("%s: %s", outFile, errtext.Reason(cerr))
 	}
 	if err != nil {
-		fmt.Fprintf(o.stderr, "%v\n", err)
+		o.errorf("%v", err)
 		return o.fatal("%s", msgModuliGenFailed)
 	}
 	return 0
@@ -135,6 +134,10 @@ func (o *opts) moduliScreen(outFile string) int {
 		}
 		defer f.Close()
 		in, s.Name = f, o.file
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			// OpenSSH's fopen takes a directory, which reads as empty.
+			in = strings.NewReader("")
+		}
 	}
 	out, err := os.OpenFile(outFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
 	if err != nil {
@@ -145,7 +148,7 @@ func (o *opts) moduliScreen(outFile string) int {
 		err = fmt.Errorf("%s: %s", outFile, errtext.Reason(cerr))
 	}
 	if err != nil {
-		fmt.Fprintf(o.stderr, "%v\n", err)
+		o.errorf("%v", err)
 		return o.fatal("%s", msgModuliScreenFailed)
 	}
 	return 0

@@ -74,6 +74,12 @@ func (o *opts) oldPassphrase(prompt string) func() ([]byte, error) {
 		if o.hasOldPass {
 			return []byte(o.oldPass), nil
 		}
-		return o.readPassphrase(prompt)
+		// A passphrase that cannot be read is empty, and is tried, as
+		// OpenSSH's read_passphrase makes it.
+		p, err := o.readPassphrase(prompt)
+		if err != nil {
+			return []byte{}, nil
+		}
+		return p, nil
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"sshbox/internal/errtext"
 	"sshbox/sshcore/keys"
 )
 
@@ -31,15 +32,20 @@ func (o *opts) printSSHFP() int {
 
 func (o *opts) sshfpFile(path string, named bool) int {
 	if _, err := os.Stat(path); err != nil && named {
-		fmt.Fprintf(o.stderr, "%s: No such file or directory\n", path)
-		return 255
+		return o.fatalf("%s: %s", path, errtext.Reason(err))
 	}
-	k, _, err := keys.LoadPublicFile(path)
+	// As OpenSSH's sshkey_load_public: path.pub serves for a path that
+	// holds no public key, and every failure reads as a missing file.
+	k, _, err := keys.LoadPublic(path)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgNoPublicKey, path)
-		return 255
+		return o.fatalf(msgNoPublicKey, path, msgNoSuchFile)
 	}
-	for _, line := range keys.SSHFP(o.sshfpHost, k, o.generic) {
+	lines := keys.SSHFP(o.sshfpHost, k, o.generic)
+	if len(lines) == 0 {
+		// A certificate, say; OpenSSH says so and carries on.
+		o.errorf(msgNoSSHFP)
+	}
+	for _, line := range lines {
 		fmt.Fprintln(o.stdout, line)
 	}
 	return 0

@@ -2,6 +2,7 @@ package sshkeygen
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 
 	"sshbox/internal/atomicfile"
+	"sshbox/internal/errtext"
 	"sshbox/sshcore/keys"
 	"sshbox/sshcore/krl"
 	"sshbox/sshcore/sshsig"
@@ -34,7 +36,7 @@ func (o *opts) signatures() int {
 	case "check-novalidate":
 		return o.sigCheckNoValidate()
 	}
-	fmt.Fprintf(o.stderr, msgSigUnsupportedOp, o.sigOp)
+	o.errorf(msgSigUnsupportedOp, o.sigOp)
 	fmt.Fprint(o.stderr, usageText)
 	return 1
 }
@@ -50,12 +52,12 @@ func (o *opts) sigOptions(allowed string) (hashAlg string, at time.Time, ok bool
 		case allowed == "verify-time" && strings.EqualFold(name, "verify-time"):
 			t, err := sshsig.ParseTime(value)
 			if err != nil {
-				fmt.Fprintf(o.stderr, msgSigInvalidOption, opt)
+				o.errorf(msgSigInvalidTime)
 				return "", at, false
 			}
 			at = t
 		default:
-			fmt.Fprintf(o.stderr, msgSigInvalidOption, opt)
+			o.errorf(msgSigInvalidOption, opt)
 			return "", at, false
 		}
 	}
@@ -73,7 +75,7 @@ type sigNeed struct {
 func (o *opts) sigMissing(format, op string, needs ...sigNeed) bool {
 	for _, n := range needs {
 		if n.missing {
-			fmt.Fprintf(o.stderr, format, op, n.what)
+			o.errorf(format, op, n.what)
 			return true
 		}
 	}
@@ -88,9 +90,8 @@ func (o *opts) sigSign() int {
 	if !ok {
 		return 255
 	}
-	signer, pub, closeAgent, err := o.sigSigner()
-	if err != nil {
-		fmt.Fprint(o.stderr, err)
+	signer, pub, closeAgent, ok := o.sigSigner()
+	if !ok {
 		return 255
 	}
 	defer closeAgent()
@@ -98,18 +99,18 @@ func (o *opts) sigSign() int {
 		if !o.quiet {
 			fmt.Fprint(o.stderr, msgSigSigningStdin)
 		}
+		if !o.hashSupported(hashAlg, "(stdin)") {
+			return 255
+		}
 		blob, err := sshsig.Sign(signer, pub, o.stdin, o.principals, hashAlg)
 		if err != nil {
-			fmt.Fprintf(o.stderr, msgSigFailed, "data", err)
+			o.errorf(msgSigFailed, "data", err)
 			return 255
 		}
 		o.stdout.Write(sshsig.Armor(blob))
 		return 0
 	}
 	for _, name := range o.args {
-		if !o.quiet {
-			fmt.Fprintf(o.stderr, msgSigSigningFile, name)
-		}
 		if status := o.signOne(signer, pub, name, hashAlg); status != 0 {
 			return status
 		}
@@ -117,30 +118,47 @@ func (o *opts) sigSign() int {
 	return 0
 }
 
+// hashSupported checks -O hashalg= where OpenSSH does, as each file is
+// hashed, with its lines.
+func (o *opts) hashSupported(hashAlg, name string) bool {
+	if sshsig.HashSupported(hashAlg) {
+		return true
+	}
+	o.errorf(msgSigBadHash, hashAlg)
+	o.errorf(msgSigHashFile)
+	o.errorf(msgSigFailed, name, "signature algorithm not supported")
+	return false
+}
+
 // signOne writes name.sig, asking before replacing one, as OpenSSH does.
 func (o *opts) signOne(signer ssh.Signer, pub ssh.PublicKey, name, hashAlg string) int {
 	f, err := os.Open(name)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgSigFailed, name, errText(err))
-		return 255
+		return o.fatalf(msgSigOpen, name, errtext.Reason(err))
 	}
 	defer f.Close()
+	if !o.quiet {
+		fmt.Fprintf(o.stderr, msgSigSigningFile, name)
+	}
+	if !o.hashSupported(hashAlg, name) {
+		return 255
+	}
 	blob, err := sshsig.Sign(signer, pub, f, o.principals, hashAlg)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgSigFailed, name, err)
+		o.errorf(msgSigFailed, name, err)
 		return 255
 	}
 	out := name + ".sig"
 	if _, err := os.Stat(out); err == nil {
-		fmt.Fprintf(o.stderr, msgExists, out)
-		fmt.Fprint(o.stderr, msgOverwrite)
+		fmt.Fprintf(o.stdout, msgExists, out)
+		fmt.Fprint(o.stdout, msgOverwrite)
 		answer, _ := o.readLine()
 		if !strings.HasPrefix(answer, "y") && !strings.HasPrefix(answer, "Y") {
 			return 0 // OpenSSH leaves the file and carries on
 		}
 	}
 	if err := atomicfile.WriteFile(out, sshsig.Armor(blob), 0o644); err != nil {
-		fmt.Fprintf(o.stderr, msgSigFailed, name, err)
+		o.errorf(msgSigFailed, name, err)
 		return 255
 	}
 	if !o.quiet {
@@ -149,56 +167,62 @@ func (o *opts) signOne(signer ssh.Signer, pub ssh.PublicKey, name, hashAlg strin
 	return 0
 }
 
-// sigSigner finds what signs: the private key at -f (asking for its
-// passphrase), or with -U, or when -f holds only a public key, the agent's
-// copy of that key (git passes a public key and -U). A -f naming a
-// certificate signs with the key beside it and names the certificate.
-func (o *opts) sigSigner() (ssh.Signer, ssh.PublicKey, func(), error) {
+// sigSigner finds what signs, in OpenSSH's order: the public key at -f
+// (a key file, FILE.pub, a private key's public half, or a certificate),
+// then the agent's copy of it when there is an agent that has it, then the
+// private key beside it (-f with ".pub" or "-cert.pub" taken off), asking
+// for its passphrase. With -U only the agent will do. git passes a public
+// key and -U.
+func (o *opts) sigSigner() (ssh.Signer, ssh.PublicKey, func(), bool) {
 	nothing := func() {}
 	path := o.file
-	var cert *ssh.Certificate
-	if strings.HasSuffix(path, "-cert.pub") {
-		if k, _, err := keys.LoadPublicFile(path); err == nil {
-			if c, ok := k.(*ssh.Certificate); ok {
-				cert = c
-				path = strings.TrimSuffix(path, "-cert.pub")
-			}
-		}
-	}
-	pub, _, err := keys.LoadPublicFile(path)
+	named, _, err := keys.LoadPublic(path)
 	if err != nil {
-		return nil, nil, nothing, fmt.Errorf(msgSigLoadPublic, path, errText(err))
+		o.errorf(msgSigLoadPublic, path, msgNoSuchFile)
+		return nil, nil, nothing, false
 	}
-	named := pub
-	if cert != nil {
-		named = cert
+	pub := named
+	if c, ok := named.(*ssh.Certificate); ok {
+		pub = c.Key
 	}
-	data, _ := os.ReadFile(path)
-	_, _, pubErr := keys.ParsePublic(data)
-	if o.useAgent || pubErr == nil {
-		s, closeAgent, err := agentSigner(pub)
-		if err != nil {
-			return nil, nil, nothing, fmt.Errorf(msgSigNoAgentKey, err)
+	ag, closeAgent, err := dialAgent()
+	if err != nil && o.useAgent {
+		o.errorf(msgSigNoAgent)
+		return nil, nil, nothing, false
+	}
+	if ag != nil {
+		if s := agentSigner(ag, pub); s != nil {
+			return s, named, closeAgent, true
 		}
-		return s, named, closeAgent, nil
-	}
-	k, err := keys.LoadPrivateFile(path, o.oldPassphrase(msgSigPassphrase))
-	if err != nil {
-		var pe *keys.PermissionError
-		if errors.As(err, &pe) {
-			return nil, nil, nothing, fmt.Errorf("%v\n", err)
+		closeAgent()
+		if o.useAgent {
+			o.errorf(msgSigNoAgentKey)
+			return nil, nil, nothing, false
 		}
-		return nil, nil, nothing, fmt.Errorf(msgSigLoadPrivate, path, errText(err))
+	}
+	priv, missing := path, msgSigNoPrivate
+	if strings.HasSuffix(path, ".pub") {
+		priv = strings.TrimSuffix(strings.TrimSuffix(path, ".pub"), "-cert")
+		missing = msgSigNoPrivateFor
+	}
+	if _, err := os.Stat(priv); err != nil {
+		o.errorf(missing, path)
+		return nil, nil, nothing, false
+	}
+	k, _, ok := o.loadPrivate(priv, msgSigPassphrase, msgLoadKey)
+	if !ok {
+		return nil, nil, nothing, false
 	}
 	s, err := k.Signer()
 	if err != nil {
-		return nil, nil, nothing, fmt.Errorf(msgSigLoadPrivate, path, err)
+		o.errorf(msgLoadKey, priv, err)
+		return nil, nil, nothing, false
 	}
-	return s, named, nothing, nil
+	return s, named, nothing, true
 }
 
-// agentSigner is the agent's signer for pub.
-func agentSigner(pub ssh.PublicKey) (ssh.Signer, func(), error) {
+// dialAgent connects to the agent at SSH_AUTH_SOCK.
+func dialAgent() (agent.ExtendedAgent, func(), error) {
 	sock := os.Getenv("SSH_AUTH_SOCK")
 	if sock == "" {
 		return nil, nil, errors.New("agent not present")
@@ -207,46 +231,63 @@ func agentSigner(pub ssh.PublicKey) (ssh.Signer, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	signers, err := agent.NewClient(conn).Signers()
+	return agent.NewClient(conn), func() { conn.Close() }, nil
+}
+
+// agentSigner is the agent's signer for pub, nil when it has none.
+func agentSigner(ag agent.ExtendedAgent, pub ssh.PublicKey) ssh.Signer {
+	signers, err := ag.Signers()
 	if err != nil {
-		conn.Close()
-		return nil, nil, err
+		return nil
 	}
 	for _, s := range signers {
 		if bytes.Equal(s.PublicKey().Marshal(), pub.Marshal()) {
-			return s, func() { conn.Close() }, nil
+			return s
 		}
 	}
-	conn.Close()
-	return nil, nil, errors.New("agent has no such key")
+	return nil
 }
 
-// readSignature loads and parses -s.
-func (o *opts) readSignature() (*sshsig.Signature, bool) {
+// readSignature loads and parses -s, with OpenSSH's lines when it
+// cannot: the reason, then where caller (OpenSSH's function, sig_verify
+// or sig_find_principals) gave up.
+func (o *opts) readSignature(caller string) (*sshsig.Signature, bool) {
 	data, err := os.ReadFile(o.caKey)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgSigReadSig, errText(err))
+		o.errorf(msgSigReadSig, errText(err))
 		return nil, false
 	}
 	blob, err := sshsig.Unarmor(data)
-	if err == nil {
-		var sig *sshsig.Signature
-		if sig, err = sshsig.Parse(blob); err == nil {
-			return sig, true
+	if err != nil {
+		var b64 base64.CorruptInputError
+		if errors.As(err, &b64) {
+			o.errorf(msgSigBase64)
+			o.errorf(msgSigArmor, caller, "invalid format")
+		} else {
+			o.errorf(msgSigParse, strings.TrimPrefix(err.Error(), "couldn't parse signature: "))
+			o.errorf(msgSigArmor, caller, "incomplete message")
 		}
+		return nil, false
 	}
-	fmt.Fprintf(o.stderr, msgSigParse, strings.TrimPrefix(err.Error(), "couldn't parse signature: "))
-	return nil, false
+	sig, err := sshsig.Parse(blob)
+	if err != nil {
+		o.errorf(msgSigVerifyNS, "invalid format")
+		if caller == "sig_find_principals" {
+			o.errorf(msgSigGetPubkey, caller)
+		}
+		return nil, false
+	}
+	return sig, true
 }
 
 // verifySelf checks the signature over stdin with the key it names.
 func (o *opts) verifySelf(sig *sshsig.Signature) bool {
 	switch err := sig.Verify(o.stdin, o.principals); {
 	case errors.Is(err, sshsig.ErrNamespace):
-		fmt.Fprintf(o.stderr, msgSigVerifyNS, err)
+		o.errorf(msgSigVerifyNS, err)
 		return false
 	case err != nil:
-		fmt.Fprintf(o.stderr, msgSigVerifyFailed, err)
+		o.errorf(msgSigVerifyFailed, err)
 		return false
 	}
 	return true
@@ -262,29 +303,30 @@ func (o *opts) verifySelf(sig *sshsig.Signature) bool {
 func (o *opts) revoked(key ssh.PublicKey) bool {
 	test, err := krl.ReadRevocations(o.sshfpHost)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgSigRevocations, o.sshfpHost, errText(err))
+		o.errorf(msgSigRevocations, o.sshfpHost, errText(err))
 		return true
 	}
 	if k := krl.RevokedBy(test, key); k != nil {
-		fmt.Fprintf(o.stderr, msgSigRevoked, keys.TypeLabel(k), keys.Fingerprint(k, o.hashAlg), o.sshfpHost)
+		o.errorf(msgSigRevoked, keys.TypeLabel(k), keys.Fingerprint(k, o.hashAlg), o.sshfpHost)
 		return true
 	}
 	return false
 }
 
-// allowedSigners loads -f as an allowed_signers file.
-func (o *opts) allowedSigners() ([]sshsig.Signer, bool) {
+// allowedSigners loads -f as an allowed_signers file; why is the reason
+// it could not be read, "" when it was read.
+func (o *opts) allowedSigners() (list []sshsig.Signer, why string, ok bool) {
 	data, err := os.ReadFile(o.file)
 	if err != nil {
-		fmt.Fprintf(o.stderr, msgSigOpenAllowed, o.file, errText(err))
-		return nil, false
+		o.errorf(msgSigOpenAllowed, o.file, errText(err))
+		return nil, errText(err), false
 	}
-	list, err := sshsig.ParseAllowedSigners(data, o.file)
+	list, err = sshsig.ParseAllowedSigners(data, o.file)
 	if err != nil {
-		fmt.Fprintln(o.stderr, err)
-		return nil, false
+		o.errorLines(err.Error())
+		return nil, "", false
 	}
-	return list, true
+	return list, "", true
 }
 
 func (o *opts) sigVerify() int {
@@ -295,10 +337,7 @@ func (o *opts) sigVerify() int {
 		return 1
 	}
 	_, at, ok := o.sigOptions("verify-time")
-	if !ok {
-		return 255
-	}
-	if !o.verifyAllowed(at) {
+	if !ok || !o.verifyAllowed(at) {
 		fmt.Fprint(o.stdout, msgSigCouldNot)
 		return 255
 	}
@@ -306,20 +345,20 @@ func (o *opts) sigVerify() int {
 }
 
 func (o *opts) verifyAllowed(at time.Time) bool {
-	sig, ok := o.readSignature()
+	sig, ok := o.readSignature("sig_verify")
 	if !ok || !o.verifySelf(sig) {
 		return false
 	}
 	if o.sshfp && o.revoked(sig.PublicKey) {
 		return false
 	}
-	list, ok := o.allowedSigners()
+	list, _, ok := o.allowedSigners()
 	if !ok {
 		return false
 	}
 	if err := sshsig.Check(list, o.file, sig, o.keyID, o.principals, at); err != nil {
 		if strings.HasPrefix(err.Error(), o.file+":") {
-			fmt.Fprintln(o.stderr, err)
+			o.errorLines(err.Error())
 		}
 		return false
 	}
@@ -333,21 +372,28 @@ func (o *opts) sigFindPrincipals() int {
 	if o.sigMissing(msgSigTooFewNoSpace, "find-principals", sigNeed{o.caKey == "", "signature file"}, sigNeed{!o.hasFile, "allowed keys file"}) {
 		return 1
 	}
+	// Every failure ends in "No principal matched.".
 	_, at, ok := o.sigOptions("verify-time")
 	if !ok {
+		fmt.Fprint(o.stderr, msgSigNoPrincipal)
 		return 255
 	}
-	sig, ok := o.readSignature()
+	sig, ok := o.readSignature("sig_find_principals")
 	if !ok {
+		fmt.Fprint(o.stderr, msgSigNoPrincipal)
 		return 255
 	}
-	list, ok := o.allowedSigners()
+	list, why, ok := o.allowedSigners()
 	if !ok {
+		if why != "" {
+			o.errorf(msgSigFindFailed, why)
+		}
+		fmt.Fprint(o.stderr, msgSigNoPrincipal)
 		return 255
 	}
 	found, errs := sshsig.FindPrincipals(list, o.file, sig, at)
 	for _, err := range errs {
-		fmt.Fprintln(o.stderr, err)
+		o.errorLines(err.Error())
 	}
 	if len(found) == 0 {
 		fmt.Fprint(o.stderr, msgSigNoPrincipal)
@@ -364,8 +410,10 @@ func (o *opts) sigMatchPrincipals() int {
 		o.sigMissing(msgSigTooFew, "match-principals", sigNeed{o.keyID == "", "principal ID"}) {
 		return 1
 	}
-	list, ok := o.allowedSigners()
+	list, _, ok := o.allowedSigners()
 	if !ok {
+		// OpenSSH exits with its internal error code here (232).
+		fmt.Fprint(o.stderr, msgSigNoPrincipal)
 		return 255
 	}
 	n := 0
@@ -386,7 +434,11 @@ func (o *opts) sigCheckNoValidate() int {
 	if o.sigMissing(msgSigTooFew, "check-novalidate", sigNeed{o.principals == "", "namespace"}, sigNeed{o.caKey == "", "signature file"}) {
 		return 1
 	}
-	sig, ok := o.readSignature()
+	if _, _, ok := o.sigOptions("verify-time"); !ok {
+		fmt.Fprint(o.stdout, msgSigCouldNot)
+		return 255
+	}
+	sig, ok := o.readSignature("sig_verify")
 	if !ok || !o.verifySelf(sig) {
 		fmt.Fprint(o.stdout, msgSigCouldNot)
 		return 255

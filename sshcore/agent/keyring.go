@@ -107,11 +107,26 @@ func (k *Keyring) RemoveAll() error {
 	return nil
 }
 
-// Lock hides the keys until Unlock with the same passphrase.
-func (k *Keyring) Lock(passphrase []byte) error { return k.inner.Lock(passphrase) }
+// errEmptyPassword refuses a lock or unlock with an empty password, as
+// OpenSSH's agent does: a lock anyone could undo with Enter is no lock.
+var errEmptyPassword = errors.New("agent: empty password not supported")
 
-// Unlock undoes Lock.
-func (k *Keyring) Unlock(passphrase []byte) error { return k.inner.Unlock(passphrase) }
+// Lock hides the keys until Unlock with the same passphrase, which must
+// not be empty.
+func (k *Keyring) Lock(passphrase []byte) error {
+	if len(passphrase) == 0 {
+		return errEmptyPassword
+	}
+	return k.inner.Lock(passphrase)
+}
+
+// Unlock undoes Lock; an empty passphrase is refused, as in Lock.
+func (k *Keyring) Unlock(passphrase []byte) error {
+	if len(passphrase) == 0 {
+		return errEmptyPassword
+	}
+	return k.inner.Unlock(passphrase)
+}
 
 // Signers is not offered over the socket; it serves in-process callers.
 func (k *Keyring) Signers() ([]ssh.Signer, error) { return k.inner.Signers() }

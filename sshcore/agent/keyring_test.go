@@ -59,3 +59,28 @@ func TestKeyringRefusesUnknownConstraints(t *testing.T) {
 		t.Errorf("keys listed: %v", l)
 	}
 }
+
+// TestKeyringLockEmpty: an empty password neither locks nor unlocks, as
+// in OpenSSH's agent.
+func TestKeyringLockEmpty(t *testing.T) {
+	priv, _ := newKey(t)
+	k := NewKeyring()
+	if err := k.Add(agent.AddedKey{PrivateKey: priv}); err != nil {
+		t.Fatal(err)
+	}
+	if k.Lock(nil) == nil || k.Lock([]byte{}) == nil {
+		t.Fatal("locked with an empty password")
+	}
+	if l, _ := k.List(); len(l) != 1 {
+		t.Fatalf("after a refused lock the agent lists %d keys", len(l))
+	}
+	if err := k.Lock([]byte("pw")); err != nil {
+		t.Fatal(err)
+	}
+	if k.Unlock(nil) == nil {
+		t.Fatal("unlocked with an empty password")
+	}
+	if err := k.Unlock([]byte("pw")); err != nil {
+		t.Fatal(err)
+	}
+}

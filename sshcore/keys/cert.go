@@ -138,6 +138,13 @@ func CheckUnboundHostCert(c *ssh.Certificate, now time.Time) error {
 	return nil
 }
 
+// CheckCertOptions checks ssh-keygen -O options for a certificate, with
+// the errors SignCert would give.
+func CheckCertOptions(opts []string) error {
+	_, _, err := certOptions(opts)
+	return err
+}
+
 func certOptions(opts []string) (crit, ext map[string]string, err error) {
 	crit = map[string]string{}
 	ext = map[string]string{}
@@ -150,8 +157,20 @@ func certOptions(opts []string) (crit, ext map[string]string, err error) {
 		case lower == "clear":
 			crit, ext = map[string]string{}, map[string]string{}
 		case lower == "force-command" && hasValue:
+			if _, twice := crit["force-command"]; twice {
+				return nil, nil, errors.New("force-command already specified")
+			}
 			crit["force-command"] = value
 		case lower == "source-address" && hasValue:
+			if _, twice := crit["source-address"]; twice {
+				return nil, nil, errors.New("source-address already specified")
+			}
+			if value == "" {
+				return nil, nil, errors.New("Empty source-address option")
+			}
+			if err := CheckSourceAddress(value); err != nil {
+				return nil, nil, err
+			}
 			crit["source-address"] = value
 		case lower == "verify-required":
 			crit["verify-required"] = ""
@@ -197,32 +216,49 @@ func indexOf(list []string, s string) (int, bool) {
 
 // ParseValidity reads ssh-keygen -V: "start:end" or just "end", each
 // "always"/"forever", an absolute YYYYMMDD[HHMM[SS]] or a relative
-// [+-]N[smhdw]... time. "" means forever.
+// [+-]N[smhdw]... time. "" means forever. Its errors are OpenSSH's.
 func ParseValidity(spec string, now time.Time) (after, before uint64, err error) {
 	if spec == "" {
 		return 0, ssh.CertTimeInfinity, nil
 	}
 	from, to, hasFrom := strings.Cut(spec, ":")
 	if !hasFrom {
-		from, to = "", spec
-	}
-	bad := fmt.Errorf("Invalid certificate life %s", spec)
-	if hasFrom {
-		if after, err = parseTime(from, now, true); err != nil {
-			return 0, 0, bad
+		// A bare relative end starts the certificate a minute ago, on the
+		// minute, as OpenSSH does to allow for clock skew. (A bare
+		// absolute end is sshbox's; OpenSSH wants start:end.)
+		after = uint64(now.Add(-time.Minute).Truncate(time.Minute).Unix())
+		if strings.HasPrefix(spec, "-") {
+			return 0, 0, fmt.Errorf("Invalid certificate life specification %s", spec)
+		}
+		if before, err = parseTime(spec, now, false); err != nil {
+			if strings.HasPrefix(spec, "+") {
+				return 0, 0, fmt.Errorf("Invalid relative certificate life %s", spec)
+			}
+			return 0, 0, fmt.Errorf("Invalid certificate life specification %s", spec)
 		}
 	} else {
-		// A bare relative end starts the certificate a minute ago, on the
-		// minute, as OpenSSH does to allow for clock skew.
-		after = uint64(now.Add(-time.Minute).Truncate(time.Minute).Unix())
-	}
-	if before, err = parseTime(to, now, false); err != nil {
-		return 0, 0, bad
+		if from == "" || to == "" {
+			return 0, 0, fmt.Errorf("Invalid certificate life specification %s", spec)
+		}
+		if after, err = parseTime(from, now, true); err != nil {
+			return 0, 0, timeError("from", from)
+		}
+		if before, err = parseTime(to, now, false); err != nil {
+			return 0, 0, timeError("to", to)
+		}
 	}
 	if before <= after {
 		return 0, 0, fmt.Errorf("Empty certificate validity interval")
 	}
 	return after, before, nil
+}
+
+// timeError is OpenSSH's complaint about one end of start:end.
+func timeError(which, s string) error {
+	if strings.HasPrefix(s, "+") || strings.HasPrefix(s, "-") {
+		return fmt.Errorf("Invalid relative certificate time %s", s)
+	}
+	return fmt.Errorf("Invalid %s time \"%s\"", which, s)
 }
 
 func parseTime(s string, now time.Time, start bool) (uint64, error) {

@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/md5"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
 	"fmt"
 	"strings"
@@ -154,4 +155,41 @@ func RSATooShort(key ssh.PublicKey, min int) bool {
 		key = c.Key
 	}
 	return key.Type() == ssh.KeyAlgoRSA && Bits(key) < max(min, 1024)
+}
+
+// Bubblebabble is the key's SHA-1 digest in the Bubble Babble encoding
+// (Antti Huima's), as ssh-keygen -B prints it; a certificate is
+// fingerprinted by the key it certifies, as by Fingerprint.
+func Bubblebabble(key ssh.PublicKey) string {
+	if c, ok := key.(*ssh.Certificate); ok {
+		key = c.Key
+	}
+	sum := sha1.Sum(key.Marshal())
+	return bubblebabble(sum[:])
+}
+
+func bubblebabble(d []byte) string {
+	const vowels, consonants = "aeiouy", "bcdfghklmnprstvzx"
+	b := []byte{'x'}
+	seed := 1
+	rounds := len(d)/2 + 1
+	for i := 0; i < rounds; i++ {
+		if i+1 < rounds || len(d)%2 != 0 {
+			c := int(d[2*i])
+			b = append(b, vowels[((c>>6&3)+seed)%6], consonants[c>>2&15], vowels[((c&3)+seed/6)%6])
+			if i+1 < rounds {
+				c2 := int(d[2*i+1])
+				b = append(b, consonants[c2>>4&15], '-', consonants[c2&15])
+				seed = (seed*5 + c*7 + c2) % 36
+			}
+		} else {
+			b = append(b, vowels[seed%6], consonants[16], vowels[seed/6])
+		}
+	}
+	return string(append(b, 'x'))
+}
+
+// BubblebabbleLine is ssh-keygen -B's line: "256 xetad-...-lyxux comment (ED25519)".
+func BubblebabbleLine(key ssh.PublicKey, comment string) string {
+	return fmt.Sprintf("%d %s %s (%s)", Bits(key), Bubblebabble(key), comment, TypeLabel(key))
 }

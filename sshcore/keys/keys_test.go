@@ -219,3 +219,17 @@ func TestCheckUnboundHostCert(t *testing.T) {
 		}
 	}
 }
+
+// TestBubblebabble: the encoding's published examples (Huima's
+// specification) and OpenSSH's -B for a key.
+func TestBubblebabble(t *testing.T) {
+	for in, want := range map[string]string{
+		"":           "xexax",
+		"1234567890": "xesef-disof-gytuf-katof-movif-baxux",
+		"Pineapple":  "xigak-nyryk-humil-bosek-sonax",
+	} {
+		if got := bubblebabble([]byte(in)); got != want {
+			t.Errorf("bubblebabble(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -151,10 +151,13 @@ func (r *reader) sub() *reader {
 	return &reader{b: b, off: at, err: r.err}
 }
 
+// ErrMagic is Parse's error for data that is no KRL at all.
+var ErrMagic = errors.New("byte 0: not a KRL (no SSHKRL magic)")
+
 // Parse reads a KRL; an error names the byte offset where it went wrong.
 func Parse(data []byte) (*KRL, error) {
 	if !IsKRL(data) {
-		return nil, errors.New("byte 0: not a KRL (no SSHKRL magic)")
+		return nil, ErrMagic
 	}
 	r := &reader{b: data[len(Magic):], off: len(Magic)}
 	if v := r.u32(); r.err == nil && v != formatVersion {

@@ -78,14 +78,17 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestUpdateErrors: bad specification lines name file:line.
+// TestUpdateErrors: bad specification lines name file:line, but where
+// OpenSSH's ssh-keygen does not.
 func TestUpdateErrors(t *testing.T) {
 	_, ca := newKey(t)
 	for spec, want := range map[string]string{
-		"serial: 5":    "spec:1: revoking certificates by serial number requires specification of a CA key",
-		"\nid: x":      "spec:2: revoking certificates by key ID requires specification of a CA key",
-		"bogus line":   "spec:1: invalid key: invalid format",
-		"hash: MD5:aa": `spec:1: invalid hash "MD5:aa" (want SHA256:...)`,
+		"serial: 5":         "revoking certificates by serial number requires specification of a CA key",
+		"\nid: x":           "revoking certificates by key ID requires specification of a CA key",
+		"bogus line":        "spec:1: invalid key: invalid format",
+		"hash: MD5:aa":      "spec:1: unsupported hash algorithm",
+		"hash: SHA256:!!!":  "spec:1: decode hash failed: invalid format",
+		"\nhash: SHA256:aa": "update_krl_from_file: revoke key failed: invalid format",
 	} {
 		if err := (&KRL{}).Update("spec", []byte(spec), nil, false); err == nil || err.Error() != want {
 			t.Errorf("%q: %v, want %q", spec, err, want)

@@ -14,7 +14,8 @@ import (
 // reads one: lines "serial: N" or "serial: N-M" and "id: KEYID" (which need
 // a CA: ca is its key blob, or nil with anyCA for -s none), "key: KEY",
 // "sha1: KEY", "sha256: KEY", "hash: SHA256:..." and plain public keys,
-// '#' comments and blank lines skipped. An error names path:line.
+// '#' comments and blank lines skipped. An error names path:line, but for
+// those OpenSSH words without it.
 func (k *KRL) Update(path string, data []byte, ca []byte, anyCA bool) error {
 	for n, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
@@ -22,11 +23,20 @@ func (k *KRL) Update(path string, data []byte, ca []byte, anyCA bool) error {
 			continue
 		}
 		if err := k.updateLine(line, ca, anyCA); err != nil {
+			if _, bare := err.(unplaced); bare {
+				return err
+			}
 			return fmt.Errorf("%s:%d: %v", path, n+1, err)
 		}
 	}
 	return nil
 }
+
+// unplaced is an error OpenSSH's ssh-keygen reports without the file and
+// line it came from.
+type unplaced string
+
+func (e unplaced) Error() string { return string(e) }
 
 func (k *KRL) updateLine(line string, ca []byte, anyCA bool) error {
 	word, rest, _ := strings.Cut(line, ":")
@@ -35,7 +45,7 @@ func (k *KRL) updateLine(line string, ca []byte, anyCA bool) error {
 	switch strings.ToLower(word) {
 	case "serial":
 		if !haveCA {
-			return fmt.Errorf("revoking certificates by serial number requires specification of a CA key")
+			return unplaced("revoking certificates by serial number requires specification of a CA key")
 		}
 		lo, hi, err := serialRange(rest)
 		if err != nil {
@@ -45,18 +55,21 @@ func (k *KRL) updateLine(line string, ca []byte, anyCA bool) error {
 		return nil
 	case "id":
 		if !haveCA {
-			return fmt.Errorf("revoking certificates by key ID requires specification of a CA key")
-		}
-		if rest == "" {
-			return fmt.Errorf("missing key ID")
+			return unplaced("revoking certificates by key ID requires specification of a CA key")
 		}
 		k.RevokeID(ca, rest)
 		return nil
 	case "hash":
 		b64, ok := strings.CutPrefix(rest, "SHA256:")
-		h, err := base64.RawStdEncoding.DecodeString(b64)
-		if !ok || err != nil || len(h) != sha256.Size {
-			return fmt.Errorf("invalid hash %q (want SHA256:...)", rest)
+		if !ok {
+			return fmt.Errorf("unsupported hash algorithm")
+		}
+		h, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(b64, "="))
+		if err != nil {
+			return fmt.Errorf("decode hash failed: invalid format")
+		}
+		if len(h) != sha256.Size {
+			return unplaced("update_krl_from_file: revoke key failed: invalid format")
 		}
 		k.SHA256 = append(k.SHA256, h)
 		return nil
@@ -96,17 +109,24 @@ func parseKey(s string) (ssh.PublicKey, error) {
 	return key, nil
 }
 
-// serialRange reads "N" or "N-M"; serial 0 revokes nothing and is refused.
+// serialRange reads "N" or "N-M" (C's numbers: 0x hexadecimal, 0 octal);
+// serial 0 revokes nothing and is refused.
 func serialRange(s string) (lo, hi uint64, err error) {
 	a, b, isRange := strings.Cut(s, "-")
-	if lo, err = strconv.ParseUint(strings.TrimSpace(a), 0, 64); err != nil || lo == 0 {
-		return 0, 0, fmt.Errorf("invalid serial number %q", s)
+	if lo, err = strconv.ParseUint(a, 0, 64); err != nil {
+		return 0, 0, fmt.Errorf("invalid serial %q", a)
 	}
 	hi = lo
 	if isRange {
-		if hi, err = strconv.ParseUint(strings.TrimSpace(b), 0, 64); err != nil || hi < lo {
-			return 0, 0, fmt.Errorf("invalid serial range %q", s)
+		if hi, err = strconv.ParseUint(b, 0, 64); err != nil {
+			return 0, 0, fmt.Errorf("invalid serial %q", b)
 		}
+		if hi < lo {
+			return 0, 0, fmt.Errorf("invalid serial range %d:%d", lo, hi)
+		}
+	}
+	if lo == 0 {
+		return 0, 0, unplaced("update_krl_from_file: revoke serial failed")
 	}
 	return lo, hi, nil
 }

@@ -59,6 +59,12 @@ type signedData struct {
 	Hash      []byte
 }
 
+// HashSupported reports whether alg is a digest SSHSIG signs with.
+func HashSupported(alg string) bool {
+	_, err := newHash(alg)
+	return err == nil
+}
+
 func newHash(alg string) (hash.Hash, error) {
 	switch alg {
 	case "sha256":
