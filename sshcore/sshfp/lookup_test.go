@@ -4,14 +4,23 @@ import (
 	"encoding/binary"
 	"io"
 	"net"
+	"sync"
 	"testing"
 	"time"
 )
 
 // fakeServer answers on 127.0.0.1 (UDP and TCP, one port) with what
-// reply makes of a query and the protocol.
-func fakeServer(t *testing.T, reply func(q []byte, proto string) [][]byte) string {
+// reply makes of a query and the protocol. reply is called with mu held:
+// the two listeners' goroutines are ordered only through the network,
+// which the race detector does not see.
+func fakeServer(t *testing.T, mu *sync.Mutex, reply func(q []byte, proto string) [][]byte) string {
 	t.Helper()
+	reply0 := reply
+	reply = func(q []byte, proto string) [][]byte {
+		mu.Lock()
+		defer mu.Unlock()
+		return reply0(q, proto)
+	}
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +64,8 @@ func fakeServer(t *testing.T, reply func(q []byte, proto string) [][]byte) strin
 func TestExchange(t *testing.T) {
 	rec := []byte{0, 44, 4, 2, 1, 2, 3}
 	var protos []string
-	srv := fakeServer(t, func(q []byte, proto string) [][]byte {
+	var mu sync.Mutex
+	srv := fakeServer(t, &mu, func(q []byte, proto string) [][]byte {
 		protos = append(protos, proto)
 		id := binary.BigEndian.Uint16(q)
 		if proto == "udp" {
@@ -75,6 +85,8 @@ func TestExchange(t *testing.T) {
 	if a == nil || len(a.rdatas) != 1 || !a.authentic() {
 		t.Fatalf("answer %+v", a)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if len(protos) != 2 || protos[0] != "udp" || protos[1] != "tcp" {
 		t.Errorf("asked over %v", protos)
 	}
@@ -82,10 +94,10 @@ func TestExchange(t *testing.T) {
 
 func TestExchangeServFailNextServer(t *testing.T) {
 	rec := []byte{0, 44, 4, 2, 1}
-	bad := fakeServer(t, func(q []byte, _ string) [][]byte {
+	bad := fakeServer(t, new(sync.Mutex), func(q []byte, _ string) [][]byte {
 		return [][]byte{response(binary.BigEndian.Uint16(q), flagQR|rcodeServFail, "h.test")}
 	})
-	good := fakeServer(t, func(q []byte, _ string) [][]byte {
+	good := fakeServer(t, new(sync.Mutex), func(q []byte, _ string) [][]byte {
 		return [][]byte{response(binary.BigEndian.Uint16(q), flagQR, "h.test", rec)}
 	})
 	c := &config{servers: []string{bad, good}, timeout: 2 * time.Second, attempts: 1}
