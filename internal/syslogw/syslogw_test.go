@@ -2,12 +2,11 @@ package syslogw
 
 import (
 	"log/syslog"
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"sshbox/internal/syslogw/syslogtest"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -75,22 +74,12 @@ func TestWriterReconnects(t *testing.T) {
 	if err := w.Send(loglevel.Info, "lost"); err == nil {
 		t.Fatal("sent with no log to send to")
 	}
-	l, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	next := syslogtest.Listen(t, sock)
 	if err := w.Send(loglevel.Fatal, Line(loglevel.Fatal, "gone")); err != nil {
 		t.Fatal(err)
 	}
-	buf := make([]byte, 1024)
-	l.SetReadDeadline(time.Now().Add(5 * time.Second))
-	n, err := l.Read(buf)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// LOCAL2 is 18: crit is 18*8+2.
-	if got := string(buf[:n]); !strings.HasPrefix(got, "<146>") || !strings.Contains(got, " ssh[") ||
+	if got := next(); !strings.HasPrefix(got, "<146>") || !strings.Contains(got, " ssh[") ||
 		!strings.HasSuffix(strings.TrimSpace(got), "]: fatal: gone") {
 		t.Errorf("datagram %q", got)
 	}

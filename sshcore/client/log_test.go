@@ -3,14 +3,13 @@ package client
 import (
 	"bytes"
 	"log/syslog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"sshbox/internal/syslogw"
+	"sshbox/internal/syslogw/syslogtest"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -21,11 +20,7 @@ import (
 // lines above the LogLevel are not sent.
 func TestSyslogLogger(t *testing.T) {
 	sock := filepath.Join(t.TempDir(), "log")
-	l, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	next := syslogtest.Listen(t, sock)
 	w := syslogw.New("unixgram", sock, syslog.LOG_LOCAL1, "ssh")
 	defer w.Close()
 	log := NewSyslogLogger(w, loglevel.Debug1)
@@ -46,14 +41,8 @@ func TestSyslogLogger(t *testing.T) {
 		"<142>Connection closed by h port 22",
 		"<138>fatal: Host key verification failed.",
 	}
-	buf := make([]byte, 2048)
 	for _, w := range want {
-		l.SetReadDeadline(time.Now().Add(5 * time.Second))
-		n, err := l.Read(buf)
-		if err != nil {
-			t.Fatalf("no datagram for %q: %v", w, err)
-		}
-		d := strings.TrimSuffix(string(buf[:n]), "\n")
+		d := strings.TrimSuffix(next(), "\n")
 		pri, text, _ := strings.Cut(d, ">")
 		_, text, _ = strings.Cut(text, "]: ")
 		if got := pri + ">" + text; got != w || !strings.Contains(d, " ssh[") {

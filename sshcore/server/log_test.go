@@ -1,12 +1,11 @@
 package server
 
 import (
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"sshbox/internal/syslogw/syslogtest"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -15,11 +14,7 @@ import (
 // of each line. A real datagram socket stands in for /dev/log.
 func TestSyslogLogger(t *testing.T) {
 	sock := filepath.Join(t.TempDir(), "log")
-	l, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	read := syslogtest.Listen(t, sock)
 	syslogNetwork, syslogAddr = "unixgram", sock
 	defer func() { syslogNetwork, syslogAddr = "", "" }()
 
@@ -32,15 +27,6 @@ func TestSyslogLogger(t *testing.T) {
 	lg.Errorf("error: Bind to port 22 on 0.0.0.0 failed: Address already in use.")
 	lg.Infof("Invalid user %s from 127.0.0.1 port 1", forged)
 
-	read := func() string {
-		buf := make([]byte, 2048)
-		l.SetReadDeadline(time.Now().Add(5 * time.Second))
-		n, err := l.Read(buf)
-		if err != nil {
-			t.Fatalf("no syslog datagram: %v", err)
-		}
-		return string(buf[:n])
-	}
 	// LOCAL3 is facility 19: info is 19*8+6, err 19*8+3.
 	info, errLine := read(), read()
 	if !strings.HasPrefix(info, "<158>") || !strings.Contains(info, " sshd[") ||
