@@ -1,0 +1,130 @@
+package e2e
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+// hostileNames are file names a server could hand a client: a window
+// title, colours, a C1 CSI as UTF-8 and as a lone byte, invalid UTF-8, a
+// right-to-left override, a tab, a backslash, wide characters and a name
+// longer than the progress meter's field.
+var hostileNames = []string{
+	"esc\x1b]0;pwned\x07title",
+	"csi\x1b[31mred\x1b[0m",
+	"c1\xc2\x9b2J",
+	"raw\x9b\xffbad",
+	"caf\xc3\xa9 \xe2\x80\xae rlo",
+	"tab\there",
+	`back\slash`,
+	"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe3\x83\x95\xe3\x82\xa1\xe3\x82\xa4\xe3\x83\xab\xe5\x90\x8d-wide-characters-fill-the-field",
+	"long-" + strings.Repeat("x", 30) + "\x1b[2J" + strings.Repeat("y", 30),
+}
+
+// hostileTree puts a directory "hostile" with those names (and, with
+// newline, one with a newline, which the old scp protocol cannot carry)
+// in the user's home.
+func hostileTree(t *testing.T, e *sshEnv, newline bool) {
+	names := hostileNames
+	if newline {
+		names = append(names, "new\nline")
+	}
+	for i, n := range names {
+		e.user.WriteFile(t, filepath.Join("hostile", n), []byte(strings.Repeat("z", 1000*(i+1))), 0o644)
+	}
+	e.user.WriteFile(t, filepath.Join("hostile", "dir\x1b(0", "inner\x1b]2;x\x07"), []byte("x"), 0o644)
+}
+
+// inTerm runs prog in a 24x80 terminal under env and returns what the
+// terminal showed, once it exits.
+func inTerm(t *testing.T, env []string, dir, prog string, args ...string) string {
+	t.Helper()
+	tm := testenv.StartTerm(t, 24, 80, append(env, "PWD="+dir), "/bin/sh", append([]string{"-c", `cd "$PWD" && exec "$@"`, "sh", prog}, args...)...)
+	tm.Wait(60 * time.Second)
+	time.Sleep(100 * time.Millisecond)
+	return tm.Output()
+}
+
+var (
+	meterRate = regexp.MustCompile(`[ \d]{3}\.\d[KMGT]B/s`)
+	meterTime = regexp.MustCompile(`(\d+:)?\d\d:\d\d`)
+)
+
+// meterLines is what a terminal keeps of each line: the text after its
+// last carriage return (the meter's final state), the rate and times
+// blanked, as they legitimately differ; sorted, as two clients may walk
+// a directory in different orders.
+func meterLines(out string) []string {
+	// OpenSSH's meter writes a fixed number of bytes: a line that came
+	// out short carries its NUL terminator (and what followed it).
+	out = strings.ReplaceAll(out, "\x00", "")
+	// log.c ends a line with "\r\n" (the terminal adds a second
+	// carriage return), sshbox with "\n"; OpenSSH's scp ran by its path
+	// names itself by it.
+	out = strings.ReplaceAll(out, "\r\r\n", "\n")
+	out = strings.ReplaceAll(out, "\r\n", "\n")
+	out = strings.ReplaceAll(out, "/usr/bin/scp: ", "scp: ")
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if i := strings.LastIndex(l, "\r"); i >= 0 {
+			l = l[i+1:]
+		}
+		l = meterRate.ReplaceAllString(l, "RATE/s")
+		lines = append(lines, meterTime.ReplaceAllString(l, "TT:TT"))
+	}
+	sort.Strings(lines)
+	return lines
+}
+
+// noControls fails if anything that starts a terminal control sequence
+// reached the terminal (a bell may: log.c's VIS_SAFE lets it pass).
+func noControls(t *testing.T, what, out string) {
+	t.Helper()
+	if strings.Contains(out, "\x1b") || strings.Contains(out, "\x9b") {
+		t.Errorf("%s: a control character from a file name reached the terminal: %q", what, out)
+	}
+}
+
+var locales = [][]string{{"LC_ALL=C"}, {"LC_ALL=", "LC_CTYPE=", "LANG=C.UTF-8"}}
+
+// TestScpHostileNames: scp's progress meter and messages show the
+// server's file names as OpenSSH's scp does (progressmeter.c's field
+// through asmprintf with a width: escaped, cut by display width, padded;
+// the peer's scp complaints through snmprintf; SFTP failures through
+// log.c), in a terminal, under the C and a UTF-8 locale, over SFTP and
+// the old protocol; OpenSSH's scp runs beside sshbox's against OpenSSH's
+// sshd with those names on disk.
+func TestScpHostileNames(t *testing.T) {
+	t.Parallel()
+	e, _ := openSSHEnv(t, "")
+	hostileTree(t, e, false)
+	for _, env := range locales {
+		for _, mode := range [][]string{{"-O"}, {"-s"}} {
+			what := fmt.Sprintf("%s %s", env[len(env)-1], mode[0])
+			run := func(prog string, extra ...string) string {
+				dst := t.TempDir()
+				args := append(append(append(e.xferArgs(), mode...), extra...), dst)
+				return inTerm(t, append(e.env(), env...), dst, prog, args...)
+			}
+			for _, c := range [][]string{
+				{"-r", e.remote("hostile")},
+				{e.remote("hostile/nothere\x1b]0;pwned\x07\xc3\xa9\xff")},
+				{e.remote("hostile/dir\x1b(0")},
+			} {
+				ours := run(testenv.Bin(t, "scp"), c...)
+				theirs := run(testenv.NeedCmd(t, "scp"), c...)
+				if o, th := meterLines(ours), meterLines(theirs); strings.Join(o, "\n") != strings.Join(th, "\n") {
+					t.Errorf("%s %q:\nsshbox  %q\nOpenSSH %q\nraw %q\n%q", what, c[len(c)-1], o, th, ours, theirs)
+				}
+				noControls(t, what, ours)
+			}
+		}
+	}
+}
