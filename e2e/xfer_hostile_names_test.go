@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -42,11 +43,13 @@ func hostileTree(t *testing.T, e *sshEnv, newline bool) {
 	e.user.WriteFile(t, filepath.Join("hostile", "dir\x1b(0", "inner\x1b]2;x\x07"), []byte("x"), 0o644)
 }
 
-// inTerm runs prog in a 24x80 terminal under env and returns what the
-// terminal showed, once it exits.
+// inTerm runs prog in a 24x80 terminal under env, in dir (and with
+// standard input from the file STDIN names, if env has it), and returns
+// what the terminal showed, once it exits.
 func inTerm(t *testing.T, env []string, dir, prog string, args ...string) string {
 	t.Helper()
-	tm := testenv.StartTerm(t, 24, 80, append(env, "PWD="+dir), "/bin/sh", append([]string{"-c", `cd "$PWD" && exec "$@"`, "sh", prog}, args...)...)
+	script := `cd "$DEST" && if [ -n "$STDIN" ]; then exec "$@" <"$STDIN"; fi; exec "$@"`
+	tm := testenv.StartTerm(t, 24, 80, append(env, "DEST="+dir), "/bin/sh", append([]string{"-c", script, "sh", prog}, args...)...)
 	tm.Wait(60 * time.Second)
 	time.Sleep(100 * time.Millisecond)
 	return tm.Output()
@@ -126,5 +129,63 @@ func TestScpHostileNames(t *testing.T) {
 				noControls(t, what, ours)
 			}
 		}
+	}
+}
+
+// sftpHostileCommands list, fetch and name the hostile files in every
+// way sftp prints a server's names: pwd, ls in columns and one a line,
+// ls of a directory and of globs, get's "Fetching" lines and progress
+// meter, failures naming remote paths (log.c's escaping) and the echo of
+// each command.
+const sftpHostileCommands = "pwd\n" +
+	"cd hostile\n" +
+	"pwd\n" +
+	"ls\n" +
+	"ls -1\n" +
+	"ls -1 dir*\n" +
+	"ls c*\n" +
+	"ls \"dir\x1b(0\"\n" +
+	"get \"esc\x1b]0;pwned\x07title\"\n" +
+	"get c*\n" +
+	"get \"nothere\x1b]0;pwned\x07\xc3\xa9\xff\"\n" +
+	"rm \"nothere\x1b[31m\"\n" +
+	"cd \"nothere\x1b(0\"\n" +
+	"cd \"dir\x1b(0\"\n" +
+	"pwd\n" +
+	"get *\n" +
+	"cd ..\n" +
+	"get \"dir\x1b(0\"\n"
+
+// TestSftpHostileNames: sftp shows the server's file names as OpenSSH's
+// sftp does (mprintf for listings and notices, log.c for failures), in a
+// terminal under the C and a UTF-8 locale; OpenSSH's sftp runs the same
+// batch beside sshbox's against OpenSSH's sshd with those names on disk
+// (newline among them, which SFTP carries).
+func TestSftpHostileNames(t *testing.T) {
+	t.Parallel()
+	e, _ := openSSHEnv(t, "")
+	hostileTree(t, e, true)
+	commands := filepath.Join(t.TempDir(), "commands")
+	if err := os.WriteFile(commands, []byte(sftpHostileCommands), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range locales {
+		run := func(prog string) string {
+			dst := t.TempDir()
+			// Commands from a file on stdin, not -b: not quiet, and
+			// the meter on the terminal that is standard output.
+			args := append(e.xferArgs(), e.dest())
+			out := inTerm(t, append(e.env(), append(env, "STDIN="+commands)...), dst, prog, args...)
+			out = meterTime.ReplaceAllString(meterRate.ReplaceAllString(out, "RATE/s"), "TT:TT")
+			out = strings.ReplaceAll(out, "\r\r\n", "\n")
+			out = strings.ReplaceAll(out, "\r\n", "\n")
+			return strings.ReplaceAll(out, e.user.Home, "HOME")
+		}
+		ours := run(testenv.Bin(t, "sftp"))
+		theirs := run(testenv.NeedCmd(t, "sftp"))
+		if ours != theirs {
+			t.Errorf("%s: sshbox (+) and OpenSSH (-) differ:\n%s", env[len(env)-1], lineDiff(fmt.Sprintf("%q", theirs), fmt.Sprintf("%q", ours)))
+		}
+		noControls(t, env[len(env)-1], ours)
 	}
 }
