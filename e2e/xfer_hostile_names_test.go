@@ -99,28 +99,44 @@ var locales = [][]string{{"LC_ALL=C"}, {"LC_ALL=", "LC_CTYPE=", "LANG=C.UTF-8"}}
 
 // TestScpHostileNames: scp's progress meter and messages show the
 // server's file names as OpenSSH's scp does (progressmeter.c's field
-// through asmprintf with a width: escaped, cut by display width, padded;
-// the peer's scp complaints through snmprintf; SFTP failures through
-// log.c), in a terminal, under the C and a UTF-8 locale, over SFTP and
+// through snmprintf with a width: escaped, cut by display width; the
+// peer's scp complaints through snmprintf, downloading and uploading;
+// SFTP failures through log.c), in a terminal, under the C and a UTF-8 locale, over SFTP and
 // the old protocol; OpenSSH's scp runs beside sshbox's against OpenSSH's
 // sshd with those names on disk.
 func TestScpHostileNames(t *testing.T) {
 	t.Parallel()
 	e, _ := openSSHEnv(t, "")
 	hostileTree(t, e, false)
+	local := filepath.Join(t.TempDir(), "local.txt")
+	if err := os.WriteFile(local, []byte("upload"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, env := range locales {
 		for _, mode := range [][]string{{"-O"}, {"-s"}} {
 			what := fmt.Sprintf("%s %s", env[len(env)-1], mode[0])
-			run := func(prog string, extra ...string) string {
+			// Operands; a download's target, a new directory, is added.
+			run := func(prog string, operands ...string) string {
 				dst := t.TempDir()
-				args := append(append(append(e.xferArgs(), mode...), extra...), dst)
+				if operands[0] != local {
+					operands = append(operands, dst)
+				}
+				args := append(append(e.xferArgs(), mode...), operands...)
 				return inTerm(t, append(e.env(), env...), dst, prog, args...)
 			}
 			for _, c := range [][]string{
 				{"-r", e.remote("hostile")},
 				{e.remote("hostile/nothere\x1b]0;pwned\x07\xc3\xa9\xff")},
+				// The remote shell would split the one above at ';'.
+				{e.remote("hostile/nothere\x1b(0\xc3\xa9\xff\x9b")},
 				{e.remote("hostile/dir\x1b(0")},
+				{local, e.remote("hostile/nodir\x1b[1m\xc3\xa9\x9b/x")},
 			} {
+				if c[0] == local && mode[0] != "-O" {
+					// Over SFTP OpenSSH words this failure otherwise
+					// (dest open "...": ...; failed to upload ...).
+					continue
+				}
 				ours := run(testenv.Bin(t, "scp"), c...)
 				theirs := run(testenv.NeedCmd(t, "scp"), c...)
 				if o, th := meterLines(ours), meterLines(theirs); strings.Join(o, "\n") != strings.Join(th, "\n") {
