@@ -56,8 +56,9 @@ func inTerm(t *testing.T, env []string, dir, prog string, args ...string) string
 }
 
 var (
-	meterRate = regexp.MustCompile(`[ \d]{3}\.\d[KMGT]B/s`)
-	meterTime = regexp.MustCompile(`(\d+:)?\d\d:\d\d`)
+	longColumns = regexp.MustCompile(`(?m)^([-dlcbps][-rwxsStT]{9})\s+\S+\s+\S+\s+\S+\s+(\d+) `)
+	meterRate   = regexp.MustCompile(`[ \d]{3}\.\d[KMGT]B/s`)
+	meterTime   = regexp.MustCompile(`(\d+:)?\d\d:\d\d`)
 )
 
 // meterLines is what a terminal keeps of each line: the text after its
@@ -159,6 +160,8 @@ const sftpHostileCommands = "pwd\n" +
 	"ls\n" +
 	"ls -1\n" +
 	"ls -1 dir*\n" +
+	"ls -l\n" +
+	"ls -ln c*\n" +
 	"ls c*\n" +
 	"ls \"dir\x1b(0\"\n" +
 	"get \"esc\x1b]0;pwned\x07title\"\n" +
@@ -193,6 +196,10 @@ func TestSftpHostileNames(t *testing.T) {
 			args := append(e.xferArgs(), e.dest())
 			out := inTerm(t, append(e.env(), append(env, "STDIN="+commands)...), dst, prog, args...)
 			out = meterTime.ReplaceAllString(meterRate.ReplaceAllString(out, "RATE/s"), "TT:TT")
+			// ls -l's link count and owner columns are not the
+			// names': OpenSSH 9.2 shows "?" links and names even
+			// with -n.
+			out = longColumns.ReplaceAllString(out, "$1 N U G $2")
 			out = strings.ReplaceAll(out, "\r\r\n", "\n")
 			out = strings.ReplaceAll(out, "\r\n", "\n")
 			return strings.ReplaceAll(out, e.user.Home, "HOME")
