@@ -212,3 +212,131 @@ func TestSftpHostileNames(t *testing.T) {
 		noControls(t, env[len(env)-1], ours)
 	}
 }
+
+// hostileSFTPServer is a paramiko SFTP server that lies: its working
+// directory (what realpath answers) sets a window title, and its one
+// directory lists names no file system was asked to hold, invalid UTF-8
+// and a newline among them, each with a long name that clears the screen.
+const hostileSFTPServer = `
+import socket, sys, threading, paramiko
+from paramiko import SFTPServerInterface, SFTPServer, SFTPAttributes, SFTPHandle
+from paramiko.sftp import SFTP_OK, SFTP_NO_SUCH_FILE
+key = paramiko.Ed25519Key.from_private_key_file(sys.argv[2])
+ROOT = "/srv\x1b]0;pwned\x07"
+files = {
+    "esc\x1b]0;title\x07.txt": b"a" * 1000,
+    "csi\x1b[31mred": b"b" * 2000,
+    "c1\u009b2J": b"c" * 3000,
+    "caf\u00e9 \u202e": b"d" * 4000,
+    "new\nline": b"e" * 5000,
+}
+listed = dict(files)
+listed[b"raw\x9b\xffbad"] = b"f" * 6000
+def attrs(name, size):
+    a = SFTPAttributes()
+    a.filename = name
+    a.st_size, a.st_mode, a.st_uid, a.st_gid = size, 0o100644, 0, 0
+    a.st_atime = a.st_mtime = 1700000000
+    a.longname = "-rw-r--r-- 1 x\x1b[2J x %d Nov 14 2023 %s" % (size, name if isinstance(name, str) else "raw")
+    return a
+class Handle(SFTPHandle):
+    def __init__(self, data):
+        super().__init__()
+        self.data = data
+    def read(self, offset, length):
+        return self.data[offset:offset + length]
+    def stat(self):
+        return attrs("", len(self.data))
+class Server(SFTPServerInterface):
+    def base(self, path):
+        if path.startswith(ROOT + "/"):
+            return path[len(ROOT) + 1:]
+        return None
+    def canonicalize(self, path):
+        if path in (".", "", ROOT, ROOT + "/", ROOT + "/."):
+            return ROOT
+        if not path.startswith("/"):
+            path = ROOT + "/" + path
+        return path
+    def list_folder(self, path):
+        if path not in (ROOT, ROOT + "/"):
+            return SFTP_NO_SUCH_FILE
+        return [attrs(n, len(d)) for n, d in listed.items()]
+    def stat(self, path):
+        if path in (ROOT, ROOT + "/"):
+            a = attrs(ROOT, 0)
+            a.st_mode = 0o40755
+            return a
+        b = self.base(path)
+        if b in files:
+            return attrs(b, len(files[b]))
+        return SFTP_NO_SUCH_FILE
+    lstat = stat
+    def open(self, path, flags, attr):
+        b = self.base(path)
+        if b in files:
+            return Handle(files[b])
+        return SFTP_NO_SUCH_FILE
+class S(paramiko.ServerInterface):
+    def get_allowed_auths(self, username): return "publickey"
+    def check_auth_publickey(self, username, key): return paramiko.AUTH_SUCCESSFUL
+    def check_channel_request(self, kind, chanid): return paramiko.OPEN_SUCCEEDED
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", int(sys.argv[1])))
+l.listen(5)
+print("listening", flush=True)
+while True:
+    c, _ = l.accept()
+    try:
+        t = paramiko.Transport(c)
+        t.add_server_key(key)
+        t.set_subsystem_handler("sftp", SFTPServer, Server)
+        t.start_server(server=S())
+    except Exception:
+        pass
+`
+
+// TestSftpHostileServer: what a lying SFTP server says (its working
+// directory, names no disk holds, invalid UTF-8) reaches the terminal as
+// OpenSSH's sftp shows it, under the C and a UTF-8 locale; OpenSSH's sftp
+// runs the same commands beside sshbox's against the paramiko server. ls
+// -l is left out of the comparison: OpenSSH shows the server's long name
+// (escaped), sshbox makes its own line; so is a failed get, whose message
+// OpenSSH words with the working directory's glob characters escaped.
+func TestSftpHostileServer(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	hostKey := testenv.OpenSSHKey(t, dir, "ed25519")
+	script := filepath.Join(dir, "hostile_sftp.py")
+	os.WriteFile(script, []byte(hostileSFTPServer), 0o600)
+	userKey := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	port := testenv.FreePort(t)
+	py := testenv.Start(t, "/usr/bin/python3", script, fmt.Sprint(port), hostKey)
+	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", port), 20*time.Second)
+	commands := filepath.Join(dir, "commands")
+	os.WriteFile(commands, []byte("pwd\nls\nls -1\nget esc*\nget c*\nget \"csi\x1b[31mred\"\n"), 0o644)
+	for _, env := range locales {
+		run := func(prog string) string {
+			args := []string{"-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+				"-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-i", userKey, "-P", fmt.Sprint(port), "alice@127.0.0.1"}
+			out := inTerm(t, append(append(os.Environ(), env...), "STDIN="+commands), t.TempDir(), prog, args...)
+			out = meterTime.ReplaceAllString(meterRate.ReplaceAllString(out, "RATE/s"), "TT:TT")
+			out = strings.ReplaceAll(out, "\r\r\n", "\n")
+			out = strings.ReplaceAll(out, "\r\n", "\n")
+			return strings.ReplaceAll(out, "Warning: Permanently added '[127.0.0.1]:"+fmt.Sprint(port)+"' (ED25519) to the list of known hosts.\n", "")
+		}
+		ours := run(testenv.Bin(t, "sftp"))
+		theirs := run(testenv.NeedCmd(t, "sftp"))
+		if ours != theirs {
+			t.Errorf("%s: sshbox (+) and OpenSSH (-) differ:\n%s", env[len(env)-1], lineDiff(fmt.Sprintf("%q", theirs), fmt.Sprintf("%q", ours)))
+		}
+		noControls(t, env[len(env)-1], ours)
+		if !strings.Contains(ours, `\033]0;pwned`) {
+			t.Errorf("%s: the server's working directory is not shown escaped: %q", env[len(env)-1], ours)
+		}
+	}
+	if t.Failed() {
+		t.Logf("server: %s", py.Stderr.String())
+	}
+}
