@@ -16,6 +16,7 @@ import (
 	"sshbox/applets/xferconn"
 	"sshbox/internal/getopt"
 	"sshbox/internal/help"
+	"sshbox/internal/vis"
 	"sshbox/sshcore/transfer"
 )
 
@@ -56,9 +57,13 @@ func Main(args []string) int {
 		return 1
 	}
 	inv.set.Progress = transfer.ShowProgress(inv.quiet)
+	// What the server names (files, its scp's complaints) is escaped
+	// before it reaches the terminal, as OpenSSH's utf8.c and log.c do.
+	utf8 := vis.UTF8Locale()
 	c := &transfer.Copier{Dial: inv.dial, Set: inv.set, Recursive: inv.recursive, Preserve: inv.preserve,
 		Quiet: inv.quiet, Legacy: inv.legacy, Through: inv.through, Direct: inv.direct, TargetDir: inv.toDir,
-		Warn: func(msg string) { fmt.Fprintf(os.Stderr, "scp: %s\n", msg) }}
+		Warn: func(msg string) { fmt.Fprintf(os.Stderr, "scp: %s\n", vis.Safe(msg)) },
+		Show: func(text string) { fmt.Fprint(os.Stderr, vis.Terminal(text, utf8)) }}
 	defer c.Close()
 	c.Run(operands)
 	if c.Fatal {

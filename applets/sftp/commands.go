@@ -7,10 +7,12 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 
+	"sshbox/internal/vis"
 	"sshbox/sshcore/transfer"
 )
 
@@ -28,7 +30,7 @@ func init() {
 		"bye": {"", cmdQuit}, "exit": {"", cmdQuit}, "quit": {"", cmdQuit},
 		"cd": {"", cmdCd}, "chdir": {"", cmdCd},
 		"lcd": {"", cmdLcd}, "lchdir": {"", cmdLcd},
-		"pwd":  {"", func(s *session, _ map[byte]bool, _ []string) error { fmt.Printf(msgRemoteWD+"\n", s.cwd); return nil }},
+		"pwd":  {"", func(s *session, _ map[byte]bool, _ []string) error { mprintf(msgRemoteWD+"\n", s.cwd); return nil }},
 		"lpwd": {"", cmdLpwd},
 		"ls":   {"1afhlnrSt", cmdLs}, "dir": {"1afhlnrSt", cmdLs},
 		"lls": {"", nil}, "lmkdir": {"", cmdLmkdir}, "lumask": {"", cmdLumask},
@@ -124,6 +126,8 @@ func (s *session) remoteGlob(p string) ([]string, error) {
 	if err != nil || len(m) == 0 {
 		return nil, os.ErrNotExist
 	}
+	// glob(3) sorts what it found, in strcmp's order.
+	sort.Strings(m)
 	return m, nil
 }
 
@@ -143,10 +147,21 @@ func localGlob(p string) ([]string, error) {
 	return m, nil
 }
 
-// fail prints one line and marks the command failed.
+// fail prints one line and marks the command failed. It is OpenSSH's
+// error(): the line goes through log.c's strnvis(VIS_SAFE|VIS_OCTAL), as
+// the paths in it may be the server's.
 func fail(format string, args ...any) error {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	fmt.Fprintln(os.Stderr, vis.Safe(fmt.Sprintf(format, args...)))
 	return errShown
+}
+
+// utf8Locale is the locale's say in how mprintf escapes.
+var utf8Locale = vis.UTF8Locale()
+
+// mprintf is OpenSSH's mprintf (utf8.c): standard output, with what the
+// locale cannot print, or a terminal would act on, as \ooo.
+func mprintf(format string, args ...any) {
+	fmt.Print(vis.Terminal(fmt.Sprintf(format, args...), utf8Locale))
 }
 
 func cmdQuit(*session, map[byte]bool, []string) error { return errQuit }
@@ -198,7 +213,7 @@ func cmdLpwd(*session, map[byte]bool, []string) error {
 	if err != nil {
 		return fail("getcwd: %s", transfer.Reason(err))
 	}
-	fmt.Printf(msgLocalWD+"\n", wd)
+	mprintf(msgLocalWD+"\n", wd)
 	return nil
 }
 
@@ -253,15 +268,17 @@ func cmdRm(s *session, _ map[byte]bool, args []string) error {
 	}
 	matches, err := s.remoteGlob(args[0])
 	if err != nil {
-		return fail(msgNotFound, s.abs(unescape(args[0])))
+		// GLOB_NOCHECK: a pattern that matches nothing is removed as
+		// it is, and the server says why not.
+		matches = []string{s.abs(unescape(args[0]))}
 	}
 	var failed error
 	for _, m := range matches {
 		if !s.quiet {
-			fmt.Printf("Removing %s\n", m)
+			mprintf("Removing %s\n", m)
 		}
 		if err := s.cl.Remove(m); err != nil {
-			failed = fail(msgRemoteOp, "delete", m, transfer.Reason(err))
+			failed = fail(msgRemoteDelete, m, transfer.Reason(err))
 		}
 	}
 	return failed
@@ -359,7 +376,7 @@ func attrCommand(s *session, name string, args []string, apply func(p string, n 
 func cmdChmod(s *session, _ map[byte]bool, args []string) error {
 	return attrCommand(s, "chmod", args, func(p string, n int) error {
 		if !s.quiet {
-			fmt.Printf("Changing mode on %s\n", p)
+			mprintf("Changing mode on %s\n", p)
 		}
 		return s.cl.Chmod(p, os.FileMode(n&0o7777))
 	})
@@ -372,7 +389,7 @@ func cmdChown(s *session, _ map[byte]bool, args []string) error {
 			return err
 		}
 		if !s.quiet {
-			fmt.Printf("Changing owner on %s\n", p)
+			mprintf("Changing owner on %s\n", p)
 		}
 		return s.cl.Chown(p, n, gidOf(st))
 	})
@@ -385,7 +402,7 @@ func cmdChgrp(s *session, _ map[byte]bool, args []string) error {
 			return err
 		}
 		if !s.quiet {
-			fmt.Printf("Changing group on %s\n", p)
+			mprintf("Changing group on %s\n", p)
 		}
 		return s.cl.Chown(p, uidOf(st), n)
 	})

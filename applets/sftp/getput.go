@@ -2,7 +2,6 @@ package sftp
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -64,11 +63,20 @@ func (s *session) get(f map[byte]bool, args []string, resume bool) error {
 		}
 		if st.IsDir() {
 			if !recursive {
+				// OpenSSH's glob marks a directory with a slash; its
+				// download announces it, then refuses it.
+				if !s.quiet {
+					line := getLines.moving
+					if resume {
+						line = getLines.resuming
+					}
+					mprintf(line+"\n", m+"/", d)
+				}
 				failed = fail(msgSkipDir, m)
 				continue
 			}
 			if !s.quiet {
-				fmt.Printf(msgFetchDir+"\n", m, d)
+				mprintf(msgFetchDir+"\n", m, d)
 			}
 			if err := s.pool.GetTree(m, d, each); err != nil {
 				failed = fail("%v", err)
@@ -118,7 +126,7 @@ func (s *session) put(f map[byte]bool, args []string, resume bool) error {
 		}
 		if lst.IsDir() {
 			if !recursive {
-				failed = fail(msgSkipDir, m)
+				failed = fail(msgSkipLocalDir, m)
 				continue
 			}
 			if err := s.pool.PutTree(m, d, each); err != nil {
@@ -145,16 +153,16 @@ var (
 func (s *session) moveFile(src, dst, label string, resume bool, l moveLines, move func(src, dst, label string) error) error {
 	if !s.quiet {
 		if resume {
-			fmt.Printf(l.resuming+"\n", src, dst)
+			mprintf(l.resuming+"\n", src, dst)
 		} else {
-			fmt.Printf(l.moving+"\n", src, dst)
+			mprintf(l.moving+"\n", src, dst)
 		}
 	}
 	err := move(src, dst, label)
 	switch {
 	case errors.Is(err, transfer.ErrResumeNotNeeded):
 		if !s.quiet {
-			fmt.Printf(l.noResume+"\n", dst)
+			mprintf(l.noResume+"\n", dst)
 		}
 	case err != nil:
 		return fail("%v", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/pkg/sftp"
 	"golang.org/x/term"
 
+	"sshbox/internal/vis"
 	"sshbox/sshcore/transfer"
 )
 
@@ -29,6 +30,24 @@ func cmdLs(s *session, f map[byte]bool, args []string) error {
 		target = args[0]
 	}
 	var entries []entry
+	longest := 0 // strlen of the longest name, as OpenSSH's ls counts it
+	// listDir lists directory p's entries, each shown as prefix+name.
+	listDir := func(p, prefix string) error {
+		list, err := s.cl.ReadDir(p)
+		if err != nil {
+			return fail(msgRemoteOp, "readdir", p, transfer.Reason(err))
+		}
+		for _, fi := range list {
+			if !f['a'] && strings.HasPrefix(fi.Name(), ".") {
+				continue
+			}
+			entries = append(entries, entry{prefix + fi.Name(), fi})
+			// OpenSSH adds the stripped directory's length to the
+			// longest name's, without the slash.
+			longest = max(longest, max(len(prefix)-1, 0)+len(fi.Name()))
+		}
+		return nil
+	}
 	if target == "" || !hasGlob(target) {
 		p := s.abs(unescape(target))
 		st, err := s.cl.Stat(p)
@@ -36,48 +55,53 @@ func cmdLs(s *session, f map[byte]bool, args []string) error {
 			return fail("Can't ls: \"%s\" not found", p)
 		}
 		if st.IsDir() {
-			list, err := s.cl.ReadDir(p)
-			if err != nil {
-				return fail(msgRemoteOp, "readdir", p, transfer.Reason(err))
-			}
 			prefix := ""
 			if target != "" {
 				prefix = strings.TrimSuffix(unescape(target), "/") + "/"
 			}
-			for _, fi := range list {
-				if !f['a'] && strings.HasPrefix(fi.Name(), ".") {
-					continue
-				}
-				entries = append(entries, entry{prefix + fi.Name(), fi})
+			if err := listDir(p, prefix); err != nil {
+				return err
 			}
 		} else {
 			entries = append(entries, entry{unescape(target), st})
+			longest = len(p)
 		}
 	} else {
 		matches, err := s.cl.Glob(s.abs(target))
 		if err != nil || len(matches) == 0 {
 			return fail("Can't ls: \"%s\" not found", s.abs(target))
 		}
+		shown := func(m string) string {
+			if !path.IsAbs(target) {
+				return strings.TrimPrefix(m, s.cwd+"/")
+			}
+			return m
+		}
+		// A glob that names one directory lists what is in it.
+		if st, err := s.cl.Stat(matches[0]); len(matches) == 1 && err == nil && st.IsDir() {
+			if err := listDir(matches[0], shown(matches[0])+"/"); err != nil {
+				return err
+			}
+			matches = nil
+		}
 		for _, m := range matches {
 			st, err := s.cl.Lstat(m)
 			if err != nil {
 				continue
 			}
-			name := m
-			if !path.IsAbs(target) {
-				name = strings.TrimPrefix(m, s.cwd+"/")
-			}
-			entries = append(entries, entry{name, st})
+			entries = append(entries, entry{shown(m), st})
+			// A glob's widths are those of the whole paths.
+			longest = max(longest, len(m))
 		}
 	}
 	sortEntries(entries, f)
 	if f['l'] || f['n'] {
 		for _, e := range entries {
-			fmt.Println(longLine(e, f['n'], f['h']))
+			mprintf("%s\n", longLine(e, f['n'], f['h']))
 		}
 		return nil
 	}
-	printColumns(entries, f['1'])
+	printColumns(entries, f['1'], longest)
 	return nil
 }
 
@@ -102,40 +126,32 @@ func sortEntries(es []entry, f map[byte]bool) {
 	})
 }
 
-// printColumns is ls without -l: names in columns across the terminal
-// width (80 when not a terminal), or one per line with -1.
-func printColumns(es []entry, one bool) {
-	if one {
-		for _, e := range es {
-			fmt.Println(e.name)
+// printColumns is OpenSSH's ls without -l: row by row, each name padded
+// to the column's width in bytes (longest counts bytes, as strlen) and
+// then escaped as mprintf does; the width is the terminal's on standard
+// input, 80 when there is none. -1 is one name a line.
+func printColumns(es []entry, one bool, longest int) {
+	columns, colspace := 1, 0
+	if !one {
+		width := 80
+		if w, _, err := term.GetSize(int(os.Stdin.Fd())); err == nil {
+			width = w
 		}
-		return
+		columns = max(width/(longest+2), 1)
+		colspace = min(width/columns, width)
 	}
-	width := 80
-	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
-		width = w
-	}
-	maxLen := 0
+	c := 1
 	for _, e := range es {
-		maxLen = max(maxLen, len(e.name))
-	}
-	colWidth := maxLen + 2
-	cols := max(width/colWidth, 1)
-	rows := (len(es) + cols - 1) / cols
-	for r := 0; r < rows; r++ {
-		var b strings.Builder
-		for c := 0; c < cols; c++ {
-			i := c*rows + r
-			if i >= len(es) {
-				break
-			}
-			if c == cols-1 || (c+1)*rows+r >= len(es) {
-				b.WriteString(es[i].name)
-			} else {
-				fmt.Fprintf(&b, "%-*s", colWidth, es[i].name)
-			}
+		mprintf("%s", vis.PadBytes(e.name, colspace))
+		if c >= columns {
+			fmt.Println()
+			c = 1
+		} else {
+			c++
 		}
-		fmt.Println(b.String())
+	}
+	if c != 1 {
+		fmt.Println()
 	}
 }
 

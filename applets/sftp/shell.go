@@ -59,7 +59,7 @@ func (s *session) script(r *bufio.Reader) int {
 			cmd = cmd[1:]
 		}
 		if echo {
-			fmt.Printf("sftp> %s\n", cmd)
+			mprintf("sftp> %s\n", line)
 		}
 		err = s.line(cmd)
 		if err == errQuit {

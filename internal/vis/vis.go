@@ -99,29 +99,105 @@ func CStyle(s string) string {
 }
 
 // Terminal is what OpenSSH's fmprintf does to text it shows as it is
-// (ssh's display of the server's banner): newline, carriage return and
-// tab pass, as do the characters the locale can print (printable UTF-8
-// under a UTF-8 locale, printable ASCII otherwise); every byte of
-// anything else becomes \ooo.
+// (ssh's display of the server's banner, scp's and sftp's file names):
+// newline, carriage return and tab pass, as do the characters the locale
+// can print (printable UTF-8 under a UTF-8 locale, printable ASCII
+// otherwise); every byte of anything else becomes \ooo.
 func Terminal(s string, utf8Locale bool) string {
+	out, _ := terminal(s, utf8Locale, -1)
+	return out
+}
+
+// Field is utf8.c's asmprintf with a width (scp's progress meter): as
+// Terminal, but newline, carriage return and tab are escaped too, and the
+// output stops before the first character, or \ooo escape, that would
+// take it past width columns. It returns the columns used. Wide East Asian
+// characters count two, combining marks none, as glibc's wcwidth has them.
+func Field(s string, width int, utf8Locale bool) (string, int) {
+	return terminal(s, utf8Locale, width)
+}
+
+// PadBytes is C's "%-*s": s and spaces up to width bytes (Go's own "%-*s"
+// counts runes), what OpenSSH pads a name with before it escapes it.
+func PadBytes(s string, width int) string {
+	if len(s) >= width {
+		return s
+	}
+	return s + strings.Repeat(" ", width-len(s))
+}
+
+// terminal is vasnmprintf: limit < 0 is no width (wp NULL).
+func terminal(s string, utf8Locale bool, limit int) (string, int) {
 	var b strings.Builder
+	cols := 0
+	fits := func(w int) bool { return limit < 0 || cols+w <= limit }
 	for len(s) > 0 {
 		r, n := utf8.DecodeRuneInString(s)
+		w := -1
 		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			b.WriteRune(r)
-		case r < utf8.RuneSelf && r >= ' ' && r < 0x7f:
-			b.WriteByte(byte(r))
-		case utf8Locale && r != utf8.RuneError && r >= utf8.RuneSelf && unicode.IsGraphic(r):
-			b.WriteString(s[:n])
-		default:
-			for i := 0; i < n; i++ {
-				fmt.Fprintf(&b, "\\%03o", s[i])
+		case limit < 0 && (r == '\n' || r == '\r' || r == '\t'):
+			w = 0
+		case r < utf8.RuneSelf:
+			if r >= ' ' && r < 0x7f {
+				w = 1
 			}
+		case utf8Locale && r != utf8.RuneError:
+			w = runeWidth(r)
+		}
+		if w >= 0 {
+			if !fits(w) {
+				break
+			}
+			b.WriteString(s[:n])
+			cols += w
+			s = s[n:]
+			continue
+		}
+		for i := 0; i < n; i++ {
+			if !fits(4) {
+				return b.String(), cols
+			}
+			fmt.Fprintf(&b, "\\%03o", s[i])
+			cols += 4
 		}
 		s = s[n:]
 	}
-	return b.String()
+	return b.String(), cols
+}
+
+// runeWidth is glibc's wcwidth under a UTF-8 locale, nearly: -1 for what
+// it cannot print, 0 for combining marks and format characters (a
+// right-to-left override among them: OpenSSH lets those through too), 2
+// for the wide East Asian blocks, 1 otherwise. Private-use characters
+// print. Characters newer than glibc's tables are where it can differ.
+func runeWidth(r rune) int {
+	switch {
+	case r == 0xad || r >= 0x600 && r <= 0x605 || r == 0x6dd || r == 0x70f || r == 0x890 || r == 0x891 ||
+		r == 0x8e2 || r == 0x110bd || r == 0x110cd:
+		return 1 // format characters glibc gives a column
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) || r >= 0x1160 && r <= 0x11ff || r >= 0xd7b0 && r <= 0xd7ff:
+		return 0
+	case unicode.Is(unicode.Co, r):
+		return 1
+	case !unicode.IsGraphic(r):
+		return -1
+	}
+	for _, w := range wide {
+		if r >= w[0] && r <= w[1] {
+			return 2
+		}
+	}
+	return 1
+}
+
+// wide are the East Asian Wide and Fullwidth blocks (Markus Kuhn's
+// wcwidth ranges, with the emoji blocks glibc counts two).
+var wide = [][2]rune{
+	{0x1100, 0x115f}, {0x231a, 0x231b}, {0x2329, 0x232a}, {0x2e80, 0x303e}, {0x3041, 0x33ff},
+	{0x3400, 0x4dbf}, {0x4e00, 0x9fff}, {0xa000, 0xa4cf}, {0xa960, 0xa97f}, {0xac00, 0xd7a3},
+	{0xf900, 0xfaff}, {0xfe10, 0xfe19}, {0xfe30, 0xfe6f}, {0xff00, 0xff60}, {0xffe0, 0xffe6},
+	{0x16fe0, 0x18cff}, {0x1b000, 0x1b2ff}, {0x1f300, 0x1f64f}, {0x1f900, 0x1f9ff},
+	{0x20000, 0x2fffd}, {0x30000, 0x3fffd},
 }
 
 // UTF8Locale reports whether the environment's locale is UTF-8, as

@@ -62,3 +62,31 @@ func TestUTF8Locale(t *testing.T) {
 		}
 	}
 }
+
+// Field is asmprintf with a width: newline, CR and tab are escaped as
+// well, and the output stops before a character or escape that would not
+// fit, counting columns, not bytes.
+func TestField(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		width int
+		utf8  bool
+		want  string
+		cols  int
+	}{
+		{"a\tb\nc\rd", 40, true, `a\011b\012c\015d`, 16},
+		{"\x1b]0;x\x07", 40, false, `\033]0;x\007`, 12},
+		{"ab\x1bcd", 5, false, "ab", 2},
+		{"caf\xc3\xa9", 10, true, "caf\xc3\xa9", 4},
+		{"caf\xc3\xa9", 10, false, `caf\303`, 7},
+		{"\xe6\x97\xa5\xe6\x9c\xac", 3, true, "\xe6\x97\xa5", 2},
+		{"e\xcc\x81x", 2, true, "e\xcc\x81x", 2},
+		{"\xe2\x80\xae!", 5, true, "\xe2\x80\xae!", 1},
+		{"\xc2\x9b2J", 9, true, `\302\2332`, 9},
+	} {
+		got, cols := Field(c.in, c.width, c.utf8)
+		if got != c.want || cols != c.cols {
+			t.Errorf("Field(%q, %d, %v) = %q, %d; want %q, %d", c.in, c.width, c.utf8, got, cols, c.want, c.cols)
+		}
+	}
+}

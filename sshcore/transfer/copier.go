@@ -29,8 +29,11 @@ type Copier struct {
 	Through   bool // -3
 	Direct    bool // -R: remote to remote by running scp on the source
 	TargetDir bool // -d for the remote scp -t
-	// Warn shows one failure (without the "scp: " the applet adds).
+	// Warn shows one failure (without the "scp: " the applet adds), as
+	// OpenSSH's scp does with error(): through log.c's escaping.
 	Warn func(msg string)
+	// Show writes the old protocol's texts (see SCP.Show).
+	Show func(text string)
 	// Errs counts the failures; scp's exit status is 1 if any.
 	Errs int
 	// Fatal says a connection for SFTP could not be made: scp exits 255
@@ -167,7 +170,7 @@ func (c *Copier) legacyCommand(mode, p string) string {
 
 func (c *Copier) scpSide(r *Remote) *SCP {
 	return &SCP{In: bufio.NewReader(r.Stdout), Out: r.Stdin, Recursive: c.Recursive,
-		Preserve: c.Preserve, Set: c.Set, Warn: c.Warn}
+		Preserve: c.Preserve, Set: c.Set, Show: c.Show}
 }
 
 // finishLegacy closes our side, waits for the remote scp and counts its
@@ -299,7 +302,9 @@ func (c *Copier) fromRemote(sl Location, target string) {
 		}
 		switch {
 		case info.IsDir() && !c.Recursive:
-			c.warn(msgNotRegular, m)
+			// OpenSSH's glob marks the directory with a slash, and
+			// its download refuses it.
+			c.warn(msgDownloadDir, strings.TrimSuffix(m, "/")+"/")
 		case info.IsDir():
 			if err := p.GetTree(m, d, get); err != nil {
 				c.warn("%v", err)

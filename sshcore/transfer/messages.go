@@ -2,10 +2,11 @@ package transfer
 
 // Texts the transfer engine shows users; the applets add the program name.
 const (
-	msgSubsystem  = "subsystem request failed on channel 0"
-	msgSFTPInit   = "Connection closed: %v"
-	msgProgram    = "%s: %v"
-	msgNotRegular = "%s: not a regular file"
+	msgSubsystem   = "subsystem request failed on channel 0"
+	msgSFTPInit    = "Connection closed: %v"
+	msgProgram     = "%s: %v"
+	msgNotRegular  = "%s: not a regular file"
+	msgDownloadDir = "download %s: not a regular file"
 
 	msgBadOperand   = "%s: invalid %s"
 	msgConnClosed   = "Connection closed"

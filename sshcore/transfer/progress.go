@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"sshbox/internal/vis"
 )
 
 // Progress is OpenSSH's progress meter (progressmeter.c): the file name,
@@ -28,6 +30,7 @@ type Progress struct {
 	done              sync.WaitGroup
 	now               func() time.Time
 	updateEverySecond bool
+	utf8              bool // the locale's: how the name is escaped
 }
 
 // ShowProgress reports whether a meter belongs on stdout: a terminal, and
@@ -39,15 +42,15 @@ func ShowProgress(quiet bool) bool {
 // StartProgress begins a meter for name, from offset start of size bytes,
 // drawn on stdout. A nil *Progress is a meter that draws nothing.
 func StartProgress(name string, start, size int64) *Progress {
-	p := newProgress(os.Stdout, stdoutWidth, time.Now, name, start, size)
+	p := newProgress(os.Stdout, stdoutWidth, time.Now, vis.UTF8Locale(), name, start, size)
 	p.updateEverySecond = true
 	p.done.Add(1)
 	go p.tick()
 	return p
 }
 
-func newProgress(w io.Writer, width func() int, now func() time.Time, name string, start, size int64) *Progress {
-	p := &Progress{w: w, width: width, now: now, name: name, start: start, end: size, stop: make(chan struct{})}
+func newProgress(w io.Writer, width func() int, now func() time.Time, utf8 bool, name string, start, size int64) *Progress {
+	p := &Progress{w: w, width: width, now: now, utf8: utf8, name: name, start: start, end: size, stop: make(chan struct{})}
 	p.counter.Store(start)
 	p.lastPos = start
 	p.startTime = now()
@@ -124,17 +127,19 @@ func (p *Progress) draw() {
 		p.rate = speed
 	}
 	p.last = now
-	cols := p.width()
-	if cols < 4 {
+	// win_size is the columns and a byte for C's '\0', which the field
+	// widths are reckoned from.
+	winSize := min(p.width(), maxWinSize) + 1
+	if winSize < 4 {
 		return
 	}
 	var b strings.Builder
-	if n := cols - 36; n > 0 {
-		name := p.name
-		if len(name) > n {
-			name = name[:n]
-		}
-		fmt.Fprintf(&b, "%-*s", n, name)
+	if n := winSize - 36; n > 0 {
+		// The name is the server's: escaped and cut at n columns (after
+		// "%-*s" padded it in bytes), and not padded again, as 9.2's
+		// snmprintf into the line leaves it.
+		name, _ := vis.Field(vis.PadBytes(p.name, n), n, p.utf8)
+		b.WriteString("\r" + name)
 	}
 	percent := 100
 	if p.end != 0 && cur != p.end {
@@ -170,8 +175,19 @@ func (p *Progress) draw() {
 			b.WriteString("    ")
 		}
 	}
-	fmt.Fprint(p.w, "\r"+b.String())
+	// The line is cut at the window's width in bytes, the carriage
+	// return's among them. (OpenSSH writes exactly that many bytes, the
+	// string's terminating NUL and whatever follows it in its buffer
+	// when the line is shorter: nothing a terminal shows, and not
+	// repeated here.)
+	line := b.String()
+	if len(line) > winSize-1 {
+		line = line[:winSize-1]
+	}
+	fmt.Fprint(p.w, line)
 }
+
+const maxWinSize = 512 // progressmeter.c's MAX_WINSIZE
 
 const units = " KMGT"
 

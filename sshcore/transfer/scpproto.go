@@ -26,8 +26,17 @@ type SCP struct {
 	Remote bool
 	// Errs counts the files that failed; the exit status is 1 if any did.
 	Errs int
-	// Warn shows an error to the user (our stderr, prefixed "scp: ").
-	Warn func(msg string)
+	// Show writes text to the user's terminal as OpenSSH's scp does with
+	// fmprintf: the peer's status lines whole (their "scp: " is the
+	// peer's), our own failures without a prefix.
+	Show func(text string)
+}
+
+// show passes text to Show unless we are the remote end.
+func (s *SCP) show(text string) {
+	if !s.Remote && s.Show != nil {
+		s.Show(text)
+	}
 }
 
 // errFatal ends the protocol: the other side has gone or is confused.
@@ -40,9 +49,7 @@ func (e *errFatal) Error() string { return e.msg }
 func (s *SCP) runErr(msg string) {
 	s.Errs++
 	fmt.Fprintf(s.Out, "\x01scp: %s\n", msg)
-	if !s.Remote && s.Warn != nil {
-		s.Warn(msg)
-	}
+	s.show(msg + "\n")
 }
 
 // response reads the peer's status byte; a warning is shown and returned
@@ -58,9 +65,7 @@ func (s *SCP) response() error {
 	case 1, 2:
 		line, _ := s.In.ReadString('\n')
 		line = strings.TrimSuffix(line, "\n")
-		if s.Warn != nil && !s.Remote {
-			s.Warn(strings.TrimPrefix(line, "scp: "))
-		}
+		s.show(line + "\n")
 		s.Errs++
 		if b == 2 {
 			return &errFatal{line}
@@ -68,9 +73,12 @@ func (s *SCP) response() error {
 		return errors.New(line)
 	}
 	// Anything else is a message without a status byte (a remote
-	// shell's complaint): show it whole.
+	// shell's complaint): show it whole, and give up.
 	line, _ := s.In.ReadString('\n')
-	return &errFatal{string(b) + strings.TrimSuffix(line, "\n")}
+	line = string(b) + strings.TrimSuffix(line, "\n")
+	s.show(line + "\n")
+	s.Errs++
+	return &errFatal{line}
 }
 
 // Send is the source: each path (a local file or, with Recursive, a

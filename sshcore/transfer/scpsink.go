@@ -45,9 +45,7 @@ func (s *SCP) sink(target string, isDir bool, depth int) error {
 		switch b {
 		case 1, 2:
 			s.Errs++
-			if s.Warn != nil && !s.Remote {
-				s.Warn(strings.TrimPrefix(line, "scp: "))
-			}
+			s.show(line + "\n")
 			if b == 2 {
 				return &errFatal{line}
 			}
@@ -94,9 +92,7 @@ func (s *SCP) sink(target string, isDir bool, depth int) error {
 func (s *SCP) runFatal(msg string) {
 	s.Errs++
 	fmt.Fprintf(s.Out, "\x02scp: %s\n", msg)
-	if !s.Remote && s.Warn != nil {
-		s.Warn(msg)
-	}
+	s.show(msg + "\n")
 }
 
 func (s *SCP) sinkDir(dst string, h Header, times *Header) error {
