@@ -11,6 +11,38 @@ import (
 	"sshbox/internal/testenv"
 )
 
+// paramikoListen ends every paramiko server script of the tests: it
+// listens on 127.0.0.1 at the port given first and hands each connection
+// to the script's serve(c); an exception ends only that connection (a
+// port probe that hung up).
+const paramikoListen = `
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", int(sys.argv[1])))
+l.listen(5)
+print("listening", flush=True)
+while True:
+    c, _ = l.accept()
+    try:
+        serve(c)
+    except Exception:
+        pass
+`
+
+// startParamiko runs a paramiko server script (one that defines serve(c))
+// on a free port, args after the port, and waits until it listens.
+func startParamiko(t *testing.T, script string, args ...string) (int, *testenv.Proc) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "server.py")
+	if err := os.WriteFile(p, []byte(script+paramikoListen), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	port := testenv.FreePort(t)
+	py := testenv.Start(t, "/usr/bin/python3", append([]string{p, fmt.Sprint(port)}, args...)...)
+	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", port), 20*time.Second)
+	return port, py
+}
+
 // kbdServer is a paramiko server that knows only keyboard-interactive: it
 // asks for a code and runs nothing but answers an exec with "kbd-ok".
 const kbdServer = `
@@ -33,27 +65,15 @@ class S(paramiko.ServerInterface):
             channel.close()
         threading.Timer(0.1, run).start()
         return True
-l = socket.socket()
-l.bind(("127.0.0.1", int(sys.argv[1])))
-l.listen(5)
-print("listening", flush=True)
-while True:
-    c, _ = l.accept()
-    try:
-        t = paramiko.Transport(c)
-        t.add_server_key(key)
-        t.start_server(server=S())
-    except Exception:
-        pass  # a port probe that hung up
+def serve(c):
+    t = paramiko.Transport(c)
+    t.add_server_key(key)
+    t.start_server(server=S())
 `
 
 func TestSSHKeyboardInteractive(t *testing.T) {
 	dir := t.TempDir()
-	script := filepath.Join(dir, "kbd.py")
-	os.WriteFile(script, []byte(kbdServer), 0o600)
-	port := testenv.FreePort(t)
-	py := testenv.Start(t, "/usr/bin/python3", script, fmt.Sprint(port))
-	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", port), 20*time.Second)
+	port, py := startParamiko(t, kbdServer)
 	hostKey := strings.TrimSpace(strings.SplitN(py.Stdout.String(), "\n", 2)[0])
 	if !strings.HasPrefix(hostKey, "ssh-rsa ") {
 		t.Fatalf("paramiko printed %q; stderr:\n%s", hostKey, py.Stderr.String())

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"sshbox/internal/testenv"
 )
@@ -45,19 +44,10 @@ class S(paramiko.ServerInterface):
     def check_channel_exec_request(self, channel, command):
         threading.Timer(0.2, disconnect, [self.t]).start()
         return True
-l = socket.socket()
-l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(("127.0.0.1", int(sys.argv[1])))
-l.listen(5)
-print("listening", flush=True)
-while True:
-    c, _ = l.accept()
-    try:
-        t = paramiko.Transport(c)
-        t.add_server_key(key)
-        t.start_server(server=S(t))
-    except Exception:
-        pass
+def serve(c):
+    t = paramiko.Transport(c)
+    t.add_server_key(key)
+    t.start_server(server=S(t))
 `
 
 // TestSSHServerTextEscaped: what a server says reaches the terminal as
@@ -71,13 +61,9 @@ func TestSSHServerTextEscaped(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	hostKey := testenv.OpenSSHKey(t, dir, "ed25519")
-	script := filepath.Join(dir, "hostile.py")
-	os.WriteFile(script, []byte(hostileServer), 0o600)
 	userKey := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
 	for _, mode := range []string{"auth", "session"} {
-		port := testenv.FreePort(t)
-		py := testenv.Start(t, "/usr/bin/python3", script, fmt.Sprint(port), hostKey, mode)
-		testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", port), 20*time.Second)
+		port, py := startParamiko(t, hostileServer, hostKey, mode)
 		hostileClients(t, mode, port, userKey)
 		if t.Failed() {
 			t.Logf("server: %s", py.Stderr.String())

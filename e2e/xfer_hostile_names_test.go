@@ -281,20 +281,11 @@ class S(paramiko.ServerInterface):
     def get_allowed_auths(self, username): return "publickey"
     def check_auth_publickey(self, username, key): return paramiko.AUTH_SUCCESSFUL
     def check_channel_request(self, kind, chanid): return paramiko.OPEN_SUCCEEDED
-l = socket.socket()
-l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(("127.0.0.1", int(sys.argv[1])))
-l.listen(5)
-print("listening", flush=True)
-while True:
-    c, _ = l.accept()
-    try:
-        t = paramiko.Transport(c)
-        t.add_server_key(key)
-        t.set_subsystem_handler("sftp", SFTPServer, Server)
-        t.start_server(server=S())
-    except Exception:
-        pass
+def serve(c):
+    t = paramiko.Transport(c)
+    t.add_server_key(key)
+    t.set_subsystem_handler("sftp", SFTPServer, Server)
+    t.start_server(server=S())
 `
 
 // TestSftpHostileServer: what a lying SFTP server says (its working
@@ -308,12 +299,8 @@ func TestSftpHostileServer(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	hostKey := testenv.OpenSSHKey(t, dir, "ed25519")
-	script := filepath.Join(dir, "hostile_sftp.py")
-	os.WriteFile(script, []byte(hostileSFTPServer), 0o600)
 	userKey := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
-	port := testenv.FreePort(t)
-	py := testenv.Start(t, "/usr/bin/python3", script, fmt.Sprint(port), hostKey)
-	testenv.WaitPort(t, fmt.Sprintf("127.0.0.1:%d", port), 20*time.Second)
+	port, py := startParamiko(t, hostileSFTPServer, hostKey)
 	commands := filepath.Join(dir, "commands")
 	os.WriteFile(commands, []byte("pwd\nls\nls -1\nget esc*\nget c*\nget \"csi\x1b[31mred\"\n"), 0o644)
 	for _, env := range locales {
