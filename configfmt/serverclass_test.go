@@ -105,6 +105,7 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		{"Match User nobody\n  PubkeyAuthOptions verify-required\n", "2", "PubkeyAuthOptions"},
 		{"PubkeyAuthOptions verify-required\n", "1", "PubkeyAuthOptions"},
 		{"*:\n  AuthPublicKey.MinSize 2048\n", "2", "AuthPublicKey.MinSize"},
+		{"*:\n  LogfailAuthentications password\n  IntrusionAuthentications password,hostbased\n", "3", "IntrusionAuthentications"},
 		{"Port 22\nMatch RDomain !vrf1\n  DenyUsers bob\n", "2", "Match RDomain"},
 	} {
 		err := load(c.text)
@@ -119,6 +120,9 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		"X11Forwarding yes\nPermitUserRC no\nGSSAPIAuthentication yes\n",
 		"*:\n  RekeyIntervalSeconds 0\n",
 		"*:\n  RekeyIntervalSeconds 3600\n",
+		// HP TCP/IP Services' auditing keywords: OpenVMS's books, and
+		// intrusion detection switched off.
+		"*:\n  LogfailAuthentications all\n  AccountingAuthentications password\n  IntrusionAuthentications NONE\n  IntrusionIdentMethod user\n  IntrusionIdentSSH yes\n",
 		"KerberosOrLocalPasswd no\n",
 		"KerberosAuthentication yes\n",
 		"KerberosAuthentication yes\nKerberosOrLocalPasswd yes\nKerberosOrLocalPasswd no\n",

@@ -48,6 +48,10 @@ type ssh2KW struct {
 	to     func(v string) ([][]string, error) // instead of kw: the lines
 	accum  bool                               // each line adds to the list instead of replacing it
 	warned bool                               // accepted, not acted on
+	// harmless: a server keyword that restricts what sshbox cannot
+	// enforce is refused unless its value is this one (any case), which
+	// restricts nothing and is accepted without a line.
+	harmless string
 	// srv and cli instead set a typed option that no OpenSSH keyword
 	// sets (ssh2srv.go); whole: it is the whole server's, so it may not
 	// sit under a heading that picks some connections.
@@ -304,6 +308,21 @@ var ssh2Table = []ssh2KW{
 	{name: "TerminalProvisioning", side: "server", warned: true},
 	{name: "EventLogFilter", side: "server", warned: true},
 	{name: "MaxBroadcastsPerSecond", side: "server", warned: true},
+
+	// HP TCP/IP Services for OpenVMS's own keywords ("Managing
+	// Auditing" in its Guide to SSH): SYSUAF failure counts and
+	// accounting records are OpenVMS's books, restricting nothing; the
+	// intrusion database is OpenVMS's break-in evasion, which blocks a
+	// source after failed logins and which sshbox does not have.
+	{name: "LogfailAuthentications", side: "server", warned: true},
+	{name: "AccountingAuthentications", side: "server", warned: true},
+	{name: "IntrusionAuthentications", side: "server", harmless: "none",
+		note: "refused in SSHD2_CONFIG unless none: OpenVMS's intrusion detection (break-in evasion), which sshbox does not have; sshbox's own per-source limits are PerSourcePenalties"},
+	{name: "IntrusionIdentMethod", side: "server", warned: true},
+	{name: "IntrusionIdentSSH", side: "server", warned: true},
+	{name: "NumberOfPasswordVerificationPrompts", side: "client", warned: true},
+	{name: "PubkeyPassphraseGuesses", side: "client", warned: true},
+	{name: "NumberOfHostkeyCopyPrompts", side: "client", warned: true},
 }
 
 // ssh2Index finds the row for a keyword on one side.
@@ -409,6 +428,12 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 		return [][]string{append([]string{"Subsystem", l.word[len("subsystem-"):]}, f...)}, true, "", nil
 	}
 	if r := ssh2Lookup(l.kw, client); r != nil {
+		if r.harmless != "" {
+			if strings.EqualFold(strings.TrimSpace(l.value), r.harmless) {
+				return nil, false, "", nil
+			}
+			return nil, false, "", l.errorf("%s", errNotSupported(r.name))
+		}
 		if r.warned && !client && containsStr(ssh2Refused, l.kw) {
 			return nil, false, "", l.errorf("%s", errNotSupported(r.name))
 		}

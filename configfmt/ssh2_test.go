@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -316,5 +317,30 @@ func TestSSH2EgrepHeadings(t *testing.T) {
 	bad := writeFile(t, dir, "bad", meta+"\\balpha:\n  Port 22\n")
 	if _, err := LoadServer(bad, nil); err == nil || !strings.Contains(err.Error(), bad+`:4: heading "\\balpha": pattern "\\balpha": the escape \b is not supported by sshbox`) {
 		t.Errorf("a heading with \\b: %v", err)
+	}
+}
+
+// TestSSH2HPClientKeywords: the client keywords HP TCP/IP Services for
+// OpenVMS adds (prompt counts) load with a warning each, in a VAR file as
+// the OpenVMS system writes it.
+func TestSSH2HPClientKeywords(t *testing.T) {
+	p := writeRecords(t, t.TempDir(), "SSH2_CONFIG.", []string{
+		"*:",
+		"  NumberOfPasswordVerificationPrompts 3",
+		"  PubkeyPassphraseGuesses 2",
+		"  NumberOfHostkeyCopyPrompts 3",
+		"  Port 2022",
+	}, VAR)
+	c, err := LoadClient([]string{p}, nil, "vms1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Port != 2022 || len(c.Warnings) != 3 {
+		t.Fatalf("port %d, warnings %q", c.Port, c.Warnings)
+	}
+	for i, kw := range []string{"NumberOfPasswordVerificationPrompts", "PubkeyPassphraseGuesses", "NumberOfHostkeyCopyPrompts"} {
+		if !strings.Contains(c.Warnings[i], p+":"+strconv.Itoa(i+2)+": "+kw+" is accepted but not acted on") {
+			t.Errorf("warning %q", c.Warnings[i])
+		}
 	}
 }

@@ -189,9 +189,11 @@ func TestSshdSSH2RefusedStill(t *testing.T) {
 	t.Parallel()
 	for extra, want := range map[string]string{
 		"  AuthPublicKey.MinSize 2048\n": ":8: AuthPublicKey.MinSize is not supported by sshbox",
-		"  IdleTimeout 10 minutes\n":     `:8: IdleTimeout: invalid time "10 minutes"`,
-		"  MaxConnections -1\n":          `:8: MaxConnections: invalid number "-1"`,
-		"  DenyHosts a|b\n":              `:8: DenyHosts: pattern "a|b": '|' is not supported by sshbox`,
+		// HP TCP/IP Services for OpenVMS's intrusion detection.
+		"  IntrusionAuthentications password\n": ":8: IntrusionAuthentications is not supported by sshbox",
+		"  IdleTimeout 10 minutes\n":            `:8: IdleTimeout: invalid time "10 minutes"`,
+		"  MaxConnections -1\n":                 `:8: MaxConnections: invalid number "-1"`,
+		"  DenyHosts a|b\n":                     `:8: DenyHosts: pattern "a|b": '|' is not supported by sshbox`,
 	} {
 		cfg, _ := writeSSHD2(t, "", extra)
 		out, err := exec.Command(testenv.Bin(t, ""), "sshd", "-t", "-f", cfg).CombinedOutput()
@@ -199,9 +201,14 @@ func TestSshdSSH2RefusedStill(t *testing.T) {
 			t.Errorf("sshd -t with %q: %v\n%s\nwant %q", extra, err, out, want)
 		}
 	}
+	// Its auditing keywords, and intrusion detection off, load.
+	cfg, _ := writeSSHD2(t, "", "  LogfailAuthentications password\n  AccountingAuthentications all\n  IntrusionAuthentications none\n")
+	if out, err := exec.Command(testenv.Bin(t, ""), "sshd", "-t", "-f", cfg).CombinedOutput(); err != nil {
+		t.Errorf("sshd -t with OpenVMS's auditing keywords: %v\n%s", err, out)
+	}
 	// An egrep DenyUsers pattern no OpenSSH pattern can say: refused,
 	// not read as a glob that would deny nobody it names.
-	cfg, _ := writeSSHD2(t, egrepMeta, "  DenyUsers sj*\n")
+	cfg, _ = writeSSHD2(t, egrepMeta, "  DenyUsers sj*\n")
 	want := cfg + `:11: DenyUsers: pattern "sj*": '*' has no OpenSSH pattern that means the same (egrep syntax)`
 	if out, err := exec.Command(testenv.Bin(t, ""), "sshd", "-t", "-f", cfg).CombinedOutput(); testenv.ExitCode(err) == 0 || !strings.Contains(string(out), want) {
 		t.Errorf("sshd -t with an egrep DenyUsers: %v\n%s\nwant %q", err, out, want)
