@@ -41,8 +41,8 @@ func TestCiphersCarryData(t *testing.T) {
 	}
 }
 
-// TestChaCha20Assembly: the sshbox binary the tests built links the AVX2
-// ChaCha20 of _xcrypto/ exactly when it was built for amd64 through
+// TestChaCha20Assembly: the sshbox binary the tests built links the AVX-512
+// and AVX2 ChaCha20 of _xcrypto/ exactly when it was built for amd64 through
 // scripts/xcrypto (its -modfile in GOFLAGS, as scripts/test, scripts/build
 // and scripts/bench build); otherwise it has x/crypto's generic code alone.
 func TestChaCha20Assembly(t *testing.T) {
@@ -56,12 +56,15 @@ func TestChaCha20Assembly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	has := false
-	for _, s := range syms {
-		has = has || strings.HasPrefix(s.Name, "golang.org/x/crypto/chacha20.xorKeyStreamAVX2")
-	}
-	if has != want {
-		t.Errorf("GOFLAGS=%q on %s: %s has golang.org/x/crypto/chacha20.xorKeyStreamAVX2: %v, want %v",
-			os.Getenv("GOFLAGS"), runtime.GOARCH, testenv.Bin(t, ""), has, want)
+	for _, fn := range []string{"xorKeyStreamAVX2", "xorKeyStreamAVX512"} {
+		name := "golang.org/x/crypto/chacha20." + fn
+		has := false
+		for _, s := range syms {
+			has = has || strings.HasPrefix(s.Name, name)
+		}
+		if has != want {
+			t.Errorf("GOFLAGS=%q on %s: %s has %s: %v, want %v",
+				os.Getenv("GOFLAGS"), runtime.GOARCH, testenv.Bin(t, ""), name, has, want)
+		}
 	}
 }
