@@ -19,8 +19,21 @@ import (
 
 // tcpSocketUID finds a socket in /proc/net/tcp{,6} by local port (and
 // state, "0A" for LISTEN, "01" for ESTABLISHED) and returns its uid
-// column, -1 when there is none.
+// column, -1 when there is none. The kernel builds those files a piece per
+// read(2) from a table other tests change meanwhile, and a socket can fall
+// between two pieces (both tests that use this once saw -1 in a full run),
+// so a socket not seen is looked for again, up to two seconds.
 func tcpSocketUID(port int, state string) int {
+	for range 100 {
+		if uid := tcpSocketUIDOnce(port, state); uid != -1 {
+			return uid
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return -1
+}
+
+func tcpSocketUIDOnce(port int, state string) int {
 	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
 		data, err := os.ReadFile(f)
 		if err != nil {
