@@ -50,7 +50,8 @@ type ssh2KW struct {
 	warned bool                               // accepted, not acted on
 	// harmless: a server keyword that restricts what sshbox cannot
 	// enforce is refused unless its value is this one (any case), which
-	// restricts nothing and is accepted without a line.
+	// restricts nothing and is accepted without a line (with the warning
+	// when warned is set too).
 	harmless string
 	// srv and cli instead set a typed option that no OpenSSH keyword
 	// sets (ssh2srv.go); whole: it is the whole server's, so it may not
@@ -212,7 +213,13 @@ var ssh2Table = []ssh2KW{
 	{name: "SyslogFacility", side: "server", note: "SyslogFacility", kw: "SyslogFacility"},
 	{name: "PidFile", side: "server", note: "PidFile", kw: "PidFile"},
 	{name: "ResolveClientHostName", side: "server", note: "UseDNS (sshbox's default stays no when the line is absent)", kw: "UseDNS", conv: asBool},
-	{name: "AuthorizationFile", side: "server", note: "accepted: an ssh2 authorization file lists key files, not keys; use AuthorizedKeysFile", warned: true},
+	// Where users' keys are listed. At the defaults that is the user's own
+	// directory, which the user controls as much as ~/.ssh/authorized_keys,
+	// which sshbox reads instead; anywhere else (a directory the
+	// administrator keeps, to decide whose keys log in) sshbox would still
+	// let the user's own file decide, so it is refused.
+	{name: "AuthorizationFile", side: "server", warned: true, harmless: "authorization",
+		note: "accepted with a warning as authorization (its default), an ssh2 authorization file listing key files, which sshbox does not read: use AuthorizedKeysFile; refused in SSHD2_CONFIG otherwise (a place the administrator keeps, which sshbox would not honour)"},
 	{name: "UserKnownHosts", side: "server", note: "accepted: host-based authentication is not offered", warned: true},
 
 	{name: "Host", side: "client", note: "HostName", kw: "HostName"},
@@ -269,7 +276,9 @@ var ssh2Table = []ssh2KW{
 	}},
 
 	// Accepted with a warning, not acted on.
-	{name: "UserConfigDirectory", side: "both", warned: true},
+	{name: "UserConfigDirectory", side: "client", warned: true},
+	{name: "UserConfigDirectory", side: "server", warned: true, harmless: "%D/.ssh2",
+		note: "accepted with a warning as %D/.ssh2 (its default; sshbox reads ~/.ssh/authorized_keys); refused in SSHD2_CONFIG otherwise (as AuthorizationFile)"},
 	{name: "AllowSHosts", side: "server", warned: true},
 	{name: "DenySHosts", side: "server", warned: true},
 	{name: "IgnoreRhosts", side: "server", warned: true},
@@ -281,7 +290,7 @@ var ssh2Table = []ssh2KW{
 	{name: "Ssh1AgentCompatibility", side: "client", warned: true},
 	{name: "ProtocolVersionString", side: "server", warned: true},
 	{name: "CheckMail", side: "server", warned: true},
-	{name: "UserSpecificConfig", side: "server", warned: true},
+	{name: "UserSpecificConfig", side: "server", warned: true}, // refused: ssh2Refused
 	{name: "SecurePath", side: "server", warned: true},
 	{name: "PasswordPrompt", side: "client", warned: true},
 	{name: "AuthenticationSuccessMsg", side: "client", warned: true},
@@ -429,10 +438,12 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 	}
 	if r := ssh2Lookup(l.kw, client); r != nil {
 		if r.harmless != "" {
-			if strings.EqualFold(strings.TrimSpace(l.value), r.harmless) {
+			if !strings.EqualFold(strings.TrimSpace(l.value), r.harmless) {
+				return nil, false, "", l.errorf("%s", errNotSupported(r.name))
+			}
+			if !r.warned {
 				return nil, false, "", nil
 			}
-			return nil, false, "", l.errorf("%s", errNotSupported(r.name))
 		}
 		if r.warned && !client && containsStr(ssh2Refused, l.kw) {
 			return nil, false, "", l.errorf("%s", errNotSupported(r.name))
