@@ -325,6 +325,13 @@ type ServerOptions struct {
 	AllowHosts, DenyHosts *HostList
 	RequireReverseMapping bool
 
+	// SSH2UserDir and SSH2AuthorizationFile are UserConfigDirectory and
+	// AuthorizationFile, where the users' ssh2 authorization files are
+	// (ssh2srv.go); empty when the file is OpenSSH's. ssh2Syntax is the
+	// file's REGEX-SYNTAX, for their allow-from and deny-from.
+	SSH2UserDir, SSH2AuthorizationFile string
+	ssh2Syntax                         regexSyntax
+
 	subsysOrder []string          // Subsystem names in definition order, for sshd -T
 	extra       map[string]string // keywords not acted on, as sshd -T prints them
 	extraShared bool              // extra belongs to the options cloned from (clone)

@@ -110,9 +110,6 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		{"*:\n  UserSpecificConfig sjl /etc/ssh2/subconfig/sjl\n", "2", "UserSpecificConfig"},
 		{"alpha.*:\n  UserSpecificConfig .*@10\\.0\\..* /etc/ssh2/lan\n", "2", "UserSpecificConfig"},
 		{"*:\n  AuthKbdInt.Retries 2\n", "2", "AuthKbdInt.Retries"},
-		// Keys listed in a place the administrator keeps.
-		{"*:\n  UserConfigDirectory /etc/ssh2/users/%U\n", "2", "UserConfigDirectory"},
-		{"*:\n  AuthorizationFile /etc/ssh2/auth/%U\n", "2", "AuthorizationFile"},
 		{"Port 22\nMatch RDomain !vrf1\n  DenyUsers bob\n", "2", "Match RDomain"},
 	} {
 		err := load(c.text)
@@ -127,8 +124,9 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		"X11Forwarding yes\nPermitUserRC no\nGSSAPIAuthentication yes\n",
 		"*:\n  RekeyIntervalSeconds 0\n",
 		"*:\n  RekeyIntervalSeconds 3600\n",
-		// The users' own directory, as their own authorized_keys.
+		// Where the users' ssh2 authorization files are (acted on).
 		"*:\n  UserConfigDirectory \"%D/.ssh2\"\n  AuthorizationFile authorization\n",
+		"*:\n  UserConfigDirectory /etc/ssh2/users/%U-%IU-%IG\n  AuthorizationFile /etc/ssh2/auth/keys\n",
 		// HP TCP/IP Services' auditing keywords: OpenVMS's books, and
 		// intrusion detection switched off.
 		"*:\n  LogfailAuthentications all\n  AccountingAuthentications password\n  IntrusionAuthentications NONE\n  IntrusionIdentMethod user\n  IntrusionIdentSSH yes\n",

@@ -32,7 +32,8 @@ func (l *ssh2Line) errorf(format string, a ...any) error {
 }
 
 type ssh2Config struct {
-	lines []ssh2Line
+	lines  []ssh2Line
+	syntax regexSyntax // the file's REGEX-SYNTAX
 }
 
 // ssh2KW maps one ssh2 keyword onto OpenSSH keyword lines: the value
@@ -213,13 +214,9 @@ var ssh2Table = []ssh2KW{
 	{name: "SyslogFacility", side: "server", note: "SyslogFacility", kw: "SyslogFacility"},
 	{name: "PidFile", side: "server", note: "PidFile", kw: "PidFile"},
 	{name: "ResolveClientHostName", side: "server", note: "UseDNS (sshbox's default stays no when the line is absent)", kw: "UseDNS", conv: asBool},
-	// Where users' keys are listed. At the defaults that is the user's own
-	// directory, which the user controls as much as ~/.ssh/authorized_keys,
-	// which sshbox reads instead; anywhere else (a directory the
-	// administrator keeps, to decide whose keys log in) sshbox would still
-	// let the user's own file decide, so it is refused.
-	{name: "AuthorizationFile", side: "server", warned: true, harmless: "authorization",
-		note: "accepted with a warning as authorization (its default), an ssh2 authorization file listing key files, which sshbox does not read: use AuthorizedKeysFile; refused in SSHD2_CONFIG otherwise (a place the administrator keeps, which sshbox would not honour)"},
+	// Where users' keys are listed (ssh2auth.go).
+	{name: "AuthorizationFile", side: "server", srv: setAuthorizationFile,
+		note: "the users' ssh2 authorization file (Key lines naming public key files, with Command and Options), in UserConfigDirectory unless absolute (default authorization); at the defaults ~/.ssh/authorized_keys is read too, elsewhere only with AuthorizedKeysFile set; sshd -T prints authorizationfile and userconfigdirectory when either is not the default"},
 	{name: "UserKnownHosts", side: "server", note: "accepted: host-based authentication is not offered", warned: true},
 
 	{name: "Host", side: "client", note: "HostName", kw: "HostName"},
@@ -277,8 +274,8 @@ var ssh2Table = []ssh2KW{
 
 	// Accepted with a warning, not acted on.
 	{name: "UserConfigDirectory", side: "client", warned: true},
-	{name: "UserConfigDirectory", side: "server", warned: true, harmless: "%D/.ssh2",
-		note: "accepted with a warning as %D/.ssh2 (its default; sshbox reads ~/.ssh/authorized_keys); refused in SSHD2_CONFIG otherwise (as AuthorizationFile)"},
+	{name: "UserConfigDirectory", side: "server", srv: setUserConfigDir,
+		note: "where the users' authorization files and key files are (%D home directory, %U user name, %IU uid, %IG gid; default %D/.ssh2); sshd -T prints it as AuthorizationFile"},
 	{name: "AllowSHosts", side: "server", warned: true},
 	{name: "DenySHosts", side: "server", warned: true},
 	{name: "IgnoreRhosts", side: "server", warned: true},
@@ -387,6 +384,7 @@ func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.syntax = syntax
 	pattern := ""
 	var head *HostList
 	for i, r := range recs {
@@ -494,6 +492,10 @@ func (l *ssh2Line) appliesTo(host, addr string) bool {
 // name or address; the global options see "" for both, so "*:" applies),
 // the last value winning.
 func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
+	// Users' keys are also where an ssh2 server looks for them, from its
+	// defaults unless the file says otherwise.
+	e.o.SSH2UserDir, e.o.SSH2AuthorizationFile = defaultSSH2UserDir, defaultSSH2AuthorizationFile
+	e.o.ssh2Syntax = c.syntax
 	e.lastWins = true
 	e.locked = copySet(e.seen)
 	for i := range c.lines {
@@ -531,6 +533,11 @@ func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
 		}
 	}
 	e.lastWins, e.accum = false, false
+	if e.o.SSH2KeysElsewhere() && !e.seen["authorizedkeysfile"] {
+		// The users' keys are kept out of their hands: their own
+		// authorized_keys must not overrule that (ssh2srv.go).
+		e.o.AuthorizedKeysFile = []string{"none"}
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -193,4 +194,98 @@ func (o *ServerOptions) writeSSH2T(w io.Writer) {
 	if o.RequireReverseMapping {
 		fmt.Fprintf(w, "requirereversemapping yes\n")
 	}
+	if o.SSH2KeysElsewhere() {
+		fmt.Fprintf(w, "userconfigdirectory %s\nauthorizationfile %s\n", o.SSH2UserDir, o.SSH2AuthorizationFile)
+	}
+}
+
+// The ssh2 server reads a user's keys from the authorization file in the
+// user's configuration directory (sshcore/ssh2auth, sshcore/server's
+// authssh2.go). At these defaults that directory is the user's own, which
+// the user controls as much as ~/.ssh/authorized_keys, so sshbox reads
+// both; once the file moves them elsewhere (a directory the administrator
+// keeps, to decide whose keys log in), the user's own authorized_keys
+// would overrule that, and it is read only where AuthorizedKeysFile says.
+const (
+	defaultSSH2UserDir           = "%D/.ssh2"
+	defaultSSH2AuthorizationFile = "authorization"
+)
+
+func setUserConfigDir(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
+	if _, err := ExpandSSH2UserDir(l.value, "/", "u", 0, 0); err != nil {
+		return err
+	}
+	o.SSH2UserDir = l.value
+	return nil
+}
+
+func setAuthorizationFile(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
+	o.SSH2AuthorizationFile = l.value
+	return nil
+}
+
+// ExpandSSH2UserDir expands UserConfigDirectory's tokens: %D the home
+// directory, %U the user name, %IU and %IG the uid and gid, %% a percent
+// sign. A relative result is taken from the home directory.
+func ExpandSSH2UserDir(pattern, home, user string, uid, gid uint32) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		if pattern[i] != '%' {
+			b.WriteByte(pattern[i])
+			continue
+		}
+		rest := pattern[i+1:]
+		switch {
+		case strings.HasPrefix(rest, "%"):
+			b.WriteByte('%')
+		case strings.HasPrefix(rest, "D"):
+			b.WriteString(home)
+		case strings.HasPrefix(rest, "U"):
+			b.WriteString(user)
+		case strings.HasPrefix(rest, "IU"):
+			b.WriteString(strconv.FormatUint(uint64(uid), 10))
+			i++
+		case strings.HasPrefix(rest, "IG"):
+			b.WriteString(strconv.FormatUint(uint64(gid), 10))
+			i++
+		default:
+			return "", fmt.Errorf("UserConfigDirectory %q: unknown token at %q (%%D, %%U, %%IU, %%IG, %%%%)", pattern, pattern[i:])
+		}
+		i++
+	}
+	p := b.String()
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(home, p)
+	}
+	return filepath.Clean(p), nil
+}
+
+// SSH2Authorization is the path of a user's ssh2 authorization file and
+// the directory its key files are taken from; "" when the server's file is
+// OpenSSH's.
+func (o *ServerOptions) SSH2Authorization(home, user string, uid, gid uint32) (file, dir string, err error) {
+	if o.SSH2UserDir == "" {
+		return "", "", nil
+	}
+	dir, err = ExpandSSH2UserDir(o.SSH2UserDir, home, user, uid, gid)
+	if err != nil {
+		return "", "", err
+	}
+	file = o.SSH2AuthorizationFile
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(dir, file)
+	}
+	return filepath.Clean(file), dir, nil
+}
+
+// SSH2KeysElsewhere: the file moved the users' keys away from their own
+// directory, so OpenSSH's default AuthorizedKeysFile is not read.
+func (o *ServerOptions) SSH2KeysElsewhere() bool {
+	return o.SSH2UserDir != "" && (o.SSH2UserDir != defaultSSH2UserDir || o.SSH2AuthorizationFile != defaultSSH2AuthorizationFile)
+}
+
+// SSH2HostList parses an authorization file's allow-from or deny-from
+// patterns in the server file's REGEX-SYNTAX, as AllowHosts.
+func (o *ServerOptions) SSH2HostList(v string) (*HostList, error) {
+	return parseHostList(v, o.ssh2Syntax)
 }

@@ -259,3 +259,54 @@ func TestSSH2ChrootUsers(t *testing.T) {
 		t.Errorf("ChRootUsers \\i: %v", err)
 	}
 }
+
+// Where a user's ssh2 authorization file is: UserConfigDirectory's tokens,
+// AuthorizationFile relative to it or absolute; and OpenSSH's
+// authorized_keys is read only while both keep their defaults, or where
+// the file sets AuthorizedKeysFile itself.
+func TestSSH2AuthorizationPlace(t *testing.T) {
+	for _, c := range []struct{ dir, home, user, want string }{
+		{"%D/.ssh2", "/home/sjl", "sjl", "/home/sjl/.ssh2"},
+		{"/etc/ssh2/users/%U-%IU-%IG%%", "/home/sjl", "sjl", "/etc/ssh2/users/sjl-1001-100%"},
+		{".ssh2", "/home/sjl", "sjl", "/home/sjl/.ssh2"},
+	} {
+		got, err := ExpandSSH2UserDir(c.dir, c.home, c.user, 1001, 100)
+		if err != nil || got != c.want {
+			t.Errorf("%q: %q, %v; want %q", c.dir, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"%", "%I", "%IX", "%d", "/x/%h"} {
+		if _, err := ExpandSSH2UserDir(bad, "/h", "u", 1, 1); err == nil {
+			t.Errorf("%q expanded", bad)
+		}
+	}
+	dir := t.TempDir()
+	load := func(text string) *ServerOptions {
+		t.Helper()
+		p := filepath.Join(dir, "SSHD2_CONFIG")
+		if err := os.WriteFile(p, []byte("## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n## end of metaconfig\n*:\n"+text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := LoadServer(p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := c.For(MatchConn{User: "sjl", Host: "h", Addr: "10.1.2.3"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	for _, c := range []struct{ text, file, dir, keysFile string }{
+		{"", "/home/sjl/.ssh2/authorization", "/home/sjl/.ssh2", ".ssh/authorized_keys .ssh/authorized_keys2"},
+		{"  AuthorizationFile /etc/ssh2/auth/keys\n", "/etc/ssh2/auth/keys", "/home/sjl/.ssh2", "none"},
+		{"  UserConfigDirectory /etc/ssh2/%U\n", "/etc/ssh2/sjl/authorization", "/etc/ssh2/sjl", "none"},
+		{"  UserConfigDirectory /etc/ssh2/%U\n  AuthorizedKeysFile /etc/ssh/keys/%u\n", "/etc/ssh2/sjl/authorization", "/etc/ssh2/sjl", "/etc/ssh/keys/%u"},
+	} {
+		o := load(c.text)
+		file, d, err := o.SSH2Authorization("/home/sjl", "sjl", 1001, 100)
+		if err != nil || file != c.file || d != c.dir || strings.Join(o.AuthorizedKeysFile, " ") != c.keysFile {
+			t.Errorf("%q: %q %q %v, authorized keys %q; want %q %q, %q", c.text, file, d, err, o.AuthorizedKeysFile, c.file, c.dir, c.keysFile)
+		}
+	}
+}

@@ -99,6 +99,10 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		return nil, errDenied
 	}
 	if found == nil {
+		// An ssh2 server's own place for keys (authssh2.go).
+		found = c.lookupSSH2Authorization(acct, opts, opts.StrictModes, keyBytes)
+	}
+	if found == nil {
 		// After the files, AuthorizedKeysCommand, as in OpenSSH.
 		if recs, ok := c.keysCommand(a, key); ok {
 			found = c.matchKeyRecords(opts.AuthorizedKeysCommand, recs, acct, keyBytes, now)
