@@ -170,6 +170,12 @@ type ClientOptions struct {
 	// long (0: never), as dbclient -I does, which wins over it.
 	IdleTimeout time.Duration
 
+	// SSH2UserDir and SSH2IdentificationFile are an ssh2 file's
+	// UserConfigDirectory and IdentificationFile: the user's list of
+	// private key files (IdKey lines), read after the IdentityFiles;
+	// empty when no ssh2 file was read.
+	SSH2UserDir, SSH2IdentificationFile string
+
 	// Warnings lists one line per keyword that OpenSSH knows but sshbox
 	// does not act on ("FILE:LINE: ..."), for ssh -v to show.
 	Warnings []string

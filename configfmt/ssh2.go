@@ -231,7 +231,10 @@ var ssh2Table = []ssh2KW{
 		return [][]string{{"StrictHostKeyChecking", ssh2Bool(v)}}, nil
 	}},
 	{name: "BatchMode", side: "client", note: "BatchMode", kw: "BatchMode", conv: asBool},
-	{name: "IdentityFile", side: "client", note: "IdentityFile (a private key file)", kw: "IdentityFile"},
+	// ssh2's IdentityFile names an identification file (ssh2_config(5):
+	// "an alternate name for the user's identification file"), OpenSSH's
+	// a private key; sshbox's client reads either (identity.go).
+	{name: "IdentityFile", side: "client", note: "IdentityFile: a private key file, or an identification file (IdKey lines), ssh2's meaning", kw: "IdentityFile"},
 	{name: "UserKnownHosts", side: "client", note: "UserKnownHostsFile when a path; yes/no accepted", to: func(v string) ([][]string, error) {
 		switch strings.ToLower(v) {
 		case "yes", "no":
@@ -272,8 +275,19 @@ var ssh2Table = []ssh2KW{
 		return err
 	}},
 
+	{name: "UserConfigDirectory", side: "client", note: "where the identification file and its key files are (%D home directory, %U user name, %IU uid, %IG gid; default %D/.ssh2)", cli: func(o *ClientOptions, v string) error {
+		if _, err := ExpandSSH2UserDir(v, "/", "u", 0, 0); err != nil {
+			return err
+		}
+		o.SSH2UserDir = v
+		return nil
+	}},
+	{name: "IdentificationFile", side: "client", note: "the identification file (IdKey lines naming private key files, read after IdentityFile's), in UserConfigDirectory unless absolute (default identification)", cli: func(o *ClientOptions, v string) error {
+		o.SSH2IdentificationFile = v
+		return nil
+	}},
+
 	// Accepted with a warning, not acted on.
-	{name: "UserConfigDirectory", side: "client", warned: true},
 	{name: "UserConfigDirectory", side: "server", srv: setUserConfigDir,
 		note: "where the users' authorization files and key files are (%D home directory, %U user name, %IU uid, %IG gid; default %D/.ssh2); sshd -T prints it as AuthorizationFile"},
 	{name: "AllowSHosts", side: "server", warned: true},
@@ -544,6 +558,11 @@ func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
 // applyClient applies the lines whose heading matches the destination as
 // given on the command line, the last value winning.
 func (c *ssh2Config) applyClient(e *clientEval) error {
+	// The user's keys are also where an ssh2 client looks for them
+	// (sshcore/client's identity.go).
+	if e.o.SSH2UserDir == "" {
+		e.o.SSH2UserDir, e.o.SSH2IdentificationFile = defaultSSH2UserDir, defaultSSH2IdentificationFile
+	}
 	e.lastWins = true
 	e.locked = copySet(e.seen)
 	defer func() { e.lastWins, e.accum = false, false }()

@@ -207,8 +207,9 @@ func (o *ServerOptions) writeSSH2T(w io.Writer) {
 // keeps, to decide whose keys log in), the user's own authorized_keys
 // would overrule that, and it is read only where AuthorizedKeysFile says.
 const (
-	defaultSSH2UserDir           = "%D/.ssh2"
-	defaultSSH2AuthorizationFile = "authorization"
+	defaultSSH2UserDir            = "%D/.ssh2"
+	defaultSSH2AuthorizationFile  = "authorization"
+	defaultSSH2IdentificationFile = "identification"
 )
 
 func setUserConfigDir(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {

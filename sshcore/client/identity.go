@@ -76,7 +76,20 @@ func (c *Client) loadIdentities() []*identity {
 		paths = DefaultIdentityFiles()
 	}
 	for _, p := range paths {
+		if ks, ok := c.identificationKeys(p, ""); ok {
+			// ssh2's IdentityFile: an identification file (identity_ssh2.go).
+			for _, k := range ks {
+				files = append(files, c.loadIdentityFile(k, true)...)
+			}
+			continue
+		}
 		files = append(files, c.loadIdentityFile(p, explicit)...)
+	}
+	if f, dir := c.ssh2Identification(); f != "" {
+		ks, _ := c.identificationKeys(f, dir)
+		for _, k := range ks {
+			files = append(files, c.loadIdentityFile(k, true)...)
+		}
 	}
 	for _, p := range o.CertificateFiles {
 		files = append(files, c.loadCertificateFile(p)...)

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rsa"
-	"encoding/base64"
-	"encoding/binary"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,21 +125,7 @@ func sshcomSeed(f *testing.F) []byte {
 	if err != nil {
 		f.Fatal(err)
 	}
-	rk := k.(*rsa.PrivateKey)
-	var inner []byte
-	for _, v := range []*big.Int{big.NewInt(int64(rk.E)), rk.D, rk.N, rk.Precomputed.Qinv, rk.Primes[1], rk.Primes[0]} {
-		inner = binary.BigEndian.AppendUint32(inner, uint32(v.BitLen()))
-		inner = append(inner, v.Bytes()...)
-	}
-	inner = append(binary.BigEndian.AppendUint32(nil, uint32(len(inner))), inner...)
-	str := func(b []byte, s []byte) []byte { return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...) }
-	body := str(nil, []byte("if-modn{sign{rsa-pkcs1-sha1},encrypt{rsa-pkcs1v2-oaep}}"))
-	body = str(body, []byte("none"))
-	body = str(body, inner)
-	blob := binary.BigEndian.AppendUint32(nil, sshcomMagic)
-	blob = binary.BigEndian.AppendUint32(blob, uint32(len(body)+8))
-	blob = append(blob, body...)
-	return []byte(sshcomBegin + "\nComment: \"seed\"\n" + base64.StdEncoding.EncodeToString(blob) + "\n" + sshcomEnd + "\n")
+	return MarshalSSHComPrivate(k.(*rsa.PrivateKey), "seed")
 }
 
 func FuzzParseSSHComPrivate(f *testing.F) {

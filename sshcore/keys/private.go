@@ -59,12 +59,20 @@ func (k *PrivateKey) PublicKey() ssh.PublicKey {
 }
 
 // ParsePrivate decodes a private key in OpenSSH, PEM, PKCS#8 or
-// Dropbear's form.
+// Dropbear's form, or an unencrypted ssh.com RSA key.
 func ParsePrivate(data []byte, pass PassphraseFunc) (*PrivateKey, error) {
 	block, _ := pem.Decode(data)
 	if block == nil {
 		if LooksDropbear(data) {
 			return ParseDropbear(data)
+		}
+		if IsSSHComPrivate(data) {
+			// An ssh2 installation's key, as an IdKey line names it.
+			k, comment, err := ParseSSHComPrivate(data)
+			if err != nil {
+				return nil, err
+			}
+			return &PrivateKey{Key: k, Comment: comment, Format: FormatSSHCom}, nil
 		}
 		return nil, ErrInvalidFormat
 	}

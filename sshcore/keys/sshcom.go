@@ -2,6 +2,7 @@ package keys
 
 import (
 	"crypto/rsa"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -17,6 +18,9 @@ const (
 	sshcomEnd   = "---- END SSH2 ENCRYPTED PRIVATE KEY ----"
 	sshcomMagic = 0x3f6ff9eb
 )
+
+// FormatSSHCom is a key read from an ssh.com private key file.
+const FormatSSHCom Format = 101
 
 // IsSSHComPrivate reports whether data looks like an ssh.com private key.
 func IsSSHComPrivate(data []byte) bool { return strings.Contains(string(data), sshcomBegin) }
@@ -105,4 +109,24 @@ func (r *sshcomReader) bits() *big.Int {
 	v := new(big.Int).SetBytes(r.b[:size])
 	r.b = r.b[size:]
 	return v
+}
+
+// MarshalSSHComPrivate writes an RSA key as an unencrypted ssh.com private
+// key, the form ParseSSHComPrivate reads: how the tests make the keys of
+// an ssh2 installation.
+func MarshalSSHComPrivate(k *rsa.PrivateKey, comment string) []byte {
+	var inner []byte
+	for _, v := range []*big.Int{big.NewInt(int64(k.E)), k.D, k.N, k.Precomputed.Qinv, k.Primes[1], k.Primes[0]} {
+		inner = binary.BigEndian.AppendUint32(inner, uint32(v.BitLen()))
+		inner = append(inner, v.Bytes()...)
+	}
+	inner = append(binary.BigEndian.AppendUint32(nil, uint32(len(inner))), inner...)
+	str := func(b []byte, s []byte) []byte { return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...) }
+	body := str(nil, []byte("if-modn{sign{rsa-pkcs1-sha1},encrypt{rsa-pkcs1v2-oaep}}"))
+	body = str(body, []byte("none"))
+	body = str(body, inner)
+	blob := binary.BigEndian.AppendUint32(nil, sshcomMagic)
+	blob = binary.BigEndian.AppendUint32(blob, uint32(len(body)+8))
+	blob = append(blob, body...)
+	return []byte(sshcomBegin + "\nComment: \"" + comment + "\"\n" + base64.StdEncoding.EncodeToString(blob) + "\n" + sshcomEnd + "\n")
 }

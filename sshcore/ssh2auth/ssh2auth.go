@@ -1,5 +1,7 @@
-// Package ssh2auth reads the authorization file of SSH Communications'
-// ssh2 server (and of HP TCP/IP Services for OpenVMS, which ships it):
+// Package ssh2auth reads the two key lists of SSH Communications' ssh2
+// (and of HP TCP/IP Services for OpenVMS, which ships it). The client's
+// identification file names the user's private key files, one IdKey line
+// each (ParseIdentification). The server's authorization file is
 // the user's list of the public key files that may log in, in the user's
 // configuration directory (~/.ssh2/authorization, SYS$LOGIN:[.SSH2]
 // AUTHORIZATION. on OpenVMS), each key file named on a Key line and
@@ -44,25 +46,73 @@ type Key struct {
 	PGP bool
 }
 
+// line is one keyword line of either file: the keyword as written and
+// lowered, and its value unquoted.
+type line struct {
+	n             int
+	word, kw, val string
+}
+
+// keywordLines splits a file's records into keyword lines, leaving out
+// blank lines and comments; a keyword without a value is an error.
+func keywordLines(lines []string) ([]line, error) {
+	var out []line
+	for i, raw := range lines {
+		l := strings.TrimSpace(raw)
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		word, value := l, ""
+		if j := strings.IndexAny(l, " \t"); j >= 0 {
+			word, value = l[:j], strings.TrimSpace(l[j+1:])
+		}
+		value = unquote(value)
+		if value == "" {
+			return nil, fmt.Errorf("line %d: no argument after keyword %q", i+1, word)
+		}
+		out = append(out, line{n: i + 1, word: word, kw: strings.ToLower(word), val: value})
+	}
+	return out, nil
+}
+
+// IdKey is one IdKey line of an identification file.
+type IdKey struct {
+	Line int    // from 1
+	File string // the private key file as written: relative to the user's directory, or absolute
+}
+
+// ParseIdentification reads an identification file's lines: the IdKey
+// files in order. PGP entries (IdPgpKeyName, IdPgpKeyFingerprint,
+// IdPgpKeyId, PgpSecretKeyFile) are left out, since sshbox has no PGP
+// keys; another keyword is an error naming its line.
+func ParseIdentification(lines []string) ([]IdKey, error) {
+	kls, err := keywordLines(lines)
+	if err != nil {
+		return nil, err
+	}
+	var out []IdKey
+	for _, l := range kls {
+		switch l.kw {
+		case "idkey":
+			out = append(out, IdKey{Line: l.n, File: l.val})
+		case "idpgpkeyname", "idpgpkeyfingerprint", "idpgpkeyid", "pgpsecretkeyfile":
+		default:
+			return nil, fmt.Errorf("line %d: unknown keyword %q", l.n, l.word)
+		}
+	}
+	return out, nil
+}
+
 // Parse reads an authorization file's lines (records, without their line
 // ends). An error names the line.
 func Parse(lines []string) ([]Key, error) {
+	kls, err := keywordLines(lines)
+	if err != nil {
+		return nil, err
+	}
 	var out []Key
-	for i, raw := range lines {
-		n := i + 1
-		line := strings.TrimSpace(raw)
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		word, value := line, ""
-		if j := strings.IndexAny(line, " \t"); j >= 0 {
-			word, value = line[:j], strings.TrimSpace(line[j+1:])
-		}
-		value = unquote(value)
-		kw := strings.ToLower(word)
-		if value == "" {
-			return nil, fmt.Errorf("line %d: no argument after keyword %q", n, word)
-		}
+	for _, l := range kls {
+		n, word, kw, value := l.n, l.word, l.kw, l.val
 		switch kw {
 		case "key":
 			out = append(out, Key{Line: n, File: value})

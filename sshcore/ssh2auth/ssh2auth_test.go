@@ -87,3 +87,39 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseIdentification(t *testing.T) {
+	got, err := ParseIdentification(strings.Split("# keys\nIdKey id_rsa_2048_a\nIDKEY \"/keys/b key\"\nPgpSecretKeyFile secring.skr\nIdPgpKeyName me\n", "\n"))
+	want := []IdKey{{Line: 2, File: "id_rsa_2048_a"}, {Line: 3, File: "/keys/b key"}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, %v; want %+v", got, err, want)
+	}
+	for text, want := range map[string]string{
+		"IdKey a\nKey b.pub\n": `line 2: unknown keyword "Key"`,
+		"IdKey\n":              `line 1: no argument after keyword "IdKey"`,
+	} {
+		if _, err := ParseIdentification(strings.Split(text, "\n")); err == nil || err.Error() != want {
+			t.Errorf("%q: got %v, want %q", text, err, want)
+		}
+	}
+}
+
+// FuzzParseIdentification: no input panics, and every key comes from an
+// IdKey line.
+func FuzzParseIdentification(f *testing.F) {
+	for _, s := range []string{"IdKey id_rsa_2048_a\n", "# x\nIDKEY \"a b\"\nIdPgpKeyId 0x1\n", "IdKey\n", "Key a\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lines := strings.Split(s, "\n")
+		ids, err := ParseIdentification(lines)
+		if err != nil {
+			return
+		}
+		for _, k := range ids {
+			if k.Line < 1 || k.Line > len(lines) || k.File == "" || strings.ToLower(strings.Fields(lines[k.Line-1])[0]) != "idkey" {
+				t.Fatalf("key %+v from %q", k, s)
+			}
+		}
+	})
+}
