@@ -83,20 +83,8 @@ func (c *Client) identificationKeys(path, dir string) (files []string, ok bool) 
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		files = append(files, anyCase(p))
+		files = append(files, ssh2auth.AnyCase(p))
 	}
 	c.Log.Debug1("identification file %s: %d keys", path, len(files))
 	return files, true
-}
-
-// anyCase is path as written when it exists, else in lower or upper case
-// when one of those does.
-func anyCase(path string) string {
-	d, b := filepath.Split(path)
-	for _, n := range []string{b, strings.ToLower(b), strings.ToUpper(b)} {
-		if _, err := os.Lstat(filepath.Join(d, n)); err == nil {
-			return filepath.Join(d, n)
-		}
-	}
-	return path
 }

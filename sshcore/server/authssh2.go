@@ -1,9 +1,7 @@
 package server
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -127,34 +125,20 @@ func (c *conn) ssh2FromAllowed(opts *configfmt.ServerOptions, e ssh2auth.Key) (b
 }
 
 // readSSH2KeyFile reads the public key a Key line names: relative to the
-// user's ssh2 directory, and, since OpenVMS file names know no case (a
-// file copied from there may have come out in either), also in lower or
-// upper case when the name as written does not exist.
+// user's ssh2 directory, in whichever case it exists (ssh2auth.AnyCase).
 func readSSH2KeyFile(name, dir string, a *account, strict bool) (ssh.PublicKey, error) {
 	if !filepath.IsAbs(name) {
 		name = filepath.Join(dir, name)
 	}
-	var recs []string
-	var err error
-	tried := map[string]bool{}
-	base := filepath.Base(name)
-	for _, b := range []string{base, strings.ToLower(base), strings.ToUpper(base)} {
-		p := filepath.Join(filepath.Dir(name), b)
-		if tried[p] {
-			continue
-		}
-		tried[p] = true
-		if _, serr := os.Lstat(p); errors.Is(serr, os.ErrNotExist) {
-			continue
-		}
-		if recs, err = readAuthorizedKeys(p, a, strict); err != nil {
-			return nil, err
-		}
-		if len(recs) > 0 {
-			return parseSSH2KeyFile(p, recs)
-		}
+	p := ssh2auth.AnyCase(name)
+	recs, err := readAuthorizedKeys(p, a, strict)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("key file %s: no such file or an empty one", name)
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("key file %s: no such file or an empty one", p)
+	}
+	return parseSSH2KeyFile(p, recs)
 }
 
 // parseSSH2KeyFile: an RFC 4716 key ("---- BEGIN SSH2 PUBLIC KEY ----"),

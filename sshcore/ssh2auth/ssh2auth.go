@@ -21,6 +21,8 @@ package ssh2auth
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -262,4 +264,18 @@ func (k *Key) setOption(name, value string, hasValue bool) error {
 		}
 	}
 	return nil
+}
+
+// AnyCase is a key file's path as a Key or IdKey line names it when that
+// exists, else in lower or upper case when one of those does: OpenVMS's
+// file names have no case, and a file copied from there may have come out
+// in either.
+func AnyCase(path string) string {
+	d, b := filepath.Split(path)
+	for _, n := range []string{b, strings.ToLower(b), strings.ToUpper(b)} {
+		if _, err := os.Lstat(filepath.Join(d, n)); err == nil {
+			return filepath.Join(d, n)
+		}
+	}
+	return path
 }
