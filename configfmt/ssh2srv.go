@@ -250,7 +250,7 @@ func ExpandSSH2UserDir(pattern, home, user string, uid, gid uint32) (string, err
 			b.WriteString(strconv.FormatUint(uint64(gid), 10))
 			i++
 		default:
-			return "", fmt.Errorf("UserConfigDirectory %q: unknown token at %q (%%D, %%U, %%IU, %%IG, %%%%)", pattern, pattern[i:])
+			return "", fmt.Errorf("%q: unknown token at %q (%%D, %%U, %%IU, %%IG, %%%%)", pattern, pattern[i:])
 		}
 		i++
 	}

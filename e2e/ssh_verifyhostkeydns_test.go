@@ -29,7 +29,6 @@ type dnsRun struct {
 	msgs   []string
 	out    string
 	qs     []dnsQuestion
-	took   time.Duration
 }
 
 // dnsMessage picks the lines about the host key out of a -v log.
@@ -83,7 +82,6 @@ func (r *dnsRig) run(t *testing.T, prog string, c dnsCase) dnsRun {
 	a := r.argv(t, prog, r.resolvConf(t, c.server, c.resolv), kh, c.host, c.opts...)
 	r.dns.questions()
 	var run dnsRun
-	start := time.Now()
 	if c.answer == "" {
 		_, run.out, run.status = r.e.runProg(a[0], nil, nil, a[1:]...)
 	} else {
@@ -101,7 +99,6 @@ func (r *dnsRig) run(t *testing.T, prog string, c dnsCase) dnsRun {
 		}
 		run.out = tm.Output()
 	}
-	run.took = time.Since(start)
 	run.out = strings.ReplaceAll(run.out, "\r", "")
 	for _, l := range strings.Split(run.out, "\n") {
 		if !dnsMessage.MatchString(l) {
@@ -125,12 +122,10 @@ func (r *dnsRig) compare(t *testing.T, c dnsCase) dnsRun {
 	t.Helper()
 	ours := r.run(t, testenv.Bin(t, "ssh"), c)
 	theirs := r.run(t, testenv.NeedCmd(t, "ssh"), c)
-	if c.host == "drop.test" {
-		// Unanswered: glibc's waits (timeout, attempts, per server).
-		if d := ours.took - theirs.took; d > 700*time.Millisecond || d < -700*time.Millisecond {
-			t.Errorf("%v: gave up after %v, OpenSSH after %v", c, ours.took, theirs.took)
-		}
-	}
+	// An unanswered look-up (drop.test) is held to glibc's by its
+	// questions (attempts per server, below), not by how long it took: a
+	// test asserts no times, and the two clients' waits moved apart by
+	// more than a second under load.
 	if ours.status != theirs.status {
 		t.Errorf("%v: status %d, OpenSSH's %d\nsshbox:\n%s\nOpenSSH:\n%s", c, ours.status, theirs.status, ours.out, theirs.out)
 	}

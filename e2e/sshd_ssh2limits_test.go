@@ -193,7 +193,7 @@ func TestSshdSSH2RefusedStill(t *testing.T) {
 		"  IntrusionAuthentications password\n":              ":8: IntrusionAuthentications is not supported by sshbox",
 		"  UserSpecificConfig sjl /etc/ssh2/subconfig/sjl\n": ":8: UserSpecificConfig is not supported by sshbox",
 		"  AuthKbdInt.Retries 1\n":                           ":8: AuthKbdInt.Retries is not supported by sshbox",
-		"  UserConfigDirectory /etc/ssh2/%X\n":               `:8: UserConfigDirectory "/etc/ssh2/%X": unknown token at "%X" (%D, %U, %IU, %IG, %%)`,
+		"  UserConfigDirectory /etc/ssh2/%X\n":               `:8: UserConfigDirectory: "/etc/ssh2/%X": unknown token at "%X" (%D, %U, %IU, %IG, %%)`,
 		"  IdleTimeout 10 minutes\n":                         `:8: IdleTimeout: invalid time "10 minutes"`,
 		"  MaxConnections -1\n":                              `:8: MaxConnections: invalid number "-1"`,
 		"  DenyHosts a|b\n":                                  `:8: DenyHosts: pattern "a|b": '|' is not supported by sshbox`,

@@ -33,7 +33,7 @@ func (c *Client) ssh2Identification() (file, dir string) {
 	}
 	dir, err := configfmt.ExpandSSH2UserDir(o.SSH2UserDir, HomeDir(), name, uid, gid)
 	if err != nil {
-		c.Log.Error("%v", err)
+		c.Log.Error("UserConfigDirectory %v", err)
 		return "", ""
 	}
 	file = o.SSH2IdentificationFile

@@ -25,7 +25,7 @@ func (c *conn) lookupSSH2Authorization(a *account, opts *configfmt.ServerOptions
 	path, dir, err := opts.SSH2Authorization(a.Home, a.Name, a.UID, a.GID)
 	if err != nil || path == "" {
 		if err != nil {
-			c.srv.log().Errorf("%v", err)
+			c.srv.log().Errorf("UserConfigDirectory %v", err)
 		}
 		return nil
 	}
