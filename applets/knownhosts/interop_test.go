@@ -308,6 +308,18 @@ func TestSSH2DirectoryRoundTrip(t *testing.T) {
 	if r.rc != 1 || !strings.Contains(r.err, "key_22_broken.pub") {
 		t.Errorf("broken file: %+v", r)
 	}
+	// A name that decodes to a pattern ("*", "a,b") is refused: as a
+	// known_hosts line its key would be trusted for other hosts.
+	os.Remove(filepath.Join(dir, "key_22_broken.pub"))
+	before := readFile(t, file)
+	for _, n := range []string{"key_22__052.pub", "key_22_a_054b.pub"} {
+		os.WriteFile(filepath.Join(dir, n), []byte(exp), 0o644)
+		r = khRun(t, "-f", file, "import-ssh2", dir)
+		if r.rc != 1 || !strings.Contains(r.err, n+": host") || !strings.Contains(r.err, "would be a known_hosts pattern") || readFile(t, file) != before {
+			t.Errorf("%s: %+v\n%s", n, r, readFile(t, file))
+		}
+		os.Remove(filepath.Join(dir, n))
+	}
 }
 
 // Every rewrite is atomic: when the write fails (file size limit), the old

@@ -82,6 +82,11 @@ func ParseSSH2FileName(name string) (host string, port int, err error) {
 	return b.String(), port, nil
 }
 
+// ssh2PatternChars are what a host name from an ssh2 file name may not
+// hold: known_hosts would read them as a pattern (* ? ! and a list's
+// comma), a hash, a marker or another field.
+const ssh2PatternChars = "*?!,|@# \t\r\n"
+
 // SSH2Key is one host key of an ssh2 directory.
 type SSH2Key struct {
 	File string
@@ -110,6 +115,11 @@ func readSSH2FS(fsys fs.FS, dir string) ([]SSH2Key, []error, error) {
 			continue
 		}
 		host, port, err := ParseSSH2FileName(e.Name())
+		if err == nil && (host == "" || strings.ContainsAny(host, ssh2PatternChars)) {
+			// "key_22__052.pub" is host "*": as a known_hosts line it
+			// would be a pattern, its key trusted for every host.
+			err = fmt.Errorf("%s: host %q would be a known_hosts pattern", showName(e.Name()), host)
+		}
 		if err != nil {
 			bad = append(bad, err)
 			continue
