@@ -175,6 +175,10 @@ type ClientOptions struct {
 	// private key files (IdKey lines), read after the IdentityFiles;
 	// empty when no ssh2 file was read.
 	SSH2UserDir, SSH2IdentificationFile string
+	// SSH2NoUserHostKeys is an ssh2 file's UserKnownHosts no: the user's
+	// ssh2 host key directory (UserConfigDirectory's hostkeys) is not
+	// read; the system's (/etc/ssh2/hostkeys) still is.
+	SSH2NoUserHostKeys bool
 
 	// Warnings lists one line per keyword that OpenSSH knows but sshbox
 	// does not act on ("FILE:LINE: ..."), for ssh -v to show.

@@ -235,12 +235,20 @@ var ssh2Table = []ssh2KW{
 	// "an alternate name for the user's identification file"), OpenSSH's
 	// a private key; sshbox's client reads either (identity.go).
 	{name: "IdentityFile", side: "client", note: "IdentityFile: a private key file, or an identification file (IdKey lines), ssh2's meaning", kw: "IdentityFile"},
-	{name: "UserKnownHosts", side: "client", note: "UserKnownHostsFile when a path; yes/no accepted", to: func(v string) ([][]string, error) {
+	// UserKnownHosts no: ssh2 does not read the user's hostkeys directory
+	// (sshcore/client's hostkey_ssh2.go); a path is sshbox's own reading.
+	{name: "UserKnownHosts", side: "client", note: "yes/no: whether the user's ssh2 host key directory (UserConfigDirectory's hostkeys) is read; a path: UserKnownHostsFile", to: func(v string) ([][]string, error) {
 		switch strings.ToLower(v) {
 		case "yes", "no":
 			return nil, nil
 		}
 		return [][]string{{"UserKnownHostsFile", v}}, nil
+	}, cli: func(o *ClientOptions, v string) error {
+		switch strings.ToLower(v) {
+		case "yes", "no":
+			o.SSH2NoUserHostKeys = strings.EqualFold(v, "no")
+		}
+		return nil
 	}},
 	{name: "LocalForward", side: "client", note: `LocalForward; "110:host:110" becomes 110 host:110`, kw: "LocalForward", conv: asForward, accum: true},
 	{name: "RemoteForward", side: "client", note: `RemoteForward; "110:host:110" becomes 110 host:110`, kw: "RemoteForward", conv: asForward, accum: true},
@@ -573,7 +581,9 @@ func (c *ssh2Config) applyClient(e *clientEval) error {
 			if err := e.setTyped(r, l, active); err != nil {
 				return err
 			}
-			continue
+			if r.to == nil && r.kw == "" {
+				continue
+			}
 		}
 		rows, accum, warn, err := ssh2Lines(l, true)
 		if err != nil {

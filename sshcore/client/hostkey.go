@@ -139,6 +139,7 @@ func (h *hostKeyCheck) checkHostKey(remote net.Addr, key ssh.PublicKey, port int
 	for _, w := range files.Warnings {
 		log.Debug1("%s", w)
 	}
+	files.Entries = append(files.Entries, h.ssh2HostKeyEntries()...)
 	hostDB := &knownhosts.DB{Entries: files.Entries}
 	_, isCert := key.(*ssh.Certificate)
 	if !quiet {
@@ -211,6 +212,11 @@ func (h *hostKeyCheck) checkHostKey(remote net.Addr, key ssh.PublicKey, port int
 				}
 				if hostSt.Entry.File == knownhostsCommandFile {
 					h.disableUpdate(3, "host key found via KnownHostsCommand")
+				}
+				if isSSH2HostKeyFile(hostSt.Entry.File) {
+					// Its other keys would go to known_hosts, not
+					// beside it: the host's keys are the ssh2 file's.
+					h.disableUpdate(3, "host key found in an ssh2 host key directory")
 				}
 			}
 			if checkIP && ipSt.Status == knownhosts.Unknown {
@@ -698,6 +704,9 @@ func (h *hostKeyCheck) disableForInsecure() error {
 // removeCommand is the exact command that removes the old entry; -f is only
 // needed when the file is not the default one.
 func removeCommand(file, pattern string) string {
+	if isSSH2HostKeyFile(file) {
+		return fmt.Sprintf("rm '%s'", file)
+	}
 	if file == filepath.Join(HomeDir(), ".ssh", "known_hosts") {
 		return fmt.Sprintf("ssh-keygen -R '%s'", pattern)
 	}

@@ -24,16 +24,8 @@ import (
 // directory its key files are in; "" when no ssh2 file was read.
 func (c *Client) ssh2Identification() (file, dir string) {
 	o := c.Opts
-	if o.SSH2UserDir == "" {
-		return "", ""
-	}
-	name, uid, gid := "", uint32(os.Getuid()), uint32(os.Getgid())
-	if u, err := user.Current(); err == nil {
-		name = u.Username
-	}
-	dir, err := configfmt.ExpandSSH2UserDir(o.SSH2UserDir, HomeDir(), name, uid, gid)
-	if err != nil {
-		c.Log.Error("UserConfigDirectory %v", err)
+	dir, ok := c.ssh2UserDir()
+	if !ok {
 		return "", ""
 	}
 	file = o.SSH2IdentificationFile
@@ -44,6 +36,24 @@ func (c *Client) ssh2Identification() (file, dir string) {
 		file = filepath.Join(dir, file)
 	}
 	return file, dir
+}
+
+// ssh2UserDir is the user's ssh2 directory (UserConfigDirectory
+// expanded); false when no ssh2 file was read.
+func (c *Client) ssh2UserDir() (string, bool) {
+	if c.Opts.SSH2UserDir == "" {
+		return "", false
+	}
+	name, uid, gid := "", uint32(os.Getuid()), uint32(os.Getgid())
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	dir, err := configfmt.ExpandSSH2UserDir(c.Opts.SSH2UserDir, HomeDir(), name, uid, gid)
+	if err != nil {
+		c.Log.Error("UserConfigDirectory %v", err)
+		return "", false
+	}
+	return dir, true
 }
 
 // identificationKeys reads path as an identification file and returns the
