@@ -227,7 +227,8 @@ func setAuthorizationFile(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
 
 // ExpandSSH2UserDir expands UserConfigDirectory's tokens: %D the home
 // directory, %U the user name, %IU and %IG the uid and gid, %% a percent
-// sign. A relative result is taken from the home directory.
+// sign; a leading ~/ is the home directory too. A relative result is taken
+// from the home directory.
 func ExpandSSH2UserDir(pattern, home, user string, uid, gid uint32) (string, error) {
 	var b strings.Builder
 	for i := 0; i < len(pattern); i++ {
@@ -255,6 +256,9 @@ func ExpandSSH2UserDir(pattern, home, user string, uid, gid uint32) (string, err
 		i++
 	}
 	p := b.String()
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		p = filepath.Join(home, p[1:])
+	}
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(home, p)
 	}

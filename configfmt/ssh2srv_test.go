@@ -269,6 +269,7 @@ func TestSSH2AuthorizationPlace(t *testing.T) {
 		{"%D/.ssh2", "/home/sjl", "sjl", "/home/sjl/.ssh2"},
 		{"/etc/ssh2/users/%U-%IU-%IG%%", "/home/sjl", "sjl", "/etc/ssh2/users/sjl-1001-100%"},
 		{".ssh2", "/home/sjl", "sjl", "/home/sjl/.ssh2"},
+		{"~/.ssh2", "/home/sjl", "sjl", "/home/sjl/.ssh2"},
 	} {
 		got, err := ExpandSSH2UserDir(c.dir, c.home, c.user, 1001, 100)
 		if err != nil || got != c.want {
