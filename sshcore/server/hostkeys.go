@@ -59,6 +59,15 @@ func LoadHostKey(path string) (ssh.Signer, error) {
 			return nil, derr
 		}
 		return k.Signer()
+	case err != nil && keys.IsSSHComPrivate(data):
+		// An ssh2 installation's hostkey (OpenVMS's, SSH Communications'):
+		// served as it is, so that the host keeps its identity. RSA only,
+		// unencrypted, as ssh-keygen -i reads it.
+		k, serr := keys.ParsePrivate(data, nil)
+		if serr != nil {
+			return nil, serr
+		}
+		return k.Signer()
 	case err != nil:
 		return nil, keys.ErrInvalidFormat
 	}

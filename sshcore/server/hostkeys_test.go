@@ -2,11 +2,15 @@ package server
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/ssh"
 
 	"sshbox/internal/testenv"
 	"sshbox/sshcore/keys"
@@ -118,5 +122,26 @@ func TestHostKeyUnusableLoggedNotReplaced(t *testing.T) {
 	HostKeys([]string{open}, 0, logf)
 	if os.Geteuid() == 0 && !strings.Contains(strings.Join(*logged, "\n"), "Unable to load host key: "+open+": permissions 0644 for '"+open+"' are too open") {
 		t.Errorf("log %q", *logged)
+	}
+}
+
+// An ssh2 installation's RSA hostkey (ssh.com's private key format) is
+// served as it is.
+func TestLoadHostKeySSHCom(t *testing.T) {
+	rk, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "hostkey")
+	if err := os.WriteFile(p, keys.MarshalSSHComPrivate(rk, "2048-bit rsa, root@vms"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadHostKey(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ssh.NewPublicKey(&rk.PublicKey)
+	if !bytes.Equal(s.PublicKey().Marshal(), want.Marshal()) {
+		t.Errorf("loaded %s, want %s", ssh.FingerprintSHA256(s.PublicKey()), ssh.FingerprintSHA256(want))
 	}
 }
