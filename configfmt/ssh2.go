@@ -310,6 +310,7 @@ var ssh2Table = []ssh2KW{
 	{name: "ProtocolVersionString", side: "server", warned: true},
 	{name: "CheckMail", side: "server", warned: true},
 	{name: "UserSpecificConfig", side: "server", warned: true}, // refused: ssh2Refused
+	{name: "HostSpecificConfig", side: "server", warned: true}, // refused: ssh2Refused
 	{name: "SecurePath", side: "server", warned: true},
 	{name: "PasswordPrompt", side: "client", warned: true},
 	{name: "AuthenticationSuccessMsg", side: "client", warned: true},
