@@ -83,6 +83,13 @@ Options idle-timeout=60
 	}
 	d.WaitLog(t, fmt.Sprintf("Authentication tried for %s with correct key but not from a permitted host", u.Name), 10*time.Second)
 	d.WaitLog(t, ".ssh2/authorization:7: option idle-timeout is not supported by sshbox: key not used", 10*time.Second)
+	// Key lines past the 64th are not read (each is a helper process
+	// per key offered).
+	u.WriteFile(t, ".ssh2/authorization", []byte(strings.Repeat("Key missing.pub\n", 64)+"Key forced.pub\n"), 0o600)
+	if out, err := login(d, forced); err == nil {
+		t.Errorf("the 65th key logged in: %q", out)
+	}
+	d.WaitLog(t, ".ssh2/authorization:65: more than 64 keys: the rest are not read", 10*time.Second)
 
 	// Keys in a directory the administrator keeps: the user's own
 	// authorized_keys no longer counts. (StrictModes no: the test's

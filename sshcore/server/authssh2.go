@@ -22,6 +22,10 @@ import (
 // sshbox cannot read in full gives no keys, and a key whose options it
 // cannot enforce does not log in; either is logged.
 func (c *conn) lookupSSH2Authorization(a *account, opts *configfmt.ServerOptions, strict bool, keyBytes []byte) *keyOptions {
+	// Each key file is opened as the user, one helper process each
+	// (sshcore/asuser), for every key a client offers: the number of Key
+	// lines read is bounded, as the size of an authorized_keys file is.
+	const maxKeys = 64
 	path, dir, err := opts.SSH2Authorization(a.Home, a.Name, a.UID, a.GID)
 	if err != nil || path == "" {
 		if err != nil {
@@ -39,7 +43,11 @@ func (c *conn) lookupSSH2Authorization(a *account, opts *configfmt.ServerOptions
 		c.srv.log().Infof(msgAuthKeysBad, fmt.Errorf("%s: %v", path, err))
 		return nil
 	}
-	for _, e := range entries {
+	for i, e := range entries {
+		if i == maxKeys {
+			c.srv.log().Infof(msgAuthKeysLine, path, e.Line, fmt.Errorf("more than %d keys: the rest are not read", maxKeys))
+			break
+		}
 		if e.PGP {
 			continue
 		}
