@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,7 +40,13 @@ func startAgent(t *testing.T, prog, dir string, cred *syscall.Credential, env []
 			t.Fatalf("%s exited: %s", prog, stderr.String())
 		default:
 		}
-		_, err := os.Stat(sock)
+		// Connectable, not just there: the socket's file exists from
+		// bind(2), a moment before listen(2), when a client is refused
+		// (TestAgentConfirm once saw "Connection refused" that way).
+		c, err := net.Dial("unix", sock)
+		if err == nil {
+			c.Close()
+		}
 		return err == nil
 	})
 	return sock
