@@ -51,8 +51,7 @@ type ssh2KW struct {
 	warned bool                               // accepted, not acted on
 	// harmless: a server keyword that restricts what sshbox cannot
 	// enforce is refused unless its value is this one (any case), which
-	// restricts nothing and is accepted without a line (with the warning
-	// when warned is set too).
+	// restricts nothing and is accepted without a line.
 	harmless string
 	// srv and cli instead set a typed option that no OpenSSH keyword
 	// sets (ssh2srv.go); whole: it is the whole server's, so it may not
@@ -214,9 +213,11 @@ var ssh2Table = []ssh2KW{
 	{name: "SyslogFacility", side: "server", note: "SyslogFacility", kw: "SyslogFacility"},
 	{name: "PidFile", side: "server", note: "PidFile", kw: "PidFile"},
 	{name: "ResolveClientHostName", side: "server", note: "UseDNS (sshbox's default stays no when the line is absent)", kw: "UseDNS", conv: asBool},
-	// Where users' keys are listed (ssh2auth.go).
+	// Where users' keys are listed (ssh2srv.go, sshcore/ssh2auth).
 	{name: "AuthorizationFile", side: "server", srv: setAuthorizationFile,
 		note: "the users' ssh2 authorization file (Key lines naming public key files, with Command and Options), in UserConfigDirectory unless absolute (default authorization); at the defaults ~/.ssh/authorized_keys is read too, elsewhere only with AuthorizedKeysFile set; sshd -T prints authorizationfile and userconfigdirectory when either is not the default"},
+	{name: "UserConfigDirectory", side: "server", srv: setUserConfigDir,
+		note: "where the users' authorization files and key files are (%D home directory, %U user name, %IU uid, %IG gid; default %D/.ssh2); sshd -T prints it as AuthorizationFile says"},
 	{name: "UserKnownHosts", side: "server", note: "accepted: host-based authentication is not offered", warned: true},
 
 	{name: "Host", side: "client", note: "HostName", kw: "HostName"},
@@ -296,8 +297,6 @@ var ssh2Table = []ssh2KW{
 	}},
 
 	// Accepted with a warning, not acted on.
-	{name: "UserConfigDirectory", side: "server", srv: setUserConfigDir,
-		note: "where the users' authorization files and key files are (%D home directory, %U user name, %IU uid, %IG gid; default %D/.ssh2); sshd -T prints it as AuthorizationFile"},
 	{name: "AllowSHosts", side: "server", warned: true},
 	{name: "DenySHosts", side: "server", warned: true},
 	{name: "IgnoreRhosts", side: "server", warned: true},
@@ -459,12 +458,10 @@ func ssh2Lines(l *ssh2Line, client bool) (rows [][]string, accum bool, warn stri
 	}
 	if r := ssh2Lookup(l.kw, client); r != nil {
 		if r.harmless != "" {
-			if !strings.EqualFold(strings.TrimSpace(l.value), r.harmless) {
-				return nil, false, "", l.errorf("%s", errNotSupported(r.name))
-			}
-			if !r.warned {
+			if strings.EqualFold(strings.TrimSpace(l.value), r.harmless) {
 				return nil, false, "", nil
 			}
+			return nil, false, "", l.errorf("%s", errNotSupported(r.name))
 		}
 		if r.warned && !client && containsStr(ssh2Refused, l.kw) {
 			return nil, false, "", l.errorf("%s", errNotSupported(r.name))

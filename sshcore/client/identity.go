@@ -76,8 +76,14 @@ func (c *Client) loadIdentities() []*identity {
 		paths = DefaultIdentityFiles()
 	}
 	for _, p := range paths {
-		if ks, ok := c.identificationKeys(p, ""); ok {
-			// ssh2's IdentityFile: an identification file (identity_ssh2.go).
+		// ssh2's IdentityFile names an identification file
+		// (identity_ssh2.go); OpenSSH's defaults are keys.
+		var ks []string
+		ok := false
+		if explicit {
+			ks, ok = c.identificationKeys(p, "")
+		}
+		if ok {
 			for _, k := range ks {
 				files = append(files, c.loadIdentityFile(k, true)...)
 			}
