@@ -19,7 +19,7 @@ import (
 // UserKnownHostsFile.
 
 // systemSSH2HostKeys is the ssh2 system-wide host key directory.
-var systemSSH2HostKeys = "/etc/ssh2/hostkeys"
+const systemSSH2HostKeys = "/etc/ssh2/hostkeys"
 
 // ssh2HostKeyDirs are the directories read: none without an ssh2 file.
 func (h *hostKeyCheck) ssh2HostKeyDirs() []string {
