@@ -341,6 +341,9 @@ type ServerOptions struct {
 	// file's REGEX-SYNTAX, for their allow-from and deny-from.
 	SSH2UserDir, SSH2AuthorizationFile string
 	ssh2Syntax                         regexSyntax
+	// ssh2SubNeedsName: a HostSpecificConfig or UserSpecificConfig
+	// pattern could match the client's name (NeedsClientName).
+	ssh2SubNeedsName bool
 
 	subsysOrder []string          // Subsystem names in definition order, for sshd -T
 	extra       map[string]string // keywords not acted on, as sshd -T prints them
@@ -357,6 +360,10 @@ type MatchConn struct {
 	LocalPort int
 	// InvalidUser: User names no account (Match invalid-user).
 	InvalidUser bool
+	// Name is the client's name when its address has one that maps back
+	// to it ("" if none), for the ssh2 dialect's host patterns, which
+	// look it up even with UseDNS no (NeedsClientName).
+	Name string
 }
 
 // CASignatureList is CASignatureAlgorithms resolved against OpenSSH's

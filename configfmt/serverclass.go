@@ -234,15 +234,12 @@ func checkUsePAM(a []string) error {
 }
 
 // ssh2Refused: server keywords of the ssh2 dialect that restrict access and
-// that sshbox does not enforce. UserSpecificConfig and HostSpecificConfig
-// name files of server options read for the users or client hosts a
-// pattern matches, which may restrict them (forwarding, commands, ciphers)
-// and which sshbox does not read;
+// that sshbox does not enforce.
 // AuthKbdInt.Retries limits keyboard-interactive's attempts below what
 // MaxAuthTries (PasswordGuesses) allows.
 var ssh2Refused = []string{
 	"requiredauthentications", "authpublickey.maxsize", "authpublickey.minsize",
-	"authkbdint.required", "authkbdint.retries", "securepath", "userspecificconfig", "hostspecificconfig",
+	"authkbdint.required", "authkbdint.retries", "securepath",
 }
 
 // errNotSupported is the one refusal text, as the issue words it.

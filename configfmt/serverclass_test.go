@@ -106,11 +106,7 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 		{"PubkeyAuthOptions verify-required\n", "1", "PubkeyAuthOptions"},
 		{"*:\n  AuthPublicKey.MinSize 2048\n", "2", "AuthPublicKey.MinSize"},
 		{"*:\n  LogfailAuthentications password\n  IntrusionAuthentications password,hostbased\n", "3", "IntrusionAuthentications"},
-		// A subconfiguration read for some users, which may restrict them.
-		{"*:\n  UserSpecificConfig sjl /etc/ssh2/subconfig/sjl\n", "2", "UserSpecificConfig"},
-		{"alpha.*:\n  UserSpecificConfig .*@10\\.0\\..* /etc/ssh2/lan\n", "2", "UserSpecificConfig"},
 		{"*:\n  AuthKbdInt.Retries 2\n", "2", "AuthKbdInt.Retries"},
-		{"*:\n  HostSpecificConfig .*\\.example\\.com /etc/ssh2/subconfig/example\n", "2", "HostSpecificConfig"},
 		{"Port 22\nMatch RDomain !vrf1\n  DenyUsers bob\n", "2", "Match RDomain"},
 	} {
 		err := load(c.text)

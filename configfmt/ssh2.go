@@ -25,6 +25,9 @@ type ssh2Line struct {
 	word   string
 	value  string
 	syntax regexSyntax // the file's REGEX-SYNTAX, for AllowHosts and DenyHosts
+	// sub is the keyword that read the line from a subconfiguration
+	// file ("hostspecificconfig", "userspecificconfig"); "" in the main one.
+	sub string
 }
 
 func (l *ssh2Line) errorf(format string, a ...any) error {
@@ -59,6 +62,9 @@ type ssh2KW struct {
 	srv   func(o *ServerOptions, l *ssh2Line, m *MatchConn) error
 	cli   func(o *ClientOptions, v string) error
 	whole bool
+	// subconf: a subconfiguration file for the hosts or users a pattern
+	// picks (ssh2sub.go).
+	subconf bool
 }
 
 // ssh2Conv is how an ssh2 value becomes the OpenSSH keyword's.
@@ -213,6 +219,10 @@ var ssh2Table = []ssh2KW{
 	{name: "SyslogFacility", side: "server", note: "SyslogFacility", kw: "SyslogFacility"},
 	{name: "PidFile", side: "server", note: "PidFile", kw: "PidFile"},
 	{name: "ResolveClientHostName", side: "server", note: "UseDNS (sshbox's default stays no when the line is absent)", kw: "UseDNS", conv: asBool},
+	{name: "HostSpecificConfig", side: "server", subconf: true,
+		note: "PATTERN FILE: FILE's lines apply to the clients PATTERN matches (as AllowHosts'), read at each connection in this line's place; a file sshbox cannot read ends the connection; sshd -T -C addr=A,host=H shows them"},
+	{name: "UserSpecificConfig", side: "server", subconf: true,
+		note: "user[%group][@host] FILE: FILE's lines apply to the users the pattern matches (name or UID, a group's name or GID, the client as AllowHosts), from the moment sshd knows the user name; a file sshbox cannot read refuses the user; no headings in FILE; sshd -T -C user=U shows them"},
 	// Where users' keys are listed (ssh2srv.go, sshcore/ssh2auth).
 	{name: "AuthorizationFile", side: "server", srv: setAuthorizationFile,
 		note: "the users' ssh2 authorization file (Key lines naming public key files, with Command and Options), in UserConfigDirectory unless absolute (default authorization); at the defaults ~/.ssh/authorized_keys is read too, elsewhere only with AuthorizedKeysFile set; sshd -T prints authorizationfile and userconfigdirectory when either is not the default"},
@@ -308,8 +318,6 @@ var ssh2Table = []ssh2KW{
 	{name: "Ssh1AgentCompatibility", side: "client", warned: true},
 	{name: "ProtocolVersionString", side: "server", warned: true},
 	{name: "CheckMail", side: "server", warned: true},
-	{name: "UserSpecificConfig", side: "server", warned: true}, // refused: ssh2Refused
-	{name: "HostSpecificConfig", side: "server", warned: true}, // refused: ssh2Refused
 	{name: "SecurePath", side: "server", warned: true},
 	{name: "PasswordPrompt", side: "client", warned: true},
 	{name: "AuthenticationSuccessMsg", side: "client", warned: true},
@@ -518,9 +526,31 @@ func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
 	e.o.ssh2Syntax = c.syntax
 	e.lastWins = true
 	e.locked = copySet(e.seen)
-	for i := range c.lines {
-		l := &c.lines[i]
-		active := l.appliesTo(m.Host, m.Addr)
+	if err := applyServerLines(e, m, c.lines, true); err != nil {
+		return err
+	}
+	e.lastWins, e.accum = false, false
+	if e.o.SSH2KeysElsewhere() && !e.seen["authorizedkeysfile"] {
+		// The users' keys are kept out of their hands: their own
+		// authorized_keys must not overrule that (ssh2srv.go).
+		e.o.AuthorizedKeysFile = []string{"none"}
+	}
+	return nil
+}
+
+// applyServerLines applies lines in order: those whose heading matches the
+// connection take effect when picked (the main file, or a subconfiguration
+// whose pattern matched); the rest are checked all the same.
+func applyServerLines(e *serverEval, m MatchConn, lines []ssh2Line, picked bool) error {
+	for i := range lines {
+		l := &lines[i]
+		active := picked && l.appliesTo(m.Host, m.Addr)
+		if r := ssh2Lookup(l.kw, false); r != nil && r.subconf {
+			if err := applySubconfig(e, m, l, active); err != nil {
+				return err
+			}
+			continue
+		}
 		if r := ssh2Lookup(l.kw, false); r != nil && r.srv != nil {
 			if err := e.setTyped(r, l, active, &m); err != nil {
 				return err
@@ -551,12 +581,6 @@ func (c *ssh2Config) applyServer(e *serverEval, m MatchConn) error {
 				return err
 			}
 		}
-	}
-	e.lastWins, e.accum = false, false
-	if e.o.SSH2KeysElsewhere() && !e.seen["authorizedkeysfile"] {
-		// The users' keys are kept out of their hands: their own
-		// authorized_keys must not overrule that (ssh2srv.go).
-		e.o.AuthorizedKeysFile = []string{"none"}
 	}
 	return nil
 }
@@ -611,6 +635,9 @@ func (c *ssh2Config) applyClient(e *clientEval) error {
 // when it applies, else to a scratch copy, so that a bad value is an error
 // whichever connections the heading picks.
 func (e *serverEval) setTyped(r *ssh2KW, l *ssh2Line, active bool, m *MatchConn) error {
+	if r.whole && l.sub != "" {
+		return l.errorf("%s applies to the whole server and cannot be in a subconfiguration file", r.name)
+	}
 	if r.whole && l.pattern != "" && l.pattern != "*" && (l.head == nil || l.pattern != ".*") {
 		return l.errorf("%s applies to the whole server and cannot be under the heading %q", r.name, l.pattern)
 	}

@@ -173,7 +173,8 @@ func (o *ServerOptions) ChecksHosts() bool {
 // NeedsClientName: deciding whether a client may connect takes its name,
 // which sshd must look up even with UseDNS no.
 func (o *ServerOptions) NeedsClientName() bool {
-	return o.RequireReverseMapping || o.AllowHosts != nil && o.AllowHosts.NeedsName() || o.DenyHosts != nil && o.DenyHosts.NeedsName()
+	return o.RequireReverseMapping || o.AllowHosts != nil && o.AllowHosts.NeedsName() || o.DenyHosts != nil && o.DenyHosts.NeedsName() ||
+		o.ssh2SubNeedsName
 }
 
 // writeSSH2T prints the ssh2-only options that are set, under their ssh2

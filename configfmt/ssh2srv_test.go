@@ -311,3 +311,84 @@ func TestSSH2AuthorizationPlace(t *testing.T) {
 		}
 	}
 }
+
+// HostSpecificConfig and UserSpecificConfig: a subconfiguration file's
+// lines apply, in the line's place, to the clients or users its pattern
+// picks (an address, a verified name, a user by name, a group by GID), to
+// no one else; what cannot be enforced there is refused with file:line.
+func TestSSH2Subconfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	meta := "## SSH CONFIGURATION FILE FORMAT VERSION 1.1\n## REGEX-SYNTAX egrep\n## end of metaconfig\n"
+	lan := write("lan", "AllowTcpForwarding no\nX11Forwarding no\n")
+	named := write("named", "PermitTTY no\n")
+	wheel := write("wheel", "*:\n  AllowAgentForwarding no\n")
+	main := write("SSHD2_CONFIG", meta+"*:\n  X11Forwarding yes\n"+
+		"  HostSpecificConfig \\i10\\.1\\..* "+lan+"\n"+
+		"  HostSpecificConfig .*\\.example\\.com "+named+"\n"+
+		"  UserSpecificConfig %0@\\i10\\..* "+wheel+"\n"+
+		"  AllowTcpForwarding yes\n")
+	c, err := LoadServer(main, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	show := func(m MatchConn) string {
+		o, err := c.For(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		o.WriteT(&b)
+		return b.String()
+	}
+	if g, _ := c.For(MatchConn{}); !g.NeedsClientName() {
+		t.Errorf("a name pattern does not ask for the client's name")
+	}
+	for _, tc := range []struct {
+		m         MatchConn
+		want, not []string
+	}{
+		// The file's lines, and a later main line winning over one.
+		{MatchConn{Addr: "10.1.2.3", Host: "10.1.2.3"}, []string{"x11forwarding no\n", "allowtcpforwarding yes\n", "permittty yes\n"}, nil},
+		{MatchConn{Addr: "10.2.0.1", Host: "10.2.0.1"}, []string{"x11forwarding yes\n"}, []string{"x11forwarding no\n"}},
+		// A verified name, not the address, picks the name pattern.
+		{MatchConn{Addr: "192.0.2.1", Host: "192.0.2.1", Name: "a.example.com"}, []string{"permittty no\n"}, nil},
+		{MatchConn{Addr: "192.0.2.1", Host: "192.0.2.1"}, []string{"permittty yes\n"}, nil},
+		// root's primary group is GID 0; nobody's is not.
+		{MatchConn{User: "root", Addr: "10.9.9.9", Host: "10.9.9.9"}, []string{"allowagentforwarding no\n"}, nil},
+		{MatchConn{User: "root", Addr: "192.0.2.1", Host: "192.0.2.1"}, []string{"allowagentforwarding yes\n"}, nil},
+		{MatchConn{User: "nobody", Addr: "10.9.9.9", Host: "10.9.9.9"}, []string{"allowagentforwarding yes\n"}, nil},
+		{MatchConn{Addr: "10.9.9.9", Host: "10.9.9.9"}, []string{"allowagentforwarding yes\n"}, nil},
+	} {
+		out := show(tc.m)
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%+v: no %q in\n%s", tc.m, w, out)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(out, w) {
+				t.Errorf("%+v: %q in\n%s", tc.m, w, out)
+			}
+		}
+	}
+	for text, want := range map[string]string{
+		"*:\n  UserSpecificConfig sjl " + filepath.Join(dir, "missing") + "\n":                      ":5: UserSpecificConfig: open " + filepath.Join(dir, "missing") + ": no such file or directory",
+		"*:\n  HostSpecificConfig .* " + write("nested", "UserSpecificConfig sjl "+lan+"\n") + "\n": "nested:1: UserSpecificConfig is not allowed in a subconfiguration file",
+		"*:\n  UserSpecificConfig sjl " + write("heading", "alpha:\n  X11Forwarding no\n") + "\n":   "heading:2: a heading in a UserSpecificConfig file is not supported by sshbox",
+		"*:\n  HostSpecificConfig .* " + write("whole", "MaxConnections 5\n") + "\n":                "whole:1: MaxConnections applies to the whole server and cannot be in a subconfiguration file",
+		"*:\n  HostSpecificConfig .* " + write("refused", "AuthPublicKey.MinSize 2048\n") + "\n":    "refused:1: AuthPublicKey.MinSize is not supported by sshbox",
+		"*:\n  UserSpecificConfig sjl\n": ":5: UserSpecificConfig wants a pattern and a file",
+	} {
+		_, err := LoadServer(write("SSHD2_CONFIG", meta+text), nil)
+		if err == nil || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("%q: got %v, want ...%s", text, err, want)
+		}
+	}
+}

@@ -117,3 +117,46 @@ Options idle-timeout=60
 		t.Errorf("sshd -T does not show where the keys are:\n%s", out)
 	}
 }
+
+// TestSshdSSH2Subconfig: an SSHD2_CONFIG's HostSpecificConfig and
+// UserSpecificConfig files apply to the clients and users their patterns
+// pick, OpenSSH's ssh logging in: the user's file allows passwords only,
+// so that user's key is refused while another user's key logs in; the
+// host's file (for 127.0.0.1) forces a command on every session.
+func TestSshdSSH2Subconfig(t *testing.T) {
+	t.Parallel()
+	testenv.NeedRoot(t)
+	limited, other := testenv.NewUser(t, ""), testenv.NewUser(t, "")
+	limitedKey, otherKey := limited.AuthorizeKey(t, ""), other.AuthorizeKey(t, "")
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	userSub := filepath.Join(dir, "user_conf")
+	hostSub := filepath.Join(dir, "host_conf")
+	os.WriteFile(userSub, []byte("AllowedAuthentications password\n"), 0o644)
+	os.WriteFile(hostSub, []byte("ForceCommand echo from-the-host-subconfig\n"), 0o644)
+	d := startSSHD2(t, egrepMeta, fmt.Sprintf("  UserSpecificConfig %s %s\n  HostSpecificConfig \\i127\\.0\\.0\\.1 %s\n", limited.Name, userSub, hostSub))
+	login := func(u *testenv.User, k string) (string, error) {
+		out, err := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(k, d.Port, u.Name), "echo", "plain")...).CombinedOutput()
+		return strings.TrimSpace(string(out)), err
+	}
+	if out, err := login(other, otherKey); err != nil || out != "from-the-host-subconfig" {
+		t.Errorf("%s: %v, %q; want the host subconfig's command\nlog:\n%s", other.Name, err, out, d.Proc.Stderr.String())
+	}
+	if out, err := login(limited, limitedKey); err == nil {
+		t.Errorf("%s logged in with a key its subconfig does not allow: %q", limited.Name, out)
+	}
+	if out := sshdT(t, d.ConfigPath); strings.Contains(out, "from-the-host-subconfig") {
+		t.Errorf("sshd -T without a connection shows the host subconfig:\n%s", out)
+	}
+	out, err := exec.Command(testenv.Bin(t, ""), "sshd", "-T", "-f", d.ConfigPath, "-C", "user="+limited.Name+",addr=127.0.0.1,host=localhost").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "forcecommand echo from-the-host-subconfig\n") || strings.Contains(string(out), "\npubkeyauthentication yes\n") {
+		t.Errorf("sshd -T -C: %v\n%s", err, out)
+	}
+	// A pattern for a name: the client's is looked up (127.0.0.1 is
+	// localhost in /etc/hosts) although ResolveClientHostName is no.
+	byName := startSSHD2(t, egrepMeta, fmt.Sprintf("  ResolveClientHostName no\n  HostSpecificConfig localhost %s\n", hostSub))
+	out2, err := exec.Command(testenv.NeedCmd(t, "ssh"), append(testenv.SSHArgs(otherKey, byName.Port, other.Name), "echo", "plain")...).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out2)) != "from-the-host-subconfig" {
+		t.Errorf("by name: %v, %q\nlog:\n%s", err, out2, byName.Proc.Stderr.String())
+	}
+}

@@ -190,13 +190,13 @@ func TestSshdSSH2RefusedStill(t *testing.T) {
 	for extra, want := range map[string]string{
 		"  AuthPublicKey.MinSize 2048\n": ":8: AuthPublicKey.MinSize is not supported by sshbox",
 		// HP TCP/IP Services for OpenVMS's intrusion detection.
-		"  IntrusionAuthentications password\n":              ":8: IntrusionAuthentications is not supported by sshbox",
-		"  UserSpecificConfig sjl /etc/ssh2/subconfig/sjl\n": ":8: UserSpecificConfig is not supported by sshbox",
-		"  AuthKbdInt.Retries 1\n":                           ":8: AuthKbdInt.Retries is not supported by sshbox",
-		"  UserConfigDirectory /etc/ssh2/%X\n":               `:8: UserConfigDirectory: "/etc/ssh2/%X": unknown token at "%X" (%D, %U, %IU, %IG, %%)`,
-		"  IdleTimeout 10 minutes\n":                         `:8: IdleTimeout: invalid time "10 minutes"`,
-		"  MaxConnections -1\n":                              `:8: MaxConnections: invalid number "-1"`,
-		"  DenyHosts a|b\n":                                  `:8: DenyHosts: pattern "a|b": '|' is not supported by sshbox`,
+		"  IntrusionAuthentications password\n":       ":8: IntrusionAuthentications is not supported by sshbox",
+		"  UserSpecificConfig sjl /nonexistent/sjl\n": ":8: UserSpecificConfig: open /nonexistent/sjl: no such file or directory",
+		"  AuthKbdInt.Retries 1\n":                    ":8: AuthKbdInt.Retries is not supported by sshbox",
+		"  UserConfigDirectory /etc/ssh2/%X\n":        `:8: UserConfigDirectory: "/etc/ssh2/%X": unknown token at "%X" (%D, %U, %IU, %IG, %%)`,
+		"  IdleTimeout 10 minutes\n":                  `:8: IdleTimeout: invalid time "10 minutes"`,
+		"  MaxConnections -1\n":                       `:8: MaxConnections: invalid number "-1"`,
+		"  DenyHosts a|b\n":                           `:8: DenyHosts: pattern "a|b": '|' is not supported by sshbox`,
 	} {
 		cfg, _ := writeSSHD2(t, "", extra)
 		out, err := exec.Command(testenv.Bin(t, ""), "sshd", "-t", "-f", cfg).CombinedOutput()

@@ -33,8 +33,11 @@ type conn struct {
 	remoteIP, localIP     string
 	remotePort, localPort int
 	// remoteHost is the client's name when UseDNS yes found one that maps
-	// back to its address (usedns.go), else remoteIP.
+	// back to its address (usedns.go), else remoteIP. clientName is that
+	// name looked up with UseDNS no, for the ssh2 dialect's host patterns
+	// only (serve); "" when there is none or it was not needed.
 	remoteHost string
+	clientName string
 
 	mu         sync.Mutex
 	admissions map[string]*admission // by user name, see auth.go
@@ -137,7 +140,11 @@ func splitAddr(a net.Addr) (string, int) {
 }
 
 func (c *conn) matchConn(user string) configfmt.MatchConn {
-	return configfmt.MatchConn{User: user, Host: c.remoteHost, Addr: c.remoteIP, LocalAddr: c.localIP, LocalPort: c.localPort}
+	name := c.clientName
+	if c.remoteHost != c.remoteIP {
+		name = c.remoteHost
+	}
+	return configfmt.MatchConn{User: user, Host: c.remoteHost, Addr: c.remoteIP, LocalAddr: c.localIP, LocalPort: c.localPort, Name: name}
 }
 
 func (c *conn) serve() {
@@ -188,7 +195,22 @@ func (c *conn) serve() {
 			return
 		}
 	}
-	if opts.ChecksHosts() && !c.admitHost(opts, opts.UseDNS) {
+	if !opts.UseDNS && opts.NeedsClientName() {
+		// The ssh2 dialect's host patterns see the client's name even
+		// with UseDNS no (hostaccess.go); a HostSpecificConfig that picks
+		// clients by name applies once it is known.
+		if c.clientName, _ = c.verifiedName(opts.LoginGraceTime); c.clientName != "" {
+			if opts, err = c.config(c.matchConn("")); err != nil {
+				log.Errorf("%v", err)
+				return
+			}
+			c.opts = opts
+			if refused(opts) {
+				return
+			}
+		}
+	}
+	if opts.ChecksHosts() && !c.admitHost(opts) {
 		return
 	}
 	log.Verbosef(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)

@@ -9,20 +9,14 @@ import (
 // (configfmt/ssh2srv.go): decided once the client's name is known and
 // before the version exchange, so that a refused host gets no key
 // exchange and no authentication prompt. The name is the one UseDNS found
-// (usedns.go); with UseDNS no it is looked up here when a pattern could
-// match a name, but Match Host and the other host patterns still see the
-// address only, as UseDNS no says.
+// (usedns.go); with UseDNS no it is looked up (conn.serve, clientName) when
+// a pattern could match a name, but Match Host and the other host
+// patterns still see the address only, as UseDNS no says.
 
 // admitHost reports whether the client may go on; if not, it logs why and
 // counts the refusal against the source, as RefuseConnection does.
-func (c *conn) admitHost(opts *configfmt.ServerOptions, lookedUp bool) bool {
-	name := ""
-	switch {
-	case c.remoteHost != c.remoteIP:
-		name = c.remoteHost
-	case !lookedUp && opts.NeedsClientName():
-		name, _ = c.verifiedName(opts.LoginGraceTime)
-	}
+func (c *conn) admitHost(opts *configfmt.ServerOptions) bool {
+	name := c.matchConn("").Name
 	why := ""
 	if opts.RequireReverseMapping && name == "" {
 		why = whyNoReverseMapping
