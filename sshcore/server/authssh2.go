@@ -109,11 +109,8 @@ func (c *conn) ssh2FromAllowed(opts *configfmt.ServerOptions, e ssh2auth.Key) (b
 	if err != nil {
 		return false, err
 	}
-	name := ""
-	switch {
-	case c.remoteHost != c.remoteIP:
-		name = c.remoteHost
-	case n1 || n2:
+	name := c.matchConn("").Name
+	if name == "" && (n1 || n2) {
 		name, _ = c.verifiedName(opts.LoginGraceTime)
 	}
 	for _, l := range deny {
