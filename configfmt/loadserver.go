@@ -507,5 +507,10 @@ func ParseMatchConn(spec string) (MatchConn, error) {
 			return m, fmt.Errorf("invalid test mode specification %q", kv)
 		}
 	}
+	if m.Host != "" && m.Host != m.Addr {
+		// host= is the client's name, verified: the ssh2 dialect's host
+		// patterns see it too.
+		m.Name = m.Host
+	}
 	return m, nil
 }
