@@ -17,24 +17,14 @@ import (
 // What sshd does for a user it does as that user (design.md §5): the
 // kernel's own records show whose sockets they are.
 
-// tcpSocketUID finds a socket in /proc/net/tcp{,6} by local port (and
-// state, "0A" for LISTEN, "01" for ESTABLISHED) and returns its uid
-// column, -1 when there is none. The kernel builds those files a piece per
-// read(2) from a table other tests change meanwhile, and a socket can fall
-// between two pieces (both tests that use this once saw -1 in a full run),
-// so a socket not seen is looked for again, up to two seconds.
+// tcpSocketUID finds a socket in the reading thread's /proc/thread-self/
+// net/tcp{,6} by local port (and state, "0A" for LISTEN, "01" for
+// ESTABLISHED) and returns its uid column, -1 when there is none. Not
+// /proc/net: that is /proc/self/net, the namespace of the process's main
+// thread, which another test (startDNS) may have moved into a namespace of
+// its own; both tests that use this saw -1 in full runs that way.
 func tcpSocketUID(port int, state string) int {
-	for range 100 {
-		if uid := tcpSocketUIDOnce(port, state); uid != -1 {
-			return uid
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return -1
-}
-
-func tcpSocketUIDOnce(port int, state string) int {
-	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+	for _, f := range []string{"/proc/thread-self/net/tcp", "/proc/thread-self/net/tcp6"} {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			continue

@@ -56,7 +56,9 @@ type dnsServer struct {
 
 // startDNS listens on addr:53 (UDP and TCP) in the namespace: the sockets
 // are made by a thread that entered it and then ends with its goroutine
-// (never unlocked), so the rest of the test stays where it was.
+// (never unlocked), so the rest of the test stays where it was. Never the
+// main thread: Go cannot end that one, and /proc/self/net (so /proc/net)
+// shows its namespace to the whole process.
 func startDNS(t *testing.T, ns *netns, addr string, zones map[string]dnsZone) *dnsServer {
 	t.Helper()
 	type socks struct {
@@ -67,6 +69,11 @@ func startDNS(t *testing.T, ns *netns, addr string, zones map[string]dnsZone) *d
 	ch := make(chan socks)
 	go func() {
 		runtime.LockOSThread()
+		for unix.Gettid() == unix.Getpid() {
+			runtime.UnlockOSThread()
+			time.Sleep(time.Millisecond)
+			runtime.LockOSThread()
+		}
 		f, err := os.Open(fmt.Sprintf("/proc/%d/ns/net", ns.pid))
 		if err != nil {
 			ch <- socks{err: err}

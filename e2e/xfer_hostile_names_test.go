@@ -65,6 +65,8 @@ var (
 // last carriage return (the meter's final state), the rate and times
 // blanked, as they legitimately differ; sorted, as two clients may walk
 // a directory in different orders.
+var messageStart = regexp.MustCompile(`([^\n])(scp: |sh: [0-9]+: )`)
+
 func meterLines(out string) []string {
 	// OpenSSH's meter writes a fixed number of bytes: a line that came
 	// out short carries its NUL terminator (and what followed it).
@@ -75,10 +77,18 @@ func meterLines(out string) []string {
 	out = strings.ReplaceAll(out, "\r\r\n", "\n")
 	out = strings.ReplaceAll(out, "\r\n", "\n")
 	out = strings.ReplaceAll(out, "/usr/bin/scp: ", "scp: ")
+	// Where the remote shell runs two commands (a name with ';'), the
+	// shell's complaint and scp's reach the terminal in either order, and
+	// may share a line; each is a line of its own here, and blank lines
+	// (which of the two ended last) do not count.
+	out = messageStart.ReplaceAllString(out, "$1\n$2")
 	var lines []string
 	for _, l := range strings.Split(out, "\n") {
 		if i := strings.LastIndex(l, "\r"); i >= 0 {
 			l = l[i+1:]
+		}
+		if l == "" {
+			continue
 		}
 		l = meterRate.ReplaceAllString(l, "RATE/s")
 		lines = append(lines, meterTime.ReplaceAllString(l, "TT:TT"))
