@@ -77,6 +77,18 @@ func BinDir(t testing.TB) string {
 	return binDir
 }
 
+// Main runs a package's tests and then removes the binary BinDir built, if
+// it built one (13 MiB a test process, which /tmp kept before):
+//
+//	func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
+func Main(m *testing.M) int {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	return code
+}
+
 // Bin returns the path of the sshbox binary, or of the link for one applet.
 func Bin(t testing.TB, applet string) string {
 	if applet == "" {

@@ -1,0 +1,11 @@
+package e2e
+
+import (
+	"os"
+	"testing"
+
+	"sshbox/internal/testenv"
+)
+
+// TestMain removes the sshbox binary the tests built (testenv.Main).
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
