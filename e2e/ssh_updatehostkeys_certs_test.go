@@ -32,48 +32,29 @@ func announcer(t *testing.T, host ssh.Signer, announce []ssh.PublicKey) int {
 	for _, k := range announce {
 		blobs = append(blobs, ssh.Marshal(struct{ B []byte }{k.Marshal()})...)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			nc, err := l.Accept()
+	l := testenv.ServeSSH(t, cfg, func(sc *ssh.ServerConn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
+		go ssh.DiscardRequests(reqs)
+		sc.SendRequest("hostkeys-00@openssh.com", false, blobs)
+		for nch := range chans {
+			if nch.ChannelType() != "session" {
+				nch.Reject(ssh.Prohibited, "")
+				continue
+			}
+			ch, creqs, err := nch.Accept()
 			if err != nil {
-				return
+				continue
 			}
 			go func() {
-				sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
-				if err != nil {
-					nc.Close()
-					return
-				}
-				defer sc.Close()
-				go ssh.DiscardRequests(reqs)
-				sc.SendRequest("hostkeys-00@openssh.com", false, blobs)
-				for nch := range chans {
-					if nch.ChannelType() != "session" {
-						nch.Reject(ssh.Prohibited, "")
-						continue
+				for r := range creqs {
+					r.Reply(r.Type == "exec", nil)
+					if r.Type == "exec" {
+						ch.SendRequest("exit-status", false, ssh.Marshal(struct{ S uint32 }{0}))
+						ch.Close()
 					}
-					ch, creqs, err := nch.Accept()
-					if err != nil {
-						continue
-					}
-					go func() {
-						for r := range creqs {
-							r.Reply(r.Type == "exec", nil)
-							if r.Type == "exec" {
-								ch.SendRequest("exit-status", false, ssh.Marshal(struct{ S uint32 }{0}))
-								ch.Close()
-							}
-						}
-					}()
 				}
 			}()
 		}
-	}()
+	})
 	return l.Addr().(*net.TCPAddr).Port
 }
 

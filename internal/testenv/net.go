@@ -4,6 +4,8 @@ import (
 	"net"
 	"sync"
 	"testing"
+
+	"golang.org/x/crypto/ssh"
 )
 
 // ServeTCP listens on a free port of 127.0.0.1 for the test and hands each
@@ -46,4 +48,20 @@ func ServeTCP(t testing.TB, handle func(net.Conn)) net.Listener {
 		}
 	}()
 	return l
+}
+
+// ServeSSH serves SSH on a free port of 127.0.0.1 for the test (ServeTCP):
+// each connection's handshake under cfg, then serve with what it brings; a
+// failed handshake closes the connection, and serve's return closes it too.
+func ServeSSH(t testing.TB, cfg *ssh.ServerConfig, serve func(sc *ssh.ServerConn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request)) net.Listener {
+	t.Helper()
+	return ServeTCP(t, func(nc net.Conn) {
+		sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
+		if err != nil {
+			nc.Close()
+			return
+		}
+		defer sc.Close()
+		serve(sc, chans, reqs)
+	})
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/internal/testenv"
 	"sshbox/sshcore"
 	"sshbox/sshcore/knownhosts"
 	"sshbox/sshcore/loglevel"
@@ -51,28 +52,7 @@ func proofServer(t *testing.T, known, extra ssh.Signer, prove func(sid []byte, r
 // closes the connection). It returns the address.
 func listenSSH(t *testing.T, cfg *ssh.ServerConfig, serve func(sc *ssh.ServerConn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request)) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			nc, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
-				if err != nil {
-					nc.Close()
-					return
-				}
-				serve(sc, chans, reqs)
-			}()
-		}
-	}()
-	return l.Addr().String()
+	return testenv.ServeSSH(t, cfg, serve).Addr().String()
 }
 
 func newSigner(t *testing.T) ssh.Signer {
