@@ -17,7 +17,8 @@ import (
 // bit both ways through `cat` against the other implementation, sshbox's
 // ssh to OpenSSH's sshd and OpenSSH's ssh to sshbox's sshd. One side
 // encrypts with OpenSSL and the other decrypts with x/crypto (for ChaCha20
-// on amd64, with the assembly scripts/xcrypto adds), so a key stream that
+// and Poly1305 on amd64, with the assembly scripts/xcrypto adds: its packets
+// of 32 KiB take the vector Poly1305), so a key stream or a tag that
 // differs anywhere in the megabyte shows as a MAC failure or other bytes.
 func TestCiphersCarryData(t *testing.T) {
 	t.Parallel()
@@ -42,9 +43,10 @@ func TestCiphersCarryData(t *testing.T) {
 }
 
 // TestChaCha20Assembly: the sshbox binary the tests built links the AVX-512
-// and AVX2 ChaCha20 of _xcrypto/ exactly when it was built for amd64 through
-// scripts/xcrypto (its -modfile in GOFLAGS, as scripts/test, scripts/build
-// and scripts/bench build); otherwise it has x/crypto's generic code alone.
+// and AVX2 ChaCha20 and the AVX2 Poly1305 of _xcrypto/ exactly when it was
+// built for amd64 through scripts/xcrypto (its -modfile in GOFLAGS, as
+// scripts/test, scripts/build and scripts/bench build); otherwise it has
+// x/crypto's generic code alone.
 func TestChaCha20Assembly(t *testing.T) {
 	want := runtime.GOARCH == "amd64" && strings.Contains(os.Getenv("GOFLAGS"), "/x-crypto-")
 	f, err := elf.Open(testenv.Bin(t, ""))
@@ -56,8 +58,8 @@ func TestChaCha20Assembly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, fn := range []string{"xorKeyStreamAVX2", "xorKeyStreamAVX512"} {
-		name := "golang.org/x/crypto/chacha20." + fn
+	for _, name := range []string{"golang.org/x/crypto/chacha20.xorKeyStreamAVX2",
+		"golang.org/x/crypto/chacha20.xorKeyStreamAVX512", "golang.org/x/crypto/internal/poly1305.blocksAVX2"} {
 		has := false
 		for _, s := range syms {
 			has = has || strings.HasPrefix(s.Name, name)
