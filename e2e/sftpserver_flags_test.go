@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -122,6 +125,62 @@ func TestInternalSftpArguments(t *testing.T) {
 		theirs.Proc.Kill()
 		if got != want {
 			t.Errorf("%q: sftp session:\n%s\nwith OpenSSH's sshd:\n%s", config, got, want)
+		}
+	}
+}
+
+// TestSftpServerOneP: sftp-server serves its one client on one P (see
+// applets/sftpserver and internal/procs) unless $GOMAXPROCS says
+// otherwise; the runtime's scheduler trace (GODEBUG=schedtrace) shows the
+// figure while the server waits for requests.
+func TestSftpServerOneP(t *testing.T) {
+	t.Parallel()
+	if runtime.NumCPU() < 2 {
+		t.Skip("one CPU: the runtime starts with one P anyway")
+	}
+	ours := testenv.Bin(t, "sftp-server")
+	// procsSeen runs the server until its trace has shown n lines from the
+	// first with the figure from (or from the first, from ""; before
+	// main runs, the runtime has its own figure) and returns their
+	// gomaxprocs figures.
+	procsSeen := func(env, from string, n int) []string {
+		cmd := exec.Command(ours)
+		cmd.Env = append(os.Environ(), "GODEBUG=schedtrace=10")
+		if env != "" {
+			cmd.Env = append(cmd.Env, env)
+		}
+		stdin, _ := cmd.StdinPipe()
+		stderr, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer cmd.Wait()
+		defer stdin.Close()
+		var seen []string
+		lines := 0
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() && len(seen) < n && lines < 1000 {
+			if _, rest, ok := strings.Cut(sc.Text(), "gomaxprocs="); ok {
+				lines++
+				if p := strings.Fields(rest)[0]; len(seen) > 0 || from == "" || p == from {
+					seen = append(seen, p)
+				}
+			}
+		}
+		go io.Copy(io.Discard, stderr)
+		if len(seen) < n {
+			t.Fatalf("%s: %d trace lines, none with gomaxprocs=%s", env, lines, from)
+		}
+		return seen
+	}
+	for _, p := range procsSeen("", "1", 5) {
+		if p != "1" {
+			t.Errorf("sftp-server runs with %s Ps, want 1", p)
+		}
+	}
+	for _, p := range procsSeen("GOMAXPROCS=2", "", 5) {
+		if p != "2" {
+			t.Errorf("with GOMAXPROCS=2, sftp-server runs with %s Ps", p)
 		}
 	}
 }
