@@ -98,7 +98,7 @@ func Open(f Flags, user, host string, port int) (transfer.Conn, error) {
 		c.Log.Fail(err)
 		return nil, connectError{err}
 	}
-	return &transfer.SSHConn{Client: conn, Subsystem: f.Subsystem}, nil
+	return &transfer.SSHConn{Client: conn, Subsystem: f.Subsystem, Debug: c.Log.Debug1}, nil
 }
 
 // connectError is a failure the client describes in OpenSSH's words; the

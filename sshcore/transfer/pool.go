@@ -69,10 +69,10 @@ func (p *Pool) timed(req func() error) error {
 	return err
 }
 
-// perSession is how many chunk workers each session gets: what -R asks
-// for (requests in flight, each worker's chunk being chunkSize / -B of
-// them), else what the round trip seen so far needs.
-func (p *Pool) perSession() int {
+// perSession is how many chunk workers each of n sessions gets: what -R
+// asks for (requests in flight, each worker's chunk being chunkSize / -B
+// of them), else what the round trip seen so far needs.
+func (p *Pool) perSession(n int) int {
 	if p.Set.Requests > 0 {
 		size := p.Set.BufSize
 		if size <= 0 {
@@ -82,7 +82,7 @@ func (p *Pool) perSession() int {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return workersPerSession(p.rtt)
+	return workersFor(p.rtt, n)
 }
 
 // ClientOptions are pkg/sftp's options for the settings.
@@ -110,7 +110,7 @@ func NewPool(conn Conn, set Settings) (*Pool, error) {
 
 // sessions returns the sessions to spread a file of size bytes over.
 func (p *Pool) sessions(size int64) []*sftp.Client {
-	if size < bigFile || p.conn.Sessions() < 2 {
+	if size < bigFile {
 		return []*sftp.Client{p.Main}
 	}
 	p.mu.Lock()
@@ -120,9 +120,10 @@ func (p *Pool) sessions(size int64) []*sftp.Client {
 		// subsystem, version), which one after another would add a
 		// second to every large file on a 50 ms link. A server that
 		// allows fewer sessions (MaxSessions) just refuses the extra
-		// ones: use what it gave.
+		// ones: use what it gave. The first large file decides, from
+		// the round trips of the requests before it.
 		p.tried = true
-		p.extra = parallel(p.conn.Sessions()-1, func(int) (*sftp.Client, error) {
+		p.extra = parallel(p.conn.Sessions(p.rtt)-1, func(int) (*sftp.Client, error) {
 			return p.conn.SFTP(p.Set.ClientOptions()...)
 		})
 	}

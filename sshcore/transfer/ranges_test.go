@@ -32,22 +32,69 @@ func TestWorkersPerSession(t *testing.T) {
 	}
 }
 
+// Sessions follow the round trip: one while a session's window per round
+// trip carries what eight are sized for, more on longer paths.
+func TestSessionsFor(t *testing.T) {
+	for _, c := range []struct {
+		rtt  time.Duration
+		want int
+	}{
+		{0, maxSessions}, // not known: as on a long path
+		{100 * time.Microsecond, 1},
+		{time.Millisecond, 1},
+		{3900 * time.Microsecond, 1},
+		{4 * time.Millisecond, 2},
+		{10 * time.Millisecond, 3},
+		{20 * time.Millisecond, 6},
+		{27 * time.Millisecond, 7},
+		{28 * time.Millisecond, 8},
+		{50 * time.Millisecond, 8},
+		{time.Hour, maxSessions},
+	} {
+		if got := sessionsFor(c.rtt); got != c.want {
+			t.Errorf("sessionsFor(%v) = %d, want %d", c.rtt, got, c.want)
+		}
+	}
+}
+
+// Fewer sessions share the workers eight would have, up to sixteen each.
+func TestWorkersFor(t *testing.T) {
+	for _, c := range []struct {
+		rtt  time.Duration
+		n    int
+		want int
+	}{
+		{100 * time.Microsecond, 1, 16}, // 8 x 3 = 24, at most 16
+		{100 * time.Microsecond, 2, 12},
+		{100 * time.Microsecond, 8, 3},
+		{10 * time.Millisecond, 3, 11}, // 8 x 4 = 32 over 3
+		{20 * time.Millisecond, 6, 10}, // 8 x 7 = 56 over 6
+		{50 * time.Millisecond, 8, 8},
+		{0, 8, maxWorkersPerSession},
+		{0, 1, maxWorkersFewSessions},
+	} {
+		if got := workersFor(c.rtt, c.n); got != c.want {
+			t.Errorf("workersFor(%v, %d) = %d, want %d", c.rtt, c.n, got, c.want)
+		}
+	}
+}
+
 // The pool keeps the shortest round trip: one slow answer does not make
 // a LAN look like a long path.
 func TestPoolKeepsShortestRoundTrip(t *testing.T) {
 	p := &Pool{}
-	if got := p.perSession(); got != maxWorkersPerSession {
+	if got := p.perSession(maxSessions); got != maxWorkersPerSession {
 		t.Fatalf("before any round trip: %d workers, want %d", got, maxWorkersPerSession)
 	}
 	p.timed(func() error { return nil })
-	if got := p.perSession(); got != minWorkersPerSession {
+	if got := p.perSession(maxSessions); got != minWorkersPerSession {
 		t.Fatalf("after a fast round trip: %d workers, want %d", got, minWorkersPerSession)
 	}
 	want := errors.New("no such file")
 	if err := p.timed(func() error { time.Sleep(60 * time.Millisecond); return want }); err != want {
 		t.Fatalf("timed returned %v, want the request's error", err)
 	}
-	if got := p.perSession(); got != minWorkersPerSession {
+	if got := p.perSession(maxSessions); got != minWorkersPerSession {
 		t.Fatalf("after a slow round trip: %d workers, want still %d", got, minWorkersPerSession)
 	}
 }
@@ -65,7 +112,7 @@ func TestRequestsFlagSetsWorkers(t *testing.T) {
 	} {
 		p := &Pool{Set: Settings{Requests: c.requests, BufSize: c.bufSize}}
 		p.timed(func() error { return nil }) // a LAN: without -R, the fewest
-		if got := p.perSession(); got != c.want {
+		if got := p.perSession(maxSessions); got != c.want {
 			t.Errorf("-R %d -B %d: %d workers per session, want %d", c.requests, c.bufSize, got, c.want)
 		}
 	}
