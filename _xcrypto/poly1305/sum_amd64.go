@@ -35,9 +35,6 @@ var useAVX2 = cpu.X86.HasAVX2
 // packet is 32 KiB, where the vector code makes 7.3 GB/s.
 const vecMin = 2048
 
-//go:noescape
-func update(state *macState, msg []byte)
-
 // blocksAVX2 adds len(msg)/64 groups of four blocks (len(msg) a non-zero
 // multiple of 64) to acc, the accumulator in radix 2^26 (limb i the
 // coefficient of 2^(26i)), multiplying by tab's rows: acc returns the five
@@ -147,9 +144,10 @@ func updateAVX2(state *macState, msg []byte) {
 	state.h = w
 }
 
-// updateAMD64 is update: the whole groups of a long message to the vector
-// code, the rest (and every short message) to x/crypto's scalar code.
-func updateAMD64(state *macState, msg []byte) {
+// updateBlocks is update for Write's whole blocks: the whole groups of a
+// long message to the vector code, the rest (and every short message) to
+// x/crypto's scalar code.
+func updateBlocks(state *macState, msg []byte) {
 	if useAVX2 && len(msg) >= vecMin {
 		n := len(msg) &^ 63
 		updateAVX2(state, msg[:n])
@@ -158,37 +156,4 @@ func updateAMD64(state *macState, msg []byte) {
 	if len(msg) > 0 {
 		update(state, msg)
 	}
-}
-
-// mac is macGeneric with updateAMD64 in the place of updateGeneric.
-type mac struct{ macGeneric }
-
-func (h *mac) Write(p []byte) (int, error) {
-	nn := len(p)
-	if h.offset > 0 {
-		n := copy(h.buffer[h.offset:], p)
-		if h.offset+n < TagSize {
-			h.offset += n
-			return nn, nil
-		}
-		p = p[n:]
-		h.offset = 0
-		update(&h.macState, h.buffer[:])
-	}
-	if n := len(p) - (len(p) % TagSize); n > 0 {
-		updateAMD64(&h.macState, p[:n])
-		p = p[n:]
-	}
-	if len(p) > 0 {
-		h.offset += copy(h.buffer[h.offset:], p)
-	}
-	return nn, nil
-}
-
-func (h *mac) Sum(out *[16]byte) {
-	state := h.macState
-	if h.offset > 0 {
-		update(&state, h.buffer[:h.offset])
-	}
-	finalize(out, &state.h, &state.s)
 }

@@ -1,18 +1,19 @@
 // sshbox: takes the place of x/crypto's internal/poly1305/sum_asm.go (see
-// _xcrypto/README.md), with amd64 left out of its build constraint: on
-// amd64 sum_amd64.go is the glue, which sends long messages to the AVX2
-// code first. For the other architectures it is what x/crypto's file is:
-// the MAC whose Write and Sum call the architecture's update.
+// _xcrypto/README.md): the MAC whose Write and Sum call the architecture's
+// assembly, with Write's whole blocks going through updateBlocks, which
+// on amd64 (sum_amd64.go) sends long messages to the AVX2 code first and
+// elsewhere (sum_blocks_other.go) is update.
 
-//go:build gc && !purego && (loong64 || ppc64 || ppc64le || riscv64)
+//go:build gc && !purego && (amd64 || loong64 || ppc64 || ppc64le || riscv64)
 
 package poly1305
 
 //go:noescape
 func update(state *macState, msg []byte)
 
-// mac is macGeneric with update in the place of updateGeneric (a function
-// value instead would cost a call through a pointer per Write).
+// mac is macGeneric with updateBlocks and update in the place of
+// updateGeneric (a function value instead would cost a call through a
+// pointer per Write).
 type mac struct{ macGeneric }
 
 func (h *mac) Write(p []byte) (int, error) {
@@ -28,7 +29,7 @@ func (h *mac) Write(p []byte) (int, error) {
 		update(&h.macState, h.buffer[:])
 	}
 	if n := len(p) - (len(p) % TagSize); n > 0 {
-		update(&h.macState, p[:n])
+		updateBlocks(&h.macState, p[:n])
 		p = p[n:]
 	}
 	if len(p) > 0 {

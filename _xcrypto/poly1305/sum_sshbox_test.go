@@ -1,6 +1,8 @@
 // sshbox: added to golang.org/x/crypto/internal/poly1305 by scripts/xcrypto
 // (see _xcrypto/README.md). The vector code against the generic one.
 
+//go:build gc && !purego && amd64
+
 package poly1305
 
 import (
