@@ -122,8 +122,9 @@ func updateAVX2(state *macState, msg []byte) {
 	acc := [5]uint64(toLimbs(state.h[0], state.h[1], state.h[2]))
 	blocksAVX2(&acc, &tab, msg)
 	h := carry(acc)
-	// Back to x/crypto's three 64-bit words; the sum is below 2^131, as
-	// the scalar code requires of its accumulator.
+	// Back to x/crypto's three 64-bit words. The carried limbs make at
+	// most a little over 2^130, below the 2*(2^130-5) the scalar code
+	// allows its accumulator.
 	var w [3]uint64
 	for i, l := range h {
 		shift := uint(26 * i)

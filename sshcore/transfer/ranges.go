@@ -59,7 +59,8 @@ func workersPerSession(rtt time.Duration) int {
 // sessionsFor is how many sessions a path whose round trip is rtt needs to
 // carry what maxSessions are sized for (maxSessions x sessionRate), each
 // session one window per round trip: one up to 3.9 ms, two up to 7.8 ms,
-// and so on to maxSessions from 27 ms; maxSessions when rtt is not known.
+// and so on to maxSessions from 27.4 ms; maxSessions when rtt is not
+// known.
 func sessionsFor(rtt time.Duration) int {
 	if rtt <= 0 || rtt > time.Second {
 		return maxSessions
