@@ -69,10 +69,18 @@ func (p *Pool) timed(req func() error) error {
 	return err
 }
 
-// perSession is how many chunk workers each of n sessions gets: what -R
-// asks for (requests in flight, each worker's chunk being chunkSize / -B
-// of them), else what the round trip seen so far needs.
-func (p *Pool) perSession(n int) int {
+// perSession is how many chunk workers each of the n sessions a file of
+// size bytes moves over gets: what -R asks for (requests in flight, each
+// worker's chunk being chunkSize / -B of them), else what the round trip
+// seen so far needs. Fewer sessions than maxSessions share what
+// maxSessions would have had only for a file large enough to be split: a
+// smaller one keeps one session's own share, so that its in-order writes
+// (the progress meter, the prefix a ^C leaves) advance a few chunks at a
+// time rather than all at the end, as under -l.
+func (p *Pool) perSession(size int64, n int) int {
+	if size < bigFile {
+		n = maxSessions
+	}
 	if p.Set.Requests > 0 {
 		size := p.Set.BufSize
 		if size <= 0 {

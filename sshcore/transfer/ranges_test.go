@@ -79,22 +79,35 @@ func TestWorkersFor(t *testing.T) {
 	}
 }
 
+// A file too small to split keeps one session's own workers; a large one
+// on a single session gets the share of several.
+func TestPerSessionBySize(t *testing.T) {
+	p := &Pool{}
+	p.timed(func() error { return nil }) // a LAN
+	if got := p.perSession(bigFile-1, 1); got != minWorkersPerSession {
+		t.Errorf("a small file: %d workers, want %d", got, minWorkersPerSession)
+	}
+	if got := p.perSession(bigFile, 1); got != maxWorkersFewSessions {
+		t.Errorf("a large file on one session: %d workers, want %d", got, maxWorkersFewSessions)
+	}
+}
+
 // The pool keeps the shortest round trip: one slow answer does not make
 // a LAN look like a long path.
 func TestPoolKeepsShortestRoundTrip(t *testing.T) {
 	p := &Pool{}
-	if got := p.perSession(maxSessions); got != maxWorkersPerSession {
+	if got := p.perSession(bigFile, maxSessions); got != maxWorkersPerSession {
 		t.Fatalf("before any round trip: %d workers, want %d", got, maxWorkersPerSession)
 	}
 	p.timed(func() error { return nil })
-	if got := p.perSession(maxSessions); got != minWorkersPerSession {
+	if got := p.perSession(bigFile, maxSessions); got != minWorkersPerSession {
 		t.Fatalf("after a fast round trip: %d workers, want %d", got, minWorkersPerSession)
 	}
 	want := errors.New("no such file")
 	if err := p.timed(func() error { time.Sleep(60 * time.Millisecond); return want }); err != want {
 		t.Fatalf("timed returned %v, want the request's error", err)
 	}
-	if got := p.perSession(maxSessions); got != minWorkersPerSession {
+	if got := p.perSession(bigFile, maxSessions); got != minWorkersPerSession {
 		t.Fatalf("after a slow round trip: %d workers, want still %d", got, minWorkersPerSession)
 	}
 }
@@ -112,7 +125,7 @@ func TestRequestsFlagSetsWorkers(t *testing.T) {
 	} {
 		p := &Pool{Set: Settings{Requests: c.requests, BufSize: c.bufSize}}
 		p.timed(func() error { return nil }) // a LAN: without -R, the fewest
-		if got := p.perSession(maxSessions); got != c.want {
+		if got := p.perSession(bigFile, maxSessions); got != c.want {
 			t.Errorf("-R %d -B %d: %d workers per session, want %d", c.requests, c.bufSize, got, c.want)
 		}
 	}

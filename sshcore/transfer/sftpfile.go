@@ -69,7 +69,7 @@ func (p *Pool) Get(src, dst, label string) error {
 	if p.Set.Progress {
 		prog = StartProgress(label, start, size)
 	}
-	done, err := copyRanges(readers, out, start, size, p.perSession(len(readers)), p.Set, prog)
+	done, err := copyRanges(readers, out, start, size, p.perSession(size-start, len(readers)), p.Set, prog)
 	prog.Finish()
 	if err == nil && done < size {
 		err = fmt.Errorf("%s: file shrank during transfer", src)
@@ -158,7 +158,7 @@ func (p *Pool) Put(src, dst, label string) error {
 	if p.Set.Progress {
 		prog = StartProgress(label, start, size)
 	}
-	done, err := copyRangesOut(in, writers, start, size, p.perSession(len(writers)), p.Set, prog)
+	done, err := copyRangesOut(in, writers, start, size, p.perSession(size-start, len(writers)), p.Set, prog)
 	prog.Finish()
 	if err != nil {
 		files[0].Truncate(done)
