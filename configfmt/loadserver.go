@@ -49,6 +49,7 @@ func DefaultServerOptions() *ServerOptions {
 		Banner:                       "none",
 		ClientAliveCountMax:          3,
 		TCPKeepAlive:                 true,
+		Compression:                  true,
 		AllowTcpForwarding:           "yes",
 		AllowAgentForwarding:         true,
 		AllowStreamLocalForwarding:   "yes",

@@ -281,6 +281,7 @@ type ServerOptions struct {
 	ClientAliveInterval time.Duration
 	ClientAliveCountMax int
 	TCPKeepAlive        bool
+	Compression         bool // offer zlib@openssh.com (yes, delayed)
 
 	AllowTcpForwarding         string // yes, no, local, remote, all
 	AllowAgentForwarding       bool

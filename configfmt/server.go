@@ -254,7 +254,7 @@ var serverTable = []serverKW{
 	{name: "StrictModes", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.StrictModes }},
 	{name: "TCPKeepAlive", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.TCPKeepAlive }},
 	{name: "PermitEmptyPasswords", match: true, kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.PermitEmptyPasswords }},
-	{name: "Compression", status: warned, match: false, x: &extraVal{def: "yes", words: []string{"yes", "delayed=yes", "no"}}},
+	{name: "Compression", kind: sCustom, set: setCompression, t: func(o *ServerOptions) []string { return []string{yesno(o.Compression)} }},
 	{name: "GatewayPorts", match: true, kind: sChoice, words: []string{"no", "yes", "clientspecified"}, str: func(o *ServerOptions) *string { return &o.GatewayPorts }},
 	{name: "UseDNS", kind: sFlag, flag: func(o *ServerOptions) *bool { return &o.UseDNS }},
 	{name: "AllowTcpForwarding", match: true, kind: sForwarding, str: func(o *ServerOptions) *string { return &o.AllowTcpForwarding }},
@@ -588,4 +588,15 @@ func maxStartupsText(v string) (string, error) {
 		return v, nil
 	}
 	return v, fmt.Errorf("invalid MaxStartups %q", v)
+}
+
+// setCompression: "delayed", OpenSSH's name for what "yes" has meant since
+// 7.4 (zlib@openssh.com, after the login), is "yes"; sshd -T prints it so.
+func setCompression(o *ServerOptions, a []string, _ bool) error {
+	if err := oneArg(a); err != nil {
+		return err
+	}
+	v, err := parseChoice(a[0], "yes", "delayed", "no")
+	o.Compression = v != "no"
+	return err
 }

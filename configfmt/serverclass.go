@@ -138,7 +138,7 @@ var serverClasses = []serverClass{
 	{name: "strictmodes", class: classEnforced, tests: []string{"TestSshdStrictModesAndSecondFile", "TestStrictModes"}},
 	{name: "tcpkeepalive", class: classAccepted, reason: "TCP keepalive probes only detect dead peers; Go's listener enables them either way"},
 	{name: "permitemptypasswords", class: classEnforced, tests: []string{"TestSshdAuthPasswordRefusals"}},
-	{name: "compression", class: classAccepted, reason: "transport tuning; the session is encrypted either way"},
+	{name: "compression", class: classEnforced, tests: []string{"TestCompressionOpenSSHToSshd", "TestCompressionSshboxBothEnds"}},
 	{name: "gatewayports", class: classEnforced, tests: []string{"TestSshdLocalForwarding", "TestSshdRemoteForwarding"}},
 	{name: "usedns", class: classEnforced, tests: []string{"TestSshdUseDNS", "TestMatchListAndHostIP"}},
 	{name: "allowtcpforwarding", class: classEnforced, tests: []string{"TestSshdForwardPermitOpen", "TestSshdForwardPermitListen", "TestForwardingSwitches"}},

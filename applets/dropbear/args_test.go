@@ -33,18 +33,18 @@ func TestServerArgsTranslation(t *testing.T) {
 func TestClientArgsTranslation(t *testing.T) {
 	got, x, _ := clientArgs([]string{"-y", "-i", "k", "a@jump/2200,b@[::1]/22", "-p", "9", "ls", "-l"})
 	// -p after the host is still an option, as in dbclient.
-	want := []string{"ssh", "-i", "k", "-p", "9", "-o", "StrictHostKeyChecking=accept-new", "-J", "a@jump:2200", "-p", "22", "--", "b@[::1]", "ls", "-l"}
+	want := []string{"ssh", "-C", "-i", "k", "-p", "9", "-o", "StrictHostKeyChecking=accept-new", "-J", "a@jump:2200", "-p", "22", "--", "b@[::1]", "ls", "-l"}
 	if !slices.Equal(got, want) || x.IdleTimeout != 0 {
 		t.Errorf("got  %q %+v\nwant %q", got, x, want)
 	}
 	// -z: no IP QoS marking; -W: window size, no effect.
 	got, _, _ = clientArgs([]string{"-z", "-W", "65536", "h"})
-	if want := []string{"ssh", "-o", "IPQoS=none", "--", "h"}; !slices.Equal(got, want) {
+	if want := []string{"ssh", "-C", "-o", "IPQoS=none", "--", "h"}; !slices.Equal(got, want) {
 		t.Errorf("-z -W: got %q, want %q", got, want)
 	}
 	// -I: an idle timeout beside ssh's command line, which has none.
 	got, x, _ = clientArgs([]string{"-I", "30", "h", "sleep", "60"})
-	if want := []string{"ssh", "--", "h", "sleep", "60"}; !slices.Equal(got, want) || x.IdleTimeout != 30*time.Second {
+	if want := []string{"ssh", "-C", "--", "h", "sleep", "60"}; !slices.Equal(got, want) || x.IdleTimeout != 30*time.Second {
 		t.Errorf("-I 30: got %q %+v, want %q and 30s", got, x, want)
 	}
 	for _, bad := range []string{"abc", "-1", "4294967296"} {

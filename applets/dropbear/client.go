@@ -39,7 +39,9 @@ func clientArgs(args []string) ([]string, ssh.Extensions, int) {
 		fmt.Fprintf(os.Stderr, "dbclient: %v\n%s", err, clientUsage)
 		return nil, x, 1
 	}
-	out := []string{"ssh"}
+	// dbclient compresses (zlib@openssh.com) wherever the server will,
+	// as Dropbear's client does by default.
+	out := []string{"ssh", "-C"}
 	yes, identity := 0, false
 	for _, o := range opts {
 		switch o.name {

@@ -113,7 +113,7 @@ func (inv *invocation) parse(optArgs []string) (*cli.Context, error) {
 		&cli.BoolFlag{Name: "1"}, &cli.BoolFlag{Name: "2"},
 		&cli.BoolFlag{Name: "A", Usage: "forward the agent"},
 		&cli.BoolFlag{Name: "a", Usage: "do not forward the agent"},
-		&cli.BoolFlag{Name: "C", Usage: "compression (not offered by sshbox)"},
+		&cli.BoolFlag{Name: "C", Usage: "compression (zlib@openssh.com)"},
 		&cli.BoolFlag{Name: "f", Usage: "go to the background after authentication"},
 		&cli.BoolFlag{Name: "G", Usage: "print the effective configuration"},
 		&cli.BoolFlag{Name: "g", Usage: "allow remote hosts to use local forwardings"},

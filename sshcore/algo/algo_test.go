@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/compress"
 )
 
 // Every name in the table must be one x/crypto implements, or the transport
@@ -114,6 +116,9 @@ func TestUnderlying(t *testing.T) {
 // the lists OpenSSH gives for them.
 func TestQuery(t *testing.T) {
 	known := map[string]bool{"none": true, "2": true}
+	if compress.Available() {
+		known["zlib@openssh.com"], known["zlib"] = true, true
+	}
 	for _, k := range []Kind{Cipher, MAC, KEX, HostKey} {
 		for _, n := range Supported(k) {
 			known[n] = true

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/compress"
 )
 
 // queries are the names `ssh -Q` answers, in OpenSSH's help order.
@@ -37,8 +39,7 @@ func Query(what string) (answer []string, ok bool) {
 	case "help":
 		return queries, true
 	case "compression":
-		// sshbox does not compress; "none" is all it negotiates.
-		return []string{"none"}, true
+		return compress.Supported(), true
 	case "protocol-version":
 		return []string{"2"}, true
 	case "cipher-auth":

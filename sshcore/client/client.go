@@ -17,6 +17,7 @@ import (
 
 	"sshbox/configfmt"
 	"sshbox/internal/bulkio"
+	"sshbox/sshcore/compress"
 	"sshbox/sshcore/idle"
 )
 
@@ -82,7 +83,7 @@ func (c *Client) Run() int {
 		c.Log.Fatal(msgRefuseConnection, c.Opts.HostName)
 		return 255
 	}
-	if c.Opts.Compression {
+	if c.Opts.Compression && !compress.Available() {
 		c.Log.Debug1("%s", msgNoCompression)
 	}
 	if c.Opts.IdentityErr != nil {
@@ -97,6 +98,7 @@ func (c *Client) Run() int {
 		c.Log.Fail(err)
 		return 255
 	}
+	defer c.logCompression()
 	defer conn.Close()
 	defer c.idle.Stop()
 	defer c.timeouts.Stop()
@@ -235,4 +237,17 @@ func (c *Client) stdioForward(conn *ssh.Client) int {
 	}()
 	<-done
 	return 0
+}
+
+// logCompression prints what compression did, at -v, as OpenSSH's ssh does
+// when the connection closes.
+func (c *Client) logCompression() {
+	if c.transport == nil {
+		return
+	}
+	if st, ok := compress.StatsOf(c.transport); ok {
+		for _, l := range st.Lines() {
+			c.Log.Debug1("%s", l)
+		}
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"sshbox/internal/vis"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
+	"sshbox/sshcore/compress"
 	"sshbox/sshcore/loglevel"
 	"sshbox/sshcore/rekey"
 )
@@ -270,6 +271,7 @@ func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientCon
 	}
 	cfg.Ciphers, cfg.MACs, cfg.KeyExchanges, cfg.HostKeyAlgorithms = algs[0], algs[1], algs[2], algs[3]
 	cfg.RekeyThreshold = o.RekeyBytes()
+	compress.Offer(&cfg.Config, compress.ClientMethods(o.Compression))
 	if o.HostKeyAlgorithms == "" {
 		known, err := hk.knownEntries()
 		if err != nil {
@@ -367,6 +369,10 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		stream()
 	}()
 	conn.SetDeadline(time.Time{})
+	if hk.kex.compressed {
+		// OpenSSH's line, as zlib@openssh.com starts with the login.
+		c.Log.Debug1("Enabling compression at level %d.", compress.Level)
+	}
 	c.Log.Debug1("Authenticated to %s ([%s]:%d) using \"%s\".", o.HostName, hostOf(conn.RemoteAddr()), o.Port, auth.last)
 	watched, opens, global := c.watchChannels(sc, chans, c.watchHostKeys(sc, hk, reqs))
 	return ssh.NewClient(watched, opens, global), nil

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/compress"
 )
 
 // x/crypto has no key exchange hooks, so the -v lines OpenSSH prints for
@@ -69,6 +71,8 @@ type kexLog struct {
 	gex         bool // the first exchange is diffie-hellman-group-exchange
 	// readCipher is the server->client cipher the first exchange chose.
 	readCipher string
+	// compressed: the first exchange chose compression either way.
+	compressed bool
 	// watch counts the writes still to be noticed after a re-key's host
 	// key check: 2 means the next one is our NEWKEYS, 1 that the one
 	// after it proves the server's NEWKEYS arrived.
@@ -360,6 +364,8 @@ func (k *kexLog) negotiated() {
 	}
 	k.gex = strings.HasPrefix(kex, "diffie-hellman-group-exchange-")
 	k.readCipher = agree(c.CiphersServerClient, s.CiphersServerClient)
+	k.compressed = agree(c.CompressionServerClient, s.CompressionServerClient) != compress.None ||
+		agree(c.CompressionClientServer, s.CompressionClientServer) != compress.None
 	log.Debug1("kex: algorithm: %s", kex)
 	log.Debug1("kex: host key algorithm: %s", hostKey)
 	log.Debug1("kex: server->client %s", stoc)

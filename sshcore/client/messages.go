@@ -96,7 +96,7 @@ Offending key for IP in %s:%d
 	msgX11FakeCookie       = "Warning: No xauth data; using fake authentication data for X11 forwarding."
 	msgX11Expired          = "Rejected X11 connection after ForwardX11Timeout expired"
 	msgX11WrongAuth        = "X11 connection rejected because of wrong authentication."
-	msgNoCompression       = "sshbox's transport offers no compression; -C / Compression yes is ignored"
+	msgNoCompression       = "this build of sshbox has no compression (built without scripts/xcrypto); -C / Compression yes is ignored"
 	msgKexFailed           = "Unable to negotiate with %s port %d: %s"
 	msgForwardFailed       = "channel_setup_fwd_listener_tcpip: cannot listen to port: %s"
 	msgRemoteFwdFailed     = "Warning: remote port forwarding failed for listen port %s"

@@ -17,6 +17,7 @@ import (
 	"sshbox/internal/procs"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
+	"sshbox/sshcore/compress"
 	"sshbox/sshcore/idle"
 	"sshbox/sshcore/rekey"
 	"sshbox/sshcore/srclimit"
@@ -367,6 +368,7 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 		MaxAuthTries:  opts.MaxAuthTries,
 	}
 	cfg.RekeyThreshold = opts.RekeyBytes()
+	compress.Offer(&cfg.Config, compress.ServerMethods(opts.Compression))
 	var err error
 	if cfg.Ciphers, err = algo.Resolve(algo.Cipher, opts.Ciphers); err != nil {
 		return nil, fmt.Errorf("Ciphers: %v", err)
