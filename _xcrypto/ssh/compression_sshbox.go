@@ -5,8 +5,6 @@
 package ssh
 
 import (
-	"bytes"
-	"compress/zlib"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -23,9 +21,6 @@ import (
 const (
 	compressionZlib        = "zlib"
 	compressionZlibOpenSSH = "zlib@openssh.com"
-
-	// compressionLevel is OpenSSH's ("Enabling compression at level 6.").
-	compressionLevel = 6
 
 	// maxInflated bounds one packet's payload after inflating, as
 	// OpenSSH's packet buffer does: a few bytes that inflate to
@@ -179,28 +174,6 @@ func (c *compression) stopInflating() {
 		c.inflate.close()
 		c.inflate = nil
 	}
-}
-
-// deflater is the outgoing stream: one zlib writer, flushed after every
-// packet (a sync flush; OpenSSH inflates either kind), so that the peer
-// can inflate each packet as it arrives.
-type deflater struct {
-	w   *zlib.Writer
-	buf bytes.Buffer
-}
-
-func newDeflater() *deflater {
-	d := &deflater{}
-	d.w, _ = zlib.NewWriterLevel(&d.buf, compressionLevel)
-	return d
-}
-
-func (d *deflater) packet(p []byte) []byte {
-	d.buf.Reset()
-	// Writes to a bytes.Buffer do not fail.
-	d.w.Write(p)
-	d.w.Flush()
-	return d.buf.Bytes()
 }
 
 // inflater is the incoming stream. Go's zlib reader cannot inflate it:

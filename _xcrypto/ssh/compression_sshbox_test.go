@@ -5,6 +5,7 @@ package ssh
 
 import (
 	"bytes"
+	"compress/zlib"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -66,6 +67,39 @@ func TestDeflateInflate(t *testing.T) {
 	}
 	if wire > raw/2 {
 		t.Errorf("%d bytes deflated to %d", raw, wire)
+	}
+}
+
+// TestDeflateLongStream: megabytes through one stream, the history
+// sliding many times, checked by Go's zlib reader as well.
+func TestDeflateLongStream(t *testing.T) {
+	var data bytes.Buffer
+	for i := 0; data.Len() < 3<<20; i++ {
+		fmt.Fprintf(&data, "%d compress me, please; %x\n", i%1000, i*i)
+	}
+	d, f := newDeflater(), newInflater()
+	defer f.close()
+	var stream bytes.Buffer
+	for p := data.Bytes(); len(p) > 0; {
+		n := min(len(p), 1+len(p)%40000)
+		z := d.packet(p[:n])
+		stream.Write(z)
+		got, err := f.packet(append([]byte(nil), z...))
+		if err != nil || !bytes.Equal(got, p[:n]) {
+			t.Fatalf("packet of %d: %d bytes back, %v", n, len(got), err)
+		}
+		p = p[n:]
+	}
+	zr, err := zlib.NewReader(&stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(zr)
+	if !bytes.Equal(got, data.Bytes()) {
+		t.Fatalf("compress/zlib: %d bytes of %d", len(got), data.Len())
+	}
+	if stream.Len() > data.Len()/4 {
+		t.Errorf("%d bytes deflated to %d", data.Len(), stream.Len())
 	}
 }
 
@@ -133,20 +167,40 @@ func FuzzInflate(f *testing.F) {
 	})
 }
 
-// FuzzDeflateInflate: any payloads the deflater takes come back intact.
+// FuzzDeflateInflate: any payloads the deflater takes come back intact,
+// packet by packet from the inflater, and as one stream from Go's own zlib
+// reader, which judges the deflater independently.
 func FuzzDeflateInflate(f *testing.F) {
 	f.Add([]byte("\x5ehello\xffworld\xff\x5ehello world hello world"))
+	f.Add([]byte("\xbd")) // a literal with a 9-bit fixed code
+	f.Add(bytes.Repeat([]byte("compress me, please; "), 5000))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		d, fl := newDeflater(), newInflater()
 		defer fl.close()
+		var stream, want bytes.Buffer
 		for _, p := range bytes.Split(in, []byte{0xff}) {
 			if len(p) == 0 {
 				continue
 			}
-			got, err := fl.packet(append([]byte(nil), d.packet(p)...))
+			z := d.packet(p)
+			stream.Write(z)
+			want.Write(p)
+			got, err := fl.packet(append([]byte(nil), z...))
 			if err != nil || !bytes.Equal(got, p) {
 				t.Fatalf("%q: %q, %v", p, got, err)
 			}
+		}
+		if want.Len() == 0 {
+			return
+		}
+		// The stream never ends: Go's reader stops at the end of its bytes.
+		zr, err := zlib.NewReader(&stream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != io.ErrUnexpectedEOF || !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("compress/zlib: %d bytes of %d, %v", len(got), want.Len(), err)
 		}
 	})
 }

@@ -11,7 +11,8 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// Level is the zlib level both sides deflate at: OpenSSH's.
+// Level is the zlib level OpenSSH deflates at, which ssh -v names as
+// OpenSSH's does; sshbox's deflater compresses about as well.
 const Level = 6
 
 // The methods, as OpenSSH names them: "zlib@openssh.com" starts after the
