@@ -64,10 +64,11 @@ func startCountingProxy(t *testing.T, target string) *countingProxy {
 				continue
 			}
 			wg.Add(2)
+			// Counted as each chunk is passed on, so that the count is
+			// complete when the peer has the bytes, not when the copy ends.
 			relay := func(dst, src net.Conn, n *atomic.Int64) {
 				defer wg.Done()
-				k, _ := io.Copy(dst, src)
-				n.Add(k)
+				io.Copy(countingWriter{dst, n}, src)
 				dst.(*net.TCPConn).CloseWrite()
 			}
 			go relay(s, c, &p.up)
@@ -75,6 +76,17 @@ func startCountingProxy(t *testing.T, target string) *countingProxy {
 		}
 	}()
 	return p
+}
+
+type countingWriter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c countingWriter) Write(b []byte) (int, error) {
+	k, err := c.w.Write(b)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 func (p *countingProxy) port(t *testing.T) int {
