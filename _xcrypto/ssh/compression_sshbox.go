@@ -19,8 +19,7 @@ import (
 // streams afresh (a new zlib header and an empty window), as OpenSSH,
 // Dropbear and paramiko do: each key exchange's cipher carries its own.
 const (
-	compressionZlib        = "zlib"
-	compressionZlibOpenSSH = "zlib@openssh.com"
+	compressionZlib = "zlib"
 
 	// maxInflated bounds one packet's payload after inflating, as
 	// OpenSSH's packet buffer does: a few bytes that inflate to
@@ -151,6 +150,7 @@ func (s *connectionState) inflatePacket(packet []byte, err error) ([]byte, error
 		if c.isClient && packet[0] == msgUserAuthSuccess {
 			c.loggedIn.Store(true)
 		}
+		c.stopInflating() // new keys without compression
 		return packet, nil
 	}
 	if cc.inflate == nil {
@@ -240,13 +240,12 @@ func (f *inflater) run() {
 	}
 }
 
-// packetSource feeds the zlib reader one packet at a time and gathers what
-// it yields.
+// packetSource feeds the decoder one packet at a time and gathers what it
+// yields.
 type packetSource struct {
 	f       *inflater
 	pending []byte
 	payload []byte
-	err     error
 }
 
 // wait takes the next packet, first handing over the payload gathered from
