@@ -249,25 +249,9 @@ func newHuffman(lengths []uint8) (*huffman, error) {
 // fixedCodes are the codes of a block with fixed Huffman codes (RFC 1951
 // section 3.2.6).
 func fixedCodes() (lit, dist *huffman) {
-	var l [288]uint8
-	for i := range l {
-		switch {
-		case i < 144:
-			l[i] = 8
-		case i < 256:
-			l[i] = 9
-		case i < 280:
-			l[i] = 7
-		default:
-			l[i] = 8
-		}
-	}
-	var dl [30]uint8
-	for i := range dl {
-		dl[i] = 5
-	}
-	lit, _ = newHuffman(l[:])
-	dist, _ = newHuffman(dl[:])
+	// The lengths are the deflater's (deflate_sshbox.go).
+	lit, _ = newHuffman(fixedLitLen[:])
+	dist, _ = newHuffman(fixedDistLen[:])
 	return lit, dist
 }
 
