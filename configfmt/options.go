@@ -335,6 +335,13 @@ type ServerOptions struct {
 	MaxConnections        int
 	AllowHosts, DenyHosts *HostList
 	RequireReverseMapping bool
+	// PubkeyMinSize and PubkeyMaxSize are AuthPublicKey.MinSize and
+	// MaxSize: the sizes in bits (a certificate's key's) that publickey
+	// logins may have (0: no limit). KbdIntRetries is AuthKbdInt.Retries:
+	// the keyboard-interactive logins that may fail on one connection
+	// before that method stops asking (0: only MaxAuthTries counts).
+	PubkeyMinSize, PubkeyMaxSize int
+	KbdIntRetries                int
 
 	// SSH2UserDir and SSH2AuthorizationFile are UserConfigDirectory and
 	// AuthorizationFile, where the users' ssh2 authorization files are

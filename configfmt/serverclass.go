@@ -235,12 +235,7 @@ func checkUsePAM(a []string) error {
 
 // ssh2Refused: server keywords of the ssh2 dialect that restrict access and
 // that sshbox does not enforce.
-// AuthKbdInt.Retries limits keyboard-interactive's attempts below what
-// MaxAuthTries (PasswordGuesses) allows.
-var ssh2Refused = []string{
-	"requiredauthentications", "authpublickey.maxsize", "authpublickey.minsize",
-	"authkbdint.required", "authkbdint.retries", "securepath",
-}
+var ssh2Refused = []string{"securepath"}
 
 // errNotSupported is the one refusal text, as the issue words it.
 func errNotSupported(name string) error { return fmt.Errorf("%s is not supported by sshbox", name) }

@@ -104,9 +104,9 @@ func TestServerRefusesUnenforcedRestrictions(t *testing.T) {
 	for _, c := range []struct{ text, line, kw string }{
 		{"Match User nobody\n  PubkeyAuthOptions verify-required\n", "2", "PubkeyAuthOptions"},
 		{"PubkeyAuthOptions verify-required\n", "1", "PubkeyAuthOptions"},
-		{"*:\n  AuthPublicKey.MinSize 2048\n", "2", "AuthPublicKey.MinSize"},
+		{"*:\n  SecurePath yes\n", "2", "SecurePath"},
 		{"*:\n  LogfailAuthentications password\n  IntrusionAuthentications password,hostbased\n", "3", "IntrusionAuthentications"},
-		{"*:\n  AuthKbdInt.Retries 2\n", "2", "AuthKbdInt.Retries"},
+		{"*:\n  AuthKbdInt.Required password\n  AuthKbdInt.Required securid\n", "3", "AuthKbdInt.Required"},
 		{"Port 22\nMatch RDomain !vrf1\n  DenyUsers bob\n", "2", "Match RDomain"},
 	} {
 		err := load(c.text)

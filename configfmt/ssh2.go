@@ -144,6 +144,44 @@ var ssh2Methods = []string{"publickey", "password", "keyboard-interactive", "hos
 func allowedAuthServer(v string) ([][]string, error) { return allowedAuth(v, false) }
 func allowedAuthClient(v string) ([][]string, error) { return allowedAuth(v, true) }
 
+// requiredAuth is the server's RequiredAuthentications: every listed
+// method must pass, in any order. OpenSSH's AuthenticationMethods lists
+// methods in order, so the line becomes one list for each order (at most
+// 5! of the five names).
+func requiredAuth(v string) ([][]string, error) {
+	var methods []string
+	for _, m := range strings.Split(v, ",") {
+		m = strings.ToLower(strings.TrimSpace(m))
+		if m == "" || containsStr(methods, m) {
+			continue
+		}
+		if !containsStr(ssh2Methods, m) {
+			return nil, fmt.Errorf("unknown authentication method %q", m)
+		}
+		methods = append(methods, m)
+	}
+	if len(methods) == 0 {
+		return nil, fmt.Errorf("no authentication method")
+	}
+	row := []string{"AuthenticationMethods"}
+	permute(methods, 0, func(p []string) { row = append(row, strings.Join(p, ",")) })
+	return [][]string{row}, nil
+}
+
+// permute calls f with every order of a[i:] after a[:i], the listed
+// order first: each element in turn is swapped to position i, and back.
+func permute(a []string, i int, f func([]string)) {
+	if i == len(a) {
+		f(a)
+		return
+	}
+	for j := i; j < len(a); j++ {
+		a[i], a[j] = a[j], a[i]
+		permute(a, i+1, f)
+		a[i], a[j] = a[j], a[i]
+	}
+}
+
 func allowedAuth(v string, client bool) ([][]string, error) {
 	var methods []string
 	on := map[string]bool{}
@@ -175,6 +213,16 @@ var ssh2Table = []ssh2KW{
 	{name: "HostKeyFile", side: "server", note: "HostKey (each line adds a key)", kw: "HostKey", accum: true},
 	{name: "PublicHostKeyFile", side: "server", note: "accepted: sshbox derives the public key from HostKeyFile", to: func(string) ([][]string, error) { return nil, nil }},
 	{name: "PasswordGuesses", side: "server", note: "MaxAuthTries", kw: "MaxAuthTries"},
+	{name: "RequiredAuthentications", side: "server", to: requiredAuth,
+		note: "AuthenticationMethods with every order of the listed methods: a user must pass all of them; a method AllowedAuthentications does not allow lets nobody in, as in ssh2"},
+	{name: "AuthPublicKey.MinSize", side: "server", srv: setPubkeyMinSize,
+		note: "publickey logins with a smaller key (bits; a certificate's key) are refused (0: no limit); sshd -T prints authpublickey.minsize when set"},
+	{name: "AuthPublicKey.MaxSize", side: "server", srv: setPubkeyMaxSize,
+		note: "publickey logins with a larger key are refused, as MinSize (0: no limit); sshd -T prints authpublickey.maxsize when set"},
+	{name: "AuthKbdInt.Retries", side: "server", srv: setKbdIntRetries,
+		note: "keyboard-interactive logins that may fail on one connection; after that the method fails without asking (MaxAuthTries still counts every failure); sshd -T prints authkbdint.retries when set"},
+	{name: "AuthKbdInt.Required", side: "server", harmless: "password",
+		note: "password, the one submethod sshbox's keyboard-interactive has (it asks for the password), is accepted; any other submethod is refused in SSHD2_CONFIG"},
 	{name: "PermitRootLogin", side: "server", note: "PermitRootLogin; nopwd is prohibit-password", to: func(v string) ([][]string, error) {
 		switch strings.ToLower(v) {
 		case "nopwd":
@@ -333,13 +381,9 @@ var ssh2Table = []ssh2KW{
 	{name: "PKI", side: "server", warned: true},
 	{name: "PKIDisableCRLs", side: "server", warned: true},
 	{name: "SftpSysLogFacility", side: "server", warned: true},
-	{name: "AuthPublicKey.MaxSize", side: "server", warned: true},
-	{name: "AuthPublicKey.MinSize", side: "server", warned: true},
 	{name: "AuthKbdInt.Optional", side: "server", warned: true},
-	{name: "AuthKbdInt.Required", side: "server", warned: true},
-	{name: "AuthKbdInt.Retries", side: "server", warned: true},
 	{name: "FascistLogging", side: "server", warned: true},
-	{name: "RequiredAuthentications", side: "both", warned: true},
+	{name: "RequiredAuthentications", side: "client", warned: true},
 	{name: "SetRemoteEnv", side: "client", warned: true},
 	{name: "TerminalProvisioning", side: "server", warned: true},
 	{name: "EventLogFilter", side: "server", warned: true},
@@ -399,7 +443,8 @@ func isSSH2(recs []string) bool {
 		}
 		switch word {
 		case "allowedauthentications", "passwordguesses", "hostkeyfile", "publichostkeyfile", "userknownhosts", "quietmode", "verbosemode", "bannermessagefile",
-			"idletimeout", "maxconnections", "allowhosts", "denyhosts", "requirereversemapping":
+			"idletimeout", "maxconnections", "allowhosts", "denyhosts", "requirereversemapping",
+			"requiredauthentications", "authpublickey.minsize", "authpublickey.maxsize", "authkbdint.retries", "authkbdint.required":
 			return true
 		}
 	}

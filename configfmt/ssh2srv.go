@@ -11,8 +11,9 @@ import (
 )
 
 // The ssh2 dialect's restrictions that OpenSSH's sshd_config has no
-// keyword for. IdleTimeout, MaxConnections, AllowHosts, DenyHosts and
-// RequireReverseMapping set typed options of their own (ServerOptions),
+// keyword for. IdleTimeout, MaxConnections, AllowHosts, DenyHosts,
+// RequireReverseMapping, AuthPublicKey.MinSize and MaxSize and
+// AuthKbdInt.Retries set typed options of their own (ServerOptions),
 // which sshd enforces like any other; as they are not OpenSSH keywords,
 // an OpenSSH-dialect file cannot set them, and sshd -T prints them only
 // when set, after OpenSSH's keywords (writeSSH2T), so that an ssh2 file
@@ -51,12 +52,7 @@ func setIdleTimeout2(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
 }
 
 func setMaxConnections(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
-	n, err := strconv.ParseUint(l.value, 10, 31)
-	if err != nil {
-		return fmt.Errorf("invalid number %q", l.value)
-	}
-	o.MaxConnections = int(n)
-	return nil
+	return ssh2Count(&o.MaxConnections, l.value, 1<<31-1)
 }
 
 // addHosts adds a line's patterns to a list: each AllowHosts or DenyHosts
@@ -195,6 +191,15 @@ func (o *ServerOptions) writeSSH2T(w io.Writer) {
 	if o.RequireReverseMapping {
 		fmt.Fprintf(w, "requirereversemapping yes\n")
 	}
+	if o.PubkeyMinSize > 0 {
+		fmt.Fprintf(w, "authpublickey.minsize %d\n", o.PubkeyMinSize)
+	}
+	if o.PubkeyMaxSize > 0 {
+		fmt.Fprintf(w, "authpublickey.maxsize %d\n", o.PubkeyMaxSize)
+	}
+	if o.KbdIntRetries > 0 {
+		fmt.Fprintf(w, "authkbdint.retries %d\n", o.KbdIntRetries)
+	}
 	if o.SSH2KeysElsewhere() {
 		fmt.Fprintf(w, "userconfigdirectory %s\nauthorizationfile %s\n", o.SSH2UserDir, o.SSH2AuthorizationFile)
 	}
@@ -294,4 +299,29 @@ func (o *ServerOptions) SSH2KeysElsewhere() bool {
 // patterns in the server file's REGEX-SYNTAX, as AllowHosts.
 func (o *ServerOptions) SSH2HostList(v string) (*HostList, error) {
 	return parseHostList(v, o.ssh2Syntax)
+}
+
+// AuthPublicKey.MinSize and MaxSize, and AuthKbdInt.Retries: numbers,
+// 0 for no limit (sshcore/server's authpubkey.go and authkbdint.go).
+
+func setPubkeyMinSize(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
+	return ssh2Count(&o.PubkeyMinSize, l.value, 1<<16)
+}
+
+func setPubkeyMaxSize(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
+	return ssh2Count(&o.PubkeyMaxSize, l.value, 1<<16)
+}
+
+func setKbdIntRetries(o *ServerOptions, l *ssh2Line, _ *MatchConn) error {
+	return ssh2Count(&o.KbdIntRetries, l.value, 1<<16)
+}
+
+// ssh2Count reads a number from 0 to most into *p.
+func ssh2Count(p *int, v string, most uint64) error {
+	n, err := strconv.ParseUint(v, 10, 31)
+	if err != nil || n > most {
+		return fmt.Errorf("invalid number %q", v)
+	}
+	*p = int(n)
+	return nil
 }

@@ -383,12 +383,76 @@ func TestSSH2Subconfig(t *testing.T) {
 		"*:\n  HostSpecificConfig .* " + write("nested", "UserSpecificConfig sjl "+lan+"\n") + "\n": "nested:1: UserSpecificConfig is not allowed in a subconfiguration file",
 		"*:\n  UserSpecificConfig sjl " + write("heading", "alpha:\n  X11Forwarding no\n") + "\n":   "heading:2: a heading in a UserSpecificConfig file is not supported by sshbox",
 		"*:\n  HostSpecificConfig .* " + write("whole", "MaxConnections 5\n") + "\n":                "whole:1: MaxConnections applies to the whole server and cannot be in a subconfiguration file",
-		"*:\n  HostSpecificConfig .* " + write("refused", "AuthPublicKey.MinSize 2048\n") + "\n":    "refused:1: AuthPublicKey.MinSize is not supported by sshbox",
-		"*:\n  UserSpecificConfig sjl\n": ":5: UserSpecificConfig wants a pattern and a file",
+		"*:\n  HostSpecificConfig .* " + write("refused", "SecurePath yes\n") + "\n":                "refused:1: SecurePath is not supported by sshbox",
+		"*:\n  UserSpecificConfig sjl\n":                                                            ":5: UserSpecificConfig wants a pattern and a file",
 	} {
 		_, err := LoadServer(write("SSHD2_CONFIG", meta+text), nil)
 		if err == nil || !strings.HasSuffix(err.Error(), want) {
 			t.Errorf("%q: got %v, want ...%s", text, err, want)
+		}
+	}
+}
+
+// TestSSH2AuthRestrictions: RequiredAuthentications becomes
+// AuthenticationMethods with every order of its methods;
+// AuthPublicKey.MinSize and MaxSize and AuthKbdInt.Retries set their
+// typed options, per heading, and sshd -T prints them;
+// AuthKbdInt.Required password is what sshbox's keyboard-interactive
+// does already. Bad values name the file and line.
+func TestSSH2AuthRestrictions(t *testing.T) {
+	c, _, err := loadSSHD2(t, "*:\n  AllowedAuthentications publickey,password,keyboard-interactive\n"+
+		"  RequiredAuthentications publickey, password,keyboard-interactive,password\n"+
+		"  AuthPublicKey.MinSize 384\n  AuthKbdInt.Retries 2\n  AuthKbdInt.Required password\n"+
+		"10.1.*:\n  AuthPublicKey.MinSize 0\n  AuthPublicKey.MaxSize 256\n  RequiredAuthentications publickey\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := c.For(MatchConn{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders := []string{
+		"publickey,password,keyboard-interactive", "publickey,keyboard-interactive,password",
+		"password,publickey,keyboard-interactive", "password,keyboard-interactive,publickey",
+		"keyboard-interactive,password,publickey", "keyboard-interactive,publickey,password",
+	}
+	if strings.Join(g.AuthenticationMethods, " ") != strings.Join(orders, " ") {
+		t.Errorf("AuthenticationMethods %q, want %q", g.AuthenticationMethods, orders)
+	}
+	if g.PubkeyMinSize != 384 || g.PubkeyMaxSize != 0 || g.KbdIntRetries != 2 {
+		t.Errorf("global: MinSize %d MaxSize %d Retries %d", g.PubkeyMinSize, g.PubkeyMaxSize, g.KbdIntRetries)
+	}
+	var b bytes.Buffer
+	g.WriteT(&b)
+	for _, w := range []string{"\nauthenticationmethods " + strings.Join(orders, " ") + "\n",
+		"\nauthpublickey.minsize 384\n", "\nauthkbdint.retries 2\n"} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("sshd -T lacks %q", w)
+		}
+	}
+	if strings.Contains(b.String(), "authpublickey.maxsize") {
+		t.Errorf("sshd -T prints authpublickey.maxsize when it is not set")
+	}
+	n, err := c.For(MatchConn{Addr: "10.1.2.3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.PubkeyMinSize != 0 || n.PubkeyMaxSize != 256 || n.KbdIntRetries != 2 ||
+		strings.Join(n.AuthenticationMethods, " ") != "publickey" {
+		t.Errorf("10.1.2.3: MinSize %d MaxSize %d Retries %d AuthenticationMethods %q",
+			n.PubkeyMinSize, n.PubkeyMaxSize, n.KbdIntRetries, n.AuthenticationMethods)
+	}
+	for text, want := range map[string]string{
+		"*:\n  RequiredAuthentications publickey,pam-1@ssh.com\n": `:2: RequiredAuthentications: unknown authentication method "pam-1@ssh.com"`,
+		"*:\n  RequiredAuthentications ,\n":                       ":2: RequiredAuthentications: no authentication method",
+		"*:\n  AuthPublicKey.MinSize big\n":                       `:2: AuthPublicKey.MinSize: invalid number "big"`,
+		"*:\n  AuthPublicKey.MaxSize -1\n":                        `:2: AuthPublicKey.MaxSize: invalid number "-1"`,
+		"*:\n  AuthKbdInt.Retries 99999999\n":                     `:2: AuthKbdInt.Retries: invalid number "99999999"`,
+		"*:\n  AuthKbdInt.Required password,securid\n":            ":2: AuthKbdInt.Required is not supported by sshbox",
+	} {
+		_, p, err := loadSSHD2(t, text)
+		if err == nil || err.Error() != p+want {
+			t.Errorf("%q: got %v, want %s%s", text, err, p, want)
 		}
 	}
 }

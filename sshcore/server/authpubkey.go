@@ -54,6 +54,10 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		c.srv.log().Infof(msgRSATooShort, keyTypeName(key))
 		return nil, errDenied
 	}
+	if bits, ok := keySizeAllowed(key, opts); !ok {
+		c.srv.log().Infof(msgKeySizeOutside, keyTypeName(key), bits, opts.PubkeyMinSize, opts.PubkeyMaxSize)
+		return nil, errDenied
+	}
 	if cert, ok := key.(*ssh.Certificate); ok {
 		if a.why != "" || a.acct == nil || c.isRevoked(opts.RevokedKeys, key) {
 			return nil, errDenied
@@ -235,4 +239,15 @@ func (c *conn) keyUsed(key ssh.PublicKey) bool {
 		return false // the usual case; no fingerprint to work out
 	}
 	return c.keysUsed[ssh.FingerprintSHA256(plainKey(key))]
+}
+
+// keySizeAllowed applies the ssh2 dialect's AuthPublicKey.MinSize and
+// MaxSize to a key (a certificate's: the key it certifies). A key whose
+// size sshbox cannot tell (0 bits) is refused once either is set.
+func keySizeAllowed(key ssh.PublicKey, opts *configfmt.ServerOptions) (bits int, ok bool) {
+	if opts.PubkeyMinSize == 0 && opts.PubkeyMaxSize == 0 {
+		return 0, true
+	}
+	bits = keys.Bits(key)
+	return bits, bits > 0 && bits >= opts.PubkeyMinSize && (opts.PubkeyMaxSize == 0 || bits <= opts.PubkeyMaxSize)
 }

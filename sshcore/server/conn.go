@@ -63,6 +63,7 @@ type conn struct {
 	extraStreams   []func()        // procs.Begin of each session past the first
 	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
 	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
+	kbdIntFailed   int             // keyboard-interactive logins that failed (AuthKbdInt.Retries)
 	authInfo       []string        // the methods passed, for ExposeAuthInfo (authinfo.go)
 	timeouts       chanTimeouts    // ChannelTimeout, UnusedConnectionTimeout (chantimeout.go)
 	idle           *idle.Timer     // Server.IdleTimeout, nil when none (chantimeout.go)

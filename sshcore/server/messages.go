@@ -118,6 +118,8 @@ const (
 const (
 	msgKeyTypeNotAccepted = "key type %s not in PubkeyAcceptedAlgorithms"
 	msgRSATooShort        = "refusing %s key: Invalid key length"
+	msgKeySizeOutside     = "refusing %s key of %d bits: AuthPublicKey.MinSize %d, MaxSize %d"
+	msgKbdIntRetries      = "keyboard-interactive for %s refused: AuthKbdInt.Retries %d failed already"
 	msgHostKeyTooShort    = "main: Host key %s: Invalid key length"
 )
 
