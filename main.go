@@ -1,5 +1,5 @@
 // Command sshbox is ssh, sshd, ssh-keygen, known-hosts, sftp-server and the
-// Dropbear names (dropbear, dropbearkey, dbclient) in one
+// Dropbear names (dropbear, dropbearkey, dropbearconvert, dbclient) in one
 // static binary. It picks the applet from the name it was started under, or
 // from its first argument when started as sshbox.
 package main
@@ -31,19 +31,20 @@ import (
 // plus its package. Each entry point gets argv with the applet name first and
 // returns the exit status.
 var applets = map[string]func(args []string) int{
-	"ssh":         ssh.Main,
-	"sshd":        sshd.Main,
-	"ssh-keygen":  sshkeygen.Main,
-	"known-hosts": knownhosts.Main,
-	"sftp-server": sftpserver.Main,
-	"ssh-agent":   sshagent.Main,
-	"ssh-add":     sshadd.Main,
-	"ssh-keyscan": sshkeyscan.Main,
-	"dropbear":    dropbear.Main,
-	"dropbearkey": dropbear.KeyMain,
-	"dbclient":    dropbear.ClientMain,
-	"scp":         scp.Main,
-	"sftp":        sftp.Main,
+	"ssh":             ssh.Main,
+	"sshd":            sshd.Main,
+	"ssh-keygen":      sshkeygen.Main,
+	"known-hosts":     knownhosts.Main,
+	"sftp-server":     sftpserver.Main,
+	"ssh-agent":       sshagent.Main,
+	"ssh-add":         sshadd.Main,
+	"ssh-keyscan":     sshkeyscan.Main,
+	"dropbear":        dropbear.Main,
+	"dropbearkey":     dropbear.KeyMain,
+	"dropbearconvert": dropbear.ConvertMain,
+	"dbclient":        dropbear.ClientMain,
+	"scp":             scp.Main,
+	"sftp":            sftp.Main,
 }
 
 // stopProfile ends a CPU profile a pprof build started (profile_pprof.go).

@@ -6,9 +6,9 @@ import (
 	"io"
 	"os"
 	"os/user"
-	"sshbox/internal/help"
 	"strconv"
 
+	"sshbox/internal/help"
 	"sshbox/sshcore"
 	"sshbox/sshcore/keys"
 )

@@ -94,3 +94,27 @@ const (
 	msgGenHostKey    = "Generating %s host key %s"
 	msgHostKeyFailed = "dropbear: cannot create host key %s: %v"
 )
+
+// dropbearconvert's texts; the usage names the program as it was called
+// (%s), as Dropbear's does. Dropbear's warning about untrusted input is
+// left out: sshbox's key parsers are fuzzed and bounds-checked.
+const (
+	convertUsage = `Usage: %s <inputtype> <outputtype> <inputfile> <outputfile>
+
+All parameters must be specified in order.
+
+The input and output types are one of:
+openssh
+dropbear
+
+Example:
+dropbearconvert openssh dropbear /etc/ssh/ssh_host_rsa_key /etc/dropbear_rsa_host_key
+`
+	msgConvertArgs        = "All arguments must be specified"
+	msgConvertInType      = "Invalid input key type"
+	msgConvertOutType     = "Invalid output key type"
+	msgConvertKeyIs       = "Key is a %s key"
+	msgConvertReadFailed  = "Error reading key from '%s'"
+	msgConvertWriteFailed = "Error writing key to '%s'"
+	msgConvertWrote       = "Wrote key to '%s'"
+)

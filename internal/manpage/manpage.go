@@ -50,6 +50,8 @@ var Pages = []Page{
 		Only: []string{"dropbear"}},
 	{Name: "dropbearkey", Section: 1, Source: "dropbear.md", Summary: "make Dropbear host and user keys (sshbox)",
 		Only: []string{"dropbearkey"}},
+	{Name: "dropbearconvert", Section: 1, Source: "dropbear.md", Summary: "convert private keys between OpenSSH's and Dropbear's forms (sshbox)",
+		Only: []string{"dropbearconvert"}},
 	{Name: "dbclient", Section: 1, Source: "dropbear.md", Summary: "Dropbear's client command line over sshbox's ssh",
 		Only: []string{"dbclient"}},
 	{Name: "ssh_config", Section: 5, Source: "configuration.md", Summary: "sshbox's ssh client configuration file",

@@ -233,3 +233,14 @@ func TestBubblebabble(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePrivateDSA: a DSA key, in OpenSSH's form or PEM, is an
+// invalid format that says why (x/crypto no longer has DSA).
+func TestParsePrivateDSA(t *testing.T) {
+	for _, name := range []string{"openssh_dsa", "pem_dsa"} {
+		_, err := ParsePrivate(mustRead(t, filepath.Join("testdata", name)), nil)
+		if !errors.Is(err, ErrInvalidFormat) || err.Error() != "invalid format: DSA keys are not supported" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

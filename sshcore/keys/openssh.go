@@ -59,6 +59,9 @@ func parseOpenSSH(der []byte, pass PassphraseFunc) (*PrivateKey, error) {
 		return nil, ErrInvalidFormat
 	}
 	if _, err := ssh.ParsePublicKey(f.PubKey); err != nil {
+		if bytes.HasPrefix(f.PubKey, []byte("\x00\x00\x00\x07ssh-dss")) {
+			return nil, errDSA
+		}
 		return nil, ErrInvalidFormat
 	}
 	priv := f.Private

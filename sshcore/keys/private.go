@@ -44,6 +44,9 @@ var (
 	ErrBadPassphrase = errors.New("incorrect passphrase supplied to decrypt private key")
 	// ErrPassphraseNeeded is returned for an encrypted key without callback.
 	ErrPassphraseNeeded = errors.New("passphrase is required to decrypt private key")
+	// errDSA: x/crypto no longer has DSA (nor has OpenSSH 10); still an
+	// invalid format to callers that test for one.
+	errDSA = fmt.Errorf("%w: DSA keys are not supported", ErrInvalidFormat)
 )
 
 // Signer returns the key as an ssh.Signer.
@@ -82,6 +85,8 @@ func ParsePrivate(data []byte, pass PassphraseFunc) (*PrivateKey, error) {
 	case "RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY":
 	case "ENCRYPTED PRIVATE KEY":
 		return nil, errors.New("encrypted PKCS#8 keys are not supported")
+	case "DSA PRIVATE KEY":
+		return nil, errDSA
 	default:
 		return nil, ErrInvalidFormat
 	}
