@@ -188,11 +188,12 @@ func TestSshdSSH2HostAccess(t *testing.T) {
 func TestSshdSSH2RefusedStill(t *testing.T) {
 	t.Parallel()
 	for extra, want := range map[string]string{
-		"  AuthPublicKey.MinSize 2048\n": ":8: AuthPublicKey.MinSize is not supported by sshbox",
+		"  SecurePath yes\n":           ":8: SecurePath is not supported by sshbox",
+		"  AuthPublicKey.MinSize 2k\n": `:8: AuthPublicKey.MinSize: invalid number "2k"`,
 		// HP TCP/IP Services for OpenVMS's intrusion detection.
 		"  IntrusionAuthentications password\n":       ":8: IntrusionAuthentications is not supported by sshbox",
 		"  UserSpecificConfig sjl /nonexistent/sjl\n": ":8: UserSpecificConfig: open /nonexistent/sjl: no such file or directory",
-		"  AuthKbdInt.Retries 1\n":                    ":8: AuthKbdInt.Retries is not supported by sshbox",
+		"  AuthKbdInt.Required securid\n":             ":8: AuthKbdInt.Required is not supported by sshbox",
 		"  UserConfigDirectory /etc/ssh2/%X\n":        `:8: UserConfigDirectory: "/etc/ssh2/%X": unknown token at "%X" (%D, %U, %IU, %IG, %%)`,
 		"  IdleTimeout 10 minutes\n":                  `:8: IdleTimeout: invalid time "10 minutes"`,
 		"  MaxConnections -1\n":                       `:8: MaxConnections: invalid number "-1"`,
