@@ -717,3 +717,16 @@ func setObscureKeystrokeTiming(o *ClientOptions, a []string, _ bool) error {
 	}
 	return nil
 }
+
+// ClientOptionNames are the keywords ssh acts on that -o can give (not
+// Host, Match, Include or IgnoreUnknown), in the table's order: what
+// dbclient's "-o help" lists.
+func ClientOptionNames() []string {
+	var out []string
+	for i := range clientTable {
+		if k := &clientTable[i]; k.status == acted && k.settable() {
+			out = append(out, k.name)
+		}
+	}
+	return out
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -269,5 +270,79 @@ func TestDbclientAgainstDropbear(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.HasSuffix(string(out), "hi\n") {
 		t.Fatalf("dbclient: %v\n%s", err, out)
+	}
+}
+
+// TestDbclientAlgorithmLists: -c help, -m help and -o help list what
+// sshbox's dbclient takes, with Dropbear's wording and status (1 for the
+// algorithms, 0 for the options), and every cipher and MAC Dropbear's
+// dbclient lists is among them; an unknown algorithm is reported as
+// Dropbear reports it and left out, and a list with none left ends
+// dbclient as Dropbear's. Against Dropbear's server the rest of the list
+// logs in.
+func TestDbclientAlgorithmLists(t *testing.T) {
+	t.Parallel()
+	real := testenv.NeedCmd(t, "dbclient")
+	run := func(bin string, args ...string) (string, int) {
+		cmd := exec.Command(bin, args...)
+		cmd.Args[0] = "dbclient" // Dropbear names itself by argv[0]
+		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		return string(out), testenv.ExitCode(err)
+	}
+	for _, tc := range []struct {
+		flag, lead string
+		code       int
+	}{
+		{"-c", "dbclient: Available ciphers: ", 1},
+		{"-m", "dbclient: Available MACs: ", 1},
+		{"-o", "dbclient: Available options:\n", 0},
+	} {
+		ours, code := run(testenv.Bin(t, "dbclient"), tc.flag, "help")
+		theirs, realCode := run(real, tc.flag, "help")
+		if code != tc.code || realCode != tc.code || !strings.HasPrefix(ours, tc.lead) || !strings.HasPrefix(theirs, tc.lead) {
+			t.Errorf("%s help: status %d %q; Dropbear's %d %q", tc.flag, code, ours, realCode, theirs)
+			continue
+		}
+		if tc.flag == "-o" {
+			for _, want := range []string{"\n\tPort\n", "\n\tExitOnForwardFailure\n"} {
+				if !strings.Contains(ours, want) {
+					t.Errorf("-o help lacks %q:\n%s", want, ours)
+				}
+			}
+			continue
+		}
+		line := func(s string) []string {
+			first, _, _ := strings.Cut(strings.TrimPrefix(s, tc.lead), "\n")
+			return strings.Split(first, ",")
+		}
+		for _, a := range line(theirs) {
+			if !slices.Contains(line(ours), a) {
+				t.Errorf("%s help: Dropbear's %s is not in %q", tc.flag, a, line(ours))
+			}
+		}
+	}
+	// None left: the same messages and status as Dropbear's.
+	for _, args := range [][]string{{"-c", "foo", "host", "true"}, {"-m", "bar", "host", "true"}} {
+		ours, code := run(testenv.Bin(t, "dbclient"), args...)
+		theirs, realCode := run(real, args...)
+		if code != 1 || realCode != 1 || ours != theirs {
+			t.Errorf("%q: status %d %q; Dropbear's %d %q", args, code, ours, realCode, theirs)
+		}
+	}
+	// Some left: reported, and the rest logs in.
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartDropbear(t)
+	out, code := run(testenv.Bin(t, "dbclient"), "-y", "-y", "-i", key, "-c", "foo,aes128-ctr", "-m", "bar,hmac-sha2-256",
+		fmt.Sprintf("%s@127.0.0.1/%d", u.Name, d.Port), "echo", "hi")
+	for _, want := range []string{"This Dropbear program does not support 'foo' cipher algorithm\n",
+		"This Dropbear program does not support 'bar' MAC algorithm\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in %q", want, out)
+		}
+	}
+	if code != 0 || !strings.HasSuffix(out, "hi\n") {
+		t.Fatalf("dbclient -c foo,aes128-ctr -m bar,hmac-sha2-256: status %d\n%s", code, out)
 	}
 }

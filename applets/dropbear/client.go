@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sshbox/internal/help"
+	"slices"
 	"strings"
 	"time"
 
 	"sshbox/applets/ssh"
+	"sshbox/configfmt"
+	"sshbox/internal/help"
 	"sshbox/sshcore"
+	"sshbox/sshcore/algo"
 )
 
 // clientSpec is dbclient's option string.
@@ -45,8 +48,20 @@ func clientArgs(args []string) ([]string, ssh.Extensions, int) {
 	yes, identity := 0, false
 	for _, o := range opts {
 		switch o.name {
-		case 'p', 'l', 's', 'o', 'L', 'R', 'c', 'm':
+		case 'p', 'l', 's', 'L', 'R':
 			out = append(out, "-"+string(o.name), o.value)
+		case 'o':
+			if o.value == "help" {
+				fmt.Fprintf(os.Stderr, "dbclient: Available options:\n\t%s\n\n", strings.Join(configfmt.ClientOptionNames(), "\n\t"))
+				return nil, x, 0
+			}
+			out = append(out, "-o", o.value)
+		case 'c', 'm':
+			list, ok := clientAlgos(o.name, o.value)
+			if !ok {
+				return nil, x, 1
+			}
+			out = append(out, "-"+string(o.name), list)
 		case 'i':
 			identity = true
 			out = append(out, "-i", o.value)
@@ -126,6 +141,34 @@ func clientArgs(args []string) ([]string, ssh.Extensions, int) {
 	}
 	out = append(out, "--", last)
 	return append(out, operands[1:]...), x, 0
+}
+
+// clientAlgos is dbclient's -c and -m, as Dropbear reads them: "help"
+// lists the ciphers or MACs ssh has and ends dbclient (status 1); a name
+// ssh lacks is reported and left out, and a list with none left ends it.
+func clientAlgos(opt byte, v string) (string, bool) {
+	kind, what, plural := algo.Cipher, "cipher", "ciphers"
+	if opt == 'm' {
+		kind, what, plural = algo.MAC, "MAC", "MACs"
+	}
+	have := algo.Supported(kind)
+	if v == "help" {
+		fmt.Fprintf(os.Stderr, "dbclient: Available %s: %s\n\ndbclient: Exited: .\n", plural, strings.Join(have, ","))
+		return "", false
+	}
+	var keep []string
+	for _, name := range strings.Split(v, ",") {
+		if slices.Contains(have, name) {
+			keep = append(keep, name)
+			continue
+		}
+		fmt.Fprintf(os.Stderr, "dbclient: This Dropbear program does not support '%s' %s algorithm\n\n", name, what)
+	}
+	if len(keep) == 0 {
+		fmt.Fprintf(os.Stderr, "dbclient: Exited: No valid %s specified for '-%c'\n", plural, opt)
+		return "", false
+	}
+	return strings.Join(keep, ","), true
 }
 
 // hostPort turns dbclient's user@host/port into ssh -J's user@host:port.

@@ -61,7 +61,7 @@ const (
 -y    Always accept remote host key if unknown
 -y -y Don't perform any remote host key checking (caution)
 -s    Request a subsystem (use by external sftp)
--o option     Set option in OpenSSH-like format
+-o option     Set option in OpenSSH-like format ('-o help' to list options)
 -i <identityfile>   (multiple allowed, default ~/.ssh/id_dropbear)
 -A    Enable agent auth forwarding
 -L <[listenaddress:]listenport:remotehost:remoteport> Local port forwarding
@@ -73,8 +73,8 @@ const (
 -z    disable QoS
 -B <endhost:endport> Netcat-alike forwarding
 -J <proxy_program> Use program pipe rather than TCP connection
--c <cipher list> Specify preferred ciphers
--m <MAC list> Specify preferred MACs for packet verification
+-c <cipher list> Specify preferred ciphers ('-c help' to list options)
+-m <MAC list> Specify preferred MACs for packet verification (or '-m help')
 -b    [bind_address]
 -v    verbose
 -V    Version
