@@ -151,6 +151,9 @@ func FuzzSSH2(f *testing.F) {
 		"AllowHosts \"([[:digit:]]{1\\,3}\\.){3}[[:digit:]]{1\\,3}, alpha.*\"\nDenyHosts \\i10\\..*,\\m192.0.2.0/24\nRequireReverseMapping yes\n"), true)
 	f.Add([]byte("*:\nAllowHosts *.example.com,host[0-9]?\nDenyHosts \\i10.0.0.?\nalpha*:\nIdleTimeout 1w\n"), true)
 	f.Add([]byte("*:\nIdleTimeout 2s\nalpha*:\nIdleTimeout 0\n"), false)
+	// How users log in.
+	f.Add([]byte("*:\nAllowedAuthentications publickey,password\nRequiredAuthentications password,publickey,password\n"+
+		"AuthPublicKey.MinSize 256\nAuthPublicKey.MaxSize 4096\nAuthKbdInt.Retries 2\nAuthKbdInt.Required password\nalpha*:\nRequiredAuthentications publickey\n"), true)
 	dir := memFiles(f)
 	f.Fuzz(func(t *testing.T, data []byte, server bool) {
 		p := fuzzFile(t, dir, data)
