@@ -144,11 +144,9 @@ var ssh2Methods = []string{"publickey", "password", "keyboard-interactive", "hos
 func allowedAuthServer(v string) ([][]string, error) { return allowedAuth(v, false) }
 func allowedAuthClient(v string) ([][]string, error) { return allowedAuth(v, true) }
 
-// requiredAuth is the server's RequiredAuthentications: every listed
-// method must pass, in any order. OpenSSH's AuthenticationMethods lists
-// methods in order, so the line becomes one list for each order (at most
-// 5! of the five names).
-func requiredAuth(v string) ([][]string, error) {
+// authMethods reads an ssh2 list of method names: lowercase, each once,
+// in the listed order; a name sshbox does not know is an error.
+func authMethods(v string) ([]string, error) {
 	var methods []string
 	for _, m := range strings.Split(v, ",") {
 		m = strings.ToLower(strings.TrimSpace(m))
@@ -159,6 +157,18 @@ func requiredAuth(v string) ([][]string, error) {
 			return nil, fmt.Errorf("unknown authentication method %q", m)
 		}
 		methods = append(methods, m)
+	}
+	return methods, nil
+}
+
+// requiredAuth is the server's RequiredAuthentications: every listed
+// method must pass, in any order. OpenSSH's AuthenticationMethods lists
+// methods in order, so the line becomes one list for each order (at most
+// 5! of the five names).
+func requiredAuth(v string) ([][]string, error) {
+	methods, err := authMethods(v)
+	if err != nil {
+		return nil, err
 	}
 	if len(methods) == 0 {
 		return nil, fmt.Errorf("no authentication method")
@@ -183,17 +193,12 @@ func permute(a []string, i int, f func([]string)) {
 }
 
 func allowedAuth(v string, client bool) ([][]string, error) {
-	var methods []string
+	methods, err := authMethods(v)
+	if err != nil {
+		return nil, err
+	}
 	on := map[string]bool{}
-	for _, m := range strings.Split(v, ",") {
-		m = strings.ToLower(strings.TrimSpace(m))
-		if m == "" {
-			continue
-		}
-		if !containsStr(ssh2Methods, m) {
-			return nil, fmt.Errorf("unknown authentication method %q", m)
-		}
-		methods = append(methods, m)
+	for _, m := range methods {
 		on[m] = true
 	}
 	lines := [][]string{
