@@ -6,7 +6,7 @@ package ssh
 import (
 	"encoding/binary"
 	"math/bits"
-	"sort"
+	"slices"
 )
 
 // deflater is the outgoing stream: RFC 1950's header, then RFC 1951
@@ -379,11 +379,7 @@ func fixedLengths() (*[288]uint8, *[30]uint8) { return &fixedLitLen, &fixedDistL
 // incomplete literal code).
 func huffmanLengths(freq []uint32, maxBits int) []uint8 {
 	lengths := make([]uint8, len(freq))
-	type node struct {
-		weight uint32
-		parent int
-	}
-	var syms []int
+	syms := make([]int, 0, len(freq))
 	for s, f := range freq {
 		if f > 0 {
 			syms = append(syms, s)
@@ -398,44 +394,53 @@ func huffmanLengths(freq []uint32, maxBits int) []uint8 {
 			}
 		}
 	}
-	w := make([]uint32, len(syms))
+	n := len(syms)
+	// One allocation for the work: the weights, the sort keys, and the
+	// tree's nodes (leaves first, then the merges) with their parents and
+	// depths.
+	work := make([]int, 6*n)
+	w, keys := work[:n], work[n:2*n]
+	weight, parent, depth := work[2*n:4*n], work[4*n:6*n-1], work[4*n:6*n-1]
 	for i, s := range syms {
-		w[i] = max(freq[s], 1)
+		w[i] = int(max(freq[s], 1))
 	}
 	for {
-		// Leaves in order of weight; the internal nodes come out of the
+		// Leaves in order of weight, ties in symbol order (the key's low
+		// bits: at most 288 symbols); the internal nodes come out of the
 		// merges in order of weight too, so two queues give the tree.
-		order := make([]int, len(syms))
-		for i := range order {
-			order[i] = i
+		for i := range keys {
+			keys[i] = w[i]<<9 | i
 		}
-		sort.SliceStable(order, func(a, b int) bool { return w[order[a]] < w[order[b]] })
-		nodes := make([]node, 0, 2*len(syms))
-		for _, i := range order {
-			nodes = append(nodes, node{weight: w[i], parent: -1})
+		slices.Sort(keys)
+		for k, key := range keys {
+			weight[k] = key >> 9
 		}
-		leaf, inner := 0, len(syms)
+		leaf, inner, next := 0, n, n
 		take := func() int {
-			if leaf < len(syms) && (inner >= len(nodes) || nodes[leaf].weight <= nodes[inner].weight) {
+			if leaf < n && (inner >= next || weight[leaf] <= weight[inner]) {
 				leaf++
 				return leaf - 1
 			}
 			inner++
 			return inner - 1
 		}
-		for k := 0; k < len(syms)-1; k++ {
+		for k := 0; k < n-1; k++ {
 			a, b := take(), take()
-			nodes = append(nodes, node{weight: nodes[a].weight + nodes[b].weight, parent: -1})
-			nodes[a].parent, nodes[b].parent = len(nodes)-1, len(nodes)-1
+			weight[next] = weight[a] + weight[b]
+			parent[a], parent[b] = next, next
+			next++
 		}
-		depth := make([]int, len(nodes))
+		// Depths from the root (the last node) down; parent and depth
+		// share their slots, each read before it is overwritten.
+		depth[next-1] = 0
 		longest := 0
-		for k := len(nodes) - 2; k >= 0; k-- {
-			depth[k] = depth[nodes[k].parent] + 1
+		for k := next - 2; k >= 0; k-- {
+			depth[k] = depth[parent[k]] + 1
 		}
-		for k, i := range order {
-			lengths[syms[i]] = uint8(depth[k])
-			longest = max(longest, depth[k])
+		for k, key := range keys {
+			d := depth[k]
+			lengths[syms[key&511]] = uint8(min(d, 255))
+			longest = max(longest, d)
 		}
 		if longest <= maxBits {
 			return lengths
