@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"sshbox/internal/testenv"
 )
@@ -169,7 +170,7 @@ func TestCompressionSshToOpenSSH(t *testing.T) {
 func TestCompressionOpenSSHToSshd(t *testing.T) {
 	t.Parallel()
 	data := compressible(4 << 20)
-	d := testenv.StartSshbox(t, "")
+	d := testenv.StartSshbox(t, "LogLevel DEBUG1")
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	for _, extra := range [][]string{nil, {"-o", "RekeyLimit=64K"}} {
@@ -193,6 +194,16 @@ func TestCompressionOpenSSHToSshd(t *testing.T) {
 		in := f["incoming"]
 		if in[0] < int64(len(data)) || in[1] == 0 || in[1] > in[0]/3 {
 			t.Errorf("%v: OpenSSH inflated %d bytes from %d; want at least %d from a third of it", extra, in[0], in[1], len(data))
+		}
+		// sshd's own figures, logged at debug level as the connection
+		// closes, as OpenSSH's sshd logs them: it read the data
+		// compressed and sent it back compressed.
+		d.WaitLog(t, "compress incoming: raw data ", 5*time.Second)
+		sf := compressFigures(d.Proc.Stderr.String())
+		for _, dir := range []string{"incoming", "outgoing"} {
+			if v := sf[dir]; v[0] < int64(len(data)) || v[1] == 0 || v[1] > v[0]/3 {
+				t.Errorf("sshd's %s figures: raw %d, compressed %d; want at least %d raw from a third of it", dir, v[0], v[1], len(data))
+			}
 		}
 	}
 }

@@ -276,6 +276,12 @@ func (c *conn) serve() {
 	c.sessions.Wait()
 	c.flushRefusals()
 	log.Infof(msgDisconnected, u.acct.Name, c.remoteIP, c.remotePort)
+	if st, ok := compress.StatsOf(sconn); ok {
+		// OpenSSH's sshd logs its figures as the connection closes.
+		for _, l := range st.Lines() {
+			log.Debugf("%s", l)
+		}
+	}
 }
 
 // forgetAuthentication drops what only authentication needed, once the
