@@ -120,6 +120,9 @@ func LoadServer(path string, overrides []string) (*ServerConfig, error) {
 	if err := checkCommandUsers(e.o); err != nil {
 		return nil, err
 	}
+	if err := checkAuthMethods(e.o); err != nil {
+		return nil, err
+	}
 	if e.krbAuth && e.krbNoLocal != "" {
 		return nil, errors.New(e.krbNoLocal)
 	}

@@ -165,6 +165,76 @@ func checkCommandUsers(o *ServerOptions) error {
 	return nil
 }
 
+// authMethodNames are the methods an AuthenticationMethods list may name,
+// OpenSSH's; sshbox offers the first three (MethodEnabled), so a list
+// with any other can never be completed.
+var authMethodNames = []string{"publickey", "password", "keyboard-interactive", "hostbased", "gssapi-with-mic", "none"}
+
+// setAuthMethods is AuthenticationMethods: "any" alone, or lists of
+// methods, each with an optional ":submethod" that sshbox reads past,
+// checked as OpenSSH's sshd checks them when it reads the line.
+func setAuthMethods(o *ServerOptions, a []string, _ bool) error {
+	for _, l := range a {
+		if strings.EqualFold(l, "any") {
+			if len(a) > 1 {
+				return fmt.Errorf(`"any" must appear alone`)
+			}
+			continue
+		}
+		for _, m := range strings.Split(l, ",") {
+			if name, _, _ := strings.Cut(m, ":"); !containsStr(authMethodNames, name) {
+				return fmt.Errorf("unknown authentication method %q in list %q", m, l)
+			}
+		}
+	}
+	o.AuthenticationMethods = append([]string(nil), a...)
+	return nil
+}
+
+// MethodEnabled says whether the options switch a method on at all: the
+// three sshbox offers, by their OpenSSH keywords.
+func (o *ServerOptions) MethodEnabled(method string) bool {
+	switch method {
+	case "publickey":
+		return o.PubkeyAuthentication
+	case "password":
+		return o.PasswordAuthentication
+	case "keyboard-interactive":
+		return o.KbdInteractiveAuthentication
+	}
+	return false
+}
+
+// checkAuthMethods is OpenSSH's check when sshd starts: AuthenticationMethods
+// outside Match blocks must have a list whose every method is enabled, or
+// no one could log in. Match blocks are not checked (OpenSSH cannot either,
+// before it knows the connection).
+func checkAuthMethods(o *ServerOptions) error {
+	why := ""
+	for _, l := range o.AuthenticationMethods {
+		if strings.EqualFold(l, "any") {
+			return nil
+		}
+		disabled := ""
+		for _, m := range strings.Split(l, ",") {
+			if name, _, _ := strings.Cut(m, ":"); !o.MethodEnabled(name) {
+				disabled = name
+				break
+			}
+		}
+		if disabled == "" {
+			return nil
+		}
+		if why == "" {
+			why = fmt.Sprintf(": disabled method %q in list %q", disabled, l)
+		}
+	}
+	if why == "" {
+		return nil
+	}
+	return fmt.Errorf("AuthenticationMethods cannot be satisfied by enabled authentication methods%s", why)
+}
+
 var serverTable = []serverKW{
 	{name: "Port", acc: true, set: func(o *ServerOptions, a []string, first bool) error {
 		if err := oneArg(a); err != nil {
@@ -349,7 +419,7 @@ var serverTable = []serverKW{
 		o.SetEnv = firstOfEachName(a)
 		return nil
 	}, t: func(o *ServerOptions) []string { return o.SetEnv }},
-	{name: "AuthenticationMethods", match: true, kind: sList, none: "any", list: func(o *ServerOptions) *[]string { return &o.AuthenticationMethods }},
+	{name: "AuthenticationMethods", match: true, kind: sList, none: "any", set: setAuthMethods, list: func(o *ServerOptions) *[]string { return &o.AuthenticationMethods }},
 	{name: "LogVerbose", status: warned, match: true, x: &extraVal{def: ""}},
 	{name: "ChannelTimeout", match: true, set: func(o *ServerOptions, a []string, _ bool) error {
 		v, err := nChannelTimeout(a)

@@ -449,3 +449,50 @@ func TestMatchInvalidUserAndEquals(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthenticationMethodsChecked: the lists are checked as OpenSSH's
+// sshd checks them: unknown names and "any" beside a list when the line is
+// read (with file:line, also in Match blocks), and outside Match blocks
+// at least one list whose every method is enabled.
+func TestAuthenticationMethodsChecked(t *testing.T) {
+	dir := t.TempDir()
+	load := func(text string) (string, error) {
+		p := filepath.Join(dir, "sshd_config")
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadServer(p, nil)
+		return p, err
+	}
+	for text, want := range map[string]string{
+		"AuthenticationMethods publickey,foo\n":                                             `:1: AuthenticationMethods: unknown authentication method "foo" in list "publickey,foo"`,
+		"Match User bob\n  AuthenticationMethods publickey,,password\n":                     `:2: AuthenticationMethods: unknown authentication method "" in list "publickey,,password"`,
+		"AuthenticationMethods any publickey\n":                                             `:1: AuthenticationMethods: "any" must appear alone`,
+		"AuthenticationMethods publickey,nothing:pam\n":                                     `:1: AuthenticationMethods: unknown authentication method "nothing:pam" in list "publickey,nothing:pam"`,
+		"PasswordAuthentication no\nAuthenticationMethods publickey,password\n":             `AuthenticationMethods cannot be satisfied by enabled authentication methods: disabled method "password" in list "publickey,password"`,
+		"AuthenticationMethods publickey,hostbased gssapi-with-mic\n":                       `AuthenticationMethods cannot be satisfied by enabled authentication methods: disabled method "hostbased" in list "publickey,hostbased"`,
+		"KbdInteractiveAuthentication no\nAuthenticationMethods keyboard-interactive:pam\n": `AuthenticationMethods cannot be satisfied by enabled authentication methods: disabled method "keyboard-interactive" in list "keyboard-interactive:pam"`,
+	} {
+		p, err := load(text)
+		if err == nil || (err.Error() != want && err.Error() != p+want) {
+			t.Errorf("%q: got %v, want %s", text, err, want)
+		}
+		if out, err := exec.Command("/usr/sbin/sshd", "-t", "-f", p, "-h", hostKey(t, dir)).CombinedOutput(); err == nil {
+			t.Errorf("%q: OpenSSH's sshd accepts it: %s", text, out)
+		}
+	}
+	for _, ok := range []string{
+		"PasswordAuthentication no\nAuthenticationMethods publickey,password publickey\n",
+		"PasswordAuthentication no\nMatch User bob\n  AuthenticationMethods publickey,password\n",
+		"AuthenticationMethods any\n",
+		"AuthenticationMethods publickey,keyboard-interactive:pam password:x\n",
+	} {
+		p, err := load(ok)
+		if err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+		if out, err := exec.Command("/usr/sbin/sshd", "-t", "-f", p, "-h", hostKey(t, dir)).CombinedOutput(); err != nil {
+			t.Errorf("%q: OpenSSH's sshd refuses it: %s", ok, out)
+		}
+	}
+}

@@ -182,7 +182,7 @@ var serverClasses = []serverClass{
 	{name: "denygroups", class: classEnforced, tests: []string{"TestSshdAuthAllowDenyGroups"}},
 	{name: "acceptenv", class: classEnforced, tests: []string{"TestSshdOpenSSHSendEnv"}},
 	{name: "setenv", class: classEnforced, tests: []string{"TestSshdFailClosedEnvironment"}},
-	{name: "authenticationmethods", class: classEnforced, tests: []string{"TestSshdAuthMethodsTwoSteps", "TestSshdFailClosedRepeatedPublickey", "TestNextMethods"}},
+	{name: "authenticationmethods", class: classEnforced, tests: []string{"TestSshdAuthMethodsTwoSteps", "TestSshdFailClosedRepeatedPublickey", "TestNextMethods", "TestAuthenticationMethodsChecked"}},
 	{name: "logverbose", class: classAccepted, reason: "selects extra debug logging only"},
 	{name: "channeltimeout", class: classEnforced, tests: []string{"TestSshdChannelTimeout", "TestChannelIdleTimeout"}},
 	{name: "subsystem", class: classEnforced, tests: []string{"TestSshdOpenSSHSftp"}},

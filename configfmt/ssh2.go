@@ -219,7 +219,7 @@ var ssh2Table = []ssh2KW{
 	{name: "PublicHostKeyFile", side: "server", note: "accepted: sshbox derives the public key from HostKeyFile", to: func(string) ([][]string, error) { return nil, nil }},
 	{name: "PasswordGuesses", side: "server", note: "MaxAuthTries", kw: "MaxAuthTries"},
 	{name: "RequiredAuthentications", side: "server", to: requiredAuth,
-		note: "AuthenticationMethods with every order of the listed methods: a user must pass all of them; a method AllowedAuthentications does not allow lets nobody in, as in ssh2"},
+		note: "AuthenticationMethods with every order of the listed methods: a user must pass all of them; a method AllowedAuthentications does not allow (which in ssh2 refuses every login) stops sshd from starting, as OpenSSH's check of AuthenticationMethods does"},
 	{name: "AuthPublicKey.MinSize", side: "server", srv: setPubkeyMinSize,
 		note: "publickey logins with a smaller key (bits; a certificate's key) are refused (0: no limit); sshd -T prints authpublickey.minsize when set"},
 	{name: "AuthPublicKey.MaxSize", side: "server", srv: setPubkeyMaxSize,

@@ -455,4 +455,11 @@ func TestSSH2AuthRestrictions(t *testing.T) {
 			t.Errorf("%q: got %v, want %s%s", text, err, p, want)
 		}
 	}
+	// A required method that is not allowed: ssh2 would refuse every
+	// login; sshd does not start, as OpenSSH's for such lists.
+	_, _, err = loadSSHD2(t, "*:\n  AllowedAuthentications publickey\n  RequiredAuthentications publickey,password\n")
+	want := `AuthenticationMethods cannot be satisfied by enabled authentication methods: disabled method "password" in list "publickey,password"`
+	if err == nil || err.Error() != want {
+		t.Errorf("a required method not allowed: got %v, want %s", err, want)
+	}
 }

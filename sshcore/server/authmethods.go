@@ -39,19 +39,6 @@ func methodLists(opts *configfmt.ServerOptions) [][]string {
 	return out
 }
 
-// methodEnabled says whether the options switch a method on at all.
-func methodEnabled(opts *configfmt.ServerOptions, method string) bool {
-	switch method {
-	case "publickey":
-		return opts.PubkeyAuthentication
-	case "password":
-		return opts.PasswordAuthentication
-	case "keyboard-interactive":
-		return opts.KbdInteractiveAuthentication
-	}
-	return false
-}
-
 // nextMethods is what may be tried after the methods done so far: every
 // enabled method when AuthenticationMethods is unset, otherwise the next
 // method of each list that done is the beginning of. complete is true when
@@ -64,7 +51,7 @@ func nextMethods(opts *configfmt.ServerOptions, done []string) (next map[string]
 			return next, true
 		}
 		for _, m := range []string{"publickey", "password", "keyboard-interactive"} {
-			if methodEnabled(opts, m) {
+			if opts.MethodEnabled(m) {
 				next[m] = true
 			}
 		}
@@ -87,7 +74,7 @@ func nextMethods(opts *configfmt.ServerOptions, done []string) (next map[string]
 		if len(done) == len(l) {
 			return nil, true
 		}
-		if methodEnabled(opts, l[len(done)]) {
+		if opts.MethodEnabled(l[len(done)]) {
 			next[l[len(done)]] = true
 		}
 	}

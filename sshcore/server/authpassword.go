@@ -39,7 +39,7 @@ func (c *conn) checkPassword(name, pw, method string) error {
 		padFailure(start, name)
 		return errDenied
 	}
-	if !methodEnabled(a.opts, method) || !c.methodAllowed(a, method) {
+	if !a.opts.MethodEnabled(method) || !c.methodAllowed(a, method) {
 		return fail(errors.New("method not allowed for this user"))
 	}
 	if a.acct == nil || a.why != "" {
