@@ -8,6 +8,8 @@ import (
 	"os/user"
 	"strings"
 	"time"
+
+	"sshbox/sshcore/algo"
 )
 
 // SystemServerDir is where relative Include paths of sshd_config point.
@@ -337,8 +339,33 @@ func (e *serverEval) set(kw *serverKW, name string, args []string, active bool, 
 	if err := kw.apply(target, args, first); err != nil {
 		return wrap(err)
 	}
+	if err := e.checkAlgos(kw, name, args, active, where); err != nil {
+		return wrap(err)
+	}
 	if active {
 		e.seen[name] = true
+	}
+	return nil
+}
+
+// checkAlgos checks an algorithm list as OpenSSH's sshd does when it reads
+// the line: a name no one knows is an error. One that OpenSSH has and
+// sshbox does not (umac-128-etm@openssh.com) is left out of what sshd
+// offers, which offers nothing the list does not allow, with a warning;
+// a list of nothing else is an error.
+func (e *serverEval) checkAlgos(kw *serverKW, name string, args []string, active bool, where func(string) string) error {
+	kind := algo.Kind(kw.algo)
+	switch {
+	case kw.name == "CASignatureAlgorithms":
+		kind = algo.Sig
+	case kw.kind != sAlgo:
+		return nil
+	}
+	if _, err := algo.Resolve(kind, args[0]); err != nil {
+		return err
+	}
+	if d := algo.Dropped(kind, args[0]); len(d) > 0 && active {
+		e.warn(name+" "+args[0], where(fmt.Sprintf("%s: sshbox does not have %s; not offered", kw.name, strings.Join(d, ", "))))
 	}
 	return nil
 }

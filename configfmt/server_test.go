@@ -496,3 +496,59 @@ func TestAuthenticationMethodsChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestServerAlgorithmListsChecked: algorithm lists are checked when sshd
+// reads them, as OpenSSH's sshd checks them (its sshd -t decides the same
+// way for each line here): a name no one knows is an error with file:line,
+// also in a Match block; a name OpenSSH has and sshbox does not is left
+// out with a warning naming the line, and a list of nothing else is an
+// error.
+func TestServerAlgorithmListsChecked(t *testing.T) {
+	dir := t.TempDir()
+	load := func(text string) (string, *ServerConfig, error) {
+		p := filepath.Join(dir, "sshd_config")
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := LoadServer(p, nil)
+		return p, c, err
+	}
+	openssh := func(p string) bool {
+		return exec.Command("/usr/sbin/sshd", "-t", "-f", p, "-h", hostKey(t, dir)).Run() == nil
+	}
+	for text, want := range map[string]string{
+		"Ciphers aes128-ctr,foo\n":                           `:1: Ciphers: unsupported cipher algorithm "foo"`,
+		"KexAlgorithms +foo\n":                               `:1: KexAlgorithms: unsupported kex algorithm "foo"`,
+		"MACs foo\n":                                         `:1: MACs: unsupported mac algorithm "foo"`,
+		"HostKeyAlgorithms ssh-foo\n":                        `:1: HostKeyAlgorithms: unsupported key algorithm "ssh-foo"`,
+		"Match User u\n  PubkeyAcceptedAlgorithms ssh-foo\n": `:2: PubkeyAcceptedAlgorithms: unsupported key algorithm "ssh-foo"`,
+		"CASignatureAlgorithms foo\n":                        `:1: CASignatureAlgorithms: unsupported sig algorithm "foo"`,
+		"MACs umac-128-etm@openssh.com\n":                    `:1: MACs: no mac algorithm sshbox has in "umac-128-etm@openssh.com"`,
+	} {
+		p, _, err := load(text)
+		if err == nil || err.Error() != p+want {
+			t.Errorf("%q: got %v, want %s%s", text, err, p, want)
+		}
+		if text != "MACs umac-128-etm@openssh.com\n" && openssh(p) {
+			t.Errorf("%q: OpenSSH's sshd accepts it", text)
+		}
+	}
+	for text, warning := range map[string]string{
+		"MACs hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com\n":                            ":1: MACs: sshbox does not have umac-128-etm@openssh.com; not offered",
+		"KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,gss-group16-sha512-\n": ":1: KexAlgorithms: sshbox does not have sntrup761x25519-sha512@openssh.com, gss-group16-sha512-; not offered",
+		"Ciphers -aes256-cbc\n": "",
+	} {
+		p, c, err := load(text)
+		if err != nil {
+			t.Errorf("%q: %v", text, err)
+			continue
+		}
+		if !openssh(p) {
+			t.Errorf("%q: OpenSSH's sshd refuses it", text)
+		}
+		got := strings.Join(c.Warnings, "\n")
+		if warning == "" && got != "" || warning != "" && got != p+warning {
+			t.Errorf("%q: warnings %q, want %q", text, got, warning)
+		}
+	}
+}

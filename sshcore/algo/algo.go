@@ -224,9 +224,12 @@ func resolve(k Kind, spec string) ([]string, error) {
 				matched = true
 			}
 		}
-		if !matched {
+		if !matched && !opensshKnows(k, pat) {
 			return nil, fmt.Errorf("unsupported %s algorithm %q", k, pat)
 		}
+	}
+	if op == 0 && len(named) == 0 {
+		return nil, fmt.Errorf("no %s algorithm sshbox has in %q", k, spec)
 	}
 	switch op {
 	case '+':
@@ -330,4 +333,55 @@ func Underlying(name string) string {
 		return base + "@openssh.com"
 	}
 	return base
+}
+
+// opensshOnly are the names OpenSSH (9.2 to 10) takes in a list of each
+// kind that sshbox does not have. A configuration written for OpenSSH may
+// name them (hardening guides list umac-128-etm@openssh.com and
+// sntrup761x25519-sha512@openssh.com): Resolve leaves them out of what is
+// offered, which offers no more than the list allows, and Dropped names
+// them for a warning. Debian's GSSAPI key exchanges ("gss-...") count too.
+// A name neither knows is an error, as in OpenSSH.
+var opensshOnly = map[Kind][]string{
+	Cipher: {"aes192-cbc", "aes256-cbc", "rijndael-cbc@lysator.liu.se"},
+	MAC: {"hmac-md5", "hmac-md5-96", "hmac-md5-etm@openssh.com", "hmac-md5-96-etm@openssh.com",
+		"hmac-sha1-etm@openssh.com", "hmac-sha1-96-etm@openssh.com",
+		"umac-64@openssh.com", "umac-128@openssh.com", "umac-64-etm@openssh.com", "umac-128-etm@openssh.com"},
+	KEX: {"diffie-hellman-group-exchange-sha1", "diffie-hellman-group18-sha512",
+		"sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com"},
+	HostKey: {"ssh-dss", "ssh-dss-cert-v01@openssh.com", "webauthn-sk-ecdsa-sha2-nistp256@openssh.com",
+		"sk-ecdsa-sha2-nistp256-cert-v01@openssh.com", "sk-ssh-ed25519-cert-v01@openssh.com"},
+	Sig: {"ssh-dss", "webauthn-sk-ecdsa-sha2-nistp256@openssh.com"},
+}
+
+func opensshKnows(k Kind, pat string) bool {
+	if k == KEX && strings.HasPrefix(pat, "gss-") {
+		return true
+	}
+	for _, name := range opensshOnly[k] {
+		if wildcard(pat, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// Dropped lists the entries of spec (not a "-" list) that name only
+// algorithms OpenSSH has and sshbox does not, which Resolve leaves out.
+func Dropped(k Kind, spec string) []string {
+	spec = strings.TrimSpace(spec)
+	if spec == "" || spec[0] == '-' {
+		return nil
+	}
+	var out []string
+	for _, pat := range strings.Split(strings.TrimLeft(spec, "+^"), ",") {
+		pat = strings.TrimSpace(pat)
+		if pat == "" || strings.HasPrefix(pat, "!") || !opensshKnows(k, pat) {
+			continue
+		}
+		if !slices.ContainsFunc(Supported(k), func(name string) bool { return wildcard(pat, name) }) {
+			out = append(out, pat)
+		}
+	}
+	return out
 }

@@ -229,3 +229,44 @@ func TestResolveRemembersWithoutSharing(t *testing.T) {
 		t.Error("an unknown cipher resolved the second time")
 	}
 }
+
+// TestResolveOpenSSHOnly: a name OpenSSH has and sshbox does not is left
+// out of what is offered (Dropped names it) rather than refused, so that a
+// configuration written for OpenSSH works; a list of nothing else, or a
+// name no one knows, is an error.
+func TestResolveOpenSSHOnly(t *testing.T) {
+	for _, c := range []struct {
+		k       Kind
+		spec    string
+		want    []string
+		dropped []string
+	}{
+		{MAC, "hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com", []string{"hmac-sha2-256-etm@openssh.com"}, []string{"umac-128-etm@openssh.com"}},
+		{MAC, "umac-*,hmac-sha2-512", []string{"hmac-sha2-512"}, []string{"umac-*"}},
+		{KEX, "sntrup761x25519-sha512@openssh.com,curve25519-sha256,gss-curve25519-sha256-", []string{"curve25519-sha256"}, []string{"sntrup761x25519-sha512@openssh.com", "gss-curve25519-sha256-"}},
+		{Cipher, "+aes256-cbc", Default(Cipher), []string{"aes256-cbc"}},
+		{Cipher, "-aes256-cbc", Default(Cipher), nil},
+		{HostKey, "ssh-ed25519,ssh-dss", []string{"ssh-ed25519"}, []string{"ssh-dss"}},
+	} {
+		got, err := Resolve(c.k, c.spec)
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("%s %q: %q %v, want %q", c.k, c.spec, got, err, c.want)
+		}
+		if d := Dropped(c.k, c.spec); !slices.Equal(d, c.dropped) {
+			t.Errorf("%s %q: dropped %q, want %q", c.k, c.spec, d, c.dropped)
+		}
+	}
+	for _, c := range []struct {
+		k          Kind
+		spec, want string
+	}{
+		{MAC, "umac-128-etm@openssh.com", `no mac algorithm sshbox has in "umac-128-etm@openssh.com"`},
+		{MAC, "umac-128-etm@openssh.com,hmac-foo", `unsupported mac algorithm "hmac-foo"`},
+		{KEX, "gss-curve25519-sha256-", `no kex algorithm sshbox has in "gss-curve25519-sha256-"`},
+		{Cipher, "foo", `unsupported cipher algorithm "foo"`},
+	} {
+		if _, err := Resolve(c.k, c.spec); err == nil || err.Error() != c.want {
+			t.Errorf("%s %q: %v, want %s", c.k, c.spec, err, c.want)
+		}
+	}
+}
