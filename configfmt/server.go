@@ -648,6 +648,10 @@ func maxStartupsText(v string) (string, error) {
 		}
 		n = append(n, x)
 	}
+	if n[0] <= 0 || n[len(n)-1] <= 0 {
+		// OpenSSH's sshd refuses a start or a full of 0 when it reads it.
+		return v, fmt.Errorf("invalid MaxStartups %q", v)
+	}
 	switch len(n) {
 	case 1:
 		return fmt.Sprintf("%d:30:%d", n[0], n[0]), nil

@@ -360,6 +360,8 @@ func TestServerErrorsAgreeWithOpenSSH(t *testing.T) {
 		"NoSuchOption yes\n":                       ":1: unknown keyword \"NoSuchOption\"",
 		"LoginGraceTime 2x\n":                      ":1: LoginGraceTime: invalid time value",
 		"MaxStartups 10:30\n":                      ":1: MaxStartups: invalid MaxStartups",
+		"MaxStartups 0\n":                          ":1: MaxStartups: invalid MaxStartups",
+		"MaxStartups 0:30:10\n":                    ":1: MaxStartups: invalid MaxStartups",
 		"AllowTcpForwarding sometimes\n":           ":1: AllowTcpForwarding: unsupported option",
 		"Match User a\n  Banner /x\nMatch Group\n": ":3: Match Group: missing argument",
 		"X11Forwarding yes no\n":                   ":1: X11Forwarding: garbage at end of line",

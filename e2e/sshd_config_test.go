@@ -37,6 +37,27 @@ func TestSshdCheckAndDumpConfig(t *testing.T) {
 	}
 }
 
+// TestSshdListenAddressLookedUp: sshd -t looks up a ListenAddress that is
+// a name, as OpenSSH's sshd does when it reads the line: one that is no
+// address (999.1.1.1) fails it, as it fails OpenSSH's; localhost passes.
+func TestSshdListenAddressLookedUp(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	key := testenv.OpenSSHKey(t, dir, "ed25519")
+	for addr, ok := range map[string]bool{"999.1.1.1": false, "localhost": true, "127.0.0.1:2222": true} {
+		cfg := filepath.Join(dir, "sshd_config")
+		os.WriteFile(cfg, []byte("HostKey "+key+"\nListenAddress "+addr+"\n"), 0o644)
+		out, err := exec.Command(testenv.Bin(t, "sshd"), "-t", "-f", cfg).CombinedOutput()
+		theirs := exec.Command(testenv.NeedCmd(t, "/usr/sbin/sshd"), "-t", "-f", cfg).Run()
+		if (err == nil) != ok || (theirs == nil) != ok {
+			t.Errorf("ListenAddress %s: sshd -t %v %s, OpenSSH's %v; want success %v", addr, err, out, theirs, ok)
+		}
+		if !ok && !strings.Contains(string(out), "ListenAddress "+addr+": bad addr or host") {
+			t.Errorf("ListenAddress %s: %s", addr, out)
+		}
+	}
+}
+
 // TestSshdMatchUserAndVARKeys: Match User blocks apply per login, and an
 // authorized_keys file in OpenVMS VAR record format works like a text one.
 func TestSshdMatchUserAndVARKeys(t *testing.T) {

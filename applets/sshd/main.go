@@ -139,6 +139,10 @@ func run(f *flags) int {
 	}
 	keys = server.AddHostCertificates(keys, global.HostCertificates, log.Errorf)
 	if f.test {
+		if err := server.CheckListenAddrs(global); err != nil {
+			log.Errorf("%v", err)
+			return 255
+		}
 		return 0
 	}
 	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System,

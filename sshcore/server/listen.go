@@ -61,6 +61,27 @@ func ListenAddrs(o *configfmt.ServerOptions) ([]string, error) {
 	return out, nil
 }
 
+// CheckListenAddrs looks up each ListenAddress that is a name, as
+// OpenSSH's sshd does when it reads the line, so that sshd -t fails on one
+// that does not resolve (or is no address at all: 999.1.1.1) rather than
+// sshd failing to listen when it starts.
+func CheckListenAddrs(o *configfmt.ServerOptions) error {
+	addrs, err := ListenAddrs(o)
+	if err != nil {
+		return err
+	}
+	for _, a := range addrs {
+		host, _, _ := net.SplitHostPort(a)
+		if net.ParseIP(host) != nil {
+			continue
+		}
+		if _, err := net.LookupHost(host); err != nil {
+			return fmt.Errorf("ListenAddress %s: bad addr or host (%v)", host, err)
+		}
+	}
+	return nil
+}
+
 // Listen opens every address, logging each as OpenSSH does; addresses
 // that fail are logged and skipped, and only none at all is an error.
 func Listen(addrs []string, log *Logger) ([]net.Listener, error) {
