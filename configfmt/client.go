@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"sshbox/sshcore/algo"
 	"sshbox/sshcore/tun"
 )
 
@@ -74,7 +75,13 @@ func (k *clientKW) apply(o *ClientOptions, a []string, first bool) error {
 		*k.str(o) = a[0]
 		return oneArg(a)
 	case cAlgo:
-		return setAlgo(k.str(o), a)
+		if err := setAlgo(k.str(o), a); err != nil {
+			return err
+		}
+		// As OpenSSH's ssh, a name no one has is an error when the line
+		// is read (ssh -G too); one only OpenSSH has is left out when ssh
+		// connects (sshcore/algo).
+		return badAlgoSpec(algo.Kind(k.algo), a[0], algo.Check(algo.Kind(k.algo), a[0]))
 	case cCommand:
 		*k.str(o) = strings.Join(a, " ")
 		return nil
@@ -300,7 +307,15 @@ var clientTable = []clientKW{
 	{name: "EnableEscapeCommandline", kind: cFlag, flag: func(o *ClientOptions) *bool { return &o.EnableEscapeCommandline }},
 
 	{name: "CanonicalizeMaxDots", kind: cInt, num: func(o *ClientOptions) *int { return &o.CanonicalizeMaxDots }},
-	{name: "ConnectionAttempts", kind: cInt, num: func(o *ClientOptions) *int { return &o.ConnectionAttempts }},
+	{name: "ConnectionAttempts", set: func(o *ClientOptions, a []string, _ bool) error {
+		if err := setInt(&o.ConnectionAttempts, a); err != nil {
+			return err
+		}
+		if o.ConnectionAttempts < 1 {
+			return fmt.Errorf("invalid number %q (at least 1)", a[0])
+		}
+		return nil
+	}, kind: cInt, num: func(o *ClientOptions) *int { return &o.ConnectionAttempts }},
 	{name: "ForwardX11Timeout", kind: cTime, dur: func(o *ClientOptions) *time.Duration { return &o.ForwardX11Timeout }},
 	{name: "NumberOfPasswordPrompts", kind: cInt, num: func(o *ClientOptions) *int { return &o.NumberOfPasswordPrompts }},
 	{name: "ServerAliveCountMax", kind: cInt, num: func(o *ClientOptions) *int { return &o.ServerAliveCountMax }},
@@ -729,4 +744,22 @@ func ClientOptionNames() []string {
 		}
 	}
 	return out
+}
+
+// badAlgoSpec puts an algorithm list's error in OpenSSH's words, as its ssh
+// and sshd say them ("Bad SSH2 cipher spec 'LIST'"), with the name at fault.
+func badAlgoSpec(k algo.Kind, spec string, err error) error {
+	if err == nil {
+		return nil
+	}
+	what := "key types"
+	switch k {
+	case algo.Cipher:
+		what = "SSH2 cipher spec"
+	case algo.MAC:
+		what = "SSH2 mac spec"
+	case algo.KEX:
+		what = "SSH2 KexAlgorithms"
+	}
+	return fmt.Errorf("Bad %s '%s': %v", what, spec, err)
 }

@@ -287,6 +287,10 @@ func TestClientErrors(t *testing.T) {
 		"Host *\n ControlPath /tmp/%Z\n":      ":2: ControlPath: unknown key %Z",
 		"HostName %q.x\n":                     ":1: HostName: unknown key %q",
 		"SyslogFacility LOCAL8\n":             ":1: SyslogFacility: unsupported log facility \"LOCAL8\"",
+		"Ciphers aes128-ctr,foo\n":            ":1: Ciphers: Bad SSH2 cipher spec 'aes128-ctr,foo': unsupported cipher algorithm \"foo\"",
+		"Host *\n  MACs +foo\n":               ":2: MACs: Bad SSH2 mac spec '+foo': unsupported mac algorithm \"foo\"",
+		"CASignatureAlgorithms foo\n":         ":1: CASignatureAlgorithms: Bad key types 'foo'",
+		"ConnectionAttempts 0\n":              ":1: ConnectionAttempts: invalid number \"0\"",
 	}
 	writeFile(t, dir, "loop", "Include "+dir+"/loop\n")
 	i := 0

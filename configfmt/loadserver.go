@@ -362,7 +362,7 @@ func (e *serverEval) checkAlgos(kw *serverKW, name string, args []string, active
 		return nil
 	}
 	if _, err := algo.Resolve(kind, args[0]); err != nil {
-		return err
+		return badAlgoSpec(kind, args[0], err)
 	}
 	if d := algo.Dropped(kind, args[0]); len(d) > 0 && active {
 		e.warn(name+" "+args[0], where(fmt.Sprintf("%s: sshbox does not have %s; not offered", kw.name, strings.Join(d, ", "))))

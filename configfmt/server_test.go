@@ -519,13 +519,13 @@ func TestServerAlgorithmListsChecked(t *testing.T) {
 		return exec.Command("/usr/sbin/sshd", "-t", "-f", p, "-h", hostKey(t, dir)).Run() == nil
 	}
 	for text, want := range map[string]string{
-		"Ciphers aes128-ctr,foo\n":                           `:1: Ciphers: unsupported cipher algorithm "foo"`,
-		"KexAlgorithms +foo\n":                               `:1: KexAlgorithms: unsupported kex algorithm "foo"`,
-		"MACs foo\n":                                         `:1: MACs: unsupported mac algorithm "foo"`,
-		"HostKeyAlgorithms ssh-foo\n":                        `:1: HostKeyAlgorithms: unsupported key algorithm "ssh-foo"`,
-		"Match User u\n  PubkeyAcceptedAlgorithms ssh-foo\n": `:2: PubkeyAcceptedAlgorithms: unsupported key algorithm "ssh-foo"`,
-		"CASignatureAlgorithms foo\n":                        `:1: CASignatureAlgorithms: unsupported sig algorithm "foo"`,
-		"MACs umac-128-etm@openssh.com\n":                    `:1: MACs: no mac algorithm sshbox has in "umac-128-etm@openssh.com"`,
+		"Ciphers aes128-ctr,foo\n":                           `:1: Ciphers: Bad SSH2 cipher spec 'aes128-ctr,foo': unsupported cipher algorithm "foo"`,
+		"KexAlgorithms +foo\n":                               `:1: KexAlgorithms: Bad SSH2 KexAlgorithms '+foo': unsupported kex algorithm "foo"`,
+		"MACs foo\n":                                         `:1: MACs: Bad SSH2 mac spec 'foo': unsupported mac algorithm "foo"`,
+		"HostKeyAlgorithms ssh-foo\n":                        `:1: HostKeyAlgorithms: Bad key types 'ssh-foo': unsupported key algorithm "ssh-foo"`,
+		"Match User u\n  PubkeyAcceptedAlgorithms ssh-foo\n": `:2: PubkeyAcceptedAlgorithms: Bad key types 'ssh-foo': unsupported key algorithm "ssh-foo"`,
+		"CASignatureAlgorithms foo\n":                        `:1: CASignatureAlgorithms: Bad key types 'foo': unsupported sig algorithm "foo"`,
+		"MACs umac-128-etm@openssh.com\n":                    `:1: MACs: Bad SSH2 mac spec 'umac-128-etm@openssh.com': no mac algorithm sshbox has in "umac-128-etm@openssh.com"`,
 	} {
 		p, _, err := load(text)
 		if err == nil || err.Error() != p+want {

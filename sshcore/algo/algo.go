@@ -366,6 +366,26 @@ func opensshKnows(k Kind, pat string) bool {
 	return false
 }
 
+// Check is what ssh checks when it reads a list: every name is one sshbox
+// or OpenSSH has (a list of OpenSSH's alone fails later, when Resolve
+// finds nothing to offer).
+func Check(k Kind, spec string) error {
+	spec = strings.TrimSpace(spec)
+	if spec == "" || spec[0] == '-' {
+		return nil
+	}
+	for _, pat := range strings.Split(strings.TrimLeft(spec, "+^"), ",") {
+		pat = strings.TrimSpace(pat)
+		if pat == "" || strings.HasPrefix(pat, "!") || opensshKnows(k, pat) {
+			continue
+		}
+		if !slices.ContainsFunc(Supported(k), func(name string) bool { return wildcard(pat, name) }) {
+			return fmt.Errorf("unsupported %s algorithm %q", k, pat)
+		}
+	}
+	return nil
+}
+
 // Dropped lists the entries of spec (not a "-" list) that name only
 // algorithms OpenSSH has and sshbox does not, which Resolve leaves out.
 func Dropped(k Kind, spec string) []string {

@@ -269,4 +269,10 @@ func TestResolveOpenSSHOnly(t *testing.T) {
 			t.Errorf("%s %q: %v, want %s", c.k, c.spec, err, c.want)
 		}
 	}
+	// What ssh checks when it reads the line: only names no one has.
+	for spec, ok := range map[string]bool{"umac-128-etm@openssh.com": true, "hmac-sha2-256,umac-*": true, "-hmac-foo": true, "hmac-foo": false, "+hmac-sha1,hmac-foo": false} {
+		if err := Check(MAC, spec); (err == nil) != ok {
+			t.Errorf("Check %q: %v", spec, err)
+		}
+	}
 }
