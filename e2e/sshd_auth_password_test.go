@@ -96,6 +96,28 @@ func TestSshdAuthPasswordRefusals(t *testing.T) {
 	if code != 0 || strings.TrimSpace(out) != empty.Name {
 		t.Fatalf("PermitEmptyPasswords yes: status %d, %q %q\n%s", code, out, errOut, d2.Proc.Stderr.String())
 	}
+	// And without being asked for it, at the "none" request, as OpenSSH's
+	// sshd and Dropbear's (-B) let such an account in: BatchMode, which
+	// answers no prompt, logs in. Not without PermitEmptyPasswords, nor
+	// with PasswordAuthentication no.
+	batch := func(d *testenv.Sshbox) (string, int) {
+		cmd := exec.Command(testenv.NeedCmd(t, "ssh"), "-F", "none", "-o", "StrictHostKeyChecking=no",
+			"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
+			"-p", fmt.Sprint(d.Port), "-l", empty.Name, "127.0.0.1", "id", "-un")
+		out, err := cmd.Output()
+		return strings.TrimSpace(string(out)), testenv.ExitCode(err)
+	}
+	if out, code := batch(d2); code != 0 || out != empty.Name {
+		t.Fatalf("PermitEmptyPasswords yes, BatchMode: status %d, %q\n%s", code, out, d2.Proc.Stderr.String())
+	}
+	d2.WaitLog(t, "Accepted none for "+empty.Name+" from 127.0.0.1 port ", 5*time.Second)
+	if _, code := batch(d); code != 255 {
+		t.Fatalf("without PermitEmptyPasswords, BatchMode: status %d", code)
+	}
+	d4 := testenv.StartSshbox(t, "PasswordAuthentication no\nPermitEmptyPasswords yes")
+	if _, code := batch(d4); code != 255 {
+		t.Fatalf("PasswordAuthentication no, BatchMode: status %d", code)
+	}
 
 	// PasswordAuthentication no: the method is not offered at all.
 	u := testenv.NewUser(t, "")

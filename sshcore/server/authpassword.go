@@ -57,3 +57,21 @@ func (c *conn) checkPassword(name, pw, method string) error {
 	c.recordAuthInfo(method, nil)
 	return c.methodPassed(a, method, "", nil)
 }
+
+// emptyPassword is the "none" request's one way in, as in OpenSSH and
+// Dropbear (-B): with PermitEmptyPasswords and PasswordAuthentication on,
+// and no AuthenticationMethods lists, an account whose password is empty
+// logs in without being asked for it ("Accepted none for U"). Root only
+// with PermitRootLogin yes, as for the password method. The password is
+// checked whether or not the name exists, so that the answer takes as
+// long either way; a refusal logs nothing (every client starts with
+// "none").
+func (c *conn) emptyPassword(a *admission) bool {
+	o := a.opts
+	if !o.PermitEmptyPasswords || !o.PasswordAuthentication || methodLists(o) != nil {
+		return false
+	}
+	err := passwd.Check(c.srv.accounts(), a.name, "", true)
+	return err == nil && a.acct != nil && a.why == "" &&
+		(a.acct.UID != 0 || strings.EqualFold(o.PermitRootLogin, "yes"))
+}
