@@ -196,7 +196,7 @@ func TestCompressionOpenSSHToSshd(t *testing.T) {
 			t.Errorf("%v: OpenSSH inflated %d bytes from %d; want at least %d from a third of it", extra, in[0], in[1], len(data))
 		}
 		// sshd's own figures, logged at debug level as the connection
-		// closes, as OpenSSH's sshd logs them: it read the data
+		// closes, in the words of OpenSSH's ssh: it read the data
 		// compressed and sent it back compressed.
 		d.WaitLog(t, "compress incoming: raw data ", 5*time.Second)
 		sf := compressFigures(d.Proc.Stderr.String())

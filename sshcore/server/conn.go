@@ -277,7 +277,8 @@ func (c *conn) serve() {
 	c.flushRefusals()
 	log.Infof(msgDisconnected, u.acct.Name, c.remoteIP, c.remotePort)
 	if st, ok := compress.StatsOf(sconn); ok {
-		// OpenSSH's sshd logs its figures as the connection closes.
+		// The lines OpenSSH's ssh logs as the connection closes (its
+		// sshd does not), which say whether compression paid.
 		for _, l := range st.Lines() {
 			log.Debugf("%s", l)
 		}
