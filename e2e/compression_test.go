@@ -263,14 +263,7 @@ func TestCompressionParamiko(t *testing.T) {
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
-	var errb bytes.Buffer
-	cmd := exec.Command("/usr/bin/python3", "-c", paramikoCompressScript, fmt.Sprint(d.Port), u.Name, key)
-	cmd.Stdin = bytes.NewReader(compressible(1 << 20))
-	cmd.Stderr = &errb
-	out, err := cmd.Output()
-	if err != nil || strings.TrimSpace(string(out)) != "zlib@openssh.com zlib@openssh.com 1" {
-		t.Fatalf("paramiko: %v\nstdout: %s\nstderr: %s\nlog:\n%s", err, out, errb.String(), d.Proc.Stderr.String())
-	}
+	runParamiko(t, d, paramikoCompressScript, compressible(1<<20), u.Name, key, "zlib@openssh.com zlib@openssh.com 1")
 }
 
 // TestCompressionDropbear: sshbox's `ssh -C` against Dropbear's server,

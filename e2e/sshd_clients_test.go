@@ -166,13 +166,24 @@ func TestSshdParamiko(t *testing.T) {
 	u := testenv.NewUser(t, "")
 	key := u.AuthorizeKey(t, "")
 	d := testenv.StartSshbox(t, "")
-	// stdout alone carries the verdict; paramiko's own noise on stderr
-	// (finalisers at interpreter exit) is shown, not judged.
+	runParamiko(t, d, sshdParamikoScript, nil, u.Name, key, u.Name+"|oops|44")
+}
+
+// runParamiko runs a paramiko script against sshd d with the port, user
+// and key as its arguments and stdin as its standard input, and wants
+// want as its standard output. stdout alone carries the verdict;
+// paramiko's own noise on stderr (finalisers at interpreter exit) is
+// shown, not judged.
+func runParamiko(t *testing.T, d *testenv.Sshbox, script string, stdin []byte, user, key, want string) {
+	t.Helper()
 	var errb bytes.Buffer
-	cmd := exec.Command("/usr/bin/python3", "-c", sshdParamikoScript, fmt.Sprint(d.Port), u.Name, key)
+	cmd := exec.Command("/usr/bin/python3", "-c", script, fmt.Sprint(d.Port), user, key)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
 	cmd.Stderr = &errb
 	out, err := cmd.Output()
-	if err != nil || strings.TrimSpace(string(out)) != u.Name+"|oops|44" {
+	if err != nil || strings.TrimSpace(string(out)) != want {
 		t.Fatalf("paramiko: %v\nstdout: %s\nstderr: %s\nlog:\n%s", err, out, errb.String(), d.Proc.Stderr.String())
 	}
 }
