@@ -370,18 +370,8 @@ func opensshKnows(k Kind, pat string) bool {
 // or OpenSSH has (a list of OpenSSH's alone fails later, when Resolve
 // finds nothing to offer).
 func Check(k Kind, spec string) error {
-	spec = strings.TrimSpace(spec)
-	if spec == "" || spec[0] == '-' {
-		return nil
-	}
-	for _, pat := range strings.Split(strings.TrimLeft(spec, "+^"), ",") {
-		pat = strings.TrimSpace(pat)
-		if pat == "" || strings.HasPrefix(pat, "!") || opensshKnows(k, pat) {
-			continue
-		}
-		if !slices.ContainsFunc(Supported(k), func(name string) bool { return wildcard(pat, name) }) {
-			return fmt.Errorf("unsupported %s algorithm %q", k, pat)
-		}
+	if _, unknown := missing(k, spec); unknown != "" {
+		return fmt.Errorf("unsupported %s algorithm %q", k, unknown)
 	}
 	return nil
 }
@@ -389,19 +379,28 @@ func Check(k Kind, spec string) error {
 // Dropped lists the entries of spec (not a "-" list) that name only
 // algorithms OpenSSH has and sshbox does not, which Resolve leaves out.
 func Dropped(k Kind, spec string) []string {
+	dropped, _ := missing(k, spec)
+	return dropped
+}
+
+// missing sorts the entries of spec (not a "-" list) that match nothing
+// sshbox has: those OpenSSH has, and the first that no one has.
+func missing(k Kind, spec string) (opensshOnly []string, unknown string) {
 	spec = strings.TrimSpace(spec)
 	if spec == "" || spec[0] == '-' {
-		return nil
+		return nil, ""
 	}
-	var out []string
+	have := Supported(k)
 	for _, pat := range strings.Split(strings.TrimLeft(spec, "+^"), ",") {
 		pat = strings.TrimSpace(pat)
-		if pat == "" || strings.HasPrefix(pat, "!") || !opensshKnows(k, pat) {
+		if pat == "" || strings.HasPrefix(pat, "!") ||
+			slices.ContainsFunc(have, func(name string) bool { return wildcard(pat, name) }) {
 			continue
 		}
-		if !slices.ContainsFunc(Supported(k), func(name string) bool { return wildcard(pat, name) }) {
-			out = append(out, pat)
+		if !opensshKnows(k, pat) {
+			return opensshOnly, pat
 		}
+		opensshOnly = append(opensshOnly, pat)
 	}
-	return out
+	return opensshOnly, ""
 }
