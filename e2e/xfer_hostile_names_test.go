@@ -65,7 +65,10 @@ var (
 // last carriage return (the meter's final state), the rate and times
 // blanked, as they legitimately differ; sorted, as two clients may walk
 // a directory in different orders.
-var messageStart = regexp.MustCompile(`([^\n])(scp: |sh: [0-9]+: )`)
+var (
+	messageStart = regexp.MustCompile(`([^\n])(scp: )`)
+	shellPrefix  = regexp.MustCompile(`sh: [0-9]+: `)
+)
 
 func meterLines(out string) []string {
 	// OpenSSH's meter writes a fixed number of bytes: a line that came
@@ -79,8 +82,11 @@ func meterLines(out string) []string {
 	out = strings.ReplaceAll(out, "/usr/bin/scp: ", "scp: ")
 	// Where the remote shell runs two commands (a name with ';'), the
 	// shell's complaint and scp's reach the terminal in either order, and
-	// may share a line; each is a line of its own here, and blank lines
-	// (which of the two ended last) do not count.
+	// may share a line: dash writes its "sh: 1: " apart from the rest, so
+	// scp's message can come between the two. The shell's prefix (its own
+	// text, passed through) is dropped, each scp message is a line of its
+	// own, and blank lines (which of the two ended last) do not count.
+	out = shellPrefix.ReplaceAllString(out, "")
 	out = messageStart.ReplaceAllString(out, "$1\n$2")
 	var lines []string
 	for _, l := range strings.Split(out, "\n") {
