@@ -166,8 +166,8 @@ func checkCommandUsers(o *ServerOptions) error {
 }
 
 // authMethodNames are the methods an AuthenticationMethods list may name,
-// OpenSSH's; sshbox offers the first three (MethodEnabled), so a list
-// with any other can never be completed.
+// OpenSSH's; sshbox has the first three and "none" (MethodEnabled), so a
+// list with any other can never be completed.
 var authMethodNames = []string{"publickey", "password", "keyboard-interactive", "hostbased", "gssapi-with-mic", "none"}
 
 // setAuthMethods is AuthenticationMethods: "any" alone, or lists of
@@ -192,9 +192,14 @@ func setAuthMethods(o *ServerOptions, a []string, _ bool) error {
 }
 
 // MethodEnabled says whether the options switch a method on at all: the
-// three sshbox offers, by their OpenSSH keywords.
+// three sshbox offers, by their OpenSSH keywords, and "none".
 func (o *ServerOptions) MethodEnabled(method string) bool {
 	switch method {
+	case "none":
+		// OpenSSH's "none" method, the way in for accounts with an empty
+		// password (PermitEmptyPasswords); it counts as enabled when
+		// sshd checks its lists, as in OpenSSH, and lets no one else in.
+		return true
 	case "publickey":
 		return o.PubkeyAuthentication
 	case "password":

@@ -488,6 +488,8 @@ func TestAuthenticationMethodsChecked(t *testing.T) {
 		"PasswordAuthentication no\nMatch User bob\n  AuthenticationMethods publickey,password\n",
 		"AuthenticationMethods any\n",
 		"AuthenticationMethods publickey,keyboard-interactive:pam password:x\n",
+		"AuthenticationMethods none\n",
+		"PasswordAuthentication no\nAuthenticationMethods publickey,none\n",
 	} {
 		p, err := load(ok)
 		if err != nil {

@@ -118,6 +118,22 @@ func TestSshdAuthPasswordRefusals(t *testing.T) {
 	if _, code := batch(d4); code != 255 {
 		t.Fatalf("PasswordAuthentication no, BatchMode: status %d", code)
 	}
+	// "AuthenticationMethods none", OpenSSH's: such accounts and no one
+	// else, whatever their password.
+	d5 := testenv.StartSshbox(t, "PasswordAuthentication yes\nPermitEmptyPasswords yes\nAuthenticationMethods none")
+	if out, code := batch(d5); code != 0 || out != empty.Name {
+		t.Fatalf("AuthenticationMethods none, BatchMode: status %d, %q\n%s", code, out, d5.Proc.Stderr.String())
+	}
+	d5.WaitLog(t, "Accepted none for "+empty.Name+" from 127.0.0.1 port ", 5*time.Second)
+	withPw := testenv.NewUser(t, "")
+	withPw.SetPassword(t, "pw-none-list", "SHA512")
+	if _, _, code := sshpassLogin(t, d5.Port, withPw.Name, "pw-none-list", "password", nil, "true"); code == 0 {
+		t.Fatal("AuthenticationMethods none: a password logged in")
+	}
+	d6 := testenv.StartSshbox(t, "PasswordAuthentication yes\nPermitEmptyPasswords yes\nAuthenticationMethods publickey,password")
+	if _, code := batch(d6); code != 255 {
+		t.Fatalf("AuthenticationMethods publickey,password: an empty password logged in at none: status %d", code)
+	}
 
 	// PasswordAuthentication no: the method is not offered at all.
 	u := testenv.NewUser(t, "")

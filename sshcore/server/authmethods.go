@@ -135,6 +135,7 @@ func (c *conn) callbacks(methods map[string]bool) ssh.ServerAuthCallbacks {
 // switches to the user's list when Match blocks change it.
 func setupMethods(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions) {
 	next, _ := nextMethods(opts, nil)
+	delete(next, "none")
 	cb := c.callbacks(next)
 	cfg.PublicKeyCallback = cb.PublicKeyCallback
 	cfg.PasswordCallback = cb.PasswordCallback
@@ -150,6 +151,7 @@ func setupMethods(c *conn, cfg *ssh.ServerConfig, opts *configfmt.ServerOptions)
 			return nil, c.methodPassed(a, "none", "", nil)
 		}
 		mine, _ := nextMethods(a.opts, nil)
+		delete(mine, "none") // not a method a client can be offered
 		if len(mine) == 0 || sameMethods(mine, next) {
 			return nil, errDenied
 		}

@@ -60,15 +60,18 @@ func (c *conn) checkPassword(name, pw, method string) error {
 
 // emptyPassword is the "none" request's one way in, as in OpenSSH and
 // Dropbear (-B): with PermitEmptyPasswords and PasswordAuthentication on,
-// and no AuthenticationMethods lists, an account whose password is empty
-// logs in without being asked for it ("Accepted none for U"). Root only
+// and no AuthenticationMethods lists or one whose next method is "none"
+// ("AuthenticationMethods none": only such accounts), an account whose
+// password is empty logs in without being asked for it ("Accepted none
+// for U"). Root only
 // with PermitRootLogin yes, as for the password method. The password is
 // checked whether or not the name exists, so that the answer takes as
 // long either way; a refusal logs nothing (every client starts with
 // "none").
 func (c *conn) emptyPassword(a *admission) bool {
 	o := a.opts
-	if !o.PermitEmptyPasswords || !o.PasswordAuthentication || methodLists(o) != nil {
+	if !o.PermitEmptyPasswords || !o.PasswordAuthentication ||
+		methodLists(o) != nil && !c.methodAllowed(a, "none") {
 		return false
 	}
 	err := passwd.Check(c.srv.accounts(), a.name, "", true)
