@@ -290,7 +290,7 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 	if flag == 'D' {
 		c.Log.Debug1("Local connections to %s forwarded to remote address socks:0", addr)
 		c.HoldForward(f.forwarding(flag), l)
-		go c.serveLocal(l, socksHandshake, conn, "tcp")
+		go c.serveLocal(l, socksHandshake, conn, "tcp", true)
 		return nil
 	}
 	tnet, target := "tcp", net.JoinHostPort(f.host, itoa(f.hostPort))
@@ -299,7 +299,7 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 	}
 	c.Log.Debug1("Local connections to %s forwarded to remote address %s", addr, target)
 	c.HoldForward(f.forwarding(flag), l)
-	go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn, tnet)
+	go c.serveLocal(l, func(net.Conn) (string, error) { return target, nil }, conn, tnet, false)
 	return nil
 }
 
@@ -438,8 +438,9 @@ func (c *Client) serveRemote(l net.Listener, tnet string, target func(net.Conn) 
 }
 
 // serveLocal accepts local connections and carries each through a
-// direct-tcpip channel to the target the handshake names.
-func (c *Client) serveLocal(l net.Listener, target func(net.Conn) (string, error), conn *ssh.Client, network string) {
+// direct-tcpip channel to the target the handshake names (dynamic: -D's
+// SOCKS handshake).
+func (c *Client) serveLocal(l net.Listener, target func(net.Conn) (string, error), conn *ssh.Client, network string, dynamic bool) {
 	for {
 		in, err := l.Accept()
 		if err != nil {
@@ -452,7 +453,7 @@ func (c *Client) serveLocal(l net.Listener, target func(net.Conn) (string, error
 				in.Close()
 				return
 			}
-			out, err := conn.Dial(network, dest)
+			out, err := dialForward(conn, network, dest, in, dynamic)
 			if err != nil {
 				c.Log.Error(msgChannelOpenFailed, dest, err)
 				socksReply(in, false)

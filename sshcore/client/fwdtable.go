@@ -170,14 +170,19 @@ func (c *Client) closeForwards(match func(Forwarding) bool, one bool) bool {
 	return len(gone) > 0
 }
 
-// forwardList is what ~# prints.
+// forwardList is what ~# prints: the open channels, as OpenSSH lists
+// them, then the forwardings ssh holds (which OpenSSH does not list; they
+// are what ~C -KL and -KR cancel).
 func (c *Client) forwardList() string {
+	var b strings.Builder
+	b.WriteString(c.open.String())
 	c.fwdMu.Lock()
 	defer c.fwdMu.Unlock()
-	var b strings.Builder
-	b.WriteString("The following connections are open:\n")
-	for i, h := range c.fwds {
-		b.WriteString("  #" + itoa(i) + " " + h.desc + "\n")
+	if len(c.fwds) > 0 {
+		b.WriteString("The following forwardings are set up:\n")
+	}
+	for _, h := range c.fwds {
+		b.WriteString("  " + h.desc + "\n")
 	}
 	return b.String()
 }

@@ -2,8 +2,10 @@ package client
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -79,32 +81,65 @@ func (c *Client) watchChannels(sc ssh.Conn, chans <-chan ssh.NewChannel, reqs <-
 	return w, opens, reqs
 }
 
-// openChannels counts the connection's channels from their opening until
+// openChannels holds the connection's channels from their opening until
 // x/crypto has closed them (both sides sent CLOSE, or the connection
-// ended).
+// ended), each numbered in the order it opened and described as
+// OpenSSH's ~# describes it.
 type openChannels struct {
 	mu   sync.Mutex
-	n    int
-	zero chan struct{} // closed when n drops to 0; nil while n is 0
+	next int
+	list []*openChannel
+	zero chan struct{} // closed when list empties; nil while it is empty
 }
 
-func (o *openChannels) add() {
+// openChannel is one entry: desc is OpenSSH's name for the channel's
+// other end ("client-session", "direct-tcpip: listening port ...", the
+// originator of a forwarded-tcpip connection), chanType its type as
+// OpenSSH's ~# shows it in brackets.
+type openChannel struct {
+	id             int
+	desc, chanType string
+}
+
+func (o *openChannels) add(desc, chanType string) *openChannel {
 	o.mu.Lock()
-	if o.n == 0 {
+	defer o.mu.Unlock()
+	if len(o.list) == 0 {
 		o.zero = make(chan struct{})
 	}
-	o.n++
-	o.mu.Unlock()
+	e := &openChannel{id: o.next, desc: desc, chanType: chanType}
+	o.next++
+	o.list = append(o.list, e)
+	return e
 }
 
-func (o *openChannels) done() {
+func (o *openChannels) done(e *openChannel) {
 	o.mu.Lock()
-	o.n--
-	if o.n == 0 {
+	defer o.mu.Unlock()
+	for i, x := range o.list {
+		if x == e {
+			o.list = append(o.list[:i], o.list[i+1:]...)
+			break
+		}
+	}
+	if len(o.list) == 0 && o.zero != nil {
 		close(o.zero)
 		o.zero = nil
 	}
-	o.mu.Unlock()
+}
+
+// String is what ~# prints: OpenSSH's heading and a line for each open
+// channel, "#N desc [type]" (OpenSSH's own lines go on with its file
+// descriptors and buffer states, which sshbox does not have).
+func (o *openChannels) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var b strings.Builder
+	b.WriteString("The following connections are open:\n")
+	for _, e := range o.list {
+		fmt.Fprintf(&b, "  #%d %s [%s]\n", e.id, e.desc, e.chanType)
+	}
+	return b.String()
 }
 
 // wait returns once no channel is open: after the session has ended, the
@@ -135,7 +170,7 @@ func (w *watchedConn) OpenChannel(name string, data []byte) (ssh.Channel, <-chan
 	if err != nil {
 		return ch, reqs, err
 	}
-	ch, reqs = w.channel(ch, reqs, name)
+	ch, reqs = w.channel(ch, reqs, name, describeChannel(name, data))
 	return ch, reqs, nil
 }
 
@@ -155,15 +190,21 @@ func (w *watchedConn) Algorithms() ssh.NegotiatedAlgorithms {
 	return ssh.NegotiatedAlgorithms{}
 }
 
-// channel counts ch, of SSH type chanType, open until its requests end,
+// channel holds ch, of SSH type chanType, open until its requests end,
 // which x/crypto closes once the channel is closed both ways or the
 // connection has gone; the count drops before the requests' end is passed
 // on, so that whoever waits for it (x/crypto's Session.Wait) sees the
 // channel gone from the count. Under an idle timeout its traffic and
 // requests are reported to t; under ChannelTimeout it is timed until it
 // ends.
-func (w *watchedConn) channel(ch ssh.Channel, reqs <-chan *ssh.Request, chanType string) (ssh.Channel, <-chan *ssh.Request) {
-	w.open.add()
+func (w *watchedConn) channel(ch ssh.Channel, reqs <-chan *ssh.Request, chanType, desc string) (ssh.Channel, <-chan *ssh.Request) {
+	return w.channelAs(ch, reqs, chanType, shownType(chanType), desc)
+}
+
+// channelAs is channel with the type ~# shows given apart (dynamic-tcpip
+// for a -D connection's direct-tcpip channel).
+func (w *watchedConn) channelAs(ch ssh.Channel, reqs <-chan *ssh.Request, chanType, shown, desc string) (ssh.Channel, <-chan *ssh.Request) {
+	e := w.open.add(desc, shown)
 	var touch func(bool)
 	if w.t != nil {
 		touch = func(bool) { w.t.Touch() }
@@ -179,7 +220,7 @@ func (w *watchedConn) channel(ch ssh.Channel, reqs <-chan *ssh.Request, chanType
 	out := make(chan *ssh.Request)
 	go func() {
 		defer close(out)
-		defer w.open.done()
+		defer w.open.done(e)
 		if timed != nil {
 			defer timed.Forget()
 		}
@@ -203,7 +244,7 @@ func (n *watchedNewChannel) Accept() (ssh.Channel, <-chan *ssh.Request, error) {
 	if err != nil {
 		return ch, reqs, err
 	}
-	ch, reqs = n.w.channel(ch, reqs, n.ChannelType())
+	ch, reqs = n.w.channel(ch, reqs, n.ChannelType(), describeChannel(n.ChannelType(), n.ExtraData()))
 	return ch, reqs, nil
 }
 
@@ -227,7 +268,7 @@ func dialStdio(conn *ssh.Client, host string, port int) (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	ch, reqs = w.channel(ch, reqs, "stdio-forward")
+	ch, reqs = w.channel(ch, reqs, "stdio-forward", "stdio-forward")
 	go ssh.DiscardRequests(reqs)
 	return &stdioConn{Channel: ch}, nil
 }

@@ -18,10 +18,10 @@ func TerminalModes(fd int) ssh.TerminalModes { return terminalModes(fd) }
 // target is "", to the address a SOCKS client names (-D).
 func (c *Client) ServeLocal(conn *ssh.Client, l net.Listener, network, target string) {
 	if target == "" {
-		c.serveLocal(l, socksHandshake, conn, "tcp")
+		c.serveLocal(l, socksHandshake, conn, "tcp", true)
 		return
 	}
-	c.serveLocal(l, fixedTarget(target), conn, network)
+	c.serveLocal(l, fixedTarget(target), conn, network, false)
 }
 
 // ListenUnix makes a local forwarding's socket as -L does
