@@ -42,7 +42,7 @@ var Supported = []string{
 	"open", "close", "read", "write", "lstat", "fstat", "setstat", "fsetstat",
 	"opendir", "readdir", "remove", "mkdir", "rmdir", "realpath", "stat",
 	"rename", "readlink", "symlink", "posix-rename", "statvfs", "hardlink",
-	"copy-data",
+	"limits", "copy-data",
 }
 
 // Policy says which requests are served. The denied list applies first, as
@@ -152,11 +152,15 @@ func (f *Filter) readPacket() ([]byte, error) {
 }
 
 // screen judges one client packet: a refused request is answered here,
-// copy-data is served here; nil means nothing goes to the server.
+// limits and copy-data are served here; nil means nothing goes to the
+// server.
 func (f *Filter) screen(pkt []byte) ([]byte, error) {
 	name, id, ok := request(pkt[4:])
 	if ok && !f.policy.Permits(name) {
 		return nil, f.status(id, fxPermissionDenied)
+	}
+	if ok && name == "limits" && pkt[4] == fxpExtended {
+		return nil, f.limits(id)
 	}
 	if f.cp == nil {
 		return pkt, nil
@@ -262,6 +266,10 @@ func (f *Filter) advertise(pkt []byte) []byte {
 			out = append(out, rest[:len(rest)-len(r)]...)
 		}
 		rest = r
+	}
+	if f.policy.Permits("limits") {
+		out = appendString(out, "limits@openssh.com")
+		out = appendString(out, "1")
 	}
 	if f.cp != nil && f.policy.Permits("copy-data") {
 		out = appendString(out, "copy-data")

@@ -71,6 +71,7 @@ func TestFilterVersion(t *testing.T) {
 	}
 	f.Write(pkt[3:])
 	wantBody := append([]byte{fxpVersion, 0, 0, 0, 3}, ext("statvfs@openssh.com")...)
+	wantBody = append(wantBody, ext("limits@openssh.com")...)
 	want := append(binary.BigEndian.AppendUint32(nil, uint32(len(wantBody))), wantBody...)
 	if !bytes.Equal(out.Bytes(), want) {
 		t.Errorf("got  %x\nwant %x", out.Bytes(), want)
@@ -95,4 +96,31 @@ func FuzzFilter(f *testing.F) {
 		}
 		flt.Write(server)
 	})
+}
+
+// limits@openssh.com is answered by the filter, with OpenSSH's figures,
+// and refused with the rest under -P limits.
+func TestFilterLimits(t *testing.T) {
+	req := []byte{fxpExtended, 0, 0, 0, 7}
+	req = binary.BigEndian.AppendUint32(req, uint32(len("limits@openssh.com")))
+	req = append(req, "limits@openssh.com"...)
+	pkt := append(binary.BigEndian.AppendUint32(nil, uint32(len(req))), req...)
+	var out bytes.Buffer
+	f := New(bytes.NewReader(pkt), &out, Policy{})
+	if n, err := f.Read(make([]byte, 100)); n != 0 && err == nil {
+		t.Fatalf("the limits request reached the server")
+	}
+	b := out.Bytes()
+	if len(b) != 4+1+4+32 || b[4] != fxpExtendedReply || binary.BigEndian.Uint32(b[5:]) != 7 {
+		t.Fatalf("reply %x", b)
+	}
+	if p, r, w := binary.BigEndian.Uint64(b[9:]), binary.BigEndian.Uint64(b[17:]), binary.BigEndian.Uint64(b[25:]); p != 262144 || r != 261120 || w != 261120 {
+		t.Errorf("limits %d %d %d, want OpenSSH's 262144 261120 261120", p, r, w)
+	}
+	out.Reset()
+	f = New(bytes.NewReader(pkt), &out, Policy{Denied: []string{"limits"}})
+	f.Read(make([]byte, 100))
+	if b := out.Bytes(); len(b) < 13 || b[4] != fxpStatus || binary.BigEndian.Uint32(b[9:]) != fxPermissionDenied {
+		t.Errorf("-P limits: reply %x, want permission denied", b)
+	}
 }
