@@ -88,7 +88,7 @@ func (c *SSHConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, err := sftp.NewClientPipe(raw.R, raw.W, opts...)
+	cl, err := startSFTP(raw.R, raw.W, opts)
 	if err != nil {
 		raw.Close()
 		return nil, fmt.Errorf(msgSFTPInit, err)
@@ -215,7 +215,7 @@ func (c *ProgramConn) SFTP(opts ...sftp.ClientOption) (*sftp.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, err := sftp.NewClientPipe(raw.R, raw.W, opts...)
+	cl, err := startSFTP(raw.R, raw.W, opts)
 	if err != nil {
 		return nil, fmt.Errorf(msgSFTPInit, err)
 	}

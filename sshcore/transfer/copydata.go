@@ -57,13 +57,14 @@ func (p *Pool) Copy(oldpath, newpath string) error {
 
 // SFTP version 3 packet types and flags the copy uses.
 const (
-	fxpInit     = 1
-	fxpVersion  = 2
-	fxpOpen     = 3
-	fxpClose    = 4
-	fxpStatus   = 101
-	fxpHandle   = 102
-	fxpExtended = 200
+	fxpInit          = 1
+	fxpVersion       = 2
+	fxpOpen          = 3
+	fxpClose         = 4
+	fxpStatus        = 101
+	fxpHandle        = 102
+	fxpExtended      = 200
+	fxpExtendedReply = 201
 
 	fxfRead  = 0x01
 	fxfWrite = 0x02
@@ -113,17 +114,23 @@ func (c *rawSFTP) recv() ([]byte, error) {
 }
 
 func (c *rawSFTP) init() error {
+	_, err := c.version()
+	return err
+}
+
+// version sends INIT (version 3) and returns the server's VERSION body.
+func (c *rawSFTP) version() ([]byte, error) {
 	if err := c.send(fxpInit, []byte{0, 0, 0, 3}); err != nil {
-		return err
+		return nil, err
 	}
 	body, err := c.recv()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if body[0] != fxpVersion {
-		return errBadReply
+		return nil, errBadReply
 	}
-	return nil
+	return body, nil
 }
 
 // call sends one request and returns the reply's body after its id.

@@ -86,7 +86,7 @@ func (p *Pool) perSession(size int64, n int) int {
 		if size <= 0 {
 			size = defaultRequestSize
 		}
-		return max(p.Set.Requests/max(chunkSize/size, 1), 1)
+		return max(p.Set.Requests/((chunkSize+size-1)/size), 1)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -8,16 +8,17 @@ import (
 	"time"
 )
 
-// chunkSize is one worker's unit: a ReadAt/WriteAt that pkg/sftp splits
-// into requests in flight (eight of 32 KiB).
-const chunkSize = 256 << 10
+// chunkSize is one worker's unit: a ReadAt/WriteAt, one request where the
+// server's limits allow 255 KiB (limits.go), else split by pkg/sftp into
+// requests in flight (eight of 32 KiB, the last shorter).
+const chunkSize = maxRequest
 
 // A session's workers each have one chunk in flight, and nothing between
 // the last reply of a chunk and the next request: so a session moves at
 // most workers x chunkSize per round trip, less the gaps. On a long path
 // that is the limit: with two workers of 1 MiB a session moved about
 // 25 MiB/s at 50 ms RTT, less than its 2 MiB window per round trip; eight
-// of 256 KiB fill the window. On a LAN or loopback a few keep the session
+// of 255 KiB fill the window. On a LAN or loopback a few keep the session
 // busy, and every chunk in flight is memory: a download through eight
 // sessions with eight workers each peaked at 80-103 MiB of resident
 // memory, with three at 42-47 MiB and 7 % slower on loopback, with two at
@@ -45,7 +46,7 @@ const (
 // workersPerSession is how many workers a session gets on a path whose
 // round trip is rtt (0: not known, the most), when the file is spread over
 // maxSessions: the chunks sessionRate keeps in flight, one more for the
-// gaps, within the bounds above: three up to 7.8 ms, four at 10 ms, eight
+// gaps, within the bounds above: three up to 7.7 ms, four at 10 ms, eight
 // from 24 ms.
 func workersPerSession(rtt time.Duration) int {
 	if rtt <= 0 || rtt > time.Second {

@@ -18,7 +18,7 @@ func TestWorkersPerSession(t *testing.T) {
 		{0, maxWorkersPerSession}, // not known yet: as many as on a long path
 		{100 * time.Microsecond, minWorkersPerSession},
 		{3900 * time.Microsecond, 3},
-		{7800 * time.Microsecond, 3},
+		{7700 * time.Microsecond, 3},
 		{8 * time.Millisecond, 4},
 		{10 * time.Millisecond, 4},
 		{20 * time.Millisecond, 7},
@@ -113,7 +113,7 @@ func TestPoolKeepsShortestRoundTrip(t *testing.T) {
 }
 
 // -R sets the requests in flight per session: workers of chunkSize / -B
-// requests each, at least one.
+// requests each (the last shorter), at least one.
 func TestRequestsFlagSetsWorkers(t *testing.T) {
 	for _, c := range []struct{ requests, bufSize, want int }{
 		{64, 0, 8},
