@@ -42,7 +42,7 @@ var Supported = []string{
 	"open", "close", "read", "write", "lstat", "fstat", "setstat", "fsetstat",
 	"opendir", "readdir", "remove", "mkdir", "rmdir", "realpath", "stat",
 	"rename", "readlink", "symlink", "posix-rename", "statvfs", "hardlink",
-	"limits", "copy-data",
+	"limits", "copy-data", "users-groups-by-id",
 }
 
 // Policy says which requests are served. The denied list applies first, as
@@ -152,15 +152,21 @@ func (f *Filter) readPacket() ([]byte, error) {
 }
 
 // screen judges one client packet: a refused request is answered here,
-// limits and copy-data are served here; nil means nothing goes to the
-// server.
+// limits, users-groups-by-id and copy-data are served here; nil means
+// nothing goes to the server.
 func (f *Filter) screen(pkt []byte) ([]byte, error) {
 	name, id, ok := request(pkt[4:])
 	if ok && !f.policy.Permits(name) {
 		return nil, f.status(id, fxPermissionDenied)
 	}
-	if ok && name == "limits" && pkt[4] == fxpExtended {
-		return nil, f.limits(id)
+	if ok && pkt[4] == fxpExtended {
+		switch name {
+		case "limits":
+			return nil, f.limits(id)
+		case usersGroupsByID:
+			_, args, _ := sshString(pkt[9:])
+			return nil, f.usersGroups(id, args)
+		}
 	}
 	if f.cp == nil {
 		return pkt, nil
@@ -273,6 +279,10 @@ func (f *Filter) advertise(pkt []byte) []byte {
 	}
 	if f.cp != nil && f.policy.Permits("copy-data") {
 		out = appendString(out, "copy-data")
+		out = appendString(out, "1")
+	}
+	if f.policy.Permits(usersGroupsByID) {
+		out = appendString(out, usersGroupsByID+"@openssh.com")
 		out = appendString(out, "1")
 	}
 	binary.BigEndian.PutUint32(out, uint32(len(out)-4))

@@ -72,6 +72,7 @@ func TestFilterVersion(t *testing.T) {
 	f.Write(pkt[3:])
 	wantBody := append([]byte{fxpVersion, 0, 0, 0, 3}, ext("statvfs@openssh.com")...)
 	wantBody = append(wantBody, ext("limits@openssh.com")...)
+	wantBody = append(wantBody, ext("users-groups-by-id@openssh.com")...)
 	want := append(binary.BigEndian.AppendUint32(nil, uint32(len(wantBody))), wantBody...)
 	if !bytes.Equal(out.Bytes(), want) {
 		t.Errorf("got  %x\nwant %x", out.Bytes(), want)
@@ -122,5 +123,43 @@ func TestFilterLimits(t *testing.T) {
 	f.Read(make([]byte, 100))
 	if b := out.Bytes(); len(b) < 13 || b[4] != fxpStatus || binary.BigEndian.Uint32(b[9:]) != fxPermissionDenied {
 		t.Errorf("-P limits: reply %x, want permission denied", b)
+	}
+}
+
+// users-groups-by-id@openssh.com: the names in the order asked, empty for
+// an id without one; ids not in whole uint32s are a bad message.
+func TestFilterUsersGroups(t *testing.T) {
+	req := func(uids, gids []byte) []byte {
+		body := []byte{fxpExtended, 0, 0, 0, 9}
+		body = appendString(body, "users-groups-by-id@openssh.com")
+		body = appendString(body, string(uids))
+		body = appendString(body, string(gids))
+		return append(binary.BigEndian.AppendUint32(nil, uint32(len(body))), body...)
+	}
+	ids := func(n ...uint32) []byte {
+		var b []byte
+		for _, v := range n {
+			b = binary.BigEndian.AppendUint32(b, v)
+		}
+		return b
+	}
+	var out bytes.Buffer
+	f := New(bytes.NewReader(req(ids(0, 4000000000), ids(0))), &out, Policy{})
+	f.Read(make([]byte, 100))
+	var wantUsers, wantGroups []byte
+	wantUsers = appendString(appendString(nil, "root"), "")
+	wantGroups = appendString(nil, "root")
+	want := []byte{fxpExtendedReply, 0, 0, 0, 9}
+	want = appendString(want, string(wantUsers))
+	want = appendString(want, string(wantGroups))
+	want = append(binary.BigEndian.AppendUint32(nil, uint32(len(want))), want...)
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("reply %x\nwant  %x", out.Bytes(), want)
+	}
+	out.Reset()
+	f = New(bytes.NewReader(req([]byte{0, 0, 1}, nil)), &out, Policy{})
+	f.Read(make([]byte, 100))
+	if b := out.Bytes(); len(b) < 13 || b[4] != fxpStatus || binary.BigEndian.Uint32(b[9:]) != fxBadMessage {
+		t.Errorf("three bytes of uid: reply %x, want a bad message", b)
 	}
 }

@@ -1,0 +1,59 @@
+package sftpfilter
+
+import (
+	"encoding/binary"
+	"os/user"
+	"strconv"
+)
+
+// The users-groups-by-id@openssh.com extension (OpenSSH's PROTOCOL, 4.11):
+// the user and group names of numeric ids, which OpenSSH's sftp (9.1 on)
+// asks for to print "ls -l" itself, names and all, as it does against
+// its own sftp-server. The request holds two strings of packed uint32
+// ids; the reply two strings of SSH strings, the names in the same order,
+// empty for an id with no name. Looked up in /etc/passwd and /etc/group
+// (os/user without cgo), as the server's user sees them.
+const usersGroupsByID = "users-groups-by-id"
+
+// usersGroups answers request id with the names of the ids in args.
+func (f *Filter) usersGroups(id uint32, args []byte) error {
+	uids, rest, ok := sshString(args)
+	if !ok {
+		return f.status(id, fxBadMessage)
+	}
+	gids, _, ok := sshString(rest)
+	if !ok || len(uids)%4 != 0 || len(gids)%4 != 0 {
+		return f.status(id, fxBadMessage)
+	}
+	users := names(uids, func(n string) string {
+		if u, err := user.LookupId(n); err == nil {
+			return u.Username
+		}
+		return ""
+	})
+	groups := names(gids, func(n string) string {
+		if g, err := user.LookupGroupId(n); err == nil {
+			return g.Name
+		}
+		return ""
+	})
+	pkt := binary.BigEndian.AppendUint32(nil, uint32(1+4+4+len(users)+4+len(groups)))
+	pkt = append(pkt, fxpExtendedReply)
+	pkt = binary.BigEndian.AppendUint32(pkt, id)
+	pkt = appendString(pkt, string(users))
+	pkt = appendString(pkt, string(groups))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, err := f.out.Write(pkt)
+	return err
+}
+
+// names looks up each packed uint32 id of ids and returns the names as
+// consecutive SSH strings.
+func names(ids []byte, lookup func(string) string) []byte {
+	var out []byte
+	for ; len(ids) >= 4; ids = ids[4:] {
+		out = appendString(out, lookup(strconv.FormatUint(uint64(binary.BigEndian.Uint32(ids)), 10)))
+	}
+	return out
+}
