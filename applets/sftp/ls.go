@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/user"
 	"path"
 	"sort"
 	"strconv"
@@ -31,11 +30,33 @@ func cmdLs(s *session, f map[byte]bool, args []string) error {
 	}
 	var entries []entry
 	longest := 0 // strlen of the longest name, as OpenSSH's ls counts it
+	// raw is the directory listed as the server sent it, read at the
+	// first need (ls -a, ls -l without the server's names); nil when the
+	// entries are not one directory's.
+	var raw func() map[string]transfer.RawEntry
 	// listDir lists directory p's entries, each shown as prefix+name.
 	listDir := func(p, prefix string) error {
+		var got map[string]transfer.RawEntry
+		read := false
+		raw = func() map[string]transfer.RawEntry {
+			if !read {
+				got, _ = s.pool.RawDir(p)
+				read = true
+			}
+			return got
+		}
 		list, err := s.cl.ReadDir(p)
 		if err != nil {
 			return fail(msgRemoteOp, "readdir", p, transfer.Reason(err))
+		}
+		if f['a'] {
+			// "." and "..", where the server lists them: pkg/sftp's
+			// ReadDir leaves them out.
+			for _, dot := range []string{".", ".."} {
+				if e, ok := raw()[dot]; ok {
+					list = append(list, e.Info)
+				}
+			}
 		}
 		for _, fi := range list {
 			if !f['a'] && strings.HasPrefix(fi.Name(), ".") {
@@ -89,16 +110,27 @@ func cmdLs(s *session, f map[byte]bool, args []string) error {
 			if err != nil {
 				continue
 			}
-			entries = append(entries, entry{shown(m), st})
+			// glob(3)'s GLOB_MARK, as OpenSSH's sftp asks for it: a
+			// directory, or a link to one, is shown with a slash.
+			mark := ""
+			if st.Mode()&fs.ModeSymlink != 0 {
+				// What a link leads to, as OpenSSH's remote glob
+				// stats it; a dangling link as itself.
+				if t, err := s.cl.Stat(m); err == nil {
+					st = t
+				}
+			}
+			if st.IsDir() {
+				mark = "/"
+			}
+			entries = append(entries, entry{shown(m) + mark, st})
 			// A glob's widths are those of the whole paths.
-			longest = max(longest, len(m))
+			longest = max(longest, len(m)+len(mark))
 		}
 	}
 	sortEntries(entries, f)
 	if f['l'] || f['n'] {
-		for _, e := range entries {
-			mprintf("%s\n", longLine(e, f['n'], f['h']))
-		}
+		s.longList(entries, raw, f['n'], f['h'])
 		return nil
 	}
 	printColumns(entries, f['1'], longest)
@@ -155,20 +187,55 @@ func printColumns(es []entry, one bool, longest int) {
 	}
 }
 
-// longLine is ls -l's line in OpenSSH's ls_file format.
-func longLine(e entry, numeric, human bool) string {
-	st := e.info
-	uid, gid := uidOf(st), gidOf(st)
-	owner, group := strconv.Itoa(uid), strconv.Itoa(gid)
-	if !numeric {
-		if u, err := user.LookupId(owner); err == nil {
-			owner = u.Username
+// longList prints ls -l as OpenSSH's sftp does. Owners and groups are
+// named as the server names them: through users-groups-by-id@openssh.com
+// where the server offers it (with -n too, as OpenSSH 9.2's sftp), in
+// OpenSSH's ls_file format; else a directory's entries are the server's
+// own long names (its "ls -l" lines, as OpenSSH prints them), unless -n
+// or -h asks for numbers or scaled sizes, which, like a glob's entries,
+// are formatted here with numeric ids. Never the client's own names for
+// the server's ids.
+func (s *session) longList(entries []entry, raw func() map[string]transfer.RawEntry, numeric, human bool) {
+	var uids, gids []uint32
+	seenU, seenG := map[uint32]bool{}, map[uint32]bool{}
+	for _, e := range entries {
+		if u := uint32(uidOf(e.info)); !seenU[u] {
+			seenU[u] = true
+			uids = append(uids, u)
 		}
-		if g, err := user.LookupGroupId(group); err == nil {
-			group = g.Name
+		if g := uint32(gidOf(e.info)); !seenG[g] {
+			seenG[g] = true
+			gids = append(gids, g)
 		}
 	}
-	nlink := uint32(1)
+	users, groups, named := s.pool.UserGroupNames(uids, gids)
+	var long map[string]transfer.RawEntry
+	if !named && !numeric && !human && raw != nil {
+		long = raw()
+	}
+	for _, e := range entries {
+		if l, ok := long[e.info.Name()]; ok {
+			mprintf("%s\n", l.Long)
+			continue
+		}
+		mprintf("%s\n", longLine(e, users, groups, human))
+	}
+}
+
+// longLine is ls -l's line in OpenSSH's ls_file format for a remote file:
+// "?" for the link count, which SFTP does not carry, and the owner and
+// group by the names given, else by number.
+func longLine(e entry, users, groups map[uint32]string, human bool) string {
+	st := e.info
+	uid, gid := uint32(uidOf(st)), uint32(gidOf(st))
+	owner, ok := users[uid]
+	if !ok {
+		owner = strconv.FormatUint(uint64(uid), 10)
+	}
+	group, ok := groups[gid]
+	if !ok {
+		group = strconv.FormatUint(uint64(gid), 10)
+	}
 	size := strconv.FormatInt(st.Size(), 10)
 	if human {
 		size = scaled(uint64(st.Size()))
@@ -180,7 +247,8 @@ func longLine(e entry, numeric, human bool) string {
 	} else {
 		when = t.Format("Jan _2  2006")
 	}
-	return fmt.Sprintf("%s %3d %-8s %-8s %8s %s %s", modeString(st.Mode()), nlink, owner, group, size, when, e.name)
+	// strmode's eleventh character, the blank after the mode, then " %3s".
+	return fmt.Sprintf("%s  %3s %-8s %-8s %8s %s %s", modeString(st.Mode()), "?", owner, group, size, when, e.name)
 }
 
 // modeString is strmode(3): "drwxr-xr-x".

@@ -48,10 +48,11 @@ type Pool struct {
 	Set  Settings
 	conn Conn
 
-	mu    sync.Mutex
-	extra []*sftp.Client
-	tried bool
-	rtt   time.Duration // the shortest request round trip seen, 0 before one
+	mu      sync.Mutex
+	extra   []*sftp.Client
+	tried   bool
+	rawSess rawConn       // requests pkg/sftp cannot send (listing.go)
+	rtt     time.Duration // the shortest request round trip seen, 0 before one
 }
 
 // timed runs one request that is a single round trip (a stat) and keeps
@@ -140,6 +141,7 @@ func (p *Pool) sessions(size int64) []*sftp.Client {
 
 // Close ends every session.
 func (p *Pool) Close() {
+	p.closeRaw()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	all := append([]*sftp.Client{p.Main}, p.extra...)

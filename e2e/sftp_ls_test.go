@@ -1,0 +1,59 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sshbox/internal/testenv"
+)
+
+// TestSftpLsMatchesOpenSSH: sshbox's sftp prints ls and ls -l exactly as
+// OpenSSH's sftp does against the same server: owners and groups by the
+// server's names (users-groups-by-id@openssh.com), or the server's own
+// long names where it does not offer that, never the client's names for
+// the server's ids; "?" links; a glob's directories marked with a slash
+// and its links shown by what they lead to.
+func TestSftpLsMatchesOpenSSH(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	dir := t.TempDir()
+	for name, owner := range map[string][2]int{
+		"mine": {0, 0}, "theirs": {u.UID, u.GID}, "nobody": {54321, 54322},
+	} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(name), 0o640)
+		os.Chown(p, owner[0], owner[1])
+	}
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	os.Symlink("sub", filepath.Join(dir, "todir"))
+	os.Symlink("mine", filepath.Join(dir, "tofile"))
+	os.Symlink("nowhere", filepath.Join(dir, "dangling"))
+	b := filepath.Join(t.TempDir(), "batch")
+	os.WriteFile(b, []byte("ls\nls -l\nls -ln\nls -lh\nls -la\nls *\nls -l *\nls -ln t*\nls -l theirs\nls -1 s*\n"), 0o644)
+	ossh := testenv.NeedCmd(t, "sftp")
+	for _, server := range []string{
+		"/usr/lib/openssh/sftp-server",
+		testenv.Bin(t, "sftp-server"),
+		testenv.Bin(t, "sftp-server") + " -P users-groups-by-id",
+	} {
+		run := func(client string) string {
+			cmd := exec.Command(client, "-D", server+" -d "+dir, "-b", b)
+			cmd.Env = append(os.Environ(), "TZ=UTC")
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s against %s: %v\n%s", client, server, err, out)
+			}
+			return string(out)
+		}
+		want, got := run(ossh), run(testenv.Bin(t, "sftp"))
+		if got != want {
+			t.Errorf("against %s, sshbox's sftp:\n%s\nOpenSSH's:\n%s", server, got, want)
+		}
+		if !strings.Contains(got, " "+u.Name+" ") && !strings.Contains(server, "-P") {
+			t.Errorf("against %s: the user's name is missing:\n%s", server, got)
+		}
+	}
+}

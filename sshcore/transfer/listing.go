@@ -1,0 +1,270 @@
+package transfer
+
+import (
+	"encoding/binary"
+	"errors"
+	"io/fs"
+	"path"
+	"sync"
+	"time"
+
+	"github.com/pkg/sftp"
+)
+
+// What sftp's "ls -l" needs from the server that pkg/sftp's client does
+// not give: the owners' and groups' names as the server knows them
+// (users-groups-by-id@openssh.com), or else each directory entry's long
+// name, the server's own "ls -l" line (READDIR's longname, which pkg/sftp
+// reads past). OpenSSH's sftp prints one or the other; names looked up
+// on the client would be the client's users, not the server's.
+// Both go through one more sftp session, opened at the first need and
+// kept for the next.
+
+// rawConn is the pool's extra session for requests pkg/sftp cannot send.
+type rawConn struct {
+	mu    sync.Mutex
+	c     *rawSFTP
+	close func() error
+	err   error // why it could not be opened; not tried again
+}
+
+func (p *Pool) rawCall(fn func(c *rawSFTP) error) error {
+	r := &p.rawSess
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.c == nil && r.err == nil {
+		rs, err := p.conn.RawSFTP()
+		if err == nil {
+			c := &rawSFTP{w: rs.W, r: rs.R}
+			if err = c.init(); err == nil {
+				r.c, r.close = c, rs.Close
+			} else {
+				rs.Close()
+			}
+		}
+		r.err = err
+	}
+	if r.err != nil {
+		return r.err
+	}
+	return fn(r.c)
+}
+
+func (p *Pool) closeRaw() {
+	r := &p.rawSess
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.close != nil {
+		r.close()
+		r.c, r.close, r.err = nil, nil, errors.New("closed")
+	}
+}
+
+const (
+	fxpOpendir = 11
+	fxpReaddir = 12
+	fxpName    = 104
+
+	attrSize      = 0x01
+	attrUIDGID    = 0x02
+	attrACModTime = 0x08
+	attrExtended  = 0x80000000
+)
+
+// UserGroupNames asks the server the names of uids and gids; false when
+// it does not offer users-groups-by-id@openssh.com or the request fails.
+// An id the server has no name for is left out.
+func (p *Pool) UserGroupNames(uids, gids []uint32) (users, groups map[uint32]string, ok bool) {
+	if _, has := p.Main.HasExtension("users-groups-by-id@openssh.com"); !has {
+		return nil, nil, false
+	}
+	pack := func(ids []uint32) string {
+		var b []byte
+		for _, id := range ids {
+			b = binary.BigEndian.AppendUint32(b, id)
+		}
+		return string(b)
+	}
+	req := appendStr(nil, "users-groups-by-id@openssh.com")
+	req = appendStr(req, pack(uids))
+	req = appendStr(req, pack(gids))
+	err := p.rawCall(func(c *rawSFTP) error {
+		typ, body, err := c.call(fxpExtended, req)
+		if err != nil {
+			return err
+		}
+		if typ != fxpExtendedReply {
+			return errBadReply
+		}
+		un, rest, ok1 := sshString(body)
+		gn, _, ok2 := sshString(rest)
+		if !ok1 || !ok2 {
+			return errBadReply
+		}
+		users, ok1 = nameList(un, uids)
+		groups, ok2 = nameList(gn, gids)
+		if !ok1 || !ok2 {
+			return errBadReply
+		}
+		return nil
+	})
+	return users, groups, err == nil
+}
+
+// nameList pairs ids with the strings of b, in order.
+func nameList(b []byte, ids []uint32) (map[uint32]string, bool) {
+	out := map[uint32]string{}
+	for _, id := range ids {
+		name, rest, ok := sshString(b)
+		if !ok {
+			return nil, false
+		}
+		if len(name) > 0 {
+			out[id] = string(name)
+		}
+		b = rest
+	}
+	return out, len(b) == 0
+}
+
+// RawEntry is a directory entry as the server sent it: its long name
+// (the server's "ls -l" line) and its attributes.
+type RawEntry struct {
+	Long string
+	Info fs.FileInfo
+}
+
+// RawDir reads directory dir on the server and returns its entries by
+// file name, "." and ".." included when the server lists them (pkg/sftp's
+// ReadDir leaves them out and reads past the long names); false when that
+// fails.
+func (p *Pool) RawDir(dir string) (map[string]RawEntry, bool) {
+	out := map[string]RawEntry{}
+	err := p.rawCall(func(c *rawSFTP) error {
+		typ, body, err := c.call(fxpOpendir, appendStr(nil, dir))
+		if err != nil {
+			return err
+		}
+		if typ != fxpHandle {
+			return c.status(typ, body, nil)
+		}
+		h, _, ok := sshString(body)
+		if !ok {
+			return errBadReply
+		}
+		handle := string(h)
+		defer c.close(handle)
+		for {
+			typ, body, err := c.call(fxpReaddir, appendStr(nil, handle))
+			if err != nil {
+				return err
+			}
+			if typ == fxpStatus {
+				return nil // end of the directory (or an error: what was read stands)
+			}
+			if typ != fxpName || !readNames(body, out) {
+				return errBadReply
+			}
+		}
+	})
+	return out, err == nil
+}
+
+// readNames adds a NAME reply's entries (after its id) to out.
+func readNames(b []byte, out map[string]RawEntry) bool {
+	if len(b) < 4 {
+		return false
+	}
+	n := binary.BigEndian.Uint32(b)
+	b = b[4:]
+	for ; n > 0; n-- {
+		name, rest, ok := sshString(b)
+		if !ok {
+			return false
+		}
+		long, rest, ok := sshString(rest)
+		if !ok {
+			return false
+		}
+		var st *sftp.FileStat
+		if st, b, ok = readAttrs(rest); !ok {
+			return false
+		}
+		out[string(name)] = RawEntry{Long: string(long), Info: rawInfo{path.Base(string(name)), st}}
+	}
+	return true
+}
+
+// rawInfo is an entry's attributes as an fs.FileInfo whose Sys is the
+// *sftp.FileStat, as pkg/sftp's own.
+type rawInfo struct {
+	name string
+	st   *sftp.FileStat
+}
+
+func (r rawInfo) Name() string       { return r.name }
+func (r rawInfo) Size() int64        { return int64(r.st.Size) }
+func (r rawInfo) Mode() fs.FileMode  { return r.st.FileMode() }
+func (r rawInfo) ModTime() time.Time { return r.st.ModTime() }
+func (r rawInfo) IsDir() bool        { return r.Mode().IsDir() }
+func (r rawInfo) Sys() any           { return r.st }
+
+// readAttrs reads an ATTRS structure (SFTP version 3) off b.
+func readAttrs(b []byte) (*sftp.FileStat, []byte, bool) {
+	st := &sftp.FileStat{}
+	u32 := func() (uint32, bool) {
+		if len(b) < 4 {
+			return 0, false
+		}
+		v := binary.BigEndian.Uint32(b)
+		b = b[4:]
+		return v, true
+	}
+	flags, ok := u32()
+	if !ok {
+		return nil, nil, false
+	}
+	if flags&attrSize != 0 {
+		if len(b) < 8 {
+			return nil, nil, false
+		}
+		st.Size = binary.BigEndian.Uint64(b)
+		b = b[8:]
+	}
+	if flags&attrUIDGID != 0 {
+		if st.UID, ok = u32(); !ok {
+			return nil, nil, false
+		}
+		if st.GID, ok = u32(); !ok {
+			return nil, nil, false
+		}
+	}
+	if flags&attrPermissions != 0 {
+		if st.Mode, ok = u32(); !ok {
+			return nil, nil, false
+		}
+	}
+	if flags&attrACModTime != 0 {
+		if st.Atime, ok = u32(); !ok {
+			return nil, nil, false
+		}
+		if st.Mtime, ok = u32(); !ok {
+			return nil, nil, false
+		}
+	}
+	if flags&attrExtended != 0 {
+		count, ok := u32()
+		if !ok {
+			return nil, nil, false
+		}
+		for ; count > 0; count-- {
+			if _, b, ok = sshString(b); !ok {
+				return nil, nil, false
+			}
+			if _, b, ok = sshString(b); !ok {
+				return nil, nil, false
+			}
+		}
+	}
+	return st, b, true
+}
