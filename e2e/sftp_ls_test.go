@@ -32,7 +32,7 @@ func TestSftpLsMatchesOpenSSH(t *testing.T) {
 	os.Symlink("mine", filepath.Join(dir, "tofile"))
 	os.Symlink("nowhere", filepath.Join(dir, "dangling"))
 	b := filepath.Join(t.TempDir(), "batch")
-	os.WriteFile(b, []byte("ls\nls -l\nls -ln\nls -lh\nls -la\nls *\nls -l *\nls -ln t*\nls -l theirs\nls -1 s*\n"), 0o644)
+	os.WriteFile(b, []byte("ls\nls -l\nls -ln\nls -lh\nls -la\nls *\nls -l *\nls -ln t*\nls -l theirs\nls -l dangling\nls tofile\nls -1 s*\n"), 0o644)
 	ossh := testenv.NeedCmd(t, "sftp")
 	for _, server := range []string{
 		"/usr/lib/openssh/sftp-server",

@@ -73,7 +73,11 @@ func cmdLs(s *session, f map[byte]bool, args []string) error {
 		p := s.abs(unescape(target))
 		st, err := s.cl.Stat(p)
 		if err != nil {
-			return fail("Can't ls: \"%s\" not found", p)
+			// A dangling link is listed as itself, as OpenSSH's glob
+			// falls back to lstat.
+			if st, err = s.cl.Lstat(p); err != nil {
+				return fail("Can't ls: \"%s\" not found", p)
+			}
 		}
 		if st.IsDir() {
 			prefix := ""
