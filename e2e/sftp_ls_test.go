@@ -15,7 +15,9 @@ import (
 // server's names (users-groups-by-id@openssh.com), or the server's own
 // long names where it does not offer that, never the client's names for
 // the server's ids; "?" links; a glob's directories marked with a slash
-// and its links shown by what they lead to.
+// and its links shown by what they lead to. And OpenSSH's sftp lists
+// sshbox's sftp-server exactly as its own, names included (ids without
+// one as numbers).
 func TestSftpLsMatchesOpenSSH(t *testing.T) {
 	t.Parallel()
 	u := testenv.NewUser(t, "")
@@ -52,8 +54,23 @@ func TestSftpLsMatchesOpenSSH(t *testing.T) {
 		if got != want {
 			t.Errorf("against %s, sshbox's sftp:\n%s\nOpenSSH's:\n%s", server, got, want)
 		}
-		if !strings.Contains(got, " "+u.Name+" ") && !strings.Contains(server, "-P") {
-			t.Errorf("against %s: the user's name is missing:\n%s", server, got)
+	}
+	// OpenSSH's sftp against both servers: the same, but for what
+	// READDIR itself returns (OpenSSH's sftp-server lists "." and "..",
+	// pkg/sftp's does not), which -a and an empty directory show.
+	os.WriteFile(b, []byte("ls\nls -l\nls -ln\nls -lh\nls *\nls -l *\nls -l theirs\nls -l dangling\n"), 0o644)
+	list := func(server string) string {
+		out, err := exec.Command(ossh, "-D", server+" -d "+dir, "-b", b).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", server, err, out)
 		}
+		return string(out)
+	}
+	want, got := list("/usr/lib/openssh/sftp-server"), list(testenv.Bin(t, "sftp-server"))
+	if got != want {
+		t.Errorf("OpenSSH's sftp against sshbox's sftp-server:\n%s\nagainst its own:\n%s", got, want)
+	}
+	if !strings.Contains(got, " "+u.Name+" ") || !strings.Contains(got, " 54321 ") {
+		t.Errorf("the listing lacks the user's name or the unnamed id:\n%s", got)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"sync"
+
+	"sshbox/internal/wire"
 )
 
 // The copy-data extension (draft-ietf-secsh-filexfer-extensions-00 §7;
@@ -122,11 +124,11 @@ func (c *copier) renumber(pkt []byte) {
 	binary.BigEndian.PutUint32(body[1:5], id)
 	switch body[0] {
 	case fxpOpen:
-		if path, _, ok := sshString(body[5:]); ok {
+		if path, _, ok := wire.String(body[5:]); ok {
 			c.opens[id] = string(path)
 		}
 	case fxpClose:
-		if h, _, ok := sshString(body[5:]); ok {
+		if h, _, ok := wire.String(body[5:]); ok {
 			delete(c.handles, string(h))
 		}
 	}
@@ -159,7 +161,7 @@ func (c *copier) reply(pkt []byte) (taken bool) {
 	path, opened := c.opens[id]
 	delete(c.opens, id)
 	if opened && body[0] == fxpHandle {
-		if h, _, ok := sshString(body[5:]); ok {
+		if h, _, ok := wire.String(body[5:]); ok {
 			c.handles[string(h)] = path
 		}
 	}
@@ -211,13 +213,13 @@ type copyRequest struct {
 
 func parseCopyRequest(b []byte) (copyRequest, bool) {
 	var r copyRequest
-	h, b, ok := sshString(b)
+	h, b, ok := wire.String(b)
 	if !ok || len(b) < 16 {
 		return r, false
 	}
 	r.readHandle = string(h)
 	r.readOffset, r.length = binary.BigEndian.Uint64(b), binary.BigEndian.Uint64(b[8:])
-	if h, b, ok = sshString(b[16:]); !ok || len(b) != 8 {
+	if h, b, ok = wire.String(b[16:]); !ok || len(b) != 8 {
 		return r, false
 	}
 	r.writeHandle, r.writeOffset = string(h), binary.BigEndian.Uint64(b)
@@ -258,7 +260,7 @@ func (c *copier) copy(args []byte) uint32 {
 		if !toEOF && left < n {
 			n = left
 		}
-		req := appendString(nil, r.readHandle)
+		req := wire.AppendString(nil, r.readHandle)
 		req = binary.BigEndian.AppendUint64(req, roff)
 		req = binary.BigEndian.AppendUint32(req, uint32(n))
 		resp, err := c.call(fxpRead, req)
@@ -272,13 +274,13 @@ func (c *copier) copy(args []byte) uint32 {
 			}
 			return code
 		}
-		data, _, ok := sshString(resp[5:])
+		data, _, ok := wire.String(resp[5:])
 		if resp[0] != fxpData || !ok || len(data) == 0 || uint64(len(data)) > n {
 			return fxFailure
 		}
-		req = appendString(nil, r.writeHandle)
+		req = wire.AppendString(nil, r.writeHandle)
 		req = binary.BigEndian.AppendUint64(req, woff)
-		req = appendString(req, string(data))
+		req = wire.AppendString(req, string(data))
 		resp, err = c.call(fxpWrite, req)
 		if err != nil {
 			return fxConnLost
@@ -302,9 +304,4 @@ func statusCode(body []byte) uint32 {
 		return fxFailure
 	}
 	return binary.BigEndian.Uint32(body[5:9])
-}
-
-func appendString(b []byte, s string) []byte {
-	b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
-	return append(b, s...)
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/pkg/sftp"
+
+	"sshbox/internal/wire"
 )
 
 // rawClient speaks SFTP packets to a pkg/sftp server behind the filter.
@@ -48,11 +50,11 @@ func (c *rawClient) recv(id uint32) []byte {
 
 func (c *rawClient) open(path string, pflags uint32) string {
 	c.t.Helper()
-	p := appendString(nil, path)
+	p := wire.AppendString(nil, path)
 	p = binary.BigEndian.AppendUint32(p, pflags)
 	p = binary.BigEndian.AppendUint32(p, 0) // no attributes
 	body := c.recv(c.send(fxpOpen, p))
-	h, _, ok := sshString(body[5:])
+	h, _, ok := wire.String(body[5:])
 	if body[0] != fxpHandle || !ok {
 		c.t.Fatalf("open %s: %x", path, body)
 	}
@@ -60,11 +62,11 @@ func (c *rawClient) open(path string, pflags uint32) string {
 }
 
 func (c *rawClient) copyData(rh string, roff, n uint64, wh string, woff uint64) uint32 {
-	p := appendString(nil, "copy-data")
-	p = appendString(p, rh)
+	p := wire.AppendString(nil, "copy-data")
+	p = wire.AppendString(p, rh)
 	p = binary.BigEndian.AppendUint64(p, roff)
 	p = binary.BigEndian.AppendUint64(p, n)
-	p = appendString(p, wh)
+	p = wire.AppendString(p, wh)
 	p = binary.BigEndian.AppendUint64(p, woff)
 	return statusCode(c.recv(c.send(fxpExtended, p)))
 }
@@ -96,7 +98,7 @@ func serve(t *testing.T, dir string, readOnly bool, p Policy) *rawClient {
 	io.ReadFull(sr, hdr[:])
 	version := make([]byte, binary.BigEndian.Uint32(hdr[:]))
 	io.ReadFull(sr, version)
-	if !bytes.Contains(version, appendString(appendString(nil, "copy-data"), "1")) && p.Permits("copy-data") {
+	if !bytes.Contains(version, wire.AppendString(wire.AppendString(nil, "copy-data"), "1")) && p.Permits("copy-data") {
 		t.Fatalf("copy-data not advertised: %q", version)
 	}
 	return c
@@ -159,12 +161,12 @@ func TestCopyData(t *testing.T) {
 // and a copy left waiting ends with the client's stream.
 func FuzzCopyDataFilter(f *testing.F) {
 	cd := func(args []byte) []byte {
-		body := append([]byte{fxpExtended, 0, 0, 0, 9}, appendString(nil, "copy-data")...)
+		body := append([]byte{fxpExtended, 0, 0, 0, 9}, wire.AppendString(nil, "copy-data")...)
 		body = append(body, args...)
 		return append(binary.BigEndian.AppendUint32(nil, uint32(len(body))), body...)
 	}
 	f.Add(cd(nil), []byte{0, 0, 0, 5, fxpHandle, 0, 0, 0, 1})
-	f.Add(append(packet(fxpOpen, 3, "file"), cd(appendString(nil, "h"))...), packet(fxpHandle, 1, "h"))
+	f.Add(append(packet(fxpOpen, 3, "file"), cd(wire.AppendString(nil, "h"))...), packet(fxpHandle, 1, "h"))
 	f.Add(packet(fxpClose, 7, "h"), packet(fxpStatus, 1, ""))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		var out bytes.Buffer

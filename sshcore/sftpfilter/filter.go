@@ -13,6 +13,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"sshbox/internal/wire"
 )
 
 // maxPacket bounds a packet as OpenSSH's sftp-server does (SFTP_MAX_MSG_LENGTH).
@@ -164,7 +166,7 @@ func (f *Filter) screen(pkt []byte) ([]byte, error) {
 		case "limits":
 			return nil, f.limits(id)
 		case usersGroupsByID:
-			_, args, _ := sshString(pkt[9:])
+			_, args, _ := wire.String(pkt[9:])
 			return nil, f.usersGroups(id, args)
 		}
 	}
@@ -172,7 +174,7 @@ func (f *Filter) screen(pkt []byte) ([]byte, error) {
 		return pkt, nil
 	}
 	if ok && name == "copy-data" {
-		_, args, _ := sshString(pkt[9:])
+		_, args, _ := wire.String(pkt[9:])
 		go f.copyData(id, append([]byte(nil), args...))
 		return nil, nil
 	}
@@ -260,11 +262,11 @@ func (f *Filter) advertise(pkt []byte) []byte {
 	out := append([]byte(nil), pkt[:9]...) // length, type, version
 	rest := pkt[9:]
 	for len(rest) > 0 {
-		name, r, ok := sshString(rest)
+		name, r, ok := wire.String(rest)
 		if !ok {
 			return pkt
 		}
-		_, r, ok = sshString(r)
+		_, r, ok = wire.String(r)
 		if !ok {
 			return pkt
 		}
@@ -274,29 +276,17 @@ func (f *Filter) advertise(pkt []byte) []byte {
 		rest = r
 	}
 	if f.policy.Permits("limits") {
-		out = appendString(out, "limits@openssh.com")
-		out = appendString(out, "1")
+		out = wire.AppendString(out, "limits@openssh.com")
+		out = wire.AppendString(out, "1")
 	}
 	if f.cp != nil && f.policy.Permits("copy-data") {
-		out = appendString(out, "copy-data")
-		out = appendString(out, "1")
+		out = wire.AppendString(out, "copy-data")
+		out = wire.AppendString(out, "1")
 	}
 	if f.policy.Permits(usersGroupsByID) {
-		out = appendString(out, usersGroupsByID+"@openssh.com")
-		out = appendString(out, "1")
+		out = wire.AppendString(out, usersGroupsByID+"@openssh.com")
+		out = wire.AppendString(out, "1")
 	}
 	binary.BigEndian.PutUint32(out, uint32(len(out)-4))
 	return out
-}
-
-// sshString splits an SSH string off b.
-func sshString(b []byte) (s, rest []byte, ok bool) {
-	if len(b) < 4 {
-		return nil, nil, false
-	}
-	n := binary.BigEndian.Uint32(b)
-	if uint64(n) > uint64(len(b)-4) {
-		return nil, nil, false
-	}
-	return b[4 : 4+n], b[4+n:], true
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"io"
 	"testing"
+
+	"sshbox/internal/wire"
 )
 
 func packet(typ byte, id uint32, ext string) []byte {
@@ -131,9 +133,9 @@ func TestFilterLimits(t *testing.T) {
 func TestFilterUsersGroups(t *testing.T) {
 	req := func(uids, gids []byte) []byte {
 		body := []byte{fxpExtended, 0, 0, 0, 9}
-		body = appendString(body, "users-groups-by-id@openssh.com")
-		body = appendString(body, string(uids))
-		body = appendString(body, string(gids))
+		body = wire.AppendString(body, "users-groups-by-id@openssh.com")
+		body = wire.AppendString(body, string(uids))
+		body = wire.AppendString(body, string(gids))
 		return append(binary.BigEndian.AppendUint32(nil, uint32(len(body))), body...)
 	}
 	ids := func(n ...uint32) []byte {
@@ -147,11 +149,11 @@ func TestFilterUsersGroups(t *testing.T) {
 	f := New(bytes.NewReader(req(ids(0, 4000000000), ids(0))), &out, Policy{})
 	f.Read(make([]byte, 100))
 	var wantUsers, wantGroups []byte
-	wantUsers = appendString(appendString(nil, "root"), "")
-	wantGroups = appendString(nil, "root")
+	wantUsers = wire.AppendString(wire.AppendString(nil, "root"), "")
+	wantGroups = wire.AppendString(nil, "root")
 	want := []byte{fxpExtendedReply, 0, 0, 0, 9}
-	want = appendString(want, string(wantUsers))
-	want = appendString(want, string(wantGroups))
+	want = wire.AppendString(want, string(wantUsers))
+	want = wire.AppendString(want, string(wantGroups))
 	want = append(binary.BigEndian.AppendUint32(nil, uint32(len(want))), want...)
 	if !bytes.Equal(out.Bytes(), want) {
 		t.Errorf("reply %x\nwant  %x", out.Bytes(), want)

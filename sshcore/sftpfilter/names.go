@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"os/user"
 	"strconv"
+
+	"sshbox/internal/wire"
 )
 
 // The users-groups-by-id@openssh.com extension (OpenSSH's PROTOCOL, 4.11):
@@ -17,11 +19,11 @@ const usersGroupsByID = "users-groups-by-id"
 
 // usersGroups answers request id with the names of the ids in args.
 func (f *Filter) usersGroups(id uint32, args []byte) error {
-	uids, rest, ok := sshString(args)
+	uids, rest, ok := wire.String(args)
 	if !ok {
 		return f.status(id, fxBadMessage)
 	}
-	gids, _, ok := sshString(rest)
+	gids, _, ok := wire.String(rest)
 	if !ok || len(uids)%4 != 0 || len(gids)%4 != 0 {
 		return f.status(id, fxBadMessage)
 	}
@@ -40,8 +42,8 @@ func (f *Filter) usersGroups(id uint32, args []byte) error {
 	pkt := binary.BigEndian.AppendUint32(nil, uint32(1+4+4+len(users)+4+len(groups)))
 	pkt = append(pkt, fxpExtendedReply)
 	pkt = binary.BigEndian.AppendUint32(pkt, id)
-	pkt = appendString(pkt, string(users))
-	pkt = appendString(pkt, string(groups))
+	pkt = wire.AppendString(pkt, string(users))
+	pkt = wire.AppendString(pkt, string(groups))
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	_, err := f.out.Write(pkt)
@@ -53,7 +55,7 @@ func (f *Filter) usersGroups(id uint32, args []byte) error {
 func names(ids []byte, lookup func(string) string) []byte {
 	var out []byte
 	for ; len(ids) >= 4; ids = ids[4:] {
-		out = appendString(out, lookup(strconv.FormatUint(uint64(binary.BigEndian.Uint32(ids)), 10)))
+		out = wire.AppendString(out, lookup(strconv.FormatUint(uint64(binary.BigEndian.Uint32(ids)), 10)))
 	}
 	return out
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"sshbox/internal/wire"
 )
 
 // Copy is sftp's "copy"/"cp": the server copies oldpath to newpath with
@@ -43,11 +45,11 @@ func (p *Pool) Copy(oldpath, newpath string) error {
 		return fmt.Errorf(msgCopyOpen, "dest", newpath, err)
 	}
 	defer c.close(dst)
-	req := appendStr(nil, "copy-data")
-	req = appendStr(req, src)
+	req := wire.AppendString(nil, "copy-data")
+	req = wire.AppendString(req, src)
 	req = binary.BigEndian.AppendUint64(req, 0)
 	req = binary.BigEndian.AppendUint64(req, 0) // 0: to the end
-	req = appendStr(req, dst)
+	req = wire.AppendString(req, dst)
 	req = binary.BigEndian.AppendUint64(req, 0)
 	if err := c.status(c.call(fxpExtended, req)); err != nil {
 		return fmt.Errorf(msgCopyFailed, oldpath, newpath, err)
@@ -171,7 +173,7 @@ func (c *rawSFTP) status(typ byte, body []byte, err error) error {
 // open opens path, with perm as its permission bits when creating (0: no
 // attributes), and returns the handle.
 func (c *rawSFTP) open(path string, pflags, perm uint32) (string, error) {
-	req := appendStr(nil, path)
+	req := wire.AppendString(nil, path)
 	req = binary.BigEndian.AppendUint32(req, pflags)
 	if perm != 0 {
 		req = binary.BigEndian.AppendUint32(req, attrPermissions)
@@ -193,10 +195,5 @@ func (c *rawSFTP) open(path string, pflags, perm uint32) (string, error) {
 }
 
 func (c *rawSFTP) close(handle string) {
-	c.status(c.call(fxpClose, appendStr(nil, handle)))
-}
-
-func appendStr(b []byte, s string) []byte {
-	b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
-	return append(b, s...)
+	c.status(c.call(fxpClose, wire.AppendString(nil, handle)))
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/pkg/sftp"
+
+	"sshbox/internal/wire"
 )
 
 // OpenSSH's sftp client asks a server that offers limits@openssh.com
@@ -49,11 +51,11 @@ func limitsOffered(body []byte) bool {
 	}
 	rest := body[5:]
 	for len(rest) > 0 {
-		name, r, ok := sshString(rest)
+		name, r, ok := wire.String(rest)
 		if !ok {
 			return false
 		}
-		if _, r, ok = sshString(r); !ok {
+		if _, r, ok = wire.String(r); !ok {
 			return false
 		}
 		if string(name) == "limits@openssh.com" {
@@ -67,7 +69,7 @@ func limitsOffered(body []byte) bool {
 // limits asks the server's limits: the smaller of its largest read and
 // write, false when it does not answer them.
 func (c *rawSFTP) limits() (int, bool) {
-	typ, body, err := c.call(fxpExtended, appendStr(nil, "limits@openssh.com"))
+	typ, body, err := c.call(fxpExtended, wire.AppendString(nil, "limits@openssh.com"))
 	if err != nil || typ != fxpExtendedReply || len(body) < 32 {
 		return 0, false
 	}
@@ -115,16 +117,4 @@ func (s *skipFirstPacket) Write(p []byte) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-// sshString splits an SSH string off b.
-func sshString(b []byte) (s, rest []byte, ok bool) {
-	if len(b) < 4 {
-		return nil, nil, false
-	}
-	n := binary.BigEndian.Uint32(b)
-	if uint64(n) > uint64(len(b)-4) {
-		return nil, nil, false
-	}
-	return b[4 : 4+n], b[4+n:], true
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"io"
 	"testing"
+
+	"sshbox/internal/wire"
 )
 
 type nopCloser struct{ io.Writer }
@@ -36,8 +38,8 @@ func TestSkipFirstPacket(t *testing.T) {
 func versionBody(exts ...string) []byte {
 	b := []byte{fxpVersion, 0, 0, 0, 3}
 	for _, e := range exts {
-		b = appendStr(b, e)
-		b = appendStr(b, "1")
+		b = wire.AppendString(b, e)
+		b = wire.AppendString(b, "1")
 	}
 	return b
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/pkg/sftp"
+
+	"sshbox/internal/wire"
 )
 
 // What sftp's "ls -l" needs from the server that pkg/sftp's client does
@@ -85,9 +87,9 @@ func (p *Pool) UserGroupNames(uids, gids []uint32) (users, groups map[uint32]str
 		}
 		return string(b)
 	}
-	req := appendStr(nil, "users-groups-by-id@openssh.com")
-	req = appendStr(req, pack(uids))
-	req = appendStr(req, pack(gids))
+	req := wire.AppendString(nil, "users-groups-by-id@openssh.com")
+	req = wire.AppendString(req, pack(uids))
+	req = wire.AppendString(req, pack(gids))
 	err := p.rawCall(func(c *rawSFTP) error {
 		typ, body, err := c.call(fxpExtended, req)
 		if err != nil {
@@ -96,8 +98,8 @@ func (p *Pool) UserGroupNames(uids, gids []uint32) (users, groups map[uint32]str
 		if typ != fxpExtendedReply {
 			return errBadReply
 		}
-		un, rest, ok1 := sshString(body)
-		gn, _, ok2 := sshString(rest)
+		un, rest, ok1 := wire.String(body)
+		gn, _, ok2 := wire.String(rest)
 		if !ok1 || !ok2 {
 			return errBadReply
 		}
@@ -115,7 +117,7 @@ func (p *Pool) UserGroupNames(uids, gids []uint32) (users, groups map[uint32]str
 func nameList(b []byte, ids []uint32) (map[uint32]string, bool) {
 	out := map[uint32]string{}
 	for _, id := range ids {
-		name, rest, ok := sshString(b)
+		name, rest, ok := wire.String(b)
 		if !ok {
 			return nil, false
 		}
@@ -141,21 +143,21 @@ type RawEntry struct {
 func (p *Pool) RawDir(dir string) (map[string]RawEntry, bool) {
 	out := map[string]RawEntry{}
 	err := p.rawCall(func(c *rawSFTP) error {
-		typ, body, err := c.call(fxpOpendir, appendStr(nil, dir))
+		typ, body, err := c.call(fxpOpendir, wire.AppendString(nil, dir))
 		if err != nil {
 			return err
 		}
 		if typ != fxpHandle {
 			return c.status(typ, body, nil)
 		}
-		h, _, ok := sshString(body)
+		h, _, ok := wire.String(body)
 		if !ok {
 			return errBadReply
 		}
 		handle := string(h)
 		defer c.close(handle)
 		for {
-			typ, body, err := c.call(fxpReaddir, appendStr(nil, handle))
+			typ, body, err := c.call(fxpReaddir, wire.AppendString(nil, handle))
 			if err != nil {
 				return err
 			}
@@ -178,11 +180,11 @@ func readNames(b []byte, out map[string]RawEntry) bool {
 	n := binary.BigEndian.Uint32(b)
 	b = b[4:]
 	for ; n > 0; n-- {
-		name, rest, ok := sshString(b)
+		name, rest, ok := wire.String(b)
 		if !ok {
 			return false
 		}
-		long, rest, ok := sshString(rest)
+		long, rest, ok := wire.String(rest)
 		if !ok {
 			return false
 		}
@@ -258,10 +260,10 @@ func readAttrs(b []byte) (*sftp.FileStat, []byte, bool) {
 			return nil, nil, false
 		}
 		for ; count > 0; count-- {
-			if _, b, ok = sshString(b); !ok {
+			if _, b, ok = wire.String(b); !ok {
 				return nil, nil, false
 			}
-			if _, b, ok = sshString(b); !ok {
+			if _, b, ok = wire.String(b); !ok {
 				return nil, nil, false
 			}
 		}

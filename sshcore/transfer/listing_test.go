@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/pkg/sftp"
+
+	"sshbox/internal/wire"
 )
 
 // nameReply is a NAME reply's body after its id: entries of name, long
@@ -12,8 +14,8 @@ import (
 func nameReply(names ...string) []byte {
 	b := binary.BigEndian.AppendUint32(nil, uint32(len(names)))
 	for i, n := range names {
-		b = appendStr(b, n)
-		b = appendStr(b, "-rw-r--r--    1 root root 5 Jan  1 00:00 "+n)
+		b = wire.AppendString(b, n)
+		b = wire.AppendString(b, "-rw-r--r--    1 root root 5 Jan  1 00:00 "+n)
 		b = binary.BigEndian.AppendUint32(b, attrSize|attrUIDGID|attrPermissions|attrACModTime|attrExtended)
 		b = binary.BigEndian.AppendUint64(b, uint64(100+i))
 		b = binary.BigEndian.AppendUint32(b, 1000)
@@ -22,8 +24,8 @@ func nameReply(names ...string) []byte {
 		b = binary.BigEndian.AppendUint32(b, 7)
 		b = binary.BigEndian.AppendUint32(b, 8)
 		b = binary.BigEndian.AppendUint32(b, 1)
-		b = appendStr(b, "ext@example.com")
-		b = appendStr(b, "data")
+		b = wire.AppendString(b, "ext@example.com")
+		b = wire.AppendString(b, "data")
 	}
 	return b
 }
@@ -56,7 +58,7 @@ func TestReadNames(t *testing.T) {
 // The names of a users-groups-by-id reply pair with the ids asked, in
 // order; empty ones are left out, a count that differs is refused.
 func TestNameList(t *testing.T) {
-	b := appendStr(appendStr(appendStr(nil, "root"), ""), "bin")
+	b := wire.AppendString(wire.AppendString(wire.AppendString(nil, "root"), ""), "bin")
 	got, ok := nameList(b, []uint32{0, 54321, 2})
 	if !ok || len(got) != 2 || got[0] != "root" || got[2] != "bin" {
 		t.Errorf("got %v %v", got, ok)
