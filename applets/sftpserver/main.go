@@ -134,16 +134,22 @@ func Main(args []string) int {
 	if o.logStderr {
 		opts = append(opts, sftp.WithDebug(os.Stderr))
 	}
+	workDir := ""
 	if o.startDir != "" {
-		opts = append(opts, sftp.WithServerWorkingDirectory(expandStartDir(o.startDir)))
+		workDir = expandStartDir(o.startDir)
 	} else if wd, err := os.Getwd(); err == nil {
 		// Relative paths are the user's home, where sshd started us.
-		opts = append(opts, sftp.WithServerWorkingDirectory(wd))
+		workDir = wd
+	}
+	if workDir != "" {
+		opts = append(opts, sftp.WithServerWorkingDirectory(workDir))
 	}
 	// The filter is always in front: it enforces -P/-p and serves
-	// copy-data, which pkg/sftp lacks.
+	// copy-data, fsync, limits and users-groups-by-id, which pkg/sftp
+	// lacks.
 	flt := sftpfilter.New(os.Stdin, os.Stdout, o.policy)
 	flt.ServeCopyData(o.readOnly)
+	flt.SetWorkDir(workDir)
 	srv, err := sftp.NewServer(filtered{flt}, opts...)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "sftp-server: %v\n", err)

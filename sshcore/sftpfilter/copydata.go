@@ -3,6 +3,8 @@ package sftpfilter
 import (
 	"encoding/binary"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"sshbox/internal/wire"
@@ -27,19 +29,20 @@ const (
 	fxpHandle = 102
 	fxpData   = 103
 
-	fxOK          = 0
-	fxEOF         = 1
-	fxFailure     = 4
-	fxBadMessage  = 5
-	fxConnLost    = 7
-	copyDataChunk = 32 * 1024
+	fxOK            = 0
+	fxEOF           = 1
+	fxFailure       = 4
+	fxBadMessage    = 5
+	fxConnLost      = 7
+	fxOpUnsupported = 8
+	copyDataChunk   = 32 * 1024
 )
 
 // statusText is what OpenSSH's sftp-server says with each status.
 var statusText = map[uint32]string{
 	fxOK: "Success", fxEOF: "End of file", 2: "No such file", fxPermissionDenied: "Permission denied",
 	fxFailure: "Failure", fxBadMessage: "Bad message", 6: "No connection", fxConnLost: "Connection lost",
-	8: "Operation unsupported",
+	fxOpUnsupported: "Operation unsupported",
 }
 
 // route says where the server's reply to a renumbered request goes: back
@@ -66,8 +69,10 @@ type copier struct {
 	mu      sync.Mutex
 	next    uint32
 	routes  map[uint32]route
-	opens   map[uint32]string // renumbered OPEN requests: the path opened
-	handles map[string]string // open handles: the path, as the client named it
+	opens   map[uint32]string      // renumbered OPEN requests: the path opened
+	handles map[string]string      // open handles: the path, as the client named it
+	files   map[string]os.FileInfo // open handles: the file when it was opened (fsync.go)
+	workDir string                 // where relative paths are (Filter.SetWorkDir)
 }
 
 // ServeCopyData makes the filter implement and advertise copy-data ("1");
@@ -75,7 +80,8 @@ type copier struct {
 // it before the server starts reading.
 func (f *Filter) ServeCopyData(readOnly bool) {
 	f.cp = &copier{readOnly: readOnly, client: make(chan clientPacket), inject: make(chan []byte),
-		done: make(chan struct{}), routes: map[uint32]route{}, opens: map[uint32]string{}, handles: map[string]string{}}
+		done: make(chan struct{}), routes: map[uint32]route{}, opens: map[uint32]string{}, handles: map[string]string{},
+		files: map[string]os.FileInfo{}}
 }
 
 // nextCopying is nextPacket with copy-data on: client packets arrive
@@ -130,6 +136,7 @@ func (c *copier) renumber(pkt []byte) {
 	case fxpClose:
 		if h, _, ok := wire.String(body[5:]); ok {
 			delete(c.handles, string(h))
+			delete(c.files, string(h))
 		}
 	}
 }
@@ -163,6 +170,11 @@ func (c *copier) reply(pkt []byte) (taken bool) {
 	if opened && body[0] == fxpHandle {
 		if h, _, ok := wire.String(body[5:]); ok {
 			c.handles[string(h)] = path
+			// The file itself, for fsync to check the path still
+			// names it; the server has just opened it.
+			if fi, err := os.Stat(c.local(path)); err == nil {
+				c.files[string(h)] = fi
+			}
 		}
 	}
 	c.mu.Unlock()
@@ -304,4 +316,22 @@ func statusCode(body []byte) uint32 {
 		return fxFailure
 	}
 	return binary.BigEndian.Uint32(body[5:9])
+}
+
+// local is path as the server's file system has it: relative paths from
+// the server's working directory.
+func (c *copier) local(path string) string {
+	if !filepath.IsAbs(path) && c.workDir != "" {
+		return filepath.Join(c.workDir, path)
+	}
+	return path
+}
+
+// handleFile is the path an open handle was opened on and the file it was.
+func (c *copier) handleFile(h string) (string, os.FileInfo, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	path, ok := c.handles[h]
+	fi, known := c.files[h]
+	return c.local(path), fi, ok && known
 }

@@ -77,6 +77,7 @@ func serve(t *testing.T, dir string, readOnly bool, p Policy) *rawClient {
 	sr, sw := io.Pipe() // filter -> client
 	f := New(cr, sw, p)
 	f.ServeCopyData(readOnly)
+	f.SetWorkDir(dir)
 	opts := []sftp.ServerOption{sftp.WithServerWorkingDirectory(dir)}
 	if readOnly {
 		opts = append(opts, sftp.ReadOnly())

@@ -44,7 +44,7 @@ var Supported = []string{
 	"open", "close", "read", "write", "lstat", "fstat", "setstat", "fsetstat",
 	"opendir", "readdir", "remove", "mkdir", "rmdir", "realpath", "stat",
 	"rename", "readlink", "symlink", "posix-rename", "statvfs", "hardlink",
-	"limits", "copy-data", "users-groups-by-id",
+	"fsync", "limits", "copy-data", "users-groups-by-id",
 }
 
 // Policy says which requests are served. The denied list applies first, as
@@ -168,6 +168,9 @@ func (f *Filter) screen(pkt []byte) ([]byte, error) {
 		case usersGroupsByID:
 			_, args, _ := wire.String(pkt[9:])
 			return nil, f.usersGroups(id, args)
+		case "fsync":
+			_, args, _ := wire.String(pkt[9:])
+			return nil, f.fsync(id, args)
 		}
 	}
 	if f.cp == nil {
@@ -274,6 +277,10 @@ func (f *Filter) advertise(pkt []byte) []byte {
 			out = append(out, rest[:len(rest)-len(r)]...)
 		}
 		rest = r
+	}
+	if f.cp != nil && f.policy.Permits("fsync") {
+		out = wire.AppendString(out, "fsync@openssh.com")
+		out = wire.AppendString(out, "1")
 	}
 	if f.policy.Permits("limits") {
 		out = wire.AppendString(out, "limits@openssh.com")
