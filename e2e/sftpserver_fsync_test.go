@@ -52,3 +52,41 @@ func TestSftpServerFsync(t *testing.T) {
 		t.Errorf("-R:\n%s", out)
 	}
 }
+
+// TestSftpClientFsync: sshbox's sftp -f says what OpenSSH's says when a
+// sync fails, and a put -f syncs the file on the server (strace).
+func TestSftpClientFsync(t *testing.T) {
+	t.Parallel()
+	theirs := "/usr/lib/openssh/sftp-server"
+	strace := testenv.NeedCmd(t, "strace")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "src"), []byte("to be synced"), 0o644)
+	b := filepath.Join(t.TempDir(), "batch")
+	// /dev/null takes the download but not fsync(2): EINVAL.
+	os.WriteFile(b, []byte("get -f src /dev/null\nput -f src copy\n"), 0o644)
+	run := func(client string) (string, string) {
+		trace := filepath.Join(t.TempDir(), "trace")
+		cmd := exec.Command(strace, "-f", "-e", "trace=fsync", "-o", trace,
+			client, "-D", theirs+" -d "+dir, "-b", b)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", client, err, out)
+		}
+		tr, _ := os.ReadFile(trace)
+		return string(out), string(tr)
+	}
+	want, _ := run(testenv.NeedCmd(t, "sftp"))
+	got, tr := run(testenv.Bin(t, "sftp"))
+	// OpenSSH's error() ends its line with "\r\n" on standard error.
+	want = strings.ReplaceAll(want, "\r\n", "\n")
+	if got != want {
+		t.Errorf("sshbox's sftp said:\n%s\nOpenSSH's:\n%s", got, want)
+	}
+	if !strings.Contains(got, `local sync "/dev/null": Invalid argument`) {
+		t.Errorf("no word of the failed local sync:\n%s", got)
+	}
+	if strings.Count(tr, "fsync(") < 2 {
+		t.Errorf("want the local and the server's fsync calls:\n%s", tr)
+	}
+}

@@ -85,7 +85,10 @@ func (p *Pool) Get(src, dst, label string) error {
 		return fileErr(src, err)
 	}
 	if p.Set.Fsync {
-		out.Sync()
+		// As OpenSSH's sftp: said, and the download stands.
+		if err := out.Sync(); err != nil {
+			fmt.Fprintf(os.Stderr, "local sync \"%s\": %s\n", dst, Reason(err))
+		}
 	}
 	if err := out.Close(); err != nil {
 		return fileErr(dst, err)
@@ -163,7 +166,14 @@ func (p *Pool) Put(src, dst, label string) error {
 	if err != nil {
 		files[0].Truncate(done)
 	} else if p.Set.Fsync {
-		files[0].Sync()
+		// fsync(2) on one handle syncs the file, whatever session wrote
+		// it. As OpenSSH's sftp: nothing where the server does not
+		// offer fsync@openssh.com, a failure said and the upload stands.
+		if _, ok := p.Main.HasExtension("fsync@openssh.com"); ok {
+			if err := files[0].Sync(); err != nil {
+				fmt.Fprintf(os.Stderr, "Couldn't sync file: %s\n", Reason(err))
+			}
+		}
 	}
 	closeAll(files)
 	if err != nil {
