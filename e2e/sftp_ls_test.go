@@ -17,7 +17,7 @@ import (
 // the server's ids; "?" links; a glob's directories marked with a slash
 // and its links shown by what they lead to. And OpenSSH's sftp lists
 // sshbox's sftp-server exactly as its own, names included (ids without
-// one as numbers).
+// one as numbers), "." and ".." and the long names too.
 func TestSftpLsMatchesOpenSSH(t *testing.T) {
 	t.Parallel()
 	u := testenv.NewUser(t, "")
@@ -55,10 +55,10 @@ func TestSftpLsMatchesOpenSSH(t *testing.T) {
 			t.Errorf("against %s, sshbox's sftp:\n%s\nOpenSSH's:\n%s", server, got, want)
 		}
 	}
-	// OpenSSH's sftp against both servers: the same, but for what
-	// READDIR itself returns (OpenSSH's sftp-server lists "." and "..",
-	// pkg/sftp's does not), which -a and an empty directory show.
-	os.WriteFile(b, []byte("ls\nls -l\nls -ln\nls -lh\nls *\nls -l *\nls -l theirs\nls -l dangling\n"), 0o644)
+	// OpenSSH's sftp against both servers, "." and ".." included (ls -a,
+	// and an empty directory's listing, which they shape), and with the
+	// servers' own long names.
+	os.WriteFile(b, []byte("ls\nls -l\nls -ln\nls -lh\nls -la\nls -la sub\nls -1 su*\nls *\nls -l *\nls -l theirs\nls -l dangling\n"), 0o644)
 	list := func(server string) string {
 		out, err := exec.Command(ossh, "-D", server+" -d "+dir, "-b", b).CombinedOutput()
 		if err != nil {
@@ -69,6 +69,9 @@ func TestSftpLsMatchesOpenSSH(t *testing.T) {
 	want, got := list("/usr/lib/openssh/sftp-server"), list(testenv.Bin(t, "sftp-server"))
 	if got != want {
 		t.Errorf("OpenSSH's sftp against sshbox's sftp-server:\n%s\nagainst its own:\n%s", got, want)
+	}
+	if w, g := list("/usr/lib/openssh/sftp-server -P users-groups-by-id"), list(testenv.Bin(t, "sftp-server")+" -P users-groups-by-id"); g != w {
+		t.Errorf("the servers' long names: OpenSSH's sftp against sshbox's sftp-server:\n%s\nagainst its own:\n%s", g, w)
 	}
 	if !strings.Contains(got, " "+u.Name+" ") || !strings.Contains(got, " 54321 ") {
 		t.Errorf("the listing lacks the user's name or the unnamed id:\n%s", got)

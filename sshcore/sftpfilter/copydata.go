@@ -73,6 +73,12 @@ type copier struct {
 	handles map[string]string      // open handles: the path, as the client named it
 	files   map[string]os.FileInfo // open handles: the file when it was opened (fsync.go)
 	workDir string                 // where relative paths are (Filter.SetWorkDir)
+	// Directories (dots.go): renumbered OPENDIRs and their paths, open
+	// directory handles whose first READDIR has not been answered, and
+	// renumbered READDIRs with their handles.
+	dirOpens map[uint32]string
+	dirs     map[string]string
+	readdirs map[uint32]string
 }
 
 // ServeCopyData makes the filter implement and advertise copy-data ("1");
@@ -81,7 +87,8 @@ type copier struct {
 func (f *Filter) ServeCopyData(readOnly bool) {
 	f.cp = &copier{readOnly: readOnly, client: make(chan clientPacket), inject: make(chan []byte),
 		done: make(chan struct{}), routes: map[uint32]route{}, opens: map[uint32]string{}, handles: map[string]string{},
-		files: map[string]os.FileInfo{}}
+		files: map[string]os.FileInfo{}, dirOpens: map[uint32]string{}, dirs: map[string]string{},
+		readdirs: map[uint32]string{}}
 }
 
 // nextCopying is nextPacket with copy-data on: client packets arrive
@@ -137,6 +144,17 @@ func (c *copier) renumber(pkt []byte) {
 		if h, _, ok := wire.String(body[5:]); ok {
 			delete(c.handles, string(h))
 			delete(c.files, string(h))
+			delete(c.dirs, string(h))
+		}
+	case fxpOpendir:
+		if path, _, ok := wire.String(body[5:]); ok {
+			c.dirOpens[id] = string(path)
+		}
+	case fxpReaddir:
+		if h, _, ok := wire.String(body[5:]); ok {
+			if _, first := c.dirs[string(h)]; first {
+				c.readdirs[id] = string(h)
+			}
 		}
 	}
 }
@@ -154,16 +172,32 @@ func (c *copier) newID(r route) uint32 {
 
 // reply routes one server packet: true when it belongs to a copy (and was
 // handed over), else the packet now carries the client's id.
-func (c *copier) reply(pkt []byte) (taken bool) {
+func (c *copier) reply(pkt []byte) (out []byte, taken bool) {
 	body := pkt[4:]
 	if len(body) < 5 {
-		return false
+		return pkt, false
 	}
 	id := binary.BigEndian.Uint32(body[1:5])
 	c.mu.Lock()
 	r, ok := c.routes[id]
 	if ok {
 		delete(c.routes, id)
+	}
+	if dir, opened := c.dirOpens[id]; opened {
+		delete(c.dirOpens, id)
+		if body[0] == fxpHandle {
+			if h, _, ok := wire.String(body[5:]); ok {
+				c.dirs[string(h)] = dir
+			}
+		}
+	}
+	dotsFor := ""
+	if h, first := c.readdirs[id]; first {
+		delete(c.readdirs, id)
+		if dir, ok := c.dirs[h]; ok {
+			delete(c.dirs, h)
+			dotsFor = c.local(dir)
+		}
 	}
 	path, opened := c.opens[id]
 	delete(c.opens, id)
@@ -179,14 +213,17 @@ func (c *copier) reply(pkt []byte) (taken bool) {
 	}
 	c.mu.Unlock()
 	if !ok {
-		return false
+		return pkt, false
 	}
 	if r.copy != nil {
 		r.copy <- append([]byte(nil), pkt...)
-		return true
+		return nil, true
 	}
 	binary.BigEndian.PutUint32(body[1:5], r.clientID)
-	return false
+	if dotsFor != "" {
+		pkt = dotsReply(pkt, dotsFor)
+	}
+	return pkt, false
 }
 
 var errClientGone = errors.New("client gone")

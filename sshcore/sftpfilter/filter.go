@@ -242,8 +242,11 @@ func (f *Filter) Write(p []byte) (int, error) {
 		f.wbuf = f.wbuf[n:]
 		if len(pkt) > 4 && pkt[4] == fxpVersion {
 			pkt = f.advertise(pkt)
-		} else if f.cp != nil && f.cp.reply(pkt) {
-			continue
+		} else if f.cp != nil {
+			var taken bool
+			if pkt, taken = f.cp.reply(pkt); taken {
+				continue
+			}
 		}
 		if _, err := f.out.Write(pkt); err != nil {
 			return 0, err

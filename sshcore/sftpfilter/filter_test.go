@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+	"strings"
 	"testing"
 
 	"sshbox/internal/wire"
@@ -163,5 +164,56 @@ func TestFilterUsersGroups(t *testing.T) {
 	f.Read(make([]byte, 100))
 	if b := out.Bytes(); len(b) < 13 || b[4] != fxpStatus || binary.BigEndian.Uint32(b[9:]) != fxBadMessage {
 		t.Errorf("three bytes of uid: reply %x, want a bad message", b)
+	}
+}
+
+// A directory's first READDIR reply gets "." and ".." at its head, or is
+// made of them where the server had only end-of-file; other replies pass.
+func TestDotsReply(t *testing.T) {
+	dir := t.TempDir()
+	name := func(count uint32) []byte {
+		b := []byte{fxpName, 0, 0, 0, 7}
+		b = binary.BigEndian.AppendUint32(b, count)
+		if count == 1 {
+			b = wire.AppendString(b, "f")
+			b = wire.AppendString(b, "-rw-r--r--    1 root     root            0 Jan 1 00:00 f")
+			b = binary.BigEndian.AppendUint32(b, 0)
+		}
+		return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...)
+	}
+	names := func(pkt []byte) []string {
+		var out []string
+		b := pkt[9:]
+		n := binary.BigEndian.Uint32(b)
+		b = b[4:]
+		for ; n > 0; n-- {
+			s, rest, ok := wire.String(b)
+			if !ok {
+				t.Fatalf("%x", pkt)
+			}
+			out = append(out, string(s))
+			_, rest, _ = wire.String(rest)
+			flags := binary.BigEndian.Uint32(rest)
+			b = rest[4:]
+			if flags != 0 {
+				b = b[8+8+4+8:]
+			}
+		}
+		if len(b) != 0 || int(binary.BigEndian.Uint32(pkt)) != len(pkt)-4 {
+			t.Fatalf("%x: %d bytes left", pkt, len(b))
+		}
+		return out
+	}
+	if got := names(dotsReply(name(1), dir)); strings.Join(got, " ") != ". .. f" {
+		t.Errorf("entries %v", got)
+	}
+	eof := []byte{fxpStatus, 0, 0, 0, 7, 0, 0, 0, fxEOF}
+	eof = append(binary.BigEndian.AppendUint32(nil, uint32(len(eof))), eof...)
+	if got := names(dotsReply(eof, dir)); strings.Join(got, " ") != ". .." {
+		t.Errorf("end of file: entries %v", got)
+	}
+	fail := []byte{0, 0, 0, 9, fxpStatus, 0, 0, 0, 7, 0, 0, 0, fxFailure}
+	if got := dotsReply(fail, dir); !bytes.Equal(got, fail) {
+		t.Errorf("a failure was changed: %x", got)
 	}
 }
