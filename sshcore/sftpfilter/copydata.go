@@ -170,8 +170,9 @@ func (c *copier) newID(r route) uint32 {
 	}
 }
 
-// reply routes one server packet: true when it belongs to a copy (and was
-// handed over), else the packet now carries the client's id.
+// reply routes one server packet: taken when it belongs to a copy (and was
+// handed over), else out is the packet to pass on, with the client's id
+// (and, for a directory's first READDIR, "." and ".."; dots.go).
 func (c *copier) reply(pkt []byte) (out []byte, taken bool) {
 	body := pkt[4:]
 	if len(body) < 5 {
