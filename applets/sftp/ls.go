@@ -13,6 +13,7 @@ import (
 	"github.com/pkg/sftp"
 	"golang.org/x/term"
 
+	"sshbox/internal/unixmode"
 	"sshbox/internal/vis"
 	"sshbox/sshcore/transfer"
 )
@@ -252,42 +253,7 @@ func longLine(e entry, users, groups map[uint32]string, human bool) string {
 		when = t.Format("Jan _2  2006")
 	}
 	// strmode's eleventh character, the blank after the mode, then " %3s".
-	return fmt.Sprintf("%s  %3s %-8s %-8s %8s %s %s", modeString(st.Mode()), "?", owner, group, size, when, e.name)
-}
-
-// modeString is strmode(3): "drwxr-xr-x".
-func modeString(m fs.FileMode) string {
-	b := []byte("----------")
-	switch {
-	case m.IsDir():
-		b[0] = 'd'
-	case m&fs.ModeSymlink != 0:
-		b[0] = 'l'
-	case m&fs.ModeNamedPipe != 0:
-		b[0] = 'p'
-	case m&fs.ModeSocket != 0:
-		b[0] = 's'
-	case m&fs.ModeCharDevice != 0:
-		b[0] = 'c'
-	case m&fs.ModeDevice != 0:
-		b[0] = 'b'
-	}
-	const rwx = "rwxrwxrwx"
-	for i := 0; i < 9; i++ {
-		if m&(1<<uint(8-i)) != 0 {
-			b[i+1] = rwx[i]
-		}
-	}
-	if m&fs.ModeSetuid != 0 {
-		b[3] = map[bool]byte{true: 's', false: 'S'}[b[3] == 'x']
-	}
-	if m&fs.ModeSetgid != 0 {
-		b[6] = map[bool]byte{true: 's', false: 'S'}[b[6] == 'x']
-	}
-	if m&fs.ModeSticky != 0 {
-		b[9] = map[bool]byte{true: 't', false: 'T'}[b[9] == 'x']
-	}
-	return string(b)
+	return fmt.Sprintf("%s  %3s %-8s %-8s %8s %s %s", unixmode.String(st.Mode()), "?", owner, group, size, when, e.name)
 }
 
 func uidOf(st fs.FileInfo) int {

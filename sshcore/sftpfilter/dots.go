@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"sshbox/internal/unixmode"
 	"sshbox/internal/wire"
 )
 
@@ -79,7 +80,7 @@ func appendEntry(b []byte, name string, fi fs.FileInfo) []byte {
 	if mtime.Before(time.Now().AddDate(0, -6, 0)) {
 		when = mtime.Format("2006")
 	}
-	long := fmt.Sprintf("%s %4d %-8s %-8s %8d %s %5s %s", permString(fi.Mode()), links, owner, group,
+	long := fmt.Sprintf("%s %4d %-8s %-8s %8d %s %5s %s", unixmode.String(fi.Mode()), links, owner, group,
 		fi.Size(), mtime.Format("Jan 2"), when, name)
 	b = wire.AppendString(b, name)
 	b = wire.AppendString(b, long)
@@ -88,54 +89,12 @@ func appendEntry(b []byte, name string, fi fs.FileInfo) []byte {
 	b = binary.BigEndian.AppendUint64(b, uint64(fi.Size()))
 	b = binary.BigEndian.AppendUint32(b, uid)
 	b = binary.BigEndian.AppendUint32(b, gid)
-	b = binary.BigEndian.AppendUint32(b, unixMode(fi.Mode()))
+	// st_mode with its type: "." and ".." are directories.
+	mode := unixmode.Perm(fi.Mode()) | 0o100000
+	if fi.IsDir() {
+		mode = unixmode.Perm(fi.Mode()) | 0o040000
+	}
+	b = binary.BigEndian.AppendUint32(b, mode)
 	b = binary.BigEndian.AppendUint32(b, uint32(mtime.Unix())) // atime: not shown by ls
 	return binary.BigEndian.AppendUint32(b, uint32(mtime.Unix()))
-}
-
-// unixMode is the st_mode SFTP carries, for a directory (all "." and
-// ".." can be) or anything else as a regular file.
-func unixMode(m fs.FileMode) uint32 {
-	mode := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		mode |= 0o4000
-	}
-	if m&fs.ModeSetgid != 0 {
-		mode |= 0o2000
-	}
-	if m&fs.ModeSticky != 0 {
-		mode |= 0o1000
-	}
-	if m.IsDir() {
-		return mode | 0o040000
-	}
-	return mode | 0o100000
-}
-
-// permString is ls's mode column: "drwxrwxrwt" for /tmp, where Go's
-// FileMode.String says "dtrwxrwxrwx".
-func permString(m fs.FileMode) string {
-	b := []byte("----------")
-	if m.IsDir() {
-		b[0] = 'd'
-	}
-	const rwx = "rwxrwxrwx"
-	for i := 0; i < 9; i++ {
-		if m&(1<<uint(8-i)) != 0 {
-			b[i+1] = rwx[i]
-		}
-	}
-	special := func(i int, set bool, lower, upper byte) {
-		if set {
-			if b[i] == 'x' {
-				b[i] = lower
-			} else {
-				b[i] = upper
-			}
-		}
-	}
-	special(3, m&fs.ModeSetuid != 0, 's', 'S')
-	special(6, m&fs.ModeSetgid != 0, 's', 'S')
-	special(9, m&fs.ModeSticky != 0, 't', 'T')
-	return string(b)
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"sshbox/internal/unixmode"
 )
 
 // SCP is one side of the old scp protocol (rcp's): a source sends files
@@ -139,7 +141,7 @@ func (s *SCP) sendFile(p, name string, st fs.FileInfo) error {
 	if err := s.sendTimes(st); err != nil {
 		return err
 	}
-	h := Header{Kind: 'C', Mode: unixMode(st.Mode()), Size: st.Size(), Name: name}
+	h := Header{Kind: 'C', Mode: unixmode.Perm(st.Mode()), Size: st.Size(), Name: name}
 	fmt.Fprintf(s.Out, "%s\n", h)
 	if err := s.response(); err != nil {
 		return err
@@ -172,7 +174,7 @@ func (s *SCP) sendDir(p, name string, st fs.FileInfo) error {
 	if err := s.sendTimes(st); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Out, "%s\n", Header{Kind: 'D', Mode: unixMode(st.Mode()), Name: name})
+	fmt.Fprintf(s.Out, "%s\n", Header{Kind: 'D', Mode: unixmode.Perm(st.Mode()), Name: name})
 	if err := s.response(); err != nil {
 		return err
 	}
@@ -190,21 +192,6 @@ func (s *SCP) sendDir(p, name string, st fs.FileInfo) error {
 	}
 	fmt.Fprint(s.Out, "E\n")
 	return s.response()
-}
-
-// unixMode is the permission and set-id bits as a C mode_t.
-func unixMode(m fs.FileMode) uint32 {
-	v := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		v |= 0o4000
-	}
-	if m&fs.ModeSetgid != 0 {
-		v |= 0o2000
-	}
-	if m&fs.ModeSticky != 0 {
-		v |= 0o1000
-	}
-	return v
 }
 
 type zeroReader struct{}
