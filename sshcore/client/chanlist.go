@@ -13,6 +13,16 @@ import (
 // question ~# answers in OpenSSH, "which forwarded connections keep ssh
 // from exiting?", gets the same answer.
 
+// tcpipOpen is the data of a direct-tcpip or forwarded-tcpip channel open
+// (RFC 4254, 7.1 and 7.2): the address connected to or listened on, and
+// the connection's originator.
+type tcpipOpen struct {
+	Host     string
+	Port     uint32
+	OrigAddr string
+	OrigPort uint32
+}
+
 // describeChannel is OpenSSH's remote name for a channel of type
 // chanType opened with data: the session is "client-session", a
 // forwarded-tcpip connection its originator's address, and the rest
@@ -23,22 +33,12 @@ func describeChannel(chanType string, data []byte) string {
 	case "session":
 		return "client-session"
 	case "forwarded-tcpip":
-		var m struct {
-			Addr     string
-			Port     uint32
-			OrigAddr string
-			OrigPort uint32
-		}
+		var m tcpipOpen
 		if ssh.Unmarshal(data, &m) == nil {
 			return m.OrigAddr
 		}
 	case "direct-tcpip":
-		var m struct {
-			Host     string
-			Port     uint32
-			OrigAddr string
-			OrigPort uint32
-		}
+		var m tcpipOpen
 		if ssh.Unmarshal(data, &m) == nil {
 			return fmt.Sprintf("direct-tcpip: connect from %s port %d to %s port %d", m.OrigAddr, m.OrigPort, m.Host, m.Port)
 		}
@@ -105,12 +105,7 @@ func dialForward(conn *ssh.Client, network, dest string, in net.Conn, dynamic bo
 			return nil, fmt.Errorf("bad port %q", p)
 		}
 		name, host = "direct-tcpip", h
-		payload = ssh.Marshal(struct {
-			Host     string
-			Port     uint32
-			OrigAddr string
-			OrigPort uint32
-		}{h, uint32(port), wireOrig, uint32(origPort)})
+		payload = ssh.Marshal(tcpipOpen{h, uint32(port), wireOrig, uint32(origPort)})
 	}
 	w.t.Touch()
 	ch, reqs, err := w.Conn.OpenChannel(name, payload)

@@ -257,12 +257,7 @@ func dialStdio(conn *ssh.Client, host string, port int) (net.Conn, error) {
 		return conn.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 	}
 	// RFC 4254 7.2, from 0.0.0.0 port 0 as x/crypto's Dial says.
-	payload := ssh.Marshal(struct {
-		Host     string
-		Port     uint32
-		OrigHost string
-		OrigPort uint32
-	}{host, uint32(port), "0.0.0.0", 0})
+	payload := ssh.Marshal(tcpipOpen{host, uint32(port), "0.0.0.0", 0})
 	w.t.Touch()
 	ch, reqs, err := w.Conn.OpenChannel("direct-tcpip", payload)
 	if err != nil {
