@@ -44,7 +44,7 @@ var Supported = []string{
 	"open", "close", "read", "write", "lstat", "fstat", "setstat", "fsetstat",
 	"opendir", "readdir", "remove", "mkdir", "rmdir", "realpath", "stat",
 	"rename", "readlink", "symlink", "posix-rename", "statvfs", "hardlink",
-	"fsync", "limits", "copy-data", "users-groups-by-id",
+	"fsync", "lsetstat", "limits", "copy-data", "users-groups-by-id",
 }
 
 // Policy says which requests are served. The denied list applies first, as
@@ -171,6 +171,9 @@ func (f *Filter) screen(pkt []byte) ([]byte, error) {
 		case "fsync":
 			_, args, _ := wire.String(pkt[9:])
 			return nil, f.fsync(id, args)
+		case "lsetstat":
+			_, args, _ := wire.String(pkt[9:])
+			return nil, f.lsetstat(id, args)
 		}
 	}
 	if f.cp == nil {
@@ -276,27 +279,41 @@ func (f *Filter) advertise(pkt []byte) []byte {
 		if !ok {
 			return pkt
 		}
-		if f.policy.Permits(strings.TrimSuffix(string(name), "@openssh.com")) {
+		if f.offers(strings.TrimSuffix(string(name), "@openssh.com")) {
 			out = append(out, rest[:len(rest)-len(r)]...)
 		}
 		rest = r
 	}
-	if f.cp != nil && f.policy.Permits("fsync") {
-		out = wire.AppendString(out, "fsync@openssh.com")
-		out = wire.AppendString(out, "1")
-	}
-	if f.policy.Permits("limits") {
-		out = wire.AppendString(out, "limits@openssh.com")
-		out = wire.AppendString(out, "1")
-	}
-	if f.cp != nil && f.policy.Permits("copy-data") {
-		out = wire.AppendString(out, "copy-data")
-		out = wire.AppendString(out, "1")
-	}
-	if f.policy.Permits(usersGroupsByID) {
-		out = wire.AppendString(out, usersGroupsByID+"@openssh.com")
-		out = wire.AppendString(out, "1")
+	// The filter's own, where it serves them (the first three with
+	// copy-data's handle tracking).
+	for _, e := range []struct {
+		name, ext string
+		tracked   bool
+	}{
+		{"fsync", "fsync@openssh.com", true},
+		{"lsetstat", "lsetstat@openssh.com", true},
+		{"copy-data", "copy-data", true},
+		{"limits", "limits@openssh.com", false},
+		{usersGroupsByID, usersGroupsByID + "@openssh.com", false},
+	} {
+		if (f.cp != nil || !e.tracked) && f.offers(e.name) {
+			out = wire.AppendString(out, e.ext)
+			out = wire.AppendString(out, "1")
+		}
 	}
 	binary.BigEndian.PutUint32(out, uint32(len(out)-4))
 	return out
+}
+
+// writes are the extensions that change the file system, which OpenSSH's
+// sftp-server does not advertise in read-only mode (-R).
+var writes = map[string]bool{"posix-rename": true, "hardlink": true, "fsync": true, "lsetstat": true, "copy-data": true}
+
+// offers says whether the VERSION names extension name: permitted by the
+// policy, and not a write in read-only mode.
+func (f *Filter) offers(name string) bool {
+	if f.cp != nil && f.cp.readOnly && writes[name] {
+		return false
+	}
+	return f.policy.Permits(name)
 }

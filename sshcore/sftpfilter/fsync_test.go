@@ -1,8 +1,10 @@
 package sftpfilter
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"sshbox/internal/wire"
@@ -48,5 +50,44 @@ func TestFsync(t *testing.T) {
 	h = den.open("f", read)
 	if code := statusCode(den.recv(den.send(fxpExtended, wire.AppendString(wire.AppendString(nil, "fsync@openssh.com"), h)))); code != fxPermissionDenied {
 		t.Errorf("-P fsync: status %d", code)
+	}
+}
+
+// lsetstat@openssh.com changes a link's owner, not its target's; a size
+// is a bad message; read-only mode refuses it.
+func TestLsetstat(t *testing.T) {
+	const read = 1
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "f"), []byte("data"), 0o600)
+	os.Symlink("f", filepath.Join(dir, "l"))
+	c := serve(t, dir, false, Policy{})
+	lsetstat := func(c *rawClient, path string, attrs ...uint32) uint32 {
+		p := wire.AppendString(wire.AppendString(nil, "lsetstat@openssh.com"), path)
+		for _, a := range attrs {
+			p = binary.BigEndian.AppendUint32(p, a)
+		}
+		return statusCode(c.recv(c.send(fxpExtended, p)))
+	}
+	if code := lsetstat(c, "l", attrUIDGID, 54321, 54322); code != fxOK {
+		t.Fatalf("chown -h: status %d", code)
+	}
+	var l, f syscall.Stat_t
+	syscall.Lstat(filepath.Join(dir, "l"), &l)
+	syscall.Lstat(filepath.Join(dir, "f"), &f)
+	if l.Uid != 54321 || l.Gid != 54322 || f.Uid == 54321 {
+		t.Errorf("link %d:%d, target %d:%d", l.Uid, l.Gid, f.Uid, f.Gid)
+	}
+	if code := lsetstat(c, "l", attrSize, 0, 0); code != fxBadMessage {
+		t.Errorf("a size: status %d", code)
+	}
+	if code := lsetstat(c, "nonexist", attrUIDGID, 1, 1); code != fxNoSuchFile {
+		t.Errorf("a missing file: status %d", code)
+	}
+	if code := lsetstat(c, "l", attrUIDGID, 1); code != fxBadMessage {
+		t.Errorf("attributes cut short: status %d", code)
+	}
+	ro := serve(t, dir, true, Policy{})
+	if code := lsetstat(ro, "l", attrUIDGID, 0, 0); code != fxPermissionDenied {
+		t.Errorf("read-only: status %d", code)
 	}
 }
