@@ -347,7 +347,11 @@ func cmdSymlink(s *session, _ map[byte]bool, args []string) error {
 	return nil
 }
 
-// attrCommand is chmod, chown and chgrp: a number, then a glob.
+// attrCommand is chmod, chown and chgrp as OpenSSH's sftp runs them: a
+// number, then a glob whose every match is changed, or the path itself
+// where nothing matches (glob(3)'s GLOB_NOCHECK: the request then says
+// what is wrong with it); in batch mode the first failure ends it. apply
+// says its own failures.
 func attrCommand(s *session, name string, args []string, apply func(p string, n int) error) error {
 	if len(args) != 2 {
 		return fail(msgNeedTwo, name)
@@ -362,50 +366,86 @@ func attrCommand(s *session, name string, args []string, apply func(p string, n 
 	}
 	matches, err := s.remoteGlob(args[1])
 	if err != nil {
-		return fail(msgNotFound, s.abs(unescape(args[1])))
+		p := s.abs(args[1])
+		if !hasGlob(p) {
+			p = unescape(p)
+		}
+		matches = []string{p}
 	}
 	var failed error
 	for _, m := range matches {
 		if err := apply(m, int(n)); err != nil {
-			failed = fail(msgRemoteOp, name, m, transfer.Reason(err))
+			failed = err
+			if s.errAbort {
+				break
+			}
 		}
 	}
 	return failed
 }
 
-func cmdChmod(s *session, _ map[byte]bool, args []string) error {
+// setAttrs is OpenSSH's do_setstat, or with -h (noFollow) do_lsetstat:
+// uid and gid (ids non-nil) or the mode set on p, a failure said in
+// OpenSSH's words.
+func (s *session) setAttrs(p string, noFollow bool, mode *uint32, ids *[2]uint32) error {
+	if noFollow {
+		if _, ok := s.cl.HasExtension("lsetstat@openssh.com"); !ok {
+			return fail(msgNoLsetstat)
+		}
+		if err := s.pool.Lsetstat(p, mode, ids); err != nil {
+			return fail(msgRemoteOp, "lsetstat", p, transfer.Reason(err))
+		}
+		return nil
+	}
+	var err error
+	if ids != nil {
+		err = s.cl.Chown(p, int(ids[0]), int(ids[1]))
+	} else {
+		err = s.cl.Chmod(p, os.FileMode(*mode&0o7777))
+	}
+	if err != nil {
+		return fail(msgRemoteOp, "setstat", p, transfer.Reason(err))
+	}
+	return nil
+}
+
+func cmdChmod(s *session, f map[byte]bool, args []string) error {
 	return attrCommand(s, "chmod", args, func(p string, n int) error {
 		if !s.quiet {
 			mprintf("Changing mode on %s\n", p)
 		}
-		return s.cl.Chmod(p, os.FileMode(n&0o7777))
+		mode := uint32(n)
+		return s.setAttrs(p, f['h'], &mode, nil)
 	})
 }
 
-func cmdChown(s *session, _ map[byte]bool, args []string) error {
-	return attrCommand(s, "chown", args, func(p string, n int) error {
-		st, err := s.cl.Stat(p)
+// chownCommand is chown and chgrp: the file's ids (of the link itself
+// with -h) with one of them changed.
+func chownCommand(s *session, f map[byte]bool, args []string, name, verb string, which int) error {
+	return attrCommand(s, name, args, func(p string, n int) error {
+		stat := s.cl.Stat
+		if f['h'] {
+			stat = s.cl.Lstat
+		}
+		st, err := stat(p)
 		if err != nil {
-			return err
+			return fail(msgStatRemote, transfer.Reason(err))
 		}
 		if !s.quiet {
-			mprintf("Changing owner on %s\n", p)
+			mprintf("Changing %s on %s\n", verb, p)
 		}
-		return s.cl.Chown(p, n, gidOf(st))
+		ids := [2]uint32{uint32(uidOf(st)), uint32(gidOf(st))}
+		ids[which] = uint32(n)
+		return s.setAttrs(p, f['h'], nil, &ids)
 	})
 }
 
-func cmdChgrp(s *session, _ map[byte]bool, args []string) error {
-	return attrCommand(s, "chgrp", args, func(p string, n int) error {
-		st, err := s.cl.Stat(p)
-		if err != nil {
-			return err
-		}
-		if !s.quiet {
-			mprintf("Changing group on %s\n", p)
-		}
-		return s.cl.Chown(p, uidOf(st), n)
-	})
+func cmdChown(s *session, f map[byte]bool, args []string) error {
+	return chownCommand(s, f, args, "chown", "owner", 0)
+}
+
+func cmdChgrp(s *session, f map[byte]bool, args []string) error {
+	return chownCommand(s, f, args, "chgrp", "group", 1)
 }
 
 func cmdDf(s *session, f map[byte]bool, args []string) error {

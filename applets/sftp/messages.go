@@ -78,6 +78,8 @@ const (
 	msgProgressOff  = "Progress meter disabled"
 	msgShellStatus  = "Shell exited with status %d"
 	msgNoStatVFS    = "Server does not support the statvfs@openssh.com extension"
+	msgNoLsetstat   = "Server does not support lsetstat@openssh.com extension"
+	msgStatRemote   = "stat remote: %s"
 	msgBadLimit     = "Invalid bandwidth limit \"%s\""
 	msgBadNumber    = "Invalid number of requests \"%s\""
 	msgBadBuffer    = "Invalid buffer size \"%s\""

@@ -28,6 +28,10 @@ type session struct {
 	batch     bool
 	recursive bool
 	progress  bool
+	// errAbort is OpenSSH's err_abort: the command runs in batch mode
+	// without "-", and a command over several files stops at the first
+	// that fails.
+	errAbort bool
 }
 
 // errQuit ends the session (bye, quit, exit).
@@ -61,7 +65,9 @@ func (s *session) script(r *bufio.Reader) int {
 		if echo {
 			mprintf("sftp> %s\n", line)
 		}
+		s.errAbort = s.batch && !ignore
 		err = s.line(cmd)
+		s.errAbort = false
 		if err == errQuit {
 			return 0
 		}

@@ -270,3 +270,25 @@ func readAttrs(b []byte) (*sftp.FileStat, []byte, bool) {
 	}
 	return st, b, true
 }
+
+// Lsetstat sets the mode or the owner and group (ids) of p without
+// following a final symbolic link (lsetstat@openssh.com), as sftp's
+// chmod -h, chown -h and chgrp -h.
+func (p *Pool) Lsetstat(path string, mode *uint32, ids *[2]uint32) error {
+	req := wire.AppendString(nil, "lsetstat@openssh.com")
+	req = wire.AppendString(req, path)
+	switch {
+	case ids != nil:
+		req = binary.BigEndian.AppendUint32(req, attrUIDGID)
+		req = binary.BigEndian.AppendUint32(req, ids[0])
+		req = binary.BigEndian.AppendUint32(req, ids[1])
+	case mode != nil:
+		req = binary.BigEndian.AppendUint32(req, attrPermissions)
+		req = binary.BigEndian.AppendUint32(req, *mode)
+	default:
+		req = binary.BigEndian.AppendUint32(req, 0)
+	}
+	return p.rawCall(func(c *rawSFTP) error {
+		return c.status(c.call(fxpExtended, req))
+	})
+}
