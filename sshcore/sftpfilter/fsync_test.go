@@ -77,6 +77,14 @@ func TestLsetstat(t *testing.T) {
 	if l.Uid != 54321 || l.Gid != 54322 || f.Uid == 54321 {
 		t.Errorf("link %d:%d, target %d:%d", l.Uid, l.Gid, f.Uid, f.Gid)
 	}
+	if code := lsetstat(c, "l", attrACModTime, 1000000000, 1234567890); code != fxOK {
+		t.Errorf("times: status %d", code)
+	}
+	syscall.Lstat(filepath.Join(dir, "l"), &l)
+	syscall.Lstat(filepath.Join(dir, "f"), &f)
+	if l.Mtim.Sec != 1234567890 || f.Mtim.Sec == 1234567890 {
+		t.Errorf("times: link mtime %d, target %d", l.Mtim.Sec, f.Mtim.Sec)
+	}
 	if code := lsetstat(c, "l", attrSize, 0, 0); code != fxBadMessage {
 		t.Errorf("a size: status %d", code)
 	}

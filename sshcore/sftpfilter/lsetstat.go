@@ -76,7 +76,8 @@ func (f *Filter) lsetstat(id uint32, args []byte) error {
 		err = unix.Fchmodat(unix.AT_FDCWD, path, perm&0o7777, unix.AT_SYMLINK_NOFOLLOW)
 	}
 	if err == nil && flags&attrACModTime != 0 {
-		ts := []unix.Timespec{{Sec: int64(atime)}, {Sec: int64(mtime)}}
+		// NsecToTimespec: Timespec's fields are 32 bits on 32-bit targets.
+		ts := []unix.Timespec{unix.NsecToTimespec(int64(atime) * 1e9), unix.NsecToTimespec(int64(mtime) * 1e9)}
 		err = unix.UtimesNanoAt(unix.AT_FDCWD, path, ts, unix.AT_SYMLINK_NOFOLLOW)
 	}
 	if err == nil && flags&attrUIDGID != 0 {
