@@ -51,7 +51,7 @@ type Pool struct {
 	mu      sync.Mutex
 	extra   []*sftp.Client
 	tried   bool
-	rawSess rawConn       // requests pkg/sftp cannot send (listing.go)
+	rawSess rawConn       // requests pkg/sftp cannot send (rawreq.go)
 	rtt     time.Duration // the shortest request round trip seen, 0 before one
 }
 

@@ -19,8 +19,9 @@ import (
 // name, the server's own "ls -l" line (READDIR's longname, which pkg/sftp
 // reads past). OpenSSH's sftp prints one or the other; names looked up
 // on the client would be the client's users, not the server's.
-// Both go through one more sftp session, opened at the first need and
-// kept for the next.
+// And sftp's chmod, chown and chgrp -h, which set the attributes of a link
+// itself (lsetstat@openssh.com, Lsetstat below). All of these go through
+// one more sftp session, opened at the first need and kept for the next.
 
 // rawConn is the pool's extra session for requests pkg/sftp cannot send.
 type rawConn struct {
