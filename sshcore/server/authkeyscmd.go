@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/internal/expand"
 )
 
 // AuthorizedKeysCommand and AuthorizedPrincipalsCommand: a program the
@@ -82,23 +84,7 @@ func (c *conn) commonTokens(acct *account) map[byte]string {
 // expandTokens replaces the % tokens of s; an unknown one is an error, as
 // in OpenSSH.
 func expandTokens(s string, tokens map[byte]string) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' {
-			b.WriteByte(s[i])
-			continue
-		}
-		if i+1 == len(s) {
-			return "", fmt.Errorf("%q ends in %%", s)
-		}
-		i++
-		v, ok := tokens[s[i]]
-		if !ok {
-			return "", fmt.Errorf("%q: unknown token %%%c", s, s[i])
-		}
-		b.WriteString(v)
-	}
-	return b.String(), nil
+	return expand.Tokens(s, tokens)
 }
 
 // splitCommand splits a command line into words as OpenSSH's argv_split

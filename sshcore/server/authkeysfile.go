@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sshbox/configfmt"
+	"sshbox/internal/expand"
 	"sshbox/sshcore/asuser"
 )
 
@@ -23,30 +24,11 @@ const maxAuthKeysFile = 1 << 20
 // expandAuthKeysPath expands %h, %u, %U and %% of an AuthorizedKeysFile
 // entry; a relative result is taken from the home directory, as in OpenSSH.
 func expandAuthKeysPath(pattern string, a *account) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(pattern); i++ {
-		if pattern[i] != '%' {
-			b.WriteByte(pattern[i])
-			continue
-		}
-		if i+1 == len(pattern) {
-			return "", fmt.Errorf("AuthorizedKeysFile %q ends in %%", pattern)
-		}
-		i++
-		switch pattern[i] {
-		case '%':
-			b.WriteByte('%')
-		case 'h':
-			b.WriteString(a.Home)
-		case 'u':
-			b.WriteString(a.Name)
-		case 'U':
-			b.WriteString(strconv.FormatUint(uint64(a.UID), 10))
-		default:
-			return "", fmt.Errorf("AuthorizedKeysFile %q: unknown token %%%c", pattern, pattern[i])
-		}
+	p, err := expand.Tokens(pattern, map[byte]string{'%': "%", 'h': a.Home, 'u': a.Name,
+		'U': strconv.FormatUint(uint64(a.UID), 10)})
+	if err != nil {
+		return "", fmt.Errorf("AuthorizedKeysFile %w", err)
 	}
-	p := b.String()
 	if strings.HasPrefix(p, "~/") {
 		p = filepath.Join(a.Home, p[2:])
 	}
