@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,8 +34,17 @@ func TestSftpLsMatchesOpenSSH(t *testing.T) {
 	os.Symlink("sub", filepath.Join(dir, "todir"))
 	os.Symlink("mine", filepath.Join(dir, "tofile"))
 	os.Symlink("nowhere", filepath.Join(dir, "dangling"))
+	// Sizes at the edges of fmt_scaled(3)'s units, roundings and
+	// decimals, for ls -lh (sparse files).
+	os.Mkdir(filepath.Join(dir, "sizes"), 0o755)
+	for i, n := range []int64{0, 1, 1023, 1024, 1075, 1536, 10188, 10239, 12800, 101376, 102349,
+		1048063, 1048575, 1048576, 10<<20 + 5000, 99<<20 + 1000000, 150 << 20, 5<<30 + 1<<29, 1 << 40} {
+		f := filepath.Join(dir, "sizes", fmt.Sprintf("s%02d", i))
+		os.WriteFile(f, nil, 0o644)
+		os.Truncate(f, n)
+	}
 	b := filepath.Join(t.TempDir(), "batch")
-	os.WriteFile(b, []byte("ls\nls -l\nls -ln\nls -lh\nls -la\nls *\nls -l *\nls -ln t*\nls -l theirs\nls -l dangling\nls tofile\nls -1 s*\n"), 0o644)
+	os.WriteFile(b, []byte("ls\nls -l\nls -ln\nls -lh\nls -la\nls *\nls -l *\nls -ln t*\nls -l theirs\nls -l dangling\nls tofile\nls -1 s*\nls -lhn sizes\n"), 0o644)
 	ossh := testenv.NeedCmd(t, "sftp")
 	for _, server := range []string{
 		"/usr/lib/openssh/sftp-server",

@@ -181,19 +181,26 @@ func cmdProgress(s *session, _ map[byte]bool, _ []string) error {
 	return nil
 }
 
+// cmdCd goes where the server resolves the path to, symbolic links
+// followed (REALPATH), as OpenSSH's sftp does; without a path, back to the
+// start directory.
 func cmdCd(s *session, _ map[byte]bool, args []string) error {
-	if len(args) != 1 {
-		return fail(msgNeedPath, "cd")
+	p := s.startDir
+	if len(args) > 0 && args[0] != "" {
+		p = s.abs(unescape(args[0]))
 	}
-	p := s.abs(unescape(args[0]))
-	st, err := s.cl.Stat(p)
+	rp, err := s.cl.RealPath(p)
+	if err != nil {
+		return fail(msgRealpath, p, transfer.StatusMessage(err))
+	}
+	st, err := s.cl.Stat(rp)
 	if err != nil {
 		return fail(msgStat, transfer.Reason(err))
 	}
 	if !st.IsDir() {
-		return fail(msgCantCD, p)
+		return fail(msgCantCD, rp)
 	}
-	s.cwd = p
+	s.cwd = rp
 	return nil
 }
 
@@ -458,32 +465,33 @@ func cmdDf(s *session, f map[byte]bool, args []string) error {
 	}
 	st, err := s.cl.StatVFS(p)
 	if err != nil {
-		return fail(msgRemoteOp, "statvfs", p, transfer.Reason(err))
+		return errShown // OpenSSH's do_df asks quietly: the failure says nothing
 	}
-	if f['i'] {
-		used := st.Files - st.Ffree
-		fmt.Printf("%12s %12s %12s %12s %s\n", "Inodes", "Used", "Avail", "(root)", "%Capacity")
-		fmt.Printf("%12d %12d %12d %12d %3d%%\n", st.Files, used, st.Favail, st.Ffree, pct(used, st.Files))
-		return nil
+	// As OpenSSH's do_df: the capacities from blocks and inodes, "ERR"
+	// where a file system has none (/proc).
+	capacity := func(used, total uint64) string {
+		if total == 0 {
+			return "ERR"
+		}
+		return fmt.Sprintf("%3d%%", 100*used/total)
 	}
-	frsize := st.Frsize
-	size, free, avail := st.Blocks*frsize, st.Bfree*frsize, st.Bavail*frsize
-	used := size - free
-	if f['h'] {
-		fmt.Printf("%9s %9s %9s %9s %s\n", "Size", "Used", "Avail", "(root)", "%Capacity")
-		fmt.Printf("%9s %9s %9s %9s %3d%%\n", scaled(size), scaled(used), scaled(avail), scaled(free), pct(used, size))
-		return nil
+	switch {
+	case f['i']:
+		fmt.Printf("     Inodes        Used       Avail      (root)    %%Capacity\n")
+		fmt.Printf("%11d %11d %11d %11d         %s\n", st.Files, st.Files-st.Ffree, st.Favail,
+			st.Ffree, capacity(st.Files-st.Ffree, st.Files))
+	case f['h']:
+		fmt.Printf("    Size     Used    Avail   (root)    %%Capacity\n")
+		fmt.Printf("%7sB %7sB %7sB %7sB         %s\n", scaled(st.Blocks*st.Frsize),
+			scaled((st.Blocks-st.Bfree)*st.Frsize), scaled(st.Bavail*st.Frsize),
+			scaled(st.Bfree*st.Frsize), capacity(st.Blocks-st.Bfree, st.Blocks))
+	default:
+		fmt.Printf("        Size         Used        Avail       (root)    %%Capacity\n")
+		fmt.Printf("%12d %12d %12d %12d         %s\n", st.Frsize*st.Blocks/1024,
+			st.Frsize*(st.Blocks-st.Bfree)/1024, st.Frsize*st.Bavail/1024, st.Frsize*st.Bfree/1024,
+			capacity(st.Blocks-st.Bfree, st.Blocks))
 	}
-	fmt.Printf("%12s %12s %12s %12s %s\n", "Size", "Used", "Avail", "(root)", "%Capacity")
-	fmt.Printf("%12d %12d %12d %12d %3d%%\n", size/1024, used/1024, avail/1024, free/1024, pct(used, size))
 	return nil
-}
-
-func pct(used, total uint64) uint64 {
-	if total == 0 {
-		return 0
-	}
-	return 100 * used / total
 }
 
 // shell is "!command" (run by the local shell) and "!" (an interactive

@@ -270,21 +270,34 @@ func gidOf(st fs.FileInfo) int {
 	return 0
 }
 
-// scaled is fmt_scaled(3): at most four significant characters and a
-// unit ("1.5M", "100K", "12B").
+// scaled is OpenBSD's fmt_scaled(3), which OpenSSH's sftp prints sizes
+// with: the number in the largest unit that keeps it under 1024, one
+// decimal below 100 ("1.5M", "12.5K"), none from 100 ("100K") or in bytes
+// ("512B"), tenths rounded half up from the 1024ths they are counted in.
 func scaled(n uint64) string {
 	const units = "BKMGTPE"
-	f := float64(n)
-	i := 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
+	num, fract := int64(n), int64(0) // fmt_scaled's long long
+	unit, factor := 0, int64(1)
+	for ; unit < len(units); unit, factor = unit+1, factor*1024 {
+		if num/1024 < factor {
+			if unit > 0 {
+				fract = num % factor / (factor / 1024)
+			}
+			num /= factor
+			break
+		}
 	}
-	if i == 0 {
-		return fmt.Sprintf("%dB", n)
+	if fract = (10*fract + 512) / 1024; fract >= 10 {
+		num, fract = num+1, 0
 	}
-	if f < 10 {
-		return fmt.Sprintf("%.1f%c", f, units[i])
+	switch {
+	case num == 0:
+		return "0B"
+	case unit == 0 || num >= 100:
+		if fract >= 5 {
+			num++
+		}
+		return fmt.Sprintf("%d%c", num, units[unit])
 	}
-	return fmt.Sprintf("%.0f%c", f, units[i])
+	return fmt.Sprintf("%d.%d%c", num, fract, units[unit])
 }

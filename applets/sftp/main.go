@@ -187,6 +187,7 @@ func Main(args []string) int {
 	if s.cwd, err = s.cl.RealPath("."); err != nil {
 		s.cwd = "/"
 	}
+	s.startDir = s.cwd
 	if start != "" {
 		if status, done := s.startPath(start); done {
 			return status

@@ -69,6 +69,7 @@ const (
 	msgLocalWD      = "Local working directory: %s"
 	msgCantCD       = "Can't change directory: \"%s\" is not a directory"
 	msgStat         = "stat remote: %s"
+	msgRealpath     = "realpath %s: %s"
 	msgLocalCD      = "Couldn't change local directory to \"%s\": %s"
 	msgRemoteOp     = "remote %s \"%s\": %s"
 	msgRemoteDelete = "remote delete %s: %s"

@@ -24,6 +24,7 @@ type session struct {
 	pool      *transfer.Pool
 	cl        *sftp.Client
 	cwd       string
+	startDir  string // where the session began, cd's target without a path
 	quiet     bool
 	batch     bool
 	recursive bool

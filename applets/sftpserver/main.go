@@ -14,11 +14,13 @@ import (
 
 	"github.com/pkg/sftp"
 
+	"sshbox/internal/expand"
 	"sshbox/internal/getopt"
 	"sshbox/internal/help"
 	"sshbox/internal/procs"
 	"sshbox/sshcore"
 	"sshbox/sshcore/sftpfilter"
+	"sshbox/sshcore/transfer"
 )
 
 const usageText = `usage: sftp-server [-ehR] [-d start_directory] [-f log_facility] [-l log_level]
@@ -134,13 +136,22 @@ func Main(args []string) int {
 	if o.logStderr {
 		opts = append(opts, sftp.WithDebug(os.Stderr))
 	}
-	workDir := ""
 	if o.startDir != "" {
-		workDir = expandStartDir(o.startDir)
-	} else if wd, err := os.Getwd(); err == nil {
-		// Relative paths are the user's home, where sshd started us.
-		workDir = wd
+		dir, err := expandStartDir(o.startDir)
+		if err != nil {
+			// OpenSSH's is fatal() too, to its log.
+			fmt.Fprintf(os.Stderr, "sftp-server: -d %s: %v\n", o.startDir, err)
+			return 255
+		}
+		// As OpenSSH's: a start directory that cannot be entered is
+		// logged, and the session starts where sshd started it.
+		if err := os.Chdir(dir); err != nil && o.logStderr {
+			fmt.Fprintf(os.Stderr, "chdir to \"%s\" failed: %s\r\n", dir, transfer.Reason(err))
+		}
 	}
+	// Relative paths are the start directory's: where sshd started us
+	// (the home directory), or -d's.
+	workDir, _ := os.Getwd()
 	if workDir != "" {
 		opts = append(opts, sftp.WithServerWorkingDirectory(workDir))
 	}
@@ -162,14 +173,19 @@ func Main(args []string) int {
 	return 0
 }
 
-// expandStartDir expands -d's %d (home directory), %u (user name) and %%.
-func expandStartDir(dir string) string {
-	u, err := user.Current()
-	if err != nil {
-		return dir
+// expandStartDir expands -d as OpenSSH's sftp-server does: a leading ~
+// or ~user, then %d (the home directory), %u (the user name), %U (the
+// user id) and %%.
+func expandStartDir(dir string) (string, error) {
+	home, name := os.Getenv("HOME"), os.Getenv("USER")
+	if u, err := user.Current(); err == nil {
+		home, name = u.HomeDir, u.Username
 	}
-	r := strings.NewReplacer("%%", "%", "%d", u.HomeDir, "%u", u.Username)
-	return r.Replace(dir)
+	dir, err := expand.Tilde(dir, home)
+	if err != nil {
+		return "", err
+	}
+	return expand.Tokens(dir, map[byte]string{'%': "%", 'd': home, 'u': name, 'U': strconv.Itoa(os.Getuid())})
 }
 
 // filtered is the -P/-p filter over stdin and stdout.

@@ -358,9 +358,13 @@ func statusCode(body []byte) uint32 {
 
 // local is path as the server's file system has it: relative paths from
 // the server's working directory.
-func (c *copier) local(path string) string {
-	if !filepath.IsAbs(path) && c.workDir != "" {
-		return filepath.Join(c.workDir, path)
+func (c *copier) local(path string) string { return localPath(c.workDir, path) }
+
+// localPath is path with a relative one taken from workDir, as pkg/sftp's
+// server takes it.
+func localPath(workDir, path string) string {
+	if !filepath.IsAbs(path) && workDir != "" {
+		return filepath.Join(workDir, path)
 	}
 	return path
 }

@@ -169,6 +169,7 @@ func FuzzCopyDataFilter(f *testing.F) {
 	f.Add(cd(nil), []byte{0, 0, 0, 5, fxpHandle, 0, 0, 0, 1})
 	f.Add(append(packet(fxpOpen, 3, "file"), cd(wire.AppendString(nil, "h"))...), packet(fxpHandle, 1, "h"))
 	f.Add(packet(fxpClose, 7, "h"), packet(fxpStatus, 1, ""))
+	f.Add(append(packet(fxpOpen, 3, "/etc/passwd"), extPacket(4, "fstatvfs@openssh.com", "h")...), packet(fxpHandle, 1, "h"))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		var out bytes.Buffer
 		flt := New(bytes.NewReader(client), &lockedWriter{w: &out}, Policy{Denied: []string{"remove"}})

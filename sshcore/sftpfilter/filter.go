@@ -43,8 +43,9 @@ var requestNames = map[byte]string{
 var Supported = []string{
 	"open", "close", "read", "write", "lstat", "fstat", "setstat", "fsetstat",
 	"opendir", "readdir", "remove", "mkdir", "rmdir", "realpath", "stat",
-	"rename", "readlink", "symlink", "posix-rename", "statvfs", "hardlink",
-	"fsync", "lsetstat", "limits", "copy-data", "users-groups-by-id",
+	"rename", "readlink", "symlink", "posix-rename", "statvfs", "fstatvfs",
+	"hardlink", "fsync", "lsetstat", "limits", "expand-path", "copy-data",
+	"home-directory", "users-groups-by-id",
 }
 
 // Policy says which requests are served. The denied list applies first, as
@@ -84,10 +85,11 @@ func ParseList(s string) []string {
 
 // Filter is the stream pkg/sftp serves instead of the client's.
 type Filter struct {
-	in     io.Reader
-	out    io.Writer
-	policy Policy
-	cp     *copier // copy-data, when served (copydata.go)
+	in      io.Reader
+	out     io.Writer
+	policy  Policy
+	cp      *copier // copy-data, when served (copydata.go)
+	workDir string  // where relative paths are (SetWorkDir)
 
 	rbuf []byte // what Read has still to return
 
@@ -161,18 +163,27 @@ func (f *Filter) screen(pkt []byte) ([]byte, error) {
 	if ok && !f.policy.Permits(name) {
 		return nil, f.status(id, fxPermissionDenied)
 	}
+	if ok && pkt[4] == fxpRealpath {
+		return nil, f.realpathReq(id, pkt[9:])
+	}
 	if ok && pkt[4] == fxpExtended {
+		_, args, _ := wire.String(pkt[9:])
 		switch name {
 		case "limits":
 			return nil, f.limits(id)
 		case usersGroupsByID:
-			_, args, _ := wire.String(pkt[9:])
 			return nil, f.usersGroups(id, args)
+		case "statvfs":
+			return nil, f.statvfs(id, args)
+		case "fstatvfs":
+			return nil, f.fstatvfs(id, args)
+		case "expand-path":
+			return nil, f.expandPath(id, args)
+		case "home-directory":
+			return nil, f.homeDirectory(id, args)
 		case "fsync":
-			_, args, _ := wire.String(pkt[9:])
 			return nil, f.fsync(id, args)
 		case "lsetstat":
-			_, args, _ := wire.String(pkt[9:])
 			return nil, f.lsetstat(id, args)
 		}
 	}
@@ -216,14 +227,24 @@ func request(body []byte) (name string, id uint32, ok bool) {
 
 // status answers request id with a status code and OpenSSH's text for it.
 func (f *Filter) status(id, code uint32) error {
-	msg := statusText[code]
-	pkt := binary.BigEndian.AppendUint32(nil, uint32(1+4+4+4+len(msg)+4))
-	pkt = append(pkt, fxpStatus)
+	return f.statusMsg(id, code, statusText[code])
+}
+
+// statusMsg answers request id with a status code and a text of its own.
+func (f *Filter) statusMsg(id, code uint32, msg string) error {
+	b := binary.BigEndian.AppendUint32(nil, code)
+	b = wire.AppendString(b, msg)
+	b = wire.AppendString(b, "") // language tag
+	return f.reply(fxpStatus, id, b)
+}
+
+// reply writes the filter's own reply of type typ to request id, whole,
+// between the server's.
+func (f *Filter) reply(typ byte, id uint32, payload []byte) error {
+	pkt := binary.BigEndian.AppendUint32(nil, uint32(1+4+len(payload)))
+	pkt = append(pkt, typ)
 	pkt = binary.BigEndian.AppendUint32(pkt, id)
-	pkt = binary.BigEndian.AppendUint32(pkt, code)
-	pkt = binary.BigEndian.AppendUint32(pkt, uint32(len(msg)))
-	pkt = append(pkt, msg...)
-	pkt = binary.BigEndian.AppendUint32(pkt, 0) // language tag
+	pkt = append(pkt, payload...)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	_, err := f.out.Write(pkt)
@@ -261,44 +282,39 @@ func (f *Filter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// advertise drops from the server's version packet the extensions the
-// policy refuses, as OpenSSH's sftp-server does not advertise them, so
-// that a client falls back to the plain requests (rename for posix-rename).
+// extensions are OpenSSH's sftp-server's, in the order its VERSION lists
+// them; tracked ones need the filter's handle table (copydata.go). pkg/sftp
+// serves posix-rename and hardlink, the filter the others.
+var extensions = []struct {
+	name, ext, version string
+	tracked            bool
+}{
+	{"posix-rename", "posix-rename@openssh.com", "1", false},
+	{"statvfs", "statvfs@openssh.com", "2", false},
+	{"fstatvfs", "fstatvfs@openssh.com", "2", true},
+	{"hardlink", "hardlink@openssh.com", "1", false},
+	{"fsync", "fsync@openssh.com", "1", true},
+	{"lsetstat", "lsetstat@openssh.com", "1", true},
+	{"limits", "limits@openssh.com", "1", false},
+	{"expand-path", "expand-path@openssh.com", "1", false},
+	{"copy-data", "copy-data", "1", true},
+	{"home-directory", "home-directory", "1", false},
+	{usersGroupsByID, usersGroupsByID + "@openssh.com", "1", false},
+}
+
+// advertise replaces the extensions of the server's version packet with
+// those served here, as OpenSSH's sftp-server lists them, leaving out what
+// the policy refuses, as OpenSSH's does, so that a client falls back to
+// the plain requests (rename for posix-rename).
 func (f *Filter) advertise(pkt []byte) []byte {
 	if len(pkt) < 9 {
 		return pkt
 	}
 	out := append([]byte(nil), pkt[:9]...) // length, type, version
-	rest := pkt[9:]
-	for len(rest) > 0 {
-		name, r, ok := wire.String(rest)
-		if !ok {
-			return pkt
-		}
-		_, r, ok = wire.String(r)
-		if !ok {
-			return pkt
-		}
-		if f.offers(strings.TrimSuffix(string(name), "@openssh.com")) {
-			out = append(out, rest[:len(rest)-len(r)]...)
-		}
-		rest = r
-	}
-	// The filter's own, where it serves them (the first three with
-	// copy-data's handle tracking).
-	for _, e := range []struct {
-		name, ext string
-		tracked   bool
-	}{
-		{"fsync", "fsync@openssh.com", true},
-		{"lsetstat", "lsetstat@openssh.com", true},
-		{"copy-data", "copy-data", true},
-		{"limits", "limits@openssh.com", false},
-		{usersGroupsByID, usersGroupsByID + "@openssh.com", false},
-	} {
+	for _, e := range extensions {
 		if (f.cp != nil || !e.tracked) && f.offers(e.name) {
 			out = wire.AppendString(out, e.ext)
-			out = wire.AppendString(out, "1")
+			out = wire.AppendString(out, e.version)
 		}
 	}
 	binary.BigEndian.PutUint32(out, uint32(len(out)-4))

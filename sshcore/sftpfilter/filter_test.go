@@ -29,15 +29,15 @@ func TestFilter(t *testing.T) {
 		packet(13, 7, ""), // remove
 		packet(17, 8, ""), // stat
 		packet(fxpExtended, 9, "posix-rename@openssh.com"),
-		packet(fxpExtended, 10, "statvfs@openssh.com"),
+		packet(fxpExtended, 10, "hardlink@openssh.com"),
 	}, nil)
 	var out bytes.Buffer
-	f := New(bytes.NewReader(in), &out, Policy{Denied: []string{"remove"}, Allowed: []string{"stat", "statvfs"}})
+	f := New(bytes.NewReader(in), &out, Policy{Denied: []string{"remove"}, Allowed: []string{"stat", "hardlink"}})
 	passed, err := io.ReadAll(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := bytes.Join([][]byte{{0, 0, 0, 5, fxpInit, 0, 0, 0, 3}, packet(17, 8, ""), packet(fxpExtended, 10, "statvfs@openssh.com")}, nil)
+	want := bytes.Join([][]byte{{0, 0, 0, 5, fxpInit, 0, 0, 0, 3}, packet(17, 8, ""), packet(fxpExtended, 10, "hardlink@openssh.com")}, nil)
 	if !bytes.Equal(passed, want) {
 		t.Errorf("passed %x\nwant   %x", passed, want)
 	}
@@ -55,13 +55,17 @@ func TestFilter(t *testing.T) {
 }
 
 // TestFilterVersion: the server's reply, written in pieces, leaves whole;
-// its version packet advertises only the permitted extensions.
+// its version packet advertises OpenSSH's extensions in OpenSSH's order,
+// those the policy permits and the filter can serve without its handle
+// table (fstatvfs, fsync, lsetstat and copy-data need it).
 func TestFilterVersion(t *testing.T) {
-	// An extension is its name and its data ("1") as SSH strings.
-	ext := func(name string) []byte {
-		b := binary.BigEndian.AppendUint32(nil, uint32(len(name)))
-		b = append(b, name...)
-		return append(b, 0, 0, 0, 1, '1')
+	// An extension is its name and its data ("1", "2") as SSH strings.
+	ext := func(name string, v ...string) []byte {
+		data := "1"
+		if len(v) > 0 {
+			data = v[0]
+		}
+		return wire.AppendString(wire.AppendString(nil, name), data)
 	}
 	body := append([]byte{fxpVersion, 0, 0, 0, 3}, ext("posix-rename@openssh.com")...)
 	body = append(body, ext("statvfs@openssh.com")...)
@@ -73,9 +77,12 @@ func TestFilterVersion(t *testing.T) {
 		t.Fatal("a piece of a packet went out")
 	}
 	f.Write(pkt[3:])
-	wantBody := append([]byte{fxpVersion, 0, 0, 0, 3}, ext("statvfs@openssh.com")...)
-	wantBody = append(wantBody, ext("limits@openssh.com")...)
-	wantBody = append(wantBody, ext("users-groups-by-id@openssh.com")...)
+	wantBody := []byte{fxpVersion, 0, 0, 0, 3}
+	for _, e := range [][]byte{ext("statvfs@openssh.com", "2"), ext("hardlink@openssh.com"),
+		ext("limits@openssh.com"), ext("expand-path@openssh.com"), ext("home-directory"),
+		ext("users-groups-by-id@openssh.com")} {
+		wantBody = append(wantBody, e...)
+	}
 	want := append(binary.BigEndian.AppendUint32(nil, uint32(len(wantBody))), wantBody...)
 	if !bytes.Equal(out.Bytes(), want) {
 		t.Errorf("got  %x\nwant %x", out.Bytes(), want)
@@ -88,6 +95,10 @@ func FuzzFilter(f *testing.F) {
 	f.Add(packet(13, 7, ""), packet(2, 3, "x"))
 	f.Add(packet(fxpExtended, 9, "posix-rename@openssh.com"), []byte{0, 0, 0, 1, 2})
 	f.Add([]byte{0, 0, 0, 0}, []byte{0xff, 0xff, 0xff, 0xff, 2})
+	f.Add(packet(fxpRealpath, 5, "/tmp/../lnk/x"), []byte(nil))
+	f.Add(extPacket(6, "expand-path@openssh.com", "~root//x"), []byte(nil))
+	f.Add(extPacket(7, "home-directory", "root"), []byte(nil))
+	f.Add(extPacket(8, "statvfs@openssh.com", "/"), []byte(nil))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		var out bytes.Buffer
 		flt := New(bytes.NewReader(client), &out, Policy{Denied: []string{"remove", "posix-rename"}, Allowed: []string{"stat", "remove"}})

@@ -23,6 +23,7 @@ import (
 // server is given (sftp-server -d, else where it started). Call it
 // after ServeCopyData, before the server starts reading.
 func (f *Filter) SetWorkDir(dir string) {
+	f.workDir = dir
 	if f.cp != nil {
 		f.cp.workDir = dir
 	}
@@ -54,20 +55,32 @@ var errNotSameFile = errors.New("the handle's path names another file")
 
 // syncFile fsyncs the file at path, if it is still the file fi described.
 func syncFile(path string, fi os.FileInfo) error {
+	file, err := openSame(path, fi)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	return file.Sync()
+}
+
+// openSame opens the file at path for reading (for writing, if only its
+// writer may open it), if it is still the file fi described: a handle's
+// file, reached again by the path it was opened on.
+func openSame(path string, fi os.FileInfo) (*os.File, error) {
 	file, err := os.Open(path)
 	if err != nil {
 		// A file only its writer may open (mode 0200).
 		if file, err = os.OpenFile(path, os.O_WRONLY, 0); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	defer file.Close()
 	st, err := file.Stat()
+	if err == nil && !os.SameFile(st, fi) {
+		err = errNotSameFile
+	}
 	if err != nil {
-		return err
+		file.Close()
+		return nil, err
 	}
-	if !os.SameFile(st, fi) {
-		return errNotSameFile
-	}
-	return file.Sync()
+	return file, nil
 }

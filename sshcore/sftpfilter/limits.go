@@ -27,14 +27,9 @@ func (f *Filter) limits(id uint32) error {
 	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl) == nil && rl.Cur > 5 {
 		files = rl.Cur - 5
 	}
-	pkt := binary.BigEndian.AppendUint32(nil, 1+4+4*8)
-	pkt = append(pkt, fxpExtendedReply)
-	pkt = binary.BigEndian.AppendUint32(pkt, id)
+	var b []byte
 	for _, v := range []uint64{maxPacket, MaxRead, maxWrite, files} {
-		pkt = binary.BigEndian.AppendUint64(pkt, v)
+		b = binary.BigEndian.AppendUint64(b, v)
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	_, err := f.out.Write(pkt)
-	return err
+	return f.reply(fxpExtendedReply, id, b)
 }

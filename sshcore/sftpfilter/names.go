@@ -39,15 +39,9 @@ func (f *Filter) usersGroups(id uint32, args []byte) error {
 		}
 		return ""
 	})
-	pkt := binary.BigEndian.AppendUint32(nil, uint32(1+4+4+len(users)+4+len(groups)))
-	pkt = append(pkt, fxpExtendedReply)
-	pkt = binary.BigEndian.AppendUint32(pkt, id)
-	pkt = wire.AppendString(pkt, string(users))
-	pkt = wire.AppendString(pkt, string(groups))
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	_, err := f.out.Write(pkt)
-	return err
+	b := wire.AppendString(nil, string(users))
+	b = wire.AppendString(b, string(groups))
+	return f.reply(fxpExtendedReply, id, b)
 }
 
 // names looks up each packed uint32 id of ids and returns the names as

@@ -42,6 +42,25 @@ func Reason(err error) string {
 	return err.Error()
 }
 
+// StatusMessage is the message an OpenSSH sftp-server sends with the
+// status err stands for (its status_to_message: "No such file" where
+// Reason says "No such file or directory"), which OpenSSH's sftp prints
+// where it prints the server's own words, as after realpath.
+func StatusMessage(err error) string {
+	var se *sftp.StatusError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "No such file"
+	case errors.Is(err, fs.ErrPermission):
+		return "Permission denied"
+	case errors.As(err, &se):
+		if t, ok := fxText[se.Code]; ok && se.Code > 2 {
+			return t
+		}
+	}
+	return Reason(err)
+}
+
 func capital(s string) string {
 	if s == "" || s[0] < 'a' || s[0] > 'z' {
 		return s
