@@ -134,16 +134,29 @@ func (c *Copier) Close() {
 	}
 }
 
-// remotePath is the path to ask an sftp server for: relative paths are
-// the login directory, which is where the server starts.
-func remotePath(p string) string {
+// remotePath is the path to ask an sftp server for, as OpenSSH's scp
+// prepares it: "~" and "~/" are the login directory, which is where the
+// server starts, so relative paths need nothing more; "~user" paths are
+// the server's to expand (expand-path@openssh.com). False after saying
+// why not.
+func (c *Copier) remotePath(pool *Pool, p string) (string, bool) {
 	switch {
 	case p == "" || p == "~":
-		return "."
+		return ".", true
 	case strings.HasPrefix(p, "~/"):
-		return strings.TrimPrefix(p, "~/")
+		if p = strings.TrimLeft(p[2:], "/"); p == "" {
+			return ".", true
+		}
+		return p, true
+	case strings.HasPrefix(p, "~"):
+		x, err := pool.ExpandPath(p)
+		if err != nil {
+			c.warn("%v", err)
+			return "", false
+		}
+		return x, true
 	}
-	return p
+	return p, true
 }
 
 // legacyCommand is the remote scp command line of the old protocol.
@@ -212,7 +225,10 @@ func (c *Copier) toRemote(srcs []string, tl Location, many bool) {
 	if err != nil {
 		return
 	}
-	dst := remotePath(tl.Path)
+	dst, ok := c.remotePath(p, tl.Path)
+	if !ok {
+		return
+	}
 	st, err := p.Main.Stat(dst)
 	dstDir := err == nil && st.IsDir()
 	if many && !dstDir {
@@ -271,7 +287,10 @@ func (c *Copier) fromRemote(sl Location, target string) {
 	if err != nil {
 		return
 	}
-	src := remotePath(sl.Path)
+	src, ok := c.remotePath(p, sl.Path)
+	if !ok {
+		return
+	}
 	matches := []string{src}
 	if strings.ContainsAny(src, "*?[") {
 		matches, err = p.Main.Glob(src)
@@ -381,7 +400,15 @@ func (c *Copier) remoteToRemote(sl, tl Location, target string) {
 	if err != nil {
 		return
 	}
-	if err := Relay(sp, remotePath(sl.Path), dp, remotePath(tl.Path), c.Recursive, func(err error) { c.warn("%v", err) }); err != nil {
+	from, ok := c.remotePath(sp, sl.Path)
+	if !ok {
+		return
+	}
+	to, ok := c.remotePath(dp, tl.Path)
+	if !ok {
+		return
+	}
+	if err := Relay(sp, from, dp, to, c.Recursive, func(err error) { c.warn("%v", err) }); err != nil {
 		c.warn("%v", err)
 	}
 }

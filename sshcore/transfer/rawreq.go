@@ -3,6 +3,7 @@ package transfer
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"sync"
@@ -292,4 +293,51 @@ func (p *Pool) Lsetstat(path string, mode *uint32, ids *[2]uint32) error {
 	return p.rawCall(func(c *rawSFTP) error {
 		return c.status(c.call(fxpExtended, req))
 	})
+}
+
+var errNoExpandPath = errors.New("server expand-path extension is required for ~user paths in SFTP mode")
+
+// ExpandPath asks the server to expand a "~user" path and resolve it
+// (expand-path@openssh.com), as OpenSSH's scp does in SFTP mode; the
+// error says what OpenSSH's says, the server's own message included.
+func (p *Pool) ExpandPath(path string) (string, error) {
+	if _, has := p.Main.HasExtension("expand-path@openssh.com"); !has {
+		return "", errNoExpandPath
+	}
+	req := wire.AppendString(nil, "expand-path@openssh.com")
+	req = wire.AppendString(req, path)
+	var out string
+	err := p.rawCall(func(c *rawSFTP) error {
+		typ, body, err := c.call(fxpExtended, req)
+		if err != nil {
+			return err
+		}
+		if typ == fxpStatus {
+			return fmt.Errorf("expand %s: %s", path, statusMessage(body))
+		}
+		names := map[string]RawEntry{}
+		if typ != fxpName || len(body) < 4 || binary.BigEndian.Uint32(body) != 1 || !readNames(body, names) {
+			return errBadReply
+		}
+		for name := range names {
+			out = name
+		}
+		return nil
+	})
+	return out, err
+}
+
+// statusMessage is a STATUS reply's message, or OpenSSH's text for its
+// code where the server sent none.
+func statusMessage(body []byte) string {
+	if len(body) < 4 {
+		return "Bad message"
+	}
+	if msg, _, ok := wire.String(body[4:]); ok && len(msg) > 0 {
+		return string(msg)
+	}
+	if t, ok := fxText[binary.BigEndian.Uint32(body)]; ok {
+		return t
+	}
+	return fmt.Sprintf("Unknown status %d", binary.BigEndian.Uint32(body))
 }
