@@ -79,7 +79,7 @@ func TestXferBadInput(t *testing.T) {
 		t.Errorf("missing remote file: %d %q", r.RC, r.Err)
 	}
 	r = e.scp(filepath.Join(local, "f.txt"), e.remote("/root/denied.txt"))
-	if r.RC != 1 || !strings.Contains(r.Err, "/root/denied.txt: Permission denied") {
+	if r.RC != 1 || !strings.Contains(r.Err, `dest open "/root/denied.txt": Permission denied`) {
 		t.Errorf("permission denied: %d %q", r.RC, r.Err)
 	}
 	// Nothing listening: ssh's line, then scp's, status 255 as OpenSSH.

@@ -211,7 +211,7 @@ func TestSftpDfMatchesOpenSSH(t *testing.T) {
 	dir := t.TempDir()
 	fsDir, _ := quietFS(t, dir)
 	batch := filepath.Join(t.TempDir(), "batch")
-	os.WriteFile(batch, []byte("df "+fsDir+"\ndf -h "+fsDir+"\ndf -i "+fsDir+"\n-df -h /proc\n-df -i /proc\n-df /nonexist\n"), 0o644)
+	os.WriteFile(batch, []byte("df "+fsDir+"\ndf -h "+fsDir+"\ndf -i "+fsDir+"\n-df -h /proc\n-df -i /proc\n-df "+dir+"/nonexist\n"), 0o644)
 	run := func(client, server string) string {
 		out, _ := exec.Command(client, "-D", server+" -d "+dir, "-b", batch).CombinedOutput()
 		return strings.ReplaceAll(string(out), "\r\n", "\n")
@@ -266,7 +266,7 @@ func TestSftpCdMatchesOpenSSH(t *testing.T) {
 	// The start directory: -d's ~ and % tokens expanded as OpenSSH's
 	// sftp-server expands them, and one it cannot enter logged (-e) and
 	// left for where it started.
-	for _, d := range []string{"~", "%d/..", "~root//", "/nonexist-sbx", dir + "/lnk"} {
+	for _, d := range []string{"~", "%d/..", "~root//", dir + "/nonexist", dir + "/lnk"} {
 		run := func(server string) string {
 			cmd := exec.Command(sftp, "-D", server+" -e -d "+d, "-b", "-")
 			cmd.Stdin = strings.NewReader("pwd\n")

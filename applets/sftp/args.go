@@ -1,7 +1,7 @@
 package sftp
 
 import (
-	"fmt"
+	"errors"
 	"strings"
 
 	"sshbox/internal/getopt"
@@ -19,39 +19,79 @@ func parseArgs(args []string) ([]getopt.Option, []string, error) {
 }
 
 // splitLine cuts an interactive command line into words as OpenSSH's
-// sftp does: blanks separate, single and double quotes group, a
-// backslash escapes the next character. Quoted glob characters stay
-// escaped (with a backslash) so that globbing does not expand them.
+// sftp does (its makeargv): blanks separate, single and double quotes
+// group, and a # outside quotes ends the line. Outside quotes a backslash
+// takes the next character literally, but stays before a glob character or
+// a backslash so that globbing sees it escaped (undone by unescape where a
+// path is used as it is); at the very end it is dropped. Inside quotes a
+// backslash escapes the quote itself, and otherwise stays, both as it is;
+// a glob character is escaped so that it matches only itself.
 func splitLine(line string) ([]string, error) {
+	const maxArgs, maxArgLen = 128, 8192 // OpenSSH's MAXARGS, MAXARGLEN
+	if len(line) > maxArgLen-1 {
+		return nil, errors.New("string too long")
+	}
 	var words []string
 	var cur strings.Builder
 	inWord := false
 	var quote byte
+	isGlob := func(c byte) bool { return c == '?' || c == '[' || c == '*' }
+	end := func() error {
+		if len(words) >= maxArgs {
+			return errors.New("Too many arguments.")
+		}
+		words = append(words, cur.String())
+		cur.Reset()
+		inWord = false
+		return nil
+	}
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		switch {
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote == 0 && (c == '\'' || c == '"'):
-			quote, inWord = c, true
-		case c == '\\' && quote != '\'':
+		case quote == 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'):
+			if inWord {
+				if err := end(); err != nil {
+					return nil, err
+				}
+			}
+		case c == '"' || c == '\'':
+			switch {
+			case quote == 0:
+				quote, inWord = c, true
+			case quote == c:
+				quote = 0
+			default:
+				cur.WriteByte(c)
+			}
+		case c == '\\' && quote != 0:
+			switch {
+			case i+1 < len(line) && line[i+1] == quote:
+				i++
+				cur.WriteByte(quote)
+			case i+1 < len(line) && isGlob(line[i+1]):
+				// The backslash and the glob character, each escaped.
+				i++
+				cur.WriteString(`\\\` + line[i:i+1])
+			case i+1 < len(line):
+				i++
+				cur.WriteString(line[i-1 : i+1])
+			default:
+				cur.WriteByte('\\')
+			}
+		case c == '\\':
+			inWord = true
 			if i+1 >= len(line) {
-				return nil, fmt.Errorf("Terminating backslash")
+				break // a backslash at the end is dropped
 			}
 			i++
-			if strings.IndexByte("*?[]", line[i]) >= 0 {
+			if isGlob(line[i]) || line[i] == '\\' {
 				cur.WriteByte('\\')
 			}
 			cur.WriteByte(line[i])
-			inWord = true
-		case quote == 0 && (c == ' ' || c == '\t'):
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
+		case c == '#' && quote == 0:
+			i = len(line) // the rest is a comment
 		default:
-			if quote != 0 && strings.IndexByte("*?[]", c) >= 0 {
+			if quote != 0 && isGlob(c) {
 				cur.WriteByte('\\')
 			}
 			cur.WriteByte(c)
@@ -59,10 +99,12 @@ func splitLine(line string) ([]string, error) {
 		}
 	}
 	if quote != 0 {
-		return nil, fmt.Errorf("Unterminated quote")
+		return nil, errors.New("Unterminated quoted argument")
 	}
 	if inWord {
-		words = append(words, cur.String())
+		if err := end(); err != nil {
+			return nil, err
+		}
 	}
 	return words, nil
 }

@@ -18,7 +18,12 @@ func TestSplitLine(t *testing.T) {
 		{`ls *.txt`, []string{"ls", "*.txt"}, true},
 		{`  `, nil, true},
 		{`get "open`, nil, false},
-		{`get x\`, nil, false},
+		{`get x\`, []string{"get", "x"}, true},
+		{`ls a#b c`, []string{"ls", "a"}, true},
+		{`ls "a#b"`, []string{"ls", "a#b"}, true},
+		{`ls a\\b a\nb`, []string{"ls", `a\\b`, "anb"}, true},
+		{`ls "a\nb" 'it\'s' "a\*"`, []string{"ls", `a\nb`, "it's", `a\\\*`}, true},
+		{`ls "]"`, []string{"ls", "]"}, true},
 	} {
 		got, err := splitLine(tc.in)
 		if (err == nil) != tc.ok || (tc.ok && !reflect.DeepEqual(got, tc.want)) {

@@ -16,64 +16,142 @@ import (
 	"sshbox/sshcore/transfer"
 )
 
-// command is one interactive command: its flags (letters it accepts) and
-// what it does with the flags seen and the remaining words.
+// command is one interactive command: its flags (letters it accepts), the
+// words it needs after them, and what it does with the flags seen and
+// the words.
 type command struct {
 	flags string
+	need  need
 	run   func(s *session, f map[byte]bool, args []string) error
 }
+
+// need is how many words a command takes after its flags, checked as
+// OpenSSH's parse_args checks them; words beyond those are ignored, as
+// there.
+type need int
+
+const (
+	needNone    need = iota // optional words (cd, ls, df ...)
+	needOne                 // get, put and the like: at least one path
+	needPath                // rm, mkdir, rmdir, lmkdir: a path
+	needTwo                 // rename, ln, symlink, copy: two paths
+	needNum                 // lumask: an octal number
+	needNumPath             // chmod (octal), chown, chgrp: a number, then a path
+)
 
 var commands map[string]command
 
 func init() {
+	getput := "afpPrR" // OpenSSH's parse_getput_flags, for all four
 	commands = map[string]command{
-		"bye": {"", cmdQuit}, "exit": {"", cmdQuit}, "quit": {"", cmdQuit},
-		"cd": {"", cmdCd}, "chdir": {"", cmdCd},
-		"lcd": {"", cmdLcd}, "lchdir": {"", cmdLcd},
-		"pwd":  {"", func(s *session, _ map[byte]bool, _ []string) error { mprintf(msgRemoteWD+"\n", s.cwd); return nil }},
-		"lpwd": {"", cmdLpwd},
-		"ls":   {"1afhlnrSt", cmdLs}, "dir": {"1afhlnrSt", cmdLs},
-		"lls": {"", nil}, "lmkdir": {"", cmdLmkdir}, "lumask": {"", cmdLumask},
-		"get": {"afpPrR", cmdGet}, "reget": {"fpPrR", cmdReget},
-		"put": {"afpPrR", cmdPut}, "reput": {"fpPrR", cmdReput},
-		"mkdir": {"", cmdMkdir}, "rmdir": {"", cmdRmdir}, "rm": {"", cmdRm}, "del": {"", cmdRm},
-		"rename": {"", cmdRename}, "copy": {"", cmdCopy}, "cp": {"", cmdCopy}, "ln": {"s", cmdLn}, "symlink": {"", cmdSymlink},
-		"chmod": {"h", cmdChmod}, "chown": {"h", cmdChown}, "chgrp": {"h", cmdChgrp},
-		"df":   {"hi", cmdDf},
-		"help": {"", cmdHelp}, "?": {"", cmdHelp},
-		"version":  {"", func(*session, map[byte]bool, []string) error { fmt.Println(msgVersion); return nil }},
-		"progress": {"", cmdProgress},
+		"bye": {"", needNone, cmdQuit}, "exit": {"", needNone, cmdQuit}, "quit": {"", needNone, cmdQuit},
+		"cd": {"", needNone, cmdCd}, "chdir": {"", needNone, cmdCd},
+		"lcd": {"", needNone, cmdLcd}, "lchdir": {"", needNone, cmdLcd},
+		"pwd":  {"", needNone, func(s *session, _ map[byte]bool, _ []string) error { mprintf(msgRemoteWD+"\n", s.cwd); return nil }},
+		"lpwd": {"", needNone, cmdLpwd},
+		"ls":   {"1afhlnrSt", needNone, cmdLs}, "dir": {"1afhlnrSt", needNone, cmdLs},
+		"lls": {"", needNone, nil}, "lmkdir": {"", needPath, cmdLmkdir}, "lumask": {"h", needNum, cmdLumask},
+		"get": {getput, needOne, cmdGet}, "mget": {getput, needOne, cmdGet}, "reget": {getput, needOne, cmdReget},
+		"put": {getput, needOne, cmdPut}, "mput": {getput, needOne, cmdPut}, "reput": {getput, needOne, cmdReput},
+		"mkdir": {"", needPath, cmdMkdir}, "rmdir": {"", needPath, cmdRmdir}, "rm": {"", needPath, cmdRm},
+		"rename": {"l", needTwo, cmdRename}, "copy": {"", needTwo, cmdCopy}, "cp": {"", needTwo, cmdCopy},
+		"ln": {"s", needTwo, cmdLn}, "symlink": {"", needTwo, cmdSymlink},
+		"chmod": {"h", needNumPath, cmdChmod}, "chown": {"h", needNumPath, cmdChown}, "chgrp": {"h", needNumPath, cmdChgrp},
+		"df":   {"hi", needNone, cmdDf},
+		"help": {"", needNone, cmdHelp}, "?": {"", needNone, cmdHelp},
+		"version":  {"", needNone, func(*session, map[byte]bool, []string) error { fmt.Println(msgVersion); return nil }},
+		"progress": {"", needNone, cmdProgress},
 	}
 }
 
-// run executes one command's words.
+// run executes one command's words. The name is matched without regard to
+// case, and named in messages as the table has it, as OpenSSH's sftp does.
 func (s *session) run(words []string) error {
-	name := words[0]
+	name := strings.ToLower(words[0])
 	if name == "lls" {
 		return s.shell("ls " + strings.Join(quoteAll(words[1:]), " "))
 	}
 	c, ok := commands[name]
 	if !ok {
-		fmt.Fprintln(os.Stderr, msgInvalidCmd)
-		return errShown
+		return fail(msgInvalidCmd)
 	}
 	flags := map[byte]bool{}
 	args := words[1:]
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' && c.flags != "" {
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
 		if args[0] == "--" {
 			args = args[1:]
 			break
 		}
 		for _, ch := range []byte(args[0][1:]) {
 			if strings.IndexByte(c.flags, ch) < 0 {
-				fmt.Fprintf(os.Stderr, msgBadFlag+"\n", name, ch)
-				return errShown
+				if name == "ls" || name == "dir" {
+					name = "ls" // parse_ls_flags names itself
+				}
+				return fail(msgBadFlag, name, ch)
+			}
+			if name == "ls" || name == "dir" {
+				lsFlag(flags, ch)
 			}
 			flags[ch] = true
 		}
 		args = args[1:]
 	}
+	switch c.need {
+	case needOne:
+		if len(args) < 1 {
+			return fail(msgNeedOne, name)
+		}
+		args = args[:min(len(args), 2)]
+	case needPath:
+		if len(args) < 1 {
+			return fail(msgNeedPath, name)
+		}
+		args = args[:1]
+	case needTwo:
+		if len(args) < 2 {
+			return fail(msgNeedTwo, name)
+		}
+		args = args[:2]
+	case needNum, needNumPath:
+		base := 10
+		if name == "chmod" || name == "lumask" {
+			base = 8
+		}
+		if len(args) < 1 {
+			return fail(msgNeedMode, name)
+		}
+		if _, ok := parseNum(args[0], base); !ok {
+			return fail(msgNeedMode, name)
+		}
+		if c.need == needNum {
+			args = args[:1]
+			break
+		}
+		if len(args) < 2 {
+			return fail(msgNeedPath, name)
+		}
+		args = args[:2]
+	}
 	return c.run(s, flags, args)
+}
+
+// lsFlag applies ls's flag ch as OpenSSH's parse_ls_flags does, where a
+// later flag undoes an earlier one: -1 the long views, -l and -n the short
+// one, and each of -S, -f, -t the other two sort orders.
+func lsFlag(f map[byte]bool, ch byte) {
+	clear := map[byte]string{'1': "lnh", 'l': "1", 'n': "1", 'S': "ft", 'f': "St", 't': "Sf"}[ch]
+	for i := 0; i < len(clear); i++ {
+		delete(f, clear[i])
+	}
+}
+
+// parseNum reads a command's numeric argument as OpenSSH's sftp does
+// (strtoll in base 8 or 10, then 0 to UINT32_MAX): an optional sign,
+// digits, nothing after them.
+func parseNum(w string, base int) (uint32, bool) {
+	w = strings.TrimPrefix(w, "+")
+	n, err := strconv.ParseUint(w, base, 32)
+	return uint32(n), err == nil
 }
 
 func quoteAll(words []string) []string {
@@ -84,15 +162,17 @@ func quoteAll(words []string) []string {
 	return out
 }
 
-// unescape drops the backslashes splitLine left before quoted glob
-// characters, for a path that is used as it is.
+// unescape undoes the escapes splitLine left before glob characters and
+// backslashes, for a path that is used as it is (OpenSSH's
+// undo_glob_escape): "\\*", "\\?", "\\[" and "\\\\" lose their backslash,
+// any other stays as it is.
 func unescape(p string) string {
 	if !strings.Contains(p, `\`) {
 		return p
 	}
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
-		if p[i] == '\\' && i+1 < len(p) {
+		if p[i] == '\\' && i+1 < len(p) && strings.IndexByte("?[*\\", p[i+1]) >= 0 {
 			i++
 		}
 		b.WriteByte(p[i])
@@ -151,8 +231,15 @@ func localGlob(p string) ([]string, error) {
 // error(): the line goes through log.c's strnvis(VIS_SAFE|VIS_OCTAL), as
 // the paths in it may be the server's.
 func fail(format string, args ...any) error {
-	fmt.Fprintln(os.Stderr, vis.Safe(fmt.Sprintf(format, args...)))
+	logLine(format, args...)
 	return errShown
+}
+
+// logLine is OpenSSH's log.c on standard error: the line escaped as above
+// and ended with "\r\n", which error() and logit() write whatever the
+// terminal's mode (so that a line is whole in raw mode too).
+func logLine(format string, args ...any) {
+	fmt.Fprint(os.Stderr, vis.Safe(fmt.Sprintf(format, args...))+"\r\n")
 }
 
 // utf8Locale is the locale's say in how mprintf escapes.
@@ -225,9 +312,6 @@ func cmdLpwd(*session, map[byte]bool, []string) error {
 }
 
 func cmdLmkdir(_ *session, _ map[byte]bool, args []string) error {
-	if len(args) != 1 {
-		return fail(msgNeedPath, "lmkdir")
-	}
 	if err := os.Mkdir(unescape(args[0]), 0o777); err != nil {
 		return fail(msgLocalMkdir, args[0], transfer.Reason(err))
 	}
@@ -235,22 +319,13 @@ func cmdLmkdir(_ *session, _ map[byte]bool, args []string) error {
 }
 
 func cmdLumask(_ *session, _ map[byte]bool, args []string) error {
-	if len(args) != 1 {
-		return fail(msgNeedMode, "lumask")
-	}
-	m, err := strconv.ParseUint(args[0], 8, 32)
-	if err != nil || m > 0o777 {
-		return fail(msgNeedMode, "lumask")
-	}
+	m, _ := parseNum(args[0], 8)
 	syscall.Umask(int(m))
 	fmt.Printf("Local umask: %03o\n", m)
 	return nil
 }
 
 func cmdMkdir(s *session, _ map[byte]bool, args []string) error {
-	if len(args) != 1 {
-		return fail(msgNeedPath, "mkdir")
-	}
 	p := s.abs(unescape(args[0]))
 	if err := s.cl.Mkdir(p); err != nil {
 		return fail(msgRemoteOp, "mkdir", p, transfer.Reason(err))
@@ -259,9 +334,6 @@ func cmdMkdir(s *session, _ map[byte]bool, args []string) error {
 }
 
 func cmdRmdir(s *session, _ map[byte]bool, args []string) error {
-	if len(args) != 1 {
-		return fail(msgNeedPath, "rmdir")
-	}
 	p := s.abs(unescape(args[0]))
 	if err := s.cl.RemoveDirectory(p); err != nil {
 		return fail(msgRemoteOp, "rmdir", p, transfer.Reason(err))
@@ -270,9 +342,6 @@ func cmdRmdir(s *session, _ map[byte]bool, args []string) error {
 }
 
 func cmdRm(s *session, _ map[byte]bool, args []string) error {
-	if len(args) != 1 {
-		return fail(msgNeedPath, "rm")
-	}
 	matches, err := s.remoteGlob(args[0])
 	if err != nil {
 		// GLOB_NOCHECK: a pattern that matches nothing is removed as
@@ -291,37 +360,30 @@ func cmdRm(s *session, _ map[byte]bool, args []string) error {
 	return failed
 }
 
-func twoPaths(s *session, name string, args []string) (string, string, error) {
-	if len(args) != 2 {
-		return "", "", fail(msgNeedTwo, name)
-	}
-	return s.abs(unescape(args[0])), s.abs(unescape(args[1])), nil
+func twoPaths(s *session, args []string) (string, string) {
+	return s.abs(unescape(args[0])), s.abs(unescape(args[1]))
 }
 
-func cmdRename(s *session, _ map[byte]bool, args []string) error {
-	from, to, err := twoPaths(s, "rename", args)
-	if err != nil {
-		return err
-	}
+func cmdRename(s *session, f map[byte]bool, args []string) error {
+	from, to := twoPaths(s, args)
+	var err error
 	// posix-rename@openssh.com replaces an existing target, as OpenSSH's
-	// sftp prefers when the server offers it.
-	if _, ok := s.cl.HasExtension("posix-rename@openssh.com"); ok {
+	// sftp prefers when the server offers it, unless -l asks for the
+	// plain request.
+	if _, ok := s.cl.HasExtension("posix-rename@openssh.com"); ok && !f['l'] {
 		err = s.cl.PosixRename(from, to)
 	} else {
 		err = s.cl.Rename(from, to)
 	}
 	if err != nil {
-		return fail(msgRemoteOp, "rename", from, transfer.Reason(err))
+		return fail(msgRemoteTwo, "rename", from, to, transfer.Reason(err))
 	}
 	return nil
 }
 
 // cmdCopy is copy/cp: the server copies the file (copy-data).
 func cmdCopy(s *session, _ map[byte]bool, args []string) error {
-	from, to, err := twoPaths(s, "copy", args)
-	if err != nil {
-		return err
-	}
+	from, to := twoPaths(s, args)
 	if err := s.pool.Copy(from, to); err != nil {
 		return fail("%v", err)
 	}
@@ -332,24 +394,18 @@ func cmdLn(s *session, f map[byte]bool, args []string) error {
 	if f['s'] {
 		return cmdSymlink(s, nil, args)
 	}
-	from, to, err := twoPaths(s, "ln", args)
-	if err != nil {
-		return err
-	}
+	from, to := twoPaths(s, args)
 	if err := s.cl.Link(from, to); err != nil {
-		return fail(msgRemoteOp, "link", to, transfer.Reason(err))
+		return fail(msgRemoteTwo, "link", from, to, transfer.Reason(err))
 	}
 	return nil
 }
 
 func cmdSymlink(s *session, _ map[byte]bool, args []string) error {
-	if len(args) != 2 {
-		return fail(msgNeedTwo, "symlink")
-	}
 	// The link's text is kept as typed: a relative target stays relative.
-	to := s.abs(unescape(args[1]))
-	if err := s.cl.Symlink(unescape(args[0]), to); err != nil {
-		return fail(msgRemoteOp, "symlink", to, transfer.Reason(err))
+	from, to := unescape(args[0]), s.abs(unescape(args[1]))
+	if err := s.cl.Symlink(from, to); err != nil {
+		return fail(msgRemoteSymlink, from, to, transfer.Reason(err))
 	}
 	return nil
 }
@@ -360,17 +416,11 @@ func cmdSymlink(s *session, _ map[byte]bool, args []string) error {
 // what is wrong with it); in batch mode the first failure ends it. apply
 // says its own failures.
 func attrCommand(s *session, name string, args []string, apply func(p string, n int) error) error {
-	if len(args) != 2 {
-		return fail(msgNeedTwo, name)
-	}
 	base := 10
 	if name == "chmod" {
 		base = 8
 	}
-	n, err := strconv.ParseInt(args[0], base, 32)
-	if err != nil || n < 0 {
-		return fail(msgNeedMode, name)
-	}
+	n, _ := parseNum(args[0], base)
 	matches, err := s.remoteGlob(args[1])
 	if err != nil {
 		p := s.abs(args[1])
@@ -436,7 +486,7 @@ func chownCommand(s *session, f map[byte]bool, args []string, name, verb string,
 		}
 		st, err := stat(p)
 		if err != nil {
-			return fail(msgStatRemote, transfer.Reason(err))
+			return fail(msgStat, transfer.Reason(err))
 		}
 		if !s.quiet {
 			mprintf("Changing %s on %s\n", verb, p)
@@ -508,13 +558,14 @@ func (s *session) shell(command string) error {
 		cmd = exec.Command(sh, "-c", command)
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	// As OpenSSH's local_do_shell: a failure is said, and is not the
+	// command's (a batch goes on).
 	err := cmd.Run()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		return fail(msgShellStatus, ee.ExitCode())
-	}
-	if err != nil {
-		return fail("%s: %s", sh, transfer.Reason(err))
+		logLine(msgShellStatus, ee.ExitCode())
+	} else if err != nil {
+		logLine("%s: %s", sh, transfer.Reason(err))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
 	"sshbox/sshcore/transfer"
 )
@@ -29,13 +30,10 @@ func (s *session) settings(f map[byte]bool, resume bool) transfer.Settings {
 }
 
 func (s *session) get(f map[byte]bool, args []string, resume bool) error {
-	if len(args) < 1 || len(args) > 2 {
-		return fail(msgNeedPath, "get")
-	}
 	recursive := s.recursive || f['r'] || f['R']
 	matches, err := s.remoteGlob(args[0])
 	if err != nil {
-		return fail(msgNotFound, s.abs(unescape(args[0])))
+		return fail(msgNotFound, s.absPattern(args[0]))
 	}
 	dst := ""
 	if len(args) == 2 {
@@ -78,7 +76,18 @@ func (s *session) get(f map[byte]bool, args []string, resume bool) error {
 			if !s.quiet {
 				mprintf(msgFetchDir+"\n", m, d)
 			}
-			if err := s.pool.GetTree(m, d, each); err != nil {
+			// As OpenSSH's download_dir: the directory by its real
+			// path, each one entered said.
+			rp, err := s.cl.RealPath(m)
+			if err != nil {
+				logLine(msgRealpath, m, transfer.StatusMessage(err))
+				failed = fail(msgCanonDown, m)
+				continue
+			}
+			s.pool.Set.Dirs = func(dir string) { mprintf(msgRetrieving+"\n", dir) }
+			err = s.pool.GetTree(rp, d, each)
+			s.pool.Set.Dirs = nil
+			if err != nil {
 				failed = fail("%v", err)
 			}
 			continue
@@ -89,13 +98,15 @@ func (s *session) get(f map[byte]bool, args []string, resume bool) error {
 }
 
 func (s *session) put(f map[byte]bool, args []string, resume bool) error {
-	if len(args) < 1 || len(args) > 2 {
-		return fail(msgNeedPath, "put")
-	}
 	recursive := s.recursive || f['r'] || f['R']
+	// glob(3) with GLOB_NOCHECK: a pattern that matches nothing is tried
+	// as it is, and stat says what is wrong with it.
 	matches, err := localGlob(args[0])
 	if err != nil {
-		return fail(msgNotFound, unescape(args[0]))
+		matches = []string{args[0]}
+		if !hasGlob(args[0]) {
+			matches[0] = unescape(args[0])
+		}
 	}
 	dst := s.cwd
 	if len(args) == 2 {
@@ -121,15 +132,37 @@ func (s *session) put(f map[byte]bool, args []string, resume bool) error {
 		}
 		lst, err := os.Stat(m)
 		if err != nil {
-			failed = fail("stat local \"%s\": %s", m, transfer.Reason(err))
+			failed = fail(msgStatLocal, m, transfer.Reason(err))
 			continue
 		}
 		if lst.IsDir() {
+			// GLOB_MARK: OpenSSH's glob names a directory with a slash.
+			if !strings.HasSuffix(m, "/") {
+				m += "/"
+			}
+			if !s.quiet {
+				line := putLines.moving
+				if resume {
+					line = putLines.resuming
+				}
+				mprintf(line+"\n", m, d)
+			}
 			if !recursive {
-				failed = fail(msgSkipLocalDir, m)
+				failed = fail(msgLocalNotReg, m)
 				continue
 			}
-			if err := s.pool.PutTree(m, d, each); err != nil {
+			// As OpenSSH's upload_dir: the target by its real path,
+			// each directory entered said.
+			rp, err := s.cl.RealPath(d)
+			if err != nil {
+				logLine(msgRealpath, d, transfer.StatusMessage(err))
+				failed = fail(msgCanonUp, d)
+				continue
+			}
+			s.pool.Set.Dirs = func(dir string) { mprintf(msgEntering+"\n", dir) }
+			err = s.pool.PutTree(m, rp, each)
+			s.pool.Set.Dirs = nil
+			if err != nil {
 				failed = fail("%v", err)
 			}
 			continue
@@ -140,11 +173,11 @@ func (s *session) put(f map[byte]bool, args []string, resume bool) error {
 }
 
 // moveLines are what get or put prints around one file, in OpenSSH's words.
-type moveLines struct{ resuming, moving, noResume string }
+type moveLines struct{ resuming, moving string }
 
 var (
-	getLines = moveLines{msgResuming, msgFetching, msgNoResume}
-	putLines = moveLines{msgResumingUp, msgUploading, msgNoResumeUp}
+	getLines = moveLines{msgResuming, msgFetching}
+	putLines = moveLines{msgResumingUp, msgUploading}
 )
 
 // moveFile announces and moves one file for get or put (move is the
@@ -161,8 +194,9 @@ func (s *session) moveFile(src, dst, label string, resume bool, l moveLines, mov
 	err := move(src, dst, label)
 	switch {
 	case errors.Is(err, transfer.ErrResumeNotNeeded):
-		if !s.quiet {
-			mprintf(l.noResume+"\n", dst)
+		// OpenSSH's logit(): said unless -q lowered the log level.
+		if !s.flags.Quiet {
+			logLine(msgNotModified, dst)
 		}
 	case err != nil:
 		return fail("%v", err)

@@ -64,9 +64,9 @@ func cmdLs(s *session, f map[byte]bool, args []string) error {
 				continue
 			}
 			entries = append(entries, entry{prefix + fi.Name(), fi})
-			// OpenSSH adds the stripped directory's length to the
-			// longest name's, without the slash.
-			longest = max(longest, max(len(prefix)-1, 0)+len(fi.Name()))
+			// OpenSSH adds the length of the directory's path, as
+			// its glob marked it (with a slash), to the longest name's.
+			longest = max(longest, len(prefix)+len(fi.Name()))
 		}
 		return nil
 	}
@@ -77,7 +77,7 @@ func cmdLs(s *session, f map[byte]bool, args []string) error {
 			// A dangling link is listed as itself, as OpenSSH's glob
 			// falls back to lstat.
 			if st, err = s.cl.Lstat(p); err != nil {
-				return fail("Can't ls: \"%s\" not found", p)
+				return fail(msgCantLs, s.absPattern(target))
 			}
 		}
 		if st.IsDir() {
@@ -95,7 +95,7 @@ func cmdLs(s *session, f map[byte]bool, args []string) error {
 	} else {
 		matches, err := s.cl.Glob(s.abs(target))
 		if err != nil || len(matches) == 0 {
-			return fail("Can't ls: \"%s\" not found", s.abs(target))
+			return fail(msgCantLs, s.absPattern(target))
 		}
 		shown := func(m string) string {
 			if !path.IsAbs(target) {

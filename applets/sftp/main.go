@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"strconv"
 	"strings"
 
@@ -125,6 +124,9 @@ func Main(args []string) int {
 	if batchFile != "" && !noisy {
 		s.quiet = true
 	}
+	// The meter starts on only where OpenSSH's does: standard output a
+	// terminal, neither -b nor -q given ("progress" turns it on anyway).
+	s.progress = isTerminal(os.Stdout) && batchFile == "" && !s.flags.Quiet
 	if batchFile != "" {
 		s.batch = true
 		s.flags.Batch = true
@@ -228,13 +230,40 @@ func (s *session) startPath(p string) (int, bool) {
 	return 0, true
 }
 
-// abs makes a remote path absolute against the working directory.
+// abs makes a remote path absolute against the working directory as
+// OpenSSH's sftp_make_absolute does: appended, not cleaned, so that the
+// server resolves "." and ".." and messages name the path as it was given.
 func (s *session) abs(p string) string {
-	if p == "" {
+	switch {
+	case p == "":
 		return s.cwd
+	case strings.HasPrefix(p, "/"):
+		return p
+	case strings.HasSuffix(s.cwd, "/"):
+		return s.cwd + p
 	}
-	if path.IsAbs(p) {
-		return path.Clean(p)
+	return s.cwd + "/" + p
+}
+
+// absPattern is a glob pattern made absolute as OpenSSH's
+// make_absolute_pwd_glob makes it: the working directory's own glob
+// characters escaped, the pattern kept as typed (quoted ones escaped).
+func (s *session) absPattern(p string) string {
+	if strings.HasPrefix(p, "/") {
+		return p
 	}
-	return path.Join(s.cwd, p)
+	var b strings.Builder
+	for i := 0; i < len(s.cwd); i++ {
+		if strings.IndexByte("[]?*\\", s.cwd[i]) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s.cwd[i])
+	}
+	if p == "" {
+		return b.String()
+	}
+	if !strings.HasSuffix(b.String(), "/") {
+		b.WriteByte('/')
+	}
+	return b.String() + p
 }

@@ -127,8 +127,7 @@ func (s *session) line(line string) error {
 	}
 	words, err := splitLine(line)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return errShown
+		return fail("%v", err)
 	}
 	if len(words) == 0 {
 		return nil

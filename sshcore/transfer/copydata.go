@@ -37,12 +37,12 @@ func (p *Pool) Copy(oldpath, newpath string) error {
 	}
 	src, err := c.open(oldpath, fxfRead, 0)
 	if err != nil {
-		return fmt.Errorf(msgCopyOpen, "origin", oldpath, err)
+		return fmt.Errorf(msgCopyOpen, oldpath, err)
 	}
 	defer c.close(src)
 	dst, err := c.open(newpath, fxfWrite|fxfCreat|fxfTrunc, uint32(st.Mode().Perm()))
 	if err != nil {
-		return fmt.Errorf(msgCopyOpen, "dest", newpath, err)
+		return fmt.Errorf(msgCopyOpen, newpath, err)
 	}
 	defer c.close(dst)
 	req := wire.AppendString(nil, "copy-data")

@@ -14,11 +14,23 @@ const (
 	msgTargetNotDir = "%s: Not a directory"
 )
 
+// Moving files, in the words of OpenSSH's sftp-client.c, which its sftp
+// and its scp (SFTP mode) share.
+const (
+	msgOpenRemote      = "%s open \"%s\": %s" // "remote" (a download), "dest" (an upload)
+	msgOpenLocal       = "open local \"%s\": %s"
+	msgLocalNotRegular = "local \"%s\" is not a regular file"
+	msgResumeLarger    = "resume \"%s\": destination file same size or larger"
+	msgMkdirLocal      = "mkdir %s: %s"
+	msgStatRemoteFile  = "Couldn't stat remote file: %s"
+	msgNotDirExists    = "\"%s\" exists but is not a directory"
+)
+
 // sftp "copy" (copydata.go), in OpenSSH's sftp's words.
 const (
 	msgNoCopyData     = "Server does not support copy-data extension"
 	msgStatRemote     = "stat remote: %s"
 	msgCopyNotRegular = "Cannot copy non-regular file: %s"
-	msgCopyOpen       = "%s open \"%s\": %v"
+	msgCopyOpen       = "remote open(\"%s\"): %v"
 	msgCopyFailed     = "Couldn't copy file \"%s\" to \"%s\": %v"
 )

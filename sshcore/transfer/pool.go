@@ -17,6 +17,9 @@ type Settings struct {
 	Preserve bool // -p: modes and times
 	Resume   bool // -a, reget, reput
 	Fsync    bool // -f: fsync@openssh.com after each file
+	// Dirs, when set, hears of each directory GetTree and PutTree enter
+	// (its source path), for sftp's "Retrieving" and "Entering" lines.
+	Dirs func(dir string)
 	// Cancel, when closed, stops a transfer between chunks (sftp's ^C):
 	// what is done stays, a correct prefix, for a resume.
 	Cancel <-chan struct{}

@@ -46,15 +46,17 @@ func (p *Pool) Get(src, dst, label string) error {
 	} else {
 		flags |= os.O_TRUNC
 	}
-	out, err := os.OpenFile(dst, flags, st.Mode().Perm()|0o200)
-	if err != nil {
-		return fileErr(dst, err)
-	}
+	// The remote file first, as OpenSSH's sftp opens it: a file that
+	// cannot be read leaves the local one as it was.
 	sessions := p.sessions(size - start)
 	first, err := sessions[0].Open(src)
 	if err != nil {
-		out.Close()
-		return fileErr(src, err)
+		return fmt.Errorf(msgOpenRemote, "remote", src, Reason(err))
+	}
+	out, err := os.OpenFile(dst, flags, st.Mode().Perm()|0o200)
+	if err != nil {
+		first.Close()
+		return fmt.Errorf(msgOpenLocal, dst, Reason(err))
 	}
 	readers := []io.ReaderAt{first}
 	// The other sessions open the file at once, not one round trip after
@@ -110,7 +112,7 @@ func (p *Pool) Get(src, dst, label string) error {
 func (p *Pool) Put(src, dst, label string) error {
 	in, err := os.Open(src)
 	if err != nil {
-		return fileErr(src, err)
+		return fmt.Errorf(msgOpenLocal, src, Reason(err))
 	}
 	defer in.Close()
 	st, err := in.Stat()
@@ -118,20 +120,19 @@ func (p *Pool) Put(src, dst, label string) error {
 		return fileErr(src, err)
 	}
 	if !st.Mode().IsRegular() {
-		return fmt.Errorf(msgNotRegular, src)
+		return fmt.Errorf(msgLocalNotRegular, src)
 	}
 	size := st.Size()
 	flags := os.O_WRONLY | os.O_CREATE
 	var start int64
 	if p.Set.Resume {
-		if rst, err := p.Main.Stat(dst); err == nil {
-			start = rst.Size()
-			if start > size {
-				return fmt.Errorf("destination file bigger or same size as source file")
-			}
-			if start == size {
-				return ErrResumeNotNeeded
-			}
+		// As OpenSSH's: the file to resume must be there, and shorter.
+		rst, err := p.Main.Stat(dst)
+		if err != nil {
+			return fmt.Errorf(msgStatRemote, Reason(err))
+		}
+		if start = rst.Size(); start >= size {
+			return fmt.Errorf(msgResumeLarger, src)
 		}
 	} else {
 		flags |= os.O_TRUNC
@@ -144,7 +145,7 @@ func (p *Pool) Put(src, dst, label string) error {
 	sessions := p.sessions(size - start)
 	first, err := sessions[0].OpenFile(dst, flags)
 	if err != nil {
-		return fileErr(dst, err)
+		return fmt.Errorf(msgOpenRemote, "dest", dst, Reason(err))
 	}
 	files := []*sftp.File{first}
 	// The others open it at once, and must not cut what the first made.
@@ -200,8 +201,11 @@ func (p *Pool) GetTree(src, dst string, each func(src, dst string) error) error 
 	if err != nil {
 		return fileErr(src, err)
 	}
+	if p.Set.Dirs != nil {
+		p.Set.Dirs(src)
+	}
 	if err := os.Mkdir(dst, st.Mode().Perm()|0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fileErr(dst, err)
+		return fmt.Errorf(msgMkdirLocal, dst, Reason(err))
 	}
 	entries, err := p.Main.ReadDir(src)
 	if err != nil {
@@ -239,9 +243,16 @@ func (p *Pool) PutTree(src, dst string, each func(src, dst string) error) error 
 	if err != nil {
 		return fileErr(src, err)
 	}
+	if p.Set.Dirs != nil {
+		p.Set.Dirs(src)
+	}
 	if err := p.Main.Mkdir(dst); err != nil {
-		if rst, serr := p.Main.Stat(dst); serr != nil || !rst.IsDir() {
-			return fileErr(dst, err)
+		rst, serr := p.Main.Stat(dst)
+		switch {
+		case serr != nil:
+			return fmt.Errorf(msgStatRemoteFile, Reason(serr))
+		case !rst.IsDir():
+			return fmt.Errorf(msgNotDirExists, dst)
 		}
 	}
 	entries, err := os.ReadDir(src)
