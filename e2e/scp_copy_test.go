@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,9 +66,15 @@ func scpBothWays(t *testing.T, e *sshEnv, legacy bool) {
 	if r.RC != 1 || !strings.Contains(r.Err, "nosuch.txt: No such file or directory") {
 		t.Errorf("missing remote file: %d %q", r.RC, r.Err)
 	}
-	// A missing local file.
-	r = e.scp(append(flags, filepath.Join(local, "absent"), e.remote(""))...)
-	if r.RC != 1 || !strings.Contains(r.Err, "absent: No such file or directory") {
+	// A missing local file: as OpenSSH's scp, fatal in SFTP mode (status
+	// 255), one failure among others with -O.
+	absent := filepath.Join(local, "absent")
+	wantRC, wantErr := 255, `stat local "`+absent+`": No such file or directory`
+	if slices.Contains(flags, "-O") {
+		wantRC, wantErr = 1, absent+": No such file or directory"
+	}
+	r = e.scp(append(flags, absent, e.remote(""))...)
+	if r.RC != wantRC || !strings.Contains(r.Err, wantErr) {
 		t.Errorf("missing local file: %d %q", r.RC, r.Err)
 	}
 }

@@ -70,8 +70,9 @@ func TestXferBadInput(t *testing.T) {
 	local := t.TempDir()
 	os.WriteFile(filepath.Join(local, "f.txt"), []byte("x\n"), 0o644)
 
+	// Fatal in SFTP mode, as OpenSSH's scp: status 255.
 	r := e.scp(filepath.Join(local, "absent"), e.remote(""))
-	if r.RC != 1 || strings.Count(strings.TrimSpace(r.Err), "\n") != 0 || !strings.Contains(r.Err, "absent: No such file or directory") {
+	if r.RC != 255 || strings.Count(strings.TrimSpace(r.Err), "\n") != 0 || !strings.Contains(r.Err, `absent": No such file or directory`) {
 		t.Errorf("missing local file: %d %q", r.RC, r.Err)
 	}
 	r = e.scp(e.remote("absent"), local)

@@ -292,7 +292,7 @@ func TestSSHFingerprintHashAndVisualHostKey(t *testing.T) {
 		fp, art := strings.Fields(lv[0])[1], strings.TrimSuffix(lv[1], "\n")
 		stdout, stderr, status := e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-o", "VisualHostKey=yes",
 			"-o", "FingerprintHash="+hash, e.dest(), "echo", "ok")...)
-		if status != 0 || stdout != "ok\n" || !strings.Contains(stderr, "Host key fingerprint is "+fp+"\n"+art+"\n") {
+		if status != 0 || stdout != "ok\n" || !strings.Contains(stderr, "Host key fingerprint is "+fp+"\n"+art+"\r\n") {
 			t.Errorf("%s: status %d, stderr %q; want the fingerprint %s and\n%s", hash, status, stderr, fp, art)
 		}
 	}

@@ -120,7 +120,8 @@ func TestSSHConnectionEndMessages(t *testing.T) {
 				t.Errorf("status %d, want 255", status)
 			}
 			for _, w := range tc.want {
-				if w = fmt.Sprintf(w, port); stderr != w {
+				// Each line ended as OpenSSH's log.c ends it.
+				if w = strings.ReplaceAll(fmt.Sprintf(w, port), "\n", "\r\n"); stderr != w {
 					t.Errorf("stderr %q, want %q", stderr, w)
 				}
 			}

@@ -158,14 +158,13 @@ func TestSSHForwardFailure(t *testing.T) {
 	if status != 255 || stdout != "" || !strings.Contains(stderr, "Could not request local forwarding.") {
 		t.Errorf("with ExitOnForwardFailure: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
-	// OpenSSH's words, -D's included, compared with OpenSSH's ssh (on
-	// 127.0.0.1 only: for localhost it would listen on ::1 as well),
-	// whose log lines end in \r\n even without a terminal.
+	// OpenSSH's words, -D's included, compared byte for byte with
+	// OpenSSH's ssh (on 127.0.0.1 only: for localhost it would listen on
+	// ::1 as well), whose log lines end in \r\n even without a terminal.
 	for _, fwd := range []string{"-L127.0.0.1:" + spec, "-D127.0.0.1:" + strings.Split(spec, ":")[0]} {
 		args := append(e.base(), "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", fwd, e.dest(), "true")
 		_, got, gotStatus := e.run(nil, args...)
 		_, want, wantStatus := e.runProg(testenv.NeedCmd(t, "ssh"), nil, nil, args...)
-		want = strings.ReplaceAll(want, "\r\n", "\n")
 		if got != want || gotStatus != wantStatus {
 			t.Errorf("%s: sshbox %q (status %d), OpenSSH %q (status %d)", fwd, got, gotStatus, want, wantStatus)
 		}

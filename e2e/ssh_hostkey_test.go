@@ -128,7 +128,7 @@ func TestSSHChangedHostKey(t *testing.T) {
 	if status != 255 {
 		t.Errorf("status %d, want 255", status)
 	}
-	if !strings.HasPrefix(stderr, "WARNING: HOST IDENTIFICATION HAS CHANGED!\n") {
+	if !strings.HasPrefix(stderr, "WARNING: HOST IDENTIFICATION HAS CHANGED!\r\n") {
 		t.Errorf("the banner does not start with the seed's sentence:\n%s", stderr)
 	}
 	for _, want := range []string{

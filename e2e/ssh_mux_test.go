@@ -495,7 +495,7 @@ func TestSSHMuxAsk(t *testing.T) {
 		return o.String(), er.String(), testenv.ExitCode(err)
 	}
 	_, stderr, status := run("echo refused")
-	if status != 255 || stderr != "Master refused session request: permission denied\n" {
+	if status != 255 || stderr != "Master refused session request: permission denied\r\n" {
 		t.Errorf("askpass said no: status %d, stderr %q", status, stderr)
 	}
 	os.WriteFile(answer, []byte("yes\n"), 0o644)
@@ -572,7 +572,7 @@ func TestSSHMuxCannotListen(t *testing.T) {
 	e.path = filepath.Join(filepath.Dir(held), "missing", "cm")
 	stdout, stderr, status := e.run(nil, append(e.shared(), e.dest(), "echo ran")...)
 	if stdout != "" || status != 255 || !strings.HasPrefix(stderr, "unix_listener: cannot bind to path "+e.path+".") ||
-		!strings.HasSuffix(stderr, ": No such file or directory\n") {
+		!strings.HasSuffix(stderr, ": No such file or directory\r\n") {
 		t.Errorf("stdout %q, stderr %q, status %d; want 255 and unix_listener's complaint", stdout, stderr, status)
 	}
 
@@ -585,7 +585,7 @@ func TestSSHMuxCannotListen(t *testing.T) {
 	defer l.Close()
 	stdout, stderr, status = e.run(nil, append(e.base(), "-o", "BatchMode=yes", "-o", "ControlMaster=yes",
 		"-o", "ControlPersist=60", "-o", "ControlPath="+held, e.dest(), "echo still; exit 6")...)
-	want := "ControlSocket " + held + " already exists, disabling multiplexing\n"
+	want := "ControlSocket " + held + " already exists, disabling multiplexing\r\n"
 	if stdout != "still\n" || status != 6 || stderr != want {
 		t.Errorf("stdout %q, stderr %q, status %d; want \"still\\n\", 6 and %q", stdout, stderr, status, want)
 	}

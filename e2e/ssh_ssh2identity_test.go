@@ -120,7 +120,7 @@ func TestSSHSSH2HostKeys(t *testing.T) {
 	write("")
 	_, stderr, status := e.run(nil, dest...)
 	if status != 255 || !strings.Contains(stderr, "HOST IDENTIFICATION HAS CHANGED") ||
-		!strings.Contains(stderr, "key in "+file+":1\n  remove with:\n  rm '"+file+"'\n") {
+		!strings.Contains(stderr, "key in "+file+":1\r\n  remove with:\r\n  rm '"+file+"'\r\n") {
 		t.Errorf("changed key in the ssh2 directory: status %d, stderr:\n%s", status, stderr)
 	}
 

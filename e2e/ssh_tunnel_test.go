@@ -94,8 +94,8 @@ func TestSSHTunnelRefused(t *testing.T) {
 		}
 		out := p.Stderr.String()
 		if testenv.ExitCode(err) != 255 ||
-			!strings.Contains(out, "channel 0: open failed: connect failed: open failed\n") ||
-			!strings.Contains(out, "Tunnel forwarding failed\n") {
+			!strings.Contains(out, "channel 0: open failed: connect failed: open failed\r\n") ||
+			!strings.Contains(out, "Tunnel forwarding failed\r\n") {
 			t.Errorf("%s %q -o Tunnel=%s: exit %d, stderr:\n%s", c.server, c.config, c.mode, testenv.ExitCode(err), out)
 		}
 	}
@@ -119,7 +119,7 @@ func TestSSHTunnelLocalFailure(t *testing.T) {
 		t.Fatalf("ssh kept running: %s", p.Stderr.String())
 	}
 	out := p.Stderr.String()
-	if testenv.ExitCode(err) != 255 || !strings.Contains(out, "Tunnel device open failed.\n") || !strings.Contains(out, "Could not request tunnel forwarding.\n") {
+	if testenv.ExitCode(err) != 255 || !strings.Contains(out, "Tunnel device open failed.\r\n") || !strings.Contains(out, "Could not request tunnel forwarding.\r\n") {
 		t.Errorf("exit %d, stderr:\n%s", testenv.ExitCode(err), out)
 	}
 }

@@ -160,13 +160,15 @@ func TestUpdateHostKeysAsk(t *testing.T) {
 	for _, answer := range []string{"no", "yes"} {
 		args := append(e.base(), "-o", "UpdateHostKeys=ask", e.dest())
 		tm := e.term(24, 80, args...)
-		at := tm.Expect(0, "The server has updated its host keys.\r\n"+
-			"These changes were verified by the server's existing trusted key.\r\n"+
-			"Learned new hostkey: ECDSA "+fingerprint(t, ecdsa+".pub")+"\r\n"+
+		// log.c's lines end in CR LF, which the terminal (not yet raw)
+		// shows as CR CR LF, as with OpenSSH's ssh.
+		at := tm.Expect(0, "The server has updated its host keys.\r\r\n"+
+			"These changes were verified by the server's existing trusted key.\r\r\n"+
+			"Learned new hostkey: ECDSA "+fingerprint(t, ecdsa+".pub")+"\r\r\n"+
 			// read_passphrase's CR before its prompt, as OpenSSH's.
 			"\rAccept updated hostkeys? (yes/no): ", 15*time.Second)
 		tm.Type("maybe\r")
-		at = tm.Expect(at, "Please enter \"yes\" or \"no\"\r\n\rAccept updated hostkeys? (yes/no): ", 5*time.Second)
+		at = tm.Expect(at, "Please enter \"yes\" or \"no\"\r\r\n\rAccept updated hostkeys? (yes/no): ", 5*time.Second)
 		tm.Type(answer + "\r")
 		tm.Type("echo shell-$((6*7))\r")
 		tm.Expect(at, "shell-42", 10*time.Second)

@@ -60,9 +60,16 @@ func Main(args []string) int {
 	// What the server names (files, its scp's complaints) is escaped
 	// before it reaches the terminal, as OpenSSH's utf8.c and log.c do.
 	utf8 := vis.UTF8Locale()
+	// In SFTP mode OpenSSH's scp says its failures through log.c's
+	// error() and fatal(), whose lines end in "\r\n"; the old protocol's
+	// run_err ends them in "\n".
+	lineEnd := "\r\n"
+	if inv.legacy {
+		lineEnd = "\n"
+	}
 	c := &transfer.Copier{Dial: inv.dial, Set: inv.set, Recursive: inv.recursive, Preserve: inv.preserve,
 		Quiet: inv.quiet, Legacy: inv.legacy, Through: inv.through, Direct: inv.direct, TargetDir: inv.toDir,
-		Warn: func(msg string) { fmt.Fprintf(os.Stderr, "scp: %s\n", vis.Safe(msg)) },
+		Warn: func(msg string) { fmt.Fprintf(os.Stderr, "scp: %s%s", vis.Safe(msg), lineEnd) },
 		Show: func(text string) { fmt.Fprint(os.Stderr, vis.Terminal(text, utf8)) }}
 	defer c.Close()
 	c.Run(operands)

@@ -136,11 +136,11 @@ func (c *Client) serve(conn *ssh.Client) int {
 		return c.stdioForward(conn)
 	}
 	if err := c.startForwards(conn); err != nil {
-		c.Log.Fatal("%v", err)
+		c.Log.Fail(err)
 		return 255
 	}
 	if err := c.startTunnel(conn); err != nil {
-		c.Log.Fatal("%v", err)
+		c.Log.Fail(err)
 		return 255
 	}
 	command := c.Command

@@ -145,7 +145,7 @@ func (c *Client) fwdFailure(err error) error {
 	if c.Opts.ExitOnForwardFailure {
 		return err
 	}
-	c.Log.Error("%v", err)
+	c.Log.errorLines(err)
 	return nil
 }
 
@@ -155,6 +155,10 @@ func (c *Client) fwdFailure(err error) error {
 type errListen struct{ why, what string }
 
 func (e errListen) Error() string { return e.why + "\n" + e.what }
+
+// logLines are the separate messages OpenSSH logs for it, one error()
+// each.
+func (e errListen) logLines() []string { return strings.Split(e.Error(), "\n") }
 
 // errBadSpec marks a forwarding specification that does not parse: always
 // fatal on the command line, unlike a port that cannot be had.

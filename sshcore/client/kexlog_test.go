@@ -70,7 +70,17 @@ func checkKexLog(t *testing.T, in, out []byte, chunk, readSize int) string {
 	if !bytes.Equal(got, in) {
 		t.Fatalf("read %q, want %q", got, in)
 	}
-	return logBuf.String()
+	return logLines(t, logBuf.String())
+}
+
+// logLines is what a Logger wrote, each line checked to end as OpenSSH's
+// log.c ends it (CR LF), with the CRs taken out for comparing.
+func logLines(t *testing.T, s string) string {
+	t.Helper()
+	if strings.Count(s, "\r\n") != strings.Count(s, "\n") {
+		t.Errorf("a log line not ended in CR LF: %q", s)
+	}
+	return strings.ReplaceAll(s, "\r\n", "\n")
 }
 
 type readerFunc func([]byte) (int, error)
@@ -182,7 +192,7 @@ func TestKexLogRekey(t *testing.T) {
 	want := "debug1: SSH2_MSG_KEXINIT sent\ndebug1: SSH2_MSG_KEXINIT received\n" +
 		"debug1: SSH2_MSG_NEWKEYS sent\ndebug1: expecting SSH2_MSG_NEWKEYS\ndebug1: SSH2_MSG_NEWKEYS received\n" +
 		"debug1: SSH2_MSG_KEXINIT sent\ndebug1: SSH2_MSG_KEXINIT received\n"
-	if logBuf.String() != want {
-		t.Errorf("got\n%s\nwant\n%s", logBuf.String(), want)
+	if got := logLines(t, logBuf.String()); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }

@@ -15,8 +15,8 @@ import (
 )
 
 // Logger prints the client's diagnostics on stderr (or the -E file), one
-// line each, the way OpenSSH formats them. While the terminal is in raw mode
-// a bare LF would not return the cursor, so lines end in CR LF then.
+// line each, the way OpenSSH formats them: each ends in CR LF, as log.c
+// writes them, so that a line is whole in the terminal's raw mode too.
 // With -y they go to the system log instead (NewSyslogLogger).
 type Logger struct {
 	mu sync.Mutex
@@ -93,16 +93,17 @@ func (l *Logger) out(level loglevel.Level, format string, args ...any) {
 	l.write(l.w, vis.Safe(msg))
 }
 
-// write puts one message on w, ending its lines as the terminal needs.
+// write puts one message on w as OpenSSH's log.c does, ended with CR LF
+// whatever the terminal's mode (on -E's file too); in raw mode the
+// message's own line breaks get their CR as well, so that a banner of
+// several lines does not run down the screen in steps.
 func (l *Logger) write(w io.Writer, msg string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.raw {
-		msg = strings.ReplaceAll(msg, "\n", "\r\n") + "\r\n"
-	} else {
-		msg += "\n"
+		msg = strings.ReplaceAll(msg, "\n", "\r\n")
 	}
-	io.WriteString(w, msg)
+	io.WriteString(w, msg+"\r\n")
 }
 
 // Quit is what OpenSSH's client loop says on the terminal as it ends
@@ -126,7 +127,16 @@ func (l *Logger) Quit(level loglevel.Level, format string, args ...any) {
 // OpenSSH logs it (fatalError); another error is a fatal one.
 func (l *Logger) Fail(err error) {
 	var fe *fatalError
-	if !errors.As(err, &fe) {
+	var ml multiLine
+	switch {
+	case errors.As(err, &ml):
+		lines := ml.logLines()
+		for _, s := range lines[:len(lines)-1] {
+			l.Error("%s", s)
+		}
+		l.Fatal("%s", lines[len(lines)-1])
+		return
+	case !errors.As(err, &fe):
 		l.Fatal("%v", err)
 		return
 	}
@@ -134,6 +144,23 @@ func (l *Logger) Fail(err error) {
 		l.Error("%s", fe.before)
 	}
 	l.out(fe.level, "%s", fe.msg)
+}
+
+// multiLine is an error that is several of OpenSSH's log messages, each
+// logged (and ended) on its own.
+type multiLine interface{ logLines() []string }
+
+// errorLines logs err at error level: as its messages where it is
+// several, else as one.
+func (l *Logger) errorLines(err error) {
+	var ml multiLine
+	if !errors.As(err, &ml) {
+		l.Error("%v", err)
+		return
+	}
+	for _, s := range ml.logLines() {
+		l.Error("%s", s)
+	}
 }
 
 // ErrorLines logs text's lines as the separate error() calls OpenSSH

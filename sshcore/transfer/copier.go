@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -42,6 +43,9 @@ type Copier struct {
 
 	conns map[string]Conn
 	pools map[string]*Pool
+	// halted: nothing more is tried (a fatal error, or the old
+	// protocol's lost connection, which ends OpenSSH's scp with status 1).
+	halted bool
 }
 
 // warn reports one failed file or operand and counts it.
@@ -61,9 +65,22 @@ func (c *Copier) Run(operands []string) {
 		c.warn(msgBadOperand, target, err)
 		return
 	}
+	// As OpenSSH's verifydir: several sources, or -d, need the local
+	// target to be a directory already, before anything is copied.
+	if !tl.Remote && (len(operands) > 2 || c.TargetDir) {
+		if st, err := os.Stat(target); err != nil || !st.IsDir() {
+			reason := "Not a directory"
+			if err != nil {
+				reason = Reason(err)
+			}
+			c.Errs++
+			c.Show(fmt.Sprintf(msgVerifyDir, target, reason))
+			return
+		}
+	}
 	var local []string
 	for _, src := range operands[:len(operands)-1] {
-		if c.Fatal {
+		if c.Fatal || c.halted {
 			return
 		}
 		sl, err := ParseLocation(src, "scp")
@@ -80,7 +97,7 @@ func (c *Copier) Run(operands []string) {
 			c.remoteToRemote(sl, tl, target)
 		}
 	}
-	if len(local) > 0 && !c.Fatal {
+	if len(local) > 0 && !c.Fatal && !c.halted {
 		c.toRemote(local, tl, len(operands) > 2)
 	}
 }
@@ -96,7 +113,10 @@ func (c *Copier) conn(l Location) (Conn, error) {
 	cn, err := c.Dial(l)
 	if err != nil {
 		c.Errs++
-		if !c.Legacy {
+		if c.Legacy {
+			c.Show(msgLostConn)
+			c.halted = true
+		} else {
 			c.Warn(msgConnClosed)
 			c.Fatal = true
 		}
@@ -231,10 +251,6 @@ func (c *Copier) toRemote(srcs []string, tl Location, many bool) {
 	}
 	st, err := p.Main.Stat(dst)
 	dstDir := err == nil && st.IsDir()
-	if many && !dstDir {
-		c.warn(msgTargetNotDir, tl.Path)
-		return
-	}
 	put := func(s, d string) error {
 		if err := p.Put(s, d, filepath.Base(s)); err != nil && !errors.Is(err, ErrResumeNotNeeded) {
 			c.warn("%v", err)
@@ -244,24 +260,60 @@ func (c *Copier) toRemote(srcs []string, tl Location, many bool) {
 	for _, src := range srcs {
 		info, err := os.Stat(src)
 		if err != nil {
-			c.warn("%s: %s", src, Reason(err))
-			continue
+			// OpenSSH's fatal(): the sources after it are not tried.
+			c.warn(msgStatLocal, src, Reason(err))
+			c.Fatal = true
+			return
+		}
+		if (many || c.TargetDir) && !dstDir {
+			// As OpenSSH's scp: the target of several files (or of
+			// -d) is made a directory, with the first source's mode
+			// and room to write; if it cannot be, nothing more is
+			// copied.
+			if err := p.MkdirMode(dst, uint32(info.Mode().Perm())|0o700); err != nil {
+				c.warn(msgRemoteMkdir, dst, Reason(err))
+				c.Fatal = true
+				return
+			}
+			dstDir = true
 		}
 		d := dst
 		if dstDir {
-			d = path.Join(dst, filepath.Base(src))
+			d = pathAppend(dst, filepath.Base(src))
 		}
 		switch {
 		case info.IsDir() && !c.Recursive:
-			c.warn(msgNotRegular, src)
+			c.warn(msgLocalNotRegular, src)
+			c.Warn(fmt.Sprintf(msgUploadFailed, "file", src, dst))
 		case info.IsDir():
-			if err := p.PutTree(src, d, put); err != nil {
+			// upload_dir: the target by its real path first.
+			rp, err := p.Main.RealPath(d)
+			if err != nil {
+				c.Warn(fmt.Sprintf(msgRealpath, d, StatusMessage(err)))
+				c.warn(msgCanonUpload, d)
+				c.Warn(fmt.Sprintf(msgUploadFailed, "directory", src, dst))
+				continue
+			}
+			if err := p.PutTree(src, rp, put); err != nil {
 				c.warn("%v", err)
+				c.Warn(fmt.Sprintf(msgUploadFailed, "directory", src, dst))
 			}
 		default:
-			put(src, d)
+			if err := p.Put(src, d, filepath.Base(src)); err != nil {
+				c.warn("%v", err)
+				c.Warn(fmt.Sprintf(msgUploadFailed, "file", src, dst))
+			}
 		}
 	}
+}
+
+// pathAppend is OpenSSH's path_append: one slash between, none added
+// after a path that ends in one.
+func pathAppend(dir, name string) string {
+	if strings.HasSuffix(dir, "/") {
+		return dir + name
+	}
+	return dir + "/" + name
 }
 
 // fromRemote copies one remote source (a glob) to a local target.
@@ -300,8 +352,17 @@ func (c *Copier) fromRemote(sl Location, target string) {
 		}
 	}
 	if len(matches) > 1 && !tdir {
-		c.warn(msgTargetNotDir, target)
-		return
+		// As OpenSSH's scp: a directory is made for the matches where
+		// there is nothing, and anything else in the way is refused.
+		if _, err := os.Lstat(target); !errors.Is(err, fs.ErrNotExist) {
+			c.warn(msgMultipleMatch, target)
+			return
+		}
+		if err := os.Mkdir(target, 0o777); err != nil {
+			c.warn(msgMkdirLocal, target, Reason(err))
+			return
+		}
+		tdir = true
 	}
 	get := func(s, d string) error {
 		if err := p.Get(s, d, path.Base(s)); err != nil && !errors.Is(err, ErrResumeNotNeeded) {

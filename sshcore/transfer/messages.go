@@ -8,10 +8,9 @@ const (
 	msgNotRegular  = "%s: not a regular file"
 	msgDownloadDir = "download %s: not a regular file"
 
-	msgBadOperand   = "%s: invalid %s"
-	msgConnClosed   = "Connection closed"
-	msgNoMatch      = "%s: No such file or directory"
-	msgTargetNotDir = "%s: Not a directory"
+	msgBadOperand = "%s: invalid %s"
+	msgConnClosed = "Connection closed"
+	msgNoMatch    = "%s: No such file or directory"
 )
 
 // Moving files, in the words of OpenSSH's sftp-client.c, which its sftp
@@ -24,6 +23,18 @@ const (
 	msgMkdirLocal      = "mkdir %s: %s"
 	msgStatRemoteFile  = "Couldn't stat remote file: %s"
 	msgNotDirExists    = "\"%s\" exists but is not a directory"
+	msgRealpath        = "realpath %s: %s"
+	msgCanonUpload     = "upload \"%s\": path canonicalization failed"
+)
+
+// scp's own, in OpenSSH's scp's words.
+const (
+	msgVerifyDir     = "%s: %s\n" // verifydir's run_err, without the program's name
+	msgLostConn      = "lost connection\n"
+	msgRemoteMkdir   = "remote mkdir \"%s\": %s"
+	msgStatLocal     = "stat local \"%s\": %s"
+	msgUploadFailed  = "failed to upload %s %s to %s"
+	msgMultipleMatch = "Multiple files match pattern, but destination \"%s\" is not a directory"
 )
 
 // sftp "copy" (copydata.go), in OpenSSH's sftp's words.

@@ -341,3 +341,17 @@ func statusMessage(body []byte) string {
 	}
 	return fmt.Sprintf("Unknown status %d", binary.BigEndian.Uint32(body))
 }
+
+const fxpMkdir = 14
+
+// MkdirMode makes directory path with mode perm (less the server's umask),
+// which pkg/sftp's Mkdir cannot send: OpenSSH's scp makes the target of
+// several files so.
+func (p *Pool) MkdirMode(path string, perm uint32) error {
+	req := wire.AppendString(nil, path)
+	req = binary.BigEndian.AppendUint32(req, attrPermissions)
+	req = binary.BigEndian.AppendUint32(req, perm)
+	return p.rawCall(func(c *rawSFTP) error {
+		return c.status(c.call(fxpMkdir, req))
+	})
+}

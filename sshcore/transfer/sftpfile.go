@@ -230,8 +230,13 @@ func (p *Pool) GetTree(src, dst string, each func(src, dst string) error) error 
 			firstErr = err
 		}
 	}
-	if p.Set.Preserve {
+	// As OpenSSH's download_dir: the directory gets the remote one's mode
+	// at the end (it was made writable for the files) if all went well,
+	// its times with -p.
+	if firstErr == nil {
 		os.Chmod(dst, st.Mode().Perm())
+	}
+	if p.Set.Preserve {
 		os.Chtimes(dst, st.ModTime(), st.ModTime())
 	}
 	return firstErr
@@ -275,8 +280,12 @@ func (p *Pool) PutTree(src, dst string, each func(src, dst string) error) error 
 			firstErr = err
 		}
 	}
-	if p.Set.Preserve {
+	// As OpenSSH's upload_dir: the directory gets the local one's mode at
+	// the end if all went well, its times with -p.
+	if firstErr == nil {
 		p.Main.Chmod(dst, st.Mode().Perm())
+	}
+	if p.Set.Preserve {
 		p.Main.Chtimes(dst, atimeOf(st), st.ModTime())
 	}
 	return firstErr
