@@ -93,10 +93,10 @@ func TestSSHBadArguments(t *testing.T) {
 		{[]string{"-Q", "nonsense"}, `Unsupported query "nonsense"`},
 		{[]string{"-I", "/usr/lib/opensc-pkcs11.so", "host"}, "PKCS#11 tokens (-I) are not supported by sshbox"},
 		{[]string{"-w", "x", "host"}, "Bad tun device 'x'"},
-		{[]string{"-F", "/dev/null", "-c", "nosuch", "127.0.0.1"}, "Bad SSH2 cipher spec 'nosuch'"},
-		{[]string{"-F", "/dev/null", "-L", "bad", "127.0.0.1"}, "Bad forwarding specification 'bad'"},
+		{[]string{"-F", "/dev/null", "-c", "nosuch", "127.0.0.1"}, "Unknown cipher type 'nosuch'"},
+		{[]string{"-F", "/dev/null", "-L", "bad", "127.0.0.1"}, "Bad local forwarding specification 'bad'"},
 		{[]string{"-F", "/dev/null", "-o", "NoSuchOption=1", "127.0.0.1"}, "NoSuchOption"},
-		{[]string{"-F", "/dev/null", "-J", "u@", "127.0.0.1"}, "invalid destination 'u@'"},
+		{[]string{"-F", "/dev/null", "-J", "u@", "127.0.0.1"}, "Invalid -J argument"},
 	} {
 		_, stderr, status := e.run(nil, c.args...)
 		if status != 255 || !strings.Contains(stderr, c.want) {

@@ -26,7 +26,6 @@ import (
 	"sshbox/sshcore/algo"
 	"sshbox/sshcore/client"
 	"sshbox/sshcore/loglevel"
-	"sshbox/sshcore/tun"
 )
 
 // Main runs the ssh applet with args[0] the applet name; it returns the exit
@@ -291,6 +290,10 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	if ctx.IsSet("Q") {
 		return query(ctx.String("Q"))
 	}
+	if msg := flagError(inv.optArgs); msg != "" {
+		fmt.Fprint(os.Stderr, msg)
+		return 255
+	}
 	if inv.dest == "" {
 		fmt.Fprintln(os.Stderr, usage)
 		return 255
@@ -304,18 +307,6 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	default:
 		fmt.Fprint(os.Stderr, msgBadMuxCommand)
 		return 255
-	}
-	if w, ok := tunnelFlag(inv.optArgs); ok {
-		if _, _, err := tun.ParseDevice(w); err != nil {
-			fmt.Fprintf(os.Stderr, msgBadTunDevice+"\n", w)
-			return 255
-		}
-	}
-	if ctx.IsSet("p") {
-		if n, err := strconv.Atoi(ctx.String("p")); err != nil || n < 1 || n > 65535 {
-			fmt.Fprintf(os.Stderr, msgBadPort+"\n", ctx.String("p"))
-			return 255
-		}
 	}
 	d, err := client.ParseDestination(inv.dest)
 	if err != nil {

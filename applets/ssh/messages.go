@@ -33,6 +33,13 @@ const (
 	msgNoConfigFile  = "Can't open user config file %s: No such file or directory"
 	msgHopConfig     = "ProxyJump host %s: %v"
 	msgBadForward    = "Bad forwarding specification '%s'"
+	msgBadFwdKind    = "Bad %s forwarding specification '%s'"
+	msgBadStdioFwd   = "Bad stdio forwarding specification '%s'"
+	msgUnknownCipher = "Unknown cipher type '%s'"
+	msgUnknownMAC    = "Unknown mac type '%s'"
+	msgBadEscape     = "Bad escape character '%s'."
+	msgOneJump       = "Only a single -J option is permitted (use commas to separate multiple jump hops)"
+	msgBadJump       = "Invalid -J argument"
 	msgBadTunDevice  = "Bad tun device '%s'"
 
 	// Connection sharing (OpenSSH's mux.c wording; the -O answers end in

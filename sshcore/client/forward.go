@@ -261,7 +261,7 @@ func (c *Client) cancelCommand(kind byte, arg string) string {
 // addForward sets up one forwarding: 'L' local, 'D' dynamic (SOCKS), 'R'
 // remote.
 func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
-	f, err := ParseForward(spec, flag == 'D' || flag == 'R' && remoteDynamic(spec))
+	f, err := ParseForward(spec, flag == 'D' || flag == 'R' && RemoteDynamic(spec))
 	if err != nil {
 		return errBadSpec{err}
 	}
@@ -307,9 +307,9 @@ func (c *Client) addForward(conn *ssh.Client, flag byte, spec string) error {
 	return nil
 }
 
-// remoteDynamic says whether a -R specification, in the command line's
+// RemoteDynamic says whether a -R specification, in the command line's
 // form or the configuration's, has a listening end only.
-func remoteDynamic(spec string) bool {
+func RemoteDynamic(spec string) bool {
 	parts := splitFwd(spec)
 	return len(parts) == 1 || len(parts) == 2 && !isSocketPath(parts[1])
 }
