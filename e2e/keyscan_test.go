@@ -81,7 +81,7 @@ func TestKeyscan(t *testing.T) {
 	if lines, stderr, status := keyscan(t, ours, "-p", refused, "127.0.0.1"); status != 1 || stderr != "" || lines[0] != "" {
 		t.Errorf("nobody listening: status %d, stdout %q, stderr %q", status, lines, stderr)
 	}
-	if _, stderr, status := keyscan(t, ours, "-t", "foo", "127.0.0.1"); status != 255 || stderr != "Unknown key type \"foo\"\n" {
+	if _, stderr, status := keyscan(t, ours, "-t", "foo", "127.0.0.1"); status != 255 || stderr != "Unknown key type \"foo\"\r\n" {
 		t.Errorf("-t foo: status %d, %q", status, stderr)
 	}
 }

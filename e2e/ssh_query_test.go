@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -54,26 +55,55 @@ func TestSSHQueryMatchesOpenSSH(t *testing.T) {
 // one in the order given.
 func TestSSHFlagErrorsMatchOpenSSH(t *testing.T) {
 	t.Parallel()
-	ossh := testenv.NeedCmd(t, "ssh")
-	for _, args := range [][]string{
+	sameFailures(t, "ssh", [][]string{
 		{"-p", "abc", "h"}, {"-p", "0", "h"}, {"-p", "99999", "h"},
 		{"-L", "1", "h"}, {"-L", "abc:1:2", "h"}, {"-D", "x", "h"}, {"-R", "x:y", "h"},
 		{"-c", "nosuch", "h"}, {"-c", "nosuch"}, {"-m", "nosuch", "h"},
 		{"-e", "~~", "h"}, {"-e", "xy", "h"}, {"-e", "^ab", "h"}, {"-e", "^\x01", "h"},
-		{"-W", "h"}, {"-W", "h"}, {"-J", ",,", "h"}, {"-J", "a", "-J", "b", "h"}, {"-w", "x", "h"},
+		{"-W", "h"}, {"-J", ",,", "h"}, {"-J", "a", "-J", "b", "h"}, {"-w", "x", "h"},
 		{"-L", "1", "-p", "abc", "h"}, {"-p", "abc", "-L", "1", "h"},
-	} {
+	})
+}
+
+// TestSftpKeyscanFlagErrorsMatchOpenSSH: sftp's and ssh-keyscan's command
+// line mistakes are said as OpenSSH's say them, line ends and status
+// included (fatal()'s 255, the usage's 1).
+func TestSftpKeyscanFlagErrorsMatchOpenSSH(t *testing.T) {
+	t.Parallel()
+	sameFailures(t, "sftp", [][]string{
+		{"-B", "x", "h"}, {"-B", "0", "h"}, {"-R", "x", "h"}, {"-R", "0", "h"}, {"-l", "x", "h"},
+		{"-l", "0", "h"}, {"-l", "99999999999", "h"}, {"-P", "abc", "h"}, {"-P", "70000", "h"},
+		{"-b", "/nonexistent-sbx", "h"}, {"-s"}, {"-Z"}, {"-X", "foo", "h"}, {"-X", "buffer=x", "h"},
+		{"-X", "buffer=300K", "h"}, {"-X", "nrequests=0", "h"}, {"-X", "nrequests=x", "h"}, {},
+	})
+	sameFailures(t, "ssh-keyscan", [][]string{
+		{"-p", "abc", "h"}, {"-t", "foo", "h"}, {"-f", "/nonexistent-sbx"},
+	})
+}
+
+// sameFailures runs OpenSSH's program and sshbox's applet of that name
+// with each command line, without configuration, and requires the same
+// standard error, byte for byte, and the same status.
+func sameFailures(t *testing.T, name string, cases [][]string) {
+	t.Helper()
+	theirs := testenv.NeedCmd(t, name)
+	for _, args := range cases {
 		run := func(prog string) (string, int) {
-			cmd := exec.Command(prog, append([]string{"-F", "/dev/null"}, args...)...)
+			pre := []string{}
+			if name == "ssh" {
+				pre = []string{"-F", "/dev/null"}
+			}
+			cmd := exec.Command(prog, append(pre, args...)...)
+			cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			err := cmd.Run()
 			return stderr.String(), testenv.ExitCode(err)
 		}
-		want, wantRC := run(ossh)
-		got, gotRC := run(testenv.Bin(t, "ssh"))
+		want, wantRC := run(theirs)
+		got, gotRC := run(testenv.Bin(t, name))
 		if got != want || gotRC != wantRC {
-			t.Errorf("ssh %q: sshbox %q (status %d), OpenSSH %q (status %d)", args, got, gotRC, want, wantRC)
+			t.Errorf("%s %q: sshbox %q (status %d), OpenSSH %q (status %d)", name, args, got, gotRC, want, wantRC)
 		}
 	}
 }

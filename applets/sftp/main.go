@@ -5,6 +5,7 @@ package sftp
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,7 +27,8 @@ func Main(args []string) int {
 	}
 	opts, operands, err := parseArgs(args[1:])
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "%v\n%s\n", err, usage)
+		// getopt's complaint is a log line in OpenSSH's sftp (CR LF).
+		fmt.Fprintf(os.Stderr, "%v\r\n%s\n", err, usage)
 		return 1
 	}
 	s := &session{progress: true}
@@ -63,9 +65,10 @@ func Main(args []string) int {
 		case 'i':
 			s.flags.Identities = append(s.flags.Identities, o.Arg)
 		case 'l':
+			// strtonum(1, 100 GiB in Kbit/s), else the usage.
 			n, err := strconv.ParseInt(o.Arg, 10, 64)
-			if err != nil || n <= 0 {
-				fmt.Fprintf(os.Stderr, "sftp: "+msgBadLimit+"\n", o.Arg)
+			if err != nil || n < 1 || n > 100*1024*1024 {
+				fmt.Fprintln(os.Stderr, usage)
 				return 1
 			}
 			s.set.Limit = transfer.NewLimiter(n)
@@ -79,11 +82,10 @@ func Main(args []string) int {
 			batchFile = o.Arg
 		case 'B':
 			n, err := strconv.Atoi(o.Arg)
-			if err != nil || n <= 0 || n > 256*1024 {
-				fmt.Fprintf(os.Stderr, "sftp: "+msgBadBuffer+"\n", o.Arg)
-				return 1
+			if err != nil || n <= 0 {
+				return fatal(msgBadBuffer, o.Arg)
 			}
-			s.set.BufSize = n
+			s.set.BufSize = min(n, transfer.MaxRequest)
 		case 'F':
 			s.flags.ConfigFile, s.flags.ConfigSet = o.Arg, true
 		case 'J':
@@ -91,28 +93,31 @@ func Main(args []string) int {
 		case 'P':
 			n, err := ssh.ParsePort(o.Arg)
 			if err != nil {
-				fmt.Fprintf(os.Stderr, "sftp: %v\n", err)
-				return 1
+				return fatal(msgBadPort, o.Arg) // its own "\n" too, as OpenSSH's
 			}
 			s.flags.Port = n
 		case 'X':
-			// -X buffer=N / nrequests=N, as -B and -R.
-			k, v, _ := strings.Cut(o.Arg, "=")
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 || (k != "buffer" && k != "nrequests") {
-				fmt.Fprintf(os.Stderr, "sftp: "+msgBadX+"\n", o.Arg)
-				return 1
-			}
-			if k == "buffer" {
-				s.set.BufSize = n
-			} else {
-				s.set.Requests = n
+			// -X buffer=SIZE (scan_scaled: 1.5K, 64K...), nrequests=N.
+			switch k, v, _ := strings.Cut(o.Arg, "="); k {
+			case "buffer":
+				n, ok := scanScaled(v)
+				if !ok || n <= 0 || n > 256*1024 {
+					return fatal(msgBadXBuffer, v)
+				}
+				s.set.BufSize = min(int(n), transfer.MaxRequest)
+			case "nrequests":
+				n, why := strtonum(v, 1, 256*1024)
+				if why != "" {
+					return fatal(msgBadXRequests, v, why)
+				}
+				s.set.Requests = int(n)
+			default:
+				return fatal(msgBadX)
 			}
 		case 'R':
 			n, err := strconv.Atoi(o.Arg)
 			if err != nil || n <= 0 {
-				fmt.Fprintf(os.Stderr, "sftp: "+msgBadNumber+"\n", o.Arg)
-				return 1
+				return fatal(msgBadNumber, o.Arg)
 			}
 			s.set.Requests = n
 		}
@@ -133,8 +138,7 @@ func Main(args []string) int {
 		if batchFile != "-" {
 			f, err := os.Open(batchFile)
 			if err != nil {
-				fmt.Fprintf(os.Stderr, "sftp: "+msgBatchOpen+"\n", batchFile, transfer.Reason(err))
-				return 1
+				return fatal(msgBatchOpen, transfer.Reason(err), batchFile)
 			}
 			defer f.Close()
 			in = f
@@ -266,4 +270,56 @@ func (s *session) absPattern(p string) string {
 		b.WriteByte('/')
 	}
 	return b.String() + p
+}
+
+// fatal is OpenSSH's fatal() on sftp's command line: the line (CR LF, as
+// log.c ends it) and status 255.
+func fatal(format string, args ...any) int {
+	logLine(format, args...)
+	return 255
+}
+
+// scanScaled is OpenBSD's scan_scaled as -X buffer= takes it: a number,
+// perhaps with a fraction, and a unit (B, K, M, G, T, P, E, each 1024 of
+// the one before).
+func scanScaled(s string) (int64, bool) {
+	mult := int64(1)
+	if n := len(s); n > 0 {
+		if i := strings.IndexByte("BKMGTPE", s[n-1]&^0x20); i >= 0 {
+			mult, s = int64(1)<<(10*i), s[:n-1]
+		}
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w < 0 || w > (1<<62)/mult {
+		return 0, false
+	}
+	n := w * mult
+	if frac != "" {
+		f, err := strconv.ParseFloat("0."+frac, 64)
+		if err != nil || mult == 1 {
+			return 0, false
+		}
+		n += int64(f * float64(mult))
+	}
+	return n, true
+}
+
+// strtonum is OpenBSD's strtonum: the number, or why not ("invalid",
+// "too small", "too large").
+func strtonum(s string, lo, hi int64) (int64, string) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	switch {
+	case err != nil && errors.Is(err, strconv.ErrRange) && strings.HasPrefix(s, "-"):
+		return 0, "too small"
+	case err != nil && errors.Is(err, strconv.ErrRange):
+		return 0, "too large"
+	case err != nil:
+		return 0, "invalid"
+	case n < lo:
+		return 0, "too small"
+	case n > hi:
+		return 0, "too large"
+	}
+	return n, ""
 }

@@ -7,7 +7,7 @@ const usage = `usage: sftp [-46AaCfNpqrv] [-B buffer_size] [-b batchfile] [-c ci
           [-D sftp_server_command] [-F ssh_config] [-i identity_file]
           [-J destination] [-l limit] [-o ssh_option] [-P port]
           [-R num_requests] [-S program] [-s subsystem | sftp_server]
-          destination`
+          [-X sftp_option] destination`
 
 const helpText = `Available commands:
 bye                                Quit sftp
@@ -88,9 +88,11 @@ const (
 	msgShellStatus   = "Shell exited with status %d"
 	msgNoStatVFS     = "Server does not support the statvfs@openssh.com extension"
 	msgNoLsetstat    = "Server does not support lsetstat@openssh.com extension"
-	msgBadLimit      = "Invalid bandwidth limit \"%s\""
 	msgBadNumber     = "Invalid number of requests \"%s\""
 	msgBadBuffer     = "Invalid buffer size \"%s\""
 	msgFetchDir      = "Fetching %s to %s"
-	msgBadX          = "Invalid -X option \"%s\""
+	msgBadX          = "Invalid -X option"
+	msgBadXBuffer    = "Invalid buffer size \"%s\": Invalid argument"
+	msgBadXRequests  = "Invalid number of requests \"%s\": %s"
+	msgBadPort       = "Bad port \"%s\"\n"
 )

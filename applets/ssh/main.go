@@ -54,7 +54,8 @@ func MainWith(args []string, x Extensions) int {
 	gcpace.Enable(0)
 	optArgs, before, dest, command, err := splitArgsAt(args[1:])
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)
+		// getopt's complaint: a log line in OpenSSH's ssh, no "ssh: ".
+		fmt.Fprintf(os.Stderr, "%v\r\n%s\n", err, usage)
 		return 255
 	}
 	for i := 0; i < len(optArgs); i++ {
@@ -76,7 +77,8 @@ func MainWith(args []string, x Extensions) int {
 	inv := &invocation{dest: dest, command: command, optArgs: optArgs, before: before, x: x, ident: args[0]}
 	ctx, err := inv.parse(optArgs)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "ssh: %v\n%s\n", err, usage)
+		// getopt's complaint: a log line in OpenSSH's ssh, no "ssh: ".
+		fmt.Fprintf(os.Stderr, "%v\r\n%s\n", err, usage)
 		return 255
 	}
 	return inv.run(ctx)

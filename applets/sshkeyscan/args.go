@@ -47,7 +47,7 @@ func parseArgs(args []string, stderr io.Writer) (*opts, int) {
 	o := &opts{network: "tcp", port: 22, timeout: 5, types: kh.DefaultScanTypes}
 	list, rest, err := getopt.Parse(optstring, args)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s\n%s", err, msgUsage)
+		fmt.Fprintf(stderr, "%s\r\n%s", err, msgUsage)
 		return nil, 1
 	}
 	for _, op := range list {

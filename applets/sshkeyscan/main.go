@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/internal/errtext"
 	"sshbox/internal/help"
 	kh "sshbox/sshcore/knownhosts"
 )
@@ -43,7 +44,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{opts: o, stdout: stdout, stderr: stderr}
 	for _, f := range o.files {
 		if !a.scanFile(f, stdin) {
-			return 1
+			return 255 // OpenSSH's fatal()
 		}
 	}
 	for _, h := range o.hosts {
@@ -61,11 +62,7 @@ func (a *app) scanFile(name string, stdin io.Reader) bool {
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			fmt.Fprintf(a.stderr, msgOpenFile, name, err)
+			fmt.Fprintf(a.stderr, msgOpenFile, name, errtext.Reason(err))
 			return false
 		}
 		defer f.Close()

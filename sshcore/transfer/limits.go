@@ -23,6 +23,10 @@ import (
 // OpenSSH's (SFTP_MAX_MSG_LENGTH - 1024), and chunkSize.
 const maxRequest = 256<<10 - 1024
 
+// MaxRequest is the largest request size sftp and scp use (-B asks more
+// in vain): what OpenSSH's sftp-server serves whole.
+const MaxRequest = maxRequest
+
 // startSFTP starts pkg/sftp's client on a fresh sftp stream. With the
 // server's limits, requests are as large as it takes (at most maxRequest,
 // at least 64 bytes as OpenSSH's); opts come after, so that -B
