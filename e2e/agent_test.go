@@ -282,7 +282,7 @@ func TestAgentShell(t *testing.T) {
 	if _, stderr, status := run(nil, "-k"); status != 1 || stderr != "SSH_AGENT_PID not set, cannot kill agent\n" {
 		t.Errorf("-k without SSH_AGENT_PID: %d %q", status, stderr)
 	}
-	if _, stderr, status := run(nil, "-Z"); status != 1 || !strings.HasPrefix(stderr, "unknown option -- Z\nusage: ssh-agent ") {
+	if _, stderr, status := run(nil, "-Z"); status != 1 || !strings.HasPrefix(stderr, "unknown option -- Z\r\nusage: ssh-agent ") {
 		t.Errorf("-Z: %d %q", status, stderr)
 	}
 	out, stderr, status := run(nil, "sh", "-c", "ssh-add -l; echo \"pid=$SSH_AGENT_PID\"")

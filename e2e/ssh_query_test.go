@@ -65,10 +65,10 @@ func TestSSHFlagErrorsMatchOpenSSH(t *testing.T) {
 	})
 }
 
-// TestSftpKeyscanFlagErrorsMatchOpenSSH: sftp's and ssh-keyscan's command
-// line mistakes are said as OpenSSH's say them, line ends and status
-// included (fatal()'s 255, the usage's 1).
-func TestSftpKeyscanFlagErrorsMatchOpenSSH(t *testing.T) {
+// TestToolFlagErrorsMatchOpenSSH: sftp's, ssh-keyscan's and ssh-agent's
+// command line mistakes are said as OpenSSH's say them, line ends and
+// status included (fatal()'s 255, the usage's 1).
+func TestToolFlagErrorsMatchOpenSSH(t *testing.T) {
 	t.Parallel()
 	sameFailures(t, "sftp", [][]string{
 		{"-B", "x", "h"}, {"-B", "0", "h"}, {"-R", "x", "h"}, {"-R", "0", "h"}, {"-l", "x", "h"},
@@ -78,6 +78,11 @@ func TestSftpKeyscanFlagErrorsMatchOpenSSH(t *testing.T) {
 	})
 	sameFailures(t, "ssh-keyscan", [][]string{
 		{"-p", "abc", "h"}, {"-t", "foo", "h"}, {"-f", "/nonexistent-sbx"},
+	})
+	// Only failures: an agent that starts would stay.
+	sameFailures(t, "ssh-agent", [][]string{
+		{"-t", "abc"}, {"-Z"}, {"-E", "x"}, {"-a"}, {"-O", "foo"}, {"-c", "-s"},
+		{"-a", "/nonexistent-sbx/s"}, {"-a", t.TempDir()},
 	})
 }
 

@@ -27,7 +27,7 @@ func parseArgs(args []string, stderr io.Writer) (*opts, int, bool) {
 	o := &opts{hash: "sha256"}
 	list, rest, err := getopt.Parse(optstring, args)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s\n%s", err, msgUsage)
+		fmt.Fprintf(stderr, "%s\r\n%s", err, msgUsage)
 		return nil, 1, false
 	}
 	for _, op := range list {
@@ -55,7 +55,7 @@ func parseArgs(args []string, stderr io.Writer) (*opts, int, bool) {
 		case "E":
 			if !keys.ValidHash(op.Arg) {
 				fmt.Fprintf(stderr, msgBadHash, op.Arg)
-				return nil, 1, false
+				return nil, 255, false
 			}
 			o.hash = op.Arg
 		case "O":
@@ -63,7 +63,7 @@ func parseArgs(args []string, stderr io.Writer) (*opts, int, bool) {
 			// no providers, so they change nothing, but others are errors.
 			if op.Arg != "no-restrict-websafe" && op.Arg != "allow-remote-pkcs11" {
 				fmt.Fprint(stderr, msgBadOption)
-				return nil, 1, false
+				return nil, 255, false
 			}
 		case "P":
 			// Allowed PKCS#11 providers: none are ever loaded.

@@ -79,7 +79,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	l, err := agent.Listen(path)
 	if err != nil {
-		fmt.Fprintf(stderr, msgBind, errText(err))
+		fmt.Fprintf(stderr, msgBind, path, errText(err))
 		if dir != "" {
 			os.Remove(dir)
 		}

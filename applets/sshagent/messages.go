@@ -9,8 +9,9 @@ const (
        ssh-agent [-c | -s] -k
 `
 	msgInvalidLifetime = "Invalid lifetime\n"
-	msgBadHash         = "Invalid hash algorithm \"%s\"\n"
-	msgBadOption       = "Unknown -O option\n"
+	// fatal() and error() lines end in "\r\n", as OpenSSH's log.c ends them.
+	msgBadHash   = "Invalid hash algorithm \"%s\"\r\n"
+	msgBadOption = "Unknown -O option\r\n"
 
 	// Shell output: csh and Bourne forms.
 	fmtSetCsh   = "setenv %s %s;\n"
@@ -23,7 +24,7 @@ const (
 	msgNoPid   = "SSH_AGENT_PID not set, cannot kill agent\n"
 	msgBadPid  = "SSH_AGENT_PID=\"%s\", which is not a good PID: %s\n"
 	msgKill    = "kill: %s\n"
-	msgBind    = "bind: %s\n"
+	msgBind    = "unix_listener: cannot bind to path %s: %s\r\n"
 	msgMkdtemp = "mkdtemp: private socket dir: %s\n"
 	msgExecvp  = "execvp: %s\n"
 	msgFork    = "fork: %s\n"
