@@ -28,16 +28,10 @@ func TestScpMessagesMatchOpenSSH(t *testing.T) {
 	scp := testenv.NeedCmd(t, "scp")
 	ours := testenv.Bin(t, "scp")
 	server := "/usr/lib/openssh/sftp-server"
-	fixtures := t.TempDir()
-	localTree, remoteTree := filepath.Join(fixtures, "L"), filepath.Join(fixtures, "R")
-	for p, data := range map[string][]byte{
+	fixtures := localRemoteTrees(t, map[string][]byte{
 		"R/f": []byte("hello\n"), "R/big": randomBytes(5000), "R/d/e/y": []byte("x\n"),
 		"L/f": []byte("hello\n"), "L/big": randomBytes(100),
-	} {
-		os.MkdirAll(filepath.Join(fixtures, filepath.Dir(p)), 0o755)
-		os.WriteFile(filepath.Join(fixtures, p), data, 0o644)
-	}
-	os.Mkdir(filepath.Join(localTree, "ld"), 0o755)
+	})
 	fakeSSH := filepath.Join(fixtures, "remote")
 	os.WriteFile(fakeSSH, []byte(`#!/bin/sh
 # scp -S: ssh's arguments are ignored but the last, the remote command.
@@ -68,13 +62,7 @@ exec sh -c "$last"
 	}
 	run := func(client string, args []string) outcome {
 		t.Helper()
-		dir := t.TempDir()
-		l, r := filepath.Join(dir, "L"), filepath.Join(dir, "R")
-		for _, c := range [][2]string{{localTree, l}, {remoteTree, r}} {
-			if out, err := exec.Command("cp", "-a", c[0], c[1]).CombinedOutput(); err != nil {
-				t.Fatalf("cp: %v %s", err, out)
-			}
-		}
+		dir, l, r := freshTrees(t, fixtures)
 		c := exec.Command(client, append([]string{"-S", fakeSSH}, args...)...)
 		c.Dir = l
 		c.Env = append(os.Environ(), "REMOTE_TREE="+r)

@@ -30,18 +30,12 @@ func TestSftpCommandsMatchOpenSSH(t *testing.T) {
 	sftp := testenv.NeedCmd(t, "sftp")
 	ours := testenv.Bin(t, "sftp")
 	server := "/usr/lib/openssh/sftp-server"
-	fixtures := t.TempDir()
-	localTree, remoteTree := filepath.Join(fixtures, "L"), filepath.Join(fixtures, "R")
 	big := randomBytes(5000)
-	for p, data := range map[string][]byte{
+	fixtures := localRemoteTrees(t, map[string][]byte{
 		"R/f": []byte("hello\n"), "R/big": big, "R/d/e/y": []byte("x\n"), "R/other": randomBytes(6000),
 		"R/small2": randomBytes(10), "L/f": []byte("hello\n"), "L/big": big[:100], "L/big2": randomBytes(9000),
-	} {
-		os.MkdirAll(filepath.Join(fixtures, filepath.Dir(p)), 0o755)
-		os.WriteFile(filepath.Join(fixtures, p), data, 0o644)
-	}
-	os.Mkdir(filepath.Join(localTree, "ld"), 0o755)
-	os.Symlink("f", filepath.Join(remoteTree, "lnk"))
+	})
+	os.Symlink("f", filepath.Join(fixtures, "R", "lnk"))
 	none := filepath.Join(t.TempDir(), "none") // never there before a command
 	commands := []string{
 		"get", "put", "rm", "mkdir", "rmdir", "rename", "rename a", "symlink a", "ln -s", "lumask",
@@ -70,13 +64,7 @@ func TestSftpCommandsMatchOpenSSH(t *testing.T) {
 	}
 	run := func(client, cmd string) outcome {
 		t.Helper()
-		dir := t.TempDir()
-		l, r := filepath.Join(dir, "L"), filepath.Join(dir, "R")
-		for _, c := range [][2]string{{localTree, l}, {remoteTree, r}} {
-			if out, err := exec.Command("cp", "-a", c[0], c[1]).CombinedOutput(); err != nil {
-				t.Fatalf("cp: %v %s", err, out)
-			}
-		}
+		dir, l, r := freshTrees(t, fixtures)
 		batch := filepath.Join(dir, "batch")
 		os.WriteFile(batch, []byte(cmd+"\n"), 0o644)
 		c := exec.Command(client, "-D", server+" -d "+r, "-b", batch)
@@ -101,6 +89,33 @@ func TestSftpCommandsMatchOpenSSH(t *testing.T) {
 			}
 		}
 	}
+}
+
+// localRemoteTrees writes files (paths under "L/", the local tree, and
+// "R/", the remote one, to their contents) and an empty local directory
+// "ld", and returns the directory holding both trees.
+func localRemoteTrees(t *testing.T, files map[string][]byte) string {
+	dir := t.TempDir()
+	for p, data := range files {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), data, 0o644)
+	}
+	os.MkdirAll(filepath.Join(dir, "L", "ld"), 0o755)
+	return dir
+}
+
+// freshTrees copies the trees localRemoteTrees made into a new directory
+// for one run and returns it, with the copies' local and remote roots.
+func freshTrees(t *testing.T, fixtures string) (dir, local, remote string) {
+	t.Helper()
+	dir = t.TempDir()
+	local, remote = filepath.Join(dir, "L"), filepath.Join(dir, "R")
+	for _, c := range [][2]string{{filepath.Join(fixtures, "L"), local}, {filepath.Join(fixtures, "R"), remote}} {
+		if out, err := exec.Command("cp", "-a", c[0], c[1]).CombinedOutput(); err != nil {
+			t.Fatalf("cp: %v %s", err, out)
+		}
+	}
+	return dir, local, remote
 }
 
 // treeOf describes every file under root (path, type, mode, size, a hash of

@@ -212,24 +212,30 @@ func TestSftpDfMatchesOpenSSH(t *testing.T) {
 	fsDir, _ := quietFS(t, dir)
 	batch := filepath.Join(t.TempDir(), "batch")
 	os.WriteFile(batch, []byte("df "+fsDir+"\ndf -h "+fsDir+"\ndf -i "+fsDir+"\n-df -h /proc\n-df -i /proc\n-df "+dir+"/nonexist\n"), 0o644)
-	run := func(client, server string) string {
-		out, _ := exec.Command(client, "-D", server+" -d "+dir, "-b", batch).CombinedOutput()
-		return strings.ReplaceAll(string(out), "\r\n", "\n")
-	}
-	sftp := testenv.NeedCmd(t, "sftp")
-	want := run(sftp, "/usr/lib/openssh/sftp-server")
-	for _, tc := range []struct{ client, server string }{
-		{sftp, testenv.Bin(t, "sftp-server")},
-		{testenv.Bin(t, "sftp"), "/usr/lib/openssh/sftp-server"},
-		{testenv.Bin(t, "sftp"), testenv.Bin(t, "sftp-server")},
-	} {
-		if got := run(tc.client, tc.server); got != want {
-			t.Errorf("%s against %s:\n%s\nOpenSSH's sftp against its own server:\n%s", tc.client, tc.server, got, want)
-		}
-	}
+	want := sameBatch(t, dir, batch)
 	if !strings.Contains(want, "%Capacity") || !strings.Contains(want, "ERR") {
 		t.Errorf("not what the test means to compare:\n%s", want)
 	}
+}
+
+// sameBatch runs the batch file through OpenSSH's sftp against OpenSSH's
+// sftp-server started in dir, and requires the same output, byte for
+// byte, from OpenSSH's sftp against sshbox's sftp-server and from
+// sshbox's sftp against both; it returns the reference output.
+func sameBatch(t *testing.T, dir, batch string) string {
+	t.Helper()
+	run := func(client, server string) string {
+		out, _ := exec.Command(client, "-D", server+" -d "+dir, "-b", batch).CombinedOutput()
+		return string(out)
+	}
+	sftp, ours, theirs := testenv.NeedCmd(t, "sftp"), testenv.Bin(t, "sftp"), "/usr/lib/openssh/sftp-server"
+	want := run(sftp, theirs)
+	for _, tc := range [][2]string{{sftp, testenv.Bin(t, "sftp-server")}, {ours, theirs}, {ours, testenv.Bin(t, "sftp-server")}} {
+		if got := run(tc[0], tc[1]); got != want {
+			t.Errorf("%s against %s:\n%s\nOpenSSH's sftp against its own server:\n%s", tc[0], tc[1], got, want)
+		}
+	}
+	return want
 }
 
 // TestSftpCdMatchesOpenSSH: cd resolves through the server (REALPATH) as
@@ -246,23 +252,8 @@ func TestSftpCdMatchesOpenSSH(t *testing.T) {
 	batch := filepath.Join(t.TempDir(), "batch")
 	os.WriteFile(batch, []byte("cd lnk\npwd\ncd sub\npwd\ncd ..\npwd\n-cd nonexist/sub\n-cd nonexist\n"+
 		"-cd ../f\ncd\npwd\ncd lnk/sub/../sub\npwd\ncd ~\n"), 0o644)
-	run := func(client, server string) string {
-		cmd := exec.Command(client, "-D", server+" -d "+dir, "-b", batch)
-		out, _ := cmd.CombinedOutput()
-		// OpenSSH's error() ends its line with "\r\n" on standard error.
-		return strings.ReplaceAll(string(out), "\r\n", "\n")
-	}
+	want := sameBatch(t, dir, batch)
 	sftp := testenv.NeedCmd(t, "sftp")
-	want := run(sftp, "/usr/lib/openssh/sftp-server")
-	for _, tc := range []struct{ client, server string }{
-		{sftp, testenv.Bin(t, "sftp-server")},
-		{testenv.Bin(t, "sftp"), "/usr/lib/openssh/sftp-server"},
-		{testenv.Bin(t, "sftp"), testenv.Bin(t, "sftp-server")},
-	} {
-		if got := run(tc.client, tc.server); got != want {
-			t.Errorf("%s against %s:\n%s\nOpenSSH's sftp against its own server:\n%s", tc.client, tc.server, got, want)
-		}
-	}
 	// The start directory: -d's ~ and % tokens expanded as OpenSSH's
 	// sftp-server expands them, and one it cannot enter logged (-e) and
 	// left for where it started.

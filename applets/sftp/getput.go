@@ -78,17 +78,10 @@ func (s *session) get(f map[byte]bool, args []string, resume bool) error {
 			}
 			// As OpenSSH's download_dir: the directory by its real
 			// path, each one entered said.
-			rp, err := s.cl.RealPath(m)
-			if err != nil {
-				logLine(msgRealpath, m, transfer.StatusMessage(err))
-				failed = fail(msgCanonDown, m)
-				continue
-			}
-			s.pool.Set.Dirs = func(dir string) { mprintf(msgRetrieving+"\n", dir) }
-			err = s.pool.GetTree(rp, d, each)
-			s.pool.Set.Dirs = nil
-			if err != nil {
-				failed = fail("%v", err)
+			if err := s.tree(m, msgCanonDown, msgRetrieving, func(rp string) error {
+				return s.pool.GetTree(rp, d, each)
+			}); err != nil {
+				failed = err
 			}
 			continue
 		}
@@ -153,23 +146,33 @@ func (s *session) put(f map[byte]bool, args []string, resume bool) error {
 			}
 			// As OpenSSH's upload_dir: the target by its real path,
 			// each directory entered said.
-			rp, err := s.cl.RealPath(d)
-			if err != nil {
-				logLine(msgRealpath, d, transfer.StatusMessage(err))
-				failed = fail(msgCanonUp, d)
-				continue
-			}
-			s.pool.Set.Dirs = func(dir string) { mprintf(msgEntering+"\n", dir) }
-			err = s.pool.PutTree(m, rp, each)
-			s.pool.Set.Dirs = nil
-			if err != nil {
-				failed = fail("%v", err)
+			if err := s.tree(d, msgCanonUp, msgEntering, func(rp string) error {
+				return s.pool.PutTree(m, rp, each)
+			}); err != nil {
+				failed = err
 			}
 			continue
 		}
 		each(m, d)
 	}
 	return failed
+}
+
+// tree runs a recursive get or put (copy) on the remote path p resolved
+// by the server, as OpenSSH's download_dir and upload_dir do, saying each
+// directory entered with line; the failure, said, is returned.
+func (s *session) tree(p, canonFailed, line string, copy func(resolved string) error) error {
+	rp, err := s.cl.RealPath(p)
+	if err != nil {
+		logLine(msgRealpath, p, transfer.StatusMessage(err))
+		return fail(canonFailed, p)
+	}
+	s.pool.Set.Dirs = func(dir string) { mprintf(line+"\n", dir) }
+	defer func() { s.pool.Set.Dirs = nil }()
+	if err := copy(rp); err != nil {
+		return fail("%v", err)
+	}
+	return nil
 }
 
 // moveLines are what get or put prints around one file, in OpenSSH's words.
