@@ -54,6 +54,8 @@ exec sh -c "$last"
 		{"-O", "h:nonexist", "."}, {"-O", "nonexist", "h:"}, {"-O", "ld", "h:"}, {"-O", "f", "h:" + none + "/x"},
 		{"-O", "f", "big", "h:newdir"}, {"-O", "h:d", "."}, {"-O", "h:f", none + "/x"},
 		{"-O", "h:f", "h:big", "newdir"}, {"-O", "h:f", "h:big", "f"},
+		{"h:f", "h:g"}, {"-3", "h:f", "h:g"}, {"-3", "h:nonexist", "h:g"}, {"-3", "h:d", "h:g"},
+		{"-r", "-3", "h:d", "h:g"}, {"-3", "h:f", "h:" + none + "/x"},
 	}
 	type outcome struct {
 		err           string

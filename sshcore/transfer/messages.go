@@ -16,7 +16,8 @@ const (
 // Moving files, in the words of OpenSSH's sftp-client.c, which its sftp
 // and its scp (SFTP mode) share.
 const (
-	msgOpenRemote      = "%s open \"%s\": %s" // "remote" (a download), "dest" (an upload)
+	msgOpenRemote      = "%s open \"%s\": %s" // "remote" (a download), "dest" (an upload), "origin" (-3's source)
+	msgRelayNotRegular = "download \"%s\": not a regular file"
 	msgOpenLocal       = "open local \"%s\": %s"
 	msgLocalNotRegular = "local \"%s\" is not a regular file"
 	msgResumeLarger    = "resume \"%s\": destination file same size or larger"

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"strings"
 )
 
 // Relay copies a remote path (a glob) on one host to a path on another
@@ -40,7 +41,8 @@ func relayOne(src *Pool, from string, dst *Pool, to string, recursive bool, warn
 	}
 	if st.IsDir() {
 		if !recursive {
-			return fmt.Errorf(msgNotRegular, from)
+			// OpenSSH's crossload, on its glob's marked name.
+			return fmt.Errorf(msgRelayNotRegular, strings.TrimSuffix(from, "/")+"/")
 		}
 		if err := dst.Main.Mkdir(to); err != nil {
 			if s, serr := dst.Main.Stat(to); serr != nil || !s.IsDir() {
@@ -63,16 +65,16 @@ func relayOne(src *Pool, from string, dst *Pool, to string, recursive bool, warn
 		return nil
 	}
 	if !st.Mode().IsRegular() {
-		return fmt.Errorf(msgNotRegular, from)
+		return fmt.Errorf(msgRelayNotRegular, from)
 	}
 	in, err := src.Main.Open(from)
 	if err != nil {
-		return fileErr(from, err)
+		return fmt.Errorf(msgOpenRemote, "origin", from, Reason(err))
 	}
 	defer in.Close()
 	out, err := dst.Main.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC)
 	if err != nil {
-		return fileErr(to, err)
+		return fmt.Errorf(msgOpenRemote, "dest", to, Reason(err))
 	}
 	var prog *Progress
 	if src.Set.Progress {
