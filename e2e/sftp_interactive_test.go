@@ -122,3 +122,44 @@ func TestSftpInteractiveTmux(t *testing.T) {
 	sameFile(t, big2, filepath.Join(local, "big2.bin"))
 	p.keys("bye", "Enter")
 }
+
+// TestSftpTabCompletion: Tab at the prompt completes as OpenSSH's sftp
+// does, in a real terminal, with OpenSSH's sftp and sshbox's alike: a
+// command name, a remote file (with a space after it), a remote directory
+// (with a slash, then its only entry), a local directory for lcd, and, of
+// several matches, their common beginning, after which one more letter
+// and Tab finish the name; the matches listed as OpenSSH lists them.
+func TestSftpTabCompletion(t *testing.T) {
+	t.Parallel()
+	remote := t.TempDir()
+	for _, f := range []string{"small2", "other", "otter", "d/e/y"} {
+		os.MkdirAll(filepath.Join(remote, filepath.Dir(f)), 0o755)
+		os.WriteFile(filepath.Join(remote, f), []byte(f), 0o644)
+	}
+	for _, client := range []string{testenv.NeedCmd(t, "sftp"), testenv.Bin(t, "sftp")} {
+		local := t.TempDir()
+		os.Mkdir(filepath.Join(local, "ldir"), 0o755)
+		p := startTmux(t, nil, local, client, "-D", "/usr/lib/openssh/sftp-server -d "+remote)
+		p.waitCount("sftp>", 1)
+		p.keys("ver", "Tab", "Enter")
+		p.waitCount("SFTP protocol version 3", 1)
+		p.keys("get sm", "Tab", "Enter")
+		p.wait("small2 fetched", func(string) bool { _, err := os.Stat(filepath.Join(local, "small2")); return err == nil })
+		p.keys("get ot", "Tab")
+		p.keys("h", "Tab", "Enter")
+		p.wait("other fetched", func(string) bool { _, err := os.Stat(filepath.Join(local, "other")); return err == nil })
+		p.keys("cd d", "Tab", "Tab", "Enter", "pwd", "Enter")
+		p.waitCount("Remote working directory: "+filepath.Join(remote, "d", "e"), 1)
+		p.keys("lcd ld", "Tab", "Enter", "lpwd", "Enter")
+		p.waitCount("Local working directory: "+filepath.Join(local, "ldir"), 1)
+		// Several matches: listed under the line, directories marked,
+		// in OpenSSH's columns; the line stays as it was.
+		p.keys("cd "+remote, "Enter", "get ", "Tab")
+		p.waitCount("d/      other   otter   small2", 1)
+		p.keys("C-u")
+		p.keys("bye", "Enter")
+		if _, err := os.Stat(filepath.Join(local, "otter")); err == nil {
+			t.Errorf("%s: otter fetched too", client)
+		}
+	}
+}

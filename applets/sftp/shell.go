@@ -35,6 +35,9 @@ type session struct {
 	errAbort bool
 }
 
+// promptText is the interactive prompt.
+const promptText = "sftp> "
+
 // errQuit ends the session (bye, quit, exit).
 var errQuit = errors.New("quit")
 
@@ -88,7 +91,8 @@ func (s *session) interactive() int {
 	t := term.NewTerminal(struct {
 		io.Reader
 		io.Writer
-	}{ctrlCReader{os.Stdin}, os.Stdout}, "sftp> ")
+	}{ctrlCReader{os.Stdin}, os.Stdout}, promptText)
+	t.AutoCompleteCallback = s.completer(t)
 	for {
 		old, err := term.MakeRaw(fd)
 		if err != nil {
