@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -41,7 +42,10 @@ func (e *sshEnv) tool(name string, stdin string, args ...string) testenv.Result 
 	cmd := exec.Command(prog, args...)
 	cmd.Env = e.env()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	return testenv.Run(e.t, cmd, stdin)
+	r := testenv.Run(e.t, cmd, stdin)
+	// scp names itself as it was called ("/usr/bin/scp: "), as OpenSSH's.
+	r.Err = strings.ReplaceAll(r.Err, prog+": ", filepath.Base(prog)+": ")
+	return r
 }
 
 // scp runs sshbox's scp with the test's options before args.

@@ -65,7 +65,7 @@ func TestSSHFlagErrorsMatchOpenSSH(t *testing.T) {
 	})
 }
 
-// TestToolFlagErrorsMatchOpenSSH: sftp's, ssh-keyscan's and ssh-agent's
+// TestToolFlagErrorsMatchOpenSSH: sftp's, scp's, ssh-keyscan's and ssh-agent's
 // command line mistakes are said as OpenSSH's say them, line ends and
 // status included (fatal()'s 255, the usage's 1).
 func TestToolFlagErrorsMatchOpenSSH(t *testing.T) {
@@ -76,6 +76,11 @@ func TestToolFlagErrorsMatchOpenSSH(t *testing.T) {
 		{"-b", "/nonexistent-sbx", "h"}, {"-s"}, {"-Z"}, {"-X", "foo", "h"}, {"-X", "buffer=x", "h"},
 		{"-X", "buffer=300K", "h"}, {"-X", "nrequests=0", "h"}, {"-X", "nrequests=x", "h"}, {},
 	})
+	sameFailures(t, "scp", [][]string{
+		{"-P", "abc", "f", "h:"}, {"-l", "x", "f", "h:"}, {"-l", "0", "f", "h:"}, {"-X", "x", "f", "h:"},
+		{"-X", "buffer=x", "f", "h:"}, {"-c", "nosuch", "f", "h:"}, {"-J", ",,", "f", "h:"}, {"-Z"}, {"f"}, {},
+	})
+	sameFailures(t, "sftp", [][]string{{"-c", "nosuch", "h"}, {"-J", ",,", "h"}})
 	sameFailures(t, "ssh-keyscan", [][]string{
 		{"-p", "abc", "h"}, {"-t", "foo", "h"}, {"-f", "/nonexistent-sbx"},
 	})
@@ -105,8 +110,11 @@ func sameFailures(t *testing.T, name string, cases [][]string) {
 			err := cmd.Run()
 			return stderr.String(), testenv.ExitCode(err)
 		}
+		// scp names itself as it was called, as OpenSSH's does.
 		want, wantRC := run(theirs)
+		want = strings.ReplaceAll(want, theirs+": ", name+": ")
 		got, gotRC := run(testenv.Bin(t, name))
+		got = strings.ReplaceAll(got, testenv.Bin(t, name)+": ", name+": ")
 		if got != want || gotRC != wantRC {
 			t.Errorf("%s %q: sshbox %q (status %d), OpenSSH %q (status %d)", name, args, got, gotRC, want, wantRC)
 		}

@@ -68,6 +68,9 @@ var (
 var (
 	messageStart = regexp.MustCompile(`([^\n])(scp: )`)
 	shellPrefix  = regexp.MustCompile(`sh: [0-9]+: `)
+	// sshbox's scp, run by its path in the test's directory, names
+	// itself by that path too.
+	scpPathPrefix = regexp.MustCompile(`/[^ ]*/scp: `)
 )
 
 func meterLines(out string) []string {
@@ -75,11 +78,11 @@ func meterLines(out string) []string {
 	// out short carries its NUL terminator (and what followed it).
 	out = strings.ReplaceAll(out, "\x00", "")
 	// log.c ends a line with "\r\n" (the terminal adds a second
-	// carriage return), sshbox with "\n"; OpenSSH's scp ran by its path
-	// names itself by it.
+	// carriage return); scp run by its path names itself by it.
 	out = strings.ReplaceAll(out, "\r\r\n", "\n")
 	out = strings.ReplaceAll(out, "\r\n", "\n")
 	out = strings.ReplaceAll(out, "/usr/bin/scp: ", "scp: ")
+	out = scpPathPrefix.ReplaceAllString(out, "scp: ")
 	// Where the remote shell runs two commands (a name with ';'), the
 	// shell's complaint and scp's reach the terminal in either order, and
 	// may share a line: dash writes its "sh: 1: " apart from the rest, so

@@ -9,7 +9,6 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 
 	"sshbox/applets/ssh"
@@ -22,6 +21,7 @@ import (
 
 // invocation is what the command line said.
 type invocation struct {
+	prog                       string // argv[0], which begins its messages
 	flags                      xferconn.Flags
 	recursive, preserve, quiet bool
 	legacy                     bool // -O
@@ -41,12 +41,20 @@ func Main(args []string) int {
 	}
 	opts, operands, err := parseArgs(args[1:])
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "scp: %v\n%s\n", err, usage)
+		// getopt's complaint, a log line in OpenSSH's scp (CR LF).
+		fmt.Fprintf(os.Stderr, "%s: %v\r\n%s\n", args[0], err, usage)
 		return 1
 	}
-	inv := &invocation{}
+	// Its lines begin with the program's name as it was called, as
+	// OpenSSH's scp's do (log.c with its argv[0]: "/usr/bin/scp: ...").
+	inv := &invocation{prog: args[0]}
 	if msg := inv.apply(opts); msg != "" {
-		fmt.Fprintf(os.Stderr, "scp: %s\n", msg)
+		// fatal()'s line, status 255; the usage, status 1.
+		if line, ok := strings.CutPrefix(msg, fatalMark); ok {
+			fmt.Fprint(os.Stderr, inv.prog+": "+line+"\r\n")
+			return 255
+		}
+		fmt.Fprint(os.Stderr, msg)
 		return 1
 	}
 	if inv.serverTo || inv.serverFrom {
@@ -69,7 +77,7 @@ func Main(args []string) int {
 	}
 	c := &transfer.Copier{Dial: inv.dial, Set: inv.set, Recursive: inv.recursive, Preserve: inv.preserve,
 		Quiet: inv.quiet, Legacy: inv.legacy, Through: inv.through, Direct: inv.direct, TargetDir: inv.toDir,
-		Warn: func(msg string) { fmt.Fprintf(os.Stderr, "scp: %s%s", vis.Safe(msg), lineEnd) },
+		Warn: func(msg string) { fmt.Fprintf(os.Stderr, "%s: %s%s", inv.prog, vis.Safe(msg), lineEnd) },
 		Show: func(text string) { fmt.Fprint(os.Stderr, vis.Terminal(text, utf8)) }}
 	defer c.Close()
 	c.Run(operands)
@@ -92,12 +100,19 @@ func (inv *invocation) dial(l transfer.Location) (transfer.Conn, error) {
 	f.Exec = inv.legacy
 	c, err := xferconn.Open(f, l.User, l.Host, l.Port)
 	if err != nil && !xferconn.IsConnect(err) {
-		fmt.Fprintf(os.Stderr, "scp: %v\n", err)
+		fmt.Fprintf(os.Stderr, "%s: %v\n", inv.prog, err)
 	}
 	return c, err
 }
 
-// apply records the options; it returns a message for a bad value.
+// fatalMark marks apply's message as OpenSSH's fatal(): said as a log line,
+// status 255.
+const fatalMark = "\x00fatal:"
+
+func fatalLine(msg string) string { return fatalMark + msg }
+
+// apply records the options; it returns what to say of a bad value: the
+// usage, or a fatal() line (fatalLine).
 func (inv *invocation) apply(opts []getopt.Option) string {
 	f := &inv.flags
 	for _, o := range opts {
@@ -151,42 +166,31 @@ func (inv *invocation) apply(opts []getopt.Option) string {
 		case 'P':
 			n, err := ssh.ParsePort(o.Arg)
 			if err != nil {
-				return err.Error()
+				return fatalLine(fmt.Sprintf(msgBadPort, o.Arg))
 			}
 			f.Port = n
 		case 'S':
 			f.Program = o.Arg
 		case 'l':
-			n, err := strconv.ParseInt(o.Arg, 10, 64)
-			if err != nil || n <= 0 {
-				return fmt.Sprintf(msgBadLimit, o.Arg)
+			n, ok := xferconn.LimitKbps(o.Arg)
+			if !ok {
+				return usage + "\n"
 			}
 			inv.set.Limit = transfer.NewLimiter(n)
 		case 'X':
-			if msg := inv.sftpOption(o.Arg); msg != "" {
-				return msg
+			buf, reqs, msg := xferconn.SFTPOption(o.Arg)
+			if msg != "" {
+				return fatalLine(msg)
+			}
+			if buf > 0 {
+				inv.set.BufSize = buf
+			}
+			if reqs > 0 {
+				inv.set.Requests = reqs
 			}
 		}
 	}
 	inv.set.Preserve = inv.preserve
-	return ""
-}
-
-// sftpOption is -X buffer=N or -X nrequests=N.
-func (inv *invocation) sftpOption(v string) string {
-	k, val, _ := strings.Cut(v, "=")
-	n, err := strconv.Atoi(val)
-	if err != nil || n <= 0 {
-		return msgBadX
-	}
-	switch k {
-	case "buffer":
-		inv.set.BufSize = n
-	case "nrequests":
-		inv.set.Requests = n
-	default:
-		return msgBadX
-	}
 	return ""
 }
 

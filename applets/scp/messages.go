@@ -8,6 +8,5 @@ const usage = `usage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-
            [-P port] [-S program] [-X sftp_option] source ... target`
 
 const (
-	msgBadLimit = "Invalid limit: %s"
-	msgBadX     = "Invalid -X option"
+	msgBadPort = "bad port \"%s\"\n"
 )

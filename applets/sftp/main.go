@@ -5,7 +5,6 @@ package sftp
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -65,9 +64,8 @@ func Main(args []string) int {
 		case 'i':
 			s.flags.Identities = append(s.flags.Identities, o.Arg)
 		case 'l':
-			// strtonum(1, 100 GiB in Kbit/s), else the usage.
-			n, err := strconv.ParseInt(o.Arg, 10, 64)
-			if err != nil || n < 1 || n > 100*1024*1024 {
+			n, ok := xferconn.LimitKbps(o.Arg)
+			if !ok {
 				fmt.Fprintln(os.Stderr, usage)
 				return 1
 			}
@@ -97,22 +95,15 @@ func Main(args []string) int {
 			}
 			s.flags.Port = n
 		case 'X':
-			// -X buffer=SIZE (scan_scaled: 1.5K, 64K...), nrequests=N.
-			switch k, v, _ := strings.Cut(o.Arg, "="); k {
-			case "buffer":
-				n, ok := scanScaled(v)
-				if !ok || n <= 0 || n > 256*1024 {
-					return fatal(msgBadXBuffer, v)
-				}
-				s.set.BufSize = min(int(n), transfer.MaxRequest)
-			case "nrequests":
-				n, why := strtonum(v, 1, 256*1024)
-				if why != "" {
-					return fatal(msgBadXRequests, v, why)
-				}
-				s.set.Requests = int(n)
-			default:
-				return fatal(msgBadX)
+			buf, reqs, msg := xferconn.SFTPOption(o.Arg)
+			if msg != "" {
+				return fatal("%s", msg)
+			}
+			if buf > 0 {
+				s.set.BufSize = buf
+			}
+			if reqs > 0 {
+				s.set.Requests = reqs
 			}
 		case 'R':
 			n, err := strconv.Atoi(o.Arg)
@@ -148,13 +139,10 @@ func Main(args []string) int {
 		fmt.Fprintln(os.Stderr, usage)
 		return 1
 	}
-	var start string
+	var start, host string
 	var conn transfer.Conn
 	if direct != "" {
 		conn = &transfer.ProgramConn{Program: "/bin/sh", Args: []string{"-c", direct}, Direct: true}
-		if !s.quiet {
-			fmt.Fprintf(os.Stderr, msgAttached+"\n", direct)
-		}
 	} else {
 		loc, err := transfer.ParseLocation(operands[0], "sftp")
 		if err != nil {
@@ -169,24 +157,26 @@ func Main(args []string) int {
 			}
 		}
 		start = loc.Path
+		host = loc.Host
 		conn, err = xferconn.Open(s.flags, loc.User, loc.Host, loc.Port)
 		if err != nil {
 			if !xferconn.IsConnect(err) {
 				fmt.Fprintf(os.Stderr, "sftp: %v\n", err)
 			}
-			fmt.Fprintln(os.Stderr, msgConnClosed)
-			return 255
-		}
-		if !s.quiet {
-			fmt.Fprintf(os.Stderr, msgConnected+"\n", loc.Host)
+			return connectionClosed()
 		}
 	}
 	defer conn.Close()
 	s.set.Progress = !s.quiet
 	pool, err := transfer.NewPool(conn, s.set)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, msgConnClosed)
-		return 255
+		return connectionClosed()
+	}
+	// As OpenSSH's: said once the session answers.
+	if !s.quiet && direct != "" {
+		fmt.Fprintf(os.Stderr, msgAttached+"\n", direct)
+	} else if !s.quiet {
+		fmt.Fprintf(os.Stderr, msgConnected+"\n", host)
 	}
 	defer pool.Close()
 	s.pool, s.cl = pool, pool.Main
@@ -272,54 +262,17 @@ func (s *session) absPattern(p string) string {
 	return b.String() + p
 }
 
+// connectionClosed is what OpenSSH's sftp says when the session cannot
+// start: its SIGCHLD handler's line for the ssh (or -D program) that
+// ended, then fatal()'s; status 255.
+func connectionClosed() int {
+	fmt.Fprint(os.Stderr, msgTransportGone)
+	return fatal(msgConnClosed)
+}
+
 // fatal is OpenSSH's fatal() on sftp's command line: the line (CR LF, as
 // log.c ends it) and status 255.
 func fatal(format string, args ...any) int {
 	logLine(format, args...)
 	return 255
-}
-
-// scanScaled is OpenBSD's scan_scaled as -X buffer= takes it: a number,
-// perhaps with a fraction, and a unit (B, K, M, G, T, P, E, each 1024 of
-// the one before).
-func scanScaled(s string) (int64, bool) {
-	mult := int64(1)
-	if n := len(s); n > 0 {
-		if i := strings.IndexByte("BKMGTPE", s[n-1]&^0x20); i >= 0 {
-			mult, s = int64(1)<<(10*i), s[:n-1]
-		}
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w < 0 || w > (1<<62)/mult {
-		return 0, false
-	}
-	n := w * mult
-	if frac != "" {
-		f, err := strconv.ParseFloat("0."+frac, 64)
-		if err != nil || mult == 1 {
-			return 0, false
-		}
-		n += int64(f * float64(mult))
-	}
-	return n, true
-}
-
-// strtonum is OpenBSD's strtonum: the number, or why not ("invalid",
-// "too small", "too large").
-func strtonum(s string, lo, hi int64) (int64, string) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	switch {
-	case err != nil && errors.Is(err, strconv.ErrRange) && strings.HasPrefix(s, "-"):
-		return 0, "too small"
-	case err != nil && errors.Is(err, strconv.ErrRange):
-		return 0, "too large"
-	case err != nil:
-		return 0, "invalid"
-	case n < lo:
-		return 0, "too small"
-	case n > hi:
-		return 0, "too large"
-	}
-	return n, ""
 }

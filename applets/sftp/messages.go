@@ -48,6 +48,7 @@ version                            Show SFTP version
 const (
 	msgConnected     = "Connected to %s."
 	msgAttached      = "Attached to %s."
+	msgTransportGone = "\rConnection closed.  \n"
 	msgConnClosed    = "Connection closed"
 	msgBatchOpen     = "%s (%s)."
 	msgInvalidCmd    = "Invalid command."
@@ -91,8 +92,5 @@ const (
 	msgBadNumber     = "Invalid number of requests \"%s\""
 	msgBadBuffer     = "Invalid buffer size \"%s\""
 	msgFetchDir      = "Fetching %s to %s"
-	msgBadX          = "Invalid -X option"
-	msgBadXBuffer    = "Invalid buffer size \"%s\": Invalid argument"
-	msgBadXRequests  = "Invalid number of requests \"%s\": %s"
 	msgBadPort       = "Bad port \"%s\"\n"
 )

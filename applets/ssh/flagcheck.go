@@ -23,44 +23,56 @@ func flagError(opts []string) string {
 			continue
 		}
 		i++
-		switch flag[1] {
-		case 'p':
-			if n, ok := portNumber(v); !ok || n < 1 {
-				return fmt.Sprintf(msgBadPort+"\n", v)
-			}
-		case 'L', 'R', 'D':
-			dynamic := flag[1] == 'D' || flag[1] == 'R' && client.RemoteDynamic(v)
-			if _, err := client.ParseForward(v, dynamic); err != nil {
-				kind := map[byte]string{'L': "local", 'R': "remote", 'D': "dynamic"}[flag[1]]
-				return fmt.Sprintf(msgBadFwdKind+"\n", kind, v)
-			}
-		case 'W':
-			if _, err := client.ParseForward(v, true); err != nil {
-				return fmt.Sprintf(msgBadStdioFwd+"\n", v)
-			}
-		case 'c':
-			if algo.Check(algo.Cipher, v) != nil {
-				return fmt.Sprintf(msgUnknownCipher+"\n", v)
-			}
-		case 'm':
-			if algo.Check(algo.MAC, v) != nil {
-				return fmt.Sprintf(msgUnknownMAC+"\n", v)
-			}
-		case 'e':
-			if !escapeCharOK(v) {
-				return fmt.Sprintf(msgBadEscape+"\n", v)
-			}
-		case 'w':
-			if _, _, err := tun.ParseDevice(v); err != nil {
-				return fmt.Sprintf(msgBadTunDevice+"\n", v)
-			}
-		case 'J':
+		if flag[1] == 'J' {
 			if jumps++; jumps > 1 {
 				return msgOneJump + "\r\n"
 			}
-			if _, err := client.ParseJump(v); err != nil {
-				return msgBadJump + "\r\n"
-			}
+		}
+		if msg := FlagError(flag[1], v); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+// FlagError is what OpenSSH's ssh says of the value v of its option -flag
+// before it exits 255, line end included; "" for a value it takes. scp and
+// sftp pass -c and -J to ssh, whose words these are then.
+func FlagError(flag byte, v string) string {
+	switch flag {
+	case 'p':
+		if n, ok := portNumber(v); !ok || n < 1 {
+			return fmt.Sprintf(msgBadPort+"\n", v)
+		}
+	case 'L', 'R', 'D':
+		dynamic := flag == 'D' || flag == 'R' && client.RemoteDynamic(v)
+		if _, err := client.ParseForward(v, dynamic); err != nil {
+			kind := map[byte]string{'L': "local", 'R': "remote", 'D': "dynamic"}[flag]
+			return fmt.Sprintf(msgBadFwdKind+"\n", kind, v)
+		}
+	case 'W':
+		if _, err := client.ParseForward(v, true); err != nil {
+			return fmt.Sprintf(msgBadStdioFwd+"\n", v)
+		}
+	case 'c':
+		if algo.Check(algo.Cipher, v) != nil {
+			return fmt.Sprintf(msgUnknownCipher+"\n", v)
+		}
+	case 'm':
+		if algo.Check(algo.MAC, v) != nil {
+			return fmt.Sprintf(msgUnknownMAC+"\n", v)
+		}
+	case 'e':
+		if !escapeCharOK(v) {
+			return fmt.Sprintf(msgBadEscape+"\n", v)
+		}
+	case 'w':
+		if _, _, err := tun.ParseDevice(v); err != nil {
+			return fmt.Sprintf(msgBadTunDevice+"\n", v)
+		}
+	case 'J':
+		if _, err := client.ParseJump(v); err != nil {
+			return msgBadJump + "\r\n"
 		}
 	}
 	return ""

@@ -5,7 +5,11 @@ package xferconn
 
 import (
 	"cmp"
+	"errors"
+	"fmt"
+	"os"
 	"strconv"
+	"strings"
 
 	"sshbox/applets/ssh"
 	"sshbox/sshcore/transfer"
@@ -73,6 +77,20 @@ func Open(f Flags, user, host string, port int) (transfer.Conn, error) {
 			args = append(args, "-p", strconv.Itoa(port))
 		}
 		return &transfer.ProgramConn{Program: f.Program, Args: append(args, "--", host)}, nil
+	}
+	// What the ssh scp and sftp run would refuse of their -c and -J, it
+	// says, as it would, and the connection is not made.
+	for _, fv := range []struct {
+		flag  byte
+		value string
+	}{{'c', f.Cipher}, {'J', f.Jump}} {
+		if fv.value == "" {
+			continue
+		}
+		if msg := ssh.FlagError(fv.flag, fv.value); msg != "" {
+			fmt.Fprint(os.Stderr, msg)
+			return nil, connectError{errors.New(strings.TrimSpace(msg))}
+		}
 	}
 	d := f.Dest
 	d.Host, d.User = host, user
