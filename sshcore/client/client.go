@@ -57,7 +57,11 @@ type Client struct {
 	aliveFailed atomic.Bool
 	idle        *idle.Timer  // IdleTimeout's, nil without one
 	open        openChannels // the connection's channels (idle.go)
-	idleExpired atomic.Bool
+	// ttyDecided: whether the session gets a pty was settled (and said,
+	// where stdin is no terminal) before connecting, as OpenSSH's ssh.c
+	// does; tty is the answer.
+	ttyDecided, tty bool
+	idleExpired     atomic.Bool
 	// timeouts is ChannelTimeout's watch over the channels, nil without
 	// one; sessionExpired says it closed a session (idle.go).
 	timeouts       *idle.Timeouts
@@ -93,6 +97,7 @@ func (c *Client) Run() int {
 	if !c.checkForwardAgentSock() {
 		return 255
 	}
+	c.decideTTY()
 	conn, err := c.Connect()
 	if err != nil {
 		c.Log.Fail(err)

@@ -22,6 +22,9 @@ import (
 // wantTTY decides whether to request a pty, as OpenSSH does from
 // RequestTTY, -t/-T and whether stdin is a terminal.
 func (c *Client) wantTTY(command string) bool {
+	if c.ttyDecided {
+		return c.tty
+	}
 	mode := c.Opts.RequestTTY // -t, -tt and -T arrive as RequestTTY
 	stdinTTY := term.IsTerminal(int(os.Stdin.Fd()))
 	switch mode {
@@ -39,6 +42,22 @@ func (c *Client) wantTTY(command string) bool {
 		return false
 	}
 	return want
+}
+
+// decideTTY settles the session's pty before connecting, as OpenSSH's main
+// does, so that "Pseudo-terminal will not be allocated" comes first even
+// when the connection then fails. Without a session (-N, -W) there is none.
+func (c *Client) decideTTY() {
+	if c.NoShell || c.StdioForward != "" {
+		c.tty, c.ttyDecided = false, true
+		return
+	}
+	command := c.Command
+	if command == "" {
+		command = c.Opts.RemoteCommand
+	}
+	c.tty = c.wantTTY(command)
+	c.ttyDecided = true
 }
 
 // terminalModes passes the local terminal's settings on, so the remote
