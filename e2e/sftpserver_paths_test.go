@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"sshbox/internal/testenv"
 	"sshbox/internal/wire"
@@ -272,5 +273,51 @@ func TestSftpCdMatchesOpenSSH(t *testing.T) {
 	if !strings.Contains(want, "Remote working directory: "+filepath.Join(dir, "real", "sub")) ||
 		!strings.Contains(want, "realpath "+filepath.Join(dir, "real", "nonexist", "sub")+": No such file") {
 		t.Errorf("not what the test means to compare:\n%s", want)
+	}
+}
+
+// TestSftpServerLogMatchesOpenSSH: with -l INFO or VERBOSE and -e,
+// sshbox's sftp-server logs a session's file operations line for line as
+// OpenSSH's does (the session's user and address, opens with their flags
+// and modes, closes with the bytes moved, listings, removals, renames,
+// links, attribute changes with their values, refused and failed requests;
+// at VERBOSE the lookups too), so that an audit reads the same from either.
+func TestSftpServerLogMatchesOpenSSH(t *testing.T) {
+	t.Parallel()
+	src := t.TempDir()
+	os.WriteFile(filepath.Join(src, "up"), randomBytes(70000), 0o640)
+	old := time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
+	os.Chtimes(filepath.Join(src, "up"), old, old)
+	batch := filepath.Join(t.TempDir(), "batch")
+	os.WriteFile(batch, []byte(strings.Join([]string{
+		"-get nosuch", "put " + src + "/up", "put -p " + src + "/up kept", "get up " + src + "/down",
+		"reget up " + src + "/down", "-mkdir nd", "-rmdir nd", "rename up up2", "ln up2 hard",
+		"symlink up2 soft", "chmod 600 up2", "chown 0 up2", "ls -l", "-rm nosuch", "rm soft", "-copy up2 cp",
+		"df", "bye",
+	}, "\n")+"\n"), 0o644)
+	// Read-only: the refusals, said as OpenSSH's says them.
+	roBatch := filepath.Join(t.TempDir(), "ro")
+	os.WriteFile(roBatch, []byte("-put "+src+"/up\n-mkdir x\n-rm up\n-chmod 600 up\n-rename up g\nls\n"), 0o644)
+	for _, c := range []struct{ level, flags, batch string }{
+		{"INFO", "-P mkdir", batch}, {"VERBOSE", "-P mkdir", batch}, {"VERBOSE", "-R", roBatch},
+	} {
+		level := c.level
+		run := func(server string) string {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "up"), []byte("there"), 0o644)
+			cmd := exec.Command(testenv.NeedCmd(t, "sftp"), "-D", server+" -e -l "+level+" "+c.flags+" -d "+dir, "-b", c.batch)
+			cmd.Env = append(os.Environ(), "TZ=UTC", "SSH_CONNECTION=192.0.2.7 40000 192.0.2.1 22")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			cmd.Run()
+			return strings.ReplaceAll(stderr.String(), dir, "DIR")
+		}
+		want, got := run("/usr/lib/openssh/sftp-server"), run(testenv.Bin(t, "sftp-server"))
+		if got != want {
+			t.Errorf("-l %s %s: sshbox's sftp-server logged:\n%s\nOpenSSH's:\n%s", level, c.flags, got, want)
+		}
+		if !strings.Contains(want, `close "DIR/up" bytes read 0 written 70000`) && !strings.Contains(want, "read-only mode") {
+			t.Errorf("-l %s %s: not what the test means to compare:\n%s", level, c.flags, want)
+		}
 	}
 }

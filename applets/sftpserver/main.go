@@ -6,6 +6,7 @@ package sftpserver
 import (
 	"fmt"
 	"io"
+	"log/syslog"
 	"os"
 	"os/user"
 	"strconv"
@@ -18,7 +19,9 @@ import (
 	"sshbox/internal/getopt"
 	"sshbox/internal/help"
 	"sshbox/internal/procs"
+	"sshbox/internal/syslogw"
 	"sshbox/sshcore"
+	"sshbox/sshcore/loglevel"
 	"sshbox/sshcore/sftpfilter"
 	"sshbox/sshcore/transfer"
 )
@@ -43,6 +46,7 @@ const optString = "d:f:l:P:p:Q:u:ehR"
 // options is the parsed command line.
 type options struct {
 	startDir, umask, query             string
+	logLevel, logFacility              string // -l, -f
 	readOnly, logStderr, version, help bool
 	policy                             sftpfilter.Policy
 }
@@ -78,9 +82,10 @@ func parse(args []string) (o options, err error) {
 				o.policy.Allowed = []string{}
 			}
 			o.policy.Allowed = append(o.policy.Allowed, sftpfilter.ParseList(opt.Arg)...)
-		case "f", "l":
-			// Log facility and level: sshbox's sftp-server logs only
-			// with -e, to stderr, so these change nothing.
+		case "l":
+			o.logLevel = opt.Arg
+		case "f":
+			o.logFacility = opt.Arg
 		}
 	}
 	return o, nil
@@ -161,6 +166,14 @@ func Main(args []string) int {
 	flt := sftpfilter.New(os.Stdin, os.Stdout, o.policy)
 	flt.ServeCopyData(o.readOnly)
 	flt.SetWorkDir(workDir)
+	log := o.log()
+	flt.SetLog(log)
+	who := strconv.Itoa(os.Getuid())
+	if u, err := user.Current(); err == nil {
+		who = u.Username
+	}
+	log.Session(true, who)
+	defer log.Session(false, who)
 	srv, err := sftp.NewServer(filtered{flt}, opts...)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "sftp-server: %v\n", err)
@@ -171,6 +184,32 @@ func Main(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// log is the log -l, -e and -f ask for, as OpenSSH's sftp-server keeps it:
+// ERROR unless -l says more, on standard error with -e, else the system
+// log under -f's facility (AUTH unless set). A level or facility it does
+// not know is said and the default kept, as OpenSSH's does.
+func (o options) log() *sftpfilter.Log {
+	l := &sftpfilter.Log{Level: loglevel.Error}
+	if o.logLevel != "" {
+		if lv, err := loglevel.Parse(o.logLevel); err == nil {
+			l.Level = lv
+		} else {
+			fmt.Fprintf(os.Stderr, "Invalid log level \"%s\"\r\n", o.logLevel)
+		}
+	}
+	facility, err := syslogw.Facility(o.logFacility, syslog.LOG_AUTH)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "Invalid log facility \"%s\"\r\n", o.logFacility)
+		facility = syslog.LOG_AUTH
+	}
+	if o.logStderr {
+		l.Stderr = os.Stderr
+	} else {
+		l.Syslog = syslogw.New("", "", facility, "sftp-server")
+	}
+	return l
 }
 
 // expandStartDir expands -d as OpenSSH's sftp-server does: a leading ~

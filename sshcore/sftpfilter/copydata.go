@@ -79,6 +79,12 @@ type copier struct {
 	dirOpens map[uint32]string
 	dirs     map[string]string
 	readdirs map[uint32]string
+	// -l's log (log.go): the handles it knows and the reads and writes
+	// it counts, by the renumbered request.
+	log    *Log
+	logged map[string]*loggedHandle
+	reads  map[uint32]string
+	writes map[uint32]pendingWrite
 }
 
 // ServeCopyData makes the filter implement and advertise copy-data ("1");
@@ -135,6 +141,7 @@ func (c *copier) renumber(pkt []byte) {
 	defer c.mu.Unlock()
 	id := c.newID(route{clientID: clientID})
 	binary.BigEndian.PutUint32(body[1:5], id)
+	c.logHandleRequest(body[0], id, body[5:])
 	switch body[0] {
 	case fxpOpen:
 		if path, _, ok := wire.String(body[5:]); ok {
@@ -186,6 +193,7 @@ func (c *copier) reply(pkt []byte) (out []byte, taken bool) {
 	}
 	if dir, opened := c.dirOpens[id]; opened {
 		delete(c.dirOpens, id)
+		c.logReply(id, body, dir, true, true)
 		if body[0] == fxpHandle {
 			if h, _, ok := wire.String(body[5:]); ok {
 				c.dirs[string(h)] = dir
@@ -202,6 +210,7 @@ func (c *copier) reply(pkt []byte) (out []byte, taken bool) {
 	}
 	path, opened := c.opens[id]
 	delete(c.opens, id)
+	c.logReply(id, body, path, opened, false)
 	if opened && body[0] == fxpHandle {
 		if h, _, ok := wire.String(body[5:]); ok {
 			c.handles[string(h)] = path
@@ -235,6 +244,9 @@ func (c *copier) call(typ byte, payload []byte) ([]byte, error) {
 	ch := make(chan []byte, 1)
 	c.mu.Lock()
 	id := c.newID(route{copy: ch})
+	// A copy's reads and writes count in the handles' logged bytes, as
+	// OpenSSH's copy-data counts them.
+	c.logHandleRequest(typ, id, payload)
 	c.mu.Unlock()
 	pkt := binary.BigEndian.AppendUint32(nil, uint32(5+len(payload)))
 	pkt = append(pkt, typ)

@@ -13,6 +13,7 @@ import (
 	"github.com/pkg/sftp"
 
 	"sshbox/internal/wire"
+	"sshbox/sshcore/loglevel"
 )
 
 // rawClient speaks SFTP packets to a pkg/sftp server behind the filter.
@@ -169,11 +170,14 @@ func FuzzCopyDataFilter(f *testing.F) {
 	f.Add(cd(nil), []byte{0, 0, 0, 5, fxpHandle, 0, 0, 0, 1})
 	f.Add(append(packet(fxpOpen, 3, "file"), cd(wire.AppendString(nil, "h"))...), packet(fxpHandle, 1, "h"))
 	f.Add(packet(fxpClose, 7, "h"), packet(fxpStatus, 1, ""))
+	f.Add(append(packet(fxpOpen, 3, "f"), packet(fxpWrite, 4, "h")...), append(packet(fxpHandle, 1, "h"), packet(fxpStatus, 2, "")...))
 	f.Add(append(packet(fxpOpen, 3, "/etc/passwd"), extPacket(4, "fstatvfs@openssh.com", "h")...), packet(fxpHandle, 1, "h"))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		var out bytes.Buffer
 		flt := New(bytes.NewReader(client), &lockedWriter{w: &out}, Policy{Denied: []string{"remove"}})
 		flt.ServeCopyData(false)
+		// Every request logged too (log.go parses each one's arguments).
+		flt.SetLog(&Log{Level: loglevel.Debug3, Stderr: io.Discard})
 		passed, _ := io.ReadAll(flt)
 		for len(passed) > 0 {
 			if len(passed) < 4 || int(binary.BigEndian.Uint32(passed)) > len(passed)-4 {

@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"sshbox/internal/wire"
+	"sshbox/sshcore/loglevel"
 )
 
 // maxPacket bounds a packet as OpenSSH's sftp-server does (SFTP_MAX_MSG_LENGTH).
@@ -54,12 +55,20 @@ type Policy struct {
 	Denied, Allowed []string
 }
 
-// Permits reports whether the request called name is served.
-func (p Policy) Permits(name string) bool {
+// denies reports whether the denied list names the request.
+func (p Policy) denies(name string) bool {
 	for _, d := range p.Denied {
 		if d == name {
-			return false
+			return true
 		}
+	}
+	return false
+}
+
+// Permits reports whether the request called name is served.
+func (p Policy) Permits(name string) bool {
+	if p.denies(name) {
+		return false
 	}
 	if p.Allowed == nil {
 		return true
@@ -90,6 +99,7 @@ type Filter struct {
 	policy  Policy
 	cp      *copier // copy-data, when served (copydata.go)
 	workDir string  // where relative paths are (SetWorkDir)
+	log     *Log    // -l's log (SetLog), nil for none
 
 	rbuf []byte // what Read has still to return
 
@@ -161,7 +171,23 @@ func (f *Filter) readPacket() ([]byte, error) {
 func (f *Filter) screen(pkt []byte) ([]byte, error) {
 	name, id, ok := request(pkt[4:])
 	if ok && !f.policy.Permits(name) {
+		if f.policy.denies(name) {
+			f.log.logf(loglevel.Verbose, "Refusing denylisted %s request", name)
+		} else {
+			f.log.logf(loglevel.Verbose, "Refusing non-allowlisted %s request", name)
+		}
 		return nil, f.status(id, fxPermissionDenied)
+	}
+	if ok && f.cp != nil && f.cp.readOnly && (writes[name] || plainWrites[name]) {
+		// pkg/sftp refuses it; OpenSSH's says so, and not what it is.
+		f.log.logf(loglevel.Verbose, "Refusing %s request in read-only mode", name)
+	} else if ok {
+		f.logRequest(name, pkt[4:])
+		if name == "open" && f.cp != nil && f.cp.readOnly && len(pkt) > 9 && opensToWrite(pkt[9:]) {
+			f.log.logf(loglevel.Verbose, "Refusing open request in read-only mode")
+		}
+	} else if len(pkt) >= 9 && pkt[4] == fxpInit {
+		f.log.logf(loglevel.Verbose, "received client version %d", binary.BigEndian.Uint32(pkt[5:9]))
 	}
 	if ok && pkt[4] == fxpRealpath {
 		return nil, f.realpathReq(id, pkt[9:])
@@ -232,6 +258,7 @@ func (f *Filter) status(id, code uint32) error {
 
 // statusMsg answers request id with a status code and a text of its own.
 func (f *Filter) statusMsg(id, code uint32, msg string) error {
+	f.log.logStatus(code)
 	b := binary.BigEndian.AppendUint32(nil, code)
 	b = wire.AppendString(b, msg)
 	b = wire.AppendString(b, "") // language tag
@@ -272,6 +299,9 @@ func (f *Filter) Write(p []byte) (int, error) {
 				continue
 			}
 		}
+		if len(pkt) >= 13 && pkt[4] == fxpStatus {
+			f.log.logStatus(binary.BigEndian.Uint32(pkt[9:13]))
+		}
 		if _, err := f.out.Write(pkt); err != nil {
 			return 0, err
 		}
@@ -311,6 +341,13 @@ func (f *Filter) advertise(pkt []byte) []byte {
 		return pkt
 	}
 	out := append([]byte(nil), pkt[:9]...) // length, type, version
+	if f.cp != nil && f.cp.readOnly {
+		for _, e := range extensions {
+			if writes[e.name] && f.policy.Permits(e.name) {
+				f.log.logf(loglevel.Verbose, "Refusing %s request in read-only mode", e.name)
+			}
+		}
+	}
 	for _, e := range extensions {
 		if (f.cp != nil || !e.tracked) && f.offers(e.name) {
 			out = wire.AppendString(out, e.ext)
@@ -324,6 +361,19 @@ func (f *Filter) advertise(pkt []byte) []byte {
 // writes are the extensions that change the file system, which OpenSSH's
 // sftp-server does not advertise in read-only mode (-R).
 var writes = map[string]bool{"posix-rename": true, "hardlink": true, "fsync": true, "lsetstat": true, "copy-data": true}
+
+// opensToWrite says whether an OPEN's arguments (path, flags, ...) ask to
+// write, create or truncate, which read-only mode refuses.
+func opensToWrite(args []byte) bool {
+	_, rest, ok := wire.String(args)
+	return ok && len(rest) >= 4 && binary.BigEndian.Uint32(rest)&(0x02|0x04|0x08|0x10|0x20) != 0
+}
+
+// plainWrites are the requests of the protocol itself that change the
+// file system (an open that may write is refused by pkg/sftp without a
+// name of its own).
+var plainWrites = map[string]bool{"write": true, "setstat": true, "fsetstat": true, "remove": true,
+	"mkdir": true, "rmdir": true, "rename": true, "symlink": true}
 
 // offers says whether the VERSION names extension name: permitted by the
 // policy, and not a write in read-only mode.

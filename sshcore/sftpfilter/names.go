@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"sshbox/internal/wire"
+	"sshbox/sshcore/loglevel"
 )
 
 // The users-groups-by-id@openssh.com extension (OpenSSH's PROTOCOL, 4.11):
@@ -39,6 +40,9 @@ func (f *Filter) usersGroups(id uint32, args []byte) error {
 		}
 		return ""
 	})
+	// OpenSSH's line counts every id as a user (its second loop adds to
+	// the same count) and no groups; the same words, for the same log.
+	f.log.logf(loglevel.Verbose, "users-groups-by-id: %d users, %d groups", (len(uids)+len(gids))/4, 0)
 	b := wire.AppendString(nil, string(users))
 	b = wire.AppendString(b, string(groups))
 	return f.reply(fxpExtendedReply, id, b)
