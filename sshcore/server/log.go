@@ -91,8 +91,10 @@ func (l *Logger) logf(level loglevel.Level, format string, args ...any) {
 		return
 	}
 	msg := vis.Line(strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
+	// Each line ends in CR LF, as OpenSSH's log.c writes it (on -e's
+	// stderr and in -E's file alike).
 	if level <= loglevel.Error && l.errCopy != nil && l.errCopy != l.w {
-		io.WriteString(l.errCopy, msg+"\n")
+		io.WriteString(l.errCopy, msg+"\r\n")
 	}
 	if level >= loglevel.Debug1 {
 		msg = fmt.Sprintf("debug%d: %s", level-loglevel.Debug1+1, msg)
@@ -101,7 +103,7 @@ func (l *Logger) logf(level loglevel.Level, format string, args ...any) {
 		l.syslog.Send(level, msg)
 		return
 	}
-	io.WriteString(l.w, msg+"\n")
+	io.WriteString(l.w, msg+"\r\n")
 }
 
 func (l *Logger) Errorf(format string, args ...any)   { l.logf(loglevel.Error, format, args...) }

@@ -69,7 +69,8 @@ func TestLogEscapesClientStrings(t *testing.T) {
 	lg := NewLogger(&b, loglevel.Debug3)
 	lg.Infof("Invalid user %s from %s port %d", forged, "127.0.0.1", 4242)
 	lg.Debugf("Ignoring env %s", "A\nB")
-	want := "Invalid user " + forgedVis + " from 127.0.0.1 port 4242\ndebug1: Ignoring env A\\012B\n"
+	// Each line ended in CR LF, as OpenSSH's log.c ends it.
+	want := "Invalid user " + forgedVis + " from 127.0.0.1 port 4242\r\ndebug1: Ignoring env A\\012B\r\n"
 	if b.String() != want {
 		t.Errorf("log:\n%q\nwant\n%q", b.String(), want)
 	}

@@ -32,7 +32,7 @@ func TestPanicDuringLoginIsPenalised(t *testing.T) {
 		err := dial("sbx-no-such-user")
 		switch {
 		case on && (err == nil || !strings.Contains(log.String(), "srclimit_penalise: ipv4: new 127.0.0.1/32 active penalty of 90.000 seconds for penalty: caused crash") ||
-			!strings.Contains(log.String(), " penalty: caused crash\n")):
+			!strings.Contains(log.String(), " penalty: caused crash\r\n")):
 			t.Fatalf("penalties on: next connection %v\n%s", err, log.String())
 		case !on && (err == nil || !strings.Contains(err.Error(), "unable to authenticate")):
 			t.Fatalf("penalties off: next connection %v\n%s", err, log.String())
