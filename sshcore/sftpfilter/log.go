@@ -98,8 +98,8 @@ func (f *Filter) logRequest(name string, body []byte) {
 			flags, attrs = binary.BigEndian.Uint32(rest), rest[4:]
 		}
 		mode := uint32(0o666)
-		if a, ok := parseAttrs(attrs); ok && a.flags&attrPermissions != 0 {
-			mode = a.perm
+		if a, ok := parseAttrs(attrs); ok && a.Flags&attrPermissions != 0 {
+			mode = a.Perm
 		}
 		l.logf(loglevel.Info, "open \"%s\" flags %s mode 0%o", p1, openFlags(flags), mode)
 	case "opendir":
@@ -108,8 +108,8 @@ func (f *Filter) logRequest(name string, body []byte) {
 		l.logf(loglevel.Info, "remove name \"%s\"", p1)
 	case "mkdir":
 		mode := uint32(0o777)
-		if a, ok := parseAttrs(rest); ok && a.flags&attrPermissions != 0 {
-			mode = a.perm & 0o7777
+		if a, ok := parseAttrs(rest); ok && a.Flags&attrPermissions != 0 {
+			mode = a.Perm & 0o7777
 		}
 		l.logf(loglevel.Info, "mkdir name \"%s\" mode 0%o", p1, mode)
 	case "rmdir":
@@ -137,17 +137,17 @@ func (l *Log) logSetstat(name string, attrs []byte) {
 	if !ok {
 		return
 	}
-	if a.flags&attrSize != 0 {
-		l.logf(loglevel.Info, "set \"%s\" size %d", name, a.size)
+	if a.Flags&attrSize != 0 {
+		l.logf(loglevel.Info, "set \"%s\" size %d", name, a.Size)
 	}
-	if a.flags&attrPermissions != 0 {
-		l.logf(loglevel.Info, "set \"%s\" mode %04o", name, a.perm)
+	if a.Flags&attrPermissions != 0 {
+		l.logf(loglevel.Info, "set \"%s\" mode %04o", name, a.Perm)
 	}
-	if a.flags&attrACModTime != 0 {
-		l.logf(loglevel.Info, "set \"%s\" modtime %s", name, time.Unix(int64(a.mtime), 0).Format("20060102-15:04:05"))
+	if a.Flags&attrACModTime != 0 {
+		l.logf(loglevel.Info, "set \"%s\" modtime %s", name, time.Unix(int64(a.Mtime), 0).Format("20060102-15:04:05"))
 	}
-	if a.flags&attrUIDGID != 0 {
-		l.logf(loglevel.Info, "set \"%s\" owner %d group %d", name, a.uid, a.gid)
+	if a.Flags&attrUIDGID != 0 {
+		l.logf(loglevel.Info, "set \"%s\" owner %d group %d", name, a.UID, a.GID)
 	}
 }
 
@@ -182,47 +182,10 @@ func openFlags(f uint32) string {
 	return strings.Join(names, ",")
 }
 
-// attrs are an ATTRS structure's fields (SFTP version 3).
-type attrs struct {
-	flags, uid, gid, perm, atime, mtime uint32
-	size                                uint64
-}
-
 // parseAttrs reads an ATTRS structure; false when it is cut short.
-func parseAttrs(b []byte) (attrs, bool) {
-	var a attrs
-	u32 := func() (uint32, bool) {
-		if len(b) < 4 {
-			return 0, false
-		}
-		v := binary.BigEndian.Uint32(b)
-		b = b[4:]
-		return v, true
-	}
-	var ok bool
-	if a.flags, ok = u32(); !ok {
-		return a, false
-	}
-	if a.flags&attrSize != 0 {
-		if len(b) < 8 {
-			return a, false
-		}
-		a.size, b = binary.BigEndian.Uint64(b), b[8:]
-	}
-	for _, f := range []struct {
-		bit  uint32
-		dest []*uint32
-	}{{attrUIDGID, []*uint32{&a.uid, &a.gid}}, {attrPermissions, []*uint32{&a.perm}}, {attrACModTime, []*uint32{&a.atime, &a.mtime}}} {
-		if a.flags&f.bit == 0 {
-			continue
-		}
-		for _, d := range f.dest {
-			if *d, ok = u32(); !ok {
-				return a, false
-			}
-		}
-	}
-	return a, true
+func parseAttrs(b []byte) (wire.Attrs, bool) {
+	a, _, ok := wire.ReadAttrs(b)
+	return a, ok
 }
 
 // The copier's part: what happens on handles.

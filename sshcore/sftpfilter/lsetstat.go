@@ -1,7 +1,6 @@
 package sftpfilter
 
 import (
-	"encoding/binary"
 	"errors"
 	"syscall"
 
@@ -41,35 +40,11 @@ func (f *Filter) lsetstat(id uint32, args []byte) error {
 	if f.cp.readOnly {
 		return f.status(id, fxPermissionDenied)
 	}
-	flags := binary.BigEndian.Uint32(rest)
-	rest = rest[4:]
-	u32 := func() uint32 {
-		v := binary.BigEndian.Uint32(rest)
-		rest = rest[4:]
-		return v
-	}
-	need := 0
-	for _, a := range []struct {
-		bit uint32
-		n   int
-	}{{attrSize, 8}, {attrUIDGID, 8}, {attrPermissions, 4}, {attrACModTime, 8}} {
-		if flags&a.bit != 0 {
-			need += a.n
-		}
-	}
-	if len(rest) < need || flags&attrSize != 0 {
+	a, ok := parseAttrs(rest)
+	if !ok || a.Flags&attrSize != 0 {
 		return f.status(id, fxBadMessage) // a link has no size to set
 	}
-	var uid, gid, perm, atime, mtime uint32
-	if flags&attrUIDGID != 0 {
-		uid, gid = u32(), u32()
-	}
-	if flags&attrPermissions != 0 {
-		perm = u32()
-	}
-	if flags&attrACModTime != 0 {
-		atime, mtime = u32(), u32()
-	}
+	flags, uid, gid, perm, atime, mtime := a.Flags, a.UID, a.GID, a.Perm, a.Atime, a.Mtime
 	path := f.cp.local(string(p))
 	var err error
 	if flags&attrPermissions != 0 {

@@ -213,64 +213,14 @@ func (r rawInfo) ModTime() time.Time { return r.st.ModTime() }
 func (r rawInfo) IsDir() bool        { return r.Mode().IsDir() }
 func (r rawInfo) Sys() any           { return r.st }
 
-// readAttrs reads an ATTRS structure (SFTP version 3) off b.
+// readAttrs reads an ATTRS structure (SFTP version 3) off b, as pkg/sftp's
+// FileStat.
 func readAttrs(b []byte) (*sftp.FileStat, []byte, bool) {
-	st := &sftp.FileStat{}
-	u32 := func() (uint32, bool) {
-		if len(b) < 4 {
-			return 0, false
-		}
-		v := binary.BigEndian.Uint32(b)
-		b = b[4:]
-		return v, true
-	}
-	flags, ok := u32()
+	a, rest, ok := wire.ReadAttrs(b)
 	if !ok {
 		return nil, nil, false
 	}
-	if flags&attrSize != 0 {
-		if len(b) < 8 {
-			return nil, nil, false
-		}
-		st.Size = binary.BigEndian.Uint64(b)
-		b = b[8:]
-	}
-	if flags&attrUIDGID != 0 {
-		if st.UID, ok = u32(); !ok {
-			return nil, nil, false
-		}
-		if st.GID, ok = u32(); !ok {
-			return nil, nil, false
-		}
-	}
-	if flags&attrPermissions != 0 {
-		if st.Mode, ok = u32(); !ok {
-			return nil, nil, false
-		}
-	}
-	if flags&attrACModTime != 0 {
-		if st.Atime, ok = u32(); !ok {
-			return nil, nil, false
-		}
-		if st.Mtime, ok = u32(); !ok {
-			return nil, nil, false
-		}
-	}
-	if flags&attrExtended != 0 {
-		count, ok := u32()
-		if !ok {
-			return nil, nil, false
-		}
-		for ; count > 0; count-- {
-			if _, b, ok = wire.String(b); !ok {
-				return nil, nil, false
-			}
-			if _, b, ok = wire.String(b); !ok {
-				return nil, nil, false
-			}
-		}
-	}
-	return st, b, true
+	return &sftp.FileStat{Size: a.Size, UID: a.UID, GID: a.GID, Mode: a.Perm, Atime: a.Atime, Mtime: a.Mtime}, rest, true
 }
 
 // Lsetstat sets the mode or the owner and group (ids) of p without
