@@ -18,6 +18,7 @@ import (
 	"sshbox/configfmt"
 	"sshbox/internal/bulkio"
 	"sshbox/sshcore/compress"
+	"sshbox/sshcore/connend"
 	"sshbox/sshcore/idle"
 )
 
@@ -104,7 +105,7 @@ func (c *Client) Run() int {
 		return 255
 	}
 	defer c.logCompression()
-	defer conn.Close()
+	defer connend.Leave(conn.Conn)
 	defer c.idle.Stop()
 	defer c.timeouts.Stop()
 	defer c.finishHostKeyUpdate()

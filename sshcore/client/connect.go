@@ -24,6 +24,8 @@ import (
 	"sshbox/sshcore/compress"
 	"sshbox/sshcore/loglevel"
 	"sshbox/sshcore/rekey"
+
+	"sshbox/sshcore/connend"
 )
 
 // HomeDir is the directory ~ stands for: the user's passwd entry, as
@@ -401,18 +403,8 @@ func (c *Client) handshakeError(err error, auth *authState, conn *bannerConn) er
 	case auth.denied != nil:
 		return auth.denied
 	case errors.As(err, &negErr):
-		what := "no matching " + negErr.What + " found"
-		switch {
-		case strings.Contains(negErr.What, "key exchange"):
-			what = "no matching key exchange method found"
-		case strings.Contains(negErr.What, "host key"):
-			what = "no matching host key type found"
-		case strings.Contains(negErr.What, "cipher"):
-			what = "no matching cipher found"
-		case strings.Contains(negErr.What, "MAC"), strings.Contains(negErr.What, "mac"):
-			what = "no matching MAC found"
-		}
-		return logdief("", msgKexFailed, o.HostName, o.Port, what+". Their offer: "+strings.Join(negErr.RequestedAlgorithms, ","))
+		what, _ := connend.Negotiation(negErr)
+		return logdief("", msgKexFailed, o.HostName, o.Port, what)
 	}
 	if m, ok := asMACFailure(err, auth.hk.kex.serverCipher(), conn, o.HostName, o.Port).(*macFailure); ok {
 		return fatalf("%s", m.message())

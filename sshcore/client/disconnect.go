@@ -6,13 +6,14 @@ import (
 	"io"
 	"net"
 	"os"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/sshcore/connend"
 )
 
 // How a connection ends is said in OpenSSH's words, naming the phase it
@@ -58,40 +59,11 @@ func remoteID(conn interface{ RemoteAddr() net.Addr }, host string, port int) st
 	return fmt.Sprintf("%s port %d", host, port)
 }
 
-// serverDisconnect reads the SSH_MSG_DISCONNECT the server ended the
-// connection with out of x/crypto's error ("ssh: disconnect, reason N:
-// %q", its only form): the reason code and the description as OpenSSH
-// prints it, a C string of at most 400 bytes (packet.c's "%.400s").
-func serverDisconnect(err error) (reason uint64, desc string, ok bool) {
-	const mark = "ssh: disconnect, reason "
-	s := err.Error()
-	i := strings.Index(s, mark)
-	if i < 0 {
-		return 0, "", false
-	}
-	num, quoted, found := strings.Cut(s[i+len(mark):], ": ")
-	if !found {
-		return 0, "", false
-	}
-	reason, err1 := strconv.ParseUint(num, 10, 32)
-	desc, err2 := strconv.Unquote(quoted)
-	if err1 != nil || err2 != nil {
-		return 0, "", false
-	}
-	if j := strings.IndexByte(desc, 0); j >= 0 {
-		desc = desc[:j]
-	}
-	if len(desc) > 400 {
-		desc = desc[:400]
-	}
-	return reason, desc, true
-}
-
 // disconnectEnd is what OpenSSH says when the server sent a disconnect:
 // the error line packet.c logs on receiving it, then sshpkt_fatal's
 // logdie. ok is false when err is not such an end.
 func disconnectEnd(err error, peer string) (before, msg string, ok bool) {
-	reason, desc, ok := serverDisconnect(err)
+	reason, desc, ok := connend.Disconnect(err)
 	if !ok {
 		return "", "", false
 	}

@@ -164,6 +164,14 @@ type watchedConn struct {
 	open     *openChannels
 }
 
+// Disconnect passes connend.Leave through to the connection underneath.
+func (w *watchedConn) Disconnect(reason uint32, message string) error {
+	if d, ok := w.Conn.(interface{ Disconnect(uint32, string) error }); ok {
+		return d.Disconnect(reason, message)
+	}
+	return w.Conn.Close()
+}
+
 func (w *watchedConn) OpenChannel(name string, data []byte) (ssh.Channel, <-chan *ssh.Request, error) {
 	w.t.Touch()
 	ch, reqs, err := w.Conn.OpenChannel(name, data)

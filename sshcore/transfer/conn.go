@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/sshcore"
+	"sshbox/sshcore/connend"
 )
 
 // Conn is one connection to a remote host.
@@ -174,7 +175,8 @@ func (c *SSHConn) Sessions(rtt time.Duration) int {
 // dropbear applet), whatever version and addendum follow.
 var sshboxVersionPrefix = strings.TrimSuffix(sshcore.ProtocolVersion, sshcore.Version)
 
-func (c *SSHConn) Close() error { return c.Client.Close() }
+// Close leaves the connection as OpenSSH's ssh would (connend.Leave).
+func (c *SSHConn) Close() error { return connend.Leave(c.Client.Conn) }
 
 // ProgramConn runs an ssh program (scp -S, sftp -S) once per session, as
 // OpenSSH's scp and sftp do: Args are its options up to and including the
