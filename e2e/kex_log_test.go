@@ -115,12 +115,13 @@ func TestSSHRekeyLimitLogged(t *testing.T) {
 	t.Parallel()
 	e, d := openSSHEnv(t, "LogLevel DEBUG1")
 	n := pullWithRekeyLimit(t, e)
-	// OpenSSH's sshd logs the transfer totals when the connection has
-	// ended: its log is complete then. Or it logs a reset: when ssh ends
-	// just as its last re-key is under way, the server's answer may still
-	// be unread in the socket, and closing it then sends a reset (one run
-	// in four of this test, in the runs before and after x/crypto 0.59.0).
-	waitStderr(t, d.Proc, "Transferred: sent", "Connection reset by peer")
+	// OpenSSH's sshd logs the client's disconnect message when the
+	// connection has ended (ssh leaves as OpenSSH's does): its log is
+	// complete then. Or it logs a reset: when ssh ends just as its last
+	// re-key is under way, the server's answer may still be unread in the
+	// socket, and closing it then sends a reset (one run in four of this
+	// test, in the runs before and after x/crypto 0.59.0).
+	waitStderr(t, d.Proc, "Disconnected from user", "Connection reset by peer")
 	if got := strings.Count(d.Proc.Stderr.String(), "SSH2_MSG_KEXINIT received"); got < n+1 {
 		t.Errorf("OpenSSH's sshd saw %d key exchanges, ssh -vv showed %d\n%s", got, n+1, d.Proc.Stderr.String())
 	}

@@ -56,8 +56,8 @@ var nologinFiles = []string{"/etc/nologin", "/run/nologin"}
 // complete "User U from A not allowed because ...", or "" when it may. It
 // follows OpenSSH's allowed_users() without PAM: a password starting with
 // "!" locks the account for every method, an expired account is refused, a
-// shell that is missing or not executable is refused; and, as design.md §5
-// demands beyond OpenSSH, so is a missing home directory.
+// shell that is missing or not executable is refused (and, as design.md §5
+// demands beyond OpenSSH, so is a missing home directory: homeRefusal).
 //
 // While /etc/nologin (or systemd's /run/nologin) exists only root may log
 // in, as OpenSSH's do_nologin and pam_nologin (in the sshd PAM stack that
@@ -89,6 +89,14 @@ func refusal(a *account, now time.Time) string {
 	if !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {
 		return fmt.Sprintf(whyShellNoX, a.Shell)
 	}
+	return ""
+}
+
+// homeRefusal is design.md §5's check beyond OpenSSH: an account whose
+// home directory is missing may not log in. It comes after OpenSSH's own
+// checks and DenyUsers and the like, so that an account they refuse is
+// refused in their words.
+func homeRefusal(a *account) string {
 	if st, err := os.Stat(a.Home); err != nil || !st.IsDir() {
 		return fmt.Sprintf(whyNoHome, a.Home)
 	}

@@ -40,6 +40,11 @@ type admission struct {
 	acct *account // nil: no such user
 	opts *configfmt.ServerOptions
 	why  string // non-empty: refused, and why
+	// invalid: what OpenSSH's log calls an "invalid user" ("Failed
+	// password for invalid user U"): no such account, or one its
+	// allowed_user refuses (locked, DenyUsers...). Root refused by
+	// PermitRootLogin is still a valid user there.
+	invalid bool
 }
 
 // errDenied is what every refusal looks like to the client: nothing about
@@ -96,7 +101,7 @@ func (c *conn) admit(name string) *admission {
 	}
 	if lookupErr != nil {
 		log.Infof(msgInvalidUser, name, c.remoteIP, c.remotePort)
-		a.why = "invalid user"
+		a.why, a.invalid = "invalid user", true
 		return a
 	}
 	a.acct = acct
@@ -119,8 +124,20 @@ func (c *conn) admit(name string) *admission {
 		}
 		a.why = check(c, a)
 	}
+	if a.why == "" {
+		a.why = homeRefusal(acct)
+	}
 	if a.why != "" {
-		log.Infof(msgNotAllowed, name, c.remoteIP, a.why)
+		a.invalid = true
+		switch a.why {
+		case whyExpired:
+			log.Infof(msgAccountExpired, name)
+		case whyDenyUsers, whyAllowUsers, whyDenyGroups, whyAllowGrps:
+			// OpenSSH names the client in the refusals its lists make.
+			log.Infof(msgNotAllowedFrom, name, c.remoteHost, a.why)
+		default:
+			log.Infof(msgNotAllowed, name, a.why)
+		}
 	}
 	return a
 }
@@ -131,9 +148,16 @@ func (c *conn) authLog(meta ssh.ConnMetadata, method string, err error) {
 	var pse *ssh.PartialSuccessError
 	c.mu.Lock()
 	c.authUser = userName(meta.User())
+	c.authRequests++
+	if err != nil && !errors.As(err, &pse) && (c.authRequests > 1 || method != "none") {
+		// OpenSSH's unprivileged child's count, which raises its
+		// "Postponed" line to INFO (keyQueried): every refusal but a
+		// first "none".
+		c.requestFailures++
+	}
 	if err != nil && method != "none" && !errors.As(err, &pse) {
 		c.triedAuth = true
-		if a := c.admissions[c.authUser]; a != nil && a.acct == nil && a.why == "invalid user" {
+		if a := c.admissions[c.authUser]; a != nil && a.acct == nil && a.invalid {
 			c.triedInvalid = true
 		}
 	}

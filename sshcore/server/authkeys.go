@@ -36,6 +36,10 @@ type keyOptions struct {
 	// Info is not an option: Dropbear's SSH_PUBKEYINFO, taken from the
 	// line that let the key in (pubkeyInfo) when the server sets it.
 	Info string
+	// Nor are these: the file (or AuthorizedKeysCommand) and line that
+	// let the key in, for the VERBOSE log; atLine 0 when none.
+	atFile string
+	atLine int
 }
 
 // authorizedKey is one parsed authorized_keys line.

@@ -159,6 +159,8 @@ func (c *conn) matchKeyRecords(path string, recs []string, a *account, keyBytes 
 		if c.srv.DropbearEnv {
 			ak.Options.Info = pubkeyInfo(rec, ak.Key)
 		}
+		ak.Options.atFile, ak.Options.atLine = path, i+1
+		c.logKeyFound(ak.Key, &ak.Options)
 		return &ak.Options
 	}
 	return nil

@@ -28,13 +28,16 @@ func (c *conn) checkPassword(name, pw, method string) error {
 	log := c.srv.log()
 	fail := func(reason error) error {
 		who := name
-		if a.acct == nil {
+		if a.invalid {
 			who = "invalid user " + name
 		}
 		log.Infof(msgFailed, method, who, c.remoteIP, c.remotePort, "")
 		c.recordFailed(name)
+		c.mu.Lock()
+		c.authFailures++
+		c.mu.Unlock()
 		if reason != nil {
-			log.Verbosef(msgPasswordWhy, method, name, reason)
+			log.Debugf(msgPasswordWhy, method, name, reason)
 		}
 		padFailure(start, name)
 		return errDenied

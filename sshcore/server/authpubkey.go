@@ -113,8 +113,7 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		}
 	}
 	if found == nil {
-		c.srv.log().Infof(msgFailed, "publickey", name, c.remoteIP, c.remotePort,
-			fmt.Sprintf(": %s %s (key not in authorized keys)", keyTypeName(key), ssh.FingerprintSHA256(key)))
+		c.logKeyFailed(name, opts.MaxAuthTries, key)
 		return nil, errDenied
 	}
 	if c.isRevoked(opts.RevokedKeys, key) {
@@ -161,15 +160,65 @@ func (c *conn) keyFound(a *admission, key ssh.PublicKey, found *keyOptions) (*ss
 	return &ssh.Permissions{Extensions: map[string]string{"pubkey-fp": fp}}, nil
 }
 
+// logKeyFailed logs a key no file lets in, as OpenSSH's auth_log does:
+// at VERBOSE, since a client offers key after key, unless half of
+// MaxAuthTries have failed already (c.authFailures: OpenSSH's monitor
+// counts the passwords and answers refused, and signatures that failed).
+func (c *conn) logKeyFailed(name string, maxTries int, key ssh.PublicKey) {
+	log := c.srv.log()
+	c.mu.Lock()
+	failures := c.authFailures
+	c.mu.Unlock()
+	line := fmt.Sprintf(msgFailed, "publickey", name, c.remoteIP, c.remotePort,
+		fmt.Sprintf(": %s %s", keyTypeName(key), ssh.FingerprintSHA256(key)))
+	if failures >= maxTries/2 {
+		log.Infof("%s", line)
+	} else {
+		log.Verbosef("%s", line)
+	}
+}
+
+// logKeyFound is OpenSSH's VERBOSE line for a key found in a file, said
+// each time the key is checked: when the client asks about it, and again
+// when it signs.
+func (c *conn) logKeyFound(key ssh.PublicKey, ko *keyOptions) {
+	c.srv.log().Verbosef(msgAcceptedKeyAt, keyTypeName(key), ssh.FingerprintSHA256(key), ko.atFile, ko.atLine)
+}
+
+// keyQueried runs when the client asked about a key without signing and
+// was told it would do (x/crypto's SetPublicKeyQueryCallback).
+func (c *conn) keyQueried(meta ssh.ConnMetadata, key ssh.PublicKey) {
+	c.mu.Lock()
+	if c.keysQueried == nil {
+		c.keysQueried = map[string]bool{}
+	}
+	c.keysQueried[userName(meta.User())+" "+ssh.FingerprintSHA256(key)] = true
+	failures := c.requestFailures
+	a := c.admissions[userName(meta.User())]
+	c.mu.Unlock()
+	// auth_log's rule, with the count of OpenSSH's unprivileged child
+	// that writes this line: INFO once half of MaxAuthTries have failed.
+	log := c.srv.log()
+	if a != nil && failures >= a.opts.MaxAuthTries/2 {
+		log.Infof(msgPostponed, userName(meta.User()), c.remoteIP, c.remotePort)
+	} else {
+		log.Verbosef(msgPostponed, userName(meta.User()), c.remoteIP, c.remotePort)
+	}
+}
+
 // verifiedPublicKey runs once the client proved it holds the key.
 func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms *ssh.Permissions, sigAlgo string) (*ssh.Permissions, error) {
 	fp := ssh.FingerprintSHA256(key)
 	c.mu.Lock()
 	ko := c.keyOpts[userName(meta.User())+" "+fp]
 	a := c.admissions[userName(meta.User())]
+	queried := c.keysQueried[userName(meta.User())+" "+fp]
 	c.mu.Unlock()
 	if ko == nil || a == nil || a.acct == nil || a.why != "" {
 		return nil, errDenied
+	}
+	if queried && ko.atLine > 0 {
+		c.logKeyFound(key, ko)
 	}
 	detail := fmt.Sprintf(": %s %s", keyTypeName(key), fp)
 	if cert, ok := key.(*ssh.Certificate); ok {

@@ -3,21 +3,25 @@ package server
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
 	"sshbox/internal/coalesce"
+	"sshbox/internal/errtext"
 	"sshbox/internal/procs"
 	"sshbox/sshcore"
 	"sshbox/sshcore/algo"
 	"sshbox/sshcore/compress"
+	"sshbox/sshcore/connend"
 	"sshbox/sshcore/idle"
 	"sshbox/sshcore/rekey"
 	"sshbox/sshcore/srclimit"
@@ -47,32 +51,38 @@ type conn struct {
 	// methodsDone are the methods passed so far (AuthenticationMethods);
 	// partialKeyOpts the authorized_keys options of a key passed in an
 	// earlier step, which still apply to the session.
-	methodsDone    []string
-	partialKeyOpts *keyOptions
-	user           *admission  // set once authenticated
-	auth           *keyOptions // the authorized_keys options that let it in
-	sshConn        *ssh.ServerConn
-	sessions       sync.WaitGroup
-	gone           chan struct{}      // closed when the client has left
-	globalSync     chan chan struct{} // syncGlobal's requests to the global request loop
-	agent          agentForward
-	counted        bool            // counts against MaxStartups
-	authDone       func()          // ends the MaxStartups count of this connection
-	sessionsOpen   int             // session channels open (MaxSessions)
-	tunNames       []string        // tunnel devices forwarded, for SSH_TUNNEL (tunfwd.go)
-	extraStreams   []func()        // procs.Begin of each session past the first
-	certAlgos      map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
-	keysUsed       map[string]bool // keys that passed a publickey step (AuthenticationMethods)
-	kbdIntFailed   int             // keyboard-interactive logins that failed (AuthKbdInt.Retries)
-	authInfo       []string        // the methods passed, for ExposeAuthInfo (authinfo.go)
-	timeouts       chanTimeouts    // ChannelTimeout, UnusedConnectionTimeout (chantimeout.go)
-	idle           *idle.Timer     // Server.IdleTimeout, nil when none (chantimeout.go)
-	rekey          *rekey.Timer    // RekeyLimit's time part, nil when none; set under mu
-	channelsOpen   int             // channels the client has open (limits.go)
-	refusals       refusalLog      // log lines past the budget (log_budget.go)
-	keyAlgos       map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
-	ident          *identConn      // nc, the client's identification line checked
-	failed         error           // why the connection ended before a login, for sshd -i
+	methodsDone     []string
+	partialKeyOpts  *keyOptions
+	user            *admission  // set once authenticated
+	auth            *keyOptions // the authorized_keys options that let it in
+	sshConn         *ssh.ServerConn
+	sessions        sync.WaitGroup
+	gone            chan struct{}      // closed when the client has left
+	globalSync      chan chan struct{} // syncGlobal's requests to the global request loop
+	agent           agentForward
+	counted         bool            // counts against MaxStartups
+	authDone        func()          // ends the MaxStartups count of this connection
+	sessionsOpen    int             // session channels open (MaxSessions)
+	sessionIDs      int             // session numbers given out so far (openSession)
+	freeSessionIDs  []int           // those of closed sessions, the last freed at the end
+	tunNames        []string        // tunnel devices forwarded, for SSH_TUNNEL (tunfwd.go)
+	extraStreams    []func()        // procs.Begin of each session past the first
+	certAlgos       map[string]bool // certificate algorithms PubkeyAcceptedAlgorithms allows
+	keysUsed        map[string]bool // keys that passed a publickey step (AuthenticationMethods)
+	kbdIntFailed    int             // keyboard-interactive logins that failed (AuthKbdInt.Retries)
+	authFailures    int             // passwords and answers refused (logKeyFailed)
+	authRequests    int             // authentication requests answered through authLog
+	requestFailures int             // of those, the refusals but a first "none" (keyQueried)
+	keysQueried     map[string]bool // "user fingerprint" of keys the client asked about (keyQueried)
+	authInfo        []string        // the methods passed, for ExposeAuthInfo (authinfo.go)
+	timeouts        chanTimeouts    // ChannelTimeout, UnusedConnectionTimeout (chantimeout.go)
+	idle            *idle.Timer     // Server.IdleTimeout, nil when none (chantimeout.go)
+	rekey           *rekey.Timer    // RekeyLimit's time part, nil when none; set under mu
+	channelsOpen    int             // channels the client has open (limits.go)
+	refusals        refusalLog      // log lines past the budget (log_budget.go)
+	keyAlgos        map[string]bool // plain key algorithms PubkeyAcceptedAlgorithms allows
+	ident           *identConn      // nc, the client's identification line checked
+	failed          error           // why the connection ended before a login, for sshd -i
 	// How authentication went, for PerSourcePenalties (sources.go): a
 	// method failed (triedAuth), for a user that does not exist
 	// (triedInvalid); RefuseConnection refused the user (refusedByConfig).
@@ -215,7 +225,7 @@ func (c *conn) serve() {
 	if opts.ChecksHosts() && !c.admitHost(opts) {
 		return
 	}
-	log.Verbosef(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort)
+	log.Verbosef(msgConnectionFrom, c.remoteIP, c.remotePort, c.localIP, c.localPort, rdomainSuffix)
 	cfg, err := c.sshConfig(opts)
 	if err != nil {
 		log.Errorf("%v", err)
@@ -270,12 +280,13 @@ func (c *conn) serve() {
 	c.watchIdle()
 	defer c.stopTimeouts()
 	c.dispatch(chans, reqs)
+	closed := c.logEnd(u.acct.Name, sconn.Wait())
 	close(c.gone)
 	// The client has gone: every session now sees its channel closed,
 	// hangs up its processes and reaps them.
 	c.sessions.Wait()
 	c.flushRefusals()
-	log.Infof(msgDisconnected, u.acct.Name, c.remoteIP, c.remotePort)
+	closed()
 	if st, ok := compress.StatsOf(sconn); ok {
 		// The lines OpenSSH's ssh logs as the connection closes (its
 		// sshd does not), which say whether compression paid.
@@ -295,6 +306,7 @@ func (c *conn) forgetAuthentication() {
 	c.admissions = nil
 	c.keyOpts, c.keysUsed = nil, nil
 	c.keyAlgos, c.certAlgos = nil, nil
+	c.keysQueried = nil
 	c.methodsDone, c.partialKeyOpts = nil, nil
 }
 
@@ -337,27 +349,105 @@ func (c *conn) logPreauthEnd(err error) {
 	user := c.authUser
 	adm := c.admissions[user]
 	c.mu.Unlock()
+	invalid := adm != nil && adm.invalid
+	who := ""
+	switch {
+	case user != "" && invalid:
+		who = "invalid user " + user
+	case user != "":
+		who = "authenticating user " + user
+	}
 	var ne net.Error
+	reason, desc, disconnected := connend.Disconnect(err)
 	switch {
 	case errors.As(err, &ne) && ne.Timeout():
 		log.Infof(msgTimeoutPreauth, c.remoteIP, c.remotePort)
-	case strings.Contains(err.Error(), "too many authentication failures") && adm != nil && adm.acct == nil:
+	case strings.Contains(err.Error(), "too many authentication failures") && invalid:
 		log.Errorf(msgMaxAuthExceeded, "invalid user "+user, c.remoteIP, c.remotePort)
 		log.Infof(msgTooManyAuthInval, user, c.remoteIP, c.remotePort)
 	case strings.Contains(err.Error(), "too many authentication failures"):
 		log.Errorf(msgMaxAuthExceeded, user, c.remoteIP, c.remotePort)
 		log.Infof(msgTooManyAuth, user, c.remoteIP, c.remotePort)
-	case strings.Contains(err.Error(), "no common algorithm"):
-		log.Infof(msgNegotiateFailed, c.remoteIP, c.remotePort, err)
-	case user != "" && adm != nil && adm.acct == nil:
-		log.Infof(msgClosedInvalid, user, c.remoteIP, c.remotePort)
-	case user != "":
-		log.Infof(msgClosedAuthUser, user, c.remoteIP, c.remotePort)
+	case !c.ident.checked && isReset(err):
+		// Before the client's version line, OpenSSH's listener child
+		// has not started its unprivileged one: no [preauth].
+		log.Errorf(msgIdentReadError, errtext.Reason(syscall.ECONNRESET))
+		log.Infof(msgResetBy, c.peerID(""), "")
+	case !c.ident.checked:
+		log.Errorf("%s", msgIdentClosed)
+		log.Infof(msgClosedBy, c.peerID(""), "")
+	case disconnected:
+		c.logDisconnect(reason, desc, preauth)
+		log.Infof(msgDisconnectedBy, c.peerID(who), preauth)
 	default:
-		log.Infof(msgClosedPreauth, c.remoteIP, c.remotePort)
+		if what, ok := connend.Negotiation(err); ok {
+			log.Infof(msgNegotiateFailed, c.remoteIP, c.remotePort, what)
+		} else if isReset(err) {
+			log.Infof(msgResetBy, c.peerID(who), preauth)
+		} else {
+			log.Infof(msgClosedBy, c.peerID(who), preauth)
+		}
 	}
 	log.Debugf("%v", err)
 }
+
+// logEnd logs how an authenticated connection ended, in OpenSSH's words:
+// now, what the client did; the returned func, once the sessions are
+// closed, the last lines. An end sshd chose itself (ClientAliveInterval, a
+// timeout, shutting down) was logged where it was decided.
+func (c *conn) logEnd(user string, err error) (closed func()) {
+	log := c.srv.log()
+	reason, desc, disconnected := connend.Disconnect(err)
+	switch {
+	case disconnected:
+		c.logDisconnect(reason, desc, "")
+		return func() { log.Infof(msgDisconnectedBy, c.peerID("user "+user), "") }
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		// serverloop.c's process_input, then sshd's last lines.
+		log.Verbosef(msgClosedBy, c.peerID(""), "")
+		return func() {
+			log.Verbosef(msgTransferred, c.ident.sent.Load(), c.ident.received.Load())
+			log.Verbosef(msgClosingConn, c.remoteIP, c.remotePort)
+		}
+	case isReset(err):
+		log.Verbosef(msgReadError, c.remoteIP, c.remotePort, errtext.Reason(syscall.ECONNRESET))
+	case errors.Is(err, net.ErrClosed):
+	default:
+		log.Debugf("%v", err)
+		return func() { log.Infof(msgDisconnectedBy, c.peerID("user "+user), "") }
+	}
+	return func() {}
+}
+
+// logDisconnect logs the SSH_MSG_DISCONNECT the client sent, at INFO when
+// it left normally and at ERROR otherwise, as OpenSSH's packet.c does.
+func (c *conn) logDisconnect(reason uint64, desc, suffix string) {
+	log := c.srv.log()
+	line := fmt.Sprintf(msgRecvDisconnect, c.remoteIP, c.remotePort, reason, desc, suffix)
+	if reason == connend.ByApplication {
+		log.Infof("%s", line)
+	} else {
+		log.Errorf("%s", line)
+	}
+}
+
+// peerID is how OpenSSH names the client in the lines that end a
+// connection (packet.c's sshpkt_fmt_connection_id): its address and port,
+// after who it is once a user name is known ("user U", "authenticating
+// user U", "invalid user U").
+func (c *conn) peerID(who string) string {
+	if who == "" {
+		return fmt.Sprintf("%s port %d", c.remoteIP, c.remotePort)
+	}
+	return fmt.Sprintf("%s %s port %d", who, c.remoteIP, c.remotePort)
+}
+
+func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
+
+// rdomainSuffix ends the VERBOSE "Connection from" line as OpenSSH's does
+// on Linux, where it always names the routing domain (a VRF device) the
+// connection came in on: none, as sshd binds to none.
+const rdomainSuffix = ` rdomain ""`
 
 // serverVersion is sshd's identification line, VersionAddendum after a
 // space as OpenSSH sends it.
@@ -431,6 +521,12 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 		cfg.PublicKeyAuthAlgorithms = appendNew(cfg.PublicKeyAuthAlgorithms, algo.Underlying(a))
 	}
 	cfg.AuthLogCallback = c.authLog
+	if q, ok := any(cfg).(interface {
+		SetPublicKeyQueryCallback(func(ssh.ConnMetadata, ssh.PublicKey))
+	}); ok {
+		// x/crypto with _xcrypto/ only: OpenSSH's "Postponed publickey".
+		q.SetPublicKeyQueryCallback(c.keyQueried)
+	}
 	for _, m := range authMethods {
 		m(c, cfg, opts)
 	}

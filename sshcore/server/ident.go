@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"sync/atomic"
 )
 
 // The client's identification line is checked before x/crypto reads it,
@@ -55,7 +56,10 @@ func leadingNumber(b []byte, sep byte) (n int, rest []byte, ok bool) {
 type identConn struct {
 	net.Conn
 	line    []byte
-	checked bool
+	checked bool // the client's line has arrived and was judged
+	// The bytes read and written, for the "Transferred:" line at the end
+	// of a connection (OpenSSH's ssh_packet_get_bytes).
+	received, sent atomic.Uint64
 	// What went wrong, set when the line is refused: the reply for the
 	// client and the log line.
 	reply, logLine, reason string
@@ -63,6 +67,7 @@ type identConn struct {
 
 func (ic *identConn) Read(p []byte) (int, error) {
 	n, err := ic.Conn.Read(p)
+	ic.received.Add(uint64(n))
 	if ic.checked || n == 0 {
 		return n, err
 	}
@@ -83,6 +88,12 @@ func (ic *identConn) Read(p []byte) (int, error) {
 	if !ic.judge(bytes.TrimSuffix(line, []byte("\r"))) {
 		return 0, ic.answer()
 	}
+	return n, err
+}
+
+func (ic *identConn) Write(p []byte) (int, error) {
+	n, err := ic.Conn.Write(p)
+	ic.sent.Add(uint64(n))
 	return n, err
 }
 

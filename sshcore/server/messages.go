@@ -7,17 +7,15 @@ const (
 	msgListening        = "Server listening on %s port %d."
 	msgBindFailed       = "Bind to port %d on %s failed: %v."
 	msgCannotBind       = "Cannot bind any address."
-	msgConnectionFrom   = "Connection from %s port %d on %s port %d"
+	msgConnectionFrom   = "Connection from %s port %d on %s port %d%s" // then rdomainSuffix
 	msgAccepted         = "Accepted %s for %s from %s port %d ssh2%s"
 	msgFailed           = "Failed %s for %s from %s port %d ssh2%s"
 	msgInvalidUser      = "Invalid user %s from %s port %d"
-	msgNotAllowed       = "User %s from %s not allowed because %s"
-	msgClosedAuthUser   = "Connection closed by authenticating user %s %s port %d [preauth]"
-	msgClosedInvalid    = "Connection closed by invalid user %s %s port %d [preauth]"
-	msgClosedPreauth    = "Connection closed by %s port %d [preauth]"
-	msgNegotiateFailed  = "Unable to negotiate with %s port %d: %v [preauth]"
+	msgNotAllowed       = "User %s not allowed because %s"
+	msgNotAllowedFrom   = "User %s from %s not allowed because %s" // the refusals of DenyUsers and the like
+	msgAccountExpired   = "Account %s has expired"
+	msgNegotiateFailed  = "Unable to negotiate with %s port %d: %s [preauth]"
 	msgTimeoutPreauth   = "Timeout before authentication for %s port %d"
-	msgDisconnected     = "Disconnected from user %s %s port %d"
 	msgChannelInactive  = "channel %d: closing after %d seconds of inactivity"
 	msgUnusedConnection = "terminating inactive connection from user %s %s port %d"
 	msgIdleTimeout      = "Idle timeout: no traffic for %d seconds from user %s %s port %d" // Dropbear's -I, Dropbear's reason first
@@ -95,10 +93,35 @@ const (
 	msgFwdLimit         = "refused remote forward: %d forwardings open for %s port %d"
 )
 
+// How a connection ends (conn.go), in the words of OpenSSH's packet.c and
+// serverloop.c. The %s after "by" or "from" is peerID's, "[preauth]" is
+// added before a login as OpenSSH's unprivileged child adds it.
+const (
+	msgRecvDisconnect = "Received disconnect from %s port %d:%d: %s%s"
+	msgDisconnectedBy = "Disconnected from %s%s"
+	msgClosedBy       = "Connection closed by %s%s"
+	msgResetBy        = "Connection reset by %s%s"
+	msgIdentClosed    = "kex_exchange_identification: Connection closed by remote host"
+	msgIdentReadError = "kex_exchange_identification: read: %s"
+	msgReadError      = "Read error from remote host %s port %d: %s"
+	msgTransferred    = "Transferred: sent %d, received %d bytes"
+	msgClosingConn    = "Closing connection to %s port %d"
+	preauth           = " [preauth]"
+	// The VERBOSE lines of a session's start and end (session.c).
+	msgStartingSession   = "Starting session: %s%s for %s from %s port %d id %d"
+	msgCloseSession      = "Close session: user %s from %s port %d id %d"
+	msgSubsystemNotFound = "subsystem request for %s by user %s failed, subsystem not found"
+	// The VERBOSE lines of a key found (auth2-pubkey.c) and of a key
+	// the client only asked about (auth.c's "Postponed").
+	msgAcceptedKeyAt = "Accepted key %s %s found at %s:%d"
+	msgPostponed     = "Postponed publickey for %s from %s port %d ssh2 [preauth]"
+)
+
 // The prompt of keyboard-interactive logins, as OpenSSH's PAM dialog shows it.
 const kbdPasswordPrompt = "Password: "
 
-// Reasons completing msgNotAllowed ("User U from A not allowed because ...").
+// Reasons completing msgNotAllowed ("User U not allowed because ...") and
+// msgNotAllowedFrom.
 const (
 	whyLocked     = "account is locked"
 	whyExpired    = "account has expired"

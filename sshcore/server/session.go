@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -37,6 +38,7 @@ const ptyDrainGrace = time.Second
 type session struct {
 	c   *conn
 	ch  ssh.Channel
+	id  int      // the number OpenSSH's log gives the session (openSession)
 	env []string // NAME=value the client sent and AcceptEnv allows
 	pty *sessionPty
 	// agentSock is SSH_AUTH_SOCK when the client forwards its agent.
@@ -45,6 +47,10 @@ type session struct {
 	x11 *x11Forward
 	// authInfoFile is SSH_USER_AUTH (ExposeAuthInfo).
 	authInfoFile string
+
+	// kind is what the session runs, as OpenSSH's "Starting session:"
+	// line says it (command).
+	kind string
 
 	// internalSftp: the program is the built-in sftp server, which a
 	// chrooted session runs in-process (see chroot.go).
@@ -57,13 +63,15 @@ type session struct {
 	done    chan struct{} // closed when the child is reaped and reported
 }
 
-// openSession counts a new session channel against MaxSessions.
-func (c *conn) openSession() bool {
+// openSession counts a new session channel against MaxSessions and gives
+// it the number OpenSSH's log calls it by ("id 0"): the one the last
+// closed session freed, else the next unused.
+func (c *conn) openSession() (id int, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sessionsOpen >= c.user.opts.MaxSessions {
 		c.refused(msgSessionLimit, c.user.opts.MaxSessions, c.user.name, c.remoteIP, c.remotePort)
-		return false
+		return 0, false
 	}
 	c.sessionsOpen++
 	if c.sessionsOpen > 1 {
@@ -72,16 +80,23 @@ func (c *conn) openSession() bool {
 		// (sftp's parallel sessions, say) can use another core.
 		c.extraStreams = append(c.extraStreams, procs.Begin())
 	}
-	return true
+	if n := len(c.freeSessionIDs); n > 0 {
+		id, c.freeSessionIDs = c.freeSessionIDs[n-1], c.freeSessionIDs[:n-1]
+		return id, true
+	}
+	id = c.sessionIDs
+	c.sessionIDs++
+	return id, true
 }
 
-func (c *conn) closeSession() {
+func (c *conn) closeSession(id int) {
 	c.mu.Lock()
 	c.sessionsOpen--
 	if n := len(c.extraStreams); n > 0 {
 		c.extraStreams[n-1]()
 		c.extraStreams = c.extraStreams[:n-1]
 	}
+	c.freeSessionIDs = append(c.freeSessionIDs, id)
 	c.mu.Unlock()
 }
 
@@ -89,22 +104,24 @@ func (c *conn) handleChannel(nch ssh.NewChannel) {
 	c.srv.log().Debugf(msgChannelOpen, nch.ChannelType())
 	switch nch.ChannelType() {
 	case "session":
-		if !c.openSession() {
+		id, ok := c.openSession()
+		if !ok {
 			nch.Reject(ssh.Prohibited, "too many sessions")
 			return
 		}
 		ch, reqs, err := nch.Accept()
 		if err != nil {
-			c.closeSession()
+			c.closeSession(id)
 			return
 		}
-		s := &session{c: c, ch: ch}
+		s := &session{c: c, ch: ch, id: id}
 		c.sessions.Add(1)
 		go func() {
 			defer c.sessions.Done()
-			defer c.closeSession()
+			defer c.closeSession(id)
 			defer c.recoverPanic()
 			s.serve(reqs)
+			c.srv.log().Verbosef(msgCloseSession, c.user.name, c.remoteIP, c.remotePort, id)
 		}()
 	case "direct-tcpip":
 		c.directTCPIP(nch)
@@ -215,7 +232,12 @@ func (s *session) handle(req *ssh.Request) (bool, func()) {
 			return false, nil
 		}
 		then, err := s.start(req)
-		if err != nil {
+		var unknown errUnknownSubsystem
+		switch {
+		case errors.As(err, &unknown):
+			log.Infof(msgSubsystemNotFound, string(unknown), s.c.user.name)
+			return false, nil
+		case err != nil:
 			log.Errorf(msgChildStartFailed, req.Type, s.c.user.name, err)
 			return false, nil
 		}
@@ -278,6 +300,18 @@ func (s *session) command(req *ssh.Request) (path string, argv []string, origina
 	if !isForced && s.c.auth != nil && s.c.auth.HasCommand {
 		forced, isForced = s.c.auth.Command, true
 	}
+	switch {
+	case isForced && opts.ForceCommand != "":
+		s.kind = "forced-command (config) '" + forced + "'"
+	case isForced:
+		s.kind = "forced-command (key-option) '" + forced + "'"
+	case req.Type == "subsystem":
+		s.kind = "subsystem '" + subsystem + "'"
+	case req.Type == "shell":
+		s.kind = "shell"
+	default:
+		s.kind = "command" // as OpenSSH, not the command: users' commands stay private
+	}
 	if isForced {
 		if sftpArgs, ok := internalSftpArgs(forced); ok {
 			path, argv, err = s.builtinSftp(sftpArgs)
@@ -323,7 +357,7 @@ func (s *session) builtinSftp(args []string) (string, []string, error) {
 type errUnknownSubsystem string
 
 func (e errUnknownSubsystem) Error() string {
-	return "subsystem request for " + string(e) + " failed, subsystem not found"
+	return "subsystem " + string(e) + " not found"
 }
 
 // start starts the child and returns what begins the copying once the
@@ -333,6 +367,11 @@ func (s *session) start(req *ssh.Request) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
+	on := ""
+	if s.pty != nil {
+		on = " on " + strings.TrimPrefix(s.pty.tty.Name(), "/dev/")
+	}
+	s.c.srv.log().Verbosef(msgStartingSession, s.kind, on, s.c.user.name, s.c.remoteIP, s.c.remotePort, s.id)
 	var stdin io.WriteCloser
 	var closeAfterStart []*os.File
 	s.exposeAuthInfo()

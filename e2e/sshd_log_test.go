@@ -1,0 +1,299 @@
+package e2e
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"sshbox/internal/testenv"
+)
+
+// TestSshdLogMatchesOpenSSH runs the same logins, refusals and
+// disconnections against OpenSSH's sshd and sshbox's, both at LogLevel
+// VERBOSE and INFO, and requires the same log lines, scenario by scenario:
+// what administrators read and what log watchers (fail2ban's sshd filter,
+// logcheck) match. Addresses, ports, pids, pty numbers and byte counts are
+// normalised; the lines only OpenSSH's process layout or its build without
+// PAM writes are left out (ignoredOpenSSHLine), and "Close session", whose
+// place OpenSSH leaves to a race, is counted instead of placed.
+func TestSshdLogMatchesOpenSSH(t *testing.T) {
+	testenv.NeedRoot(t)
+	t.Parallel()
+	for _, cmd := range []string{"sshd", "ssh", "sshpass"} {
+		testenv.NeedCmd(t, cmd)
+	}
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	forced := u.AuthorizeKey(t, `command="echo forced"`)
+	u.SetPassword(t, "right horse", "")
+	other := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	denied := testenv.NewUser(t, "")
+	denied.SetPassword(t, "right horse", "")
+	locked := testenv.NewUser(t, "")
+	locked.SetPassword(t, "right horse", "")
+	sshdMust(t, "usermod", "-L", locked.Name)
+
+	for _, level := range []string{"VERBOSE", "INFO"} {
+		t.Run(level, func(t *testing.T) {
+			conf := "LogLevel " + level + "\nMaxAuthTries 3\nPasswordAuthentication yes\n" +
+				"KbdInteractiveAuthentication no\nDenyUsers " + denied.Name
+			theirs := testenv.StartOpenSSHD(t, conf) // with UsePAM no, StrictModes no, Subsystem sftp internal-sftp
+			ours := testenv.StartSshbox(t, conf+"\nUsePAM no\nStrictModes no\nSubsystem sftp internal-sftp")
+			// OpenSSH's log starts with WaitPort's probe, which is no scenario.
+			theirStart, ourStart := len(theirs.Proc.Stderr.String()), len(ours.Proc.Stderr.String())
+			for _, sc := range logScenarios(u, key, forced, other, denied, locked) {
+				// Both servers at once: each scenario's log is its own.
+				var want loggedLines
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					want = runLogScenario(t, theirs.Proc, theirs.Port, sc)
+				}()
+				got := runLogScenario(t, ours.Proc, ours.Port, sc)
+				<-done
+				if got.err != nil || want.err != nil {
+					t.Fatalf("%s: sshbox: %v; OpenSSH: %v", sc.name, got.err, want.err)
+				}
+				if starts, closes := strings.Count(got.raw, "Starting session: "), strings.Count(got.raw, "Close session: "); starts != closes {
+					t.Errorf("%s: %d sessions started and %d closed:\n%s", sc.name, starts, closes, got.raw)
+				}
+				if sc.must != "" && (!strings.Contains(got.lines, sc.must) || !strings.Contains(want.lines, sc.must)) {
+					t.Errorf("%s: %q not in both logs:\n%s\nOpenSSH's:\n%s", sc.name, sc.must, got.lines, want.lines)
+				}
+				if sc.closedOrReset {
+					got.lines = strings.ReplaceAll(got.lines, "Connection reset by", "Connection closed by")
+					want.lines = strings.ReplaceAll(want.lines, "Connection reset by", "Connection closed by")
+				}
+				if got.lines != want.lines {
+					t.Errorf("%s: sshbox logged\n%s\nOpenSSH logged\n%s", sc.name, got.lines, want.lines)
+				}
+			}
+			t.Run("fail2ban", func(t *testing.T) {
+				ourHits := fail2banHits(t, ours.Proc.Stderr.String()[ourStart:])
+				if theirHits := fail2banHits(t, theirs.Proc.Stderr.String()[theirStart:]); ourHits != theirHits {
+					t.Errorf("fail2ban's sshd filter found in sshbox's log\n%s\nand in OpenSSH's\n%s", ourHits, theirHits)
+				}
+			})
+		})
+	}
+}
+
+// fail2banHits runs fail2ban's own sshd filter, in its aggressive mode
+// (every failure it knows, the denial-of-service ones too), over a log as
+// syslog would have written it, and returns what it found: the count for
+// each of the filter's expressions that matched.
+func fail2banHits(t *testing.T, log string) string {
+	t.Helper()
+	f2b := testenv.NeedCmd(t, "fail2ban-regex")
+	var b strings.Builder
+	for _, l := range strings.Split(strings.ReplaceAll(log, "\r", ""), "\n") {
+		if l != "" {
+			b.WriteString("Nov 28 03:22:28 host sshd[1234]: " + l + "\n")
+		}
+	}
+	file := filepath.Join(t.TempDir(), "auth.log")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(f2b, file, "sshd[mode=aggressive]").CombinedOutput()
+	if err != nil {
+		t.Fatalf("fail2ban-regex: %v\n%s", err, out)
+	}
+	s := string(out)
+	i, j := strings.Index(s, "\nFailregex: "), strings.Index(s, "\nIgnoreregex: ")
+	if i < 0 || j < i {
+		t.Fatalf("fail2ban-regex printed no Failregex section:\n%s", out)
+	}
+	return s[i+1 : j]
+}
+
+// logScenario is one thing a client does to a server; run gets the port.
+// Both logs must have the normalised line must, when there is one.
+// closedOrReset: the client leaves with data of the server's unread, or
+// not, as timing has it, and the kernel ends with a reset or a close.
+type logScenario struct {
+	name          string
+	run           func(t *testing.T, port int)
+	must          string
+	closedOrReset bool
+}
+
+func logScenarios(u *testenv.User, key, forced, other string, denied, locked *testenv.User) []logScenario {
+	ssh := func(key, user string, opts ...string) func(t *testing.T, port int) {
+		return func(t *testing.T, port int) {
+			// The first value of an option wins: opts before the defaults.
+			args := append(append([]string{}, opts...), "-o", "PreferredAuthentications=publickey")
+			args = append(args, testenv.SSHArgs(key, port, user)...)
+			cmd := exec.Command("ssh", append(args, "true")...)
+			cmd.Run()
+		}
+	}
+	password := func(user, pw string, tries int, opts ...string) func(t *testing.T, port int) {
+		return func(t *testing.T, port int) {
+			args := []string{"-p", pw, "ssh", "-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+				"-o", "LogLevel=ERROR", "-o", "PubkeyAuthentication=no", "-o", fmt.Sprintf("NumberOfPasswordPrompts=%d", tries),
+				"-p", fmt.Sprint(port)}
+			args = append(append(args, opts...), user+"@127.0.0.1", "true")
+			exec.Command("sshpass", args...).Run()
+		}
+	}
+	// raw connects, reads the server's version line and then says line
+	// (if any), and closes: with an RST instead of a FIN when reset.
+	raw := func(line string, reset bool) func(t *testing.T, port int) {
+		return func(t *testing.T, port int) {
+			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			buf := make([]byte, 256)
+			c.Read(buf)
+			if line != "" {
+				c.Write([]byte(line))
+				time.Sleep(200 * time.Millisecond) // the server reads it before the end
+			}
+			if reset {
+				c.(*net.TCPConn).SetLinger(0)
+			}
+			c.Close()
+		}
+	}
+	const leftNormally = "Received disconnect from 127.0.0.1 port P:11: disconnected by user"
+	return []logScenario{
+		{name: "key", run: ssh(key, u.Name), must: leftNormally},
+		{name: "key not authorized", run: ssh(other, u.Name)},
+		{name: "two keys, the first refused", run: ssh(key, u.Name, "-i", other)},
+		{name: "forced command", run: ssh(forced, u.Name)},
+		{name: "key for a user that does not exist", run: ssh(key, "sbxnosuchuser")},
+		{name: "terminal", run: func(t *testing.T, port int) {
+			exec.Command("ssh", append([]string{"-tt"}, append(testenv.SSHArgs(key, port, u.Name), "exit")...)...).Run()
+		}},
+		{name: "shell", run: func(t *testing.T, port int) {
+			cmd := exec.Command("ssh", append([]string{"-T"}, testenv.SSHArgs(key, port, u.Name)...)...)
+			cmd.Stdin = strings.NewReader("exit\n")
+			cmd.Run()
+		}},
+		{name: "subsystem", run: func(t *testing.T, port int) {
+			exec.Command("ssh", append([]string{"-s"}, append(testenv.SSHArgs(key, port, u.Name), "sftp")...)...).Run()
+		}},
+		{name: "client killed", run: func(t *testing.T, port int) {
+			cmd := exec.Command("ssh", append(testenv.SSHArgs(key, port, u.Name), "sleep 30")...)
+			cmd.Start()
+			time.Sleep(time.Second)
+			cmd.Process.Kill()
+			cmd.Wait()
+		}},
+		{name: "none", run: ssh(key, u.Name, "-o", "PreferredAuthentications=none")},
+		// sshbox's clients leave as OpenSSH's ssh does: with a disconnect
+		// message, which the servers log as a normal end.
+		{name: "sshbox's ssh", run: func(t *testing.T, port int) {
+			exec.Command(testenv.Bin(t, "ssh"), append(testenv.SSHArgs(key, port, u.Name), "true")...).Run()
+		}, must: leftNormally},
+		{name: "sshbox's sftp", run: func(t *testing.T, port int) {
+			cmd := exec.Command(testenv.Bin(t, "sftp"), "-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+				"-o", "IdentitiesOnly=yes", "-i", key, "-P", fmt.Sprint(port), "-b", "-", u.Name+"@127.0.0.1")
+			cmd.Stdin = strings.NewReader("pwd\n")
+			cmd.Run()
+		}, must: leftNormally},
+		{name: "password", run: password(u.Name, "right horse", 1)},
+		{name: "wrong password twice", run: password(u.Name, "wrong", 2)},
+		{name: "wrong passwords past MaxAuthTries", run: password(u.Name, "wrong", 5)},
+		{name: "user that does not exist", run: password("sbxnosuchuser", "wrong", 1)},
+		{name: "user that does not exist past MaxAuthTries", run: password("sbxnosuchuser", "wrong", 5)},
+		{name: "DenyUsers", run: password(denied.Name, "right horse", 1)},
+		{name: "locked account", run: password(locked.Name, "right horse", 1)},
+		{name: "root's password", run: password("root", "wrong", 1)},
+		{name: "host key refused", run: func(t *testing.T, port int) {
+			exec.Command("ssh", "-F", "none", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=/dev/null",
+				"-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-p", fmt.Sprint(port), u.Name+"@127.0.0.1", "true").Run()
+		}, closedOrReset: true},
+		{name: "key exchange method", run: ssh(key, u.Name, "-o", "KexAlgorithms=diffie-hellman-group1-sha1")},
+		{name: "cipher", run: ssh(key, u.Name, "-o", "Ciphers=3des-cbc")},
+		{name: "MAC", run: ssh(key, u.Name, "-o", "Ciphers=aes128-ctr", "-o", "MACs=hmac-md5")},
+		{name: "host key type", run: ssh(key, u.Name, "-o", "HostKeyAlgorithms=ssh-dss")},
+		{name: "closed before the version line", run: raw("", false)},
+		{name: "reset before the version line", run: raw("", true)},
+		{name: "empty version line", run: raw("\r\n", false)},
+		{name: "not SSH", run: raw("GET / HTTP/1.0\r\n\r\n", false)},
+		{name: "SSH-1", run: raw("SSH-1.5-old\r\n", false)},
+		{name: "reset after the version line", run: raw("SSH-2.0-probe\r\n", true)},
+		{name: "closed after the version line", run: raw("SSH-2.0-probe\r\n", false)},
+	}
+}
+
+// loggedLines are the lines a server logged for one scenario: raw, and
+// normalised for comparison; err when it never settled.
+type loggedLines struct {
+	raw, lines string
+	err        error
+}
+
+// runLogScenario runs sc against the server whose log is p's standard
+// error and returns what it logged, once the connection's last line is
+// there and nothing more came for a moment.
+func runLogScenario(t *testing.T, p *testenv.Proc, port int, sc logScenario) loggedLines {
+	start := len(p.Stderr.String())
+	sc.run(t, port)
+	// Done once the connection's last line is there and nothing more came
+	// for a moment; or after a longer silence, for the ends that log
+	// nothing at this level (a client killed, at INFO).
+	deadline := time.Now().Add(15 * time.Second)
+	seg, quiet := "", time.Duration(0)
+	for {
+		const tick = 100 * time.Millisecond
+		time.Sleep(tick)
+		now := p.Stderr.String()[start:]
+		if now != seg {
+			seg, quiet = now, 0
+		} else {
+			quiet += tick
+		}
+		if quiet >= 300*time.Millisecond && lastLogLine.MatchString(seg) || quiet >= 2*time.Second {
+			break
+		}
+		if time.Now().After(deadline) {
+			return loggedLines{raw: seg, err: fmt.Errorf("the log did not settle:\n%s", seg)}
+		}
+	}
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(seg, "\r", ""), "\n") {
+		if l == "" || ignoredOpenSSHLine.MatchString(l) {
+			continue
+		}
+		for _, n := range logNormalise {
+			l = n.re.ReplaceAllString(l, n.to)
+		}
+		out = append(out, l)
+	}
+	return loggedLines{raw: seg, lines: strings.Join(out, "\n")}
+}
+
+// lastLogLine matches the line that ends a connection's log, whatever
+// ended it (after "Connection closed by A port P" of an authenticated
+// connection come "Transferred" and "Closing connection").
+var lastLogLine = regexp.MustCompile(`(?m)^(Disconnected from .*|Closing connection to .*|banner exchange: .*|Unable to negotiate .*|Connection (closed|reset) by .*( \[preauth\]|\d)|Read error from .*|Protocol major versions differ.*)\r?$`)
+
+// ignoredOpenSSHLine: what only OpenSSH's process layout writes (its
+// unprivileged child, the pid of the session's process), what its build
+// without PAM writes for a user that does not exist (the fake account's
+// shadow entry) or when utmp has no entry to close, and "Close session",
+// which OpenSSH writes before or after the client's disconnect by a race
+// (runLogScenario's caller counts them instead).
+var ignoredOpenSSHLine = regexp.MustCompile(`^(User child is on pid \d+|Could not get shadow information for NOUSER|syslogin_perform_logout: logout\(\) returned an error|Close session: .*)$`)
+
+var logNormalise = []struct {
+	re *regexp.Regexp
+	to string
+}{
+	{regexp.MustCompile(`port \d+`), "port P"},
+	{regexp.MustCompile(`\[127\.0\.0\.1\]:\d+`), "[127.0.0.1]:P"},
+	{regexp.MustCompile(`pts/\d+`), "pts/N"},
+	{regexp.MustCompile(`Transferred: sent \d+, received \d+ bytes`), "Transferred: sent N, received N bytes"},
+}
