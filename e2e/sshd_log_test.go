@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,9 +16,10 @@ import (
 	"sshbox/internal/testenv"
 )
 
-// TestSshdLogMatchesOpenSSH runs the same logins, refusals and
-// disconnections against OpenSSH's sshd and sshbox's, both at LogLevel
-// VERBOSE and INFO, and requires the same log lines, scenario by scenario:
+// TestSshdLogMatchesOpenSSH runs the same logins (keys, certificates,
+// passwords), refusals and disconnections against OpenSSH's sshd and
+// sshbox's, both at LogLevel VERBOSE and INFO, and requires the same log
+// lines, scenario by scenario:
 // what administrators read and what log watchers (fail2ban's sshd filter,
 // logcheck) match. Addresses, ports, pids, pty numbers and byte counts are
 // normalised; the lines only OpenSSH's process layout or its build without
@@ -38,16 +41,36 @@ func TestSshdLogMatchesOpenSSH(t *testing.T) {
 	locked := testenv.NewUser(t, "")
 	locked.SetPassword(t, "right horse", "")
 	sshdMust(t, "usermod", "-L", locked.Name)
+	// Certificates: from a CA in TrustedUserCAKeys, and from one a
+	// cert-authority line in the user's authorized_keys names.
+	ca, cas := trustedUserCA(t, sshdKeysDir(t), "ed25519")
+	lineCA := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	lineCAPub, err := os.ReadFile(lineCA + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := os.ReadFile(filepath.Join(u.Home, ".ssh", "authorized_keys"))
+	u.WriteFile(t, ".ssh/authorized_keys", append(keys, `cert-authority,principals="ops" `+string(lineCAPub)...), 0o600)
+	certs := map[string]string{
+		"certificate":                       userCert(t, ca, u.Name),
+		"certificate for another principal": userCert(t, ca, "somebody-else"),
+		"certificate without principals":    userCert(t, ca, ""),
+		"expired certificate":               userCert(t, ca, u.Name, "-V", "20200101:20200102"),
+		"certificate not yet valid":         userCert(t, ca, u.Name, "-V", "+520w:+530w"),
+		"certificate from an untrusted CA":  userCert(t, testenv.OpenSSHKey(t, t.TempDir(), "ed25519"), u.Name),
+		"cert-authority line":               userCert(t, lineCA, "ops"),
+		"cert-authority line, no principal": userCert(t, lineCA, "dev"),
+	}
 
 	for _, level := range []string{"VERBOSE", "INFO"} {
 		t.Run(level, func(t *testing.T) {
 			conf := "LogLevel " + level + "\nMaxAuthTries 3\nPasswordAuthentication yes\n" +
-				"KbdInteractiveAuthentication no\nDenyUsers " + denied.Name
+				"KbdInteractiveAuthentication no\nDenyUsers " + denied.Name + "\nTrustedUserCAKeys " + cas
 			theirs := testenv.StartOpenSSHD(t, conf) // with UsePAM no, StrictModes no, Subsystem sftp internal-sftp
 			ours := testenv.StartSshbox(t, conf+"\nUsePAM no\nStrictModes no\nSubsystem sftp internal-sftp")
 			// OpenSSH's log starts with WaitPort's probe, which is no scenario.
 			theirStart, ourStart := len(theirs.Proc.Stderr.String()), len(ours.Proc.Stderr.String())
-			for _, sc := range logScenarios(u, key, forced, other, denied, locked) {
+			for _, sc := range logScenarios(u, key, forced, other, denied, locked, certs) {
 				// Both servers at once: each scenario's log is its own.
 				var want loggedLines
 				done := make(chan struct{})
@@ -124,7 +147,7 @@ type logScenario struct {
 	closedOrReset bool
 }
 
-func logScenarios(u *testenv.User, key, forced, other string, denied, locked *testenv.User) []logScenario {
+func logScenarios(u *testenv.User, key, forced, other string, denied, locked *testenv.User, certs map[string]string) []logScenario {
 	ssh := func(key, user string, opts ...string) func(t *testing.T, port int) {
 		return func(t *testing.T, port int) {
 			// The first value of an option wins: opts before the defaults.
@@ -166,7 +189,7 @@ func logScenarios(u *testenv.User, key, forced, other string, denied, locked *te
 		}
 	}
 	const leftNormally = "Received disconnect from 127.0.0.1 port P:11: disconnected by user"
-	return []logScenario{
+	scenarios := []logScenario{
 		{name: "key", run: ssh(key, u.Name), must: leftNormally},
 		{name: "key not authorized", run: ssh(other, u.Name)},
 		{name: "two keys, the first refused", run: ssh(key, u.Name, "-i", other)},
@@ -226,6 +249,11 @@ func logScenarios(u *testenv.User, key, forced, other string, denied, locked *te
 		{name: "reset after the version line", run: raw("SSH-2.0-probe\r\n", true)},
 		{name: "closed after the version line", run: raw("SSH-2.0-probe\r\n", false)},
 	}
+	for _, name := range slices.Sorted(maps.Keys(certs)) {
+		// ssh offers the certificate beside the key (KEY-cert.pub).
+		scenarios = append(scenarios, logScenario{name: name, run: ssh(certs[name], u.Name)})
+	}
+	return scenarios
 }
 
 // loggedLines are the lines a server logged for one scenario: raw, and

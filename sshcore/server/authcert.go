@@ -36,7 +36,7 @@ func (c *conn) isRevoked(revokedFile string, key ssh.PublicKey) bool {
 		return true
 	}
 	if shown := krl.RevokedBy(revoked, key); shown != nil {
-		c.srv.log().Infof(msgKeyRevoked, keyTypeName(shown), ssh.FingerprintSHA256(shown), revokedFile)
+		c.srv.log().Errorf(msgKeyRevoked, keyTypeName(shown), ssh.FingerprintSHA256(shown), revokedFile)
 		return true
 	}
 	return false
@@ -46,15 +46,23 @@ func (c *conn) isRevoked(revokedFile string, key ssh.PublicKey) bool {
 // returned options carry force-command and the permit-* extensions.
 func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOptions, error) {
 	log := c.srv.log()
+	// Refusals in OpenSSH's words (sshkey_cert_check_authority and
+	// auth2-pubkey.c), at ERROR, as it logs them; the caller then logs
+	// "Failed publickey" for the certificate. sshbox's own refusals say
+	// which certificate and user.
 	refuse := func(why string) (*keyOptions, error) {
+		log.Errorf("%s", why)
+		return nil, errDenied
+	}
+	refuseOwn := func(why string) (*keyOptions, error) {
 		log.Infof(msgCertRefused, certDetail(cert), a.name, why)
 		return nil, errDenied
 	}
 	if cert.CertType != ssh.UserCert {
-		return refuse("not a user certificate")
+		return refuse(whyCertNotUser)
 	}
 	if !c.certAlgoAllowed(cert) {
-		return refuse("certificate type not in PubkeyAcceptedAlgorithms")
+		return refuseOwn("certificate type not in PubkeyAcceptedAlgorithms")
 	}
 	opts := a.opts
 	var ko *keyOptions
@@ -71,7 +79,7 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 			if configured(pf) {
 				var err error
 				if lines, err = c.readPrincipals(pf, a); err != nil {
-					return refuse(err.Error())
+					return refuseOwn(err.Error())
 				}
 			}
 			// The command is asked when the file names none of the
@@ -79,7 +87,7 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 			if configured(pc) && !anyPrincipal(cert, principalNames(lines)) {
 				var err error
 				if lines, err = c.principalsCommand(a, cert); err != nil {
-					return refuse(err.Error())
+					return refuseOwn(err.Error())
 				}
 			}
 			if configured(pf) || configured(pc) {
@@ -91,26 +99,49 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 						principal, ko = l.name, l.opts
 					}
 				}
-				if principal != "" {
-					if why := c.keyOptionsRefuse(ko); why != "" {
-						return refuse("principals line for " + principal + ": " + why)
-					}
+				if principal == "" {
+					return refuse(whyCertNoAuthorizedPrincipal)
+				}
+				if why := c.keyOptionsRefuse(ko); why != "" {
+					return refuseOwn("principals line for " + principal + ": " + why)
 				}
 			} else {
 				allowed = []string{a.name}
 			}
+			ko.found = fmt.Sprintf(msgCertAcceptedVia, cert.KeyId, cert.Serial,
+				keyTypeName(cert.SignatureKey), ssh.FingerprintSHA256(cert.SignatureKey), cas)
 		}
 	}
-	if ko == nil {
-		// A cert-authority line in the user's own authorized_keys.
+	byAuthority := ko == nil
+	if byAuthority {
+		// A cert-authority line in the user's own authorized_keys; a CA
+		// trusted nowhere is only the "Failed publickey" that follows.
 		ko = c.findCertAuthority(a, cert)
 		if ko == nil {
-			return refuse("CA not trusted")
+			log.Debugf("CA %s %s is not trusted for %s", keyTypeName(cert.SignatureKey), ssh.FingerprintSHA256(cert.SignatureKey), a.name)
+			return nil, errDenied
 		}
 		allowed = ko.Principals
+		if len(allowed) > 0 && !anyPrincipal(cert, allowed) {
+			return refuse(whyCertNoAuthorizedPrincipal)
+		}
 		if len(allowed) == 0 {
 			allowed = []string{a.name}
 		}
+		ko.found = fmt.Sprintf(msgCertAcceptedAt, cert.KeyId, cert.Serial,
+			keyTypeName(cert.SignatureKey), ssh.FingerprintSHA256(cert.SignatureKey), ko.atFile, ko.atLine)
+	}
+	// sshkey_cert_check_authority's order: validity, then the name. A
+	// certificate without principals is refused here also under a
+	// cert-authority line (where OpenSSH would take it for any user).
+	now := time.Now().Unix()
+	switch {
+	case int64(cert.ValidAfter) < 0 || now < int64(cert.ValidAfter):
+		return refuse(whyCertNotYetValid)
+	case cert.ValidBefore != ssh.CertTimeInfinity && (int64(cert.ValidBefore) < 0 || now >= int64(cert.ValidBefore)):
+		return refuse(whyCertExpired)
+	case len(cert.ValidPrincipals) == 0:
+		return refuse(whyCertNoPrincipals)
 	}
 	for _, p := range cert.ValidPrincipals {
 		if principal == "" && slices.Contains(allowed, p) {
@@ -118,22 +149,22 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 		}
 	}
 	if principal == "" {
-		return refuse("no principal matches " + strings.Join(allowed, ","))
+		return refuse(whyCertNotListed)
 	}
 	checker := ssh.CertChecker{SupportedCriticalOptions: []string{"force-command", "source-address"}}
 	if err := checker.CheckCert(principal, cert); err != nil {
-		return refuse(strings.TrimPrefix(err.Error(), "ssh: "))
+		return refuseOwn(strings.TrimPrefix(err.Error(), "ssh: "))
 	}
 	if f := cert.Signature.Format; !slices.Contains(a.opts.CASignatureAlgorithms, f) {
-		return refuse("signature algorithm " + f + " not in CASignatureAlgorithms")
+		return refuseOwn("signature algorithm " + f + " not in CASignatureAlgorithms")
 	}
 	if sa, ok := cert.CriticalOptions["source-address"]; ok {
 		match, err := matchCIDRList(sa, c.remoteIP)
 		if err != nil {
-			return refuse("source-address " + sa + ": " + err.Error())
+			return refuseOwn("source-address " + sa + ": " + err.Error())
 		}
 		if !match {
-			return refuse("source-address " + sa + " does not allow " + c.remoteIP)
+			return refuseOwn("source-address " + sa + " does not allow " + c.remoteIP)
 		}
 	}
 	out := *ko
@@ -343,6 +374,7 @@ func (c *conn) certAuthorityIn(path string, recs []string, a *admission, caBytes
 			continue
 		}
 		o := ak.Options
+		o.atFile, o.atLine = path, i+1
 		return &o
 	}
 	return nil

@@ -37,9 +37,11 @@ type keyOptions struct {
 	// line that let the key in (pubkeyInfo) when the server sets it.
 	Info string
 	// Nor are these: the file (or AuthorizedKeysCommand) and line that
-	// let the key in, for the VERBOSE log; atLine 0 when none.
+	// let the key (or the certificate's CA) in, atLine 0 when none; and
+	// the VERBOSE line that says so (logKeyFound).
 	atFile string
 	atLine int
+	found  string
 }
 
 // authorizedKey is one parsed authorized_keys line.

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"sshbox/configfmt"
 	"sshbox/internal/expand"
 	"sshbox/sshcore/asuser"
@@ -160,7 +162,8 @@ func (c *conn) matchKeyRecords(path string, recs []string, a *account, keyBytes 
 			ak.Options.Info = pubkeyInfo(rec, ak.Key)
 		}
 		ak.Options.atFile, ak.Options.atLine = path, i+1
-		c.logKeyFound(ak.Key, &ak.Options)
+		ak.Options.found = fmt.Sprintf(msgAcceptedKeyAt, keyTypeName(ak.Key), ssh.FingerprintSHA256(ak.Key), path, i+1)
+		c.logKeyFound(&ak.Options)
 		return &ak.Options
 	}
 	return nil

@@ -59,13 +59,19 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		return nil, errDenied
 	}
 	if cert, ok := key.(*ssh.Certificate); ok {
-		if a.why != "" || a.acct == nil || c.isRevoked(opts.RevokedKeys, key) {
+		if a.why != "" || a.acct == nil {
+			return nil, errDenied
+		}
+		if c.isRevoked(opts.RevokedKeys, key) {
+			c.logKeyFailed(name, opts.MaxAuthTries, key)
 			return nil, errDenied
 		}
 		ko, err := c.checkCertificate(a, cert)
 		if err != nil {
+			c.logKeyFailed(name, opts.MaxAuthTries, key)
 			return nil, err
 		}
+		c.logKeyFound(ko)
 		return c.keyFound(a, key, ko)
 	}
 	if !c.plainAlgoAllowed(key) {
@@ -117,6 +123,7 @@ func (c *conn) checkPublicKey(name string, key ssh.PublicKey) (*ssh.Permissions,
 		return nil, errDenied
 	}
 	if c.isRevoked(opts.RevokedKeys, key) {
+		c.logKeyFailed(name, opts.MaxAuthTries, key)
 		return nil, errDenied
 	}
 	return c.keyFound(a, key, found)
@@ -169,8 +176,7 @@ func (c *conn) logKeyFailed(name string, maxTries int, key ssh.PublicKey) {
 	c.mu.Lock()
 	failures := c.authFailures
 	c.mu.Unlock()
-	line := fmt.Sprintf(msgFailed, "publickey", name, c.remoteIP, c.remotePort,
-		fmt.Sprintf(": %s %s", keyTypeName(key), ssh.FingerprintSHA256(key)))
+	line := fmt.Sprintf(msgFailed, "publickey", name, c.remoteIP, c.remotePort, ": "+keyDetail(key))
 	if failures >= maxTries/2 {
 		log.Infof("%s", line)
 	} else {
@@ -178,11 +184,22 @@ func (c *conn) logKeyFailed(name string, maxTries int, key ssh.PublicKey) {
 	}
 }
 
-// logKeyFound is OpenSSH's VERBOSE line for a key found in a file, said
-// each time the key is checked: when the client asks about it, and again
-// when it signs.
-func (c *conn) logKeyFound(key ssh.PublicKey, ko *keyOptions) {
-	c.srv.log().Verbosef(msgAcceptedKeyAt, keyTypeName(key), ssh.FingerprintSHA256(key), ko.atFile, ko.atLine)
+// keyDetail names a key in the log as OpenSSH's format_method_key does:
+// "ED25519 SHA256:...", for a certificate its ID, serial and CA too.
+func keyDetail(key ssh.PublicKey) string {
+	if cert, ok := key.(*ssh.Certificate); ok {
+		return certDetail(cert)
+	}
+	return keyTypeName(key) + " " + ssh.FingerprintSHA256(key)
+}
+
+// logKeyFound is OpenSSH's VERBOSE line for a key found in a file (or a
+// certificate accepted), said each time the key is checked: when the
+// client asks about it, and again when it signs.
+func (c *conn) logKeyFound(ko *keyOptions) {
+	if ko.found != "" {
+		c.srv.log().Verbosef("%s", ko.found)
+	}
 }
 
 // keyQueried runs when the client asked about a key without signing and
@@ -217,13 +234,10 @@ func (c *conn) verifiedPublicKey(meta ssh.ConnMetadata, key ssh.PublicKey, perms
 	if ko == nil || a == nil || a.acct == nil || a.why != "" {
 		return nil, errDenied
 	}
-	if queried && ko.atLine > 0 {
-		c.logKeyFound(key, ko)
+	if queried {
+		c.logKeyFound(ko)
 	}
-	detail := fmt.Sprintf(": %s %s", keyTypeName(key), fp)
-	if cert, ok := key.(*ssh.Certificate); ok {
-		detail = ": " + certDetail(cert)
-	}
+	detail := ": " + keyDetail(key)
 	if c.keyUsed(key) {
 		return nil, errDenied
 	}

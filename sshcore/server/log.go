@@ -90,18 +90,22 @@ func (l *Logger) logf(level loglevel.Level, format string, args ...any) {
 	if level > l.level {
 		return
 	}
-	msg := vis.Line(strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
+	raw := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	msg := vis.Line(raw)
 	// Each line ends in CR LF, as OpenSSH's log.c writes it (on -e's
 	// stderr and in -E's file alike).
 	if level <= loglevel.Error && l.errCopy != nil && l.errCopy != l.w {
 		io.WriteString(l.errCopy, msg+"\r\n")
 	}
+	if l.syslog != nil {
+		// What OpenSSH's log.c sends to syslog: the severity named for
+		// errors ("error: maximum authentication attempts exceeded
+		// ...", as fail2ban expects) and C-style escapes.
+		l.syslog.Send(level, syslogw.Line(level, raw))
+		return
+	}
 	if level >= loglevel.Debug1 {
 		msg = fmt.Sprintf("debug%d: %s", level-loglevel.Debug1+1, msg)
-	}
-	if l.syslog != nil {
-		l.syslog.Send(level, msg)
-		return
 	}
 	io.WriteString(l.w, msg+"\r\n")
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"sshbox/internal/syslogw/syslogtest"
+	"sshbox/internal/vis"
 	"sshbox/sshcore/loglevel"
 )
 
@@ -24,7 +25,7 @@ func TestSyslogLogger(t *testing.T) {
 	}
 	lg.Debugf("not at this level")
 	lg.Infof("Accepted publickey for alice from 127.0.0.1 port 4242 ssh2: ED25519 SHA256:x")
-	lg.Errorf("error: Bind to port 22 on 0.0.0.0 failed: Address already in use.")
+	lg.Errorf("Bind to port 22 on 0.0.0.0 failed: Address already in use.")
 	lg.Infof("Invalid user %s from 127.0.0.1 port 1", forged)
 
 	// LOCAL3 is facility 19: info is 19*8+6, err 19*8+3.
@@ -33,10 +34,11 @@ func TestSyslogLogger(t *testing.T) {
 		!strings.HasSuffix(strings.TrimSpace(info), "Accepted publickey for alice from 127.0.0.1 port 4242 ssh2: ED25519 SHA256:x") {
 		t.Errorf("info line: %q", info)
 	}
-	if !strings.HasPrefix(errLine, "<155>") || !strings.Contains(errLine, "Address already in use.") {
+	if !strings.HasPrefix(errLine, "<155>") || !strings.HasSuffix(strings.TrimSpace(errLine), "sshd["+pidOf(errLine)+"]: error: Bind to port 22 on 0.0.0.0 failed: Address already in use.") {
 		t.Errorf("error line: %q", errLine)
 	}
-	if escaped := read(); !strings.HasSuffix(strings.TrimSpace(escaped), "Invalid user "+forgedVis+" from 127.0.0.1 port 1") {
+	// In syslog, log.c's VIS_CSTYLE escapes: \n, \r, \\, \033...
+	if escaped := read(); !strings.HasSuffix(strings.TrimSpace(escaped), "Invalid user "+vis.CStyle(forged)+" from 127.0.0.1 port 1") {
 		t.Errorf("client string not escaped in syslog: %q", escaped)
 	}
 	if strings.Contains(info+errLine, "not at this level") {
@@ -53,6 +55,13 @@ func TestSyslogLogger(t *testing.T) {
 			lg.syslog.Close()
 		}
 	}
+}
+
+// pidOf is the pid in a syslog line's "sshd[PID]: " tag.
+func pidOf(line string) string {
+	_, rest, _ := strings.Cut(line, "sshd[")
+	pid, _, _ := strings.Cut(rest, "]")
+	return pid
 }
 
 // A user name carrying a newline and a whole fake log line.

@@ -113,8 +113,10 @@ const (
 	msgSubsystemNotFound = "subsystem request for %s by user %s failed, subsystem not found"
 	// The VERBOSE lines of a key found (auth2-pubkey.c) and of a key
 	// the client only asked about (auth.c's "Postponed").
-	msgAcceptedKeyAt = "Accepted key %s %s found at %s:%d"
-	msgPostponed     = "Postponed publickey for %s from %s port %d ssh2 [preauth]"
+	msgAcceptedKeyAt   = "Accepted key %s %s found at %s:%d"
+	msgCertAcceptedVia = "Accepted certificate ID \"%s\" (serial %d) signed by %s CA %s via %s"
+	msgCertAcceptedAt  = "Accepted certificate ID \"%s\" (serial %d) signed by CA %s %s found at %s:%d"
+	msgPostponed       = "Postponed publickey for %s from %s port %d ssh2 [preauth]"
 )
 
 // The prompt of keyboard-interactive logins, as OpenSSH's PAM dialog shows it.
@@ -144,6 +146,17 @@ const (
 	msgKeySizeOutside     = "refusing %s key of %d bits: AuthPublicKey.MinSize %d, MaxSize %d"
 	msgKbdIntRetries      = "keyboard-interactive for %s refused: AuthKbdInt.Retries %d failed already"
 	msgHostKeyTooShort    = "main: Host key %s: Invalid key length"
+)
+
+// Why a user certificate is refused, in the words of OpenSSH's sshkey.c
+// and auth2-pubkey.c (authcert.go).
+const (
+	whyCertNotUser               = "Certificate invalid: not a user certificate"
+	whyCertNotYetValid           = "Certificate invalid: not yet valid"
+	whyCertExpired               = "Certificate invalid: expired"
+	whyCertNoPrincipals          = "Certificate lacks principal list"
+	whyCertNotListed             = "Certificate invalid: name is not a listed principal"
+	whyCertNoAuthorizedPrincipal = "Certificate does not contain an authorized principal"
 )
 
 // RefuseConnection (conn.go, auth.go), in OpenSSH 10's words.
