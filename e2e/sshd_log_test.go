@@ -51,6 +51,7 @@ func TestSshdLogMatchesOpenSSH(t *testing.T) {
 	}
 	keys, _ := os.ReadFile(filepath.Join(u.Home, ".ssh", "authorized_keys"))
 	u.WriteFile(t, ".ssh/authorized_keys", append(keys, `cert-authority,principals="ops" `+string(lineCAPub)...), 0o600)
+	closedPort := testenv.FreePort(t) // PermitOpen allows it; nothing listens there
 	certs := map[string]string{
 		"certificate":                       userCert(t, ca, u.Name),
 		"certificate for another principal": userCert(t, ca, "somebody-else"),
@@ -65,12 +66,13 @@ func TestSshdLogMatchesOpenSSH(t *testing.T) {
 	for _, level := range []string{"VERBOSE", "INFO"} {
 		t.Run(level, func(t *testing.T) {
 			conf := "LogLevel " + level + "\nMaxAuthTries 3\nPasswordAuthentication yes\n" +
-				"KbdInteractiveAuthentication no\nDenyUsers " + denied.Name + "\nTrustedUserCAKeys " + cas
+				"KbdInteractiveAuthentication no\nDenyUsers " + denied.Name + "\nTrustedUserCAKeys " + cas +
+				fmt.Sprintf("\nAllowTcpForwarding local\nPermitOpen 127.0.0.1:%d", closedPort)
 			theirs := testenv.StartOpenSSHD(t, conf) // with UsePAM no, StrictModes no, Subsystem sftp internal-sftp
 			ours := testenv.StartSshbox(t, conf+"\nUsePAM no\nStrictModes no\nSubsystem sftp internal-sftp")
 			// OpenSSH's log starts with WaitPort's probe, which is no scenario.
 			theirStart, ourStart := len(theirs.Proc.Stderr.String()), len(ours.Proc.Stderr.String())
-			for _, sc := range logScenarios(u, key, forced, other, denied, locked, certs) {
+			for _, sc := range logScenarios(u, key, forced, other, denied, locked, certs, closedPort) {
 				// Both servers at once: each scenario's log is its own.
 				var want loggedLines
 				done := make(chan struct{})
@@ -147,7 +149,7 @@ type logScenario struct {
 	closedOrReset bool
 }
 
-func logScenarios(u *testenv.User, key, forced, other string, denied, locked *testenv.User, certs map[string]string) []logScenario {
+func logScenarios(u *testenv.User, key, forced, other string, denied, locked *testenv.User, certs map[string]string, closedPort int) []logScenario {
 	ssh := func(key, user string, opts ...string) func(t *testing.T, port int) {
 		return func(t *testing.T, port int) {
 			// The first value of an option wins: opts before the defaults.
@@ -188,6 +190,31 @@ func logScenarios(u *testenv.User, key, forced, other string, denied, locked *te
 			c.Close()
 		}
 	}
+	// forward runs ssh -L to target and opens one connection through it.
+	forward := func(target int) func(t *testing.T, port int) {
+		return func(t *testing.T, port int) {
+			local := testenv.FreePort(t)
+			cmd := exec.Command("ssh", append([]string{"-L", fmt.Sprintf("127.0.0.1:%d:127.0.0.1:%d", local, target)},
+				append(testenv.SSHArgs(key, port, u.Name), "sleep 3")...)...)
+			if err := cmd.Start(); err != nil {
+				t.Error(err)
+				return
+			}
+			defer cmd.Wait()
+			defer cmd.Process.Kill()
+			// After the session has started: its line comes first.
+			time.Sleep(time.Second)
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", local)); err == nil {
+					c.SetDeadline(time.Now().Add(5 * time.Second))
+					c.Read(make([]byte, 1)) // until the forwarding gives up
+					c.Close()
+					break
+				}
+			}
+			time.Sleep(200 * time.Millisecond) // the server's line, before ssh is killed
+		}
+	}
 	const leftNormally = "Received disconnect from 127.0.0.1 port P:11: disconnected by user"
 	scenarios := []logScenario{
 		{name: "key", run: ssh(key, u.Name), must: leftNormally},
@@ -225,6 +252,9 @@ func logScenarios(u *testenv.User, key, forced, other string, denied, locked *te
 			cmd.Stdin = strings.NewReader("pwd\n")
 			cmd.Run()
 		}, must: leftNormally},
+		{name: "forwarding PermitOpen refuses", run: forward(1)},
+		{name: "forwarding to a closed port", run: forward(closedPort)},
+		{name: "remote forwarding, AllowTcpForwarding local", run: ssh(key, u.Name, "-R", "127.0.0.1:0:127.0.0.1:22")},
 		{name: "password", run: password(u.Name, "right horse", 1)},
 		{name: "wrong password twice", run: password(u.Name, "wrong", 2)},
 		{name: "wrong passwords past MaxAuthTries", run: password(u.Name, "wrong", 5)},

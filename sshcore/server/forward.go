@@ -44,7 +44,8 @@ func (c *conn) directTCPIP(nch ssh.NewChannel) {
 	}
 	target := net.JoinHostPort(m.Host, strconv.Itoa(int(m.Port)))
 	c.connectChannel(nch, "tcp", target, func(err error) {
-		c.srv.log().Verbosef(msgConnectFailed, m.Host, m.Port, err)
+		c.srv.log().Errorf(msgConnectFailed, m.Host, m.Port)
+		c.srv.log().Debugf("connect to %s: %v", target, err)
 	})
 }
 

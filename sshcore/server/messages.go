@@ -34,7 +34,7 @@ const (
 	msgNoHostKeys       = "sshd: no hostkeys available -- exiting."
 	msgRootRefused      = "ROOT LOGIN REFUSED FROM %s port %d"
 	msgRefusedLocalFwd  = "refused local port forward: originator %s port %d, target %s port %d"
-	msgConnectFailed    = "connect to %s port %d failed: %v"
+	msgConnectFailed    = "connect_to %s port %d: failed." // OpenSSH's channels.c, at ERROR
 	msgRemoteFwdFailed  = "remote forward %s port %d failed: %v"
 	msgOpenDenied       = "Received request from %s port %d to connect to host %s port %d, but the request was denied."
 	msgListenDenied     = "Received request from %s port %d to remote forward to host %s port %d, but the request was denied."
