@@ -54,7 +54,7 @@ func TestDebugLevels(t *testing.T) {
 		"debug3: authmethod_lookup publickey",
 		"debug2: channel 0: request exec confirm 1",
 		"debug1: Offering public key: " + wrong,
-		"debug1: Authenticated to 127.0.0.1",
+		"\nAuthenticated to 127.0.0.1", // at VERBOSE, as OpenSSH logs it
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("ssh -vvv lacks %q:\n%s", want, out)

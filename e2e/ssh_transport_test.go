@@ -174,7 +174,11 @@ func TestSSHVerbose(t *testing.T) {
 		"debug1: Authentications that can continue: publickey",
 		"debug1: Next authentication method: publickey",
 		"debug1: Offering public key: " + e.key,
-		fmt.Sprintf("debug1: Authenticated to 127.0.0.1 ([127.0.0.1]:%d) using \"publickey\".", e.port),
+		// At VERBOSE, as OpenSSH's: no debug1 prefix.
+		fmt.Sprintf("\nAuthenticated to 127.0.0.1 ([127.0.0.1]:%d) using \"publickey\".", e.port),
+		"\nTransferred: sent ",
+		"\nBytes per second: sent ",
+		"debug1: Exit status 0",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("-v output lacks %q:\n%s", want, stderr)

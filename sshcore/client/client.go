@@ -72,6 +72,9 @@ type Client struct {
 	// transport is the connection as x/crypto made it, before the
 	// wrappers that watch it: what ~R asks for a key exchange.
 	transport ssh.Conn
+	// wire counts the bytes sent and received on the connection, for
+	// the "Transferred:" line at the end.
+	wire *bannerConn
 
 	hostKeys *hostKeyUpdater // UpdateHostKeys, when it applies
 	x11      x11State        // X11 forwarding (x11.go)
@@ -110,7 +113,9 @@ func (c *Client) Run() int {
 	defer c.timeouts.Stop()
 	defer c.finishHostKeyUpdate()
 	go c.keepAlive(conn)
+	start := time.Now()
 	status := c.serve(conn)
+	c.logTransferred(time.Since(start), status)
 	if c.idleExpired.Load() {
 		// dbclient's words and status: its idle timeout is an end it was
 		// asked for (Dropbear's dropbear_close, exit status 0), whatever
@@ -119,6 +124,21 @@ func (c *Client) Run() int {
 		return idleTimeoutStatus
 	}
 	return status
+}
+
+// logTransferred ends the session's log as OpenSSH's client_loop does:
+// what went over the wire (at VERBOSE, so `ssh -v` shows it), then the
+// exit status.
+func (c *Client) logTransferred(d time.Duration, status int) {
+	if c.wire != nil {
+		sent, received := c.wire.sent.Load(), c.wire.received.Load()
+		secs := d.Seconds()
+		c.Log.Verbose(msgTransferred, sent, received, secs)
+		if secs > 0 {
+			c.Log.Verbose(msgBytesPerSecond, float64(sent)/secs, float64(received)/secs)
+		}
+	}
+	c.Log.Debug1("Exit status %d", status)
 }
 
 // idleTimeoutStatus is ssh's exit status when IdleTimeout ended the

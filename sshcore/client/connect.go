@@ -347,6 +347,7 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 	addr := net.JoinHostPort(o.HostName, strconv.Itoa(o.Port))
 	// coalesce: one write(2) per large packet instead of two.
 	bc := &bannerConn{Conn: coalesce.New(conn)}
+	c.wire = bc
 	hk.kex = newKexLog(bc, c.Log)
 	// As OpenSSH, once the server's version line is in.
 	hk.kex.afterVersion = func() { c.Log.Debug1("Authenticating to %s:%d as '%s'", o.HostName, o.Port, o.User) }
@@ -375,7 +376,8 @@ func (c *Client) handshake(conn net.Conn) (*ssh.Client, error) {
 		// OpenSSH's line, as zlib@openssh.com starts with the login.
 		c.Log.Debug1("Enabling compression at level %d.", compress.Level)
 	}
-	c.Log.Debug1("Authenticated to %s ([%s]:%d) using \"%s\".", o.HostName, hostOf(conn.RemoteAddr()), o.Port, auth.last)
+	// VERBOSE, as OpenSSH's: LogLevel VERBOSE shows which method let ssh in.
+	c.Log.Verbose("Authenticated to %s ([%s]:%d) using \"%s\".", o.HostName, hostOf(conn.RemoteAddr()), o.Port, auth.last)
 	watched, opens, global := c.watchChannels(sc, chans, c.watchHostKeys(sc, hk, reqs))
 	return ssh.NewClient(watched, opens, global), nil
 }

@@ -27,10 +27,19 @@ type bannerConn struct {
 	net.Conn
 	line []byte // the start of the current line (reads are sequential)
 	done atomic.Bool
+	// The bytes read and written (Client.logTransferred).
+	received, sent atomic.Uint64
+}
+
+func (b *bannerConn) Write(p []byte) (int, error) {
+	n, err := b.Conn.Write(p)
+	b.sent.Add(uint64(n))
+	return n, err
 }
 
 func (b *bannerConn) Read(p []byte) (int, error) {
 	n, err := b.Conn.Read(p)
+	b.received.Add(uint64(n))
 	for i := 0; i < n && !b.done.Load(); i++ {
 		if p[i] != '\n' {
 			if len(b.line) < 4 {

@@ -112,6 +112,8 @@ Offending key for IP in %s:%d
 	msgBannerTimeout     = "Connection timed out during banner exchange"
 	msgClosedBy          = "Connection closed by %s"
 	msgRecvDisconnect    = "Received disconnect from %s:%d: %s"
+	msgTransferred       = "Transferred: sent %d, received %d bytes, in %.1f seconds"
+	msgBytesPerSecond    = "Bytes per second: sent %.1f, received %.1f"
 	msgDisconnected      = "Disconnected from %s"
 	msgConnReset         = "Connection reset by %s"
 	msgConnTimedOut      = "Connection to %s timed out"
