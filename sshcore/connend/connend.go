@@ -10,6 +10,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -57,12 +58,29 @@ const ByApplication = 11
 // so that the server logs a normal end rather than a connection lost.
 // Only x/crypto with _xcrypto/ can send it (Disconnect); a plain build
 // closes.
+//
+// The message waits at most leaveWait: a peer that stopped reading (a
+// full send buffer) or a key exchange that will never finish must not
+// keep ssh from exiting, so then the connection is just closed.
 func Leave(conn ssh.Conn) error {
-	if d, ok := conn.(interface{ Disconnect(uint32, string) error }); ok {
-		return d.Disconnect(ByApplication, "disconnected by user")
+	d, ok := conn.(interface{ Disconnect(uint32, string) error })
+	if !ok {
+		return conn.Close()
 	}
-	return conn.Close()
+	done := make(chan error, 1)
+	go func() { done <- d.Disconnect(ByApplication, "disconnected by user") }()
+	t := time.NewTimer(leaveWait)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return conn.Close()
+	}
 }
+
+// leaveWait bounds Leave's wait for its disconnect message to be written.
+const leaveWait = time.Second
 
 // Negotiation says why the key exchange found no common algorithm, as
 // OpenSSH's kex.c does: "no matching cipher found. Their offer: a,b". ok

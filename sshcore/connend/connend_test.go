@@ -65,3 +65,46 @@ func FuzzDisconnect(f *testing.F) {
 		}
 	})
 }
+
+// fakeConn is an ssh.Conn whose Disconnect blocks until released, or
+// records what it was asked to send.
+type fakeConn struct {
+	ssh.Conn
+	block          chan struct{}
+	reason         uint32
+	message        string
+	closed         chan struct{}
+	disconnectDone chan struct{}
+}
+
+func (f *fakeConn) Disconnect(reason uint32, message string) error {
+	defer close(f.disconnectDone)
+	if f.block != nil {
+		<-f.block
+	}
+	f.reason, f.message = reason, message
+	return nil
+}
+
+func (f *fakeConn) Close() error { close(f.closed); return nil }
+
+func TestLeave(t *testing.T) {
+	f := &fakeConn{closed: make(chan struct{}), disconnectDone: make(chan struct{})}
+	if err := Leave(f); err != nil {
+		t.Fatal(err)
+	}
+	<-f.disconnectDone
+	if f.reason != ByApplication || f.message != "disconnected by user" {
+		t.Errorf("sent %d %q", f.reason, f.message)
+	}
+
+	// A disconnect that cannot be written gives way to a plain close.
+	stuck := &fakeConn{block: make(chan struct{}), closed: make(chan struct{}), disconnectDone: make(chan struct{})}
+	defer close(stuck.block)
+	Leave(stuck)
+	select {
+	case <-stuck.closed:
+	default:
+		t.Error("Leave returned without closing a connection whose disconnect hung")
+	}
+}
