@@ -52,6 +52,8 @@ func TestSshdLogMatchesOpenSSH(t *testing.T) {
 	keys, _ := os.ReadFile(filepath.Join(u.Home, ".ssh", "authorized_keys"))
 	u.WriteFile(t, ".ssh/authorized_keys", append(keys, `cert-authority,principals="ops" `+string(lineCAPub)...), 0o600)
 	closedPort := testenv.FreePort(t) // PermitOpen allows it; nothing listens there
+	configForced := testenv.NewUser(t, "")
+	configForcedKey := configForced.AuthorizeKey(t, "")
 	certs := map[string]string{
 		"certificate":                       userCert(t, ca, u.Name),
 		"certificate for another principal": userCert(t, ca, "somebody-else"),
@@ -68,11 +70,16 @@ func TestSshdLogMatchesOpenSSH(t *testing.T) {
 			conf := "LogLevel " + level + "\nMaxAuthTries 3\nPasswordAuthentication yes\n" +
 				"KbdInteractiveAuthentication no\nDenyUsers " + denied.Name + "\nTrustedUserCAKeys " + cas +
 				fmt.Sprintf("\nAllowTcpForwarding local\nPermitOpen 127.0.0.1:%d", closedPort)
-			theirs := testenv.StartOpenSSHD(t, conf) // with UsePAM no, StrictModes no, Subsystem sftp internal-sftp
-			ours := testenv.StartSshbox(t, conf+"\nUsePAM no\nStrictModes no\nSubsystem sftp internal-sftp")
+			match := "\nMatch User " + configForced.Name + "\n\tForceCommand echo by-config"
+			theirs := testenv.StartOpenSSHD(t, conf+match) // with UsePAM no, StrictModes no, Subsystem sftp internal-sftp
+			ours := testenv.StartSshbox(t, conf+"\nUsePAM no\nStrictModes no\nSubsystem sftp internal-sftp"+match)
 			// OpenSSH's log starts with WaitPort's probe, which is no scenario.
 			theirStart, ourStart := len(theirs.Proc.Stderr.String()), len(ours.Proc.Stderr.String())
-			for _, sc := range logScenarios(u, key, forced, other, denied, locked, certs, closedPort) {
+			scenarios := append(logScenarios(u, key, forced, other, denied, locked, certs, closedPort),
+				logScenario{name: "ForceCommand", run: func(t *testing.T, port int) {
+					exec.Command("ssh", append(testenv.SSHArgs(configForcedKey, port, configForced.Name), "true")...).Run()
+				}})
+			for _, sc := range scenarios {
 				// Both servers at once: each scenario's log is its own.
 				var want loggedLines
 				done := make(chan struct{})
