@@ -148,7 +148,8 @@ func TestSshdAuthMaxAuthTries(t *testing.T) {
 	cmd.Env = append(os.Environ(), "SSH_ASKPASS="+askpass, "SSH_ASKPASS_REQUIRE=force", "DISPLAY=:0")
 	cmd.Stdin = nil
 	out, err := cmd.CombinedOutput()
-	if testenv.ExitCode(err) != 255 || !strings.Contains(string(out), "too many authentication failures") {
+	// OpenSSH's words in the disconnect, as its ssh prints them.
+	if testenv.ExitCode(err) != 255 || !strings.Contains(string(out), ": Too many authentication failures\r\n") {
 		t.Fatalf("status %v, output %q\n%s", err, out, d.Proc.Stderr.String())
 	}
 	log := d.WaitLog(t, "Disconnecting authenticating user "+u.Name+" 127.0.0.1 port ", 5*time.Second)

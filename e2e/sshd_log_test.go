@@ -229,6 +229,9 @@ func logScenarios(u *testenv.User, key, forced, other string, denied, locked *te
 		{name: "two keys, the first refused", run: ssh(key, u.Name, "-i", other)},
 		{name: "forced command", run: ssh(forced, u.Name)},
 		{name: "key for a user that does not exist", run: ssh(key, "sbxnosuchuser")},
+		// Refused key queries count against MaxAuthTries (3), as in OpenSSH.
+		{name: "keys past MaxAuthTries", run: ssh(certs["certificate from an untrusted CA"], u.Name, "-i", other, "-i", certs["certificate for another principal"]), must: "maximum authentication attempts exceeded for "},
+		{name: "keys past MaxAuthTries, a user that does not exist", run: ssh(key, "sbxnosuchuser", "-i", other, "-i", forced, "-i", certs["expired certificate"]), must: "maximum authentication attempts exceeded for invalid user "},
 		{name: "terminal", run: func(t *testing.T, port int) {
 			exec.Command("ssh", append([]string{"-tt"}, append(testenv.SSHArgs(key, port, u.Name), "exit")...)...).Run()
 		}},

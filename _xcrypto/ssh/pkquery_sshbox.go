@@ -18,3 +18,23 @@ func (c *ServerConfig) keyQueried(conn ConnMetadata, key PublicKey) {
 		c.publicKeyQueried(conn, key)
 	}
 }
+
+// SetOpenSSHMaxAuthTries applies MaxAuthTries as OpenSSH's sshd does: a
+// refused key query (a publickey request without a signature, for a key
+// the server does not accept) counts as a failed attempt, and the
+// disconnect that ends the last one says "Too many authentication
+// failures". x/crypto forgives the first MaxAuthTries refused queries, so
+// that a client with many keys reaches its last one; that lets a client
+// ask about twice as many keys as an administrator's MaxAuthTries says
+// before it is disconnected.
+func (c *ServerConfig) SetOpenSSHMaxAuthTries(on bool) {
+	c.openSSHMaxAuthTries = on
+}
+
+// tooManyFailures is the text of the disconnect after MaxAuthTries.
+func (c *ServerConfig) tooManyFailures() string {
+	if c.openSSHMaxAuthTries {
+		return "Too many authentication failures"
+	}
+	return "too many authentication failures"
+}

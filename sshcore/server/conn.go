@@ -362,10 +362,10 @@ func (c *conn) logPreauthEnd(err error) {
 	switch {
 	case errors.As(err, &ne) && ne.Timeout():
 		log.Infof(msgTimeoutPreauth, c.remoteIP, c.remotePort)
-	case strings.Contains(err.Error(), "too many authentication failures") && invalid:
+	case tooManyFailures(err) && invalid:
 		log.Errorf(msgMaxAuthExceeded, "invalid user "+user, c.remoteIP, c.remotePort)
 		log.Infof(msgTooManyAuthInval, user, c.remoteIP, c.remotePort)
-	case strings.Contains(err.Error(), "too many authentication failures"):
+	case tooManyFailures(err):
 		log.Errorf(msgMaxAuthExceeded, user, c.remoteIP, c.remotePort)
 		log.Infof(msgTooManyAuth, user, c.remoteIP, c.remotePort)
 	case !c.ident.checked && isReset(err):
@@ -443,6 +443,12 @@ func (c *conn) peerID(who string) string {
 }
 
 func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
+
+// tooManyFailures: x/crypto ended the login after MaxAuthTries, in its
+// words or OpenSSH's (SetOpenSSHMaxAuthTries).
+func tooManyFailures(err error) bool {
+	return strings.Contains(strings.ToLower(err.Error()), "too many authentication failures")
+}
 
 // rdomainSuffix ends the VERBOSE "Connection from" line as OpenSSH's does
 // on Linux, where it always names the routing domain (a VRF device) the
@@ -523,9 +529,14 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 	cfg.AuthLogCallback = c.authLog
 	if q, ok := any(cfg).(interface {
 		SetPublicKeyQueryCallback(func(ssh.ConnMetadata, ssh.PublicKey))
+		SetOpenSSHMaxAuthTries(bool)
 	}); ok {
-		// x/crypto with _xcrypto/ only: OpenSSH's "Postponed publickey".
+		// x/crypto with _xcrypto/ only: OpenSSH's "Postponed publickey",
+		// and MaxAuthTries counting refused key queries as OpenSSH's
+		// does (a plain build lets a client ask about MaxAuthTries keys
+		// more: docs/differences.md).
 		q.SetPublicKeyQueryCallback(c.keyQueried)
+		q.SetOpenSSHMaxAuthTries(true)
 	}
 	for _, m := range authMethods {
 		m(c, cfg, opts)
