@@ -110,6 +110,10 @@ func (a *authState) nextKey() ssh.AuthMethod {
 	if !a.idsLoaded {
 		a.idsLoaded = true
 		a.ids = a.c.loadIdentities()
+		for _, id := range a.ids {
+			a.c.Log.Debug1("Will attempt key: %s %s %s%s", id.name, keyTypeName(id.signer.PublicKey()),
+				a.c.fingerprint(id.signer.PublicKey()), id.origin)
+		}
 	}
 	for a.nextID < len(a.ids) {
 		id := a.ids[a.nextID]

@@ -185,6 +185,7 @@ func (c *Client) serve(conn *ssh.Client) int {
 	if c.Background != nil {
 		c.Background()
 	}
+	c.Log.Debug1("Entering interactive session.") // OpenSSH's client_loop, -N included
 	if c.NoShell {
 		if c.reportMACFailure(c.connMACFailure(conn, conn.Wait())) || c.closedHere() {
 			return 255
