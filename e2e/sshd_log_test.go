@@ -222,6 +222,31 @@ func logScenarios(u *testenv.User, key, forced, other string, denied, locked *te
 			time.Sleep(200 * time.Millisecond) // the server's line, before ssh is killed
 		}
 	}
+	// paramikoAuth tries each user:password pair in turn on one
+	// connection, as a paramiko program does with Transport.auth_password
+	// (paramiko asks for the service again before each attempt).
+	paramikoAuth := func(tries ...string) func(t *testing.T, port int) {
+		return func(t *testing.T, port int) {
+			script := `
+import sys, paramiko
+t = paramiko.Transport(("127.0.0.1", int(sys.argv[1])))
+t.start_client()
+for up in sys.argv[2:]:
+    user, pw = up.split(":", 1)
+    try:
+        t.auth_password(user, pw)
+        print("ok", user)
+        break
+    except Exception as e:
+        print("refused", user, type(e).__name__)
+t.close()
+`
+			out, err := exec.Command("/usr/bin/python3", append([]string{"-c", script, fmt.Sprint(port)}, tries...)...).CombinedOutput()
+			if err != nil {
+				t.Errorf("paramiko: %v\n%s", err, out)
+			}
+		}
+	}
 	const leftNormally = "Received disconnect from 127.0.0.1 port P:11: disconnected by user"
 	scenarios := []logScenario{
 		{name: "key", run: ssh(key, u.Name), must: leftNormally},
@@ -266,6 +291,10 @@ func logScenarios(u *testenv.User, key, forced, other string, denied, locked *te
 		{name: "forwarding to a closed port", run: forward(closedPort)},
 		{name: "remote forwarding, AllowTcpForwarding local", run: ssh(key, u.Name, "-R", "127.0.0.1:0:127.0.0.1:22")},
 		{name: "password", run: password(u.Name, "right horse", 1)},
+		{name: "paramiko: a password after a refused one", run: paramikoAuth(u.Name+":wrong", u.Name+":right horse"),
+			must: "Accepted password for "},
+		{name: "paramiko: another user after a refused password", run: paramikoAuth(u.Name+":wrong", "root:wrong", "sbxnosuchuser:x"),
+			must: ": Change of username or service not allowed: ("},
 		{name: "wrong password twice", run: password(u.Name, "wrong", 2)},
 		{name: "wrong passwords past MaxAuthTries", run: password(u.Name, "wrong", 5)},
 		{name: "user that does not exist", run: password("sbxnosuchuser", "wrong", 1)},

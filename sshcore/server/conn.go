@@ -368,6 +368,10 @@ func (c *conn) logPreauthEnd(err error) {
 	case tooManyFailures(err):
 		log.Errorf(msgMaxAuthExceeded, user, c.remoteIP, c.remotePort)
 		log.Infof(msgTooManyAuth, user, c.remoteIP, c.remotePort)
+	case strings.HasPrefix(err.Error(), "ssh: Change of username or service not allowed: "):
+		// x/crypto with _xcrypto/'s OpenSSH rules ended it, as
+		// OpenSSH's ssh_packet_disconnect logs it.
+		log.Infof(msgDisconnecting, c.peerID(who), strings.TrimPrefix(err.Error(), "ssh: "))
 	case !c.ident.checked && isReset(err):
 		// Before the client's version line, OpenSSH's listener child
 		// has not started its unprivileged one: no [preauth].
@@ -445,7 +449,7 @@ func (c *conn) peerID(who string) string {
 func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
 
 // tooManyFailures: x/crypto ended the login after MaxAuthTries, in its
-// words or OpenSSH's (SetOpenSSHMaxAuthTries).
+// words or OpenSSH's (SetOpenSSHAuthentication).
 func tooManyFailures(err error) bool {
 	return strings.Contains(strings.ToLower(err.Error()), "too many authentication failures")
 }
@@ -529,14 +533,15 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 	cfg.AuthLogCallback = c.authLog
 	if q, ok := any(cfg).(interface {
 		SetPublicKeyQueryCallback(func(ssh.ConnMetadata, ssh.PublicKey))
-		SetOpenSSHMaxAuthTries(bool)
+		SetOpenSSHAuthentication(bool)
 	}); ok {
 		// x/crypto with _xcrypto/ only: OpenSSH's "Postponed publickey",
-		// and MaxAuthTries counting refused key queries as OpenSSH's
-		// does (a plain build lets a client ask about MaxAuthTries keys
-		// more: docs/differences.md).
+		// MaxAuthTries counting refused key queries as OpenSSH's does,
+		// and a repeated service request answered (a plain build lets a
+		// client ask about MaxAuthTries keys more, and disconnects
+		// paramiko's second attempt: docs/differences.md).
 		q.SetPublicKeyQueryCallback(c.keyQueried)
-		q.SetOpenSSHMaxAuthTries(true)
+		q.SetOpenSSHAuthentication(true)
 	}
 	for _, m := range authMethods {
 		m(c, cfg, opts)

@@ -77,6 +77,7 @@ const (
 	msgTooManyAuth      = "Disconnecting authenticating user %s %s port %d: Too many authentication failures [preauth]"
 	msgMaxAuthExceeded  = "maximum authentication attempts exceeded for %s from %s port %d ssh2 [preauth]"
 	msgTooManyAuthInval = "Disconnecting invalid user %s %s port %d: Too many authentication failures [preauth]"
+	msgDisconnecting    = "Disconnecting %s: %.100s [preauth]" // peerID, why
 	msgDropConnection   = "drop connection #%d from [%s]:%d on [%s]:%d %s"
 	whyMaxStartups      = "past MaxStartups"    // msgDropConnection's reason past MaxStartups or PerSourceMaxStartups
 	whyMaxConnections   = "past MaxConnections" // the ssh2 dialect's limit (maxconn.go)
