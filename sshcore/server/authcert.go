@@ -112,8 +112,7 @@ func (c *conn) checkCertificate(a *admission, cert *ssh.Certificate) (*keyOption
 				keyTypeName(cert.SignatureKey), ssh.FingerprintSHA256(cert.SignatureKey), cas)
 		}
 	}
-	byAuthority := ko == nil
-	if byAuthority {
+	if ko == nil {
 		// A cert-authority line in the user's own authorized_keys; a CA
 		// trusted nowhere is only the "Failed publickey" that follows.
 		ko = c.findCertAuthority(a, cert)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -172,15 +171,21 @@ func (c *conn) keyFound(a *admission, key ssh.PublicKey, found *keyOptions) (*ss
 // MaxAuthTries have failed already (c.authFailures: OpenSSH's monitor
 // counts the passwords and answers refused, and signatures that failed).
 func (c *conn) logKeyFailed(name string, maxTries int, key ssh.PublicKey) {
-	log := c.srv.log()
 	c.mu.Lock()
 	failures := c.authFailures
 	c.mu.Unlock()
-	line := fmt.Sprintf(msgFailed, "publickey", name, c.remoteIP, c.remotePort, ": "+keyDetail(key))
+	c.authLogf(failures, maxTries, msgFailed, "publickey", name, c.remoteIP, c.remotePort, ": "+keyDetail(key))
+}
+
+// authLogf logs at OpenSSH's auth_log level for a line that does not
+// decide the login: VERBOSE, raised to INFO once half of MaxAuthTries
+// have failed (failures, by the count of whichever OpenSSH process writes
+// the line).
+func (c *conn) authLogf(failures, maxTries int, format string, args ...any) {
 	if failures >= maxTries/2 {
-		log.Infof("%s", line)
+		c.srv.log().Infof(format, args...)
 	} else {
-		log.Verbosef("%s", line)
+		c.srv.log().Verbosef(format, args...)
 	}
 }
 
@@ -211,16 +216,10 @@ func (c *conn) keyQueried(meta ssh.ConnMetadata, key ssh.PublicKey) {
 	}
 	c.keysQueried[userName(meta.User())+" "+ssh.FingerprintSHA256(key)] = true
 	failures := c.requestFailures
-	a := c.admissions[userName(meta.User())]
+	maxTries := c.opts.MaxAuthTries // what x/crypto enforces: the connection's
 	c.mu.Unlock()
-	// auth_log's rule, with the count of OpenSSH's unprivileged child
-	// that writes this line: INFO once half of MaxAuthTries have failed.
-	log := c.srv.log()
-	if a != nil && failures >= a.opts.MaxAuthTries/2 {
-		log.Infof(msgPostponed, userName(meta.User()), c.remoteIP, c.remotePort)
-	} else {
-		log.Verbosef(msgPostponed, userName(meta.User()), c.remoteIP, c.remotePort)
-	}
+	// By the count of OpenSSH's unprivileged child, which writes this line.
+	c.authLogf(failures, maxTries, msgPostponed, userName(meta.User()), c.remoteIP, c.remotePort)
 }
 
 // verifiedPublicKey runs once the client proved it holds the key.
