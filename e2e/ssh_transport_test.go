@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -184,6 +185,35 @@ func TestSSHVerbose(t *testing.T) {
 			t.Errorf("-v output lacks %q:\n%s", want, stderr)
 		}
 	}
+	// The identity file lines, with OpenSSH's key type numbers, and the
+	// certificate's line beside each: OpenSSH's ssh on the same command
+	// line prints the same four, for a key without a certificate and a
+	// key with one (ssh-keygen -s makes KEY-cert.pub), none for a file
+	// that does not exist.
+	ca := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	withCert := testenv.OpenSSHKey(t, t.TempDir(), "ecdsa")
+	if out, err := exec.Command("ssh-keygen", "-q", "-s", ca, "-I", "id", "-n", e.user.Name, withCert+".pub").CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen -s: %v\n%s", err, out)
+	}
+	idArgs := append(append(e.base(), "-v", "-i", withCert, "-i", "/nonexistent/id_sbx", "-o", "BatchMode=yes"), e.dest(), "true")
+	_, ours, _ := e.run(nil, idArgs...)
+	_, theirs, _ := e.runProg(testenv.NeedCmd(t, "ssh"), nil, nil, idArgs...)
+	if got, want := identityLines(ours), identityLines(theirs); got != want || strings.Count(got, "\n") != 3 {
+		t.Errorf("identity file lines:\n%s\nOpenSSH's:\n%s", got, want)
+	}
+}
+
+// identityLines are ssh -v's "identity file" lines, sorted (OpenSSH prints
+// them before connecting, sshbox when authentication starts).
+func identityLines(stderr string) string {
+	var lines []string
+	for _, l := range strings.Split(strings.ReplaceAll(stderr, "\r", ""), "\n") {
+		if strings.HasPrefix(l, "debug1: identity file ") {
+			lines = append(lines, l)
+		}
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
 }
 
 // TestSSHConnectTimeout: a server that accepts but never speaks is given

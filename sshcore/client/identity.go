@@ -190,10 +190,11 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 		// OpenSSH's sshkey_load_public falls back to FILE.pub: the
 		// private half may be in the agent only.
 		if pub, ok := publicKeyFile(path + ".pub"); ok {
-			log.Debug1("identity file %s type %s", path, pub.Type())
+			log.Debug1(msgIdentityFile, path, keyTypeNumber(pub))
 			return c.withCertificate(path, &identity{name: path, origin: origin, signer: publicOnlySigner{pub}, publicOnly: true})
 		}
-		log.Debug1("identity file %s type -1", path)
+		log.Debug1(msgIdentityFile, path, -1)
+		log.Debug1(msgIdentityFile, path+"-cert", -1)
 		if explicit {
 			log.Debug1("no such identity: %s: No such file or directory", path)
 		}
@@ -201,13 +202,13 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 	}
 	if cert := readCertificate(path); cert != nil {
 		// -i CERT: offered once a file or the agent holds its key.
-		log.Debug1("identity file %s type %s", path, cert.Type())
+		log.Debug1(msgIdentityFile, path, keyTypeNumber(cert))
 		return []*identity{{name: path, origin: origin, cert: cert}}
 	}
 	if pub, ok := publicKeyFile(path); ok {
 		// A public key names the key to use; the agent holds it (with
 		// IdentitiesOnly this is how one agent key is chosen).
-		log.Debug1("identity file %s type %s", path, pub.Type())
+		log.Debug1(msgIdentityFile, path, keyTypeNumber(pub))
 		return c.withCertificate(path, &identity{name: path, origin: origin, signer: publicOnlySigner{pub}, publicOnly: true})
 	}
 	var signer ssh.Signer
@@ -252,17 +253,19 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 		log.Error(msgLoadKeyFormat, path)
 		return nil
 	}
-	log.Debug1("identity file %s type %s", path, signer.PublicKey().Type())
+	log.Debug1(msgIdentityFile, path, keyTypeNumber(signer.PublicKey()))
 	if as, ok := signer.(ssh.AlgorithmSigner); ok && c.Opts.AddKeysToAgent != "" && c.Opts.AddKeysToAgent != "no" {
 		signer = &addingSigner{AlgorithmSigner: as, c: c, path: path, key: loaded}
 	}
 	var out []*identity
+	certType := -1
 	if cert := readCertificate(path + "-cert.pub"); cert != nil {
 		if cs, err := ssh.NewCertSigner(cert, signer); err == nil {
-			log.Debug1("identity file %s-cert type %s", path, cert.Type())
+			certType = keyTypeNumber(cert)
 			out = append(out, &identity{name: path, origin: origin, signer: cs})
 		}
 	}
+	log.Debug1(msgIdentityFile, path+"-cert", certType)
 	return append(out, &identity{name: path, origin: origin, signer: signer})
 }
 
@@ -272,11 +275,45 @@ func (c *Client) loadIdentityFile(path string, explicit bool) []*identity {
 func (c *Client) withCertificate(path string, id *identity) []*identity {
 	for _, p := range []string{path + "-cert.pub", path + "-cert"} {
 		if cert := readCertificate(p); cert != nil {
-			c.Log.Debug1("identity file %s-cert type %s", path, cert.Type())
+			c.Log.Debug1(msgIdentityFile, path+"-cert", keyTypeNumber(cert))
 			return []*identity{{name: path, origin: id.origin, cert: cert}, id}
 		}
 	}
+	c.Log.Debug1(msgIdentityFile, path+"-cert", -1)
 	return []*identity{id}
+}
+
+// keyTypeNumber is the number OpenSSH's "identity file F type N" line
+// gives a key: its sshkey_types enumeration (KEY_RSA 0, KEY_ECDSA 2,
+// KEY_ED25519 3, their certificates 4-7, the security-key types 10-13).
+func keyTypeNumber(key ssh.PublicKey) int {
+	switch key.Type() {
+	case ssh.KeyAlgoRSA:
+		return 0
+	case ssh.KeyAlgoDSA:
+		return 1
+	case ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521:
+		return 2
+	case ssh.KeyAlgoED25519:
+		return 3
+	case ssh.CertAlgoRSAv01:
+		return 4
+	case ssh.CertAlgoDSAv01:
+		return 5
+	case ssh.CertAlgoECDSA256v01, ssh.CertAlgoECDSA384v01, ssh.CertAlgoECDSA521v01:
+		return 6
+	case ssh.CertAlgoED25519v01:
+		return 7
+	case ssh.KeyAlgoSKECDSA256:
+		return 10
+	case ssh.CertAlgoSKECDSA256v01:
+		return 11
+	case ssh.KeyAlgoSKED25519:
+		return 12
+	case ssh.CertAlgoSKED25519v01:
+		return 13
+	}
+	return 14 // KEY_UNSPEC
 }
 
 // loadCertificateFile reads a CertificateFile; pairCertificates finds its

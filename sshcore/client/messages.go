@@ -113,6 +113,7 @@ Offending key for IP in %s:%d
 	msgClosedBy          = "Connection closed by %s"
 	msgRecvDisconnect    = "Received disconnect from %s:%d: %s"
 	msgTransferred       = "Transferred: sent %d, received %d bytes, in %.1f seconds"
+	msgIdentityFile      = "identity file %s type %d"
 	msgBytesPerSecond    = "Bytes per second: sent %.1f, received %.1f"
 	msgDisconnected      = "Disconnected from %s"
 	msgConnReset         = "Connection reset by %s"
