@@ -239,6 +239,13 @@ for up in sys.argv[2:]:
         break
     except Exception as e:
         print("refused", user, type(e).__name__)
+# Let paramiko's reader take what the server sends after the login
+# (hostkeys-00@openssh.com): closing a socket with unread bytes sends a
+# reset, which the server logs as one ("Read error ... Connection reset
+# by peer"). OpenSSH's sshd sends it after forking the user's process,
+# sshbox's at once, so only sshbox's log showed the race.
+import time
+time.sleep(0.3)
 t.close()
 `
 			out, err := exec.Command("/usr/bin/python3", append([]string{"-c", script, fmt.Sprint(port)}, tries...)...).CombinedOutput()
