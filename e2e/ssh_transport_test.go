@@ -198,22 +198,40 @@ func TestSSHVerbose(t *testing.T) {
 	idArgs := append(append(e.base(), "-v", "-i", withCert, "-i", "/nonexistent/id_sbx", "-o", "BatchMode=yes"), e.dest(), "true")
 	_, ours, _ := e.run(nil, idArgs...)
 	_, theirs, _ := e.runProg(testenv.NeedCmd(t, "ssh"), nil, nil, idArgs...)
-	if got, want := identityLines(ours), identityLines(theirs); got != want || strings.Count(got, "\n") != 3 {
+	// OpenSSH prints the identity file lines before connecting, sshbox
+	// when authentication starts: compared sorted.
+	ourIDs, theirIDs := linesWith(ours, "debug1: identity file "), linesWith(theirs, "debug1: identity file ")
+	slices.Sort(ourIDs)
+	slices.Sort(theirIDs)
+	if got, want := strings.Join(ourIDs, "\n"), strings.Join(theirIDs, "\n"); got != want || len(ourIDs) != 4 {
 		t.Errorf("identity file lines:\n%s\nOpenSSH's:\n%s", got, want)
+	}
+	// A key the server refuses, then one it accepts: each offered, the
+	// second accepted, in OpenSSH's words and order.
+	refused := testenv.OpenSSHKey(t, t.TempDir(), "ed25519")
+	offerArgs := []string{"-F", "/dev/null", "-i", refused, "-i", e.key, "-o", "UserKnownHostsFile=" + e.kh,
+		"-o", "GlobalKnownHostsFile=/dev/null", "-p", fmt.Sprint(e.port), "-v", "-o", "BatchMode=yes", e.dest(), "true"}
+	_, ours, _ = e.run(nil, offerArgs...)
+	_, theirs, _ = e.runProg(testenv.NeedCmd(t, "ssh"), nil, nil, offerArgs...)
+	offers := []string{"debug1: Offering public key: ", "debug1: Server accepts key: "}
+	if got, want := strings.Join(linesWith(ours, offers...), "\n"), strings.Join(linesWith(theirs, offers...), "\n"); got != want || strings.Count(got, "\n") != 2 {
+		t.Errorf("keys offered and accepted:\n%s\nOpenSSH's:\n%s", got, want)
 	}
 }
 
-// identityLines are ssh -v's "identity file" lines, sorted (OpenSSH prints
-// them before connecting, sshbox when authentication starts).
-func identityLines(stderr string) string {
+// linesWith are the lines of stderr that begin with one of prefixes, in
+// their order, without the CR of OpenSSH's log lines.
+func linesWith(stderr string, prefixes ...string) []string {
 	var lines []string
 	for _, l := range strings.Split(strings.ReplaceAll(stderr, "\r", ""), "\n") {
-		if strings.HasPrefix(l, "debug1: identity file ") {
-			lines = append(lines, l)
+		for _, p := range prefixes {
+			if strings.HasPrefix(l, p) {
+				lines = append(lines, l)
+				break
+			}
 		}
 	}
-	slices.Sort(lines)
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // TestSSHConnectTimeout: a server that accepts but never speaks is given

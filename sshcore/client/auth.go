@@ -111,19 +111,25 @@ func (a *authState) nextKey() ssh.AuthMethod {
 		a.idsLoaded = true
 		a.ids = a.c.loadIdentities()
 		for _, id := range a.ids {
-			a.c.Log.Debug1("Will attempt key: %s %s %s%s", id.name, keyTypeName(id.signer.PublicKey()),
-				a.c.fingerprint(id.signer.PublicKey()), id.origin)
+			a.c.Log.Debug1("Will attempt key: %s", a.c.identityLine(id))
 		}
 	}
 	for a.nextID < len(a.ids) {
 		id := a.ids[a.nextID]
 		a.nextID++
-		a.c.Log.Debug1("Offering public key: %s %s %s%s", id.name, keyTypeName(id.signer.PublicKey()),
-			a.c.fingerprint(id.signer.PublicKey()), id.origin)
+		line := a.c.identityLine(id)
+		a.c.Log.Debug1("Offering public key: %s", line)
 		a.c.Log.Debug2("we sent a publickey packet, wait for reply")
-		return ssh.PublicKeys(id.signer)
+		return ssh.PublicKeys(onAccept(id.signer, func() { a.c.Log.Debug1("Server accepts key: %s", line) }))
 	}
 	return nil
+}
+
+// identityLine names an identity in ssh -v's lines as OpenSSH's
+// format_identity does: "PATH TYPE SHA256:... explicit".
+func (c *Client) identityLine(id *identity) string {
+	pub := id.signer.PublicKey()
+	return fmt.Sprintf("%s %s %s%s", id.name, keyTypeName(pub), c.fingerprint(pub), id.origin)
 }
 
 // nextPassword prompts "user@host's password: " up to
