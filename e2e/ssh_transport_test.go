@@ -219,6 +219,33 @@ func TestSSHVerbose(t *testing.T) {
 	}
 }
 
+// TestSSHNoMoreSessions: once its one session is open (a command, a
+// subsystem, or the -W forwarding in its place), sshbox's ssh tells
+// OpenSSH's sshd it will open no other (no-more-sessions@openssh.com), as
+// OpenSSH's ssh does, and ssh -v says so. (A connection-sharing master
+// does not: the mux tests open several sessions through one.)
+func TestSSHNoMoreSessions(t *testing.T) {
+	const seen = "server_input_global_request: rtype no-more-sessions@openssh.com want_reply 0"
+	for _, tc := range []struct {
+		name string
+		args func(e *sshEnv, port int) []string
+	}{
+		{"command", func(e *sshEnv, _ int) []string { return []string{e.dest(), "true"} }},
+		{"subsystem", func(e *sshEnv, _ int) []string { return []string{"-s", e.dest(), "sftp"} }},
+		{"-W", func(e *sshEnv, port int) []string { return []string{"-W", fmt.Sprintf("127.0.0.1:%d", port), e.dest()} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, d := openSSHEnv(t, "LogLevel DEBUG1")
+			args := append(append(e.base(), "-v", "-o", "BatchMode=yes"), tc.args(e, d.Port)...)
+			_, stderr, status := e.run(strings.NewReader(""), args...)
+			if status != 0 || !strings.Contains(stderr, "debug1: Requesting no-more-sessions@openssh.com") {
+				t.Fatalf("status %d, stderr:\n%s", status, stderr)
+			}
+			waitStderr(t, d.Proc, seen)
+		})
+	}
+}
+
 // linesWith are the lines of stderr that begin with one of prefixes, in
 // their order, without the CR of OpenSSH's log lines.
 func linesWith(stderr string, prefixes ...string) []string {

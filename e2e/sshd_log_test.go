@@ -254,6 +254,39 @@ t.close()
 			}
 		}
 	}
+	// noMoreSessions opens a session, sends no-more-sessions@openssh.com
+	// as OpenSSH's ssh does, then opens a second session, which both
+	// servers answer by ending the connection. With forwardFirst it asks
+	// for a remote forwarding first (refused here), after which sshbox's
+	// sshd takes global requests on another goroutine than channels.
+	noMoreSessions := func(forwardFirst bool) func(t *testing.T, port int) {
+		return func(t *testing.T, port int) {
+			script := `
+import sys, time, paramiko
+t = paramiko.Transport(("127.0.0.1", int(sys.argv[1])))
+t.start_client()
+t.auth_password(sys.argv[2], sys.argv[3])
+if sys.argv[4] == "true":
+    try:
+        t.request_port_forward("127.0.0.1", 0)
+    except Exception:
+        pass
+first = t.open_session()  # kept: paramiko closes a channel it no longer holds
+t.global_request("no-more-sessions@openssh.com", wait=False)
+try:
+    t.open_session(timeout=5)
+    print("second session opened")
+except Exception as e:
+    pass
+time.sleep(0.3)
+print("active" if t.is_active() else "ended")
+`
+			out, err := exec.Command("/usr/bin/python3", "-c", script, fmt.Sprint(port), u.Name, "right horse", fmt.Sprint(forwardFirst)).CombinedOutput()
+			if err != nil || strings.TrimSpace(string(out)) != "ended" {
+				t.Errorf("paramiko: %v\n%s", err, out)
+			}
+		}
+	}
 	const leftNormally = "Received disconnect from 127.0.0.1 port P:11: disconnected by user"
 	scenarios := []logScenario{
 		{name: "key", run: ssh(key, u.Name), must: leftNormally},
@@ -302,6 +335,10 @@ t.close()
 			must: "Accepted password for "},
 		{name: "paramiko: another user after a refused password", run: paramikoAuth(u.Name+":wrong", "root:wrong", "sbxnosuchuser:x"),
 			must: ": Change of username or service not allowed: ("},
+		{name: "a session after no-more-sessions", run: noMoreSessions(false),
+			must: ": Possible attack: attempt to open a session after additional sessions disabled"},
+		{name: "a session after no-more-sessions, a remote forwarding before", run: noMoreSessions(true),
+			must: ": Possible attack: attempt to open a session after additional sessions disabled"},
 		{name: "wrong password twice", run: password(u.Name, "wrong", 2)},
 		{name: "wrong passwords past MaxAuthTries", run: password(u.Name, "wrong", 5)},
 		{name: "user that does not exist", run: password("sbxnosuchuser", "wrong", 1)},

@@ -185,6 +185,9 @@ func (c *Client) serve(conn *ssh.Client) int {
 	if c.Background != nil {
 		c.Background()
 	}
+	if c.NoShell {
+		c.requestNoMoreSessions(conn)
+	}
 	c.Log.Debug1("Entering interactive session.") // OpenSSH's client_loop, -N included
 	if c.NoShell {
 		if c.reportMACFailure(c.connMACFailure(conn, conn.Wait())) || c.closedHere() {
@@ -245,6 +248,7 @@ func (c *Client) stdioForward(conn *ssh.Client) int {
 		c.Log.Fatal("%s: %v", msgStdioFwdFailed, err)
 		return 255
 	}
+	c.requestNoMoreSessions(conn)
 	if c.Background != nil {
 		c.Background()
 	}

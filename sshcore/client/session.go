@@ -151,6 +151,7 @@ func (c *Client) runSession(conn *ssh.Client, command string) int {
 		return 255
 	}
 	defer s.Close()
+	c.requestNoMoreSessions(conn)
 	x11 := c.prepareSession(conn, s)
 
 	stdinFd := int(os.Stdin.Fd())

@@ -47,6 +47,7 @@ func (c *Client) runSubsystem(conn *ssh.Client, name string) int {
 		return 255
 	}
 	defer ch.Close()
+	c.requestNoMoreSessions(conn)
 	status := make(chan int, 1)
 	go func() {
 		code := 255

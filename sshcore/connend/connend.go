@@ -53,6 +53,10 @@ func Disconnect(err error) (reason uint64, desc string, ok bool) {
 // other reason at ERROR.
 const ByApplication = 11
 
+// ProtocolError is SSH_DISCONNECT_PROTOCOL_ERROR, the reason of OpenSSH's
+// ssh_packet_disconnect.
+const ProtocolError = 2
+
 // Leave ends a connection as OpenSSH's ssh does when it is done:
 // SSH_MSG_DISCONNECT, reason 11, "disconnected by user", then the close,
 // so that the server logs a normal end rather than a connection lost.
@@ -63,12 +67,18 @@ const ByApplication = 11
 // full send buffer) or a key exchange that will never finish must not
 // keep ssh from exiting, so then the connection is just closed.
 func Leave(conn ssh.Conn) error {
+	return End(conn, ByApplication, "disconnected by user")
+}
+
+// End ends a connection with SSH_MSG_DISCONNECT, reason and message, then
+// the close, waiting for the message as Leave does.
+func End(conn ssh.Conn, reason uint32, message string) error {
 	d, ok := conn.(interface{ Disconnect(uint32, string) error })
 	if !ok {
 		return conn.Close()
 	}
 	done := make(chan error, 1)
-	go func() { done <- d.Disconnect(ByApplication, "disconnected by user") }()
+	go func() { done <- d.Disconnect(reason, message) }()
 	t := time.NewTimer(leaveWait)
 	defer t.Stop()
 	select {

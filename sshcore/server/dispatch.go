@@ -4,6 +4,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/sshcore"
+	"sshbox/sshcore/connend"
 	"sshbox/sshcore/idle"
 )
 
@@ -21,9 +22,10 @@ func (c *conn) dispatch(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
 	// Until a remote forwarding hands the requests to handleGlobalRequests,
 	// this loop also serves syncGlobal.
 	sync := c.globalSync
+	handedOff := false
 	handoff := func(req *ssh.Request) {
 		if c.dispatchGlobal(req, reqs) {
-			reqs, sync = nil, nil
+			reqs, sync, handedOff = nil, nil, true
 		}
 	}
 	for chans != nil {
@@ -34,6 +36,24 @@ func (c *conn) dispatch(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
 				continue
 			}
 			c.idle.Touch()
+			if nch.ChannelType() == "session" {
+				// A no-more-sessions@openssh.com sent before this open
+				// is kept first, as OpenSSH's one loop keeps it: x/crypto
+				// hands requests and channels over separately.
+				if reqs != nil {
+					drainGlobal(reqs, func(req *ssh.Request) bool {
+						handoff(req)
+						return reqs != nil
+					})
+				}
+				if handedOff {
+					c.syncGlobal()
+				}
+				if c.noMoreSessions.Load() {
+					c.endPossibleAttack()
+					continue
+				}
+			}
 			if nch, ok := c.admitChannel(nch); ok {
 				c.handleChannel(nch)
 			}
@@ -67,7 +87,7 @@ func (c *conn) dispatchGlobal(req *ssh.Request, reqs <-chan *ssh.Request) (hande
 	}
 	if !opensListener(req.Type) {
 		c.srv.log().Debugf(msgGlobalRequest, req.Type, boolInt(req.WantReply))
-		if req.WantReply {
+		if !c.keepNoMoreSessions(req) && req.WantReply {
 			req.Reply(false, nil)
 		}
 		return false
@@ -92,4 +112,28 @@ func opensListener(reqType string) bool {
 		return true
 	}
 	return false
+}
+
+// keepNoMoreSessions takes OpenSSH's no-more-sessions@openssh.com: the
+// client will open no further session, and one that comes anyway ends the
+// connection (endPossibleAttack). It says whether req was that request.
+func (c *conn) keepNoMoreSessions(req *ssh.Request) bool {
+	if req.Type != sshcore.ReqNoMoreSessions {
+		return false
+	}
+	c.noMoreSessions.Store(true)
+	if req.WantReply {
+		req.Reply(true, nil)
+	}
+	return true
+}
+
+// endPossibleAttack ends a connection whose client opened a session after
+// no-more-sessions@openssh.com, in OpenSSH's words (serverloop.c's
+// server_request_session): a disconnect message, reason protocol error,
+// and the same line logged.
+func (c *conn) endPossibleAttack() {
+	c.endedHere.Store(true)
+	c.srv.log().Infof(msgDisconnectingUser, c.peerID("user "+c.user.acct.Name), msgPossibleAttack)
+	connend.End(c.sshConn.Conn, connend.ProtocolError, msgPossibleAttack)
 }

@@ -192,6 +192,8 @@ func (c *conn) forwardRequest(req *ssh.Request, forwards map[string]net.Listener
 		}()
 	case sshcore.ReqHostKeysProve:
 		c.answerProve(req)
+	case sshcore.ReqNoMoreSessions:
+		c.keepNoMoreSessions(req)
 	case "cancel-tcpip-forward":
 		var m tcpipForwardMsg
 		key := ""

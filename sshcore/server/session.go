@@ -121,7 +121,9 @@ func (c *conn) handleChannel(nch ssh.NewChannel) {
 			defer c.closeSession(id)
 			defer c.recoverPanic()
 			s.serve(reqs)
-			c.srv.log().Verbosef(msgCloseSession, c.user.name, c.remoteIP, c.remotePort, id)
+			if !c.endedHere.Load() {
+				c.srv.log().Verbosef(msgCloseSession, c.user.name, c.remoteIP, c.remotePort, id)
+			}
 		}()
 	case "direct-tcpip":
 		c.directTCPIP(nch)
