@@ -16,14 +16,14 @@ import (
 // signer's own interfaces: x/crypto picks the signature algorithm by
 // asking whether a signer is an AlgorithmSigner or MultiAlgorithmSigner.
 func onAccept(s ssh.Signer, accepted func()) ssh.Signer {
-	n := &acceptNote{accepted: accepted}
+	plain := noteSigner{s, &acceptNote{accepted: accepted}}
 	switch s := s.(type) {
 	case ssh.MultiAlgorithmSigner:
-		return noteMultiSigner{noteAlgSigner{s, n}, s}
+		return noteMultiSigner{noteAlgSigner{plain, s}, s}
 	case ssh.AlgorithmSigner:
-		return noteAlgSigner{s, n}
+		return noteAlgSigner{plain, s}
 	default:
-		return noteSigner{s, n}
+		return plain
 	}
 }
 
@@ -32,31 +32,24 @@ type acceptNote struct {
 	accepted func()
 }
 
-func (n *acceptNote) note() { n.once.Do(n.accepted) }
-
 type noteSigner struct {
 	ssh.Signer
 	n *acceptNote
 }
 
 func (s noteSigner) Sign(rand io.Reader, data []byte) (*ssh.Signature, error) {
-	s.n.note()
+	s.n.once.Do(s.n.accepted)
 	return s.Signer.Sign(rand, data)
 }
 
 type noteAlgSigner struct {
-	ssh.AlgorithmSigner
-	n *acceptNote
-}
-
-func (s noteAlgSigner) Sign(rand io.Reader, data []byte) (*ssh.Signature, error) {
-	s.n.note()
-	return s.AlgorithmSigner.Sign(rand, data)
+	noteSigner
+	alg ssh.AlgorithmSigner
 }
 
 func (s noteAlgSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm string) (*ssh.Signature, error) {
-	s.n.note()
-	return s.AlgorithmSigner.SignWithAlgorithm(rand, data, algorithm)
+	s.n.once.Do(s.n.accepted)
+	return s.alg.SignWithAlgorithm(rand, data, algorithm)
 }
 
 type noteMultiSigner struct {
