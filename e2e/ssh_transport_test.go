@@ -26,7 +26,13 @@ func runCmd(name string, args ...string) (string, error) {
 // twoServers starts a jump host and a target, both knowing the same user
 // key, and a known_hosts file listing both.
 func twoServers(t *testing.T) (e *sshEnv, jump, target *testenv.OpenSSHD) {
-	jump = testenv.StartOpenSSHD(t, "")
+	return twoServersJumpConfig(t, "")
+}
+
+// twoServersJumpConfig is twoServers with lines added to the jump host's
+// sshd_config.
+func twoServersJumpConfig(t *testing.T, jumpExtra string) (e *sshEnv, jump, target *testenv.OpenSSHD) {
+	jump = testenv.StartOpenSSHD(t, jumpExtra)
 	target = testenv.StartOpenSSHD(t, "")
 	e = newEnv(t, target.Port, target.HostKey+".pub")
 	kh := string(readFile(t, e.kh))
@@ -244,6 +250,16 @@ func TestSSHNoMoreSessions(t *testing.T) {
 			waitStderr(t, d.Proc, seen)
 		})
 	}
+	// A ProxyJump hop is told too, as the ssh -W that OpenSSH's ssh runs
+	// for it tells it.
+	t.Run("ProxyJump", func(t *testing.T) {
+		e, jump, _ := twoServersJumpConfig(t, "LogLevel DEBUG1")
+		args := append(e.base(), "-o", "BatchMode=yes", "-J", fmt.Sprintf("%s@127.0.0.1:%d", e.user.Name, jump.Port), e.dest(), "true")
+		if _, stderr, status := e.run(nil, args...); status != 0 {
+			t.Fatalf("status %d, stderr:\n%s", status, stderr)
+		}
+		waitStderr(t, jump.Proc, seen)
+	})
 }
 
 // linesWith are the lines of stderr that begin with one of prefixes, in

@@ -167,7 +167,11 @@ func (c *Client) dialJump() (net.Conn, error) {
 	if err != nil {
 		return nil, fatalf("ssh: %v", err)
 	}
+	// Each hop carries one forwarding, as the ssh -W that OpenSSH runs
+	// for it does, and is then told it will carry no session
+	// (requestNoMoreSessions), as that ssh tells it.
 	var prev *ssh.Client
+	var prevHop *Client
 	for _, h := range hops {
 		ho, err := c.hopOptions(h)
 		if err != nil {
@@ -182,6 +186,8 @@ func (c *Client) dialJump() (net.Conn, error) {
 			conn, err = dialStdio(prev, ho.HostName, ho.Port)
 			if err != nil {
 				err = fatalf(msgJumpOpenFailed, err)
+			} else {
+				prevHop.requestNoMoreSessions(prev)
 			}
 		}
 		if err != nil {
@@ -190,6 +196,7 @@ func (c *Client) dialJump() (net.Conn, error) {
 		if prev, err = hc.handshake(conn); err != nil {
 			return nil, err
 		}
+		prevHop = hc
 		c.jumps = append(c.jumps, prev)
 	}
 	o := c.Opts
@@ -197,5 +204,6 @@ func (c *Client) dialJump() (net.Conn, error) {
 	if err != nil {
 		return nil, fatalf(msgJumpTargetFailed, o.HostName, o.Port, err)
 	}
+	prevHop.requestNoMoreSessions(prev)
 	return conn, nil
 }
