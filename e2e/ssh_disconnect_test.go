@@ -18,7 +18,11 @@ import (
 func TestSSHServerKilledUnderSession(t *testing.T) {
 	d := testenv.StartSshbox(t, "")
 	e := newEnv(t, d.Port, d.HostKey+".pub")
-	tm := e.term(24, 80, append(e.base(), e.dest())...)
+	// Without keystroke chaff: a chaff packet on its way as the daemon
+	// dies is left unread, and its socket then closes with a reset
+	// ("Read from remote host 127.0.0.1: Connection reset by peer",
+	// OpenSSH's words for that end).
+	tm := e.term(24, 80, append(e.base(), "-o", "ObscureKeystrokeTiming=no", e.dest())...)
 	tm.Type("PS1='rdy''> '\r")
 	at := tm.Expect(0, "rdy> ", 15*time.Second)
 	d.Proc.Kill()
