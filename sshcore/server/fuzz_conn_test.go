@@ -65,7 +65,11 @@ func FuzzServerConversation(f *testing.F) {
 	srv := &Server{
 		Config: func(configfmt.MatchConn) (*configfmt.ServerOptions, error) {
 			o := testOptions()
+			// Forwarding off, both kinds: a fuzzed streamlocal-forward
+			// would otherwise leave its socket behind (/tmp/sock from
+			// the seeds, mutations of it from a fuzzing run).
 			o.AllowTcpForwarding = "no"
+			o.AllowStreamLocalForwarding = "no"
 			o.AcceptEnv = []string{"*"}
 			return o, nil
 		},
