@@ -52,18 +52,16 @@ type conn struct {
 	// methodsDone are the methods passed so far (AuthenticationMethods);
 	// partialKeyOpts the authorized_keys options of a key passed in an
 	// earlier step, which still apply to the session.
-	methodsDone    []string
-	partialKeyOpts *keyOptions
-	user           *admission  // set once authenticated
-	auth           *keyOptions // the authorized_keys options that let it in
-	sshConn        *ssh.ServerConn
-	sessions       sync.WaitGroup
-	gone           chan struct{}      // closed when the client has left
-	globalSync     chan chan struct{} // syncGlobal's requests to the global request loop
-	noMoreSessions atomic.Bool        // the client sent no-more-sessions@openssh.com
-	// endedHere: sshd ended the connection over a protocol violation,
-	// as OpenSSH's cleanup_exit, which closes no session on the way.
-	endedHere       atomic.Bool
+	methodsDone     []string
+	partialKeyOpts  *keyOptions
+	user            *admission  // set once authenticated
+	auth            *keyOptions // the authorized_keys options that let it in
+	sshConn         *ssh.ServerConn
+	sessions        sync.WaitGroup
+	gone            chan struct{}      // closed when the client has left
+	globalSync      chan chan struct{} // syncGlobal's requests to the global request loop
+	noMoreSessions  atomic.Bool        // the client sent no-more-sessions@openssh.com
+	endedHere       atomic.Bool        // sshd ended it over a protocol violation: no "Close session" (OpenSSH's cleanup_exit)
 	agent           agentForward
 	counted         bool            // counts against MaxStartups
 	authDone        func()          // ends the MaxStartups count of this connection

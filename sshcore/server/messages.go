@@ -78,23 +78,24 @@ const (
 	msgMaxAuthExceeded  = "maximum authentication attempts exceeded for %s from %s port %d ssh2 [preauth]"
 	msgTooManyAuthInval = "Disconnecting invalid user %s %s port %d: Too many authentication failures [preauth]"
 	msgDisconnecting    = "Disconnecting %s: %.100s [preauth]" // peerID, why
+	msgDropConnection   = "drop connection #%d from [%s]:%d on [%s]:%d %s"
+	whyMaxStartups      = "past MaxStartups"    // msgDropConnection's reason past MaxStartups or PerSourceMaxStartups
+	whyMaxConnections   = "past MaxConnections" // the ssh2 dialect's limit (maxconn.go)
+	msgAliveTimeout     = "Timeout, client not responding from user %s %s port %d"
+	msgBannerRead       = "Banner %s: %v"
+	msgRevokedRead      = "RevokedKeys %s: %v"
+	msgTrustedCARead    = "TrustedUserCAKeys %s: %v"
+	msgKeyRevoked       = "Authentication key %s %s revoked by file %s"
+	msgCertRefused      = "Certificate %s for %s refused: %s"
+	msgSessionLimit     = "session: MaxSessions %d reached for user %s %s port %d"
+	msgChannelLimit     = "refused channel: %d channels open, %s from %s port %d"
+	msgEnvLimit         = "Ignoring env request %s: too many env vars"
+	msgLoginRecord      = "login records: %v"
+	msgFwdLimit         = "refused remote forward: %d forwardings open for %s port %d"
+
 	// After authentication (packet.c's ssh_packet_disconnect): peerID, why.
 	msgDisconnectingUser = "Disconnecting %s: %.100s"
 	msgPossibleAttack    = "Possible attack: attempt to open a session after additional sessions disabled"
-	msgDropConnection    = "drop connection #%d from [%s]:%d on [%s]:%d %s"
-	whyMaxStartups       = "past MaxStartups"    // msgDropConnection's reason past MaxStartups or PerSourceMaxStartups
-	whyMaxConnections    = "past MaxConnections" // the ssh2 dialect's limit (maxconn.go)
-	msgAliveTimeout      = "Timeout, client not responding from user %s %s port %d"
-	msgBannerRead        = "Banner %s: %v"
-	msgRevokedRead       = "RevokedKeys %s: %v"
-	msgTrustedCARead     = "TrustedUserCAKeys %s: %v"
-	msgKeyRevoked        = "Authentication key %s %s revoked by file %s"
-	msgCertRefused       = "Certificate %s for %s refused: %s"
-	msgSessionLimit      = "session: MaxSessions %d reached for user %s %s port %d"
-	msgChannelLimit      = "refused channel: %d channels open, %s from %s port %d"
-	msgEnvLimit          = "Ignoring env request %s: too many env vars"
-	msgLoginRecord       = "login records: %v"
-	msgFwdLimit          = "refused remote forward: %d forwardings open for %s port %d"
 )
 
 // How a connection ends (conn.go), in the words of OpenSSH's packet.c and
