@@ -148,3 +148,28 @@ func BenchmarkGCMOpen(b *testing.B) {
 		}
 	}
 }
+
+// FuzzVAESGCM seals with the VAES code and with Go's AES-GCM and opens
+// what Go's sealed; any difference fails.
+func FuzzVAESGCM(f *testing.F) {
+	if !useVAESGCM {
+		f.Skip("this CPU has no VAES, VPCLMULQDQ and AVX-512 (BW, VL)")
+	}
+	f.Add(make([]byte, 16), make([]byte, 12), []byte{0, 0, 0, 32}, make([]byte, 32))
+	f.Add(make([]byte, 32), make([]byte, 12), []byte{1, 2, 3, 4}, make([]byte, 16*17))
+	f.Fuzz(func(t *testing.T, key, nonce, aad, plain []byte) {
+		if len(key) != 16 && len(key) != 24 && len(key) != 32 || len(nonce) != 12 {
+			return
+		}
+		b, _ := aes.NewCipher(key)
+		want, _ := cipher.NewGCM(b)
+		got := newVAESGCM(key)
+		sealed := want.Seal(nil, nonce, plain, aad)
+		if s := got.Seal(nil, nonce, plain, aad); !bytes.Equal(s, sealed) {
+			t.Fatalf("sealed %x, want %x", s, sealed)
+		}
+		if p, err := got.Open(nil, nonce, sealed, aad); err != nil || !bytes.Equal(p, plain) {
+			t.Fatalf("open: %v", err)
+		}
+	})
+}
