@@ -7,7 +7,7 @@ package ssh
 // cipher.go): the decryption writes the plaintext where the copy would
 // have, and readPacket hands it on without copying it again. On a one-core
 // download that copy was a fifth of the receiving client's CPU
-// (docs/performance.md, "One copy fewer per packet received").
+// (docs/performance.md, "A new machine: AES-GCM on one core").
 
 // readsFresh reports whether c's readCipherPacket returns its packet in
 // memory of its own, which nothing else holds or reuses.
