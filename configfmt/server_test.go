@@ -301,8 +301,10 @@ func TestLoadServerVARCutShort(t *testing.T) {
 	}
 }
 
-// What For returns belongs to the caller: changing it leaves the
-// configuration alone.
+// For(MatchConn{}) returns a copy, which the caller may change without
+// changing the configuration; a connection no Match block applies to gets
+// the global options shared, one a Match block applies to a copy of its
+// own, and neither changes what the others get.
 func TestForReturnsCopies(t *testing.T) {
 	dir := t.TempDir()
 	p := writeFile(t, dir, "c", "AllowUsers a b\nSubsystem sftp internal-sftp\nMatch User x\n  AllowUsers c\n")
@@ -321,6 +323,20 @@ func TestForReturnsCopies(t *testing.T) {
 	x, _ := c.For(MatchConn{User: "x"})
 	if len(x.AllowUsers) != 1 || x.AllowUsers[0] != "c" {
 		t.Errorf("Match User x AllowUsers %v", x.AllowUsers)
+	}
+	y, _ := c.For(MatchConn{User: "y"})
+	z, _ := c.For(MatchConn{User: "z"})
+	if y != z || y == x {
+		t.Errorf("connections no Match applies to should share their options (%p, %p), one it applies to not (%p)", y, z, x)
+	}
+	if len(y.AllowUsers) != 2 || y.AllowUsers[0] != "a" {
+		t.Errorf("User y AllowUsers %v after Match User x", y.AllowUsers)
+	}
+	mine := y.Clone()
+	mine.AllowUsers[0] = "changed"
+	mine.Subsystems["sftp"] = "changed"
+	if again, _ := c.For(MatchConn{User: "y"}); again.AllowUsers[0] != "a" || again.Subsystems["sftp"] != "internal-sftp" {
+		t.Errorf("shared options changed through a Clone: %v %v", again.AllowUsers, again.Subsystems)
 	}
 }
 

@@ -172,6 +172,7 @@ func (c *cmdlineConfig) For(m configfmt.MatchConn) (*configfmt.ServerOptions, er
 		return nil, err
 	}
 	if len(c.ports) > 0 {
+		o = o.Clone() // For may return options shared between connections
 		o.Port = append([]int(nil), c.ports...)
 	}
 	return o, nil
