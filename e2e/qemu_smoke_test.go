@@ -18,10 +18,6 @@ import (
 // makes the host key, the emulated sshd serves OpenSSH's client, and the
 // emulated ssh logs into OpenSSH's sshd.
 func TestQemuSmoke(t *testing.T) {
-	root, err := testenv.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tg := range []struct{ goarch, goarm, qemu string }{
 		{"arm64", "", "qemu-aarch64-static"},
 		{"arm", "7", "qemu-arm-static"},
@@ -39,11 +35,8 @@ func TestQemuSmoke(t *testing.T) {
 			t.Cleanup(func() { os.RemoveAll(dir) })
 			os.Chmod(dir, 0o755)
 			bin := filepath.Join(dir, "sshbox")
-			build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-			build.Dir = root
-			build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+tg.goarch, "GOARM="+tg.goarm)
-			if out, err := build.CombinedOutput(); err != nil {
-				t.Fatalf("go build for %s: %v\n%s", tg.goarch, err, out)
+			if err := testenv.Build(bin, tg.goarch, tg.goarm); err != nil {
+				t.Fatal(err)
 			}
 			// Emulation is slow; these timeouts bound a hang, they do not
 			// measure anything.

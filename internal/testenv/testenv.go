@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,29 +44,27 @@ func ModuleRoot() (string, error) {
 
 // BinDir builds sshbox once per test process and returns a directory holding
 // the binary and a symbolic link per applet (made by sshbox --install -s).
-// The directory is world-readable so that throwaway users can run it.
+// The directory is world-readable so that throwaway users can run it. Under
+// scripts/test the binary is not built here but copied from the release
+// build scripts/build made (ReleaseBuild), so the tests run what ships.
 func BinDir(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		root, err := ModuleRoot()
-		if err != nil {
-			buildErr = err
-			return
-		}
 		dir, err := os.MkdirTemp("", "sshbox-bin-")
 		if err != nil {
 			buildErr = err
 			return
 		}
 		os.Chmod(dir, 0o755)
-		cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "sshbox"), ".")
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		bin := filepath.Join(dir, "sshbox")
+		goarm := ""
+		if runtime.GOARCH == "arm" {
+			goarm = "7"
+		}
+		if buildErr = Build(bin, runtime.GOARCH, goarm); buildErr != nil {
 			return
 		}
-		if out, err := exec.Command(filepath.Join(dir, "sshbox"), "--install", "-s", dir).CombinedOutput(); err != nil {
+		if out, err := exec.Command(bin, "--install", "-s", dir).CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("sshbox --install: %v\n%s", err, out)
 			return
 		}
@@ -75,6 +74,39 @@ func BinDir(t testing.TB) string {
 		t.Fatal(buildErr)
 	}
 	return binDir
+}
+
+// ReleaseBuild is where scripts/test has put scripts/build's binaries for
+// this machine and the embedded targets (sshbox-linux-amd64,
+// sshbox-linux-armv7, ...), or "" when the tests run outside scripts/test.
+func ReleaseBuild() string { return os.Getenv("SSHBOX_TEST_DIST") }
+
+// Build writes an sshbox binary for linux/goarch (goarm for arm) to bin:
+// a copy of the release build's under scripts/test, else one go build
+// makes.
+func Build(bin, goarch, goarm string) error {
+	if dist := ReleaseBuild(); dist != "" {
+		name := "sshbox-linux-" + goarch
+		if goarm != "" {
+			name += "v" + goarm
+		}
+		data, err := os.ReadFile(filepath.Join(dist, name))
+		if err != nil {
+			return fmt.Errorf("the release build (SSHBOX_TEST_DIST): %v", err)
+		}
+		return os.WriteFile(bin, data, 0o755)
+	}
+	root, err := ModuleRoot()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch, "GOARM="+goarm)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build for linux/%s: %v\n%s", goarch, err, out)
+	}
+	return nil
 }
 
 // Main runs a package's tests and then removes the binary BinDir built, if
