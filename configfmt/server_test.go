@@ -543,18 +543,18 @@ func TestServerAlgorithmListsChecked(t *testing.T) {
 		"HostKeyAlgorithms ssh-foo\n":                        `:1: HostKeyAlgorithms: Bad key types 'ssh-foo': unsupported key algorithm "ssh-foo"`,
 		"Match User u\n  PubkeyAcceptedAlgorithms ssh-foo\n": `:2: PubkeyAcceptedAlgorithms: Bad key types 'ssh-foo': unsupported key algorithm "ssh-foo"`,
 		"CASignatureAlgorithms foo\n":                        `:1: CASignatureAlgorithms: Bad key types 'foo': unsupported sig algorithm "foo"`,
-		"MACs umac-128-etm@openssh.com\n":                    `:1: MACs: Bad SSH2 mac spec 'umac-128-etm@openssh.com': no mac algorithm sshbox has in "umac-128-etm@openssh.com"`,
+		"MACs hmac-sha1-etm@openssh.com\n":                   `:1: MACs: Bad SSH2 mac spec 'hmac-sha1-etm@openssh.com': no mac algorithm sshbox has in "hmac-sha1-etm@openssh.com"`,
 	} {
 		p, _, err := load(text)
 		if err == nil || err.Error() != p+want {
 			t.Errorf("%q: got %v, want %s%s", text, err, p, want)
 		}
-		if text != "MACs umac-128-etm@openssh.com\n" && openssh(p) {
+		if text != "MACs hmac-sha1-etm@openssh.com\n" && openssh(p) {
 			t.Errorf("%q: OpenSSH's sshd accepts it", text)
 		}
 	}
 	for text, warning := range map[string]string{
-		"MACs hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com\n":                            ":1: MACs: sshbox does not have umac-128-etm@openssh.com; not offered",
+		"MACs hmac-sha2-256-etm@openssh.com,hmac-sha1-etm@openssh.com\n":                           ":1: MACs: sshbox does not have hmac-sha1-etm@openssh.com; not offered",
 		"KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,gss-group16-sha512-\n": ":1: KexAlgorithms: sshbox does not have sntrup761x25519-sha512@openssh.com, gss-group16-sha512-; not offered",
 		"Ciphers -aes256-cbc\n": "",
 	} {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,6 +39,54 @@ func TestCiphersCarryData(t *testing.T) {
 		r := testenv.Run(t, exec.Command(testenv.NeedCmd(t, "ssh"), append(args, "cat")...), string(data))
 		if r.RC != 0 || r.Out != string(data) {
 			t.Errorf("%s, OpenSSH's ssh to sshbox's sshd: status %d, %d bytes back of %d, stderr %q", c, r.RC, len(r.Out), len(data), r.Err)
+		}
+	}
+}
+
+// TestMACsCarryData: every MAC sshbox has (`ssh -Q mac`) carries a
+// megabyte and a bit both ways through `cat` under AES-CTR, sshbox's ssh
+// to OpenSSH's sshd and OpenSSH's ssh to sshbox's sshd: OpenSSH computes
+// the tags with its own code (UMAC with its umac.c), so a tag that differs
+// for any packet ends the connection. Builds through scripts/xcrypto have
+// UMAC (_xcrypto/ssh/umac_sshbox.go); packets of up to 32 KiB make UMAC
+// hash several 1024-byte chunks and so use its second layer.
+func TestMACsCarryData(t *testing.T) {
+	t.Parallel()
+	data := make([]byte, 1<<20+4321)
+	rand.Read(data)
+	out, err := exec.Command(testenv.Bin(t, "ssh"), "-Q", "mac").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := exec.Command(testenv.NeedCmd(t, "ssh"), "-Q", "mac").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What both have, but for the truncated hmac-sha1-96, which OpenSSH's
+	// sshd does not offer by default; sshbox's sshd offers them all
+	// (by default only the first three).
+	macs := slices.DeleteFunc(strings.Fields(string(out)), func(m string) bool {
+		return !slices.Contains(strings.Fields(string(theirs)), m) || strings.HasSuffix(m, "-96")
+	})
+	e, _ := openSSHEnv(t, "")
+	ours := testenv.StartSshbox(t, "MACs "+strings.Join(macs, ","))
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	wantUMAC := strings.Contains(os.Getenv("GOFLAGS"), "/x-crypto-")
+	for _, m := range []string{"umac-64-etm@openssh.com", "umac-128-etm@openssh.com", "umac-64@openssh.com", "umac-128@openssh.com"} {
+		if slices.Contains(strings.Fields(string(out)), m) != wantUMAC {
+			t.Errorf("ssh -Q mac lists %s: %v, want %v (built through scripts/xcrypto: %v)", m, !wantUMAC, wantUMAC, wantUMAC)
+		}
+	}
+	for _, m := range macs {
+		stdout, stderr, status := e.run(bytes.NewReader(data), append(e.base(), "-o", "BatchMode=yes", "-c", "aes128-ctr", "-m", m, e.dest(), "cat")...)
+		if status != 0 || stdout != string(data) {
+			t.Errorf("%s, sshbox's ssh to OpenSSH's sshd: status %d, %d bytes back of %d, stderr %q", m, status, len(stdout), len(data), stderr)
+		}
+		args := append([]string{"-c", "aes128-ctr", "-m", m}, testenv.SSHArgs(key, ours.Port, u.Name)...)
+		r := testenv.Run(t, exec.Command(testenv.NeedCmd(t, "ssh"), append(args, "cat")...), string(data))
+		if r.RC != 0 || r.Out != string(data) {
+			t.Errorf("%s, OpenSSH's ssh to sshbox's sshd: status %d, %d bytes back of %d, stderr %q", m, r.RC, len(r.Out), len(data), r.Err)
 		}
 	}
 }

@@ -241,8 +241,8 @@ func TestResolveOpenSSHOnly(t *testing.T) {
 		want    []string
 		dropped []string
 	}{
-		{MAC, "hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com", []string{"hmac-sha2-256-etm@openssh.com"}, []string{"umac-128-etm@openssh.com"}},
-		{MAC, "umac-*,hmac-sha2-512", []string{"hmac-sha2-512"}, []string{"umac-*"}},
+		{MAC, "hmac-sha2-256-etm@openssh.com,hmac-sha1-etm@openssh.com", []string{"hmac-sha2-256-etm@openssh.com"}, []string{"hmac-sha1-etm@openssh.com"}},
+		{MAC, "hmac-md5*,hmac-sha2-512", []string{"hmac-sha2-512"}, []string{"hmac-md5*"}},
 		{KEX, "sntrup761x25519-sha512@openssh.com,curve25519-sha256,gss-curve25519-sha256-", []string{"curve25519-sha256"}, []string{"sntrup761x25519-sha512@openssh.com", "gss-curve25519-sha256-"}},
 		{Cipher, "+aes256-cbc", Default(Cipher), []string{"aes256-cbc"}},
 		{Cipher, "-aes256-cbc", Default(Cipher), nil},
@@ -260,8 +260,8 @@ func TestResolveOpenSSHOnly(t *testing.T) {
 		k          Kind
 		spec, want string
 	}{
-		{MAC, "umac-128-etm@openssh.com", `no mac algorithm sshbox has in "umac-128-etm@openssh.com"`},
-		{MAC, "umac-128-etm@openssh.com,hmac-foo", `unsupported mac algorithm "hmac-foo"`},
+		{MAC, "hmac-sha1-etm@openssh.com", `no mac algorithm sshbox has in "hmac-sha1-etm@openssh.com"`},
+		{MAC, "hmac-sha1-etm@openssh.com,hmac-foo", `unsupported mac algorithm "hmac-foo"`},
 		{KEX, "gss-curve25519-sha256-", `no kex algorithm sshbox has in "gss-curve25519-sha256-"`},
 		{Cipher, "foo", `unsupported cipher algorithm "foo"`},
 	} {
@@ -270,7 +270,7 @@ func TestResolveOpenSSHOnly(t *testing.T) {
 		}
 	}
 	// What ssh checks when it reads the line: only names no one has.
-	for spec, ok := range map[string]bool{"umac-128-etm@openssh.com": true, "hmac-sha2-256,umac-*": true, "-hmac-foo": true, "hmac-foo": false, "+hmac-sha1,hmac-foo": false} {
+	for spec, ok := range map[string]bool{"hmac-sha1-etm@openssh.com": true, "hmac-sha2-256,hmac-md5*": true, "-hmac-foo": true, "hmac-foo": false, "+hmac-sha1,hmac-foo": false} {
 		if err := Check(MAC, spec); (err == nil) != ok {
 			t.Errorf("Check %q: %v", spec, err)
 		}
