@@ -31,15 +31,7 @@ func TestCiphersCarryData(t *testing.T) {
 	key := u.AuthorizeKey(t, "")
 	for _, c := range []string{"chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com",
 		"aes256-gcm@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr"} {
-		stdout, stderr, status := e.run(bytes.NewReader(data), append(e.base(), "-o", "BatchMode=yes", "-c", c, e.dest(), "cat")...)
-		if status != 0 || stdout != string(data) {
-			t.Errorf("%s, sshbox's ssh to OpenSSH's sshd: status %d, %d bytes back of %d, stderr %q", c, status, len(stdout), len(data), stderr)
-		}
-		args := append([]string{"-c", c}, testenv.SSHArgs(key, ours.Port, u.Name)...)
-		r := testenv.Run(t, exec.Command(testenv.NeedCmd(t, "ssh"), append(args, "cat")...), string(data))
-		if r.RC != 0 || r.Out != string(data) {
-			t.Errorf("%s, OpenSSH's ssh to sshbox's sshd: status %d, %d bytes back of %d, stderr %q", c, r.RC, len(r.Out), len(data), r.Err)
-		}
+		catBothWays(t, e, ours.Port, key, u.Name, data, c, "-c", c)
 	}
 }
 
@@ -79,15 +71,23 @@ func TestMACsCarryData(t *testing.T) {
 		}
 	}
 	for _, m := range macs {
-		stdout, stderr, status := e.run(bytes.NewReader(data), append(e.base(), "-o", "BatchMode=yes", "-c", "aes128-ctr", "-m", m, e.dest(), "cat")...)
-		if status != 0 || stdout != string(data) {
-			t.Errorf("%s, sshbox's ssh to OpenSSH's sshd: status %d, %d bytes back of %d, stderr %q", m, status, len(stdout), len(data), stderr)
-		}
-		args := append([]string{"-c", "aes128-ctr", "-m", m}, testenv.SSHArgs(key, ours.Port, u.Name)...)
-		r := testenv.Run(t, exec.Command(testenv.NeedCmd(t, "ssh"), append(args, "cat")...), string(data))
-		if r.RC != 0 || r.Out != string(data) {
-			t.Errorf("%s, OpenSSH's ssh to sshbox's sshd: status %d, %d bytes back of %d, stderr %q", m, r.RC, len(r.Out), len(data), r.Err)
-		}
+		catBothWays(t, e, ours.Port, key, u.Name, data, m, "-c", "aes128-ctr", "-m", m)
+	}
+}
+
+// catBothWays sends data through `cat` and back with the ssh options
+// opts (named what in errors): sshbox's ssh to OpenSSH's sshd (e), then
+// OpenSSH's ssh to sshbox's sshd on port as user with key.
+func catBothWays(t *testing.T, e *sshEnv, port int, key, user string, data []byte, what string, opts ...string) {
+	t.Helper()
+	stdout, stderr, status := e.run(bytes.NewReader(data), slices.Concat(e.base(), []string{"-o", "BatchMode=yes"}, opts, []string{e.dest(), "cat"})...)
+	if status != 0 || stdout != string(data) {
+		t.Errorf("%s, sshbox's ssh to OpenSSH's sshd: status %d, %d bytes back of %d, stderr %q", what, status, len(stdout), len(data), stderr)
+	}
+	args := slices.Concat(opts, testenv.SSHArgs(key, port, user), []string{"cat"})
+	r := testenv.Run(t, exec.Command(testenv.NeedCmd(t, "ssh"), args...), string(data))
+	if r.RC != 0 || r.Out != string(data) {
+		t.Errorf("%s, OpenSSH's ssh to sshbox's sshd: status %d, %d bytes back of %d, stderr %q", what, r.RC, len(r.Out), len(data), r.Err)
 	}
 }
 
