@@ -17,6 +17,7 @@ package umac
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/rand"
 	"encoding/binary"
 	"hash"
 	"math/bits"
@@ -68,6 +69,9 @@ type umacState struct {
 }
 
 func newUMAC(key []byte, tagLen int) *umacHash {
+	if tagLen < 4 || tagLen > 16 || tagLen%4 != 0 {
+		panic("umac: tag length not 4, 8, 12 or 16")
+	}
 	u := &umacHash{iters: tagLen / 4}
 	kdf := umacKDF(key)
 	l1 := kdf(1, umacChunk+(u.iters-1)*16)
@@ -236,7 +240,7 @@ func mulMod64(a, b uint64) uint64 {
 // addMod64 is a+b mod p64, for a < p64 and any b.
 func addMod64(a, b uint64) uint64 {
 	s, c := bits.Add64(a, b, 0)
-	s += c * 59 // wrapped: s < p64 - 59 + ... cannot carry again
+	s += c * 59 // if it wrapped, s = a+b-2^64 < p64, and this cannot carry
 	if s >= p64 {
 		s -= p64
 	}
@@ -252,9 +256,12 @@ func (u *umacHash) Sum(in []byte) []byte {
 		u.endChunk(&v, umacChunk*8)
 	}
 	if v.tooLong {
-		// Unreachable from the transport (see endChunk); a tag that
-		// cannot verify is refused by the peer rather than forged.
-		return append(in, make([]byte, u.Size())...)
+		// Unreachable from x/crypto/ssh, which refuses a packet past 256
+		// KiB before it hashes it (see endChunk). A random tag, which
+		// neither verifies nor can be matched.
+		tag := make([]byte, u.Size())
+		rand.Read(tag)
+		return append(in, tag...)
 	}
 	bitLen := uint64(v.chunkLen+v.partLen) * 8
 	// An empty message is hashed as one block of zeros (RFC 4418's

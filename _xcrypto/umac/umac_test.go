@@ -106,3 +106,15 @@ func BenchmarkMAC(b *testing.B) {
 		})
 	}
 }
+
+// TestUMACPastPOLY64: a message past 2 MiB, which RFC 4418 would hash on
+// with POLY-128 and no SSH packet reaches, gets a random tag, not a fixed
+// one a forger could send.
+func TestUMACPastPOLY64(t *testing.T) {
+	u := New(make([]byte, 16), 8)
+	u.Write(make([]byte, 4+4<<20))
+	a, b := u.Sum(nil), u.Sum(nil)
+	if bytes.Equal(a, b) {
+		t.Fatalf("two tags of a 4 MiB message: %x and %x", a, b)
+	}
+}
