@@ -271,17 +271,15 @@ func (u *umacHash) Sum(in []byte) []byte {
 		u.nhBlocks(&v, v.part[:])
 	}
 	for it := 0; it < u.iters; it++ {
-		a := v.nh[it] + bitLen
-		var b [2]uint64 // B, as two 64-bit halves
-		if v.chunks == 0 {
-			// A message of one chunk: no L2, B is A behind eight zeros.
-			b[1] = a
-		} else {
+		// B, L3-HASH's sixteen bytes, is eight zeros and then b: A itself
+		// for a message of one chunk (no L2), else POLY-64's result.
+		b := v.nh[it] + bitLen
+		if v.chunks > 0 {
 			y := v.poly[it]
 			if v.chunks == 1 {
 				y = umacPoly(y, u.l2Key[it], v.first[it])
 			}
-			b[1] = umacPoly(y, u.l2Key[it], a)
+			b = umacPoly(y, u.l2Key[it], b)
 		}
 		in = binary.BigEndian.AppendUint32(in, umacL3(&u.l3Key[it], b)^u.l3Pad[it])
 	}
@@ -293,14 +291,14 @@ func (u *umacHash) Sum(in []byte) []byte {
 	return in
 }
 
-// umacL3 is RFC 4418's L3-HASH of B (b[0] its high eight bytes, b[1] its
-// low), before the xor with the second key: B's sixteen-bit pieces
-// weighted by the keys, mod p36, as 32 bits.
-func umacL3(k *[8]uint64, b [2]uint64) uint32 {
+// umacL3 is RFC 4418's L3-HASH of B before the xor with the second key:
+// B's sixteen-bit pieces weighted by the keys, mod p36, as 32 bits. B's
+// high eight bytes are zero (POLY-128, which would fill them, is never
+// reached), so only its low half, b, and the last four keys count.
+func umacL3(k *[8]uint64, b uint64) uint32 {
 	var y uint64
 	for i := 0; i < 4; i++ {
-		y += (b[0] >> (48 - 16*i) & 0xffff) * k[i]
-		y += (b[1] >> (48 - 16*i) & 0xffff) * k[4+i]
+		y += (b >> (48 - 16*i) & 0xffff) * k[4+i]
 	}
 	return uint32(y % p36)
 }
