@@ -60,7 +60,8 @@ func usageFlags(usage string) []string {
 }
 
 // TestManPagesListEveryFlag: --install --man writes a page per entry of
-// manpage.Pages, man -l renders each, and every flag an applet's usage
+// manpage.Pages, each the roff go generate made (the release build carries
+// them LZMA-packed), man -l renders each, and every flag an applet's usage
 // names appears on its page on its own ("-x", not only inside a group).
 func TestManPagesListEveryFlag(t *testing.T) {
 	man := testenv.NeedCmd(t, "man")
@@ -69,7 +70,12 @@ func TestManPagesListEveryFlag(t *testing.T) {
 		t.Fatalf("--install --man: %v\n%s", err, out)
 	}
 	for _, p := range manpage.Pages {
-		path := filepath.Join(mandir, "man"+p.FileName()[len(p.Name)+1:], p.FileName())
+		sub := "man" + p.FileName()[len(p.Name)+1:]
+		path := filepath.Join(mandir, sub, p.FileName())
+		want, _ := os.ReadFile(filepath.Join("internal/manpage/roff", sub, p.FileName()))
+		if have, err := os.ReadFile(path); err != nil || len(want) == 0 || string(have) != string(want) {
+			t.Errorf("%s: %v: installed %d bytes, internal/manpage/roff has %d", path, err, len(have), len(want))
+		}
 		cmd := exec.Command(man, "-l", path)
 		cmd.Env = append(os.Environ(), "MANWIDTH=100", "MANPAGER=cat", "PAGER=cat")
 		out, err := cmd.Output()
