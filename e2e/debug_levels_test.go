@@ -77,3 +77,56 @@ func TestDebugLevels(t *testing.T) {
 		}
 	}
 }
+
+// TestVerboseLinesAsOpenSSH: OpenSSH's ssh -v and sshbox's, run the same
+// way against OpenSSH's sshd, both print the lines a person debugs a
+// connection with: known_hosts files that are not there, the session
+// channel opened, the server's global request and the channel's exit
+// status as they arrive, and the channel freed. The lines are taken from
+// OpenSSH's own output, so their words are OpenSSH's.
+func TestVerboseLinesAsOpenSSH(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	key := u.AuthorizeKey(t, "")
+	d := testenv.StartOpenSSHD(t, "")
+	missing := t.TempDir() + "/known_hosts"
+	run := func(ssh string) string {
+		t.Helper()
+		out, err := exec.Command(ssh, "-v", "-F", "none", "-o", "StrictHostKeyChecking=no",
+			"-o", "UserKnownHostsFile="+missing+" /nonexistent/known_hosts2", "-o", "UpdateHostKeys=no",
+			"-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-i", key, "-p", fmt.Sprint(d.Port),
+			"-l", u.Name, "127.0.0.1", "true").CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s -v: %v\n%s", ssh, err, out)
+		}
+		// Nothing may be written to the files: StrictHostKeyChecking=no
+		// adds the key, so each run starts from none.
+		exec.Command("rm", "-f", missing).Run()
+		return strings.ReplaceAll(string(out), "\r\n", "\n")
+	}
+	openssh := run(testenv.NeedCmd(t, "ssh"))
+	sshbox := run(testenv.Bin(t, "ssh"))
+	for _, prefix := range []string{
+		"debug1: load_hostkeys: fopen " + missing + ": ",
+		"debug1: load_hostkeys: fopen /nonexistent/known_hosts2: ",
+		"debug1: channel 0: new session [client-session]",
+		"debug1: client_input_global_request: rtype hostkeys-00@openssh.com want_reply 0",
+		"debug1: client_input_channel_req: channel 0 rtype exit-status reply 0",
+		"debug1: channel 0: free: client-session, nchannels 1",
+	} {
+		var want string
+		for _, line := range strings.Split(openssh, "\n") {
+			if strings.HasPrefix(line, prefix) {
+				want = line
+				break
+			}
+		}
+		if want == "" {
+			t.Errorf("OpenSSH's ssh -v has no line %q (the test's premise):\n%s", prefix, openssh)
+			continue
+		}
+		if !strings.Contains(sshbox, want+"\n") {
+			t.Errorf("sshbox's ssh -v lacks OpenSSH's line %q:\n%s", want, sshbox)
+		}
+	}
+}

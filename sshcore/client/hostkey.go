@@ -129,7 +129,15 @@ func (h *hostKeyCheck) checkHostKey(remote net.Addr, key ssh.PublicKey, port int
 		namePort = h.port
 	}
 	for _, f := range h.knownHostsFiles() {
-		log.Debug3("hostkeys_foreach: reading file \"%s\"", f)
+		// A file that is not there is skipped, and said so at -v as
+		// OpenSSH's load_hostkeys says it: the usual reason a key is
+		// not found where the user thinks it is stored.
+		if fh, err := os.Open(f); err != nil {
+			log.Debug1("load_hostkeys: fopen %s: %s", f, errtext.Reason(err))
+		} else {
+			fh.Close()
+			log.Debug3("hostkeys_foreach: reading file \"%s\"", f)
+		}
 	}
 	files, err := knownhosts.Open(h.knownHostsFiles()...)
 	if err != nil {

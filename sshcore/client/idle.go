@@ -49,7 +49,9 @@ import (
 // idle timeout when there is one, with its timer started.
 func (c *Client) watchChannels(sc ssh.Conn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) (ssh.Conn, <-chan ssh.NewChannel, <-chan *ssh.Request) {
 	w := &watchedConn{Conn: sc, open: &c.open}
+	c.open.log = c.Log
 	if c.Opts != nil && len(c.Opts.ChannelTimeout) > 0 {
+		w.limit = c.Opts.ChannelIdleTimeout
 		w.timeouts = idle.NewTimeouts(c.Opts.ChannelIdleTimeout, func(tc *idle.TimedChannel, d time.Duration) {
 			c.Log.Verbose(msgChannelInactive, tc.ID(), int(d/time.Second))
 			if tc.Type() == "session" {
@@ -64,12 +66,17 @@ func (c *Client) watchChannels(sc ssh.Conn, chans <-chan ssh.NewChannel, reqs <-
 			sc.Close()
 		})
 		c.idle = w.t
-		reqs = idle.Requests(reqs, func(reqType string) {
-			if idle.Counts(reqType) {
-				w.t.Touch()
-			}
-		})
 	}
+	// The server's global requests count as traffic for the idle timeout
+	// (but keepalives), and each is logged at -v, as OpenSSH's
+	// client_input_global_request logs it (hostkeys-00@openssh.com,
+	// keepalive@openssh.com), whoever then answers it.
+	reqs = idle.Requests(reqs, func(r *ssh.Request) {
+		c.Log.Debug1("client_input_global_request: rtype %s want_reply %d", r.Type, boolInt(r.WantReply))
+		if idle.Counts(r.Type) {
+			w.t.Touch()
+		}
+	})
 	opens := make(chan ssh.NewChannel)
 	go func() {
 		defer close(opens)
@@ -86,6 +93,7 @@ func (c *Client) watchChannels(sc ssh.Conn, chans <-chan ssh.NewChannel, reqs <-
 // ended), each numbered in the order it opened and described as
 // OpenSSH's ~# describes it.
 type openChannels struct {
+	log  *Logger // nil: nothing logged
 	mu   sync.Mutex
 	next int
 	list []*openChannel
@@ -101,7 +109,9 @@ type openChannel struct {
 	desc, chanType string
 }
 
-func (o *openChannels) add(desc, chanType string) *openChannel {
+// add lists a channel just opened, logged at -v as OpenSSH's channel_new
+// logs it, with ChannelTimeout's interval for its type.
+func (o *openChannels) add(desc, chanType string, inactive time.Duration) *openChannel {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if len(o.list) == 0 {
@@ -110,12 +120,16 @@ func (o *openChannels) add(desc, chanType string) *openChannel {
 	e := &openChannel{id: o.next, desc: desc, chanType: chanType}
 	o.next++
 	o.list = append(o.list, e)
+	o.log.Debug1("channel %d: new %s [%s] (inactive timeout: %d)", e.id, chanType, desc, int(inactive/time.Second))
 	return e
 }
 
+// done drops a channel that x/crypto has closed, logged at -v as
+// OpenSSH's channel_free logs it, with the channels open before.
 func (o *openChannels) done(e *openChannel) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.log.Debug1("channel %d: free: %s, nchannels %d", e.id, e.desc, len(o.list))
 	for i, x := range o.list {
 		if x == e {
 			o.list = append(o.list[:i], o.list[i+1:]...)
@@ -161,6 +175,7 @@ type watchedConn struct {
 	ssh.Conn
 	t        *idle.Timer
 	timeouts *idle.Timeouts
+	limit    func(chanType string) time.Duration // ChannelTimeout's interval for a type; nil: none set
 	open     *openChannels
 }
 
@@ -212,7 +227,11 @@ func (w *watchedConn) channel(ch ssh.Channel, reqs <-chan *ssh.Request, chanType
 // channelAs is channel with the type ~# shows given apart (dynamic-tcpip
 // for a -D connection's direct-tcpip channel).
 func (w *watchedConn) channelAs(ch ssh.Channel, reqs <-chan *ssh.Request, chanType, shown, desc string) (ssh.Channel, <-chan *ssh.Request) {
-	e := w.open.add(desc, shown)
+	var inactive time.Duration
+	if w.limit != nil {
+		inactive = w.limit(idle.TimeoutType(chanType))
+	}
+	e := w.open.add(desc, shown, inactive)
 	var touch func(bool)
 	if w.t != nil {
 		touch = func(bool) { w.t.Touch() }
@@ -234,6 +253,7 @@ func (w *watchedConn) channelAs(ch ssh.Channel, reqs <-chan *ssh.Request, chanTy
 		}
 		for r := range reqs {
 			w.t.Touch()
+			w.open.log.Debug1("client_input_channel_req: channel %d rtype %s reply %d", e.id, r.Type, boolInt(r.WantReply))
 			out <- r
 		}
 	}()

@@ -102,7 +102,6 @@ func (u *hostKeyUpdater) dispatch(r *ssh.Request) {
 		u.out <- r
 		return
 	}
-	u.c.Log.Debug1("client_input_global_request: rtype %s want_reply %d", r.Type, boolInt(r.WantReply))
 	if u.seen.Load() {
 		u.c.Log.Debug1("%s", msgHostKeysAgain)
 		if r.WantReply {

@@ -116,14 +116,14 @@ func (s *stderr) Write(p []byte) (int, error) {
 }
 
 // Requests passes on the requests that arrive on a channel (or on the
-// connection), calling touch with the type of each first. The goroutine
-// that carries them ends when in closes.
-func Requests(in <-chan *ssh.Request, touch func(reqType string)) <-chan *ssh.Request {
+// connection), calling seen with each first. The goroutine that carries
+// them ends when in closes.
+func Requests(in <-chan *ssh.Request, seen func(r *ssh.Request)) <-chan *ssh.Request {
 	out := make(chan *ssh.Request)
 	go func() {
 		defer close(out)
 		for r := range in {
-			touch(r.Type)
+			seen(r)
 			out <- r
 		}
 	}()
