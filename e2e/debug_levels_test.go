@@ -80,9 +80,11 @@ func TestDebugLevels(t *testing.T) {
 
 // TestVerboseLinesAsOpenSSH: OpenSSH's ssh -v and sshbox's, run the same
 // way against OpenSSH's sshd, both print the lines a person debugs a
-// connection with: known_hosts files that are not there, the session
-// channel opened, the server's global request and the channel's exit
-// status as they arrive, and the channel freed. The lines are taken from
+// connection with: known_hosts files that are not there, the server's
+// extensions (the signature algorithms it takes) and the debug messages
+// it sends (what the authorized_keys line allows), the session channel
+// opened, the server's global request and the channel's exit status as
+// they arrive, and the channel freed. The lines are taken from
 // OpenSSH's own output, so their words are OpenSSH's.
 func TestVerboseLinesAsOpenSSH(t *testing.T) {
 	t.Parallel()
@@ -109,6 +111,10 @@ func TestVerboseLinesAsOpenSSH(t *testing.T) {
 	for _, prefix := range []string{
 		"debug1: load_hostkeys: fopen " + missing + ": ",
 		"debug1: load_hostkeys: fopen /nonexistent/known_hosts2: ",
+		"debug1: SSH2_MSG_EXT_INFO received",
+		"debug1: kex_input_ext_info: server-sig-algs=<",
+		"debug1: SSH2_MSG_SERVICE_ACCEPT received",
+		"debug1: Remote: " + u.Home + "/.ssh/authorized_keys:1: key options: ",
 		"debug1: channel 0: new session [client-session]",
 		"debug1: client_input_global_request: rtype hostkeys-00@openssh.com want_reply 0",
 		"debug1: client_input_channel_req: channel 0 rtype exit-status reply 0",

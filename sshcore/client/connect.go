@@ -274,6 +274,13 @@ func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientCon
 	cfg.Ciphers, cfg.MACs, cfg.KeyExchanges, cfg.HostKeyAlgorithms = algs[0], algs[1], algs[2], algs[3]
 	cfg.RekeyThreshold = o.RekeyBytes()
 	compress.Offer(&cfg.Config, compress.ClientMethods(o.Compression))
+	// What x/crypto takes in by itself, at -v as OpenSSH logs it: the
+	// server's SSH_MSG_DEBUG lines ("Remote: ..."), its extensions and
+	// the service accept (builds made with scripts/xcrypto).
+	if d, ok := any(&cfg.Config).(interface{ SetDebugLog(func(string)) }); ok {
+		log := c.Log
+		d.SetDebugLog(func(line string) { log.Debug1("%s", line) })
+	}
 	if o.HostKeyAlgorithms == "" {
 		known, err := hk.knownEntries()
 		if err != nil {
