@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -135,4 +136,64 @@ func TestVerboseLinesAsOpenSSH(t *testing.T) {
 			t.Errorf("sshbox's ssh -v lacks OpenSSH's line %q:\n%s", want, sshbox)
 		}
 	}
+}
+
+// TestSshdKeyOptionsAsOpenSSH: after a login by key, sshbox's sshd tells
+// the client what the key's authorized_keys line allows, as OpenSSH's
+// sshd does: OpenSSH's ssh -v shows the same "Remote: FILE:LINE: ..."
+// lines from either server, for a line with no options and for one with
+// many (the forced command, environment=, expiry-time=, permitopen=,
+// tunnel= and the no-* restrictions each change the summary). sshd -d
+// logs them, with the details OpenSSH keeps to its own log.
+func TestSshdKeyOptionsAsOpenSSH(t *testing.T) {
+	t.Parallel()
+	u := testenv.NewUser(t, "")
+	plain := u.AuthorizeKey(t, "")
+	optioned := u.AuthorizeKey(t, `command="true",environment="LANG=C",expiry-time="20991231",permitopen="127.0.0.1:9",tunnel="3",no-pty,no-agent-forwarding,no-user-rc`)
+	extra := "PermitUserEnvironment yes\nPermitTunnel yes\n"
+	ossh := testenv.StartOpenSSHD(t, extra)
+	box := testenv.StartSshbox(t, extra, "-d")
+	remote := func(port int, key string) []string {
+		t.Helper()
+		out, err := exec.Command(testenv.NeedCmd(t, "ssh"), "-v", "-F", "none", "-o", "StrictHostKeyChecking=no",
+			"-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+			"-i", key, "-p", fmt.Sprint(port), "-l", u.Name, "127.0.0.1", "true").CombinedOutput()
+		if err != nil {
+			t.Fatalf("ssh -v: %v\n%s", err, out)
+		}
+		var lines []string
+		for _, l := range strings.Split(strings.ReplaceAll(string(out), "\r\n", "\n"), "\n") {
+			if strings.HasPrefix(l, "debug1: Remote: ") {
+				lines = append(lines, l)
+			}
+		}
+		return lines
+	}
+	for _, key := range []string{plain, optioned} {
+		want, got := remote(ossh.Port, key), remote(box.Port, key)
+		if len(want) == 0 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: sshbox's sshd sent\n%s\nOpenSSH's\n%s", filepath.Base(key), strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	log := box.Proc.Stderr.String()
+	for _, want := range []string{
+		`authorized_keys:2: key options: command environmentexpires permitopen port-forwarding tun=3 x11-forwarding`,
+		`authorized_keys:2: forced command: "true"`,
+		`authorized_keys:2: permitted open: 127.0.0.1:9`,
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("sshd -d log lacks %q:\n%s", want, grepLines(log, "authorized_keys:"))
+		}
+	}
+}
+
+// grepLines is the lines of text that contain s.
+func grepLines(text, s string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, s) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -37,6 +37,13 @@ func (c *Config) logExtension(name string, value []byte) {
 	}
 }
 
+// SendDebug sends the peer an SSH_MSG_DEBUG with message, not to be
+// shown unless asked for (always_display false), as OpenSSH's sshd sends
+// what a key's authorized_keys line allows; its ssh logs it at -v.
+func (c *connection) SendDebug(message string) error {
+	return c.transport.writePacket(append([]byte{msgDebug, 0}, Marshal(struct{ Message, Language string }{message, ""})...))
+}
+
 // passDebugLog gives the packet reader the connection's debug log, for
 // the SSH_MSG_DEBUG messages it drops.
 func (t *handshakeTransport) passDebugLog() {

@@ -11,8 +11,8 @@ import (
 
 // TestDebugLog: a client with a debug log hears of the server's
 // extensions and service accept during the login, and of each
-// SSH_MSG_DEBUG the server sends afterwards, cut at 900 bytes, also after
-// a key re-exchange; the connection goes on as before.
+// SSH_MSG_DEBUG the server sends afterwards (SendDebug), cut at 900
+// bytes, also after a key re-exchange; the connection goes on as before.
 func TestDebugLog(t *testing.T) {
 	c1, c2, err := netPipe()
 	if err != nil {
@@ -58,8 +58,7 @@ func TestDebugLog(t *testing.T) {
 	}
 	send := func(msg string) {
 		t.Helper()
-		p := append([]byte{msgDebug, 1}, Marshal(struct{ M, L string }{msg, ""})...)
-		if err := s.Conn.(*connection).transport.writePacket(p); err != nil {
+		if err := s.Conn.(*connection).SendDebug(msg); err != nil {
 			t.Fatal(err)
 		}
 		// A global request behind it, answered: the debug message

@@ -205,6 +205,12 @@ func (c *conn) logKeyFound(ko *keyOptions) {
 	if ko.found != "" {
 		c.srv.log().Verbosef("%s", ko.found)
 	}
+	if ko.atLine > 0 {
+		// Told to the client after the login (authdebug.go).
+		c.mu.Lock()
+		c.keysFound = append(c.keysFound, ko)
+		c.mu.Unlock()
+	}
 }
 
 // keyQueried runs when the client asked about a key without signing and

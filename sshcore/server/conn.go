@@ -49,6 +49,7 @@ type conn struct {
 	admissions map[string]*admission // by user name, see auth.go
 	authUser   string                // last user name a client tried
 	keyOpts    map[string]*keyOptions
+	keysFound  []*keyOptions // each time a key was found on a line, for sendAuthDebug
 	// methodsDone are the methods passed so far (AuthenticationMethods);
 	// partialKeyOpts the authorized_keys options of a key passed in an
 	// earlier step, which still apply to the session.
@@ -256,6 +257,7 @@ func (c *conn) serve() {
 	c.mu.Lock()
 	c.sshConn = sconn
 	u := c.user
+	found := c.keysFound
 	c.forgetAuthentication()
 	if u != nil {
 		// The user's RekeyLimit (Match blocks apply), timed from the
@@ -278,6 +280,7 @@ func (c *conn) serve() {
 	}
 	defer c.rekey.Stop()
 	c.notifyHostKeys()
+	c.sendAuthDebug(sconn, u.opts, found)
 	go c.clientAlive()
 	c.watchUnused()
 	c.watchIdle()
@@ -307,7 +310,7 @@ func (c *conn) serve() {
 func (c *conn) forgetAuthentication() {
 	c.opts = nil
 	c.admissions = nil
-	c.keyOpts, c.keysUsed = nil, nil
+	c.keyOpts, c.keysUsed, c.keysFound = nil, nil, nil
 	c.keyAlgos, c.certAlgos = nil, nil
 	c.keysQueried = nil
 	c.methodsDone, c.partialKeyOpts = nil, nil
