@@ -20,24 +20,7 @@ func TestDebugLog(t *testing.T) {
 	}
 	defer c1.Close()
 	defer c2.Close()
-	serverConf := &ServerConfig{NoClientAuth: true}
-	serverConf.AddHostKey(testSigners["ed25519"])
-	server := make(chan *ServerConn, 1)
-	go func() {
-		conn, chans, reqs, err := NewServerConn(c2, serverConf)
-		if err != nil {
-			t.Error(err)
-			close(server)
-			return
-		}
-		go DiscardRequests(reqs)
-		go func() {
-			for nc := range chans {
-				nc.Reject(Prohibited, "")
-			}
-		}()
-		server <- conn
-	}()
+	server := serveNoAuth(t, c2, "ed25519")
 	var mu sync.Mutex
 	var lines []string
 	cfg := &ClientConfig{User: "u", HostKeyCallback: InsecureIgnoreHostKey()}

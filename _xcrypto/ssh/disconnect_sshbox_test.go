@@ -37,22 +37,12 @@ func TestDisconnectDuringKeyExchange(t *testing.T) {
 	}
 	defer c1.Close()
 	defer c2.Close()
-	serverConf := &ServerConfig{NoClientAuth: true}
-	serverConf.AddHostKey(testSigners["ecdsa"])
+	server := serveNoAuth(t, c2, "ecdsa")
 	ended := make(chan error, 1)
 	go func() {
-		conn, chans, reqs, err := NewServerConn(c2, serverConf)
-		if err != nil {
-			ended <- err
-			return
+		if s := <-server; s != nil {
+			ended <- s.Wait()
 		}
-		go DiscardRequests(reqs)
-		go func() {
-			for nc := range chans {
-				nc.Reject(Prohibited, "")
-			}
-		}()
-		ended <- conn.Wait()
 	}()
 	late := &lateReader{Conn: c1}
 	client, _, reqs, err := NewClientConn(late, "", &ClientConfig{User: "u", HostKeyCallback: InsecureIgnoreHostKey()})
@@ -86,4 +76,30 @@ func TestDisconnectDuringKeyExchange(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the server's connection did not end")
 	}
+}
+
+// serveNoAuth runs a server on c that lets anyone in with the host key
+// of testSigners named key, discards global requests and refuses
+// channels; the connection comes on the channel once the login is done
+// (nil, with the test failed, when it is not).
+func serveNoAuth(t *testing.T, c net.Conn, key string) <-chan *ServerConn {
+	conf := &ServerConfig{NoClientAuth: true}
+	conf.AddHostKey(testSigners[key])
+	server := make(chan *ServerConn, 1)
+	go func() {
+		conn, chans, reqs, err := NewServerConn(c, conf)
+		if err != nil {
+			t.Error(err)
+			server <- nil
+			return
+		}
+		go DiscardRequests(reqs)
+		go func() {
+			for nc := range chans {
+				nc.Reject(Prohibited, "")
+			}
+		}()
+		server <- conn
+	}()
+	return server
 }
