@@ -51,22 +51,24 @@ func TestSshdTunnelOpenSSHClient(t *testing.T) {
 }
 
 // TestSshdTunnelRefused: what PermitTunnel or the key does not allow is
-// refused as OpenSSH refuses it, and ssh says so in OpenSSH's words.
+// refused as OpenSSH refuses it, ssh says so in OpenSSH's words, and at
+// -v shows what the server told it (OpenSSH's SSH_MSG_DEBUG lines).
 func TestSshdTunnelRefused(t *testing.T) {
 	needTun(t)
 	t.Parallel()
+	const rejected, failed = "debug1: Remote: Server has rejected tunnel device forwarding", "debug1: Remote: Failed to open the tunnel device."
 	for _, c := range []struct {
-		config, keyOptions, mode, w, want string
+		config, keyOptions, mode, w, want, remote string
 	}{
-		{"", "", "point-to-point", "any", "refused tunnel forwarding (point-to-point)"},
-		{"PermitTunnel no", "", "point-to-point", "any", "refused tunnel forwarding (point-to-point)"},
-		{"PermitTunnel point-to-point", "", "ethernet", "any", "refused tunnel forwarding (ethernet)"},
-		{"PermitTunnel ethernet", "", "point-to-point", "any", "refused tunnel forwarding (point-to-point)"},
-		{"PermitTunnel no\nMatch User *\n\tPermitTunnel no", "", "point-to-point", "any", "refused tunnel forwarding"},
-		{"PermitTunnel yes", `tunnel="4"`, "point-to-point", "any:5", "the key allows only tunnel=4"},
+		{"", "", "point-to-point", "any", "refused tunnel forwarding (point-to-point)", rejected},
+		{"PermitTunnel no", "", "point-to-point", "any", "refused tunnel forwarding (point-to-point)", rejected},
+		{"PermitTunnel point-to-point", "", "ethernet", "any", "refused tunnel forwarding (ethernet)", rejected},
+		{"PermitTunnel ethernet", "", "point-to-point", "any", "refused tunnel forwarding (point-to-point)", rejected},
+		{"PermitTunnel no\nMatch User *\n\tPermitTunnel no", "", "point-to-point", "any", "refused tunnel forwarding", rejected},
+		{"PermitTunnel yes", `tunnel="4"`, "point-to-point", "any:5", "the key allows only tunnel=4", failed},
 	} {
 		ts := newSshboxTunnel(t, c.keyOptions, c.config, "", "")
-		p := ts.openSSH(t, "-o", "Tunnel="+c.mode, "-w", c.w, "-o", "ExitOnForwardFailure=yes", "-o", "LogLevel=INFO")
+		p := ts.openSSH(t, "-o", "Tunnel="+c.mode, "-w", c.w, "-o", "ExitOnForwardFailure=yes", "-o", "LogLevel=DEBUG1")
 		err, done := p.Wait(20 * time.Second)
 		if !done {
 			t.Fatalf("%q: ssh kept running after a refusal: %s", c.config, p.Stderr.String())
@@ -75,7 +77,8 @@ func TestSshdTunnelRefused(t *testing.T) {
 		if testenv.ExitCode(err) != 255 ||
 			!strings.Contains(out, "channel 0: open failed: connect failed: open failed") ||
 			!strings.Contains(out, "Tunnel forwarding failed") ||
-			!strings.Contains(out, c.want) {
+			!strings.Contains(out, c.want) ||
+			!strings.Contains(out, c.remote) {
 			t.Errorf("%q key %q -w %s %s: exit %d, stderr:\n%s", c.config, c.keyOptions, c.w, c.mode, testenv.ExitCode(err), out)
 		}
 	}

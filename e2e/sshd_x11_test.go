@@ -64,11 +64,13 @@ func TestSshdX11Forwarding(t *testing.T) {
 	} {
 		box := testenv.StartSshbox(t, c.config)
 		ossh := testenv.StartOpenSSHD(t, c.config)
+		remote := map[string]string{} // what each server told ssh -v (SSH_MSG_DEBUG)
 		for _, srv := range []struct {
 			name string
 			port int
 		}{{"sshbox", box.Port}, {"OpenSSH", ossh.Port}} {
-			out, stderr := runX11(t, d, srv.port, c.key, u, x11Probe, "-o", "LogLevel=INFO")
+			out, stderr := runX11(t, d, srv.port, c.key, u, x11Probe, "-o", "LogLevel=DEBUG1")
+			remote[srv.name] = grepLines(strings.ReplaceAll(stderr, "\r\n", "\n"), "debug1: Remote: ")
 			if c.offset == 0 {
 				if out != x11Absent || !strings.Contains(stderr, failed) {
 					t.Errorf("%s, %s: %q, stderr %q; want %q and %q", srv.name, c.what, out, stderr, x11Absent, failed)
@@ -83,6 +85,9 @@ func TestSshdX11Forwarding(t *testing.T) {
 			if n, _ := strconv.Atoi(m[1]); n < c.offset || n >= c.offset+1000 {
 				t.Errorf("%s, %s: display %d, want one from %d", srv.name, c.what, n, c.offset)
 			}
+		}
+		if remote["sshbox"] != remote["OpenSSH"] {
+			t.Errorf("%s: sshbox's sshd told ssh -v\n%s\nOpenSSH's\n%s", c.what, remote["sshbox"], remote["OpenSSH"])
 		}
 		if t.Failed() {
 			t.Logf("sshbox's log:\n%s", box.Proc.Stderr.String())

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/crypto/ssh"
-
 	"sshbox/configfmt"
 )
 
@@ -25,18 +23,25 @@ import (
 // build has none and sends nothing.
 type debugSender interface{ SendDebug(message string) error }
 
+// sendDebug sends the client an SSH_MSG_DEBUG once it has logged in, as
+// OpenSSH's ssh_packet_send_debug does where it refuses something the
+// client asked for ("Server has rejected tunnel device forwarding"): its
+// ssh shows it at -v as "Remote: MESSAGE".
+func (c *conn) sendDebug(msg string) {
+	if s, ok := c.sshConn.Conn.(debugSender); ok {
+		s.SendDebug(msg)
+	}
+}
+
 // sendAuthDebug sends and logs the lines for each key found, with the
 // user's options (Match blocks applied) deciding what is shown.
-func (c *conn) sendAuthDebug(sconn *ssh.ServerConn, opts *configfmt.ServerOptions, found []*keyOptions) {
-	sender, _ := sconn.Conn.(debugSender)
+func (c *conn) sendAuthDebug(opts *configfmt.ServerOptions, found []*keyOptions) {
 	log := c.srv.log()
 	for _, ko := range found {
 		remote, local := keyOptionLines(fmt.Sprintf("%s:%d", ko.atFile, ko.atLine), ko, opts)
 		for _, l := range remote {
 			log.Debugf("%s", l)
-			if sender != nil {
-				sender.SendDebug(l)
-			}
+			c.sendDebug(l)
 		}
 		for _, l := range local {
 			log.Debugf("%s", l)

@@ -280,7 +280,7 @@ func (c *conn) serve() {
 	}
 	defer c.rekey.Stop()
 	c.notifyHostKeys()
-	c.sendAuthDebug(sconn, u.opts, found)
+	c.sendAuthDebug(u.opts, found)
 	go c.clientAlive()
 	c.watchUnused()
 	c.watchIdle()

@@ -44,17 +44,21 @@ const (
 	// Tunnel forwarding (tun@openssh.com). OpenSSH tells the client
 	// only, in an SSH_MSG_DEBUG; sshbox logs the refusal as it does the
 	// other forwardings'.
-	msgTunRefused      = "refused tunnel forwarding (%s) for %s from %s port %d: PermitTunnel"
-	msgTunBadMode      = "Unsupported tunnel device mode %d."
-	msgTunKeyDevice    = "refused tunnel forwarding of unit %s: the key allows only tunnel=%s"
-	msgTunOpenFailed   = "Failed to open the tunnel device (unit %s, %s): %v"
-	msgTunUsing        = "Tunnel forwarding using interface %s"
-	msgConnectPathFail = "connect to %s failed: %v"
-	msgAcceptFailed    = "accept: %v"
-	msgKeyReused       = "refusing previously-used %s key %s"
-	msgPtyFailed       = "session: pty: %v"
-	msgEnvIgnored      = "Ignoring env request %s: disallowed name"
-	msgAgentFailed     = "agent forwarding: %v"
+	msgTunRefused   = "refused tunnel forwarding (%s) for %s from %s port %d: PermitTunnel"
+	msgTunBadMode   = "Unsupported tunnel device mode %d."
+	msgTunKeyDevice = "refused tunnel forwarding of unit %s: the key allows only tunnel=%s"
+	// What OpenSSH's server_request_tun tells the client (SSH_MSG_DEBUG).
+	msgTunBadModeRemote  = "Unsupported tunnel device mode."
+	msgTunRejectedRemote = "Server has rejected tunnel device forwarding"
+	msgTunFailedRemote   = "Failed to open the tunnel device."
+	msgTunOpenFailed     = "Failed to open the tunnel device (unit %s, %s): %v"
+	msgTunUsing          = "Tunnel forwarding using interface %s"
+	msgConnectPathFail   = "connect to %s failed: %v"
+	msgAcceptFailed      = "accept: %v"
+	msgKeyReused         = "refusing previously-used %s key %s"
+	msgPtyFailed         = "session: pty: %v"
+	msgEnvIgnored        = "Ignoring env request %s: disallowed name"
+	msgAgentFailed       = "agent forwarding: %v"
 	// X11 forwarding: OpenSSH's session.c and channels.c.
 	msgX11Active        = "session_x11_req: x11 forwarding already active"
 	msgX11BadData       = "Invalid X11 forwarding data"

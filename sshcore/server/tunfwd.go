@@ -50,16 +50,19 @@ func (c *conn) tunForwarding(nch ssh.NewChannel) {
 	mode := tun.Mode(m.Mode)
 	if mode != tun.PointToPoint && mode != tun.Ethernet {
 		c.refusedAt(loglevel.Debug1, msgTunBadMode, m.Mode)
+		c.sendDebug(msgTunBadModeRemote)
 		nch.Reject(ssh.ConnectionFailed, "open failed")
 		return
 	}
 	if tunModesPermitted(c.user.opts.PermitTunnel)&mode == 0 {
 		c.refused(msgTunRefused, tunModeText(mode), c.user.name, c.remoteIP, c.remotePort)
+		c.sendDebug(msgTunRejectedRemote)
 		nch.Reject(ssh.ConnectionFailed, "open failed")
 		return
 	}
 	if !tun.Supported(nch) {
 		c.srv.log().Errorf(msgTunOpenFailed, tun.UnitText(m.Unit), tunModeText(mode), tun.ErrUnsupported)
+		c.sendDebug(msgTunFailedRemote)
 		nch.Reject(ssh.ConnectionFailed, "open failed")
 		return
 	}
@@ -68,6 +71,7 @@ func (c *conn) tunForwarding(nch ssh.NewChannel) {
 		forced := c.auth.TunDevice
 		if unit != tun.Any && unit != forced {
 			c.refused(msgTunKeyDevice, tun.UnitText(unit), tun.UnitText(forced))
+			c.sendDebug(msgTunFailedRemote)
 			nch.Reject(ssh.ConnectionFailed, "open failed")
 			return
 		}
@@ -79,6 +83,7 @@ func (c *conn) tunForwarding(nch ssh.NewChannel) {
 	dev, name, err := asuser.OpenTun(c.user.acct.cred(), unit, mode)
 	if err != nil {
 		c.srv.log().Infof(msgTunOpenFailed, tun.UnitText(unit), tunModeText(mode), err)
+		c.sendDebug(msgTunFailedRemote)
 		nch.Reject(ssh.ConnectionFailed, "open failed")
 		return
 	}

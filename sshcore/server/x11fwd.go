@@ -79,6 +79,7 @@ func (s *session) x11Forwarding(payload []byte) bool {
 	if !c.x11ForwardingAllowed() {
 		if c.auth != nil && c.auth.NoX11Forwarding {
 			log.Debugf(msgX11KeyDenied)
+			c.sendDebug(msgX11KeyDenied)
 		} else {
 			log.Debugf(msgX11ConfigDenied)
 		}
@@ -86,6 +87,7 @@ func (s *session) x11Forwarding(payload []byte) bool {
 	}
 	if st, err := os.Stat(opts.XAuthLocation); opts.XAuthLocation == "" || err != nil || st.IsDir() {
 		log.Debugf(msgX11NoXauth)
+		c.sendDebug(msgX11NoXauth)
 		return false
 	}
 	ls, n, err := listenX11(opts.X11DisplayOffset, opts.X11UseLocalhost, opts.AddressFamily)
