@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"net"
@@ -75,7 +74,9 @@ func connectUpdating(t *testing.T, addr, kh, global string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log bytes.Buffer
+	// The server's global requests are logged as they arrive, by the
+	// goroutine that passes them on, while this test reads the log.
+	var log syncBuffer
 	c := &Client{Opts: o, Log: NewLogger(&log, loglevel.Debug3), Prompt: &Prompter{Batch: true}}
 	conn, err := c.Connect()
 	if err != nil {
