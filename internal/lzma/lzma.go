@@ -61,11 +61,11 @@ func Decode(src []byte, limit int) ([]byte, error) {
 
 // rangeDecoder is the arithmetic decoder under every bit of the stream.
 type rangeDecoder struct {
-	src   []byte
-	pos   int
-	rng   uint32
-	code  uint32
-	short bool // read past the end: the stream is corrupt
+	src  []byte
+	pos  int
+	rng  uint32
+	code uint32
+	bad  bool // read past the input, or a state no encoder makes: corrupt
 }
 
 const (
@@ -96,7 +96,7 @@ func (r *rangeDecoder) normalize() {
 		if r.pos < len(r.src) {
 			b = r.src[r.pos]
 		} else {
-			r.short = true
+			r.bad = true
 		}
 		r.pos++
 		r.code = r.code<<8 | uint32(b)
@@ -128,7 +128,7 @@ func (r *rangeDecoder) direct(n uint) uint32 {
 		t := 0 - (r.code >> 31) // all ones when code went below zero
 		r.code += r.rng & t
 		if r.code == r.rng {
-			r.short = true
+			r.bad = true
 		}
 		r.normalize()
 		v = v<<1 + t + 1
@@ -287,7 +287,7 @@ func (d *decoder) run() error {
 	d.initProbs()
 	var state, rep0, rep1, rep2, rep3 uint32
 	for {
-		if d.rc.short {
+		if d.rc.bad {
 			return ErrCorrupt
 		}
 		if d.sized && d.remaining == 0 && d.rc.code == 0 {
@@ -348,7 +348,7 @@ func (d *decoder) run() error {
 			state = 7 + state/7*3
 			rep0 = d.distance(length)
 			if rep0 == ^uint32(0) {
-				if d.rc.short || d.rc.code != 0 {
+				if d.rc.bad || d.rc.code != 0 {
 					return ErrCorrupt
 				}
 				if d.sized && d.remaining != 0 {
