@@ -175,7 +175,8 @@ func TestSshdKeyOptionsAsOpenSSH(t *testing.T) {
 			t.Errorf("%s: sshbox's sshd sent\n%s\nOpenSSH's\n%s", filepath.Base(key), strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	}
-	log := box.Proc.Stderr.String()
+	// sshd's log reaches the test through a pipe: wait for its last line.
+	log := box.WaitLog(t, `authorized_keys:2: permitted open: 127.0.0.1:9`, 10*time.Second)
 	for _, want := range []string{
 		`authorized_keys:2: key options: command environmentexpires permitopen port-forwarding tun=3 x11-forwarding`,
 		`authorized_keys:2: forced command: "true"`,
