@@ -54,3 +54,86 @@ func TestWindowAdjustBatched(t *testing.T) {
 		t.Errorf("%d window adjustments for %d bytes read, want at most %d", adjusts, total, max)
 	}
 }
+
+// TestSetChannelWindow: each side's channels offer the window its Config
+// sets (Dropbear's -W), smaller than three packets on one side, and a
+// megabyte goes each way through them whole: the credit comes at half the
+// window, before the peer has used it up.
+func TestSetChannelWindow(t *testing.T) {
+	c1, c2, err := netPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c1.Close()
+	defer c2.Close()
+	const serverWindow, clientWindow = 24576, 10000
+	conf := &ServerConfig{NoClientAuth: true}
+	conf.AddHostKey(testSigners["ed25519"])
+	conf.SetChannelWindow(serverWindow)
+	accepted := make(chan Channel, 1)
+	go func() {
+		_, chans, reqs, err := NewServerConn(c2, conf)
+		if err != nil {
+			t.Error(err)
+			close(accepted)
+			return
+		}
+		go DiscardRequests(reqs)
+		for nc := range chans {
+			ch, reqs, err := nc.Accept()
+			if err != nil {
+				t.Error(err)
+				close(accepted)
+				return
+			}
+			go DiscardRequests(reqs)
+			accepted <- ch
+		}
+	}()
+	cconf := &ClientConfig{User: "u", HostKeyCallback: InsecureIgnoreHostKey()}
+	cconf.SetChannelWindow(clientWindow)
+	client, chans, reqs, err := NewClientConn(c1, "", cconf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	go DiscardRequests(reqs)
+	go func() {
+		for nc := range chans {
+			nc.Reject(Prohibited, "")
+		}
+	}()
+	cch, creqs, err := client.OpenChannel("session", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go DiscardRequests(creqs)
+	sch := <-accepted
+	if sch == nil {
+		t.FailNow()
+	}
+	peerWindow := func(ch Channel) uint32 {
+		w := &ch.(*channel).remoteWin
+		w.L.Lock()
+		defer w.L.Unlock()
+		return w.win
+	}
+	if got := peerWindow(cch); got != serverWindow {
+		t.Errorf("the server offered a window of %d, want %d", got, serverWindow)
+	}
+	if got := peerWindow(sch); got != clientWindow {
+		t.Errorf("the client offered a window of %d, want %d", got, clientWindow)
+	}
+	data := make([]byte, 1<<20)
+	rand.New(rand.NewSource(2)).Read(data)
+	for _, dir := range []struct {
+		name string
+		w, r Channel
+	}{{"up", cch, sch}, {"down", sch, cch}} {
+		go dir.w.Write(data)
+		got := make([]byte, len(data))
+		if _, err := io.ReadFull(dir.r, got); err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("%s: %v, data differs %v", dir.name, err, !bytes.Equal(got, data))
+		}
+	}
+}

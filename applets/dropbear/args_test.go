@@ -1,6 +1,7 @@
 package dropbear
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -37,10 +38,11 @@ func TestClientArgsTranslation(t *testing.T) {
 	if !slices.Equal(got, want) || x.IdleTimeout != 0 {
 		t.Errorf("got  %q %+v\nwant %q", got, x, want)
 	}
-	// -z: no IP QoS marking; -W: window size, no effect.
-	got, _, _ = clientArgs([]string{"-z", "-W", "65536", "h"})
-	if want := []string{"ssh", "-C", "-o", "IPQoS=none", "--", "h"}; !slices.Equal(got, want) {
-		t.Errorf("-z -W: got %q, want %q", got, want)
+	// -z: no IP QoS marking; -W: each channel's window, beside ssh's
+	// command line, which has no option for it.
+	got, x, _ = clientArgs([]string{"-z", "-W", "65536", "h"})
+	if want := []string{"ssh", "-C", "-o", "IPQoS=none", "--", "h"}; !slices.Equal(got, want) || x.ChannelWindow != 65536 {
+		t.Errorf("-z -W: got %q %+v, want %q and a window of 65536", got, x, want)
 	}
 	// -I: an idle timeout beside ssh's command line, which has none.
 	got, x, _ = clientArgs([]string{"-I", "30", "h", "sleep", "60"})
@@ -165,16 +167,26 @@ func TestServerRootLogin(t *testing.T) {
 	}
 }
 
-// TestRecvWindowNotFatal: a -W Dropbear would not take is warned about and
-// the rest goes on, as with Dropbear.
-func TestRecvWindowNotFatal(t *testing.T) {
+// TestRecvWindow: dropbear -W reaches sshd as its --receive-window, and
+// dbclient's as ssh's ChannelWindow; a -W Dropbear would not take is
+// warned about and the default kept, the rest going on, as with Dropbear.
+func TestRecvWindow(t *testing.T) {
 	key := filepath.Join(t.TempDir(), "k")
-	for _, w := range []string{"abc", "-1", "0", "99999999", "65536"} {
-		if got, code := serverArgs([]string{"-F", "-r", key, "-W", w}); got == nil {
-			t.Errorf("dropbear -W %s refused, status %d", w, code)
+	for _, c := range []struct {
+		w    string
+		want uint32
+	}{{"abc", 0}, {"-1", 0}, {"0", 0}, {"99999999", 0}, {"65536", 65536}, {"24576", 24576}, {"10485760", 10485760}} {
+		got, code := serverArgs([]string{"-F", "-r", key, "-W", c.w})
+		if got == nil {
+			t.Errorf("dropbear -W %s refused, status %d", c.w, code)
 		}
-		if got, _, code := clientArgs([]string{"-W", w, "h"}); got == nil {
-			t.Errorf("dbclient -W %s refused, status %d", w, code)
+		arg := sshd.RecvWindowArg + fmt.Sprint(c.want)
+		if has := slices.Contains(got, arg); has != (c.want > 0) || c.want == 0 && strings.Contains(strings.Join(got, " "), sshd.RecvWindowArg) {
+			t.Errorf("dropbear -W %s: %q", c.w, got)
+		}
+		cgot, x, code := clientArgs([]string{"-W", c.w, "h"})
+		if cgot == nil || x.ChannelWindow != c.want {
+			t.Errorf("dbclient -W %s: %q %+v, status %d; want a window of %d", c.w, cgot, x, code, c.want)
 		}
 	}
 }

@@ -100,9 +100,8 @@ func clientArgs(args []string) ([]string, ssh.Extensions, int) {
 			// Dropbear's -z: no IP QoS marking, which ssh does now.
 			out = append(out, "-o", "IPQoS=none")
 		case 'W':
-			// Window size: nothing to restrict, and x/crypto's channel
-			// window is fixed (see the dropbear applet's -W).
-			checkRecvWindow("dbclient", o.value)
+			// Each channel's receive window (ssh's ChannelWindow).
+			x.ChannelWindow, _ = recvWindowArg("dbclient", o.value)
 		case 'V':
 			fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 			return nil, x, 0

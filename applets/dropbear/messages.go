@@ -30,7 +30,7 @@ const (
 -P PidFile	Create pid file PidFile
 		(default /var/run/dropbear.pid)
 -i		Start for inetd
--W <receive_window_buffer> (accepted, ignored)
+-W <receive_window_buffer> (default 2097152, larger may be faster, max 10MB)
 -K <keepalive>  (0 is never, default 0, in seconds)
 -I <idle_timeout>  (0 is never, default 0, in seconds)
 -z    disable QoS
@@ -67,7 +67,7 @@ const (
 -L <[listenaddress:]listenport:remotehost:remoteport> Local port forwarding
 -g    Allow remote hosts to connect to forwarded ports
 -R <[listenaddress:]listenport:remotehost:remoteport> Remote port forwarding
--W <receive_window_buffer> (accepted, ignored)
+-W <receive_window_buffer> (default 2097152, larger may be faster, max 10MB)
 -K <keepalive>  (0 is never, default 0)
 -I <idle_timeout>  (0 is never, default 0)
 -z    disable QoS

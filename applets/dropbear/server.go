@@ -68,6 +68,7 @@ func serverArgs(args []string) ([]string, int) {
 	pidFile := defaultPidFile
 	noLocal, noRemote, noRoot, noRootPassword := false, false, false, false
 	idleSecs := uint64(0)
+	recvWindow := uint32(0)
 	passEnv := false
 	// Dropbear marks interactive sessions AF21 and leaves the rest at the
 	// default (0); -z marks nothing.
@@ -136,11 +137,10 @@ func serverArgs(args []string) ([]string, int) {
 			}
 			idleSecs = n
 		case 'W':
-			// A receive window size: a buffer size with nothing to
-			// restrict, and one sshbox cannot honour: x/crypto gives
-			// every channel a fixed 2 MiB window (channelWindowSize)
-			// and has no setting for it (docs/dropbear.md).
-			checkRecvWindow("dropbear", o.value)
+			// Each channel's receive window (sshd's ChannelWindow);
+			// a bad one is warned about and the default kept, as
+			// Dropbear does.
+			recvWindow, _ = recvWindowArg("dropbear", o.value)
 		case 'e':
 			passEnv = true
 		case 'z':
@@ -198,6 +198,9 @@ func serverArgs(args []string) ([]string, int) {
 	internal = append(internal, sshd.RootKeysArg+rootAuthorizedKeys)
 	// LANG and SSH_PUBKEYINFO, as Dropbear's sessions have them.
 	internal = append(internal, sshd.DropbearEnvArg)
+	if recvWindow > 0 {
+		internal = append(internal, sshd.RecvWindowArg+strconv.FormatUint(uint64(recvWindow), 10))
+	}
 	if passEnv {
 		// Sessions start from sshd's environment; OpenSSH's never do.
 		internal = append(internal, sshd.PassEnvArg)
@@ -217,13 +220,16 @@ func idleTimeout(prog, v string) (uint64, bool) {
 	return n, true
 }
 
-// checkRecvWindow warns about a -W that Dropbear would not take and goes
-// on, as Dropbear does (it then uses its default; sshbox has only the one
-// window either way).
-func checkRecvWindow(prog, v string) {
-	if n, err := strconv.ParseUint(v, 10, 32); err != nil || n == 0 || n > maxRecvWindow {
+// recvWindowArg reads -W, a channel's receive window in bytes. One
+// Dropbear would not take (not a number, 0, over 10 MB) is warned about
+// and the default kept (false), as Dropbear does.
+func recvWindowArg(prog, v string) (uint32, bool) {
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n == 0 || n > maxRecvWindow {
 		fmt.Fprintf(os.Stderr, msgBadRecvWindow+"\n", prog, v)
+		return 0, false
 	}
+	return uint32(n), true
 }
 
 // maxRecvWindow is Dropbear's MAX_RECV_WINDOW.

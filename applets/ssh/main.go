@@ -40,6 +40,8 @@ func Main(args []string) int { return MainWith(args, Extensions{}) }
 type Extensions struct {
 	// IdleTimeout: dbclient's -I (client.Client.IdleTimeout).
 	IdleTimeout time.Duration
+	// ChannelWindow: dbclient's -W (client.Client.ChannelWindow).
+	ChannelWindow uint32
 }
 
 // MainWith is Main with extensions.
@@ -411,15 +413,16 @@ func (inv *invocation) run(ctx *cli.Context) int {
 	}
 	level, _ := loglevel.Parse(o.LogLevel)
 	c := &client.Client{
-		Opts:         o,
-		Log:          newLog(level, o.SyslogFacility),
-		Prompt:       &client.Prompter{Batch: o.BatchMode, Askpass: true},
-		Command:      command,
-		NoShell:      o.SessionType == "none" && !ctx.IsSet("W"),
-		StdinNull:    o.StdinNull || o.ForkAfterAuthentication,
-		StdioForward: ctx.String("W"),
-		HopOptions:   hopOptions(ctx.String("F"), ctx.IsSet("F"), overrides),
-		IdleTimeout:  cmp.Or(inv.x.IdleTimeout, o.IdleTimeout),
+		Opts:          o,
+		Log:           newLog(level, o.SyslogFacility),
+		Prompt:        &client.Prompter{Batch: o.BatchMode, Askpass: true},
+		Command:       command,
+		NoShell:       o.SessionType == "none" && !ctx.IsSet("W"),
+		StdinNull:     o.StdinNull || o.ForkAfterAuthentication,
+		StdioForward:  ctx.String("W"),
+		HopOptions:    hopOptions(ctx.String("F"), ctx.IsSet("F"), overrides),
+		IdleTimeout:   cmp.Or(inv.x.IdleTimeout, o.IdleTimeout),
+		ChannelWindow: inv.x.ChannelWindow,
 	}
 	if o.SessionType == "subsystem" {
 		c.Subsystem = true

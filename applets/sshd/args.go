@@ -38,10 +38,13 @@ const (
 	// OpenSSH session does: LANG from the server's environment and
 	// SSH_PUBKEYINFO from the key's line (server.Server.DropbearEnv).
 	DropbearEnvArg = "--dropbear-environment"
+	// RecvWindowArg carries Dropbear's -W: "--receive-window=BYTES" sets
+	// server.Server.ChannelWindow.
+	RecvWindowArg = "--receive-window="
 )
 
 // internalArgs are the prefixes of those arguments.
-var internalArgs = []string{IdleTimeoutArg, RootKeysArg, PassEnvArg, DropbearEnvArg}
+var internalArgs = []string{IdleTimeoutArg, RootKeysArg, PassEnvArg, DropbearEnvArg, RecvWindowArg}
 
 func isInternal(arg string) bool {
 	for _, p := range internalArgs {
@@ -90,6 +93,12 @@ func parseFlags(args []string) (f flags, version bool, err error) {
 			f.passEnv = true
 		case a == DropbearEnvArg:
 			f.dropbearEnv = true
+		case strings.HasPrefix(a, RecvWindowArg):
+			n, err := strconv.ParseUint(strings.TrimPrefix(a, RecvWindowArg), 10, 32)
+			if err != nil || n == 0 {
+				return f, false, plainError(fmt.Sprintf(msgBadInternal, a))
+			}
+			f.recvWindow = uint32(n)
 		default:
 			return f, false, plainError(fmt.Sprintf(msgBadInternal, a))
 		}

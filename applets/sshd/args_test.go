@@ -111,3 +111,17 @@ func TestPassEnvArg(t *testing.T) {
 		t.Errorf("%s=yes: %v", PassEnvArg, err)
 	}
 }
+
+// TestRecvWindowArg: the dropbear applet's -W reaches sshd as a leading
+// --receive-window=BYTES; a value that is no window is refused.
+func TestRecvWindowArg(t *testing.T) {
+	f, _, err := parseFlags([]string{RecvWindowArg + "24576", "-t"})
+	if err != nil || f.recvWindow != 24576 || !f.test {
+		t.Errorf("leading %s24576: %+v %v", RecvWindowArg, f, err)
+	}
+	for _, bad := range []string{"x", "0", "-1", "4294967296"} {
+		if _, _, err := parseFlags([]string{RecvWindowArg + bad, "-t"}); err == nil {
+			t.Errorf("%s%s: accepted", RecvWindowArg, bad)
+		}
+	}
+}

@@ -42,6 +42,7 @@ type flags struct {
 	inetd       bool
 	quiet       bool
 	idleTimeout time.Duration // IdleTimeoutArg (Dropbear's -I)
+	recvWindow  uint32        // RecvWindowArg (Dropbear's -W)
 	rootKeys    string        // RootKeysArg (OpenWrt's Dropbear)
 	passEnv     bool          // PassEnvArg (Dropbear's -e)
 	dropbearEnv bool          // DropbearEnvArg
@@ -146,7 +147,8 @@ func run(f *flags) int {
 		return 0
 	}
 	srv := &server.Server{Config: cfg.For, HostKeys: keys, Log: log, LoginRecords: loginrec.System,
-		IdleTimeout: f.idleTimeout, RootAuthorizedKeysFile: f.rootKeys, DropbearEnv: f.dropbearEnv}
+		IdleTimeout: f.idleTimeout, RootAuthorizedKeysFile: f.rootKeys, DropbearEnv: f.dropbearEnv,
+		ChannelWindow: f.recvWindow}
 	if f.passEnv {
 		srv.InheritEnv = passedEnv()
 	}

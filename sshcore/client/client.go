@@ -50,6 +50,9 @@ type Client struct {
 	// IdleTimeout (no OpenSSH option sets one; idle.go). ssh then exits
 	// as dbclient does.
 	IdleTimeout time.Duration
+	// ChannelWindow is the receive window each channel offers the server
+	// (dbclient's -W), in bytes; 0: sshcore.DefaultChannelWindow.
+	ChannelWindow uint32
 
 	jumps       []*ssh.Client
 	agentConn   net.Conn

@@ -274,6 +274,7 @@ func (c *Client) clientConfig(hk *hostKeyCheck, auth *authState) (*ssh.ClientCon
 	cfg.Ciphers, cfg.MACs, cfg.KeyExchanges, cfg.HostKeyAlgorithms = algs[0], algs[1], algs[2], algs[3]
 	cfg.RekeyThreshold = o.RekeyBytes()
 	compress.Offer(&cfg.Config, compress.ClientMethods(o.Compression))
+	sshcore.SetChannelWindow(&cfg.Config, c.ChannelWindow)
 	// What x/crypto takes in by itself, at -v as OpenSSH logs it: the
 	// server's SSH_MSG_DEBUG lines ("Remote: ..."), its extensions and
 	// the service accept (builds made with scripts/xcrypto).

@@ -483,6 +483,7 @@ func (c *conn) sshConfig(opts *configfmt.ServerOptions) (*ssh.ServerConfig, erro
 	}
 	cfg.RekeyThreshold = opts.RekeyBytes()
 	compress.Offer(&cfg.Config, compress.ServerMethods(opts.Compression))
+	sshcore.SetChannelWindow(&cfg.Config, c.srv.ChannelWindow)
 	var err error
 	if cfg.Ciphers, err = algo.Resolve(algo.Cipher, opts.Ciphers); err != nil {
 		return nil, fmt.Errorf("Ciphers: %v", err)

@@ -55,6 +55,9 @@ type Server struct {
 	// ServerOptions.IdleTimeout; the shorter wins). What counts as
 	// traffic is sshcore/idle's rule; keepalives do not.
 	IdleTimeout time.Duration
+	// ChannelWindow is the receive window each channel offers the client
+	// (Dropbear's -W), in bytes; 0: sshcore.DefaultChannelWindow.
+	ChannelWindow uint32
 	// RootAuthorizedKeysFile, when set and the file exists, is where the
 	// public keys of accounts with uid 0 come from, in place of their
 	// AuthorizedKeysFile: OpenWrt's patch to Dropbear, which keeps root's
