@@ -26,8 +26,10 @@ func (ch *channel) ReadDatagram(p []byte) (int, error) {
 		}
 		b.Cond.Wait()
 	}
+	// d is read after the unlock: its packet must not go back to the
+	// pool (recycle_sshbox.go) when a later read moves past it.
 	d := b.head.buf
-	b.head.buf = nil
+	b.head.buf, b.head.pkt = nil, nil
 	b.Cond.L.Unlock()
 	n := copy(p, d)
 	if err := ch.adjustWindow(uint32(len(d))); err != nil && err != io.EOF {
