@@ -23,17 +23,13 @@ func TestDebugLog(t *testing.T) {
 	server := serveNoAuth(t, c2, "ed25519")
 	var mu sync.Mutex
 	var lines []string
-	cfg := &ClientConfig{User: "u", HostKeyCallback: InsecureIgnoreHostKey()}
+	cfg := &ClientConfig{}
 	cfg.SetDebugLog(func(s string) {
 		mu.Lock()
 		lines = append(lines, s)
 		mu.Unlock()
 	})
-	client, _, reqs, err := NewClientConn(c1, "", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go DiscardRequests(reqs)
+	client := dialNoAuth(t, c1, cfg)
 	defer client.Close()
 	s := <-server
 	if s == nil {

@@ -45,11 +45,7 @@ func TestDisconnectDuringKeyExchange(t *testing.T) {
 		}
 	}()
 	late := &lateReader{Conn: c1}
-	client, _, reqs, err := NewClientConn(late, "", &ClientConfig{User: "u", HostKeyCallback: InsecureIgnoreHostKey()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go DiscardRequests(reqs)
+	client := dialNoAuth(t, late, nil)
 	cc := client.(*connection)
 	tr := cc.transport.(*handshakeTransport)
 	late.delay.Store(true)
@@ -102,4 +98,26 @@ func serveNoAuth(t *testing.T, c net.Conn, key string) <-chan *ServerConn {
 		server <- conn
 	}()
 	return server
+}
+
+// dialNoAuth logs in on c as user "u", taking any host key, with conf's
+// other settings (nil: none); the connection's global requests are
+// discarded and the server's channels refused.
+func dialNoAuth(t *testing.T, c net.Conn, conf *ClientConfig) Conn {
+	t.Helper()
+	if conf == nil {
+		conf = &ClientConfig{}
+	}
+	conf.User, conf.HostKeyCallback = "u", InsecureIgnoreHostKey()
+	client, chans, reqs, err := NewClientConn(c, "", conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go DiscardRequests(reqs)
+	go func() {
+		for nc := range chans {
+			nc.Reject(Prohibited, "")
+		}
+	}()
+	return client
 }

@@ -80,19 +80,10 @@ func TestRecycledPacketsCarryData(t *testing.T) {
 					go echo(ch)
 				}
 			}()
-			cconf := &ClientConfig{User: "u", HostKeyCallback: InsecureIgnoreHostKey()}
+			cconf := &ClientConfig{}
 			cconf.Ciphers = []string{cipher}
-			client, chans, reqs, err := NewClientConn(c1, "", cconf)
-			if err != nil {
-				t.Fatal(err)
-			}
+			client := dialNoAuth(t, c1, cconf)
 			defer client.Close()
-			go DiscardRequests(reqs)
-			go func() {
-				for nc := range chans {
-					nc.Reject(Prohibited, "")
-				}
-			}()
 			var wg sync.WaitGroup
 			for i := 0; i < 4; i++ {
 				data := make([]byte, 4<<20)

@@ -90,19 +90,10 @@ func TestSetChannelWindow(t *testing.T) {
 			accepted <- ch
 		}
 	}()
-	cconf := &ClientConfig{User: "u", HostKeyCallback: InsecureIgnoreHostKey()}
+	cconf := &ClientConfig{}
 	cconf.SetChannelWindow(clientWindow)
-	client, chans, reqs, err := NewClientConn(c1, "", cconf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := dialNoAuth(t, c1, cconf)
 	defer client.Close()
-	go DiscardRequests(reqs)
-	go func() {
-		for nc := range chans {
-			nc.Reject(Prohibited, "")
-		}
-	}()
 	cch, creqs, err := client.OpenChannel("session", nil)
 	if err != nil {
 		t.Fatal(err)
