@@ -166,13 +166,24 @@ func logScenarios(u *testenv.User, key, forced, other string, denied, locked *te
 			cmd.Run()
 		}
 	}
+	// password logs in as user with the password pw, asked for up to
+	// tries times. The password comes from SSH_ASKPASS, forced, once per
+	// prompt: sshpass gives up at the second prompt and closes ssh's
+	// terminal, and whether ssh's second attempt reached the server
+	// first was a race (a wrong password twice logged once or twice).
 	password := func(user, pw string, tries int, opts ...string) func(t *testing.T, port int) {
 		return func(t *testing.T, port int) {
-			args := []string{"-p", pw, "ssh", "-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+			askpass := filepath.Join(t.TempDir(), "askpass")
+			if err := os.WriteFile(askpass, []byte("#!/bin/sh\necho '"+pw+"'\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"-F", "none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
 				"-o", "LogLevel=ERROR", "-o", "PubkeyAuthentication=no", "-o", fmt.Sprintf("NumberOfPasswordPrompts=%d", tries),
 				"-p", fmt.Sprint(port)}
 			args = append(append(args, opts...), user+"@127.0.0.1", "true")
-			exec.Command("sshpass", args...).Run()
+			cmd := exec.Command("ssh", args...)
+			cmd.Env = append(os.Environ(), "SSH_ASKPASS="+askpass, "SSH_ASKPASS_REQUIRE=force", "DISPLAY=")
+			cmd.Run()
 		}
 	}
 	// raw connects, reads the server's version line and then says line
