@@ -212,8 +212,12 @@ func logScenarios(u *testenv.User, key, forced, other string, denied, locked *te
 	forward := func(target int) func(t *testing.T, port int) {
 		return func(t *testing.T, port int) {
 			local := testenv.FreePort(t)
+			// The session outlasts the forwarding attempt even when the
+			// machine is loaded (scripts/test runs this beside the rest
+			// of e2e): a session that ended first took the forwarding,
+			// and the server's line, with it.
 			cmd := exec.Command("ssh", append([]string{"-L", fmt.Sprintf("127.0.0.1:%d:127.0.0.1:%d", local, target)},
-				append(testenv.SSHArgs(key, port, u.Name), "sleep 3")...)...)
+				append(testenv.SSHArgs(key, port, u.Name), "sleep 10")...)...)
 			if err := cmd.Start(); err != nil {
 				t.Error(err)
 				return
@@ -222,15 +226,15 @@ func logScenarios(u *testenv.User, key, forced, other string, denied, locked *te
 			defer cmd.Process.Kill()
 			// After the session has started: its line comes first.
 			time.Sleep(time.Second)
-			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			for deadline := time.Now().Add(8 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 				if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", local)); err == nil {
-					c.SetDeadline(time.Now().Add(5 * time.Second))
+					c.SetDeadline(time.Now().Add(8 * time.Second))
 					c.Read(make([]byte, 1)) // until the forwarding gives up
 					c.Close()
 					break
 				}
 			}
-			time.Sleep(200 * time.Millisecond) // the server's line, before ssh is killed
+			time.Sleep(500 * time.Millisecond) // the server's line, before ssh is killed
 		}
 	}
 	// paramikoAuth tries each user:password pair in turn on one
