@@ -119,3 +119,33 @@ func TestChaCha20Assembly(t *testing.T) {
 		}
 	}
 }
+
+// TestP256TableNotCarried: the sshbox binary the tests built carries P-256's
+// table of the generator's multiples as zeroed memory (.noptrbss, filled at
+// run time) exactly when scripts/xcrypto applied _std/ (its -overlay in
+// GOFLAGS); otherwise as upstream's initialised array (.noptrdata).
+func TestP256TableNotCarried(t *testing.T) {
+	want := ".noptrdata"
+	if strings.Contains(os.Getenv("GOFLAGS"), "-overlay=") && strings.HasSuffix(os.Getenv("GOFLAGS"), "/std.json") {
+		want = ".noptrbss"
+	}
+	f, err := elf.Open(testenv.Bin(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range syms {
+		if s.Name != "crypto/internal/fips140/nistec.p256PrecomputedEmbed" {
+			continue
+		}
+		if s.Size != 88064 || int(s.Section) >= len(f.Sections) || f.Sections[s.Section].Name != want {
+			t.Errorf("GOFLAGS=%q: the table is %d bytes in section %d, want 88064 in %s", os.Getenv("GOFLAGS"), s.Size, s.Section, want)
+		}
+		return
+	}
+	t.Errorf("%s has no P-256 table", testenv.Bin(t, ""))
+}
