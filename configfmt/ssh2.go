@@ -2,9 +2,7 @@ package configfmt
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 )
 
 // The ssh2 dialect (SSH Communications Security's ssh2_config and
@@ -421,25 +419,56 @@ func ssh2Lookup(kw string, client bool) *ssh2KW {
 	return nil
 }
 
-// headingRE is compiled on first use, not at start-up: most runs never
-// read an ssh2 file.
-var headingRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*("[^"]*"|[^\s":#]+)\s*:\s*(#.*)?$`) })
+// ssh2Heading reads a heading line, as the regular expression
+// ^\s*("[^"]*"|[^\s":#]+)\s*:\s*(#.*)?$ would: a host pattern, quoted or
+// a run of characters other than white space, '"', ':' and '#', then ':'
+// and nothing after it but white space and a comment. It returns the
+// pattern as written, quotes included.
+func ssh2Heading(t string) (pattern string, ok bool) {
+	const space = "\t\n\f\r " // \s
+	s := strings.TrimLeft(t, space)
+	n := 0
+	if strings.HasPrefix(s, `"`) {
+		n = strings.IndexByte(s[1:], '"') + 2
+		if n == 1 {
+			return "", false
+		}
+	} else {
+		for n < len(s) && strings.IndexByte(space+`":#`, s[n]) < 0 {
+			n++
+		}
+		if n == 0 {
+			return "", false
+		}
+	}
+	rest := strings.TrimLeft(s[n:], space)
+	if !strings.HasPrefix(rest, ":") {
+		return "", false
+	}
+	rest = strings.TrimLeft(rest[1:], space)
+	if rest != "" && (rest[0] != '#' || strings.Contains(rest, "\n")) { // .* stops at a newline
+		return "", false
+	}
+	return s[:n], true
+}
 
 // isSSH2 recognizes the ssh2 dialect by its metaconfiguration (the
 // templates' "## SSH CONFIGURATION FILE FORMAT VERSION 1.1" first line),
 // its headings, or, in a file without any, by a keyword only the ssh2
 // dialect has.
 func isSSH2(recs []string) bool {
-	if len(recs) > 0 && metaVersionRE().MatchString(strings.TrimSpace(recs[0])) &&
-		strings.Contains(strings.ToUpper(recs[0]), "CONFIGURATION FILE FORMAT VERSION") {
-		return true
+	if len(recs) > 0 {
+		if _, _, ok := metaVersion(strings.TrimSpace(recs[0])); ok &&
+			strings.Contains(strings.ToUpper(recs[0]), "CONFIGURATION FILE FORMAT VERSION") {
+			return true
+		}
 	}
 	for _, r := range recs {
 		t := strings.TrimSpace(r)
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		if headingRE().MatchString(t) {
+		if _, ok := ssh2Heading(t); ok {
 			return true
 		}
 		word := strings.ToLower(strings.Fields(t)[0])
@@ -473,8 +502,8 @@ func parseSSH2(path string, recs []string) (*ssh2Config, error) {
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		if m := headingRE().FindStringSubmatch(t); m != nil {
-			pattern = strings.Trim(m[1], `"`)
+		if h, ok := ssh2Heading(t); ok {
+			pattern = strings.Trim(h, `"`)
 			if pattern == "" {
 				return nil, l.errorf("empty heading")
 			}

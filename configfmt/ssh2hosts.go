@@ -1,12 +1,13 @@
 package configfmt
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
-	rxsyntax "regexp/syntax"
+	"strconv"
 	"strings"
-	"sync"
+
+	"sshbox/internal/rx"
 )
 
 // AllowHosts and DenyHosts of the ssh2 dialect: comma-separated patterns
@@ -21,7 +22,8 @@ import (
 // is a comma inside a pattern ({1\,3}), not a separator.
 //
 // sshbox translates each pattern into a Go regular expression that
-// matches the whole string, case-insensitively. Where the two syntaxes
+// matches the whole string, case-insensitively (matched by internal/rx,
+// which reads that syntax as Go's regexp does). Where the two syntaxes
 // have constructs whose meaning Go's regexp does not share (word
 // boundaries and \w, octal and decimal byte escapes, zsh's # and ##
 // repetition, the "ssh" syntax with its ~ escape), the pattern is refused
@@ -47,11 +49,60 @@ func (s regexSyntax) String() string {
 	return "zsh_fileglob"
 }
 
-// The metaconfiguration's lines, compiled on first use (as headingRE).
-var (
-	metaVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#.*VERSION[ \t\f]+([0-9]+)\.([0-9]+)`) })
-	metaParamRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#[# \t]+([A-Za-z0-9-]+)[ \t]+(.*)$`) })
-)
+// metaVersion reads a metaconfiguration's first line, as the regular
+// expression ^#.*VERSION[ \t\f]+([0-9]+)\.([0-9]+) would: the last
+// "VERSION" on the line's first row that is followed by blanks and
+// numbers, and the numbers.
+func metaVersion(t string) (major, minor string, ok bool) {
+	if !strings.HasPrefix(t, "#") {
+		return "", "", false
+	}
+	line, _, _ := strings.Cut(t, "\n") // .* stops at a newline
+	for end := len(line); ; {
+		i := strings.LastIndex(line[:end], "VERSION")
+		if i < 0 {
+			return "", "", false
+		}
+		rest := line[i+len("VERSION"):]
+		blanks := len(rest) - len(strings.TrimLeft(rest, " \t\f"))
+		major, rest = leadingDigits(rest[blanks:])
+		if blanks > 0 && major != "" && strings.HasPrefix(rest, ".") {
+			if minor, _ = leadingDigits(rest[1:]); minor != "" {
+				return major, minor, true
+			}
+		}
+		end = i + len("VERSION") - 1
+	}
+}
+
+// metaParam reads a "## NAME value" line, as the regular expression
+// ^#[# \t]+([A-Za-z0-9-]+)[ \t]+(.*)$ would.
+func metaParam(t string) (name, value string, ok bool) {
+	if !strings.HasPrefix(t, "#") || strings.Contains(t, "\n") {
+		return "", "", false
+	}
+	rest := strings.TrimLeft(t[1:], "# \t")
+	if len(rest) == len(t)-1 {
+		return "", "", false
+	}
+	n := 0
+	for n < len(rest) && (rest[n] >= 'A' && rest[n] <= 'Z' || rest[n] >= 'a' && rest[n] <= 'z' || rest[n] >= '0' && rest[n] <= '9' || rest[n] == '-') {
+		n++
+	}
+	value = strings.TrimLeft(rest[n:], " \t")
+	if n == 0 || len(value) == len(rest)-n {
+		return "", "", false
+	}
+	return rest[:n], value, true
+}
+
+func leadingDigits(s string) (digits, rest string) {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return s[:n], s[n:]
+}
 
 // parseMetaconfig reads the metaconfiguration at the top of an ssh2 file:
 // a first line naming the format version, then "## NAME value" lines up
@@ -61,23 +112,23 @@ func parseMetaconfig(path string, recs []string) (regexSyntax, error) {
 	if len(recs) == 0 {
 		return syntaxFileglob, nil
 	}
-	m := metaVersionRE().FindStringSubmatch(strings.TrimSpace(recs[0]))
-	if m == nil {
+	major, minor, ok := metaVersion(strings.TrimSpace(recs[0]))
+	if !ok {
 		return syntaxFileglob, nil
 	}
 	syntax := syntaxFileglob
-	if m[1] != "1" || m[2] != "0" {
+	if major != "1" || minor != "0" {
 		syntax = syntaxEgrep
 	}
 	for i := 1; i < len(recs); i++ {
-		p := metaParamRE().FindStringSubmatch(strings.TrimSpace(recs[i]))
-		if p == nil {
+		name, value, ok := metaParam(strings.TrimSpace(recs[i]))
+		if !ok {
 			break
 		}
-		if !strings.EqualFold(p[1], "REGEX-SYNTAX") {
+		if !strings.EqualFold(name, "REGEX-SYNTAX") {
 			continue
 		}
-		switch strings.ToLower(strings.TrimSpace(p[2])) {
+		switch strings.ToLower(strings.TrimSpace(value)) {
 		case "egrep":
 			syntax = syntaxEgrep
 		case "zsh_fileglob", "traditional":
@@ -85,7 +136,7 @@ func parseMetaconfig(path string, recs []string) (regexSyntax, error) {
 		case "ssh":
 			syntax = syntaxSSH
 		default:
-			return 0, fmt.Errorf("%s:%d: unknown REGEX-SYNTAX %q", path, i+1, strings.TrimSpace(p[2]))
+			return 0, fmt.Errorf("%s:%d: unknown REGEX-SYNTAX %q", path, i+1, strings.TrimSpace(value))
 		}
 	}
 	return syntax, nil
@@ -98,9 +149,9 @@ type HostList struct {
 }
 
 type hostPattern struct {
-	addrOnly bool           // \i: the address only, never the name
-	block    netip.Prefix   // \m: a CIDR block (re is nil)
-	re       *regexp.Regexp // the whole string, case-insensitively
+	addrOnly bool         // \i: the address only, never the name
+	block    netip.Prefix // \m: a CIDR block (re is nil)
+	re       *rx.Regexp   // the whole string, case-insensitively
 }
 
 // String is the list as written.
@@ -206,20 +257,21 @@ func parseHostPattern(s string, syntax regexSyntax) (hostPattern, error) {
 	if err != nil {
 		return p, err
 	}
-	p.re, err = regexp.Compile(`(?i)^(?:` + expr + `)$`)
-	if err != nil {
-		return p, fmt.Errorf("not a regular expression sshbox can read (%v)", errTextOfRegexp(err))
+	p.re, err = rx.Compile(expr, true)
+	var e *rx.Error
+	if errors.As(err, &e) {
+		// The reason, without the whole translated expression.
+		return p, fmt.Errorf("not a regular expression sshbox can read (%s)", e.Code)
 	}
-	return p, nil
+	return p, err
 }
 
-// errTextOfRegexp is the reason in one of regexp's errors, without the
-// whole translated expression.
-func errTextOfRegexp(err error) string {
-	if e, ok := err.(*rxsyntax.Error); ok {
-		return string(e.Code)
+// quoteMeta is c, escaped where Go's syntax gives it a meaning.
+func quoteMeta(c byte) string {
+	if strings.IndexByte(`\.+*?()|[]{}^$`, c) >= 0 {
+		return `\` + string(c)
 	}
-	return err.Error()
+	return string(c)
 }
 
 // literal reports whether c stands for itself in both syntaxes.
@@ -238,7 +290,7 @@ func escaped(s string, i int) (string, int, error) {
 	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
 		return "", 0, fmt.Errorf("the escape \\%c is not supported by sshbox", c)
 	}
-	return regexp.QuoteMeta(string(c)), i + 2, nil
+	return quoteMeta(c), i + 2, nil
 }
 
 // bracket translates a character set starting at s[i] == '[': letters,
@@ -375,15 +427,21 @@ func repeat(s string, i int) (string, int, error) {
 	if !digits(lo) || !digits(hi) || lo == "" && (!two || hi == "") {
 		return "", 0, fmt.Errorf("a bad repetition {%s}", body)
 	}
+	// Numbers as Go's syntax writes them: {01} would be no repetition
+	// there, but a literal "{01}".
+	n := func(x string) string {
+		v, _ := strconv.Atoi(x) // one to four digits
+		return strconv.Itoa(v)
+	}
 	switch {
 	case !two:
-		return "{" + lo + "}", i + end + 1, nil
+		return "{" + n(lo) + "}", i + end + 1, nil
 	case lo == "":
-		return "{0," + hi + "}", i + end + 1, nil
+		return "{0," + n(hi) + "}", i + end + 1, nil
 	case hi == "" || strings.Trim(hi, "0") == "":
-		return "{" + lo + ",}", i + end + 1, nil
+		return "{" + n(lo) + ",}", i + end + 1, nil
 	}
-	return "{" + lo + "," + hi + "}", i + end + 1, nil
+	return "{" + n(lo) + "," + n(hi) + "}", i + end + 1, nil
 }
 
 // fileglobToGo translates a zsh_fileglob pattern: * any run, ? one
@@ -414,7 +472,7 @@ func fileglobToGo(s string) (string, error) {
 			b.WriteString(t)
 			i = n
 		case literal(c) || c == '.':
-			b.WriteString(regexp.QuoteMeta(string(c)))
+			b.WriteString(quoteMeta(c))
 			i++
 		default:
 			return "", fmt.Errorf("%q is not supported by sshbox in zsh_fileglob patterns", c)
