@@ -98,15 +98,7 @@ func catBothWays(t *testing.T, e *sshEnv, port int, key, user string, data []byt
 // x/crypto's generic code alone.
 func TestChaCha20Assembly(t *testing.T) {
 	want := runtime.GOARCH == "amd64" && strings.Contains(os.Getenv("GOFLAGS"), "/x-crypto-")
-	f, err := elf.Open(testenv.Bin(t, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	syms, err := f.Symbols()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, syms := binarySymbols(t)
 	for _, name := range []string{"golang.org/x/crypto/chacha20.xorKeyStreamAVX2",
 		"golang.org/x/crypto/chacha20.xorKeyStreamAVX512", "golang.org/x/crypto/internal/poly1305.blocksAVX2"} {
 		has := false
@@ -129,15 +121,7 @@ func TestP256TableNotCarried(t *testing.T) {
 	if strings.Contains(os.Getenv("GOFLAGS"), "-overlay=") && strings.HasSuffix(os.Getenv("GOFLAGS"), "/std.json") {
 		want = ".noptrbss"
 	}
-	f, err := elf.Open(testenv.Bin(t, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	syms, err := f.Symbols()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, syms := binarySymbols(t)
 	for _, s := range syms {
 		if s.Name != "crypto/internal/fips140/nistec.p256PrecomputedEmbed" {
 			continue
@@ -148,4 +132,20 @@ func TestP256TableNotCarried(t *testing.T) {
 		return
 	}
 	t.Errorf("%s has no P-256 table", testenv.Bin(t, ""))
+}
+
+// binarySymbols opens the sshbox binary the tests built (closed when the
+// test ends) and reads its symbol table.
+func binarySymbols(t *testing.T) (*elf.File, []elf.Symbol) {
+	t.Helper()
+	f, err := elf.Open(testenv.Bin(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, syms
 }

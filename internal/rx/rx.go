@@ -532,12 +532,8 @@ func (c *compiler) emit(n *node) error {
 				}
 				break
 			}
-			split, err := c.add(inst{op: opSplit})
+			split, err := c.branch(sub)
 			if err != nil {
-				return err
-			}
-			c.prog[split].x = len(c.prog)
-			if err := c.emit(sub); err != nil {
 				return err
 			}
 			j, err := c.add(inst{op: opJmp})
@@ -559,12 +555,8 @@ func (c *compiler) emit(n *node) error {
 		}
 		if n.max < 0 {
 			// L: split body, out; body; jmp L
-			split, err := c.add(inst{op: opSplit})
+			split, err := c.branch(sub)
 			if err != nil {
-				return err
-			}
-			c.prog[split].x = len(c.prog)
-			if err := c.emit(sub); err != nil {
 				return err
 			}
 			if _, err := c.add(inst{op: opJmp, x: split}); err != nil {
@@ -576,21 +568,28 @@ func (c *compiler) emit(n *node) error {
 		// (sub (sub (...)?)?)? for the optional copies.
 		var splits []int
 		for k := n.min; k < n.max; k++ {
-			split, err := c.add(inst{op: opSplit})
+			split, err := c.branch(sub)
 			if err != nil {
 				return err
 			}
-			c.prog[split].x = len(c.prog)
 			splits = append(splits, split)
-			if err := c.emit(sub); err != nil {
-				return err
-			}
 		}
 		for _, s := range splits {
 			c.prog[s].y = len(c.prog)
 		}
 	}
 	return nil
+}
+
+// branch emits "split L, ?; L: sub" and returns the split, whose other
+// way (y) the caller sets.
+func (c *compiler) branch(sub *node) (int, error) {
+	split, err := c.add(inst{op: opSplit})
+	if err != nil {
+		return 0, err
+	}
+	c.prog[split].x = len(c.prog)
+	return split, c.emit(sub)
 }
 
 // MatchString reports whether the whole of s matches.
