@@ -82,7 +82,11 @@ func Generate(docsDir, outDir string) error {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(path, Render(p, src), 0o644); err != nil {
+		roff, err := Render(p, src)
+		if err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(docsDir, p.Source), err)
+		}
+		if err := os.WriteFile(path, roff, 0o644); err != nil {
 			return err
 		}
 		want[path] = true
@@ -104,8 +108,10 @@ func Generate(docsDir, outDir string) error {
 // Render makes the roff text of p from its markdown source: a NAME line,
 // the source's introduction as DESCRIPTION, its "##" sections as .SH and
 // deeper ones as .SS. With Only, a kept section whose parent is left out
-// becomes a .SH of its own.
-func Render(p Page, src []byte) []byte {
+// becomes a .SH of its own. Markdown that go-md2man cannot render (it
+// panics on a link without text, such as a footnote reference "^[]") is
+// an error.
+func Render(p Page, src []byte) (roff []byte, err error) {
 	intro, sections := split(string(src))
 	var md strings.Builder
 	// go-md2man makes "#" the page title, "##" .SH and "###" .SS.
@@ -127,8 +133,13 @@ func Render(p Page, src []byte) []byte {
 	}
 	var out bytes.Buffer
 	fmt.Fprintf(&out, ".TH %q %d \"\" \"sshbox\" \"sshbox\"\n", strings.ToUpper(p.Name), p.Section)
+	defer func() {
+		if r := recover(); r != nil {
+			roff, err = nil, fmt.Errorf("markdown the man page renderer cannot read (%v)", r)
+		}
+	}()
 	out.Write(md2man.Render([]byte(md.String())))
-	return out.Bytes()
+	return out.Bytes(), nil
 }
 
 type section struct {

@@ -32,7 +32,11 @@ func TestOnlyNamesExistingSections(t *testing.T) {
 
 func TestRenderCutsAndNests(t *testing.T) {
 	src := "# title\n\nintro text\n\n## Keep\n\nkept body\n\n### Child\n\nchild body\n\n```\n# not a heading\n```\n\n## Drop\n\ndropped body\n\n### Orphan\n\norphan body\n"
-	out := string(Render(Page{Name: "x", Section: 1, Summary: "sum", Only: []string{"Keep", "Child", "Orphan"}}, []byte(src)))
+	roff, err := Render(Page{Name: "x", Section: 1, Summary: "sum", Only: []string{"Keep", "Child", "Orphan"}}, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(roff)
 	for _, want := range []string{".TH \"X\" 1", "x \\- sum", "intro text", ".SH Keep", ".SS Child", "# not a heading", ".SH Orphan", "orphan body"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("page lacks %q:\n%s", want, out)
@@ -43,13 +47,28 @@ func TestRenderCutsAndNests(t *testing.T) {
 	}
 }
 
+// FuzzRender: any markdown renders or is an error; it never panics, and
+// what renders starts with the page's title line.
 func FuzzRender(f *testing.F) {
 	f.Add([]byte("# t\n\n## a\n\ntext\n\n### b\n\n```\n## c\n```\n"))
 	f.Add([]byte("#\n##\n###x\n## \n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		Render(Page{Name: "f", Section: 1, Summary: "s"}, src)
-		Render(Page{Name: "f", Section: 5, Summary: "s", Only: []string{"a", "b"}}, src)
+		for _, p := range []Page{{Name: "f", Section: 1, Summary: "s"}, {Name: "f", Section: 5, Summary: "s", Only: []string{"a", "b"}}} {
+			roff, err := Render(p, src)
+			if err == nil && !bytes.HasPrefix(roff, []byte(".TH \"F\" ")) {
+				t.Fatalf("%q: no title line: %q", src, roff)
+			}
+		}
 	})
+}
+
+// TestRenderRefuses: a footnote reference without text, on which go-md2man
+// panics, is an error naming what could not be read.
+func TestRenderRefuses(t *testing.T) {
+	_, err := Render(Page{Name: "f", Section: 1, Summary: "s"}, []byte("text ^[]\n"))
+	if err == nil || !strings.Contains(err.Error(), "markdown the man page renderer cannot read") {
+		t.Fatalf("err = %v", err)
+	}
 }
 
 // TestRoffIsCurrent: the pages the binary embeds (roff/, written by
