@@ -204,17 +204,37 @@ func NewUser(t testing.TB, shell string) *User {
 	if out, err := exec.Command("useradd", "-m", "-s", shell, name).CombinedOutput(); err != nil {
 		t.Fatalf("useradd %s: %v\n%s", name, err, out)
 	}
+	uid := -1
 	t.Cleanup(func() {
 		exec.Command("pkill", "-KILL", "-u", name).Run()
 		exec.Command("userdel", "-r", "-f", name).Run()
+		removeAgentDirs(uid)
 	})
 	u, err := user.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	uid, _ := strconv.Atoi(u.Uid)
+	uid, _ = strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
 	return &User{Name: name, Home: u.HomeDir, UID: uid, GID: gid}
+}
+
+// removeAgentDirs removes the account's forwarded-agent directories in
+// the temporary directory (ssh-XXXXXXXX, made for it by OpenSSH's sshd or
+// sshbox's), which a server stopped before the connection ended leaves
+// behind; userdel -r removes only the home and the mail spool.
+func removeAgentDirs(uid int) {
+	if uid <= 0 {
+		return
+	}
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "ssh-*"))
+	for _, d := range dirs {
+		if fi, err := os.Lstat(d); err == nil && fi.IsDir() {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) == uid {
+				os.RemoveAll(d)
+			}
+		}
+	}
 }
 
 // SetPassword sets the user's password through chpasswd, hashed with method
