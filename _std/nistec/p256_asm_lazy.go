@@ -10,7 +10,7 @@ import "sync"
 
 var p256PrecomputedOnce sync.Once
 
-// p256Precomputed fills the tables p256Precomputed points to (aliasing
+// p256PrecomputeTables fills the tables p256Precomputed points to (aliasing
 // p256PrecomputedEmbed, now zeroed memory) the first time it is called:
 // table i holds [1]B..[32]B for B = [2^(6i)]G, in affine coordinates, in
 // the Montgomery domain, as upstream's generator wrote them. The 32 points

@@ -15,9 +15,10 @@
 // regexp refuses it refuses with the same words (ErrorCode's). It refuses
 // three things Go's regexp reads, none of which the translations produce:
 // "(?" (Go's flags and named groups), an escape with a letter or digit
-// (\d, \x41, \pL), and an expression whose program would pass maxInsts. It matches bytes, not runes, and folds case in ASCII only:
-// the strings it is given are IP addresses and host names that Go's
-// resolver accepted, which are ASCII. Matching runs a Pike VM (Thompson's
+// (\d, \x41, \pL), and an expression whose program would pass maxInsts.
+// It matches bytes, not runes, and folds case in ASCII only: the strings
+// it is given are IP addresses and host names that Go's resolver
+// accepted, which are ASCII. Matching runs a Pike VM (Thompson's
 // simulation of the automaton), so its time is linear in the string for a
 // given expression, whatever the expression.
 package rx
@@ -64,6 +65,12 @@ func (s *byteSet) fold() {
 			s.add(c, c)
 			s.add(c+'a'-'A', c+'a'-'A')
 		}
+	}
+}
+
+func (s *byteSet) union(t *byteSet) {
+	for i := range s {
+		s[i] |= t[i]
 	}
 }
 
@@ -139,15 +146,6 @@ func Compile(expr string, fold bool) (*Regexp, error) {
 	}
 	c.prog = append(c.prog, inst{op: opMatch})
 	return &Regexp{prog: c.prog}, nil
-}
-
-// MustCompile is Compile for expressions fixed in the source.
-func MustCompile(expr string, fold bool) *Regexp {
-	re, err := Compile(expr, fold)
-	if err != nil {
-		panic(err)
-	}
-	return re
 }
 
 type parser struct {
@@ -275,12 +273,24 @@ func (p *parser) concat(depth int) (*node, error) {
 }
 
 func (p *parser) literal(c byte) *node {
+	return &node{kind: kSet, set: p.set(string([]byte{c, c}), false)}
+}
+
+// set is the bytes of ranges (pairs of range ends), with the other case
+// of each letter when folding, then negated if negate: Go folds a class
+// before it negates it.
+func (p *parser) set(ranges string, negate bool) *byteSet {
 	s := new(byteSet)
-	s.add(c, c)
+	for j := 0; j+1 < len(ranges); j += 2 {
+		s.add(ranges[j], ranges[j+1])
+	}
 	if p.fold {
 		s.fold()
 	}
-	return &node{kind: kSet, set: s}
+	if negate {
+		s.negate()
+	}
+	return s
 }
 
 // escape reads "\c" at s[i]: punctuation stands for itself; Go's escapes
@@ -430,19 +440,7 @@ func (p *parser) class() (*node, error) {
 				if !ok {
 					return nil, &Error{ErrInvalidCharRange, s[i : i+2+end+2]}
 				}
-				cs := new(byteSet)
-				for j := 0; j < len(ranges); j += 2 {
-					cs.add(ranges[j], ranges[j+1])
-				}
-				if p.fold {
-					cs.fold()
-				}
-				if neg {
-					cs.negate()
-				}
-				for j := range set {
-					set[j] |= cs[j]
-				}
+				set.union(p.set(ranges, neg))
 				i += 2 + end + 2
 				continue
 			}
@@ -464,14 +462,7 @@ func (p *parser) class() (*node, error) {
 				return nil, &Error{ErrInvalidCharRange, s[rangeStart:i]}
 			}
 		}
-		cs := new(byteSet)
-		cs.add(lo, hi)
-		if p.fold {
-			cs.fold()
-		}
-		for j := range set {
-			set[j] |= cs[j]
-		}
+		set.union(p.set(string([]byte{lo, hi}), false))
 	}
 	if negate {
 		set.negate()
