@@ -7,13 +7,11 @@ import "golang.org/x/crypto/ssh"
 const DefaultChannelWindow = 2 << 20
 
 // SetChannelWindow gives every channel of the connections made with cfg a
-// receive window of n bytes (Dropbear's -W; 0 keeps the default). It
-// reports false where this build cannot: a plain go build, without
-// scripts/xcrypto's SetChannelWindow, keeps x/crypto's window.
-func SetChannelWindow(cfg *ssh.Config, n uint32) bool {
-	s, ok := any(cfg).(interface{ SetChannelWindow(uint32) })
-	if ok && n > 0 {
+// receive window of n bytes (Dropbear's -W; 0 keeps the default). A plain
+// go build, without scripts/xcrypto's SetChannelWindow, keeps x/crypto's
+// window.
+func SetChannelWindow(cfg *ssh.Config, n uint32) {
+	if s, ok := any(cfg).(interface{ SetChannelWindow(uint32) }); ok && n > 0 {
 		s.SetChannelWindow(n)
 	}
-	return ok
 }

@@ -101,7 +101,7 @@ func clientArgs(args []string) ([]string, ssh.Extensions, int) {
 			out = append(out, "-o", "IPQoS=none")
 		case 'W':
 			// Each channel's receive window (ssh's ChannelWindow).
-			x.ChannelWindow, _ = recvWindowArg("dbclient", o.value)
+			x.ChannelWindow = recvWindowArg("dbclient", o.value)
 		case 'V':
 			fmt.Fprintln(os.Stderr, sshcore.VersionLine())
 			return nil, x, 0

@@ -140,7 +140,7 @@ func serverArgs(args []string) ([]string, int) {
 			// Each channel's receive window (sshd's ChannelWindow);
 			// a bad one is warned about and the default kept, as
 			// Dropbear does.
-			recvWindow, _ = recvWindowArg("dropbear", o.value)
+			recvWindow = recvWindowArg("dropbear", o.value)
 		case 'e':
 			passEnv = true
 		case 'z':
@@ -222,14 +222,14 @@ func idleTimeout(prog, v string) (uint64, bool) {
 
 // recvWindowArg reads -W, a channel's receive window in bytes. One
 // Dropbear would not take (not a number, 0, over 10 MB) is warned about
-// and the default kept (false), as Dropbear does.
-func recvWindowArg(prog, v string) (uint32, bool) {
+// and the default kept (0), as Dropbear does.
+func recvWindowArg(prog, v string) uint32 {
 	n, err := strconv.ParseUint(v, 10, 32)
 	if err != nil || n == 0 || n > maxRecvWindow {
 		fmt.Fprintf(os.Stderr, msgBadRecvWindow+"\n", prog, v)
-		return 0, false
+		return 0
 	}
-	return uint32(n), true
+	return uint32(n)
 }
 
 // maxRecvWindow is Dropbear's MAX_RECV_WINDOW.
