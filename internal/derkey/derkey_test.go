@@ -193,6 +193,50 @@ func (p parser) differ(der []byte) string {
 		return fmt.Sprintf("x509 refuses (%v, %T), we accept a %T", stdErr, std, ours)
 	case err != nil && strings.Contains(err.Error(), "\n"):
 		return fmt.Sprintf("error of more than one line: %q", err)
+	case err == nil:
+		return marshalDiffers(ours, std)
+	}
+	return ""
+}
+
+// marshalDiffers holds our encoders to x509's on a key parsed by ours and
+// by x509 (two copies, as the RSA encoders may precompute), in each form
+// the key's type has. It returns what went wrong, or "".
+func marshalDiffers(ours, std any) string {
+	type form struct {
+		name      string
+		ours, std func(any) ([]byte, error)
+	}
+	noErr := func(f func(any) []byte) func(any) ([]byte, error) {
+		return func(k any) ([]byte, error) { return f(k), nil }
+	}
+	var forms []form
+	switch ours.(type) {
+	case *rsa.PrivateKey:
+		forms = []form{{"PKCS #1",
+			noErr(func(k any) []byte { return MarshalPKCS1PrivateKey(k.(*rsa.PrivateKey)) }),
+			noErr(func(k any) []byte { return x509.MarshalPKCS1PrivateKey(k.(*rsa.PrivateKey)) })}}
+	case *rsa.PublicKey:
+		forms = []form{{"PKCS #1",
+			noErr(func(k any) []byte { return MarshalPKCS1PublicKey(k.(*rsa.PublicKey)) }),
+			noErr(func(k any) []byte { return x509.MarshalPKCS1PublicKey(k.(*rsa.PublicKey)) })}}
+	case *ecdsa.PrivateKey:
+		forms = []form{{"SEC 1",
+			func(k any) ([]byte, error) { return MarshalECPrivateKey(k.(*ecdsa.PrivateKey)) },
+			func(k any) ([]byte, error) { return x509.MarshalECPrivateKey(k.(*ecdsa.PrivateKey)) }}}
+	}
+	switch ours.(type) {
+	case *rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey:
+		forms = append(forms, form{"PKCS #8", MarshalPKCS8PrivateKey, x509.MarshalPKCS8PrivateKey})
+	default:
+		forms = append(forms, form{"PKIX", MarshalPKIXPublicKey, x509.MarshalPKIXPublicKey})
+	}
+	for _, f := range forms {
+		a, err := f.ours(ours)
+		b, stdErr := f.std(std)
+		if (err == nil) != (stdErr == nil) || !bytes.Equal(a, b) {
+			return fmt.Sprintf("%s encodings differ: ours (%v) %x, x509's (%v) %x", f.name, err, a, stdErr, b)
+		}
 	}
 	return ""
 }
