@@ -87,9 +87,9 @@ func (f *fields) take(tag asn1.Tag, optional bool) cryptobyte.String {
 	return nil
 }
 
-// any reads an optional field of any type (an asn1.RawValue), returning
+// raw reads an optional field of any type (an asn1.RawValue), returning
 // the whole element or nil.
-func (f *fields) any() []byte {
+func (f *fields) raw() []byte {
 	if f.bad || len(f.b) == 0 {
 		return nil
 	}

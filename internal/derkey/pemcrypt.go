@@ -121,7 +121,7 @@ func DecryptPEMBlock(b *pem.Block, password []byte) ([]byte, error) {
 // x509.EncryptPEMBlock does with x509.PEMCipherAES128 (what ssh-keygen -m
 // PEM writes). The IV comes from rand.
 func EncryptPEMBlock(rand io.Reader, blockType string, data, password []byte) (*pem.Block, error) {
-	c := &pemCiphers[2]
+	c := &pemCiphers[2] // AES-128-CBC
 	iv := make([]byte, aes.BlockSize)
 	if _, err := io.ReadFull(rand, iv); err != nil {
 		return nil, errors.New("x509: cannot generate IV: " + err.Error())

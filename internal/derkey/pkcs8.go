@@ -22,7 +22,7 @@ func readPKCS8(der []byte) (algo oid, params, key []byte, ok bool) {
 	s.int()
 	a := s.seq()
 	algo = a.oid()
-	params = a.any()
+	params = a.raw()
 	key = s.octets()
 	return algo, params, key, !s.bad && !a.bad
 }

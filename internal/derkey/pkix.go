@@ -23,7 +23,7 @@ func readPKIX(der []byte) (algo oid, params []byte, key encasn1.BitString, rest 
 	s := f.seq()
 	a := s.seq()
 	algo = a.oid()
-	params = a.any()
+	params = a.raw()
 	if el := s.take(asn1.BIT_STRING, false); el != nil {
 		s.bad = !el.ReadASN1BitString(&key)
 	}
