@@ -104,10 +104,10 @@ func (f *fields) raw() []byte {
 }
 
 // explicit reads an optional field tagged [num] EXPLICIT whose inner
-// element has the given tag, with encoding/asn1's quirks: any element
-// that ends the input at its header is an error, even one that does not
-// match; an empty [num] is an error; and the inner element is bounded by
-// the SEQUENCE, not by the [num] wrapper, whose length goes unchecked.
+// element has the given tag, with encoding/asn1's quirks: an element
+// whose header ends the SEQUENCE is an error, even one that does not
+// match; so is an empty [num]; and the inner element is bounded by the
+// SEQUENCE, not by the [num] wrapper, whose length goes unchecked.
 func (f *fields) explicit(num uint8, tag asn1.Tag) cryptobyte.String {
 	if f.bad || len(f.b) == 0 {
 		return nil
