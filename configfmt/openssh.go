@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"sshbox/internal/sshtime"
 	"sshbox/internal/syslogw"
 )
 
@@ -255,45 +256,11 @@ func parsePort(a string) (int, error) {
 
 // parseTime is OpenSSH's convtime: "90", "1m30s", "2h", units s m h d w.
 func parseTime(a string) (int, error) {
-	if a == "" {
+	n, err := sshtime.Interval(a)
+	if err != nil {
 		return 0, fmt.Errorf("invalid time value %q", a)
 	}
-	total, cur, digits := 0, 0, false
-	for i := 0; i < len(a); i++ {
-		c := a[i]
-		if c >= '0' && c <= '9' {
-			cur = cur*10 + int(c-'0')
-			digits = true
-			if cur > 1<<30 {
-				return 0, fmt.Errorf("invalid time value %q", a)
-			}
-			continue
-		}
-		if !digits {
-			return 0, fmt.Errorf("invalid time value %q", a)
-		}
-		mul := 0
-		switch c {
-		case 's', 'S':
-			mul = 1
-		case 'm', 'M':
-			mul = 60
-		case 'h', 'H':
-			mul = 3600
-		case 'd', 'D':
-			mul = 86400
-		case 'w', 'W':
-			mul = 604800
-		default:
-			return 0, fmt.Errorf("invalid time value %q", a)
-		}
-		total += cur * mul
-		cur, digits = 0, false
-		if total > 1<<30 {
-			return 0, fmt.Errorf("invalid time value %q", a)
-		}
-	}
-	return total + cur, nil
+	return n, nil
 }
 
 var logLevels = []string{"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3"}

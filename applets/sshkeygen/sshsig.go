@@ -15,6 +15,7 @@ import (
 
 	"sshbox/internal/atomicfile"
 	"sshbox/internal/errtext"
+	"sshbox/internal/sshtime"
 	"sshbox/sshcore/keys"
 	"sshbox/sshcore/krl"
 	"sshbox/sshcore/sshsig"
@@ -50,7 +51,7 @@ func (o *opts) sigOptions(allowed string) (hashAlg string, at time.Time, ok bool
 		case allowed == "hashalg" && strings.EqualFold(name, "hashalg"):
 			hashAlg = value
 		case allowed == "verify-time" && strings.EqualFold(name, "verify-time"):
-			t, err := sshsig.ParseTime(value)
+			t, err := sshtime.Absolute(value, time.Local)
 			if err != nil {
 				o.errorf(msgSigInvalidTime)
 				return "", at, false

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/internal/sshtime"
 )
 
 // CertRequest is what ssh-keygen -s is told on its command line.
@@ -268,10 +270,11 @@ func parseTime(s string, now time.Time, start bool) (uint64, error) {
 	case strings.EqualFold(s, "forever") && !start:
 		return ssh.CertTimeInfinity, nil
 	case strings.HasPrefix(s, "+") || strings.HasPrefix(s, "-"):
-		d, err := parseInterval(s[1:])
+		secs, err := sshtime.Interval(s[1:])
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("bad interval %q", s[1:])
 		}
+		d := time.Duration(secs) * time.Second
 		if s[0] == '-' {
 			d = -d
 		}
@@ -279,58 +282,11 @@ func parseTime(s string, now time.Time, start bool) (uint64, error) {
 	case strings.HasPrefix(s, "0x"):
 		return strconv.ParseUint(s[2:], 16, 64)
 	}
-	layouts := map[int]string{8: "20060102", 12: "200601021504", 14: "20060102150405"}
-	utc := strings.HasSuffix(s, "Z")
-	s = strings.TrimSuffix(s, "Z")
-	layout, ok := layouts[len(s)]
-	if !ok {
+	t, err := sshtime.Absolute(s, time.Local)
+	if err != nil {
 		return 0, fmt.Errorf("bad time %q", s)
 	}
-	loc := time.Local
-	if utc {
-		loc = time.UTC
-	}
-	t, err := time.ParseInLocation(layout, s, loc)
-	if err != nil {
-		return 0, err
-	}
 	return uint64(t.Unix()), nil
-}
-
-// parseInterval reads OpenSSH's time format: 90, 1h30m, 2w, 5d.
-func parseInterval(s string) (time.Duration, error) {
-	if s == "" {
-		return 0, fmt.Errorf("empty interval")
-	}
-	units := map[byte]time.Duration{'s': time.Second, 'S': time.Second, 'm': time.Minute, 'M': time.Minute,
-		'h': time.Hour, 'H': time.Hour, 'd': 24 * time.Hour, 'D': 24 * time.Hour, 'w': 7 * 24 * time.Hour, 'W': 7 * 24 * time.Hour}
-	var total time.Duration
-	num := ""
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= '0' && c <= '9' {
-			num += string(c)
-			continue
-		}
-		u, ok := units[c]
-		if !ok || num == "" {
-			return 0, fmt.Errorf("bad interval %q", s)
-		}
-		n, err := strconv.ParseInt(num, 10, 64)
-		if err != nil || n > math.MaxInt32 {
-			return 0, fmt.Errorf("bad interval %q", s)
-		}
-		total += time.Duration(n) * u
-		num = ""
-	}
-	if num != "" {
-		n, err := strconv.ParseInt(num, 10, 64)
-		if err != nil || n > math.MaxInt32 {
-			return 0, fmt.Errorf("bad interval %q", s)
-		}
-		total += time.Duration(n) * time.Second
-	}
-	return total, nil
 }
 
 func certTime(t uint64) string {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sshbox/internal/sshtime"
 )
 
 // Types (the second field), as moduli(5) numbers them.
@@ -65,7 +67,7 @@ func ParseLine(line string) (*Entry, error) {
 	if len(f[0]) != 14 {
 		return nil, fmt.Errorf("invalid time %q", f[0])
 	}
-	if _, err := time.Parse(timeLayout, f[0]); err != nil {
+	if _, err := sshtime.Absolute(f[0], time.UTC); err != nil {
 		return nil, fmt.Errorf("invalid time %q", f[0])
 	}
 	e := &Entry{Time: f[0]}

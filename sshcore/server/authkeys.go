@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"sshbox/internal/sshtime"
 	"sshbox/sshcore/tun"
 )
 
@@ -242,17 +243,9 @@ func splitList(v string) []string {
 
 // parseExpiry reads YYYYMMDD[HHMM[SS]], in local time unless it ends in Z.
 func parseExpiry(v string, loc *time.Location) (time.Time, error) {
-	if strings.HasSuffix(v, "Z") || strings.HasSuffix(v, "z") {
-		v, loc = v[:len(v)-1], time.UTC
-	}
-	layouts := map[int]string{8: "20060102", 12: "200601021504", 14: "20060102150405"}
-	layout, ok := layouts[len(v)]
-	if !ok {
-		return time.Time{}, fmt.Errorf("expiry-time %q is not YYYYMMDD[HHMM[SS]][Z]", v)
-	}
-	t, err := time.ParseInLocation(layout, v, loc)
+	t, err := sshtime.Absolute(v, loc)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("expiry-time %q: %v", v, err)
+		return time.Time{}, fmt.Errorf("expiry-time %q is not YYYYMMDD[HHMM[SS]][Z]", v)
 	}
 	return t, nil
 }

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"sshbox/configfmt"
+	"sshbox/internal/sshtime"
 )
 
 // Signer is one line of an allowed_signers file (ssh-keygen(1), ALLOWED
@@ -136,9 +137,9 @@ func (s *Signer) parseOptions(opts string) error {
 		case "namespaces":
 			s.Namespaces = value
 		case "valid-after":
-			s.ValidAfter, err = ParseTime(value)
+			s.ValidAfter, err = sshtime.Absolute(value, time.Local)
 		case "valid-before":
-			s.ValidBefore, err = ParseTime(value)
+			s.ValidBefore, err = sshtime.Absolute(value, time.Local)
 		default:
 			return fmt.Errorf("unsupported option %q", name)
 		}
@@ -166,21 +167,6 @@ func cutOption(s string) (opt, rest string) {
 		}
 	}
 	return s, ""
-}
-
-// ParseTime reads OpenSSH's absolute times, YYYYMMDD[HHMM[SS]][Z]: local
-// time unless Z says UTC (allowed_signers, -O verify-time=).
-func ParseTime(v string) (time.Time, error) {
-	loc := time.Local
-	if strings.HasSuffix(v, "Z") || strings.HasSuffix(v, "z") {
-		loc, v = time.UTC, v[:len(v)-1]
-	}
-	layouts := map[int]string{8: "20060102", 12: "200601021504", 14: "20060102150405"}
-	layout, ok := layouts[len(v)]
-	if !ok {
-		return time.Time{}, errors.New("bad length")
-	}
-	return time.ParseInLocation(layout, v, loc)
 }
 
 // MatchPrincipal reports whether id matches the line's principal patterns.
