@@ -1,7 +1,6 @@
 package sshkeygen
 
 import (
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
@@ -9,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sshbox/internal/derkey"
 	"sshbox/internal/errtext"
 	"strings"
 	"syscall"
@@ -251,7 +251,7 @@ func (o *opts) importPublic() int {
 			o.errorf(msgConvertFailed, path, err)
 			return 255
 		}
-		pem.Encode(o.stdout, &pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rk)})
+		pem.Encode(o.stdout, &pem.Block{Type: "RSA PRIVATE KEY", Bytes: derkey.MarshalPKCS1PrivateKey(rk)})
 		return 0
 	}
 	var k ssh.PublicKey

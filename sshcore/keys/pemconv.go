@@ -4,11 +4,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/internal/derkey"
 )
 
 // MarshalPublicPEM exports a public key as ssh-keygen -e -m does: "PEM"
@@ -27,9 +28,9 @@ func MarshalPublicPEM(key ssh.PublicKey, format string) ([]byte, error) {
 		return nil, fmt.Errorf("unsupported key type %s", TypeLabel(key))
 	}
 	if r, ok := pub.(*rsa.PublicKey); ok && format == "PEM" {
-		return pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(r)}), nil
+		return pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: derkey.MarshalPKCS1PublicKey(r)}), nil
 	}
-	der, err := x509.MarshalPKIXPublicKey(pub)
+	der, err := derkey.MarshalPKIXPublicKey(pub)
 	if err != nil {
 		return nil, err
 	}
@@ -48,9 +49,9 @@ func ParsePEMPublic(data []byte) (ssh.PublicKey, error) {
 	var err error
 	switch block.Type {
 	case "RSA PUBLIC KEY":
-		pub, err = x509.ParsePKCS1PublicKey(block.Bytes)
+		pub, err = derkey.ParsePKCS1PublicKey(block.Bytes)
 	case "PUBLIC KEY":
-		pub, err = x509.ParsePKIXPublicKey(block.Bytes)
+		pub, err = derkey.ParsePKIXPublicKey(block.Bytes)
 	case "RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY":
 		k, perr := ParsePrivate(data, nil)
 		if perr != nil {

@@ -9,12 +9,13 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
 
 	"golang.org/x/crypto/ssh"
+
+	"sshbox/internal/derkey"
 )
 
 // Format is the container a private key was read from.
@@ -96,7 +97,7 @@ func ParsePrivate(data []byte, pass PassphraseFunc) (*PrivateKey, error) {
 	}
 	var raw any
 	var err error
-	encrypted := x509.IsEncryptedPEMBlock(block) //nolint:staticcheck // legacy PEM encryption is what old keys use
+	encrypted := derkey.IsEncryptedPEMBlock(block) // legacy PEM encryption, as old keys have it
 	if encrypted {
 		if pass == nil {
 			return nil, ErrPassphraseNeeded

@@ -5,12 +5,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"os"
 
 	"sshbox/internal/atomicfile"
+	"sshbox/internal/derkey"
 )
 
 // ErrEncryptedPKCS8 is the answer to a passphrase with -m PKCS8: sshbox
@@ -28,10 +28,10 @@ func MarshalPrivate(key crypto.Signer, format Format, comment string, passphrase
 	var err error
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
-		typ, der = "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(k)
+		typ, der = "RSA PRIVATE KEY", derkey.MarshalPKCS1PrivateKey(k)
 	case *ecdsa.PrivateKey:
 		typ = "EC PRIVATE KEY"
-		der, err = x509.MarshalECPrivateKey(k)
+		der, err = derkey.MarshalECPrivateKey(k)
 	default:
 		format = FormatOpenSSH
 	}
@@ -43,8 +43,7 @@ func MarshalPrivate(key crypto.Signer, format Format, comment string, passphrase
 		if len(passphrase) == 0 {
 			return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), nil
 		}
-		//nolint:staticcheck // legacy PEM encryption is what -m PEM means
-		b, err := x509.EncryptPEMBlock(rand.Reader, typ, der, passphrase, x509.PEMCipherAES128)
+		b, err := derkey.EncryptPEMBlock(rand.Reader, typ, der, passphrase)
 		if err != nil {
 			return nil, err
 		}
@@ -53,7 +52,7 @@ func MarshalPrivate(key crypto.Signer, format Format, comment string, passphrase
 		if len(passphrase) > 0 {
 			return nil, ErrEncryptedPKCS8
 		}
-		der, err := x509.MarshalPKCS8PrivateKey(key)
+		der, err := derkey.MarshalPKCS8PrivateKey(key)
 		if err != nil {
 			return nil, err
 		}
