@@ -14,6 +14,11 @@
 // A package that the compiler refuses is compiled once more from its files
 // as written, so that the diagnostics name real files and lines; if that
 // compilation succeeds, the fault is lineless's, and it says so.
+//
+// When $SSHBOX_COMPILE names a compiler, lineless runs it in place of the
+// go command's: scripts/build's build of the same Go's compiler that
+// leaves out the arguments' layout for tracebacks (scripts/compiler,
+// _compile/README.md). Its hash then goes into the version answer too.
 package main
 
 import (
@@ -39,6 +44,9 @@ func main() {
 	tool, args := os.Args[1], os.Args[2:]
 	if strings.TrimSuffix(filepath.Base(tool), ".exe") != "compile" {
 		os.Exit(run(tool, args, os.Stdout, os.Stderr))
+	}
+	if c := os.Getenv("SSHBOX_COMPILE"); c != "" {
+		tool = c
 	}
 	if len(args) > 0 && strings.HasPrefix(args[len(args)-1], "-V") {
 		os.Exit(version(tool, args))
@@ -72,7 +80,16 @@ func version(tool string, args []string) int {
 	if rc := run(tool, args, &out, os.Stderr); rc != 0 {
 		return rc
 	}
-	self, err := selfHash()
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "lineless: %v\n", err)
+		return 1
+	}
+	files := []string{exe}
+	if os.Getenv("SSHBOX_COMPILE") != "" {
+		files = append(files, tool)
+	}
+	self, err := hashFiles(files...)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "lineless: %v\n", err)
 		return 1
@@ -87,19 +104,19 @@ func version(tool string, args []string) int {
 	return 0
 }
 
-func selfHash() (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
-	}
-	f, err := os.Open(exe)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
+// hashFiles is a short hash of the files' contents, in order.
+func hashFiles(paths ...string) (string, error) {
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return "", err
+		}
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return "", err
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8]), nil
 }

@@ -27,10 +27,7 @@ func main() {
 // flags, returning the go command's combined output and error.
 func build(t *testing.T, dir string, flags ...string) (string, error) {
 	t.Helper()
-	lineless := filepath.Join(t.TempDir(), "lineless")
-	if out, err := exec.Command("go", "build", "-o", lineless, ".").CombinedOutput(); err != nil {
-		t.Fatalf("building lineless: %v\n%s", err, out)
-	}
+	lineless := buildLineless(t)
 	args := append([]string{"build", "-toolexec", lineless, "-o", filepath.Join(dir, "prog")}, flags...)
 	cmd := exec.Command("go", append(args, ".")...)
 	cmd.Dir = dir
@@ -38,6 +35,15 @@ func build(t *testing.T, dir string, flags ...string) (string, error) {
 	cmd.Env = append(os.Environ(), "GOFLAGS=", "CGO_ENABLED=0")
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+func buildLineless(t *testing.T) string {
+	t.Helper()
+	lineless := filepath.Join(t.TempDir(), "lineless")
+	if out, err := exec.Command("go", "build", "-o", lineless, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building lineless: %v\n%s", err, out)
+	}
+	return lineless
 }
 
 func module(t *testing.T, src string) string {
@@ -118,5 +124,46 @@ func TestVersion(t *testing.T) {
 	p, m := strings.TrimSpace(string(plain)), strings.TrimSpace(string(marked))
 	if !strings.HasPrefix(m, p) || !strings.Contains(m[len(p):], "lineless-") {
 		t.Errorf("compile -V=full: %q through lineless: %q", p, m)
+	}
+}
+
+// TestCompilerSubstitution: with $SSHBOX_COMPILE set, lineless runs that
+// compiler where the go command names its own, and its answer to -V=full
+// (the go command's cache key) changes with that compiler's contents.
+func TestCompilerSubstitution(t *testing.T) {
+	lineless := buildLineless(t)
+	tooldir, err := exec.Command("go", "env", "GOTOOLDIR").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gos := filepath.Join(strings.TrimSpace(string(tooldir)), "compile")
+	fake := filepath.Join(t.TempDir(), "compile")
+	version := func(compiler string) string {
+		t.Helper()
+		cmd := exec.Command(lineless, gos, "-V=full")
+		cmd.Env = append(os.Environ(), "SSHBOX_COMPILE="+compiler)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("SSHBOX_COMPILE=%s lineless %s -V=full: %v", compiler, gos, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	plain := version("")
+	if !strings.HasPrefix(plain, "compile version ") || !strings.Contains(plain, " lineless-") {
+		t.Fatalf("go command's compiler: %q", plain)
+	}
+	answers := map[string]bool{plain: true}
+	for _, v := range []string{"one", "two"} {
+		if err := os.WriteFile(fake, []byte("#!/bin/sh\necho compile version "+v+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		got := version(fake)
+		if !strings.HasPrefix(got, "compile version "+v+" lineless-") {
+			t.Errorf("SSHBOX_COMPILE=%s (version %s): lineless answered %q", fake, v, got)
+		}
+		answers[got] = true
+	}
+	if len(answers) != 3 {
+		t.Errorf("the answers do not tell the three compilers apart: %v", answers)
 	}
 }
