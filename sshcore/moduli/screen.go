@@ -172,16 +172,16 @@ func screenEntry(e *Entry, n uint64, trials int, want uint32, debugf func(int, s
 	}
 	res.Candidates++
 	// The cheap round on q first: most candidates fail it.
-	if !q.ProbablyPrime(1) {
+	if !probablyPrime(q, 1) {
 		debugf(1, "%10d: q failed first possible prime test", n)
 		return nil
 	}
-	if !p.ProbablyPrime(trials) {
+	if !probablyPrime(p, trials) {
 		debugf(1, "%10d: p is not prime", n)
 		return nil
 	}
 	debugf(1, "%10d: p is almost certainly prime", n)
-	if !q.ProbablyPrime(trials - 1) {
+	if !probablyPrime(q, trials-1) {
 		debugf(1, "%10d: q is not prime", n)
 		return nil
 	}
