@@ -39,29 +39,61 @@ const (
 	needNumPath             // chmod (octal), chown, chgrp: a number, then a path
 )
 
-var commands map[string]command
+// commands are sftp's commands by name (findCommand). A slice, not a map:
+// a map literal is code that builds the map when the program starts.
+var commands = []struct {
+	name string
+	command
+}{
+	{"bye", command{"", needNone, cmdQuit}},
+	{"exit", command{"", needNone, cmdQuit}},
+	{"quit", command{"", needNone, cmdQuit}},
+	{"cd", command{"", needNone, cmdCd}},
+	{"chdir", command{"", needNone, cmdCd}},
+	{"lcd", command{"", needNone, cmdLcd}},
+	{"lchdir", command{"", needNone, cmdLcd}},
+	{"pwd", command{"", needNone, func(s *session, _ map[byte]bool, _ []string) error { mprintf(msgRemoteWD+"\n", s.cwd); return nil }}},
+	{"lpwd", command{"", needNone, cmdLpwd}},
+	{"ls", command{"1afhlnrSt", needNone, cmdLs}},
+	{"dir", command{"1afhlnrSt", needNone, cmdLs}},
+	{"lls", command{"", needNone, nil}},
+	{"lmkdir", command{"", needPath, cmdLmkdir}},
+	{"lumask", command{"h", needNum, cmdLumask}},
+	{"get", command{getput, needOne, cmdGet}},
+	{"mget", command{getput, needOne, cmdGet}},
+	{"reget", command{getput, needOne, cmdReget}},
+	{"put", command{getput, needOne, cmdPut}},
+	{"mput", command{getput, needOne, cmdPut}},
+	{"reput", command{getput, needOne, cmdReput}},
+	{"mkdir", command{"", needPath, cmdMkdir}},
+	{"rmdir", command{"", needPath, cmdRmdir}},
+	{"rm", command{"", needPath, cmdRm}},
+	{"rename", command{"l", needTwo, cmdRename}},
+	{"copy", command{"", needTwo, cmdCopy}},
+	{"cp", command{"", needTwo, cmdCopy}},
+	{"ln", command{"s", needTwo, cmdLn}},
+	{"symlink", command{"", needTwo, cmdSymlink}},
+	{"chmod", command{"h", needNumPath, cmdChmod}},
+	{"chown", command{"h", needNumPath, cmdChown}},
+	{"chgrp", command{"h", needNumPath, cmdChgrp}},
+	{"df", command{"hi", needNone, cmdDf}},
+	{"help", command{"", needNone, cmdHelp}},
+	{"?", command{"", needNone, cmdHelp}},
+	{"version", command{"", needNone, func(*session, map[byte]bool, []string) error { fmt.Println(msgVersion); return nil }}},
+	{"progress", command{"", needNone, cmdProgress}},
+}
 
-func init() {
-	getput := "afpPrR" // OpenSSH's parse_getput_flags, for all four
-	commands = map[string]command{
-		"bye": {"", needNone, cmdQuit}, "exit": {"", needNone, cmdQuit}, "quit": {"", needNone, cmdQuit},
-		"cd": {"", needNone, cmdCd}, "chdir": {"", needNone, cmdCd},
-		"lcd": {"", needNone, cmdLcd}, "lchdir": {"", needNone, cmdLcd},
-		"pwd":  {"", needNone, func(s *session, _ map[byte]bool, _ []string) error { mprintf(msgRemoteWD+"\n", s.cwd); return nil }},
-		"lpwd": {"", needNone, cmdLpwd},
-		"ls":   {"1afhlnrSt", needNone, cmdLs}, "dir": {"1afhlnrSt", needNone, cmdLs},
-		"lls": {"", needNone, nil}, "lmkdir": {"", needPath, cmdLmkdir}, "lumask": {"h", needNum, cmdLumask},
-		"get": {getput, needOne, cmdGet}, "mget": {getput, needOne, cmdGet}, "reget": {getput, needOne, cmdReget},
-		"put": {getput, needOne, cmdPut}, "mput": {getput, needOne, cmdPut}, "reput": {getput, needOne, cmdReput},
-		"mkdir": {"", needPath, cmdMkdir}, "rmdir": {"", needPath, cmdRmdir}, "rm": {"", needPath, cmdRm},
-		"rename": {"l", needTwo, cmdRename}, "copy": {"", needTwo, cmdCopy}, "cp": {"", needTwo, cmdCopy},
-		"ln": {"s", needTwo, cmdLn}, "symlink": {"", needTwo, cmdSymlink},
-		"chmod": {"h", needNumPath, cmdChmod}, "chown": {"h", needNumPath, cmdChown}, "chgrp": {"h", needNumPath, cmdChgrp},
-		"df":   {"hi", needNone, cmdDf},
-		"help": {"", needNone, cmdHelp}, "?": {"", needNone, cmdHelp},
-		"version":  {"", needNone, func(*session, map[byte]bool, []string) error { fmt.Println(msgVersion); return nil }},
-		"progress": {"", needNone, cmdProgress},
+// getput: OpenSSH's parse_getput_flags, for all four.
+const getput = "afpPrR"
+
+// findCommand returns the command named name.
+func findCommand(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c.command, true
+		}
 	}
+	return command{}, false
 }
 
 // run executes one command's words. The name is matched without regard to
@@ -71,7 +103,7 @@ func (s *session) run(words []string) error {
 	if name == "lls" {
 		return s.shell("ls " + strings.Join(quoteAll(words[1:]), " "))
 	}
-	c, ok := commands[name]
+	c, ok := findCommand(name)
 	if !ok {
 		return fail(msgInvalidCmd)
 	}

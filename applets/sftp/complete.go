@@ -50,9 +50,9 @@ func (s *session) completer(t *term.Terminal) func(string, int, rune) (string, i
 		var names []string
 		var dirs map[string]bool
 		if len(words) == 0 {
-			for name := range commands {
-				if strings.HasPrefix(name, word) {
-					names = append(names, name)
+			for _, c := range commands {
+				if strings.HasPrefix(c.name, word) {
+					names = append(names, c.name)
 				}
 			}
 			for _, name := range []string{"lls", "!"} {
