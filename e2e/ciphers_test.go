@@ -134,6 +134,19 @@ func TestP256TableNotCarried(t *testing.T) {
 	t.Errorf("%s has no P-256 table", testenv.Bin(t, ""))
 }
 
+// TestRuntimeMetricsNotCarried: where scripts/xcrypto applied _std/, the
+// binary has no table of the runtime's metrics (runtime.initMetrics),
+// which only GODEBUG's counters of non-default behaviour linked; without
+// _std/ it has.
+func TestRuntimeMetricsNotCarried(t *testing.T) {
+	want := !(strings.Contains(os.Getenv("GOFLAGS"), "-overlay=") && strings.HasSuffix(os.Getenv("GOFLAGS"), "/std.json"))
+	_, syms := binarySymbols(t)
+	got := slices.ContainsFunc(syms, func(s elf.Symbol) bool { return s.Name == "runtime.initMetrics" })
+	if got != want {
+		t.Errorf("GOFLAGS=%q: runtime.initMetrics in the binary: %v, want %v", os.Getenv("GOFLAGS"), got, want)
+	}
+}
+
 // binarySymbols opens the sshbox binary the tests built (closed when the
 // test ends) and reads its symbol table.
 func binarySymbols(t *testing.T) (*elf.File, []elf.Symbol) {
