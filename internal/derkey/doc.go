@@ -6,7 +6,12 @@
 // It exists so that the binary carries neither crypto/x509 nor the
 // reflection behind encoding/asn1's Marshal and Unmarshal, which together
 // cost about 160 KiB for the handful of functions sshbox used from them.
-// Encodings are built with golang.org/x/crypto/cryptobyte.
+// Encodings are built with golang.org/x/crypto/cryptobyte. sshbox itself
+// writes keys and reads public keys through it; scripts/xcrypto copies
+// its files (not its tests) into the x/crypto it builds against, as
+// golang.org/x/crypto/ssh/internal/derkey, where x/crypto/ssh's keys.go
+// reads PEM private keys through them (_xcrypto/README.md). The package
+// must therefore import nothing of sshbox's.
 //
 // Each function behaves as its namesake in crypto/x509 does for these key
 // types, and the tests hold it to that, byte for byte on output and
