@@ -21,10 +21,9 @@ func keepsInlining(name string) bool {
 // of its local inlining tree; its PCs then count as its nearest kept
 // ancestor's, or as the function's own.
 //
-// A function of the runtime keeps none: every point of it is already unsafe
-// for asynchronous preemption (the compiler marks them so), and its
-// outermost name, which the runtime then reads, is the runtime's, so the
-// check refuses there as before. Elsewhere only the runtime's and
+// A function of those packages keeps none: the check then reads its own
+// name, which is one of theirs, and refuses there as before (in the
+// runtime the compiler also marks every point unsafe). Elsewhere only the runtime's and
 // reflect's calls stay, so that at each PC the innermost name the check
 // reads is the same as before or, where the call inlined there was
 // another's, an ancestor's: the same answer or a refusal, never a
