@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sshbox/internal/testenv"
 )
 
 // password is the one the encrypted keys get (ssh-keygen wants five
@@ -37,9 +39,7 @@ func TestTools(t *testing.T) {
 		return true
 	}
 	t.Run("ssh-keygen", func(t *testing.T) {
-		if _, err := exec.LookPath("ssh-keygen"); err != nil {
-			t.Skip(err)
-		}
+		testenv.NeedCmd(t, "ssh-keygen")
 		gen := func(name, typ, bits, format, pass string) {
 			if run(t, false, "ssh-keygen", "-q", "-t", typ, "-b", bits, "-m", format, "-N", pass, "-C", "", "-f", name) {
 				// The public key in PKIX and PKCS #1 (RSA) form.
@@ -61,9 +61,7 @@ func TestTools(t *testing.T) {
 		checkDir(t, dir, "k-")
 	})
 	t.Run("openssl", func(t *testing.T) {
-		if _, err := exec.LookPath("openssl"); err != nil {
-			t.Skip(err)
-		}
+		testenv.NeedCmd(t, "openssl")
 		ssl := func(optional bool, args ...string) bool { return run(t, optional, "openssl", args...) }
 		ssl(false, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "o-rsa.pem")
 		ssl(false, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-pkeyopt", "rsa_keygen_pubexp:3", "-out", "o-rsa3.pem")
